@@ -1,13 +1,110 @@
 #include "cli/app.hpp"
 
+#include <cstdlib>
+#include <exception>
+
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "cli/context.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
 
 namespace organism::cli {
 
+void Registry::apply_bindings(core::Config& config) const {
+  for (const auto& b : bindings_) {
+    if (b.option->count() == 0) continue;
+    // Flags without a value report "true"; options report their last value.
+    const auto& results = b.option->results();
+    std::string value = b.option->get_expected_min() == 0 ? "true" : results.back();
+    config.set(b.key, value, "flag " + b.option->get_name());
+  }
+}
+
+const Registry::Handler* Registry::chosen() const {
+  const Handler* best = nullptr;
+  int best_depth = -1;
+  for (const auto& e : handlers_) {
+    if (!e.command->parsed()) continue;
+    int depth = 0;
+    for (const CLI::App* p = e.command; p->get_parent(); p = p->get_parent()) ++depth;
+    if (depth > best_depth) {
+      best = &e.handler;
+      best_depth = depth;
+    }
+  }
+  return best;
+}
+
+namespace {
+
+const char* getenv_adapter(const char* name) { return std::getenv(name); }
+
+constexpr const char* kFooter = R"(
+Configuration: defaults < --config FILE (TOML) < ORGANISM_* environment variables < flags.
+'organism config show' prints every key, its value and where it came from.
+Exit codes: 0 success, 1 runtime error (bad data, store or I/O), 2 usage error.)";
+
+}  // namespace
+
 int run(int argc, char** argv) {
-  CLI::App app{"organism: evolve, validate and trade crypto-perpetual strategies"};
-  CLI11_PARSE(app, argc, argv);
-  return 0;
+  CLI::App app{"organism: discover, validate and trade crypto-perpetual strategies"};
+  app.footer(kFooter);
+  app.require_subcommand(1);
+  app.fallthrough();  // global options may follow the subcommand
+  app.set_version_flag("--version", "organism 0.1.0");
+
+  Registry registry;
+  std::string config_file;
+  app.add_option("--config", config_file, "TOML configuration file")->envname("ORGANISM_CONFIG")->check(CLI::ExistingFile);
+  registry.bind(app.add_option("--db", "SQLite store (default ./organism.db)"), "db");
+  int verbose = 0;
+  bool quiet = false;
+  app.add_flag("-v,--verbose", verbose, "more log detail (-vv for trace)");
+  app.add_flag("-q,--quiet", quiet, "only warnings and errors");
+  registry.bind(app.add_option("--progress", "progress display: auto, bar, lines or off"), "progress");
+
+  CLI::App* data = app.add_subcommand("data", "market data: import, list, export, resample, quality, synth");
+  data->require_subcommand(1);
+  add_data_import(*data, registry);
+  add_data_inspect(*data, registry);
+  add_data_derive(*data, registry);
+  add_config_commands(app, registry);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+
+  try {
+    Context ctx;
+    if (!config_file.empty()) ctx.config.load_file(config_file);
+    ctx.config.load_env(getenv_adapter);
+    registry.apply_bindings(ctx.config);
+    if (quiet) ctx.config.set("log.level", "warn", "flag --quiet");
+    if (verbose > 0) ctx.config.set("log.level", verbose > 1 ? "trace" : "debug", "flag --verbose");
+    core::init_logging(ctx.config.get("log.level"));
+    ctx.progress = core::parse_progress_mode(ctx.config.get("progress"));
+    if (quiet) ctx.progress = core::ProgressMode::Off;
+
+    const auto* handler = registry.chosen();
+    if (!handler) throw core::UsageError("no command given (see --help)");
+    (*handler)(ctx);
+    return 0;
+  } catch (const core::UsageError& e) {
+    fmt::print(stderr, "organism: error: {}\n", e.what());
+    return 2;
+  } catch (const core::Error& e) {
+    fmt::print(stderr, "organism: error: {}\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "organism: internal error: {}\n", e.what());
+    return 1;
+  }
 }
 
 }  // namespace organism::cli

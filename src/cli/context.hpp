@@ -1,0 +1,53 @@
+// What every subcommand receives: the effective configuration and how to show progress, plus
+// the registry through which subcommand files declare their handlers and flag-to-config bindings.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "core/config.hpp"
+#include "core/progress.hpp"
+
+namespace organism::cli {
+
+struct Context {
+  core::Config config;
+  core::ProgressMode progress = core::ProgressMode::Auto;
+  const std::string& db() const { return config.get("db"); }
+};
+
+class Registry {
+ public:
+  using Handler = std::function<void(Context&)>;
+  // The handler runs when `command` is the subcommand the user chose.
+  void on(CLI::App* command, Handler handler) { handlers_.push_back({command, std::move(handler)}); }
+  // When `option` is given, its value overrides config `key` (flags beat env beat file).
+  void bind(CLI::Option* option, std::string key) { bindings_.push_back({option, std::move(key)}); }
+
+  void apply_bindings(core::Config& config) const;
+  // The handler of the deepest parsed subcommand, or nullptr.
+  const Handler* chosen() const;
+
+ private:
+  struct Entry {
+    CLI::App* command;
+    Handler handler;
+  };
+  struct Binding {
+    CLI::Option* option;
+    std::string key;
+  };
+  std::vector<Entry> handlers_;
+  std::vector<Binding> bindings_;
+};
+
+// Subcommand groups, each in its own file.
+void add_data_import(CLI::App& data, Registry& registry);
+void add_data_inspect(CLI::App& data, Registry& registry);   // list, export, quality
+void add_data_derive(CLI::App& data, Registry& registry);    // resample, synth
+void add_config_commands(CLI::App& app, Registry& registry);
+
+}  // namespace organism::cli

@@ -1,0 +1,153 @@
+#include "core/config.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+
+namespace organism::core {
+
+const std::vector<ConfigKey>& config_keys() {
+  static const std::vector<ConfigKey> keys{
+      {"db", "./organism.db", "path of the SQLite store"},
+      {"log.level", "info", "trace, debug, info, warn, error or off (-v, -vv and -q change it)"},
+      {"progress", "auto", "progress display: auto (bar on a terminal, lines otherwise), bar, lines or off"},
+      {"data.venue", "", "venue used when a coin exists on several venues and --venue is not given"},
+      {"import.skip_bad", "false", "skip and count bad rows instead of rejecting the file"},
+      {"quality.outlier_sigmas", "10", "returns beyond this many robust standard deviations are outliers"},
+      {"synth.coins", "BTC,ETH,SOL", "coins of the synthetic market"},
+      {"synth.interval", "1h", "bar interval of the synthetic market"},
+      {"synth.bars", "8760", "bars per coin of the synthetic market"},
+      {"synth.seed", "1", "seed of the synthetic market"},
+      {"synth.venue", "synth", "venue name the synthetic market is stored under"},
+      {"synth.correlation", "0.6", "pairwise correlation of the synthetic coins' return shocks"},
+      {"synth.start", "2020-01-01", "first bar of the synthetic market (UTC date or epoch ms)"},
+  };
+  return keys;
+}
+
+std::string env_name(std::string_view key) {
+  std::string out = "ORGANISM_";
+  for (char c : key) {
+    out += (c == '.') ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+Config::Config() {
+  for (const auto& key : config_keys()) {
+    entries_.emplace(std::string(key.name), Entry{std::string(key.default_value), "default"});
+  }
+}
+
+namespace {
+
+// A TOML scalar as the string a flag would give; nullopt for tables and other non-scalars.
+std::optional<std::string> scalar_text(const toml::node& node) {
+  if (auto s = node.value<std::string>(); s && node.is_string()) return *s;
+  if (node.is_integer()) return std::to_string(*node.value<std::int64_t>());
+  if (node.is_floating_point()) return fmt::format("{}", *node.value<double>());
+  if (node.is_boolean()) return *node.value<bool>() ? "true" : "false";
+  return std::nullopt;
+}
+
+void flatten(const toml::table& table, const std::string& prefix, const std::string& path,
+             std::vector<std::pair<std::string, std::string>>& out) {
+  for (const auto& [k, node] : table) {
+    const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    if (const auto* sub = node.as_table()) {
+      flatten(*sub, key, path, out);
+    } else if (const auto* arr = node.as_array()) {
+      std::string joined;
+      for (const auto& item : *arr) {
+        auto text = scalar_text(item);
+        if (!text) throw UsageError(fmt::format("{}: key '{}': arrays may hold only scalars", path, key));
+        if (!joined.empty()) joined += ',';
+        joined += *text;
+      }
+      out.emplace_back(key, joined);
+    } else if (auto text = scalar_text(node)) {
+      out.emplace_back(key, *text);
+    } else {
+      throw UsageError(fmt::format("{}: key '{}' has an unsupported value type", path, key));
+    }
+  }
+}
+
+}  // namespace
+
+void Config::load_file(const std::string& path) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    if (e.source().path == nullptr && where.line == 0) {
+      throw UsageError(fmt::format("{}: {}", path, e.description()));
+    }
+    throw UsageError(fmt::format("{}:{}: {}", path, where.line, e.description()));
+  }
+  std::vector<std::pair<std::string, std::string>> values;
+  flatten(table, "", path, values);
+  for (auto& [key, value] : values) {
+    auto it = entries_.find(key);
+    if (it == entries_.end()) {
+      throw UsageError(fmt::format("{}: unknown key '{}' (see 'organism config show')", path, key));
+    }
+    it->second = Entry{std::move(value), "file " + path};
+  }
+}
+
+void Config::load_env(const char* (*getenv_fn)(const char*)) {
+  for (auto& [key, entry] : entries_) {
+    const std::string name = env_name(key);
+    if (const char* value = getenv_fn(name.c_str())) entry = Entry{value, "env " + name};
+  }
+}
+
+void Config::set(std::string_view key, std::string value, std::string source) {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) throw std::logic_error("unknown config key " + std::string(key));
+  it->second = Entry{std::move(value), std::move(source)};
+}
+
+const Config::Entry& Config::entry(std::string_view key) const {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) throw std::logic_error("unknown config key " + std::string(key));
+  return it->second;
+}
+
+const std::string& Config::get(std::string_view key) const { return entry(key).value; }
+const std::string& Config::source(std::string_view key) const { return entry(key).source; }
+
+std::int64_t Config::get_int(std::string_view key) const {
+  const auto& e = entry(key);
+  if (auto v = parse_int64(trim(e.value))) return *v;
+  throw UsageError(fmt::format("{} (from {}): '{}' is not a whole number", key, e.source, e.value));
+}
+
+double Config::get_double(std::string_view key) const {
+  const auto& e = entry(key);
+  if (auto v = parse_double(trim(e.value))) return *v;
+  throw UsageError(fmt::format("{} (from {}): '{}' is not a number", key, e.source, e.value));
+}
+
+bool Config::get_bool(std::string_view key) const {
+  const auto& e = entry(key);
+  std::string v = to_lower(trim(e.value));
+  if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
+  if (v == "false" || v == "0" || v == "no" || v == "off" || v.empty()) return false;
+  throw UsageError(fmt::format("{} (from {}): '{}' is not true or false", key, e.source, e.value));
+}
+
+std::vector<std::string> Config::get_list(std::string_view key) const {
+  return split_list(get(key));
+}
+
+}  // namespace organism::core

@@ -1,0 +1,81 @@
+// A thin RAII layer over the SQLite C API: a connection, prepared statements, transactions.
+// Used by the store only; errors become core::Error with the store's path and SQLite's message.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace organism::data::sqlite {
+
+class Db;
+
+class Statement {
+ public:
+  Statement(Db& db, std::string_view sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Binds are 1-based, as in SQLite.
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, double value);
+  Statement& bind(int index, std::string_view value);
+  Statement& bind_null(int index);
+  // Runs one step: true while a row is available.
+  bool step();
+  // Runs to completion (for statements without rows) and resets for reuse.
+  void run();
+  void reset();
+
+  std::int64_t column_int(int index) const;
+  double column_double(int index) const;
+  std::string column_text(int index) const;
+  bool column_is_null(int index) const;
+
+ private:
+  Db& db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class Db {
+ public:
+  enum class Mode { ReadOnly, ReadWrite };
+  // ReadWrite creates the file if needed. Throws core::Error with the path on failure.
+  Db(const std::string& path, Mode mode);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  void exec(std::string_view sql);
+  std::int64_t changes() const;
+  std::int64_t last_insert_rowid() const;
+  const std::string& path() const { return path_; }
+  sqlite3* handle() { return db_; }
+  [[noreturn]] void fail(std::string_view what) const;
+
+ private:
+  std::string path_;
+  sqlite3* db_ = nullptr;
+};
+
+// BEGIN IMMEDIATE on construction; rolls back on destruction unless commit() ran, so an
+// exception anywhere inside leaves the store as it was.
+class Transaction {
+ public:
+  explicit Transaction(Db& db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  Db& db_;
+  bool done_ = false;
+};
+
+}  // namespace organism::data::sqlite

@@ -1,0 +1,304 @@
+#include "data/store.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
+namespace organism::data {
+
+using sqlite::Statement;
+
+Store::Store(std::unique_ptr<sqlite::Db> db) : db_(std::move(db)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+Store Store::open(const std::string& path) {
+  Store store(std::make_unique<sqlite::Db>(path, sqlite::Db::Mode::ReadWrite));
+  // WAL lets readers (a dashboard, a second command) run while an import writes.
+  store.db_->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+  store.migrate();
+  return store;
+}
+
+Store Store::open_existing(const std::string& path) {
+  if (!std::filesystem::exists(path)) {
+    throw core::Error(fmt::format("store {} does not exist (create it with 'organism data import' or 'organism data synth', or pass --db)", path));
+  }
+  Store store(std::make_unique<sqlite::Db>(path, sqlite::Db::Mode::ReadOnly));
+  const int version = store.schema_version();
+  if (version != kSchemaVersion) {
+    throw core::Error(fmt::format("store {}: schema version {}, this organism reads {}{}", path, version,
+                                  kSchemaVersion, version < kSchemaVersion ? " (open it once for writing, e.g. with an import, to migrate)" : ""));
+  }
+  return store;
+}
+
+int Store::schema_version() {
+  Statement st(*db_, "PRAGMA user_version");
+  st.step();
+  return static_cast<int>(st.column_int(0));
+}
+
+const std::string& Store::path() const { return db_->path(); }
+
+sqlite::Transaction Store::transaction() { return sqlite::Transaction(*db_); }
+
+std::optional<std::int64_t> Store::series_id(const SeriesKey& key) {
+  Statement st(*db_, "SELECT id FROM series WHERE venue = ? AND coin = ? AND interval = ?");
+  st.bind(1, key.venue).bind(2, key.coin).bind(3, key.interval.name());
+  if (!st.step()) return std::nullopt;
+  return st.column_int(0);
+}
+
+namespace {
+
+std::int64_t count_rows(sqlite::Db& db, std::string_view table, std::int64_t id) {
+  Statement st(db, fmt::format("SELECT count(*) FROM {} WHERE series_id = ?", table));
+  st.bind(1, id);
+  st.step();
+  return st.column_int(0);
+}
+
+// Turns per-row change flags into the three counts. `changed` counts inserts plus real updates
+// (a no-op upsert leaves sqlite3_changes at 0).
+UpsertCounts counts(std::int64_t rows, std::int64_t changed, std::int64_t before, std::int64_t after) {
+  UpsertCounts c;
+  c.inserted = after - before;
+  c.updated = changed - c.inserted;
+  c.unchanged = rows - changed;
+  return c;
+}
+
+}  // namespace
+
+UpsertCounts Store::upsert_candles(const SeriesKey& key, const CandleView& bars) {
+  {
+    Statement ins(*db_, "INSERT INTO series (venue, coin, interval) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+    ins.bind(1, key.venue).bind(2, key.coin).bind(3, key.interval.name()).run();
+  }
+  const std::int64_t id = *series_id(key);
+  const std::int64_t before = count_rows(*db_, "candles", id);
+  // An unknown trade count (NULL) never erases a known one; every other field takes the new value.
+  Statement st(*db_, R"sql(
+    INSERT INTO candles (series_id, time, open, high, low, close, volume, trades)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (series_id, time) DO UPDATE SET
+      open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
+      volume = excluded.volume, trades = coalesce(excluded.trades, trades)
+    WHERE open IS NOT excluded.open OR high IS NOT excluded.high OR low IS NOT excluded.low
+       OR close IS NOT excluded.close OR volume IS NOT excluded.volume
+       OR (excluded.trades IS NOT NULL AND trades IS NOT excluded.trades))sql");
+  std::int64_t changed = 0;
+  for (std::size_t i = 0; i < bars.size(); ++i) {
+    st.bind(1, id).bind(2, bars.time[i]).bind(3, bars.open[i]).bind(4, bars.high[i]).bind(5, bars.low[i])
+        .bind(6, bars.close[i]).bind(7, bars.volume[i]);
+    if (bars.trades[i] == kUnknownTrades) {
+      st.bind_null(8);
+    } else {
+      st.bind(8, bars.trades[i]);
+    }
+    st.run();
+    changed += db_->changes();
+  }
+  return counts(static_cast<std::int64_t>(bars.size()), changed, before, count_rows(*db_, "candles", id));
+}
+
+UpsertCounts Store::upsert_funding(const FundingSeries& funding) {
+  std::int64_t id = 0;
+  {
+    Statement find(*db_, "SELECT id, interval_ms FROM funding_series WHERE venue = ? AND coin = ?");
+    find.bind(1, funding.venue).bind(2, funding.coin);
+    if (find.step()) {
+      id = find.column_int(0);
+      if (find.column_int(1) != funding.interval_ms) {
+        throw core::Error(fmt::format("funding {}:{} is stored with an interval of {} ms; these rows have {} ms",
+                                      funding.venue, funding.coin, find.column_int(1), funding.interval_ms));
+      }
+    } else {
+      Statement ins(*db_, "INSERT INTO funding_series (venue, coin, interval_ms) VALUES (?, ?, ?)");
+      ins.bind(1, funding.venue).bind(2, funding.coin).bind(3, funding.interval_ms).run();
+      id = db_->last_insert_rowid();
+    }
+  }
+  const std::int64_t before = count_rows(*db_, "funding", id);
+  Statement st(*db_, R"sql(
+    INSERT INTO funding (series_id, time, rate) VALUES (?, ?, ?)
+    ON CONFLICT (series_id, time) DO UPDATE SET rate = excluded.rate WHERE rate IS NOT excluded.rate)sql");
+  std::int64_t changed = 0;
+  for (std::size_t i = 0; i < funding.size(); ++i) {
+    st.bind(1, id).bind(2, funding.time[i]).bind(3, funding.rate[i]).run();
+    changed += db_->changes();
+  }
+  return counts(static_cast<std::int64_t>(funding.size()), changed, before, count_rows(*db_, "funding", id));
+}
+
+UpsertCounts Store::upsert_sentiment(const SentimentSeries& sentiment) {
+  auto count = [&] {
+    Statement st(*db_, "SELECT count(*) FROM sentiment WHERE source = ?");
+    st.bind(1, sentiment.source);
+    st.step();
+    return st.column_int(0);
+  };
+  const std::int64_t before = count();
+  Statement st(*db_, R"sql(
+    INSERT INTO sentiment (source, time, value, classification) VALUES (?, ?, ?, ?)
+    ON CONFLICT (source, time) DO UPDATE SET value = excluded.value, classification = excluded.classification
+    WHERE value IS NOT excluded.value OR classification IS NOT excluded.classification)sql");
+  std::int64_t changed = 0;
+  for (std::size_t i = 0; i < sentiment.size(); ++i) {
+    st.bind(1, sentiment.source).bind(2, sentiment.time[i]).bind(3, static_cast<std::int64_t>(sentiment.value[i]))
+        .bind(4, sentiment.classification[i]).run();
+    changed += db_->changes();
+  }
+  return counts(static_cast<std::int64_t>(sentiment.size()), changed, before, count());
+}
+
+void Store::delete_candles(const SeriesKey& key) {
+  Statement rows(*db_, "DELETE FROM candles WHERE series_id = (SELECT id FROM series WHERE venue = ? AND coin = ? AND interval = ?)");
+  rows.bind(1, key.venue).bind(2, key.coin).bind(3, key.interval.name()).run();
+  Statement series(*db_, "DELETE FROM series WHERE venue = ? AND coin = ? AND interval = ?");
+  series.bind(1, key.venue).bind(2, key.coin).bind(3, key.interval.name()).run();
+}
+
+void Store::delete_funding(const std::string& venue, const std::string& coin) {
+  Statement rows(*db_, "DELETE FROM funding WHERE series_id = (SELECT id FROM funding_series WHERE venue = ? AND coin = ?)");
+  rows.bind(1, venue).bind(2, coin).run();
+  Statement series(*db_, "DELETE FROM funding_series WHERE venue = ? AND coin = ?");
+  series.bind(1, venue).bind(2, coin).run();
+}
+
+namespace {
+
+std::vector<TimeMs> load_times(sqlite::Db& db, std::string_view sql, auto&&... binds) {
+  Statement st(db, sql);
+  int i = 1;
+  (st.bind(i++, binds), ...);
+  std::vector<TimeMs> times;
+  while (st.step()) times.push_back(st.column_int(0));
+  return times;
+}
+
+template <typename Info>
+void fill_span(Info& info, const std::vector<TimeMs>& times, const std::vector<Gap>& gaps) {
+  info.first = times.empty() ? 0 : times.front();
+  info.last = times.empty() ? 0 : times.back();
+  info.gaps = static_cast<std::int64_t>(gaps.size());
+  for (const auto& g : gaps) info.missing += g.missing;
+}
+
+}  // namespace
+
+std::vector<SeriesInfo> Store::list_series() {
+  std::vector<SeriesInfo> out;
+  Statement st(*db_, "SELECT id, venue, coin, interval FROM series");
+  while (st.step()) {
+    auto interval = core::Interval::parse(st.column_text(3));
+    if (!interval) throw core::Error(fmt::format("store {}: series with unknown interval '{}'", path(), st.column_text(3)));
+    SeriesInfo info{SeriesKey{st.column_text(1), st.column_text(2), *interval}};
+    const auto times = load_times(*db_, "SELECT time FROM candles WHERE series_id = ? ORDER BY time", st.column_int(0));
+    if (times.empty()) continue;
+    info.bars = static_cast<std::int64_t>(times.size());
+    fill_span(info, times, find_gaps(times, *interval));
+    out.push_back(std::move(info));
+  }
+  std::sort(out.begin(), out.end(), [](const SeriesInfo& a, const SeriesInfo& b) {
+    return std::tie(a.key.venue, a.key.coin) < std::tie(b.key.venue, b.key.coin) ||
+           (std::tie(a.key.venue, a.key.coin) == std::tie(b.key.venue, b.key.coin) &&
+            a.key.interval.nominal_ms() < b.key.interval.nominal_ms());
+  });
+  return out;
+}
+
+std::vector<FundingInfo> Store::list_funding() {
+  std::vector<FundingInfo> out;
+  Statement st(*db_, "SELECT id, venue, coin, interval_ms FROM funding_series ORDER BY venue, coin");
+  while (st.step()) {
+    FundingInfo info{st.column_text(1), st.column_text(2), st.column_int(3)};
+    const auto times = load_times(*db_, "SELECT time FROM funding WHERE series_id = ? ORDER BY time", st.column_int(0));
+    if (times.empty()) continue;
+    info.rows = static_cast<std::int64_t>(times.size());
+    fill_span(info, times, find_gaps(times, info.interval_ms));
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+std::vector<SentimentInfo> Store::list_sentiment() {
+  std::vector<SentimentInfo> out;
+  Statement st(*db_, "SELECT DISTINCT source FROM sentiment ORDER BY source");
+  while (st.step()) {
+    SentimentInfo info{st.column_text(0)};
+    const auto times = load_times(*db_, "SELECT time FROM sentiment WHERE source = ? ORDER BY time", info.source);
+    info.rows = static_cast<std::int64_t>(times.size());
+    fill_span(info, times, find_gaps(times, core::kDayMs));
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+std::optional<Candles> Store::load_candles(const SeriesKey& key, std::optional<TimeMs> from,
+                                           std::optional<TimeMs> to) {
+  const auto id = series_id(key);
+  if (!id) return std::nullopt;
+  const TimeMs lo = from.value_or(INT64_MIN), hi = to.value_or(INT64_MAX);
+  Candles bars;
+  {
+    Statement count(*db_, "SELECT count(*) FROM candles WHERE series_id = ? AND time >= ? AND time < ?");
+    count.bind(1, *id).bind(2, lo).bind(3, hi);
+    count.step();
+    bars.reserve(static_cast<std::size_t>(count.column_int(0)));
+  }
+  Statement st(*db_, R"sql(
+    SELECT time, open, high, low, close, volume, trades FROM candles
+    WHERE series_id = ? AND time >= ? AND time < ? ORDER BY time)sql");
+  st.bind(1, *id).bind(2, lo).bind(3, hi);
+  while (st.step()) {
+    bars.push_back(Bar{st.column_int(0), st.column_double(1), st.column_double(2), st.column_double(3),
+                       st.column_double(4), st.column_double(5),
+                       st.column_is_null(6) ? kUnknownTrades : st.column_int(6)});
+  }
+  return bars;
+}
+
+std::optional<FundingSeries> Store::load_funding(const std::string& venue, const std::string& coin) {
+  Statement find(*db_, "SELECT id, interval_ms FROM funding_series WHERE venue = ? AND coin = ?");
+  find.bind(1, venue).bind(2, coin);
+  if (!find.step()) return std::nullopt;
+  FundingSeries out{venue, coin, find.column_int(1), {}, {}};
+  Statement st(*db_, "SELECT time, rate FROM funding WHERE series_id = ? ORDER BY time");
+  st.bind(1, find.column_int(0));
+  while (st.step()) {
+    out.time.push_back(st.column_int(0));
+    out.rate.push_back(st.column_double(1));
+  }
+  return out;
+}
+
+std::optional<SentimentSeries> Store::load_sentiment(const std::string& source) {
+  Statement st(*db_, "SELECT time, value, classification FROM sentiment WHERE source = ? ORDER BY time");
+  st.bind(1, source);
+  SentimentSeries out{source, {}, {}, {}};
+  while (st.step()) {
+    out.time.push_back(st.column_int(0));
+    out.value.push_back(static_cast<int>(st.column_int(1)));
+    out.classification.push_back(st.column_text(2));
+  }
+  if (out.time.empty()) return std::nullopt;
+  return out;
+}
+
+std::vector<std::string> Store::venues_for(const std::string& coin, const std::string& interval) {
+  Statement st(*db_, R"sql(
+    SELECT DISTINCT venue FROM series s WHERE coin = ? AND (? = '' OR interval = ?)
+      AND EXISTS (SELECT 1 FROM candles c WHERE c.series_id = s.id) ORDER BY venue)sql");
+  st.bind(1, coin).bind(2, interval).bind(3, interval);
+  std::vector<std::string> out;
+  while (st.step()) out.push_back(st.column_text(0));
+  return out;
+}
+
+}  // namespace organism::data

@@ -1,0 +1,96 @@
+// The market-data store: SQLite in WAL mode with a versioned schema. Candles keyed by
+// (venue, coin, interval, time), funding by (venue, coin, time), sentiment by (source, time).
+// Used by the data commands now, and by evolution and trading to load series.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "data/series.hpp"
+#include "data/sqlite.hpp"
+
+namespace organism::data {
+
+// What an upsert did: new rows, rows whose values changed, rows already identical.
+struct UpsertCounts {
+  std::int64_t inserted = 0;
+  std::int64_t updated = 0;
+  std::int64_t unchanged = 0;
+};
+
+struct SeriesInfo {
+  SeriesKey key;
+  std::int64_t bars = 0;
+  TimeMs first = 0, last = 0;
+  std::int64_t gaps = 0;     // places where consecutive bars are more than one interval apart
+  std::int64_t missing = 0;  // absent bars in those gaps
+};
+
+struct FundingInfo {
+  std::string venue, coin;
+  TimeMs interval_ms = 0;
+  std::int64_t rows = 0;
+  TimeMs first = 0, last = 0;
+  std::int64_t gaps = 0, missing = 0;
+};
+
+struct SentimentInfo {
+  std::string source;
+  std::int64_t rows = 0;
+  TimeMs first = 0, last = 0;
+  std::int64_t gaps = 0, missing = 0;
+};
+
+class Store {
+ public:
+  // The newest schema this build knows; a store with a newer one is refused (written by a newer
+  // organism), an older one is migrated forward on open for writing.
+  static constexpr int kSchemaVersion = 1;
+
+  // Opens for reading and writing, creating the file and schema as needed.
+  static Store open(const std::string& path);
+  // Opens an existing store for reading; core::Error if it does not exist.
+  static Store open_existing(const std::string& path);
+
+  Store(Store&&) noexcept;
+  Store& operator=(Store&&) noexcept;
+  ~Store();
+
+  int schema_version();
+  const std::string& path() const;
+
+  // Everything written through one Transaction commits together or not at all.
+  sqlite::Transaction transaction();
+
+  UpsertCounts upsert_candles(const SeriesKey& key, const CandleView& bars);
+  UpsertCounts upsert_funding(const FundingSeries& funding);
+  UpsertCounts upsert_sentiment(const SentimentSeries& sentiment);
+
+  // Removes a series and its rows (used to replace a regenerated synthetic market whole).
+  void delete_candles(const SeriesKey& key);
+  void delete_funding(const std::string& venue, const std::string& coin);
+
+  std::vector<SeriesInfo> list_series();
+  std::vector<FundingInfo> list_funding();
+  std::vector<SentimentInfo> list_sentiment();
+
+  // All bars of a series in time order, or those with from <= time < to.
+  std::optional<Candles> load_candles(const SeriesKey& key, std::optional<TimeMs> from = {},
+                                      std::optional<TimeMs> to = {});
+  std::optional<FundingSeries> load_funding(const std::string& venue, const std::string& coin);
+  std::optional<SentimentSeries> load_sentiment(const std::string& source);
+
+  // Venues that hold coin at interval (any interval if empty), sorted.
+  std::vector<std::string> venues_for(const std::string& coin, const std::string& interval = "");
+
+ private:
+  explicit Store(std::unique_ptr<sqlite::Db> db);
+  void migrate();
+  std::optional<std::int64_t> series_id(const SeriesKey& key);
+  std::unique_ptr<sqlite::Db> db_;
+};
+
+}  // namespace organism::data

@@ -1,0 +1,74 @@
+// The store's schema history. Each migration moves the schema from version i to i+1; PRAGMA
+// user_version records where a file stands. Never edit a migration that has shipped: add one.
+#include <array>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "data/store.hpp"
+
+namespace organism::data {
+namespace {
+
+constexpr std::array<std::string_view, Store::kSchemaVersion> kMigrations{
+    // 0 -> 1: candles, funding, sentiment.
+    R"sql(
+    CREATE TABLE series (
+      id INTEGER PRIMARY KEY,
+      venue TEXT NOT NULL,
+      coin TEXT NOT NULL,
+      interval TEXT NOT NULL,
+      UNIQUE (venue, coin, interval)
+    );
+    CREATE TABLE candles (
+      series_id INTEGER NOT NULL REFERENCES series(id),
+      time INTEGER NOT NULL,
+      open REAL NOT NULL,
+      high REAL NOT NULL,
+      low REAL NOT NULL,
+      close REAL NOT NULL,
+      volume REAL NOT NULL,
+      trades INTEGER,
+      PRIMARY KEY (series_id, time)
+    ) WITHOUT ROWID;
+    CREATE TABLE funding_series (
+      id INTEGER PRIMARY KEY,
+      venue TEXT NOT NULL,
+      coin TEXT NOT NULL,
+      interval_ms INTEGER NOT NULL,
+      UNIQUE (venue, coin)
+    );
+    CREATE TABLE funding (
+      series_id INTEGER NOT NULL REFERENCES funding_series(id),
+      time INTEGER NOT NULL,
+      rate REAL NOT NULL,
+      PRIMARY KEY (series_id, time)
+    ) WITHOUT ROWID;
+    CREATE TABLE sentiment (
+      source TEXT NOT NULL,
+      time INTEGER NOT NULL,
+      value INTEGER NOT NULL,
+      classification TEXT NOT NULL,
+      PRIMARY KEY (source, time)
+    ) WITHOUT ROWID;
+    )sql",
+};
+
+}  // namespace
+
+void Store::migrate() {
+  const int version = schema_version();
+  if (version > kSchemaVersion) {
+    throw core::Error(fmt::format("store {}: schema version {} is newer than this organism knows ({}); upgrade organism",
+                                  db_->path(), version, kSchemaVersion));
+  }
+  for (int v = version; v < kSchemaVersion; ++v) {
+    auto tx = transaction();
+    db_->exec(kMigrations[static_cast<std::size_t>(v)]);
+    db_->exec(fmt::format("PRAGMA user_version = {}", v + 1));
+    tx.commit();
+  }
+}
+
+}  // namespace organism::data
