@@ -10,8 +10,11 @@
 
 #include "core/config.hpp"
 #include "core/progress.hpp"
+#include "core/time.hpp"
 
 namespace organism::cli {
+
+using core::TimeMs;
 
 struct Context {
   core::Config config;

@@ -17,6 +17,15 @@
 namespace organism::cli {
 namespace {
 
+bool tiles(const core::Interval& from, const core::Interval& to) {
+  try {
+    data::check_resample_intervals(from, to);
+    return true;
+  } catch (const core::UsageError&) {
+    return false;
+  }
+}
+
 struct ResampleArgs {
   std::string to, from, venue, coin;
 };
@@ -34,7 +43,7 @@ std::optional<core::Interval> pick_source(const std::vector<core::Interval>& sto
   }
   std::optional<core::Interval> best;
   for (const auto& s : stored) {
-    if (s.nominal_ms() >= to.nominal_ms() || !data::tiles(s, to)) continue;
+    if (s.nominal_ms() >= to.nominal_ms() || !tiles(s, to)) continue;
     if (!best || s.nominal_ms() > best->nominal_ms()) best = s;
   }
   return best;

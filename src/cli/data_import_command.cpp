@@ -138,7 +138,7 @@ overlapping rows are updated. Gaps are reported, never filled.)");
   cmd->add_option("--interval", args->interval, "bar interval, e.g. 1h");
   cmd->add_option("--funding-interval", args->funding_interval,
                   "funding interval (default: 1h for hyperliquid, 8h for binance, else from the rows)");
-  registry.bind(cmd->add_flag("--skip-bad", "skip and count bad rows instead of rejecting the file"), "import.skip_bad");
+  registry.bind(cmd->add_flag("--skip-bad")->description("skip and count bad rows instead of rejecting the file"), "import.skip_bad");
   cmd->add_flag("--json", args->json, "print the report as JSON");
   registry.on(cmd, [args](Context& ctx) { run_import(*args, ctx); });
 }

@@ -1,0 +1,177 @@
+// The store: schema, idempotent upserts, overlap updates, loading, listing, atomicity.
+#include "data/store.hpp"
+
+#include <sqlite3.h>
+
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+#include "support/test_support.hpp"
+
+namespace organism::data {
+namespace {
+
+using test::TempDir;
+
+const core::Interval k1h = *core::Interval::parse("1h");
+constexpr TimeMs kT0 = 1704067200000;  // 2024-01-01 00:00 UTC
+
+Candles make_bars(TimeMs start, int n, double base, std::int64_t trades = kUnknownTrades) {
+  Candles c;
+  for (int i = 0; i < n; ++i) {
+    const double p = base + i;
+    c.push_back({start + i * core::kHourMs, p, p + 2, p - 1, p + 1, 10.0 + i, trades});
+  }
+  return c;
+}
+
+TEST(Store, CreatesWalSchemaAndReportsVersion) {
+  TempDir dir;
+  auto store = Store::open((dir / "s.db").string());
+  EXPECT_EQ(store.schema_version(), Store::kSchemaVersion);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "s.db").c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, nullptr);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "wal");
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+TEST(Store, RefusesNewerSchemaAndMissingFile) {
+  TempDir dir;
+  const auto path = (dir / "s.db").string();
+  { Store::open(path); }
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  EXPECT_THROW(Store::open(path), core::Error);
+  EXPECT_THROW(Store::open_existing((dir / "missing.db").string()), core::Error);
+  EXPECT_FALSE(test::fs::exists(dir / "missing.db"));
+}
+
+TEST(Store, ReimportChangesNothingAndOverlapUpserts) {
+  TempDir dir;
+  auto store = Store::open((dir / "s.db").string());
+  const SeriesKey key{"hyperliquid", "BTC", k1h};
+  const auto first = make_bars(kT0, 10, 100);
+  auto c = store.upsert_candles(key, first.view());
+  EXPECT_EQ(c.inserted, 10);
+  EXPECT_EQ(c.updated, 0);
+  EXPECT_EQ(c.unchanged, 0);
+
+  c = store.upsert_candles(key, first.view());
+  EXPECT_EQ(c.inserted, 0);
+  EXPECT_EQ(c.updated, 0);
+  EXPECT_EQ(c.unchanged, 10);
+
+  // Bars 5..14 with other prices: 5 overlap (updated), 5 new.
+  const auto overlap = make_bars(kT0 + 5 * core::kHourMs, 10, 200);
+  c = store.upsert_candles(key, overlap.view());
+  EXPECT_EQ(c.inserted, 5);
+  EXPECT_EQ(c.updated, 5);
+  EXPECT_EQ(c.unchanged, 0);
+
+  const auto loaded = store.load_candles(key);
+  ASSERT_TRUE(loaded);
+  ASSERT_EQ(loaded->size(), 15u);
+  EXPECT_EQ(loaded->open()[4], 104.0);  // untouched
+  EXPECT_EQ(loaded->open()[5], 200.0);  // updated
+  EXPECT_EQ(loaded->time()[14], kT0 + 14 * core::kHourMs);
+}
+
+TEST(Store, SameCoinOnTwoVenuesStaysTwoSeries) {
+  TempDir dir;
+  auto store = Store::open((dir / "s.db").string());
+  store.upsert_candles({"binance", "BTC", k1h}, make_bars(kT0, 3, 100).view());
+  store.upsert_candles({"hyperliquid", "BTC", k1h}, make_bars(kT0, 4, 101).view());
+  const auto list = store.list_series();
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].key.venue, "binance");
+  EXPECT_EQ(list[0].bars, 3);
+  EXPECT_EQ(list[1].bars, 4);
+  EXPECT_EQ(store.venues_for("BTC", "1h"), (std::vector<std::string>{"binance", "hyperliquid"}));
+  EXPECT_EQ(store.load_candles({"binance", "BTC", k1h})->open()[0], 100.0);
+}
+
+TEST(Store, ListReportsSpanAndGaps) {
+  TempDir dir;
+  auto store = Store::open((dir / "s.db").string());
+  Candles c = make_bars(kT0, 3, 100);
+  auto later = make_bars(kT0 + 6 * core::kHourMs, 2, 100);  // hours 3,4,5 missing
+  for (std::size_t i = 0; i < later.size(); ++i) c.push_back(later.bar(i));
+  store.upsert_candles({"x", "BTC", k1h}, c.view());
+  const auto info = store.list_series().at(0);
+  EXPECT_EQ(info.bars, 5);
+  EXPECT_EQ(info.first, kT0);
+  EXPECT_EQ(info.last, kT0 + 7 * core::kHourMs);
+  EXPECT_EQ(info.gaps, 1);
+  EXPECT_EQ(info.missing, 3);
+}
+
+TEST(Store, UnknownTradeCountNeverErasesKnownOne) {
+  TempDir dir;
+  auto store = Store::open((dir / "s.db").string());
+  const SeriesKey key{"binance", "BTC", k1h};
+  store.upsert_candles(key, make_bars(kT0, 2, 100, 42).view());
+  const auto c = store.upsert_candles(key, make_bars(kT0, 2, 100).view());
+  EXPECT_EQ(c.unchanged, 2);
+  EXPECT_EQ(store.load_candles(key)->trades()[1], 42);
+}
+
+TEST(Store, RangeLoadAndRollbackOnException) {
+  TempDir dir;
+  auto store = Store::open((dir / "s.db").string());
+  const SeriesKey key{"x", "ETH", k1h};
+  store.upsert_candles(key, make_bars(kT0, 10, 100).view());
+  const auto part = store.load_candles(key, kT0 + 2 * core::kHourMs, kT0 + 5 * core::kHourMs);
+  ASSERT_EQ(part->size(), 3u);
+  EXPECT_EQ(part->time()[0], kT0 + 2 * core::kHourMs);
+  try {
+    auto tx = store.transaction();
+    store.upsert_candles(key, make_bars(kT0, 20, 500).view());
+    throw std::runtime_error("interrupted");
+  } catch (const std::runtime_error&) {
+  }
+  const auto after = store.load_candles(key);
+  EXPECT_EQ(after->size(), 10u);
+  EXPECT_EQ(after->open()[0], 100.0);
+}
+
+TEST(Store, FundingAndSentimentUpserts) {
+  TempDir dir;
+  auto store = Store::open((dir / "s.db").string());
+  FundingSeries f{"hyperliquid", "BTC", core::kHourMs, {kT0, kT0 + core::kHourMs}, {1e-5, -2e-5}};
+  EXPECT_EQ(store.upsert_funding(f).inserted, 2);
+  EXPECT_EQ(store.upsert_funding(f).unchanged, 2);
+  f.rate[1] = 3e-5;
+  EXPECT_EQ(store.upsert_funding(f).updated, 1);
+  EXPECT_EQ(store.load_funding("hyperliquid", "BTC")->rate[1], 3e-5);
+  FundingSeries other = f;
+  other.interval_ms = 8 * core::kHourMs;
+  EXPECT_THROW(store.upsert_funding(other), core::Error);
+
+  SentimentSeries s{"fear_greed", {kT0, kT0 + core::kDayMs}, {30, 70}, {"Fear", "Greed"}};
+  EXPECT_EQ(store.upsert_sentiment(s).inserted, 2);
+  EXPECT_EQ(store.upsert_sentiment(s).unchanged, 2);
+  const auto loaded = store.load_sentiment("fear_greed");
+  EXPECT_EQ(loaded->value[1], 70);
+  EXPECT_EQ(loaded->classification[0], "Fear");
+  EXPECT_EQ(store.list_funding().at(0).rows, 2);
+  EXPECT_EQ(store.list_sentiment().at(0).rows, 2);
+}
+
+TEST(Store, DeleteRemovesSeries) {
+  TempDir dir;
+  auto store = Store::open((dir / "s.db").string());
+  const SeriesKey key{"synth", "BTC", k1h};
+  store.upsert_candles(key, make_bars(kT0, 3, 100).view());
+  store.delete_candles(key);
+  EXPECT_FALSE(store.load_candles(key));
+  EXPECT_TRUE(store.list_series().empty());
+}
+
+}  // namespace
+}  // namespace organism::data
