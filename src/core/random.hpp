@@ -50,7 +50,8 @@ class Rng {
   double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
   // Uniform integer in [0, n), n > 0 (Lemire's multiply-shift; bias below 2^-64 * n).
   std::uint64_t below(std::uint64_t n) {
-    return static_cast<std::uint64_t>((static_cast<unsigned __int128>(next_u64()) * n) >> 64);
+    __extension__ using Wide = unsigned __int128;  // GCC/Clang builtin; -Wpedantic rejects it bare
+    return static_cast<std::uint64_t>((static_cast<Wide>(next_u64()) * n) >> 64);
   }
   bool bernoulli(double p) { return uniform() < p; }
 
