@@ -114,4 +114,20 @@ void Transaction::commit() {
   done_ = true;
 }
 
+Savepoint::Savepoint(Db& db) : db_(db) { db_.exec("SAVEPOINT organism_write"); }
+
+Savepoint::~Savepoint() {
+  if (!done_) {
+    try {
+      db_.exec("ROLLBACK TO organism_write; RELEASE organism_write");
+    } catch (...) {  // the enclosing transaction's rollback or the connection's close cleans up
+    }
+  }
+}
+
+void Savepoint::release() {
+  db_.exec("RELEASE organism_write");
+  done_ = true;
+}
+
 }  // namespace organism::data::sqlite

@@ -78,4 +78,19 @@ class Transaction {
   bool done_ = false;
 };
 
+// A nestable unit of work (SAVEPOINT): inside a Transaction it joins it; alone it is its own
+// transaction, so a bulk upsert never degrades into one transaction per row.
+class Savepoint {
+ public:
+  explicit Savepoint(Db& db);
+  ~Savepoint();
+  Savepoint(const Savepoint&) = delete;
+  Savepoint& operator=(const Savepoint&) = delete;
+  void release();
+
+ private:
+  Db& db_;
+  bool done_ = false;
+};
+
 }  // namespace organism::data::sqlite

@@ -89,6 +89,7 @@ class Store {
  private:
   explicit Store(std::unique_ptr<sqlite::Db> db);
   void migrate();
+  void tune_reads();
   std::optional<std::int64_t> series_id(const SeriesKey& key);
   std::unique_ptr<sqlite::Db> db_;
 };
