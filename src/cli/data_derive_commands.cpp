@@ -28,7 +28,31 @@ bool tiles(const core::Interval& from, const core::Interval& to) {
 
 struct ResampleArgs {
   std::string to, from, venue, coin;
+  bool overwrite = false;
 };
+
+// Resampling must not quietly replace bars that came from elsewhere (a venue's own 1h candles
+// differ from 5m ones resampled): without --overwrite, any stored bar that differs is an error.
+void check_no_clobber(data::Store& store, const data::SeriesKey& key, const data::Candles& fresh) {
+  const auto stored = store.load_candles(key);
+  if (!stored || stored->empty()) return;
+  std::size_t differ = 0;
+  std::optional<std::size_t> first;
+  for (std::size_t i = 0, j = 0; i < fresh.size(); ++i) {
+    while (j < stored->size() && stored->time()[j] < fresh.time()[i]) ++j;
+    if (j == stored->size()) break;
+    if (stored->time()[j] != fresh.time()[i]) continue;
+    const auto a = fresh.bar(i), b = stored->bar(j);
+    if (a.open != b.open || a.high != b.high || a.low != b.low || a.close != b.close || a.volume != b.volume) {
+      if (!first) first = i;
+      ++differ;
+    }
+  }
+  if (differ == 0) return;
+  throw core::Error(fmt::format("{} resampled bars differ from the stored {} bars (first at {}); pass --overwrite "
+                                "to replace them",
+                                differ, key.label(), core::format_utc(fresh.time()[*first])));
+}
 
 // Source interval for a (venue, coin): --from, else the largest stored interval below `to`
 // that tiles it (larger sources mean less work and the same result).
@@ -71,6 +95,7 @@ void run_resample(const ResampleArgs& a, Context& ctx) {
     const auto bars = store.load_candles(src_key);
     const auto result = data::resample(bars->view(), *source, to);
     const data::SeriesKey dst_key{vc.first, vc.second, to};
+    if (!a.overwrite) check_no_clobber(store, dst_key, result.bars);
     const auto c = store.upsert_candles(dst_key, result.bars.view());
     ++written;
     fmt::print("{} -> {}: {} bars from {} ({} new, {} updated, {} unchanged); dropped {} leading and {} trailing "
@@ -149,11 +174,14 @@ void add_data_derive(CLI::App& data, Registry& registry) {
 Buckets: first open, max high, min low, last close, summed volume and trade counts. Incomplete
 first and last buckets are dropped; interior buckets missing bars because of gaps are kept and
 reported. Every stored (venue, coin) is resampled unless --venue/--coin narrow it; the source is
---from or the largest stored interval that divides --to.)");
+--from or the largest stored interval that divides --to. Stored target bars that differ from
+the resampled ones (a venue's own candles) are an error unless --overwrite; nothing is written
+then.)");
   resample->add_option("--to", ra->to, "target interval, e.g. 4h")->required();
   resample->add_option("--from", ra->from, "source interval (default: the best stored one)");
   resample->add_option("--venue", ra->venue, "only this venue");
   resample->add_option("--coin", ra->coin, "only this coin");
+  resample->add_flag("--overwrite", ra->overwrite, "replace stored target bars that differ (e.g. a venue's own candles)");
   registry.on(resample, [ra](Context& ctx) { run_resample(*ra, ctx); });
 
   auto sa = std::make_shared<SynthArgs>();

@@ -132,6 +132,17 @@ TEST(Cli, ResampleThroughTheStore) {
   EXPECT_EQ(read_file(out),
             "time,open,high,low,close,volume\n1704067200000,100,110,95,102,12.5\n1704074400000,102,104,99,103,10\n");
   EXPECT_EQ(f.run({"data", "resample", "--to", "banana"}).exit_code, 2);
+
+  // A venue's own 2h bar that disagrees is not replaced quietly.
+  const auto own = f.dir / "own.csv";
+  write_file(own, "time,open,high,low,close,volume\n1704067200000,100,111,95,102,12.5\n");
+  ASSERT_EQ(f.run({"data", "import", "--venue", "hyperliquid", "--coin", "BTC", "--interval", "2h", own.string()}).exit_code, 0);
+  r = f.run({"data", "resample", "--to", "2h"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("1 resampled bars differ"), std::string::npos) << r.err;
+  r = f.run({"data", "resample", "--to", "2h", "--overwrite"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("1 updated, 1 unchanged"), std::string::npos) << r.out;
 }
 
 TEST(Cli, QualityReportsAndStrictFails) {
