@@ -135,7 +135,7 @@ overlapping rows are updated. Gaps are reported, never filled.)");
   cmd->add_option("--kind", args->kind, "candles, funding or sentiment (checked against the header)");
   cmd->add_option("--venue", args->venue, "venue, e.g. hyperliquid or binance");
   cmd->add_option("--coin", args->coin, "coin, e.g. BTC");
-  cmd->add_option("--interval", args->interval, "bar interval, e.g. 1h");
+  cmd->add_option("--interval", args->interval, "bar interval, e.g. 1h (default: from the path, else the rows' spacing)");
   cmd->add_option("--funding-interval", args->funding_interval,
                   "funding interval (default: 1h for hyperliquid, 8h for binance, else from the rows)");
   registry.bind(cmd->add_flag("--skip-bad")->description("skip and count bad rows instead of rejecting the file"), "import.skip_bad");

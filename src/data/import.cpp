@@ -188,6 +188,27 @@ void check_name(const std::string& path, std::string_view what, const std::strin
   }
 }
 
+// Smallest positive spacing of a time column (0 with fewer than two distinct times).
+TimeMs smallest_step(std::span<const TimeMs> times) {
+  TimeMs step = 0;
+  for (std::size_t i = 1; i < times.size(); ++i) {
+    const TimeMs d = times[i] - times[i - 1];
+    if (d > 0 && (step == 0 || d < step)) step = d;
+  }
+  return step;
+}
+
+// With an interval learnt from the rows, the grid check runs after reading them all.
+void check_inferred_grid(const std::string& path, std::span<const TimeMs> times,
+                         const std::vector<std::size_t>& lines, const core::Interval& interval) {
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    if (!interval.is_aligned(times[i])) {
+      throw InputError(path, lines[i], fmt::format("time {} ({} UTC) is not on the {} grid (interval taken from the rows' spacing)",
+                                                   times[i], core::format_utc(times[i]), interval.name()));
+    }
+  }
+}
+
 }  // namespace
 
 std::string_view kind_name(DataKind kind) {
@@ -233,10 +254,13 @@ ParsedFile parse_file(const std::string& path, const ImportOptions& options,
                                                                  : require({}, {}, path, "venue", "--venue");
     std::string coin = require(options.coin, hints.coin, path, "coin", "--coin");
     if (layout.format == Format::BinanceKlines && !options.coin) coin = strip_quote_currency(coin);
-    interval = core::Interval::parse_or_throw(require(options.interval, hints.interval, path, "interval", "--interval"));
+    if (options.interval || hints.interval) {
+      interval = core::Interval::parse_or_throw(options.interval ? *options.interval : *hints.interval);
+    }
     check_name(path, "venue", venue);
     check_name(path, "coin", coin);
-    out.candles = CandleSeries{SeriesKey{core::to_lower(venue), coin, *interval}, Candles{}};
+    // Without an interval the key holds a placeholder until the rows tell it (see below).
+    out.candles = CandleSeries{SeriesKey{core::to_lower(venue), coin, interval.value_or(*core::Interval::parse("1m"))}, Candles{}};
   } else if (out.kind == DataKind::Funding) {
     std::string venue = core::to_lower(require(options.venue, hints.venue, path, "venue", "--venue"));
     std::string coin = require(options.coin, hints.coin ? hints.coin : std::optional(hints.stem), path, "coin", "--coin");
@@ -250,7 +274,7 @@ ParsedFile parse_file(const std::string& path, const ImportOptions& options,
   }
 
   OrderCheck order;
-  std::vector<std::size_t> funding_lines;  // to name the line if the inferred grid is violated
+  std::vector<std::size_t> row_lines;  // to name the line if an inferred grid is violated
   const core::Interval day = *core::Interval::parse("1d");
   auto handle_bad = [&](std::size_t line_no, std::string what) {
     if (!options.skip_bad) throw InputError(path, line_no, what);
@@ -275,10 +299,11 @@ ParsedFile parse_file(const std::string& path, const ImportOptions& options,
       if (out.kind == DataKind::Candles) {
         const Bar bar = parse_candle(fields, layout);
         if (!options.keep_disorder) {
-          check_grid(bar.time, *interval);
+          if (interval) check_grid(bar.time, *interval);
           order.check(bar.time);
         }
         out.candles->bars.push_back(bar);
+        if (!interval) row_lines.push_back(line_no);
         order.accept(bar.time, line_no);
       } else if (out.kind == DataKind::Funding) {
         const TimeMs t = parse_row_time(fields[0], false);
@@ -292,7 +317,7 @@ ParsedFile parse_file(const std::string& path, const ImportOptions& options,
         }
         out.funding->time.push_back(t);
         out.funding->rate.push_back(rate);
-        funding_lines.push_back(line_no);
+        row_lines.push_back(line_no);
         order.accept(t, line_no);
       } else {
         const TimeMs t = parse_row_time(fields[0], false);
@@ -322,23 +347,22 @@ ParsedFile parse_file(const std::string& path, const ImportOptions& options,
     throw core::Error(fmt::format("{}: no valid data rows{}", path,
                                   out.bad_total ? fmt::format(" ({} bad rows skipped)", out.bad_total) : ""));
   }
-  if (out.kind == DataKind::Funding && !funding_step) {
-    // Unknown venue: the interval is the smallest spacing seen, which must be a known interval.
-    TimeMs step = 0;
-    for (std::size_t i = 1; i < out.funding->time.size(); ++i) {
-      const TimeMs d = out.funding->time[i] - out.funding->time[i - 1];
-      if (d > 0 && (step == 0 || d < step)) step = d;
+  if (out.kind == DataKind::Candles && !interval) {
+    const auto times = out.candles->bars.time();
+    const auto inferred = core::Interval::from_ms(smallest_step(times));
+    if (!inferred) {
+      throw core::UsageError(fmt::format("{}: cannot tell the interval from the path or the rows; pass --interval", path));
     }
-    if (step == 0 || !core::Interval::from_ms(step)) {
+    if (!options.keep_disorder) check_inferred_grid(path, times, row_lines, *inferred);
+    out.candles->key.interval = *inferred;
+  }
+  if (out.kind == DataKind::Funding && !funding_step) {
+    const auto inferred = core::Interval::from_ms(smallest_step(out.funding->time));
+    if (!inferred) {
       throw core::UsageError(fmt::format("{}: cannot tell the funding interval from the rows; pass --funding-interval", path));
     }
-    for (std::size_t i = 0; i < out.funding->time.size(); ++i) {
-      if (out.funding->time[i] % step != 0) {
-        throw InputError(path, funding_lines[i], fmt::format("time {} is not on the funding grid of {}",
-                                                             out.funding->time[i], core::Interval::from_ms(step)->name()));
-      }
-    }
-    out.funding->interval_ms = step;
+    check_inferred_grid(path, out.funding->time, row_lines, *inferred);
+    out.funding->interval_ms = inferred->nominal_ms();
   }
   return out;
 }

@@ -207,17 +207,31 @@ TEST(Import, SkipBadCountsAndKeepsGoodRows) {
   EXPECT_NE(f.bad[1].what.find("duplicate"), std::string::npos);
 }
 
-TEST(Import, NeedsVenueCoinIntervalFromPathOrFlags) {
+TEST(Import, NeedsVenueCoinFromPathOrFlagsAndInfersTheInterval) {
   TempDir dir;
   const auto p = dir / "prices.csv";
   write_file(p, std::string(kHeader) + kRows);
-  EXPECT_THROW(parse(p), core::UsageError);
+  EXPECT_THROW(parse(p), core::UsageError);  // no venue
   ImportOptions o;
   o.venue = "v";
   o.coin = "BTC";
+  EXPECT_EQ(parse(p, o).candles->key.label(), "v:BTC:1h");  // interval from the rows' spacing
   o.interval = "1h";
   EXPECT_EQ(parse(p, o).candles->key.label(), "v:BTC:1h");
   o.coin = "BTC;DROP TABLE";
+  EXPECT_THROW(parse(p, o), core::UsageError);
+
+  // An inferred interval still holds every row to its grid, naming the line.
+  o.coin = "BTC";
+  o.interval.reset();
+  write_file(p, std::string(kHeader) + kRows + "1704078420000,100,110,95,105,1\n");  // 03:07
+  try {
+    parse(p, o);
+    FAIL();
+  } catch (const core::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("prices.csv:5: time 1704078420000"), std::string::npos) << e.what();
+  }
+  write_file(p, std::string(kHeader) + "1704067200000,100,110,95,105,1\n");  // one row: no spacing
   EXPECT_THROW(parse(p, o), core::UsageError);
 }
 
