@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "indicators/log_math.hpp"
+
 namespace organism::indicators {
 
 double LogReturn::update(double close) {
@@ -11,7 +13,7 @@ double LogReturn::update(double close) {
     started_ = true;
     return kNaN;
   }
-  return std::log(close / prev);
+  return ln(close / prev);
 }
 
 RealizedVol::RealizedVol(int period, double periods_per_year)
@@ -29,8 +31,11 @@ double RealizedVol::from_return(double r) {
 
 [[gnu::flatten]] void log_returns(std::span<const double> close, std::span<double> out) {
   check_same_size(close.size(), out.size(), "log_return");
-  LogReturn f;
-  for (std::size_t i = 0; i < close.size(); ++i) out[i] = f.update(close[i]);
+  if (close.empty()) return;
+  // LogReturn::update's two steps, ratio then ln, one vectorized pass each.
+  out[0] = kNaN;
+  for (std::size_t i = 1; i < close.size(); ++i) out[i] = close[i] / close[i - 1];
+  ln_in_place(out.subspan(1));
 }
 
 std::vector<double> log_returns(std::span<const double> close) {

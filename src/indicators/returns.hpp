@@ -10,7 +10,8 @@
 
 namespace organism::indicators {
 
-// ln(close_t / close_{t-1}); NaN at bar 0. Exactly 0 on an unchanged close.
+// ln(close_t / close_{t-1}) with this layer's ln() (log_math.hpp, within 1 ulp); NaN at bar 0.
+// Exactly 0 on an unchanged close.
 class LogReturn {
  public:
   double update(double close);
