@@ -11,7 +11,8 @@
 // The pattern every indicator follows: a streaming class whose update() is the one implementation,
 // and batch functions that run that same update over a series. The batch functions are
 // [[gnu::flatten]] so the update is inlined into their loop; the arithmetic, and so every bit of
-// the result, is the same either way.
+// the result, is the same either way. (Log returns run update()'s two steps, ratio then ln, as
+// two vectorized passes: the same operations on the same values.)
 namespace organism::indicators {
 
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
