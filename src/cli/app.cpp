@@ -71,6 +71,7 @@ int run(int argc, char** argv) {
   add_data_import(*data, registry);
   add_data_inspect(*data, registry);
   add_data_derive(*data, registry);
+  add_indicators_command(app, registry);
   add_config_commands(app, registry);
 
   try {

@@ -52,5 +52,6 @@ void add_data_import(CLI::App& data, Registry& registry);
 void add_data_inspect(CLI::App& data, Registry& registry);   // list, export, quality
 void add_data_derive(CLI::App& data, Registry& registry);    // resample, synth
 void add_config_commands(CLI::App& app, Registry& registry);
+void add_indicators_command(CLI::App& app, Registry& registry);
 
 }  // namespace organism::cli
