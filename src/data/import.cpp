@@ -14,7 +14,7 @@ namespace {
 
 using core::InputError;
 
-enum class Format { OrganismCandles, BinanceKlines, Funding, Sentiment };
+enum class Format { OrganismCandles, CloseOnly, BinanceKlines, Funding, Sentiment };
 
 constexpr std::size_t kKeptBadRows = 100;
 // Below this a time is far more likely seconds than milliseconds (it would be before 1973).
@@ -30,7 +30,7 @@ struct Layout {
 };
 
 constexpr std::string_view kAcceptedHeaders =
-    "time,open,high,low,close,volume[,trades] | time,rate | time,value,classification | "
+    "time,open,high,low,close,volume[,trades] | time,close | time,rate | time,value,classification | "
     "Binance klines (12 columns, with or without header)";
 
 void split(std::string_view line, std::vector<std::string_view>& fields) {
@@ -57,6 +57,7 @@ Layout detect_layout(const std::string& path, std::string_view first,
   }
   if (header == "time,open,high,low,close,volume") return {Format::OrganismCandles, true, 6, false};
   if (header == "time,open,high,low,close,volume,trades") return {Format::OrganismCandles, true, 7, true};
+  if (header == "time,close") return {Format::CloseOnly, true, 2, false};
   if (header == "time,rate") return {Format::Funding, true, 2, false};
   if (header == "time,value,classification") return {Format::Sentiment, true, 3, false};
   if (fields.size() == 12 && header.starts_with("open_time,open,high,low,close,volume")) {
@@ -71,6 +72,7 @@ Layout detect_layout(const std::string& path, std::string_view first,
 DataKind kind_of(Format f) {
   switch (f) {
     case Format::OrganismCandles:
+    case Format::CloseOnly:
     case Format::BinanceKlines: return DataKind::Candles;
     case Format::Funding: return DataKind::Funding;
     case Format::Sentiment: return DataKind::Sentiment;
@@ -81,6 +83,7 @@ DataKind kind_of(Format f) {
 std::string_view format_name(Format f) {
   switch (f) {
     case Format::OrganismCandles: return "organism csv";
+    case Format::CloseOnly: return "close-only csv";
     case Format::BinanceKlines: return "binance klines";
     case Format::Funding: return "funding csv";
     case Format::Sentiment: return "sentiment csv";
@@ -148,6 +151,12 @@ Bar parse_candle(const std::vector<std::string_view>& f, const Layout& layout) {
   Bar bar;
   const bool binance = layout.format == Format::BinanceKlines;
   bar.time = parse_row_time(f[0], binance);
+  if (layout.format == Format::CloseOnly) {
+    // Closes alone (vectorized tools' input): open = high = low = close, volume unknown (0).
+    bar.open = bar.high = bar.low = bar.close = price(f[1], "close");
+    bar.volume = 0;
+    return bar;
+  }
   bar.open = price(f[1], "open");
   bar.high = price(f[2], "high");
   bar.low = price(f[3], "low");

@@ -115,6 +115,21 @@ TEST(Import, FundingAndSentimentByHeader) {
   EXPECT_EQ(f.sentiment->classification[1], "Extreme Fear");
 }
 
+TEST(Import, CloseOnlyFileMakesFlatBars) {
+  TempDir dir;
+  const auto p = dir / "BTC-1h.csv";
+  write_file(p, "time,close\n1704067200000,100.5\n1704070800000,101\n");
+  ImportOptions o;
+  o.venue = "x";
+  const auto f = parse(p, o);
+  EXPECT_EQ(f.format, "close-only csv");
+  const auto b = f.candles->bars.bar(1);
+  EXPECT_EQ(b.open, 101);
+  EXPECT_EQ(b.high, 101);
+  EXPECT_EQ(b.low, 101);
+  EXPECT_EQ(b.volume, 0);
+}
+
 TEST(Import, KindMustMatchHeader) {
   TempDir dir;
   const auto p = dir / "fear_greed.csv";

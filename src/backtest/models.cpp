@@ -1,0 +1,68 @@
+#include "backtest/models.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+
+namespace organism::backtest {
+
+namespace {
+
+void require(bool ok, std::string_view what) {
+  if (!ok) throw core::UsageError(std::string(what));
+}
+
+bool fraction_ok(double v) { return std::isfinite(v) && v >= 0 && v < 1; }
+
+}  // namespace
+
+void validate(const BacktestConfig& c) {
+  require(std::isfinite(c.initial_cash) && c.initial_cash > 0, "initial cash must be positive");
+  require(std::isfinite(c.leverage) && c.leverage > 0 && c.leverage <= 100, "leverage must be in (0, 100]");
+  require(fraction_ok(c.fees.taker) && fraction_ok(c.fees.maker), "fees must be fractions in [0, 1)");
+  require(fraction_ok(c.slippage.fraction), "slippage must be a fraction in [0, 1)");
+  require(fraction_ok(c.stops.stop_loss), "stop-loss must be a fraction in [0, 1)");
+  require(std::isfinite(c.stops.take_profit) && c.stops.take_profit >= 0, "take-profit must be >= 0");
+  require(fraction_ok(c.stops.trailing), "trailing stop must be a fraction in [0, 1)");
+  require(std::isfinite(c.min_trade) && c.min_trade >= 0, "minimum trade size must be >= 0");
+}
+
+std::string_view fill_model_name(FillModel model) {
+  return model == FillModel::NextOpen ? "next_open" : "close";
+}
+
+FillModel parse_fill_model(std::string_view text) {
+  if (text == "next_open") return FillModel::NextOpen;
+  if (text == "close") return FillModel::Close;
+  throw core::UsageError(fmt::format("unknown fill model '{}' (next_open, close)", text));
+}
+
+void apply_vectorbt_parity(BacktestConfig& config) {
+  config.fill = FillModel::Close;
+  config.stops.anchor = StopAnchor::EntryClose;
+  config.slippage.on_stop_exits = false;
+}
+
+std::vector<std::pair<std::string, std::string>> describe(const BacktestConfig& c, bool has_funding) {
+  auto num = [](double v) { return core::format_number(v); };
+  std::string stops = "none";
+  if (c.stops.any()) {
+    stops = fmt::format("intrabar_high_low(stop_loss={},take_profit={},trailing={},anchor={},stop_first)",
+                        num(c.stops.stop_loss), num(c.stops.take_profit), num(c.stops.trailing),
+                        c.stops.anchor == StopAnchor::EntryFill ? "entry_fill" : "entry_close");
+  }
+  return {
+      {"fill_model", std::string(fill_model_name(c.fill))},
+      {"fee_model", fmt::format("maker_taker(taker={},maker={},market_fills_pay_taker)", num(c.fees.taker), num(c.fees.maker))},
+      {"slippage_model", fmt::format("fraction({}{})", num(c.slippage.fraction), c.slippage.on_stop_exits ? "" : ",not_on_stop_exits")},
+      {"funding_model", c.funding && has_funding ? "hourly(notional_x_rate,longs_pay_positive)" : "off"},
+      {"sizing_model", fmt::format("target_fraction_of_equity_net_of_costs(leverage={},min_trade={},rebalance={})",
+                                   num(c.leverage), num(c.min_trade), c.rebalance == Rebalance::OnChange ? "on_change" : "every_bar")},
+      {"stop_model", stops},
+  };
+}
+
+}  // namespace organism::backtest

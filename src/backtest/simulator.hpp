@@ -1,0 +1,58 @@
+// The backtest simulator: one loop that turns bars and a target-exposure signal into equity,
+// exposure and trades under the named models of models.hpp. Used by the backtest command,
+// evolution's fitness and validation; pure computation, no I/O.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "backtest/models.hpp"
+#include "backtest/trade.hpp"
+#include "data/series.hpp"
+
+namespace organism::backtest {
+
+struct BacktestInput {
+  data::CandleView bars;
+  // Target exposure decided at each bar's close, in [-1, 1] (values outside are clamped), times
+  // the leverage cap, as a fraction of equity. Same length as bars.
+  std::span<const double> target;
+  // Optional, same length: 1 where a fresh entry signal fires. After a stop exit the simulator
+  // stays flat until the target changes sign or goes to 0, or until such an event (entry/exit
+  // signals re-arm on every entry, as vectorbt's do).
+  std::span<const std::uint8_t> rearm;
+  // Optional, same length: the summed funding rate settled during each bar (funding_per_bar()).
+  std::span<const double> funding;
+  // Also record cash and units per bar (for invariant checks and reports; off in evolution).
+  bool record_positions = false;
+};
+
+struct BacktestResult {
+  std::vector<double> equity;    // at each bar's close, after that bar's fills and funding
+  std::vector<double> exposure;  // target the position was last sized to x leverage; 0 when flat
+  std::vector<double> cash;      // with record_positions: cash at each close (equity = cash + units x close)
+  std::vector<double> units;     // with record_positions: signed position at each close
+  std::vector<Trade> trades;     // closed trades, then the open one (open = true) if any
+  double fees = 0;               // all fees paid
+  double funding = 0;            // all funding paid (negative: received)
+  std::int64_t fills = 0;        // orders filled
+  bool liquidated = false;       // equity reached 0; nothing traded after
+};
+
+// Runs one backtest into `out`, reusing its buffers (no allocation once they have grown).
+// Throws core::UsageError for mismatched lengths, a non-finite target, or a bad config.
+void run_backtest(const BacktestInput& input, const BacktestConfig& config, BacktestResult& out);
+BacktestResult run_backtest(const BacktestInput& input, const BacktestConfig& config);
+
+// Funding rates summed per bar: settlements at times s with bar_open < s <= bar_open + bar_ms
+// (paid by the position held through that bar). Rates outside the bars are ignored.
+std::vector<double> funding_per_bar(std::span<const core::TimeMs> bar_times, core::TimeMs bar_ms,
+                                    const data::FundingSeries& funding);
+
+// Entry/exit events to a target: +side from an entry until an exit (long-only: side +1,
+// short-only: -1). An entry and an exit on the same bar cancel out (no change).
+std::vector<double> signals_to_target(std::span<const std::uint8_t> entry,
+                                      std::span<const std::uint8_t> exit, int side);
+
+}  // namespace organism::backtest
