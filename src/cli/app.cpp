@@ -72,6 +72,7 @@ int run(int argc, char** argv) {
   add_data_inspect(*data, registry);
   add_data_derive(*data, registry);
   add_indicators_command(app, registry);
+  add_backtest_command(app, registry);
   add_config_commands(app, registry);
 
   try {

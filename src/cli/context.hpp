@@ -53,5 +53,6 @@ void add_data_inspect(CLI::App& data, Registry& registry);   // list, export, qu
 void add_data_derive(CLI::App& data, Registry& registry);    // resample, synth
 void add_config_commands(CLI::App& app, Registry& registry);
 void add_indicators_command(CLI::App& app, Registry& registry);
+void add_backtest_command(CLI::App& app, Registry& registry);
 
 }  // namespace organism::cli

@@ -1,6 +1,9 @@
 // The simulator on hand-computed cases: every mechanism with its arithmetic written out.
 #include "backtest/simulator.hpp"
 
+#include <array>
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
