@@ -14,16 +14,16 @@
 namespace organism::backtest {
 
 struct BacktestInput {
-  data::CandleView bars;
+  data::CandleView bars{};
   // Target exposure decided at each bar's close, in [-1, 1] (values outside are clamped), times
   // the leverage cap, as a fraction of equity. Same length as bars.
-  std::span<const double> target;
+  std::span<const double> target{};
   // Optional, same length: 1 where a fresh entry signal fires. After a stop exit the simulator
   // stays flat until the target changes sign or goes to 0, or until such an event (entry/exit
   // signals re-arm on every entry, as vectorbt's do).
-  std::span<const std::uint8_t> rearm;
+  std::span<const std::uint8_t> rearm{};
   // Optional, same length: the summed funding rate settled during each bar (funding_per_bar()).
-  std::span<const double> funding;
+  std::span<const double> funding{};
   // Also record cash and units per bar (for invariant checks and reports; off in evolution).
   bool record_positions = false;
 };
