@@ -12,50 +12,62 @@
 namespace organism::backtest {
 namespace {
 
-// The account and the position, advanced bar by bar. Everything a fill, a stop or a funding
-// payment changes lives here so that each step reads as the rule it implements.
-class Account {
+// Where the loop writes a leg's per-bar values and totals.
+struct LegOut {
+  std::span<double> exposure;
+  std::span<double> units;  // empty unless positions are recorded
+  std::vector<Trade>* trades = nullptr;
+  double fees = 0, funding = 0;
+  std::int64_t fills = 0;
+};
+
+// One leg's position and the rules that move it; the cash it trades against is shared.
+class LegState {
  public:
-  Account(const BacktestConfig& c, BacktestResult& out)
-      : c_(c), out_(out), book_(out.trades), cash_(c.initial_cash) {}
+  LegState(const BacktestConfig& c, double weight, double& cash, LegOut& out)
+      : c_(c), scale_(weight * c.leverage), cash_(cash), out_(out), book_(*out.trades) {}
 
-  double equity_at(double price) const { return cash_ + units_ * price; }
   double units() const { return units_; }
-  double cash() const { return cash_; }
-  double held() const { return held_; }
+  double exposure() const { return held_ * scale_; }
 
-  // The signal wants `want` (already clamped) at raw price p; `rearmed` when a fresh entry fired.
-  void on_signal(double want, bool rearmed, double p, core::TimeMs time) {
+  // Whether the signal `want` (clamped) asks for a fill; `rearmed` when a fresh entry fired.
+  // Cheap, and checked first, so that bars without a change cost no equity mark.
+  bool pending(double want, bool rearmed) {
     if (blocked_side_ != 0) {
       // Stopped out: stay flat while the signal keeps pointing the same way, unless re-armed.
-      if (want * blocked_side_ > 0 && !rearmed) return;
+      if (want * blocked_side_ > 0 && !rearmed) return false;
       blocked_side_ = 0;
     }
-    if (want == held_ && (c_.rebalance == Rebalance::OnChange || want == 0)) return;
-    const double eq = equity_at(p);
+    return want != held_ || (c_.rebalance == Rebalance::EveryBar && want != 0);
+  }
+
+  // Resizes to `want` at raw price p, `equity` being the account's equity at that moment.
+  void resize(double want, double p, double equity, core::TimeMs time) {
     double desired = 0;
     if (want != 0) {
-      // Sized net of costs: notional + entry fee = want x leverage x equity (vectorbt's all-in buy).
-      const double estimate = want * c_.leverage * eq / p;
+      // Sized net of costs: notional + entry fee = want x weight x leverage x equity (vectorbt's all-in buy).
+      const double estimate = want * scale_ * equity / p;
       const double dir = estimate > units_ ? 1.0 : -1.0;
-      desired = want * c_.leverage * eq / (p * (1 + dir * c_.slippage.fraction) * (1 + c_.fees.taker));
+      desired = want * scale_ * equity / (p * (1 + dir * c_.slippage.fraction) * (1 + c_.fees.taker));
       if (std::abs(desired - units_) * p <= c_.min_trade) return;  // includes "nothing to do"
-
     }
     const bool opening = units_ == 0 || (desired != 0 && (desired > 0) != (units_ > 0));
     fill(desired, p, time, ExitReason::Signal, true);
     held_ = want;
-    if (opening && desired != 0) start_position();
+    if (opening && desired != 0) {
+      anchor_ = best_ = book_.entry_price();
+      // vectorbt anchors stops at the close of the entry bar; set_entry_close() supplies it.
+      pending_close_anchor_ = c_.stops.anchor == StopAnchor::EntryClose;
+    }
   }
 
-  // Stop-loss, trailing stop and take-profit against one bar's range; returns true on an exit.
+  // Stop-loss, trailing stop and take-profit against one bar's range; true on an exit.
   template <bool kStopLoss, bool kTakeProfit, bool kTrailing>
   bool check_stops(double open, double high, double low, core::TimeMs time) {
     if (units_ == 0) return false;
     const double side = units_ > 0 ? 1.0 : -1.0;
-    const double inf = std::numeric_limits<double>::infinity();
     // Stop level: the tighter of the stop-loss and the trailing stop.
-    double stop = -side * inf;
+    double stop = -side * std::numeric_limits<double>::infinity();
     ExitReason stop_reason = ExitReason::StopLoss;
     if constexpr (kStopLoss) stop = anchor_ * (1 - side * c_.stops.stop_loss);
     if constexpr (kTrailing) {
@@ -67,8 +79,8 @@ class Account {
     }
     const double adverse = side > 0 ? low : high;
     const double favorable = side > 0 ? high : low;
-    if (side * (open - stop) <= 0) return exit(open, time, stop_reason);         // gapped through
-    if (side * (adverse - stop) <= 0) return exit(stop, time, stop_reason);      // hit intrabar
+    if (side * (open - stop) <= 0) return exit(open, time, stop_reason);     // gapped through
+    if (side * (adverse - stop) <= 0) return exit(stop, time, stop_reason);  // hit intrabar
     if constexpr (kTakeProfit) {
       const double target = anchor_ * (1 + side * c_.stops.take_profit);
       if (side * (open - target) >= 0) return exit(open, time, ExitReason::TakeProfit);
@@ -87,22 +99,15 @@ class Account {
     book_.add_funding(paid);
   }
 
-  // Equity at or below zero: close at `price` and stop trading.
-  bool liquidate_if_bust(double price, core::TimeMs time) {
-    if (equity_at(price) > 0) return false;
-    if (units_ != 0) {
-      fill(0, price, time, ExitReason::Liquidation, false);
-    }
+  void liquidate(double price, core::TimeMs time) {
+    fill(0, price, time, ExitReason::Liquidation, false);
     held_ = 0;
-    out_.liquidated = true;
-    return true;
   }
 
   void set_entry_close(double close) {
-    if (c_.stops.anchor == StopAnchor::EntryClose && pending_close_anchor_) {
-      anchor_ = best_ = close;
-      pending_close_anchor_ = false;
-    }
+    if (!pending_close_anchor_) return;
+    anchor_ = best_ = close;
+    pending_close_anchor_ = false;
   }
 
   void finish(double last_close, core::TimeMs last_time) { book_.mark_open(last_close, last_time); }
@@ -128,16 +133,11 @@ class Account {
     return true;
   }
 
-  void start_position() {
-    anchor_ = best_ = book_.entry_price();
-    // vectorbt anchors stops at the close of the entry bar; with close fills that is the fill bar.
-    pending_close_anchor_ = c_.stops.anchor == StopAnchor::EntryClose;
-  }
-
   const BacktestConfig& c_;
-  BacktestResult& out_;
+  const double scale_;  // weight x leverage
+  double& cash_;        // the account's, shared by every leg
+  LegOut& out_;
   TradeBook book_;
-  double cash_;
   double units_ = 0;
   double held_ = 0;          // the clamped target the position was sized to
   double anchor_ = 0;        // stop anchor price
@@ -148,108 +148,238 @@ class Account {
 
 double clamp_target(double v) { return std::clamp(v, -1.0, 1.0); }
 
-template <bool kStopLoss, bool kTakeProfit, bool kTrailing, bool kFunding, bool kRecord>
-void simulate(const BacktestInput& in, const BacktestConfig& c, BacktestResult& out) {
+struct KernelArgs {
+  std::span<const Leg> legs;
+  std::span<LegOut> outs;
+  std::span<double> equity;
+  std::span<double> exposure;  // total signed exposure; may be empty
+  std::span<double> cash;      // empty unless positions are recorded
+  bool liquidated = false;
+};
+
+// The one simulation loop. Each rule that is off costs nothing: the variant without it is
+// compiled separately (see pick()).
+template <bool kStopLoss, bool kTakeProfit, bool kTrailing, bool kFunding, bool kRecord, bool kSingle>
+void simulate(const BacktestConfig& c, KernelArgs& k) {
   constexpr bool kStops = kStopLoss || kTakeProfit || kTrailing;
-  const auto& b = in.bars;
-  const std::size_t n = b.size();
+  // A single coin is the common case (every fitness evaluation): a leg count known at compile
+  // time lets the compiler drop the per-leg loops.
+  const std::size_t n = k.equity.size(), legs = kSingle ? 1 : k.legs.size();
   const bool next_open = c.fill == FillModel::NextOpen;
-  const bool rearm = !in.rearm.empty();
-  Account acct(c, out);
+  double cash = c.initial_cash;
+  // At most a handful of legs: a small vector, built once per run.
+  std::vector<LegState> state;
+  state.reserve(legs);
+  for (std::size_t j = 0; j < legs; ++j) state.emplace_back(c, k.legs[j].weight, cash, k.outs[j]);
+  auto mark = [&](auto price_of) {
+    double eq = cash;
+    for (std::size_t j = 0; j < legs; ++j) eq += state[j].units() * price_of(k.legs[j].input.bars);
+    return eq;
+  };
+  auto signal = [&](std::size_t j, std::size_t at) {
+    const auto& in = k.legs[j].input;
+    return std::pair{clamp_target(in.target[at]), !in.rearm.empty() && in.rearm[at] != 0};
+  };
+
   std::size_t t = 0;
   for (; t < n; ++t) {
     if (next_open) {
-      if (t > 0) acct.on_signal(clamp_target(in.target[t - 1]), rearm && in.rearm[t - 1], b.open[t], b.time[t]);
-      if constexpr (kStops) acct.check_stops<kStopLoss, kTakeProfit, kTrailing>(b.open[t], b.high[t], b.low[t], b.time[t]);
-      if constexpr (kFunding) acct.pay_funding(in.funding[t], b.close[t]);
+      if (t > 0) {
+        std::uint64_t due = 0;
+        for (std::size_t j = 0; j < legs; ++j) {
+          const auto [want, rearmed] = signal(j, t - 1);
+          if (state[j].pending(want, rearmed)) due |= std::uint64_t{1} << j;
+        }
+        if (due != 0) {
+          const double eq = mark([&](const data::CandleView& b) { return b.open[t]; });
+          for (std::size_t j = 0; j < legs; ++j) {
+            if (due >> j & 1) state[j].resize(signal(j, t - 1).first, k.legs[j].input.bars.open[t], eq, k.legs[j].input.bars.time[t]);
+          }
+        }
+      }
+      for (std::size_t j = 0; j < legs; ++j) {
+        const auto& b = k.legs[j].input.bars;
+        if constexpr (kStops) state[j].template check_stops<kStopLoss, kTakeProfit, kTrailing>(b.open[t], b.high[t], b.low[t], b.time[t]);
+        if constexpr (kFunding) state[j].pay_funding(k.legs[j].input.funding[t], b.close[t]);
+      }
     } else {
-      bool stopped = false;
-      if constexpr (kStops) stopped = acct.check_stops<kStopLoss, kTakeProfit, kTrailing>(b.open[t], b.high[t], b.low[t], b.time[t]);
-      if constexpr (kFunding) acct.pay_funding(in.funding[t], b.close[t]);
-      // A stop exit takes precedence over the signal of its own bar (as in vectorbt).
-      if (!stopped) acct.on_signal(clamp_target(in.target[t]), rearm && in.rearm[t], b.close[t], b.time[t]);
+      std::uint64_t stopped = 0;  // legs stopped this bar (a stop exit beats its bar's signal, as in vectorbt)
+      for (std::size_t j = 0; j < legs; ++j) {
+        const auto& b = k.legs[j].input.bars;
+        if constexpr (kStops) {
+          if (state[j].template check_stops<kStopLoss, kTakeProfit, kTrailing>(b.open[t], b.high[t], b.low[t], b.time[t])) {
+            stopped |= std::uint64_t{1} << j;
+          }
+        }
+        if constexpr (kFunding) state[j].pay_funding(k.legs[j].input.funding[t], b.close[t]);
+      }
+      std::uint64_t due = 0;
+      for (std::size_t j = 0; j < legs; ++j) {
+        const auto [want, rearmed] = signal(j, t);
+        if (!(stopped >> j & 1) && state[j].pending(want, rearmed)) due |= std::uint64_t{1} << j;
+      }
+      if (due != 0) {
+        const double eq = mark([&](const data::CandleView& b) { return b.close[t]; });
+        for (std::size_t j = 0; j < legs; ++j) {
+          if (due >> j & 1) state[j].resize(signal(j, t).first, k.legs[j].input.bars.close[t], eq, k.legs[j].input.bars.time[t]);
+        }
+      }
     }
-    if constexpr (kStops) acct.set_entry_close(b.close[t]);
-    const double eq = acct.equity_at(b.close[t]);
-    if (eq <= 0 && acct.liquidate_if_bust(b.close[t], b.time[t])) break;
-    out.equity[t] = eq;
-    out.exposure[t] = acct.held() * c.leverage;
-    if constexpr (kRecord) {
-      out.cash[t] = acct.cash();
-      out.units[t] = acct.units();
+    if constexpr (kStops) {
+      for (std::size_t j = 0; j < legs; ++j) state[j].set_entry_close(k.legs[j].input.bars.close[t]);
     }
+    const double eq = mark([&](const data::CandleView& b) { return b.close[t]; });
+    if (eq <= 0) {
+      // Equity gone: close everything at this close and stop trading.
+      for (std::size_t j = 0; j < legs; ++j) {
+        state[j].liquidate(k.legs[j].input.bars.close[t], k.legs[j].input.bars.time[t]);
+      }
+      k.liquidated = true;
+      break;
+    }
+    k.equity[t] = eq;
+    double total = 0;
+    for (std::size_t j = 0; j < legs; ++j) {
+      const double x = state[j].exposure();
+      k.outs[j].exposure[t] = x;
+      total += x;
+      if constexpr (kRecord) k.outs[j].units[t] = state[j].units();
+    }
+    if (!k.exposure.empty()) k.exposure[t] = total;
+    if constexpr (kRecord) k.cash[t] = cash;
   }
   // After a liquidation the account is empty for the rest of the run.
   for (; t < n; ++t) {
-    out.equity[t] = 0;
-    out.exposure[t] = 0;
-    if constexpr (kRecord) {
-      out.cash[t] = 0;
-      out.units[t] = 0;
+    k.equity[t] = 0;
+    if (!k.exposure.empty()) k.exposure[t] = 0;
+    for (auto& o : k.outs) {
+      o.exposure[t] = 0;
+      if constexpr (kRecord) o.units[t] = 0;
     }
+    if constexpr (kRecord) k.cash[t] = 0;
   }
-  if (n > 0 && !out.liquidated) acct.finish(b.close[n - 1], b.time[n - 1]);
+  if (n > 0 && !k.liquidated) {
+    for (std::size_t j = 0; j < legs; ++j) state[j].finish(k.legs[j].input.bars.close[n - 1], k.legs[j].input.bars.time[n - 1]);
+  }
 }
 
-using SimFn = void (*)(const BacktestInput&, const BacktestConfig&, BacktestResult&);
+using SimFn = void (*)(const BacktestConfig&, KernelArgs&);
 
+template <bool SL, bool TP, bool TR, bool F, bool R>
+SimFn pick_single(bool single) {
+  return single ? &simulate<SL, TP, TR, F, R, true> : &simulate<SL, TP, TR, F, R, false>;
+}
 template <bool SL, bool TP, bool TR, bool F>
-SimFn pick_record(bool record) {
-  return record ? &simulate<SL, TP, TR, F, true> : &simulate<SL, TP, TR, F, false>;
+SimFn pick_record(bool record, bool single) {
+  return record ? pick_single<SL, TP, TR, F, true>(single) : pick_single<SL, TP, TR, F, false>(single);
 }
 template <bool SL, bool TP, bool TR>
-SimFn pick_funding(bool funding, bool record) {
-  return funding ? pick_record<SL, TP, TR, true>(record) : pick_record<SL, TP, TR, false>(record);
+SimFn pick_funding(bool funding, bool record, bool single) {
+  return funding ? pick_record<SL, TP, TR, true>(record, single) : pick_record<SL, TP, TR, false>(record, single);
 }
 template <bool SL, bool TP>
-SimFn pick_trailing(bool trailing, bool funding, bool record) {
-  return trailing ? pick_funding<SL, TP, true>(funding, record) : pick_funding<SL, TP, false>(funding, record);
+SimFn pick_trailing(bool trailing, bool funding, bool record, bool single) {
+  return trailing ? pick_funding<SL, TP, true>(funding, record, single) : pick_funding<SL, TP, false>(funding, record, single);
 }
-
-// Each rule that is off costs nothing in the loop: the variant without it is compiled separately.
-SimFn pick(const BacktestConfig& c, bool funding, bool record) {
+SimFn pick(const BacktestConfig& c, bool funding, bool record, bool single) {
   const bool sl = c.stops.stop_loss > 0, tp = c.stops.take_profit > 0, tr = c.stops.trailing > 0;
   if (sl) {
-    return tp ? pick_trailing<true, true>(tr, funding, record) : pick_trailing<true, false>(tr, funding, record);
+    return tp ? pick_trailing<true, true>(tr, funding, record, single) : pick_trailing<true, false>(tr, funding, record, single);
   }
-  return tp ? pick_trailing<false, true>(tr, funding, record) : pick_trailing<false, false>(tr, funding, record);
+  return tp ? pick_trailing<false, true>(tr, funding, record, single) : pick_trailing<false, false>(tr, funding, record, single);
+}
+
+// Checks one leg's input once, before the loop.
+void check_input(const BacktestInput& in, std::string_view name) {
+  const std::size_t n = in.bars.size();
+  if (in.target.size() != n) {
+    throw core::UsageError(fmt::format("{}signal has {} values for {} bars", name, in.target.size(), n));
+  }
+  if (!in.rearm.empty() && in.rearm.size() != n) throw core::UsageError(fmt::format("{}re-arm events must have one value per bar", name));
+  if (!in.funding.empty() && in.funding.size() != n) throw core::UsageError(fmt::format("{}funding must have one value per bar", name));
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(in.target[i])) throw core::UsageError(fmt::format("{}signal value at bar {} is not finite", name, i));
+  }
 }
 
 }  // namespace
 
 void run_backtest(const BacktestInput& in, const BacktestConfig& config, BacktestResult& out) {
   validate(config);
+  check_input(in, "");
   const std::size_t n = in.bars.size();
-  if (in.target.size() != n) {
-    throw core::UsageError(fmt::format("signal has {} values for {} bars", in.target.size(), n));
-  }
-  if (!in.rearm.empty() && in.rearm.size() != n) throw core::UsageError("re-arm events must have one value per bar");
-  if (!in.funding.empty() && in.funding.size() != n) throw core::UsageError("funding must have one value per bar");
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!std::isfinite(in.target[i])) {
-      throw core::UsageError(fmt::format("signal value at bar {} is not finite", i));
-    }
-  }
   out.equity.resize(n);
   out.exposure.resize(n);
-  if (in.record_positions) {
-    out.cash.resize(n);
-    out.units.resize(n);
-  } else {
-    out.cash.clear();
-    out.units.clear();
-  }
+  out.cash.resize(in.record_positions ? n : 0);
+  out.units.resize(in.record_positions ? n : 0);
   out.trades.clear();
-  out.fees = out.funding = 0;
-  out.fills = 0;
-  out.liquidated = false;
+  const Leg leg{std::string(), in, 1.0};
+  LegOut leg_out{out.exposure, out.units, &out.trades};
+  KernelArgs k{{&leg, 1}, {&leg_out, 1}, out.equity, {}, out.cash};
   const bool funding = config.funding && !in.funding.empty();
-  pick(config, funding, in.record_positions)(in, config, out);
+  pick(config, funding, in.record_positions, true)(config, k);
+  out.fees = leg_out.fees;
+  out.funding = leg_out.funding;
+  out.fills = leg_out.fills;
+  out.liquidated = k.liquidated;
 }
 
 BacktestResult run_backtest(const BacktestInput& input, const BacktestConfig& config) {
   BacktestResult out;
   run_backtest(input, config, out);
+  return out;
+}
+
+PortfolioResult run_portfolio(std::span<const Leg> legs, const BacktestConfig& config) {
+  validate(config);
+  if (legs.empty()) throw core::UsageError("a portfolio needs at least one leg");
+  if (legs.size() > 64) throw core::UsageError("a portfolio has at most 64 legs");
+  const auto times = legs[0].input.bars.time;
+  bool funding = false;
+  for (const auto& leg : legs) {
+    check_input(leg.input, leg.name + ": ");
+    if (!std::isfinite(leg.weight) || leg.weight < 0) throw core::UsageError(fmt::format("{}: weight must be >= 0", leg.name));
+    if (!std::equal(times.begin(), times.end(), leg.input.bars.time.begin(), leg.input.bars.time.end())) {
+      throw core::UsageError(fmt::format("{}: bar times differ from {}'s; portfolio legs must share one time axis", leg.name, legs[0].name));
+    }
+    funding = funding || (config.funding && !leg.input.funding.empty());
+  }
+  // Legs without funding data pay none: give them zeros so one loop serves all.
+  std::vector<std::vector<double>> zero_funding;
+  std::vector<Leg> effective(legs.begin(), legs.end());
+  if (funding) {
+    for (auto& leg : effective) {
+      if (leg.input.funding.empty()) {
+        zero_funding.emplace_back(times.size(), 0.0);
+        leg.input.funding = zero_funding.back();
+      }
+    }
+  }
+  PortfolioResult out;
+  const std::size_t n = times.size();
+  out.equity.resize(n);
+  out.exposure.resize(n);
+  out.legs.resize(legs.size());
+  std::vector<LegOut> outs(legs.size());
+  for (std::size_t j = 0; j < legs.size(); ++j) {
+    out.legs[j].name = legs[j].name;
+    out.legs[j].exposure.resize(n);
+    outs[j].exposure = out.legs[j].exposure;
+    outs[j].trades = &out.legs[j].trades;
+  }
+  KernelArgs k{effective, outs, out.equity, out.exposure, {}};
+  pick(config, funding, false, effective.size() == 1)(config, k);
+  out.liquidated = k.liquidated;
+  for (std::size_t j = 0; j < legs.size(); ++j) {
+    auto& leg = out.legs[j];
+    leg.fees = outs[j].fees;
+    leg.funding = outs[j].funding;
+    leg.fills = outs[j].fills;
+    for (const auto& t : leg.trades) leg.pnl += t.pnl;
+    out.fees += leg.fees;
+    out.funding += leg.funding;
+    out.fills += leg.fills;
+  }
   return out;
 }
 

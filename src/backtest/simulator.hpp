@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "backtest/models.hpp"
@@ -44,6 +45,35 @@ struct BacktestResult {
 // Throws core::UsageError for mismatched lengths, a non-finite target, or a bad config.
 void run_backtest(const BacktestInput& input, const BacktestConfig& config, BacktestResult& out);
 BacktestResult run_backtest(const BacktestInput& input, const BacktestConfig& config);
+
+// Portfolio mode: several legs (coin, signal, weight) share one cash account. A leg's position is
+// sized to target x weight x leverage x the portfolio's equity; every leg's bars must have the
+// same times. The single-coin run above is this with one leg of weight 1: one loop serves both.
+struct Leg {
+  std::string name;       // e.g. "binance:BTC:1h"
+  BacktestInput input;    // bars, target, optional re-arm events and funding
+  double weight = 1;      // share of equity at target 1 (weights need not sum to 1)
+};
+
+struct LegResult {
+  std::string name;
+  std::vector<double> exposure;  // target x weight x leverage the leg was last sized to
+  std::vector<Trade> trades;
+  double fees = 0, funding = 0;
+  double pnl = 0;  // net pnl of the leg's trades (the open one marked at the last close)
+  std::int64_t fills = 0;
+};
+
+struct PortfolioResult {
+  std::vector<double> equity;  // total, at each close
+  std::vector<double> exposure;  // sum of the legs' signed exposures
+  std::vector<LegResult> legs;
+  double fees = 0, funding = 0;
+  std::int64_t fills = 0;
+  bool liquidated = false;
+};
+
+PortfolioResult run_portfolio(std::span<const Leg> legs, const BacktestConfig& config);
 
 // Funding rates summed per bar: settlements at times s with bar_open < s <= bar_open + bar_ms
 // (paid by the position held through that bar). Rates outside the bars are ignored.
