@@ -1,208 +1,167 @@
-// `organism backtest`: one coin, a signal file, the named cost and fill models; prints every
-// metric (text or JSON) and optionally writes the equity curve and the trades.
+// `organism backtest`: one coin (or a portfolio of legs), a signal file each, the named cost and
+// fill models; prints every metric (text or JSON) and optionally the equity curve and trades.
 #include <chrono>
-#include <cmath>
+#include <filesystem>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "backtest/metrics.hpp"
-#include "backtest/simulator.hpp"
-#include "cli/context.hpp"
-#include "cli/series_args.hpp"
+#include "cli/backtest_support.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
-#include "data/file_writer.hpp"
-#include "data/import.hpp"
-#include "data/signals.hpp"
-#include "data/store.hpp"
 
 namespace organism::cli {
 namespace {
 
-struct BacktestArgs {
-  std::string data, signals, funding_file, funding_interval, coin, interval, venue;
-  std::string fill = "next_open", parity, side = "long", rebalance = "on_change";
-  double fees = 0.0005, maker_fee = 0.0002, slippage = 0.0005, sl = 0, tp = 0, trail = 0;
-  double init_cash = 10'000, leverage = 1, min_trade = 0, bars_per_year = 0;
-  int windows = 12;
-  bool no_funding = false, json = false, timing = false;
-  std::string equity_out, trades_out;
-};
-
-struct Loaded {
-  data::Candles bars;
-  core::Interval interval = *core::Interval::parse("1h");
-  std::optional<data::FundingSeries> funding;
-  std::string label;
-};
-
-Loaded load_market(const BacktestArgs& a, Context& ctx) {
-  Loaded m;
-  if (!a.data.empty()) {
-    data::ImportOptions o;
-    o.kind = data::DataKind::Candles;
-    const auto hints = data::hints_from_path(a.data);
-    o.venue = !a.venue.empty() ? a.venue : hints.venue.value_or("file");
-    o.coin = !a.coin.empty() ? a.coin : hints.coin.value_or("input");
-    if (!a.interval.empty()) o.interval = a.interval;
-    auto parsed = data::parse_file(a.data, o);
-    m.bars = std::move(parsed.candles->bars);
-    m.interval = parsed.candles->key.interval;
-    m.label = parsed.candles->key.label();
-    if (!a.funding_file.empty()) {
-      data::ImportOptions fo;
-      fo.kind = data::DataKind::Funding;
-      fo.venue = *o.venue;
-      fo.coin = *o.coin;
-      if (!a.funding_interval.empty()) fo.funding_interval_ms = core::Interval::parse_or_throw(a.funding_interval).nominal_ms();
-      m.funding = data::parse_file(a.funding_file, fo).funding;
-    }
-    return m;
-  }
-  if (a.coin.empty() || a.interval.empty()) throw core::UsageError("give --data FILE, or --coin and --interval of a stored series");
-  auto store = data::Store::open_existing(ctx.db());
-  m.interval = core::Interval::parse_or_throw(a.interval);
-  const auto venue = resolve_venue(store, ctx, a.venue, a.coin, m.interval.name());
-  const data::SeriesKey key{venue, a.coin, m.interval};
-  m.bars = *store.load_candles(key);
-  m.label = key.label();
-  m.funding = store.load_funding(venue, a.coin);
-  if (!a.funding_file.empty()) throw core::UsageError("--funding goes with --data; a stored series uses the stored funding");
-  return m;
+void print_header(const std::string& label, const data::Candles& bars, const backtest::BacktestConfig& c, bool funding) {
+  fmt::print("backtest of {}: {} bars, {} .. {}\n", label, bars.size(), core::format_utc(bars.time().front()),
+             core::format_utc(bars.time().back()));
+  for (const auto& [k, v] : backtest::describe(c, funding)) fmt::print("  {:<16} {}\n", k, v);
 }
 
-backtest::BacktestConfig make_config(const BacktestArgs& a) {
-  backtest::BacktestConfig c;
-  c.initial_cash = a.init_cash;
-  c.leverage = a.leverage;
-  c.fill = backtest::parse_fill_model(a.fill);
-  c.fees.taker = a.fees;
-  c.fees.maker = a.maker_fee;
-  c.slippage.fraction = a.slippage;
-  c.stops.stop_loss = a.sl;
-  c.stops.take_profit = a.tp;
-  c.stops.trailing = a.trail;
-  c.min_trade = a.min_trade;
-  c.funding = !a.no_funding;
-  if (a.rebalance == "every_bar") c.rebalance = backtest::Rebalance::EveryBar;
-  else if (a.rebalance != "on_change") throw core::UsageError("--rebalance is on_change or every_bar");
-  if (!a.parity.empty()) {
-    if (a.parity != "vectorbt") throw core::UsageError(fmt::format("unknown --parity '{}' (vectorbt)", a.parity));
-    backtest::apply_vectorbt_parity(c);
-  }
-  backtest::validate(c);
-  return c;
+void print_metrics(const backtest::Metrics& m) {
+  backtest::for_each_metric(m, [](std::string_view name, double v) { fmt::print("  {:<22} {:.6g}\n", name, v); });
 }
 
-// JSON cannot hold inf or NaN: such a metric is written as null.
-nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
-
-void write_equity(const std::string& path, const data::Candles& bars, const backtest::BacktestResult& r) {
-  data::AtomicFileWriter out(path);
-  out.write("time,equity,exposure\n");
-  std::string line;
-  for (std::size_t i = 0; i < bars.size(); ++i) {
-    line = std::to_string(bars.time()[i]) + ",";
-    core::append_number(line, r.equity[i]);
-    line += ',';
-    core::append_number(line, r.exposure[i]);
-    line += '\n';
-    out.write(line);
-  }
-  out.commit();
+void put_models(nlohmann::ordered_json& out, const backtest::BacktestConfig& c, bool funding) {
+  for (const auto& [k, v] : backtest::describe(c, funding)) out[k] = v;
 }
 
-void write_trades(const std::string& path, const std::vector<backtest::Trade>& trades) {
-  data::AtomicFileWriter out(path);
-  out.write("entry_time,exit_time,side,size,entry_price,exit_price,pnl,fees,funding,exit_reason,open\n");
-  for (const auto& t : trades) {
-    out.write(fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", t.entry_time, t.exit_time, t.side > 0 ? "long" : "short",
-                          core::format_number(t.size), core::format_number(t.entry_price),
-                          core::format_number(t.exit_price), core::format_number(t.pnl), core::format_number(t.fees),
-                          core::format_number(t.funding), backtest::exit_reason_name(t.reason), t.open ? 1 : 0));
-  }
-  out.commit();
-}
-
-void run_backtest_command(const BacktestArgs& a, Context& ctx) {
-  if (a.signals.empty()) throw core::UsageError("--signals FILE is required");
+void run_single(const BacktestArgs& a, Context& ctx) {
+  if (a.signals.empty()) throw core::UsageError("--signals FILE is required (or --leg for a portfolio)");
   const auto config = make_config(a);
-  const auto market = load_market(a, ctx);
+  const auto market = load_market(a, ctx, a.data, a.coin);
   if (market.bars.empty()) throw core::Error("no bars to backtest");
-  const auto signals = data::read_signals(a.signals);
-  data::require_aligned(signals, market.bars.time());
-
-  std::vector<double> target = signals.target;
-  std::vector<std::uint8_t> rearm;
-  if (signals.events) {
-    if (a.side != "long" && a.side != "short") throw core::UsageError("--side is long or short");
-    target = backtest::signals_to_target(signals.entry, signals.exit, a.side == "long" ? 1 : -1);
-    rearm = signals.entry;
-  }
-  std::vector<double> funding;
-  if (market.funding && config.funding) {
-    funding = backtest::funding_per_bar(market.bars.time(), market.interval.nominal_ms(), *market.funding);
-  }
-  backtest::BacktestInput input{market.bars.view(), target, rearm, funding};
+  const auto signal = load_signal(a.signals, market, a.side);
+  const auto funding = funding_for(market, config);
+  const backtest::BacktestInput input{market.bars.view(), signal.target, signal.rearm, funding};
   backtest::BacktestResult result;
   const auto start = std::chrono::steady_clock::now();
   backtest::run_backtest(input, config, result);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
-  backtest::MetricsOptions mo;
-  mo.bars_per_year = a.bars_per_year > 0 ? a.bars_per_year : market.interval.bars_per_year();
-  mo.consistency_windows = a.windows;
-  mo.initial_equity = config.initial_cash;
+  const double bars_per_second = seconds > 0 ? static_cast<double>(market.bars.size()) / seconds : 0.0;
+  const auto mo = metrics_options(a, market, config);
   const auto metrics = backtest::compute_metrics(result.equity, result.exposure, result.trades, mo);
 
-  if (!a.equity_out.empty()) write_equity(a.equity_out, market.bars, result);
-  if (!a.trades_out.empty()) write_trades(a.trades_out, result.trades);
-
-  const auto models = backtest::describe(config, !funding.empty());
+  if (!a.equity_out.empty()) write_equity(a.equity_out, market.bars.time(), result.equity, result.exposure);
+  if (!a.trades_out.empty()) write_trades(a.trades_out, {{"", &result.trades}});
   if (a.json) {
     nlohmann::ordered_json out;
     out["series"] = market.label;
     out["bars"] = market.bars.size();
     out["first"] = market.bars.time().front();
     out["last"] = market.bars.time().back();
-    backtest::for_each_metric(metrics, [&](std::string_view name, double v) { out[std::string(name)] = number(v); });
+    put_metrics(out, metrics);
     out["fees_paid"] = result.fees;
     out["funding_paid"] = result.funding;
     out["fills"] = result.fills;
     out["liquidated"] = result.liquidated;
     out["bars_per_year"] = mo.bars_per_year;
-    for (const auto& [k, v] : models) out[k] = v;
-    if (a.timing) out["bars_per_second"] = seconds > 0 ? static_cast<double>(market.bars.size()) / seconds : 0.0;
+    put_models(out, config, !funding.empty());
+    if (a.timing) out["bars_per_second"] = bars_per_second;
     fmt::print("{}\n", out.dump(2));
     return;
   }
-  fmt::print("backtest of {}: {} bars, {} .. {}\n", market.label, market.bars.size(),
-             core::format_utc(market.bars.time().front()), core::format_utc(market.bars.time().back()));
-  for (const auto& [k, v] : models) fmt::print("  {:<16} {}\n", k, v);
-  backtest::for_each_metric(metrics, [](std::string_view name, double v) { fmt::print("  {:<22} {:.6g}\n", name, v); });
+  print_header(market.label, market.bars, config, !funding.empty());
+  print_metrics(metrics);
   fmt::print("  {:<22} {:.6g}\n  {:<22} {:.6g}\n  {:<22} {}\n", "fees_paid", result.fees, "funding_paid", result.funding,
              "fills", result.fills);
   if (result.liquidated) fmt::print("  LIQUIDATED: equity reached 0\n");
-  if (a.timing) fmt::print("  {:<22} {:.4g}\n", "bars_per_second", static_cast<double>(market.bars.size()) / seconds);
+  if (a.timing) fmt::print("  {:<22} {:.4g}\n", "bars_per_second", bars_per_second);
+}
+
+void run_portfolio(const BacktestArgs& a, Context& ctx) {
+  if (!a.signals.empty() || !a.data.empty() || !a.coin.empty()) {
+    throw core::UsageError("--leg replaces --data/--coin/--signals: give every leg as --leg SOURCE,SIGNALS[,WEIGHT]");
+  }
+  const auto config = make_config(a);
+  std::vector<Market> markets;
+  std::vector<Signal> signals;
+  std::vector<std::vector<double>> funding;
+  std::vector<double> weights;
+  for (const auto& spec : a.legs) {
+    const auto parts = core::split_list(spec);
+    if (parts.size() < 2 || parts.size() > 3) {
+      throw core::UsageError(fmt::format("--leg '{}': expected SOURCE,SIGNALS[,WEIGHT] (SOURCE a candle file or a stored coin)", spec));
+    }
+    const bool file = std::filesystem::exists(parts[0]);
+    markets.push_back(load_market(a, ctx, file ? parts[0] : "", file ? "" : parts[0]));
+    if (markets.back().bars.empty()) throw core::Error(fmt::format("--leg '{}': no bars", spec));
+    signals.push_back(load_signal(parts[1], markets.back(), a.side));
+    funding.push_back(funding_for(markets.back(), config));
+    const auto w = parts.size() == 3 ? core::parse_double(parts[2]) : std::optional<double>(1.0 / static_cast<double>(a.legs.size()));
+    if (!w || !(*w >= 0)) throw core::UsageError(fmt::format("--leg '{}': weight must be a number >= 0", spec));
+    weights.push_back(*w);
+  }
+  std::vector<backtest::Leg> legs;
+  for (std::size_t j = 0; j < markets.size(); ++j) {
+    legs.push_back({markets[j].label, {markets[j].bars.view(), signals[j].target, signals[j].rearm, funding[j]}, weights[j]});
+  }
+  const auto result = backtest::run_portfolio(legs, config);
+  const auto mo = metrics_options(a, markets[0], config);
+  const auto metrics = backtest::compute_metrics(result.equity, result.exposure, {}, mo);
+  std::vector<TradeGroup> groups;
+  for (const auto& leg : result.legs) groups.push_back({leg.name, &leg.trades});
+  if (!a.equity_out.empty()) write_equity(a.equity_out, markets[0].bars.time(), result.equity, result.exposure);
+  if (!a.trades_out.empty()) write_trades(a.trades_out, groups);
+
+  nlohmann::ordered_json out;
+  out["bars"] = markets[0].bars.size();
+  put_metrics(out, metrics);
+  std::int64_t trades = 0;
+  for (const auto& leg : result.legs) trades += static_cast<std::int64_t>(leg.trades.size());
+  out["trades"] = trades;  // all legs' trades (the total curve has none of its own)
+  out["fees_paid"] = result.fees;
+  out["funding_paid"] = result.funding;
+  out["fills"] = result.fills;
+  out["liquidated"] = result.liquidated;
+  nlohmann::ordered_json legs_json = nlohmann::ordered_json::array();
+  for (std::size_t j = 0; j < result.legs.size(); ++j) {
+    const auto& leg = result.legs[j];
+    nlohmann::ordered_json l;
+    l["series"] = leg.name;
+    l["weight"] = weights[j];
+    l["pnl"] = leg.pnl;
+    l["fees_paid"] = leg.fees;
+    l["funding_paid"] = leg.funding;
+    l["fills"] = leg.fills;
+    l["trades"] = leg.trades.size();
+    legs_json.push_back(std::move(l));
+  }
+  out["legs"] = std::move(legs_json);
+  bool any_funding = false;
+  for (const auto& f : funding) any_funding = any_funding || !f.empty();
+  put_models(out, config, any_funding);
+  if (a.json) {
+    fmt::print("{}\n", out.dump(2));
+    return;
+  }
+  fmt::print("portfolio of {} legs, {} bars\n", legs.size(), markets[0].bars.size());
+  print_metrics(metrics);
+  for (const auto& l : out["legs"]) {
+    fmt::print("  leg {:<24} weight {:<6} pnl {:<14.6g} fees {:<12.6g} trades {}\n", l["series"].get<std::string>(),
+               l["weight"].get<double>(), l["pnl"].get<double>(), l["fees_paid"].get<double>(), l["trades"].get<std::size_t>());
+  }
 }
 
 }  // namespace
 
 void add_backtest_command(CLI::App& app, Registry& registry) {
   auto a = std::make_shared<BacktestArgs>();
-  CLI::App* cmd = app.add_subcommand("backtest", "backtest a signal file on one coin with fees, slippage, funding and stops");
+  CLI::App* cmd = app.add_subcommand("backtest", "backtest a signal file on one coin, or a portfolio of legs");
   cmd->footer(R"(
 SIG.csv is `time,target` (exposure in [-1, 1]) or `time,entry,exit` (0/1 or true/false; --side
 long or short); its times must be exactly the bars' times. A decision at bar t's close fills at
 t+1's open (--fill next_open) or, for parity with vectorized tools, at t's close (--fill close).
---parity vectorbt selects every vectorbt from_signals semantic at once. Models and formulas:
-docs/backtest.md.)");
+--parity vectorbt selects every vectorbt from_signals semantic at once. Portfolio: repeat
+--leg SOURCE,SIGNALS[,WEIGHT] (SOURCE a candle file or a stored coin at --interval; weights
+default to 1/legs); the legs share one cash account. Models and formulas: docs/backtest.md.)");
   cmd->add_option("--data", a->data, "candle file (.csv/.gz; `time,close` accepted)")->check(CLI::ExistingFile);
   cmd->add_option("--coin", a->coin, "stored coin (instead of --data)");
   cmd->add_option("--interval", a->interval, "stored interval (or the --data file's, if its path does not say)");
   cmd->add_option("--venue", a->venue, "stored venue (needed when the coin is on several)");
   cmd->add_option("--signals", a->signals, "signal file: time,target or time,entry,exit")->check(CLI::ExistingFile);
+  cmd->add_option("--leg", a->legs, "portfolio leg SOURCE,SIGNALS[,WEIGHT] (repeat)");
   cmd->add_option("--side", a->side, "long (default) or short, for entry/exit signals");
   cmd->add_option("--fill", a->fill, "next_open (default) or close");
   cmd->add_option("--parity", a->parity, "vectorbt: close fills, stops from the entry close, no slippage on stop exits");
@@ -225,7 +184,7 @@ docs/backtest.md.)");
   cmd->add_option("--equity-out", a->equity_out, "write time,equity,exposure");
   cmd->add_option("--trades-out", a->trades_out, "write the trades");
   cmd->add_flag("--timing", a->timing, "add the simulation's bars_per_second");
-  registry.on(cmd, [a](Context& ctx) { run_backtest_command(*a, ctx); });
+  registry.on(cmd, [a](Context& ctx) { a->legs.empty() ? run_single(*a, ctx) : run_portfolio(*a, ctx); });
 }
 
 }  // namespace organism::cli

@@ -1,0 +1,60 @@
+// Shared pieces of `organism backtest` (single coin and portfolio): its arguments, loading bars
+// and funding from a file or the store, the config from flags, and writing results.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "backtest/metrics.hpp"
+#include "backtest/simulator.hpp"
+#include "cli/context.hpp"
+#include "data/series.hpp"
+
+namespace organism::cli {
+
+struct BacktestArgs {
+  std::string data, signals, funding_file, funding_interval, coin, interval, venue;
+  std::string fill = "next_open", parity, side = "long", rebalance = "on_change";
+  double fees = 0.0005, maker_fee = 0.0002, slippage = 0.0005, sl = 0, tp = 0, trail = 0;
+  double init_cash = 10'000, leverage = 1, min_trade = 0, bars_per_year = 0;
+  int windows = 12;
+  bool no_funding = false, json = false, timing = false;
+  std::string equity_out, trades_out;
+  std::vector<std::string> legs;  // portfolio: "COIN_OR_FILE,SIGNALS[,WEIGHT]"
+};
+
+struct Market {
+  data::Candles bars;
+  core::Interval interval = *core::Interval::parse("1h");
+  std::optional<data::FundingSeries> funding;
+  std::string label;
+};
+
+// Bars (and funding) from `data_file` when given, else the stored series of `coin` at --interval.
+Market load_market(const BacktestArgs& a, Context& ctx, const std::string& data_file, const std::string& coin);
+backtest::BacktestConfig make_config(const BacktestArgs& a);
+
+// A signal file read and checked against the bars: target, and re-arm events for entry/exit files.
+struct Signal {
+  std::vector<double> target;
+  std::vector<std::uint8_t> rearm;
+};
+Signal load_signal(const std::string& path, const Market& market, const std::string& side);
+std::vector<double> funding_for(const Market& market, const backtest::BacktestConfig& config);
+
+backtest::MetricsOptions metrics_options(const BacktestArgs& a, const Market& market, const backtest::BacktestConfig& c);
+// Every metric under its snake_case name (counts as integers, non-finite values as null).
+void put_metrics(nlohmann::ordered_json& out, const backtest::Metrics& metrics);
+void write_equity(const std::string& path, std::span<const core::TimeMs> times, std::span<const double> equity,
+                  std::span<const double> exposure);
+// Trades of one run, or of every leg of a portfolio (then with a leading `leg` column).
+struct TradeGroup {
+  std::string leg;  // empty for a single coin
+  const std::vector<backtest::Trade>* trades;
+};
+void write_trades(const std::string& path, const std::vector<TradeGroup>& groups);
+
+}  // namespace organism::cli
