@@ -5,31 +5,17 @@
 #include <gtest/gtest.h>
 
 #include "backtest/simulator.hpp"
+#include "backtest/hand_cases.hpp"
 #include "core/error.hpp"
 #include "core/random.hpp"
 
 namespace organism::backtest {
 namespace {
 
-constexpr core::TimeMs kT0 = 1704067200000;
-constexpr core::TimeMs kH = 3'600'000;
-
-data::Candles flat_bars(std::initializer_list<double> closes) {
-  data::Candles c;
-  core::TimeMs t = kT0;
-  for (double p : closes) {
-    c.push_back({t, p, p, p, p, 1.0});
-    t += kH;
-  }
-  return c;
-}
-
-BacktestConfig costless() {
-  BacktestConfig c;
-  c.fees.taker = 0;
-  c.slippage.fraction = 0;
-  return c;
-}
+using hand_cases::costless;
+using hand_cases::flat_bars;
+using hand_cases::kH;
+using hand_cases::kT0;
 
 TEST(Portfolio, TwoLegsShareOneAccount) {
   // A doubles, B halves; half the equity in each, long both from bar 1's open.

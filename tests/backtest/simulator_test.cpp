@@ -6,31 +6,16 @@
 
 #include <gtest/gtest.h>
 
+#include "backtest/hand_cases.hpp"
 #include "core/error.hpp"
 
 namespace organism::backtest {
 namespace {
 
-constexpr core::TimeMs kT0 = 1704067200000;
-constexpr core::TimeMs kH = 3'600'000;
-
-// Bars from (open, high, low, close) rows, hourly from kT0.
-data::Candles bars(std::initializer_list<std::array<double, 4>> rows) {
-  data::Candles c;
-  core::TimeMs t = kT0;
-  for (const auto& r : rows) {
-    c.push_back({t, r[0], r[1], r[2], r[3], 1.0});
-    t += kH;
-  }
-  return c;
-}
-
-BacktestConfig costless() {
-  BacktestConfig c;
-  c.fees.taker = 0;
-  c.slippage.fraction = 0;
-  return c;
-}
+using hand_cases::bars;
+using hand_cases::costless;
+using hand_cases::kH;
+using hand_cases::kT0;
 
 BacktestConfig with_costs() {
   BacktestConfig c;
