@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "data/csv_fields.hpp"
 #include "data/line_reader.hpp"
 
 namespace organism::data {
@@ -33,23 +34,9 @@ constexpr std::string_view kAcceptedHeaders =
     "time,open,high,low,close,volume[,trades] | time,close | time,rate | time,value,classification | "
     "Binance klines (12 columns, with or without header)";
 
-void split(std::string_view line, std::vector<std::string_view>& fields) {
-  fields.clear();
-  while (true) {
-    const auto pos = line.find(',');
-    auto field = core::trim(line.substr(0, pos));
-    if (field.size() >= 2 && field.front() == '"' && field.back() == '"') {
-      field = field.substr(1, field.size() - 2);
-    }
-    fields.push_back(field);
-    if (pos == std::string_view::npos) return;
-    line.remove_prefix(pos + 1);
-  }
-}
-
 Layout detect_layout(const std::string& path, std::string_view first,
                      std::vector<std::string_view>& fields) {
-  split(first, fields);
+  split_csv_line(first, fields);
   std::string header;
   for (auto f : fields) {
     if (!header.empty()) header += ',';
@@ -294,7 +281,7 @@ ParsedFile parse_file(const std::string& path, const ImportOptions& options,
   bool first_data = !layout.has_header;
   while (first_data || reader.next(line)) {
     const std::size_t line_no = first_data ? 1 : reader.line_number();
-    if (!first_data) split(line, fields);
+    if (!first_data) split_csv_line(line, fields);
     first_data = false;
     if (fields.size() == 1 && fields[0].empty()) {
       handle_bad(line_no, "empty line");

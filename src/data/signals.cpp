@@ -6,20 +6,11 @@
 
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "data/csv_fields.hpp"
 #include "data/line_reader.hpp"
 
 namespace organism::data {
 namespace {
-
-std::vector<std::string_view> split(std::string_view line) {
-  std::vector<std::string_view> out;
-  while (true) {
-    const auto pos = line.find(',');
-    out.push_back(core::trim(line.substr(0, pos)));
-    if (pos == std::string_view::npos) return out;
-    line.remove_prefix(pos + 1);
-  }
-}
 
 std::optional<std::uint8_t> flag(std::string_view s) {
   const auto v = core::to_lower(s);
@@ -44,9 +35,10 @@ SignalFile read_signals(const std::string& path) {
                                                 std::string(line.substr(0, 200))));
   }
   const std::size_t columns = out.events ? 3 : 2;
+  std::vector<std::string_view> f;
   while (reader.next(line)) {
     const std::size_t n = reader.line_number();
-    const auto f = split(line);
+    split_csv_line(line, f);
     auto bad = [&](const std::string& what) { throw core::InputError(path, n, what); };
     if (f.size() != columns) bad(fmt::format("expected {} columns, found {}", columns, f.size()));
     const auto t = core::parse_int64(f[0]);
