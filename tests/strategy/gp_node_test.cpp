@@ -68,6 +68,17 @@ TEST(GpEval, IndicatorTerminalsMatchTheIndicatorsLayer) {
   EXPECT_EQ(cache.stats().misses, 1u);
 }
 
+TEST(GpEval, RejectsBadInputAtEntry) {
+  auto m = from_closes({1, 2, 3});
+  Evaluator e;
+  Node bad = binary(Op::Add, kClose, kClose);
+  bad.children.pop_back();
+  EXPECT_THROW(e.evaluate(bad, m.view()), std::invalid_argument);
+  EXPECT_THROW(e.evaluate(indicator("ema", 500), m.view()), std::invalid_argument);
+  m.funding = {0.1};
+  EXPECT_THROW(e.evaluate(kClose, m.view()), std::invalid_argument);
+}
+
 TEST(GpEval, CrossingsAndLogic) {
   const auto m = from_closes({1, 3, 2, 2, 3, 1});
   const Node two = constant(2);

@@ -159,6 +159,31 @@ TEST(GpRandom, NoLookAhead) {
   }
 }
 
+TEST(GpRandom, CacheAndEvaluatorReuseDoNotChangeValues) {
+  // One evaluator reused across trees and series lengths, with a cache, equals a fresh evaluator
+  // without one; the returned span survives until the next call.
+  const test::Market& m = market();
+  indicators::IndicatorCache cache(64 << 20);
+  MarketView cached = m.view();
+  cached.cache = &cache;
+  cached.series_id = indicators::series_id("reuse", cached.bars);
+  Evaluator reused;
+  for (int seed = 0; seed < 500; ++seed) {
+    core::Rng rng(seed, {7});
+    const Type type = seed % 2 == 0 ? Type::Number : Type::Bool;
+    const Node t = random_tree(rng, type);
+    Evaluator fresh;
+    const auto want = fresh.evaluate(t, m.view());
+    const auto got = reused.evaluate(t, cached);
+    ASSERT_EQ(got.size(), want.size());
+    ASSERT_TRUE(same_arrays(got, want, want.size())) << print(t);
+    MarketView short_view = m.view();
+    short_view.bars = m.bars.view(0, 50);
+    short_view.funding_per_bar = short_view.funding_per_bar.subspan(0, 50);
+    ASSERT_EQ(reused.evaluate(t, short_view).size(), 50u);
+  }
+}
+
 TEST(GpRandom, RandomRulesTradeOnARandomWalk) {
   // Not every random rule trades, but a population must: a generator of dead rules is a defect.
   Evaluator e;

@@ -10,6 +10,8 @@ namespace organism::strategy::gp {
 
 namespace {
 
+constexpr Limits kNoLimits{1 << 20, 1 << 30};
+
 template <class F>
 void each2(std::span<const double> a, std::span<const double> b, std::span<double> out, F f) {
   const std::size_t n = out.size();
@@ -155,13 +157,17 @@ std::span<const double> Evaluator::evaluate(const Node& tree, const MarketView& 
   if (!view.funding_per_bar.empty() && view.funding_per_bar.size() != view.bars.size()) {
     throw std::invalid_argument("gp: funding_per_bar must be empty or one value per bar");
   }
+  // Validated once here so the inner loops can trust arities and parameters.
+  const std::string err = check(tree, result_type(tree.op), kNoLimits);
+  if (!err.empty()) throw std::invalid_argument("gp: invalid tree: " + err);
+  // The previous result's buffer is released only now, so the span returned last time stayed
+  // valid until this call. Cache columns held by the previous call are dropped likewise.
+  if (last_ >= 0) free_.push_back(last_);
   held_.clear();
   uncached_.clear();
   const Slot s = eval(tree, view);
-  result_.assign(s.values.begin(), s.values.end());
-  release(s);
-  held_.clear();
-  return result_;
+  last_ = s.buffer;
+  return s.values;
 }
 
 void Evaluator::exposure(const Rule& rule, const MarketView& view, std::span<double> out) {

@@ -51,7 +51,8 @@ void exposure_from_signals(std::span<const double> long_entry, std::span<const d
 class Evaluator {
  public:
   // The tree's values per bar (Bool trees as 0/1; comparisons with NaN are false). The span
-  // stays valid until the next call. Throws std::invalid_argument when the view's funding is
+  // stays valid until the next call (it may point into the bars, a cache column or a buffer).
+  // Throws std::invalid_argument for a tree that fails check() (types, arities, parameters). Throws std::invalid_argument when the view's funding is
   // neither empty nor as long as its bars.
   std::span<const double> evaluate(const Node& tree, const MarketView& view);
 
@@ -75,7 +76,7 @@ class Evaluator {
   std::vector<indicators::SharedColumn> held_;              // cache columns in use this call
   std::map<std::string, std::vector<double>> uncached_;     // columns computed without a cache
   std::vector<double> signals_[4];
-  std::vector<double> result_;
+  int last_ = -1;  // buffer holding the last result
 };
 
 }  // namespace organism::strategy::gp

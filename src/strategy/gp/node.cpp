@@ -56,34 +56,28 @@ constexpr std::array<std::string_view, 5> kFields = {"open", "high", "low", "clo
 
 void check_into(const Node& n, Type want, int level, const Limits& limits, std::string& err) {
   if (!err.empty()) return;
-  const std::string at = std::string(op_symbol(n.op)) + " at depth " + std::to_string(level);
+  const char* what = nullptr;
   if (result_type(n.op) != want) {
-    err = at + ": wrong type";
-    return;
+    what = "wrong type";
+  } else if (level > limits.max_depth) {
+    what = "deeper than the depth limit";
+  } else if (static_cast<int>(n.children.size()) != arity(n.op)) {
+    what = "wrong number of arguments";
+  } else if (n.op == Op::Indicator &&
+             (!is_indicator_name(n.name) || n.param < kMinPeriod || n.param > kMaxPeriod)) {
+    what = "unknown indicator or period out of range";
+  } else if (n.op == Op::Lag && (n.param < kMinLag || n.param > kMaxLag)) {
+    what = "lag out of range";
+  } else if (n.op == Op::Constant && !std::isfinite(n.value)) {
+    what = "constant not finite";
+  } else if (n.op == Op::Field && static_cast<std::size_t>(n.field) >= kFields.size()) {
+    what = "bad field";
   }
-  if (level > limits.max_depth) {
-    err = at + ": deeper than " + std::to_string(limits.max_depth);
-    return;
-  }
-  if (static_cast<int>(n.children.size()) != arity(n.op)) {
-    err = at + ": wrong number of arguments";
-    return;
-  }
-  if (n.op == Op::Indicator &&
-      (!is_indicator_name(n.name) || n.param < kMinPeriod || n.param > kMaxPeriod)) {
-    err = at + ": bad indicator '" + n.name + "' period " + std::to_string(n.param);
-    return;
-  }
-  if (n.op == Op::Lag && (n.param < kMinLag || n.param > kMaxLag)) {
-    err = at + ": lag out of range";
-    return;
-  }
-  if (n.op == Op::Constant && !std::isfinite(n.value)) {
-    err = at + ": constant not finite";
-    return;
-  }
-  if (n.op == Op::Field && static_cast<std::size_t>(n.field) >= kFields.size()) {
-    err = at + ": bad field";
+  if (what) {
+    // Built only on failure: the check runs before every evaluation.
+    err = std::string(op_symbol(n.op));
+    if (n.op == Op::Indicator) err += " " + n.name + "_" + std::to_string(n.param);
+    err += " at depth " + std::to_string(level) + ": " + what;
     return;
   }
   for (const Node& c : n.children) check_into(c, child_type(n.op), level + 1, limits, err);
