@@ -67,8 +67,8 @@ void run(benchmark::State& state, bool warm) {
     benchmark::DoNotOptimize(sink);
   }
   state.SetItemsProcessed(state.iterations() * kTrees * static_cast<std::int64_t>(kBars));
-  state.counters["trees"] =
-      benchmark::Counter(static_cast<double>(state.iterations() * kTrees), benchmark::Counter::kIsRate);
+  state.counters["trees"] = benchmark::Counter(static_cast<double>(state.iterations() * kTrees),
+                                               benchmark::Counter::kIsRate);
   state.counters["columns"] = static_cast<double>(cache.stats().entries);
 }
 

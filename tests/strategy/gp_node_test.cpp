@@ -142,8 +142,9 @@ TEST(GpSimplify, KnownRules) {
   EXPECT_EQ(simplify(unary(Op::Not, unary(Op::Not, gt))), gt);
   EXPECT_EQ(simplify(binary(Op::And, gt, boolean(true))), gt);
   EXPECT_EQ(simplify(binary(Op::Or, gt, binary(Op::Gt, constant(2), constant(1)))), boolean(true));
-  EXPECT_EQ(simplify(binary(Op::Gt, binary(Op::Mul, c, constant(1)), binary(Op::Add, e, constant(0)))),
-            gt);
+  EXPECT_EQ(
+      simplify(binary(Op::Gt, binary(Op::Mul, c, constant(1)), binary(Op::Add, e, constant(0)))),
+      gt);
   EXPECT_EQ(simplify(binary(Op::Div, constant(1), constant(0))), constant(1));  // protected
   const Node lagged = lag(constant(3), 2);
   EXPECT_EQ(simplify(lagged), lagged);  // NaN for two bars: not a constant
@@ -178,13 +179,13 @@ TEST(GpText, RejectsBadText) {
 
 TEST(GpJson, KnownTreeIsCanonical) {
   Rule r;
-  r.long_entry = binary(Op::Gt, lag(field(Field::High), 2), binary(Op::Mul, indicator("atr", 14),
-                                                                      constant(1.5)));
+  r.long_entry = binary(Op::Gt, lag(field(Field::High), 2),
+                        binary(Op::Mul, indicator("atr", 14), constant(1.5)));
   const std::string j = to_json(r).dump();
-  EXPECT_EQ(j,
-            R"({"long_entry":{"args":[{"args":[{"field":"high","op":"field"}],"bars":2,"op":"lag"},)"
-            R"({"args":[{"name":"atr","op":"indicator","period":14},{"op":"const","value":1.5}],)"
-            R"("op":"*"}],"op":">"}})");
+  EXPECT_EQ(
+      j, R"({"long_entry":{"args":[{"args":[{"field":"high","op":"field"}],"bars":2,"op":"lag"},)"
+         R"({"args":[{"name":"atr","op":"indicator","period":14},{"op":"const","value":1.5}],)"
+         R"("op":"*"}],"op":">"}})");
   EXPECT_EQ(rule_from_json(nlohmann::json::parse(j)), r);
   EXPECT_THROW(rule_from_json(nlohmann::json::parse(R"({"entry":{"op":"true"}})")),
                core::UsageError);

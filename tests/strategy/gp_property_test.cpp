@@ -97,8 +97,8 @@ TEST(GpRandom, SimplificationKeepsTheSignalOfDegenerateTrees) {
     const Op cmp[] = {Op::Gt, Op::Lt, Op::CrossAbove, Op::CrossBelow};
     Node inner = binary(cmp[rng.below(4)], binary(ops[rng.below(6)], x, c), x);
     const Node logic = rng.bernoulli(0.5) ? boolean(rng.bernoulli(0.5)) : inner;
-    Node t = binary(rng.bernoulli(0.5) ? Op::And : Op::Or, unary(Op::Not, unary(Op::Not, inner)),
-                    logic);
+    Node t =
+        binary(rng.bernoulli(0.5) ? Op::And : Op::Or, unary(Op::Not, unary(Op::Not, inner)), logic);
     const Node s = simplify(t);
     const auto a = e.evaluate(t, v);
     const std::vector<double> before(a.begin(), a.end());
@@ -181,6 +181,20 @@ TEST(GpRandom, CacheAndEvaluatorReuseDoNotChangeValues) {
     short_view.bars = m.bars.view(0, 50);
     short_view.funding_per_bar = short_view.funding_per_bar.subspan(0, 50);
     ASSERT_EQ(reused.evaluate(t, short_view).size(), 50u);
+  }
+}
+
+TEST(GpRandom, EveryIndicatorTerminalIsTheIndicatorsLayerColumn) {
+  const test::Market& m = market();
+  Evaluator e;
+  for (const std::string_view name : indicator_names()) {
+    for (const int period : {kMinPeriod, 17, kMaxPeriod}) {
+      const std::string column = std::string(name) + "_" + std::to_string(period);
+      const auto want = indicators::compute_column(m.bars.view(), indicators::parse_column(column));
+      const auto got = e.evaluate(indicator(std::string(name), period), m.view());
+      ASSERT_TRUE(same_arrays(got, want, want.size())) << column;
+      ASSERT_EQ(print(parse_tree(column, Type::Number)), column);
+    }
   }
 }
 

@@ -20,13 +20,26 @@ void each2(std::span<const double> a, std::span<const double> b, std::span<doubl
 
 void number_op(Op op, std::span<const double> a, std::span<const double> b, std::span<double> out) {
   switch (op) {
-    case Op::Add: each2(a, b, out, [](double x, double y) { return apply_number(Op::Add, x, y); }); break;
-    case Op::Sub: each2(a, b, out, [](double x, double y) { return apply_number(Op::Sub, x, y); }); break;
-    case Op::Mul: each2(a, b, out, [](double x, double y) { return apply_number(Op::Mul, x, y); }); break;
-    case Op::Div: each2(a, b, out, [](double x, double y) { return apply_number(Op::Div, x, y); }); break;
-    case Op::Min: each2(a, b, out, [](double x, double y) { return apply_number(Op::Min, x, y); }); break;
-    case Op::Max: each2(a, b, out, [](double x, double y) { return apply_number(Op::Max, x, y); }); break;
-    default: break;
+    case Op::Add:
+      each2(a, b, out, [](double x, double y) { return apply_number(Op::Add, x, y); });
+      break;
+    case Op::Sub:
+      each2(a, b, out, [](double x, double y) { return apply_number(Op::Sub, x, y); });
+      break;
+    case Op::Mul:
+      each2(a, b, out, [](double x, double y) { return apply_number(Op::Mul, x, y); });
+      break;
+    case Op::Div:
+      each2(a, b, out, [](double x, double y) { return apply_number(Op::Div, x, y); });
+      break;
+    case Op::Min:
+      each2(a, b, out, [](double x, double y) { return apply_number(Op::Min, x, y); });
+      break;
+    case Op::Max:
+      each2(a, b, out, [](double x, double y) { return apply_number(Op::Max, x, y); });
+      break;
+    default:
+      break;
   }
 }
 
@@ -42,11 +55,16 @@ void crosses(std::span<const double> x, std::span<const double> y, std::span<dou
 
 std::span<const double> field_span(const data::CandleView& bars, Field f) {
   switch (f) {
-    case Field::Open: return bars.open;
-    case Field::High: return bars.high;
-    case Field::Low: return bars.low;
-    case Field::Close: return bars.close;
-    case Field::Volume: return bars.volume;
+    case Field::Open:
+      return bars.open;
+    case Field::High:
+      return bars.high;
+    case Field::Low:
+      return bars.low;
+    case Field::Close:
+      return bars.close;
+    case Field::Volume:
+      return bars.volume;
   }
   return bars.close;
 }
@@ -54,8 +72,8 @@ std::span<const double> field_span(const data::CandleView& bars, Field f) {
 }  // namespace
 
 void exposure_from_signals(std::span<const double> long_entry, std::span<const double> long_exit,
-                           std::span<const double> short_entry,
-                           std::span<const double> short_exit, std::span<double> out) {
+                           std::span<const double> short_entry, std::span<const double> short_exit,
+                           std::span<double> out) {
   auto fires = [](std::span<const double> s, std::size_t i) { return !s.empty() && s[i] != 0.0; };
   double state = 0.0;
   for (std::size_t i = 0; i < out.size(); ++i) {
@@ -107,8 +125,10 @@ std::span<const double> Evaluator::column(const Node& n, const MarketView& view)
 Evaluator::Slot Evaluator::eval(const Node& n, const MarketView& view) {
   const std::size_t len = view.bars.size();
   switch (n.op) {
-    case Op::Field: return {field_span(view.bars, n.field)};
-    case Op::Indicator: return {column(n, view)};
+    case Op::Field:
+      return {field_span(view.bars, n.field)};
+    case Op::Indicator:
+      return {column(n, view)};
     case Op::Funding:
       if (!view.funding_per_bar.empty()) return {view.funding_per_bar};
       [[fallthrough]];
@@ -120,7 +140,8 @@ Evaluator::Slot Evaluator::eval(const Node& n, const MarketView& view) {
       std::fill(pool_[id].begin(), pool_[id].end(), v);
       return {pool_[id], id};
     }
-    default: break;
+    default:
+      break;
   }
   const Slot a = eval(n.children[0], view);
   const Slot b = n.children.size() > 1 ? eval(n.children[1], view) : Slot{};
@@ -137,16 +158,30 @@ Evaluator::Slot Evaluator::eval(const Node& n, const MarketView& view) {
                 out.begin() + static_cast<std::ptrdiff_t>(k));
       break;
     }
-    case Op::Gt: each2(x, y, out, [](double p, double q) { return p > q ? 1.0 : 0.0; }); break;
-    case Op::Lt: each2(x, y, out, [](double p, double q) { return p < q ? 1.0 : 0.0; }); break;
-    case Op::CrossAbove: crosses(x, y, out); break;
-    case Op::CrossBelow: crosses(y, x, out); break;
-    case Op::And: each2(x, y, out, [](double p, double q) { return p != 0 && q != 0 ? 1.0 : 0.0; }); break;
-    case Op::Or: each2(x, y, out, [](double p, double q) { return p != 0 || q != 0 ? 1.0 : 0.0; }); break;
+    case Op::Gt:
+      each2(x, y, out, [](double p, double q) { return p > q ? 1.0 : 0.0; });
+      break;
+    case Op::Lt:
+      each2(x, y, out, [](double p, double q) { return p < q ? 1.0 : 0.0; });
+      break;
+    case Op::CrossAbove:
+      crosses(x, y, out);
+      break;
+    case Op::CrossBelow:
+      crosses(y, x, out);
+      break;
+    case Op::And:
+      each2(x, y, out, [](double p, double q) { return p != 0 && q != 0 ? 1.0 : 0.0; });
+      break;
+    case Op::Or:
+      each2(x, y, out, [](double p, double q) { return p != 0 || q != 0 ? 1.0 : 0.0; });
+      break;
     case Op::Not:
       for (std::size_t i = 0; i < len; ++i) out[i] = x[i] != 0 ? 0.0 : 1.0;
       break;
-    default: number_op(n.op, x, y, out); break;
+    default:
+      number_op(n.op, x, y, out);
+      break;
   }
   release(a);
   release(b);

@@ -22,15 +22,22 @@ namespace organism::strategy::gp {
 inline double apply_number(Op op, double a, double b) {
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   switch (op) {
-    case Op::Add: return a + b;
-    case Op::Sub: return a - b;
-    case Op::Mul: return a * b;
+    case Op::Add:
+      return a + b;
+    case Op::Sub:
+      return a - b;
+    case Op::Mul:
+      return a * b;
     // Protected: a NaN numerator stays NaN (warm-up propagates); a denominator within
     // ±kDivEpsilon gives 1 (Koza's convention), so no tree ever divides by zero.
-    case Op::Div: return std::isnan(a) ? a : (std::fabs(b) <= kDivEpsilon ? 1.0 : a / b);
-    case Op::Min: return std::isnan(a) || std::isnan(b) ? kNaN : (b < a ? b : a);
-    case Op::Max: return std::isnan(a) || std::isnan(b) ? kNaN : (b > a ? b : a);
-    default: return kNaN;
+    case Op::Div:
+      return std::isnan(a) ? a : (std::fabs(b) <= kDivEpsilon ? 1.0 : a / b);
+    case Op::Min:
+      return std::isnan(a) || std::isnan(b) ? kNaN : (b < a ? b : a);
+    case Op::Max:
+      return std::isnan(a) || std::isnan(b) ? kNaN : (b > a ? b : a);
+    default:
+      return kNaN;
   }
 }
 
@@ -43,8 +50,8 @@ inline double apply_number(Op op, double a, double b) {
 //                                   whose short exit fires go flat
 // An entry therefore wins over its own side's exit on the same bar.
 void exposure_from_signals(std::span<const double> long_entry, std::span<const double> long_exit,
-                           std::span<const double> short_entry,
-                           std::span<const double> short_exit, std::span<double> out);
+                           std::span<const double> short_entry, std::span<const double> short_exit,
+                           std::span<double> out);
 
 // One evaluator per thread: it owns the scratch buffers, which grow to the largest tree and
 // series seen and are then reused without allocation.
@@ -52,8 +59,8 @@ class Evaluator {
  public:
   // The tree's values per bar (Bool trees as 0/1; comparisons with NaN are false). The span
   // stays valid until the next call (it may point into the bars, a cache column or a buffer).
-  // Throws std::invalid_argument for a tree that fails check() (types, arities, parameters). Throws std::invalid_argument when the view's funding is
-  // neither empty nor as long as its bars.
+  // Throws std::invalid_argument for a tree that fails check() (types, arities, parameters). Throws
+  // std::invalid_argument when the view's funding is neither empty nor as long as its bars.
   std::span<const double> evaluate(const Node& tree, const MarketView& view);
 
   // Target exposure in {-1, 0, 1} per bar; out.size() must equal the bar count.
@@ -73,8 +80,8 @@ class Evaluator {
 
   std::vector<std::vector<double>> pool_;
   std::vector<int> free_;
-  std::vector<indicators::SharedColumn> held_;              // cache columns in use this call
-  std::map<std::string, std::vector<double>> uncached_;     // columns computed without a cache
+  std::vector<indicators::SharedColumn> held_;           // cache columns in use this call
+  std::map<std::string, std::vector<double>> uncached_;  // columns computed without a cache
   std::vector<double> signals_[4];
   int last_ = -1;  // buffer holding the last result
 };

@@ -10,7 +10,9 @@ using nlohmann::json;
 
 constexpr const char* kSides[] = {"long_entry", "long_exit", "short_entry", "short_exit"};
 
-[[noreturn]] void bad(const std::string& what) { throw core::UsageError("rule tree JSON: " + what); }
+[[noreturn]] void bad(const std::string& what) {
+  throw core::UsageError("rule tree JSON: " + what);
+}
 
 const json& member(const json& j, const char* key) {
   const auto it = j.find(key);
@@ -55,7 +57,8 @@ Node parse(const json& j, int level) {
       n.param = bars.get<int>();
       break;
     }
-    default: break;
+    default:
+      break;
   }
   if (arity(n.op) > 0) {
     const json& args = member(j, "args");
@@ -73,14 +76,21 @@ json to_json(const Node& n) {
   json j = json::object();
   j["op"] = std::string(op_symbol(n.op));
   switch (n.op) {
-    case Op::Constant: j["value"] = n.value; break;
-    case Op::Field: j["field"] = std::string(field_name(n.field)); break;
+    case Op::Constant:
+      j["value"] = n.value;
+      break;
+    case Op::Field:
+      j["field"] = std::string(field_name(n.field));
+      break;
     case Op::Indicator:
       j["name"] = n.name;
       j["period"] = n.param;
       break;
-    case Op::Lag: j["bars"] = n.param; break;
-    default: break;
+    case Op::Lag:
+      j["bars"] = n.param;
+      break;
+    default:
+      break;
   }
   if (!n.children.empty()) {
     json args = json::array();

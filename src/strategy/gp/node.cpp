@@ -11,8 +11,8 @@ namespace {
 
 // Single-period indicator columns with a meaningful scale for comparisons; all causal.
 constexpr std::array<std::string_view, 16> kIndicators = {
-    "sma", "ema",    "wma",    "rsi",  "atr", "stddev",   "zscore",        "max",
-    "min", "cci",    "willr",  "adx",  "rvol", "volume_z", "donchian_high", "donchian_low"};
+    "sma", "ema", "wma",   "rsi", "atr",  "stddev",   "zscore",        "max",
+    "min", "cci", "willr", "adx", "rvol", "volume_z", "donchian_high", "donchian_low"};
 
 struct OpInfo {
   Op op;

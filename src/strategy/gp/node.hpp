@@ -22,15 +22,25 @@ enum class Op : std::uint8_t {
   Funding,    // funding rate settled during the bar; 0 when unknown
   Constant,   // value
   // Number functions
-  Add, Sub, Mul, Div,  // Div is protected: |b| <= kDivEpsilon gives 1
-  Lag,                 // children[0] lag bars earlier (NaN before)
-  Min, Max,            // NaN when either side is NaN
+  Add,
+  Sub,
+  Mul,
+  Div,  // Div is protected: |b| <= kDivEpsilon gives 1
+  Lag,  // children[0] lag bars earlier (NaN before)
+  Min,
+  Max,  // NaN when either side is NaN
   // Bool terminals
-  True, False,
+  True,
+  False,
   // Bool functions of two Numbers
-  Gt, Lt, CrossAbove, CrossBelow,
+  Gt,
+  Lt,
+  CrossAbove,
+  CrossBelow,
   // Bool functions of Bools
-  And, Or, Not,
+  And,
+  Or,
+  Not,
 };
 
 enum class Field : std::uint8_t { Open, High, Low, Close, Volume };
@@ -48,10 +58,10 @@ bool is_indicator_name(std::string_view name);
 // A value-semantic tree: copying copies the subtree, so evolution can cut and graft freely.
 struct Node {
   Op op = Op::Constant;
-  double value = 0.0;    // Constant
-  int param = 0;         // Indicator: period; Lag: bars
+  double value = 0.0;  // Constant
+  int param = 0;       // Indicator: period; Lag: bars
   Field field = Field::Close;
-  std::string name;      // Indicator: column base
+  std::string name;  // Indicator: column base
   std::vector<Node> children;
 
   bool operator==(const Node&) const = default;
@@ -79,7 +89,7 @@ Node lag(Node x, int bars);
 Node unary(Op op, Node a);
 Node binary(Op op, Node a, Node b);
 
-int depth(const Node& n);       // a terminal has depth 1
+int depth(const Node& n);  // a terminal has depth 1
 int node_count(const Node& n);
 // The index-th node in preorder (0 = root), 0 <= index < node_count(root): evolution's handle for
 // replacing a subtree in place (`subtree(root, i) = other;`).

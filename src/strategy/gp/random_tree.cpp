@@ -55,8 +55,8 @@ struct Builder {
 void validate(Type type, const GenOptions& o) {
   const int floor = type == Type::Bool ? 2 : 1;
   if (o.min_depth < floor || o.min_depth > o.max_depth || o.max_nodes < 3) {
-    throw std::invalid_argument("gp: bad GenOptions (depths " + std::to_string(o.min_depth) +
-                                ".." + std::to_string(o.max_depth) + ")");
+    throw std::invalid_argument("gp: bad GenOptions (depths " + std::to_string(o.min_depth) + ".." +
+                                std::to_string(o.max_depth) + ")");
   }
 }
 

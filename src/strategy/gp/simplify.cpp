@@ -40,7 +40,8 @@ Node fold_number(Node n) {
     case Op::Max:
       if (a == b) return std::move(a);
       break;
-    default: break;
+    default:
+      break;
   }
   return n;
 }
@@ -82,12 +83,22 @@ Node simplify(const Node& in) {
   Node n = in;
   for (Node& c : n.children) c = simplify(c);
   switch (n.op) {
-    case Op::Add: case Op::Sub: case Op::Mul: case Op::Div:
-    case Op::Min: case Op::Max: case Op::Lag:
+    case Op::Add:
+    case Op::Sub:
+    case Op::Mul:
+    case Op::Div:
+    case Op::Min:
+    case Op::Max:
+    case Op::Lag:
       return fold_number(std::move(n));
-    case Op::Gt: case Op::Lt: case Op::CrossAbove: case Op::CrossBelow:
+    case Op::Gt:
+    case Op::Lt:
+    case Op::CrossAbove:
+    case Op::CrossBelow:
       return fold_compare(std::move(n));
-    case Op::And: case Op::Or: case Op::Not:
+    case Op::And:
+    case Op::Or:
+    case Op::Not:
       return fold_logic(std::move(n));
     default:
       return n;

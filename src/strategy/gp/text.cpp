@@ -18,8 +18,12 @@ std::string number_text(double v) {
 
 void print_into(const Node& n, std::string& out) {
   switch (n.op) {
-    case Op::Constant: out += number_text(n.value); return;
-    case Op::Field: out += field_name(n.field); return;
+    case Op::Constant:
+      out += number_text(n.value);
+      return;
+    case Op::Field:
+      out += field_name(n.field);
+      return;
     case Op::Indicator:
       out += n.name;
       out += '_';
@@ -27,8 +31,11 @@ void print_into(const Node& n, std::string& out) {
       return;
     case Op::Funding:
     case Op::True:
-    case Op::False: out += op_symbol(n.op); return;
-    default: break;
+    case Op::False:
+      out += op_symbol(n.op);
+      return;
+    default:
+      break;
   }
   out += '(';
   out += op_symbol(n.op);
