@@ -25,10 +25,10 @@ enum class Op : std::uint8_t {
   Add,
   Sub,
   Mul,
-  Div,  // Div is protected: |b| <= kDivEpsilon gives 1
-  Lag,  // children[0] lag bars earlier (NaN before)
-  Min,
-  Max,  // NaN when either side is NaN
+  Div,  // protected: |b| <= kDivEpsilon gives 1 (see apply_number)
+  Lag,  // children[0] `param` bars earlier (NaN before)
+  Min,  // Min and Max are NaN when either side is NaN
+  Max,
   // Bool terminals
   True,
   False,
