@@ -193,6 +193,11 @@ TEST(GpJson, KnownTreeIsCanonical) {
                core::UsageError);
   EXPECT_THROW(node_from_json(nlohmann::json::parse(R"({"op":"true"})"), Type::Number),
                core::UsageError);
+  // 2^32 + 20 must not wrap to a valid period.
+  EXPECT_THROW(node_from_json(
+                   nlohmann::json::parse(R"({"op":"indicator","name":"ema","period":4294967316})"),
+                   Type::Number),
+               core::UsageError);
 }
 
 TEST(GpNode, SubtreeReplace) {

@@ -1,5 +1,7 @@
 #include "strategy/gp/json.hpp"
 
+#include <cstdint>
+
 #include "core/error.hpp"
 
 namespace organism::strategy::gp {
@@ -18,6 +20,13 @@ const json& member(const json& j, const char* key) {
   const auto it = j.find(key);
   if (it == j.end()) bad(std::string("missing \"") + key + "\" in " + j.dump());
   return *it;
+}
+
+// A whole number as int without wrapping: anything beyond int's range becomes -1, which check()
+// rejects as out of range.
+int small_int(const json& j) {
+  const auto v = j.get<std::int64_t>();
+  return v < -1'000'000 || v > 1'000'000 ? -1 : static_cast<int>(v);
 }
 
 Node parse(const json& j, int level) {
@@ -48,13 +57,13 @@ Node parse(const json& j, int level) {
       const json& period = member(j, "period");
       if (!name.is_string() || !period.is_number_integer()) bad("bad indicator " + j.dump());
       n.name = name.get<std::string>();
-      n.param = period.get<int>();
+      n.param = small_int(period);
       break;
     }
     case Op::Lag: {
       const json& bars = member(j, "bars");
       if (!bars.is_number_integer()) bad("\"bars\" must be a whole number");
-      n.param = bars.get<int>();
+      n.param = small_int(bars);
       break;
     }
     default:
