@@ -1,6 +1,8 @@
 #include "cli/backtest_support.hpp"
 
 #include <cmath>
+#include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -86,6 +88,26 @@ Signal load_signal(const std::string& path, const Market& market, const std::str
 std::vector<double> funding_for(const Market& market, const backtest::BacktestConfig& config) {
   if (!market.funding || !config.funding) return {};
   return backtest::funding_per_bar(market.bars.time(), market.interval.nominal_ms(), *market.funding);
+}
+
+strategy::Genome load_genome(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw core::Error(fmt::format("{}: cannot read the genome file", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  try {
+    return strategy::from_json(text.str());
+  } catch (const core::Error& e) {
+    throw core::Error(fmt::format("{}: {}", path, e.what()));
+  }
+}
+
+Signal strategy_signal(const strategy::Genome& genome, const Market& market, std::span<const double> funding) {
+  strategy::MarketView view;
+  view.bars = market.bars.view();
+  view.interval = market.interval;
+  view.funding_per_bar = funding;
+  return {strategy::exposures(genome, view), {}};
 }
 
 backtest::MetricsOptions metrics_options(const BacktestArgs& a, const Market& market, const backtest::BacktestConfig& c) {
