@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
+#include "indicators/cache.hpp"
+#include "indicators/indicator_set.hpp"
 #include "strategy/family.hpp"
 #include "strategy/patterns.hpp"
 
@@ -67,6 +69,24 @@ TEST(FamilySignals, EveryFamilyFiresAndRespectsWarmup) {
     EXPECT_GT(total.exits, 0) << f->name();
     std::printf("%-18s warm-up %3zu  entries/exits%s\n", std::string(f->name()).c_str(), warm, table.c_str());
   }
+}
+
+TEST(FamilySignals, TheIndicatorCacheChangesNothing) {
+  const auto pat = test::random_walk(11);
+  indicators::IndicatorCache cache(64 << 20);
+  for (const Family* f : all_families()) {
+    const auto p = default_params(f->params());
+    std::vector<double> direct(pat.bars.size()), first(pat.bars.size()), second(pat.bars.size());
+    f->signal(pat.view(), p, direct);
+    auto view = pat.view();
+    view.cache = &cache;
+    view.series_id = indicators::series_id("walk", view.bars);
+    f->signal(view, p, first);   // fills the cache
+    f->signal(view, p, second);  // reads it
+    EXPECT_EQ(first, direct) << f->name();
+    EXPECT_EQ(second, direct) << f->name();
+  }
+  EXPECT_GT(cache.stats().hits, 0u);
 }
 
 TEST(FamilySignals, FundingCarryIsFlatWithoutFunding) {

@@ -13,7 +13,7 @@ namespace {
 
 void expect_prefix_equal(const Genome& g, const test::Pattern& pat) {
   const auto whole = exposures(g, pat.view());
-  for (std::size_t cut : {std::size_t{1}, std::size_t{30}, std::size_t{97}, std::size_t{250}, std::size_t{401}, pat.bars.size() - 1}) {
+  for (std::size_t cut : {std::size_t{0}, std::size_t{1}, std::size_t{30}, std::size_t{97}, std::size_t{250}, std::size_t{401}, pat.bars.size() - 1}) {
     const auto part = exposures(g, pat.view(cut));
     ASSERT_EQ(part.size(), cut);
     for (std::size_t i = 0; i < cut; ++i) {

@@ -4,8 +4,6 @@
 
 #include <fmt/format.h>
 
-#include "indicators/atr.hpp"
-#include "indicators/moving_average.hpp"
 #include "strategy/seeds/seeds.hpp"
 #include "strategy/signal_util.hpp"
 
@@ -30,8 +28,10 @@ class AtrStop final : public Family {
   }
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
     const auto close = m.bars.close;
-    const auto ema = indicators::ema(close, static_cast<int>(p[kTrend]));
-    const auto atr = indicators::atr(m.bars, static_cast<int>(p[kAtr]));
+    const auto ema_col = column(m, fmt::format("ema_{}", static_cast<int>(p[kTrend])));
+    const auto atr_col = column(m, fmt::format("atr_{}", static_cast<int>(p[kAtr])));
+    const auto& ema = *ema_col;
+    const auto& atr = *atr_col;
     const double mult = p[kMult];
     double best = 0;
     double blocked = 0;  // side stopped out: no re-entry that way until the trend flips

@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include "indicators/donchian.hpp"
 #include "strategy/seeds/seeds.hpp"
 #include "strategy/signal_util.hpp"
 
@@ -32,9 +31,15 @@ class DonchianBreakout final : public Family {
     return w;
   }
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
-    const auto entry = indicators::donchian(m.bars, static_cast<int>(p[kPeriod]));
-    const bool shorter = p[kExit] == kShorter;
-    const auto exit = shorter ? indicators::donchian(m.bars, static_cast<int>(p[kExitPeriod])) : entry;
+    const int n = static_cast<int>(p[kPeriod]);
+    const int x = p[kExit] == kShorter ? static_cast<int>(p[kExitPeriod]) : n;
+    const auto entry_high = column(m, fmt::format("donchian_high_{}", n));
+    const auto entry_low = column(m, fmt::format("donchian_low_{}", n));
+    const auto exit_high = column(m, fmt::format("donchian_high_{}", x));
+    const auto exit_low = column(m, fmt::format("donchian_low_{}", x));
+    const struct {
+      const std::vector<double>&high, &low;
+    } entry{*entry_high, *entry_low}, exit{*exit_high, *exit_low};
     const double thr = p[kThreshold];
     const auto close = m.bars.close;
     run_positions(out, warmup(p), [&](std::size_t i, double pos) {

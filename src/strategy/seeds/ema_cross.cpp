@@ -44,8 +44,10 @@ class EmaCross final : public Family {
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
     const auto [fast_n, slow_n] = periods(p);
     const auto close = m.bars.close;
-    const auto fast = indicators::ema(close, fast_n);
-    const auto slow = indicators::ema(close, slow_n);
+    const auto fast_col = column(m, fmt::format("ema_{}", fast_n));
+    const auto slow_col = column(m, fmt::format("ema_{}", slow_n));
+    const auto& fast = *fast_col;
+    const auto& slow = *slow_col;
     const int confirm = static_cast<int>(p[kConfirm]);
     const auto n = static_cast<std::size_t>(p[kConfirmPeriod]);
     std::vector<double> vol_avg;
@@ -65,11 +67,11 @@ class EmaCross final : public Family {
   }
   std::string describe(const ParamValues& p) const override {
     const auto [fast, slow] = periods(p);
-    const char* confirm[] = {"", " and the close is above (below) the close {} bars earlier",
-                             " and volume is above its {}-bar average"};
+    const char* confirm[] = {"", "; a position is entered only once the close is also above (below, for a short) the "
+                             "close {} bars earlier", "; a position is entered only on a bar whose volume is above its "
+                             "{}-bar average"};
     return fmt::format(
-        "Long while EMA({}) > EMA({}), short while below; a new position is entered only when the cross stands{}; "
-        "a position exits when the EMAs cross back.",
+        "Long while EMA({}) > EMA({}), short while below{}; a position exits when the EMAs cross back.",
         fast, slow, fmt::format(fmt::runtime(confirm[static_cast<int>(p[kConfirm])]), static_cast<int>(p[kConfirmPeriod])));
   }
 };

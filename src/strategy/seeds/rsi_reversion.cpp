@@ -2,7 +2,6 @@
 // when RSI returns to the exit level.
 #include <fmt/format.h>
 
-#include "indicators/rsi.hpp"
 #include "strategy/seeds/seeds.hpp"
 #include "strategy/signal_util.hpp"
 
@@ -25,7 +24,8 @@ class RsiReversion final : public Family {
   }
   std::size_t warmup(const ParamValues& p) const override { return static_cast<std::size_t>(p[kPeriod]); }
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
-    const auto rsi = indicators::rsi(m.bars.close, static_cast<int>(p[kPeriod]));
+    const auto rsi_col = column(m, fmt::format("rsi_{}", static_cast<int>(p[kPeriod])));
+    const auto& rsi = *rsi_col;
     run_positions(out, warmup(p), [&](std::size_t i, double pos) {
       const double r = rsi[i];
       if (!finite(r)) return 0.0;

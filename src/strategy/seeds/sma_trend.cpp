@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include "indicators/moving_average.hpp"
 #include "strategy/seeds/seeds.hpp"
 #include "strategy/signal_util.hpp"
 
@@ -31,9 +30,11 @@ class SmaTrend final : public Family {
     return w;
   }
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
-    const auto sma = indicators::sma(m.bars.close, static_cast<int>(p[kPeriod]));
     const bool two = p[kTwo] != 0;
-    const auto slow = two ? indicators::sma(m.bars.close, static_cast<int>(p[kSlowPeriod])) : std::vector<double>{};
+    const auto sma_col = column(m, fmt::format("sma_{}", static_cast<int>(p[kPeriod])));
+    const auto slow_col = column(m, fmt::format("sma_{}", static_cast<int>(two ? p[kSlowPeriod] : p[kPeriod])));
+    const auto& sma = *sma_col;
+    const auto& slow = *slow_col;
     const auto back = static_cast<std::size_t>(p[kSlope]);
     run_positions(out, warmup(p), [&](std::size_t i, double) {
       const double ref = two ? slow[i] : m.bars.close[i];

@@ -2,7 +2,6 @@
 // it crosses below in the overbought zone; a position exits on the opposite cross.
 #include <fmt/format.h>
 
-#include "indicators/stochastic.hpp"
 #include "strategy/seeds/seeds.hpp"
 #include "strategy/signal_util.hpp"
 
@@ -29,7 +28,12 @@ class StochasticCross final : public Family {
     return static_cast<std::size_t>(p[kK] + p[kKSlow] + p[kD] - 2);
   }
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
-    const auto s = indicators::stochastic(m.bars, static_cast<int>(p[kK]), static_cast<int>(p[kKSlow]), static_cast<int>(p[kD]));
+    const auto suffix = fmt::format("{}_{}_{}", static_cast<int>(p[kK]), static_cast<int>(p[kKSlow]), static_cast<int>(p[kD]));
+    const auto k_col = column(m, "stoch_k_" + suffix);
+    const auto d_col = column(m, "stoch_d_" + suffix);
+    const struct {
+      const std::vector<double>&k, &d;
+    } s{*k_col, *d_col};
     run_positions(out, warmup(p), [&](std::size_t i, double pos) {
       if (!finite(s.k[i]) || !finite(s.d[i]) || !finite(s.k[i - 1]) || !finite(s.d[i - 1])) return 0.0;
       const bool up = s.k[i - 1] <= s.d[i - 1] && s.k[i] > s.d[i];

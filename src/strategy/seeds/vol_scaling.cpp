@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include "indicators/moving_average.hpp"
 #include "indicators/returns.hpp"
 #include "strategy/seeds/seeds.hpp"
 #include "strategy/signal_util.hpp"
@@ -29,7 +28,8 @@ class VolScaling final : public Family {
     return static_cast<std::size_t>(std::max(p[kTrend] - 1, p[kVolPeriod]));
   }
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
-    const auto ema = indicators::ema(m.bars.close, static_cast<int>(p[kTrend]));
+    const auto ema_col = column(m, fmt::format("ema_{}", static_cast<int>(p[kTrend])));
+    const auto& ema = *ema_col;
     const auto vol = indicators::realized_vol(m.bars.close, static_cast<int>(p[kVolPeriod]), m.interval.bars_per_year());
     const double target = p[kTarget];
     run_positions(out, warmup(p), [&](std::size_t i, double) {
