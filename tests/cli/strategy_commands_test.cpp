@@ -126,5 +126,41 @@ TEST(StrategyCommands, BacktestStrategyEqualsItsExposuresAsSignals) {
   EXPECT_EQ(with({}).exit_code, 2);
 }
 
+TEST(StrategyCommands, BacktestStrategyOnAStoreSeriesReadsItsFunding) {
+  TempDir dir;
+  const std::string db = (dir / "s.db").string();
+  fs::create_directories(dir / "ohlcv" / "hyperliquid");
+  fs::create_directories(dir / "funding" / "hyperliquid");
+  std::string bars = "time,open,high,low,close,volume\n", funding = "time,rate\n";
+  for (int i = 0; i < 100; ++i) {
+    bars += std::to_string(1704067200000 + i * 3'600'000LL) + ",100,101,99,100,1\n";
+    funding += std::to_string(1704067200000 + (i + 1) * 3'600'000LL) + ",0.0002\n";
+  }
+  write_file(dir / "ohlcv/hyperliquid/BTC-1h.csv", bars);
+  write_file(dir / "funding/hyperliquid/BTC.csv", funding);
+  ASSERT_EQ(run_organism({"--db", db, "data", "import", (dir / "ohlcv/hyperliquid/BTC-1h.csv").string(),
+                          (dir / "funding/hyperliquid/BTC.csv").string()})
+                .exit_code,
+            0);
+  write_file(dir / "carry.json", run_organism({"strategy", "new", "--family", "funding_carry"}).out);
+  auto run = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"--db", db, "backtest", "--coin", "BTC", "--interval", "1h", "--strategy",
+                                     (dir / "carry.json").string(), "--fees", "0", "--slippage", "0", "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_organism(args);
+  };
+  const auto r = run({});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  // Funding 0.0002/h > the 0.0001 entry: short from bar 23 (the first 24-bar mean), filled at bar
+  // 24's open; 100 units short receive 100 x 100 x 0.0002 = 2 at each of bars 24..99.
+  EXPECT_NEAR(j["funding_paid"].get<double>(), -152, 1e-9);
+  EXPECT_EQ(j["series"], "hyperliquid:BTC:1h");
+  // Without funding the carry rule has nothing to read: flat.
+  const auto off = run({"--no-funding"});
+  ASSERT_EQ(off.exit_code, 0) << off.err;
+  EXPECT_EQ(nlohmann::json::parse(off.out)["fills"], 0);
+}
+
 }  // namespace
 }  // namespace organism::test
