@@ -18,8 +18,10 @@ class FundingCarry final : public Family {
   const std::vector<ParamSpec>& params() const override {
     static const std::vector<ParamSpec> specs = {
         int_param("window", 2, 500, 24, "bars of the mean funding rate"),
-        real_param("entry", 0, 0.001, 0.0001, "hourly rate: short above +entry, long below -entry"),
-        real_param("exit", 0, 0.001, 0.00002, "hourly rate: a short exits below +exit, a long above -exit"),
+        // Defaults: 0.003%/h (0.024% per 8h, about 26%/year) is persistently high for BTC, whose
+        // funding usually sits near 0.00125%/h.
+        real_param("entry", 0, 0.0005, 0.00003, "hourly rate: short above +entry, long below -entry"),
+        real_param("exit", 0, 0.0005, 0.000005, "hourly rate: a short exits below +exit, a long above -exit"),
         int_param("min_hold", 0, 500, 8, "bars a position is held before it may exit")};
     return specs;
   }
