@@ -1,6 +1,7 @@
 // `organism strategy families|new|show` and `organism backtest --strategy` as a user runs them.
 #include <cmath>
 #include <regex>
+#include <sstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -124,6 +125,49 @@ TEST(StrategyCommands, BacktestStrategyEqualsItsExposuresAsSignals) {
 
   EXPECT_EQ(with({"--strategy", genome_path.string(), "--signals", (dir / "sig.csv").string()}).exit_code, 2);
   EXPECT_EQ(with({}).exit_code, 2);
+}
+
+TEST(StrategyCommands, BacktestSentimentFeedsTheFearAndGreedFilter) {
+  TempDir dir;
+  write_bars(dir / "bars.csv");  // 1500 1h bars from 2024-01-01
+  fs::create_directories(dir / "sentiment");
+  // Fear & Greed 50 (inside the band) for the first 30 days, 95 (outside) afterwards.
+  std::string fg = "time,value,classification\n";
+  for (int d = 0; d < 70; ++d) {
+    fg += std::to_string(1704067200000 + d * 86'400'000LL) + (d < 30 ? ",50,Neutral\n" : ",95,Extreme Greed\n");
+  }
+  write_file(dir / "sentiment/fear_greed.csv", fg);
+  auto genome = strategy::default_genome(strategy::find_family("sma_trend"));
+  write_file(dir / "plain.json", strategy::to_json(genome));
+  genome.regime.fg_on = true;
+  write_file(dir / "fg.json", strategy::to_json(genome));
+  auto run = [&](const std::string& g, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"backtest", "--data", (dir / "bars.csv").string(), "--interval", "1h",
+                                     "--strategy", (dir / g).string(), "--json", "--equity-out", (dir / "eq.csv").string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = run_organism(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return nlohmann::json::parse(r.out);
+  };
+  // Without sentiment the filter is closed: no trade.
+  EXPECT_EQ(run("fg.json", {})["fills"], 0);
+  // With it, the filtered run trades in the first 30 days (720 bars) only.
+  const auto filtered = run("fg.json", {"--sentiment", (dir / "sentiment/fear_greed.csv").string()});
+  EXPECT_GT(filtered["fills"].get<int>(), 0);
+  const auto eq = read_file(dir / "eq.csv");
+  std::istringstream in(eq);
+  std::string line;
+  std::getline(in, line);  // header
+  for (int i = 0; std::getline(in, line); ++i) {
+    // Exposure is recorded after each bar's fills: the decision at bar 719 fills at 720's open.
+    if (i > 721) {
+      ASSERT_EQ(core::split_list(line)[2], "0") << "bar " << i;
+    }
+  }
+  EXPECT_LT(filtered["fills"].get<int>(), run("plain.json", {})["fills"].get<int>());
+  // --sentiment needs --strategy.
+  EXPECT_EQ(run_organism({"backtest", "--data", (dir / "bars.csv").string(), "--sentiment", "x", "--signals",
+                          (dir / "eq.csv").string()}).exit_code, 2);
 }
 
 TEST(StrategyCommands, BacktestStrategyOnAStoreSeriesReadsItsFunding) {
