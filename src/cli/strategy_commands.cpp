@@ -32,20 +32,25 @@ void run_new(const NewArgs& a) {
   fmt::print("{}\n", strategy::to_json(g));
 }
 
-void print_params(const std::vector<strategy::ParamSpec>& specs, const strategy::ParamValues& values) {
+void print_params(const std::vector<strategy::ParamSpec>& specs,
+                  const strategy::ParamValues& values) {
   for (std::size_t i = 0; i < specs.size(); ++i) {
     const auto& s = specs[i];
     const bool real = s.type == strategy::ParamType::Real || s.type == strategy::ParamType::Int;
-    const std::string bounds = real ? fmt::format("[{:g}, {:g}]", s.lo, s.hi)
-                                    : (s.type == strategy::ParamType::Bool ? "true|false" : fmt::format("{}", fmt::join(s.choices, "|")));
-    fmt::print("  {:<16} {:<12} {:<22} {}\n", s.name, strategy::format_param(s, values[i]), bounds, s.help);
+    const std::string bounds =
+        real ? fmt::format("[{:g}, {:g}]", s.lo, s.hi)
+             : (s.type == strategy::ParamType::Bool ? "true|false"
+                                                    : fmt::format("{}", fmt::join(s.choices, "|")));
+    fmt::print("  {:<16} {:<12} {:<22} {}\n", s.name, strategy::format_param(s, values[i]), bounds,
+               s.help);
   }
 }
 
 }  // namespace
 
 void add_strategy_commands(CLI::App& app, Registry& registry) {
-  CLI::App* cmd = app.add_subcommand("strategy", "strategy genomes: the seed families, new genomes, rules in words");
+  CLI::App* cmd = app.add_subcommand(
+      "strategy", "strategy genomes: the seed families, new genomes, rules in words");
   cmd->require_subcommand(1);
   cmd->footer("\nFamilies, parameters and bounds: docs/strategies.md.");
 
@@ -55,11 +60,14 @@ void add_strategy_commands(CLI::App& app, Registry& registry) {
   });
 
   auto n = std::make_shared<NewArgs>();
-  CLI::App* make = cmd->add_subcommand("new", "print a genome as JSON: the family's defaults, or random within bounds");
+  CLI::App* make = cmd->add_subcommand(
+      "new", "print a genome as JSON: the family's defaults, or random within bounds");
   make->add_option("--family", n->family, "family name (organism strategy families)")->required();
-  make->add_flag("--random", n->random, "draw every parameter, the risk block and the regime filter within bounds");
+  make->add_flag("--random", n->random,
+                 "draw every parameter, the risk block and the regime filter within bounds");
   make->add_option("--seed", n->seed, "seed of --random (default 0)");
-  make->add_option("--generation", n->generation, "generation recorded in the genome and its id (default 0)")
+  make->add_option("--generation", n->generation,
+                   "generation recorded in the genome and its id (default 0)")
       ->check(CLI::NonNegativeNumber);
   registry.on(make, [n](Context&) { run_new(*n); });
 

@@ -1,8 +1,8 @@
 #include "strategy/family.hpp"
 
-#include <array>
-
 #include <fmt/format.h>
+
+#include <array>
 
 #include "core/error.hpp"
 #include "strategy/seeds/seeds.hpp"
@@ -12,9 +12,10 @@ namespace {
 
 const std::array<const Family*, 10>& registry() {
   static const std::array<const Family*, 10> families = {
-      &seeds::ema_cross(),  &seeds::donchian_breakout(), &seeds::rsi_reversion(), &seeds::stochastic_cross(),
-      &seeds::sma_trend(),  &seeds::atr_stop(),          &seeds::ichimoku_cloud(), &seeds::vwap_reversion(),
-      &seeds::vol_scaling(), &seeds::funding_carry()};
+      &seeds::ema_cross(),        &seeds::donchian_breakout(), &seeds::rsi_reversion(),
+      &seeds::stochastic_cross(), &seeds::sma_trend(),         &seeds::atr_stop(),
+      &seeds::ichimoku_cloud(),   &seeds::vwap_reversion(),    &seeds::vol_scaling(),
+      &seeds::funding_carry()};
   return families;
 }
 
@@ -32,7 +33,8 @@ const Family& find_family(std::string_view name) {
   for (const Family* f : registry()) {
     if (f->name() == name) return *f;
   }
-  throw core::UsageError(fmt::format("unknown family '{}'; families: {}", name, fmt::join(family_names(), ", ")));
+  throw core::UsageError(
+      fmt::format("unknown family '{}'; families: {}", name, fmt::join(family_names(), ", ")));
 }
 
 }  // namespace organism::strategy

@@ -23,7 +23,8 @@ class Family {
   virtual std::size_t warmup(const ParamValues& p) const = 0;
   // Target exposure in [-1, 1] decided at each bar's close from bars up to that close only.
   // exposure has the bars' size. One virtual call per genome and series: the loop is inside.
-  virtual void signal(const MarketView& market, const ParamValues& p, std::span<double> exposure) const = 0;
+  virtual void signal(const MarketView& market, const ParamValues& p,
+                      std::span<double> exposure) const = 0;
   // The rule in words with these values.
   virtual std::string describe(const ParamValues& p) const = 0;
 };

@@ -1,9 +1,9 @@
 #include "strategy/genome.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "indicators/returns.hpp"
@@ -25,10 +25,12 @@ const std::vector<ParamSpec>& risk_specs() {
 
 const std::vector<ParamSpec>& regime_specs() {
   static const std::vector<ParamSpec> specs = {
-      bool_param("vol_filter_on", false, "trade only while realized vol < vol_k x its rolling median"),
+      bool_param("vol_filter_on", false,
+                 "trade only while realized vol < vol_k x its rolling median"),
       real_param("vol_k", 0.5, 5, 1.5, "multiple of the median"),
       int_param("vol_window", 5, 500, 24, "bars of realized volatility"),
-      int_param("median_window", 10, 2000, 240, "bars of the rolling median of realized volatility"),
+      int_param("median_window", 10, 2000, 240,
+                "bars of the rolling median of realized volatility"),
       bool_param("fg_on", false, "trade only while Fear & Greed is in [fg_low, fg_high]"),
       real_param("fg_low", 0, 100, 20, "lowest Fear & Greed value traded"),
       real_param("fg_high", 0, 100, 80, "highest Fear & Greed value traded")};
@@ -95,7 +97,8 @@ std::vector<double> regime_mask(const RegimeFilter& r, const MarketView& m) {
   const std::size_t n = m.bars.size();
   std::vector<double> mask(n, 1.0);
   if (r.vol_filter_on) {
-    const auto vol = indicators::realized_vol(m.bars.close, r.vol_window, m.interval.bars_per_year());
+    const auto vol =
+        indicators::realized_vol(m.bars.close, r.vol_window, m.interval.bars_per_year());
     const auto med = rolling_median(vol, static_cast<std::size_t>(r.median_window));
     for (std::size_t i = 0; i < n; ++i) {
       if (!(std::isfinite(med[i]) && vol[i] < r.vol_k * med[i])) mask[i] = 0;
@@ -120,7 +123,8 @@ std::vector<double> exposures(const Genome& genome, const MarketView& market) {
     for (std::size_t i = 0; i < out.size(); ++i) out[i] *= mask[i];
   }
   if (genome.risk.vol_target_on) {
-    const auto vol = indicators::realized_vol(market.bars.close, genome.risk.vol_window, market.interval.bars_per_year());
+    const auto vol = indicators::realized_vol(market.bars.close, genome.risk.vol_window,
+                                              market.interval.bars_per_year());
     for (std::size_t i = 0; i < out.size(); ++i) {
       if (out[i] == 0) continue;
       if (!std::isfinite(vol[i])) {
@@ -144,24 +148,28 @@ backtest::BacktestConfig backtest_config(const Genome& genome, backtest::Backtes
 
 std::string describe(const Genome& g) {
   const Family& family = find_family(g.family);
-  std::string out = fmt::format("{} (family {}, generation {}, id {})\n{}\n", family.name(), family.number(),
-                                g.generation, genome_id(g), family.describe(g.params));
+  std::string out =
+      fmt::format("{} (family {}, generation {}, id {})\n{}\n", family.name(), family.number(),
+                  g.generation, genome_id(g), family.describe(g.params));
   const auto& r = g.risk;
   auto frac = [](double v) { return v > 0 ? fmt::format("{:g}%", v * 100) : std::string("off"); };
-  out += fmt::format("Risk: stop-loss {}, take-profit {}, trailing stop {}, leverage cap {:g}x", frac(r.stop_loss),
-                     frac(r.take_profit), frac(r.trailing), r.leverage);
+  out += fmt::format("Risk: stop-loss {}, take-profit {}, trailing stop {}, leverage cap {:g}x",
+                     frac(r.stop_loss), frac(r.take_profit), frac(r.trailing), r.leverage);
   if (r.vol_target_on) {
-    out += fmt::format(", exposure scaled to {:g}% annualized volatility ({}-bar realized)", r.vol_target * 100, r.vol_window);
+    out += fmt::format(", exposure scaled to {:g}% annualized volatility ({}-bar realized)",
+                       r.vol_target * 100, r.vol_window);
   }
   out += ".\n";
   const auto& f = g.regime;
   if (!f.vol_filter_on && !f.fg_on) return out + "Regime filter: off.\n";
   out += "Regime filter: trade only while";
   if (f.vol_filter_on) {
-    out += fmt::format(" the {}-bar realized volatility is below {:g} x its {}-bar median", f.vol_window, f.vol_k, f.median_window);
+    out += fmt::format(" the {}-bar realized volatility is below {:g} x its {}-bar median",
+                       f.vol_window, f.vol_k, f.median_window);
   }
   if (f.vol_filter_on && f.fg_on) out += " and";
-  if (f.fg_on) out += fmt::format(" the Fear & Greed index is within [{:g}, {:g}]", f.fg_low, f.fg_high);
+  if (f.fg_on)
+    out += fmt::format(" the Fear & Greed index is within [{:g}, {:g}]", f.fg_low, f.fg_high);
   return out + ".\n";
 }
 

@@ -33,8 +33,8 @@ struct RiskBlock {
 struct RegimeFilter {
   bool vol_filter_on = false;
   double vol_k = 1.5;
-  int vol_window = 24;       // bars of realized volatility
-  int median_window = 240;   // bars of its rolling median
+  int vol_window = 24;      // bars of realized volatility
+  int median_window = 240;  // bars of its rolling median
   bool fg_on = false;
   double fg_low = 20;
   double fg_high = 80;

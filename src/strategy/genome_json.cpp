@@ -1,8 +1,8 @@
 // Canonical JSON of a genome, its parser and its id: the only text form a genome has, so the
 // bytes must not depend on the platform or on the order fields were set in.
-#include <cinttypes>
-
 #include <fmt/format.h>
+
+#include <cinttypes>
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
@@ -21,10 +21,18 @@ Json section(std::span<const ParamSpec> specs, const ParamValues& values) {
     const auto& s = specs[i];
     const double v = values[i];
     switch (s.type) {
-      case ParamType::Int: out[s.name] = static_cast<std::int64_t>(v); break;
-      case ParamType::Real: out[s.name] = v; break;
-      case ParamType::Choice: out[s.name] = s.choices.at(static_cast<std::size_t>(v)); break;
-      case ParamType::Bool: out[s.name] = v != 0; break;
+      case ParamType::Int:
+        out[s.name] = static_cast<std::int64_t>(v);
+        break;
+      case ParamType::Real:
+        out[s.name] = v;
+        break;
+      case ParamType::Choice:
+        out[s.name] = s.choices.at(static_cast<std::size_t>(v));
+        break;
+      case ParamType::Bool:
+        out[s.name] = v != 0;
+        break;
     }
   }
   return out;
@@ -48,14 +56,18 @@ std::string names(std::span<const ParamSpec> specs) {
 }
 
 // Reads one section: missing keys keep `values` (the defaults), unknown keys are an error.
-ParamValues read_section(const Json& j, std::string_view where, std::span<const ParamSpec> specs, ParamValues values) {
+ParamValues read_section(const Json& j, std::string_view where, std::span<const ParamSpec> specs,
+                         ParamValues values) {
   if (!j.is_object()) throw core::Error(fmt::format("genome: '{}' must be an object", where));
   for (const auto& [key, value] : j.items()) {
     const int k = find_param(specs, key);
-    if (k < 0) throw core::Error(fmt::format("genome: unknown key '{}.{}' (known: {})", where, key, names(specs)));
+    if (k < 0)
+      throw core::Error(
+          fmt::format("genome: unknown key '{}.{}' (known: {})", where, key, names(specs)));
     const auto& s = specs[static_cast<std::size_t>(k)];
     auto bad = [&](std::string_view want) {
-      return core::Error(fmt::format("genome: '{}.{}' must be {}, got {}", where, key, want, value.dump()));
+      return core::Error(
+          fmt::format("genome: '{}.{}' must be {}, got {}", where, key, want, value.dump()));
     };
     double v = 0;
     switch (s.type) {
@@ -100,11 +112,14 @@ Genome from_json(const std::string& text) {
   }
   if (!j.is_object()) throw core::Error("genome: expected a JSON object");
   for (const auto& [key, value] : j.items()) {
-    if (key != "family" && key != "generation" && key != "params" && key != "risk" && key != "regime" && key != "id") {
-      throw core::Error(fmt::format("genome: unknown key '{}' (known: family, generation, params, risk, regime, id)", key));
+    if (key != "family" && key != "generation" && key != "params" && key != "risk" &&
+        key != "regime" && key != "id") {
+      throw core::Error(fmt::format(
+          "genome: unknown key '{}' (known: family, generation, params, risk, regime, id)", key));
     }
   }
-  if (!j.contains("family") || !j["family"].is_string()) throw core::Error("genome: 'family' (a family name) is required");
+  if (!j.contains("family") || !j["family"].is_string())
+    throw core::Error("genome: 'family' (a family name) is required");
   Genome g;
   g.family = j["family"].get<std::string>();
   const Family* family = nullptr;
@@ -114,14 +129,18 @@ Genome from_json(const std::string& text) {
     throw core::Error(fmt::format("genome: {}", e.what()));
   }
   if (j.contains("generation")) {
-    if (!j["generation"].is_number_integer()) throw core::Error("genome: 'generation' must be a whole number");
+    if (!j["generation"].is_number_integer())
+      throw core::Error("genome: 'generation' must be a whole number");
     g.generation = j["generation"].get<int>();
   }
   g.params = default_params(family->params());
-  if (j.contains("params")) g.params = read_section(j["params"], "params", family->params(), g.params);
-  if (j.contains("risk")) g.risk = risk_from_values(read_section(j["risk"], "risk", risk_specs(), risk_values(g.risk)));
+  if (j.contains("params"))
+    g.params = read_section(j["params"], "params", family->params(), g.params);
+  if (j.contains("risk"))
+    g.risk = risk_from_values(read_section(j["risk"], "risk", risk_specs(), risk_values(g.risk)));
   if (j.contains("regime")) {
-    g.regime = regime_from_values(read_section(j["regime"], "regime", regime_specs(), regime_values(g.regime)));
+    g.regime = regime_from_values(
+        read_section(j["regime"], "regime", regime_specs(), regime_values(g.regime)));
   }
   clamp(g);
   return g;

@@ -1,23 +1,26 @@
 #include "strategy/params.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 namespace organism::strategy {
 
 ParamSpec int_param(std::string name, int lo, int hi, int def, std::string help) {
-  return {std::move(name), ParamType::Int, double(lo), double(hi), double(def), {}, std::move(help)};
+  return {std::move(name), ParamType::Int, double(lo), double(hi), double(def), {},
+          std::move(help)};
 }
 
 ParamSpec real_param(std::string name, double lo, double hi, double def, std::string help) {
   return {std::move(name), ParamType::Real, lo, hi, def, {}, std::move(help)};
 }
 
-ParamSpec choice_param(std::string name, std::vector<std::string> choices, int def, std::string help) {
+ParamSpec choice_param(std::string name, std::vector<std::string> choices, int def,
+                       std::string help) {
   const double hi = static_cast<double>(choices.size()) - 1;
-  return {std::move(name), ParamType::Choice, 0, hi, double(def), std::move(choices), std::move(help)};
+  return {std::move(name),    ParamType::Choice, 0, hi, double(def),
+          std::move(choices), std::move(help)};
 }
 
 ParamSpec bool_param(std::string name, bool def, std::string help) {
@@ -64,10 +67,14 @@ int find_param(std::span<const ParamSpec> specs, std::string_view name) {
 
 std::string format_param(const ParamSpec& spec, double value) {
   switch (spec.type) {
-    case ParamType::Int: return fmt::format("{}", static_cast<long long>(value));
-    case ParamType::Real: return fmt::format("{:g}", value);
-    case ParamType::Choice: return spec.choices.at(static_cast<std::size_t>(value));
-    case ParamType::Bool: return value != 0 ? "true" : "false";
+    case ParamType::Int:
+      return fmt::format("{}", static_cast<long long>(value));
+    case ParamType::Real:
+      return fmt::format("{:g}", value);
+    case ParamType::Choice:
+      return spec.choices.at(static_cast<std::size_t>(value));
+    case ParamType::Bool:
+      return value != 0 ? "true" : "false";
   }
   return {};
 }

@@ -1,5 +1,6 @@
 // Typed parameters of a rule family: each a name, a type (int, real, choice, bool), bounds and a
-// default. Used by the families (their specs), the genome (clamping, JSON) and evolution (mutation).
+// default. Used by the families (their specs), the genome (clamping, JSON) and evolution
+// (mutation).
 #pragma once
 
 #include <span>
@@ -26,7 +27,8 @@ struct ParamSpec {
 // Spec builders, so family files read as a table.
 ParamSpec int_param(std::string name, int lo, int hi, int def, std::string help);
 ParamSpec real_param(std::string name, double lo, double hi, double def, std::string help);
-ParamSpec choice_param(std::string name, std::vector<std::string> choices, int def, std::string help);
+ParamSpec choice_param(std::string name, std::vector<std::string> choices, int def,
+                       std::string help);
 ParamSpec bool_param(std::string name, bool def, std::string help);
 
 // Values in spec order, all as doubles (a choice is its index, a bool 0 or 1): one small

@@ -4,7 +4,8 @@
 
 namespace organism::strategy {
 
-std::vector<double> sentiment_per_bar(std::span<const core::TimeMs> bar_open, const data::SentimentSeries& s) {
+std::vector<double> sentiment_per_bar(std::span<const core::TimeMs> bar_open,
+                                      const data::SentimentSeries& s) {
   std::vector<double> out(bar_open.size(), std::nan(""));
   std::size_t j = 0;  // first value not yet published at the current bar's open
   for (std::size_t i = 0; i < bar_open.size(); ++i) {

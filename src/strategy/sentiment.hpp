@@ -11,6 +11,7 @@
 namespace organism::strategy {
 
 // One value per bar; NaN before the first published value. Both time columns must increase.
-std::vector<double> sentiment_per_bar(std::span<const core::TimeMs> bar_open, const data::SentimentSeries& sentiment);
+std::vector<double> sentiment_per_bar(std::span<const core::TimeMs> bar_open,
+                                      const data::SentimentSeries& sentiment);
 
 }  // namespace organism::strategy

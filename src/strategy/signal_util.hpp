@@ -2,14 +2,14 @@
 // indicator columns families read. Used by src/strategy/seeds/ only.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstddef>
 #include <memory>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "indicators/column_spec.hpp"
 #include "indicators/indicator_set.hpp"
@@ -37,11 +37,14 @@ inline double sign(double x) { return x > 0 ? 1.0 : (x < 0 ? -1.0 : 0.0); }
 // genomes evaluated on one series share each computation; the numbers are the same either way.
 inline indicators::SharedColumn column(const MarketView& m, const std::string& name) {
   const auto spec = indicators::parse_column(name);
-  if (m.cache != nullptr && !m.series_id.empty()) return indicators::cached_column(*m.cache, m.series_id, m.bars, spec);
+  if (m.cache != nullptr && !m.series_id.empty())
+    return indicators::cached_column(*m.cache, m.series_id, m.bars, spec);
   return std::make_shared<const std::vector<double>>(indicators::compute_column(m.bars, spec));
 }
 
 // Hours in one bar, to express funding thresholds per hour whatever the interval.
-inline double bar_hours(const MarketView& m) { return static_cast<double>(m.interval.nominal_ms()) / 3'600'000.0; }
+inline double bar_hours(const MarketView& m) {
+  return static_cast<double>(m.interval.nominal_ms()) / 3'600'000.0;
+}
 
 }  // namespace organism::strategy

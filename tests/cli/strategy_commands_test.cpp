@@ -1,10 +1,10 @@
 // `organism strategy families|new|show` and `organism backtest --strategy` as a user runs them.
+#include <gtest/gtest.h>
+
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "core/text.hpp"
 #include "data/series.hpp"
@@ -18,7 +18,8 @@ TEST(StrategyCommands, FamiliesListsTenNamesOnePerLine) {
   const auto r = run_organism({"strategy", "families"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out,
-            "ema_cross\ndonchian_breakout\nrsi_reversion\nstochastic_cross\nsma_trend\natr_stop\nichimoku_cloud\n"
+            "ema_cross\ndonchian_breakout\nrsi_reversion\nstochastic_cross\nsma_trend\natr_"
+            "stop\nichimoku_cloud\n"
             "vwap_reversion\nvol_scaling\nfunding_carry\n");
 }
 
@@ -28,11 +29,15 @@ TEST(StrategyCommands, NewPrintsDefaultsOrSeededRandomGenomes) {
   const auto j = nlohmann::json::parse(d.out);
   EXPECT_EQ(j["params"]["period"], 20);
   EXPECT_EQ(j["params"]["exit"], "opposite");
-  EXPECT_TRUE(std::regex_match(j["id"].get<std::string>(), std::regex("donchian_breakout_0_[0-9a-f]{8}")));
+  EXPECT_TRUE(
+      std::regex_match(j["id"].get<std::string>(), std::regex("donchian_breakout_0_[0-9a-f]{8}")));
 
-  const auto a = run_organism({"strategy", "new", "--family", "rsi_reversion", "--random", "--seed", "9", "--generation", "4"});
-  const auto b = run_organism({"strategy", "new", "--family", "rsi_reversion", "--random", "--seed", "9", "--generation", "4"});
-  const auto c = run_organism({"strategy", "new", "--family", "rsi_reversion", "--random", "--seed", "10", "--generation", "4"});
+  const auto a = run_organism({"strategy", "new", "--family", "rsi_reversion", "--random", "--seed",
+                               "9", "--generation", "4"});
+  const auto b = run_organism({"strategy", "new", "--family", "rsi_reversion", "--random", "--seed",
+                               "9", "--generation", "4"});
+  const auto c = run_organism({"strategy", "new", "--family", "rsi_reversion", "--random", "--seed",
+                               "10", "--generation", "4"});
   ASSERT_EQ(a.exit_code, 0) << a.err;
   EXPECT_EQ(a.out, b.out);
   EXPECT_NE(a.out, c.out);
@@ -45,8 +50,9 @@ TEST(StrategyCommands, NewPrintsDefaultsOrSeededRandomGenomes) {
 
 TEST(StrategyCommands, ShowPrintsTheRuleInWords) {
   TempDir dir;
-  write_file(dir / "g.json", R"({"family":"ema_cross","params":{"fast":5,"slow":40},"risk":{"stop_loss":0.05},)"
-                             R"("regime":{"fg_on":true,"fg_low":25,"fg_high":75}})");
+  write_file(dir / "g.json",
+             R"({"family":"ema_cross","params":{"fast":5,"slow":40},"risk":{"stop_loss":0.05},)"
+             R"("regime":{"fg_on":true,"fg_low":25,"fg_high":75}})");
   const auto r = run_organism({"strategy", "show", (dir / "g.json").string(), "--params"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("EMA(5) > EMA(40)"), std::string::npos) << r.out;
@@ -68,10 +74,17 @@ data::Candles write_bars(const fs::path& path) {
   double prev = 100;
   for (int i = 0; i < 1500; ++i) {
     const double c = 100 + 15 * std::sin(i / 60.0) + 0.01 * i, o = prev;
-    const data::Bar bar{1'704'067'200'000 + std::int64_t{i} * 3'600'000, o, std::max(o, c) + 0.2, std::min(o, c) - 0.2, c, 1000, 0};
+    const data::Bar bar{1'704'067'200'000 + std::int64_t{i} * 3'600'000,
+                        o,
+                        std::max(o, c) + 0.2,
+                        std::min(o, c) - 0.2,
+                        c,
+                        1000,
+                        0};
     bars.push_back(bar);
-    text += core::format_number(static_cast<double>(bar.time)) + "," + core::format_number(bar.open) + "," +
-            core::format_number(bar.high) + "," + core::format_number(bar.low) + "," + core::format_number(bar.close) + ",1000\n";
+    text += core::format_number(static_cast<double>(bar.time)) + "," +
+            core::format_number(bar.open) + "," + core::format_number(bar.high) + "," +
+            core::format_number(bar.low) + "," + core::format_number(bar.close) + ",1000\n";
     prev = c;
   }
   write_file(path, text);
@@ -95,7 +108,8 @@ TEST(StrategyCommands, BacktestStrategyEqualsItsExposuresAsSignals) {
   }
   write_file(dir / "sig.csv", signals);
 
-  const std::vector<std::string> common = {"backtest", "--data", (dir / "bars.csv").string(), "--interval", "1h", "--json"};
+  const std::vector<std::string> common = {"backtest",   "--data", (dir / "bars.csv").string(),
+                                           "--interval", "1h",     "--json"};
   auto with = [&](std::vector<std::string> extra) {
     auto args = common;
     args.insert(args.end(), extra.begin(), extra.end());
@@ -120,10 +134,14 @@ TEST(StrategyCommands, BacktestStrategyEqualsItsExposuresAsSignals) {
   const auto r = with({"--strategy", (dir / "risky.json").string(), "--sl", "0.3"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto jr = nlohmann::json::parse(r.out);
-  EXPECT_NE(jr["stop_model"].get<std::string>().find("0.02"), std::string::npos) << jr["stop_model"];
-  EXPECT_NE(jr["sizing_model"].get<std::string>().find("leverage=2"), std::string::npos) << jr["sizing_model"];
+  EXPECT_NE(jr["stop_model"].get<std::string>().find("0.02"), std::string::npos)
+      << jr["stop_model"];
+  EXPECT_NE(jr["sizing_model"].get<std::string>().find("leverage=2"), std::string::npos)
+      << jr["sizing_model"];
 
-  EXPECT_EQ(with({"--strategy", genome_path.string(), "--signals", (dir / "sig.csv").string()}).exit_code, 2);
+  EXPECT_EQ(
+      with({"--strategy", genome_path.string(), "--signals", (dir / "sig.csv").string()}).exit_code,
+      2);
   EXPECT_EQ(with({}).exit_code, 2);
 }
 
@@ -134,7 +152,8 @@ TEST(StrategyCommands, BacktestSentimentFeedsTheFearAndGreedFilter) {
   // Fear & Greed 50 (inside the band) for the first 30 days, 95 (outside) afterwards.
   std::string fg = "time,value,classification\n";
   for (int d = 0; d < 70; ++d) {
-    fg += std::to_string(1704067200000 + d * 86'400'000LL) + (d < 30 ? ",50,Neutral\n" : ",95,Extreme Greed\n");
+    fg += std::to_string(1704067200000 + d * 86'400'000LL) +
+          (d < 30 ? ",50,Neutral\n" : ",95,Extreme Greed\n");
   }
   write_file(dir / "sentiment/fear_greed.csv", fg);
   auto genome = strategy::default_genome(strategy::find_family("sma_trend"));
@@ -142,8 +161,16 @@ TEST(StrategyCommands, BacktestSentimentFeedsTheFearAndGreedFilter) {
   genome.regime.fg_on = true;
   write_file(dir / "fg.json", strategy::to_json(genome));
   auto run = [&](const std::string& g, std::vector<std::string> extra) {
-    std::vector<std::string> args = {"backtest", "--data", (dir / "bars.csv").string(), "--interval", "1h",
-                                     "--strategy", (dir / g).string(), "--json", "--equity-out", (dir / "eq.csv").string()};
+    std::vector<std::string> args = {"backtest",
+                                     "--data",
+                                     (dir / "bars.csv").string(),
+                                     "--interval",
+                                     "1h",
+                                     "--strategy",
+                                     (dir / g).string(),
+                                     "--json",
+                                     "--equity-out",
+                                     (dir / "eq.csv").string()};
     args.insert(args.end(), extra.begin(), extra.end());
     auto r = run_organism(args);
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -152,7 +179,8 @@ TEST(StrategyCommands, BacktestSentimentFeedsTheFearAndGreedFilter) {
   // Without sentiment the filter is closed: no trade.
   EXPECT_EQ(run("fg.json", {})["fills"], 0);
   // With it, the filtered run trades in the first 30 days (720 bars) only.
-  const auto filtered = run("fg.json", {"--sentiment", (dir / "sentiment/fear_greed.csv").string()});
+  const auto filtered =
+      run("fg.json", {"--sentiment", (dir / "sentiment/fear_greed.csv").string()});
   EXPECT_GT(filtered["fills"].get<int>(), 0);
   const auto eq = read_file(dir / "eq.csv");
   std::istringstream in(eq);
@@ -166,8 +194,10 @@ TEST(StrategyCommands, BacktestSentimentFeedsTheFearAndGreedFilter) {
   }
   EXPECT_LT(filtered["fills"].get<int>(), run("plain.json", {})["fills"].get<int>());
   // --sentiment needs --strategy.
-  EXPECT_EQ(run_organism({"backtest", "--data", (dir / "bars.csv").string(), "--sentiment", "x", "--signals",
-                          (dir / "eq.csv").string()}).exit_code, 2);
+  EXPECT_EQ(run_organism({"backtest", "--data", (dir / "bars.csv").string(), "--sentiment", "x",
+                          "--signals", (dir / "eq.csv").string()})
+                .exit_code,
+            2);
 }
 
 TEST(StrategyCommands, BacktestStrategyOnAStoreSeriesReadsItsFunding) {
@@ -182,14 +212,19 @@ TEST(StrategyCommands, BacktestStrategyOnAStoreSeriesReadsItsFunding) {
   }
   write_file(dir / "ohlcv/hyperliquid/BTC-1h.csv", bars);
   write_file(dir / "funding/hyperliquid/BTC.csv", funding);
-  ASSERT_EQ(run_organism({"--db", db, "data", "import", (dir / "ohlcv/hyperliquid/BTC-1h.csv").string(),
-                          (dir / "funding/hyperliquid/BTC.csv").string()})
-                .exit_code,
-            0);
-  write_file(dir / "carry.json", run_organism({"strategy", "new", "--family", "funding_carry"}).out);
+  ASSERT_EQ(
+      run_organism({"--db", db, "data", "import", (dir / "ohlcv/hyperliquid/BTC-1h.csv").string(),
+                    (dir / "funding/hyperliquid/BTC.csv").string()})
+          .exit_code,
+      0);
+  write_file(dir / "carry.json",
+             run_organism({"strategy", "new", "--family", "funding_carry"}).out);
   auto run = [&](std::vector<std::string> extra) {
-    std::vector<std::string> args = {"--db", db, "backtest", "--coin", "BTC", "--interval", "1h", "--strategy",
-                                     (dir / "carry.json").string(), "--fees", "0", "--slippage", "0", "--json"};
+    std::vector<std::string> args = {"--db",   db,           "backtest",
+                                     "--coin", "BTC",        "--interval",
+                                     "1h",     "--strategy", (dir / "carry.json").string(),
+                                     "--fees", "0",          "--slippage",
+                                     "0",      "--json"};
     args.insert(args.end(), extra.begin(), extra.end());
     return run_organism(args);
   };

@@ -103,7 +103,8 @@ TEST(FamilyRules, FundingCarryHoldsAtLeastMinHold) {
   EXPECT_EQ(quick[23], -1.0);
   EXPECT_EQ(held[23], -1.0);
   std::size_t exit_quick = 0;
-  for (std::size_t i = 24; i < quick.size() && exit_quick == 0; ++i) exit_quick = quick[i] == 0 ? i : 0;
+  for (std::size_t i = 24; i < quick.size() && exit_quick == 0; ++i)
+    exit_quick = quick[i] == 0 ? i : 0;
   EXPECT_GT(exit_quick, 40u);  // the 24-bar mean falls below exit once enough zero bars enter it
   EXPECT_LT(exit_quick, 70u);
   EXPECT_EQ(held[exit_quick], -1.0);

@@ -1,9 +1,9 @@
 // Every family fires (entries and exits) on the synthetic patterns, on the pattern it is built
 // for in particular, never before its warm-up, and only within [-1, 1].
-#include <map>
-
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <map>
 
 #include "core/error.hpp"
 #include "indicators/cache.hpp"
@@ -31,9 +31,15 @@ TEST(FamilyRegistry, TenFamiliesInNumberOrder) {
 
 // The pattern each family is built for.
 const std::map<std::string, std::string> kBuiltFor = {
-    {"ema_cross", "trend"},          {"donchian_breakout", "step"}, {"rsi_reversion", "oscillation"},
-    {"stochastic_cross", "oscillation"}, {"sma_trend", "trend"},    {"atr_stop", "trend"},
-    {"ichimoku_cloud", "trend"},     {"vwap_reversion", "oscillation"}, {"vol_scaling", "trend"},
+    {"ema_cross", "trend"},
+    {"donchian_breakout", "step"},
+    {"rsi_reversion", "oscillation"},
+    {"stochastic_cross", "oscillation"},
+    {"sma_trend", "trend"},
+    {"atr_stop", "trend"},
+    {"ichimoku_cloud", "trend"},
+    {"vwap_reversion", "oscillation"},
+    {"vol_scaling", "trend"},
     {"funding_carry", "trend"}};  // funding_carry reads funding, which every pattern carries
 
 TEST(FamilySignals, EveryFamilyFiresAndRespectsWarmup) {
@@ -47,9 +53,11 @@ TEST(FamilySignals, EveryFamilyFiresAndRespectsWarmup) {
       std::vector<double> e(pat.bars.size(), 7.0);  // every bar must be written
       f->signal(pat.view(), p, e);
       for (std::size_t i = 0; i < e.size(); ++i) {
-        ASSERT_TRUE(e[i] >= -1 && e[i] <= 1) << f->name() << " " << pat.name << " bar " << i << ": " << e[i];
+        ASSERT_TRUE(e[i] >= -1 && e[i] <= 1)
+            << f->name() << " " << pat.name << " bar " << i << ": " << e[i];
         if (i < warm) {
-          ASSERT_EQ(e[i], 0.0) << f->name() << " " << pat.name << " signals at bar " << i << " < warm-up " << warm;
+          ASSERT_EQ(e[i], 0.0) << f->name() << " " << pat.name << " signals at bar " << i
+                               << " < warm-up " << warm;
         }
       }
       const auto ev = test::count_events(e);
@@ -67,7 +75,8 @@ TEST(FamilySignals, EveryFamilyFiresAndRespectsWarmup) {
     }
     EXPECT_GT(total.entries, 0) << f->name();
     EXPECT_GT(total.exits, 0) << f->name();
-    std::printf("%-18s warm-up %3zu  entries/exits%s\n", std::string(f->name()).c_str(), warm, table.c_str());
+    std::printf("%-18s warm-up %3zu  entries/exits%s\n", std::string(f->name()).c_str(), warm,
+                table.c_str());
   }
 }
 
@@ -104,7 +113,9 @@ TEST(FamilySignals, DescribeMentionsTheParameters) {
     const auto text = f->describe(default_params(f->params()));
     EXPECT_GT(text.size(), 40u) << f->name();
   }
-  EXPECT_NE(find_family("ema_cross").describe(default_params(find_family("ema_cross").params())).find("EMA(12)"),
+  EXPECT_NE(find_family("ema_cross")
+                .describe(default_params(find_family("ema_cross").params()))
+                .find("EMA(12)"),
             std::string::npos);
 }
 

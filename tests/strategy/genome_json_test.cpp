@@ -1,10 +1,10 @@
 // Canonical JSON: round trips of random genomes byte for byte, clamping on load, errors on
 // unknown keys and wrong types, key-order independence, and the FNV-1a id.
-#include <regex>
-
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "core/error.hpp"
 #include "strategy/genome.hpp"
@@ -31,10 +31,11 @@ TEST(GenomeJson, RandomGenomesRoundTripByteForByte) {
 TEST(GenomeJson, CanonicalFormIsSortedCompactAndTyped) {
   Genome g = default_genome(find_family("rsi_reversion"));
   g.generation = 3;
-  EXPECT_EQ(canonical_json(g),
-            R"({"family":"rsi_reversion","generation":3,"params":{"exit_level":50.0,"overbought":70.0,"oversold":30.0,"period":14},)"
-            R"("regime":{"fg_high":80.0,"fg_low":20.0,"fg_on":false,"median_window":240,"vol_filter_on":false,"vol_k":1.5,"vol_window":24},)"
-            R"("risk":{"leverage":1.0,"stop_loss":0.0,"take_profit":0.0,"trailing":0.0,"vol_target":0.5,"vol_target_on":false,"vol_window":24}})");
+  EXPECT_EQ(
+      canonical_json(g),
+      R"({"family":"rsi_reversion","generation":3,"params":{"exit_level":50.0,"overbought":70.0,"oversold":30.0,"period":14},)"
+      R"("regime":{"fg_high":80.0,"fg_low":20.0,"fg_on":false,"median_window":240,"vol_filter_on":false,"vol_k":1.5,"vol_window":24},)"
+      R"("risk":{"leverage":1.0,"stop_loss":0.0,"take_profit":0.0,"trailing":0.0,"vol_target":0.5,"vol_target_on":false,"vol_window":24}})");
   const Genome e = default_genome(find_family("ema_cross"));
   EXPECT_NE(canonical_json(e).find(R"("confirm":"none")"), std::string::npos);
 }
@@ -76,11 +77,16 @@ TEST(GenomeJson, BadInputIsAnErrorNamingTheKey) {
     return std::string("no error");
   };
   EXPECT_NE(message(R"({"family":"ema_cross","colour":1})").find("'colour'"), std::string::npos);
-  EXPECT_NE(message(R"({"family":"ema_cross","params":{"fats":3}})").find("params.fats"), std::string::npos);
-  EXPECT_NE(message(R"({"family":"ema_cross","risk":{"stop":0.1}})").find("risk.stop"), std::string::npos);
-  EXPECT_NE(message(R"({"family":"ema_cross","params":{"fast":"3"}})").find("params.fast"), std::string::npos);
-  EXPECT_NE(message(R"({"family":"ema_cross","params":{"confirm":"maybe"}})").find("momentum"), std::string::npos);
-  EXPECT_NE(message(R"({"family":"ema_cross","regime":{"fg_on":1}})").find("true or false"), std::string::npos);
+  EXPECT_NE(message(R"({"family":"ema_cross","params":{"fats":3}})").find("params.fats"),
+            std::string::npos);
+  EXPECT_NE(message(R"({"family":"ema_cross","risk":{"stop":0.1}})").find("risk.stop"),
+            std::string::npos);
+  EXPECT_NE(message(R"({"family":"ema_cross","params":{"fast":"3"}})").find("params.fast"),
+            std::string::npos);
+  EXPECT_NE(message(R"({"family":"ema_cross","params":{"confirm":"maybe"}})").find("momentum"),
+            std::string::npos);
+  EXPECT_NE(message(R"({"family":"ema_cross","regime":{"fg_on":1}})").find("true or false"),
+            std::string::npos);
   EXPECT_NE(message(R"({"family":"nope"})").find("ema_cross"), std::string::npos);
   EXPECT_NE(message(R"({"params":{}})").find("family"), std::string::npos);
   EXPECT_NE(message("[1,2]").find("object"), std::string::npos);
@@ -106,7 +112,8 @@ TEST(GenomeId, FormatAndStabilityAcrossGenerations) {
   EXPECT_NE(genome_id(other), id);
   // The id is the hash of the canonical JSON at generation 0.
   g.generation = 0;
-  EXPECT_EQ(id.substr(id.size() - 8), fmt::format("{:016x}", fnv1a64(canonical_json(g))).substr(0, 8));
+  EXPECT_EQ(id.substr(id.size() - 8),
+            fmt::format("{:016x}", fnv1a64(canonical_json(g))).substr(0, 8));
   // to_json carries the id, and it is ignored on load.
   auto j = nlohmann::json::parse(to_json(g));
   EXPECT_EQ(j["id"], genome_id(g));

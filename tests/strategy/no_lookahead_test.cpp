@@ -1,9 +1,9 @@
 // No look-ahead: exposures computed on a series cut at bar T equal, for every bar before T, those
 // computed on the whole series; for every family, with defaults and with random genomes (risk
 // block and regime filter included).
-#include <algorithm>
-
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "strategy/genome.hpp"
 #include "strategy/patterns.hpp"
@@ -13,13 +13,15 @@ namespace {
 
 void expect_prefix_equal(const Genome& g, const test::Pattern& pat) {
   const auto whole = exposures(g, pat.view());
-  for (std::size_t cut : {std::size_t{0}, std::size_t{1}, std::size_t{30}, std::size_t{97}, std::size_t{250}, std::size_t{401}, pat.bars.size() - 1}) {
+  for (std::size_t cut : {std::size_t{0}, std::size_t{1}, std::size_t{30}, std::size_t{97},
+                          std::size_t{250}, std::size_t{401}, pat.bars.size() - 1}) {
     const auto part = exposures(g, pat.view(cut));
     ASSERT_EQ(part.size(), cut);
     for (std::size_t i = 0; i < cut; ++i) {
       // Bitwise: a cut must not change a single value, not even by rounding.
-      ASSERT_EQ(part[i], whole[i]) << g.family << " on " << pat.name << " cut at " << cut << ", bar " << i << "\n"
-                                   << to_json(g);
+      ASSERT_EQ(part[i], whole[i])
+          << g.family << " on " << pat.name << " cut at " << cut << ", bar " << i << "\n"
+          << to_json(g);
     }
   }
 }

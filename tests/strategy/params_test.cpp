@@ -1,8 +1,8 @@
 // Typed parameters: clamping (NaN, rounding, bounds), random draws within bounds covering every
 // value of small ranges, and the text form.
-#include <set>
-
 #include <gtest/gtest.h>
+
+#include <set>
 
 #include "strategy/family.hpp"
 #include "strategy/genome.hpp"
@@ -30,7 +30,8 @@ TEST(Params, ClampRoundsAndBounds) {
 }
 
 TEST(Params, ClampParamsFillsMissingWithDefaults) {
-  const std::vector<ParamSpec> specs = {int_param("a", 0, 9, 4, ""), real_param("b", 0, 1, 0.25, "")};
+  const std::vector<ParamSpec> specs = {int_param("a", 0, 9, 4, ""),
+                                        real_param("b", 0, 1, 0.25, "")};
   EXPECT_EQ(clamp_params(specs, {}), (ParamValues{4, 0.25}));
   EXPECT_EQ(clamp_params(specs, {12}), (ParamValues{9, 0.25}));
   EXPECT_EQ(find_param(specs, "b"), 1);
@@ -54,7 +55,8 @@ TEST(Params, RandomDrawsStayWithinBoundsAndCoverSmallRanges) {
     }
     for (std::size_t i = 0; i < specs.size(); ++i) {
       if (specs[i].type == ParamType::Choice || specs[i].type == ParamType::Bool) {
-        EXPECT_EQ(seen[i].size(), static_cast<std::size_t>(specs[i].hi) + 1) << f->name() << "." << specs[i].name;
+        EXPECT_EQ(seen[i].size(), static_cast<std::size_t>(specs[i].hi) + 1)
+            << f->name() << "." << specs[i].name;
       }
     }
   }

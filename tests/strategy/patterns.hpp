@@ -45,11 +45,13 @@ inline Pattern make_pattern(std::string name, const std::vector<double>& closes)
   for (std::size_t i = 0; i < closes.size(); ++i) {
     const double c = closes[i], o = prev, body = std::abs(c - o);
     const double h = std::max(o, c) + 0.25 * body, l = std::min(o, c) - 0.25 * body;
-    p.bars.push_back({kStart + static_cast<std::int64_t>(i) * kHour, o, h, l, c, 1000.0 + 10.0 * static_cast<double>(i % 7), 10});
+    p.bars.push_back({kStart + static_cast<std::int64_t>(i) * kHour, o, h, l, c,
+                      1000.0 + 10.0 * static_cast<double>(i % 7), 10});
     prev = c;
     const std::size_t third = closes.size() / 3;
     p.funding.push_back(i < third ? 0.0 : (i < 2 * third ? 0.0003 : -0.0003));
-    p.sentiment.push_back(50 + 45 * std::sin(2 * std::numbers::pi * static_cast<double>(i) / 200.0));
+    p.sentiment.push_back(50 +
+                          45 * std::sin(2 * std::numbers::pi * static_cast<double>(i) / 200.0));
   }
   return p;
 }
@@ -69,14 +71,16 @@ inline Pattern trend() {
 // 100 + 10 sin(2 pi t / 50).
 inline Pattern oscillation() {
   std::vector<double> c;
-  for (std::size_t i = 0; i < kBars; ++i) c.push_back(100 + 10 * std::sin(2 * std::numbers::pi * static_cast<double>(i) / 50.0));
+  for (std::size_t i = 0; i < kBars; ++i)
+    c.push_back(100 + 10 * std::sin(2 * std::numbers::pi * static_cast<double>(i) / 50.0));
   return make_pattern("oscillation", c);
 }
 
 // 100 for a third, 120 for a third, then 90.
 inline Pattern step() {
   std::vector<double> c;
-  for (std::size_t i = 0; i < kBars; ++i) c.push_back(i < kBars / 3 ? 100.0 : (i < 2 * kBars / 3 ? 120.0 : 90.0));
+  for (std::size_t i = 0; i < kBars; ++i)
+    c.push_back(i < kBars / 3 ? 100.0 : (i < 2 * kBars / 3 ? 120.0 : 90.0));
   return make_pattern("step", c);
 }
 

@@ -1,8 +1,8 @@
 // The risk block and the regime filter change exposures exactly as documented, on hand-made
 // markets: the F&G band, the volatility filter, volatility targeting and the backtest config.
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "indicators/returns.hpp"
 #include "strategy/genome.hpp"
@@ -45,7 +45,7 @@ TEST(RegimeFilter, FearAndGreedBandZeroesExposureOutsideIt) {
       outside += base[i] != 0;
     }
   }
-  EXPECT_GT(inside, 50);   // the case exercises both sides
+  EXPECT_GT(inside, 50);  // the case exercises both sides
   EXPECT_GT(outside, 50);
 }
 
@@ -94,7 +94,9 @@ TEST(RiskBlock, VolTargetScalesByTargetOverRealizedVolCappedAtOne) {
     const auto scaled = exposures(g, pat.view());
     int partial = 0;
     for (std::size_t i = 0; i < base.size(); ++i) {
-      const double want = base[i] == 0 || !std::isfinite(vol[i]) ? 0.0 : std::clamp(base[i] * target / vol[i], -1.0, 1.0);
+      const double want = base[i] == 0 || !std::isfinite(vol[i])
+                              ? 0.0
+                              : std::clamp(base[i] * target / vol[i], -1.0, 1.0);
       ASSERT_EQ(scaled[i], want) << "target " << target << " bar " << i;
       partial += std::abs(want) > 0 && std::abs(want) < 1;
     }
@@ -110,7 +112,8 @@ TEST(RiskBlock, VolTargetScalesByTargetOverRealizedVolCappedAtOne) {
 TEST(RiskBlock, ZeroVolatilityKeepsTheFullExposure) {
   // Constant log returns: realized vol is exactly 0, the scale is unbounded and capped at 1.
   std::vector<double> c;
-  for (std::size_t i = 0; i < test::kBars; ++i) c.push_back(100 * std::exp(0.001 * static_cast<double>(i)));
+  for (std::size_t i = 0; i < test::kBars; ++i)
+    c.push_back(100 * std::exp(0.001 * static_cast<double>(i)));
   const auto pat = test::make_pattern("exp", c);
   Genome g = trend_genome();
   const auto base = exposures(g, pat.view());

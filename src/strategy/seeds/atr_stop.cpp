@@ -1,8 +1,8 @@
 // Family 6: ATR volatility stop (chandelier): enter with the trend (close vs its EMA), exit when
 // the close falls a multiple of ATR below the highest close since entry (above the lowest, short).
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "strategy/seeds/seeds.hpp"
 #include "strategy/signal_util.hpp"
@@ -18,7 +18,8 @@ class AtrStop final : public Family {
   int number() const override { return 6; }
   const std::vector<ParamSpec>& params() const override {
     static const std::vector<ParamSpec> specs = {
-        int_param("trend_period", 5, 200, 50, "trend: close above (below) EMA(n) enters long (short)"),
+        int_param("trend_period", 5, 200, 50,
+                  "trend: close above (below) EMA(n) enters long (short)"),
         int_param("atr_period", 2, 50, 14, "ATR period (Wilder)"),
         real_param("atr_mult", 0.5, 8, 3, "stop distance in ATRs from the best close since entry")};
     return specs;
@@ -56,8 +57,10 @@ class AtrStop final : public Family {
   }
   std::string describe(const ParamValues& p) const override {
     return fmt::format(
-        "Enter long when the close is above EMA({}), short when below; exit a long when the close falls more than "
-        "{:g} x ATR({}) below the highest close since entry (a short: above the lowest); after a stop, re-enter the "
+        "Enter long when the close is above EMA({}), short when below; exit a long when the close "
+        "falls more than "
+        "{:g} x ATR({}) below the highest close since entry (a short: above the lowest); after a "
+        "stop, re-enter the "
         "same way only once the close has crossed the EMA.",
         static_cast<int>(p[kTrend]), p[kMult], static_cast<int>(p[kAtr]));
   }

@@ -1,8 +1,8 @@
 // Family 2: Donchian breakout: long when the close clears the channel of the N bars before it by a
 // factor, short below; exit on the opposite channel or on a shorter channel.
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "strategy/seeds/seeds.hpp"
 #include "strategy/signal_util.hpp"
@@ -20,8 +20,11 @@ class DonchianBreakout final : public Family {
   const std::vector<ParamSpec>& params() const override {
     static const std::vector<ParamSpec> specs = {
         int_param("period", 5, 200, 20, "entry channel: the N bars before t"),
-        real_param("threshold", 0, 0.05, 0, "breakout when close > upper x (1 + threshold) (short: < lower x (1 - threshold))"),
-        choice_param("exit", {"opposite", "shorter"}, kOpposite, "exit on the opposite side of the entry channel or of a shorter one"),
+        real_param(
+            "threshold", 0, 0.05, 0,
+            "breakout when close > upper x (1 + threshold) (short: < lower x (1 - threshold))"),
+        choice_param("exit", {"opposite", "shorter"}, kOpposite,
+                     "exit on the opposite side of the entry channel or of a shorter one"),
         int_param("exit_period", 2, 100, 10, "bars of the shorter exit channel")};
     return specs;
   }
@@ -55,8 +58,10 @@ class DonchianBreakout final : public Family {
     const int n = static_cast<int>(p[kPeriod]);
     const int x = p[kExit] == kShorter ? static_cast<int>(p[kExitPeriod]) : n;
     return fmt::format(
-        "Long when the close exceeds the highest high of the {} bars before it by a factor {:g}, short when it falls "
-        "below their lowest low by the same factor; a long exits when the close falls below the lowest low of the {} "
+        "Long when the close exceeds the highest high of the {} bars before it by a factor {:g}, "
+        "short when it falls "
+        "below their lowest low by the same factor; a long exits when the close falls below the "
+        "lowest low of the {} "
         "bars before it, a short when it rises above their highest high.",
         n, 1 + p[kThreshold], x);
   }

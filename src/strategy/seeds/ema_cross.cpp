@@ -1,8 +1,8 @@
 // Family 1: EMA crossover, long while the fast EMA is above the slow one and short while below,
 // with an optional momentum or volume confirmation required to enter.
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "indicators/moving_average.hpp"
 #include "strategy/seeds/seeds.hpp"
@@ -22,8 +22,9 @@ class EmaCross final : public Family {
     static const std::vector<ParamSpec> specs = {
         int_param("fast", 2, 100, 12, "fast EMA period"),
         int_param("slow", 3, 400, 26, "slow EMA period (the two are sorted: fast is the shorter)"),
-        choice_param("confirm", {"none", "momentum", "volume"}, kNone,
-                     "entry needs close > close[t-n] (momentum) or volume > its n-bar SMA (volume)"),
+        choice_param(
+            "confirm", {"none", "momentum", "volume"}, kNone,
+            "entry needs close > close[t-n] (momentum) or volume > its n-bar SMA (volume)"),
         int_param("confirm_period", 2, 100, 10, "n of the confirmation")};
     return specs;
   }
@@ -67,12 +68,18 @@ class EmaCross final : public Family {
   }
   std::string describe(const ParamValues& p) const override {
     const auto [fast, slow] = periods(p);
-    const char* confirm[] = {"", "; a position is entered only once the close is also above (below, for a short) the "
-                             "close {} bars earlier", "; a position is entered only on a bar whose volume is above its "
-                             "{}-bar average"};
+    const char* confirm[] = {
+        "",
+        "; a position is entered only once the close is also above (below, for a short) the "
+        "close {} bars earlier",
+        "; a position is entered only on a bar whose volume is above its "
+        "{}-bar average"};
     return fmt::format(
-        "Long while EMA({}) > EMA({}), short while below{}; a position exits when the EMAs cross back.",
-        fast, slow, fmt::format(fmt::runtime(confirm[static_cast<int>(p[kConfirm])]), static_cast<int>(p[kConfirmPeriod])));
+        "Long while EMA({}) > EMA({}), short while below{}; a position exits when the EMAs cross "
+        "back.",
+        fast, slow,
+        fmt::format(fmt::runtime(confirm[static_cast<int>(p[kConfirm])]),
+                    static_cast<int>(p[kConfirmPeriod])));
   }
 };
 

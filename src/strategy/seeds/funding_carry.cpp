@@ -20,12 +20,16 @@ class FundingCarry final : public Family {
         int_param("window", 2, 500, 24, "bars of the mean funding rate"),
         // Defaults: 0.003%/h (0.024% per 8h, about 26%/year) is persistently high for BTC, whose
         // funding usually sits near 0.00125%/h.
-        real_param("entry", 0, 0.0005, 0.00003, "hourly rate: short above +entry, long below -entry"),
-        real_param("exit", 0, 0.0005, 0.000005, "hourly rate: a short exits below +exit, a long above -exit"),
+        real_param("entry", 0, 0.0005, 0.00003,
+                   "hourly rate: short above +entry, long below -entry"),
+        real_param("exit", 0, 0.0005, 0.000005,
+                   "hourly rate: a short exits below +exit, a long above -exit"),
         int_param("min_hold", 0, 500, 8, "bars a position is held before it may exit")};
     return specs;
   }
-  std::size_t warmup(const ParamValues& p) const override { return static_cast<std::size_t>(p[kWindow] - 1); }
+  std::size_t warmup(const ParamValues& p) const override {
+    return static_cast<std::size_t>(p[kWindow] - 1);
+  }
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
     if (m.funding_per_bar.size() != out.size()) {  // no funding known: nothing to carry
       std::fill(out.begin(), out.end(), 0.0);
@@ -51,10 +55,13 @@ class FundingCarry final : public Family {
   }
   std::string describe(const ParamValues& p) const override {
     return fmt::format(
-        "Short while the mean funding rate of the last {} bars exceeds {:g} per hour, long while it is below {:g}; "
-        "hold at least {} bars, then a short exits when the mean falls below {:g}, a long when it rises above {:g}. "
+        "Short while the mean funding rate of the last {} bars exceeds {:g} per hour, long while "
+        "it is below {:g}; "
+        "hold at least {} bars, then a short exits when the mean falls below {:g}, a long when it "
+        "rises above {:g}. "
         "Flat without funding data.",
-        static_cast<int>(p[kWindow]), p[kEntry], -p[kEntry], static_cast<int>(p[kHold]), p[kExit], -p[kExit]);
+        static_cast<int>(p[kWindow]), p[kEntry], -p[kEntry], static_cast<int>(p[kHold]), p[kExit],
+        -p[kExit]);
   }
 };
 

@@ -1,8 +1,8 @@
 // Family 7: Ichimoku cloud: long while the close is above the cloud and tenkan above kijun, short
 // while below the cloud and tenkan below kijun, flat otherwise (inside the cloud or crossed back).
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "indicators/ichimoku.hpp"
 #include "strategy/seeds/seeds.hpp"
@@ -45,9 +45,11 @@ class IchimokuCloud final : public Family {
   }
   std::string describe(const ParamValues& p) const override {
     return fmt::format(
-        "Ichimoku({}, {}, {}), cloud displaced {} bars: long while the close is above the cloud and tenkan > kijun, "
+        "Ichimoku({}, {}, {}), cloud displaced {} bars: long while the close is above the cloud "
+        "and tenkan > kijun, "
         "short while it is below the cloud and tenkan < kijun, flat otherwise.",
-        static_cast<int>(p[kTenkan]), static_cast<int>(p[kKijun]), static_cast<int>(p[kSenkou]), static_cast<int>(p[kKijun]));
+        static_cast<int>(p[kTenkan]), static_cast<int>(p[kKijun]), static_cast<int>(p[kSenkou]),
+        static_cast<int>(p[kKijun]));
   }
 };
 

@@ -22,7 +22,9 @@ class RsiReversion final : public Family {
         real_param("exit_level", 40, 60, 50, "a long exits above it, a short below it")};
     return specs;
   }
-  std::size_t warmup(const ParamValues& p) const override { return static_cast<std::size_t>(p[kPeriod]); }
+  std::size_t warmup(const ParamValues& p) const override {
+    return static_cast<std::size_t>(p[kPeriod]);
+  }
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
     const auto rsi_col = column(m, fmt::format("rsi_{}", static_cast<int>(p[kPeriod])));
     const auto& rsi = *rsi_col;
@@ -38,7 +40,8 @@ class RsiReversion final : public Family {
   }
   std::string describe(const ParamValues& p) const override {
     return fmt::format(
-        "Long when RSI({}) < {:g} (oversold), short when RSI > {:g} (overbought); a long exits when RSI rises above "
+        "Long when RSI({}) < {:g} (oversold), short when RSI > {:g} (overbought); a long exits "
+        "when RSI rises above "
         "{:g}, a short when it falls below {:g}.",
         static_cast<int>(p[kPeriod]), p[kOversold], p[kOverbought], p[kExitLevel], p[kExitLevel]);
   }

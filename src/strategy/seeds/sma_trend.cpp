@@ -1,8 +1,8 @@
 // Family 5: SMA trend filter: with the trend while the price is on one side of the SMA (or the
 // fast SMA on one side of the slow one) and the SMA slopes the same way; flat otherwise.
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "strategy/seeds/seeds.hpp"
 #include "strategy/signal_util.hpp"
@@ -32,7 +32,8 @@ class SmaTrend final : public Family {
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
     const bool two = p[kTwo] != 0;
     const auto sma_col = column(m, fmt::format("sma_{}", static_cast<int>(p[kPeriod])));
-    const auto slow_col = column(m, fmt::format("sma_{}", static_cast<int>(two ? p[kSlowPeriod] : p[kPeriod])));
+    const auto slow_col =
+        column(m, fmt::format("sma_{}", static_cast<int>(two ? p[kSlowPeriod] : p[kPeriod])));
     const auto& sma = *sma_col;
     const auto& slow = *slow_col;
     const auto back = static_cast<std::size_t>(p[kSlope]);
@@ -48,11 +49,17 @@ class SmaTrend final : public Family {
   std::string describe(const ParamValues& p) const override {
     const int n = static_cast<int>(p[kPeriod]), b = static_cast<int>(p[kSlope]);
     if (p[kTwo] != 0) {
-      return fmt::format("Long while SMA({}) > SMA({}) and SMA({}) is above its value {} bars earlier; short in the "
-                         "mirror case; flat otherwise.", n, static_cast<int>(p[kSlowPeriod]), n, b);
+      return fmt::format(
+          "Long while SMA({}) > SMA({}) and SMA({}) is above its value {} bars earlier; short in "
+          "the "
+          "mirror case; flat otherwise.",
+          n, static_cast<int>(p[kSlowPeriod]), n, b);
     }
-    return fmt::format("Long while the close is above SMA({}) and the SMA is above its value {} bars earlier; short in "
-                       "the mirror case; flat otherwise.", n, b);
+    return fmt::format(
+        "Long while the close is above SMA({}) and the SMA is above its value {} bars earlier; "
+        "short in "
+        "the mirror case; flat otherwise.",
+        n, b);
   }
 };
 

@@ -28,14 +28,14 @@ class StochasticCross final : public Family {
     return static_cast<std::size_t>(p[kK] + p[kKSlow] + p[kD] - 2);
   }
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
-    const auto suffix = fmt::format("{}_{}_{}", static_cast<int>(p[kK]), static_cast<int>(p[kKSlow]), static_cast<int>(p[kD]));
+    const auto suffix = fmt::format("{}_{}_{}", static_cast<int>(p[kK]),
+                                    static_cast<int>(p[kKSlow]), static_cast<int>(p[kD]));
     const auto k_col = column(m, "stoch_k_" + suffix);
     const auto d_col = column(m, "stoch_d_" + suffix);
-    const struct {
-      const std::vector<double>&k, &d;
-    } s{*k_col, *d_col};
+    const struct { const std::vector<double>&k, &d; } s{*k_col, *d_col};
     run_positions(out, warmup(p), [&](std::size_t i, double pos) {
-      if (!finite(s.k[i]) || !finite(s.d[i]) || !finite(s.k[i - 1]) || !finite(s.d[i - 1])) return 0.0;
+      if (!finite(s.k[i]) || !finite(s.d[i]) || !finite(s.k[i - 1]) || !finite(s.d[i - 1]))
+        return 0.0;
       const bool up = s.k[i - 1] <= s.d[i - 1] && s.k[i] > s.d[i];
       const bool down = s.k[i - 1] >= s.d[i - 1] && s.k[i] < s.d[i];
       if ((pos > 0 && down) || (pos < 0 && up)) pos = 0;
@@ -46,9 +46,11 @@ class StochasticCross final : public Family {
   }
   std::string describe(const ParamValues& p) const override {
     return fmt::format(
-        "Stochastic %K({}, slowed {}) and %D({}): long when %K crosses above %D while %D < {:g}, short when %K crosses "
+        "Stochastic %K({}, slowed {}) and %D({}): long when %K crosses above %D while %D < {:g}, "
+        "short when %K crosses "
         "below %D while %D > {:g}; a long exits on a cross down, a short on a cross up.",
-        static_cast<int>(p[kK]), static_cast<int>(p[kKSlow]), static_cast<int>(p[kD]), p[kLow], p[kHigh]);
+        static_cast<int>(p[kK]), static_cast<int>(p[kKSlow]), static_cast<int>(p[kD]), p[kLow],
+        p[kHigh]);
   }
 };
 

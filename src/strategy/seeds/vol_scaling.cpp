@@ -1,8 +1,8 @@
 // Family 9: volatility scaling: the trend's direction (close vs its EMA) held at a size that
 // targets an annualized volatility: min(1, target / realized volatility).
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "indicators/returns.hpp"
 #include "strategy/seeds/seeds.hpp"
@@ -30,7 +30,8 @@ class VolScaling final : public Family {
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
     const auto ema_col = column(m, fmt::format("ema_{}", static_cast<int>(p[kTrend])));
     const auto& ema = *ema_col;
-    const auto vol = indicators::realized_vol(m.bars.close, static_cast<int>(p[kVolPeriod]), m.interval.bars_per_year());
+    const auto vol = indicators::realized_vol(m.bars.close, static_cast<int>(p[kVolPeriod]),
+                                              m.interval.bars_per_year());
     const double target = p[kTarget];
     run_positions(out, warmup(p), [&](std::size_t i, double) {
       if (!finite(ema[i]) || !finite(vol[i])) return 0.0;
@@ -40,7 +41,8 @@ class VolScaling final : public Family {
   }
   std::string describe(const ParamValues& p) const override {
     return fmt::format(
-        "Long while the close is above EMA({}), short while below, sized min(1, {:g} / annualized realized "
+        "Long while the close is above EMA({}), short while below, sized min(1, {:g} / annualized "
+        "realized "
         "volatility of the last {} bars).",
         static_cast<int>(p[kTrend]), p[kTarget], static_cast<int>(p[kVolPeriod]));
   }
