@@ -73,6 +73,7 @@ int run(int argc, char** argv) {
   add_data_derive(*data, registry);
   add_indicators_command(app, registry);
   add_backtest_command(app, registry);
+  add_strategy_commands(app, registry);
   add_config_commands(app, registry);
 
   try {

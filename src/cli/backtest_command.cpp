@@ -2,6 +2,7 @@
 // fill models; prints every metric (text or JSON) and optionally the equity curve and trades.
 #include <chrono>
 #include <filesystem>
+#include <optional>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -28,12 +29,19 @@ void put_models(nlohmann::ordered_json& out, const backtest::BacktestConfig& c, 
 }
 
 void run_single(const BacktestArgs& a, Context& ctx) {
-  if (a.signals.empty()) throw core::UsageError("--signals FILE is required (or --leg for a portfolio)");
-  const auto config = make_config(a);
+  if (a.signals.empty() == a.strategy.empty()) {
+    throw core::UsageError("give one of --signals FILE or --strategy FILE.json (or --leg for a portfolio)");
+  }
+  std::optional<strategy::Genome> genome;
+  if (!a.strategy.empty()) genome = load_genome(a.strategy);
+  // The genome's risk block replaces --sl/--tp/--trail/--leverage.
+  const auto config = genome ? strategy::backtest_config(*genome, make_config(a)) : make_config(a);
   const auto market = load_market(a, ctx, a.data, a.coin);
   if (market.bars.empty()) throw core::Error("no bars to backtest");
-  const auto signal = load_signal(a.signals, market, a.side);
   const auto funding = funding_for(market, config);
+  if (!a.sentiment.empty() && !genome) throw core::UsageError("--sentiment goes with --strategy");
+  const auto sentiment = sentiment_for(a, ctx, market);
+  const auto signal = genome ? strategy_signal(*genome, market, funding, sentiment) : load_signal(a.signals, market, a.side);
   const backtest::BacktestInput input{market.bars.view(), signal.target, signal.rearm, funding};
   backtest::BacktestResult result;
   const auto start = std::chrono::steady_clock::now();
@@ -48,6 +56,7 @@ void run_single(const BacktestArgs& a, Context& ctx) {
   if (a.json) {
     nlohmann::ordered_json out;
     out["series"] = market.label;
+    if (genome) out["strategy"] = strategy::genome_id(*genome);
     out["bars"] = market.bars.size();
     out["first"] = market.bars.time().front();
     out["last"] = market.bars.time().back();
@@ -63,6 +72,7 @@ void run_single(const BacktestArgs& a, Context& ctx) {
     return;
   }
   print_header(market.label, market.bars, config, !funding.empty());
+  if (genome) fmt::print("  {:<16} {}\n", "strategy", strategy::genome_id(*genome));
   print_metrics(metrics);
   fmt::print("  {:<22} {:.6g}\n  {:<22} {:.6g}\n  {:<22} {}\n", "fees_paid", result.fees, "funding_paid", result.funding,
              "fills", result.fills);
@@ -71,7 +81,7 @@ void run_single(const BacktestArgs& a, Context& ctx) {
 }
 
 void run_portfolio(const BacktestArgs& a, Context& ctx) {
-  if (!a.signals.empty() || !a.data.empty() || !a.coin.empty()) {
+  if (!a.signals.empty() || !a.strategy.empty() || !a.sentiment.empty() || !a.data.empty() || !a.coin.empty()) {
     throw core::UsageError("--leg replaces --data/--coin/--signals: give every leg as --leg SOURCE,SIGNALS[,WEIGHT]");
   }
   const auto config = make_config(a);
@@ -155,12 +165,17 @@ long or short); its times must be exactly the bars' times. A decision at bar t's
 t+1's open (--fill next_open) or, for parity with vectorized tools, at t's close (--fill close).
 --parity vectorbt selects every vectorbt from_signals semantic at once. Portfolio: repeat
 --leg SOURCE,SIGNALS[,WEIGHT] (SOURCE a candle file or a stored coin at --interval; weights
-default to 1/legs); the legs share one cash account. Models and formulas: docs/backtest.md.)");
+default to 1/legs); the legs share one cash account. --strategy FILE.json replaces --signals by a
+genome's exposures (docs/strategies.md); its risk block replaces --sl, --tp, --trail and
+--leverage; --sentiment feeds its Fear & Greed filter. Models and formulas: docs/backtest.md.)");
   cmd->add_option("--data", a->data, "candle file (.csv/.gz; `time,close` accepted)")->check(CLI::ExistingFile);
   cmd->add_option("--coin", a->coin, "stored coin (instead of --data)");
   cmd->add_option("--interval", a->interval, "stored interval (or the --data file's, if its path does not say)");
   cmd->add_option("--venue", a->venue, "stored venue (needed when the coin is on several)");
   cmd->add_option("--signals", a->signals, "signal file: time,target or time,entry,exit")->check(CLI::ExistingFile);
+  cmd->add_option("--strategy", a->strategy, "genome file (organism strategy new): its exposures and risk block")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--sentiment", a->sentiment, "with --strategy: Fear & Greed file, or stored source (e.g. fear_greed)");
   cmd->add_option("--leg", a->legs, "portfolio leg SOURCE,SIGNALS[,WEIGHT] (repeat)");
   cmd->add_option("--side", a->side, "long (default) or short, for entry/exit signals");
   cmd->add_option("--fill", a->fill, "next_open (default) or close");

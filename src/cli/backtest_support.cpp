@@ -1,6 +1,9 @@
 #include "cli/backtest_support.hpp"
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -11,6 +14,7 @@
 #include "data/import.hpp"
 #include "data/signals.hpp"
 #include "data/store.hpp"
+#include "strategy/sentiment.hpp"
 
 namespace organism::cli {
 
@@ -86,6 +90,43 @@ Signal load_signal(const std::string& path, const Market& market, const std::str
 std::vector<double> funding_for(const Market& market, const backtest::BacktestConfig& config) {
   if (!market.funding || !config.funding) return {};
   return backtest::funding_per_bar(market.bars.time(), market.interval.nominal_ms(), *market.funding);
+}
+
+strategy::Genome load_genome(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw core::Error(fmt::format("{}: cannot read the genome file", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  try {
+    return strategy::from_json(text.str());
+  } catch (const core::Error& e) {
+    throw core::Error(fmt::format("{}: {}", path, e.what()));
+  }
+}
+
+std::vector<double> sentiment_for(const BacktestArgs& a, Context& ctx, const Market& market) {
+  if (a.sentiment.empty()) return {};
+  std::optional<data::SentimentSeries> series;
+  if (std::filesystem::exists(a.sentiment)) {
+    data::ImportOptions o;
+    o.kind = data::DataKind::Sentiment;
+    series = data::parse_file(a.sentiment, o).sentiment;
+  } else {
+    auto store = data::Store::open_existing(ctx.db());
+    series = store.load_sentiment(a.sentiment);
+    if (!series) throw core::UsageError(fmt::format("--sentiment '{}': neither a file nor a stored sentiment source", a.sentiment));
+  }
+  return strategy::sentiment_per_bar(market.bars.time(), *series);
+}
+
+Signal strategy_signal(const strategy::Genome& genome, const Market& market, std::span<const double> funding,
+                       std::span<const double> sentiment) {
+  strategy::MarketView view;
+  view.bars = market.bars.view();
+  view.interval = market.interval;
+  view.funding_per_bar = funding;
+  view.sentiment = sentiment;
+  return {strategy::exposures(genome, view), {}};
 }
 
 backtest::MetricsOptions metrics_options(const BacktestArgs& a, const Market& market, const backtest::BacktestConfig& c) {

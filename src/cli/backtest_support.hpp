@@ -12,11 +12,12 @@
 #include "backtest/simulator.hpp"
 #include "cli/context.hpp"
 #include "data/series.hpp"
+#include "strategy/genome.hpp"
 
 namespace organism::cli {
 
 struct BacktestArgs {
-  std::string data, signals, funding_file, funding_interval, coin, interval, venue;
+  std::string data, signals, strategy, sentiment, funding_file, funding_interval, coin, interval, venue;
   std::string fill = "next_open", parity, side = "long", rebalance = "on_change";
   double fees = 0.0005, maker_fee = 0.0002, slippage = 0.0005, sl = 0, tp = 0, trail = 0;
   double init_cash = 10'000, leverage = 1, min_trade = 0, bars_per_year = 0;
@@ -44,6 +45,14 @@ struct Signal {
 };
 Signal load_signal(const std::string& path, const Market& market, const std::string& side);
 std::vector<double> funding_for(const Market& market, const backtest::BacktestConfig& config);
+// A genome file (canonical JSON or any key order); errors name the file (exit 1).
+strategy::Genome load_genome(const std::string& path);
+// --sentiment: a sentiment file, or else the name of a stored source, aligned to the market's
+// bars (strategy::sentiment_per_bar); empty without --sentiment.
+std::vector<double> sentiment_for(const BacktestArgs& a, Context& ctx, const Market& market);
+// The genome's exposures on the market with its funding and sentiment per bar, as a Signal.
+Signal strategy_signal(const strategy::Genome& genome, const Market& market, std::span<const double> funding,
+                       std::span<const double> sentiment);
 
 backtest::MetricsOptions metrics_options(const BacktestArgs& a, const Market& market, const backtest::BacktestConfig& c);
 // Every metric under its snake_case name (counts as integers, non-finite values as null).

@@ -54,5 +54,6 @@ void add_data_derive(CLI::App& data, Registry& registry);    // resample, synth
 void add_config_commands(CLI::App& app, Registry& registry);
 void add_indicators_command(CLI::App& app, Registry& registry);
 void add_backtest_command(CLI::App& app, Registry& registry);
+void add_strategy_commands(CLI::App& app, Registry& registry);  // families, new, show
 
 }  // namespace organism::cli

@@ -1,0 +1,39 @@
+// A rule family: a named signal rule with typed parameters that writes a target exposure per bar;
+// and the registry of the ten seed families. Used by the genome, the CLI and evolution.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "strategy/market.hpp"
+#include "strategy/params.hpp"
+
+namespace organism::strategy {
+
+class Family {
+ public:
+  virtual ~Family() = default;
+  virtual std::string_view name() const = 0;
+  virtual int number() const = 0;  // 1..10, the order of docs/strategies.md
+  virtual const std::vector<ParamSpec>& params() const = 0;
+  // First bar at which the exposure may be non-zero: every bar before it is 0 (its inputs are
+  // still NaN). Params must be clamped (clamp_params).
+  virtual std::size_t warmup(const ParamValues& p) const = 0;
+  // Target exposure in [-1, 1] decided at each bar's close from bars up to that close only.
+  // exposure has the bars' size. One virtual call per genome and series: the loop is inside.
+  virtual void signal(const MarketView& market, const ParamValues& p,
+                      std::span<double> exposure) const = 0;
+  // The rule in words with these values.
+  virtual std::string describe(const ParamValues& p) const = 0;
+};
+
+// Family names in number order.
+std::vector<std::string> family_names();
+// Throws core::UsageError listing the names when unknown.
+const Family& find_family(std::string_view name);
+// All families, in number order.
+std::span<const Family* const> all_families();
+
+}  // namespace organism::strategy

@@ -1,0 +1,176 @@
+#include "strategy/genome.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.hpp"
+#include "indicators/returns.hpp"
+#include "strategy/genome_fields.hpp"
+
+namespace organism::strategy {
+
+const std::vector<ParamSpec>& risk_specs() {
+  static const std::vector<ParamSpec> specs = {
+      real_param("stop_loss", 0, 0.5, 0, "stop-loss fraction from entry (0: off)"),
+      real_param("take_profit", 0, 2, 0, "take-profit fraction from entry (0: off)"),
+      real_param("trailing", 0, 0.5, 0, "trailing stop fraction from the best price (0: off)"),
+      real_param("leverage", 0.1, 10, 1, "leverage cap: exposure 1 = leverage x equity"),
+      bool_param("vol_target_on", false, "scale exposure by vol_target / realized volatility"),
+      real_param("vol_target", 0.05, 3, 0.5, "annualized volatility target"),
+      int_param("vol_window", 5, 500, 24, "bars of realized volatility for the target")};
+  return specs;
+}
+
+const std::vector<ParamSpec>& regime_specs() {
+  static const std::vector<ParamSpec> specs = {
+      bool_param("vol_filter_on", false,
+                 "trade only while realized vol < vol_k x its rolling median"),
+      real_param("vol_k", 0.5, 5, 1.5, "multiple of the median"),
+      int_param("vol_window", 5, 500, 24, "bars of realized volatility"),
+      int_param("median_window", 10, 2000, 240,
+                "bars of the rolling median of realized volatility"),
+      bool_param("fg_on", false, "trade only while Fear & Greed is in [fg_low, fg_high]"),
+      real_param("fg_low", 0, 100, 20, "lowest Fear & Greed value traded"),
+      real_param("fg_high", 0, 100, 80, "highest Fear & Greed value traded")};
+  return specs;
+}
+
+Genome default_genome(const Family& family) {
+  Genome g;
+  g.family = std::string(family.name());
+  g.params = default_params(family.params());
+  return g;
+}
+
+Genome random_genome(const Family& family, core::Rng& rng) {
+  Genome g;
+  g.family = std::string(family.name());
+  g.params = random_params(family.params(), rng);
+  auto risk = random_params(risk_specs(), rng);
+  for (int k : {kStopLoss, kTakeProfit, kTrailing}) {
+    if (rng.bernoulli(0.5)) risk[k] = 0;
+  }
+  g.risk = risk_from_values(risk);
+  g.regime = regime_from_values(random_params(regime_specs(), rng));
+  g.generation = static_cast<int>(rng.below(1000));
+  clamp(g);
+  return g;
+}
+
+void clamp(Genome& g) {
+  g.params = clamp_params(find_family(g.family).params(), std::move(g.params));
+  g.risk = risk_from_values(clamp_params(risk_specs(), risk_values(g.risk)));
+  g.regime = regime_from_values(clamp_params(regime_specs(), regime_values(g.regime)));
+  if (g.regime.fg_low > g.regime.fg_high) std::swap(g.regime.fg_low, g.regime.fg_high);
+  g.generation = std::max(g.generation, 0);
+}
+
+namespace {
+
+// Median of the last `window` values (x included); NaN while fewer are defined. A sorted copy of
+// the window is kept and updated by one insert and one erase per bar.
+std::vector<double> rolling_median(std::span<const double> x, std::size_t window) {
+  std::vector<double> out(x.size(), std::nan(""));
+  std::vector<double> sorted;
+  std::size_t run = 0;  // consecutive defined values ending at i
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (!std::isfinite(x[i])) {
+      sorted.clear();
+      run = 0;
+      continue;
+    }
+    sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), x[i]), x[i]);
+    if (++run > window) sorted.erase(std::lower_bound(sorted.begin(), sorted.end(), x[i - window]));
+    if (sorted.size() == window) {
+      const std::size_t h = window / 2;
+      out[i] = window % 2 ? sorted[h] : 0.5 * (sorted[h - 1] + sorted[h]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<double> regime_mask(const RegimeFilter& r, const MarketView& m) {
+  const std::size_t n = m.bars.size();
+  std::vector<double> mask(n, 1.0);
+  if (r.vol_filter_on) {
+    const auto vol =
+        indicators::realized_vol(m.bars.close, r.vol_window, m.interval.bars_per_year());
+    const auto med = rolling_median(vol, static_cast<std::size_t>(r.median_window));
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!(std::isfinite(med[i]) && vol[i] < r.vol_k * med[i])) mask[i] = 0;
+    }
+  }
+  if (r.fg_on) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const double fg = m.sentiment.size() == n ? m.sentiment[i] : std::nan("");
+      if (!(fg >= r.fg_low && fg <= r.fg_high)) mask[i] = 0;  // unknown sentiment: no trade
+    }
+  }
+  return mask;
+}
+
+std::vector<double> exposures(const Genome& genome, const MarketView& market) {
+  const Family& family = find_family(genome.family);
+  const ParamValues params = clamp_params(family.params(), genome.params);
+  std::vector<double> out(market.bars.size(), 0.0);
+  family.signal(market, params, out);
+  if (genome.regime.vol_filter_on || genome.regime.fg_on) {
+    const auto mask = regime_mask(genome.regime, market);
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] *= mask[i];
+  }
+  if (genome.risk.vol_target_on) {
+    const auto vol = indicators::realized_vol(market.bars.close, genome.risk.vol_window,
+                                              market.interval.bars_per_year());
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (out[i] == 0) continue;
+      if (!std::isfinite(vol[i])) {
+        out[i] = 0;
+      } else if (vol[i] > 0) {
+        out[i] *= genome.risk.vol_target / vol[i];
+      }
+    }
+  }
+  for (double& e : out) e = std::isfinite(e) ? std::clamp(e, -1.0, 1.0) : 0.0;
+  return out;
+}
+
+backtest::BacktestConfig backtest_config(const Genome& genome, backtest::BacktestConfig base) {
+  base.stops.stop_loss = genome.risk.stop_loss;
+  base.stops.take_profit = genome.risk.take_profit;
+  base.stops.trailing = genome.risk.trailing;
+  base.leverage = genome.risk.leverage;
+  return base;
+}
+
+std::string describe(const Genome& g) {
+  const Family& family = find_family(g.family);
+  std::string out =
+      fmt::format("{} (family {}, generation {}, id {})\n{}\n", family.name(), family.number(),
+                  g.generation, genome_id(g), family.describe(g.params));
+  const auto& r = g.risk;
+  auto frac = [](double v) { return v > 0 ? fmt::format("{:g}%", v * 100) : std::string("off"); };
+  out += fmt::format("Risk: stop-loss {}, take-profit {}, trailing stop {}, leverage cap {:g}x",
+                     frac(r.stop_loss), frac(r.take_profit), frac(r.trailing), r.leverage);
+  if (r.vol_target_on) {
+    out += fmt::format(", exposure scaled to {:g}% annualized volatility ({}-bar realized)",
+                       r.vol_target * 100, r.vol_window);
+  }
+  out += ".\n";
+  const auto& f = g.regime;
+  if (!f.vol_filter_on && !f.fg_on) return out + "Regime filter: off.\n";
+  out += "Regime filter: trade only while";
+  if (f.vol_filter_on) {
+    out += fmt::format(" the {}-bar realized volatility is below {:g} x its {}-bar median",
+                       f.vol_window, f.vol_k, f.median_window);
+  }
+  if (f.vol_filter_on && f.fg_on) out += " and";
+  if (f.fg_on)
+    out += fmt::format(" the Fear & Greed index is within [{:g}, {:g}]", f.fg_low, f.fg_high);
+  return out + ".\n";
+}
+
+}  // namespace organism::strategy

@@ -1,0 +1,91 @@
+// A genome: a rule family with its parameters, the risk block every family shares and an optional
+// regime filter; its exposures on a market, its backtest config, canonical JSON and id.
+// Used by the backtest and strategy commands, evolution, validation and the registry.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "backtest/models.hpp"
+#include "core/random.hpp"
+#include "strategy/family.hpp"
+#include "strategy/market.hpp"
+#include "strategy/params.hpp"
+
+namespace organism::strategy {
+
+// Fractions of price (0: off) and a leverage cap, handed to the backtest; plus optional
+// volatility targeting applied to the exposures. Bounds: risk_specs().
+struct RiskBlock {
+  double stop_loss = 0;
+  double take_profit = 0;
+  double trailing = 0;
+  double leverage = 1;
+  bool vol_target_on = false;
+  double vol_target = 0.5;  // annualized
+  int vol_window = 24;      // bars of realized volatility
+};
+
+// Trade only while realized volatility is below vol_k x its rolling median, and/or while the
+// Fear & Greed value is inside [fg_low, fg_high]. Bounds: regime_specs().
+struct RegimeFilter {
+  bool vol_filter_on = false;
+  double vol_k = 1.5;
+  int vol_window = 24;      // bars of realized volatility
+  int median_window = 240;  // bars of its rolling median
+  bool fg_on = false;
+  double fg_low = 20;
+  double fg_high = 80;
+};
+
+struct Genome {
+  std::string family;
+  ParamValues params;  // in the family's spec order, clamped
+  RiskBlock risk;
+  RegimeFilter regime;
+  int generation = 0;
+};
+
+// Specs of the risk and regime fields (names as in JSON), used for clamping, random draws and docs.
+const std::vector<ParamSpec>& risk_specs();
+const std::vector<ParamSpec>& regime_specs();
+
+// The family's defaults, risk and regime off.
+Genome default_genome(const Family& family);
+// Parameters, risk block and regime filter drawn uniformly within bounds (stops each on with
+// probability 1/2, filters each on with probability 1/2).
+Genome random_genome(const Family& family, core::Rng& rng);
+// Every value brought within its bounds (clamp_param), the two F&G bounds sorted.
+void clamp(Genome& genome);
+
+// Target exposure per bar: the family's signal, then 0 wherever the regime filter is closed,
+// then (vol targeting on) scaled by vol_target / realized annualized volatility, clamped to
+// [-1, 1]. Bars whose filter or volatility is still undefined are 0. Pure; no look-ahead.
+std::vector<double> exposures(const Genome& genome, const MarketView& market);
+// The regime mask alone: 1 where trading is allowed.
+std::vector<double> regime_mask(const RegimeFilter& regime, const MarketView& market);
+// base with the genome's stops and leverage cap.
+backtest::BacktestConfig backtest_config(const Genome& genome, backtest::BacktestConfig base);
+
+// Canonical JSON: keys sorted, ints as integers, choices by name, bools as true/false, reals in
+// nlohmann's shortest round-trip form; one line, no spaces. Without the id.
+std::string canonical_json(const Genome& genome);
+// Canonical JSON with "id" added, indented for people (what `strategy new` prints).
+std::string to_json(const Genome& genome, int indent = 2);
+// Parses a genome; values are clamped to their bounds, missing values take the defaults, an
+// "id" key is accepted and ignored (recomputed); unknown keys, an unknown family or choice, or a
+// value of the wrong JSON type throw core::Error naming the key.
+Genome from_json(const std::string& text);
+
+// FNV-1a 64 (offset basis 0xcbf29ce484222325, prime 0x100000001b3) over the bytes.
+std::uint64_t fnv1a64(std::string_view bytes);
+// {family}_{generation}_{hash8}: hash8 = the first 8 of the 16 lowercase hex digits of
+// fnv1a64 of the canonical JSON with generation set to 0, so one rule keeps its hash8 in every
+// generation.
+std::string genome_id(const Genome& genome);
+// The rule in words: the family's rule, then the risk block and the regime filter.
+std::string describe(const Genome& genome);
+
+}  // namespace organism::strategy

@@ -1,0 +1,60 @@
+// The risk block and regime filter as value vectors in the order of risk_specs() / regime_specs(),
+// so clamping, random draws and JSON treat them like family parameters. Used by genome*.cpp.
+#pragma once
+
+#include "strategy/genome.hpp"
+
+namespace organism::strategy {
+
+enum RiskField {
+  kStopLoss,
+  kTakeProfit,
+  kTrailing,
+  kLeverage,
+  kVolTargetOn,
+  kVolTarget,
+  kRiskVolWindow
+};
+enum RegimeField { kVolFilterOn, kVolK, kRegimeVolWindow, kMedianWindow, kFgOn, kFgLow, kFgHigh };
+
+inline ParamValues risk_values(const RiskBlock& r) {
+  return {r.stop_loss,
+          r.take_profit,
+          r.trailing,
+          r.leverage,
+          r.vol_target_on ? 1.0 : 0.0,
+          r.vol_target,
+          static_cast<double>(r.vol_window)};
+}
+
+inline RiskBlock risk_from_values(const ParamValues& v) {
+  return {v[kStopLoss],
+          v[kTakeProfit],
+          v[kTrailing],
+          v[kLeverage],
+          v[kVolTargetOn] != 0,
+          v[kVolTarget],
+          static_cast<int>(v[kRiskVolWindow])};
+}
+
+inline ParamValues regime_values(const RegimeFilter& r) {
+  return {r.vol_filter_on ? 1.0 : 0.0,
+          r.vol_k,
+          static_cast<double>(r.vol_window),
+          static_cast<double>(r.median_window),
+          r.fg_on ? 1.0 : 0.0,
+          r.fg_low,
+          r.fg_high};
+}
+
+inline RegimeFilter regime_from_values(const ParamValues& v) {
+  return {v[kVolFilterOn] != 0,
+          v[kVolK],
+          static_cast<int>(v[kRegimeVolWindow]),
+          static_cast<int>(v[kMedianWindow]),
+          v[kFgOn] != 0,
+          v[kFgLow],
+          v[kFgHigh]};
+}
+
+}  // namespace organism::strategy

@@ -1,0 +1,77 @@
+// Family 2: Donchian breakout: long when the close clears the channel of the N bars before it by a
+// factor, short below; exit on the opposite channel or on a shorter channel.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "strategy/seeds/seeds.hpp"
+#include "strategy/signal_util.hpp"
+
+namespace organism::strategy::seeds {
+namespace {
+
+enum Param { kPeriod, kThreshold, kExit, kExitPeriod };
+constexpr int kOpposite = 0, kShorter = 1;  // exit choices
+
+class DonchianBreakout final : public Family {
+ public:
+  std::string_view name() const override { return "donchian_breakout"; }
+  int number() const override { return 2; }
+  const std::vector<ParamSpec>& params() const override {
+    static const std::vector<ParamSpec> specs = {
+        int_param("period", 5, 200, 20, "entry channel: the N bars before t"),
+        real_param(
+            "threshold", 0, 0.05, 0,
+            "breakout when close > upper x (1 + threshold) (short: < lower x (1 - threshold))"),
+        choice_param("exit", {"opposite", "shorter"}, kOpposite,
+                     "exit on the opposite side of the entry channel or of a shorter one"),
+        int_param("exit_period", 2, 100, 10, "bars of the shorter exit channel")};
+    return specs;
+  }
+  std::size_t warmup(const ParamValues& p) const override {
+    auto w = static_cast<std::size_t>(p[kPeriod]);
+    if (p[kExit] == kShorter) w = std::max(w, static_cast<std::size_t>(p[kExitPeriod]));
+    return w;
+  }
+  void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
+    const int n = static_cast<int>(p[kPeriod]);
+    const int x = p[kExit] == kShorter ? static_cast<int>(p[kExitPeriod]) : n;
+    const auto entry_high = column(m, fmt::format("donchian_high_{}", n));
+    const auto entry_low = column(m, fmt::format("donchian_low_{}", n));
+    const auto exit_high = column(m, fmt::format("donchian_high_{}", x));
+    const auto exit_low = column(m, fmt::format("donchian_low_{}", x));
+    const struct {
+      const std::vector<double>&high, &low;
+    } entry{*entry_high, *entry_low}, exit{*exit_high, *exit_low};
+    const double thr = p[kThreshold];
+    const auto close = m.bars.close;
+    run_positions(out, warmup(p), [&](std::size_t i, double pos) {
+      const double c = close[i];
+      if (pos > 0 && c < exit.low[i]) pos = 0;
+      if (pos < 0 && c > exit.high[i]) pos = 0;
+      if (pos <= 0 && c > entry.high[i] * (1 + thr)) return 1.0;
+      if (pos >= 0 && c < entry.low[i] * (1 - thr)) return -1.0;
+      return pos;
+    });
+  }
+  std::string describe(const ParamValues& p) const override {
+    const int n = static_cast<int>(p[kPeriod]);
+    const int x = p[kExit] == kShorter ? static_cast<int>(p[kExitPeriod]) : n;
+    return fmt::format(
+        "Long when the close exceeds the highest high of the {} bars before it by a factor {:g}, "
+        "short when it falls "
+        "below their lowest low by the same factor; a long exits when the close falls below the "
+        "lowest low of the {} "
+        "bars before it, a short when it rises above their highest high.",
+        n, 1 + p[kThreshold], x);
+  }
+};
+
+}  // namespace
+
+const Family& donchian_breakout() {
+  static const DonchianBreakout family;
+  return family;
+}
+
+}  // namespace organism::strategy::seeds

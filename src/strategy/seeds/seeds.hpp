@@ -1,0 +1,20 @@
+// The ten seed families, one file each; each returns its single stateless instance.
+// Used by the family registry (family.cpp) only; everyone else goes through find_family().
+#pragma once
+
+#include "strategy/family.hpp"
+
+namespace organism::strategy::seeds {
+
+const Family& ema_cross();
+const Family& donchian_breakout();
+const Family& rsi_reversion();
+const Family& stochastic_cross();
+const Family& sma_trend();
+const Family& atr_stop();
+const Family& ichimoku_cloud();
+const Family& vwap_reversion();
+const Family& vol_scaling();
+const Family& funding_carry();
+
+}  // namespace organism::strategy::seeds

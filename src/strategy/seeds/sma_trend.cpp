@@ -1,0 +1,73 @@
+// Family 5: SMA trend filter: with the trend while the price is on one side of the SMA (or the
+// fast SMA on one side of the slow one) and the SMA slopes the same way; flat otherwise.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "strategy/seeds/seeds.hpp"
+#include "strategy/signal_util.hpp"
+
+namespace organism::strategy::seeds {
+namespace {
+
+enum Param { kPeriod, kTwo, kSlowPeriod, kSlope };
+
+class SmaTrend final : public Family {
+ public:
+  std::string_view name() const override { return "sma_trend"; }
+  int number() const override { return 5; }
+  const std::vector<ParamSpec>& params() const override {
+    static const std::vector<ParamSpec> specs = {
+        int_param("period", 2, 200, 20, "SMA period (the fast one with two SMAs)"),
+        bool_param("two_sma", false, "compare the SMA with a slower one instead of with the close"),
+        int_param("slow_period", 5, 400, 50, "period of the slow SMA"),
+        int_param("slope_bars", 1, 50, 5, "the SMA's slope is SMA[t] - SMA[t - slope_bars]")};
+    return specs;
+  }
+  std::size_t warmup(const ParamValues& p) const override {
+    auto w = static_cast<std::size_t>(p[kPeriod] - 1 + p[kSlope]);
+    if (p[kTwo] != 0) w = std::max(w, static_cast<std::size_t>(p[kSlowPeriod] - 1));
+    return w;
+  }
+  void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
+    const bool two = p[kTwo] != 0;
+    const auto sma_col = column(m, fmt::format("sma_{}", static_cast<int>(p[kPeriod])));
+    const auto slow_col =
+        column(m, fmt::format("sma_{}", static_cast<int>(two ? p[kSlowPeriod] : p[kPeriod])));
+    const auto& sma = *sma_col;
+    const auto& slow = *slow_col;
+    const auto back = static_cast<std::size_t>(p[kSlope]);
+    run_positions(out, warmup(p), [&](std::size_t i, double) {
+      const double ref = two ? slow[i] : m.bars.close[i];
+      const double slope = sma[i] - sma[i - back];
+      if (!finite(ref) || !finite(slope)) return 0.0;
+      // Two SMAs: fast above slow; one SMA: close above the SMA.
+      const double side = two ? sign(sma[i] - ref) : sign(ref - sma[i]);
+      return side == sign(slope) ? side : 0.0;
+    });
+  }
+  std::string describe(const ParamValues& p) const override {
+    const int n = static_cast<int>(p[kPeriod]), b = static_cast<int>(p[kSlope]);
+    if (p[kTwo] != 0) {
+      return fmt::format(
+          "Long while SMA({}) > SMA({}) and SMA({}) is above its value {} bars earlier; short in "
+          "the "
+          "mirror case; flat otherwise.",
+          n, static_cast<int>(p[kSlowPeriod]), n, b);
+    }
+    return fmt::format(
+        "Long while the close is above SMA({}) and the SMA is above its value {} bars earlier; "
+        "short in "
+        "the mirror case; flat otherwise.",
+        n, b);
+  }
+};
+
+}  // namespace
+
+const Family& sma_trend() {
+  static const SmaTrend family;
+  return family;
+}
+
+}  // namespace organism::strategy::seeds
