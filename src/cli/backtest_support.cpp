@@ -47,7 +47,9 @@ Market load_market(const BacktestArgs& a, Context& ctx, const std::string& data_
   m.interval = core::Interval::parse_or_throw(a.interval);
   const auto venue = resolve_venue(store, ctx, a.venue, coin, m.interval.name());
   const data::SeriesKey key{venue, coin, m.interval};
-  m.bars = *store.load_candles(key);
+  auto bars = store.load_candles(key);
+  if (!bars || bars->empty()) throw core::Error(fmt::format("no candles {} in store {} (see 'organism data list')", key.label(), store.path()));
+  m.bars = std::move(*bars);
   m.label = key.label();
   m.funding = store.load_funding(venue, coin);
   return m;

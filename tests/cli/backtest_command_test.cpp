@@ -89,6 +89,11 @@ TEST(BacktestCommand, StoreSeriesPaysStoredFunding) {
   EXPECT_NEAR(j["final_equity"].get<double>(), 10000 - 47, 1e-9);
   EXPECT_EQ(j["series"], "hyperliquid:BTC:1h");
   EXPECT_EQ(j["funding_model"], "hourly(notional_x_rate,longs_pay_positive)");
+  // A venue that does not hold the coin is a clear runtime error.
+  r = run_organism({"--db", db, "backtest", "--coin", "BTC", "--interval", "1h", "--venue", "binance", "--signals",
+                    (dir / "sig.csv").string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("no candles binance:BTC:1h"), std::string::npos) << r.err;
 }
 
 TEST(BacktestCommand, PortfolioOfTwoLegs) {
