@@ -1,9 +1,13 @@
 // `organism strategy families|new|show`: list the seed families, print a genome (defaults or
 // random within bounds) as JSON, and print a genome file's rule in words.
+#include <algorithm>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/backtest_support.hpp"
 #include "cli/context.hpp"
+#include "core/error.hpp"
 #include "core/random.hpp"
 #include "strategy/family.hpp"
 #include "strategy/genome.hpp"
@@ -19,14 +23,18 @@ struct NewArgs {
 };
 
 void run_new(const NewArgs& a) {
-  const auto& family = strategy::find_family(a.family);
+  const auto families = strategy::genome_families();
+  const auto it = std::find(families.begin(), families.end(), a.family);
+  if (it == families.end()) {
+    throw core::UsageError(fmt::format("unknown family '{}'; families: {}", a.family, fmt::join(families, ", ")));
+  }
   strategy::Genome g;
   if (a.random) {
     // One stream per family, so one seed gives unrelated genomes across families.
-    core::Rng rng(a.seed, {static_cast<std::uint64_t>(family.number())});
-    g = strategy::random_genome(family, rng);
+    core::Rng rng(a.seed, {static_cast<std::uint64_t>(it - families.begin() + 1)});
+    g = strategy::random_genome(a.family, rng);
   } else {
-    g = strategy::default_genome(family);
+    g = strategy::default_genome(a.family);
   }
   g.generation = a.generation;
   fmt::print("{}\n", strategy::to_json(g));
@@ -56,7 +64,7 @@ void add_strategy_commands(CLI::App& app, Registry& registry) {
 
   CLI::App* families = cmd->add_subcommand("families", "list the family names, one per line");
   registry.on(families, [](Context&) {
-    for (const auto& name : strategy::family_names()) fmt::print("{}\n", name);
+    for (const auto& name : strategy::genome_families()) fmt::print("{}\n", name);
   });
 
   auto n = std::make_shared<NewArgs>();
@@ -79,7 +87,7 @@ void add_strategy_commands(CLI::App& app, Registry& registry) {
   registry.on(show, [file, params](Context&) {
     const auto g = load_genome(*file);
     fmt::print("{}", strategy::describe(g));
-    if (*params) {
+    if (*params && g.family != strategy::kTreeFamily) {
       fmt::print("Parameters:\n");
       print_params(strategy::find_family(g.family).params(), g.params);
     }

@@ -1,5 +1,9 @@
 #include "strategy/genome.hpp"
 
+#include "strategy/gp/eval.hpp"
+#include "strategy/gp/random_tree.hpp"
+#include "strategy/gp/text.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -37,6 +41,44 @@ const std::vector<ParamSpec>& regime_specs() {
   return specs;
 }
 
+std::vector<std::string> genome_families() {
+  auto names = family_names();
+  names.emplace_back(kTreeFamily);
+  return names;
+}
+
+namespace {
+
+bool is_tree(std::string_view family) { return family == kTreeFamily; }
+
+gp::Rule default_tree_rule() {
+  using gp::Op;
+  gp::Rule r;
+  r.long_entry = gp::binary(Op::CrossAbove, gp::indicator("ema", 12), gp::indicator("ema", 26));
+  r.short_entry = gp::binary(Op::CrossBelow, gp::indicator("ema", 12), gp::indicator("ema", 26));
+  return r;
+}
+
+}  // namespace
+
+Genome default_genome(std::string_view family) {
+  if (!is_tree(family)) return default_genome(find_family(family));
+  Genome g;
+  g.family = std::string(kTreeFamily);
+  g.rule = default_tree_rule();
+  return g;
+}
+
+Genome random_genome(std::string_view family, core::Rng& rng) {
+  if (!is_tree(family)) return random_genome(find_family(family), rng);
+  // The risk block and regime filter are drawn as for any family, then the rule.
+  Genome g = random_genome(find_family("ema_cross"), rng);
+  g.family = std::string(kTreeFamily);
+  g.params.clear();
+  g.rule = gp::random_rule(rng);
+  return g;
+}
+
 Genome default_genome(const Family& family) {
   Genome g;
   g.family = std::string(family.name());
@@ -60,7 +102,11 @@ Genome random_genome(const Family& family, core::Rng& rng) {
 }
 
 void clamp(Genome& g) {
-  g.params = clamp_params(find_family(g.family).params(), std::move(g.params));
+  if (is_tree(g.family)) {
+    g.params.clear();
+  } else {
+    g.params = clamp_params(find_family(g.family).params(), std::move(g.params));
+  }
   g.risk = risk_from_values(clamp_params(risk_specs(), risk_values(g.risk)));
   g.regime = regime_from_values(clamp_params(regime_specs(), regime_values(g.regime)));
   if (g.regime.fg_low > g.regime.fg_high) std::swap(g.regime.fg_low, g.regime.fg_high);
@@ -114,10 +160,14 @@ std::vector<double> regime_mask(const RegimeFilter& r, const MarketView& m) {
 }
 
 std::vector<double> exposures(const Genome& genome, const MarketView& market) {
-  const Family& family = find_family(genome.family);
-  const ParamValues params = clamp_params(family.params(), genome.params);
   std::vector<double> out(market.bars.size(), 0.0);
-  family.signal(market, params, out);
+  if (is_tree(genome.family)) {
+    gp::Evaluator evaluator;
+    evaluator.exposure(genome.rule, market, out);
+  } else {
+    const Family& family = find_family(genome.family);
+    family.signal(market, clamp_params(family.params(), genome.params), out);
+  }
   if (genome.regime.vol_filter_on || genome.regime.fg_on) {
     const auto mask = regime_mask(genome.regime, market);
     for (std::size_t i = 0; i < out.size(); ++i) out[i] *= mask[i];
@@ -147,10 +197,15 @@ backtest::BacktestConfig backtest_config(const Genome& genome, backtest::Backtes
 }
 
 std::string describe(const Genome& g) {
-  const Family& family = find_family(g.family);
-  std::string out =
-      fmt::format("{} (family {}, generation {}, id {})\n{}\n", family.name(), family.number(),
-                  g.generation, genome_id(g), family.describe(g.params));
+  std::string out;
+  if (is_tree(g.family)) {
+    out = fmt::format("tree (typed rule tree, generation {}, id {})\n{}\n", g.generation, genome_id(g),
+                      gp::print(g.rule));
+  } else {
+    const Family& family = find_family(g.family);
+    out = fmt::format("{} (family {}, generation {}, id {})\n{}\n", family.name(), family.number(),
+                      g.generation, genome_id(g), family.describe(g.params));
+  }
   const auto& r = g.risk;
   auto frac = [](double v) { return v > 0 ? fmt::format("{:g}%", v * 100) : std::string("off"); };
   out += fmt::format("Risk: stop-loss {}, take-profit {}, trailing stop {}, leverage cap {:g}x",

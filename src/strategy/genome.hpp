@@ -11,6 +11,7 @@
 #include "backtest/models.hpp"
 #include "core/random.hpp"
 #include "strategy/family.hpp"
+#include "strategy/gp/node.hpp"
 #include "strategy/market.hpp"
 #include "strategy/params.hpp"
 
@@ -40,9 +41,14 @@ struct RegimeFilter {
   double fg_high = 80;
 };
 
+// The family whose rule is a typed rule tree (strategy/gp) rather than a seed family's
+// parameters: its genome has no params and a `rule` instead.
+inline constexpr std::string_view kTreeFamily = "tree";
+
 struct Genome {
   std::string family;
-  ParamValues params;  // in the family's spec order, clamped
+  ParamValues params;  // in the family's spec order, clamped (empty for the tree family)
+  gp::Rule rule;       // the tree family's rule (unused by seed families)
   RiskBlock risk;
   RegimeFilter regime;
   int generation = 0;
@@ -52,11 +58,18 @@ struct Genome {
 const std::vector<ParamSpec>& risk_specs();
 const std::vector<ParamSpec>& regime_specs();
 
-// The family's defaults, risk and regime off.
+// Every family a genome can have: the ten seed families, then "tree".
+std::vector<std::string> genome_families();
+
+// The family's defaults, risk and regime off. The tree family's default rule is an EMA(12/26)
+// crossover written as a tree (long on the cross above, short on the cross below).
 Genome default_genome(const Family& family);
+Genome default_genome(std::string_view family);
 // Parameters, risk block and regime filter drawn uniformly within bounds (stops each on with
 // probability 1/2, filters each on with probability 1/2).
 Genome random_genome(const Family& family, core::Rng& rng);
+// As above for any genome family; the tree family draws its rule by ramped half-and-half.
+Genome random_genome(std::string_view family, core::Rng& rng);
 // Every value brought within its bounds (clamp_param), the two F&G bounds sorted.
 void clamp(Genome& genome);
 

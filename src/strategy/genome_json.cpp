@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "strategy/genome.hpp"
 #include "strategy/genome_fields.hpp"
+#include "strategy/gp/json.hpp"
 
 namespace organism::strategy {
 namespace {
@@ -39,11 +40,15 @@ Json section(std::span<const ParamSpec> specs, const ParamValues& values) {
 }
 
 Json to_object(const Genome& g) {
-  const Family& family = find_family(g.family);
   Json out = Json::object();
   out["family"] = g.family;
   out["generation"] = g.generation;
-  out["params"] = section(family.params(), clamp_params(family.params(), g.params));
+  if (g.family == kTreeFamily) {
+    out["rule"] = gp::to_json(g.rule);
+  } else {
+    const Family& family = find_family(g.family);
+    out["params"] = section(family.params(), clamp_params(family.params(), g.params));
+  }
   out["risk"] = section(risk_specs(), risk_values(g.risk));
   out["regime"] = section(regime_specs(), regime_values(g.regime));
   return out;
@@ -112,30 +117,43 @@ Genome from_json(const std::string& text) {
   }
   if (!j.is_object()) throw core::Error("genome: expected a JSON object");
   for (const auto& [key, value] : j.items()) {
-    if (key != "family" && key != "generation" && key != "params" && key != "risk" &&
+    if (key != "family" && key != "generation" && key != "params" && key != "rule" && key != "risk" &&
         key != "regime" && key != "id") {
       throw core::Error(fmt::format(
-          "genome: unknown key '{}' (known: family, generation, params, risk, regime, id)", key));
+          "genome: unknown key '{}' (known: family, generation, params, rule, risk, regime, id)", key));
     }
   }
   if (!j.contains("family") || !j["family"].is_string())
     throw core::Error("genome: 'family' (a family name) is required");
   Genome g;
   g.family = j["family"].get<std::string>();
-  const Family* family = nullptr;
-  try {
-    family = &find_family(g.family);
-  } catch (const core::UsageError& e) {
-    throw core::Error(fmt::format("genome: {}", e.what()));
-  }
   if (j.contains("generation")) {
     if (!j["generation"].is_number_integer())
       throw core::Error("genome: 'generation' must be a whole number");
     g.generation = j["generation"].get<int>();
   }
-  g.params = default_params(family->params());
-  if (j.contains("params"))
-    g.params = read_section(j["params"], "params", family->params(), g.params);
+  if (g.family == kTreeFamily) {
+    // A rule tree instead of parameters.
+    if (j.contains("params")) throw core::Error("genome: the tree family has a 'rule', not 'params'");
+    if (!j.contains("rule")) throw core::Error("genome: the tree family needs a 'rule'");
+    try {
+      g.rule = gp::rule_from_json(j["rule"]);
+    } catch (const core::UsageError& e) {
+      throw core::Error(fmt::format("genome: rule: {}", e.what()));
+    }
+  } else {
+    if (j.contains("rule")) throw core::Error("genome: only the tree family has a 'rule'");
+    const Family* family = nullptr;
+    try {
+      family = &find_family(g.family);
+    } catch (const core::UsageError&) {
+      throw core::Error(fmt::format("genome: unknown family '{}'; families: {}", g.family,
+                                    fmt::join(genome_families(), ", ")));
+    }
+    g.params = default_params(family->params());
+    if (j.contains("params"))
+      g.params = read_section(j["params"], "params", family->params(), g.params);
+  }
   if (j.contains("risk"))
     g.risk = risk_from_values(read_section(j["risk"], "risk", risk_specs(), risk_values(g.risk)));
   if (j.contains("regime")) {

@@ -13,7 +13,7 @@
 namespace organism::strategy {
 
 struct MarketView {
-  data::CandleView bars;
+  data::CandleView bars{};
   core::Interval interval = *core::Interval::parse("1h");
   // Funding rate settled during each bar (backtest::funding_per_bar), same length as bars; empty
   // when unknown. A value at bar t is known at t's close.
@@ -24,7 +24,7 @@ struct MarketView {
   // Shared, thread-safe cache (may be null: compute directly). series_id must identify the bars
   // (indicators::series_id()).
   indicators::IndicatorCache* cache = nullptr;
-  std::string series_id;
+  std::string series_id{};
 };
 
 }  // namespace organism::strategy

@@ -14,13 +14,13 @@
 namespace organism::test {
 namespace {
 
-TEST(StrategyCommands, FamiliesListsTenNamesOnePerLine) {
+TEST(StrategyCommands, FamiliesListsTheTenSeedsAndTreeOnePerLine) {
   const auto r = run_organism({"strategy", "families"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out,
             "ema_cross\ndonchian_breakout\nrsi_reversion\nstochastic_cross\nsma_trend\natr_"
             "stop\nichimoku_cloud\n"
-            "vwap_reversion\nvol_scaling\nfunding_carry\n");
+            "vwap_reversion\nvol_scaling\nfunding_carry\ntree\n");
 }
 
 TEST(StrategyCommands, NewPrintsDefaultsOrSeededRandomGenomes) {
@@ -239,6 +239,43 @@ TEST(StrategyCommands, BacktestStrategyOnAStoreSeriesReadsItsFunding) {
   const auto off = run({"--no-funding"});
   ASSERT_EQ(off.exit_code, 0) << off.err;
   EXPECT_EQ(nlohmann::json::parse(off.out)["fills"], 0);
+}
+
+TEST(StrategyCommands, TreeGenomesPrintShowAndBacktest) {
+  TempDir dir;
+  auto r = run_organism({"strategy", "new", "--family", "tree"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["family"], "tree");
+  EXPECT_FALSE(j.contains("params"));
+  EXPECT_EQ(j["rule"]["long_entry"]["op"], "crosses_above");
+  const auto file = dir / "tree.json";
+  write_file(file, r.out);
+  r = run_organism({"strategy", "show", file.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("(long_entry (crosses_above ema_12 ema_26))"), std::string::npos) << r.out;
+
+  // The default tree is the EMA(12/26) crossover: it trades exactly like the ema_cross family
+  // with defaults (long above, short below) once both have crossed once.
+  std::string bars = "time,open,high,low,close,volume\n";
+  for (int i = 0; i < 400; ++i) {
+    const double c = 100 + 20 * std::sin(i / 25.0);
+    const auto p = core::format_number(c);
+    bars += std::to_string(1704067200000 + i * 3'600'000LL) + "," + p + "," + p + "," + p + "," + p + ",1\n";
+  }
+  write_file(dir / "BTC-1h.csv", bars);
+  r = run_organism({"backtest", "--venue", "x", "--data", (dir / "BTC-1h.csv").string(), "--strategy", file.string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto bt = nlohmann::json::parse(r.out);
+  EXPECT_GT(bt["trades"].get<int>(), 3);
+  EXPECT_EQ(bt["strategy"], j["id"]);
+
+  write_file(file, R"({"family":"tree","params":{}})");
+  r = run_organism({"strategy", "show", file.string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("the tree family has a 'rule', not 'params'"), std::string::npos) << r.err;
+  write_file(file, R"({"family":"tree","rule":{"long_entry":{"op":"+","args":[]}}})");
+  EXPECT_EQ(run_organism({"strategy", "show", file.string()}).exit_code, 1);
 }
 
 }  // namespace
