@@ -109,7 +109,10 @@ void run_portfolio(const BacktestArgs& a, Context& ctx) {
   }
   const auto result = backtest::run_portfolio(legs, config);
   const auto mo = metrics_options(a, markets[0], config);
-  const auto metrics = backtest::compute_metrics(result.equity, result.exposure, {}, mo);
+  // Trade statistics of a portfolio are over every leg's trades.
+  std::vector<backtest::Trade> all_trades;
+  for (const auto& leg : result.legs) all_trades.insert(all_trades.end(), leg.trades.begin(), leg.trades.end());
+  const auto metrics = backtest::compute_metrics(result.equity, result.exposure, all_trades, mo);
   std::vector<TradeGroup> groups;
   for (const auto& leg : result.legs) groups.push_back({leg.name, &leg.trades});
   if (!a.equity_out.empty()) write_equity(a.equity_out, markets[0].bars.time(), result.equity, result.exposure);
@@ -118,9 +121,6 @@ void run_portfolio(const BacktestArgs& a, Context& ctx) {
   nlohmann::ordered_json out;
   out["bars"] = markets[0].bars.size();
   put_metrics(out, metrics);
-  std::int64_t trades = 0;
-  for (const auto& leg : result.legs) trades += static_cast<std::int64_t>(leg.trades.size());
-  out["trades"] = trades;  // all legs' trades (the total curve has none of its own)
   out["fees_paid"] = result.fees;
   out["funding_paid"] = result.funding;
   out["fills"] = result.fills;
