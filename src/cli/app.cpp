@@ -74,6 +74,7 @@ int run(int argc, char** argv) {
   add_indicators_command(app, registry);
   add_backtest_command(app, registry);
   add_strategy_commands(app, registry);
+  add_evolve_command(app, registry);
   add_config_commands(app, registry);
 
   try {
@@ -98,6 +99,9 @@ int run(int argc, char** argv) {
     if (!handler) throw core::UsageError("no command given (see --help)");
     (*handler)(ctx);
     return 0;
+  } catch (const core::Interrupted& e) {
+    fmt::print(stderr, "organism: {}\n", e.what());
+    return 130;
   } catch (const core::UsageError& e) {
     fmt::print(stderr, "organism: error: {}\n", e.what());
     return 2;

@@ -55,5 +55,10 @@ void add_config_commands(CLI::App& app, Registry& registry);
 void add_indicators_command(CLI::App& app, Registry& registry);
 void add_backtest_command(CLI::App& app, Registry& registry);
 void add_strategy_commands(CLI::App& app, Registry& registry);  // families, new, show
+void add_evolve_command(CLI::App& app, Registry& registry);
+
+// `organism data synth` from the synth.* config, also run by evolve on an empty store; out_dir
+// non-empty also writes the CSV files there.
+void synthesize_market(Context& ctx, const std::string& out_dir = "");
 
 }  // namespace organism::cli

@@ -114,7 +114,9 @@ struct SynthArgs {
   std::string out;
 };
 
-void run_synth(const SynthArgs& a, Context& ctx) {
+}  // namespace
+
+void synthesize_market(Context& ctx, const std::string& out_dir) {
   const auto& cfg = ctx.config;
   data::SynthOptions options;
   options.coins = cfg.get_list("synth.coins");
@@ -135,9 +137,9 @@ void run_synth(const SynthArgs& a, Context& ctx) {
     core::Progress progress("synthesizing", options.bars, "bars", ctx.progress);
     market = data::generate_market(options, [&](std::size_t done, std::size_t) { progress.update(done); });
   }
-  if (!a.out.empty()) {
+  if (!out_dir.empty()) {
     namespace fs = std::filesystem;
-    const fs::path root{a.out};
+    const fs::path root{out_dir};
     fs::create_directories(root / "ohlcv" / options.venue);
     fs::create_directories(root / "funding" / options.venue);
     for (const auto& s : market.candles) {
@@ -164,8 +166,6 @@ void run_synth(const SynthArgs& a, Context& ctx) {
   tx.commit();
   spdlog::info("synthetic market (seed {}) written to {}", options.seed, store.path());
 }
-
-}  // namespace
 
 void add_data_derive(CLI::App& data, Registry& registry) {
   auto ra = std::make_shared<ResampleArgs>();
@@ -198,7 +198,7 @@ A regenerated series replaces the stored one with the same venue, coin and inter
   registry.bind(synth->add_option("--correlation", "pairwise correlation of return shocks (default 0.6)"), "synth.correlation");
   registry.bind(synth->add_option("--start", "first bar, UTC date or epoch ms (default 2020-01-01)"), "synth.start");
   synth->add_option("--out", sa->out, "also write CSV files under DIR/ohlcv/<venue>/ and DIR/funding/<venue>/");
-  registry.on(synth, [sa](Context& ctx) { run_synth(*sa, ctx); });
+  registry.on(synth, [sa](Context& ctx) { synthesize_market(ctx, sa->out); });
 }
 
 }  // namespace organism::cli

@@ -20,6 +20,12 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The user interrupted a long command (Ctrl-C) after it saved what it had. Exit code 130.
+class Interrupted : public Error {
+ public:
+  using Error::Error;
+};
+
 // A bad record in an input file; the message reads "FILE:LINE: what is wrong".
 class InputError : public Error {
  public:

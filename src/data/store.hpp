@@ -44,11 +44,32 @@ struct SentimentInfo {
   std::int64_t gaps = 0, missing = 0;
 };
 
+// An evolution run: its options and universe (JSON), where it stands, and its result (JSON).
+struct RunRecord {
+  std::string id;
+  TimeMs created = 0;
+  std::string options;   // JSON
+  std::string universe;  // JSON
+  std::string status;    // running | interrupted | finished
+  int generation = 0;    // last completed
+  std::int64_t evaluations = 0;
+  double seconds = 0;
+  std::string result;  // JSON; empty until finished
+};
+
+// A strategy found by a run: its genome (canonical JSON), parents (JSON array of ids), metrics
+// (JSON by stage) and lifecycle state (testing, validated, ...).
+struct StrategyRecord {
+  std::string id, run_id, family, genome, parents, metrics, state;
+  int generation = 0;
+  TimeMs created = 0, updated = 0;
+};
+
 class Store {
  public:
   // The newest schema this build knows; a store with a newer one is refused (written by a newer
   // organism), an older one is migrated forward on open for writing.
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // Opens for reading and writing, creating the file and schema as needed.
   static Store open(const std::string& path);
@@ -84,6 +105,16 @@ class Store {
   std::optional<SentimentSeries> load_sentiment(const std::string& source);
 
   // Venues that hold coin at interval (any interval if empty), sorted.
+  // Runs, checkpoints and strategies (store_runs.cpp). Saves are upserts by id.
+  void save_run(const RunRecord& run);
+  std::optional<RunRecord> load_run(const std::string& id);
+  std::vector<RunRecord> list_runs();  // newest first
+  // One checkpoint per run: the latest replaces the previous.
+  void save_checkpoint(const std::string& run_id, int generation, const std::string& state);
+  std::optional<std::string> load_checkpoint(const std::string& run_id);
+  void save_strategy(const StrategyRecord& strategy);
+  std::vector<StrategyRecord> list_strategies(const std::string& run_id = "");
+
   std::vector<std::string> venues_for(const std::string& coin, const std::string& interval = "");
 
  private:

@@ -53,6 +53,38 @@ constexpr std::array<std::string_view, Store::kSchemaVersion> kMigrations{
       PRIMARY KEY (source, time)
     ) WITHOUT ROWID;
     )sql",
+    // 1 -> 2: evolution runs, their latest checkpoint, and the strategies they found.
+    R"sql(
+    CREATE TABLE runs (
+      id TEXT PRIMARY KEY,
+      created INTEGER NOT NULL,
+      options TEXT NOT NULL,
+      universe TEXT NOT NULL,
+      status TEXT NOT NULL,
+      generation INTEGER NOT NULL,
+      evaluations INTEGER NOT NULL,
+      seconds REAL NOT NULL,
+      result TEXT
+    );
+    CREATE TABLE checkpoints (
+      run_id TEXT PRIMARY KEY REFERENCES runs(id),
+      generation INTEGER NOT NULL,
+      state TEXT NOT NULL
+    );
+    CREATE TABLE strategies (
+      id TEXT PRIMARY KEY,
+      run_id TEXT REFERENCES runs(id),
+      family TEXT NOT NULL,
+      generation INTEGER NOT NULL,
+      genome TEXT NOT NULL,
+      parents TEXT NOT NULL,
+      metrics TEXT NOT NULL,
+      state TEXT NOT NULL,
+      created INTEGER NOT NULL,
+      updated INTEGER NOT NULL
+    );
+    CREATE INDEX strategies_by_run ON strategies (run_id);
+    )sql",
 };
 
 }  // namespace

@@ -1,0 +1,279 @@
+// `organism evolve`: NSGA-II over genomes on the in-sample 60% of a universe of coins, checkpointed
+// in the store every generation (resumable, Ctrl-C safe); the final front is backtested on the
+// out-of-sample and walk-forward segments, printed, saved as strategies and written as JSON.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+
+#include "cli/evolve_support.hpp"
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "data/file_writer.hpp"
+
+namespace organism::cli {
+namespace {
+
+// Set by SIGINT. A signal handler can only touch a lock-free atomic with static storage, hence
+// the one global of the program; the engine polls it between backtests.
+std::atomic<bool> g_interrupted{false};
+extern "C" void on_interrupt(int) { g_interrupted.store(true); }
+
+struct EvolveArgs {
+  std::string json_out;
+  std::string resume;  // run id, or "latest"
+  bool resume_given = false;
+};
+
+evolve::EvolveOptions options_from_config(const core::Config& cfg) {
+  evolve::EvolveOptions o;
+  o.seed = static_cast<std::uint64_t>(cfg.get_int("evolve.seed"));
+  o.population = static_cast<int>(cfg.get_int("evolve.population"));
+  o.generations = static_cast<int>(cfg.get_int("evolve.generations"));
+  o.islands = static_cast<int>(cfg.get_int("evolve.islands"));
+  o.migration_interval = static_cast<int>(cfg.get_int("evolve.migration_interval"));
+  o.migrants = static_cast<int>(cfg.get_int("evolve.migrants"));
+  o.families = cfg.get_list("evolve.families");
+  o.objectives = evolve::parse_objectives(cfg.get("evolve.objectives"));
+  o.aggregate = evolve::parse_aggregate(cfg.get("evolve.aggregate"));
+  o.constraints.min_trades = cfg.get_double("evolve.min_trades");
+  o.constraints.max_drawdown = cfg.get_double("evolve.max_drawdown");
+  o.variation.crossover_probability = cfg.get_double("evolve.crossover_probability");
+  o.variation.sbx_eta = cfg.get_double("evolve.sbx_eta");
+  o.variation.mutation_eta = cfg.get_double("evolve.mutation_eta");
+  o.variation.mutation_rate = cfg.get_double("evolve.mutation_rate");
+  o.variation.family_switch_probability = cfg.get_double("evolve.family_switch");
+  evolve::validate(o);
+  return o;
+}
+
+std::size_t embargo_from_config(const core::Config& cfg) {
+  const auto& text = cfg.get("evolve.embargo");
+  if (text == "auto") return evolve::default_embargo();
+  const auto v = cfg.get_int("evolve.embargo");
+  if (v < 0) throw core::UsageError("evolve.embargo must be 'auto' or a number of bars >= 0");
+  return static_cast<std::size_t>(v);
+}
+
+std::string new_run_id(data::Store& store, std::uint64_t seed) {
+  const auto now = std::chrono::system_clock::now();
+  const auto stamp = core::format_utc(
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
+  std::string base = "run_";
+  for (char c : stamp.substr(0, 19)) {
+    if (std::isdigit(static_cast<unsigned char>(c))) base += c;  // 20261122041500
+  }
+  base += fmt::format("_s{}", seed);
+  std::string id = base;
+  for (int i = 2; store.load_run(id); ++i) id = fmt::format("{}_{}", base, i);
+  return id;
+}
+
+std::string format_seconds(double s) {
+  if (!std::isfinite(s) || s < 0) return "?";
+  if (s < 60) return fmt::format("{:.0f}s", s);
+  if (s < 3600) return fmt::format("{}m{:02}s", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
+  return fmt::format("{}h{:02}m", static_cast<int>(s) / 3600, static_cast<int>(s) % 3600 / 60);
+}
+
+void print_generation(const evolve::Engine& engine, double seconds_this_gen, double seconds_per_gen) {
+  const auto& st = engine.last_stats();
+  const auto& o = engine.options();
+  std::string best;
+  for (std::size_t i = 0; i < o.objectives.size(); ++i) {
+    best += fmt::format(" {} {}", o.objectives[i].metric, std::isfinite(st.best[i]) ? fmt::format("{:.3g}", st.best[i]) : "-");
+  }
+  const double rate = seconds_this_gen > 0 ? static_cast<double>(st.evaluated) / seconds_this_gen : 0;
+  const double left = seconds_per_gen * (o.generations - st.generation);
+  fmt::print(stderr, "gen {}/{}  best{}  front {}  feasible {}  evaluated {} (reused {})  {:.0f} eval/s  left {}\n",
+             st.generation, o.generations, best, st.front_size, st.feasible, st.evaluated, st.reused, rate,
+             format_seconds(left));
+}
+
+void save_state(data::Store& store, data::RunRecord& run, const evolve::Engine& engine, double seconds,
+                const std::string& status) {
+  run.status = status;
+  run.generation = engine.generation();
+  run.evaluations = engine.evaluations();
+  run.seconds = seconds;
+  auto tx = store.transaction();
+  store.save_run(run);
+  store.save_checkpoint(run.id, engine.generation(), engine.checkpoint().dump());
+  tx.commit();
+}
+
+void run_evolve(const EvolveArgs& a, Context& ctx) {
+  const auto& cfg = ctx.config;
+  auto store = data::Store::open(ctx.db());
+  data::RunRecord run;
+  evolve::EvolveOptions options;
+  UniverseSpec spec;
+  std::optional<nlohmann::json> checkpoint;
+  if (a.resume_given) {
+    std::optional<data::RunRecord> found;
+    if (a.resume.empty() || a.resume == "latest") {
+      for (const auto& r : store.list_runs()) {
+        if (r.status != "finished") {
+          found = r;
+          break;
+        }
+      }
+      if (!found) throw core::Error(fmt::format("no unfinished run in store {} to resume", store.path()));
+    } else {
+      found = store.load_run(a.resume);
+      if (!found) throw core::Error(fmt::format("no run '{}' in store {}", a.resume, store.path()));
+      if (found->status == "finished") throw core::Error(fmt::format("run '{}' has finished; nothing to resume", a.resume));
+    }
+    run = *found;
+    options = evolve::options_from_json(nlohmann::json::parse(run.options));
+    spec = universe_spec_from_json(nlohmann::json::parse(run.universe));
+    const auto state = store.load_checkpoint(run.id);
+    if (!state) throw core::Error(fmt::format("run '{}' has no checkpoint", run.id));
+    checkpoint = nlohmann::json::parse(*state);
+    spdlog::info("resuming {} after generation {} with its stored options", run.id, run.generation);
+  } else {
+    options = options_from_config(cfg);
+    spec.interval = cfg.get("evolve.interval");
+    spec.coins = cfg.get_list("evolve.coins");
+    if (spec.coins.empty()) throw core::UsageError("--coins needs at least one coin");
+    spec.embargo = embargo_from_config(cfg);
+    if (!cfg.get("data.venue").empty()) spec.venues.assign(spec.coins.size(), "");
+    if (store.list_series().empty()) {
+      spdlog::warn("store {} has no market data: building the synthetic market first (organism data synth)", store.path());
+      synthesize_market(ctx);
+      if (cfg.get("synth.interval") != spec.interval) {
+        throw core::UsageError(fmt::format("the synthetic market is {} but evolve.interval is {}", cfg.get("synth.interval"), spec.interval));
+      }
+    }
+  }
+
+  const auto universe = load_universe(store, ctx, spec);
+  for (const auto& c : universe.coins) {
+    spdlog::info("{}: {} bars; in-sample {}..{}, out-of-sample {}..{}, walk-forward {}..{} (embargo {})", c.label,
+                 c.bars.size(), c.splits.in_sample.begin, c.splits.in_sample.end, c.splits.out_of_sample.begin,
+                 c.splits.out_of_sample.end, c.splits.walk_forward.begin, c.splits.walk_forward.end, universe.embargo);
+  }
+  const auto cache_mb = cfg.get_int("evolve.cache_mb");
+  if (cache_mb < 1) throw core::UsageError("evolve.cache_mb must be at least 1");
+  indicators::IndicatorCache cache(static_cast<std::size_t>(cache_mb) << 20);
+  const int threads = static_cast<int>(cfg.get_int("evolve.threads"));
+  if (threads < 0) throw core::UsageError("--threads must be 0 (all cores) or more");
+  const evolve::Evaluator evaluator(universe, backtest::BacktestConfig{}, cache, threads);
+  evolve::Engine engine(options, evaluator);
+
+  g_interrupted.store(false);
+  const auto previous = std::signal(SIGINT, on_interrupt);
+  engine.set_cancel(&g_interrupted);
+  const auto started = std::chrono::steady_clock::now();
+  const double seconds_before = run.seconds;
+  const auto elapsed = [&] {
+    return seconds_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
+  const bool show = ctx.progress != core::ProgressMode::Off;
+  try {
+    if (checkpoint) {
+      engine.restore(*checkpoint);
+    } else {
+      run.id = new_run_id(store, options.seed);
+      run.created = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch()).count();
+      run.options = evolve::to_json(options).dump();
+      run.universe = to_json(spec).dump();
+      spdlog::info("run {}: population {} on {} island(s), {} generations, seed {}", run.id, options.population,
+                   options.islands, options.generations, options.seed);
+      engine.initialize();
+      save_state(store, run, engine, elapsed(), "running");
+      if (show) print_generation(engine, elapsed(), elapsed());
+    }
+    while (!engine.done()) {
+      const double t0 = elapsed();
+      engine.step();
+      save_state(store, run, engine, elapsed(), "running");
+      const double per_gen = (elapsed() - seconds_before) / std::max(1, engine.generation() - (checkpoint ? checkpoint->at("generation").get<int>() : 0));
+      if (show) print_generation(engine, elapsed() - t0, per_gen);
+      if (g_interrupted.load()) throw core::Interrupted("");
+    }
+  } catch (const core::Interrupted&) {
+    std::signal(SIGINT, previous);
+    run.status = "interrupted";
+    run.seconds = elapsed();
+    store.save_run(run);
+    throw core::Interrupted(fmt::format("interrupted: run {} is saved after generation {}; continue it with "
+                                        "'organism evolve --resume {}'", run.id, engine.generation(), run.id));
+  }
+  std::signal(SIGINT, previous);
+
+  const auto front = report_front(engine, evaluator);
+  print_front(front);
+  nlohmann::ordered_json out;
+  out["run"] = run.id;
+  out["seed"] = options.seed;
+  out["evaluations"] = engine.evaluations();
+  out["seconds"] = elapsed();
+  out["generations"] = engine.generation();
+  out["population"] = options.population;
+  out["islands"] = options.islands;
+  out["objectives"] = nlohmann::json::parse(evolve::to_json(options).dump()).at("objectives");
+  out["universe"] = nlohmann::ordered_json::parse(to_json(spec).dump());
+  out["front"] = nlohmann::ordered_json::array();
+  for (const auto& m : front) out["front"].push_back(member_json(m));
+  {
+    auto tx = store.transaction();
+    save_front(store, run.id, front);
+    run.result = out.dump();
+    run.status = "finished";
+    run.generation = engine.generation();
+    run.evaluations = engine.evaluations();
+    run.seconds = elapsed();
+    store.save_run(run);
+    tx.commit();
+  }
+  if (!a.json_out.empty()) {
+    data::AtomicFileWriter file(a.json_out);
+    file.write(out.dump(2));
+    file.write("\n");
+    file.commit();
+  }
+  fmt::print("run {}: {} evaluations in {}; {} strategies on the front saved as 'testing' in {}\n", run.id,
+             engine.evaluations(), format_seconds(elapsed()), front.size(), store.path());
+}
+
+}  // namespace
+
+void add_evolve_command(CLI::App& app, Registry& registry) {
+  auto args = std::make_shared<EvolveArgs>();
+  CLI::App* cmd = app.add_subcommand("evolve", "discover strategies: multi-objective evolution (NSGA-II) over genomes");
+  cmd->footer(R"(
+Evolution sees only the in-sample 60% of each coin (DESIGN.md splits, with an embargo); the final
+front is then backtested on the out-of-sample and walk-forward segments. Each generation is
+checkpointed in the store; Ctrl-C saves and exits (code 130), --resume continues bit for bit.
+With an empty store the synthetic market is built first. See docs/evolution.md.)");
+  registry.bind(cmd->add_option("--coins", "comma-separated coins (default BTC,ETH,SOL)"), "evolve.coins");
+  registry.bind(cmd->add_option("--interval", "bar interval (default 1h)"), "evolve.interval");
+  registry.bind(cmd->add_option("--venue", "venue when a coin is stored on several"), "data.venue");
+  registry.bind(cmd->add_option("--population", "genomes in all, split over islands (default 200)"), "evolve.population");
+  registry.bind(cmd->add_option("--generations", "generations after the first (default 50)"), "evolve.generations");
+  registry.bind(cmd->add_option("--islands", "islands with ring migration (default 1)"), "evolve.islands");
+  registry.bind(cmd->add_option("--seed", "seed of the run (default 1)"), "evolve.seed");
+  registry.bind(cmd->add_option("--threads", "evaluation threads, 0 = all cores (default 0)"), "evolve.threads");
+  registry.bind(cmd->add_option("--objectives", "metrics to optimize (default sharpe,consistency,max_drawdown,turnover)"),
+                "evolve.objectives");
+  registry.bind(cmd->add_option("--aggregate", "objectives across coins: mean or worst (default mean)"), "evolve.aggregate");
+  registry.bind(cmd->add_option("--families", "families to search, comma-separated (default all)"), "evolve.families");
+  registry.bind(cmd->add_option("--min-trades", "constraint: mean in-sample trades per coin (default 10)"), "evolve.min_trades");
+  registry.bind(cmd->add_option("--max-drawdown", "constraint: worst in-sample drawdown (default 0.5)"), "evolve.max_drawdown");
+  registry.bind(cmd->add_option("--cache-mb", "indicator cache size in MiB (default 2048)"), "evolve.cache_mb");
+  registry.bind(cmd->add_option("--embargo", "bars between segments, or auto (default auto)"), "evolve.embargo");
+  cmd->add_option("--json-out", args->json_out, "write the run and its front as JSON to FILE");
+  cmd->add_option("--resume", args->resume, "continue an interrupted run (RUN id, or the latest unfinished)")
+      ->expected(0, 1);
+  registry.on(cmd, [args, cmd](Context& ctx) {
+    args->resume_given = cmd->get_option("--resume")->count() > 0;
+    run_evolve(*args, ctx);
+  });
+}
+
+}  // namespace organism::cli

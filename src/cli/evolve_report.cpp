@@ -1,0 +1,93 @@
+// The final front of `organism evolve`: each member backtested on every stage, printed as a
+// table, written as JSON and saved in the store as strategies in state `testing`.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "cli/evolve_support.hpp"
+
+namespace organism::cli {
+namespace {
+
+nlohmann::ordered_json metrics_json(const evolve::MetricValues& values) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (const auto& [name, v] : values) {
+    if (name == "trades" || name == "max_drawdown_duration") {
+      out[name] = v;  // a mean over coins: not necessarily whole
+    } else {
+      out[name] = std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
+    }
+  }
+  return out;
+}
+
+std::string cell(double v, int decimals) { return std::isfinite(v) ? fmt::format("{:.{}f}", v, decimals) : "-"; }
+
+}  // namespace
+
+std::vector<FrontMember> report_front(const evolve::Engine& engine, const evolve::Evaluator& evaluator) {
+  std::vector<FrontMember> out;
+  std::vector<strategy::Genome> genomes;
+  for (const auto& ind : engine.front()) {
+    out.push_back({ind, {}});
+    genomes.push_back(ind.genome);
+  }
+  for (std::size_t s = 0; s < kStages.size(); ++s) {
+    const auto metrics = evaluator.evaluate(genomes, kStages[s]);
+    for (std::size_t i = 0; i < out.size(); ++i) out[i].stages[s] = evolve::mean_metrics(metrics[i]);
+  }
+  return out;
+}
+
+void print_front(const std::vector<FrontMember>& front) {
+  fmt::print("{:<34} {:<18} {:>8} {:>8} {:>8} {:>7} {:>7}  {}\n", "id", "family", "IS sh", "OOS sh", "WF sh", "IS dd",
+             "trades", "rule");
+  for (const auto& m : front) {
+    const auto& is = m.stages[0];
+    std::string rule = strategy::describe(m.individual.genome);
+    if (rule.size() > 120) rule = rule.substr(0, 117) + "...";
+    fmt::print("{:<34} {:<18} {:>8} {:>8} {:>8} {:>7} {:>7}  {}\n", m.individual.id, m.individual.genome.family,
+               cell(evolve::value_of(is, "sharpe"), 2), cell(evolve::value_of(m.stages[1], "sharpe"), 2),
+               cell(evolve::value_of(m.stages[2], "sharpe"), 2), cell(evolve::value_of(is, "max_drawdown"), 3),
+               cell(evolve::value_of(is, "trades"), 0), rule);
+  }
+}
+
+nlohmann::ordered_json member_json(const FrontMember& m) {
+  nlohmann::ordered_json j;
+  j["id"] = m.individual.id;
+  j["family"] = m.individual.genome.family;
+  j["generation"] = m.individual.genome.generation;
+  j["parents"] = m.individual.parents;
+  j["genome"] = nlohmann::ordered_json::parse(strategy::canonical_json(m.individual.genome));
+  j["rule"] = strategy::describe(m.individual.genome);
+  j["fitness"] = {{"objectives", m.individual.fitness.objectives}, {"violation", m.individual.fitness.violation}};
+  nlohmann::ordered_json metrics;
+  for (std::size_t s = 0; s < kStages.size(); ++s) {
+    metrics[std::string(evolve::stage_name(kStages[s]))] = metrics_json(m.stages[s]);
+  }
+  j["metrics"] = metrics;
+  return j;
+}
+
+void save_front(data::Store& store, const std::string& run_id, const std::vector<FrontMember>& front) {
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  for (const auto& m : front) {
+    const auto j = member_json(m);
+    data::StrategyRecord r;
+    r.id = m.individual.id;
+    r.run_id = run_id;
+    r.family = m.individual.genome.family;
+    r.generation = m.individual.genome.generation;
+    r.genome = strategy::canonical_json(m.individual.genome);
+    r.parents = j["parents"].dump();
+    r.metrics = j["metrics"].dump();
+    r.state = "testing";
+    r.created = r.updated = now;
+    store.save_strategy(r);
+  }
+}
+
+}  // namespace organism::cli

@@ -1,0 +1,50 @@
+// Pieces of `organism evolve`: the universe loaded from the store (and how to find it again on
+// --resume), and the final front's report (metrics per stage, the table, the JSON, the store).
+#pragma once
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/context.hpp"
+#include "data/store.hpp"
+#include "evolve/engine.hpp"
+#include "evolve/evaluator.hpp"
+
+namespace organism::cli {
+
+// What a run evolves on, stored with the run so --resume loads the same data.
+struct UniverseSpec {
+  std::string interval = "1h";
+  std::vector<std::string> coins;
+  std::vector<std::string> venues;  // resolved per coin (empty before load_universe)
+  std::size_t embargo = 0;
+};
+nlohmann::json to_json(const UniverseSpec& spec);
+UniverseSpec universe_spec_from_json(const nlohmann::json& j);
+
+// Bars, funding per bar and sentiment per bar of every coin, split with the embargo. A coin on
+// several venues takes spec.venues[i] when set, else data.venue, else the venue with the most
+// bars (logged). Errors name the missing coin and list what the store has.
+evolve::Universe load_universe(data::Store& store, const Context& ctx, UniverseSpec& spec);
+
+inline constexpr std::array<evolve::Stage, 3> kStages = {evolve::Stage::InSample, evolve::Stage::OutOfSample,
+                                                         evolve::Stage::WalkForward};
+
+struct FrontMember {
+  evolve::Individual individual;
+  std::array<evolve::MetricValues, 3> stages;  // mean over coins, per kStages
+};
+
+// Every front member backtested on each stage of every coin.
+std::vector<FrontMember> report_front(const evolve::Engine& engine, const evolve::Evaluator& evaluator);
+// The table: id, family, in/out-of-sample Sharpe, max drawdown, trades, and the rule in words.
+void print_front(const std::vector<FrontMember>& front);
+// {"id", "family", "generation", "parents", "genome", "rule", "metrics": {stage: {...}}}
+nlohmann::ordered_json member_json(const FrontMember& member);
+// Saves each member as a strategy in state `testing` with its metrics by stage.
+void save_front(data::Store& store, const std::string& run_id, const std::vector<FrontMember>& front);
+
+}  // namespace organism::cli

@@ -1,0 +1,245 @@
+#include "evolve/engine.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+
+#include "core/error.hpp"
+
+namespace organism::evolve {
+namespace {
+
+// Purposes of the random streams, so no two uses share one.
+constexpr std::uint64_t kInitStream = 1;
+constexpr std::uint64_t kBreedStream = 2;
+
+std::vector<Fitness> fitness_of(const std::vector<Individual>& people) {
+  std::vector<Fitness> out;
+  out.reserve(people.size());
+  for (const auto& p : people) out.push_back(p.fitness);
+  return out;
+}
+
+// Indices of the population from best to worst by (rank, crowding), ties by index.
+std::vector<std::size_t> crowded_order(const std::vector<Individual>& people) {
+  const auto fit = fitness_of(people);
+  const auto ranking = rank_population(fit);
+  std::vector<std::size_t> order(people.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return crowded_less(ranking, a, b); });
+  return order;
+}
+
+}  // namespace
+
+std::uint64_t genome_key(const strategy::Genome& genome) {
+  strategy::Genome g = genome;
+  g.generation = 0;
+  return strategy::fnv1a64(strategy::canonical_json(g));
+}
+
+void validate(const EvolveOptions& o) {
+  if (o.islands < 1) throw core::UsageError("--islands must be at least 1");
+  if (o.population % o.islands != 0 || (o.population / o.islands) % 2 != 0 || o.population / o.islands < 4) {
+    throw core::UsageError(fmt::format(
+        "--population {} must split into {} island(s) of an even size of at least 4", o.population, o.islands));
+  }
+  if (o.generations < 0) throw core::UsageError("--generations must be 0 or more");
+  if (o.migration_interval < 1) throw core::UsageError("evolve.migration_interval must be at least 1");
+  if (o.migrants < 0 || o.migrants > o.population / o.islands / 2) {
+    throw core::UsageError("evolve.migrants must be between 0 and half an island's population");
+  }
+  if (o.objectives.empty()) throw core::UsageError("at least one objective is needed");
+  const auto all = strategy::genome_families();
+  for (const auto& f : o.families) {
+    if (std::find(all.begin(), all.end(), f) == all.end()) {
+      throw core::UsageError(fmt::format("unknown family '{}'; families: {}", f, fmt::join(all, ", ")));
+    }
+  }
+}
+
+Engine::Engine(EvolveOptions options, const Evaluator& evaluator)
+    : options_(std::move(options)), evaluator_(evaluator) {
+  validate(options_);
+  families_ = options_.families.empty() ? strategy::genome_families() : options_.families;
+}
+
+void Engine::initialize() {
+  const auto per_island = static_cast<std::size_t>(options_.population / options_.islands);
+  std::vector<Individual> all;
+  for (int k = 0; k < options_.islands; ++k) {
+    for (std::size_t i = 0; i < per_island; ++i) {
+      Individual ind;
+      // Each island starts from the families' defaults (rotated so islands differ), then random
+      // genomes cycling through the families.
+      const std::size_t f = (i + static_cast<std::size_t>(k)) % families_.size();
+      if (i < families_.size()) {
+        ind.genome = strategy::default_genome(families_[f]);
+      } else {
+        core::Rng rng(options_.seed, {kInitStream, static_cast<std::uint64_t>(k), i});
+        ind.genome = strategy::random_genome(families_[f], rng);
+      }
+      ind.genome.generation = 0;
+      ind.id = strategy::genome_id(ind.genome);
+      all.push_back(std::move(ind));
+    }
+  }
+  evaluate(all);
+  islands_.assign(static_cast<std::size_t>(options_.islands), {});
+  for (std::size_t i = 0; i < all.size(); ++i) islands_[i / per_island].push_back(std::move(all[i]));
+  generation_ = 0;
+  for (const auto& island : islands_) update_archive(island);
+  compute_stats(evaluations_, 0);
+}
+
+void Engine::evaluate(std::vector<Individual>& batch) {
+  // New genomes once each (the first of equal ones), in batch order.
+  std::vector<strategy::Genome> todo;
+  std::vector<std::uint64_t> todo_keys;
+  std::vector<std::uint64_t> keys(batch.size());
+  std::set<std::uint64_t> queued;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    keys[i] = genome_key(batch[i].genome);
+    if (memo_.count(keys[i]) || !queued.insert(keys[i]).second) continue;
+    todo.push_back(batch[i].genome);
+    todo_keys.push_back(keys[i]);
+  }
+  const auto metrics = evaluator_.evaluate(todo, Stage::InSample, cancel_);
+  if (cancel_ && cancel_->load()) throw core::Interrupted("interrupted during evaluation");
+  for (std::size_t j = 0; j < todo.size(); ++j) {
+    memo_[todo_keys[j]] = evolve::fitness_of(metrics[j], options_.objectives, options_.aggregate, options_.constraints);
+  }
+  evaluations_ += static_cast<std::int64_t>(todo.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].fitness = memo_.at(keys[i]);
+}
+
+void Engine::step() {
+  if (generation_ < 0) throw core::Error("evolution engine stepped before initialize()");
+  const int gen = generation_ + 1;
+  std::vector<Individual> offspring;
+  for (std::size_t k = 0; k < islands_.size(); ++k) {
+    const auto& pop = islands_[k];
+    const auto ranking = rank_population(fitness_of(pop));
+    for (std::size_t pair = 0; pair < pop.size() / 2; ++pair) {
+      core::Rng rng(options_.seed, {kBreedStream, static_cast<std::uint64_t>(gen), k, pair});
+      const auto& a = pop[tournament(ranking, rng)];
+      const auto& b = pop[tournament(ranking, rng)];
+      auto [c1, c2] = crossover(a.genome, b.genome, options_.variation, rng);
+      mutate(c1, options_.variation, rng);
+      mutate(c2, options_.variation, rng);
+      for (auto* child : {&c1, &c2}) {
+        Individual ind;
+        ind.genome = std::move(*child);
+        ind.genome.generation = gen;
+        ind.id = strategy::genome_id(ind.genome);
+        ind.parents = {a.id, b.id};
+        offspring.push_back(std::move(ind));
+      }
+    }
+  }
+  const auto before = evaluations_;
+  evaluate(offspring);  // may throw core::Interrupted: nothing below has changed yet
+  const auto evaluated = evaluations_ - before;
+
+  std::size_t next = 0;
+  for (auto& pop : islands_) {
+    const std::size_t n = pop.size();
+    std::vector<Individual> combined = std::move(pop);
+    for (std::size_t i = 0; i < n; ++i) combined.push_back(offspring[next + i]);
+    next += n;
+    // A genome present twice keeps one place, so copies cannot crowd out diversity; copies come
+    // back only when there are not enough distinct genomes to fill the population.
+    std::vector<Individual> distinct, copies;
+    std::set<std::uint64_t> seen;
+    for (auto& ind : combined) (seen.insert(genome_key(ind.genome)).second ? distinct : copies).push_back(std::move(ind));
+    std::vector<Individual> survivors;
+    if (distinct.size() >= n) {
+      for (std::size_t i : select_survivors(fitness_of(distinct), n)) survivors.push_back(distinct[i]);
+    } else {
+      survivors = std::move(distinct);
+      for (std::size_t i = 0; survivors.size() < n; ++i) survivors.push_back(copies[i]);
+    }
+    pop = std::move(survivors);
+  }
+  generation_ = gen;
+  update_archive(offspring);
+  if (islands_.size() > 1 && options_.migrants > 0 && gen % options_.migration_interval == 0) migrate();
+  compute_stats(evaluated, static_cast<std::int64_t>(offspring.size()) - evaluated);
+}
+
+void Engine::migrate() {
+  // Every island's emigrants are chosen before any island changes, so the ring's order of
+  // updates cannot matter; each island's worst members make room for its neighbour's best.
+  const std::size_t k_count = islands_.size();
+  const auto m = static_cast<std::size_t>(options_.migrants);
+  std::vector<std::vector<Individual>> emigrants(k_count);
+  for (std::size_t k = 0; k < k_count; ++k) {
+    const auto order = crowded_order(islands_[k]);
+    for (std::size_t i = 0; i < m; ++i) emigrants[k].push_back(islands_[k][order[i]]);
+  }
+  for (std::size_t k = 0; k < k_count; ++k) {
+    auto& target = islands_[(k + 1) % k_count];
+    const auto order = crowded_order(target);
+    for (std::size_t i = 0; i < m; ++i) target[order[order.size() - 1 - i]] = emigrants[k][i];
+  }
+}
+
+void Engine::update_archive(const std::vector<Individual>& candidates) {
+  std::vector<Individual> pool = archive_;
+  std::set<std::uint64_t> seen;
+  for (const auto& a : archive_) seen.insert(genome_key(a.genome));
+  for (const auto& c : candidates) {
+    if (c.fitness.violation > 0) continue;
+    if (seen.insert(genome_key(c.genome)).second) pool.push_back(c);
+  }
+  if (pool.empty()) return;
+  const auto fronts = non_dominated_sort(fitness_of(pool));
+  std::vector<Individual> next;
+  for (std::size_t i : fronts.front()) next.push_back(pool[i]);
+  archive_ = std::move(next);
+}
+
+std::vector<Individual> Engine::front() const {
+  std::vector<Individual> out = archive_;
+  if (out.empty()) {
+    std::vector<Individual> all;
+    std::set<std::uint64_t> seen;
+    for (const auto& island : islands_) {
+      for (const auto& ind : island) {
+        if (seen.insert(genome_key(ind.genome)).second) all.push_back(ind);
+      }
+    }
+    if (!all.empty()) {
+      for (std::size_t i : non_dominated_sort(fitness_of(all)).front()) out.push_back(all[i]);
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Individual& a, const Individual& b) { return a.id < b.id; });
+  return out;
+}
+
+void Engine::compute_stats(std::int64_t evaluated, std::int64_t reused) {
+  stats_ = {};
+  stats_.generation = generation_;
+  stats_.front_size = archive_.size();
+  stats_.evaluated = evaluated;
+  stats_.reused = reused;
+  const std::size_t n_obj = options_.objectives.size();
+  std::vector<double> best(n_obj, std::numeric_limits<double>::infinity());
+  for (const auto& island : islands_) {
+    for (const auto& ind : island) {
+      if (ind.fitness.violation > 0) continue;
+      ++stats_.feasible;
+      for (std::size_t o = 0; o < n_obj; ++o) best[o] = std::min(best[o], ind.fitness.objectives[o]);
+    }
+  }
+  for (std::size_t o = 0; o < n_obj; ++o) {
+    const bool maximize = options_.objectives[o].direction == Direction::Maximize;
+    stats_.best.push_back(std::isinf(best[o]) ? std::nan("") : (maximize ? -best[o] : best[o]));
+  }
+}
+
+}  // namespace organism::evolve

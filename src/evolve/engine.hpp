@@ -1,0 +1,108 @@
+// The evolution engine: NSGA-II over genomes on K islands (ring migration of the best every M
+// generations), fitness from the evaluator, an archive of every non-dominated genome seen, and a
+// checkpoint of the whole state after each generation. Randomness is drawn from streams keyed by
+// (seed, purpose, generation, island, index), so one seed gives one front whatever the thread
+// count, and a resumed run continues bit for bit. No I/O: the CLI stores checkpoints.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "evolve/evaluator.hpp"
+#include "evolve/nsga2.hpp"
+#include "evolve/objectives.hpp"
+#include "evolve/variation.hpp"
+#include "strategy/genome.hpp"
+
+namespace organism::evolve {
+
+struct EvolveOptions {
+  std::uint64_t seed = 1;
+  int population = 200;  // in all, split evenly over the islands
+  int generations = 50;  // after the initial population (generation 0)
+  int islands = 1;
+  int migration_interval = 5;  // generations between migrations
+  int migrants = 2;            // best individuals each island sends to the next on the ring
+  std::vector<std::string> families;  // empty: every genome family
+  std::vector<Objective> objectives = parse_objectives("sharpe,consistency,max_drawdown,turnover");
+  Aggregate aggregate = Aggregate::Mean;
+  Constraints constraints;
+  VariationOptions variation;
+};
+
+// Throws core::UsageError naming the bad option (population not divisible into even islands of
+// at least 4, unknown family, ...).
+void validate(const EvolveOptions& options);
+nlohmann::json to_json(const EvolveOptions& options);
+EvolveOptions options_from_json(const nlohmann::json& j);
+
+struct Individual {
+  strategy::Genome genome;
+  std::string id;                    // genome_id (family_generation_hash8)
+  std::vector<std::string> parents;  // parents' ids; empty for generation 0
+  Fitness fitness;
+};
+
+// 64-bit identity of a genome's rule whatever its generation: duplicates are evaluated once.
+std::uint64_t genome_key(const strategy::Genome& genome);
+
+struct GenerationStats {
+  int generation = 0;
+  std::vector<double> best;  // per objective, in the metric's own sign (max of a maximized one)
+  std::size_t front_size = 0;  // archive size
+  std::int64_t evaluated = 0;  // new backtested genomes this generation
+  std::int64_t reused = 0;     // offspring whose genome had been evaluated before
+  std::size_t feasible = 0;    // feasible individuals in the populations
+};
+
+class Engine {
+ public:
+  Engine(EvolveOptions options, const Evaluator& evaluator);
+
+  // Generation 0: every chosen family's defaults, then random genomes, per island; evaluated.
+  void initialize();
+  // One generation on every island, then migration when due. Throws core::Interrupted (state
+  // unchanged: the last checkpoint stays valid) when `cancel` is raised during evaluation.
+  void step();
+  bool done() const { return generation_ >= options_.generations; }
+  int generation() const { return generation_; }
+  std::int64_t evaluations() const { return evaluations_; }
+  const GenerationStats& last_stats() const { return stats_; }
+  void set_cancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
+
+  // The archive's members (feasible, non-dominated), or the populations' first front when no
+  // genome met the constraints; ordered by id.
+  std::vector<Individual> front() const;
+  const std::vector<std::vector<Individual>>& islands() const { return islands_; }
+  const EvolveOptions& options() const { return options_; }
+
+  nlohmann::json checkpoint() const;
+  // Continues from a checkpoint made with the same options.
+  void restore(const nlohmann::json& checkpoint);
+
+ private:
+  void evaluate(std::vector<Individual>& batch);  // fills fitness, through the memo
+  void update_archive(const std::vector<Individual>& candidates);
+  void migrate();
+  void compute_stats(std::int64_t evaluated, std::int64_t reused);
+
+  EvolveOptions options_;
+  const Evaluator& evaluator_;
+  std::vector<std::string> families_;
+  std::vector<std::vector<Individual>> islands_;
+  std::vector<Individual> archive_;
+  std::map<std::uint64_t, Fitness> memo_;
+  int generation_ = -1;
+  std::int64_t evaluations_ = 0;
+  GenerationStats stats_;
+  const std::atomic<bool>* cancel_ = nullptr;
+};
+
+}  // namespace organism::evolve

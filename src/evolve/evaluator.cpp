@@ -1,0 +1,107 @@
+#include "evolve/evaluator.hpp"
+
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include "backtest/simulator.hpp"
+#include "indicators/indicator_set.hpp"
+
+namespace organism::evolve {
+namespace {
+
+// Exposures of the genome on the coin's bars [0, end): everything a decision up to bar end-1 may
+// read, and nothing after.
+std::vector<double> exposures_up_to(const strategy::Genome& genome, const CoinMarket& coin, std::size_t end,
+                                    core::Interval interval, indicators::IndicatorCache& cache) {
+  strategy::MarketView view;
+  view.bars = coin.bars.view(0, end);
+  view.interval = interval;
+  if (!coin.funding_per_bar.empty()) view.funding_per_bar = std::span(coin.funding_per_bar).first(end);
+  if (!coin.sentiment.empty()) view.sentiment = std::span(coin.sentiment).first(end);
+  view.cache = &cache;
+  view.series_id = indicators::series_id(coin.label, view.bars);
+  return strategy::exposures(genome, view);
+}
+
+}  // namespace
+
+std::string_view stage_name(Stage stage) {
+  switch (stage) {
+    case Stage::InSample: return "in_sample";
+    case Stage::OutOfSample: return "out_of_sample";
+    case Stage::WalkForward: return "walk_forward";
+  }
+  return "?";
+}
+
+const Segment& segment_of(const CoinMarket& coin, Stage stage) {
+  switch (stage) {
+    case Stage::InSample: return coin.splits.in_sample;
+    case Stage::OutOfSample: return coin.splits.out_of_sample;
+    case Stage::WalkForward: break;
+  }
+  return coin.splits.walk_forward;
+}
+
+Evaluator::Evaluator(const Universe& universe, backtest::BacktestConfig base, indicators::IndicatorCache& cache,
+                     int threads)
+    : universe_(universe), base_(std::move(base)), cache_(cache), threads_(threads) {
+  backtest::validate(base_);
+}
+
+backtest::MetricsOptions Evaluator::metrics_options() const {
+  backtest::MetricsOptions o;
+  o.bars_per_year = universe_.interval.bars_per_year();
+  o.initial_equity = base_.initial_cash;
+  return o;
+}
+
+backtest::BacktestResult Evaluator::backtest(const strategy::Genome& genome, std::size_t coin_index,
+                                             Stage stage) const {
+  const CoinMarket& coin = universe_.coins.at(coin_index);
+  const Segment& seg = segment_of(coin, stage);
+  const auto exposure = exposures_up_to(genome, coin, seg.end, universe_.interval, cache_);
+  backtest::BacktestInput input;
+  input.bars = coin.bars.view(seg.begin, seg.end);
+  input.target = std::span(exposure).subspan(seg.begin, seg.size());
+  if (!coin.funding_per_bar.empty()) input.funding = std::span(coin.funding_per_bar).subspan(seg.begin, seg.size());
+  return backtest::run_backtest(input, strategy::backtest_config(genome, base_));
+}
+
+std::vector<std::vector<backtest::Metrics>> Evaluator::evaluate(std::span<const strategy::Genome> genomes,
+                                                                Stage stage,
+                                                                const std::atomic<bool>* cancel) const {
+  const std::size_t coins = universe_.coins.size();
+  std::vector<std::vector<backtest::Metrics>> out(genomes.size(), std::vector<backtest::Metrics>(coins));
+  const auto options = metrics_options();
+  tbb::enumerable_thread_specific<backtest::BacktestResult> scratch;
+  tbb::task_arena arena(threads_ > 0 ? threads_ : tbb::task_arena::automatic);
+  arena.execute([&] {
+    // One task per (genome, coin): backtests are long enough that grain 1 costs nothing.
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, genomes.size() * coins, 1),
+                      [&](const tbb::blocked_range<std::size_t>& r) {
+                        auto& result = scratch.local();
+                        for (std::size_t task = r.begin(); task != r.end(); ++task) {
+                          if (cancel && cancel->load(std::memory_order_relaxed)) return;
+                          const std::size_t g = task / coins, c = task % coins;
+                          const CoinMarket& coin = universe_.coins[c];
+                          const Segment& seg = segment_of(coin, stage);
+                          if (seg.size() == 0) continue;
+                          const auto exposure = exposures_up_to(genomes[g], coin, seg.end, universe_.interval, cache_);
+                          backtest::BacktestInput input;
+                          input.bars = coin.bars.view(seg.begin, seg.end);
+                          input.target = std::span(exposure).subspan(seg.begin, seg.size());
+                          if (!coin.funding_per_bar.empty()) {
+                            input.funding = std::span(coin.funding_per_bar).subspan(seg.begin, seg.size());
+                          }
+                          backtest::run_backtest(input, strategy::backtest_config(genomes[g], base_), result);
+                          out[g][c] = backtest::compute_metrics(result.equity, result.exposure, result.trades, options);
+                        }
+                      });
+  });
+  return out;
+}
+
+}  // namespace organism::evolve

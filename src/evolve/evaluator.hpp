@@ -1,0 +1,49 @@
+// Fitness evaluation, the "problem" of the optimizer: a batch of genomes backtested on one
+// segment of every coin of the universe, across threads (oneTBB) with the shared indicator
+// cache. Each (genome, coin) result lands in its own slot, so results never depend on the thread
+// count or scheduling. No I/O.
+// Used by the engine (in-sample fitness) and by the front's out-of-sample report.
+#pragma once
+
+#include <atomic>
+#include <span>
+#include <vector>
+
+#include "backtest/metrics.hpp"
+#include "backtest/models.hpp"
+#include "backtest/simulator.hpp"
+#include "evolve/universe.hpp"
+#include "indicators/cache.hpp"
+#include "strategy/genome.hpp"
+
+namespace organism::evolve {
+
+enum class Stage { InSample, OutOfSample, WalkForward };
+std::string_view stage_name(Stage stage);  // "in_sample", "out_of_sample", "walk_forward"
+const Segment& segment_of(const CoinMarket& coin, Stage stage);
+
+class Evaluator {
+ public:
+  // The cache must outlive the evaluator. threads 0: all cores.
+  Evaluator(const Universe& universe, backtest::BacktestConfig base, indicators::IndicatorCache& cache, int threads);
+
+  // metrics[g][c]: genome g on coin c's segment. A genome's exposures are computed on the bars up
+  // to the segment's end (so indicators are warm at its start, and nothing after it is read),
+  // then only the segment is traded. `cancel` (optional) stops early: unfinished slots are left
+  // default and the caller must discard the batch.
+  std::vector<std::vector<backtest::Metrics>> evaluate(std::span<const strategy::Genome> genomes, Stage stage,
+                                                       const std::atomic<bool>* cancel = nullptr) const;
+
+  // One genome on one coin's segment, with its equity and trades (for reports).
+  backtest::BacktestResult backtest(const strategy::Genome& genome, std::size_t coin, Stage stage) const;
+  backtest::MetricsOptions metrics_options() const;
+  const Universe& universe() const { return universe_; }
+
+ private:
+  const Universe& universe_;
+  backtest::BacktestConfig base_;
+  indicators::IndicatorCache& cache_;
+  int threads_;
+};
+
+}  // namespace organism::evolve
