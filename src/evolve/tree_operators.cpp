@@ -143,6 +143,13 @@ bool mutate_point(Node& n, core::Rng& rng) {
   return false;
 }
 
+// Preorder indices of the nodes mutate_point can change.
+void collect_mutable(const Node& n, int& index, std::vector<int>& out) {
+  if (n.op != Op::Not) out.push_back(index);
+  ++index;
+  for (const Node& c : n.children) collect_mutable(c, index, out);
+}
+
 }  // namespace
 
 bool subtree_crossover(Node& a, Node& b, const Limits& limits, core::Rng& rng) {
@@ -208,11 +215,12 @@ bool subtree_mutation(Node& tree, const Limits& limits, core::Rng& rng) {
 }
 
 bool point_mutation(Node& tree, core::Rng& rng) {
-  const int size = gp::node_count(tree);
-  for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    if (mutate_point(gp::subtree(tree, index_below(rng, static_cast<std::size_t>(size))), rng)) return true;
-  }
-  return false;
+  // Every node but `not` has an alternative of its type and arity.
+  std::vector<int> mutable_nodes;
+  int index = 0;
+  collect_mutable(tree, index, mutable_nodes);
+  if (mutable_nodes.empty()) return false;
+  return mutate_point(gp::subtree(tree, mutable_nodes[rng.below(mutable_nodes.size())]), rng);
 }
 
 bool hoist_mutation(Node& tree, core::Rng& rng) {
