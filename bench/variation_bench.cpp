@@ -21,7 +21,8 @@ std::vector<strategy::Genome> parents(bool trees) {
   const auto families = strategy::family_names();
   for (int i = 0; i < kParents; ++i) {
     // Consecutive parents share a family so every pair crosses.
-    const std::string family = trees ? std::string(strategy::kTreeFamily) : families[(i / 2) % families.size()];
+    const std::string family =
+        trees ? std::string(strategy::kTreeFamily) : families[(i / 2) % families.size()];
     out.push_back(strategy::random_genome(family, rng));
   }
   return out;

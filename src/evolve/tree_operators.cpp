@@ -87,7 +87,8 @@ double nudge_constant(double v, core::Rng& rng) {
 
 template <std::size_t N>
 Op other_op(Op op, const std::array<Op, N>& group, core::Rng& rng) {
-  const auto at = static_cast<std::size_t>(std::find(group.begin(), group.end(), op) - group.begin());
+  const auto at =
+      static_cast<std::size_t>(std::find(group.begin(), group.end(), op) - group.begin());
   return group[(at + 1 + rng.below(N - 1)) % N];
 }
 
@@ -97,22 +98,44 @@ constexpr std::array<Op, 6> kArithmetic = {Op::Add, Op::Sub, Op::Mul, Op::Div, O
 // a node with no alternative (`not`).
 bool mutate_point(Node& n, core::Rng& rng) {
   switch (n.op) {
-    case Op::Gt: n.op = Op::Lt; return true;
-    case Op::Lt: n.op = Op::Gt; return true;
-    case Op::CrossAbove: n.op = Op::CrossBelow; return true;
-    case Op::CrossBelow: n.op = Op::CrossAbove; return true;
-    case Op::And: n.op = Op::Or; return true;
-    case Op::Or: n.op = Op::And; return true;
-    case Op::True: n.op = Op::False; return true;
-    case Op::False: n.op = Op::True; return true;
+    case Op::Gt:
+      n.op = Op::Lt;
+      return true;
+    case Op::Lt:
+      n.op = Op::Gt;
+      return true;
+    case Op::CrossAbove:
+      n.op = Op::CrossBelow;
+      return true;
+    case Op::CrossBelow:
+      n.op = Op::CrossAbove;
+      return true;
+    case Op::And:
+      n.op = Op::Or;
+      return true;
+    case Op::Or:
+      n.op = Op::And;
+      return true;
+    case Op::True:
+      n.op = Op::False;
+      return true;
+    case Op::False:
+      n.op = Op::True;
+      return true;
     case Op::Add:
     case Op::Sub:
     case Op::Mul:
     case Op::Div:
     case Op::Min:
-    case Op::Max: n.op = other_op(n.op, kArithmetic, rng); return true;
-    case Op::Lag: n.param = nudge_int(n.param, gp::kMinLag, gp::kMaxLag, rng); return true;
-    case Op::Constant: n.value = nudge_constant(n.value, rng); return true;
+    case Op::Max:
+      n.op = other_op(n.op, kArithmetic, rng);
+      return true;
+    case Op::Lag:
+      n.param = nudge_int(n.param, gp::kMinLag, gp::kMaxLag, rng);
+      return true;
+    case Op::Constant:
+      n.value = nudge_constant(n.value, rng);
+      return true;
     case Op::Field: {
       const auto at = static_cast<std::uint64_t>(n.field);
       n.field = static_cast<gp::Field>((at + 1 + rng.below(4)) % 5);
@@ -124,7 +147,8 @@ bool mutate_point(Node& n, core::Rng& rng) {
         return true;
       }
       const auto names = gp::indicator_names();
-      const auto at = static_cast<std::size_t>(std::find(names.begin(), names.end(), n.name) - names.begin());
+      const auto at =
+          static_cast<std::size_t>(std::find(names.begin(), names.end(), n.name) - names.begin());
       n.name = std::string(names[(at + 1 + rng.below(names.size() - 1)) % names.size()]);
       return true;
     }
@@ -138,7 +162,8 @@ bool mutate_point(Node& n, core::Rng& rng) {
       }
       return false;
     }
-    case Op::Not: return false;
+    case Op::Not:
+      return false;
   }
   return false;
 }
@@ -166,8 +191,11 @@ bool subtree_crossover(Node& a, Node& b, const Limits& limits, core::Rng& rng) {
     for (int j = i == 0 ? 1 : 0; j < static_cast<int>(in_b.size()); ++j) {
       const NodeInfo& y = in_b[static_cast<std::size_t>(j)];
       if (y.type != x.type) continue;
-      if (size_a - x.size + y.size > limits.max_nodes || size_b - y.size + x.size > limits.max_nodes) continue;
-      if (x.level + y.height - 1 > limits.max_depth || y.level + x.height - 1 > limits.max_depth) continue;
+      if (size_a - x.size + y.size > limits.max_nodes ||
+          size_b - y.size + x.size > limits.max_nodes)
+        continue;
+      if (x.level + y.height - 1 > limits.max_depth || y.level + x.height - 1 > limits.max_depth)
+        continue;
       partners.push_back(j);
     }
     if (partners.empty()) continue;

@@ -64,11 +64,13 @@ void validate(const VariationOptions& o) {
   const auto probability = [](double p) { return p >= 0 && p <= 1; };
   if (!probability(o.crossover_probability) || !probability(o.family_switch_probability) ||
       o.mutation_rate > 1 || !(o.sbx_eta >= 0) || !(o.mutation_eta >= 0)) {
-    throw std::invalid_argument("variation: probabilities must be in [0, 1], distribution indices >= 0");
+    throw std::invalid_argument(
+        "variation: probabilities must be in [0, 1], distribution indices >= 0");
   }
   // The smallest generated Bool tree is a comparison of two terminals.
   if (o.tree_limits.max_depth < 2 || o.tree_limits.max_nodes < 3) {
-    throw std::invalid_argument("variation: tree limits below depth 2 / 3 nodes leave no rule tree");
+    throw std::invalid_argument(
+        "variation: tree limits below depth 2 / 3 nodes leave no rule tree");
   }
 }
 
@@ -79,10 +81,16 @@ void cross_genes(GeneBlock& x, GeneBlock& y, const VariationOptions& o, core::Rn
     double& p = x.values[i];
     double& q = y.values[i];
     switch (spec.type) {
-      case ParamType::Real: std::tie(p, q) = sbx(p, q, spec.lo, spec.hi, o.sbx_eta, rng); break;
-      case ParamType::Int: std::tie(p, q) = sbx_int(p, q, spec.lo, spec.hi, o.sbx_eta, rng); break;
+      case ParamType::Real:
+        std::tie(p, q) = sbx(p, q, spec.lo, spec.hi, o.sbx_eta, rng);
+        break;
+      case ParamType::Int:
+        std::tie(p, q) = sbx_int(p, q, spec.lo, spec.hi, o.sbx_eta, rng);
+        break;
       case ParamType::Choice:
-      case ParamType::Bool: std::swap(p, q); break;
+      case ParamType::Bool:
+        std::swap(p, q);
+        break;
     }
   }
 }
@@ -102,16 +110,23 @@ void cross_rules(gp::Rule& x, gp::Rule& y, const gp::Limits& limits, core::Rng& 
 
 void mutate_gene(const ParamSpec& spec, double& value, const VariationOptions& o, core::Rng& rng) {
   switch (spec.type) {
-    case ParamType::Real: value = polynomial_mutation(value, spec.lo, spec.hi, o.mutation_eta, rng); break;
-    case ParamType::Int: value = polynomial_mutation_int(value, spec.lo, spec.hi, o.mutation_eta, rng); break;
+    case ParamType::Real:
+      value = polynomial_mutation(value, spec.lo, spec.hi, o.mutation_eta, rng);
+      break;
+    case ParamType::Int:
+      value = polynomial_mutation_int(value, spec.lo, spec.hi, o.mutation_eta, rng);
+      break;
     case ParamType::Choice: {
       // Another choice, uniformly: drawing among all of them would waste 1/k of the mutations.
       const auto count = static_cast<std::uint64_t>(spec.hi) + 1;
       if (count < 2) break;
-      value = static_cast<double>((static_cast<std::uint64_t>(value) + 1 + rng.below(count - 1)) % count);
+      value = static_cast<double>((static_cast<std::uint64_t>(value) + 1 + rng.below(count - 1)) %
+                                  count);
       break;
     }
-    case ParamType::Bool: value = value != 0 ? 0 : 1; break;
+    case ParamType::Bool:
+      value = value != 0 ? 0 : 1;
+      break;
   }
 }
 
@@ -150,7 +165,8 @@ void switch_family(Genome& g, const gp::Limits& limits, core::Rng& rng) {
   fresh.regime = g.regime;
   fresh.generation = g.generation;
   // random_genome draws rules for the default limits; tighter limits need a rule drawn for them.
-  if (is_tree(fresh) && !gp::check(fresh.rule, limits).empty()) fresh.rule = gp::random_rule(rng, fitting(limits));
+  if (is_tree(fresh) && !gp::check(fresh.rule, limits).empty())
+    fresh.rule = gp::random_rule(rng, fitting(limits));
   g = std::move(fresh);
   strategy::clamp(g);
 }
@@ -159,13 +175,14 @@ void switch_family(Genome& g, const gp::Limits& limits, core::Rng& rng) {
 
 int gene_count(const Genome& genome) {
   int count = static_cast<int>(strategy::risk_specs().size() + strategy::regime_specs().size());
-  if (!is_tree(genome)) return count + static_cast<int>(strategy::find_family(genome.family).params().size());
+  if (!is_tree(genome))
+    return count + static_cast<int>(strategy::find_family(genome.family).params().size());
   for (auto slot : kRuleSlots) count += (genome.rule.*slot).has_value() ? 1 : 0;
   return count;
 }
 
-std::pair<Genome, Genome> crossover(const Genome& a, const Genome& b, const VariationOptions& options,
-                                    core::Rng& rng) {
+std::pair<Genome, Genome> crossover(const Genome& a, const Genome& b,
+                                    const VariationOptions& options, core::Rng& rng) {
   validate(options);
   std::pair<Genome, Genome> children{a, b};
   if (a.family != b.family || !rng.bernoulli(options.crossover_probability)) return children;
@@ -175,7 +192,8 @@ std::pair<Genome, Genome> crossover(const Genome& a, const Genome& b, const Vari
   strategy::clamp(y);
   auto blocks_x = gene_blocks(x);
   auto blocks_y = gene_blocks(y);
-  for (std::size_t k = 0; k < blocks_x.size(); ++k) cross_genes(blocks_x[k], blocks_y[k], options, rng);
+  for (std::size_t k = 0; k < blocks_x.size(); ++k)
+    cross_genes(blocks_x[k], blocks_y[k], options, rng);
   store(blocks_x, x);
   store(blocks_y, y);
   if (is_tree(x)) cross_rules(x.rule, y.rule, options.tree_limits, rng);
@@ -202,7 +220,8 @@ void mutate(Genome& genome, const VariationOptions& options, core::Rng& rng) {
   if (is_tree(genome)) {
     for (auto slot : kRuleSlots) {
       std::optional<gp::Node>& tree = genome.rule.*slot;
-      if (tree && rng.bernoulli(std::max(rate, kMinTreeMutationRate))) mutate_tree(*tree, options.tree_limits, rng);
+      if (tree && rng.bernoulli(std::max(rate, kMinTreeMutationRate)))
+        mutate_tree(*tree, options.tree_limits, rng);
     }
   }
   strategy::clamp(genome);

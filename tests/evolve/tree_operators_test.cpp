@@ -21,9 +21,10 @@ using gp::Type;
 
 // (and (> ema_12 close) (not (crosses_above (lag rsi_14 3) 30)))
 Node sample_tree() {
-  return gp::binary(Op::And, gp::binary(Op::Gt, gp::indicator("ema", 12), gp::field(Field::Close)),
-                    gp::unary(Op::Not, gp::binary(Op::CrossAbove, gp::lag(gp::indicator("rsi", 14), 3),
-                                                  gp::constant(30))));
+  return gp::binary(
+      Op::And, gp::binary(Op::Gt, gp::indicator("ema", 12), gp::field(Field::Close)),
+      gp::unary(Op::Not, gp::binary(Op::CrossAbove, gp::lag(gp::indicator("rsi", 14), 3),
+                                    gp::constant(30))));
 }
 
 gp::GenOptions options_within(const gp::Limits& limits) {
@@ -114,7 +115,8 @@ TEST(TreeOperators, PointMutationSwapsWithinOperatorGroups) {
   // Arithmetic ops change among themselves; constants move but stay finite.
   for (std::uint64_t seed = 0; seed < 300; ++seed) {
     core::Rng rng(seed);
-    Node tree = gp::binary(Op::Lt, gp::binary(Op::Add, gp::constant(0.5), gp::constant(70)), gp::funding());
+    Node tree =
+        gp::binary(Op::Lt, gp::binary(Op::Add, gp::constant(0.5), gp::constant(70)), gp::funding());
     ASSERT_TRUE(point_mutation(tree, rng));
     const Node& sum = tree.children[0];
     EXPECT_TRUE(sum.op == Op::Add || sum.op == Op::Sub || sum.op == Op::Mul || sum.op == Op::Div ||
@@ -190,7 +192,8 @@ TEST(TreeOperators, SubtreeMutationReplacesOneSubtreeWithinTheLimits) {
 void run_chain(const gp::Limits& limits, std::uint64_t seed) {
   core::Rng rng(seed);
   std::vector<Node> pool;
-  for (int i = 0; i < 8; ++i) pool.push_back(gp::random_tree(rng, Type::Bool, options_within(limits)));
+  for (int i = 0; i < 8; ++i)
+    pool.push_back(gp::random_tree(rng, Type::Bool, options_within(limits)));
   int changed = 0;
   for (int step = 0; step < 10'000; ++step) {
     Node& a = pool[rng.below(pool.size())];
@@ -199,8 +202,12 @@ void run_chain(const gp::Limits& limits, std::uint64_t seed) {
       case 0:
         if (&pool[other] != &a) changed += subtree_crossover(a, pool[other], limits, rng);
         break;
-      case 1: changed += subtree_mutation(a, limits, rng); break;
-      case 2: changed += point_mutation(a, rng); break;
+      case 1:
+        changed += subtree_mutation(a, limits, rng);
+        break;
+      case 2:
+        changed += point_mutation(a, rng);
+        break;
       default:
         // Hoisting shrinks; regrow tiny trees now and then so the chain keeps exploring.
         if (gp::node_count(a) <= 3) a = gp::random_tree(rng, Type::Bool, options_within(limits));
@@ -216,7 +223,9 @@ void run_chain(const gp::Limits& limits, std::uint64_t seed) {
 
 TEST(TreeOperators, TenThousandOperationsKeepTreesValidUnderDefaultLimits) { run_chain({}, 11); }
 TEST(TreeOperators, TenThousandOperationsKeepTreesValidUnderTightLimits) { run_chain({3, 7}, 12); }
-TEST(TreeOperators, TenThousandOperationsKeepTreesValidUnderNarrowSizeLimits) { run_chain({8, 9}, 13); }
+TEST(TreeOperators, TenThousandOperationsKeepTreesValidUnderNarrowSizeLimits) {
+  run_chain({8, 9}, 13);
+}
 
 TEST(TreeOperators, SameSeedSameTrees) {
   const auto run = [](std::uint64_t seed) {

@@ -1,6 +1,8 @@
 // Crossover and mutation of whole genomes over every family: children within bounds, copies where
 // there is nothing to cross, genes mutated at the configured rate, the family switch, valid trees
 // under tight limits, determinism, and ids that tell children from parents.
+#include "evolve/variation.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -8,7 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "evolve/variation.hpp"
 #include "strategy/genome_fields.hpp"
 #include "strategy/gp/random_tree.hpp"
 
@@ -119,7 +120,8 @@ TEST(Variation, CrossoverOfDifferentFamiliesGivesCopies) {
   for (std::uint64_t seed = 0; seed < 200; ++seed) {
     core::Rng rng(seed);
     const Genome a = strategy::random_genome(families[seed % families.size()], rng);
-    const Genome b = strategy::random_genome(families[(seed + 1 + seed / 7 % 5) % families.size()], rng);
+    const Genome b =
+        strategy::random_genome(families[(seed + 1 + seed / 7 % 5) % families.size()], rng);
     ASSERT_NE(a.family, b.family);
     const auto [x, y] = crossover(a, b, options, rng);
     EXPECT_EQ(strategy::canonical_json(x), strategy::canonical_json(a));
@@ -203,7 +205,8 @@ TEST(Variation, EveryGeneMutatesAtRateOne) {
       }
     }
     const Genes specs = genes(strategy::default_genome(family));
-    for (std::size_t i = 0; i < changes.size(); ++i) EXPECT_GT(changes[i], 20) << family << " " << specs.specs[i].name;
+    for (std::size_t i = 0; i < changes.size(); ++i)
+      EXPECT_GT(changes[i], 20) << family << " " << specs.specs[i].name;
   }
 }
 
