@@ -1,5 +1,6 @@
 // The risk block and regime filter as value vectors in the order of risk_specs() / regime_specs(),
-// so clamping, random draws and JSON treat them like family parameters. Used by genome*.cpp.
+// so clamping, random draws and JSON treat them like family parameters. Used by genome*.cpp
+// and by evolve/variation, which crosses and mutates them gene by gene.
 #pragma once
 
 #include "strategy/genome.hpp"
