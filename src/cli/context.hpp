@@ -55,5 +55,6 @@ void add_config_commands(CLI::App& app, Registry& registry);
 void add_indicators_command(CLI::App& app, Registry& registry);
 void add_backtest_command(CLI::App& app, Registry& registry);
 void add_strategy_commands(CLI::App& app, Registry& registry);  // families, new, show
+void add_selftest_command(CLI::App& app, Registry& registry);   // nsga2
 
 }  // namespace organism::cli
