@@ -76,6 +76,7 @@ int run(int argc, char** argv) {
   add_strategy_commands(app, registry);
   add_evolve_command(app, registry);
   add_config_commands(app, registry);
+  add_selftest_command(app, registry);
 
   try {
     app.parse(argc, argv);
