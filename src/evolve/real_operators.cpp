@@ -20,9 +20,7 @@ double bounded_betaq(double beta, double eta, double u) {
   return std::pow(1.0 / (2.0 - u * alpha), 1.0 / (eta + 1.0));
 }
 
-double round_int(double x, double lo, double hi) {
-  return std::clamp(std::floor(x + 0.5), lo, hi);
-}
+double round_int(double x, double lo, double hi) { return std::clamp(std::floor(x + 0.5), lo, hi); }
 
 }  // namespace
 

@@ -4,10 +4,10 @@
 // integers and reach every one of them.
 #include "evolve/real_operators.hpp"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <set>
-
-#include <gtest/gtest.h>
 
 namespace organism::evolve {
 namespace {
