@@ -18,6 +18,11 @@ void validate(const RealProblem& problem, const RealNsga2Options& o) {
       problem.upper.size() != problem.variables()) {
     fail("problem '" + problem.name + "' has no evaluator or inconsistent bounds");
   }
+  for (std::size_t i = 0; i < problem.variables(); ++i) {
+    if (!(problem.lower[i] <= problem.upper[i])) {
+      fail("problem '" + problem.name + "': variable " + std::to_string(i) + " has lower > upper");
+    }
+  }
   if (o.population < 4 || o.population % 2 != 0) {
     fail("population must be even and at least 4, got " + std::to_string(o.population));
   }
