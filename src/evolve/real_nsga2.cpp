@@ -14,8 +14,14 @@ enum class Stream : std::uint64_t { Init = 1, Variation = 2 };
 
 void validate(const RealProblem& problem, const RealNsga2Options& o) {
   const auto fail = [](const std::string& what) { throw std::invalid_argument("nsga2: " + what); };
-  if (!problem.evaluate || problem.variables() == 0 || problem.upper.size() != problem.variables()) {
+  if (!problem.evaluate || problem.variables() == 0 ||
+      problem.upper.size() != problem.variables()) {
     fail("problem '" + problem.name + "' has no evaluator or inconsistent bounds");
+  }
+  for (std::size_t i = 0; i < problem.variables(); ++i) {
+    if (!(problem.lower[i] <= problem.upper[i])) {
+      fail("problem '" + problem.name + "': variable " + std::to_string(i) + " has lower > upper");
+    }
   }
   if (o.population < 4 || o.population % 2 != 0) {
     fail("population must be even and at least 4, got " + std::to_string(o.population));
@@ -44,7 +50,8 @@ void cross(const RealProblem& problem, const RealNsga2Options& o, Genes& a, Gene
   if (!rng.bernoulli(o.crossover_probability)) return;
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (!rng.bernoulli(0.5)) continue;
-    std::tie(a[i], b[i]) = sbx(a[i], b[i], problem.lower[i], problem.upper[i], o.crossover_eta, rng);
+    std::tie(a[i], b[i]) =
+        sbx(a[i], b[i], problem.lower[i], problem.upper[i], o.crossover_eta, rng);
   }
 }
 

@@ -14,8 +14,8 @@
 namespace organism::evolve {
 
 struct RealNsga2Options {
-  std::size_t population = 100;        // even, >= 4
-  std::size_t generations = 250;       // offspring generations after the random start
+  std::size_t population = 100;   // even, >= 4
+  std::size_t generations = 250;  // offspring generations after the random start
   std::uint64_t seed = 1;
   double crossover_probability = 0.9;  // per pair; each variable then crosses with probability 1/2
   double mutation_probability = -1;    // per variable; < 0: 1 / number of variables

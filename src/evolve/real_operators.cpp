@@ -20,19 +20,17 @@ double bounded_betaq(double beta, double eta, double u) {
   return std::pow(1.0 / (2.0 - u * alpha), 1.0 / (eta + 1.0));
 }
 
-double round_int(double x, double lo, double hi) {
-  return std::clamp(std::floor(x + 0.5), lo, hi);
-}
+double round_int(double x, double lo, double hi) { return std::clamp(std::floor(x + 0.5), lo, hi); }
 
 }  // namespace
 
 std::pair<double, double> sbx(double a, double b, double lo, double hi, double eta,
                               core::Rng& rng) {
-  if (!(hi > lo) || std::fabs(a - b) <= kEqualParents) return {a, b};
+  if (!(hi > lo)) return {a, b};
   // Parents outside the bounds would make beta negative and the power NaN.
-  const double y1 = std::clamp(std::min(a, b), lo, hi);
-  const double y2 = std::clamp(std::max(a, b), lo, hi);
-  if (y2 - y1 <= kEqualParents) return {a, b};
+  const double ca = std::clamp(a, lo, hi), cb = std::clamp(b, lo, hi);
+  if (std::fabs(ca - cb) <= kEqualParents) return {ca, cb};
+  const double y1 = std::min(ca, cb), y2 = std::max(ca, cb);
   const double u = rng.uniform();
   const double spread = y2 - y1;
   const double betaq_low = bounded_betaq(1.0 + 2.0 * (y1 - lo) / spread, eta, u);

@@ -11,10 +11,12 @@
 namespace organism::evolve {
 
 // Two children of parents a and b within [lo, hi] (eta: distribution index; larger keeps children
-// nearer their parents). Equal parents (|a - b| < 1e-14) or lo == hi return the parents. The
-// children are swapped with probability 1/2, as in the reference code.
+// nearer their parents). Equal parents (|a - b| <= 1e-14) or lo == hi return the parents. The
+// children are swapped with probability 1/2, as in the reference code. Parents outside [lo, hi]
+// are clamped into it first; one uniform draw serves both children.
 std::pair<double, double> sbx(double a, double b, double lo, double hi, double eta, core::Rng& rng);
-// A mutated x within [lo, hi] (eta: distribution index).
+// A mutated x within [lo, hi] (eta: distribution index); x outside is clamped first, lo == hi
+// returns x.
 double polynomial_mutation(double x, double lo, double hi, double eta, core::Rng& rng);
 
 // Integer genes: the operators above on [lo - 0.5, hi + 0.5 - 1e-9], results rounded to the

@@ -13,7 +13,8 @@
 
 namespace organism::evolve {
 
-// A box-bounded real-valued problem: x within [lower, upper] per variable, all objectives minimized.
+// A box-bounded real-valued problem: x within [lower, upper] per variable, all objectives
+// minimized.
 struct RealProblem {
   std::string name;
   std::size_t objectives = 0;

@@ -1,11 +1,11 @@
 // The hypervolume indicator: hand-computed boxes in 1, 2 and 3 dimensions, and random 3-D and 4-D
 // sets against three independent answers: inclusion-exclusion over all subsets (exact, small
 // sets), unit-cell counting on an integer grid (exact) and Monte Carlo (larger sets).
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
-
-#include <gtest/gtest.h>
 
 #include "evolve/nsga2.hpp"
 
@@ -14,7 +14,9 @@ namespace {
 
 using Points = std::vector<std::vector<double>>;
 
-double hv(const Points& p, const std::vector<double>& reference) { return hypervolume(p, reference); }
+double hv(const Points& p, const std::vector<double>& reference) {
+  return hypervolume(p, reference);
+}
 
 TEST(Hypervolume, TwoDimensionsByHand) {
   EXPECT_DOUBLE_EQ(hv({{0.5, 0.5}}, {1, 1}), 0.25);
@@ -27,8 +29,8 @@ TEST(Hypervolume, TwoDimensionsByHand) {
 }
 
 TEST(Hypervolume, PointsNotStrictlyInsideContributeNothing) {
-  EXPECT_DOUBLE_EQ(hv({{1, 0}}, {1, 1}), 0.0);        // on the reference's edge
-  EXPECT_DOUBLE_EQ(hv({{0.5, 1.2}}, {1, 1}), 0.0);    // beyond it
+  EXPECT_DOUBLE_EQ(hv({{1, 0}}, {1, 1}), 0.0);      // on the reference's edge
+  EXPECT_DOUBLE_EQ(hv({{0.5, 1.2}}, {1, 1}), 0.0);  // beyond it
   EXPECT_DOUBLE_EQ(hv({{0.5, 1.2}, {0.5, 0.5}}, {1, 1}), 0.25);
   EXPECT_DOUBLE_EQ(hv({}, {1, 1}), 0.0);
   EXPECT_DOUBLE_EQ(hv({{0.3}}, {1}), 0.7);
@@ -42,9 +44,8 @@ TEST(Hypervolume, ThreeDimensionsByHand) {
   // Three slabs of 0.5: 1.5 - 3 x 0.25 + 0.125.
   EXPECT_DOUBLE_EQ(hv({{0.5, 0, 0}, {0, 0.5, 0}, {0, 0, 0.5}}, {1, 1, 1}), 0.875);
   // Adding a point dominated by one of them, or outside, changes nothing.
-  EXPECT_DOUBLE_EQ(hv({{0.5, 0, 0}, {0, 0.5, 0}, {0, 0, 0.5}, {0.6, 0.1, 0.2}, {0, 0, 1}},
-                      {1, 1, 1}),
-                   0.875);
+  EXPECT_DOUBLE_EQ(
+      hv({{0.5, 0, 0}, {0, 0.5, 0}, {0, 0, 0.5}, {0.6, 0.1, 0.2}, {0, 0, 1}}, {1, 1, 1}), 0.875);
 }
 
 TEST(Hypervolume, MismatchedDimensionsThrow) {

@@ -2,10 +2,10 @@
 // tournaments and survivors were worked out on paper; plus a brute-force check of the sort.
 #include "evolve/nsga2.hpp"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <limits>
-
-#include <gtest/gtest.h>
 
 namespace organism::evolve {
 namespace {
@@ -90,7 +90,8 @@ TEST(NonDominatedSort, AgreesWithBruteForceOnRandomPopulations) {
     for (std::size_t i = 0; i < population.size(); ++i) {
       int expected = 0;
       for (std::size_t j = 0; j < population.size(); ++j) {
-        if (constrained_dominates(population[j], population[i])) expected = std::max(expected, rank[j] + 1);
+        if (constrained_dominates(population[j], population[i]))
+          expected = std::max(expected, rank[j] + 1);
       }
       EXPECT_EQ(rank[i], expected) << "trial " << trial << " individual " << i;
     }
@@ -129,7 +130,8 @@ TEST(CrowdingDistance, FlatObjectiveAddsNothingAndSmallFrontsAreInfinite) {
   EXPECT_EQ(d[2], kInf);
   EXPECT_EQ(crowding_distance(population, std::vector<std::size_t>{1, 2}),
             (std::vector<double>{kInf, kInf}));
-  EXPECT_EQ(crowding_distance(population, std::vector<std::size_t>{1}), (std::vector<double>{kInf}));
+  EXPECT_EQ(crowding_distance(population, std::vector<std::size_t>{1}),
+            (std::vector<double>{kInf}));
 }
 
 TEST(CrowdingDistance, UsesOnlyTheFrontsMembers) {
@@ -144,11 +146,11 @@ TEST(RankPopulation, RanksAndCrowding) {
   const auto r = rank_population(population);
   EXPECT_EQ(r.rank, (std::vector<int>{0, 0, 0, 0, 1}));
   EXPECT_DOUBLE_EQ(r.crowding[1], 1.25);
-  EXPECT_EQ(r.crowding[4], kInf);  // alone in its front
+  EXPECT_EQ(r.crowding[4], kInf);       // alone in its front
   EXPECT_TRUE(crowded_less(r, 0, 1));   // same rank, infinite beats 1.25
   EXPECT_FALSE(crowded_less(r, 1, 2));  // same rank and crowding: neither
   EXPECT_FALSE(crowded_less(r, 2, 1));
-  EXPECT_TRUE(crowded_less(r, 2, 4));   // lower rank wins whatever the crowding
+  EXPECT_TRUE(crowded_less(r, 2, 4));  // lower rank wins whatever the crowding
   EXPECT_FALSE(crowded_less(r, 4, 2));
 }
 

@@ -3,9 +3,9 @@
 // flags are refused.
 #include "evolve/real_nsga2.hpp"
 
-#include <cstring>
-
 #include <gtest/gtest.h>
+
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "support/test_support.hpp"
@@ -16,7 +16,8 @@ namespace {
 constexpr double kRequiredZdt1 = 0.868;  // issue 7: the true front gives 0.8767
 
 double front_hypervolume(const RealNsga2Result& r, std::size_t objectives) {
-  return hypervolume(first_front_objectives(r), std::vector<double>(objectives, kSelftestReference));
+  return hypervolume(first_front_objectives(r),
+                     std::vector<double>(objectives, kSelftestReference));
 }
 
 TEST(RealNsga2, Zdt1DefaultsReachTheRequiredHypervolume) {
@@ -54,10 +55,12 @@ bool same_bytes(const RealNsga2Result& a, const RealNsga2Result& b) {
   for (std::size_t i = 0; i < a.fitness.size(); ++i) {
     const auto& x = a.variables[i];
     const auto& y = b.variables[i];
-    if (x.size() != y.size() || std::memcmp(x.data(), y.data(), x.size() * sizeof(double)) != 0) return false;
+    if (x.size() != y.size() || std::memcmp(x.data(), y.data(), x.size() * sizeof(double)) != 0)
+      return false;
     const auto& f = a.fitness[i].objectives;
     const auto& g = b.fitness[i].objectives;
-    if (f.size() != g.size() || std::memcmp(f.data(), g.data(), f.size() * sizeof(double)) != 0) return false;
+    if (f.size() != g.size() || std::memcmp(f.data(), g.data(), f.size() * sizeof(double)) != 0)
+      return false;
   }
   return true;
 }

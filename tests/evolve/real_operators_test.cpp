@@ -4,10 +4,10 @@
 // integers and reach every one of them.
 #include "evolve/real_operators.hpp"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <set>
-
-#include <gtest/gtest.h>
 
 namespace organism::evolve {
 namespace {
@@ -42,6 +42,17 @@ TEST(Sbx, EqualParentsOrEmptyRangeReturnParents) {
   EXPECT_EQ(sbx(0.3, 0.3, 0, 1, 15, rng), std::make_pair(0.3, 0.3));
   EXPECT_EQ(sbx(0.3, 0.3 + 1e-15, 0, 1, 15, rng), std::make_pair(0.3, 0.3 + 1e-15));
   EXPECT_EQ(sbx(2.0, 2.0, 2, 2, 15, rng), std::make_pair(2.0, 2.0));
+}
+
+TEST(Operators, OutOfBoundsInputsAreClampedFirst) {
+  core::Rng rng(10);
+  EXPECT_EQ(sbx(5, 7, 0, 1, 15, rng), std::make_pair(1.0, 1.0));  // both clamp to 1: equal
+  for (int i = 0; i < 1000; ++i) {
+    const auto [c1, c2] = sbx(-1, 0.5, 0, 1, 15, rng);
+    ASSERT_TRUE(c1 >= 0 && c1 <= 1 && c2 >= 0 && c2 <= 1) << c1 << " " << c2;
+    const double y = polynomial_mutation(2, 0, 1, 20, rng);
+    ASSERT_TRUE(y >= 0 && y <= 1) << y;
+  }
 }
 
 TEST(Sbx, FarFromBoundsChildrenKeepTheParentsMean) {

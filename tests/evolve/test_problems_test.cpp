@@ -2,11 +2,11 @@
 // independent numerical integration.
 #include "evolve/test_problems.hpp"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
-
-#include <gtest/gtest.h>
 
 namespace organism::evolve {
 namespace {
@@ -77,12 +77,12 @@ TEST(TestProblems, TrueFrontHypervolumes) {
   EXPECT_NEAR(true_front_hypervolume("zdt2"), 0.543333, 1e-6);
   EXPECT_NEAR(true_front_hypervolume("dtlz2"), 1.331 - std::numbers::pi / 6, 1e-12);
   EXPECT_NEAR(true_front_hypervolume("zdt1"),
-              integrate_front([](double f1) { return 1 - std::sqrt(f1);}), 1e-5);
-  EXPECT_NEAR(true_front_hypervolume("zdt2"), integrate_front([](double f1) { return 1 - f1 * f1;}),
-              1e-5);
-  EXPECT_NEAR(true_front_hypervolume("zdt3"),
-              integrate_front(
-                  [](double f1) { return 1 - std::sqrt(f1) - f1 * std::sin(10 * std::numbers::pi * f1);}),
+              integrate_front([](double f1) { return 1 - std::sqrt(f1); }), 1e-5);
+  EXPECT_NEAR(true_front_hypervolume("zdt2"),
+              integrate_front([](double f1) { return 1 - f1 * f1; }), 1e-5);
+  EXPECT_NEAR(true_front_hypervolume("zdt3"), integrate_front([](double f1) {
+                return 1 - std::sqrt(f1) - f1 * std::sin(10 * std::numbers::pi * f1);
+              }),
               1e-5);
   EXPECT_THROW(true_front_hypervolume("nope"), std::invalid_argument);
 }
