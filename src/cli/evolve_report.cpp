@@ -22,6 +22,23 @@ nlohmann::ordered_json metrics_json(const evolve::MetricValues& values) {
   return out;
 }
 
+// The rule and its risk and regime lines in one line, without describe()'s header (the id and
+// family have their own columns and fields).
+std::string rule_in_words(const strategy::Genome& genome) {
+  const std::string text = strategy::describe(genome);
+  const auto first = text.find('\n');
+  std::string out;
+  for (char c : first == std::string::npos ? text : text.substr(first + 1)) {
+    if (c != '\n') {
+      out += c;
+    } else if (!out.empty() && out.back() != ' ') {
+      out += ' ';
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 std::string cell(double v, int decimals) { return std::isfinite(v) ? fmt::format("{:.{}f}", v, decimals) : "-"; }
 
 }  // namespace
@@ -45,8 +62,8 @@ void print_front(const std::vector<FrontMember>& front) {
              "trades", "rule");
   for (const auto& m : front) {
     const auto& is = m.stages[0];
-    std::string rule = strategy::describe(m.individual.genome);
-    if (rule.size() > 120) rule = rule.substr(0, 117) + "...";
+    std::string rule = rule_in_words(m.individual.genome);
+    if (rule.size() > 100) rule = rule.substr(0, 97) + "...";
     fmt::print("{:<34} {:<18} {:>8} {:>8} {:>8} {:>7} {:>7}  {}\n", m.individual.id, m.individual.genome.family,
                cell(evolve::value_of(is, "sharpe"), 2), cell(evolve::value_of(m.stages[1], "sharpe"), 2),
                cell(evolve::value_of(m.stages[2], "sharpe"), 2), cell(evolve::value_of(is, "max_drawdown"), 3),
@@ -61,7 +78,7 @@ nlohmann::ordered_json member_json(const FrontMember& m) {
   j["generation"] = m.individual.genome.generation;
   j["parents"] = m.individual.parents;
   j["genome"] = nlohmann::ordered_json::parse(strategy::canonical_json(m.individual.genome));
-  j["rule"] = strategy::describe(m.individual.genome);
+  j["rule"] = rule_in_words(m.individual.genome);
   j["fitness"] = {{"objectives", m.individual.fitness.objectives}, {"violation", m.individual.fitness.violation}};
   nlohmann::ordered_json metrics;
   for (std::size_t s = 0; s < kStages.size(); ++s) {
