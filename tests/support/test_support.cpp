@@ -7,6 +7,7 @@
 #include <zlib.h>
 
 #include <atomic>
+#include <csignal>
 #include <cstring>
 #include <fstream>
 #include <random>
@@ -70,17 +71,12 @@ std::string read_file(const fs::path& path) {
   return out;
 }
 
-static std::string drain(int fd) {
-  std::string out;
-  char buf[1 << 16];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
-  return out;
-}
 
-RunResult run_organism(const std::vector<std::string>& args, const std::vector<std::string>& env) {
-  // stdout and stderr go to temp files, which avoids pipe deadlocks on large outputs.
-  TempDir tmp;
+namespace {
+
+// Starts the binary with stdout and stderr going to files in `tmp` (files, not pipes, so large
+// outputs cannot deadlock) and returns its pid.
+pid_t spawn_organism(const std::vector<std::string>& args, const std::vector<std::string>& env, const TempDir& tmp) {
   const fs::path out_path = tmp / "stdout", err_path = tmp / "stderr";
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -104,22 +100,47 @@ RunResult run_organism(const std::vector<std::string>& args, const std::vector<s
   envp.push_back(nullptr);
 
   pid_t pid;
-  RunResult result;
-  if (posix_spawn(&pid, ORGANISM_BINARY, &actions, nullptr, argv.data(), envp.data()) != 0) {
-    posix_spawn_file_actions_destroy(&actions);
-    throw std::runtime_error("cannot start " + std::string(ORGANISM_BINARY));
-  }
+  const int rc = posix_spawn(&pid, ORGANISM_BINARY, &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot start " + std::string(ORGANISM_BINARY));
+  return pid;
+}
+
+RunResult collect(pid_t pid, const TempDir& tmp) {
   int status = 0;
   waitpid(pid, &status, 0);
+  RunResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  int fd = ::open(out_path.c_str(), O_RDONLY);
-  result.out = drain(fd);
-  ::close(fd);
-  fd = ::open(err_path.c_str(), O_RDONLY);
-  result.err = drain(fd);
-  ::close(fd);
+  result.out = read_file(tmp / "stdout");
+  result.err = read_file(tmp / "stderr");
   return result;
+}
+
+}  // namespace
+
+RunResult run_organism(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+  TempDir tmp;
+  return collect(spawn_organism(args, env, tmp), tmp);
+}
+
+RunResult run_organism_interrupted(const std::vector<std::string>& args, const std::string& wait_for,
+                                   const std::vector<std::string>& env) {
+  TempDir tmp;
+  const pid_t pid = spawn_organism(args, env, tmp);
+  for (int waited_ms = 0; waited_ms < 120'000; waited_ms += 10) {
+    if (read_file(tmp / "stderr").find(wait_for) != std::string::npos) break;
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) {  // ended before the text appeared
+      RunResult r;
+      r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      r.out = read_file(tmp / "stdout");
+      r.err = read_file(tmp / "stderr");
+      return r;
+    }
+    usleep(10'000);
+  }
+  kill(pid, SIGINT);
+  return collect(pid, tmp);
 }
 
 }  // namespace organism::test

@@ -43,5 +43,8 @@ struct RunResult {
 // without ORGANISM_* variables unless given in env ("NAME=value").
 RunResult run_organism(const std::vector<std::string>& args,
                        const std::vector<std::string>& env = {});
+// As run_organism, but sends SIGINT once `wait_for` appears on its stderr (as Ctrl-C would).
+RunResult run_organism_interrupted(const std::vector<std::string>& args, const std::string& wait_for,
+                                   const std::vector<std::string>& env = {});
 
 }  // namespace organism::test
