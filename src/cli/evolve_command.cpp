@@ -26,6 +26,7 @@ struct EvolveArgs {
   std::string json_out;
   std::string resume;  // run id, or "latest"
   bool resume_given = false;
+  std::size_t top = 25;
 };
 
 evolve::EvolveOptions options_from_config(const core::Config& cfg) {
@@ -207,7 +208,7 @@ void run_evolve(const EvolveArgs& a, Context& ctx) {
   std::signal(SIGINT, previous);
 
   const auto front = report_front(engine, evaluator);
-  print_front(front);
+  print_front(front, a.top);
   nlohmann::ordered_json out;
   out["run"] = run.id;
   out["seed"] = options.seed;
@@ -267,6 +268,7 @@ With an empty store the synthetic market is built first. See docs/evolution.md.)
   registry.bind(cmd->add_option("--max-drawdown", "constraint: worst in-sample drawdown (default 0.5)"), "evolve.max_drawdown");
   registry.bind(cmd->add_option("--cache-mb", "indicator cache size in MiB (default 2048)"), "evolve.cache_mb");
   registry.bind(cmd->add_option("--embargo", "bars between segments, or auto (default auto)"), "evolve.embargo");
+  cmd->add_option("--top", args->top, "front members shown in the table, best in-sample Sharpe first (default 25)");
   cmd->add_option("--json-out", args->json_out, "write the run and its front as JSON to FILE");
   cmd->add_option("--resume", args->resume, "continue an interrupted run (RUN id, or the latest unfinished)")
       ->expected(0, 1);

@@ -2,6 +2,7 @@
 // table, written as JSON and saved in the store as strategies in state `testing`.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -57,10 +58,19 @@ std::vector<FrontMember> report_front(const evolve::Engine& engine, const evolve
   return out;
 }
 
-void print_front(const std::vector<FrontMember>& front) {
+void print_front(const std::vector<FrontMember>& all, std::size_t top) {
+  // Best in-sample Sharpe first (ties by id); a 4-objective front can hold hundreds of members,
+  // so the table shows the top ones and the JSON and the store keep them all.
+  std::vector<const FrontMember*> front;
+  for (const auto& m : all) front.push_back(&m);
+  std::stable_sort(front.begin(), front.end(), [](const FrontMember* a, const FrontMember* b) {
+    return evolve::value_of(a->stages[0], "sharpe") > evolve::value_of(b->stages[0], "sharpe");
+  });
+  if (front.size() > top) front.resize(top);
   fmt::print("{:<34} {:<18} {:>8} {:>8} {:>8} {:>7} {:>7}  {}\n", "id", "family", "IS sh", "OOS sh", "WF sh", "IS dd",
              "trades", "rule");
-  for (const auto& m : front) {
+  for (const FrontMember* member : front) {
+    const auto& m = *member;
     const auto& is = m.stages[0];
     std::string rule = rule_in_words(m.individual.genome);
     if (rule.size() > 100) rule = rule.substr(0, 97) + "...";
@@ -68,6 +78,10 @@ void print_front(const std::vector<FrontMember>& front) {
                cell(evolve::value_of(is, "sharpe"), 2), cell(evolve::value_of(m.stages[1], "sharpe"), 2),
                cell(evolve::value_of(m.stages[2], "sharpe"), 2), cell(evolve::value_of(is, "max_drawdown"), 3),
                cell(evolve::value_of(is, "trades"), 0), rule);
+  }
+  if (all.size() > front.size()) {
+    fmt::print("... {} more front members (by in-sample Sharpe) in --json-out and the store ('strategies' table)\n",
+               all.size() - front.size());
   }
 }
 

@@ -40,8 +40,9 @@ struct FrontMember {
 
 // Every front member backtested on each stage of every coin.
 std::vector<FrontMember> report_front(const evolve::Engine& engine, const evolve::Evaluator& evaluator);
-// The table: id, family, in/out-of-sample Sharpe, max drawdown, trades, and the rule in words.
-void print_front(const std::vector<FrontMember>& front);
+// The table of the `top` members by in-sample Sharpe: id, family, Sharpe per stage, in-sample
+// max drawdown, trades, and the rule in words.
+void print_front(const std::vector<FrontMember>& front, std::size_t top);
 // {"id", "family", "generation", "parents", "genome", "rule", "metrics": {stage: {...}}}
 nlohmann::ordered_json member_json(const FrontMember& member);
 // Saves each member as a strategy in state `testing` with its metrics by stage.

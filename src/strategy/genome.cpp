@@ -8,9 +8,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <memory>
 
 #include "core/error.hpp"
 #include "indicators/returns.hpp"
+#include "indicators/rolling_median.hpp"
 #include "strategy/genome_fields.hpp"
 
 namespace organism::strategy {
@@ -115,26 +118,18 @@ void clamp(Genome& g) {
 
 namespace {
 
-// Median of the last `window` values (x included); NaN while fewer are defined. A sorted copy of
-// the window is kept and updated by one insert and one erase per bar.
-std::vector<double> rolling_median(std::span<const double> x, std::size_t window) {
-  std::vector<double> out(x.size(), std::nan(""));
-  std::vector<double> sorted;
-  std::size_t run = 0;  // consecutive defined values ending at i
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    if (!std::isfinite(x[i])) {
-      sorted.clear();
-      run = 0;
-      continue;
-    }
-    sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), x[i]), x[i]);
-    if (++run > window) sorted.erase(std::lower_bound(sorted.begin(), sorted.end(), x[i - window]));
-    if (sorted.size() == window) {
-      const std::size_t h = window / 2;
-      out[i] = window % 2 ? sorted[h] : 0.5 * (sorted[h - 1] + sorted[h]);
-    }
-  }
-  return out;
+// A column derived from the bars through the shared cache when there is one: a population holds
+// many genomes with the same filter windows, and each column is computed once per series.
+indicators::SharedColumn derived_column(const MarketView& m, indicators::ColumnSpec key,
+                                        const std::function<std::vector<double>()>& compute) {
+  if (m.cache && !m.series_id.empty()) return m.cache->get_or_compute({m.series_id, std::move(key)}, compute);
+  return std::make_shared<const std::vector<double>>(compute());
+}
+
+indicators::SharedColumn annual_vol(const MarketView& m, int window) {
+  const double per_year = m.interval.bars_per_year();
+  return derived_column(m, {"genome_rvol", {static_cast<double>(window), per_year}},
+                        [&] { return indicators::realized_vol(m.bars.close, window, per_year); });
 }
 
 }  // namespace
@@ -143,9 +138,12 @@ std::vector<double> regime_mask(const RegimeFilter& r, const MarketView& m) {
   const std::size_t n = m.bars.size();
   std::vector<double> mask(n, 1.0);
   if (r.vol_filter_on) {
-    const auto vol =
-        indicators::realized_vol(m.bars.close, r.vol_window, m.interval.bars_per_year());
-    const auto med = rolling_median(vol, static_cast<std::size_t>(r.median_window));
+    const auto vol_column = annual_vol(m, r.vol_window);
+    const auto& vol = *vol_column;
+    const auto med_column = derived_column(
+        m, {"genome_rvol_median", {static_cast<double>(r.vol_window), m.interval.bars_per_year(), static_cast<double>(r.median_window)}},
+        [&] { return indicators::rolling_median(vol, static_cast<std::size_t>(r.median_window)); });
+    const auto& med = *med_column;
     for (std::size_t i = 0; i < n; ++i) {
       if (!(std::isfinite(med[i]) && vol[i] < r.vol_k * med[i])) mask[i] = 0;
     }
@@ -173,8 +171,8 @@ std::vector<double> exposures(const Genome& genome, const MarketView& market) {
     for (std::size_t i = 0; i < out.size(); ++i) out[i] *= mask[i];
   }
   if (genome.risk.vol_target_on) {
-    const auto vol = indicators::realized_vol(market.bars.close, genome.risk.vol_window,
-                                              market.interval.bars_per_year());
+    const auto vol_column = annual_vol(market, genome.risk.vol_window);
+    const auto& vol = *vol_column;
     for (std::size_t i = 0; i < out.size(); ++i) {
       if (out[i] == 0) continue;
       if (!std::isfinite(vol[i])) {

@@ -1,0 +1,58 @@
+// The O(n log w) rolling median against sorting each window, with ties, NaN restarts, odd and
+// even windows; and by hand.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/random.hpp"
+#include "indicators/rolling_median.hpp"
+
+namespace organism::indicators {
+namespace {
+
+std::vector<double> naive(const std::vector<double>& x, std::size_t w) {
+  std::vector<double> out(x.size(), std::nan(""));
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (i + 1 < w) continue;
+    std::vector<double> win(x.begin() + static_cast<std::ptrdiff_t>(i + 1 - w), x.begin() + static_cast<std::ptrdiff_t>(i + 1));
+    if (std::any_of(win.begin(), win.end(), [](double v) { return !std::isfinite(v); })) continue;
+    std::sort(win.begin(), win.end());
+    out[i] = w % 2 ? win[w / 2] : 0.5 * (win[w / 2 - 1] + win[w / 2]);
+  }
+  return out;
+}
+
+TEST(RollingMedian, ByHand) {
+  const std::vector<double> x = {5, 1, 4, 2, 3};
+  const auto m3 = rolling_median(x, 3);
+  EXPECT_TRUE(std::isnan(m3[0]));
+  EXPECT_TRUE(std::isnan(m3[1]));
+  EXPECT_EQ(m3[2], 4);  // {5,1,4}
+  EXPECT_EQ(m3[3], 2);  // {1,4,2}
+  EXPECT_EQ(m3[4], 3);  // {4,2,3}
+  const auto m2 = rolling_median(x, 2);
+  EXPECT_EQ(m2[1], 3);
+  EXPECT_EQ(m2[4], 2.5);
+}
+
+TEST(RollingMedian, EqualsSortingEveryWindowWithTiesAndGaps) {
+  core::Rng rng(3);
+  for (int trial = 0; trial < 60; ++trial) {
+    std::vector<double> x(400);
+    for (auto& v : x) v = std::floor(rng.uniform(0, 8));  // many ties
+    if (trial % 3 == 0) x[rng.below(400)] = std::nan("");
+    const std::size_t w = 1 + rng.below(40);
+    const auto got = rolling_median(x, w), want = naive(x, w);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      if (std::isnan(want[i])) {
+        EXPECT_TRUE(std::isnan(got[i])) << "trial " << trial << " i " << i;
+      } else {
+        EXPECT_EQ(got[i], want[i]) << "trial " << trial << " w " << w << " i " << i;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace organism::indicators
