@@ -93,6 +93,12 @@ bool LinearSvm::fit(std::span<const double> x, std::size_t n, std::size_t cols,
   param.weight = weight.empty() ? nullptr : weight.data();
   param.p = 0.1;
   param.init_sol = nullptr;
+  std::vector<double> init;
+  if (o.warm_start && param.solver_type == L2R_L2LOSS_SVC && !last_classes_.empty() &&
+      last_weights_.size() == last_classes_.size() * (cols + 1)) {
+    init = initial_solution(seen, cols);
+    param.init_sol = init.data();
+  }
   if (check_parameter(&prob, &param) != nullptr) return false;
 
   model* m = nullptr;
@@ -114,7 +120,24 @@ bool LinearSvm::fit(std::span<const double> x, std::size_t n, std::size_t cols,
     w[cols] = get_decfun_bias(m, c);
   }
   free_and_destroy_model(&m);
+  last_classes_ = classes_;
+  last_weights_ = weights_;
   return true;
+}
+
+std::vector<double> LinearSvm::initial_solution(const std::vector<int>& classes,
+                                                std::size_t cols) const {
+  // liblinear's layout: one vector for the first class when there are two, else
+  // init[j * classes + k] for class k. A class the last fit did not have starts from 0.
+  const std::size_t k = classes.size() == 2 ? 1 : classes.size(), w_size = cols + 1;
+  std::vector<double> init(w_size * k, 0.0);
+  for (std::size_t c = 0; c < k; ++c) {
+    const auto it = std::find(last_classes_.begin(), last_classes_.end(), classes[c]);
+    if (it == last_classes_.end()) continue;
+    const double* w = &last_weights_[static_cast<std::size_t>(it - last_classes_.begin()) * w_size];
+    for (std::size_t j = 0; j < w_size; ++j) init[j * k + c] = w[j];
+  }
+  return init;
 }
 
 void LinearSvm::decision_values(std::span<const double> row, std::span<double> out) const {

@@ -21,6 +21,11 @@ struct SvmOptions {
   // hinge solver, 0.01 for the primal ones). Debian's liblinear 2.3 has no iteration-cap field
   // (its solvers stop after a fixed 1000 iterations), so the tolerance is the knob on the work.
   double tolerance_factor = 1;
+  // Start a refit from the previous fit's weights (the primal L2R_L2LOSS_SVC solver only, the one
+  // liblinear 2.3 accepts an initial solution for). Walk-forward windows overlap almost entirely,
+  // so the Newton solver then needs far fewer steps; the result still depends only on this and
+  // earlier fits' data.
+  bool warm_start = true;
 };
 
 // The liblinear solver type the options train (L2R_L2LOSS_SVC, L2R_L1LOSS_SVC_DUAL or
@@ -31,7 +36,8 @@ class LinearSvm {
  public:
   // x: n rows x cols row-major; labels: an integer class per row. A bias feature of value 1 is
   // appended (regularized, as liblinear does). False, and no model, with fewer than two classes or
-  // when liblinear rejects the problem. Deterministic: the same data gives the same bits.
+  // when liblinear rejects the problem. Deterministic: the same data (and, with warm_start, the
+  // same earlier fits) gives the same bits.
   bool fit(std::span<const double> x, std::size_t n, std::size_t cols, std::span<const int> labels,
            const SvmOptions& options);
   bool fitted() const { return !classes_.empty(); }
@@ -44,9 +50,14 @@ class LinearSvm {
   std::size_t predict_index(std::span<const double> row, std::span<double> scratch) const;
 
  private:
+  std::vector<double> initial_solution(const std::vector<int>& classes, std::size_t cols) const;
+
   std::size_t cols_ = 0;
   std::vector<int> classes_;
   std::vector<double> weights_;  // classes x (cols + 1): the weights, then the bias term
+  // The last successful fit, kept for a warm start after a failed one.
+  std::vector<int> last_classes_;
+  std::vector<double> last_weights_;
 };
 
 }  // namespace organism::strategy::ml
