@@ -106,6 +106,22 @@ TEST(LinearSvm, SolverMappingSingleClassAndDeterminism) {
   }
 }
 
+TEST(LinearSvm, WarmStartedRefitsStillSeparateAndFollowTheData) {
+  const auto t = toy(3);
+  ml::LinearSvm m;
+  std::vector<double> scratch(3);
+  ASSERT_TRUE(m.fit(t.x, t.n, 2, t.y, {}));
+  // Refit on the same points with the classes rotated: the warm start begins from weights that
+  // are now wrong, and the solver must still end at a separating model.
+  auto rotated = t.y;
+  for (int& c : rotated) c = c == 1 ? -1 : c + 1;
+  ASSERT_TRUE(m.fit(t.x, t.n, 2, rotated, {}));
+  for (std::size_t i = 0; i < t.n; ++i) {
+    const auto row = std::span<const double>(t.x).subspan(i * 2, 2);
+    ASSERT_EQ(m.classes()[m.predict_index(row, scratch)], rotated[i]) << i;
+  }
+}
+
 // Log returns with a planted AR(1) relation r_t = phi r_{t-1} + 1% noise (phi = 0: pure noise).
 test::Pattern planted(double phi, std::uint64_t seed, std::size_t n) {
   core::Rng rng(seed);
