@@ -196,6 +196,13 @@ TEST(WalkForward, StandardizesWithTheTrainingRowsStatisticsOnly) {
   // Bars 10..14 are predicted with the same statistics: 0.1 x standardized column 0 + 0.01.
   for (std::size_t t = 10; t < 15; ++t)
     EXPECT_NEAR(e[t], 0.1 * (f.at(t, 0) - mean) / sd + 0.01, 1e-12) << t;
+  // Rows outside a rolling window do not reach its statistics: row 3 is in the first fit's window
+  // only, so changing it leaves the second fit (rows 8..13) exactly as it was.
+  f.values[3 * 2] = 1e6;
+  RecordingModel again;
+  walk_forward(f, y, {.horizon = 2, .refit_every = 5, .window = 6}, again, e);
+  EXPECT_NE(again.fits[0].x, model.fits[0].x);
+  EXPECT_EQ(again.fits[1].x, model.fits[1].x);
 }
 
 TEST(WalkForward, ConstantColumnBecomesZeroAndAFailedFitMeansFlatUntilTheNextRefit) {
