@@ -66,7 +66,7 @@ void add_trend(const MarketView& m, std::vector<Column>& cols) {
 void add_momentum(const MarketView& m, std::vector<Column>& cols) {
   const auto close = m.bars.close;
   cols.push_back({"rsi_14", 14, affine(*column(m, "rsi_14"), 50, 50)});
-  cols.push_back({"stoch_k", 17, affine(*column(m, "stoch_k_14_3_3"), 50, 50)});
+  cols.push_back({"stoch_k", 15, affine(*column(m, "stoch_k_14_3_3"), 50, 50)});
   cols.push_back({"cci_20", 19, affine(*column(m, "cci_20"), 0, 100)});
   cols.push_back({"ret_1", 1, past_return(close, 1)});
   cols.push_back({"ret_4", 4, past_return(close, 4)});
