@@ -1,5 +1,5 @@
 // A rule family: a named signal rule with typed parameters that writes a target exposure per bar;
-// and the registry of the ten seed families. Used by the genome, the CLI and evolution.
+// and the registry of the seed families. Used by the genome, the CLI and evolution.
 #pragma once
 
 #include <span>
@@ -16,7 +16,7 @@ class Family {
  public:
   virtual ~Family() = default;
   virtual std::string_view name() const = 0;
-  virtual int number() const = 0;  // 1..10, the order of docs/strategies.md
+  virtual int number() const = 0;  // 1..12, the order of docs/strategies.md
   virtual const std::vector<ParamSpec>& params() const = 0;
   // First bar at which the exposure may be non-zero: every bar before it is 0 (its inputs are
   // still NaN). Params must be clamped (clamp_params).

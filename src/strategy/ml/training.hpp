@@ -23,6 +23,8 @@ enum FeatureGroup : unsigned {
   kFunding = 1u << 4,     // funding per bar and its rolling mean (0 when unknown)
 };
 inline constexpr unsigned kAllGroups = 31;
+// The mask brought into 1..kAllGroups: unknown bits dropped, an empty mask means every group.
+unsigned clamp_groups(unsigned groups);
 
 // Row-major bars x cols; NaN where a feature is still in warm-up. Values are scale-free
 // (ratios, oscillators) so a model trained on one window applies to the next.
@@ -37,6 +39,8 @@ struct FeatureSet {
 
 // Features at bar t from bars up to and including t only (through market.cache when set).
 FeatureSet build_features(const MarketView& market, unsigned groups);
+// build_features' first_valid on a series long enough: the longest warm-up of the groups' features.
+std::size_t feature_lookback(unsigned groups);
 
 // Label of bar t: log(close[t + horizon] / close[t]); NaN where t + horizon is past the end.
 std::vector<double> forward_returns(const data::CandleView& bars, int horizon);
@@ -74,5 +78,7 @@ void walk_forward(const FeatureSet& features, std::span<const double> labels, co
 std::vector<ParamSpec> schedule_specs();
 Schedule schedule_from(const ParamValues& values, std::size_t offset);
 unsigned groups_from(const ParamValues& values, std::size_t offset);
+// The groups of a mask in words ("trend, momentum"), for describe().
+std::string group_names(unsigned groups);
 
 }  // namespace organism::strategy::ml

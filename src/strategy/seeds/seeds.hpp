@@ -1,4 +1,4 @@
-// The ten seed families, one file each; each returns its single stateless instance.
+// The seed families, one file each; each returns its single stateless instance.
 // Used by the family registry (family.cpp) only; everyone else goes through find_family().
 #pragma once
 
@@ -16,5 +16,7 @@ const Family& ichimoku_cloud();
 const Family& vwap_reversion();
 const Family& vol_scaling();
 const Family& funding_carry();
+// Machine-learning families (a model refit on past bars, strategy/ml/training.hpp).
+const Family& svm_classifier();
 
 }  // namespace organism::strategy::seeds
