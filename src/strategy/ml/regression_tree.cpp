@@ -37,17 +37,24 @@ RegressionTree::Split RegressionTree::best_split(std::span<const std::size_t> ro
   for (std::size_t r : rows) sum_sq += y_[r] * y_[r];
   const double tolerance = 1e-12 * std::max(sum_sq, 1e-300);
   Split best;
-  std::vector<std::size_t> sorted(rows.begin(), rows.end());
+  // (value, target) pairs sorted by (value, row): contiguous, so the sort and the scan stay in
+  // cache; the row order among equal values keeps the sums, hence the tree, deterministic.
+  struct Entry {
+    double value;
+    std::size_t row;
+    double target;
+  };
+  std::vector<Entry> sorted(n);
   for (std::size_t f = 0; f < cols_; ++f) {
-    // Stable sort on (value, row) keeps equal values in row order: deterministic sums.
-    std::sort(sorted.begin(), sorted.end(), [&](std::size_t a, std::size_t b) {
-      const double va = x_[a * cols_ + f], vb = x_[b * cols_ + f];
-      return va < vb || (va == vb && a < b);
+    for (std::size_t i = 0; i < n; ++i)
+      sorted[i] = {x_[rows[i] * cols_ + f], rows[i], y_[rows[i]]};
+    std::sort(sorted.begin(), sorted.end(), [](const Entry& a, const Entry& b) {
+      return a.value < b.value || (a.value == b.value && a.row < b.row);
     });
     double left = 0;
     for (std::size_t i = 0; i + 1 < n; ++i) {
-      left += y_[sorted[i]];
-      const double here = x_[sorted[i] * cols_ + f], next = x_[sorted[i + 1] * cols_ + f];
+      left += sorted[i].target;
+      const double here = sorted[i].value, next = sorted[i + 1].value;
       if (here == next) continue;  // a threshold must separate distinct values
       const double nl = static_cast<double>(i + 1), nr = static_cast<double>(n - i - 1);
       const double right = sum - left;

@@ -16,5 +16,7 @@ const Family& ichimoku_cloud();
 const Family& vwap_reversion();
 const Family& vol_scaling();
 const Family& funding_carry();
+// Machine-learning family 12: PCA -> regression tree -> quantile regressions (strategy/ml).
+const Family& pca_tree_quantile();
 
 }  // namespace organism::strategy::seeds
