@@ -14,13 +14,13 @@
 namespace organism::test {
 namespace {
 
-TEST(StrategyCommands, FamiliesListsTheTenSeedsAndTreeOnePerLine) {
+TEST(StrategyCommands, FamiliesListsTheSeedsAndTreeOnePerLine) {
   const auto r = run_organism({"strategy", "families"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out,
             "ema_cross\ndonchian_breakout\nrsi_reversion\nstochastic_cross\nsma_trend\natr_"
             "stop\nichimoku_cloud\n"
-            "vwap_reversion\nvol_scaling\nfunding_carry\ntree\n");
+            "vwap_reversion\nvol_scaling\nfunding_carry\npca_tree_quantile\ntree\n");
 }
 
 TEST(StrategyCommands, NewPrintsDefaultsOrSeededRandomGenomes) {
