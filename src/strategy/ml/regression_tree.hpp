@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -42,8 +43,9 @@ class RegressionTree {
     double threshold = 0;
     double gain = 0;
   };
-  Split best_split(std::span<const std::size_t> rows, double sum) const;
-  int grow(std::span<std::size_t> rows, int depth);
+  // A node owns positions [begin, end) of every feature's row order.
+  Split best_split(std::size_t begin, std::size_t end, double sum) const;
+  int grow(std::size_t begin, std::size_t end, int depth);
 
   std::vector<Node> nodes_;
   // Fit-time views and scratch, cleared after fit.
@@ -51,6 +53,12 @@ class RegressionTree {
   std::span<const double> y_{};
   std::size_t cols_ = 0;
   TreeOptions options_{};
+  std::size_t rows_ = 0;
+  // Per feature, the rows sorted by (value, row), each node's rows a contiguous segment: sorted
+  // once, then stably partitioned at each split, so a level costs O(rows x features), not a sort.
+  std::vector<std::uint32_t> order_{};
+  std::vector<std::uint32_t> scratch_{};
+  std::vector<std::uint8_t> goes_left_{};
 };
 
 }  // namespace organism::strategy::ml
