@@ -11,6 +11,7 @@
 
 #include "core/random.hpp"
 #include "strategy/ml/pca.hpp"
+#include "strategy/ml/pca_tree_quantile_model.hpp"
 #include "strategy/ml/quantile_regression.hpp"
 #include "strategy/ml/regression_tree.hpp"
 
@@ -238,6 +239,56 @@ TEST(QuantileRegression, BadInputThrows) {
   EXPECT_THROW(fit_quantile({}, 3, 0, std::vector<double>{1, kNaN, 3}, 0.5, 0),
                std::invalid_argument);
   EXPECT_THROW(fit_quantile(std::vector<double>{1, 2}, 3, 1, y, 0.5, 0), std::invalid_argument);
+}
+
+// The family-12 model on rows where feature 0 drives the label: the exposure follows the
+// documented rule from the sorted quantile forecasts, goes long for a large feature 0 and short
+// for a small one, and constant labels give no model.
+TEST(PcaTreeQuantileModel, ExposureFollowsTheDocumentedRule) {
+  core::Rng rng(12);
+  const std::size_t n = 600, cols = 5;
+  std::vector<double> x(n * cols), y(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < cols; ++j) x[i * cols + j] = rng.normal();
+    y[i] = 0.01 * x[i * cols] + 0.002 * rng.normal();
+  }
+  PcaTreeQuantileOptions o;
+  o.variance_share = 0.99;  // keep every direction: feature 0 must survive the cut
+  o.entry = 0.1;
+  o.size_gain = 0.5;
+  PcaTreeQuantileModel model(o);
+  ASSERT_TRUE(model.fit(x, n, cols, y));
+  double sigma = 0;
+  for (double v : y) sigma += v * v / n;  // y has mean ~0; the model's sigma uses the exact mean
+  int longs = 0, shorts = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double e = model.predict(std::span(x).subspan(i * cols, cols));
+    const auto& q = model.last_quantiles();
+    ASSERT_LE(q[0], q[1]);
+    ASSERT_LE(q[1], q[2]);
+    const double sized = std::clamp(0.5 * q[1] / (q[2] - q[0]), -1.0, 1.0);
+    const double threshold = 0.1 * std::sqrt(sigma);
+    if (q[0] > threshold * 1.01) {
+      ASSERT_EQ(e, sized) << i;
+      ASSERT_GT(e, 0);
+      ++longs;
+    } else if (q[2] < -threshold * 1.01) {
+      ASSERT_EQ(e, sized) << i;
+      ASSERT_LT(e, 0);
+      ++shorts;
+    } else if (q[0] < threshold * 0.99 && q[2] > -threshold * 0.99) {
+      ASSERT_EQ(e, 0.0) << i;
+    }
+  }
+  EXPECT_GT(longs, 50);
+  EXPECT_GT(shorts, 50);
+  std::vector<double> row(cols, 0.0);
+  row[0] = 3;
+  EXPECT_GT(model.predict(row), 0);
+  row[0] = -3;
+  EXPECT_LT(model.predict(row), 0);
+  const std::vector<double> flat(n, 0.001);
+  EXPECT_FALSE(PcaTreeQuantileModel(o).fit(x, n, cols, flat));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <thread>
 
 #include "backtest/metrics.hpp"
 #include "backtest/simulator.hpp"
@@ -163,6 +164,20 @@ TEST(PcaTreeQuantile, PlantedRelationIsTradedAndNoiseIsNot) {
     EXPECT_LT(noise.sharpe, 1.0) << name;
     EXPECT_LT(noise.sharpe, planted.sharpe / 3) << name;
   }
+}
+
+// Evolution evaluates genomes on several threads: CLP, the tree and the PCA keep no shared state,
+// so concurrent runs give the sequential run's exposures.
+TEST(PcaTreeQuantile, ConcurrentRunsEqualTheSequentialOne) {
+  const auto market = ar1_market(0.3, 1200, 4);
+  const Genome g = small_genome(2, 40, 300, false);
+  const auto expected = exposures(g, market.view());
+  std::vector<std::vector<double>> got(4);
+  std::vector<std::thread> threads;
+  for (auto& out : got) threads.emplace_back([&] { out = exposures(g, market.view()); });
+  for (auto& t : threads) t.join();
+  for (const auto& out : got) EXPECT_EQ(out, expected);
+  EXPECT_TRUE(std::any_of(expected.begin(), expected.end(), [](double e) { return e != 0; }));
 }
 
 TEST(PcaTreeQuantile, FlatPricesNeverTrade) {

@@ -13,7 +13,8 @@ bool PcaTreeQuantileModel::fit(std::span<const double> x, std::size_t n, std::si
   for (double v : y) mean += v / static_cast<double>(n);
   for (double v : y) sq += (v - mean) * (v - mean);
   sigma_ = std::sqrt(sq / static_cast<double>(n));
-  if (!(sigma_ > 0) || !std::isfinite(sigma_)) return false;  // nothing to forecast
+  // Constant labels (up to the rounding of their mean) leave nothing to forecast.
+  if (!(sigma_ > 1e-9 * std::abs(mean)) || !std::isfinite(sigma_)) return false;
   try {
     pca_ = fit_pca(x, n, cols, options_.variance_share, options_.whiten);
     const std::size_t k = pca_.kept, width = k + 1;
