@@ -3,7 +3,6 @@
 // full rolling run of the default genome on 100,000 synthetic hourly bars, and 100 random genomes
 // on one synthetic year (8,760 bars).
 #include <benchmark/benchmark.h>
-
 #include <fmt/format.h>
 
 #include <cmath>

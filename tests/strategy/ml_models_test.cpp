@@ -49,7 +49,7 @@ TEST(Pca, VarianceShareCutsAtKnownEigenvalues) {
   EXPECT_NEAR(high.eigenvalues[1], 1.0, 1e-12);
   EXPECT_NEAR(high.eigenvalues[2], 0.0, 1e-12);
   EXPECT_NEAR(std::abs(high.components[3 + 1]), 1.0, 1e-12);  // the second is column 2 alone
-  EXPECT_EQ(fit_pca(x, 4, 3, 1.0, false).kept, 2u);  // the zero eigenvalue adds nothing
+  EXPECT_EQ(fit_pca(x, 4, 3, 1.0, false).kept, 2u);           // the zero eigenvalue adds nothing
 }
 
 TEST(Pca, WhiteningGivesUnitVarianceScores) {

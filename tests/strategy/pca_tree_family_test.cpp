@@ -87,7 +87,8 @@ TEST(PcaTreeQuantile, CorruptingEverythingAfterTChangesNothingUpToT) {
   const auto market = ar1_market(0.3, 1500, 21);
   int traded = 0;
   for (const auto& [horizon, refit, window, expanding] :
-       {std::tuple{1, 50, 300, false}, std::tuple{5, 37, 250, true}, std::tuple{12, 100, 400, false}}) {
+       {std::tuple{1, 50, 300, false}, std::tuple{5, 37, 250, true},
+        std::tuple{12, 100, 400, false}}) {
     const Genome g = small_genome(horizon, refit, window, expanding);
     const auto whole = exposures(g, market.view());
     for (std::size_t T : {std::size_t{640}, std::size_t{899}, std::size_t{1203}}) {
@@ -100,8 +101,8 @@ TEST(PcaTreeQuantile, CorruptingEverythingAfterTChangesNothingUpToT) {
         ASSERT_EQ(cut[t], whole[t]) << "h " << horizon << " T " << T << " bar " << t;
       }
     }
-    traded += static_cast<int>(std::count_if(whole.begin(), whole.begin() + 1203,
-                                              [](double e) { return e != 0; }));
+    traded += static_cast<int>(
+        std::count_if(whole.begin(), whole.begin() + 1203, [](double e) { return e != 0; }));
   }
   EXPECT_GT(traded, 100) << "the check means little unless the model trades before T";
 }
@@ -130,8 +131,8 @@ struct OutOfSample {
 // fitted bar on, through the real simulator with default costs.
 OutOfSample out_of_sample(const Genome& g, const test::Pattern& market) {
   const auto e = exposures(g, market.view());
-  const auto bt = backtest::run_backtest({market.bars.view(), e, {}, market.funding},
-                                         backtest_config(g, {}));
+  const auto bt =
+      backtest::run_backtest({market.bars.view(), e, {}, market.funding}, backtest_config(g, {}));
   const std::size_t from = family().warmup(clamp_params(family().params(), g.params));
   backtest::MetricsOptions options;
   options.initial_equity = bt.equity[from - 1];
@@ -152,13 +153,14 @@ TEST(PcaTreeQuantile, PlantedRelationIsTradedAndNoiseIsNot) {
   set(loose, "tree_depth", 8);
   set(loose, "min_split", 2);
   const auto planted_market = ar1_market(0.3, 8000, 77), noise_market = ar1_market(0.0, 8000, 77);
-  for (const auto& [name, g] : {std::pair{"short-schedule defaults", base}, std::pair{"loose", loose}}) {
+  for (const auto& [name, g] :
+       {std::pair{"short-schedule defaults", base}, std::pair{"loose", loose}}) {
     const auto planted = out_of_sample(g, planted_market);
     const auto noise = out_of_sample(g, noise_market);
-    std::printf("family 12 (%s) out-of-sample Sharpe: planted AR(1) 0.3: %.2f (exposed %.2f%% of "
-                "bars), pure noise: %.2f (exposed %.2f%%)\n",
-                name, planted.sharpe, 100 * planted.exposed_share, noise.sharpe,
-                100 * noise.exposed_share);
+    std::printf(
+        "family 12 (%s) out-of-sample Sharpe: planted AR(1) 0.3: %.2f (exposed %.2f%% of "
+        "bars), pure noise: %.2f (exposed %.2f%%)\n",
+        name, planted.sharpe, 100 * planted.exposed_share, noise.sharpe, 100 * noise.exposed_share);
     EXPECT_GT(planted.sharpe, 2.0) << name;
     EXPECT_GT(planted.exposed_share, 0.03) << name;
     EXPECT_LT(noise.sharpe, 1.0) << name;

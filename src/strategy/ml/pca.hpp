@@ -9,13 +9,13 @@
 namespace organism::strategy::ml {
 
 struct Pca {
-  std::size_t inputs = 0;            // columns of the data it was fitted on
-  std::vector<double> mean;          // per input, of the training rows
-  std::vector<double> scale;         // per input: std (ddof 0) of the training rows; 0 = constant
-  std::vector<double> eigenvalues;   // of the standardized covariance (ddof 0), all, descending
-  std::size_t kept = 0;              // components kept (>= 1)
-  std::vector<double> components;    // kept x inputs, row-major, unit length
-  bool whiten = false;               // scores divided by sqrt(eigenvalue)
+  std::size_t inputs = 0;           // columns of the data it was fitted on
+  std::vector<double> mean;         // per input, of the training rows
+  std::vector<double> scale;        // per input: std (ddof 0) of the training rows; 0 = constant
+  std::vector<double> eigenvalues;  // of the standardized covariance (ddof 0), all, descending
+  std::size_t kept = 0;             // components kept (>= 1)
+  std::vector<double> components;   // kept x inputs, row-major, unit length
+  bool whiten = false;              // scores divided by sqrt(eigenvalue)
 
   // Scores of one raw row (inputs values) into out (kept values).
   void transform(std::span<const double> row, std::span<double> out) const;

@@ -26,8 +26,8 @@ bool PcaTreeQuantileModel::fit(std::span<const double> x, std::size_t n, std::si
     // Out-of-fold tree forecasts: each half forecast by a tree grown on the other half.
     const std::size_t half = n / 2;
     RegressionTree fold;
-    const auto out_of_fold = [&](std::size_t train_from, std::size_t train_n,
-                                 std::size_t pred_from, std::size_t pred_n) {
+    const auto out_of_fold = [&](std::size_t train_from, std::size_t train_n, std::size_t pred_from,
+                                 std::size_t pred_n) {
       fold.fit(std::span(scores).subspan(train_from * k, train_n * k), train_n, k,
                std::span(labels).subspan(train_from, train_n), options_.tree);
       for (std::size_t i = pred_from; i < pred_from + pred_n; ++i)

@@ -1,8 +1,8 @@
 #include "strategy/ml/quantile_regression.hpp"
 
+#include <cmath>
 #include <coin/ClpSimplex.hpp>
 #include <coin/CoinPackedMatrix.hpp>
-#include <cmath>
 #include <stdexcept>
 
 namespace organism::strategy::ml {
@@ -19,8 +19,8 @@ double check_loss(double residual, double tau) {
   return residual >= 0 ? tau * residual : (tau - 1) * residual;
 }
 
-void validate(std::span<const double> x, std::size_t n, std::size_t cols,
-              std::span<const double> y, double tau, double l1) {
+void validate(std::span<const double> x, std::size_t n, std::size_t cols, std::span<const double> y,
+              double tau, double l1) {
   if (n == 0 || x.size() != n * cols || y.size() != n)
     throw std::invalid_argument("fit_quantile: need n >= 1 rows, n x cols features, n targets");
   if (!(tau > 0 && tau < 1)) throw std::invalid_argument("fit_quantile: tau must be in (0, 1)");

@@ -25,7 +25,8 @@ void RegressionTree::fit(std::span<const double> x, std::size_t n, std::size_t c
   order_.resize(n * cols);
   for (std::size_t f = 0; f < cols; ++f) {
     const auto first = order_.begin() + static_cast<std::ptrdiff_t>(f * n);
-    for (std::size_t i = 0; i < n; ++i) first[static_cast<std::ptrdiff_t>(i)] = static_cast<std::uint32_t>(i);
+    for (std::size_t i = 0; i < n; ++i)
+      first[static_cast<std::ptrdiff_t>(i)] = static_cast<std::uint32_t>(i);
     // Equal values stay in row order: deterministic sums, hence a deterministic tree.
     std::sort(first, first + static_cast<std::ptrdiff_t>(n), [&](std::uint32_t a, std::uint32_t b) {
       const double va = x[a * cols + f], vb = x[b * cols + f];
@@ -117,7 +118,7 @@ double RegressionTree::predict(std::span<const double> row) const {
   int i = 0;
   while (nodes_[i].feature >= 0) {
     i = row[static_cast<std::size_t>(nodes_[i].feature)] <= nodes_[i].threshold ? nodes_[i].left
-                                                                                 : nodes_[i].right;
+                                                                                : nodes_[i].right;
   }
   return nodes_[i].value;
 }

@@ -57,8 +57,9 @@ class PcaTreeQuantile final : public Family {
           bool_param("whiten", false, "divide each component's score by its std"),
           int_param("tree_depth", 3, 20, 4, "maximum depth of the regression tree"),
           int_param("min_split", 2, 20, 10, "fewest training rows a tree node needs to split"),
-          choice_param("quantile_set", {"0.1/0.5/0.9", "0.2/0.5/0.8", "0.25/0.5/0.75", "0.3/0.5/0.7"},
-                       2, "lower / median / upper quantile levels of the forward return"),
+          choice_param("quantile_set",
+                       {"0.1/0.5/0.9", "0.2/0.5/0.8", "0.25/0.5/0.75", "0.3/0.5/0.7"}, 2,
+                       "lower / median / upper quantile levels of the forward return"),
           real_param("log10_l1", -3, 1, -2,
                      "log10 of the L1 strength on the quantile regressions' slopes"),
           real_param("entry", 0, 1, 0,
@@ -96,9 +97,9 @@ class PcaTreeQuantile final : public Family {
         s.refit_every,
         s.expanding ? fmt::format("every past bar (at least {})", s.window)
                     : fmt::format("the last {} bars", s.window),
-        s.horizon, ml::groups_from(p, kShared), o.variance_share,
-        o.whiten ? ", whitened" : "", o.tree.max_depth, o.tree.min_split, o.l1, o.quantiles[0],
-        o.quantiles[1], o.quantiles[2], o.entry, -o.entry, o.size_gain);
+        s.horizon, ml::groups_from(p, kShared), o.variance_share, o.whiten ? ", whitened" : "",
+        o.tree.max_depth, o.tree.min_split, o.l1, o.quantiles[0], o.quantiles[1], o.quantiles[2],
+        o.entry, -o.entry, o.size_gain);
   }
 };
 
