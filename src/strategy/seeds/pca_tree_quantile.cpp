@@ -92,14 +92,15 @@ class PcaTreeQuantile final : public Family {
         "variance{}, grow a regression tree (depth <= {}, >= {} rows to split) on them, and fit "
         "L1 quantile regressions (strength {:g}) at {:g}, {:g} and {:g} on the components plus the "
         "tree's out-of-fold forecast. Each later bar: long when the lower quantile forecast "
-        "exceeds {:g} training-label std, short when the upper is below {:g}; exposure = {:g} x "
+        "exceeds {:g} x the training labels' std, short when the upper is below minus that; "
+        "exposure = {:g} x "
         "median / (upper - lower), within [-1, 1]; flat otherwise and before the first fit.",
         s.refit_every,
         s.expanding ? fmt::format("every past bar (at least {})", s.window)
                     : fmt::format("the last {} bars", s.window),
         s.horizon, ml::groups_from(p, kShared), o.variance_share, o.whiten ? ", whitened" : "",
         o.tree.max_depth, o.tree.min_split, o.l1, o.quantiles[0], o.quantiles[1], o.quantiles[2],
-        o.entry, -o.entry, o.size_gain);
+        o.entry, o.size_gain);
   }
 };
 
