@@ -10,14 +10,15 @@
 namespace organism::strategy {
 namespace {
 
-const std::array<const Family*, 11>& registry() {
-  static const std::array<const Family*, 11> families = {
+const std::array<const Family*, 12>& registry() {
+  static const std::array<const Family*, 12> families = {
       &seeds::ema_cross(),        &seeds::donchian_breakout(), &seeds::rsi_reversion(),
       &seeds::stochastic_cross(), &seeds::sma_trend(),         &seeds::atr_stop(),
       &seeds::ichimoku_cloud(),   &seeds::vwap_reversion(),    &seeds::vol_scaling(),
       &seeds::funding_carry(),
       // Machine-learning families: a model trained on past bars only (strategy/ml).
       &seeds::svm_classifier(),
+      &seeds::pca_tree_quantile(),
   };
   return families;
 }

@@ -20,7 +20,7 @@ TEST(StrategyCommands, FamiliesListsTheSeedsAndTreeOnePerLine) {
   EXPECT_EQ(r.out,
             "ema_cross\ndonchian_breakout\nrsi_reversion\nstochastic_cross\nsma_trend\natr_"
             "stop\nichimoku_cloud\n"
-            "vwap_reversion\nvol_scaling\nfunding_carry\nsvm_classifier\ntree\n");
+            "vwap_reversion\nvol_scaling\nfunding_carry\nsvm_classifier\npca_tree_quantile\ntree\n");
 }
 
 TEST(StrategyCommands, NewPrintsDefaultsOrSeededRandomGenomes) {

@@ -16,7 +16,9 @@ const Family& ichimoku_cloud();
 const Family& vwap_reversion();
 const Family& vol_scaling();
 const Family& funding_carry();
-// Machine-learning families (a model refit on past bars, strategy/ml/training.hpp).
+// Machine-learning families (a model refit on past bars, strategy/ml/training.hpp): 11, then 12
+// (PCA -> regression tree -> quantile regressions).
 const Family& svm_classifier();
+const Family& pca_tree_quantile();
 
 }  // namespace organism::strategy::seeds
