@@ -263,7 +263,7 @@ With an empty store the synthetic market is built first. See docs/evolution.md.)
   registry.bind(cmd->add_option("--objectives", "metrics to optimize (default sharpe,consistency,max_drawdown,turnover)"),
                 "evolve.objectives");
   registry.bind(cmd->add_option("--aggregate", "objectives across coins: mean or worst (default mean)"), "evolve.aggregate");
-  registry.bind(cmd->add_option("--families", "families to search, comma-separated (default all)"), "evolve.families");
+  registry.bind(cmd->add_option("--families", "families to search, comma-separated, or all (default: seed families and trees)"), "evolve.families");
   registry.bind(cmd->add_option("--min-trades", "constraint: mean in-sample trades per coin (default 10)"), "evolve.min_trades");
   registry.bind(cmd->add_option("--max-drawdown", "constraint: worst in-sample drawdown (default 0.5)"), "evolve.max_drawdown");
   registry.bind(cmd->add_option("--cache-mb", "indicator cache size in MiB (default 2048)"), "evolve.cache_mb");

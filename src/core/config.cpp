@@ -39,7 +39,7 @@ const std::vector<ConfigKey>& config_keys() {
       {"evolve.threads", "0", "evaluation threads (0: all cores)"},
       {"evolve.objectives", "sharpe,consistency,max_drawdown,turnover", "metric names, each maximized or minimized by its nature"},
       {"evolve.aggregate", "mean", "objectives across coins: mean, or worst (the weakest coin)"},
-      {"evolve.families", "", "genome families to search (empty: all)"},
+      {"evolve.families", "", "genome families to search (empty: the seed families and rule trees; all: every family, ML included)"},
       {"evolve.min_trades", "10", "constraint: mean closed trades per coin in-sample"},
       {"evolve.max_drawdown", "0.5", "constraint: worst coin's in-sample max drawdown"},
       {"evolve.crossover_probability", "0.9", "chance a pair of parents is crossed"},

@@ -42,6 +42,24 @@ std::uint64_t genome_key(const strategy::Genome& genome) {
   return strategy::fnv1a64(strategy::canonical_json(g));
 }
 
+std::vector<std::string> default_search_families() {
+  std::vector<std::string> out;
+  for (const auto& name : strategy::genome_families()) {
+    if (name == strategy::kTreeFamily || strategy::find_family(name).number() <= 10) out.push_back(name);
+  }
+  return out;
+}
+
+namespace {
+
+std::vector<std::string> searched_families(const std::vector<std::string>& chosen) {
+  if (chosen.empty()) return default_search_families();
+  if (chosen.size() == 1 && chosen.front() == "all") return strategy::genome_families();
+  return chosen;
+}
+
+}  // namespace
+
 void validate(const EvolveOptions& o) {
   if (o.islands < 1) throw core::UsageError("--islands must be at least 1");
   if (o.population % o.islands != 0 || (o.population / o.islands) % 2 != 0 || o.population / o.islands < 4) {
@@ -56,6 +74,7 @@ void validate(const EvolveOptions& o) {
   if (o.objectives.empty()) throw core::UsageError("at least one objective is needed");
   const auto all = strategy::genome_families();
   for (const auto& f : o.families) {
+    if (f == "all" && o.families.size() == 1) continue;
     if (std::find(all.begin(), all.end(), f) == all.end()) {
       throw core::UsageError(fmt::format("unknown family '{}'; families: {}", f, fmt::join(all, ", ")));
     }
@@ -65,7 +84,7 @@ void validate(const EvolveOptions& o) {
 Engine::Engine(EvolveOptions options, const Evaluator& evaluator)
     : options_(std::move(options)), evaluator_(evaluator) {
   validate(options_);
-  families_ = options_.families.empty() ? strategy::genome_families() : options_.families;
+  families_ = searched_families(options_.families);
 }
 
 void Engine::initialize() {

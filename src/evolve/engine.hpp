@@ -30,12 +30,18 @@ struct EvolveOptions {
   int islands = 1;
   int migration_interval = 5;  // generations between migrations
   int migrants = 2;            // best individuals each island sends to the next on the ring
-  std::vector<std::string> families;  // empty: every genome family
+  // Families searched: empty = default_search_families(); {"all"} = every genome family.
+  std::vector<std::string> families;
   std::vector<Objective> objectives = parse_objectives("sharpe,consistency,max_drawdown,turnover");
   Aggregate aggregate = Aggregate::Mean;
   Constraints constraints;
   VariationOptions variation;
 };
+
+// The ten seed families and rule trees. The machine-learning families (11, 12) are opt-in
+// (--families all, or by name): each of their evaluations trains a model every refit_every bars,
+// 100-1000x the cost of a rule's, and liblinear fits run one at a time process-wide.
+std::vector<std::string> default_search_families();
 
 // Throws core::UsageError naming the bad option (population not divisible into even islands of
 // at least 4, unknown family, ...).

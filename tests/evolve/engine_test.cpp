@@ -110,15 +110,16 @@ TEST(Engine, InitialPopulationHoldsEveryFamilysDefaults) {
   engine.initialize();
   std::set<std::string> families;
   std::set<std::uint64_t> defaults;
-  for (const auto& f : strategy::genome_families()) defaults.insert(genome_key(strategy::default_genome(f)));
+  for (const auto& f : default_search_families()) defaults.insert(genome_key(strategy::default_genome(f)));
   std::size_t found = 0;
   for (const auto& ind : engine.islands()[0]) {
     families.insert(ind.genome.family);
     found += defaults.count(genome_key(ind.genome));
     EXPECT_EQ(ind.genome.generation, 0);
   }
-  EXPECT_EQ(families.size(), strategy::genome_families().size());
-  EXPECT_EQ(found, strategy::genome_families().size());
+  EXPECT_EQ(families.size(), default_search_families().size());
+  EXPECT_EQ(found, default_search_families().size());
+  EXPECT_EQ(default_search_families().size(), 11u);  // ten seeds and trees; ML is opt-in
 }
 
 TEST(Engine, ArchiveIsFeasibleAndMutuallyNonDominated) {
@@ -181,6 +182,23 @@ TEST(Engine, MigrationSendsEachIslandsBestToTheNextOnTheRing) {
     for (const auto& ind : target_after) got.push_back(ind.id);
     EXPECT_EQ(got, expected) << "island " << (k + 1) % 3;
   }
+}
+
+TEST(Engine, AllFamiliesIncludesTheMachineLearningOnes) {
+  const auto u = test::small_universe();
+  indicators::IndicatorCache cache(256u << 20);
+  const Evaluator evaluator(u, backtest::BacktestConfig{}, cache, 2);
+  auto o = small_options();
+  o.families = {"all"};
+  o.population = 26;
+  o.generations = 1;
+  Engine engine(o, evaluator);
+  engine.initialize();
+  std::set<std::string> families;
+  for (const auto& ind : engine.islands()[0]) families.insert(ind.genome.family);
+  EXPECT_EQ(families.size(), strategy::genome_families().size());
+  EXPECT_TRUE(families.count("svm_classifier"));
+  EXPECT_TRUE(families.count("pca_tree_quantile"));
 }
 
 TEST(Engine, BadOptionsAreUsageErrors) {
