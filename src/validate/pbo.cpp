@@ -98,13 +98,13 @@ BlockSums block_sums(std::span<const std::span<const double>> returns, std::size
 
 // Sharpe (per bar, ddof = 1) of m bars from centered sums. A standard deviation at rounding
 // level of the mean means a constant series, whose Sharpe is 0 as in backtest::Metrics.
-double sharpe_from_sums(double center, double sum, double sum_sq, double m) {
+// Branch-free so that the loop over strategies vectorizes (sqrt and division dominate).
+inline double sharpe_from_sums(double center, double sum, double sum_sq, double m) {
   const double mean = center + sum / m;
   const double var = (sum_sq - sum * sum / m) / (m - 1.0);
-  if (!(var > 0.0)) return 0.0;
-  const double sd = std::sqrt(var);
-  if (sd <= 1e-12 * std::abs(mean)) return 0.0;
-  return mean / sd;
+  const double sd = std::sqrt(std::max(var, 0.0));
+  const double sharpe = mean / sd;  // +-inf or NaN when sd = 0, masked out below
+  return sd > 1e-12 * std::abs(mean) ? sharpe : 0.0;
 }
 
 // Advances idx (an increasing k-subset of 0..n-1) to the next one in lexicographic order and
