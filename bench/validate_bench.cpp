@@ -25,7 +25,8 @@ void BM_pbo_20k_bars_200_strategies_16_blocks(benchmark::State& state) {
   validate::PboOptions options;
   options.blocks = 16;
   for (auto _ : state) {
-    const validate::PboResult result = validate::probability_of_backtest_overfitting(columns, options);
+    const validate::PboResult result =
+        validate::probability_of_backtest_overfitting(columns, options);
     benchmark::DoNotOptimize(result.pbo);
   }
   state.SetItemsProcessed(state.iterations() * validate::cscv_combinations(16));

@@ -36,8 +36,8 @@ void validate_inputs(std::span<const std::span<const double>> returns, const Pbo
   if (bars / blocks * (blocks / 2) < 2) {
     throw core::UsageError("PBO: each half of " + std::to_string(s / 2) +
                            " blocks needs at least 2 bars for a standard deviation, got " +
-                           std::to_string(bars / blocks * (blocks / 2)) + " (T = " +
-                           std::to_string(bars) + ")");
+                           std::to_string(bars / blocks * (blocks / 2)) +
+                           " (T = " + std::to_string(bars) + ")");
   }
   for (std::size_t n = 0; n < returns.size(); ++n) {
     for (std::size_t t = 0; t < bars; ++t) {
@@ -122,12 +122,11 @@ std::size_t next_combination(std::vector<std::size_t>& idx, std::size_t n) {
 double median(std::vector<double> values) {
   if (values.empty()) return 0.0;
   const std::size_t mid = values.size() / 2;
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid),
-                   values.end());
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid), values.end());
   const double upper = values[mid];
   if (values.size() % 2 == 1) return upper;
-  const double lower = *std::max_element(values.begin(),
-                                         values.begin() + static_cast<std::ptrdiff_t>(mid));
+  const double lower =
+      *std::max_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid));
   return 0.5 * (lower + upper);
 }
 

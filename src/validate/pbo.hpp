@@ -26,10 +26,10 @@ struct PboResult {
   std::size_t bars_per_block = 0;
   std::size_t dropped_bars = 0;  // T mod S, the last bars, not used
   // Per combination, in lexicographic order of the in-sample block sets ({0..S/2-1} first):
-  std::vector<double> logits;          // lambda = log(w / (1 - w)), w = OOS rank / (N + 1)
-  std::vector<std::size_t> selected;   // n*, the in-sample winner (lowest index on a tie)
-  std::vector<double> selected_is;     // n*'s in-sample Sharpe (per bar)
-  std::vector<double> selected_oos;    // n*'s out-of-sample Sharpe (per bar)
+  std::vector<double> logits;         // lambda = log(w / (1 - w)), w = OOS rank / (N + 1)
+  std::vector<std::size_t> selected;  // n*, the in-sample winner (lowest index on a tie)
+  std::vector<double> selected_is;    // n*'s in-sample Sharpe (per bar)
+  std::vector<double> selected_oos;   // n*'s out-of-sample Sharpe (per bar)
   double logit_mean = 0;
   double logit_median = 0;  // mean of the two middle values for an even count
   // Performance degradation: least-squares line selected_oos = intercept + slope selected_is.

@@ -105,7 +105,7 @@ TEST(Pbo, HalfTheCombinationsOverfitGivesOneHalf) {
   EXPECT_NEAR(result.logits[1], std::log(0.25), 1e-15);
   EXPECT_NEAR(result.logit_mean, 0.5 * (std::log(1.5) + std::log(0.25)), 1e-15);
   EXPECT_NEAR(result.logit_median, result.logit_mean, 1e-15);  // two values: their mean
-  EXPECT_EQ(result.probability_of_loss, 0.5);                   // D is at -1.5 in block 0
+  EXPECT_EQ(result.probability_of_loss, 0.5);                  // D is at -1.5 in block 0
   // Both winners score 1.5 sqrt 3 in sample: no spread, so no degradation line.
   EXPECT_EQ(result.degradation_slope, 0.0);
   EXPECT_EQ(result.degradation_intercept, 0.0);
@@ -200,9 +200,9 @@ TEST(Pbo, BadInputsThrowWithClearMessages) {
   const Matrix ok = from_levels({{1, -1, 1, -1}, {-1, 1, -1, 1}});
   EXPECT_THROW(run(ok, 3), core::UsageError);  // odd
   EXPECT_THROW(run(ok, 0), core::UsageError);
-  EXPECT_THROW(run(ok, 26), core::UsageError);               // above kMaxPboBlocks
-  EXPECT_THROW(run(ok, 18), core::UsageError);               // S > T = 16
-  EXPECT_THROW(run(Matrix{ok[0]}, 2), core::UsageError);     // one strategy
+  EXPECT_THROW(run(ok, 26), core::UsageError);                           // above kMaxPboBlocks
+  EXPECT_THROW(run(ok, 18), core::UsageError);                           // S > T = 16
+  EXPECT_THROW(run(Matrix{ok[0]}, 2), core::UsageError);                 // one strategy
   EXPECT_THROW(run(Matrix{{1, 2, 3}, {1, 2, 3}}, 2), core::UsageError);  // halves of 1 bar
   Matrix ragged = ok;
   ragged[1].pop_back();
