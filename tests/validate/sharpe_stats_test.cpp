@@ -116,6 +116,31 @@ TEST(DeflatedSharpe, ReproducesThePaperNumericalExample) {
   EXPECT_NEAR(d.psr, 0.999996859507897648984, 1e-13);
 }
 
+TEST(SharpeSampleFromMetrics, UndoesTheAnnualizationOfComputeMetrics) {
+  // Returns +2%, -1%, +3%, 0% from an initial equity of 100; per-bar Sharpe by hand.
+  const std::vector<double> returns = {0.02, -0.01, 0.03, 0.0};
+  std::vector<double> equity;
+  double e = 100.0;
+  for (double r : returns) equity.push_back(e *= 1.0 + r);
+  const std::vector<double> exposure(equity.size(), 1.0);
+  backtest::MetricsOptions options;
+  options.bars_per_year = 365;
+  options.initial_equity = 100.0;
+  const backtest::Metrics metrics = backtest::compute_metrics(equity, exposure, {}, options);
+  const double mean = 0.01;
+  const double sd = std::sqrt((1e-4 + 4e-4 + 4e-4 + 1e-4) / 3.0);
+  const SharpeSample sample =
+      sharpe_sample(metrics, options.bars_per_year, static_cast<std::int64_t>(equity.size()));
+  EXPECT_NEAR(sample.sharpe_per_bar, mean / sd, 1e-12);
+  EXPECT_EQ(sample.bars, 4);
+  EXPECT_EQ(sample.skew, metrics.skew);
+  EXPECT_EQ(sample.excess_kurtosis, metrics.kurtosis);
+  // Deviations +-1%, +-2%: no skew; m2 = 2.5e-4, m4 = 8.5e-8, so the population excess
+  // kurtosis is 8.5 / 6.25 - 3 = -1.64.
+  EXPECT_NEAR(sample.skew, 0.0, 1e-12);
+  EXPECT_NEAR(sample.excess_kurtosis, 1.36 - 3.0, 1e-12);
+}
+
 TEST(ProbabilisticSharpe, NormalReturnsMatchTheTextbookStandardError) {
   // Normal returns (skew 0, excess kurtosis 0): the Sharpe's standard error is
   // sqrt((1 + SR^2 / 2) / (n - 1)) (Lo 2002 / Mertens 2002). SR = 0.1 over n = 101 bars:
