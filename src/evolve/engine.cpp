@@ -36,6 +36,13 @@ std::vector<std::size_t> crowded_order(const std::vector<Individual>& people) {
 
 }  // namespace
 
+void TrialStats::add(double sharpe) {
+  ++count;
+  const double delta = sharpe - mean;
+  mean += delta / static_cast<double>(count);
+  m2 += delta * (sharpe - mean);
+}
+
 std::uint64_t genome_key(const strategy::Genome& genome) {
   strategy::Genome g = genome;
   g.generation = 0;
@@ -85,6 +92,7 @@ Engine::Engine(EvolveOptions options, const Evaluator& evaluator)
     : options_(std::move(options)), evaluator_(evaluator) {
   validate(options_);
   families_ = searched_families(options_.families);
+  options_.variation.families = families_;
 }
 
 void Engine::initialize() {
@@ -131,6 +139,7 @@ void Engine::evaluate(std::vector<Individual>& batch) {
   if (cancel_ && cancel_->load()) throw core::Interrupted("interrupted during evaluation");
   for (std::size_t j = 0; j < todo.size(); ++j) {
     memo_[todo_keys[j]] = evolve::fitness_of(metrics[j], options_.objectives, options_.aggregate, options_.constraints);
+    trials_.add(value_of(mean_metrics(metrics[j]), "sharpe"));
   }
   evaluations_ += static_cast<std::int64_t>(todo.size());
   for (std::size_t i = 0; i < batch.size(); ++i) batch[i].fitness = memo_.at(keys[i]);

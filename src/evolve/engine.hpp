@@ -59,6 +59,17 @@ struct Individual {
 // 64-bit identity of a genome's rule whatever its generation: duplicates are evaluated once.
 std::uint64_t genome_key(const strategy::Genome& genome);
 
+// The spread of in-sample Sharpe ratios over every distinct genome the run evaluated (Welford's
+// running mean and sum of squares, in evaluation order): the trial count and variance the
+// deflated Sharpe ratio needs. Sharpe here is annualized and averaged over the coins.
+struct TrialStats {
+  std::int64_t count = 0;
+  double mean = 0;
+  double m2 = 0;
+  void add(double sharpe);
+  double variance() const { return count > 1 ? m2 / static_cast<double>(count - 1) : 0.0; }
+};
+
 struct GenerationStats {
   int generation = 0;
   std::vector<double> best;  // per objective, in the metric's own sign (max of a maximized one)
@@ -80,6 +91,7 @@ class Engine {
   bool done() const { return generation_ >= options_.generations; }
   int generation() const { return generation_; }
   std::int64_t evaluations() const { return evaluations_; }
+  const TrialStats& trials() const { return trials_; }
   const GenerationStats& last_stats() const { return stats_; }
   void set_cancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
 
@@ -107,6 +119,7 @@ class Engine {
   std::map<std::uint64_t, Fitness> memo_;
   int generation_ = -1;
   std::int64_t evaluations_ = 0;
+  TrialStats trials_;
   GenerationStats stats_;
   const std::atomic<bool>* cancel_ = nullptr;
 };

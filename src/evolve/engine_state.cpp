@@ -109,7 +109,8 @@ json Engine::checkpoint() const {
   for (const auto& [key, fitness] : memo_) memo.push_back(json{fmt::format("{:016x}", key), fitness_json(fitness)});
   return json{{"version", 1},           {"generation", generation_}, {"evaluations", evaluations_},
               {"islands", islands},     {"archive", individuals_json(archive_)},
-              {"memo", memo}};
+              {"memo", memo},
+              {"trials", json{{"count", trials_.count}, {"mean", trials_.mean}, {"m2", trials_.m2}}}};
 }
 
 void Engine::restore(const json& j) {
@@ -129,6 +130,8 @@ void Engine::restore(const json& j) {
     memo_ = std::move(memo);
     generation_ = j.at("generation").get<int>();
     evaluations_ = j.at("evaluations").get<std::int64_t>();
+    const auto& t = j.at("trials");
+    trials_ = {t.at("count").get<std::int64_t>(), t.at("mean").get<double>(), t.at("m2").get<double>()};
     compute_stats(0, 0);
   } catch (const json::exception& e) {
     throw core::Error(fmt::format("checkpoint is unreadable: {}", e.what()));

@@ -154,9 +154,9 @@ gp::GenOptions fitting(const gp::Limits& limits) {
   return options;
 }
 
-void switch_family(Genome& g, const gp::Limits& limits, core::Rng& rng) {
+void switch_family(Genome& g, const std::vector<std::string>& families, const gp::Limits& limits, core::Rng& rng) {
   std::vector<std::string> others;
-  for (auto& name : strategy::genome_families()) {
+  for (auto name : families.empty() ? strategy::genome_families() : families) {
     if (name != g.family) others.push_back(std::move(name));
   }
   if (others.empty()) return;
@@ -205,7 +205,7 @@ std::pair<Genome, Genome> crossover(const Genome& a, const Genome& b,
 void mutate(Genome& genome, const VariationOptions& options, core::Rng& rng) {
   validate(options);
   if (rng.bernoulli(options.family_switch_probability)) {
-    switch_family(genome, options.tree_limits, rng);
+    switch_family(genome, options.families, options.tree_limits, rng);
     return;
   }
   strategy::clamp(genome);

@@ -5,7 +5,9 @@
 // Used by the evolution engine; deterministic given the Rng.
 #pragma once
 
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "core/random.hpp"
 #include "strategy/genome.hpp"
@@ -20,6 +22,9 @@ struct VariationOptions {
   double mutation_rate = -1;           // per gene; < 0: 1 / (number of genes of the genome)
   double family_switch_probability = 0.02;  // per mutated child: a random genome of another family
   strategy::gp::Limits tree_limits{};       // depth and size limits of rule trees
+  // Families a family switch may land on (empty: every genome family). The engine sets it to the
+  // families it searches, so an excluded family never enters through mutation.
+  std::vector<std::string> families{};
 };
 
 // Two children of two parents. Same family: each numeric gene (family params, risk block, regime
@@ -38,7 +43,7 @@ std::pair<strategy::Genome, strategy::Genome> crossover(const strategy::Genome& 
 // subtree (1/2), point (3/10) or hoist (1/5) mutation on one of its trees with probability
 // max(mutation_rate, 0.2) per tree (point mutation when the chosen one finds nothing to do); with
 // family_switch_probability, instead of all that, the genome becomes a random genome of another
-// family of strategy::genome_families(), keeping its risk block, regime filter and generation.
+// family of `families` (every genome family when empty), keeping its risk block, regime filter and generation.
 // The genome's trees must pass gp::check under the limits (then they still do); it comes out
 // clamped. Throws std::invalid_argument for options out of range (tree limits below depth 2 or
 // 3 nodes included).

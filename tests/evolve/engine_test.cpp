@@ -184,6 +184,22 @@ TEST(Engine, MigrationSendsEachIslandsBestToTheNextOnTheRing) {
   }
 }
 
+TEST(Engine, FamilySwitchesStayWithinTheSearchedFamilies) {
+  const auto u = test::small_universe();
+  indicators::IndicatorCache cache(256u << 20);
+  const Evaluator evaluator(u, backtest::BacktestConfig{}, cache, 2);
+  auto o = small_options();
+  o.families = {"ema_cross", "rsi_reversion"};
+  o.variation.family_switch_probability = 1;  // every mutated child switches family
+  Engine engine(o, evaluator);
+  engine.initialize();
+  engine.step();
+  engine.step();
+  for (const auto& ind : engine.islands()[0]) {
+    EXPECT_TRUE(ind.genome.family == "ema_cross" || ind.genome.family == "rsi_reversion") << ind.genome.family;
+  }
+}
+
 TEST(Engine, AllFamiliesIncludesTheMachineLearningOnes) {
   const auto u = test::small_universe();
   indicators::IndicatorCache cache(256u << 20);
