@@ -3,73 +3,139 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdint>
+#include <stdexcept>
 #include <utility>
 
 namespace organism::indicators {
 namespace {
 
-// Counts per rank in a Fenwick tree: insert, erase and "k-th smallest" in O(log n) on one flat
-// array (a balanced tree of nodes was twice as slow here, from allocation and cache misses).
-class RankCounter {
+// The ranks present in the window, one bit each, with next/previous set bit a word at a time.
+// Window ranks are spread over the series' ranks, about one in n / window bits is set, so a
+// search rarely leaves its word.
+class RankSet {
  public:
-  explicit RankCounter(std::size_t n) : tree_(n + 1, 0), top_(n ? std::bit_floor(n) : 0) {}
-  void add(std::size_t rank, int delta) {
-    for (std::size_t i = rank + 1; i < tree_.size(); i += i & (~i + 1)) tree_[i] += delta;
-  }
-  // The rank holding the k-th smallest element, k >= 1 and at most the count held.
-  std::size_t kth(int k) const {
-    std::size_t pos = 0;
-    for (std::size_t step = top_; step; step >>= 1) {
-      if (pos + step < tree_.size() && tree_[pos + step] < k) {
-        pos += step;
-        k -= tree_[pos];
-      }
+  explicit RankSet(std::size_t n) : words_((n + 63) / 64 + 1, 0) {}
+  void set(std::size_t r) { words_[r >> 6] |= std::uint64_t{1} << (r & 63); }
+  void clear(std::size_t r) { words_[r >> 6] &= ~(std::uint64_t{1} << (r & 63)); }
+  // Smallest set rank > r, or npos.
+  std::size_t next(std::size_t r) const {
+    std::size_t w = (r + 1) >> 6;
+    if (w >= words_.size()) return npos;
+    std::uint64_t bits = (r + 1) & 63 ? words_[w] & (~std::uint64_t{0} << ((r + 1) & 63)) : words_[w];
+    while (!bits) {
+      if (++w == words_.size()) return npos;
+      bits = words_[w];
     }
-    return pos;  // 0-based rank
+    return (w << 6) + static_cast<std::size_t>(std::countr_zero(bits));
   }
+  // Largest set rank < r, or npos.
+  std::size_t prev(std::size_t r) const {
+    if (r == 0) return npos;
+    std::size_t w = (r - 1) >> 6;
+    const unsigned keep = static_cast<unsigned>((r - 1) & 63) + 1;  // bits 0..keep-1 of word w
+    std::uint64_t bits = keep == 64 ? words_[w] : words_[w] & ((std::uint64_t{1} << keep) - 1);
+    while (!bits) {
+      if (w == 0) return npos;
+      bits = words_[--w];
+    }
+    return (w << 6) + 63 - static_cast<std::size_t>(std::countl_zero(bits));
+  }
+  // The k-th smallest set rank (k >= 1), by popcounts: used once per window fill.
+  std::size_t kth(std::size_t k) const {
+    for (std::size_t w = 0; w < words_.size(); ++w) {
+      const auto c = static_cast<std::size_t>(std::popcount(words_[w]));
+      if (k > c) {
+        k -= c;
+        continue;
+      }
+      std::uint64_t bits = words_[w];
+      for (std::size_t i = 1; i < k; ++i) bits &= bits - 1;  // drop the k-1 lowest set bits
+      return (w << 6) + static_cast<std::size_t>(std::countr_zero(bits));
+    }
+    return npos;
+  }
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
  private:
-  std::vector<int> tree_;
-  std::size_t top_;
+  std::vector<std::uint64_t> words_;
 };
 
 }  // namespace
 
-std::vector<double> rolling_median(std::span<const double> x, std::size_t window) {
-  const std::size_t n = x.size();
-  std::vector<double> out(n, std::nan(""));
-  if (window == 0 || n == 0) return out;
-  // Rank of every finite value in the whole series (ties by position), and the values by rank.
+std::vector<double> series_ranks(std::span<const double> x) {
   // Sorting (value, position) pairs in place beats sorting positions through the values.
   std::vector<std::pair<double, std::size_t>> order;
-  order.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) {
+  order.reserve(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
     if (std::isfinite(x[i])) order.emplace_back(x[i], i);
   }
   std::sort(order.begin(), order.end());
-  std::vector<std::size_t> rank(n, 0);
-  std::vector<double> by_rank(order.size());
-  for (std::size_t r = 0; r < order.size(); ++r) {
-    rank[order[r].second] = r;
-    by_rank[r] = order[r].first;
+  std::vector<double> rank(x.size(), std::nan(""));
+  for (std::size_t r = 0; r < order.size(); ++r) rank[order[r].second] = static_cast<double>(r);
+  return rank;
+}
+
+std::vector<double> rolling_median(std::span<const double> x, std::span<const double> ranks, std::size_t window) {
+  const std::size_t n = x.size();
+  if (ranks.size() != n) throw std::invalid_argument("rolling_median: ranks must have the series' length");
+  std::vector<double> out(n, std::nan(""));
+  if (window == 0 || n == 0) return out;
+  std::vector<double> by_rank(n);  // value of each rank
+  for (std::size_t i = 0; i < n; ++i) {
+    if (std::isfinite(x[i])) by_rank[static_cast<std::size_t>(ranks[i])] = x[i];
   }
-  RankCounter counts(order.size());
-  const int lower = static_cast<int>((window - 1) / 2) + 1;  // 1-based ranks of the middle pair
-  const int upper = static_cast<int>(window / 2) + 1;
-  std::size_t run = 0;  // consecutive finite values ending at i, all held in `counts`
+  const auto rank_at = [&](std::size_t i) { return static_cast<std::size_t>(ranks[i]); };
+  RankSet present(n);
+  const std::size_t k = (window - 1) / 2 + 1;  // 1-based position of the lower middle value
+  std::size_t m = 0;                           // rank of the lower middle value, once full
+  std::size_t below = 0;                       // window ranks < m (k - 1 after each bar)
+  std::size_t run = 0;                         // consecutive finite values ending at i
   for (std::size_t i = 0; i < n; ++i) {
     if (!std::isfinite(x[i])) {
-      for (std::size_t j = i - std::min(run, window); j < i; ++j) counts.add(rank[j], -1);
+      for (std::size_t j = i - std::min(run, window); j < i; ++j) present.clear(rank_at(j));
       run = 0;
       continue;
     }
-    counts.add(rank[i], +1);
-    if (++run > window) counts.add(rank[i - window], -1);
+    const std::size_t r = rank_at(i);
+    present.set(r);
+    ++run;
     if (run < window) continue;
-    const double lo = by_rank[counts.kth(lower)];
-    out[i] = lower == upper ? lo : 0.5 * (lo + by_rank[counts.kth(upper)]);
+    if (run == window) {
+      m = present.kth(k);
+      below = k - 1;
+    } else {
+      if (r < m) ++below;
+      const std::size_t q = rank_at(i - window);
+      present.clear(q);
+      if (q < m) {
+        --below;
+      } else if (q == m) {  // the middle left: its successor has the same count below it
+        const std::size_t up = present.next(m);
+        if (up != RankSet::npos) {
+          m = up;
+        } else {
+          m = present.prev(m);
+          --below;
+        }
+      }
+      while (below > k - 1) {
+        m = present.prev(m);
+        --below;
+      }
+      while (below < k - 1) {
+        m = present.next(m);
+        ++below;
+      }
+    }
+    const double lo = by_rank[m];
+    out[i] = window % 2 ? lo : 0.5 * (lo + by_rank[present.next(m)]);
   }
   return out;
+}
+
+std::vector<double> rolling_median(std::span<const double> x, std::size_t window) {
+  return rolling_median(x, series_ranks(x), window);
 }
 
 }  // namespace organism::indicators

@@ -140,9 +140,12 @@ std::vector<double> regime_mask(const RegimeFilter& r, const MarketView& m) {
   if (r.vol_filter_on) {
     const auto vol_column = annual_vol(m, r.vol_window);
     const auto& vol = *vol_column;
+    // The volatility column's ranks are shared by every median window over it.
+    const auto ranks = derived_column(m, {"genome_rvol_ranks", {static_cast<double>(r.vol_window), m.interval.bars_per_year()}},
+                                      [&] { return indicators::series_ranks(vol); });
     const auto med_column = derived_column(
         m, {"genome_rvol_median", {static_cast<double>(r.vol_window), m.interval.bars_per_year(), static_cast<double>(r.median_window)}},
-        [&] { return indicators::rolling_median(vol, static_cast<std::size_t>(r.median_window)); });
+        [&] { return indicators::rolling_median(vol, *ranks, static_cast<std::size_t>(r.median_window)); });
     const auto& med = *med_column;
     for (std::size_t i = 0; i < n; ++i) {
       if (!(std::isfinite(med[i]) && vol[i] < r.vol_k * med[i])) mask[i] = 0;

@@ -31,6 +31,8 @@ TEST(RollingMedian, ByHand) {
   EXPECT_EQ(m3[2], 4);  // {5,1,4}
   EXPECT_EQ(m3[3], 2);  // {1,4,2}
   EXPECT_EQ(m3[4], 3);  // {4,2,3}
+  const auto ranks = series_ranks(x);
+  EXPECT_EQ(ranks, (std::vector<double>{4, 0, 3, 1, 2}));
   const auto m2 = rolling_median(x, 2);
   EXPECT_EQ(m2[1], 3);
   EXPECT_EQ(m2[4], 2.5);
@@ -38,12 +40,15 @@ TEST(RollingMedian, ByHand) {
 
 TEST(RollingMedian, EqualsSortingEveryWindowWithTiesAndGaps) {
   core::Rng rng(3);
-  for (int trial = 0; trial < 60; ++trial) {
-    std::vector<double> x(400);
-    for (auto& v : x) v = std::floor(rng.uniform(0, 8));  // many ties
-    if (trial % 3 == 0) x[rng.below(400)] = std::nan("");
-    const std::size_t w = 1 + rng.below(40);
+  for (int trial = 0; trial < 300; ++trial) {
+    const std::size_t n = 50 + rng.below(700);
+    std::vector<double> x(n);
+    const double levels = trial % 2 ? 8 : 1e6;  // many ties, or almost none
+    for (auto& v : x) v = std::floor(rng.uniform(0, levels));
+    for (int gaps = static_cast<int>(rng.below(3)); gaps > 0; --gaps) x[rng.below(n)] = std::nan("");
+    const std::size_t w = 1 + rng.below(trial % 3 ? 40 : 300);
     const auto got = rolling_median(x, w), want = naive(x, w);
+    ASSERT_EQ(got.size(), want.size());
     for (std::size_t i = 0; i < x.size(); ++i) {
       if (std::isnan(want[i])) {
         EXPECT_TRUE(std::isnan(got[i])) << "trial " << trial << " i " << i;
