@@ -58,7 +58,8 @@ struct Genome {
 const std::vector<ParamSpec>& risk_specs();
 const std::vector<ParamSpec>& regime_specs();
 
-// Every family a genome can have: the ten seed families, then "tree".
+// Every family a genome can have: the twelve families in number order (ten seeds, two
+// machine-learning families), then "tree".
 std::vector<std::string> genome_families();
 
 // The family's defaults, risk and regime off. The tree family's default rule is an EMA(12/26)

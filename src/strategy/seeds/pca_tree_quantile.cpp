@@ -71,10 +71,11 @@ class PcaTreeQuantile final : public Family {
     }();
     return specs;
   }
-  // walk_forward's first fit is at first_valid + horizon + window - 1 >= horizon + window - 1.
+  // walk_forward's first fit is at first_valid + horizon + window - 1, first_valid being the
+  // features' lookback: exactly the first bar that may trade.
   std::size_t warmup(const ParamValues& p) const override {
     const auto s = ml::schedule_from(p, kShared);
-    return static_cast<std::size_t>(s.horizon + s.window - 1);
+    return ml::feature_lookback(ml::groups_from(p, kShared)) + static_cast<std::size_t>(s.horizon + s.window - 1);
   }
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
     const auto schedule = ml::schedule_from(p, kShared);
@@ -88,7 +89,7 @@ class PcaTreeQuantile final : public Family {
     const auto o = model_options(p);
     return fmt::format(
         "Every {} bars, on {} whose {}-bar forward log return is known by then: standardize the "
-        "indicator features (group mask {}), keep the principal components reaching {:g} of the "
+        "indicator features ({}), keep the principal components reaching {:g} of the "
         "variance{}, grow a regression tree (depth <= {}, >= {} rows to split) on them, and fit "
         "L1 quantile regressions (strength {:g}) at {:g}, {:g} and {:g} on the components plus the "
         "tree's out-of-fold forecast. Each later bar: long when the lower quantile forecast "
@@ -98,7 +99,7 @@ class PcaTreeQuantile final : public Family {
         s.refit_every,
         s.expanding ? fmt::format("every past bar (at least {})", s.window)
                     : fmt::format("the last {} bars", s.window),
-        s.horizon, ml::groups_from(p, kShared), o.variance_share, o.whiten ? ", whitened" : "",
+        s.horizon, ml::group_names(ml::groups_from(p, kShared)), o.variance_share, o.whiten ? ", whitened" : "",
         o.tree.max_depth, o.tree.min_split, o.l1, o.quantiles[0], o.quantiles[1], o.quantiles[2],
         o.entry, o.size_gain);
   }
