@@ -58,8 +58,8 @@ backtest::MetricsOptions Evaluator::metrics_options() const {
   return o;
 }
 
-backtest::BacktestResult Evaluator::backtest(const strategy::Genome& genome, std::size_t coin_index,
-                                             Stage stage) const {
+void Evaluator::run_segment(const strategy::Genome& genome, std::size_t coin_index, Stage stage,
+                            backtest::BacktestResult& out) const {
   const CoinMarket& coin = universe_.coins.at(coin_index);
   const Segment& seg = segment_of(coin, stage);
   const auto exposure = exposures_up_to(genome, coin, seg.end, universe_.interval, cache_);
@@ -67,7 +67,14 @@ backtest::BacktestResult Evaluator::backtest(const strategy::Genome& genome, std
   input.bars = coin.bars.view(seg.begin, seg.end);
   input.target = std::span(exposure).subspan(seg.begin, seg.size());
   if (!coin.funding_per_bar.empty()) input.funding = std::span(coin.funding_per_bar).subspan(seg.begin, seg.size());
-  return backtest::run_backtest(input, strategy::backtest_config(genome, base_));
+  backtest::run_backtest(input, strategy::backtest_config(genome, base_), out);
+}
+
+backtest::BacktestResult Evaluator::backtest(const strategy::Genome& genome, std::size_t coin_index,
+                                             Stage stage) const {
+  backtest::BacktestResult out;
+  run_segment(genome, coin_index, stage, out);
+  return out;
 }
 
 std::vector<std::vector<backtest::Metrics>> Evaluator::evaluate(std::span<const strategy::Genome> genomes,
@@ -86,17 +93,8 @@ std::vector<std::vector<backtest::Metrics>> Evaluator::evaluate(std::span<const 
                         for (std::size_t task = r.begin(); task != r.end(); ++task) {
                           if (cancel && cancel->load(std::memory_order_relaxed)) return;
                           const std::size_t g = task / coins, c = task % coins;
-                          const CoinMarket& coin = universe_.coins[c];
-                          const Segment& seg = segment_of(coin, stage);
-                          if (seg.size() == 0) continue;
-                          const auto exposure = exposures_up_to(genomes[g], coin, seg.end, universe_.interval, cache_);
-                          backtest::BacktestInput input;
-                          input.bars = coin.bars.view(seg.begin, seg.end);
-                          input.target = std::span(exposure).subspan(seg.begin, seg.size());
-                          if (!coin.funding_per_bar.empty()) {
-                            input.funding = std::span(coin.funding_per_bar).subspan(seg.begin, seg.size());
-                          }
-                          backtest::run_backtest(input, strategy::backtest_config(genomes[g], base_), result);
+                          if (segment_of(universe_.coins[c], stage).size() == 0) continue;
+                          run_segment(genomes[g], c, stage, result);
                           out[g][c] = backtest::compute_metrics(result.equity, result.exposure, result.trades, options);
                         }
                       });

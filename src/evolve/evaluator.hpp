@@ -40,6 +40,8 @@ class Evaluator {
   const Universe& universe() const { return universe_; }
 
  private:
+  void run_segment(const strategy::Genome& genome, std::size_t coin, Stage stage, backtest::BacktestResult& out) const;
+
   const Universe& universe_;
   backtest::BacktestConfig base_;
   indicators::IndicatorCache& cache_;

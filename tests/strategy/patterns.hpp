@@ -56,6 +56,19 @@ inline Pattern make_pattern(std::string name, const std::vector<double>& closes)
   return p;
 }
 
+// Closes of log returns r_t = phi r_{t-1} + 1% noise from 100: with phi > 0 the last return
+// predicts the next one (a planted, learnable relation); phi = 0 is a pure random walk.
+inline std::vector<double> ar1_closes(double phi, std::size_t n, core::Rng& rng) {
+  std::vector<double> c;
+  double x = 100, r = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    r = phi * r + 0.01 * rng.normal();
+    x *= std::exp(r);
+    c.push_back(x);
+  }
+  return c;
+}
+
 inline Pattern flat() { return make_pattern("flat", std::vector<double>(kBars, 100.0)); }
 
 // Linear up from 100 to 200 over half the bars, then back down.

@@ -52,13 +52,7 @@ test::Pattern with_volumes(test::Pattern p, const std::vector<double>& volumes) 
 // predicts the next one; phi = 0 is a pure random walk.
 test::Pattern ar1_market(double phi, std::size_t n, std::uint64_t seed) {
   core::Rng rng(seed);
-  std::vector<double> c;
-  double x = 100, r = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    r = phi * r + 0.01 * rng.normal();
-    x *= std::exp(r);
-    c.push_back(x);
-  }
+  const auto c = test::ar1_closes(phi, n, rng);
   std::vector<double> volumes(n);
   for (auto& v : volumes) v = 1000 * std::exp(0.3 * rng.normal());
   return with_volumes(test::make_pattern(fmt::format("ar1_{}", phi), c), volumes);

@@ -125,14 +125,7 @@ TEST(LinearSvm, WarmStartedRefitsStillSeparateAndFollowTheData) {
 // Log returns with a planted AR(1) relation r_t = phi r_{t-1} + 1% noise (phi = 0: pure noise).
 test::Pattern planted(double phi, std::uint64_t seed, std::size_t n) {
   core::Rng rng(seed);
-  std::vector<double> c;
-  double x = 100, r = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    r = phi * r + 0.01 * rng.normal();
-    x *= std::exp(r);
-    c.push_back(x);
-  }
-  return test::make_pattern(phi > 0 ? "planted" : "noise", c);
+  return test::make_pattern(phi > 0 ? "planted" : "noise", test::ar1_closes(phi, n, rng));
 }
 
 // Sharpe of the real backtest (default costs, next-open fills) over the bars from the first fit
