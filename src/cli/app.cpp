@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/context.hpp"
+#include "cli/report_support.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 
@@ -75,6 +76,7 @@ int run(int argc, char** argv) {
   add_backtest_command(app, registry);
   add_strategy_commands(app, registry);
   add_evolve_command(app, registry);
+  add_report_command(app, registry);
   add_config_commands(app, registry);
   add_selftest_command(app, registry);
 

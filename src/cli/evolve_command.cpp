@@ -10,6 +10,7 @@
 #include <csignal>
 
 #include "cli/evolve_support.hpp"
+#include "cli/report_support.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "data/file_writer.hpp"
@@ -24,6 +25,7 @@ extern "C" void on_interrupt(int) { g_interrupted.store(true); }
 
 struct EvolveArgs {
   std::string json_out;
+  std::string report;  // HTML report written at the end
   std::string resume;  // run id, or "latest"
   bool resume_given = false;
   std::size_t top = 25;
@@ -240,6 +242,7 @@ void run_evolve(const EvolveArgs& a, Context& ctx) {
   }
   fmt::print("run {}: {} evaluations in {}; {} strategies on the front saved as 'testing' in {}\n", run.id,
              engine.evaluations(), format_seconds(elapsed()), front.size(), store.path());
+  if (!a.report.empty()) write_run_report(store, ctx, run.id, a.report);
 }
 
 }  // namespace
@@ -270,6 +273,7 @@ With an empty store the synthetic market is built first. See docs/evolution.md.)
   registry.bind(cmd->add_option("--embargo", "bars between segments, or auto (default auto)"), "evolve.embargo");
   cmd->add_option("--top", args->top, "front members shown in the table, best in-sample Sharpe first (default 25)");
   cmd->add_option("--json-out", args->json_out, "write the run and its front as JSON to FILE");
+  cmd->add_option("--report", args->report, "write the run's HTML report to FILE at the end (see 'organism report')");
   cmd->add_option("--resume", args->resume, "continue an interrupted run (RUN id, or the latest unfinished)")
       ->expected(0, 1);
   registry.on(cmd, [args, cmd](Context& ctx) {

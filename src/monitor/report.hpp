@@ -1,0 +1,57 @@
+// The HTML report of an evolution run and one of its strategies: one self-contained file (data as
+// JSON, CSS and the ECharts library inline) that opens offline. Pure: ReportData in, HTML out.
+// Used by `organism report` and `organism evolve --report` (src/cli/report_*.cpp).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "backtest/trade.hpp"
+#include "core/time.hpp"
+
+namespace organism::monitor {
+
+// One stage's backtest of the chosen strategy on the chosen coin.
+struct StageCurve {
+  std::string stage;                // "in_sample", "out_of_sample", "walk_forward"
+  std::vector<core::TimeMs> time;   // bar open times of the segment
+  std::vector<double> equity;       // at each close, starting from ReportData::initial_equity
+  std::vector<backtest::Trade> trades;
+};
+
+struct ReportData {
+  // The run JSON as `organism evolve` stores it (run, objectives, front, ...); validation keys
+  // ("pbo", "trials", "gates", each member's "validation") are optional: panels without them
+  // say "not validated".
+  nlohmann::json run;
+  std::string strategy_id;  // a member of run["front"]
+  std::string state;        // its lifecycle state in the store ("testing", "validated", ...)
+  std::string chosen_by;    // how it was chosen, in words
+  std::string coin;         // label of the coin of the equity and price charts
+  double initial_equity = 10'000;
+  std::vector<StageCurve> stages;      // in time order
+  std::vector<core::TimeMs> price_time;  // the coin's whole series
+  std::vector<double> price_close;
+  std::string x_metric, y_metric;  // scatter axes, as accepted by resolve_axis
+  std::string generated_at;        // shown in the footer (passed in: the builder reads no clock)
+  std::size_t max_points = 5000;   // per chart series, after downsampling
+};
+
+// An axis of the front scatter: "sharpe" (the in-sample metric, what evolution optimized) or
+// "out_of_sample.sharpe" / "walk_forward.max_drawdown" ("stage.metric"). Returns "stage.metric";
+// core::UsageError naming the metrics the run has when the name is unknown.
+std::string resolve_axis(const nlohmann::json& run, const std::string& name);
+// The run's first two objectives (one objective: it and itself), as resolve_axis names.
+std::pair<std::string, std::string> default_axes(const nlohmann::json& run);
+
+// The member the report shows when none is asked for: the best out-of-sample Sharpe among the
+// survivors (validation.passed), else among all members; ties go to the smaller id. Empty when
+// the front is empty.
+std::string default_member(const nlohmann::json& run);
+
+// The whole page. Validates its input once: core::Error if strategy_id is not on the front.
+std::string build_report_html(const ReportData& data);
+
+}  // namespace organism::monitor

@@ -1,0 +1,302 @@
+// The report page: the static parts (header, summary, gate table, readings) written here as
+// escaped HTML, the charts drawn in the browser from the embedded, downsampled data.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <set>
+
+#include "core/error.hpp"
+#include "monitor/echarts_js.hpp"
+#include "monitor/report.hpp"
+#include "monitor/report_page.hpp"
+#include "monitor/report_series.hpp"
+#include "monitor/report_text.hpp"
+
+namespace organism::monitor {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr std::array<std::string_view, 3> kStageNames = {"in_sample", "out_of_sample", "walk_forward"};
+constexpr std::array<std::string_view, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+std::string stage_label(std::string_view stage) {
+  if (stage == "in_sample") return "in-sample";
+  if (stage == "out_of_sample") return "out-of-sample";
+  if (stage == "walk_forward") return "walk-forward";
+  return std::string(stage);
+}
+
+const json* find_member(const json& run, const std::string& id) {
+  if (!run.contains("front") || !run.at("front").is_array()) return nullptr;
+  for (const auto& m : run.at("front")) {
+    if (m.value("id", "") == id) return &m;
+  }
+  return nullptr;
+}
+
+bool is_survivor(const json& member) {
+  const auto it = member.find("validation");
+  return it != member.end() && it->is_object() && it->value("passed", false);
+}
+
+bool is_validated(const json& member) { return member.contains("validation") && member.at("validation").is_object(); }
+
+std::optional<double> axis_value(const json& member, const std::string& axis) {
+  const auto dot = axis.find('.');
+  const auto metrics = member.find("metrics");
+  if (metrics == member.end() || !metrics->contains(axis.substr(0, dot))) return std::nullopt;
+  return number_at(metrics->at(axis.substr(0, dot)), axis.substr(dot + 1));
+}
+
+std::string number_or_dash(std::optional<double> v, const char* spec) {
+  return v ? fmt::format(fmt::runtime(spec), *v) : "–";
+}
+
+// --- page data (what the chart script draws) ---
+
+json stages_json(const ReportData& d) {
+  json out = json::array();
+  for (std::size_t k = 0; k < d.stages.size(); ++k) {
+    if (d.stages[k].time.empty()) continue;
+    out.push_back({{"name", d.stages[k].stage},
+                   {"label", stage_label(d.stages[k].stage)},
+                   {"begin", d.stages[k].time.front()},
+                   {"end", d.stages[k].time.back()}});
+  }
+  return out;
+}
+
+json equity_json(const ChainedCurve& c, std::size_t max_points) {
+  const std::array<std::span<const double>, 2> series = {c.equity, c.drawdown};
+  json time = json::array(), equity = json::array(), drawdown = json::array();
+  for (std::size_t i : downsample_indices(series, c.time.size(), max_points)) {
+    time.push_back(c.time[i]);
+    equity.push_back(c.equity[i]);
+    drawdown.push_back(c.drawdown[i]);
+  }
+  return {{"time", time}, {"equity", equity}, {"drawdown", drawdown}};
+}
+
+json price_json(const ReportData& d) {
+  const std::size_t n = std::min(d.price_time.size(), d.price_close.size());
+  const std::array<std::span<const double>, 1> series = {std::span(d.price_close).first(n)};
+  json time = json::array(), close = json::array();
+  for (std::size_t i : downsample_indices(series, n, d.max_points)) {
+    time.push_back(d.price_time[i]);
+    close.push_back(d.price_close[i]);
+  }
+  // Entries and exits as buy/sell marks; a long run's trades are thinned evenly to max_points.
+  std::vector<const backtest::Trade*> trades;
+  for (const auto& s : d.stages) {
+    for (const auto& t : s.trades) trades.push_back(&t);
+  }
+  const std::size_t keep = std::min(trades.size(), d.max_points / 2);
+  json marks = json::array();
+  for (std::size_t k = 0; k < keep; ++k) {
+    const auto& t = *trades[k * trades.size() / keep];
+    const char* side = t.side > 0 ? "long" : "short";
+    marks.push_back({t.entry_time, t.entry_price, t.side > 0 ? "buy" : "sell", fmt::format("{} entry", side)});
+    if (t.open) continue;
+    marks.push_back({t.exit_time, t.exit_price, t.side > 0 ? "sell" : "buy",
+                     fmt::format("{} exit ({}), pnl {:.2f}", side, backtest::exit_reason_name(t.reason), t.pnl)});
+  }
+  return {{"time", time}, {"close", close}, {"trades", marks}, {"trade_count", trades.size()}};
+}
+
+json monthly_json(const ChainedCurve& c, double initial_equity) {
+  const auto months = monthly_returns(c.time, c.equity, initial_equity);
+  std::vector<int> years;
+  for (const auto& m : months) {
+    if (years.empty() || years.back() != m.year) years.push_back(m.year);
+  }
+  json cells = json::array();
+  for (const auto& m : months) {
+    const auto y = std::find(years.begin(), years.end(), m.year) - years.begin();
+    cells.push_back({m.month - 1, y, m.value});
+  }
+  return {{"months", kMonths}, {"years", years}, {"cells", cells}};
+}
+
+json front_json(const ReportData& d) {
+  json points = json::array();
+  bool validated = false;
+  for (const auto& m : d.run.at("front")) {
+    validated = validated || is_validated(m);
+    const auto x = axis_value(m, d.x_metric);
+    const auto y = axis_value(m, d.y_metric);
+    if (!x || !y) continue;
+    const std::string id = m.value("id", "");
+    const char* kind = id == d.strategy_id ? "chosen" : is_survivor(m) ? "survivor" : "member";
+    points.push_back({{"id", id}, {"x", *x}, {"y", *y}, {"kind", kind}});
+  }
+  return {{"x", d.x_metric}, {"y", d.y_metric}, {"validated", validated}, {"points", points}};
+}
+
+// --- static HTML ---
+
+std::string header_html(const ReportData& d, const json& member) {
+  std::string badges = fmt::format(R"(<span class="badge">{}</span>)", html_escape(d.state.empty() ? "unknown" : d.state));
+  if (!is_validated(member)) {
+    badges += R"(<span class="badge muted">not validated</span>)";
+  } else if (is_survivor(member)) {
+    badges += R"(<span class="badge good">survivor: passed every gate</span>)";
+  } else {
+    badges += R"(<span class="badge bad">failed validation</span>)";
+  }
+  return fmt::format(R"(<header>
+<h1>{id}{badges}</h1>
+<p class="sub">family <b>{family}</b> · generation {gen} · run <b>{run}</b> · coin {coin} · {chosen}</p>
+<div class="rule"><b>Rule:</b> {rule}</div>
+</header>
+)",
+                     fmt::arg("id", html_escape(d.strategy_id)), fmt::arg("badges", badges),
+                     fmt::arg("family", html_escape(member.value("family", "?"))),
+                     fmt::arg("gen", member.value("generation", 0)),
+                     fmt::arg("run", html_escape(d.run.value("run", "?"))), fmt::arg("coin", html_escape(d.coin)),
+                     fmt::arg("chosen", html_escape(d.chosen_by)),
+                     fmt::arg("rule", html_escape(member.value("rule", "(no rule in words)"))));
+}
+
+std::string summary_html(const json& run, const json& member) {
+  const json metrics = member.value("metrics", json::object());
+  const auto stage_value = [&](std::string_view stage, std::string_view metric) {
+    return number_at(metrics.value(std::string(stage), json::object()), metric);
+  };
+  const json validation = member.value("validation", json::object());
+  std::vector<std::pair<std::string, std::string>> cards;
+  for (const auto stage : kStageNames) {
+    cards.emplace_back(fmt::format("Sharpe, {}", stage_label(stage)), number_or_dash(stage_value(stage, "sharpe"), "{:.2f}"));
+  }
+  for (const auto stage : kStageNames) {
+    const auto r = stage_value(stage, "total_return");
+    cards.emplace_back(fmt::format("Return, {}", stage_label(stage)), r ? fmt::format("{:.1f}%", 100 * *r) : "–");
+  }
+  const auto dd = stage_value("in_sample", "max_drawdown");
+  cards.emplace_back("Max drawdown, in-sample", dd ? fmt::format("{:.1f}%", 100 * *dd) : "–");
+  cards.emplace_back("Trades, in-sample", number_or_dash(stage_value("in_sample", "trades"), "{:.0f}"));
+  cards.emplace_back("DSR", number_or_dash(number_at(validation, "dsr"), "{:.2f}"));
+  cards.emplace_back("PBO (run)", number_or_dash(number_at(run, "pbo"), "{:.2f}"));
+  cards.emplace_back("Walk-forward efficiency", number_or_dash(number_at(validation, "wf_efficiency"), "{:.2f}"));
+  std::string out = R"(<div class="cards">)";
+  for (const auto& [k, v] : cards) {
+    out += fmt::format(R"(<div class="card"><div class="k">{}</div><div class="v">{}</div></div>)", html_escape(k), html_escape(v));
+  }
+  return out + "</div>\n";
+}
+
+// Gate names the validation layer uses, in its order, as people read them (comparison: how the
+// value must stand to the threshold).
+struct GateLabel {
+  std::string_view name, label, comparison;
+};
+constexpr std::array<GateLabel, 7> kGates = {{{"sharpe_in_sample", "Sharpe, in-sample", "≥"},
+                                              {"sharpe_out_of_sample", "Sharpe, out-of-sample", "≥"},
+                                              {"sharpe_walk_forward", "Sharpe, walk-forward", "≥"},
+                                              {"max_drawdown", "Max drawdown", "≤"},
+                                              {"dsr", "Deflated Sharpe ratio", "≥"},
+                                              {"pbo", "Probability of backtest overfitting (run)", "≤"},
+                                              {"cost_stress", "Sharpe with stressed costs", "≥"}}};
+
+std::string gate_row(const std::string& name, const json& gate) {
+  std::string label = name, comparison;
+  for (const auto& g : kGates) {
+    if (g.name == name) {
+      label = std::string(g.label);
+      comparison = std::string(g.comparison) + " ";
+    }
+  }
+  const bool passed = gate.is_object() && gate.value("passed", false);
+  return fmt::format(R"(<tr><td>{}</td><td class="{}">{}</td><td class="num">{}</td><td class="num">{}{}</td></tr>)",
+                     html_escape(label), passed ? "pass" : "fail", passed ? "✓ pass" : "✗ fail",
+                     number_or_dash(number_at(gate, "value"), "{:.4g}"), comparison,
+                     number_or_dash(number_at(gate, "threshold"), "{:.4g}"));
+}
+
+std::string validation_html(const json& run, const json& member) {
+  const json validation = member.value("validation", json::object());
+  const auto trials = number_at(run, "trials");
+  std::string out = R"(<section id="validation"><h2>Validation</h2>)";
+  out += fmt::format(R"(<p class="reading" id="dsr-reading">{}</p><p class="reading" id="pbo-reading">{}</p>)",
+                     html_escape(dsr_reading(number_at(validation, "dsr"), trials ? std::llround(*trials) : 0)),
+                     html_escape(pbo_reading(number_at(run, "pbo"))));
+  const auto gates = validation.find("gates");
+  if (gates == validation.end() || !gates->is_object() || gates->empty()) {
+    return out + R"(<p class="missing" id="gates-missing">Gates: not validated (run 'organism validate' on this run).</p></section>)" "\n";
+  }
+  out += R"(<table id="gate-table"><thead><tr><th>gate</th><th>result</th><th>value</th><th>threshold</th></tr></thead><tbody>)";
+  std::set<std::string> shown;
+  for (const auto& g : kGates) {
+    const std::string name(g.name);
+    if (!gates->contains(name)) continue;
+    out += gate_row(name, gates->at(name));
+    shown.insert(name);
+  }
+  for (const auto& [name, gate] : gates->items()) {
+    if (!shown.contains(name)) out += gate_row(name, gate);
+  }
+  return out + "</tbody></table></section>\n";
+}
+
+std::string chart_section(std::string_view id, std::string_view title, std::string_view note, bool tall = false) {
+  return fmt::format(R"(<section><h2>{}</h2><p class="note">{}</p><div class="chart{}" id="{}"></div></section>)"
+                     "\n",
+                     html_escape(title), html_escape(note), tall ? " tall" : "", id);
+}
+
+}  // namespace
+
+std::string build_report_html(const ReportData& d) {
+  const json* member = find_member(d.run, d.strategy_id);
+  if (!member) throw core::Error(fmt::format("strategy '{}' is not on the front of run '{}'", d.strategy_id, d.run.value("run", "?")));
+  const auto curve = chain_stages(d.stages, d.initial_equity);
+  const json page = {{"stages", stages_json(d)},
+                     {"equity", equity_json(curve, d.max_points)},
+                     {"price", price_json(d)},
+                     {"monthly", monthly_json(curve, d.initial_equity)},
+                     {"front", front_json(d)}};
+  const std::size_t trade_count = page.at("price").at("trade_count").get<std::size_t>();
+  const std::size_t marked = std::min(trade_count, d.max_points / 2);
+
+  std::string html = fmt::format(R"(<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>organism report: {run} · {id}</title>
+<style>{style}</style>
+<script>{capture}</script>
+</head><body><main>
+<div id="report-errors"></div>
+)",
+                                 fmt::arg("run", html_escape(d.run.value("run", "?"))), fmt::arg("id", html_escape(d.strategy_id)),
+                                 fmt::arg("style", report_style()), fmt::arg("capture", error_capture_script()));
+  html += header_html(d, *member);
+  html += summary_html(d.run, *member);
+  html += chart_section("chart-equity", "Equity and drawdown by stage",
+                        "Stages chained (each starts where the previous ended); drawdown from each stage's own peak. "
+                        "Shaded: in-sample (evolution saw only this), out-of-sample, walk-forward; gaps are embargoes.",
+                        true);
+  html += chart_section("chart-price", fmt::format("Price of {} with the strategy's trades", d.coin),
+                        marked < trade_count ? fmt::format("Showing {} of {} trades, evenly thinned.", marked, trade_count)
+                                             : fmt::format("{} trades: ▲ buy, ▼ sell (entries and exits).", trade_count));
+  html += R"(<div class="grid2">)";
+  html += chart_section("chart-monthly", "Monthly returns (%)", "Calendar months of the chained equity curve, all stages.");
+  html += chart_section("chart-front", "Pareto front",
+                        fmt::format("Every front member by {} and {}; survivors of validation in green, this strategy ◆.",
+                                    d.x_metric, d.y_metric));
+  html += "</div>\n";
+  html += validation_html(d.run, *member);
+  html += fmt::format(R"(<footer>organism {} · generated {} · charts: ECharts {} (embedded)</footer>
+</main>
+<script type="application/json" id="report-data">{}</script>
+<script>)",
+                      "0.1.0", html_escape(d.generated_at), echarts_version(), script_json(page));
+  html += echarts_js();
+  html += "</script>\n<script>";
+  html += chart_script();
+  html += "</script>\n</body></html>\n";
+  return html;
+}
+
+}  // namespace organism::monitor

@@ -1,0 +1,35 @@
+// Text pieces of the report: escaping for HTML and for JSON inside <script>, numbers for people,
+// and the one-line readings of the deflated Sharpe ratio and the probability of overfitting.
+// Pure, used by report_html.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace organism::monitor {
+
+// & < > " ' as entities.
+std::string html_escape(std::string_view text);
+// JSON that can sit inside a <script> element: <, > and & as \u003c \u003e \u0026 (the same
+// string to JSON.parse), so no "</script>" or "<!--" in the data ends or confuses the element.
+std::string script_json(const nlohmann::json& value);
+
+// 8233 -> "8,233".
+std::string group_thousands(long long value);
+// A probability as a percentage: 0.97 -> "97%", 0.9993 -> "99.9%", 0.0004 -> "<0.1%".
+std::string percent(double p);
+
+// "DSR 0.97: 97% probability that the true Sharpe ratio is above zero after 8,233 trials."
+// Without a DSR: "DSR: not validated." trials <= 0: the sentence ends after "above zero".
+std::string dsr_reading(std::optional<double> dsr, long long trials);
+// "PBO 0.12: 12% probability that the configuration best in-sample ranks below the median out of
+// sample (low: little sign of overfitting)." Without one: "PBO: not validated."
+std::string pbo_reading(std::optional<double> pbo);
+
+// A number or null read as an optional (null, missing or non-number: nullopt).
+std::optional<double> number_at(const nlohmann::json& object, std::string_view key);
+
+}  // namespace organism::monitor
