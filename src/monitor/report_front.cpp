@@ -17,8 +17,10 @@ std::string resolve_axis(const json& run, const std::string& name) {
   const std::string stage = dot == std::string::npos ? "in_sample" : name.substr(0, dot);
   const std::string metric = dot == std::string::npos ? name : name.substr(dot + 1);
   std::set<std::string> stages, metrics;
-  for (const auto& m : run.value("front", json::array())) {
-    for (const auto& [s, values] : m.value("metrics", json::object()).items()) {
+  const json front = run.value("front", json::array());
+  for (const auto& m : front) {
+    const json by_stage = m.value("metrics", json::object());
+    for (const auto& [s, values] : by_stage.items()) {
       stages.insert(s);
       if (!values.is_object()) continue;
       for (const auto& [k, v] : values.items()) metrics.insert(k);
@@ -41,7 +43,8 @@ std::string default_member(const json& run) {
   std::string best_id;
   double best = -INFINITY;
   bool best_survives = false;
-  for (const auto& m : run.value("front", json::array())) {
+  const json front = run.value("front", json::array());
+  for (const auto& m : front) {
     const auto validation = m.value("validation", json::object());
     const bool survives = validation.is_object() && validation.value("passed", false);
     const auto sharpe = number_at(m.value("metrics", json::object()).value("out_of_sample", json::object()), "sharpe");

@@ -167,20 +167,28 @@ std::string_view chart_script() {
                '<br>' + data.front.y + ': ' + Number(p.value[1]).toPrecision(4);
       } },
       legend: { top: 0 },
-      grid: { left: 70, right: 30, top: 36, bottom: 50 },
-      xAxis: { type: 'value', scale: true, name: data.front.x, nameLocation: 'middle', nameGap: 28 },
-      yAxis: { type: 'value', scale: true, name: data.front.y },
+      grid: { left: 80, right: 30, top: 40, bottom: 50 },
+      xAxis: { type: 'value', scale: true, name: data.front.x, nameLocation: 'middle', nameGap: 28,
+               axisLine: { onZero: false } },
+      yAxis: { type: 'value', scale: true, name: data.front.y, nameLocation: 'middle', nameGap: 55,
+               axisLine: { onZero: false } },
       series: [
         { name: data.front.validated ? 'not surviving' : 'front (not validated)', type: 'scatter', symbolSize: 7,
           itemStyle: { color: '#95a5a6' }, data: group('member') },
-        { name: 'survivors', type: 'scatter', symbolSize: 9, itemStyle: { color: '#1e8449' }, data: group('survivor') },
         Object.assign({ name: 'this strategy', type: 'scatter', data: group('chosen') }, chosenStyle)
-      ]
+      ].concat(data.front.validated ? [{ name: 'survivors', type: 'scatter', symbolSize: 9,
+                                         itemStyle: { color: '#1e8449' }, data: group('survivor') }] : [])
     });
   } else {
     empty('chart-front', 'No front member has both metrics.');
   }
 
+  // Where each chart sits on the page, in CSS pixels: a browser test crops its screenshot there.
+  document.querySelectorAll('.chart').forEach(function (el) {
+    var r = el.getBoundingClientRect();
+    el.setAttribute('data-rect', [r.left + window.scrollX, r.top + window.scrollY, r.width, r.height]
+                                   .map(Math.round).join(','));
+  });
   window.addEventListener('resize', function () { charts.forEach(function (c) { c.resize(); }); });
   document.body.setAttribute('data-charts', String(charts.length));
 })();

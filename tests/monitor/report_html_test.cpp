@@ -1,0 +1,105 @@
+// The report page built from hand-made runs: with and without validation keys, escaping, the
+// scatter's axes, the default member, the size of a long run's page.
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+#include "monitor/echarts_js.hpp"
+#include "monitor/report.hpp"
+#include "monitor/report_fixture.hpp"
+
+namespace organism::monitor {
+namespace {
+
+using test::hand_report;
+using test::hand_run;
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST(ReportHtml, ValidatedRunShowsGatesReadingsAndSurvivorBadge) {
+  const std::string html = build_report_html(hand_report(true));
+  EXPECT_NE(html.find("<title>organism report: run_20261202_s7 · m1</title>"), std::string::npos);
+  EXPECT_NE(html.find("survivor: passed every gate"), std::string::npos);
+  EXPECT_NE(html.find("DSR 0.97: 97% probability that the true Sharpe ratio is above zero after 8,233 trials."),
+            std::string::npos);
+  EXPECT_NE(html.find("PBO 0.12: 12% probability"), std::string::npos);
+  EXPECT_NE(html.find(R"(id="gate-table")"), std::string::npos);
+  EXPECT_NE(html.find("<td>Deflated Sharpe ratio</td><td class=\"pass\">✓ pass</td><td class=\"num\">0.97</td>"
+                      "<td class=\"num\">≥ 0.95</td>"),
+            std::string::npos);
+  EXPECT_EQ(html.find("badge muted\">not validated"), std::string::npos);
+  EXPECT_EQ(html.find("Gates: not validated"), std::string::npos);
+  EXPECT_NE(html.find("Long when EMA(12) crosses above EMA(26)."), std::string::npos);
+  for (const char* id : {"chart-equity", "chart-price", "chart-monthly", "chart-front"}) {
+    EXPECT_EQ(count(html, std::string("id=\"") + id + "\""), 1u) << id;
+  }
+  EXPECT_NE(html.find(std::string(echarts_version())), std::string::npos);
+}
+
+TEST(ReportHtml, RunWithoutValidationSaysNotValidated) {
+  const std::string html = build_report_html(hand_report(false));
+  EXPECT_NE(html.find("DSR: not validated."), std::string::npos);
+  EXPECT_NE(html.find("PBO: not validated."), std::string::npos);
+  EXPECT_NE(html.find("Gates: not validated"), std::string::npos);
+  EXPECT_NE(html.find(R"(<span class="badge muted">not validated</span>)"), std::string::npos);
+  EXPECT_EQ(html.find(R"(id="gate-table")"), std::string::npos);
+}
+
+TEST(ReportHtml, EverythingFromTheRunIsEscaped) {
+  auto d = hand_report(true);
+  d.run["front"][1]["rule"] = "</script><script>alert('x')</script>";
+  d.run["front"][1]["id"] = "m1";
+  d.run["front"][1]["family"] = "<img src=x onerror=alert(1)>";
+  d.run["run"] = "run</title>";
+  d.coin = "<coin>";
+  const std::string html = build_report_html(d);
+  EXPECT_EQ(html.find("alert('x')</script>"), std::string::npos);
+  EXPECT_EQ(html.find("<img src=x"), std::string::npos);
+  EXPECT_EQ(html.find("run</title>"), std::string::npos);
+  EXPECT_EQ(html.find("<coin>"), std::string::npos);
+  EXPECT_NE(html.find("&lt;/script&gt;&lt;script&gt;alert(&#39;x&#39;)"), std::string::npos);
+  // Only our own elements open and close scripts: capture, data, library, charts.
+  EXPECT_EQ(count(html, "</script>"), 4u);
+}
+
+TEST(ReportHtml, UnknownStrategyIsAnError) {
+  auto d = hand_report(false);
+  d.strategy_id = "nope";
+  EXPECT_THROW(build_report_html(d), core::Error);
+}
+
+TEST(ReportHtml, HundredThousandBarsGiveASmallPage) {
+  const auto d = hand_report(true, 100'000);
+  const std::string html = build_report_html(d);
+  const std::size_t library = echarts_js().size();
+  // Two series of 5,000 points for equity and drawdown, one for price, thinned trade marks.
+  EXPECT_LT(html.size() - library, 700'000u) << "page without the library: " << html.size() - library;
+}
+
+TEST(ReportFront, AxesResolveToStageAndMetricOrThrowWithTheList) {
+  const auto run = hand_run(false);
+  EXPECT_EQ(resolve_axis(run, "sharpe"), "in_sample.sharpe");
+  EXPECT_EQ(resolve_axis(run, "out_of_sample.total_return"), "out_of_sample.total_return");
+  EXPECT_EQ(default_axes(run), (std::pair<std::string, std::string>{"in_sample.sharpe", "in_sample.max_drawdown"}));
+  try {
+    resolve_axis(run, "luck");
+    FAIL() << "no throw";
+  } catch (const core::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("'luck'"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("max_drawdown, sharpe"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(resolve_axis(run, "future.sharpe"), core::Error);
+}
+
+TEST(ReportFront, DefaultMemberIsTheBestOutOfSampleSharpeAmongSurvivorsElseAll) {
+  // Sharpe grows with the index: m5 is best overall, m3 the best survivor.
+  EXPECT_EQ(default_member(hand_run(false)), "m5");
+  EXPECT_EQ(default_member(hand_run(true)), "m3");
+  EXPECT_EQ(default_member(hand_run(false, 0)), "");
+}
+
+}  // namespace
+}  // namespace organism::monitor
