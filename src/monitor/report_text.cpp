@@ -6,37 +6,51 @@
 
 namespace organism::monitor {
 
-std::string html_escape(std::string_view text) {
+namespace {
+
+// Each character through `replacement` (nullptr: the character itself).
+std::string replace_chars(std::string_view text, const char* (*replacement)(char)) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+    const char* r = replacement(c);
+    if (r) {
+      out += r;
+    } else {
+      out += c;
     }
   }
   return out;
 }
 
+const char* html_entity(char c) {
+  switch (c) {
+    case '&': return "&amp;";
+    case '<': return "&lt;";
+    case '>': return "&gt;";
+    case '"': return "&quot;";
+    case '\'': return "&#39;";
+    default: return nullptr;
+  }
+}
+
+const char* json_unicode_escape(char c) {
+  switch (c) {
+    case '<': return "\\u003c";
+    case '>': return "\\u003e";
+    case '&': return "\\u0026";
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+std::string html_escape(std::string_view text) { return replace_chars(text, html_entity); }
+
 std::string script_json(const nlohmann::json& value) {
   // Outside strings JSON has none of these characters, so replacing them everywhere only
   // rewrites string contents, into escapes JSON.parse reads back as the same characters.
-  const std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '<': out += "\\u003c"; break;
-      case '>': out += "\\u003e"; break;
-      case '&': out += "\\u0026"; break;
-      default: out += c;
-    }
-  }
-  return out;
+  return replace_chars(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), json_unicode_escape);
 }
 
 std::string group_thousands(long long value) {

@@ -46,6 +46,12 @@ Rendered render(const TempDir& dir, const std::string& html, const std::string& 
                   (dir / (name + ".dom")).string(), (dir / (name + ".log")).string());
   const int rc = std::system(cmd.c_str());
   EXPECT_EQ(rc, 0) << cmd << "\n" << read_file(dir / (name + ".log"));
+  // ORGANISM_REPORT_FIGURES=DIR keeps the page and its screenshot there, for people to look at.
+  if (const char* keep = std::getenv("ORGANISM_REPORT_FIGURES")) {
+    for (const auto& f : {page, png}) {
+      if (fs::exists(f)) fs::copy_file(f, fs::path(keep) / f.filename(), fs::copy_options::overwrite_existing);
+    }
+  }
   Rendered r;
   r.dom = read_file(dir / (name + ".dom"));
   if (fs::exists(png)) r.screenshot = read_png(png);
@@ -102,13 +108,17 @@ TEST_F(ReportBrowser, RunWithoutValidationDrawsEveryChartWithoutErrors) {
   expect_every_chart_drawn(render(dir_, monitor::build_report_html(hand_report(false)), "unvalidated"));
 }
 
-TEST_F(ReportBrowser, ScreenshotCheckFailsOnBlankCharts) {
+TEST_F(ReportBrowser, BlankChartsAndConsoleErrorsAreCaught) {
   // The same page with every draw(...) call turned into void(...): no error, nothing drawn.
   std::string html = monitor::build_report_html(hand_report(true));
   for (auto at = html.find("draw('chart-"); at != std::string::npos; at = html.find("draw('chart-", at)) {
     html.replace(at, 4, "void");
   }
+  // And one planted console.error, which the page must record where the other tests look.
+  // (Before the chart script, which measures where the charts sit once the error banner shows.)
+  html.replace(html.find("<script type=\"application/json\""), 0, "<script>console.error('planted <failure>');</script>");
   const auto r = render(dir_, html, "blank");
+  EXPECT_NE(r.dom.find("console.error: planted &lt;failure&gt;"), std::string::npos) << r.dom.substr(0, 2000);
   for (const char* id : kCharts) {
     const auto rect = rect_of(element(r.dom, id).first);
     ASSERT_EQ(rect.size(), 4u) << id;
