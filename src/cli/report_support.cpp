@@ -26,13 +26,18 @@ Target find_target(data::Store& store, const std::string& id) {
   for (const auto& s : store.list_strategies()) {
     if (s.id != id) continue;
     auto run = store.load_run(s.run_id);
-    if (!run) throw core::Error(fmt::format("strategy '{}' names run '{}', which is not in store {}", id, s.run_id, store.path()));
+    if (!run)
+      throw core::Error(fmt::format("strategy '{}' names run '{}', which is not in store {}", id,
+                                    s.run_id, store.path()));
     return {*run, id};
   }
-  throw core::Error(fmt::format("no run or strategy '{}' in store {} (see 'organism evolve' output for ids)", id, store.path()));
+  throw core::Error(
+      fmt::format("no run or strategy '{}' in store {} (see 'organism evolve' output for ids)", id,
+                  store.path()));
 }
 
-std::string state_of(data::Store& store, const std::string& run_id, const std::string& strategy_id) {
+std::string state_of(data::Store& store, const std::string& run_id,
+                     const std::string& strategy_id) {
   for (const auto& s : store.list_strategies(run_id)) {
     if (s.id == strategy_id) return s.state;
   }
@@ -43,22 +48,26 @@ const json& member_of(const json& run, const std::string& id) {
   for (const auto& m : run.at("front")) {
     if (m.value("id", "") == id) return m;
   }
-  throw core::Error(fmt::format("strategy '{}' is not on the front of run '{}'", id, run.value("run", "?")));
+  throw core::Error(
+      fmt::format("strategy '{}' is not on the front of run '{}'", id, run.value("run", "?")));
 }
 
-std::size_t coin_index(const UniverseSpec& spec, const evolve::Universe& universe, const std::string& coin) {
+std::size_t coin_index(const UniverseSpec& spec, const evolve::Universe& universe,
+                       const std::string& coin) {
   if (coin.empty()) return 0;
   for (std::size_t i = 0; i < spec.coins.size(); ++i) {
     if (spec.coins[i] == coin || universe.coins[i].label == coin) return i;
   }
-  throw core::Error(fmt::format("coin '{}' is not in the run's universe ({})", coin, fmt::join(spec.coins, ", ")));
+  throw core::Error(fmt::format("coin '{}' is not in the run's universe ({})", coin,
+                                fmt::join(spec.coins, ", ")));
 }
 
 std::string chosen_by(const ReportRequest& request, const Target& target, const json& member) {
   if (!request.strategy.empty()) return "chosen with --strategy";
   if (!target.strategy.empty()) return "the strategy asked for";
   const auto v = member.value("validation", json::object());
-  if (v.is_object() && v.value("passed", false)) return "best out-of-sample Sharpe among the survivors";
+  if (v.is_object() && v.value("passed", false))
+    return "best out-of-sample Sharpe among the survivors";
   return "best out-of-sample Sharpe on the front (no survivors)";
 }
 
@@ -69,15 +78,16 @@ std::size_t write_report(data::Store& store, const Context& ctx, const ReportReq
   data::AtomicFileWriter file(request.out);
   const Target target = find_target(store, request.target);
   if (target.run.status != "finished" || target.run.result.empty()) {
-    throw core::Error(fmt::format("run '{}' is {}: only a finished run has a front to report", target.run.id,
-                                  target.run.status));
+    throw core::Error(fmt::format("run '{}' is {}: only a finished run has a front to report",
+                                  target.run.id, target.run.status));
   }
   monitor::ReportData d;
   d.run = json::parse(target.run.result);
-  d.strategy_id = !request.strategy.empty() ? request.strategy
+  d.strategy_id = !request.strategy.empty()  ? request.strategy
                   : !target.strategy.empty() ? target.strategy
                                              : monitor::default_member(d.run);
-  if (d.strategy_id.empty()) throw core::Error(fmt::format("run '{}' has an empty front", target.run.id));
+  if (d.strategy_id.empty())
+    throw core::Error(fmt::format("run '{}' has an empty front", target.run.id));
   const json& member = member_of(d.run, d.strategy_id);
   d.state = state_of(store, target.run.id, d.strategy_id);
   d.chosen_by = chosen_by(request, target, member);
@@ -98,20 +108,24 @@ std::size_t write_report(data::Store& store, const Context& ctx, const ReportReq
     const auto& seg = evolve::segment_of(market, stage);
     auto result = evaluator.backtest(genome, coin, stage);
     const auto time = market.bars.time().subspan(seg.begin, seg.size());
-    d.stages.push_back({std::string(evolve::stage_name(stage)), {time.begin(), time.end()}, std::move(result.equity),
+    d.stages.push_back({std::string(evolve::stage_name(stage)),
+                        {time.begin(), time.end()},
+                        std::move(result.equity),
                         std::move(result.trades)});
   }
   d.price_time.assign(market.bars.time().begin(), market.bars.time().end());
   d.price_close.assign(market.bars.close().begin(), market.bars.close().end());
   d.generated_at = core::format_utc(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch()).count());
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
   const std::string html = monitor::build_report_html(d);
   file.write(html);
   file.commit();
   return html.size();
 }
 
-void write_run_report(data::Store& store, const Context& ctx, const std::string& run_id, const std::string& out) {
+void write_run_report(data::Store& store, const Context& ctx, const std::string& run_id,
+                      const std::string& out) {
   ReportRequest request;
   request.target = run_id;
   request.out = out;

@@ -27,7 +27,8 @@ void add_report_command(CLI::App& app, Registry& registry);
 
 // write_report of the run with every choice at its default, then "report: wrote PATH (123.4 KiB)"
 // on stdout (what `organism evolve --report` does at the end).
-void write_run_report(data::Store& store, const Context& ctx, const std::string& run_id, const std::string& out);
+void write_run_report(data::Store& store, const Context& ctx, const std::string& run_id,
+                      const std::string& out);
 // "report: wrote PATH (123.4 KiB)" on stdout.
 void print_report_written(const std::string& path, std::size_t bytes);
 

@@ -15,9 +15,9 @@ namespace organism::monitor {
 
 // One stage's backtest of the chosen strategy on the chosen coin.
 struct StageCurve {
-  std::string stage;                // "in_sample", "out_of_sample", "walk_forward"
-  std::vector<core::TimeMs> time;   // bar open times of the segment
-  std::vector<double> equity;       // at each close, starting from ReportData::initial_equity
+  std::string stage;               // "in_sample", "out_of_sample", "walk_forward"
+  std::vector<core::TimeMs> time;  // bar open times of the segment
+  std::vector<double> equity;      // at each close, starting from ReportData::initial_equity
   std::vector<backtest::Trade> trades;
 };
 
@@ -31,7 +31,7 @@ struct ReportData {
   std::string chosen_by;    // how it was chosen, in words
   std::string coin;         // label of the coin of the equity and price charts
   double initial_equity = 10'000;
-  std::vector<StageCurve> stages;      // in time order
+  std::vector<StageCurve> stages;        // in time order
   std::vector<core::TimeMs> price_time;  // the coin's whole series
   std::vector<double> price_close;
   std::string x_metric, y_metric;  // scatter axes, as accepted by resolve_axis

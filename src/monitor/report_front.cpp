@@ -27,9 +27,10 @@ std::string resolve_axis(const json& run, const std::string& name) {
       if (s == stage && values.contains(metric)) return fmt::format("{}.{}", stage, metric);
     }
   }
-  throw core::Error(fmt::format("unknown metric '{}' for the front scatter; the run's metrics: {} (in-sample; "
-                                "prefix {}. for another stage)",
-                                name, fmt::join(metrics, ", "), fmt::join(stages, ". or ")));
+  throw core::Error(
+      fmt::format("unknown metric '{}' for the front scatter; the run's metrics: {} (in-sample; "
+                  "prefix {}. for another stage)",
+                  name, fmt::join(metrics, ", "), fmt::join(stages, ". or ")));
 }
 
 std::pair<std::string, std::string> default_axes(const json& run) {
@@ -47,7 +48,8 @@ std::string default_member(const json& run) {
   for (const auto& m : front) {
     const auto validation = m.value("validation", json::object());
     const bool survives = validation.is_object() && validation.value("passed", false);
-    const auto sharpe = number_at(m.value("metrics", json::object()).value("out_of_sample", json::object()), "sharpe");
+    const auto sharpe = number_at(
+        m.value("metrics", json::object()).value("out_of_sample", json::object()), "sharpe");
     const double v = sharpe.value_or(-INFINITY);
     const std::string id = m.value("id", "");
     const bool better = best_id.empty() || (survives && !best_survives) ||

@@ -19,7 +19,8 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::array<std::string_view, 3> kStageNames = {"in_sample", "out_of_sample", "walk_forward"};
+constexpr std::array<std::string_view, 3> kStageNames = {"in_sample", "out_of_sample",
+                                                         "walk_forward"};
 constexpr std::array<std::string_view, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
@@ -43,7 +44,9 @@ bool is_survivor(const json& member) {
   return it != member.end() && it->is_object() && it->value("passed", false);
 }
 
-bool is_validated(const json& member) { return member.contains("validation") && member.at("validation").is_object(); }
+bool is_validated(const json& member) {
+  return member.contains("validation") && member.at("validation").is_object();
+}
 
 std::optional<double> axis_value(const json& member, const std::string& axis) {
   const auto dot = axis.find('.');
@@ -99,10 +102,12 @@ json price_json(const ReportData& d) {
   for (std::size_t k = 0; k < keep; ++k) {
     const auto& t = *trades[k * trades.size() / keep];
     const char* side = t.side > 0 ? "long" : "short";
-    marks.push_back({t.entry_time, t.entry_price, t.side > 0 ? "buy" : "sell", fmt::format("{} entry", side)});
+    marks.push_back(
+        {t.entry_time, t.entry_price, t.side > 0 ? "buy" : "sell", fmt::format("{} entry", side)});
     if (t.open) continue;
     marks.push_back({t.exit_time, t.exit_price, t.side > 0 ? "sell" : "buy",
-                     fmt::format("{} exit ({}), pnl {:.2f}", side, backtest::exit_reason_name(t.reason), t.pnl)});
+                     fmt::format("{} exit ({}), pnl {:.2f}", side,
+                                 backtest::exit_reason_name(t.reason), t.pnl)});
   }
   return {{"time", time}, {"close", close}, {"trades", marks}, {"trade_count", trades.size()}};
 }
@@ -139,7 +144,8 @@ json front_json(const ReportData& d) {
 // --- static HTML ---
 
 std::string header_html(const ReportData& d, const json& member) {
-  std::string badges = fmt::format(R"(<span class="badge">{}</span>)", html_escape(d.state.empty() ? "unknown" : d.state));
+  std::string badges = fmt::format(R"(<span class="badge">{}</span>)",
+                                   html_escape(d.state.empty() ? "unknown" : d.state));
   if (!is_validated(member)) {
     badges += R"(<span class="badge muted">not validated</span>)";
   } else if (is_survivor(member)) {
@@ -156,7 +162,8 @@ std::string header_html(const ReportData& d, const json& member) {
                      fmt::arg("id", html_escape(d.strategy_id)), fmt::arg("badges", badges),
                      fmt::arg("family", html_escape(member.value("family", "?"))),
                      fmt::arg("gen", member.value("generation", 0)),
-                     fmt::arg("run", html_escape(d.run.value("run", "?"))), fmt::arg("coin", html_escape(d.coin)),
+                     fmt::arg("run", html_escape(d.run.value("run", "?"))),
+                     fmt::arg("coin", html_escape(d.coin)),
                      fmt::arg("chosen", html_escape(d.chosen_by)),
                      fmt::arg("rule", html_escape(member.value("rule", "(no rule in words)"))));
 }
@@ -169,21 +176,26 @@ std::string summary_html(const json& run, const json& member) {
   const json validation = member.value("validation", json::object());
   std::vector<std::pair<std::string, std::string>> cards;
   for (const auto stage : kStageNames) {
-    cards.emplace_back(fmt::format("Sharpe, {}", stage_label(stage)), number_or_dash(stage_value(stage, "sharpe"), "{:.2f}"));
+    cards.emplace_back(fmt::format("Sharpe, {}", stage_label(stage)),
+                       number_or_dash(stage_value(stage, "sharpe"), "{:.2f}"));
   }
   for (const auto stage : kStageNames) {
     const auto r = stage_value(stage, "total_return");
-    cards.emplace_back(fmt::format("Return, {}", stage_label(stage)), r ? fmt::format("{:.1f}%", 100 * *r) : "–");
+    cards.emplace_back(fmt::format("Return, {}", stage_label(stage)),
+                       r ? fmt::format("{:.1f}%", 100 * *r) : "–");
   }
   const auto dd = stage_value("in_sample", "max_drawdown");
   cards.emplace_back("Max drawdown, in-sample", dd ? fmt::format("{:.1f}%", 100 * *dd) : "–");
-  cards.emplace_back("Trades, in-sample", number_or_dash(stage_value("in_sample", "trades"), "{:.0f}"));
+  cards.emplace_back("Trades, in-sample",
+                     number_or_dash(stage_value("in_sample", "trades"), "{:.0f}"));
   cards.emplace_back("DSR", number_or_dash(number_at(validation, "dsr"), "{:.2f}"));
   cards.emplace_back("PBO (run)", number_or_dash(number_at(run, "pbo"), "{:.2f}"));
-  cards.emplace_back("Walk-forward efficiency", number_or_dash(number_at(validation, "wf_efficiency"), "{:.2f}"));
+  cards.emplace_back("Walk-forward efficiency",
+                     number_or_dash(number_at(validation, "wf_efficiency"), "{:.2f}"));
   std::string out = R"(<div class="cards">)";
   for (const auto& [k, v] : cards) {
-    out += fmt::format(R"(<div class="card"><div class="k">{}</div><div class="v">{}</div></div>)", html_escape(k), html_escape(v));
+    out += fmt::format(R"(<div class="card"><div class="k">{}</div><div class="v">{}</div></div>)",
+                       html_escape(k), html_escape(v));
   }
   return out + "</div>\n";
 }
@@ -193,13 +205,14 @@ std::string summary_html(const json& run, const json& member) {
 struct GateLabel {
   std::string_view name, label, comparison;
 };
-constexpr std::array<GateLabel, 7> kGates = {{{"sharpe_in_sample", "Sharpe, in-sample", "≥"},
-                                              {"sharpe_out_of_sample", "Sharpe, out-of-sample", "≥"},
-                                              {"sharpe_walk_forward", "Sharpe, walk-forward", "≥"},
-                                              {"max_drawdown", "Max drawdown", "≤"},
-                                              {"dsr", "Deflated Sharpe ratio", "≥"},
-                                              {"pbo", "Probability of backtest overfitting (run)", "≤"},
-                                              {"cost_stress", "Sharpe with stressed costs", "≥"}}};
+constexpr std::array<GateLabel, 7> kGates = {
+    {{"sharpe_in_sample", "Sharpe, in-sample", "≥"},
+     {"sharpe_out_of_sample", "Sharpe, out-of-sample", "≥"},
+     {"sharpe_walk_forward", "Sharpe, walk-forward", "≥"},
+     {"max_drawdown", "Max drawdown", "≤"},
+     {"dsr", "Deflated Sharpe ratio", "≥"},
+     {"pbo", "Probability of backtest overfitting (run)", "≤"},
+     {"cost_stress", "Sharpe with stressed costs", "≥"}}};
 
 std::string gate_row(const std::string& name, const json& gate) {
   std::string label = name, comparison;
@@ -210,24 +223,29 @@ std::string gate_row(const std::string& name, const json& gate) {
     }
   }
   const bool passed = gate.is_object() && gate.value("passed", false);
-  return fmt::format(R"(<tr><td>{}</td><td class="{}">{}</td><td class="num">{}</td><td class="num">{}{}</td></tr>)",
-                     html_escape(label), passed ? "pass" : "fail", passed ? "✓ pass" : "✗ fail",
-                     number_or_dash(number_at(gate, "value"), "{:.4g}"), comparison,
-                     number_or_dash(number_at(gate, "threshold"), "{:.4g}"));
+  return fmt::format(
+      R"(<tr><td>{}</td><td class="{}">{}</td><td class="num">{}</td><td class="num">{}{}</td></tr>)",
+      html_escape(label), passed ? "pass" : "fail", passed ? "✓ pass" : "✗ fail",
+      number_or_dash(number_at(gate, "value"), "{:.4g}"), comparison,
+      number_or_dash(number_at(gate, "threshold"), "{:.4g}"));
 }
 
 std::string validation_html(const json& run, const json& member) {
   const json validation = member.value("validation", json::object());
   const auto trials = number_at(run, "trials");
   std::string out = R"(<section id="validation"><h2>Validation</h2>)";
-  out += fmt::format(R"(<p class="reading" id="dsr-reading">{}</p><p class="reading" id="pbo-reading">{}</p>)",
-                     html_escape(dsr_reading(number_at(validation, "dsr"), trials ? std::llround(*trials) : 0)),
-                     html_escape(pbo_reading(number_at(run, "pbo"))));
+  out += fmt::format(
+      R"(<p class="reading" id="dsr-reading">{}</p><p class="reading" id="pbo-reading">{}</p>)",
+      html_escape(dsr_reading(number_at(validation, "dsr"), trials ? std::llround(*trials) : 0)),
+      html_escape(pbo_reading(number_at(run, "pbo"))));
   const auto gates = validation.find("gates");
   if (gates == validation.end() || !gates->is_object() || gates->empty()) {
-    return out + R"(<p class="missing" id="gates-missing">Gates: not validated (run 'organism validate' on this run).</p></section>)" "\n";
+    return out +
+           R"(<p class="missing" id="gates-missing">Gates: not validated (run 'organism validate' on this run).</p></section>)"
+           "\n";
   }
-  out += R"(<table id="gate-table"><thead><tr><th>gate</th><th>result</th><th>value</th><th>threshold</th></tr></thead><tbody>)";
+  out +=
+      R"(<table id="gate-table"><thead><tr><th>gate</th><th>result</th><th>value</th><th>threshold</th></tr></thead><tbody>)";
   std::set<std::string> shown;
   for (const auto& g : kGates) {
     const std::string name(g.name);
@@ -241,17 +259,21 @@ std::string validation_html(const json& run, const json& member) {
   return out + "</tbody></table></section>\n";
 }
 
-std::string chart_section(std::string_view id, std::string_view title, std::string_view note, bool tall = false) {
-  return fmt::format(R"(<section><h2>{}</h2><p class="note">{}</p><div class="chart{}" id="{}"></div></section>)"
-                     "\n",
-                     html_escape(title), html_escape(note), tall ? " tall" : "", id);
+std::string chart_section(std::string_view id, std::string_view title, std::string_view note,
+                          bool tall = false) {
+  return fmt::format(
+      R"(<section><h2>{}</h2><p class="note">{}</p><div class="chart{}" id="{}"></div></section>)"
+      "\n",
+      html_escape(title), html_escape(note), tall ? " tall" : "", id);
 }
 
 }  // namespace
 
 std::string build_report_html(const ReportData& d) {
   const json* member = find_member(d.run, d.strategy_id);
-  if (!member) throw core::Error(fmt::format("strategy '{}' is not on the front of run '{}'", d.strategy_id, d.run.value("run", "?")));
+  if (!member)
+    throw core::Error(fmt::format("strategy '{}' is not on the front of run '{}'", d.strategy_id,
+                                  d.run.value("run", "?")));
   const auto curve = chain_stages(d.stages, d.initial_equity);
   const json page = {{"stages", stages_json(d)},
                      {"equity", equity_json(curve, d.max_points)},
@@ -261,7 +283,8 @@ std::string build_report_html(const ReportData& d) {
   const std::size_t trade_count = page.at("price").at("trade_count").get<std::size_t>();
   const std::size_t marked = std::min(trade_count, d.max_points / 2);
 
-  std::string html = fmt::format(R"(<!DOCTYPE html>
+  std::string html =
+      fmt::format(R"(<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>organism report: {run} · {id}</title>
 <style>{style}</style>
@@ -269,22 +292,30 @@ std::string build_report_html(const ReportData& d) {
 </head><body><main>
 <div id="report-errors"></div>
 )",
-                                 fmt::arg("run", html_escape(d.run.value("run", "?"))), fmt::arg("id", html_escape(d.strategy_id)),
-                                 fmt::arg("style", report_style()), fmt::arg("capture", error_capture_script()));
+                  fmt::arg("run", html_escape(d.run.value("run", "?"))),
+                  fmt::arg("id", html_escape(d.strategy_id)), fmt::arg("style", report_style()),
+                  fmt::arg("capture", error_capture_script()));
   html += header_html(d, *member);
   html += summary_html(d.run, *member);
-  html += chart_section("chart-equity", "Equity and drawdown by stage",
-                        "Stages chained (each starts where the previous ended); drawdown from each stage's own peak. "
-                        "Shaded: in-sample (evolution saw only this), out-of-sample, walk-forward; gaps are embargoes.",
-                        true);
-  html += chart_section("chart-price", fmt::format("Price of {} with the strategy's trades", d.coin),
-                        marked < trade_count ? fmt::format("Showing {} of {} trades, evenly thinned.", marked, trade_count)
-                                             : fmt::format("{} trades: ▲ buy, ▼ sell (entries and exits).", trade_count));
+  html += chart_section(
+      "chart-equity", "Equity and drawdown by stage",
+      "Stages chained (each starts where the previous ended); drawdown from each stage's own peak. "
+      "Shaded: in-sample (evolution saw only this), out-of-sample, walk-forward; gaps are "
+      "embargoes.",
+      true);
+  html += chart_section(
+      "chart-price", fmt::format("Price of {} with the strategy's trades", d.coin),
+      marked < trade_count
+          ? fmt::format("Showing {} of {} trades, evenly thinned.", marked, trade_count)
+          : fmt::format("{} trades: ▲ buy, ▼ sell (entries and exits).", trade_count));
   html += R"(<div class="grid2">)";
-  html += chart_section("chart-monthly", "Monthly returns (%)", "Calendar months of the chained equity curve, all stages.");
-  html += chart_section("chart-front", "Pareto front",
-                        fmt::format("Every front member by {} and {}; survivors of validation in green, this strategy ◆.",
-                                    d.x_metric, d.y_metric));
+  html += chart_section("chart-monthly", "Monthly returns (%)",
+                        "Calendar months of the chained equity curve, all stages.");
+  html += chart_section(
+      "chart-front", "Pareto front",
+      fmt::format(
+          "Every front member by {} and {}; survivors of validation in green, this strategy ◆.",
+          d.x_metric, d.y_metric));
   html += "</div>\n";
   html += validation_html(d.run, *member);
   html += fmt::format(R"(<footer>organism {} · generated {} · charts: ECharts {} (embedded)</footer>

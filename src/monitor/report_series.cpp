@@ -5,15 +5,16 @@
 
 namespace organism::monitor {
 
-std::vector<std::size_t> downsample_indices(std::span<const std::span<const double>> series, std::size_t n,
-                                            std::size_t max_points) {
+std::vector<std::size_t> downsample_indices(std::span<const std::span<const double>> series,
+                                            std::size_t n, std::size_t max_points) {
   std::vector<std::size_t> out;
   if (n <= max_points) {
     for (std::size_t i = 0; i < n; ++i) out.push_back(i);
     return out;
   }
   const std::size_t per_bucket = 2 * std::max<std::size_t>(1, series.size());
-  const std::size_t buckets = std::max<std::size_t>(1, (std::max<std::size_t>(max_points, 2) - 2) / per_bucket);
+  const std::size_t buckets =
+      std::max<std::size_t>(1, (std::max<std::size_t>(max_points, 2) - 2) / per_bucket);
   out.push_back(0);
   for (std::size_t b = 0; b < buckets; ++b) {
     // Interior points [1, n-1) split into equal buckets.
@@ -61,8 +62,8 @@ std::pair<int, int> year_month(core::TimeMs t) {
 
 }  // namespace
 
-std::vector<MonthlyReturn> monthly_returns(std::span<const core::TimeMs> time, std::span<const double> equity,
-                                           double base_equity) {
+std::vector<MonthlyReturn> monthly_returns(std::span<const core::TimeMs> time,
+                                           std::span<const double> equity, double base_equity) {
   std::vector<MonthlyReturn> out;
   double base = base_equity;
   const std::size_t n = std::min(time.size(), equity.size());

@@ -25,21 +25,31 @@ std::string replace_chars(std::string_view text, const char* (*replacement)(char
 
 const char* html_entity(char c) {
   switch (c) {
-    case '&': return "&amp;";
-    case '<': return "&lt;";
-    case '>': return "&gt;";
-    case '"': return "&quot;";
-    case '\'': return "&#39;";
-    default: return nullptr;
+    case '&':
+      return "&amp;";
+    case '<':
+      return "&lt;";
+    case '>':
+      return "&gt;";
+    case '"':
+      return "&quot;";
+    case '\'':
+      return "&#39;";
+    default:
+      return nullptr;
   }
 }
 
 const char* json_unicode_escape(char c) {
   switch (c) {
-    case '<': return "\\u003c";
-    case '>': return "\\u003e";
-    case '&': return "\\u0026";
-    default: return nullptr;
+    case '<':
+      return "\\u003c";
+    case '>':
+      return "\\u003e";
+    case '&':
+      return "\\u0026";
+    default:
+      return nullptr;
   }
 }
 
@@ -50,7 +60,8 @@ std::string html_escape(std::string_view text) { return replace_chars(text, html
 std::string script_json(const nlohmann::json& value) {
   // Outside strings JSON has none of these characters, so replacing them everywhere only
   // rewrites string contents, into escapes JSON.parse reads back as the same characters.
-  return replace_chars(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), json_unicode_escape);
+  return replace_chars(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                       json_unicode_escape);
 }
 
 std::string group_thousands(long long value) {
@@ -75,8 +86,10 @@ std::string percent(double p) {
 
 std::string dsr_reading(std::optional<double> dsr, long long trials) {
   if (!dsr) return "DSR: not validated.";
-  const std::string after = trials > 0 ? fmt::format(" after {} trials", group_thousands(trials)) : "";
-  return fmt::format("DSR {:.2f}: {} probability that the true Sharpe ratio is above zero{}.", *dsr, percent(*dsr), after);
+  const std::string after =
+      trials > 0 ? fmt::format(" after {} trials", group_thousands(trials)) : "";
+  return fmt::format("DSR {:.2f}: {} probability that the true Sharpe ratio is above zero{}.", *dsr,
+                     percent(*dsr), after);
 }
 
 std::string pbo_reading(std::optional<double> pbo) {
@@ -85,7 +98,8 @@ std::string pbo_reading(std::optional<double> pbo) {
                         : *pbo < 0.5 ? "moderate: treat the selection with caution"
                                      : "high: the selection is likely overfit";
   return fmt::format(
-      "PBO {:.2f}: {} probability that the configuration best in-sample ranks below the median out of sample ({}).",
+      "PBO {:.2f}: {} probability that the configuration best in-sample ranks below the median out "
+      "of sample ({}).",
       *pbo, percent(*pbo), verdict);
 }
 

@@ -19,7 +19,8 @@ std::string script_json(const nlohmann::json& value);
 
 // 8233 -> "8,233".
 std::string group_thousands(long long value);
-// A probability as a percentage: 0.97 -> "97%", 0.995 -> "99.5%", 0.9999 -> ">99.9%", 0.0004 -> "<0.1%".
+// A probability as a percentage: 0.97 -> "97%", 0.995 -> "99.5%", 0.9999 -> ">99.9%", 0.0004 ->
+// "<0.1%".
 std::string percent(double p);
 
 // "DSR 0.97: 97% probability that the true Sharpe ratio is above zero after 8,233 trials."

@@ -2,6 +2,7 @@
 // of the synthetic market: by run id, by strategy id, with options, and bad inputs (exit 1, a
 // clear message, no file).
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "support/test_support.hpp"
@@ -14,10 +15,11 @@ class ReportCommand : public ::testing::Test {
   // One small run shared by the tests of this suite (evolution is the slow part).
   static void SetUpTestSuite() {
     dir_ = new TempDir();
-    const auto r = run_organism({"evolve", "--db", db(), "--population", "16", "--generations", "2", "--seed", "5",
-                                 "--min-trades", "3", "--embargo", "100", "--coins", "BTC,ETH", "--json-out",
-                                 (*dir_ / "run.json").string(), "--report", (*dir_ / "evolve.html").string()},
-                                {"ORGANISM_SYNTH_BARS=3000", "ORGANISM_SYNTH_COINS=BTC,ETH"});
+    const auto r = run_organism(
+        {"evolve", "--db", db(), "--population", "16", "--generations", "2", "--seed", "5",
+         "--min-trades", "3", "--embargo", "100", "--coins", "BTC,ETH", "--json-out",
+         (*dir_ / "run.json").string(), "--report", (*dir_ / "evolve.html").string()},
+        {"ORGANISM_SYNTH_BARS=3000", "ORGANISM_SYNTH_COINS=BTC,ETH"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     evolve_out_ = new std::string(r.out);
     run_ = new nlohmann::json(nlohmann::json::parse(read_file(*dir_ / "run.json")));
@@ -42,13 +44,15 @@ void expect_report(const std::string& html, const std::string& strategy) {
   for (const char* id : {"chart-equity", "chart-price", "chart-monthly", "chart-front"}) {
     EXPECT_NE(html.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
   }
-  EXPECT_NE(html.find("Gates: not validated"), std::string::npos);  // until validation lands in evolve
-  EXPECT_EQ(html.find("src=\"http"), std::string::npos);            // nothing loaded from the web
+  EXPECT_NE(html.find("Gates: not validated"),
+            std::string::npos);                           // until validation lands in evolve
+  EXPECT_EQ(html.find("src=\"http"), std::string::npos);  // nothing loaded from the web
 }
 
 TEST_F(ReportCommand, EvolveWritesTheReportAtTheEnd) {
   ASSERT_TRUE(fs::exists(path("evolve.html")));
-  EXPECT_NE(evolve_out_->find("report: wrote " + path("evolve.html")), std::string::npos) << *evolve_out_;
+  EXPECT_NE(evolve_out_->find("report: wrote " + path("evolve.html")), std::string::npos)
+      << *evolve_out_;
   const auto html = read_file(path("evolve.html"));
   EXPECT_NE(html.find(run_id()), std::string::npos);
 }
@@ -75,8 +79,8 @@ TEST_F(ReportCommand, ByRunIdShowsTheBestOutOfSampleSharpe) {
 
 TEST_F(ReportCommand, ByStrategyIdWithAxesAndCoin) {
   const auto id = run_->at("front").back().at("id").get<std::string>();
-  const auto r = run_organism({"report", "--db", db(), id, "--out", path("s.html"), "--x", "out_of_sample.sharpe",
-                               "--y", "turnover", "--coin", "ETH"});
+  const auto r = run_organism({"report", "--db", db(), id, "--out", path("s.html"), "--x",
+                               "out_of_sample.sharpe", "--y", "turnover", "--coin", "ETH"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto html = read_file(path("s.html"));
   expect_report(html, id);
@@ -103,7 +107,8 @@ TEST_F(ReportCommand, BadInputsExitOneWithAClearMessageAndNoFile) {
     EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(path("bad.html"))) << c.message;
   }
-  const auto r = run_organism({"report", "--db", db(), run_id(), "--out", path("missing/dir/r.html")});
+  const auto r =
+      run_organism({"report", "--db", db(), run_id(), "--out", path("missing/dir/r.html")});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("missing/dir/r.html"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(path("missing")));

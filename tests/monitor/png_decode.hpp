@@ -12,7 +12,9 @@ struct Image {
   int width = 0, height = 0;
   std::vector<std::uint8_t> rgb;  // row-major, 3 bytes a pixel
   std::uint32_t pixel(int x, int y) const {
-    const auto* p = &rgb[(static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x)) * 3];
+    const auto* p = &rgb[(static_cast<std::size_t>(y) * static_cast<std::size_t>(width) +
+                          static_cast<std::size_t>(x)) *
+                         3];
     return (std::uint32_t{p[0]} << 16) | (std::uint32_t{p[1]} << 8) | p[2];
   }
 };

@@ -20,7 +20,8 @@ constexpr const char* kCharts[] = {"chart-equity", "chart-price", "chart-monthly
 
 std::optional<std::string> chromium() {
   if (const char* env = std::getenv("ORGANISM_CHROMIUM")) return std::string(env);
-  for (const char* p : {"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"}) {
+  for (const char* p :
+       {"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"}) {
     if (fs::exists(p)) return std::string(p);
   }
   return std::nullopt;
@@ -37,19 +38,20 @@ Rendered render(const TempDir& dir, const std::string& html, const std::string& 
   const auto page = dir / (name + ".html");
   write_file(page, html);
   const auto png = dir / (name + ".png");
-  const std::string cmd =
-      fmt::format("timeout 60 '{}' --headless=new --disable-gpu --no-sandbox --disable-quic --no-first-run "
-                  "--disable-background-networking --disable-component-update --disable-sync --hide-scrollbars "
-                  "--user-data-dir='{}' --window-size=1280,2600 --virtual-time-budget=5000 --dump-dom "
-                  "--screenshot='{}' 'file://{}' > '{}' 2> '{}'",
-                  *chromium(), (dir / (name + "-profile")).string(), png.string(), page.string(),
-                  (dir / (name + ".dom")).string(), (dir / (name + ".log")).string());
+  const std::string cmd = fmt::format(
+      "timeout 60 '{}' --headless=new --disable-gpu --no-sandbox --disable-quic --no-first-run "
+      "--disable-background-networking --disable-component-update --disable-sync --hide-scrollbars "
+      "--user-data-dir='{}' --window-size=1280,2600 --virtual-time-budget=5000 --dump-dom "
+      "--screenshot='{}' 'file://{}' > '{}' 2> '{}'",
+      *chromium(), (dir / (name + "-profile")).string(), png.string(), page.string(),
+      (dir / (name + ".dom")).string(), (dir / (name + ".log")).string());
   const int rc = std::system(cmd.c_str());
   EXPECT_EQ(rc, 0) << cmd << "\n" << read_file(dir / (name + ".log"));
   // ORGANISM_REPORT_FIGURES=DIR keeps the page and its screenshot there, for people to look at.
   if (const char* keep = std::getenv("ORGANISM_REPORT_FIGURES")) {
     for (const auto& f : {page, png}) {
-      if (fs::exists(f)) fs::copy_file(f, fs::path(keep) / f.filename(), fs::copy_options::overwrite_existing);
+      if (fs::exists(f))
+        fs::copy_file(f, fs::path(keep) / f.filename(), fs::copy_options::overwrite_existing);
     }
   }
   Rendered r;
@@ -71,14 +73,16 @@ std::pair<std::string, std::string> element(const std::string& dom, const std::s
 std::vector<int> rect_of(const std::string& tag) {
   std::smatch m;
   std::vector<int> out;
-  if (!std::regex_search(tag, m, std::regex(R"re(data-rect="(-?\d+),(-?\d+),(\d+),(\d+)")re"))) return out;
+  if (!std::regex_search(tag, m, std::regex(R"re(data-rect="(-?\d+),(-?\d+),(\d+),(\d+)")re")))
+    return out;
   for (int i = 1; i <= 4; ++i) out.push_back(std::stoi(m[i]));
   return out;
 }
 
 void expect_every_chart_drawn(const Rendered& r) {
-  EXPECT_NE(r.dom.find(R"(<div id="report-errors"></div>)"), std::string::npos) << "errors on the page:\n"
-                                                                                  << r.dom.substr(0, 2000);
+  EXPECT_NE(r.dom.find(R"(<div id="report-errors"></div>)"), std::string::npos)
+      << "errors on the page:\n"
+      << r.dom.substr(0, 2000);
   EXPECT_NE(r.dom.find(R"(data-charts="4")"), std::string::npos);
   for (const char* id : kCharts) {
     const auto [tag, inside] = element(r.dom, id);
@@ -95,30 +99,36 @@ void expect_every_chart_drawn(const Rendered& r) {
 class ReportBrowser : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!chromium()) GTEST_SKIP() << "chromium not found (apt-get install chromium, or set ORGANISM_CHROMIUM)";
+    if (!chromium())
+      GTEST_SKIP() << "chromium not found (apt-get install chromium, or set ORGANISM_CHROMIUM)";
   }
   TempDir dir_;
 };
 
 TEST_F(ReportBrowser, ValidatedRunDrawsEveryChartWithoutErrors) {
-  expect_every_chart_drawn(render(dir_, monitor::build_report_html(hand_report(true)), "validated"));
+  expect_every_chart_drawn(
+      render(dir_, monitor::build_report_html(hand_report(true)), "validated"));
 }
 
 TEST_F(ReportBrowser, RunWithoutValidationDrawsEveryChartWithoutErrors) {
-  expect_every_chart_drawn(render(dir_, monitor::build_report_html(hand_report(false)), "unvalidated"));
+  expect_every_chart_drawn(
+      render(dir_, monitor::build_report_html(hand_report(false)), "unvalidated"));
 }
 
 TEST_F(ReportBrowser, BlankChartsAndConsoleErrorsAreCaught) {
   // The same page with every draw(...) call turned into void(...): no error, nothing drawn.
   std::string html = monitor::build_report_html(hand_report(true));
-  for (auto at = html.find("draw('chart-"); at != std::string::npos; at = html.find("draw('chart-", at)) {
+  for (auto at = html.find("draw('chart-"); at != std::string::npos;
+       at = html.find("draw('chart-", at)) {
     html.replace(at, 4, "void");
   }
   // And one planted console.error, which the page must record where the other tests look.
   // (Before the chart script, which measures where the charts sit once the error banner shows.)
-  html.replace(html.find("<script type=\"application/json\""), 0, "<script>console.error('planted <failure>');</script>");
+  html.replace(html.find("<script type=\"application/json\""), 0,
+               "<script>console.error('planted <failure>');</script>");
   const auto r = render(dir_, html, "blank");
-  EXPECT_NE(r.dom.find("console.error: planted &lt;failure&gt;"), std::string::npos) << r.dom.substr(0, 2000);
+  EXPECT_NE(r.dom.find("console.error: planted &lt;failure&gt;"), std::string::npos)
+      << r.dom.substr(0, 2000);
   for (const char* id : kCharts) {
     const auto rect = rect_of(element(r.dom, id).first);
     ASSERT_EQ(rect.size(), 4u) << id;

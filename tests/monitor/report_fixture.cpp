@@ -10,28 +10,38 @@ namespace organism::test {
 using json = nlohmann::json;
 
 json hand_run(bool validated, int members) {
-  json run = {{"run", "run_20261202_s7"}, {"seed", 7}, {"objectives", {"sharpe", "max_drawdown"}},
-              {"universe", {{"interval", "1h"}, {"coins", {"BTC"}}}}, {"front", json::array()}};
+  json run = {{"run", "run_20261202_s7"},
+              {"seed", 7},
+              {"objectives", {"sharpe", "max_drawdown"}},
+              {"universe", {{"interval", "1h"}, {"coins", {"BTC"}}}},
+              {"front", json::array()}};
   for (int i = 0; i < members; ++i) {
-    json m = {{"id", fmt::format("m{}", i)}, {"family", "ma_crossover"}, {"generation", 3}, {"parents", json::array()},
-              {"genome", json::object()}, {"rule", "Long when EMA(12) crosses above EMA(26)."}};
+    json m = {{"id", fmt::format("m{}", i)},
+              {"family", "ma_crossover"},
+              {"generation", 3},
+              {"parents", json::array()},
+              {"genome", json::object()},
+              {"rule", "Long when EMA(12) crosses above EMA(26)."}};
     for (const char* stage : {"in_sample", "out_of_sample", "walk_forward"}) {
-      m["metrics"][stage] = {{"sharpe", 0.5 + 0.3 * i}, {"max_drawdown", 0.1 + 0.02 * i}, {"total_return", 0.05 * i},
+      m["metrics"][stage] = {{"sharpe", 0.5 + 0.3 * i},
+                             {"max_drawdown", 0.1 + 0.02 * i},
+                             {"total_return", 0.05 * i},
                              {"trades", 20 + i}};
     }
     if (validated) {
       const bool passed = i == 1 || i == 3;
-      m["validation"] = {{"dsr", i == 1 ? 0.97 : 0.4},
-                         {"psr", 0.99},
-                         {"wf_efficiency", 0.8},
-                         {"cost_stress", {{"sharpe", 0.7}, {"total_return", 0.03}}},
-                         {"robustness", {{"perturbation_ratio", 0.9}, {"coin_dispersion", 0.2}}},
-                         {"gates",
-                          {{"sharpe_in_sample", {{"passed", true}, {"value", 1.1}, {"threshold", 1.0}}},
-                           {"max_drawdown", {{"passed", passed}, {"value", 0.12}, {"threshold", 0.3}}},
-                           {"dsr", {{"passed", passed}, {"value", 0.97}, {"threshold", 0.95}}},
-                           {"pbo", {{"passed", true}, {"value", 0.12}, {"threshold", 0.5}}}}},
-                         {"passed", passed}};
+      m["validation"] = {
+          {"dsr", i == 1 ? 0.97 : 0.4},
+          {"psr", 0.99},
+          {"wf_efficiency", 0.8},
+          {"cost_stress", {{"sharpe", 0.7}, {"total_return", 0.03}}},
+          {"robustness", {{"perturbation_ratio", 0.9}, {"coin_dispersion", 0.2}}},
+          {"gates",
+           {{"sharpe_in_sample", {{"passed", true}, {"value", 1.1}, {"threshold", 1.0}}},
+            {"max_drawdown", {{"passed", passed}, {"value", 0.12}, {"threshold", 0.3}}},
+            {"dsr", {{"passed", passed}, {"value", 0.97}, {"threshold", 0.95}}},
+            {"pbo", {{"passed", true}, {"value", 0.12}, {"threshold", 0.5}}}}},
+          {"passed", passed}};
     }
     run["front"].push_back(m);
   }
@@ -58,7 +68,8 @@ monitor::ReportData hand_report(bool validated, std::size_t bars) {
   const core::TimeMs t0 = 1'672'531'200'000;  // 2023-01-01
   for (std::size_t i = 0; i < bars; ++i) {
     d.price_time.push_back(t0 + static_cast<core::TimeMs>(i) * core::kHourMs);
-    d.price_close.push_back(100 + 0.01 * static_cast<double>(i) + 5 * std::sin(static_cast<double>(i) / 40));
+    d.price_close.push_back(100 + 0.01 * static_cast<double>(i) +
+                            5 * std::sin(static_cast<double>(i) / 40));
   }
   const std::size_t cut1 = bars * 6 / 10, cut2 = bars * 8 / 10, embargo = 10;
   const std::size_t begins[] = {0, cut1 + embargo, cut2 + embargo}, ends[] = {cut1, cut2, bars};

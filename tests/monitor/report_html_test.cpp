@@ -23,13 +23,17 @@ TEST(ReportHtml, ValidatedRunShowsGatesReadingsAndSurvivorBadge) {
   const std::string html = build_report_html(hand_report(true));
   EXPECT_NE(html.find("<title>organism report: run_20261202_s7 · m1</title>"), std::string::npos);
   EXPECT_NE(html.find("survivor: passed every gate"), std::string::npos);
-  EXPECT_NE(html.find("DSR 0.97: 97% probability that the true Sharpe ratio is above zero after 8,233 trials."),
-            std::string::npos);
+  EXPECT_NE(
+      html.find(
+          "DSR 0.97: 97% probability that the true Sharpe ratio is above zero after 8,233 trials."),
+      std::string::npos);
   EXPECT_NE(html.find("PBO 0.12: 12% probability"), std::string::npos);
   EXPECT_NE(html.find(R"(id="gate-table")"), std::string::npos);
-  EXPECT_NE(html.find("<td>Deflated Sharpe ratio</td><td class=\"pass\">✓ pass</td><td class=\"num\">0.97</td>"
-                      "<td class=\"num\">≥ 0.95</td>"),
-            std::string::npos);
+  EXPECT_NE(
+      html.find(
+          "<td>Deflated Sharpe ratio</td><td class=\"pass\">✓ pass</td><td class=\"num\">0.97</td>"
+          "<td class=\"num\">≥ 0.95</td>"),
+      std::string::npos);
   EXPECT_EQ(html.find("badge muted\">not validated"), std::string::npos);
   EXPECT_EQ(html.find("Gates: not validated"), std::string::npos);
   EXPECT_NE(html.find("Long when EMA(12) crosses above EMA(26)."), std::string::npos);
@@ -76,14 +80,16 @@ TEST(ReportHtml, HundredThousandBarsGiveASmallPage) {
   const std::string html = build_report_html(d);
   const std::size_t library = echarts_js().size();
   // Two series of 5,000 points for equity and drawdown, one for price, thinned trade marks.
-  EXPECT_LT(html.size() - library, 700'000u) << "page without the library: " << html.size() - library;
+  EXPECT_LT(html.size() - library, 700'000u)
+      << "page without the library: " << html.size() - library;
 }
 
 TEST(ReportFront, AxesResolveToStageAndMetricOrThrowWithTheList) {
   const auto run = hand_run(false);
   EXPECT_EQ(resolve_axis(run, "sharpe"), "in_sample.sharpe");
   EXPECT_EQ(resolve_axis(run, "out_of_sample.total_return"), "out_of_sample.total_return");
-  EXPECT_EQ(default_axes(run), (std::pair<std::string, std::string>{"in_sample.sharpe", "in_sample.max_drawdown"}));
+  EXPECT_EQ(default_axes(run),
+            (std::pair<std::string, std::string>{"in_sample.sharpe", "in_sample.max_drawdown"}));
   try {
     resolve_axis(run, "luck");
     FAIL() << "no throw";

@@ -1,11 +1,11 @@
 // Downsampling that keeps extremes, stages chained into one curve, calendar-month returns.
+#include "monitor/report_series.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
-
-#include "monitor/report_series.hpp"
 
 namespace organism::monitor {
 namespace {
@@ -23,8 +23,8 @@ TEST(Downsample, LongSeriesStayUnderTheCapAndKeepSpikesAndEnds) {
     a[i] = std::sin(static_cast<double>(i) / 300);
     b[i] = -0.1 * std::cos(static_cast<double>(i) / 70);
   }
-  a[31'337] = 50;    // a spike in one series
-  b[77'777] = -9;    // a trough in the other
+  a[31'337] = 50;  // a spike in one series
+  b[77'777] = -9;  // a trough in the other
   const std::array<std::span<const double>, 2> s = {a, b};
   const auto idx = downsample_indices(s, n, 5000);
   EXPECT_LE(idx.size(), 5000u);
@@ -45,11 +45,11 @@ TEST(ChainStages, LaterStagesStartWhereTheLastEndedAndDrawdownResetsPerStage) {
   EXPECT_EQ(c.time, (std::vector<core::TimeMs>{1, 2, 3, 5, 6}));
   ASSERT_EQ(c.equity.size(), 5u);
   EXPECT_DOUBLE_EQ(c.equity[2], 121);
-  EXPECT_DOUBLE_EQ(c.equity[3], 90 * 1.21);   // stage 2 scaled by stage 1's growth
+  EXPECT_DOUBLE_EQ(c.equity[3], 90 * 1.21);  // stage 2 scaled by stage 1's growth
   EXPECT_DOUBLE_EQ(c.equity[4], 100 * 1.21);
   EXPECT_DOUBLE_EQ(c.drawdown[0], 0);
   EXPECT_DOUBLE_EQ(c.drawdown[1], 99.0 / 110 - 1);
-  EXPECT_DOUBLE_EQ(c.drawdown[3], -0.1);     // from the stage's own start (initial equity 100)
+  EXPECT_DOUBLE_EQ(c.drawdown[3], -0.1);  // from the stage's own start (initial equity 100)
   EXPECT_DOUBLE_EQ(c.drawdown[4], 0);
   EXPECT_EQ(c.stage_begin, (std::vector<std::size_t>{0, 3}));
 }
@@ -63,14 +63,14 @@ TEST(MonthlyReturns, HandComputed) {
   ASSERT_EQ(m.size(), 4u);
   EXPECT_EQ(m[0].year, 2022);
   EXPECT_EQ(m[0].month, 12);
-  EXPECT_NEAR(m[0].value, 0.02, 1e-12);             // 102 / 100 - 1
+  EXPECT_NEAR(m[0].value, 0.02, 1e-12);  // 102 / 100 - 1
   EXPECT_EQ(m[1].year, 2023);
   EXPECT_EQ(m[1].month, 1);
   EXPECT_NEAR(m[1].value, 110.0 / 102 - 1, 1e-12);  // last of January over last of December
   EXPECT_EQ(m[2].month, 2);
-  EXPECT_NEAR(m[2].value, -0.1, 1e-12);             // 99 / 110 - 1
+  EXPECT_NEAR(m[2].value, -0.1, 1e-12);  // 99 / 110 - 1
   EXPECT_EQ(m[3].month, 3);
-  EXPECT_NEAR(m[3].value, 0.1, 1e-12);              // 108.9 / 99 - 1
+  EXPECT_NEAR(m[3].value, 0.1, 1e-12);  // 108.9 / 99 - 1
   EXPECT_TRUE(monthly_returns({}, {}, 100).empty());
 }
 

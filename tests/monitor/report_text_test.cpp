@@ -1,13 +1,14 @@
 // Escaping for HTML and for JSON in <script>, numbers for people, and the DSR/PBO readings.
-#include <gtest/gtest.h>
-
 #include "monitor/report_text.hpp"
+
+#include <gtest/gtest.h>
 
 namespace organism::monitor {
 namespace {
 
 TEST(ReportText, HtmlEscapeCoversMarkupAndQuotes) {
-  EXPECT_EQ(html_escape(R"(<b>"Tom" & 'Jerry'</b>)"), "&lt;b&gt;&quot;Tom&quot; &amp; &#39;Jerry&#39;&lt;/b&gt;");
+  EXPECT_EQ(html_escape(R"(<b>"Tom" & 'Jerry'</b>)"),
+            "&lt;b&gt;&quot;Tom&quot; &amp; &#39;Jerry&#39;&lt;/b&gt;");
   EXPECT_EQ(html_escape("plain"), "plain");
 }
 
@@ -17,7 +18,8 @@ TEST(ReportText, ScriptJsonCannotCloseTheScriptElementAndParsesBack) {
   EXPECT_EQ(text.find('<'), std::string::npos);
   EXPECT_EQ(text.find('>'), std::string::npos);
   EXPECT_EQ(text.find('&'), std::string::npos);
-  EXPECT_EQ(nlohmann::json::parse(text), v);  // \u003c is '<' to any JSON parser, JSON.parse included
+  EXPECT_EQ(nlohmann::json::parse(text),
+            v);  // \u003c is '<' to any JSON parser, JSON.parse included
 }
 
 TEST(ReportText, NumbersForPeople) {
@@ -36,11 +38,15 @@ TEST(ReportText, NumbersForPeople) {
 }
 
 TEST(ReportText, Readings) {
-  EXPECT_EQ(dsr_reading(0.97, 8233), "DSR 0.97: 97% probability that the true Sharpe ratio is above zero after 8,233 trials.");
-  EXPECT_EQ(dsr_reading(0.5, 0), "DSR 0.50: 50% probability that the true Sharpe ratio is above zero.");
+  EXPECT_EQ(
+      dsr_reading(0.97, 8233),
+      "DSR 0.97: 97% probability that the true Sharpe ratio is above zero after 8,233 trials.");
+  EXPECT_EQ(dsr_reading(0.5, 0),
+            "DSR 0.50: 50% probability that the true Sharpe ratio is above zero.");
   EXPECT_EQ(dsr_reading(std::nullopt, 10), "DSR: not validated.");
   EXPECT_EQ(pbo_reading(0.12),
-            "PBO 0.12: 12% probability that the configuration best in-sample ranks below the median out of sample "
+            "PBO 0.12: 12% probability that the configuration best in-sample ranks below the "
+            "median out of sample "
             "(low: little sign of overfitting).");
   EXPECT_NE(pbo_reading(0.35).find("moderate"), std::string::npos);
   EXPECT_NE(pbo_reading(0.7).find("high: the selection is likely overfit"), std::string::npos);
