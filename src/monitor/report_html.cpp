@@ -230,6 +230,21 @@ std::string gate_row(const std::string& name, const json& gate) {
       number_or_dash(number_at(gate, "threshold"), "{:.4g}"));
 }
 
+// "Title: name 0.7, other 0.03." from the numbers of an object (arrays as their length); empty
+// when there are none.
+std::string numbers_line(std::string_view title, const json& object) {
+  std::vector<std::string> parts;
+  if (object.is_object()) {
+    for (const auto& [name, v] : object.items()) {
+      if (v.is_number()) parts.push_back(fmt::format("{} {:.4g}", name, v.get<double>()));
+      if (v.is_array()) parts.push_back(fmt::format("{} {}", name, v.size()));
+    }
+  }
+  if (parts.empty()) return "";
+  return fmt::format(R"(<p class="reading detail">{}: {}.</p>)", html_escape(title),
+                     html_escape(fmt::format("{}", fmt::join(parts, ", "))));
+}
+
 std::string validation_html(const json& run, const json& member) {
   const json validation = member.value("validation", json::object());
   const auto trials = number_at(run, "trials");
@@ -238,10 +253,13 @@ std::string validation_html(const json& run, const json& member) {
       R"(<p class="reading" id="dsr-reading">{}</p><p class="reading" id="pbo-reading">{}</p>)",
       html_escape(dsr_reading(number_at(validation, "dsr"), trials ? std::llround(*trials) : 0)),
       html_escape(pbo_reading(number_at(run, "pbo"))));
+  out += numbers_line("Walk-forward of the run", run.value("walk_forward", json::object()));
+  out += numbers_line("Cost stress", validation.value("cost_stress", json::object()));
+  out += numbers_line("Robustness", validation.value("robustness", json::object()));
   const auto gates = validation.find("gates");
   if (gates == validation.end() || !gates->is_object() || gates->empty()) {
     return out +
-           R"(<p class="missing" id="gates-missing">Gates: not validated (run 'organism validate' on this run).</p></section>)"
+           R"(<p class="missing" id="gates-missing">Gates: not validated (the run has no validation results).</p></section>)"
            "\n";
   }
   out +=

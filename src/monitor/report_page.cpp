@@ -28,7 +28,7 @@ section h2 { font-size: 16px; margin: 0 0 4px; } section p.note { color: var(--m
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); }
 th { color: var(--muted); font-weight: 600; font-size: 12px; } td.num { font-variant-numeric: tabular-nums; }
 .pass { color: var(--good); font-weight: 600; } .fail { color: var(--bad); font-weight: 600; }
-.reading { margin: 4px 0; } .missing { color: var(--muted); font-style: italic; }
+.reading { margin: 4px 0; } .reading.detail { color: var(--muted); font-size: 13px; } .missing { color: var(--muted); font-style: italic; }
 #report-errors:empty { display: none; }
 #report-errors { background: #fadbd8; color: var(--bad); padding: 8px; white-space: pre-wrap; }
 footer { color: var(--muted); font-size: 12px; text-align: center; padding: 8px 0 24px; }

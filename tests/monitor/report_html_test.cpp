@@ -37,6 +37,9 @@ TEST(ReportHtml, ValidatedRunShowsGatesReadingsAndSurvivorBadge) {
   EXPECT_EQ(html.find("badge muted\">not validated"), std::string::npos);
   EXPECT_EQ(html.find("Gates: not validated"), std::string::npos);
   EXPECT_NE(html.find("Long when EMA(12) crosses above EMA(26)."), std::string::npos);
+  EXPECT_NE(html.find("Walk-forward of the run: efficiency 0.8, folds 0."), std::string::npos);
+  EXPECT_NE(html.find("Cost stress: sharpe 0.7, total_return 0.03."), std::string::npos);
+  EXPECT_NE(html.find("Robustness: coin_dispersion 0.2, perturbation_ratio 0.9."), std::string::npos);
   for (const char* id : {"chart-equity", "chart-price", "chart-monthly", "chart-front"}) {
     EXPECT_EQ(count(html, std::string("id=\"") + id + "\""), 1u) << id;
   }
