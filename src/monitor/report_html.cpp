@@ -168,7 +168,7 @@ std::string header_html(const ReportData& d, const json& member) {
                      fmt::arg("rule", html_escape(member.value("rule", "(no rule in words)"))));
 }
 
-std::string summary_html(const json& run, const json& member) {
+std::string summary_html(const json& run, const json& member, const std::string& coin) {
   const json metrics = member.value("metrics", json::object());
   const auto stage_value = [&](std::string_view stage, std::string_view metric) {
     return number_at(metrics.value(std::string(stage), json::object()), metric);
@@ -197,7 +197,11 @@ std::string summary_html(const json& run, const json& member) {
     out += fmt::format(R"(<div class="card"><div class="k">{}</div><div class="v">{}</div></div>)",
                        html_escape(k), html_escape(v));
   }
-  return out + "</div>\n";
+  const auto coins = run.value("universe", json::object()).value("coins", json::array()).size();
+  return out + fmt::format(R"(</div><p class="note">Stage numbers are means over the run's {} coin(s); )"
+                           R"(the charts below show {}.</p>)"
+                           "\n",
+                           coins, html_escape(coin));
 }
 
 // Gate names the validation layer uses, in its order, as people read them (comparison: how the
@@ -314,7 +318,7 @@ std::string build_report_html(const ReportData& d) {
                   fmt::arg("id", html_escape(d.strategy_id)), fmt::arg("style", report_style()),
                   fmt::arg("capture", error_capture_script()));
   html += header_html(d, *member);
-  html += summary_html(d.run, *member);
+  html += summary_html(d.run, *member, d.coin);
   html += chart_section(
       "chart-equity", "Equity and drawdown by stage",
       "Stages chained (each starts where the previous ended); drawdown from each stage's own peak. "

@@ -17,7 +17,8 @@ header .sub { color: var(--muted); margin: 0 0 8px; }
 .badge.good { background: #d5f5e3; color: var(--good); } .badge.bad { background: #fadbd8; color: var(--bad); }
 .badge.muted { background: var(--line); color: var(--muted); }
 .rule { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px; margin: 8px 0 0; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(130px, 1fr)); gap: 10px; margin: 18px 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(130px, 1fr)); gap: 10px; margin: 18px 0 6px; }
+p.note { color: var(--muted); font-size: 13px; margin: 0 0 14px; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
 .card .k { color: var(--muted); font-size: 12px; } .card .v { font-size: 20px; font-weight: 600; }
 section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 14px 16px; margin: 0 0 18px; }

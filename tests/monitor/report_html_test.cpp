@@ -37,6 +37,7 @@ TEST(ReportHtml, ValidatedRunShowsGatesReadingsAndSurvivorBadge) {
   EXPECT_EQ(html.find("badge muted\">not validated"), std::string::npos);
   EXPECT_EQ(html.find("Gates: not validated"), std::string::npos);
   EXPECT_NE(html.find("Long when EMA(12) crosses above EMA(26)."), std::string::npos);
+  EXPECT_NE(html.find("means over the run's 1 coin(s); the charts below show synth:BTC:1h."), std::string::npos);
   EXPECT_NE(html.find("Walk-forward of the run: efficiency 0.8, folds 0."), std::string::npos);
   EXPECT_NE(html.find("Cost stress: sharpe 0.7, total_return 0.03."), std::string::npos);
   EXPECT_NE(html.find("Robustness: coin_dispersion 0.2, perturbation_ratio 0.9."), std::string::npos);
