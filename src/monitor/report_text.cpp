@@ -2,20 +2,31 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace organism::monitor {
 
 namespace {
 
-// Each character through `replacement` (nullptr: the character itself).
-std::string replace_chars(std::string_view text, const char* (*replacement)(char)) {
+struct Replacement {
+  char from;
+  std::string_view to;
+};
+constexpr std::array<Replacement, 5> kHtmlEntities = {
+    {{'&', "&amp;"}, {'<', "&lt;"}, {'>', "&gt;"}, {'"', "&quot;"}, {'\'', "&#39;"}}};
+constexpr std::array<Replacement, 3> kJsonUnicodeEscapes = {
+    {{'<', "\\u003c"}, {'>', "\\u003e"}, {'&', "\\u0026"}}};
+
+template <std::size_t N>
+std::string replace_chars(std::string_view text, const std::array<Replacement, N>& table) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
-    const char* r = replacement(c);
-    if (r) {
-      out += r;
+    const auto* r = std::find_if(table.begin(), table.end(), [c](const Replacement& x) { return x.from == c; });
+    if (r != table.end()) {
+      out += r->to;
     } else {
       out += c;
     }
@@ -23,45 +34,15 @@ std::string replace_chars(std::string_view text, const char* (*replacement)(char
   return out;
 }
 
-const char* html_entity(char c) {
-  switch (c) {
-    case '&':
-      return "&amp;";
-    case '<':
-      return "&lt;";
-    case '>':
-      return "&gt;";
-    case '"':
-      return "&quot;";
-    case '\'':
-      return "&#39;";
-    default:
-      return nullptr;
-  }
-}
-
-const char* json_unicode_escape(char c) {
-  switch (c) {
-    case '<':
-      return "\\u003c";
-    case '>':
-      return "\\u003e";
-    case '&':
-      return "\\u0026";
-    default:
-      return nullptr;
-  }
-}
-
 }  // namespace
 
-std::string html_escape(std::string_view text) { return replace_chars(text, html_entity); }
+std::string html_escape(std::string_view text) { return replace_chars(text, kHtmlEntities); }
 
 std::string script_json(const nlohmann::json& value) {
   // Outside strings JSON has none of these characters, so replacing them everywhere only
   // rewrites string contents, into escapes JSON.parse reads back as the same characters.
   return replace_chars(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                       json_unicode_escape);
+                       kJsonUnicodeEscapes);
 }
 
 std::string group_thousands(long long value) {
