@@ -4,7 +4,7 @@
 # ORGANISM_ECHARTS_CPP, the generated source to add to organism_monitor.
 find_program(ORGANISM_NPM npm)
 find_program(ORGANISM_NODE node)
-if(NOT ORGANISM_NPM OR NOT ORGANISM_NODE)
+if(NOT ORGANISM_NPM OR NOT ORGANISM_NODE OR NOT EXISTS "${ORGANISM_NPM}" OR NOT EXISTS "${ORGANISM_NODE}")
   message(FATAL_ERROR "organism needs Node.js and npm at build time: HTML reports embed the ECharts "
                       "library, installed from the npm registry with 'npm ci' (report/package-lock.json). "
                       "Install them (Debian: apt-get install nodejs npm; scripts/setup does it) and configure again.")
