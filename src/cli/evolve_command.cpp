@@ -10,6 +10,7 @@
 #include <csignal>
 
 #include "cli/evolve_support.hpp"
+#include "cli/validate_support.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "data/file_writer.hpp"
@@ -221,9 +222,11 @@ void run_evolve(const EvolveArgs& a, Context& ctx) {
   out["universe"] = nlohmann::ordered_json::parse(to_json(spec).dump());
   out["front"] = nlohmann::ordered_json::array();
   for (const auto& m : front) out["front"].push_back(member_json(m));
+  validate_evolved(engine, evaluator, out, ctx);  // docs/validation.md
   {
     auto tx = store.transaction();
     save_front(store, run.id, front);
+    save_validation(store, out);
     run.result = out.dump();
     run.status = "finished";
     run.generation = engine.generation();
