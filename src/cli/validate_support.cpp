@@ -81,6 +81,7 @@ validate::ValidationOptions validation_options(const core::Config& cfg, const ev
   o.gates.max_drawdown = cfg.get_double("validate.gate_max_drawdown");
   o.gates.dsr = cfg.get_double("validate.gate_dsr");
   o.gates.pbo = cfg.get_double("validate.gate_pbo");
+  o.dsr_variance = validate::parse_dsr_variance(cfg.get("validate.dsr_variance"));
   o.pbo_blocks = static_cast<int>(cfg.get_int("validate.pbo_blocks"));
   o.walk_forward.folds = static_cast<int>(cfg.get_int("validate.wf_folds"));
   const auto population = cfg.get_int("validate.wf_population");
@@ -203,6 +204,7 @@ validate::RunValidation validate_run(const evolve::Engine& engine, const evolve:
   const auto& t = options.gates;
   run_json["gates"] = {{"sharpe", t.sharpe},         {"max_drawdown", t.max_drawdown}, {"dsr", t.dsr},
                        {"pbo", t.pbo},               {"cost_stress", t.cost_stress},
+                       {"dsr_variance", ctx.config.get("validate.dsr_variance")},
                        {"cost_multiplier", options.cost_multiplier}, {"perturbation_step", options.perturbation_step},
                        {"wf_folds", options.walk_forward.folds}, {"wf_population", options.walk_forward.population},
                        {"wf_generations", options.walk_forward.generations}};

@@ -54,6 +54,7 @@ const std::vector<ConfigKey>& config_keys() {
       {"validate.gate_max_drawdown", "0.10", "gate: max drawdown (mean over coins) below this in every stage"},
       {"validate.gate_dsr", "0.95", "gate: deflated Sharpe ratio above this"},
       {"validate.gate_pbo", "0.5", "gate: the run's probability of backtest overfitting below this"},
+      {"validate.dsr_variance", "trials", "DSR null spread: trials (variance of the run's trial Sharpes) or null (1/(n-1))"},
       {"validate.pbo_blocks", "16", "CSCV blocks S for PBO (even, 2..24)"},
       {"validate.wf_folds", "4", "walk-forward re-optimization folds over the last segment"},
       {"validate.wf_population", "40", "population of each walk-forward short evolution (at most the run's)"},

@@ -130,6 +130,12 @@ void run_pbo(const evolve::Evaluator& evaluator, std::span<const evolve::Individ
 
 }  // namespace
 
+DsrVariance parse_dsr_variance(std::string_view text) {
+  if (text == "trials") return DsrVariance::Trials;
+  if (text == "null") return DsrVariance::Null;
+  throw core::UsageError(fmt::format("validate.dsr_variance must be 'trials' or 'null', not '{}'", text));
+}
+
 std::vector<std::vector<double>> in_sample_returns(const evolve::Evaluator& evaluator,
                                                    std::span<const evolve::Individual> population) {
   std::vector<const strategy::Genome*> genomes;
@@ -194,7 +200,11 @@ RunValidation validate_front(const evolve::Evaluator& evaluator, std::span<const
     m.id = front[i].id;
     m.stages = own[i];
     m.sample = in_sample_sample(m.stages[0], u);
-    m.deflated = deflated_sharpe(m.sample, out.trial_set);
+    TrialSet set = out.trial_set;
+    if (options.dsr_variance == DsrVariance::Null) {
+      set.sharpe_variance_per_bar = m.sample.bars > 1 ? 1.0 / static_cast<double>(m.sample.bars - 1) : 0.0;
+    }
+    m.deflated = deflated_sharpe(m.sample, set);
     m.in_sample_annualized = mean_annualized(m.stages[0], u, evolve::Stage::InSample);
     m.walk_forward_annualized = mean_annualized(m.stages[2], u, evolve::Stage::WalkForward);
     m.wf_efficiency = ratio_or_zero(m.walk_forward_annualized, m.in_sample_annualized);

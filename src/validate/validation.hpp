@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "evolve/engine.hpp"
@@ -20,8 +21,17 @@
 
 namespace organism::validate {
 
+// The V of the DSR's expected maximum. Trials (the and the paper's choice): the variance
+// of the run's trial Sharpes; it also counts genuine differences between rules (an anti-edge
+// rule scores as far below 0 as the edge above), so with a real edge it overstates the null's
+// spread and the DSR gate becomes nearly unpassable. Null: the sampling variance of a zero-skill
+// Sharpe, 1 / (n - 1) per bar for n in-sample bars, which ignores that spread (less conservative).
+enum class DsrVariance { Trials, Null };
+DsrVariance parse_dsr_variance(std::string_view text);  // "trials" | "null"
+
 struct ValidationOptions {
   GateThresholds gates;
+  DsrVariance dsr_variance = DsrVariance::Trials;
   int pbo_blocks = 16;
   WalkForwardOptions walk_forward;
   double perturbation_step = 0.10;
