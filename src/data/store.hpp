@@ -115,7 +115,8 @@ class Store {
   std::optional<std::string> load_checkpoint(const std::string& run_id);
   void save_strategy(const StrategyRecord& strategy);
   std::vector<StrategyRecord> list_strategies(const std::string& run_id = "");
-  // Sets a strategy's state and validation evidence (JSON); core::Error for an unknown id.
+  // Sets a strategy's state (testing or validated; a strategy in any other state keeps it) and
+  // its validation evidence (JSON); core::Error for an unknown id.
   void set_strategy_validation(const std::string& id, const std::string& state, const std::string& validation,
                                TimeMs updated);
 

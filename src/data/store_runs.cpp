@@ -112,7 +112,10 @@ std::vector<StrategyRecord> Store::list_strategies(const std::string& run_id) {
 
 void Store::set_strategy_validation(const std::string& id, const std::string& state, const std::string& validation,
                                     TimeMs updated) {
-  Statement st(*db_, "UPDATE strategies SET state = ?, validation = ?, updated = ? WHERE id = ?");
+  // Validation only moves a strategy between `testing` and `validated`: one already further on in
+  // its lifecycle (production, retired, ...) keeps its state and gains the new evidence.
+  Statement st(*db_, "UPDATE strategies SET state = CASE WHEN state IN ('testing', 'validated') THEN ? ELSE state END, "
+                     "validation = ?, updated = ? WHERE id = ?");
   st.bind(1, state).bind(2, validation).bind(3, updated).bind(4, id);
   st.run();
   if (db_->changes() == 0) throw core::Error(fmt::format("store {}: no strategy '{}'", db_->path(), id));
