@@ -13,7 +13,6 @@
 #include "cli/validate_support.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
-#include "data/file_writer.hpp"
 
 namespace organism::cli {
 namespace {
@@ -235,12 +234,7 @@ void run_evolve(const EvolveArgs& a, Context& ctx) {
     store.save_run(run);
     tx.commit();
   }
-  if (!a.json_out.empty()) {
-    data::AtomicFileWriter file(a.json_out);
-    file.write(out.dump(2));
-    file.write("\n");
-    file.commit();
-  }
+  if (!a.json_out.empty()) write_json_file(a.json_out, out);
   fmt::print("run {}: {} evaluations in {}; {} strategies on the front saved as 'testing' in {}\n", run.id,
              engine.evaluations(), format_seconds(elapsed()), front.size(), store.path());
 }

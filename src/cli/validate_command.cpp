@@ -9,7 +9,6 @@
 #include "cli/evolve_support.hpp"
 #include "cli/validate_support.hpp"
 #include "core/error.hpp"
-#include "data/file_writer.hpp"
 
 namespace organism::cli {
 namespace {
@@ -69,12 +68,7 @@ void run_validate(const ValidateArgs& a, Context& ctx) {
     store.save_run(run);
     tx.commit();
   }
-  if (!a.json_out.empty()) {
-    data::AtomicFileWriter file(a.json_out);
-    file.write(out.dump(2));
-    file.write("\n");
-    file.commit();
-  }
+  if (!a.json_out.empty()) write_json_file(a.json_out, out);
 }
 
 }  // namespace

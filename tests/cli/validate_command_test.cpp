@@ -4,7 +4,6 @@
 // `validated`, and bad input is a clear error with exit code 1.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <sqlite3.h>
 
 #include <cmath>
 #include <set>
@@ -12,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "core/random.hpp"
+#include "data/store.hpp"
 #include "support/test_support.hpp"
 
 namespace organism::test {
@@ -64,15 +64,17 @@ std::vector<std::string> evolve_args(const fs::path& db, const fs::path& json, i
           "--json-out", json.string()};
 }
 
-std::int64_t count_rows(const fs::path& db, const std::string& sql) {
-  sqlite3* h = nullptr;
-  sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr);
-  std::int64_t n = -1;
-  if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(h);
+// Strategies of the store in `state`, and with validation evidence.
+std::int64_t in_state(const fs::path& db, const std::string& state) {
+  auto store = data::Store::open_existing(db.string());
+  std::int64_t n = 0;
+  for (const auto& s : store.list_strategies()) n += s.state == state;
+  return n;
+}
+std::int64_t with_evidence(const fs::path& db) {
+  auto store = data::Store::open_existing(db.string());
+  std::int64_t n = 0;
+  for (const auto& s : store.list_strategies()) n += !s.validation.empty();
   return n;
 }
 
@@ -111,9 +113,8 @@ TEST(ValidateCommand, NoiseMarketLeavesNoSurvivorsAtTheDefaultGates) {
   EXPECT_EQ(run.at("survivors"), 0);
   EXPECT_GT(run.at("trials").get<int>(), 500);
   for (const auto& m : run.at("front")) EXPECT_FALSE(m.at("validation").at("passed").get<bool>()) << m.at("id");
-  EXPECT_EQ(count_rows(db, "SELECT count(*) FROM strategies WHERE state = 'validated'"), 0);
-  EXPECT_EQ(count_rows(db, "SELECT count(*) FROM strategies WHERE validation IS NOT NULL"),
-            static_cast<std::int64_t>(run.at("front").size()));
+  EXPECT_EQ(in_state(db, "validated"), 0);
+  EXPECT_EQ(with_evidence(db), static_cast<std::int64_t>(run.at("front").size()));
 }
 
 TEST(ValidateCommand, PlantedTrendSurvivesAndValidateRunMovesItToValidated) {
@@ -159,8 +160,10 @@ TEST(ValidateCommand, PlantedTrendSurvivesAndValidateRunMovesItToValidated) {
   }
   EXPECT_GT(trend_survivors, 0);
   EXPECT_EQ(again.at("survivors"), survivors);
-  EXPECT_EQ(count_rows(db, "SELECT count(*) FROM strategies WHERE state = 'validated'"), survivors);
-  EXPECT_EQ(count_rows(db, fmt::format("SELECT count(*) FROM runs WHERE id = '{}' AND result LIKE '%\"dsr_variance\":\"null\"%'", id)), 1);
+  EXPECT_EQ(in_state(db, "validated"), survivors);
+  const auto stored = data::Store::open_existing(db.string()).load_run(id);
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(nlohmann::json::parse(stored->result).at("gates").at("dsr_variance"), "null");
 }
 
 TEST(ValidateCommand, UnknownRunMissingStoreAndSwitchedOffValidation) {

@@ -5,20 +5,17 @@
 
 #include <cmath>
 
-#include "evolve/engine_support.hpp"
+#include "validate/small_market.hpp"
 #include "validate/validation.hpp"
 
 namespace organism::validate {
 namespace {
 
 TEST(ValidateFront, EveryMemberGetsItsEvidenceAndGates) {
-  const auto u = test::small_universe(2400, 5);
-  indicators::IndicatorCache cache(64 << 20);
-  const evolve::Evaluator evaluator(u, backtest::BacktestConfig{}, cache, 2);
-  evolve::EvolveOptions eo;
-  eo.population = 12;
-  eo.generations = 2;
-  eo.constraints.min_trades = 2;
+  const test::SmallMarket market(5);
+  const auto& u = market.universe;
+  const auto& evaluator = market.evaluator;
+  const auto eo = test::small_options(1, 12, 2);
   evolve::Engine engine(eo, evaluator);
   engine.initialize();
   while (!engine.done()) engine.step();
@@ -62,9 +59,8 @@ TEST(ValidateFront, EveryMemberGetsItsEvidenceAndGates) {
 }
 
 TEST(ValidateFront, BadOptionsAreUsageErrors) {
-  const auto u = test::small_universe(2400, 5);
-  indicators::IndicatorCache cache(16 << 20);
-  const evolve::Evaluator evaluator(u, backtest::BacktestConfig{}, cache, 1);
+  const test::SmallMarket market(5, 1);
+  const auto& evaluator = market.evaluator;
   ValidationOptions o;
   o.pbo_blocks = 7;
   EXPECT_THROW(validate_front(evaluator, {}, {}, evolve::EvolveOptions{}, {}, o), core::UsageError);

@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "evolve/engine_support.hpp"
+#include "validate/small_market.hpp"
 #include "validate/robustness.hpp"
 #include "validate/walk_forward.hpp"
 
@@ -46,12 +46,10 @@ TEST(WalkForwardFolds, BarReturnsStartFromTheInitialEquity) {
 }
 
 TEST(WalkForwardReoptimization, StitchesTheFoldsAndIsDeterministic) {
-  const auto u = test::small_universe(2400, 3);
-  indicators::IndicatorCache cache(64 << 20);
-  const evolve::Evaluator evaluator(u, backtest::BacktestConfig{}, cache, 2);
-  evolve::EvolveOptions base;
-  base.seed = 11;
-  base.constraints.min_trades = 2;
+  const test::SmallMarket market(3);
+  const auto& u = market.universe;
+  const auto& evaluator = market.evaluator;
+  const auto base = test::small_options(11, 200, 50);  // population and generations replaced
   WalkForwardOptions o{3, 8, 1};
   std::vector<std::string> lines;
   const auto r = walk_forward_reoptimize(evaluator, base, o, [&](const std::string& l) { lines.push_back(l); });
