@@ -151,6 +151,7 @@ void run_evolve(const EvolveArgs& a, Context& ctx) {
     }
   }
 
+  validation_options(cfg, options);  // a bad validate.* key fails now, not after the evolution
   const auto universe = load_universe(store, ctx, spec);
   for (const auto& c : universe.coins) {
     spdlog::info("{}: {} bars; in-sample {}..{}, out-of-sample {}..{}, walk-forward {}..{} (embargo {})", c.label,

@@ -94,6 +94,7 @@ validate::ValidationOptions validation_options(const core::Config& cfg, const ev
   o.walk_forward.generations = static_cast<int>(std::min<std::int64_t>(generations, run.generations));
   o.perturbation_step = cfg.get_double("validate.perturbation_step");
   o.cost_multiplier = cfg.get_double("validate.cost_multiplier");
+  validate::check_options(o);
   return o;
 }
 

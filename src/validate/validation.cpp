@@ -18,17 +18,6 @@ namespace {
 constexpr std::array<evolve::Stage, 3> kStages = {evolve::Stage::InSample, evolve::Stage::OutOfSample,
                                                   evolve::Stage::WalkForward};
 
-void check(const ValidationOptions& o) {
-  if (!(o.cost_multiplier >= 1)) throw core::UsageError("validate.cost_multiplier must be at least 1");
-  if (!(o.perturbation_step > 0 && o.perturbation_step < 1)) {
-    throw core::UsageError("validate.perturbation_step must be in (0, 1)");
-  }
-  if (o.pbo_blocks < 2 || o.pbo_blocks % 2 || o.pbo_blocks > kMaxPboBlocks) {
-    throw core::UsageError(fmt::format("validate.pbo_blocks must be even, 2..{}", kMaxPboBlocks));
-  }
-  if (o.walk_forward.folds < 1) throw core::UsageError("validate.wf_folds must be at least 1");
-}
-
 // Every genome on every stage: result[g][stage].
 std::vector<std::array<StageResult, 3>> stage_results(const evolve::Evaluator& evaluator,
                                                       std::span<const strategy::Genome> genomes) {
@@ -130,6 +119,17 @@ void run_pbo(const evolve::Evaluator& evaluator, std::span<const evolve::Individ
 
 }  // namespace
 
+void check_options(const ValidationOptions& o) {
+  if (!(o.cost_multiplier >= 1)) throw core::UsageError("validate.cost_multiplier must be at least 1");
+  if (!(o.perturbation_step > 0 && o.perturbation_step < 1)) {
+    throw core::UsageError("validate.perturbation_step must be in (0, 1)");
+  }
+  if (o.pbo_blocks < 2 || o.pbo_blocks % 2 || o.pbo_blocks > kMaxPboBlocks) {
+    throw core::UsageError(fmt::format("validate.pbo_blocks must be even, 2..{}", kMaxPboBlocks));
+  }
+  if (o.walk_forward.folds < 1) throw core::UsageError("validate.wf_folds must be at least 1");
+}
+
 DsrVariance parse_dsr_variance(std::string_view text) {
   if (text == "trials") return DsrVariance::Trials;
   if (text == "null") return DsrVariance::Null;
@@ -176,7 +176,7 @@ RunValidation validate_front(const evolve::Evaluator& evaluator, std::span<const
                              std::span<const evolve::Individual> population, const evolve::EvolveOptions& run_options,
                              const TrialSummary& trials, const ValidationOptions& options, const Progress& progress,
                              const std::atomic<bool>* cancel) {
-  check(options);
+  check_options(options);
   const auto& u = evaluator.universe();
   const double bars_per_year = u.interval.bars_per_year();
   RunValidation out;

@@ -92,6 +92,10 @@ struct RunValidation {
   std::size_t survivors = 0;
 };
 
+// Throws core::UsageError naming the bad validate.* key (odd or out-of-range PBO blocks, folds
+// < 1, a cost multiplier below 1, a perturbation step outside (0, 1)).
+void check_options(const ValidationOptions& options);
+
 using Progress = std::function<void(const std::string&)>;
 
 // `front`: the members to validate; `population`: the final population of every island (for

@@ -187,6 +187,10 @@ TEST(ValidateCommand, UnknownRunMissingStoreAndSwitchedOffValidation) {
   EXPECT_FALSE(run.contains("pbo"));
   EXPECT_FALSE(run.at("front").at(0).contains("validation"));
 
+  r = run_organism(evolve_args(db, dir / "bad.json", 8, 1), {"ORGANISM_VALIDATE_PBO_BLOCKS=7"});
+  EXPECT_EQ(r.exit_code, 2);  // before evolving, not after
+  EXPECT_NE(r.err.find("validate.pbo_blocks"), std::string::npos) << r.err;
+  EXPECT_EQ(data::Store::open_existing(db.string()).list_runs().size(), 1u);
   r = run_organism({"validate", "--db", db.string(), "--json-out", (dir / "v.json").string()},
                    {"ORGANISM_VALIDATE_PBO_BLOCKS=7"});
   EXPECT_EQ(r.exit_code, 2);
