@@ -4,8 +4,10 @@
 // into one out-of-sample curve. Used by validate_front. No I/O (progress goes to a callback).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 

@@ -58,6 +58,27 @@ TEST(ValidateFront, EveryMemberGetsItsEvidenceAndGates) {
   EXPECT_EQ(v.survivors, passed);
 }
 
+TEST(ValidateFront, NullDsrVarianceIsTheSamplingVarianceOfAZeroSharpe) {
+  const test::SmallMarket market(5);
+  const auto eo = test::small_options(1, 8, 1);
+  evolve::Engine engine(eo, market.evaluator);
+  engine.initialize();
+  const auto front = engine.front();
+  ValidationOptions o;
+  o.pbo_blocks = 4;
+  o.walk_forward = {1, 4, 0};
+  o.dsr_variance = DsrVariance::Null;
+  const TrialSummary trials{engine.trials().count, engine.trials().variance()};
+  const auto v = validate_front(market.evaluator, front, engine.islands()[0], eo, trials, o);
+  ASSERT_FALSE(v.members.empty());
+  for (const auto& m : v.members) {
+    const double null_variance = 1.0 / static_cast<double>(m.sample.bars - 1);
+    EXPECT_DOUBLE_EQ(m.deflated.expected_max_sharpe, expected_max_sharpe(trials.count, null_variance));
+  }
+  EXPECT_EQ(parse_dsr_variance("trials"), DsrVariance::Trials);
+  EXPECT_THROW(parse_dsr_variance("luck"), core::UsageError);
+}
+
 TEST(ValidateFront, BadOptionsAreUsageErrors) {
   const test::SmallMarket market(5, 1);
   const auto& evaluator = market.evaluator;
