@@ -77,6 +77,7 @@ int run(int argc, char** argv) {
   add_strategy_commands(app, registry);
   add_evolve_command(app, registry);
   add_report_command(app, registry);
+  add_validate_command(app, registry);
   add_config_commands(app, registry);
   add_selftest_command(app, registry);
 

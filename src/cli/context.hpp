@@ -56,6 +56,7 @@ void add_indicators_command(CLI::App& app, Registry& registry);
 void add_backtest_command(CLI::App& app, Registry& registry);
 void add_strategy_commands(CLI::App& app, Registry& registry);  // families, new, show
 void add_evolve_command(CLI::App& app, Registry& registry);
+void add_validate_command(CLI::App& app, Registry& registry);
 void add_selftest_command(CLI::App& app, Registry& registry);   // nsga2
 
 // `organism data synth` from the synth.* config, also run by evolve on an empty store; out_dir

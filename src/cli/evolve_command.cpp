@@ -11,9 +11,9 @@
 
 #include "cli/evolve_support.hpp"
 #include "cli/report_support.hpp"
+#include "cli/validate_support.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
-#include "data/file_writer.hpp"
 
 namespace organism::cli {
 namespace {
@@ -153,6 +153,7 @@ void run_evolve(const EvolveArgs& a, Context& ctx) {
     }
   }
 
+  validation_options(cfg, options);  // a bad validate.* key fails now, not after the evolution
   const auto universe = load_universe(store, ctx, spec);
   for (const auto& c : universe.coins) {
     spdlog::info("{}: {} bars; in-sample {}..{}, out-of-sample {}..{}, walk-forward {}..{} (embargo {})", c.label,
@@ -223,9 +224,11 @@ void run_evolve(const EvolveArgs& a, Context& ctx) {
   out["universe"] = nlohmann::ordered_json::parse(to_json(spec).dump());
   out["front"] = nlohmann::ordered_json::array();
   for (const auto& m : front) out["front"].push_back(member_json(m));
+  validate_evolved(engine, evaluator, out, ctx);  // docs/validation.md
   {
     auto tx = store.transaction();
     save_front(store, run.id, front);
+    save_validation(store, out);
     run.result = out.dump();
     run.status = "finished";
     run.generation = engine.generation();
@@ -234,12 +237,7 @@ void run_evolve(const EvolveArgs& a, Context& ctx) {
     store.save_run(run);
     tx.commit();
   }
-  if (!a.json_out.empty()) {
-    data::AtomicFileWriter file(a.json_out);
-    file.write(out.dump(2));
-    file.write("\n");
-    file.commit();
-  }
+  if (!a.json_out.empty()) write_json_file(a.json_out, out);
   fmt::print("run {}: {} evaluations in {}; {} strategies on the front saved as 'testing' in {}\n", run.id,
              engine.evaluations(), format_seconds(elapsed()), front.size(), store.path());
   if (!a.report.empty()) write_run_report(store, ctx, run.id, a.report);

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "cli/evolve_support.hpp"
+#include "data/file_writer.hpp"
 
 namespace organism::cli {
 namespace {
@@ -100,6 +101,13 @@ nlohmann::ordered_json member_json(const FrontMember& m) {
   }
   j["metrics"] = metrics;
   return j;
+}
+
+void write_json_file(const std::string& path, const nlohmann::ordered_json& json) {
+  data::AtomicFileWriter file(path);
+  file.write(json.dump(2));
+  file.write("\n");
+  file.commit();
 }
 
 void save_front(data::Store& store, const std::string& run_id, const std::vector<FrontMember>& front) {

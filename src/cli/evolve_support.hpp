@@ -45,6 +45,8 @@ std::vector<FrontMember> report_front(const evolve::Engine& engine, const evolve
 void print_front(const std::vector<FrontMember>& front, std::size_t top);
 // {"id", "family", "generation", "parents", "genome", "rule", "metrics": {stage: {...}}}
 nlohmann::ordered_json member_json(const FrontMember& member);
+// Writes JSON indented by 2 and a newline to `path`, atomically (all or nothing).
+void write_json_file(const std::string& path, const nlohmann::ordered_json& json);
 // Saves each member as a strategy in state `testing` with its metrics by stage.
 void save_front(data::Store& store, const std::string& run_id, const std::vector<FrontMember>& front);
 

@@ -49,6 +49,18 @@ const std::vector<ConfigKey>& config_keys() {
       {"evolve.family_switch", "0.02", "chance a mutated child becomes a random genome of another family"},
       {"evolve.cache_mb", "2048", "indicator cache size in MiB"},
       {"evolve.embargo", "auto", "bars between split segments (auto: the longest indicator lookback)"},
+      {"validate.on_evolve", "true", "validate the front at the end of organism evolve"},
+      {"validate.gate_sharpe", "2", "gate: annualized Sharpe (mean over coins) above this in every stage"},
+      {"validate.gate_max_drawdown", "0.10", "gate: max drawdown (mean over coins) below this in every stage"},
+      {"validate.gate_dsr", "0.95", "gate: deflated Sharpe ratio above this"},
+      {"validate.gate_pbo", "0.5", "gate: the run's probability of backtest overfitting below this"},
+      {"validate.dsr_variance", "trials", "DSR null spread: trials (variance of the run's trial Sharpes) or null (1/(n-1))"},
+      {"validate.pbo_blocks", "16", "CSCV blocks S for PBO (even, 2..24)"},
+      {"validate.wf_folds", "4", "walk-forward re-optimization folds over the last segment"},
+      {"validate.wf_population", "40", "population of each walk-forward short evolution (at most the run's)"},
+      {"validate.wf_generations", "10", "generations of each walk-forward short evolution (at most the run's)"},
+      {"validate.perturbation_step", "0.10", "relative move of each numeric gene for the robustness neighbours"},
+      {"validate.cost_multiplier", "2", "cost stress: fees and slippage multiplied by this"},
   };
   return keys;
 }

@@ -58,9 +58,10 @@ struct RunRecord {
 };
 
 // A strategy found by a run: its genome (canonical JSON), parents (JSON array of ids), metrics
-// (JSON by stage) and lifecycle state (testing, validated, ...).
+// (JSON by stage), lifecycle state (testing, validated, ...) and the evidence of its last
+// validation (JSON; empty until validated).
 struct StrategyRecord {
-  std::string id, run_id, family, genome, parents, metrics, state;
+  std::string id, run_id, family, genome, parents, metrics, state, validation;
   int generation = 0;
   TimeMs created = 0, updated = 0;
 };
@@ -69,7 +70,7 @@ class Store {
  public:
   // The newest schema this build knows; a store with a newer one is refused (written by a newer
   // organism), an older one is migrated forward on open for writing.
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Opens for reading and writing, creating the file and schema as needed.
   static Store open(const std::string& path);
@@ -114,6 +115,10 @@ class Store {
   std::optional<std::string> load_checkpoint(const std::string& run_id);
   void save_strategy(const StrategyRecord& strategy);
   std::vector<StrategyRecord> list_strategies(const std::string& run_id = "");
+  // Sets a strategy's state (testing or validated; a strategy in any other state keeps it) and
+  // its validation evidence (JSON); core::Error for an unknown id.
+  void set_strategy_validation(const std::string& id, const std::string& state, const std::string& validation,
+                               TimeMs updated);
 
   std::vector<std::string> venues_for(const std::string& coin, const std::string& interval = "");
 

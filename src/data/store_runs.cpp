@@ -1,6 +1,10 @@
 // The store's evolution records: runs, their latest checkpoint, and the strategies they found.
 #include "data/store.hpp"
 
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
 namespace organism::data {
 namespace {
 
@@ -84,7 +88,7 @@ void Store::save_strategy(const StrategyRecord& s) {
 
 std::vector<StrategyRecord> Store::list_strategies(const std::string& run_id) {
   Statement st(*db_, std::string("SELECT id, run_id, family, generation, genome, parents, metrics, state, created, "
-                                 "updated FROM strategies") +
+                                 "updated, validation FROM strategies") +
                          (run_id.empty() ? "" : " WHERE run_id = ?") + " ORDER BY id");
   if (!run_id.empty()) st.bind(1, run_id);
   std::vector<StrategyRecord> out;
@@ -100,9 +104,21 @@ std::vector<StrategyRecord> Store::list_strategies(const std::string& run_id) {
     s.state = st.column_text(7);
     s.created = st.column_int(8);
     s.updated = st.column_int(9);
+    s.validation = st.column_is_null(10) ? "" : st.column_text(10);
     out.push_back(std::move(s));
   }
   return out;
+}
+
+void Store::set_strategy_validation(const std::string& id, const std::string& state, const std::string& validation,
+                                    TimeMs updated) {
+  // Validation only moves a strategy between `testing` and `validated`: one already further on in
+  // its lifecycle (production, retired, ...) keeps its state and gains the new evidence.
+  Statement st(*db_, "UPDATE strategies SET state = CASE WHEN state IN ('testing', 'validated') THEN ? ELSE state END, "
+                     "validation = ?, updated = ? WHERE id = ?");
+  st.bind(1, state).bind(2, validation).bind(3, updated).bind(4, id);
+  st.run();
+  if (db_->changes() == 0) throw core::Error(fmt::format("store {}: no strategy '{}'", db_->path(), id));
 }
 
 }  // namespace organism::data

@@ -85,6 +85,10 @@ constexpr std::array<std::string_view, Store::kSchemaVersion> kMigrations{
     );
     CREATE INDEX strategies_by_run ON strategies (run_id);
     )sql",
+    // 2 -> 3: the evidence of a strategy's validation (gates, DSR, robustness), as JSON.
+    R"sql(
+    ALTER TABLE strategies ADD COLUMN validation TEXT;
+    )sql",
 };
 
 }  // namespace

@@ -38,6 +38,10 @@ class Evaluator {
   backtest::BacktestResult backtest(const strategy::Genome& genome, std::size_t coin, Stage stage) const;
   backtest::MetricsOptions metrics_options() const;
   const Universe& universe() const { return universe_; }
+  // What validation needs to build sibling evaluators (stressed costs, walk-forward folds).
+  const backtest::BacktestConfig& base_config() const { return base_; }
+  indicators::IndicatorCache& cache() const { return cache_; }
+  int threads() const { return threads_; }
 
  private:
   void run_segment(const strategy::Genome& genome, std::size_t coin, Stage stage, backtest::BacktestResult& out) const;

@@ -1,0 +1,230 @@
+#include "validate/validation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include "core/error.hpp"
+#include "validate/robustness.hpp"
+
+namespace organism::validate {
+namespace {
+
+constexpr std::array<evolve::Stage, 3> kStages = {evolve::Stage::InSample, evolve::Stage::OutOfSample,
+                                                  evolve::Stage::WalkForward};
+
+// Every genome on every stage: result[g][stage].
+std::vector<std::array<StageResult, 3>> stage_results(const evolve::Evaluator& evaluator,
+                                                      std::span<const strategy::Genome> genomes) {
+  std::vector<std::array<StageResult, 3>> out(genomes.size());
+  for (std::size_t s = 0; s < kStages.size(); ++s) {
+    auto metrics = evaluator.evaluate(genomes, kStages[s]);
+    for (std::size_t g = 0; g < genomes.size(); ++g) {
+      out[g][s].mean = evolve::mean_metrics(metrics[g]);
+      out[g][s].per_coin = std::move(metrics[g]);
+    }
+  }
+  return out;
+}
+
+double stage_value(const StageResult& stage, const char* metric) { return evolve::value_of(stage.mean, metric); }
+
+double mean_annualized(const StageResult& stage, const evolve::Universe& u, evolve::Stage which) {
+  double sum = 0;
+  for (std::size_t c = 0; c < stage.per_coin.size(); ++c) {
+    sum += annualized_log_return(stage.per_coin[c].total_return,
+                                 static_cast<double>(evolve::segment_of(u.coins[c], which).size()),
+                                 u.interval.bars_per_year());
+  }
+  return stage.per_coin.empty() ? 0 : sum / static_cast<double>(stage.per_coin.size());
+}
+
+// The in-sample sample the DSR reads, on the trials' own scale: the mean over coins of the
+// annualized Sharpe (as evolve::TrialStats) brought back to per bar, with the coins' mean skew,
+// excess kurtosis and in-sample length.
+SharpeSample in_sample_sample(const StageResult& is, const evolve::Universe& u) {
+  double bars = 0;
+  for (const auto& c : u.coins) bars += static_cast<double>(c.splits.in_sample.size());
+  bars /= static_cast<double>(std::max<std::size_t>(1, u.coins.size()));
+  SharpeSample s;
+  s.sharpe_per_bar = stage_value(is, "sharpe") / std::sqrt(u.interval.bars_per_year());
+  s.bars = static_cast<std::int64_t>(bars);
+  s.skew = stage_value(is, "skew");
+  s.excess_kurtosis = stage_value(is, "kurtosis");
+  return s;
+}
+
+CostStress cost_stress_of(std::array<StageResult, 3> stages, double multiplier) {
+  CostStress c;
+  c.multiplier = multiplier;
+  c.sharpe = c.total_return = INFINITY;
+  for (const auto& s : stages) {
+    c.sharpe = std::min(c.sharpe, stage_value(s, "sharpe"));
+    c.total_return = std::min(c.total_return, stage_value(s, "total_return"));
+  }
+  c.stages = std::move(stages);
+  return c;
+}
+
+// Neighbours of every member in one batch (one parallel evaluation); their in-sample mean Sharpe.
+std::vector<Robustness> robustness_of(const evolve::Evaluator& evaluator, std::span<const evolve::Individual> front,
+                                      const std::vector<std::array<StageResult, 3>>& own, double step) {
+  std::vector<strategy::Genome> batch;
+  std::vector<std::size_t> owner;
+  for (std::size_t i = 0; i < front.size(); ++i) {
+    for (auto& g : perturbed_neighbours(front[i].genome, step)) {
+      batch.push_back(std::move(g));
+      owner.push_back(i);
+    }
+  }
+  const auto metrics = evaluator.evaluate(batch, evolve::Stage::InSample);
+  std::vector<std::vector<double>> sharpes(front.size());
+  for (std::size_t j = 0; j < batch.size(); ++j) {
+    sharpes[owner[j]].push_back(evolve::value_of(evolve::mean_metrics(metrics[j]), "sharpe"));
+  }
+  std::vector<Robustness> out(front.size());
+  for (std::size_t i = 0; i < front.size(); ++i) {
+    auto& r = out[i];
+    r.neighbours = sharpes[i].size();
+    r.own_sharpe = stage_value(own[i][0], "sharpe");
+    r.neighbour_sharpe_median = median(sharpes[i]);
+    r.perturbation_ratio = r.neighbours ? ratio_or_zero(r.neighbour_sharpe_median, r.own_sharpe) : 0;
+    for (const auto& m : own[i][1].per_coin) r.coin_sharpes.push_back(m.sharpe);
+    r.coin_dispersion = dispersion(r.coin_sharpes);
+  }
+  return out;
+}
+
+void run_pbo(const evolve::Evaluator& evaluator, std::span<const evolve::Individual> population, int blocks,
+             RunValidation& out) {
+  const auto returns = in_sample_returns(evaluator, population);
+  out.pbo_strategies = returns.size();
+  out.pbo_bars = returns.empty() ? 0 : returns.front().size();
+  if (returns.size() < 2) {
+    out.pbo_note = "fewer than 2 distinct strategies in the final population";
+    return;
+  }
+  std::vector<std::span<const double>> spans(returns.begin(), returns.end());
+  try {
+    out.pbo = probability_of_backtest_overfitting(spans, PboOptions{blocks});
+  } catch (const core::UsageError& e) {
+    out.pbo_note = e.what();  // too few bars for the blocks
+  }
+}
+
+}  // namespace
+
+void check_options(const ValidationOptions& o) {
+  if (!(o.cost_multiplier >= 1)) throw core::UsageError("validate.cost_multiplier must be at least 1");
+  if (!(o.perturbation_step > 0 && o.perturbation_step < 1)) {
+    throw core::UsageError("validate.perturbation_step must be in (0, 1)");
+  }
+  if (o.pbo_blocks < 2 || o.pbo_blocks % 2 || o.pbo_blocks > kMaxPboBlocks) {
+    throw core::UsageError(fmt::format("validate.pbo_blocks must be even, 2..{}", kMaxPboBlocks));
+  }
+  if (o.walk_forward.folds < 1) throw core::UsageError("validate.wf_folds must be at least 1");
+}
+
+DsrVariance parse_dsr_variance(std::string_view text) {
+  if (text == "trials") return DsrVariance::Trials;
+  if (text == "null") return DsrVariance::Null;
+  throw core::UsageError(fmt::format("validate.dsr_variance must be 'trials' or 'null', not '{}'", text));
+}
+
+std::vector<std::vector<double>> in_sample_returns(const evolve::Evaluator& evaluator,
+                                                   std::span<const evolve::Individual> population) {
+  std::vector<const strategy::Genome*> genomes;
+  std::set<std::string> seen;
+  for (const auto& ind : population) {
+    if (seen.insert(ind.id).second) genomes.push_back(&ind.genome);
+  }
+  const auto& u = evaluator.universe();
+  const std::size_t coins = u.coins.size();
+  std::size_t bars = SIZE_MAX;
+  for (const auto& c : u.coins) bars = std::min(bars, c.splits.in_sample.size());
+  if (coins == 0) bars = 0;
+  std::vector<std::vector<double>> out(genomes.size(), std::vector<double>(bars, 0.0));
+  std::vector<std::vector<std::vector<double>>> per(genomes.size(), std::vector<std::vector<double>>(coins));
+  const double initial = evaluator.base_config().initial_cash;
+  tbb::task_arena arena(evaluator.threads() > 0 ? evaluator.threads() : tbb::task_arena::automatic);
+  arena.execute([&] {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, genomes.size() * coins, 1),
+                      [&](const tbb::blocked_range<std::size_t>& r) {
+                        for (std::size_t task = r.begin(); task != r.end(); ++task) {
+                          const std::size_t g = task / coins, c = task % coins;
+                          per[g][c] = bar_returns(evaluator.backtest(*genomes[g], c, evolve::Stage::InSample).equity,
+                                                  initial);
+                        }
+                      });
+  });
+  for (std::size_t g = 0; g < genomes.size(); ++g) {
+    for (std::size_t t = 0; t < bars; ++t) {
+      double sum = 0;
+      for (const auto& rc : per[g]) sum += rc[t];
+      out[g][t] = sum / static_cast<double>(coins);
+    }
+  }
+  return out;
+}
+
+RunValidation validate_front(const evolve::Evaluator& evaluator, std::span<const evolve::Individual> front,
+                             std::span<const evolve::Individual> population, const evolve::EvolveOptions& run_options,
+                             const TrialSummary& trials, const ValidationOptions& options, const Progress& progress,
+                             const std::atomic<bool>* cancel) {
+  check_options(options);
+  const auto& u = evaluator.universe();
+  const double bars_per_year = u.interval.bars_per_year();
+  RunValidation out;
+  out.trials = trials;
+  out.trial_set = {std::max<std::int64_t>(1, trials.count), std::max(0.0, trials.sharpe_variance) / bars_per_year};
+
+  std::vector<strategy::Genome> genomes;
+  for (const auto& ind : front) genomes.push_back(ind.genome);
+  const auto own = stage_results(evaluator, genomes);
+  const evolve::Evaluator stressed(u, stressed_costs(evaluator.base_config(), options.cost_multiplier),
+                                   evaluator.cache(), evaluator.threads());
+  auto stress = stage_results(stressed, genomes);
+  if (progress) progress(fmt::format("validation: {} front members on 3 stages, costs x{}; perturbing parameters",
+                                     front.size(), options.cost_multiplier));
+  const auto robust = robustness_of(evaluator, front, own, options.perturbation_step);
+  run_pbo(evaluator, population, options.pbo_blocks, out);
+  out.walk_forward = walk_forward_reoptimize(evaluator, run_options, options.walk_forward, progress, cancel);
+
+  for (std::size_t i = 0; i < front.size(); ++i) {
+    MemberValidation m;
+    m.id = front[i].id;
+    m.stages = own[i];
+    m.sample = in_sample_sample(m.stages[0], u);
+    TrialSet set = out.trial_set;
+    if (options.dsr_variance == DsrVariance::Null) {
+      set.sharpe_variance_per_bar = m.sample.bars > 1 ? 1.0 / static_cast<double>(m.sample.bars - 1) : 0.0;
+    }
+    m.deflated = deflated_sharpe(m.sample, set);
+    m.in_sample_annualized = mean_annualized(m.stages[0], u, evolve::Stage::InSample);
+    m.walk_forward_annualized = mean_annualized(m.stages[2], u, evolve::Stage::WalkForward);
+    m.wf_efficiency = ratio_or_zero(m.walk_forward_annualized, m.in_sample_annualized);
+    m.cost_stress = cost_stress_of(std::move(stress[i]), options.cost_multiplier);
+    m.robustness = robust[i];
+    GateInputs in;
+    in.sharpe_in_sample = stage_value(m.stages[0], "sharpe");
+    in.sharpe_out_of_sample = stage_value(m.stages[1], "sharpe");
+    in.sharpe_walk_forward = stage_value(m.stages[2], "sharpe");
+    in.max_drawdown = 0;
+    for (const auto& s : m.stages) in.max_drawdown = std::max(in.max_drawdown, stage_value(s, "max_drawdown"));
+    in.dsr = m.deflated.dsr;
+    if (out.pbo) in.pbo = out.pbo->pbo;
+    in.cost_stress_return = m.cost_stress.total_return;
+    m.gates = evaluate_gates(in, options.gates);
+    m.passed = all_passed(m.gates);
+    out.survivors += m.passed ? 1 : 0;
+    out.members.push_back(std::move(m));
+  }
+  return out;
+}
+
+}  // namespace organism::validate
