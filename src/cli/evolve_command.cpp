@@ -238,8 +238,10 @@ void run_evolve(const EvolveArgs& a, Context& ctx) {
     tx.commit();
   }
   if (!a.json_out.empty()) write_json_file(a.json_out, out);
-  fmt::print("run {}: {} evaluations in {}; {} strategies on the front saved as 'testing' in {}\n", run.id,
-             engine.evaluations(), format_seconds(elapsed()), front.size(), store.path());
+  const auto survivors = out.value("survivors", std::size_t{0});
+  fmt::print("run {}: {} evaluations in {}; {} strategies on the front saved in {} ({} validated, {} testing)\n",
+             run.id, engine.evaluations(), format_seconds(elapsed()), front.size(), store.path(), survivors,
+             front.size() - survivors);
   if (!a.report.empty()) write_run_report(store, ctx, run.id, a.report);
 }
 

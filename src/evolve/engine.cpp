@@ -242,7 +242,11 @@ std::vector<Individual> Engine::front() const {
       }
     }
     if (!all.empty()) {
-      for (std::size_t i : non_dominated_sort(fitness_of(all)).front()) out.push_back(all[i]);
+      // Held in a local: a range-for over `non_dominated_sort(...).front()` would iterate a
+      // reference into a temporary destroyed before the loop body (the crash when no genome met
+      // the constraints).
+      const auto fronts = non_dominated_sort(fitness_of(all));
+      for (std::size_t i : fronts.front()) out.push_back(all[i]);
     }
   }
   std::sort(out.begin(), out.end(), [](const Individual& a, const Individual& b) { return a.id < b.id; });

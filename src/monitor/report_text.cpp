@@ -68,8 +68,8 @@ std::string percent(double p) {
 std::string dsr_reading(std::optional<double> dsr, long long trials) {
   if (!dsr) return "DSR: not validated.";
   const std::string after =
-      trials > 0 ? fmt::format(" after {} trials", group_thousands(trials)) : "";
-  return fmt::format("DSR {:.2f}: {} probability that the true Sharpe ratio is above zero{}.", *dsr,
+      trials > 0 ? fmt::format(" in {} trials", group_thousands(trials)) : "";
+  return fmt::format("DSR {:.2f}: {} confidence that the Sharpe ratio beats the best that luck gives{}.", *dsr,
                      percent(*dsr), after);
 }
 

@@ -23,7 +23,7 @@ std::string group_thousands(long long value);
 // "<0.1%".
 std::string percent(double p);
 
-// "DSR 0.97: 97% probability that the true Sharpe ratio is above zero after 8,233 trials."
+// "DSR 0.97: 97% confidence that the Sharpe ratio beats the best that luck gives in 8,233 trials."
 // Without a DSR: "DSR: not validated." trials <= 0: the sentence ends after "above zero".
 std::string dsr_reading(std::optional<double> dsr, long long trials);
 // "PBO 0.12: 12% probability that the configuration best in-sample ranks below the median out of

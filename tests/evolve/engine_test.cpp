@@ -143,6 +143,30 @@ TEST(Engine, ArchiveIsFeasibleAndMutuallyNonDominated) {
   }
 }
 
+// No genome can meet an impossible trade count: the front falls back to the populations' first
+// front by violation (once a crash: the loop read a destroyed temporary).
+TEST(Engine, InfeasibleRunFrontIsThePopulationsLeastViolatingGenomes) {
+  const auto u = test::small_universe();
+  indicators::IndicatorCache cache(256u << 20);
+  const Evaluator evaluator(u, backtest::BacktestConfig{}, cache, 2);
+  auto o = small_options();
+  o.generations = 1;
+  o.constraints.min_trades = 1e9;
+  Engine engine(o, evaluator);
+  engine.initialize();
+  while (!engine.done()) engine.step();
+  const auto front = engine.front();
+  ASSERT_FALSE(front.empty());
+  double least = front.front().fitness.violation;
+  for (const auto& island : engine.islands()) {
+    for (const auto& ind : island) least = std::min(least, ind.fitness.violation);
+  }
+  for (const auto& a : front) {
+    EXPECT_GT(a.fitness.violation, 0);
+    EXPECT_EQ(a.fitness.violation, least);
+  }
+}
+
 // Indices of a population from best to worst by (rank, crowding), ties by index.
 std::vector<std::size_t> best_first(const std::vector<Individual>& people) {
   std::vector<Fitness> fit;

@@ -25,7 +25,7 @@ TEST(ReportHtml, ValidatedRunShowsGatesReadingsAndSurvivorBadge) {
   EXPECT_NE(html.find("survivor: passed every gate"), std::string::npos);
   EXPECT_NE(
       html.find(
-          "DSR 0.97: 97% probability that the true Sharpe ratio is above zero after 8,233 trials."),
+          "DSR 0.97: 97% confidence that the Sharpe ratio beats the best that luck gives in 8,233 trials."),
       std::string::npos);
   EXPECT_NE(html.find("PBO 0.12: 12% probability"), std::string::npos);
   EXPECT_NE(html.find(R"(id="gate-table")"), std::string::npos);

@@ -40,9 +40,9 @@ TEST(ReportText, NumbersForPeople) {
 TEST(ReportText, Readings) {
   EXPECT_EQ(
       dsr_reading(0.97, 8233),
-      "DSR 0.97: 97% probability that the true Sharpe ratio is above zero after 8,233 trials.");
+      "DSR 0.97: 97% confidence that the Sharpe ratio beats the best that luck gives in 8,233 trials.");
   EXPECT_EQ(dsr_reading(0.5, 0),
-            "DSR 0.50: 50% probability that the true Sharpe ratio is above zero.");
+            "DSR 0.50: 50% confidence that the Sharpe ratio beats the best that luck gives.");
   EXPECT_EQ(dsr_reading(std::nullopt, 10), "DSR: not validated.");
   EXPECT_EQ(pbo_reading(0.12),
             "PBO 0.12: 12% probability that the configuration best in-sample ranks below the "
