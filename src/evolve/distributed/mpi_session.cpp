@@ -1,0 +1,134 @@
+#include "evolve/distributed/mpi_session.hpp"
+
+#include <fmt/format.h>
+#include <mpi.h>
+
+#include <cstdlib>
+#include <limits>
+
+#include "core/error.hpp"
+
+namespace organism::evolve::distributed {
+namespace {
+
+void check(int rc, const char* call) {
+  if (rc == MPI_SUCCESS) return;
+  char text[MPI_MAX_ERROR_STRING];
+  int length = 0;
+  MPI_Error_string(rc, text, &length);
+  throw core::Error(fmt::format("{} failed: {} (a rank of the job has probably died; the last completed "
+                                "generation is checkpointed: continue with 'organism evolve --resume')",
+                                call, std::string(text, static_cast<std::size_t>(length))));
+}
+
+int to_int(std::size_t n) {
+  if (n > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+    throw core::Error(fmt::format("MPI message of {} bytes is over 2 GiB", n));
+  }
+  return static_cast<int>(n);
+}
+
+// Displacements of consecutive blocks of the given sizes; their total.
+int displacements(const std::vector<int>& counts, std::vector<int>& displs) {
+  displs.assign(counts.size(), 0);
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    displs[i] = to_int(total);
+    total += static_cast<std::size_t>(counts[i]);
+  }
+  return to_int(total);
+}
+
+std::vector<std::string> split(const std::string& all, const std::vector<int>& counts, const std::vector<int>& displs) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < counts.size(); ++i) out.push_back(all.substr(static_cast<std::size_t>(displs[i]), static_cast<std::size_t>(counts[i])));
+  return out;
+}
+
+}  // namespace
+
+MpiSession::MpiSession() {
+  int provided = 0;
+  check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+  // Errors come back as codes (then exceptions) instead of MPI's default silent abort.
+  check(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler");
+  check(MPI_Comm_rank(MPI_COMM_WORLD, &rank_), "MPI_Comm_rank");
+  check(MPI_Comm_size(MPI_COMM_WORLD, &size_), "MPI_Comm_size");
+}
+
+MpiSession::~MpiSession() { MPI_Finalize(); }
+
+std::string MpiSession::host() const {
+  char name[MPI_MAX_PROCESSOR_NAME];
+  int length = 0;
+  if (MPI_Get_processor_name(name, &length) != MPI_SUCCESS) return "?";
+  return {name, static_cast<std::size_t>(length)};
+}
+
+std::string MpiSession::broadcast(std::string bytes) const {
+  auto n = static_cast<std::uint64_t>(bytes.size());
+  check(MPI_Bcast(&n, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD), "MPI_Bcast");
+  bytes.resize(static_cast<std::size_t>(n));
+  check(MPI_Bcast(bytes.data(), to_int(bytes.size()), MPI_BYTE, 0, MPI_COMM_WORLD), "MPI_Bcast");
+  return bytes;
+}
+
+std::vector<std::string> MpiSession::all_to_all(const std::vector<std::string>& out) const {
+  std::vector<int> send_counts(static_cast<std::size_t>(size_)), recv_counts(send_counts.size());
+  std::string send;
+  for (std::size_t d = 0; d < send_counts.size(); ++d) {
+    send_counts[d] = to_int(out[d].size());
+    send += out[d];
+  }
+  check(MPI_Alltoall(send_counts.data(), 1, MPI_INT, recv_counts.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Alltoall");
+  std::vector<int> send_displs, recv_displs;
+  displacements(send_counts, send_displs);
+  std::string recv(static_cast<std::size_t>(displacements(recv_counts, recv_displs)), '\0');
+  check(MPI_Alltoallv(send.data(), send_counts.data(), send_displs.data(), MPI_BYTE, recv.data(), recv_counts.data(),
+                      recv_displs.data(), MPI_BYTE, MPI_COMM_WORLD),
+        "MPI_Alltoallv");
+  return split(recv, recv_counts, recv_displs);
+}
+
+std::vector<std::string> MpiSession::gather(const std::string& bytes) const {
+  const int n = to_int(bytes.size());
+  std::vector<int> counts(rank_ == 0 ? static_cast<std::size_t>(size_) : 0);
+  check(MPI_Gather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Gather");
+  std::vector<int> displs;
+  std::string all(static_cast<std::size_t>(rank_ == 0 ? displacements(counts, displs) : 0), '\0');
+  check(MPI_Gatherv(bytes.data(), n, MPI_BYTE, all.data(), counts.data(), displs.data(), MPI_BYTE, 0, MPI_COMM_WORLD),
+        "MPI_Gatherv");
+  return rank_ == 0 ? split(all, counts, displs) : std::vector<std::string>{};
+}
+
+std::string MpiSession::scatter(const std::vector<std::string>& parts) const {
+  std::vector<int> counts, displs;
+  std::string all;
+  if (rank_ == 0) {
+    for (const auto& p : parts) {
+      counts.push_back(to_int(p.size()));
+      all += p;
+    }
+    displacements(counts, displs);
+  }
+  int n = 0;
+  check(MPI_Scatter(counts.data(), 1, MPI_INT, &n, 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Scatter");
+  std::string mine(static_cast<std::size_t>(n), '\0');
+  check(MPI_Scatterv(all.data(), counts.data(), displs.data(), MPI_BYTE, mine.data(), n, MPI_BYTE, 0, MPI_COMM_WORLD),
+        "MPI_Scatterv");
+  return mine;
+}
+
+std::vector<std::int64_t> MpiSession::sum(const std::vector<std::int64_t>& values) const {
+  std::vector<std::int64_t> out(values.size());
+  check(MPI_Reduce(values.data(), out.data(), to_int(values.size()), MPI_INT64_T, MPI_SUM, 0, MPI_COMM_WORLD),
+        "MPI_Reduce");
+  return out;
+}
+
+void MpiSession::abort(int code) const {
+  MPI_Abort(MPI_COMM_WORLD, code);
+  std::_Exit(code);  // MPI_Abort does not return; in case it does
+}
+
+}  // namespace organism::evolve::distributed
