@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <ctime>
 
 #include "cli/evolve_distributed.hpp"
 #include "cli/evolve_support.hpp"
@@ -187,7 +188,7 @@ void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
     return seconds_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
   const bool show = leader && ctx.progress != core::ProgressMode::Off;
-  double step_seconds = 0;  // in engine.step(), for the timing line
+  double step_seconds = 0, step_cpu = 0;  // in engine.step(), for the timing line
   int steps = 0;
   try {
     if (checkpoint) {
@@ -202,14 +203,18 @@ void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
                    options.islands, options.generations, options.seed);
       engine.initialize();
       if (leader) save_state(store, run, engine, elapsed(), "running");
+      procs.checkpointed(run.id, engine.generation());
       if (show) print_generation(engine, elapsed(), elapsed());
     }
     while (!engine.done()) {
       const double t0 = elapsed();
+      const auto cpu0 = std::clock();
       engine.step();
       step_seconds += elapsed() - t0;
+      step_cpu += static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC;
       ++steps;
       if (leader) save_state(store, run, engine, elapsed(), "running");
+      procs.checkpointed(run.id, engine.generation());
       const double per_gen = (elapsed() - seconds_before) / std::max(1, engine.generation() - (checkpoint ? checkpoint->at("generation").get<int>() : 0));
       if (show) print_generation(engine, elapsed() - t0, per_gen);
       if (g_interrupted.load()) throw core::Interrupted("");
@@ -224,8 +229,9 @@ void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
   }
   std::signal(SIGINT, previous);
   if (steps > 0) {
-    spdlog::info("{} generations stepped in {:.3f}s: {:.3f}s per generation (breeding, evaluation, migration)", steps,
-                 step_seconds, step_seconds / steps);
+    spdlog::info("{} generations stepped in {:.3f}s: {:.3f}s per generation (breeding, evaluation, migration); "
+                 "{:.3f}s CPU per generation in this process",
+                 steps, step_seconds, step_seconds / steps, step_cpu / steps);
   }
   procs.finish();
   if (!leader) return;

@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
 #include <cstdlib>
 #include <optional>
 
@@ -27,6 +31,21 @@ bool launched_by_mpirun() {
 
 namespace dist = evolve::distributed;
 
+namespace {
+
+// What rank 0 says when mpirun ends it (another rank died): preformatted after each checkpoint,
+// since a signal handler may only write() it. The second global of the program, as SIGINT's.
+char g_lost_message[512] = "";
+std::atomic<std::size_t> g_lost_length{0};
+
+extern "C" void on_terminate(int signal) {
+  if (const auto n = g_lost_length.load(); n > 0) static_cast<void>(::write(2, g_lost_message, n));
+  std::signal(signal, SIG_DFL);
+  std::raise(signal);
+}
+
+}  // namespace
+
 struct EvolveProcesses::Impl {
   bool workers = false;
   std::optional<dist::MpiSession> session;  // under mpirun only
@@ -46,6 +65,7 @@ EvolveProcesses::EvolveProcesses(const std::string& mode, bool requested) : impl
     return;
   }
   impl_->session.emplace();
+  if (rank() == 0) std::signal(SIGTERM, on_terminate);
   if (rank() != 0) {
     // Other ranks speak only when asked (-v) or when something is wrong, and say who they are.
     auto logger = spdlog::default_logger();
@@ -92,21 +112,33 @@ evolve::Engine& EvolveProcesses::engine(const evolve::EvolveOptions& options, co
   return *impl_->engine;
 }
 
+void EvolveProcesses::checkpointed(const std::string& run_id, int generation) {
+  if (!impl_->distributed() || !leader()) return;
+  const auto text = fmt::format("organism: the job was ended (a rank was lost?); run {} is checkpointed after "
+                                "generation {}: continue with 'organism evolve --resume {}' (with or without mpirun)\n",
+                                run_id, generation, run_id);
+  g_lost_length.store(0);  // never half a message, should the signal come now
+  g_lost_length.store(text.copy(g_lost_message, sizeof g_lost_message - 1));
+}
+
 void EvolveProcesses::finish() {
   if (!impl_->distributed()) return;
   if (leader() && impl_->pool) impl_->pool->stop();
   dist::Traffic t;
   if (impl_->channel) t = impl_->channel->traffic();
   const auto total = impl_->session->sum({t.migrations, t.migration_bytes, t.gathers, t.gather_bytes,
-                                          impl_->pool ? impl_->pool->bytes_sent() : 0});
+                                          impl_->pool ? impl_->pool->bytes_sent() : 0,
+                                          impl_->engine && !impl_->workers ? impl_->engine->backtested() : 0});
   if (!leader()) return;
   if (impl_->workers) {
     spdlog::info("MPI traffic: {} bytes of genomes and metrics between rank 0 and the workers", total[4]);
   } else {
     const auto per = [](std::int64_t bytes, std::int64_t n) { return n > 0 ? bytes / n : 0; };
     const auto ranks = static_cast<std::int64_t>(size());
-    spdlog::info("MPI traffic: {} migrations of {} bytes each (all ranks); {} bytes per generation gathered on rank 0",
-                 total[0] / ranks, per(total[1], total[0] / ranks), per(total[3], total[2] / ranks));
+    spdlog::info("MPI traffic: {} migrations of {} bytes each (all ranks); {} bytes per generation gathered on rank 0; "
+                 "{} backtests on all ranks for {} distinct genomes",
+                 total[0] / ranks, per(total[1], total[0] / ranks), per(total[3], total[2] / ranks), total[5],
+                 impl_->engine->evaluations());
   }
 }
 
@@ -146,6 +178,7 @@ int EvolveProcesses::rank() const { return 0; }
 int EvolveProcesses::size() const { return 1; }
 nlohmann::json EvolveProcesses::share(const nlohmann::json& value) const { return value; }
 bool EvolveProcesses::serve(const evolve::Evaluator&) { return false; }
+void EvolveProcesses::checkpointed(const std::string&, int) {}
 void EvolveProcesses::finish() {}
 void EvolveProcesses::run(const std::function<void()>& body) { body(); }
 

@@ -39,6 +39,9 @@ class EvolveProcesses {
   // This rank's engine: every island (one process); its own islands (islands mode); or, on rank
   // 0, every island with each batch spread over the ranks (workers mode). Lives as long as this.
   evolve::Engine& engine(const evolve::EvolveOptions& options, const evolve::Evaluator& evaluator);
+  // On rank 0 after each checkpoint: the run and generation a lost rank's job can resume from,
+  // which rank 0 prints when mpirun ends it (SIGTERM) because another rank died.
+  void checkpointed(const std::string& run_id, int generation);
   // After the last generation, on every rank: releases the workers, logs the traffic (rank 0).
   void finish();
   // Runs `body`. Under mpirun an exception on any rank is printed naming the rank and ends the

@@ -156,6 +156,7 @@ std::map<std::uint64_t, double> Engine::evaluate(std::vector<Individual>& batch)
   }
   const auto metrics = evaluator_.evaluate(todo, Stage::InSample, cancel_);
   if (cancel_ && cancel_->load()) throw core::Interrupted("interrupted during evaluation");
+  backtested_ += static_cast<std::int64_t>(todo.size());
   std::map<std::uint64_t, Fitness> fresh;
   std::map<std::uint64_t, double> sharpe;
   for (std::size_t j = 0; j < todo.size(); ++j) {

@@ -92,6 +92,9 @@ class Engine {
   bool done() const { return generation_ >= options_.generations; }
   int generation() const { return generation_; }
   std::int64_t evaluations() const { return evaluations_; }
+  // Genomes this process backtested since it started (across ranks a genome met by two ranks is
+  // backtested by both; evaluations() counts it once).
+  std::int64_t backtested() const { return backtested_; }
   const TrialStats& trials() const { return trials_; }
   const GenerationStats& last_stats() const { return stats_; }
   void set_cancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
@@ -130,6 +133,7 @@ class Engine {
   std::map<std::uint64_t, Fitness> memo_;
   int generation_ = -1;
   std::int64_t evaluations_ = 0;
+  std::int64_t backtested_ = 0;
   TrialStats trials_;
   GenerationStats stats_;
   const std::atomic<bool>* cancel_ = nullptr;

@@ -24,10 +24,12 @@ constexpr const char* kMpiexec = ORGANISM_MPIEXEC;
 constexpr const char* kMpiexec = "";
 #endif
 
-// A child process writing stdout and stderr to `log`.
+// A child process writing stdout and stderr to `log`; migration every 2 generations, so the
+// short runs below migrate.
 pid_t spawn(const std::vector<std::string>& argv, const fs::path& log) {
   const pid_t pid = fork();
   if (pid == 0) {
+    setenv("ORGANISM_EVOLVE_MIGRATION_INTERVAL", "2", 1);
     std::FILE* f = std::fopen(log.c_str(), "w");
     dup2(fileno(f), 1);
     dup2(fileno(f), 2);
@@ -102,7 +104,7 @@ TEST_F(EvolveMpi, IslandsOnTwoRanksGiveTheOneProcessFront) {
   ASSERT_EQ(run(plain(evolve(copy("a.db"), "one.json", 4)), "one.log", log), 0) << log;
   ASSERT_EQ(run(mpirun(2, evolve(copy("b.db"), "two.json", 4)), "two.log", log), 0) << log;
   EXPECT_NE(log.find("islands over 2 ranks"), std::string::npos) << log;
-  EXPECT_NE(log.find("MPI traffic"), std::string::npos) << log;
+  EXPECT_NE(log.find("MPI traffic: 2 migrations"), std::string::npos) << log;
   const auto one = result("one.json"), two = result("two.json");
   ASSERT_FALSE(one.at("front").empty());
   EXPECT_EQ(one.at("front"), two.at("front"));
@@ -145,15 +147,16 @@ pid_t find_rank(int rank, const fs::path& db) {
 
 TEST_F(EvolveMpi, ALostRankEndsTheJobAndResumeFinishesTheRun) {
   std::string log;
-  ASSERT_EQ(run(plain(evolve(copy("a.db"), "straight.json", 12)), "straight.log", log), 0) << log;
+  // Long enough (seconds) that the kill lands well before the end.
+  ASSERT_EQ(run(plain(evolve(copy("a.db"), "straight.json", 150)), "straight.log", log), 0) << log;
 
   const auto db = copy("b.db");
-  const pid_t job = spawn(mpirun(2, evolve(db, "cut.json", 12)), dir_ / "cut.log");
+  const pid_t job = spawn(mpirun(2, evolve(db, "cut.json", 150)), dir_ / "cut.log");
   // Once generation 2 is on rank 0's progress, kill rank 1 as a lost machine would.
   pid_t victim = 0;
   for (int i = 0; i < 600 && !victim; ++i) {
     std::this_thread::sleep_for(100ms);
-    if (read_file(dir_ / "cut.log").find("gen 2/12") != std::string::npos) victim = find_rank(1, db);
+    if (read_file(dir_ / "cut.log").find("gen 2/150") != std::string::npos) victim = find_rank(1, db);
   }
   ASSERT_NE(victim, 0) << read_file(dir_ / "cut.log");
   kill(victim, SIGKILL);
@@ -161,6 +164,8 @@ TEST_F(EvolveMpi, ALostRankEndsTheJobAndResumeFinishesTheRun) {
   log = read_file(dir_ / "cut.log");
   EXPECT_NE(code, -1) << "mpirun still running 30s after a rank died\n" << log;
   EXPECT_NE(code, 0) << log;
+  EXPECT_NE(log.find("rank 1"), std::string::npos) << log;
+  EXPECT_NE(log.find("continue with 'organism evolve --resume run_"), std::string::npos) << log;
   EXPECT_FALSE(fs::exists(dir_ / "cut.json"));
 
   ASSERT_EQ(run(plain({"evolve", "--db", db.string(), "--resume", "--threads", "1", "--json-out",
@@ -169,7 +174,8 @@ TEST_F(EvolveMpi, ALostRankEndsTheJobAndResumeFinishesTheRun) {
             0)
       << log;
   EXPECT_EQ(result("straight.json").at("front"), result("resumed.json").at("front"));
-  EXPECT_EQ(result("resumed.json").at("generations"), 12);
+  EXPECT_EQ(result("straight.json").at("evaluations"), result("resumed.json").at("evaluations"));
+  EXPECT_EQ(result("resumed.json").at("generations"), 150);
 }
 
 }  // namespace
