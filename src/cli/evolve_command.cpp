@@ -188,7 +188,7 @@ void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
     return seconds_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
   const bool show = leader && ctx.progress != core::ProgressMode::Off;
-  double step_seconds = 0, step_cpu = 0;  // in engine.step(), for the timing line
+  double step_seconds = 0, save_seconds = 0, step_cpu = 0;  // generations after the first, for the timing line
   int steps = 0;
   try {
     if (checkpoint) {
@@ -210,11 +210,13 @@ void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
       const double t0 = elapsed();
       const auto cpu0 = std::clock();
       engine.step();
-      step_seconds += elapsed() - t0;
-      step_cpu += static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC;
-      ++steps;
+      const double t1 = elapsed();
       if (leader) save_state(store, run, engine, elapsed(), "running");
       procs.checkpointed(run.id, engine.generation());
+      step_seconds += elapsed() - t0;
+      save_seconds += elapsed() - t1;
+      step_cpu += static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC;
+      ++steps;
       const double per_gen = (elapsed() - seconds_before) / std::max(1, engine.generation() - (checkpoint ? checkpoint->at("generation").get<int>() : 0));
       if (show) print_generation(engine, elapsed() - t0, per_gen);
       if (g_interrupted.load()) throw core::Interrupted("");
@@ -229,9 +231,9 @@ void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
   }
   std::signal(SIGINT, previous);
   if (steps > 0) {
-    spdlog::info("{} generations stepped in {:.3f}s: {:.3f}s per generation (breeding, evaluation, migration); "
+    spdlog::info("{} generations stepped in {:.3f}s: {:.3f}s per generation ({:.3f}s of it the checkpoint); "
                  "{:.3f}s CPU per generation in this process",
-                 steps, step_seconds, step_seconds / steps, step_cpu / steps);
+                 steps, step_seconds, step_seconds / steps, save_seconds / steps, step_cpu / steps);
   }
   procs.finish();
   if (!leader) return;
