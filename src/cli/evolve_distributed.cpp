@@ -128,17 +128,20 @@ void EvolveProcesses::finish() {
   if (impl_->channel) t = impl_->channel->traffic();
   const auto total = impl_->session->sum({t.migrations, t.migration_bytes, t.gathers, t.gather_bytes,
                                           impl_->pool ? impl_->pool->bytes_sent() : 0,
-                                          impl_->engine && !impl_->workers ? impl_->engine->backtested() : 0});
+                                          impl_->engine && !impl_->workers ? impl_->engine->backtested() : 0,
+                                          impl_->session->waited_us()});
   if (!leader()) return;
   if (impl_->workers) {
-    spdlog::info("MPI traffic: {} bytes of genomes and metrics between rank 0 and the workers", total[4]);
+    spdlog::info("MPI traffic: {} bytes of genomes and metrics between rank 0 and the workers; {:.3f}s in MPI "
+                 "(transfers and waits) on all ranks", total[4], static_cast<double>(total[6]) * 1e-6);
   } else {
     const auto per = [](std::int64_t bytes, std::int64_t n) { return n > 0 ? bytes / n : 0; };
     const auto ranks = static_cast<std::int64_t>(size());
     spdlog::info("MPI traffic: {} migrations of {} bytes each (all ranks); {} bytes per generation gathered on rank 0; "
-                 "{} backtests on all ranks for {} distinct genomes",
+                 "{} backtests on all ranks for {} distinct genomes; {:.3f}s per generation and rank in MPI (transfers "
+                 "and waits)",
                  total[0] / ranks, per(total[1], total[0] / ranks), per(total[3], total[2] / ranks), total[5],
-                 impl_->engine->evaluations());
+                 impl_->engine->evaluations(), static_cast<double>(total[6]) * 1e-6 / static_cast<double>(total[2]));
   }
 }
 

@@ -27,15 +27,20 @@ void check(int rc, const char* call) {
 // Runs a non-blocking collective to its end without spinning a core: a rank that waits for a
 // slower one (most of a generation, when islands differ in cost) tests now and then and sleeps
 // in between (50 µs, doubling up to 2 ms), leaving the CPU to the ranks and threads at work.
+// Adds the time it took to `waited`.
 template <typename Start>
-void collective(const char* call, Start start) {
+void collective(const char* call, std::int64_t& waited, Start start) {
+  const auto begin = std::chrono::steady_clock::now();
   MPI_Request request = MPI_REQUEST_NULL;
   check(start(&request), call);
   auto pause = std::chrono::microseconds(50);
   for (;;) {
     int done = 0;
     check(MPI_Test(&request, &done, MPI_STATUS_IGNORE), call);
-    if (done) return;
+    if (done) {
+      waited += std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - begin).count();
+      return;
+    }
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::microseconds(2000));
   }
@@ -87,9 +92,9 @@ std::string MpiSession::host() const {
 
 std::string MpiSession::broadcast(std::string bytes) const {
   auto n = static_cast<std::uint64_t>(bytes.size());
-  collective("MPI_Ibcast", [&](MPI_Request* r) { return MPI_Ibcast(&n, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD, r); });
+  collective("MPI_Ibcast", waited_us_, [&](MPI_Request* r) { return MPI_Ibcast(&n, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD, r); });
   bytes.resize(static_cast<std::size_t>(n));
-  collective("MPI_Ibcast", [&](MPI_Request* r) {
+  collective("MPI_Ibcast", waited_us_, [&](MPI_Request* r) {
     return MPI_Ibcast(bytes.data(), to_int(bytes.size()), MPI_BYTE, 0, MPI_COMM_WORLD, r);
   });
   return bytes;
@@ -102,13 +107,13 @@ std::vector<std::string> MpiSession::all_to_all(const std::vector<std::string>& 
     send_counts[d] = to_int(out[d].size());
     send += out[d];
   }
-  collective("MPI_Ialltoall", [&](MPI_Request* r) {
+  collective("MPI_Ialltoall", waited_us_, [&](MPI_Request* r) {
     return MPI_Ialltoall(send_counts.data(), 1, MPI_INT, recv_counts.data(), 1, MPI_INT, MPI_COMM_WORLD, r);
   });
   std::vector<int> send_displs, recv_displs;
   displacements(send_counts, send_displs);
   std::string recv(static_cast<std::size_t>(displacements(recv_counts, recv_displs)), '\0');
-  collective("MPI_Ialltoallv", [&](MPI_Request* r) {
+  collective("MPI_Ialltoallv", waited_us_, [&](MPI_Request* r) {
     return MPI_Ialltoallv(send.data(), send_counts.data(), send_displs.data(), MPI_BYTE, recv.data(), recv_counts.data(),
                           recv_displs.data(), MPI_BYTE, MPI_COMM_WORLD, r);
   });
@@ -118,12 +123,12 @@ std::vector<std::string> MpiSession::all_to_all(const std::vector<std::string>& 
 std::vector<std::string> MpiSession::gather(const std::string& bytes) const {
   const int n = to_int(bytes.size());
   std::vector<int> counts(rank_ == 0 ? static_cast<std::size_t>(size_) : 0);
-  collective("MPI_Igather", [&](MPI_Request* r) {
+  collective("MPI_Igather", waited_us_, [&](MPI_Request* r) {
     return MPI_Igather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD, r);
   });
   std::vector<int> displs;
   std::string all(static_cast<std::size_t>(rank_ == 0 ? displacements(counts, displs) : 0), '\0');
-  collective("MPI_Igatherv", [&](MPI_Request* r) {
+  collective("MPI_Igatherv", waited_us_, [&](MPI_Request* r) {
     return MPI_Igatherv(bytes.data(), n, MPI_BYTE, all.data(), counts.data(), displs.data(), MPI_BYTE, 0, MPI_COMM_WORLD,
                         r);
   });
@@ -141,11 +146,11 @@ std::string MpiSession::scatter(const std::vector<std::string>& parts) const {
     displacements(counts, displs);
   }
   int n = 0;
-  collective("MPI_Iscatter", [&](MPI_Request* r) {
+  collective("MPI_Iscatter", waited_us_, [&](MPI_Request* r) {
     return MPI_Iscatter(counts.data(), 1, MPI_INT, &n, 1, MPI_INT, 0, MPI_COMM_WORLD, r);
   });
   std::string mine(static_cast<std::size_t>(n), '\0');
-  collective("MPI_Iscatterv", [&](MPI_Request* r) {
+  collective("MPI_Iscatterv", waited_us_, [&](MPI_Request* r) {
     return MPI_Iscatterv(all.data(), counts.data(), displs.data(), MPI_BYTE, mine.data(), n, MPI_BYTE, 0, MPI_COMM_WORLD,
                          r);
   });
@@ -154,7 +159,7 @@ std::string MpiSession::scatter(const std::vector<std::string>& parts) const {
 
 std::vector<std::int64_t> MpiSession::sum(const std::vector<std::int64_t>& values) const {
   std::vector<std::int64_t> out(values.size());
-  collective("MPI_Ireduce", [&](MPI_Request* r) {
+  collective("MPI_Ireduce", waited_us_, [&](MPI_Request* r) {
     return MPI_Ireduce(values.data(), out.data(), to_int(values.size()), MPI_INT64_T, MPI_SUM, 0, MPI_COMM_WORLD, r);
   });
   return out;

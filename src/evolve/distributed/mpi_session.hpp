@@ -33,6 +33,9 @@ class MpiSession {
   // The sum over ranks, on the leader.
   std::vector<std::int64_t> sum(const std::vector<std::int64_t>& values) const;
 
+  // Microseconds this rank spent in collectives: transfers, and waiting for slower ranks.
+  std::int64_t waited_us() const { return waited_us_; }
+
   // Ends every rank of the job with `code` (MPI_Abort): the way out when one rank cannot go on,
   // so that no other waits forever for it.
   [[noreturn]] void abort(int code) const;
@@ -40,6 +43,7 @@ class MpiSession {
  private:
   int rank_ = 0;
   int size_ = 1;
+  mutable std::int64_t waited_us_ = 0;
 };
 
 }  // namespace organism::evolve::distributed
