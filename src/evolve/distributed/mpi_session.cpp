@@ -81,7 +81,16 @@ MpiSession::MpiSession() {
   check(MPI_Comm_size(MPI_COMM_WORLD, &size_), "MPI_Comm_size");
 }
 
-MpiSession::~MpiSession() { MPI_Finalize(); }
+MpiSession::~MpiSession() {
+  // Ranks done early (all but rank 0, which writes the front) wait here asleep, not in
+  // MPI_Finalize, which may spin a core the whole time.
+  try {
+    collective("MPI_Ibarrier", waited_us_, [](MPI_Request* r) { return MPI_Ibarrier(MPI_COMM_WORLD, r); });
+  } catch (const core::Error&) {
+    // A failed barrier changes nothing: finalize anyway.
+  }
+  MPI_Finalize();
+}
 
 std::string MpiSession::host() const {
   char name[MPI_MAX_PROCESSOR_NAME];
