@@ -153,10 +153,8 @@ void EvolveProcesses::run(const std::function<void()>& body) {
     int code = 1;
     if (dynamic_cast<const core::UsageError*>(&e)) code = 2;
     if (dynamic_cast<const core::Interrupted*>(&e)) code = 130;
-    fmt::print(stderr,
-               "organism: error on rank {} of {} ({}): {}\norganism: ending every rank of the job; the store keeps "
-               "the last completed generation: continue with 'organism evolve --resume' (with or without mpirun)\n",
-               rank(), size(), impl_->session->host(), e.what());
+    fmt::print(stderr, "organism: error on rank {} of {} ({}): {}\norganism: ending every rank of the job\n", rank(),
+               size(), impl_->session->host(), e.what());
     std::fflush(stderr);
     impl_->session->abort(code);
   }
