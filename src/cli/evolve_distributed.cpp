@@ -168,9 +168,9 @@ struct EvolveProcesses::Impl {
 
 EvolveProcesses::EvolveProcesses(const std::string& mode, bool requested) : impl_(std::make_unique<Impl>()) {
   if (requested || launched_by_mpirun()) {
-    throw core::UsageError(fmt::format("organism was built without MPI: it cannot run {}under mpirun (install "
-                                       "libopenmpi-dev and rebuild; see docs/distributed.md)",
-                                       mode == "workers" ? "master/worker evaluation " : ""));
+    throw core::UsageError(fmt::format("organism was built without MPI, which {} needs (install libopenmpi-dev and "
+                                       "rebuild; see docs/distributed.md)",
+                                       launched_by_mpirun() ? std::string("a run under mpirun") : fmt::format("--distributed {}", mode)));
   }
 }
 
