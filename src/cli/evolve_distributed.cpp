@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
-
 #include <unistd.h>
 
 #include <atomic>
@@ -55,13 +54,15 @@ struct EvolveProcesses::Impl {
   bool distributed() const { return session && session->size() > 1; }
 };
 
-EvolveProcesses::EvolveProcesses(const std::string& mode, bool requested) : impl_(std::make_unique<Impl>()) {
+EvolveProcesses::EvolveProcesses(const std::string& mode, bool requested)
+    : impl_(std::make_unique<Impl>()) {
   if (mode != "islands" && mode != "workers") {
     throw core::UsageError(fmt::format("--distributed must be islands or workers, not '{}'", mode));
   }
   impl_->workers = mode == "workers";
   if (!launched_by_mpirun()) {
-    if (requested) spdlog::info("--distributed {}: not launched by mpirun, so one process does it all", mode);
+    if (requested)
+      spdlog::info("--distributed {}: not launched by mpirun, so one process does it all", mode);
     return;
   }
   impl_->session.emplace();
@@ -96,27 +97,31 @@ bool EvolveProcesses::serve(const evolve::Evaluator& evaluator) {
   return true;
 }
 
-evolve::Engine& EvolveProcesses::engine(const evolve::EvolveOptions& options, const evolve::Evaluator& evaluator) {
+evolve::Engine& EvolveProcesses::engine(const evolve::EvolveOptions& options,
+                                        const evolve::Evaluator& evaluator) {
   auto& s = impl_->session;
   if (!impl_->distributed()) {
     impl_->engine = std::make_unique<evolve::Engine>(options, evaluator);
   } else if (impl_->workers) {
     impl_->engine = std::make_unique<evolve::Engine>(options, *impl_->pool);
-    spdlog::info("master/worker evaluation: rank 0 evolves, each batch spread over {} ranks", s->size());
+    spdlog::info("master/worker evaluation: rank 0 evolves, each batch spread over {} ranks",
+                 s->size());
   } else {
     impl_->channel = std::make_unique<dist::MpiIslandChannel>(*s, options.islands);
-    impl_->engine = std::make_unique<evolve::Engine>(options, evaluator, evolve::IslandPlacement{s->rank(), s->size()},
-                                                     *impl_->channel);
-    spdlog::info("islands over {} ranks: rank r owns islands i with i % {} == r", s->size(), s->size());
+    impl_->engine = std::make_unique<evolve::Engine>(
+        options, evaluator, evolve::IslandPlacement{s->rank(), s->size()}, *impl_->channel);
+    spdlog::info("islands over {} ranks: rank r owns islands i with i % {} == r", s->size(),
+                 s->size());
   }
   return *impl_->engine;
 }
 
 void EvolveProcesses::checkpointed(const std::string& run_id, int generation) {
   if (!impl_->distributed() || !leader()) return;
-  const auto text = fmt::format("organism: the job was ended (a rank was lost?); run {} is checkpointed after "
-                                "generation {}: continue with 'organism evolve --resume {}' (with or without mpirun)\n",
-                                run_id, generation, run_id);
+  const auto text = fmt::format(
+      "organism: the job was ended (a rank was lost?); run {} is checkpointed after "
+      "generation {}: continue with 'organism evolve --resume {}' (with or without mpirun)\n",
+      run_id, generation, run_id);
   g_lost_length.store(0);  // never half a message, should the signal come now
   g_lost_length.store(text.copy(g_lost_message, sizeof g_lost_message - 1));
 }
@@ -126,22 +131,30 @@ void EvolveProcesses::finish() {
   if (leader() && impl_->pool) impl_->pool->stop();
   dist::Traffic t;
   if (impl_->channel) t = impl_->channel->traffic();
-  const auto total = impl_->session->sum({t.migrations, t.migration_bytes, t.gathers, t.gather_bytes,
-                                          impl_->pool ? impl_->pool->bytes_sent() : 0,
-                                          impl_->engine && !impl_->workers ? impl_->engine->backtested() : 0,
-                                          impl_->session->waited_us()});
+  const auto total =
+      impl_->session->sum({t.migrations, t.migration_bytes, t.gathers, t.gather_bytes,
+                           impl_->pool ? impl_->pool->bytes_sent() : 0,
+                           impl_->engine && !impl_->workers ? impl_->engine->backtested() : 0,
+                           impl_->session->waited_us()});
   if (!leader()) return;
   if (impl_->workers) {
-    spdlog::info("MPI traffic: {} bytes of genomes and metrics between rank 0 and the workers; {:.3f}s in MPI "
-                 "(transfers and waits) on all ranks", total[4], static_cast<double>(total[6]) * 1e-6);
+    spdlog::info(
+        "MPI traffic: {} bytes of genomes and metrics between rank 0 and the workers; {:.3f}s in "
+        "MPI "
+        "(transfers and waits) on all ranks",
+        total[4], static_cast<double>(total[6]) * 1e-6);
   } else {
     const auto per = [](std::int64_t bytes, std::int64_t n) { return n > 0 ? bytes / n : 0; };
     const auto ranks = static_cast<std::int64_t>(size());
-    spdlog::info("MPI traffic: {} migrations of {} bytes each (all ranks); {} bytes per generation gathered on rank 0; "
-                 "{} backtests on all ranks for {} distinct genomes; {:.3f}s per generation and rank in MPI (transfers "
-                 "and waits)",
-                 total[0] / ranks, per(total[1], total[0] / ranks), per(total[3], total[2] / ranks), total[5],
-                 impl_->engine->evaluations(), static_cast<double>(total[6]) * 1e-6 / static_cast<double>(total[2]));
+    spdlog::info(
+        "MPI traffic: {} migrations of {} bytes each (all ranks); {} bytes per generation gathered "
+        "on rank 0; "
+        "{} backtests on all ranks for {} distinct genomes; {:.3f}s per generation and rank in MPI "
+        "(transfers "
+        "and waits)",
+        total[0] / ranks, per(total[1], total[0] / ranks), per(total[3], total[2] / ranks),
+        total[5], impl_->engine->evaluations(),
+        static_cast<double>(total[6]) * 1e-6 / static_cast<double>(total[2]));
   }
 }
 
@@ -153,8 +166,10 @@ void EvolveProcesses::run(const std::function<void()>& body) {
     int code = 1;
     if (dynamic_cast<const core::UsageError*>(&e)) code = 2;
     if (dynamic_cast<const core::Interrupted*>(&e)) code = 130;
-    fmt::print(stderr, "organism: error on rank {} of {} ({}): {}\norganism: ending every rank of the job\n", rank(),
-               size(), impl_->session->host(), e.what());
+    fmt::print(
+        stderr,
+        "organism: error on rank {} of {} ({}): {}\norganism: ending every rank of the job\n",
+        rank(), size(), impl_->session->host(), e.what());
     std::fflush(stderr);
     impl_->session->abort(code);
   }
@@ -166,11 +181,14 @@ struct EvolveProcesses::Impl {
   std::unique_ptr<evolve::Engine> engine;
 };
 
-EvolveProcesses::EvolveProcesses(const std::string& mode, bool requested) : impl_(std::make_unique<Impl>()) {
+EvolveProcesses::EvolveProcesses(const std::string& mode, bool requested)
+    : impl_(std::make_unique<Impl>()) {
   if (requested || launched_by_mpirun()) {
-    throw core::UsageError(fmt::format("organism was built without MPI, which {} needs (install libopenmpi-dev and "
-                                       "rebuild; see docs/distributed.md)",
-                                       launched_by_mpirun() ? std::string("a run under mpirun") : fmt::format("--distributed {}", mode)));
+    throw core::UsageError(
+        fmt::format("organism was built without MPI, which {} needs (install libopenmpi-dev and "
+                    "rebuild; see docs/distributed.md)",
+                    launched_by_mpirun() ? std::string("a run under mpirun")
+                                         : fmt::format("--distributed {}", mode)));
   }
 }
 
@@ -183,7 +201,8 @@ void EvolveProcesses::checkpointed(const std::string&, int) {}
 void EvolveProcesses::finish() {}
 void EvolveProcesses::run(const std::function<void()>& body) { body(); }
 
-evolve::Engine& EvolveProcesses::engine(const evolve::EvolveOptions& options, const evolve::Evaluator& evaluator) {
+evolve::Engine& EvolveProcesses::engine(const evolve::EvolveOptions& options,
+                                        const evolve::Evaluator& evaluator) {
   impl_->engine = std::make_unique<evolve::Engine>(options, evaluator);
   return *impl_->engine;
 }

@@ -2,10 +2,9 @@
 // the engine's checkpoint and the island channels' wire format.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "evolve/nsga2.hpp"
 #include "strategy/genome.hpp"

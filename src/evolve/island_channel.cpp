@@ -34,7 +34,8 @@ auto unpack(const std::string& bytes, Read read) {
   try {
     return read(json::from_msgpack(bytes));
   } catch (const json::exception& e) {
-    throw core::Error(fmt::format("island message of {} bytes is unreadable: {}", bytes.size(), e.what()));
+    throw core::Error(
+        fmt::format("island message of {} bytes is unreadable: {}", bytes.size(), e.what()));
   }
 }
 
@@ -62,7 +63,8 @@ GenerationRecord decode_record(const std::string& bytes) {
     GenerationRecord r;
     r.offspring = island_map_from(j.at("offspring"));
     r.islands = island_map_from(j.at("islands"));
-    for (const auto& e : j.at("sharpe")) r.fresh_sharpe[e.at(0).get<std::uint64_t>()] = e.at(1).get<double>();
+    for (const auto& e : j.at("sharpe"))
+      r.fresh_sharpe[e.at(0).get<std::uint64_t>()] = e.at(1).get<double>();
     return r;
   });
 }

@@ -17,7 +17,9 @@ namespace organism::evolve {
 struct IslandPlacement {
   int rank = 0;
   int ranks = 1;
-  bool owns(std::size_t island) const { return static_cast<int>(island % static_cast<std::size_t>(ranks)) == rank; }
+  bool owns(std::size_t island) const {
+    return static_cast<int>(island % static_cast<std::size_t>(ranks)) == rank;
+  }
   bool leader() const { return rank == 0; }
 };
 

@@ -2,13 +2,13 @@
 // evaluation give the front of the one-process run of the same seed; a rank killed mid-run ends
 // the job with a non-zero exit (never a hang) and --resume finishes with the uninterrupted front.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "support/test_support.hpp"
@@ -58,8 +58,8 @@ int wait_for(pid_t pid, std::chrono::seconds limit) {
 }
 
 std::vector<std::string> mpirun(int ranks, std::vector<std::string> args) {
-  std::vector<std::string> out = {kMpiexec, "--allow-run-as-root", "--oversubscribe", "-np", std::to_string(ranks),
-                                  ORGANISM_BINARY};
+  std::vector<std::string> out = {kMpiexec, "--allow-run-as-root", "--oversubscribe",
+                                  "-np",    std::to_string(ranks), ORGANISM_BINARY};
   out.insert(out.end(), args.begin(), args.end());
   return out;
 }
@@ -74,7 +74,8 @@ class EvolveMpi : public ::testing::Test {
   void SetUp() override {
     if (std::string(kMpiexec).empty()) GTEST_SKIP() << "built without MPI: no mpirun test";
     if (access(kMpiexec, X_OK) != 0) GTEST_SKIP() << kMpiexec << " is missing";
-    const auto r = run_organism({"data", "synth", "--db", store().string(), "--bars", "3000", "--coins", "BTC,ETH"});
+    const auto r = run_organism(
+        {"data", "synth", "--db", store().string(), "--bars", "3000", "--coins", "BTC,ETH"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   fs::path store() const { return dir_ / "o.db"; }
@@ -83,10 +84,29 @@ class EvolveMpi : public ::testing::Test {
     fs::copy_file(store(), dir_ / name);
     return dir_ / name;
   }
-  std::vector<std::string> evolve(const fs::path& db, const std::string& json, int generations) const {
-    return {"evolve", "--db", db.string(), "--population", "16", "--generations", std::to_string(generations),
-            "--islands", "2", "--seed", "5", "--min-trades", "3", "--embargo", "100", "--coins", "BTC,ETH",
-            "--threads", "1", "--json-out", (dir_ / json).string()};
+  std::vector<std::string> evolve(const fs::path& db, const std::string& json,
+                                  int generations) const {
+    return {"evolve",
+            "--db",
+            db.string(),
+            "--population",
+            "16",
+            "--generations",
+            std::to_string(generations),
+            "--islands",
+            "2",
+            "--seed",
+            "5",
+            "--min-trades",
+            "3",
+            "--embargo",
+            "100",
+            "--coins",
+            "BTC,ETH",
+            "--threads",
+            "1",
+            "--json-out",
+            (dir_ / json).string()};
   }
   // Runs to the end within a minute; the exit code, the log in `output`.
   int run(const std::vector<std::string>& argv, const std::string& log, std::string& output) const {
@@ -94,7 +114,9 @@ class EvolveMpi : public ::testing::Test {
     output = read_file(dir_ / log);
     return code;
   }
-  nlohmann::json result(const std::string& json) const { return nlohmann::json::parse(read_file(dir_ / json)); }
+  nlohmann::json result(const std::string& json) const {
+    return nlohmann::json::parse(read_file(dir_ / json));
+  }
 
   TempDir dir_;
 };
@@ -156,7 +178,8 @@ TEST_F(EvolveMpi, ALostRankEndsTheJobAndResumeFinishesTheRun) {
   pid_t victim = 0;
   for (int i = 0; i < 600 && !victim; ++i) {
     std::this_thread::sleep_for(100ms);
-    if (read_file(dir_ / "cut.log").find("gen 2/150") != std::string::npos) victim = find_rank(1, db);
+    if (read_file(dir_ / "cut.log").find("gen 2/150") != std::string::npos)
+      victim = find_rank(1, db);
   }
   ASSERT_NE(victim, 0) << read_file(dir_ / "cut.log");
   kill(victim, SIGKILL);

@@ -32,12 +32,14 @@ class Hub {
 // The channel as the MPI one behaves, every message through the wire encoding.
 class HubChannel : public IslandChannel {
  public:
-  HubChannel(Hub& hub, IslandPlacement placement, int islands) : hub_(hub), placement_(placement), islands_(islands) {}
+  HubChannel(Hub& hub, IslandPlacement placement, int islands)
+      : hub_(hub), placement_(placement), islands_(islands) {}
   IslandMap migrate(const IslandMap& emigrants) override {
     IslandMap in;
     for (const auto& bytes : hub_.exchange(placement_.rank, encode(emigrants))) {
       for (auto& [from, people] : decode_island_map(bytes)) {
-        if (placement_.owns((from + 1) % static_cast<std::size_t>(islands_))) in[from] = std::move(people);
+        if (placement_.owns((from + 1) % static_cast<std::size_t>(islands_)))
+          in[from] = std::move(people);
       }
     }
     return in;
@@ -78,8 +80,8 @@ std::string one_engine(const Universe& u, const EvolveOptions& o) {
 
 // Runs `ranks` engines on threads from `start` (a checkpoint, or fresh when null) until
 // generation `until`; returns the leader's checkpoint.
-nlohmann::json split_run(const Universe& u, const EvolveOptions& o, int ranks, const nlohmann::json& start,
-                         int until) {
+nlohmann::json split_run(const Universe& u, const EvolveOptions& o, int ranks,
+                         const nlohmann::json& start, int until) {
   Hub hub(ranks);
   nlohmann::json leader;
   std::vector<std::thread> threads;
@@ -121,7 +123,8 @@ TEST(EngineDistributed, MoreRanksThanIslandsIsAUsageError) {
   const Evaluator evaluator(u, backtest::BacktestConfig{}, cache, 1);
   Hub hub(1);
   HubChannel channel(hub, {0, 3}, 2);
-  EXPECT_THROW(Engine(split_options(2), evaluator, IslandPlacement{0, 3}, channel), core::UsageError);
+  EXPECT_THROW(Engine(split_options(2), evaluator, IslandPlacement{0, 3}, channel),
+               core::UsageError);
 }
 
 TEST(EngineDistributed, WireFormatRoundTripsToTheBit) {
@@ -137,7 +140,8 @@ TEST(EngineDistributed, WireFormatRoundTripsToTheBit) {
   const auto back = decode_record(encode(r));
   EXPECT_EQ(encode(back), encode(r));
   EXPECT_EQ(back.fresh_sharpe.at(0xfedcba9876543210ull), 0.1 + 0.2);
-  EXPECT_EQ(back.offspring.at(1).front().fitness.objectives, r.offspring.at(1).front().fitness.objectives);
+  EXPECT_EQ(back.offspring.at(1).front().fitness.objectives,
+            r.offspring.at(1).front().fitness.objectives);
   EXPECT_THROW(decode_record("not msgpack"), core::Error);
 }
 

@@ -3,7 +3,9 @@
 namespace organism::evolve::distributed {
 
 MpiIslandChannel::MpiIslandChannel(const MpiSession& session, int islands)
-    : session_(session), placement_{session.rank(), session.size()}, islands_(static_cast<std::size_t>(islands)) {}
+    : session_(session),
+      placement_{session.rank(), session.size()},
+      islands_(static_cast<std::size_t>(islands)) {}
 
 IslandMap MpiIslandChannel::migrate(const IslandMap& emigrants) {
   // By destination rank: the owner of the island after each source island.

@@ -3,9 +3,8 @@
 #include <fmt/format.h>
 
 #include <cstring>
-#include <type_traits>
-
 #include <nlohmann/json.hpp>
+#include <type_traits>
 
 #include "core/error.hpp"
 
@@ -21,25 +20,32 @@ static_assert(std::is_trivially_copyable_v<backtest::Metrics>);
 std::string share_message(std::span<const strategy::Genome> genomes, Stage stage, bool stop) {
   json list = json::array();
   for (const auto& g : genomes) list.push_back(strategy::canonical_json(g));
-  const auto bytes = json::to_msgpack(json{{"stop", stop}, {"stage", static_cast<int>(stage)}, {"genomes", list}});
+  const auto bytes =
+      json::to_msgpack(json{{"stop", stop}, {"stage", static_cast<int>(stage)}, {"genomes", list}});
   return {bytes.begin(), bytes.end()};
 }
 
 std::string metrics_message(const std::vector<std::vector<backtest::Metrics>>& metrics) {
   std::string out;
   for (const auto& per_coin : metrics) {
-    out.append(reinterpret_cast<const char*>(per_coin.data()), per_coin.size() * sizeof(backtest::Metrics));
+    out.append(reinterpret_cast<const char*>(per_coin.data()),
+               per_coin.size() * sizeof(backtest::Metrics));
   }
   return out;
 }
 
-std::vector<std::vector<backtest::Metrics>> metrics_from(const std::string& bytes, std::size_t coins) {
+std::vector<std::vector<backtest::Metrics>> metrics_from(const std::string& bytes,
+                                                         std::size_t coins) {
   const std::size_t row = coins * sizeof(backtest::Metrics);
   if (row == 0 || bytes.size() % row != 0) {
-    throw core::Error(fmt::format("a worker's metrics message of {} bytes is not whole rows of {} coins", bytes.size(), coins));
+    throw core::Error(
+        fmt::format("a worker's metrics message of {} bytes is not whole rows of {} coins",
+                    bytes.size(), coins));
   }
-  std::vector<std::vector<backtest::Metrics>> out(bytes.size() / row, std::vector<backtest::Metrics>(coins));
-  for (std::size_t g = 0; g < out.size(); ++g) std::memcpy(out[g].data(), bytes.data() + g * row, row);
+  std::vector<std::vector<backtest::Metrics>> out(bytes.size() / row,
+                                                  std::vector<backtest::Metrics>(coins));
+  for (std::size_t g = 0; g < out.size(); ++g)
+    std::memcpy(out[g].data(), bytes.data() + g * row, row);
   return out;
 }
 
@@ -48,15 +54,16 @@ std::vector<std::vector<backtest::Metrics>> metrics_from(const std::string& byte
 MpiWorkerEvaluator::MpiWorkerEvaluator(const MpiSession& session, const Evaluator& local)
     : session_(session), local_(local) {}
 
-std::vector<std::vector<backtest::Metrics>> MpiWorkerEvaluator::evaluate(std::span<const strategy::Genome> genomes,
-                                                                         Stage stage,
-                                                                         const std::atomic<bool>* cancel) const {
+std::vector<std::vector<backtest::Metrics>> MpiWorkerEvaluator::evaluate(
+    std::span<const strategy::Genome> genomes, Stage stage, const std::atomic<bool>* cancel) const {
   const auto ranks = static_cast<std::size_t>(session_.size());
   // Rank r backtests genomes [r n / ranks, (r + 1) n / ranks).
   const auto bound = [&](std::size_t r) { return r * genomes.size() / ranks; };
   std::vector<std::string> parts;
   for (std::size_t r = 0; r < ranks; ++r) {
-    parts.push_back(r == 0 ? std::string() : share_message(genomes.subspan(bound(r), bound(r + 1) - bound(r)), stage, false));
+    parts.push_back(
+        r == 0 ? std::string()
+               : share_message(genomes.subspan(bound(r), bound(r + 1) - bound(r)), stage, false));
     bytes_sent_ += static_cast<std::int64_t>(parts.back().size());
   }
   session_.scatter(parts);
@@ -66,7 +73,8 @@ std::vector<std::vector<backtest::Metrics>> MpiWorkerEvaluator::evaluate(std::sp
   for (std::size_t r = 1; r < all.size(); ++r) {
     auto part = metrics_from(all[r], coins);
     if (part.size() != bound(r + 1) - bound(r)) {
-      throw core::Error(fmt::format("rank {} returned {} results for {} genomes", r, part.size(), bound(r + 1) - bound(r)));
+      throw core::Error(fmt::format("rank {} returned {} results for {} genomes", r, part.size(),
+                                    bound(r + 1) - bound(r)));
     }
     std::move(part.begin(), part.end(), std::back_inserter(out));
   }
@@ -74,7 +82,8 @@ std::vector<std::vector<backtest::Metrics>> MpiWorkerEvaluator::evaluate(std::sp
 }
 
 void MpiWorkerEvaluator::stop() const {
-  std::vector<std::string> parts(static_cast<std::size_t>(session_.size()), share_message({}, Stage::InSample, true));
+  std::vector<std::string> parts(static_cast<std::size_t>(session_.size()),
+                                 share_message({}, Stage::InSample, true));
   parts[0].clear();
   session_.scatter(parts);
 }
@@ -84,7 +93,8 @@ void MpiWorkerEvaluator::serve() const {
     const auto j = json::from_msgpack(session_.scatter({}));
     if (j.at("stop").get<bool>()) return;
     std::vector<strategy::Genome> genomes;
-    for (const auto& text : j.at("genomes")) genomes.push_back(strategy::from_json(text.get<std::string>()));
+    for (const auto& text : j.at("genomes"))
+      genomes.push_back(strategy::from_json(text.get<std::string>()));
     const auto metrics = local_.evaluate(genomes, static_cast<Stage>(j.at("stage").get<int>()));
     const auto bytes = metrics_message(metrics);
     bytes_sent_ += static_cast<std::int64_t>(bytes.size());

@@ -15,8 +15,9 @@ class MpiWorkerEvaluator : public BatchEvaluator {
   MpiWorkerEvaluator(const MpiSession& session, const Evaluator& local);
 
   // On rank 0: the batch spread over every rank. `cancel` is honoured on rank 0's share only.
-  std::vector<std::vector<backtest::Metrics>> evaluate(std::span<const strategy::Genome> genomes, Stage stage,
-                                                       const std::atomic<bool>* cancel = nullptr) const override;
+  std::vector<std::vector<backtest::Metrics>> evaluate(
+      std::span<const strategy::Genome> genomes, Stage stage,
+      const std::atomic<bool>* cancel = nullptr) const override;
   // On rank 0 when the run is over: releases the workers from serve().
   void stop() const;
   // On every other rank: evaluates the shares rank 0 sends until it stops.

@@ -19,9 +19,10 @@ void check(int rc, const char* call) {
   char text[MPI_MAX_ERROR_STRING];
   int length = 0;
   MPI_Error_string(rc, text, &length);
-  throw core::Error(fmt::format("{} failed: {} (a rank of the job has probably died; the last completed "
-                                "generation is checkpointed: continue with 'organism evolve --resume')",
-                                call, std::string(text, static_cast<std::size_t>(length))));
+  throw core::Error(
+      fmt::format("{} failed: {} (a rank of the job has probably died; the last completed "
+                  "generation is checkpointed: continue with 'organism evolve --resume')",
+                  call, std::string(text, static_cast<std::size_t>(length))));
 }
 
 // Runs a non-blocking collective to its end without spinning a core: a rank that waits for a
@@ -38,7 +39,9 @@ void collective(const char* call, std::int64_t& waited, Start start) {
     int done = 0;
     check(MPI_Test(&request, &done, MPI_STATUS_IGNORE), call);
     if (done) {
-      waited += std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - begin).count();
+      waited += std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - begin)
+                    .count();
       return;
     }
     std::this_thread::sleep_for(pause);
@@ -64,9 +67,12 @@ int displacements(const std::vector<int>& counts, std::vector<int>& displs) {
   return to_int(total);
 }
 
-std::vector<std::string> split(const std::string& all, const std::vector<int>& counts, const std::vector<int>& displs) {
+std::vector<std::string> split(const std::string& all, const std::vector<int>& counts,
+                               const std::vector<int>& displs) {
   std::vector<std::string> out;
-  for (std::size_t i = 0; i < counts.size(); ++i) out.push_back(all.substr(static_cast<std::size_t>(displs[i]), static_cast<std::size_t>(counts[i])));
+  for (std::size_t i = 0; i < counts.size(); ++i)
+    out.push_back(
+        all.substr(static_cast<std::size_t>(displs[i]), static_cast<std::size_t>(counts[i])));
   return out;
 }
 
@@ -85,7 +91,8 @@ MpiSession::~MpiSession() {
   // Ranks done early (all but rank 0, which writes the front) wait here asleep, not in
   // MPI_Finalize, which may spin a core the whole time.
   try {
-    collective("MPI_Ibarrier", waited_us_, [](MPI_Request* r) { return MPI_Ibarrier(MPI_COMM_WORLD, r); });
+    collective("MPI_Ibarrier", waited_us_,
+               [](MPI_Request* r) { return MPI_Ibarrier(MPI_COMM_WORLD, r); });
   } catch (const core::Error&) {
     // A failed barrier changes nothing: finalize anyway.
   }
@@ -101,7 +108,8 @@ std::string MpiSession::host() const {
 
 std::string MpiSession::broadcast(std::string bytes) const {
   auto n = static_cast<std::uint64_t>(bytes.size());
-  collective("MPI_Ibcast", waited_us_, [&](MPI_Request* r) { return MPI_Ibcast(&n, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD, r); });
+  collective("MPI_Ibcast", waited_us_,
+             [&](MPI_Request* r) { return MPI_Ibcast(&n, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD, r); });
   bytes.resize(static_cast<std::size_t>(n));
   collective("MPI_Ibcast", waited_us_, [&](MPI_Request* r) {
     return MPI_Ibcast(bytes.data(), to_int(bytes.size()), MPI_BYTE, 0, MPI_COMM_WORLD, r);
@@ -117,14 +125,16 @@ std::vector<std::string> MpiSession::all_to_all(const std::vector<std::string>& 
     send += out[d];
   }
   collective("MPI_Ialltoall", waited_us_, [&](MPI_Request* r) {
-    return MPI_Ialltoall(send_counts.data(), 1, MPI_INT, recv_counts.data(), 1, MPI_INT, MPI_COMM_WORLD, r);
+    return MPI_Ialltoall(send_counts.data(), 1, MPI_INT, recv_counts.data(), 1, MPI_INT,
+                         MPI_COMM_WORLD, r);
   });
   std::vector<int> send_displs, recv_displs;
   displacements(send_counts, send_displs);
   std::string recv(static_cast<std::size_t>(displacements(recv_counts, recv_displs)), '\0');
   collective("MPI_Ialltoallv", waited_us_, [&](MPI_Request* r) {
-    return MPI_Ialltoallv(send.data(), send_counts.data(), send_displs.data(), MPI_BYTE, recv.data(), recv_counts.data(),
-                          recv_displs.data(), MPI_BYTE, MPI_COMM_WORLD, r);
+    return MPI_Ialltoallv(send.data(), send_counts.data(), send_displs.data(), MPI_BYTE,
+                          recv.data(), recv_counts.data(), recv_displs.data(), MPI_BYTE,
+                          MPI_COMM_WORLD, r);
   });
   return split(recv, recv_counts, recv_displs);
 }
@@ -138,8 +148,8 @@ std::vector<std::string> MpiSession::gather(const std::string& bytes) const {
   std::vector<int> displs;
   std::string all(static_cast<std::size_t>(rank_ == 0 ? displacements(counts, displs) : 0), '\0');
   collective("MPI_Igatherv", waited_us_, [&](MPI_Request* r) {
-    return MPI_Igatherv(bytes.data(), n, MPI_BYTE, all.data(), counts.data(), displs.data(), MPI_BYTE, 0, MPI_COMM_WORLD,
-                        r);
+    return MPI_Igatherv(bytes.data(), n, MPI_BYTE, all.data(), counts.data(), displs.data(),
+                        MPI_BYTE, 0, MPI_COMM_WORLD, r);
   });
   return rank_ == 0 ? split(all, counts, displs) : std::vector<std::string>{};
 }
@@ -160,8 +170,8 @@ std::string MpiSession::scatter(const std::vector<std::string>& parts) const {
   });
   std::string mine(static_cast<std::size_t>(n), '\0');
   collective("MPI_Iscatterv", waited_us_, [&](MPI_Request* r) {
-    return MPI_Iscatterv(all.data(), counts.data(), displs.data(), MPI_BYTE, mine.data(), n, MPI_BYTE, 0, MPI_COMM_WORLD,
-                         r);
+    return MPI_Iscatterv(all.data(), counts.data(), displs.data(), MPI_BYTE, mine.data(), n,
+                         MPI_BYTE, 0, MPI_COMM_WORLD, r);
   });
   return mine;
 }
@@ -169,7 +179,8 @@ std::string MpiSession::scatter(const std::vector<std::string>& parts) const {
 std::vector<std::int64_t> MpiSession::sum(const std::vector<std::int64_t>& values) const {
   std::vector<std::int64_t> out(values.size());
   collective("MPI_Ireduce", waited_us_, [&](MPI_Request* r) {
-    return MPI_Ireduce(values.data(), out.data(), to_int(values.size()), MPI_INT64_T, MPI_SUM, 0, MPI_COMM_WORLD, r);
+    return MPI_Ireduce(values.data(), out.data(), to_int(values.size()), MPI_INT64_T, MPI_SUM, 0,
+                       MPI_COMM_WORLD, r);
   });
   return out;
 }

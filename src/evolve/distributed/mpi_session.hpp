@@ -12,7 +12,7 @@ namespace organism::evolve::distributed {
 
 class MpiSession {
  public:
-  MpiSession();  // MPI_Init_thread (funneled: only the main thread talks MPI)
+  MpiSession();   // MPI_Init_thread (funneled: only the main thread talks MPI)
   ~MpiSession();  // MPI_Finalize
   MpiSession(const MpiSession&) = delete;
   MpiSession& operator=(const MpiSession&) = delete;
