@@ -305,10 +305,15 @@ With an empty store the synthetic market is built first. See docs/evolution.md.)
       ->expected(0, 1);
   registry.bind(cmd->add_option("--distributed", "under mpirun: islands (ranks own islands) or workers (default islands)"),
                 "evolve.distributed");
+  registry.bind(cmd->add_option("--mpi-timeout", "under mpirun: seconds a rank waits for the others before ending the job (default 0: no limit)"),
+                "evolve.mpi_timeout");
   registry.on(cmd, [args, cmd](Context& ctx) {
     args->resume_given = cmd->get_option("--resume")->count() > 0;
     EvolveProcesses procs(ctx.config.get("evolve.distributed"), cmd->get_option("--distributed")->count() > 0);
-    procs.run([&] { run_evolve(*args, ctx, procs); });
+    procs.run([&] {
+      procs.set_timeout(ctx.config.get_double("evolve.mpi_timeout"));
+      run_evolve(*args, ctx, procs);
+    });
   });
 }
 

@@ -37,8 +37,13 @@ namespace {
 char g_lost_message[512] = "";
 std::atomic<std::size_t> g_lost_length{0};
 
+constexpr char kEnded[] = "organism: the job was ended (a rank was lost?); ";
+
 extern "C" void on_terminate(int signal) {
-  if (const auto n = g_lost_length.load(); n > 0) static_cast<void>(::write(2, g_lost_message, n));
+  if (const auto n = g_lost_length.load(); n > 0) {
+    static_cast<void>(::write(2, kEnded, sizeof kEnded - 1));
+    static_cast<void>(::write(2, g_lost_message, n));
+  }
   std::signal(signal, SIG_DFL);
   std::raise(signal);
 }
@@ -78,6 +83,12 @@ EvolveProcesses::EvolveProcesses(const std::string& mode, bool requested)
 EvolveProcesses::~EvolveProcesses() = default;
 
 int EvolveProcesses::rank() const { return impl_->session ? impl_->session->rank() : 0; }
+
+void EvolveProcesses::set_timeout(double seconds) {
+  if (!(seconds >= 0))
+    throw core::UsageError("evolve.mpi_timeout must be 0 (no limit) or a number of seconds");
+  if (impl_->session) impl_->session->set_timeout(seconds);
+}
 int EvolveProcesses::size() const { return impl_->session ? impl_->session->size() : 1; }
 
 nlohmann::json EvolveProcesses::share(const nlohmann::json& value) const {
@@ -119,8 +130,8 @@ evolve::Engine& EvolveProcesses::engine(const evolve::EvolveOptions& options,
 void EvolveProcesses::checkpointed(const std::string& run_id, int generation) {
   if (!impl_->distributed() || !leader()) return;
   const auto text = fmt::format(
-      "organism: the job was ended (a rank was lost?); run {} is checkpointed after "
-      "generation {}: continue with 'organism evolve --resume {}' (with or without mpirun)\n",
+      "run {} is checkpointed after generation {}: continue with 'organism evolve --resume {}' "
+      "(with or without mpirun)\n",
       run_id, generation, run_id);
   g_lost_length.store(0);  // never half a message, should the signal come now
   g_lost_length.store(text.copy(g_lost_message, sizeof g_lost_message - 1));
@@ -170,6 +181,9 @@ void EvolveProcesses::run(const std::function<void()>& body) {
         stderr,
         "organism: error on rank {} of {} ({}): {}\norganism: ending every rank of the job\n",
         rank(), size(), impl_->session->host(), e.what());
+    if (const auto n = g_lost_length.load(); leader() && n > 0) {
+      fmt::print(stderr, "organism: {}", std::string_view(g_lost_message, n));
+    }
     std::fflush(stderr);
     impl_->session->abort(code);
   }
@@ -197,6 +211,7 @@ int EvolveProcesses::rank() const { return 0; }
 int EvolveProcesses::size() const { return 1; }
 nlohmann::json EvolveProcesses::share(const nlohmann::json& value) const { return value; }
 bool EvolveProcesses::serve(const evolve::Evaluator&) { return false; }
+void EvolveProcesses::set_timeout(double) {}
 void EvolveProcesses::checkpointed(const std::string&, int) {}
 void EvolveProcesses::finish() {}
 void EvolveProcesses::run(const std::function<void()>& body) { body(); }

@@ -30,6 +30,8 @@ class EvolveProcesses {
   int size() const;
   bool leader() const { return rank() == 0; }
 
+  // Seconds a rank waits for the others in one exchange before it ends the job (0: no limit).
+  void set_timeout(double seconds);
   // Rank 0's value, on every rank.
   nlohmann::json share(const nlohmann::json& value) const;
   // Workers mode on ranks other than 0: backtests what rank 0 sends until the run ends, then

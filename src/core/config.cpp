@@ -49,6 +49,7 @@ const std::vector<ConfigKey>& config_keys() {
       {"evolve.family_switch", "0.02", "chance a mutated child becomes a random genome of another family"},
       {"evolve.cache_mb", "2048", "indicator cache size in MiB"},
       {"evolve.embargo", "auto", "bars between split segments (auto: the longest indicator lookback)"},
+      {"evolve.mpi_timeout", "0", "under mpirun: seconds a rank may wait for the others in one exchange before it ends the job (0: no limit)"},
       {"evolve.distributed", "islands", "under mpirun: islands (each rank owns islands) or workers (rank 0 evolves, ranks evaluate)"},
   };
   return keys;

@@ -201,5 +201,26 @@ TEST_F(EvolveMpi, ALostRankEndsTheJobAndResumeFinishesTheRun) {
   EXPECT_EQ(result("resumed.json").at("generations"), 150);
 }
 
+TEST_F(EvolveMpi, AStuckRankEndsTheJobAfterTheTimeout) {
+  const auto db = copy("b.db");
+  auto args = evolve(db, "stuck.json", 150);
+  args.insert(args.end(), {"--mpi-timeout", "2"});
+  const pid_t job = spawn(mpirun(2, args), dir_ / "stuck.log");
+  pid_t victim = 0;
+  for (int i = 0; i < 600 && !victim; ++i) {
+    std::this_thread::sleep_for(100ms);
+    if (read_file(dir_ / "stuck.log").find("gen 2/150") != std::string::npos)
+      victim = find_rank(1, db);
+  }
+  ASSERT_NE(victim, 0) << read_file(dir_ / "stuck.log");
+  kill(victim, SIGSTOP);  // alive but going nowhere, as on a machine that swaps
+  const int code = wait_for(job, 30s);
+  const auto log = read_file(dir_ / "stuck.log");
+  EXPECT_EQ(code, 1) << log;
+  EXPECT_NE(log.find("rank 0 waited 2s for the other ranks"), std::string::npos) << log;
+  EXPECT_NE(log.find("continue with 'organism evolve --resume run_"), std::string::npos) << log;
+  if (find_rank(1, db) == victim) kill(victim, SIGKILL);  // in case mpirun left it stopped
+}
+
 }  // namespace
 }  // namespace organism::test

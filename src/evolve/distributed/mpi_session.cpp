@@ -28,10 +28,12 @@ void check(int rc, const char* call) {
 // Runs a non-blocking collective to its end without spinning a core: a rank that waits for a
 // slower one (most of a generation, when islands differ in cost) tests now and then and sleeps
 // in between (50 µs, doubling up to 2 ms), leaving the CPU to the ranks and threads at work.
-// Adds the time it took to `waited`.
+// Adds the time it took to `waited`; past the session's timeout (when set), throws instead of
+// waiting on for a rank that is stuck.
 template <typename Start>
-void collective(const char* call, std::int64_t& waited, Start start) {
+void collective(const char* call, const MpiSession& session, std::int64_t& waited, Start start) {
   const auto begin = std::chrono::steady_clock::now();
+  const auto limit = std::chrono::duration<double>(session.timeout());
   MPI_Request request = MPI_REQUEST_NULL;
   check(start(&request), call);
   auto pause = std::chrono::microseconds(50);
@@ -43,6 +45,12 @@ void collective(const char* call, std::int64_t& waited, Start start) {
                     std::chrono::steady_clock::now() - begin)
                     .count();
       return;
+    }
+    if (limit.count() > 0 && std::chrono::steady_clock::now() - begin > limit) {
+      throw core::Error(
+          fmt::format("{}: rank {} waited {:g}s for the other ranks (evolve.mpi_timeout): one is "
+                      "stuck or lost",
+                      call, session.rank(), session.timeout()));
     }
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::microseconds(2000));
@@ -90,8 +98,9 @@ MpiSession::MpiSession() {
 MpiSession::~MpiSession() {
   // Ranks done early (all but rank 0, which writes the front) wait here asleep, not in
   // MPI_Finalize, which may spin a core the whole time.
+  timeout_ = 0;  // rank 0 may take long over the front's report
   try {
-    collective("MPI_Ibarrier", waited_us_,
+    collective("MPI_Ibarrier", *this, waited_us_,
                [](MPI_Request* r) { return MPI_Ibarrier(MPI_COMM_WORLD, r); });
   } catch (const core::Error&) {
     // A failed barrier changes nothing: finalize anyway.
@@ -108,10 +117,10 @@ std::string MpiSession::host() const {
 
 std::string MpiSession::broadcast(std::string bytes) const {
   auto n = static_cast<std::uint64_t>(bytes.size());
-  collective("MPI_Ibcast", waited_us_,
+  collective("MPI_Ibcast", *this, waited_us_,
              [&](MPI_Request* r) { return MPI_Ibcast(&n, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD, r); });
   bytes.resize(static_cast<std::size_t>(n));
-  collective("MPI_Ibcast", waited_us_, [&](MPI_Request* r) {
+  collective("MPI_Ibcast", *this, waited_us_, [&](MPI_Request* r) {
     return MPI_Ibcast(bytes.data(), to_int(bytes.size()), MPI_BYTE, 0, MPI_COMM_WORLD, r);
   });
   return bytes;
@@ -124,14 +133,14 @@ std::vector<std::string> MpiSession::all_to_all(const std::vector<std::string>& 
     send_counts[d] = to_int(out[d].size());
     send += out[d];
   }
-  collective("MPI_Ialltoall", waited_us_, [&](MPI_Request* r) {
+  collective("MPI_Ialltoall", *this, waited_us_, [&](MPI_Request* r) {
     return MPI_Ialltoall(send_counts.data(), 1, MPI_INT, recv_counts.data(), 1, MPI_INT,
                          MPI_COMM_WORLD, r);
   });
   std::vector<int> send_displs, recv_displs;
   displacements(send_counts, send_displs);
   std::string recv(static_cast<std::size_t>(displacements(recv_counts, recv_displs)), '\0');
-  collective("MPI_Ialltoallv", waited_us_, [&](MPI_Request* r) {
+  collective("MPI_Ialltoallv", *this, waited_us_, [&](MPI_Request* r) {
     return MPI_Ialltoallv(send.data(), send_counts.data(), send_displs.data(), MPI_BYTE,
                           recv.data(), recv_counts.data(), recv_displs.data(), MPI_BYTE,
                           MPI_COMM_WORLD, r);
@@ -142,12 +151,12 @@ std::vector<std::string> MpiSession::all_to_all(const std::vector<std::string>& 
 std::vector<std::string> MpiSession::gather(const std::string& bytes) const {
   const int n = to_int(bytes.size());
   std::vector<int> counts(rank_ == 0 ? static_cast<std::size_t>(size_) : 0);
-  collective("MPI_Igather", waited_us_, [&](MPI_Request* r) {
+  collective("MPI_Igather", *this, waited_us_, [&](MPI_Request* r) {
     return MPI_Igather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD, r);
   });
   std::vector<int> displs;
   std::string all(static_cast<std::size_t>(rank_ == 0 ? displacements(counts, displs) : 0), '\0');
-  collective("MPI_Igatherv", waited_us_, [&](MPI_Request* r) {
+  collective("MPI_Igatherv", *this, waited_us_, [&](MPI_Request* r) {
     return MPI_Igatherv(bytes.data(), n, MPI_BYTE, all.data(), counts.data(), displs.data(),
                         MPI_BYTE, 0, MPI_COMM_WORLD, r);
   });
@@ -165,11 +174,11 @@ std::string MpiSession::scatter(const std::vector<std::string>& parts) const {
     displacements(counts, displs);
   }
   int n = 0;
-  collective("MPI_Iscatter", waited_us_, [&](MPI_Request* r) {
+  collective("MPI_Iscatter", *this, waited_us_, [&](MPI_Request* r) {
     return MPI_Iscatter(counts.data(), 1, MPI_INT, &n, 1, MPI_INT, 0, MPI_COMM_WORLD, r);
   });
   std::string mine(static_cast<std::size_t>(n), '\0');
-  collective("MPI_Iscatterv", waited_us_, [&](MPI_Request* r) {
+  collective("MPI_Iscatterv", *this, waited_us_, [&](MPI_Request* r) {
     return MPI_Iscatterv(all.data(), counts.data(), displs.data(), MPI_BYTE, mine.data(), n,
                          MPI_BYTE, 0, MPI_COMM_WORLD, r);
   });
@@ -178,7 +187,7 @@ std::string MpiSession::scatter(const std::vector<std::string>& parts) const {
 
 std::vector<std::int64_t> MpiSession::sum(const std::vector<std::int64_t>& values) const {
   std::vector<std::int64_t> out(values.size());
-  collective("MPI_Ireduce", waited_us_, [&](MPI_Request* r) {
+  collective("MPI_Ireduce", *this, waited_us_, [&](MPI_Request* r) {
     return MPI_Ireduce(values.data(), out.data(), to_int(values.size()), MPI_INT64_T, MPI_SUM, 0,
                        MPI_COMM_WORLD, r);
   });

@@ -33,6 +33,9 @@ class MpiSession {
   // The sum over ranks, on the leader.
   std::vector<std::int64_t> sum(const std::vector<std::int64_t>& values) const;
 
+  // Seconds a collective may wait for the other ranks before it throws (0: forever).
+  void set_timeout(double seconds) { timeout_ = seconds; }
+  double timeout() const { return timeout_; }
   // Microseconds this rank spent in collectives: transfers, and waiting for slower ranks.
   std::int64_t waited_us() const { return waited_us_; }
 
@@ -43,6 +46,7 @@ class MpiSession {
  private:
   int rank_ = 0;
   int size_ = 1;
+  double timeout_ = 0;
   mutable std::int64_t waited_us_ = 0;
 };
 
