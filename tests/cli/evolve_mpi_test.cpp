@@ -167,6 +167,15 @@ pid_t find_rank(int rank, const fs::path& db) {
   return 0;
 }
 
+// Once generation 2 is on rank 0's progress in `log`, the pid of rank `rank` (0 after a minute).
+pid_t rank_after_generation_2(int rank, const fs::path& db, const fs::path& log) {
+  for (int i = 0; i < 600; ++i) {
+    std::this_thread::sleep_for(100ms);
+    if (read_file(log).find("gen 2/") != std::string::npos) return find_rank(rank, db);
+  }
+  return 0;
+}
+
 TEST_F(EvolveMpi, ALostRankEndsTheJobAndResumeFinishesTheRun) {
   std::string log;
   // Long enough (seconds) that the kill lands well before the end.
@@ -174,15 +183,9 @@ TEST_F(EvolveMpi, ALostRankEndsTheJobAndResumeFinishesTheRun) {
 
   const auto db = copy("b.db");
   const pid_t job = spawn(mpirun(2, evolve(db, "cut.json", 150)), dir_ / "cut.log");
-  // Once generation 2 is on rank 0's progress, kill rank 1 as a lost machine would.
-  pid_t victim = 0;
-  for (int i = 0; i < 600 && !victim; ++i) {
-    std::this_thread::sleep_for(100ms);
-    if (read_file(dir_ / "cut.log").find("gen 2/150") != std::string::npos)
-      victim = find_rank(1, db);
-  }
+  const pid_t victim = rank_after_generation_2(1, db, dir_ / "cut.log");
   ASSERT_NE(victim, 0) << read_file(dir_ / "cut.log");
-  kill(victim, SIGKILL);
+  kill(victim, SIGKILL);  // as a lost machine would
   const int code = wait_for(job, 30s);
   log = read_file(dir_ / "cut.log");
   EXPECT_NE(code, -1) << "mpirun still running 30s after a rank died\n" << log;
@@ -206,12 +209,7 @@ TEST_F(EvolveMpi, AStuckRankEndsTheJobAfterTheTimeout) {
   auto args = evolve(db, "stuck.json", 150);
   args.insert(args.end(), {"--mpi-timeout", "2"});
   const pid_t job = spawn(mpirun(2, args), dir_ / "stuck.log");
-  pid_t victim = 0;
-  for (int i = 0; i < 600 && !victim; ++i) {
-    std::this_thread::sleep_for(100ms);
-    if (read_file(dir_ / "stuck.log").find("gen 2/150") != std::string::npos)
-      victim = find_rank(1, db);
-  }
+  const pid_t victim = rank_after_generation_2(1, db, dir_ / "stuck.log");
   ASSERT_NE(victim, 0) << read_file(dir_ / "stuck.log");
   kill(victim, SIGSTOP);  // alive but going nowhere, as on a machine that swaps
   const int code = wait_for(job, 30s);
