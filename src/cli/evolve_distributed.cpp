@@ -37,7 +37,7 @@ namespace {
 char g_lost_message[512] = "";
 std::atomic<std::size_t> g_lost_length{0};
 
-constexpr char kEnded[] = "organism: the job was ended (a rank was lost?); ";
+constexpr char kEnded[] = "organism: the job was ended (Ctrl-C on mpirun, or a rank was lost); ";
 
 extern "C" void on_terminate(int signal) {
   if (const auto n = g_lost_length.load(); n > 0) {
