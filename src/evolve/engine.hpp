@@ -57,7 +57,8 @@ EvolveOptions options_from_json(const nlohmann::json& j);
 std::uint64_t genome_key(const strategy::Genome& genome);
 
 // The spread of in-sample Sharpe ratios over every distinct genome the run evaluated (Welford's
-// running mean and sum of squares, in evaluation order): the trial count and variance the
+// running mean and sum of squares, in island then breeding order: the one-process evaluation
+// order, kept when the islands run on several MPI ranks): the trial count and variance the
 // deflated Sharpe ratio needs. Sharpe here is annualized and averaged over the coins.
 struct TrialStats {
   std::int64_t count = 0;
