@@ -8,7 +8,9 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <ctime>
 
+#include "cli/evolve_distributed.hpp"
 #include "cli/evolve_support.hpp"
 #include "cli/report_support.hpp"
 #include "cli/validate_support.hpp"
@@ -108,14 +110,16 @@ void save_state(data::Store& store, data::RunRecord& run, const evolve::Engine& 
   tx.commit();
 }
 
-void run_evolve(const EvolveArgs& a, Context& ctx) {
+void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
   const auto& cfg = ctx.config;
   auto store = data::Store::open(ctx.db());
   data::RunRecord run;
   evolve::EvolveOptions options;
   UniverseSpec spec;
   std::optional<nlohmann::json> checkpoint;
-  if (a.resume_given) {
+  if (!procs.leader()) {
+    // Under mpirun rank 0 alone reads and writes the run; the others take its decisions below.
+  } else if (a.resume_given) {
     std::optional<data::RunRecord> found;
     if (a.resume.empty() || a.resume == "latest") {
       for (const auto& r : store.list_runs()) {
@@ -154,6 +158,14 @@ void run_evolve(const EvolveArgs& a, Context& ctx) {
   }
 
   validation_options(cfg, options);  // a bad validate.* key fails now, not after the evolution
+  if (procs.size() > 1) {
+    const auto setup = procs.share(nlohmann::json{{"options", evolve::to_json(options)},
+                                                  {"universe", to_json(spec)},
+                                                  {"checkpoint", checkpoint.value_or(nlohmann::json())}});
+    options = evolve::options_from_json(setup.at("options"));
+    spec = universe_spec_from_json(setup.at("universe"));
+    if (!setup.at("checkpoint").is_null()) checkpoint = setup.at("checkpoint");
+  }
   const auto universe = load_universe(store, ctx, spec);
   for (const auto& c : universe.coins) {
     spdlog::info("{}: {} bars; in-sample {}..{}, out-of-sample {}..{}, walk-forward {}..{} (embargo {})", c.label,
@@ -166,7 +178,9 @@ void run_evolve(const EvolveArgs& a, Context& ctx) {
   const int threads = static_cast<int>(cfg.get_int("evolve.threads"));
   if (threads < 0) throw core::UsageError("--threads must be 0 (all cores) or more");
   const evolve::Evaluator evaluator(universe, backtest::BacktestConfig{}, cache, threads);
-  evolve::Engine engine(options, evaluator);
+  if (procs.serve(evaluator)) return;  // a worker rank: done when rank 0 is
+  auto& engine = procs.engine(options, evaluator);
+  const bool leader = procs.leader();
 
   g_interrupted.store(false);
   const auto previous = std::signal(SIGINT, on_interrupt);
@@ -176,7 +190,9 @@ void run_evolve(const EvolveArgs& a, Context& ctx) {
   const auto elapsed = [&] {
     return seconds_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
-  const bool show = ctx.progress != core::ProgressMode::Off;
+  const bool show = leader && ctx.progress != core::ProgressMode::Off;
+  double step_seconds = 0, save_seconds = 0, step_cpu = 0;  // generations after the first, for the timing line
+  int steps = 0;
   try {
     if (checkpoint) {
       engine.restore(*checkpoint);
@@ -189,13 +205,21 @@ void run_evolve(const EvolveArgs& a, Context& ctx) {
       spdlog::info("run {}: population {} on {} island(s), {} generations, seed {}", run.id, options.population,
                    options.islands, options.generations, options.seed);
       engine.initialize();
-      save_state(store, run, engine, elapsed(), "running");
+      if (leader) save_state(store, run, engine, elapsed(), "running");
+      procs.checkpointed(run.id, engine.generation());
       if (show) print_generation(engine, elapsed(), elapsed());
     }
     while (!engine.done()) {
       const double t0 = elapsed();
+      const auto cpu0 = std::clock();
       engine.step();
-      save_state(store, run, engine, elapsed(), "running");
+      const double t1 = elapsed();
+      if (leader) save_state(store, run, engine, elapsed(), "running");
+      procs.checkpointed(run.id, engine.generation());
+      step_seconds += elapsed() - t0;
+      save_seconds += elapsed() - t1;
+      step_cpu += static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC;
+      ++steps;
       const double per_gen = (elapsed() - seconds_before) / std::max(1, engine.generation() - (checkpoint ? checkpoint->at("generation").get<int>() : 0));
       if (show) print_generation(engine, elapsed() - t0, per_gen);
       if (g_interrupted.load()) throw core::Interrupted("");
@@ -204,11 +228,18 @@ void run_evolve(const EvolveArgs& a, Context& ctx) {
     std::signal(SIGINT, previous);
     run.status = "interrupted";
     run.seconds = elapsed();
-    store.save_run(run);
+    if (leader) store.save_run(run);
     throw core::Interrupted(fmt::format("interrupted: run {} is saved after generation {}; continue it with "
                                         "'organism evolve --resume {}'", run.id, engine.generation(), run.id));
   }
   std::signal(SIGINT, previous);
+  if (steps > 0) {
+    spdlog::info("{} generations stepped in {:.3f}s: {:.3f}s per generation ({:.3f}s of it the checkpoint); "
+                 "{:.3f}s CPU per generation in this process",
+                 steps, step_seconds, step_seconds / steps, save_seconds / steps, step_cpu / steps);
+  }
+  procs.finish();
+  if (!leader) return;
 
   const auto front = report_front(engine, evaluator);
   print_front(front, a.top);
@@ -276,9 +307,17 @@ With an empty store the synthetic market is built first. See docs/evolution.md.)
   cmd->add_option("--report", args->report, "write the run's HTML report to FILE at the end (see 'organism report')");
   cmd->add_option("--resume", args->resume, "continue an interrupted run (RUN id, or the latest unfinished)")
       ->expected(0, 1);
+  registry.bind(cmd->add_option("--distributed", "under mpirun: islands (ranks own islands) or workers (default islands)"),
+                "evolve.distributed");
+  registry.bind(cmd->add_option("--mpi-timeout", "under mpirun: seconds a rank waits for the others before ending the job (default 0: no limit)"),
+                "evolve.mpi_timeout");
   registry.on(cmd, [args, cmd](Context& ctx) {
     args->resume_given = cmd->get_option("--resume")->count() > 0;
-    run_evolve(*args, ctx);
+    EvolveProcesses procs(ctx.config.get("evolve.distributed"), cmd->get_option("--distributed")->count() > 0);
+    procs.run([&] {
+      procs.set_timeout(ctx.config.get_double("evolve.mpi_timeout"));
+      run_evolve(*args, ctx, procs);
+    });
   });
 }
 

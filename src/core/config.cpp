@@ -49,6 +49,8 @@ const std::vector<ConfigKey>& config_keys() {
       {"evolve.family_switch", "0.02", "chance a mutated child becomes a random genome of another family"},
       {"evolve.cache_mb", "2048", "indicator cache size in MiB"},
       {"evolve.embargo", "auto", "bars between split segments (auto: the longest indicator lookback)"},
+      {"evolve.mpi_timeout", "0", "under mpirun: seconds a rank may wait for the others in one exchange before it ends the job (0: no limit)"},
+      {"evolve.distributed", "islands", "under mpirun: islands (each rank owns islands) or workers (rank 0 evolves, ranks evaluate)"},
       {"validate.on_evolve", "true", "validate the front at the end of organism evolve"},
       {"validate.gate_sharpe", "2", "gate: annualized Sharpe (mean over coins) above this in every stage"},
       {"validate.gate_max_drawdown", "0.10", "gate: max drawdown (mean over coins) below this in every stage"},

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -88,42 +89,60 @@ void validate(const EvolveOptions& o) {
   }
 }
 
-Engine::Engine(EvolveOptions options, const Evaluator& evaluator)
+Engine::Engine(EvolveOptions options, const BatchEvaluator& evaluator)
     : options_(std::move(options)), evaluator_(evaluator) {
   validate(options_);
   families_ = searched_families(options_.families);
   options_.variation.families = families_;
 }
 
+Engine::Engine(EvolveOptions options, const BatchEvaluator& evaluator, IslandPlacement placement,
+               IslandChannel& channel)
+    : Engine(std::move(options), evaluator) {
+  if (placement.ranks < 1 || placement.rank < 0 || placement.rank >= placement.ranks) {
+    throw core::Error(fmt::format("bad island placement: rank {} of {}", placement.rank, placement.ranks));
+  }
+  if (options_.islands < placement.ranks) {
+    throw core::UsageError(fmt::format("--islands {} is fewer than the {} processes: each needs an island at least",
+                                       options_.islands, placement.ranks));
+  }
+  placement_ = placement;
+  channel_ = &channel;
+}
+
 void Engine::initialize() {
   const auto per_island = static_cast<std::size_t>(options_.population / options_.islands);
-  std::vector<Individual> all;
-  for (int k = 0; k < options_.islands; ++k) {
+  IslandMap initial;
+  for (std::size_t k = 0; k < static_cast<std::size_t>(options_.islands); ++k) {
+    if (!placement_.owns(k)) continue;
+    auto& pop = initial[k];
     for (std::size_t i = 0; i < per_island; ++i) {
       Individual ind;
       // Each island starts from the families' defaults (rotated so islands differ), then random
       // genomes cycling through the families.
-      const std::size_t f = (i + static_cast<std::size_t>(k)) % families_.size();
+      const std::size_t f = (i + k) % families_.size();
       if (i < families_.size()) {
         ind.genome = strategy::default_genome(families_[f]);
       } else {
-        core::Rng rng(options_.seed, {kInitStream, static_cast<std::uint64_t>(k), i});
+        core::Rng rng(options_.seed, {kInitStream, k, i});
         ind.genome = strategy::random_genome(families_[f], rng);
       }
       ind.genome.generation = 0;
       ind.id = strategy::genome_id(ind.genome);
-      all.push_back(std::move(ind));
+      pop.push_back(std::move(ind));
     }
   }
-  evaluate(all);
+  GenerationRecord record;
+  evaluate_owned(initial, record);
   islands_.assign(static_cast<std::size_t>(options_.islands), {});
-  for (std::size_t i = 0; i < all.size(); ++i) islands_[i / per_island].push_back(std::move(all[i]));
+  for (const auto& [k, pop] : initial) islands_[k] = pop;
   generation_ = 0;
-  for (const auto& island : islands_) update_archive(island);
-  compute_stats(evaluations_, 0);
+  if (channel_) record.islands = initial;
+  record.offspring = std::move(initial);
+  absorb(std::move(record));
 }
 
-void Engine::evaluate(std::vector<Individual>& batch) {
+std::map<std::uint64_t, double> Engine::evaluate(std::vector<Individual>& batch) {
   // New genomes once each (the first of equal ones), in batch order.
   std::vector<strategy::Genome> todo;
   std::vector<std::uint64_t> todo_keys;
@@ -137,21 +156,74 @@ void Engine::evaluate(std::vector<Individual>& batch) {
   }
   const auto metrics = evaluator_.evaluate(todo, Stage::InSample, cancel_);
   if (cancel_ && cancel_->load()) throw core::Interrupted("interrupted during evaluation");
+  backtested_ += static_cast<std::int64_t>(todo.size());
+  std::map<std::uint64_t, Fitness> fresh;
+  std::map<std::uint64_t, double> sharpe;
   for (std::size_t j = 0; j < todo.size(); ++j) {
-    memo_[todo_keys[j]] = evolve::fitness_of(metrics[j], options_.objectives, options_.aggregate, options_.constraints);
-    trials_.add(value_of(mean_metrics(metrics[j]), "sharpe"));
+    fresh[todo_keys[j]] =
+        evolve::fitness_of(metrics[j], options_.objectives, options_.aggregate, options_.constraints);
+    sharpe[todo_keys[j]] = value_of(mean_metrics(metrics[j]), "sharpe");
   }
-  evaluations_ += static_cast<std::int64_t>(todo.size());
-  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].fitness = memo_.at(keys[i]);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const auto it = memo_.find(keys[i]);
+    batch[i].fitness = it != memo_.end() ? it->second : fresh.at(keys[i]);
+  }
+  return sharpe;
+}
+
+void Engine::evaluate_owned(IslandMap& offspring, GenerationRecord& record) {
+  // One batch over the owned islands, so threads are shared among them.
+  std::vector<Individual> batch;
+  for (auto& [k, people] : offspring) std::move(people.begin(), people.end(), std::back_inserter(batch));
+  record.fresh_sharpe = evaluate(batch);  // may throw core::Interrupted: nothing has changed yet
+  auto it = batch.begin();
+  for (auto& [k, people] : offspring) {
+    std::move(it, it + static_cast<std::ptrdiff_t>(people.size()), people.begin());
+    it += static_cast<std::ptrdiff_t>(people.size());
+  }
+}
+
+void Engine::absorb(GenerationRecord record) {
+  if (channel_) record = channel_->gather(std::move(record));
+  if (placement_.leader()) {
+    for (auto& [k, pop] : record.islands) {
+      if (!placement_.owns(k)) islands_[k] = std::move(pop);
+    }
+  }
+  // A genome is new to the run where it first appears in island, then breeding order: the
+  // process owning that island backtested it (its memo holds only genomes seen before), so its
+  // Sharpe is in the record whichever process also met it.
+  std::int64_t evaluated = 0, total = 0;
+  for (const auto& [k, people] : record.offspring) {
+    for (const auto& ind : people) {
+      ++total;
+      const auto key = genome_key(ind.genome);
+      if (memo_.count(key)) continue;
+      memo_[key] = ind.fitness;
+      trials_.add(record.fresh_sharpe.at(key));
+      ++evaluated;
+    }
+  }
+  evaluations_ += evaluated;
+  if (generation_ == 0) {
+    for (const auto& [k, people] : record.offspring) update_archive(people);
+  } else {
+    std::vector<Individual> all;
+    for (auto& [k, people] : record.offspring) std::move(people.begin(), people.end(), std::back_inserter(all));
+    update_archive(all);
+  }
+  compute_stats(evaluated, total - evaluated);
 }
 
 void Engine::step() {
   if (generation_ < 0) throw core::Error("evolution engine stepped before initialize()");
   const int gen = generation_ + 1;
-  std::vector<Individual> offspring;
+  IslandMap offspring;
   for (std::size_t k = 0; k < islands_.size(); ++k) {
+    if (!placement_.owns(k)) continue;
     const auto& pop = islands_[k];
     const auto ranking = rank_population(fitness_of(pop));
+    auto& children = offspring[k];
     for (std::size_t pair = 0; pair < pop.size() / 2; ++pair) {
       core::Rng rng(options_.seed, {kBreedStream, static_cast<std::uint64_t>(gen), k, pair});
       const auto& a = pop[tournament(ranking, rng)];
@@ -165,20 +237,18 @@ void Engine::step() {
         ind.genome.generation = gen;
         ind.id = strategy::genome_id(ind.genome);
         ind.parents = {a.id, b.id};
-        offspring.push_back(std::move(ind));
+        children.push_back(std::move(ind));
       }
     }
   }
-  const auto before = evaluations_;
-  evaluate(offspring);  // may throw core::Interrupted: nothing below has changed yet
-  const auto evaluated = evaluations_ - before;
+  GenerationRecord record;
+  evaluate_owned(offspring, record);  // may throw core::Interrupted: nothing below has changed yet
 
-  std::size_t next = 0;
-  for (auto& pop : islands_) {
+  for (const auto& [k, children] : offspring) {
+    auto& pop = islands_[k];
     const std::size_t n = pop.size();
     std::vector<Individual> combined = std::move(pop);
-    for (std::size_t i = 0; i < n; ++i) combined.push_back(offspring[next + i]);
-    next += n;
+    combined.insert(combined.end(), children.begin(), children.end());
     // A genome present twice keeps one place, so copies cannot crowd out diversity; copies come
     // back only when there are not enough distinct genomes to fill the population.
     std::vector<Individual> distinct, copies;
@@ -194,25 +264,29 @@ void Engine::step() {
     pop = std::move(survivors);
   }
   generation_ = gen;
-  update_archive(offspring);
-  if (islands_.size() > 1 && options_.migrants > 0 && gen % options_.migration_interval == 0) migrate();
-  compute_stats(evaluated, static_cast<std::int64_t>(offspring.size()) - evaluated);
+  if (options_.islands > 1 && options_.migrants > 0 && gen % options_.migration_interval == 0) migrate();
+  if (channel_) {
+    for (const auto& [k, children] : offspring) record.islands[k] = islands_[k];
+  }
+  record.offspring = std::move(offspring);
+  absorb(std::move(record));
 }
 
 void Engine::migrate() {
   // Every island's emigrants are chosen before any island changes, so the ring's order of
   // updates cannot matter; each island's worst members make room for its neighbour's best.
-  const std::size_t k_count = islands_.size();
   const auto m = static_cast<std::size_t>(options_.migrants);
-  std::vector<std::vector<Individual>> emigrants(k_count);
-  for (std::size_t k = 0; k < k_count; ++k) {
+  IslandMap emigrants;
+  for (std::size_t k = 0; k < islands_.size(); ++k) {
+    if (!placement_.owns(k)) continue;
     const auto order = crowded_order(islands_[k]);
     for (std::size_t i = 0; i < m; ++i) emigrants[k].push_back(islands_[k][order[i]]);
   }
-  for (std::size_t k = 0; k < k_count; ++k) {
-    auto& target = islands_[(k + 1) % k_count];
+  const auto immigrants = channel_ ? channel_->migrate(emigrants) : emigrants;
+  for (const auto& [from, people] : immigrants) {
+    auto& target = islands_[(from + 1) % islands_.size()];
     const auto order = crowded_order(target);
-    for (std::size_t i = 0; i < m; ++i) target[order[order.size() - 1 - i]] = emigrants[k][i];
+    for (std::size_t i = 0; i < m; ++i) target[order[order.size() - 1 - i]] = people[i];
   }
 }
 

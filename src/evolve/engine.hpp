@@ -2,7 +2,9 @@
 // generations), fitness from the evaluator, an archive of every non-dominated genome seen, and a
 // checkpoint of the whole state after each generation. Randomness is drawn from streams keyed by
 // (seed, purpose, generation, island, index), so one seed gives one front whatever the thread
-// count, and a resumed run continues bit for bit. No I/O: the CLI stores checkpoints.
+// count, and a resumed run continues bit for bit. An engine may own only some islands (one MPI
+// rank's share): migrants and per-generation records then go through an IslandChannel and the
+// leader's state equals the one-process engine's. No I/O: the CLI stores checkpoints.
 #pragma once
 
 #include <atomic>
@@ -16,6 +18,8 @@
 
 #include "core/error.hpp"
 #include "evolve/evaluator.hpp"
+#include "evolve/individual.hpp"
+#include "evolve/island_channel.hpp"
 #include "evolve/nsga2.hpp"
 #include "evolve/objectives.hpp"
 #include "evolve/variation.hpp"
@@ -49,18 +53,12 @@ void validate(const EvolveOptions& options);
 nlohmann::json to_json(const EvolveOptions& options);
 EvolveOptions options_from_json(const nlohmann::json& j);
 
-struct Individual {
-  strategy::Genome genome;
-  std::string id;                    // genome_id (family_generation_hash8)
-  std::vector<std::string> parents;  // parents' ids; empty for generation 0
-  Fitness fitness;
-};
-
 // 64-bit identity of a genome's rule whatever its generation: duplicates are evaluated once.
 std::uint64_t genome_key(const strategy::Genome& genome);
 
 // The spread of in-sample Sharpe ratios over every distinct genome the run evaluated (Welford's
-// running mean and sum of squares, in evaluation order): the trial count and variance the
+// running mean and sum of squares, in island then breeding order: the one-process evaluation
+// order, kept when the islands run on several MPI ranks): the trial count and variance the
 // deflated Sharpe ratio needs. Sharpe here is annualized and averaged over the coins.
 struct TrialStats {
   std::int64_t count = 0;
@@ -81,7 +79,11 @@ struct GenerationStats {
 
 class Engine {
  public:
-  Engine(EvolveOptions options, const Evaluator& evaluator);
+  Engine(EvolveOptions options, const BatchEvaluator& evaluator);
+  // Owns the islands `placement` gives it (throws core::UsageError when there are fewer islands
+  // than ranks); the others are reached through `channel`, which must outlive the engine. Only
+  // the leader's archive, trial statistics, evaluations and checkpoint are the run's.
+  Engine(EvolveOptions options, const BatchEvaluator& evaluator, IslandPlacement placement, IslandChannel& channel);
 
   // Generation 0: every chosen family's defaults, then random genomes, per island; evaluated.
   void initialize();
@@ -91,6 +93,9 @@ class Engine {
   bool done() const { return generation_ >= options_.generations; }
   int generation() const { return generation_; }
   std::int64_t evaluations() const { return evaluations_; }
+  // Genomes this process backtested since it started (across ranks a genome met by two ranks is
+  // backtested by both; evaluations() counts it once).
+  std::int64_t backtested() const { return backtested_; }
   const TrialStats& trials() const { return trials_; }
   const GenerationStats& last_stats() const { return stats_; }
   void set_cancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
@@ -98,27 +103,38 @@ class Engine {
   // The archive's members (feasible, non-dominated), or the populations' first front when no
   // genome met the constraints; ordered by id.
   std::vector<Individual> front() const;
+  // Every island on the leader; elsewhere the owned ones (others as last restored, or empty).
   const std::vector<std::vector<Individual>>& islands() const { return islands_; }
   const EvolveOptions& options() const { return options_; }
+  const IslandPlacement& placement() const { return placement_; }
 
   nlohmann::json checkpoint() const;
   // Continues from a checkpoint made with the same options.
   void restore(const nlohmann::json& checkpoint);
 
  private:
-  void evaluate(std::vector<Individual>& batch);  // fills fitness, through the memo
+  // Fills fitness through the memo (left unchanged); returns the in-sample Sharpe of the genomes
+  // backtested now, by key.
+  std::map<std::uint64_t, double> evaluate(std::vector<Individual>& batch);
+  void evaluate_owned(IslandMap& offspring, GenerationRecord& record);
+  // Memo, trial statistics and evaluation count (globally new genomes, in island then breeding
+  // order), the archive and the statistics: from the record merged over every process.
+  void absorb(GenerationRecord record);
   void update_archive(const std::vector<Individual>& candidates);
   void migrate();
   void compute_stats(std::int64_t evaluated, std::int64_t reused);
 
   EvolveOptions options_;
-  const Evaluator& evaluator_;
+  const BatchEvaluator& evaluator_;
+  IslandPlacement placement_;
+  IslandChannel* channel_ = nullptr;
   std::vector<std::string> families_;
   std::vector<std::vector<Individual>> islands_;
   std::vector<Individual> archive_;
   std::map<std::uint64_t, Fitness> memo_;
   int generation_ = -1;
   std::int64_t evaluations_ = 0;
+  std::int64_t backtested_ = 0;
   TrialStats trials_;
   GenerationStats stats_;
   const std::atomic<bool>* cancel_ = nullptr;

@@ -19,6 +19,8 @@ Fitness fitness_from(const json& j) {
   return f;
 }
 
+}  // namespace
+
 json individual_json(const Individual& ind) {
   return json{{"genome", json::parse(strategy::canonical_json(ind.genome))},
               {"parents", ind.parents},
@@ -33,6 +35,8 @@ Individual individual_from(const json& j) {
   ind.fitness = fitness_from(j.at("fitness"));
   return ind;
 }
+
+namespace {
 
 json individuals_json(const std::vector<Individual>& people) {
   json out = json::array();

@@ -22,7 +22,17 @@ enum class Stage { InSample, OutOfSample, WalkForward };
 std::string_view stage_name(Stage stage);  // "in_sample", "out_of_sample", "walk_forward"
 const Segment& segment_of(const CoinMarket& coin, Stage stage);
 
-class Evaluator {
+// What the engine needs of an evaluator: metrics[g][c] of a batch of genomes, each genome's
+// result independent of the batch it came in. Implemented here (threads) and by the MPI
+// master/worker evaluator (evolve/distributed/).
+class BatchEvaluator {
+ public:
+  virtual ~BatchEvaluator() = default;
+  virtual std::vector<std::vector<backtest::Metrics>> evaluate(std::span<const strategy::Genome> genomes, Stage stage,
+                                                               const std::atomic<bool>* cancel = nullptr) const = 0;
+};
+
+class Evaluator : public BatchEvaluator {
  public:
   // The cache must outlive the evaluator. threads 0: all cores.
   Evaluator(const Universe& universe, backtest::BacktestConfig base, indicators::IndicatorCache& cache, int threads);
@@ -32,7 +42,7 @@ class Evaluator {
   // then only the segment is traded. `cancel` (optional) stops early: unfinished slots are left
   // default and the caller must discard the batch.
   std::vector<std::vector<backtest::Metrics>> evaluate(std::span<const strategy::Genome> genomes, Stage stage,
-                                                       const std::atomic<bool>* cancel = nullptr) const;
+                                                       const std::atomic<bool>* cancel = nullptr) const override;
 
   // One genome on one coin's segment, with its equity and trades (for reports).
   backtest::BacktestResult backtest(const strategy::Genome& genome, std::size_t coin, Stage stage) const;
