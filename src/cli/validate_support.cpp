@@ -54,7 +54,7 @@ void print_summary(const validate::RunValidation& v, const validate::GateThresho
   for (const auto& m : v.members) {
     for (const auto& g : m.gates) failed[g.name] += g.passed ? 0 : 1;
   }
-  fmt::print("validation: {} of {} front members passed every gate, now 'validated' (PBO {}, {} trials, walk-forward "
+  fmt::print("validation: {} of {} front members passed every gate and are now 'validated' (PBO {}, {} trials, walk-forward "
              "efficiency {:.3g})\n",
              v.survivors, v.members.size(), v.pbo ? fmt::format("{:.3f}", v.pbo->pbo) : "n/a", v.trials.count,
              v.walk_forward.efficiency);

@@ -210,13 +210,13 @@ struct GateLabel {
   std::string_view name, label, comparison;
 };
 constexpr std::array<GateLabel, 7> kGates = {
-    {{"sharpe_in_sample", "Sharpe, in-sample", "≥"},
-     {"sharpe_out_of_sample", "Sharpe, out-of-sample", "≥"},
-     {"sharpe_walk_forward", "Sharpe, walk-forward", "≥"},
-     {"max_drawdown", "Max drawdown", "≤"},
-     {"dsr", "Deflated Sharpe ratio", "≥"},
-     {"pbo", "Probability of backtest overfitting (run)", "≤"},
-     {"cost_stress", "Sharpe with stressed costs", "≥"}}};
+    {{"sharpe_in_sample", "Sharpe, in-sample", ">"},
+     {"sharpe_out_of_sample", "Sharpe, out-of-sample", ">"},
+     {"sharpe_walk_forward", "Sharpe, walk-forward", ">"},
+     {"max_drawdown", "Max drawdown (worst stage)", "<"},
+     {"dsr", "Deflated Sharpe ratio", ">"},
+     {"pbo", "Probability of backtest overfitting (run)", "<"},
+     {"cost_stress", "Return with stressed costs (worst stage)", ">"}}};
 
 std::string gate_row(const std::string& name, const json& gate) {
   std::string label = name, comparison;
@@ -230,7 +230,7 @@ std::string gate_row(const std::string& name, const json& gate) {
   return fmt::format(
       R"(<tr><td>{}</td><td class="{}">{}</td><td class="num">{}</td><td class="num">{}{}</td></tr>)",
       html_escape(label), passed ? "pass" : "fail", passed ? "✓ pass" : "✗ fail",
-      number_or_dash(number_at(gate, "value"), "{:.4g}"), comparison,
+      number_or_dash(number_at(gate, "value"), "{:.4g}"), html_escape(comparison),
       number_or_dash(number_at(gate, "threshold"), "{:.4g}"));
 }
 

@@ -32,7 +32,7 @@ TEST(ReportHtml, ValidatedRunShowsGatesReadingsAndSurvivorBadge) {
   EXPECT_NE(
       html.find(
           "<td>Deflated Sharpe ratio</td><td class=\"pass\">✓ pass</td><td class=\"num\">0.97</td>"
-          "<td class=\"num\">≥ 0.95</td>"),
+          "<td class=\"num\">&gt; 0.95</td>"),
       std::string::npos);
   EXPECT_EQ(html.find("badge muted\">not validated"), std::string::npos);
   EXPECT_EQ(html.find("Gates: not validated"), std::string::npos);
