@@ -139,7 +139,10 @@ std::string_view chart_script() {
   }
 
   if (data.monthly.cells.length > 0) {
-    var extreme = Math.max(0.01, Math.max.apply(null, data.monthly.cells.map(function (c) { return Math.abs(c[2]); })));
+    // Colours span the largest month, however small (a strategy trading at 0.1x leverage has
+    // months of hundredths of a percent); labels get a second decimal when every month is under 1%.
+    var extreme = Math.max(1e-6, Math.max.apply(null, data.monthly.cells.map(function (c) { return Math.abs(c[2]); })));
+    var digits = extreme < 0.01 ? 2 : 1;
     draw('chart-monthly', {
       tooltip: { formatter: function (p) {
         return data.monthly.years[p.value[1]] + ' ' + data.monthly.months[p.value[0]] + ': ' + pct(p.value[2]);
@@ -148,9 +151,9 @@ std::string_view chart_script() {
       xAxis: { type: 'category', data: data.monthly.months, splitArea: { show: true } },
       yAxis: { type: 'category', data: data.monthly.years.map(String), splitArea: { show: true } },
       visualMap: { min: -extreme, max: extreme, calculable: true, orient: 'horizontal', left: 'center', bottom: 0,
-                   inRange: { color: ['#c0392b', '#f7f7f7', '#1e8449'] }, formatter: function (v) { return pct(v); } },
+                   inRange: { color: ['#c0392b', '#f7f7f7', '#1e8449'] }, formatter: function (v) { return (v * 100).toFixed(digits + 1) + '%'; } },
       series: [{ name: 'monthly return', type: 'heatmap', data: data.monthly.cells,
-                 label: { show: true, fontSize: 10, formatter: function (p) { return (p.value[2] * 100).toFixed(1); } } }]
+                 label: { show: true, fontSize: 10, formatter: function (p) { return (p.value[2] * 100).toFixed(digits); } } }]
     });
   } else {
     empty('chart-monthly', 'No monthly returns.');
