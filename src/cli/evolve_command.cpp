@@ -172,12 +172,9 @@ void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
                  c.bars.size(), c.splits.in_sample.begin, c.splits.in_sample.end, c.splits.out_of_sample.begin,
                  c.splits.out_of_sample.end, c.splits.walk_forward.begin, c.splits.walk_forward.end, universe.embargo);
   }
-  const auto cache_mb = cfg.get_int("evolve.cache_mb");
-  if (cache_mb < 1) throw core::UsageError("evolve.cache_mb must be at least 1");
-  indicators::IndicatorCache cache(static_cast<std::size_t>(cache_mb) << 20);
-  const int threads = static_cast<int>(cfg.get_int("evolve.threads"));
-  if (threads < 0) throw core::UsageError("--threads must be 0 (all cores) or more");
-  const evolve::Evaluator evaluator(universe, backtest::BacktestConfig{}, cache, threads);
+  const auto settings = evaluation_settings(cfg);
+  indicators::IndicatorCache cache(settings.cache_bytes);
+  const evolve::Evaluator evaluator(universe, backtest::BacktestConfig{}, cache, settings.threads);
   if (procs.serve(evaluator)) return;  // a worker rank: done when rank 0 is
   auto& engine = procs.engine(options, evaluator);
   const bool leader = procs.leader();

@@ -18,7 +18,7 @@ nlohmann::ordered_json metrics_json(const evolve::MetricValues& values) {
     if (name == "trades" || name == "max_drawdown_duration") {
       out[name] = v;  // a mean over coins: not necessarily whole
     } else {
-      out[name] = std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
+      out[name] = json_number(v);
     }
   }
   return out;
@@ -44,6 +44,10 @@ std::string rule_in_words(const strategy::Genome& genome) {
 std::string cell(double v, int decimals) { return std::isfinite(v) ? fmt::format("{:.{}f}", v, decimals) : "-"; }
 
 }  // namespace
+
+nlohmann::ordered_json json_number(double v) {
+  return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
+}
 
 std::vector<FrontMember> report_front(const evolve::Engine& engine, const evolve::Evaluator& evaluator) {
   std::vector<FrontMember> out;

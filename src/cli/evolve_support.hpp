@@ -38,6 +38,13 @@ struct FrontMember {
   std::array<evolve::MetricValues, 3> stages;  // mean over coins, per kStages
 };
 
+// What evaluations run with, from evolve.cache_mb and evolve.threads (usage errors name the key).
+struct EvaluationSettings {
+  std::size_t cache_bytes = 0;
+  int threads = 0;  // 0: all cores
+};
+EvaluationSettings evaluation_settings(const core::Config& cfg);
+
 // Every front member backtested on each stage of every coin.
 std::vector<FrontMember> report_front(const evolve::Engine& engine, const evolve::Evaluator& evaluator);
 // The table of the `top` members by in-sample Sharpe: id, family, Sharpe per stage, in-sample
@@ -45,6 +52,8 @@ std::vector<FrontMember> report_front(const evolve::Engine& engine, const evolve
 void print_front(const std::vector<FrontMember>& front, std::size_t top);
 // {"id", "family", "generation", "parents", "genome", "rule", "metrics": {stage: {...}}}
 nlohmann::ordered_json member_json(const FrontMember& member);
+// A metric as JSON: the number, or null when it is not finite (JSON has no NaN or infinity).
+nlohmann::ordered_json json_number(double v);
 // Writes JSON indented by 2 and a newline to `path`, atomically (all or nothing).
 void write_json_file(const std::string& path, const nlohmann::ordered_json& json);
 // Saves each member as a strategy in state `testing` with its metrics by stage.

@@ -91,4 +91,12 @@ evolve::Universe load_universe(data::Store& store, const Context& ctx, UniverseS
   return u;
 }
 
+EvaluationSettings evaluation_settings(const core::Config& cfg) {
+  const auto cache_mb = cfg.get_int("evolve.cache_mb");
+  if (cache_mb < 1) throw core::UsageError("evolve.cache_mb must be at least 1");
+  const auto threads = cfg.get_int("evolve.threads");
+  if (threads < 0) throw core::UsageError("--threads must be 0 (all cores) or more");
+  return {static_cast<std::size_t>(cache_mb) << 20, static_cast<int>(threads)};
+}
+
 }  // namespace organism::cli

@@ -44,12 +44,9 @@ void run_validate(const ValidateArgs& a, Context& ctx) {
   const auto state = store.load_checkpoint(run.id);
   if (!state) throw core::Error(fmt::format("run '{}' has no checkpoint", run.id));
   const auto universe = load_universe(store, ctx, spec);
-  const auto cache_mb = ctx.config.get_int("evolve.cache_mb");
-  if (cache_mb < 1) throw core::UsageError("evolve.cache_mb must be at least 1");
-  indicators::IndicatorCache cache(static_cast<std::size_t>(cache_mb) << 20);
-  const int threads = static_cast<int>(ctx.config.get_int("evolve.threads"));
-  if (threads < 0) throw core::UsageError("--threads must be 0 (all cores) or more");
-  const evolve::Evaluator evaluator(universe, backtest::BacktestConfig{}, cache, threads);
+  const auto settings = evaluation_settings(ctx.config);
+  indicators::IndicatorCache cache(settings.cache_bytes);
+  const evolve::Evaluator evaluator(universe, backtest::BacktestConfig{}, cache, settings.threads);
   evolve::Engine engine(options, evaluator);
   engine.restore(nlohmann::json::parse(*state));
   spdlog::info("validating run {} ({} generations, {} distinct genomes tried)", run.id, engine.generation(),

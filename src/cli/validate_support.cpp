@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 
+#include "cli/evolve_support.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
 
@@ -15,21 +16,15 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-Json number(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
-
 Json stage_json(const validate::StageResult& s, const char* const* names, std::size_t n) {
   Json j = Json::object();
-  for (std::size_t i = 0; i < n; ++i) j[names[i]] = number(evolve::value_of(s.mean, names[i]));
+  for (std::size_t i = 0; i < n; ++i) j[names[i]] = json_number(evolve::value_of(s.mean, names[i]));
   return j;
 }
 
 constexpr const char* kStageFields[] = {"sharpe", "total_return", "max_drawdown", "trades"};
 
-std::string stage_key(std::size_t s) {
-  static constexpr evolve::Stage kOrder[] = {evolve::Stage::InSample, evolve::Stage::OutOfSample,
-                                             evolve::Stage::WalkForward};
-  return std::string(evolve::stage_name(kOrder[s]));
-}
+std::string stage_key(std::size_t s) { return std::string(evolve::stage_name(kStages[s])); }
 
 Json per_coin_json(const std::array<validate::StageResult, 3>& stages, const evolve::Universe& u) {
   Json out = Json::object();
@@ -37,9 +32,9 @@ Json per_coin_json(const std::array<validate::StageResult, 3>& stages, const evo
     Json coins = Json::object();
     for (std::size_t c = 0; c < stages[s].per_coin.size() && c < u.coins.size(); ++c) {
       const auto& m = stages[s].per_coin[c];
-      coins[u.coins[c].label] = {{"sharpe", number(m.sharpe)},
-                                 {"total_return", number(m.total_return)},
-                                 {"max_drawdown", number(m.max_drawdown)},
+      coins[u.coins[c].label] = {{"sharpe", json_number(m.sharpe)},
+                                 {"total_return", json_number(m.total_return)},
+                                 {"max_drawdown", json_number(m.max_drawdown)},
                                  {"trades", m.trades}};
     }
     out[stage_key(s)] = coins;
@@ -100,33 +95,33 @@ validate::ValidationOptions validation_options(const core::Config& cfg, const ev
 
 Json member_validation_json(const validate::MemberValidation& m, const evolve::Universe& u) {
   Json j;
-  j["dsr"] = number(m.deflated.dsr);
-  j["psr"] = number(m.deflated.psr);
-  j["expected_max_sharpe"] = number(m.deflated.expected_max_sharpe * std::sqrt(u.interval.bars_per_year()));
-  j["sharpe_per_bar"] = number(m.sample.sharpe_per_bar);
-  j["wf_efficiency"] = number(m.wf_efficiency);
-  j["annualized_log_return"] = {{"in_sample", number(m.in_sample_annualized)},
-                                {"walk_forward", number(m.walk_forward_annualized)}};
+  j["dsr"] = json_number(m.deflated.dsr);
+  j["psr"] = json_number(m.deflated.psr);
+  j["expected_max_sharpe"] = json_number(m.deflated.expected_max_sharpe * std::sqrt(u.interval.bars_per_year()));
+  j["sharpe_per_bar"] = json_number(m.sample.sharpe_per_bar);
+  j["wf_efficiency"] = json_number(m.wf_efficiency);
+  j["annualized_log_return"] = {{"in_sample", json_number(m.in_sample_annualized)},
+                                {"walk_forward", json_number(m.walk_forward_annualized)}};
   Json stress = {{"multiplier", m.cost_stress.multiplier},
-                 {"sharpe", number(m.cost_stress.sharpe)},
-                 {"total_return", number(m.cost_stress.total_return)}};
+                 {"sharpe", json_number(m.cost_stress.sharpe)},
+                 {"total_return", json_number(m.cost_stress.total_return)}};
   for (std::size_t s = 0; s < 3; ++s) stress["stages"][stage_key(s)] = stage_json(m.cost_stress.stages[s], kStageFields, 4);
   j["cost_stress"] = stress;
   Json coin_sharpes = Json::object();
   for (std::size_t c = 0; c < m.robustness.coin_sharpes.size() && c < u.coins.size(); ++c) {
-    coin_sharpes[u.coins[c].label] = number(m.robustness.coin_sharpes[c]);
+    coin_sharpes[u.coins[c].label] = json_number(m.robustness.coin_sharpes[c]);
   }
-  j["robustness"] = {{"perturbation_ratio", number(m.robustness.perturbation_ratio)},
+  j["robustness"] = {{"perturbation_ratio", json_number(m.robustness.perturbation_ratio)},
                      {"neighbours", m.robustness.neighbours},
-                     {"own_sharpe", number(m.robustness.own_sharpe)},
-                     {"neighbour_sharpe_median", number(m.robustness.neighbour_sharpe_median)},
-                     {"coin_dispersion", number(m.robustness.coin_dispersion)},
+                     {"own_sharpe", json_number(m.robustness.own_sharpe)},
+                     {"neighbour_sharpe_median", json_number(m.robustness.neighbour_sharpe_median)},
+                     {"coin_dispersion", json_number(m.robustness.coin_dispersion)},
                      {"coin_sharpes_out_of_sample", coin_sharpes}};
   j["per_coin"] = per_coin_json(m.stages, u);
   Json gates = Json::object();
   Json reasons = Json::array();
   for (const auto& g : m.gates) {
-    gates[g.name] = {{"passed", g.passed}, {"value", g.value ? number(*g.value) : Json(nullptr)},
+    gates[g.name] = {{"passed", g.passed}, {"value", g.value ? json_number(*g.value) : Json(nullptr)},
                      {"threshold", g.threshold}};
     if (!g.passed) reasons.push_back(g.reason);
   }
@@ -148,22 +143,22 @@ Json walk_forward_json(const validate::WalkForwardResult& wf) {
                      {"chosen", f.chosen_id},
                      {"genome", Json::parse(strategy::canonical_json(f.chosen))},
                      {"bars", f.bars},
-                     {"train", {{"sharpe", number(evolve::value_of(f.train_metrics, "sharpe"))},
-                                {"total_return", number(evolve::value_of(f.train_metrics, "total_return"))},
-                                {"annualized_log_return", number(f.train_annualized)}}},
-                     {"metrics", {{"sharpe", number(evolve::value_of(f.fold_metrics, "sharpe"))},
-                                  {"total_return", number(evolve::value_of(f.fold_metrics, "total_return"))},
-                                  {"max_drawdown", number(evolve::value_of(f.fold_metrics, "max_drawdown"))},
-                                  {"trades", number(evolve::value_of(f.fold_metrics, "trades"))},
-                                  {"annualized_log_return", number(f.fold_annualized)}}}});
+                     {"train", {{"sharpe", json_number(evolve::value_of(f.train_metrics, "sharpe"))},
+                                {"total_return", json_number(evolve::value_of(f.train_metrics, "total_return"))},
+                                {"annualized_log_return", json_number(f.train_annualized)}}},
+                     {"metrics", {{"sharpe", json_number(evolve::value_of(f.fold_metrics, "sharpe"))},
+                                  {"total_return", json_number(evolve::value_of(f.fold_metrics, "total_return"))},
+                                  {"max_drawdown", json_number(evolve::value_of(f.fold_metrics, "max_drawdown"))},
+                                  {"trades", json_number(evolve::value_of(f.fold_metrics, "trades"))},
+                                  {"annualized_log_return", json_number(f.fold_annualized)}}}});
   }
   Json equity = Json::array();
-  for (double e : wf.stitched_equity) equity.push_back(number(e));
+  for (double e : wf.stitched_equity) equity.push_back(json_number(e));
   return {{"folds", folds},
           {"stitched_equity", equity},
-          {"stitched_annualized", number(wf.stitched_annualized)},
-          {"in_sample_annualized", number(wf.in_sample_annualized)},
-          {"efficiency", number(wf.efficiency)},
+          {"stitched_annualized", json_number(wf.stitched_annualized)},
+          {"in_sample_annualized", json_number(wf.in_sample_annualized)},
+          {"efficiency", json_number(wf.efficiency)},
           {"evaluations", wf.evaluations}};
 }
 
@@ -191,17 +186,17 @@ validate::RunValidation validate_run(const evolve::Engine& engine, const evolve:
   Json detail = {{"blocks", options.pbo_blocks}, {"strategies", v.pbo_strategies}, {"bars", v.pbo_bars}};
   if (v.pbo) {
     detail["combinations"] = v.pbo->combinations;
-    detail["logit_mean"] = number(v.pbo->logit_mean);
-    detail["logit_median"] = number(v.pbo->logit_median);
-    detail["degradation_slope"] = number(v.pbo->degradation_slope);
-    detail["degradation_intercept"] = number(v.pbo->degradation_intercept);
-    detail["probability_of_loss"] = number(v.pbo->probability_of_loss);
+    detail["logit_mean"] = json_number(v.pbo->logit_mean);
+    detail["logit_median"] = json_number(v.pbo->logit_median);
+    detail["degradation_slope"] = json_number(v.pbo->degradation_slope);
+    detail["degradation_intercept"] = json_number(v.pbo->degradation_intercept);
+    detail["probability_of_loss"] = json_number(v.pbo->probability_of_loss);
   } else {
     detail["note"] = v.pbo_note;
   }
   run_json["pbo_detail"] = detail;
   run_json["trials"] = v.trials.count;
-  run_json["trial_sharpe_variance"] = number(v.trials.sharpe_variance);
+  run_json["trial_sharpe_variance"] = json_number(v.trials.sharpe_variance);
   run_json["walk_forward"] = walk_forward_json(v.walk_forward);
   const auto& t = options.gates;
   run_json["gates"] = {{"sharpe", t.sharpe},         {"max_drawdown", t.max_drawdown}, {"dsr", t.dsr},
