@@ -7,6 +7,7 @@
 #include <string>
 
 #include "backtest/compensated_sum.hpp"
+#include "backtest/scaled_metrics.hpp"
 #include "backtest/tail.hpp"
 #include "core/error.hpp"
 
@@ -48,6 +49,10 @@ void validate(std::span<const double> equity, std::span<const double> exposure,
   if (!(std::isfinite(options.initial_equity) && options.initial_equity > 0)) {
     throw core::UsageError("metrics: initial_equity must be a positive number (got " +
                            std::to_string(options.initial_equity) + ")");
+  }
+  if (!(std::isfinite(options.target_volatility) && options.target_volatility >= 0)) {
+    throw core::UsageError("metrics: target_volatility must be 0 (off) or a positive number (got " +
+                           std::to_string(options.target_volatility) + ")");
   }
   if (exposure.size() != equity.size()) {
     throw core::Error("metrics: " + std::to_string(exposure.size()) + " exposure values for " +
@@ -234,11 +239,8 @@ double cagr(double final_equity, double initial, double years) {
   return growth >= std::log1p(kMaxCagr) ? kMaxCagr : std::expm1(growth);
 }
 
-}  // namespace
-
-Metrics compute_metrics(std::span<const double> equity, std::span<const double> exposure,
-                        std::span<const Trade> trades, const MetricsOptions& options) {
-  validate(equity, exposure, trades, options);
+Metrics curve_metrics(std::span<const double> equity, std::span<const double> exposure,
+                      std::span<const Trade> trades, const MetricsOptions& options) {
   // The one scratch buffer: bar returns, read by the moments pass, then reordered by the tail.
   const std::size_t n = equity.size();
   const auto scratch = std::make_unique_for_overwrite<double[]>(n);
@@ -292,6 +294,32 @@ Metrics compute_metrics(std::span<const double> equity, std::span<const double> 
   }
   m.combined_score = 0.5 * std::clamp(m.sharpe / 3.0, -1.0, 1.0) + 0.3 * m.consistency -
                      0.2 * std::min(m.max_drawdown / 0.5, 1.0);
+  return m;
+}
+
+// Turnover per unit of mean gross exposure: sum |dx| / years / mean |x|, the same for any k x.
+double relative_turnover(std::span<const double> exposure, double turnover) {
+  CompensatedSum gross;
+  for (double x : exposure) gross.add(std::abs(x));
+  const double mean_gross = exposure.empty() ? 0.0 : gross.value() / static_cast<double>(exposure.size());
+  return ratio_or_zero(turnover, mean_gross);
+}
+
+}  // namespace
+
+Metrics compute_metrics(std::span<const double> equity, std::span<const double> exposure,
+                        std::span<const Trade> trades, const MetricsOptions& options) {
+  validate(equity, exposure, trades, options);
+  if (!(options.target_volatility > 0)) return curve_metrics(equity, exposure, trades, options);
+  const double k = volatility_scale(equity, options.initial_equity, options.bars_per_year, options.target_volatility);
+  Metrics m;
+  if (k > 0) {
+    const ScaledCurve scaled = scale_curve(equity, exposure, options.initial_equity, k);
+    m = curve_metrics(scaled.equity, scaled.exposure, trades, options);
+  } else {  // no volatility to scale: the curve as traded (flat: every risk metric is 0)
+    m = curve_metrics(equity, exposure, trades, options);
+  }
+  m.turnover = finite_or_zero(relative_turnover(exposure, m.turnover / (k > 0 ? k : 1.0)));
   return m;
 }
 

@@ -15,6 +15,10 @@ struct MetricsOptions {
   double bars_per_year = 8760;    // annualizing factor (8760 = 1h bars, 365-day year); > 0
   int consistency_windows = 12;   // K equal windows of bars for consistency; >= 1
   double initial_equity = 10000;  // equity before the first bar, so bar 0 has a return; > 0
+  // > 0: every metric is computed on the curve rescaled to this annualized volatility
+  // (backtest/scaled_metrics.hpp), and turnover is per unit of mean gross exposure, so that no
+  // metric rewards a smaller position. 0: the curve as traded.
+  double target_volatility = 0;
 };
 
 // Every field is a finite number, whatever the input: the fitness vector (crowding distances)
@@ -57,7 +61,8 @@ struct Metrics {
 // as a fraction of equity held through bar t (the same length as equity). Throws
 // core::UsageError for bad options and core::Error for a length mismatch, a non-finite equity or
 // exposure value, or a closed trade without a positive size and entry price; never throws after
-// that. O(n) time (two passes and a selection), one scratch buffer of n doubles.
+// that. O(n) time (two passes and a selection), one scratch buffer of n doubles (three with a
+// target volatility).
 Metrics compute_metrics(std::span<const double> equity, std::span<const double> exposure,
                         std::span<const Trade> trades, const MetricsOptions& options);
 

@@ -46,6 +46,7 @@ evolve::EvolveOptions options_from_config(const core::Config& cfg) {
   o.aggregate = evolve::parse_aggregate(cfg.get("evolve.aggregate"));
   o.constraints.min_trades = cfg.get_double("evolve.min_trades");
   o.constraints.max_drawdown = cfg.get_double("evolve.max_drawdown");
+  o.target_volatility = cfg.get_double("evolve.target_volatility");
   o.variation.crossover_probability = cfg.get_double("evolve.crossover_probability");
   o.variation.sbx_eta = cfg.get_double("evolve.sbx_eta");
   o.variation.mutation_eta = cfg.get_double("evolve.mutation_eta");
@@ -174,7 +175,8 @@ void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
   }
   const auto settings = evaluation_settings(cfg);
   indicators::IndicatorCache cache(settings.cache_bytes);
-  const evolve::Evaluator evaluator(universe, backtest::BacktestConfig{}, cache, settings.threads);
+  const evolve::Evaluator evaluator(universe, backtest::BacktestConfig{}, cache, settings.threads,
+                                  options.target_volatility);
   if (procs.serve(evaluator)) return;  // a worker rank: done when rank 0 is
   auto& engine = procs.engine(options, evaluator);
   const bool leader = procs.leader();
@@ -296,7 +298,8 @@ With an empty store the synthetic market is built first. See docs/evolution.md.)
   registry.bind(cmd->add_option("--aggregate", "objectives across coins: mean or worst (default mean)"), "evolve.aggregate");
   registry.bind(cmd->add_option("--families", "families to search, comma-separated, or all (default: seed families and trees)"), "evolve.families");
   registry.bind(cmd->add_option("--min-trades", "constraint: mean in-sample trades per coin (default 10)"), "evolve.min_trades");
-  registry.bind(cmd->add_option("--max-drawdown", "constraint: worst in-sample drawdown (default 0.5)"), "evolve.max_drawdown");
+  registry.bind(cmd->add_option("--max-drawdown", "constraint: worst in-sample drawdown at the target volatility (default 0.5)"), "evolve.max_drawdown");
+  registry.bind(cmd->add_option("--target-volatility", "annualized volatility every curve is rescaled to before its metrics are taken (default 0.20)"), "evolve.target_volatility");
   registry.bind(cmd->add_option("--cache-mb", "indicator cache size in MiB (default 2048)"), "evolve.cache_mb");
   registry.bind(cmd->add_option("--embargo", "bars between segments, or auto (default auto)"), "evolve.embargo");
   cmd->add_option("--top", args->top, "front members shown in the table, best in-sample Sharpe first (default 25)");

@@ -101,16 +101,18 @@ std::size_t write_report(data::Store& store, const Context& ctx, const ReportReq
   const auto& market = universe.coins[coin];
   d.coin = market.label;
   indicators::IndicatorCache cache(std::size_t{256} << 20);
-  const evolve::Evaluator evaluator(universe, backtest::BacktestConfig{}, cache, 1);
+  const auto run_options = evolve::options_from_json(json::parse(target.run.options));
+  const evolve::Evaluator evaluator(universe, backtest::BacktestConfig{}, cache, 1, run_options.target_volatility);
   d.initial_equity = evaluator.metrics_options().initial_equity;
   const auto genome = strategy::from_json(member.at("genome").dump());
   for (const auto stage : kStages) {
     const auto& seg = evolve::segment_of(market, stage);
     auto result = evaluator.backtest(genome, coin, stage);
     const auto time = market.bars.time().subspan(seg.begin, seg.size());
+    // At the run's target volatility, as every metric of the page (docs/reports.md).
     d.stages.push_back({std::string(evolve::stage_name(stage)),
                         {time.begin(), time.end()},
-                        std::move(result.equity),
+                        evaluator.scaled_equity(result),
                         std::move(result.trades)});
   }
   d.price_time.assign(market.bars.time().begin(), market.bars.time().end());

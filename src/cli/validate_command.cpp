@@ -46,7 +46,8 @@ void run_validate(const ValidateArgs& a, Context& ctx) {
   const auto universe = load_universe(store, ctx, spec);
   const auto settings = evaluation_settings(ctx.config);
   indicators::IndicatorCache cache(settings.cache_bytes);
-  const evolve::Evaluator evaluator(universe, backtest::BacktestConfig{}, cache, settings.threads);
+  const evolve::Evaluator evaluator(universe, backtest::BacktestConfig{}, cache, settings.threads,
+                                    options.target_volatility);
   evolve::Engine engine(options, evaluator);
   engine.restore(nlohmann::json::parse(*state));
   spdlog::info("validating run {} ({} generations, {} distinct genomes tried)", run.id, engine.generation(),

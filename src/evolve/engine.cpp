@@ -80,6 +80,11 @@ void validate(const EvolveOptions& o) {
     throw core::UsageError("evolve.migrants must be between 0 and half an island's population");
   }
   if (o.objectives.empty()) throw core::UsageError("at least one objective is needed");
+  if (!(o.target_volatility > 0 && o.target_volatility <= 5)) {
+    throw core::UsageError(
+        fmt::format("evolve.target_volatility must be in (0, 5] (an annualized volatility, 0.20 = 20%), got {}",
+                    o.target_volatility));
+  }
   const auto all = strategy::genome_families();
   for (const auto& f : o.families) {
     if (f == "all" && o.families.size() == 1) continue;

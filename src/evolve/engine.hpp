@@ -40,6 +40,9 @@ struct EvolveOptions {
   Aggregate aggregate = Aggregate::Mean;
   Constraints constraints;
   VariationOptions variation;
+  // Every backtest's curve is rescaled to this annualized volatility before its metrics are
+  // taken (docs/evolution.md, "Scale-free objectives"): evolution ranks rules, not sizes.
+  double target_volatility = kDefaultTargetVolatility;
 };
 
 // The ten seed families and rule trees. The machine-learning families (11, 12) are opt-in

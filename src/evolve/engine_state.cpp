@@ -67,6 +67,7 @@ json to_json(const EvolveOptions& o) {
               {"aggregate", aggregate_name(o.aggregate)},
               {"min_trades", o.constraints.min_trades},
               {"max_drawdown", o.constraints.max_drawdown},
+              {"target_volatility", o.target_volatility},
               {"crossover_probability", v.crossover_probability},
               {"sbx_eta", v.sbx_eta},
               {"mutation_eta", v.mutation_eta},
@@ -92,6 +93,8 @@ EvolveOptions options_from_json(const json& j) {
     o.aggregate = parse_aggregate(j.at("aggregate").get<std::string>());
     o.constraints.min_trades = j.at("min_trades").get<double>();
     o.constraints.max_drawdown = j.at("max_drawdown").get<double>();
+    // Runs stored before scale-free objectives have none: they are re-measured at the default.
+    o.target_volatility = j.value("target_volatility", kDefaultTargetVolatility);
     auto& v = o.variation;
     v.crossover_probability = j.at("crossover_probability").get<double>();
     v.sbx_eta = j.at("sbx_eta").get<double>();

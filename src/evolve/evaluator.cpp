@@ -5,7 +5,11 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include <cmath>
+
+#include "backtest/scaled_metrics.hpp"
 #include "backtest/simulator.hpp"
+#include "core/error.hpp"
 #include "indicators/indicator_set.hpp"
 
 namespace organism::evolve {
@@ -46,15 +50,23 @@ const Segment& segment_of(const CoinMarket& coin, Stage stage) {
 }
 
 Evaluator::Evaluator(const Universe& universe, backtest::BacktestConfig base, indicators::IndicatorCache& cache,
-                     int threads)
-    : universe_(universe), base_(std::move(base)), cache_(cache), threads_(threads) {
+                     int threads, double target_volatility)
+    : universe_(universe),
+      base_(std::move(base)),
+      cache_(cache),
+      threads_(threads),
+      target_volatility_(target_volatility) {
   backtest::validate(base_);
+  if (!(target_volatility >= 0 && std::isfinite(target_volatility))) {
+    throw core::UsageError("evolve.target_volatility must be 0 (off) or a positive number");
+  }
 }
 
 backtest::MetricsOptions Evaluator::metrics_options() const {
   backtest::MetricsOptions o;
   o.bars_per_year = universe_.interval.bars_per_year();
   o.initial_equity = base_.initial_cash;
+  o.target_volatility = target_volatility_;
   return o;
 }
 
@@ -68,6 +80,14 @@ void Evaluator::run_segment(const strategy::Genome& genome, std::size_t coin_ind
   input.target = std::span(exposure).subspan(seg.begin, seg.size());
   if (!coin.funding_per_bar.empty()) input.funding = std::span(coin.funding_per_bar).subspan(seg.begin, seg.size());
   backtest::run_backtest(input, strategy::backtest_config(genome, base_), out);
+}
+
+std::vector<double> Evaluator::scaled_equity(const backtest::BacktestResult& result) const {
+  const auto o = metrics_options();
+  if (o.target_volatility <= 0) return result.equity;
+  const double k = backtest::volatility_scale(result.equity, o.initial_equity, o.bars_per_year, o.target_volatility);
+  if (k <= 0) return result.equity;
+  return backtest::scale_curve(result.equity, result.exposure, o.initial_equity, k).equity;
 }
 
 backtest::BacktestResult Evaluator::backtest(const strategy::Genome& genome, std::size_t coin_index,

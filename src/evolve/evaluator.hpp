@@ -32,10 +32,17 @@ class BatchEvaluator {
                                                                const std::atomic<bool>* cancel = nullptr) const = 0;
 };
 
+// The annualized volatility every stage's curve is rescaled to before its metrics are computed
+// (EvolveOptions::target_volatility, config evolve.target_volatility).
+inline constexpr double kDefaultTargetVolatility = 0.20;
+
 class Evaluator : public BatchEvaluator {
  public:
-  // The cache must outlive the evaluator. threads 0: all cores.
-  Evaluator(const Universe& universe, backtest::BacktestConfig base, indicators::IndicatorCache& cache, int threads);
+  // The cache must outlive the evaluator. threads 0: all cores. Metrics are those of each
+  // backtest's curve rescaled to target_volatility (backtest::MetricsOptions), so that position
+  // size never looks like skill; 0 computes them on the curve as traded.
+  Evaluator(const Universe& universe, backtest::BacktestConfig base, indicators::IndicatorCache& cache, int threads,
+            double target_volatility = kDefaultTargetVolatility);
 
   // metrics[g][c]: genome g on coin c's segment. A genome's exposures are computed on the bars up
   // to the segment's end (so indicators are warm at its start, and nothing after it is read),
@@ -46,12 +53,16 @@ class Evaluator : public BatchEvaluator {
 
   // One genome on one coin's segment, with its equity and trades (for reports).
   backtest::BacktestResult backtest(const strategy::Genome& genome, std::size_t coin, Stage stage) const;
+  // The equity curve as the metrics see it: rescaled to the target volatility (unchanged when it
+  // is 0 or the curve is flat), for reports that show what the metrics measured.
+  std::vector<double> scaled_equity(const backtest::BacktestResult& result) const;
   backtest::MetricsOptions metrics_options() const;
   const Universe& universe() const { return universe_; }
   // What validation needs to build sibling evaluators (stressed costs, walk-forward folds).
   const backtest::BacktestConfig& base_config() const { return base_; }
   indicators::IndicatorCache& cache() const { return cache_; }
   int threads() const { return threads_; }
+  double target_volatility() const { return target_volatility_; }
 
  private:
   void run_segment(const strategy::Genome& genome, std::size_t coin, Stage stage, backtest::BacktestResult& out) const;
@@ -60,6 +71,7 @@ class Evaluator : public BatchEvaluator {
   backtest::BacktestConfig base_;
   indicators::IndicatorCache& cache_;
   int threads_;
+  double target_volatility_;
 };
 
 }  // namespace organism::evolve

@@ -91,6 +91,10 @@ Fitness fitness_of(std::span<const backtest::Metrics> per_coin, std::span<const 
     f.violation += (constraints.min_trades - trades) / constraints.min_trades;
   }
   if (worst_dd > constraints.max_drawdown) f.violation += worst_dd - constraints.max_drawdown;
+  // A curve that never moves has no volatility to scale to the target, and nothing to rank:
+  // it may never be a front member, whatever min_trades says.
+  const bool flat = std::all_of(per_coin.begin(), per_coin.end(), [](const backtest::Metrics& m) { return m.volatility == 0; });
+  if (flat) f.violation += 1;
   return f;
 }
 

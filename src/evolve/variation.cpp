@@ -76,7 +76,7 @@ void validate(const VariationOptions& o) {
 
 void cross_genes(GeneBlock& x, GeneBlock& y, const VariationOptions& o, core::Rng& rng) {
   for (std::size_t i = 0; i < x.specs.size(); ++i) {
-    if (!rng.bernoulli(0.5)) continue;
+    if (!x.specs[i].evolved || !rng.bernoulli(0.5)) continue;
     const ParamSpec& spec = x.specs[i];
     double& p = x.values[i];
     double& q = y.values[i];
@@ -174,9 +174,12 @@ void switch_family(Genome& g, const std::vector<std::string>& families, const gp
 }  // namespace
 
 int gene_count(const Genome& genome) {
-  int count = static_cast<int>(strategy::risk_specs().size() + strategy::regime_specs().size());
+  const auto evolved = [](std::span<const ParamSpec> specs) {
+    return static_cast<int>(std::count_if(specs.begin(), specs.end(), [](const ParamSpec& s) { return s.evolved; }));
+  };
+  int count = evolved(strategy::risk_specs()) + evolved(strategy::regime_specs());
   if (!is_tree(genome))
-    return count + static_cast<int>(strategy::find_family(genome.family).params().size());
+    return count + evolved(strategy::find_family(genome.family).params());
   for (auto slot : kRuleSlots) count += (genome.rule.*slot).has_value() ? 1 : 0;
   return count;
 }
@@ -213,7 +216,7 @@ void mutate(Genome& genome, const VariationOptions& options, core::Rng& rng) {
   auto blocks = gene_blocks(genome);
   for (auto& block : blocks) {
     for (std::size_t i = 0; i < block.specs.size(); ++i) {
-      if (rng.bernoulli(rate)) mutate_gene(block.specs[i], block.values[i], options, rng);
+      if (block.specs[i].evolved && rng.bernoulli(rate)) mutate_gene(block.specs[i], block.values[i], options, rng);
     }
   }
   store(blocks, genome);

@@ -18,12 +18,24 @@
 
 namespace organism::strategy {
 
+namespace {
+
+// Position size belongs to the allocator: evolution ranks rules on scale-free objectives
+// (docs/evolution.md), so a size gene could only drift.
+ParamSpec not_evolved(ParamSpec spec) {
+  spec.evolved = false;
+  return spec;
+}
+
+}  // namespace
+
 const std::vector<ParamSpec>& risk_specs() {
   static const std::vector<ParamSpec> specs = {
       real_param("stop_loss", 0, 0.5, 0, "stop-loss fraction from entry (0: off)"),
       real_param("take_profit", 0, 2, 0, "take-profit fraction from entry (0: off)"),
       real_param("trailing", 0, 0.5, 0, "trailing stop fraction from the best price (0: off)"),
-      real_param("leverage", 0.1, 10, 1, "leverage cap: exposure 1 = leverage x equity"),
+      not_evolved(real_param("leverage", 0.1, 10, 1,
+                             "leverage cap: exposure 1 = leverage x equity (a live bound, not evolved)")),
       bool_param("vol_target_on", false, "scale exposure by vol_target / realized volatility"),
       real_param("vol_target", 0.05, 3, 0.5, "annualized volatility target"),
       int_param("vol_window", 5, 500, 24, "bars of realized volatility for the target")};

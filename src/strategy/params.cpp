@@ -48,6 +48,7 @@ ParamValues random_params(std::span<const ParamSpec> specs, core::Rng& rng) {
       const auto count = static_cast<std::uint64_t>(s.hi - s.lo) + 1;
       v.push_back(s.lo + static_cast<double>(rng.below(count)));
     }
+    if (!s.evolved) v.back() = s.def;
   }
   return v;
 }

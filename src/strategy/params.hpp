@@ -22,6 +22,9 @@ struct ParamSpec {
   double def = 0;
   std::vector<std::string> choices;  // Choice only, by index
   std::string help;
+  // false: a bound set from outside (the allocator, the user), never drawn or varied by
+  // evolution; random draws give the default.
+  bool evolved = true;
 };
 
 // Spec builders, so family files read as a table.
@@ -39,7 +42,8 @@ using ParamValues = std::vector<double>;
 // value is clamped to [lo, hi].
 double clamp_param(const ParamSpec& spec, double value);
 ParamValues default_params(std::span<const ParamSpec> specs);
-// Uniform within bounds (ints and choices uniform over their values, bools fair coins).
+// Uniform within bounds (ints and choices uniform over their values, bools fair coins); a spec
+// that is not evolved takes its default (its draw is still made, so the streams do not shift).
 ParamValues random_params(std::span<const ParamSpec> specs, core::Rng& rng);
 // Size must match and each value be clamped; other sizes take the defaults for missing values.
 ParamValues clamp_params(std::span<const ParamSpec> specs, ParamValues values);

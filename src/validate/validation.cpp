@@ -187,7 +187,7 @@ RunValidation validate_front(const evolve::Evaluator& evaluator, std::span<const
   for (const auto& ind : front) genomes.push_back(ind.genome);
   const auto own = stage_results(evaluator, genomes);
   const evolve::Evaluator stressed(u, stressed_costs(evaluator.base_config(), options.cost_multiplier),
-                                   evaluator.cache(), evaluator.threads());
+                                   evaluator.cache(), evaluator.threads(), evaluator.target_volatility());
   auto stress = stage_results(stressed, genomes);
   if (progress) progress(fmt::format("validation: {} front members on 3 stages, costs x{}; perturbing parameters",
                                      front.size(), options.cost_multiplier));

@@ -97,7 +97,8 @@ WalkForwardResult walk_forward_reoptimize(const evolve::Evaluator& evaluator, co
   out.stitched_equity.push_back(1.0);
   for (std::size_t f = 0; f < static_cast<std::size_t>(options.folds); ++f) {
     const auto fu = fold_universe(universe, f, options.folds);
-    const evolve::Evaluator fe(fu, evaluator.base_config(), evaluator.cache(), evaluator.threads());
+    const evolve::Evaluator fe(fu, evaluator.base_config(), evaluator.cache(), evaluator.threads(),
+                               evaluator.target_volatility());
     o.seed = base.seed ^ (0x9E3779B97F4A7C15ULL * (f + 1));
     evolve::Engine engine(o, fe);
     engine.set_cancel(cancel);

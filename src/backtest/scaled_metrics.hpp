@@ -1,0 +1,30 @@
+// Metrics of a backtest rescaled to a common annualized volatility: the equity curve's bar
+// returns multiplied by one factor k so that their volatility is the target. Used by evolution and
+// validation, whose objectives must not reward trading small (position size is the allocator's).
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "backtest/metrics.hpp"
+
+namespace organism::backtest {
+
+// k = target / (std(r, ddof=1) sqrt(bars_per_year)) of the bust-aware bar returns of `equity`
+// (docs/metrics.md); 0 when the returns have no volatility (a strategy that never trades).
+double volatility_scale(std::span<const double> equity, double initial_equity, double bars_per_year,
+                        double target_volatility);
+
+// The curve a position k times as large would have had if every bar's return scaled exactly:
+// e'_t = e'_{t-1} (1 + k r_t), e'_{-1} = initial; a bar where k r_t <= -1 busts (e' = 0 from there
+// on). exposure'_t = k exposure_t. Costs scale with size, so only compounding and liquidation
+// are not linear in k: that is the approximation, and why it is exact for the Sharpe ratio.
+struct ScaledCurve {
+  std::vector<double> equity;
+  std::vector<double> exposure;
+  double scale = 0;
+};
+ScaledCurve scale_curve(std::span<const double> equity, std::span<const double> exposure, double initial_equity,
+                        double scale);
+
+}  // namespace organism::backtest
