@@ -5,15 +5,14 @@
 namespace organism::indicators {
 
 Adx::Adx(int period)
-    : plus_dm_(checked_period(period, "adx")),
-      minus_dm_(static_cast<std::size_t>(period)),
-      tr_(static_cast<std::size_t>(period)),
-      adx_(static_cast<std::size_t>(period)) {}
+    : n_(checked_period(period, "adx")),
+      nd_(static_cast<double>(period)),
+      nm1_(static_cast<double>(period) - 1.0) {}
 
 AdxValue Adx::update(double high, double low, double close) {
   AdxValue v;
-  if (!started_) {
-    started_ = true;
+  const std::size_t t = bars_++;
+  if (t == 0) {
     prev_high_ = high;
     prev_low_ = low;
     prev_close_ = close;
@@ -21,25 +20,51 @@ AdxValue Adx::update(double high, double low, double close) {
   }
   const double up = high - prev_high_;
   const double down = prev_low_ - low;
+  const double pdm = up > down && up > 0.0 ? up : 0.0;
+  const double mdm = down > up && down > 0.0 ? down : 0.0;
   const double tr_now = true_range(high, low, prev_close_);
   prev_high_ = high;
   prev_low_ = low;
   prev_close_ = close;
 
-  const double pdm = plus_dm_.update(up > down && up > 0.0 ? up : 0.0);
-  const double mdm = minus_dm_.update(down > up && down > 0.0 ? down : 0.0);
-  const double tr = tr_.update(tr_now);
-  if (!tr_.ready()) return v;
-  if (tr > 0.0) {
-    v.plus_di = 100.0 * (pdm / tr);
-    v.minus_di = 100.0 * (mdm / tr);
+  if (t < n_) {  // TA-Lib's seed: the plain sum of bars 1..n-1, no smoothing yet
+    plus_dm_ += pdm;
+    minus_dm_ += mdm;
+    tr_ += tr_now;
+    return v;
+  }
+  // Written as TA-Lib writes it, (s - s/n) + x, so the rounding is the same as well.
+  plus_dm_ = plus_dm_ - plus_dm_ / nd_ + pdm;
+  minus_dm_ = minus_dm_ - minus_dm_ / nd_ + mdm;
+  tr_ = tr_ - tr_ / nd_ + tr_now;
+
+  bool dx_defined = false;
+  double dx = 0.0;
+  if (tr_ != 0.0) {
+    v.plus_di = 100.0 * (plus_dm_ / tr_);
+    v.minus_di = 100.0 * (minus_dm_ / tr_);
+    const double di_sum = v.plus_di + v.minus_di;
+    if (di_sum != 0.0) {
+      dx = 100.0 * (std::fabs(v.minus_di - v.plus_di) / di_sum);
+      dx_defined = true;
+    }
   } else {
     v.plus_di = 0.0;
     v.minus_di = 0.0;
   }
-  const double di_sum = v.plus_di + v.minus_di;
-  const double dx = di_sum > 0.0 ? 100.0 * (std::fabs(v.plus_di - v.minus_di) / di_sum) : 0.0;
-  v.adx = adx_.update(dx);
+
+  const std::size_t first_adx = 2 * n_ - 1;
+  if (t < first_adx) {
+    if (dx_defined) dx_sum_ += dx;
+    return v;
+  }
+  if (t == first_adx) {
+    if (dx_defined) dx_sum_ += dx;
+    adx_ = dx_sum_ / nd_;
+  } else if (dx_defined) {
+    adx_ = (adx_ * nm1_ + dx) / nd_;
+  }
+  v.adx = adx_;
   return v;
 }
 

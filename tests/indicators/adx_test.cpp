@@ -18,22 +18,28 @@ const data::Candles kBars =
     test::make_candles({10, 12, 11, 10, 13, 14}, {8, 9, 7, 6, 9, 11}, {9, 11, 8, 9, 12, 13});
 
 TEST(Adx, HandComputed) {
+  // TA-Lib's seeding, period 2: +DM, -DM and TR start as plain sums of bars 1..n-1 (bar 1 only:
+  // 2, 0, 3), then s = s - s/2 + x. Every value below is exact in binary, so EXPECT_DOUBLE_EQ.
   const auto a = adx(kBars.view(), 2);
-  // Bar 2, seeds (mean of bars 1..2): +DM 1, -DM 1, TR 3.5: +DI = -DI = 100/3.5, DX 0.
   EXPECT_TRUE(std::isnan(a.plus_di[1]));
-  EXPECT_DOUBLE_EQ(a.plus_di[2], 100 / 3.5);
-  EXPECT_DOUBLE_EQ(a.minus_di[2], 100 / 3.5);
+  EXPECT_TRUE(std::isnan(a.minus_di[1]));
+  // Bar 2: +DM 2-1+0 = 1, -DM 0-0+2 = 2, TR 3-1.5+4 = 5.5; +DI 100/5.5, -DI 200/5.5, DX 100/3.
+  EXPECT_DOUBLE_EQ(a.plus_di[2], 100 * (1 / 5.5));
+  EXPECT_DOUBLE_EQ(a.minus_di[2], 100 * (2 / 5.5));
   EXPECT_TRUE(std::isnan(a.adx[2]));
-  // Bar 3: +DM (1*1+0)/2 = 0.5, -DM (1*1+1)/2 = 1, TR (3.5+4)/2 = 3.75;
-  // +DI 13.33, -DI 26.67, DX = 100 * 13.33/40 = 100/3; ADX seed (0 + 100/3)/2 = 50/3.
-  EXPECT_DOUBLE_EQ(a.plus_di[3], 100 * 0.5 / 3.75);
-  EXPECT_DOUBLE_EQ(a.minus_di[3], 100 * 1 / 3.75);
-  EXPECT_NEAR(a.adx[3], 50.0 / 3, 1e-12);
-  // Bar 4: +DM (0.5+3)/2 = 1.75, -DM 0.5, DX = 100 * 1.25/2.25 = 500/9;
-  // ADX = (50/3 + 500/9)/2 = 325/9.
-  EXPECT_NEAR(a.adx[4], 325.0 / 9, 1e-12);
-  // Bar 5: +DM 1.375, -DM 0.25, DX = 100 * 1.125/1.625 = 900/13; ADX = (325/9 + 900/13)/2.
-  EXPECT_NEAR(a.adx[5], (325.0 / 9 + 900.0 / 13) / 2, 1e-12);
+  // Bar 3: +DM 0.5, -DM 1+1 = 2, TR 2.75+4 = 6.75; DX = 100 * 1.5/2.5 = 60;
+  // ADX seed = mean of the DX of bars 2..3 = (100/3 + 60)/2 = 140/3.
+  EXPECT_DOUBLE_EQ(a.plus_di[3], 100 * (0.5 / 6.75));
+  EXPECT_DOUBLE_EQ(a.minus_di[3], 100 * (2 / 6.75));
+  EXPECT_NEAR(a.adx[3], 140.0 / 3, 1e-12);
+  // Bar 4: +DM 0.25+3 = 3.25, -DM 1, TR 3.375+4 = 7.375; DX = 100 * 2.25/4.25 = 900/17;
+  // ADX = (140/3 + 900/17)/2.
+  EXPECT_DOUBLE_EQ(a.plus_di[4], 100 * (3.25 / 7.375));
+  const double adx4 = (140.0 / 3 + 900.0 / 17) / 2;
+  EXPECT_NEAR(a.adx[4], adx4, 1e-12);
+  // Bar 5: +DM 1.625+1 = 2.625, -DM 0.5, TR 3.6875+3 = 6.6875; DX = 100 * 2.125/3.125 = 68.
+  EXPECT_DOUBLE_EQ(a.minus_di[5], 100 * (0.5 / 6.6875));
+  EXPECT_NEAR(a.adx[5], (adx4 + 68) / 2, 1e-12);
 }
 
 TEST(Adx, WarmUpIsTwoPeriodsMinusOne) {
@@ -60,6 +66,22 @@ TEST(Adx, FlatMarketHasNoTrend) {
     EXPECT_EQ(a.plus_di[i], 0.0);
     EXPECT_EQ(a.minus_di[i], 0.0);
   }
+}
+
+TEST(Adx, UndefinedDxLeavesAdxUnchanged) {
+  // Flat bars give TR = 0: ±DI = 0 and no DX, so the seed is 0 and ADX stays 0 (TA-Lib holds it).
+  // The first move, a pure up move, gives +DI > 0 = -DI, DX = 100, ADX = (0*4 + 100)/5 = 20.
+  std::vector<double> h(20, 50.0), l(20, 50.0), c(20, 50.0);
+  h.push_back(51.0);
+  l.push_back(50.0);
+  c.push_back(51.0);
+  const auto bars = test::make_candles(h, l, c);
+  const auto a = adx(bars.view(), 5);
+  EXPECT_TRUE(std::isnan(a.adx[8]));
+  for (int i = 9; i < 20; ++i) EXPECT_EQ(a.adx[i], 0.0) << i;
+  EXPECT_EQ(a.minus_di[20], 0.0);
+  EXPECT_EQ(a.plus_di[20], 100.0);  // +DM and TR are both the one move of 1
+  EXPECT_EQ(a.adx[20], 20.0);
 }
 
 TEST(Adx, StreamingEqualsBatch) {
