@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "cli/cost_options.hpp"
 #include "cli/evolve_support.hpp"
 #include "core/error.hpp"
 #include "data/file_writer.hpp"
@@ -101,7 +102,9 @@ std::size_t write_report(data::Store& store, const Context& ctx, const ReportReq
   const auto& market = universe.coins[coin];
   d.coin = market.label;
   indicators::IndicatorCache cache(std::size_t{256} << 20);
-  const evolve::Evaluator evaluator(universe, backtest::BacktestConfig{}, cache, 1);
+  const auto costs = run_costs(target.run);  // the run's own, whatever backtest.* says now
+  d.costs = backtest::describe_costs(costs);
+  const evolve::Evaluator evaluator(universe, costs, cache, 1);
   d.initial_equity = evaluator.metrics_options().initial_equity;
   const auto genome = strategy::from_json(member.at("genome").dump());
   for (const auto stage : kStages) {
