@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -38,6 +39,35 @@ FillModel parse_fill_model(std::string_view text) {
   if (text == "next_open") return FillModel::NextOpen;
   if (text == "close") return FillModel::Close;
   throw core::UsageError(fmt::format("unknown fill model '{}' (next_open, close)", text));
+}
+
+nlohmann::json costs_to_json(const BacktestConfig& c) {
+  return nlohmann::json{{"taker_fee", c.fees.taker},
+                        {"maker_fee", c.fees.maker},
+                        {"slippage", c.slippage.fraction},
+                        {"fill", std::string(fill_model_name(c.fill))},
+                        {"funding", c.funding}};
+}
+
+BacktestConfig costs_from_json(const nlohmann::json& j, BacktestConfig base) {
+  try {
+    base.fees.taker = j.value("taker_fee", base.fees.taker);
+    base.fees.maker = j.value("maker_fee", base.fees.maker);
+    base.slippage.fraction = j.value("slippage", base.slippage.fraction);
+    if (j.contains("fill")) base.fill = parse_fill_model(j.at("fill").get<std::string>());
+    base.funding = j.value("funding", base.funding);
+    validate(base);
+  } catch (const std::exception& e) {
+    // Stored data, not the user's input: a runtime error, not a usage error.
+    throw core::Error(fmt::format("stored cost model {} is unreadable: {}", j.dump(), e.what()));
+  }
+  return base;
+}
+
+std::string describe_costs(const BacktestConfig& c) {
+  const auto pct = [](double v) { return fmt::format("{:g}%", v * 100); };
+  return fmt::format("taker {} maker {} slippage {} fill {} funding {}", pct(c.fees.taker), pct(c.fees.maker),
+                     pct(c.slippage.fraction), fill_model_name(c.fill), c.funding ? "on" : "off");
 }
 
 void apply_vectorbt_parity(BacktestConfig& config) {

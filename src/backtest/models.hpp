@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace organism::backtest {
 
 // When a decision taken at bar t's close is filled.
@@ -73,6 +75,15 @@ std::vector<std::pair<std::string, std::string>> describe(const BacktestConfig& 
 std::string_view fill_model_name(FillModel model);
 // "next_open" | "close"; throws core::UsageError otherwise.
 FillModel parse_fill_model(std::string_view text);
+
+// The cost model a run is evolved under and stored with (so validation and reports of the run
+// use it): {"taker_fee", "maker_fee", "slippage", "fill", "funding"}.
+nlohmann::json costs_to_json(const BacktestConfig& config);
+// `base` with the cost keys present in `j` applied: a run stored before its costs were (no key)
+// gets the defaults. A stored value of the wrong type or out of range is a core::Error.
+BacktestConfig costs_from_json(const nlohmann::json& j, BacktestConfig base = {});
+// "taker 0.05% maker 0.02% slippage 0.05% fill next_open funding on": the one-line header form.
+std::string describe_costs(const BacktestConfig& config);
 
 // The configuration `--parity vectorbt` selects: close fills, stops anchored at the entry close,
 // stop exits without slippage (sizing is always net of costs, as vectorbt's all-in buys are).

@@ -17,9 +17,9 @@ namespace organism::cli {
 void Registry::apply_bindings(core::Config& config) const {
   for (const auto& b : bindings_) {
     if (b.option->count() == 0) continue;
-    // Flags without a value report "true"; options report their last value.
+    // Flags without a value set their flag value; options report their last value.
     const auto& results = b.option->results();
-    std::string value = b.option->get_expected_min() == 0 ? "true" : results.back();
+    std::string value = b.option->get_expected_min() == 0 ? b.flag_value : results.back();
     config.set(b.key, value, "flag " + b.option->get_name());
   }
 }

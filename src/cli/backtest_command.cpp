@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/backtest_support.hpp"
+#include "cli/cost_options.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 
@@ -35,7 +36,7 @@ void run_single(const BacktestArgs& a, Context& ctx) {
   std::optional<strategy::Genome> genome;
   if (!a.strategy.empty()) genome = load_genome(a.strategy);
   // The genome's risk block replaces --sl/--tp/--trail/--leverage.
-  const auto config = genome ? strategy::backtest_config(*genome, make_config(a)) : make_config(a);
+  const auto config = genome ? strategy::backtest_config(*genome, make_config(a, ctx.config)) : make_config(a, ctx.config);
   const auto market = load_market(a, ctx, a.data, a.coin);
   if (market.bars.empty()) throw core::Error("no bars to backtest");
   const auto funding = funding_for(market, config);
@@ -84,7 +85,7 @@ void run_portfolio(const BacktestArgs& a, Context& ctx) {
   if (!a.signals.empty() || !a.strategy.empty() || !a.sentiment.empty() || !a.data.empty() || !a.coin.empty()) {
     throw core::UsageError("--leg replaces --data/--coin/--signals: give every leg as --leg SOURCE,SIGNALS[,WEIGHT]");
   }
-  const auto config = make_config(a);
+  const auto config = make_config(a, ctx.config);
   std::vector<Market> markets;
   std::vector<Signal> signals;
   std::vector<std::vector<double>> funding;
@@ -178,11 +179,8 @@ genome's exposures (docs/strategies.md); its risk block replaces --sl, --tp, --t
   cmd->add_option("--sentiment", a->sentiment, "with --strategy: Fear & Greed file, or stored source (e.g. fear_greed)");
   cmd->add_option("--leg", a->legs, "portfolio leg SOURCE,SIGNALS[,WEIGHT] (repeat)");
   cmd->add_option("--side", a->side, "long (default) or short, for entry/exit signals");
-  cmd->add_option("--fill", a->fill, "next_open (default) or close");
   cmd->add_option("--parity", a->parity, "vectorbt: close fills, stops from the entry close, no slippage on stop exits");
-  cmd->add_option("--fees", a->fees, "taker fee per fill (default 0.0005)");
-  cmd->add_option("--maker-fee", a->maker_fee, "maker fee (default 0.0002; reported, market fills pay taker)");
-  cmd->add_option("--slippage", a->slippage, "slippage fraction per market fill (default 0.0005)");
+  add_cost_options(cmd, registry);  // --fees --maker-fee --slippage --fill --no-funding (backtest.*)
   cmd->add_option("--sl", a->sl, "stop-loss fraction (0: off)");
   cmd->add_option("--tp", a->tp, "take-profit fraction (0: off)");
   cmd->add_option("--trail", a->trail, "trailing stop fraction (0: off)");
@@ -192,7 +190,6 @@ genome's exposures (docs/strategies.md); its risk block replaces --sl, --tp, --t
   cmd->add_option("--rebalance", a->rebalance, "on_change (default) or every_bar");
   cmd->add_option("--funding", a->funding_file, "funding file (time,rate) for --data")->check(CLI::ExistingFile);
   cmd->add_option("--funding-interval", a->funding_interval, "funding interval of --funding (default: from the rows)");
-  cmd->add_flag("--no-funding", a->no_funding, "ignore funding");
   cmd->add_option("--bars-per-year", a->bars_per_year, "annualization (default: from the interval; vectorbt's 1min is 525600)");
   cmd->add_option("--consistency-windows", a->windows, "K windows for consistency (default 12)");
   cmd->add_flag("--json", a->json, "print one JSON object with every metric and model");

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/cost_options.hpp"
 #include "cli/series_args.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -55,19 +56,14 @@ Market load_market(const BacktestArgs& a, Context& ctx, const std::string& data_
   return m;
 }
 
-backtest::BacktestConfig make_config(const BacktestArgs& a) {
-  backtest::BacktestConfig c;
+backtest::BacktestConfig make_config(const BacktestArgs& a, const core::Config& cfg) {
+  auto c = costs_from_config(cfg);
   c.initial_cash = a.init_cash;
   c.leverage = a.leverage;
-  c.fill = backtest::parse_fill_model(a.fill);
-  c.fees.taker = a.fees;
-  c.fees.maker = a.maker_fee;
-  c.slippage.fraction = a.slippage;
   c.stops.stop_loss = a.sl;
   c.stops.take_profit = a.tp;
   c.stops.trailing = a.trail;
   c.min_trade = a.min_trade;
-  c.funding = !a.no_funding;
   if (a.rebalance == "every_bar") {
     c.rebalance = backtest::Rebalance::EveryBar;
   } else if (a.rebalance != "on_change") {

@@ -18,11 +18,11 @@ namespace organism::cli {
 
 struct BacktestArgs {
   std::string data, signals, strategy, sentiment, funding_file, funding_interval, coin, interval, venue;
-  std::string fill = "next_open", parity, side = "long", rebalance = "on_change";
-  double fees = 0.0005, maker_fee = 0.0002, slippage = 0.0005, sl = 0, tp = 0, trail = 0;
+  std::string parity, side = "long", rebalance = "on_change";
+  double sl = 0, tp = 0, trail = 0;  // fees, slippage, fill and funding: backtest.* (cost_options.hpp)
   double init_cash = 10'000, leverage = 1, min_trade = 0, bars_per_year = 0;
   int windows = 12;
-  bool no_funding = false, json = false, timing = false;
+  bool json = false, timing = false;
   std::string equity_out, trades_out;
   std::vector<std::string> legs;  // portfolio: "COIN_OR_FILE,SIGNALS[,WEIGHT]"
 };
@@ -36,7 +36,8 @@ struct Market {
 
 // Bars (and funding) from `data_file` when given, else the stored series of `coin` at --interval.
 Market load_market(const BacktestArgs& a, Context& ctx, const std::string& data_file, const std::string& coin);
-backtest::BacktestConfig make_config(const BacktestArgs& a);
+// The costs of backtest.* (flags included) with the rest of the arguments.
+backtest::BacktestConfig make_config(const BacktestArgs& a, const core::Config& cfg);
 
 // A signal file read and checked against the bars: target, and re-arm events for entry/exit files.
 struct Signal {

@@ -27,8 +27,11 @@ class Registry {
   using Handler = std::function<void(Context&)>;
   // The handler runs when `command` is the subcommand the user chose.
   void on(CLI::App* command, Handler handler) { handlers_.push_back({command, std::move(handler)}); }
-  // When `option` is given, its value overrides config `key` (flags beat env beat file).
-  void bind(CLI::Option* option, std::string key) { bindings_.push_back({option, std::move(key)}); }
+  // When `option` is given, its value overrides config `key` (flags beat env beat file). A flag
+  // (no value) sets `flag_value`, so `--no-funding` can set a key to "off".
+  void bind(CLI::Option* option, std::string key, std::string flag_value = "true") {
+    bindings_.push_back({option, std::move(key), std::move(flag_value)});
+  }
 
   void apply_bindings(core::Config& config) const;
   // The handler of the deepest parsed subcommand, or nullptr.
@@ -42,6 +45,7 @@ class Registry {
   struct Binding {
     CLI::Option* option;
     std::string key;
+    std::string flag_value;
   };
   std::vector<Entry> handlers_;
   std::vector<Binding> bindings_;

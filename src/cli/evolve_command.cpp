@@ -10,6 +10,7 @@
 #include <csignal>
 #include <ctime>
 
+#include "cli/cost_options.hpp"
 #include "cli/evolve_distributed.hpp"
 #include "cli/evolve_support.hpp"
 #include "cli/report_support.hpp"
@@ -116,6 +117,7 @@ void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
   auto store = data::Store::open(ctx.db());
   data::RunRecord run;
   evolve::EvolveOptions options;
+  backtest::BacktestConfig costs;  // the run's: from backtest.* for a new run, stored for a resumed one
   UniverseSpec spec;
   std::optional<nlohmann::json> checkpoint;
   if (!procs.leader()) {
@@ -136,14 +138,19 @@ void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
       if (found->status == "finished") throw core::Error(fmt::format("run '{}' has finished; nothing to resume", a.resume));
     }
     run = *found;
-    options = evolve::options_from_json(nlohmann::json::parse(run.options));
+    const auto stored = nlohmann::json::parse(run.options);
+    options = evolve::options_from_json(stored);
+    costs = run_costs(stored);
+    check_resume_costs(cfg, costs, run.id);
     spec = universe_spec_from_json(nlohmann::json::parse(run.universe));
     const auto state = store.load_checkpoint(run.id);
     if (!state) throw core::Error(fmt::format("run '{}' has no checkpoint", run.id));
     checkpoint = nlohmann::json::parse(*state);
-    spdlog::info("resuming {} after generation {} with its stored options", run.id, run.generation);
+    spdlog::info("resuming {} after generation {} with its stored options; costs: {}", run.id, run.generation,
+                 backtest::describe_costs(costs));
   } else {
     options = options_from_config(cfg);
+    costs = costs_from_config(cfg);
     spec.interval = cfg.get("evolve.interval");
     spec.coins = cfg.get_list("evolve.coins");
     if (spec.coins.empty()) throw core::UsageError("--coins needs at least one coin");
@@ -161,9 +168,11 @@ void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
   validation_options(cfg, options);  // a bad validate.* key fails now, not after the evolution
   if (procs.size() > 1) {
     const auto setup = procs.share(nlohmann::json{{"options", evolve::to_json(options)},
+                                                  {"costs", backtest::costs_to_json(costs)},
                                                   {"universe", to_json(spec)},
                                                   {"checkpoint", checkpoint.value_or(nlohmann::json())}});
     options = evolve::options_from_json(setup.at("options"));
+    costs = backtest::costs_from_json(setup.at("costs"));
     spec = universe_spec_from_json(setup.at("universe"));
     if (!setup.at("checkpoint").is_null()) checkpoint = setup.at("checkpoint");
   }
@@ -175,8 +184,7 @@ void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
   }
   const auto settings = evaluation_settings(cfg);
   indicators::IndicatorCache cache(settings.cache_bytes);
-  const evolve::Evaluator evaluator(universe, backtest::BacktestConfig{}, cache, settings.threads,
-                                  options.target_volatility);
+  const evolve::Evaluator evaluator(universe, costs, cache, settings.threads, options.target_volatility);
   if (procs.serve(evaluator)) return;  // a worker rank: done when rank 0 is
   auto& engine = procs.engine(options, evaluator);
   const bool leader = procs.leader();
@@ -199,10 +207,11 @@ void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
       run.id = new_run_id(store, options.seed);
       run.created = std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::system_clock::now().time_since_epoch()).count();
-      run.options = evolve::to_json(options).dump();
+      run.options = run_options_json(options, costs).dump();
       run.universe = to_json(spec).dump();
-      spdlog::info("run {}: population {} on {} island(s), {} generations, seed {}", run.id, options.population,
-                   options.islands, options.generations, options.seed);
+      spdlog::info("run {}: population {} on {} island(s), {} generations, seed {}; costs: {}", run.id,
+                   options.population, options.islands, options.generations, options.seed,
+                   backtest::describe_costs(costs));
       engine.initialize();
       if (leader) save_state(store, run, engine, elapsed(), "running");
       procs.checkpointed(run.id, engine.generation());
@@ -252,6 +261,7 @@ void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
   out["islands"] = options.islands;
   out["objectives"] = nlohmann::json::parse(evolve::to_json(options).dump()).at("objectives");
   out["universe"] = nlohmann::ordered_json::parse(to_json(spec).dump());
+  out["costs"] = nlohmann::ordered_json::parse(backtest::costs_to_json(costs).dump());
   out["front"] = nlohmann::ordered_json::array();
   for (const auto& m : front) out["front"].push_back(member_json(m));
   validate_evolved(engine, evaluator, out, ctx);  // docs/validation.md
@@ -302,6 +312,7 @@ With an empty store the synthetic market is built first. See docs/evolution.md.)
   registry.bind(cmd->add_option("--target-volatility", "annualized volatility every curve is rescaled to before its metrics are taken (default 0.20)"), "evolve.target_volatility");
   registry.bind(cmd->add_option("--cache-mb", "indicator cache size in MiB (default 2048)"), "evolve.cache_mb");
   registry.bind(cmd->add_option("--embargo", "bars between segments, or auto (default auto)"), "evolve.embargo");
+  add_cost_options(cmd, registry);  // --fees --maker-fee --slippage --fill --no-funding, as on backtest
   cmd->add_option("--top", args->top, "front members shown in the table, best in-sample Sharpe first (default 25)");
   cmd->add_option("--json-out", args->json_out, "write the run and its front as JSON to FILE");
   cmd->add_option("--report", args->report, "write the run's HTML report to FILE at the end (see 'organism report')");

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "cli/cost_options.hpp"
 #include "cli/evolve_support.hpp"
 #include "core/error.hpp"
 #include "data/file_writer.hpp"
@@ -102,7 +103,9 @@ std::size_t write_report(data::Store& store, const Context& ctx, const ReportReq
   d.coin = market.label;
   indicators::IndicatorCache cache(std::size_t{256} << 20);
   const auto run_options = evolve::options_from_json(json::parse(target.run.options));
-  const evolve::Evaluator evaluator(universe, backtest::BacktestConfig{}, cache, 1, run_options.target_volatility);
+  const auto costs = run_costs(target.run);  // the run's own, whatever backtest.* says now
+  d.costs = backtest::describe_costs(costs);
+  const evolve::Evaluator evaluator(universe, costs, cache, 1, run_options.target_volatility);
   d.initial_equity = evaluator.metrics_options().initial_equity;
   const auto genome = strategy::from_json(member.at("genome").dump());
   for (const auto stage : kStages) {

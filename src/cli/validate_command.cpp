@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "cli/cost_options.hpp"
 #include "cli/evolve_support.hpp"
 #include "cli/validate_support.hpp"
 #include "core/error.hpp"
@@ -39,19 +40,20 @@ void run_validate(const ValidateArgs& a, Context& ctx) {
   if (!std::filesystem::exists(ctx.db())) throw core::Error(fmt::format("no store at {}", ctx.db()));
   auto store = data::Store::open(ctx.db());
   auto run = find_run(store, a.run);
-  const auto options = evolve::options_from_json(nlohmann::json::parse(run.options));
+  const auto stored = nlohmann::json::parse(run.options);
+  const auto options = evolve::options_from_json(stored);
+  const auto costs = run_costs(stored);  // the run's own, whatever backtest.* says now
   auto spec = universe_spec_from_json(nlohmann::json::parse(run.universe));
   const auto state = store.load_checkpoint(run.id);
   if (!state) throw core::Error(fmt::format("run '{}' has no checkpoint", run.id));
   const auto universe = load_universe(store, ctx, spec);
   const auto settings = evaluation_settings(ctx.config);
   indicators::IndicatorCache cache(settings.cache_bytes);
-  const evolve::Evaluator evaluator(universe, backtest::BacktestConfig{}, cache, settings.threads,
-                                    options.target_volatility);
+  const evolve::Evaluator evaluator(universe, costs, cache, settings.threads, options.target_volatility);
   evolve::Engine engine(options, evaluator);
   engine.restore(nlohmann::json::parse(*state));
-  spdlog::info("validating run {} ({} generations, {} distinct genomes tried)", run.id, engine.generation(),
-               engine.trials().count);
+  spdlog::info("validating run {} ({} generations, {} distinct genomes tried); costs: {}", run.id, engine.generation(),
+               engine.trials().count, backtest::describe_costs(costs));
 
   auto out = run.result.empty() ? nlohmann::ordered_json::object() : nlohmann::ordered_json::parse(run.result);
   if (!out.contains("front")) {
@@ -76,8 +78,8 @@ void add_validate_command(CLI::App& app, Registry& registry) {
   CLI::App* cmd = app.add_subcommand("validate", "validate a finished run's front: stages, DSR, PBO, walk-forward, gates");
   cmd->footer(R"(
 Re-runs the validation pipeline of docs/validation.md on a finished run (the latest by default)
-with its stored universe, options and final population, and the gates of the current config
-(validate.*). Survivors move to state 'validated'; every strategy keeps its evidence.)");
+with its stored universe, options, costs and final population, and the gates of the current
+config (validate.*); the current backtest.* keys do not apply to a stored run. Survivors move to state 'validated'; every strategy keeps its evidence.)");
   cmd->add_option("run", args->run, "run id (default: the latest finished run)");
   cmd->add_option("--top", args->top, "validated strategies listed (default 25)");
   cmd->add_option("--json-out", args->json_out, "write the run with its validation as JSON to FILE");

@@ -30,6 +30,7 @@ struct ReportData {
   std::string state;        // its lifecycle state in the store ("testing", "validated", ...)
   std::string chosen_by;    // how it was chosen, in words
   std::string coin;         // label of the coin of the equity and price charts
+  std::string costs;        // the run's cost model in words (backtest::describe_costs)
   double initial_equity = 10'000;
   std::vector<StageCurve> stages;        // in time order
   std::vector<core::TimeMs> price_time;  // the coin's whole series

@@ -155,7 +155,7 @@ std::string header_html(const ReportData& d, const json& member) {
   }
   return fmt::format(R"(<header>
 <h1>{id}{badges}</h1>
-<p class="sub">family <b>{family}</b> · generation {gen} · run <b>{run}</b> · coin {coin} · {chosen}</p>
+<p class="sub">family <b>{family}</b> · generation {gen} · run <b>{run}</b> · coin {coin} · {chosen}{costs}</p>
 <div class="rule"><b>Rule:</b> {rule}</div>
 </header>
 )",
@@ -165,6 +165,7 @@ std::string header_html(const ReportData& d, const json& member) {
                      fmt::arg("run", html_escape(d.run.value("run", "?"))),
                      fmt::arg("coin", html_escape(d.coin)),
                      fmt::arg("chosen", html_escape(d.chosen_by)),
+                     fmt::arg("costs", d.costs.empty() ? "" : " · costs: " + html_escape(d.costs)),
                      fmt::arg("rule", html_escape(member.value("rule", "(no rule in words)"))));
 }
 

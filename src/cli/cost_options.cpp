@@ -1,0 +1,105 @@
+// The cost model from backtest.* and the costs stored with a run (cost_options.hpp).
+#include "cli/cost_options.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+
+namespace organism::cli {
+namespace {
+
+double fraction(const core::Config& cfg, std::string_view key) {
+  const double v = cfg.get_double(key);  // names key and source when not a number
+  if (!(std::isfinite(v) && v >= 0 && v < 1)) {
+    throw core::UsageError(fmt::format("{} (from {}): '{}' must be a fraction in [0, 1)", key,
+                                       cfg.source(key), cfg.get(key)));
+  }
+  return v;
+}
+
+// One cost key of the run against the current config, as text a user would type.
+struct CostKey {
+  const char* key;
+  std::string stored, current;
+};
+
+}  // namespace
+
+void add_cost_options(CLI::App* cmd, Registry& registry) {
+  registry.bind(
+      cmd->add_option("--fees", "taker fee per fill, fraction of its value (default 0.0005)"),
+      "backtest.taker_fee");
+  registry.bind(cmd->add_option("--maker-fee",
+                                "maker fee (default 0.0002; reported, market fills pay taker)"),
+                "backtest.maker_fee");
+  registry.bind(cmd->add_option("--slippage", "slippage fraction per market fill (default 0.0005)"),
+                "backtest.slippage");
+  registry.bind(cmd->add_option("--fill", "next_open (default) or close"), "backtest.fill");
+  registry.bind(
+      cmd->add_flag("--no-funding")->description("ignore funding (backtest.funding = off)"),
+      "backtest.funding", "off");
+}
+
+backtest::BacktestConfig costs_from_config(const core::Config& cfg, backtest::BacktestConfig base) {
+  base.fees.taker = fraction(cfg, "backtest.taker_fee");
+  base.fees.maker = fraction(cfg, "backtest.maker_fee");
+  base.slippage.fraction = fraction(cfg, "backtest.slippage");
+  try {
+    base.fill = backtest::parse_fill_model(core::trim(cfg.get("backtest.fill")));
+  } catch (const core::UsageError& e) {
+    throw core::UsageError(
+        fmt::format("backtest.fill (from {}): {}", cfg.source("backtest.fill"), e.what()));
+  }
+  base.funding = cfg.get_bool("backtest.funding");
+  return base;
+}
+
+nlohmann::json run_options_json(const evolve::EvolveOptions& options,
+                                const backtest::BacktestConfig& costs) {
+  auto j = evolve::to_json(options);
+  j["costs"] = backtest::costs_to_json(costs);
+  return j;
+}
+
+backtest::BacktestConfig run_costs(const nlohmann::json& run_options) {
+  if (!run_options.is_object() || !run_options.contains("costs")) return {};
+  return backtest::costs_from_json(run_options.at("costs"));
+}
+
+backtest::BacktestConfig run_costs(const data::RunRecord& run) {
+  return run_costs(nlohmann::json::parse(run.options));
+}
+
+void check_resume_costs(const core::Config& cfg, const backtest::BacktestConfig& stored,
+                        const std::string& run_id) {
+  const auto current = costs_from_config(cfg);
+  const auto num = [](double v) { return core::format_number(v); };
+  const CostKey keys[] = {
+      {"backtest.taker_fee", num(stored.fees.taker), num(current.fees.taker)},
+      {"backtest.maker_fee", num(stored.fees.maker), num(current.fees.maker)},
+      {"backtest.slippage", num(stored.slippage.fraction), num(current.slippage.fraction)},
+      {"backtest.fill", std::string(backtest::fill_model_name(stored.fill)),
+       std::string(backtest::fill_model_name(current.fill))},
+      {"backtest.funding", stored.funding ? "on" : "off", current.funding ? "on" : "off"},
+  };
+  for (const auto& k : keys) {
+    if (k.stored == k.current) continue;
+    const auto& source = cfg.source(k.key);
+    // A flag on --resume is an explicit wish the run cannot honour without changing its fitness
+    // half-way; a file or environment value is more likely a default set for new runs.
+    if (source.rfind("flag ", 0) == 0) {
+      throw core::UsageError(
+          fmt::format("{} {} differs from run {}'s {} = {}: a resumed run keeps the costs it was "
+                      "evolved with (drop the flag, or start a new run)",
+                      source.substr(5), k.current, run_id, k.key, k.stored));
+    }
+    spdlog::warn("{} = {} (from {}) is ignored: run {} keeps its stored {} = {}", k.key, k.current,
+                 source, run_id, k.key, k.stored);
+  }
+}
+
+}  // namespace organism::cli
