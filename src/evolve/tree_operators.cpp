@@ -38,6 +38,7 @@ struct NodeInfo {
   int height = 1;  // depth of the subtree (a terminal: 1)
   Type type = Type::Number;
   std::optional<Unit> unit;  // a Number node's unit in its place (gp::node_units)
+  bool typed = false;        // it has that unit of its own (gp::typed_nodes)
 };
 
 int collect(const Node& n, int level, std::vector<NodeInfo>& out) {
@@ -59,7 +60,11 @@ std::vector<NodeInfo> node_infos(const Node& root) {
   std::vector<NodeInfo> out;
   collect(root, 1, out);
   const auto units = gp::node_units(root);
-  for (std::size_t i = 0; i < out.size(); ++i) out[i].unit = units[i];
+  const auto typed = gp::typed_nodes(root);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i].unit = units[i];
+    out[i].typed = typed[i];
+  }
   return out;
 }
 
@@ -202,12 +207,13 @@ bool subtree_crossover(Node& a, Node& b, const Limits& limits, core::Rng& rng) {
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     const int i = index_below(rng, in_a.size());
     const NodeInfo& x = in_a[static_cast<std::size_t>(i)];
-    // Partners in b of the same type and unit whose exchange keeps both trees within the
-    // limits; swapping the two roots would only exchange the trees, so it is left out.
+    // Partners in b of the same type, unit and typing (a unit of its own or constants taking
+    // the context's: then no other node's unit moves) whose exchange keeps both trees within
+    // the limits; swapping the two roots would only exchange the trees, so it is left out.
     partners.clear();
     for (int j = i == 0 ? 1 : 0; j < static_cast<int>(in_b.size()); ++j) {
       const NodeInfo& y = in_b[static_cast<std::size_t>(j)];
-      if (y.type != x.type || y.unit != x.unit) continue;
+      if (y.type != x.type || y.unit != x.unit || y.typed != x.typed) continue;
       if (size_a - x.size + y.size > limits.max_nodes ||
           size_b - y.size + x.size > limits.max_nodes)
         continue;
@@ -241,11 +247,13 @@ bool subtree_mutation(Node& tree, const Limits& limits, core::Rng& rng) {
     const bool boolean = x.type == Type::Bool;
     if (boolean && (room < 2 || budget < 3)) continue;
     if (budget < 1 || room < 1) continue;
-    // A Number node is replaced by a tree of its unit in place (a constant beside a constant
-    // has none: a Ratio fits there, constants and all).
+    // A Number node is replaced by a tree of its unit in its place, typed as it was (a
+    // constant by a constant of that unit), so that no other node's unit moves.
     const Unit unit = x.unit.value_or(Unit::Ratio);
     Node fresh;
-    if (!boolean && (room == 1 || budget < 3)) {
+    if (!boolean && !x.typed) {
+      fresh = gp::constant(gp::random_constant(rng, unit));
+    } else if (!boolean && (room == 1 || budget < 3)) {
       fresh = gp::random_terminal(rng, unit);
     } else {
       gp::GenOptions options;
@@ -255,6 +263,7 @@ bool subtree_mutation(Node& tree, const Limits& limits, core::Rng& rng) {
       fresh = boolean ? gp::random_tree(rng, Type::Bool, options)
                       : gp::random_number_tree(rng, unit, options);
     }
+    if (!boolean && x.typed && gp::unit_of(fresh) != unit) continue;  // a constant drawn
     Node& target = gp::subtree(tree, i);
     std::swap(target, fresh);
     if (valid(tree, limits)) return true;

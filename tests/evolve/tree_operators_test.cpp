@@ -185,7 +185,9 @@ TEST(TreeOperators, SubtreeCrossoverConservesTheTotalNodeCount) {
       EXPECT_EQ(b, b0);
     }
   }
-  EXPECT_GT(swapped, 1900);
+  // Most pairs exchange something; the rest are small trees with no node of a shared unit
+  // ((> rsi_14 30) and (< close sma_20) have none).
+  EXPECT_GT(swapped, 1600);
 }
 
 TEST(TreeOperators, SubtreeCrossoverExchangesSubtreesOfTheSameTypeAndUnit) {

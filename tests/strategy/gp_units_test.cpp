@@ -81,7 +81,8 @@ TEST(GpUnits, IllTypedTreesAreRejectedNamingTheNode) {
       {"(> cci_20 rsi_14)", "mixes cci with oscillator_0_100"},
       {"(> (+ volume close) 1)", "mixes volume with price"},
       {"(> rvol_20 funding)", "mixes return with funding"},
-      {"(or (> close open) (< (lag 3 2) 1))", "(< (lag 3 2) 1) at depth 2: compares two constants"},
+      {"(or (> close open) (< (lag 3 2) 1))",
+       "(< (lag 3 2) 1) at depth 2: neither side has a unit"},
   };
   for (const auto& [text, message] : bad) {
     try {
@@ -218,7 +219,7 @@ TEST(GpUnits, IllTypedStoredTreesAreRejectedWithTheSideAndNode) {
       R"({"long_entry":{"op":">","args":[{"op":"field","field":"close"},)"
       R"({"op":"indicator","name":"rsi","period":14}]},)"
       R"("short_entry":{"op":"<","args":[{"op":"indicator","name":"rsi","period":14},)"
-      R"({"op":"const","value":30}]}})");
+      R"({"op":"const","value":30.0}]}})");
   try {
     rule_from_json(stored);
     FAIL() << "an ill-typed rule loaded";

@@ -62,12 +62,20 @@ int uniform_int(core::Rng& rng, int lo, int hi) {
   return lo + static_cast<int>(rng.below(static_cast<std::uint64_t>(hi - lo + 1)));
 }
 
-bool is_free(const Node& n) {
-  if (terminal_unit(n)) return false;
-  for (const Node& c : n.children) {
-    if (!is_free(c)) return false;
+// One of the unit's indicators or fields (every unit but Ratio has one).
+Node unit_terminal(core::Rng& rng, Unit unit) {
+  if (unit == Unit::Volume) return field(Field::Volume);
+  if (unit == Unit::Funding) return funding();
+  if (unit == Unit::Price && rng.bernoulli(0.4)) return field(static_cast<Field>(rng.below(4)));
+  const auto names = indicator_names();
+  std::uint64_t count = 0;
+  for (const auto name : names) count += indicator_unit(name) == unit;
+  auto k = rng.below(count);
+  for (const auto name : names) {
+    if (indicator_unit(name) != unit || k-- != 0) continue;
+    return indicator(std::string(name), uniform_int(rng, kMinPeriod, kMaxPeriod));
   }
-  return true;
+  return field(Field::Close);  // unreachable for any unit but Ratio
 }
 
 struct Builder {
@@ -75,36 +83,51 @@ struct Builder {
   bool full;
   double grow_terminal;
 
-  // `room` is how many levels this node and its descendants may use (>= 1).
-  Node number(int room, Unit unit) {
+  // `room` is how many levels this node and its descendants may use (>= 1). A `typed` node has a
+  // unit of its own (check_units), not only constants: one typed operand fixes the unit of a
+  // comparison or an arithmetic node, so the other operand may be free (a threshold).
+  Node number(int room, Unit unit, bool typed) {
     const bool terminal = room <= 1 || (!full && rng.bernoulli(grow_terminal));
-    if (terminal) return random_terminal(rng, unit);
-    // Quotients are how a Ratio gets a value that is not constant, so half of its nodes are
-    // quotients; any unit may be scaled by a Ratio.
-    const Op op = unit == Unit::Ratio && rng.bernoulli(0.5) ? Op::Div : pick(rng, kNumberFunctions);
-    if (op == Op::Lag) return lag(number(room - 1, unit), uniform_int(rng, kMinLag, kMaxLag));
+    // A Ratio's only typed form is a quotient (or built on one, which needs room for both).
+    const bool quotient = unit == Unit::Ratio && typed && room >= 2 && (terminal || room < 3);
+    if (terminal && !quotient) {
+      return typed && unit != Unit::Ratio ? unit_terminal(rng, unit) : random_terminal(rng, unit);
+    }
+    // Quotients are how a Ratio varies, so half of its nodes are quotients; any unit may be
+    // scaled by a Ratio.
+    const Op op = quotient || (unit == Unit::Ratio && rng.bernoulli(0.5))
+                      ? Op::Div
+                      : pick(rng, kNumberFunctions);
+    if (op == Op::Lag)
+      return lag(number(room - 1, unit, typed), uniform_int(rng, kMinLag, kMaxLag));
     if (op == Op::Div) {
       const Unit of = pick_unit(rng, kQuotientUnits, room - 1);
-      return binary(op, number(room - 1, of), number(room - 1, of));
+      // A typed dividend: a quotient of constants is a constant with no unit to draw it in.
+      return binary(op, number(room - 1, of, true), number(room - 1, of, false));
     }
+    // The product of a unit and a scale. The unit's factor is always typed: a constant there
+    // beside a quotient would make the product a ratio (units.hpp).
     if (op == Op::Mul && unit != Unit::Ratio) {
-      if (rng.bernoulli(0.5))
-        return binary(op, number(room - 1, unit), number(room - 1, Unit::Ratio));
-      return binary(op, number(room - 1, Unit::Ratio), number(room - 1, unit));
+      Node value = number(room - 1, unit, true);
+      Node scale = number(room - 1, Unit::Ratio, false);
+      if (rng.bernoulli(0.5)) return binary(op, std::move(value), std::move(scale));
+      return binary(op, std::move(scale), std::move(value));
     }
-    return binary(op, number(room - 1, unit), number(room - 1, unit));
+    return binary(op, number(room - 1, unit, typed), number(room - 1, unit, false));
   }
 
-  // Both sides in one unit; two constant-only or two equal sides are redrawn (they compare
-  // nothing).
+  // Both sides in one unit, the left typed (so a comparison never holds only constants; with
+  // `<` and crossings both ways, a threshold on the right loses nothing). Two equal sides compare
+  // nothing and are redrawn.
   Node comparison(int room) {
     Node n;
     for (int attempt = 0; attempt < 100; ++attempt) {
       const Unit unit = pick_unit(rng, kComparisonUnits, room - 1);
-      n = binary(pick(rng, kComparisons), number(room - 1, unit), number(room - 1, unit));
-      if (!is_free(n) && n.children[0] != n.children[1]) return n;
+      n = binary(pick(rng, kComparisons), number(room - 1, unit, true),
+                 number(room - 1, unit, false));
+      if (n.children[0] != n.children[1]) return n;
     }
-    return n;  // still well-typed, merely constant
+    return n;  // still well-typed, merely degenerate
   }
 
   Node boolean_tree(int room) {
@@ -127,16 +150,17 @@ void validate(Type type, const GenOptions& o) {
 }
 
 // A Bool tree, or a Number tree of `unit`.
-Node build(core::Rng& rng, Type type, Unit unit, int depth, bool full, const GenOptions& o) {
+Node build(core::Rng& rng, Type type, Unit unit, int depth, bool full, const GenOptions& o,
+           bool typed = false) {
   // Redraw oversized trees; a bounded number of tries then fall back to the smallest depth, which
   // always fits (a comparison of two terminals has 3 nodes).
   for (int attempt = 0; attempt < 100; ++attempt) {
     Builder b{rng, full, o.grow_terminal};
-    Node n = type == Type::Bool ? b.boolean_tree(depth) : b.number(depth, unit);
+    Node n = type == Type::Bool ? b.boolean_tree(depth) : b.number(depth, unit, typed);
     if (node_count(n) <= o.max_nodes) return n;
   }
   Builder b{rng, false, 1.0};
-  return type == Type::Bool ? b.boolean_tree(2) : b.number(1, unit);
+  return type == Type::Bool ? b.boolean_tree(2) : b.number(std::min(depth, 2), unit, typed);
 }
 
 }  // namespace
@@ -154,24 +178,14 @@ Node random_terminal(core::Rng& rng, Unit unit) {
   if (unit == Unit::Ratio || (admits_constants(unit) && rng.bernoulli(0.5))) {
     return constant(random_constant(rng, unit));
   }
-  if (unit == Unit::Volume) return field(Field::Volume);
-  if (unit == Unit::Funding) return funding();
-  if (unit == Unit::Price && rng.bernoulli(0.4)) return field(static_cast<Field>(rng.below(4)));
-  const auto names = indicator_names();
-  std::uint64_t count = 0;
-  for (const auto name : names) count += indicator_unit(name) == unit;
-  auto k = rng.below(count);
-  for (const auto name : names) {
-    if (indicator_unit(name) != unit || k-- != 0) continue;
-    return indicator(std::string(name), uniform_int(rng, kMinPeriod, kMaxPeriod));
-  }
-  return field(Field::Close);  // unreachable: every unit but Ratio has a terminal
+  return unit_terminal(rng, unit);
 }
 
 Node random_number_tree(core::Rng& rng, Unit unit, const GenOptions& options) {
   validate(Type::Number, options);
-  const int depth = uniform_int(rng, options.min_depth, options.max_depth);
-  return build(rng, Type::Number, unit, depth, rng.bernoulli(0.5), options);
+  int depth = uniform_int(rng, options.min_depth, options.max_depth);
+  if (unit == Unit::Ratio) depth = std::max(depth, std::min(2, options.max_depth));  // a quotient
+  return build(rng, Type::Number, unit, depth, rng.bernoulli(0.5), options, true);
 }
 
 Node random_tree(core::Rng& rng, Type type, const GenOptions& options) {

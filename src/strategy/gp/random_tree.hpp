@@ -22,8 +22,9 @@ struct GenOptions {
 // std::invalid_argument when the options are inconsistent (min_depth < 2 for Bool, min > max).
 Node random_tree(core::Rng& rng, Type type, const GenOptions& options = {});
 
-// A Number tree of the unit (a Ratio or a unit admitting constants may come out as constants
-// only: it is then free, which fits wherever the unit does).
+// A Number tree with the unit of its own (unit_of(tree) == unit), constants only where another
+// operand fixes the unit; a Ratio needs max_depth >= 2 (a quotient), below which it is a
+// constant.
 Node random_number_tree(core::Rng& rng, Unit unit, const GenOptions& options = {});
 
 // Ramped half-and-half over a population: individual i gets depth min + i % (max - min + 1) and

@@ -64,7 +64,7 @@ class Inference {
       case Op::CrossBelow: {
         const MaybeUnit u = join(n, level, c[0], c[1]);
         if (result_type(n.op) == Type::Number) return u;
-        if (!u) fail(n, level, "compares two constants (a comparison needs a side with a unit)");
+        if (!u) fail(n, level, "neither side has a unit (two constants compare nothing)");
         return std::nullopt;
       }
       case Op::Mul:
@@ -72,7 +72,8 @@ class Inference {
           fail(n, level,
                "multiplies " + name(c[0]) + " by " + name(c[1]) + " (one factor must be a ratio)");
         }
-        // The ratio factor scales the other; a free factor is the ratio.
+        // The ratio factor scales the other; a free factor is the ratio (so a constant scaled by
+        // a quotient is a ratio, whatever the constant meant).
         if (c[0] && c[1]) return *c[0] == Unit::Ratio ? c[1] : c[0];
         return c[0] ? c[0] : c[1];
       case Op::Div:
@@ -179,6 +180,14 @@ std::optional<Unit> unit_of(const Node& n) {
   std::string err;
   const MaybeUnit u = Inference(nullptr, &err).infer(n, 1);
   return err.empty() ? u : std::nullopt;
+}
+
+std::vector<bool> typed_nodes(const Node& root) {
+  std::vector<MaybeUnit> own;
+  Inference(&own, nullptr).infer(root, 1);
+  std::vector<bool> out(own.size());
+  for (std::size_t i = 0; i < own.size(); ++i) out[i] = own[i].has_value();
+  return out;
 }
 
 std::vector<std::optional<Unit>> node_units(const Node& root) {

@@ -52,4 +52,9 @@ std::optional<Unit> unit_of(const Node& n);
 // Number tree checked on its own ((+ 1 2)) or of an ill-typed tree's constant comparison.
 std::vector<std::optional<Unit>> node_units(const Node& root);
 
+// Whether each node, in preorder, has a unit of its own (unit_of is set): what the operators
+// keep when they replace a subtree, so that no other node's unit moves (in (* 2 x), 2 is a
+// scale while x has a unit, but a value beside 3 in (* 2 3)).
+std::vector<bool> typed_nodes(const Node& root);
+
 }  // namespace organism::strategy::gp
