@@ -278,5 +278,29 @@ TEST(StrategyCommands, TreeGenomesPrintShowAndBacktest) {
   EXPECT_EQ(run_organism({"strategy", "show", file.string()}).exit_code, 1);
 }
 
+TEST(StrategyCommands, BacktestRejectsATreeMixingUnitsNamingTheNode) {
+  // A rule as the untyped generator could have written it: close against RSI.
+  TempDir dir;
+  std::string bars = "time,open,high,low,close,volume\n";
+  for (int i = 0; i < 50; ++i) {
+    const auto p = core::format_number(100 + i % 7);
+    bars += std::to_string(1704067200000 + i * 3'600'000LL) + "," + p + "," + p + "," + p + "," +
+            p + ",1\n";
+  }
+  write_file(dir / "BTC-1h.csv", bars);
+  const auto file = dir / "mixed.json";
+  write_file(
+      file,
+      R"({"family":"tree","rule":{"long_entry":{"op":">","args":[{"op":"field","field":"close"},)"
+      R"({"op":"indicator","name":"rsi","period":14}]}}})");
+  const auto r = run_organism({"backtest", "--venue", "x", "--data", (dir / "BTC-1h.csv").string(),
+                               "--strategy", file.string(), "--json"});
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(
+      r.err.find("long_entry: (> close rsi_14) at depth 1: mixes price with oscillator_0_100"),
+      std::string::npos)
+      << r.err;
+}
+
 }  // namespace
 }  // namespace organism::test

@@ -2,13 +2,16 @@
 // it says, and long random chains of them keep every tree valid under default and tight limits.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "evolve/variation.hpp"
 #include "strategy/gp/random_tree.hpp"
 #include "strategy/gp/text.hpp"
+#include "strategy/gp/units.hpp"
 
 namespace organism::evolve {
 namespace {
@@ -75,7 +78,7 @@ TEST(TreeOperators, HoistGivesANonRootBoolSubtreeOfTheOriginal) {
 
 TEST(TreeOperators, HoistFindsNothingInASingleComparison) {
   core::Rng rng(1);
-  Node tree = gp::binary(Op::Gt, gp::field(Field::High), gp::constant(1.5));
+  Node tree = gp::binary(Op::Gt, gp::field(Field::High), gp::field(Field::Low));
   const Node before = tree;
   EXPECT_FALSE(hoist_mutation(tree, rng));
   EXPECT_EQ(tree, before);
@@ -112,18 +115,55 @@ TEST(TreeOperators, PointMutationSwapsWithinOperatorGroups) {
   }
   EXPECT_TRUE(root_flipped && period_changed && name_changed && field_changed);
 
-  // Arithmetic ops change among themselves; constants move but stay finite.
+  // Arithmetic ops change only among those keeping every unit: rsi_14 + 70 may become
+  // rsi_14 - 70, min or max, never rsi_14 * 70 (70 would be a scale) nor rsi_14 / 70 (a ratio).
+  // The oscillator level stays a whole number in 0..100; funding is its unit's only terminal.
+  std::set<Op> ops_seen;
   for (std::uint64_t seed = 0; seed < 300; ++seed) {
     core::Rng rng(seed);
-    Node tree =
-        gp::binary(Op::Lt, gp::binary(Op::Add, gp::constant(0.5), gp::constant(70)), gp::funding());
+    Node tree = gp::binary(Op::Lt, gp::binary(Op::Add, gp::indicator("rsi", 14), gp::constant(70)),
+                           gp::indicator("adx", 14));
     ASSERT_TRUE(point_mutation(tree, rng));
     const Node& sum = tree.children[0];
-    EXPECT_TRUE(sum.op == Op::Add || sum.op == Op::Sub || sum.op == Op::Mul || sum.op == Op::Div ||
-                sum.op == Op::Min || sum.op == Op::Max);
+    ops_seen.insert(sum.op);
+    EXPECT_TRUE(sum.op == Op::Add || sum.op == Op::Sub || sum.op == Op::Min || sum.op == Op::Max);
     EXPECT_EQ(gp::check(tree, Type::Bool), "") << gp::print(tree);
-    // A whole constant stays whole.
-    EXPECT_EQ(sum.children[1].value, std::round(sum.children[1].value));
+    const double level = sum.children[1].value;
+    EXPECT_EQ(level, std::round(level));
+    EXPECT_GE(level, 0);
+    EXPECT_LE(level, 100);
+    EXPECT_TRUE(tree.children[1].name == "adx" || tree.children[1].name == "rsi");
+  }
+  EXPECT_EQ(ops_seen.size(), 4u);
+  for (std::uint64_t seed = 0; seed < 50; ++seed) {
+    core::Rng rng(seed);
+    Node tree =
+        gp::binary(Op::Gt, gp::funding(), gp::field(Field::Volume));  // nothing but the root
+    ASSERT_TRUE(point_mutation(tree, rng));
+    EXPECT_EQ(tree.op, Op::Lt);
+  }
+}
+
+TEST(TreeOperators, ConstantMutationStaysInTheUnitsRange) {
+  // A ratio near 1, a funding rate and a %R level each move on their own scale, within range.
+  for (std::uint64_t seed = 0; seed < 500; ++seed) {
+    core::Rng rng(seed);
+    Node ratio =
+        gp::binary(Op::Gt, gp::binary(Op::Div, gp::field(Field::Close), gp::indicator("sma", 20)),
+                   gp::constant(1.02));
+    Node rate = gp::binary(Op::Lt, gp::funding(), gp::constant(-0.0001));
+    Node willr = gp::binary(Op::Lt, gp::indicator("willr", 14), gp::constant(-100));
+    for (Node* t : {&ratio, &rate, &willr}) {
+      Node& c = t->children[1];
+      const double before = c.value;
+      // Only the constant (and the root) can change in these trees: mutate until it does.
+      for (int k = 0; k < 50 && c.value == before; ++k) point_mutation(*t, rng);
+      ASSERT_NE(c.value, before) << gp::print(*t);
+      const auto& r = gp::constant_range(*gp::node_units(*t)[gp::node_count(*t) - 1]);
+      EXPECT_GE(c.value, r.lo) << gp::print(*t);
+      EXPECT_LE(c.value, r.hi) << gp::print(*t);
+      EXPECT_LT(std::fabs(c.value - before), 0.3 * (r.hi - r.lo)) << gp::print(*t);
+    }
   }
 }
 
@@ -145,21 +185,23 @@ TEST(TreeOperators, SubtreeCrossoverConservesTheTotalNodeCount) {
       EXPECT_EQ(b, b0);
     }
   }
-  EXPECT_GT(swapped, 1900);
+  // Most pairs exchange something; the rest are small trees with no node of a shared unit
+  // ((> rsi_14 30) and (< close sma_20) have none).
+  EXPECT_GT(swapped, 1600);
 }
 
-TEST(TreeOperators, SubtreeCrossoverExchangesSubtreesOfTheSameType) {
+TEST(TreeOperators, SubtreeCrossoverExchangesSubtreesOfTheSameTypeAndUnit) {
   // a's Number terminals can only trade with b's: b = (crosses_below sma_20 open) has two.
   for (std::uint64_t seed = 0; seed < 100; ++seed) {
     core::Rng rng(seed);
-    Node a = gp::binary(Op::Gt, gp::indicator("ema", 12), gp::constant(3));
+    Node a = gp::binary(Op::Gt, gp::indicator("ema", 12), gp::indicator("wma", 3));
     Node b = gp::binary(Op::CrossBelow, gp::indicator("sma", 20), gp::field(Field::Open));
     ASSERT_TRUE(subtree_crossover(a, b, {}, rng));
     EXPECT_EQ(a.op, Op::Gt);
     EXPECT_EQ(b.op, Op::CrossBelow);
     EXPECT_EQ(gp::node_count(a), 3);
     EXPECT_EQ(gp::node_count(b), 3);
-    Node original_a = gp::binary(Op::Gt, gp::indicator("ema", 12), gp::constant(3));
+    Node original_a = gp::binary(Op::Gt, gp::indicator("ema", 12), gp::indicator("wma", 3));
     for (const Node& c : b.children) {
       const bool from_b = c == gp::indicator("sma", 20) || c == gp::field(Field::Open);
       EXPECT_TRUE(from_b || has_subtree(original_a, c, false));
@@ -167,10 +209,21 @@ TEST(TreeOperators, SubtreeCrossoverExchangesSubtreesOfTheSameType) {
   }
 }
 
+TEST(TreeOperators, SubtreeCrossoverNeverSwapsAcrossUnits) {
+  // An oscillator comparison and a price comparison share no unit: nothing can be exchanged.
+  core::Rng rng(3);
+  Node a = gp::binary(Op::Gt, gp::indicator("rsi", 14), gp::constant(30));
+  Node b = gp::binary(Op::Lt, gp::field(Field::Close), gp::indicator("sma", 20));
+  const Node a0 = a, b0 = b;
+  EXPECT_FALSE(subtree_crossover(a, b, {}, rng));
+  EXPECT_EQ(a, a0);
+  EXPECT_EQ(b, b0);
+}
+
 TEST(TreeOperators, SubtreeCrossoverLeavesTreesAloneWhenNothingFits) {
   // Under depth 2, (not true) can only take a's root in place of `true`, which makes it 3 deep.
   core::Rng rng(5);
-  Node a = gp::binary(Op::Gt, gp::field(Field::Low), gp::constant(2));
+  Node a = gp::binary(Op::Gt, gp::field(Field::Low), gp::field(Field::High));
   Node b = gp::unary(Op::Not, gp::boolean(true));
   const Node a0 = a, b0 = b;
   EXPECT_FALSE(subtree_crossover(a, b, {2, 64}, rng));
@@ -188,7 +241,23 @@ TEST(TreeOperators, SubtreeMutationReplacesOneSubtreeWithinTheLimits) {
   }
 }
 
-// 10,000 random operations on a small population of trees; after each, every tree is valid.
+// Empty when every constant of the tree lies in its unit's range, else the first that does not.
+std::string constant_out_of_range(const Node& t) {
+  const auto units = gp::node_units(t);
+  Node copy = t;
+  for (int i = 0; i < gp::node_count(t); ++i) {
+    const Node& n = gp::subtree(copy, i);
+    const auto unit = units[static_cast<std::size_t>(i)];
+    if (n.op != Op::Constant) continue;
+    if (!unit) return "constant without a unit";
+    const auto& r = gp::constant_range(*unit);
+    if (n.value < r.lo || n.value > r.hi) return std::to_string(n.value);
+  }
+  return {};
+}
+
+// 10,000 random operations on a small population of trees; after each, every tree is valid, units
+// included, and every constant lies in its unit's range.
 void run_chain(const gp::Limits& limits, std::uint64_t seed) {
   core::Rng rng(seed);
   std::vector<Node> pool;
@@ -216,6 +285,7 @@ void run_chain(const gp::Limits& limits, std::uint64_t seed) {
     }
     for (const Node& t : pool) {
       ASSERT_EQ(gp::check(t, Type::Bool, limits), "") << "step " << step << ": " << gp::print(t);
+      ASSERT_EQ(constant_out_of_range(t), "") << "step " << step << ": " << gp::print(t);
     }
   }
   EXPECT_GT(changed, 5000);

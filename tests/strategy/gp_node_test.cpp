@@ -152,13 +152,13 @@ TEST(GpSimplify, KnownRules) {
 
 TEST(GpText, PrintsAndParsesKnownTrees) {
   const Node t = binary(Op::And, binary(Op::CrossAbove, indicator("ema", 20), indicator("sma", 50)),
-                        binary(Op::Gt, lag(indicator("donchian_high", 20), 3), constant(-0.25)));
-  const std::string s = "(and (crosses_above ema_20 sma_50) (> (lag donchian_high_20 3) -0.25))";
+                        binary(Op::Gt, lag(indicator("zscore", 20), 3), constant(-0.25)));
+  const std::string s = "(and (crosses_above ema_20 sma_50) (> (lag zscore_20 3) -0.25))";
   EXPECT_EQ(print(t), s);
   EXPECT_EQ(parse_tree(s, Type::Bool), t);
-  EXPECT_EQ(parse_tree("  ( and(crosses_above ema_20 sma_50)(> (lag donchian_high_20 3) -.25 ))",
-                       Type::Bool),
-            t);
+  EXPECT_EQ(
+      parse_tree("  ( and(crosses_above ema_20 sma_50)(> (lag zscore_20 3) -.25 ))", Type::Bool),
+      t);
   Rule r;
   r.long_entry = t;
   r.short_exit = binary(Op::Lt, funding(), constant(0));
@@ -170,7 +170,9 @@ TEST(GpText, PrintsAndParsesKnownTrees) {
 TEST(GpText, RejectsBadText) {
   for (const char* bad : {"(> close)", "(> close open", "(> close open) x", "(foo close open)",
                           "(> close ema_1)", "(> close ema_x)", "(+ close open)", "(> close nan)",
-                          "(> (lag close 0) open)", "(and close open)", "(> close 1e999)"}) {
+                          "(> (lag close 0) open)", "(and close open)", "(> close 1e999)",
+                          // units: price with an oscillator, a raw price level, price squared
+                          "(> close rsi_14)", "(> close 100)", "(> (* close close) open)"}) {
     EXPECT_THROW(parse_tree(bad, Type::Bool), core::UsageError) << bad;
   }
   EXPECT_THROW(parse_rule("(rule (long_exit true) (long_entry true))"), core::UsageError);

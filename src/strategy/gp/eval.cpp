@@ -193,7 +193,7 @@ std::span<const double> Evaluator::evaluate(const Node& tree, const MarketView& 
     throw std::invalid_argument("gp: funding_per_bar must be empty or one value per bar");
   }
   // Validated once here so the inner loops can trust arities and parameters.
-  const std::string err = check(tree, result_type(tree.op), kNoLimits);
+  const std::string err = check_structure(tree, result_type(tree.op), kNoLimits);
   if (!err.empty()) throw std::invalid_argument("gp: invalid tree: " + err);
   // The previous result's buffer is released only now, so the span returned last time stayed
   // valid until this call. Cache columns held by the previous call are dropped likewise.

@@ -59,7 +59,8 @@ class Evaluator {
  public:
   // The tree's values per bar (Bool trees as 0/1; comparisons with NaN are false). The span
   // stays valid until the next call (it may point into the bars, a cache column or a buffer).
-  // Throws std::invalid_argument for a tree that fails check() (types, arities, parameters). Throws
+  // Throws std::invalid_argument for a tree that fails check_structure() (types, arities,
+  // parameters; units are not needed to evaluate, so hand-written trees mixing them run). Throws
   // std::invalid_argument when the view's funding is neither empty nor as long as its bars.
   std::span<const double> evaluate(const Node& tree, const MarketView& view);
 

@@ -135,8 +135,11 @@ Rule rule_from_json(const json& j, const Limits& limits) {
   Rule r;
   std::optional<Node>* slots[] = {&r.long_entry, &r.long_exit, &r.short_entry, &r.short_exit};
   for (int i = 0; i < 4; ++i) {
-    if (j.contains(kSides[i])) *slots[i] = node_from_json(j.at(kSides[i]), Type::Bool, limits);
+    if (j.contains(kSides[i])) *slots[i] = parse(j.at(kSides[i]), 0);
   }
+  // One check for the whole rule so the message names the side as well as the node. A tree
+  // whose units disagree (stored before trees were typed by unit) is rejected, not repaired:
+  // any repair would change the rule its stored metrics were measured on.
   const std::string err = check(r, limits);
   if (!err.empty()) bad(err);
   return r;

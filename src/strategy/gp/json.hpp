@@ -16,7 +16,9 @@ nlohmann::json to_json(const Node& n);
 nlohmann::json to_json(const Rule& r);
 
 // Throw core::UsageError naming what is wrong (unknown op, missing key, ill-typed tree, a
-// parameter out of range, a tree beyond `limits`).
+// parameter out of range, a tree beyond `limits`). A tree whose units disagree, as trees stored
+// before units could, is rejected with the side, the offending node and the units it mixes
+// ("long_entry: (> close rsi_14) at depth 1: mixes price with oscillator_0_100").
 Node node_from_json(const nlohmann::json& j, Type type, const Limits& limits = {64, 4096});
 Rule rule_from_json(const nlohmann::json& j, const Limits& limits = {64, 4096});
 

@@ -5,14 +5,29 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "strategy/gp/units.hpp"
+
 namespace organism::strategy::gp {
 
 namespace {
 
-// Single-period indicator columns with a meaningful scale for comparisons; all causal.
-constexpr std::array<std::string_view, 16> kIndicators = {
-    "sma", "ema", "wma",   "rsi", "atr",  "stddev",   "zscore",        "max",
-    "min", "cci", "willr", "adx", "rvol", "volume_z", "donchian_high", "donchian_low"};
+// Single-period indicator columns with a meaningful scale for comparisons; all causal. ATR and
+// stddev are price spreads, in the currency of the price, so they share its unit: (close - sma)
+// against atr is a meaningful comparison.
+constexpr std::array<std::string_view, 19> kIndicators = {
+    "sma",           "ema",      "wma",           "rsi",          "atr",   "stddev",
+    "zscore",        "max",      "min",           "cci",          "willr", "adx",
+    "rvol",          "volume_z", "donchian_high", "donchian_low", "vwap",  "ichimoku_tenkan",
+    "ichimoku_kijun"};
+constexpr std::array<Unit, 19> kIndicatorUnits = {
+    Unit::Price,     Unit::Price,      Unit::Price,  Unit::Oscillator, Unit::Price,
+    Unit::Price,     Unit::ZScore,     Unit::Price,  Unit::Price,      Unit::Cci,
+    Unit::WilliamsR, Unit::Oscillator, Unit::Return, Unit::ZScore,     Unit::Price,
+    Unit::Price,     Unit::Price,      Unit::Price,  Unit::Price};
+
+constexpr std::array<std::string_view, kUnitCount> kUnitNames = {
+    "price",   "oscillator_0_100", "williams_r", "cci",  "volume",
+    "z_score", "return",           "funding",    "ratio"};
 
 struct OpInfo {
   Op op;
@@ -100,6 +115,15 @@ std::span<const std::string_view> indicator_names() { return kIndicators; }
 bool is_indicator_name(std::string_view name) {
   return std::find(kIndicators.begin(), kIndicators.end(), name) != kIndicators.end();
 }
+
+Unit indicator_unit(std::string_view name) {
+  const auto at = std::find(kIndicators.begin(), kIndicators.end(), name) - kIndicators.begin();
+  return at < static_cast<std::ptrdiff_t>(kIndicators.size())
+             ? kIndicatorUnits[static_cast<std::size_t>(at)]
+             : Unit::Price;
+}
+
+std::string_view unit_name(Unit u) { return kUnitNames[static_cast<std::size_t>(u)]; }
 
 Type result_type(Op op) { return info(op).type; }
 int arity(Op op) { return info(op).arity; }
@@ -196,13 +220,18 @@ Node& subtree(Node& root, int index) {
   return subtree_at(root, index);
 }
 
-std::string check(const Node& n, Type want, const Limits& limits) {
+std::string check_structure(const Node& n, Type want, const Limits& limits) {
   std::string err;
   check_into(n, want, 1, limits, err);
   if (err.empty() && node_count(n) > limits.max_nodes) {
     err = "more than " + std::to_string(limits.max_nodes) + " nodes";
   }
   return err;
+}
+
+std::string check(const Node& n, Type want, const Limits& limits) {
+  std::string err = check_structure(n, want, limits);
+  return err.empty() ? check_units(n) : err;
 }
 
 std::string check(const Rule& rule, const Limits& limits) {

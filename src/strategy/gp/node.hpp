@@ -45,6 +45,23 @@ enum class Op : std::uint8_t {
 
 enum class Field : std::uint8_t { Open, High, Low, Close, Volume };
 
+// The unit of a Number node, so that random rules compare like with like (docs/rule-trees.md,
+// "Units"; the typing rules live in units.hpp). Constants have no unit of their own: they take
+// the unit of what they meet.
+enum class Unit : std::uint8_t {
+  Price,       // open high low close and price-level or price-spread indicators
+  Oscillator,  // bounded 0..100: rsi, adx
+  WilliamsR,   // Williams %R, -100..0
+  Cci,         // commodity channel index, unbounded (constants drawn in -200..200)
+  Volume,      // the volume field
+  ZScore,      // z-scores (zscore, volume_z)
+  Return,      // returns and volatility per bar (rvol)
+  Funding,     // the funding rate
+  Ratio,       // dimensionless: a quotient of one unit, or a scale factor
+};
+inline constexpr int kUnitCount = 9;
+std::string_view unit_name(Unit u);
+
 inline constexpr double kDivEpsilon = 1e-12;
 inline constexpr int kMinPeriod = 2;
 inline constexpr int kMaxPeriod = 200;
@@ -54,6 +71,8 @@ inline constexpr int kMaxLag = 50;
 // Indicator terminals: single-period columns of the indicators layer ("ema" -> ema_N).
 std::span<const std::string_view> indicator_names();
 bool is_indicator_name(std::string_view name);
+// The unit of an indicator terminal (Price for an unknown name, which check() rejects anyway).
+Unit indicator_unit(std::string_view name);
 
 // A value-semantic tree: copying copies the subtree, so evolution can cut and graft freely.
 struct Node {
@@ -101,9 +120,12 @@ struct Limits {
 };
 
 // Empty when n is a well-typed tree of type `want` within limits with every parameter in range
-// (known indicator, period kMinPeriod..kMaxPeriod, lag kMinLag..kMaxLag, finite constants);
-// otherwise what is wrong.
+// (known indicator, period kMinPeriod..kMaxPeriod, lag kMinLag..kMaxLag, finite constants) and
+// consistent units (check_units in units.hpp); otherwise what is wrong, naming the node.
 std::string check(const Node& n, Type want, const Limits& limits = {});
+// The same without units: what evaluation needs (arithmetic is defined whatever the units, so
+// hand-written and older trees still evaluate exactly as before).
+std::string check_structure(const Node& n, Type want, const Limits& limits = {});
 
 // The four trees of a rule; an absent tree never fires.
 struct Rule {

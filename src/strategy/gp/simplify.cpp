@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "strategy/gp/eval.hpp"
+#include "strategy/gp/units.hpp"
 
 namespace organism::strategy::gp {
 
@@ -34,7 +35,8 @@ Node fold_number(Node n) {
       if (is_const(a, 1.0)) return std::move(b);
       break;
     case Op::Div:
-      if (is_const(b, 1.0)) return std::move(a);
+      // x / 1 is a Ratio; it becomes x only when x is one too (or free), so units still agree.
+      if (is_const(b, 1.0) && unit_of(a).value_or(Unit::Ratio) == Unit::Ratio) return std::move(a);
       break;
     case Op::Min:
     case Op::Max:
