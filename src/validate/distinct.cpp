@@ -66,6 +66,9 @@ std::vector<double> exposure_signature(const evolve::Evaluator& evaluator,
       if (evolve::segment_of(evaluator.universe().coins[c], stage).size() == 0) continue;
       const auto result = evaluator.backtest(genome, c, stage);
       out.insert(out.end(), result.exposure.begin(), result.exposure.end());
+      // Exposure is sampled at closes: a position opened and stopped out within one bar leaves it
+      // at 0 but pays fees and moves equity, so equity is part of the signature too.
+      out.insert(out.end(), result.equity.begin(), result.equity.end());
     }
   }
   return out;

@@ -22,8 +22,9 @@ struct DistinctMember {
 bool simpler(const evolve::Individual& a, const evolve::Individual& b);
 
 // The realized exposure series (evolve::Evaluator::backtest, so stops and the leverage cap are
-// in it) of the genome on every coin's in-sample, out-of-sample and walk-forward segment, one
-// after the other: two genomes with equal signatures trade alike everywhere.
+// in it), then the equity series, of the genome on every coin's in-sample, out-of-sample and
+// walk-forward segment, one after the other: two genomes with equal signatures trade alike
+// everywhere (equity catches round trips inside one bar, which exposure at closes misses).
 std::vector<double> exposure_signature(const evolve::Evaluator& evaluator,
                                        const strategy::Genome& genome);
 

@@ -80,7 +80,7 @@ TEST_F(Distinct, EveryCoinAndStageIsInTheSignature) {
     bars +=
         c.splits.in_sample.size() + c.splits.out_of_sample.size() + c.splits.walk_forward.size();
   }
-  EXPECT_EQ(s.size(), bars);
+  EXPECT_EQ(s.size(), 2 * bars);  // exposure, then equity
   EXPECT_GT(std::count_if(s.begin(), s.end(), [](double e) { return e != 0; }), 1000);
 }
 
