@@ -264,7 +264,7 @@ void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
   out["costs"] = nlohmann::ordered_json::parse(backtest::costs_to_json(costs).dump());
   out["front"] = nlohmann::ordered_json::array();
   for (const auto& m : front) out["front"].push_back(member_json(m));
-  validate_evolved(engine, evaluator, out, ctx);  // docs/validation.md
+  validate_evolved(engine, individuals(front), evaluator, out, ctx);  // docs/validation.md
   {
     auto tx = store.transaction();
     save_front(store, run.id, front);
@@ -279,7 +279,7 @@ void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
   }
   if (!a.json_out.empty()) write_json_file(a.json_out, out);
   const auto survivors = out.value("survivors", std::size_t{0});
-  fmt::print("run {}: {} evaluations in {}; {} strategies on the front saved in {} ({} validated, {} testing)\n",
+  fmt::print("run {}: {} evaluations in {}; {} distinct strategies on the front saved in {} ({} validated, {} testing)\n",
              run.id, engine.evaluations(), format_seconds(elapsed()), front.size(), store.path(), survivors,
              front.size() - survivors);
   if (!a.report.empty()) write_run_report(store, ctx, run.id, a.report);

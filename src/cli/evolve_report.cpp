@@ -1,5 +1,6 @@
-// The final front of `organism evolve`: each member backtested on every stage, printed as a
-// table, written as JSON and saved in the store as strategies in state `testing`.
+// The final front of `organism evolve`: its distinct members (validate/distinct.hpp) backtested
+// on every stage, printed as a table, written as JSON and saved in the store as strategies in
+// state `testing`.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 
 #include "cli/evolve_support.hpp"
 #include "data/file_writer.hpp"
+#include "validate/distinct.hpp"
 
 namespace organism::cli {
 namespace {
@@ -52,14 +54,20 @@ nlohmann::ordered_json json_number(double v) {
 std::vector<FrontMember> report_front(const evolve::Engine& engine, const evolve::Evaluator& evaluator) {
   std::vector<FrontMember> out;
   std::vector<strategy::Genome> genomes;
-  for (const auto& ind : engine.front()) {
-    out.push_back({ind, {}});
-    genomes.push_back(ind.genome);
+  for (auto& d : validate::distinct_front(evaluator, engine.front())) {
+    genomes.push_back(d.representative.genome);
+    out.push_back({std::move(d.representative), {}, std::move(d.aliases)});
   }
   for (std::size_t s = 0; s < kStages.size(); ++s) {
     const auto metrics = evaluator.evaluate(genomes, kStages[s]);
     for (std::size_t i = 0; i < out.size(); ++i) out[i].stages[s] = evolve::mean_metrics(metrics[i]);
   }
+  return out;
+}
+
+std::vector<evolve::Individual> individuals(const std::vector<FrontMember>& front) {
+  std::vector<evolve::Individual> out;
+  for (const auto& m : front) out.push_back(m.individual);
   return out;
 }
 
@@ -72,17 +80,22 @@ void print_front(const std::vector<FrontMember>& all, std::size_t top) {
     return evolve::value_of(a->stages[0], "sharpe") > evolve::value_of(b->stages[0], "sharpe");
   });
   if (front.size() > top) front.resize(top);
-  fmt::print("{:<34} {:<18} {:>8} {:>8} {:>8} {:>7} {:>7}  {}\n", "id", "family", "IS sh", "OOS sh", "WF sh", "IS dd",
-             "trades", "rule");
+  fmt::print("{:<34} {:<18} {:>8} {:>8} {:>8} {:>7} {:>7} {:>7}  {}\n", "id", "family", "IS sh", "OOS sh", "WF sh",
+             "IS dd", "trades", "aliases", "rule");
   for (const FrontMember* member : front) {
     const auto& m = *member;
     const auto& is = m.stages[0];
     std::string rule = rule_in_words(m.individual.genome);
     if (rule.size() > 100) rule = rule.substr(0, 97) + "...";
-    fmt::print("{:<34} {:<18} {:>8} {:>8} {:>8} {:>7} {:>7}  {}\n", m.individual.id, m.individual.genome.family,
+    fmt::print("{:<34} {:<18} {:>8} {:>8} {:>8} {:>7} {:>7} {:>7}  {}\n", m.individual.id, m.individual.genome.family,
                cell(evolve::value_of(is, "sharpe"), 2), cell(evolve::value_of(m.stages[1], "sharpe"), 2),
                cell(evolve::value_of(m.stages[2], "sharpe"), 2), cell(evolve::value_of(is, "max_drawdown"), 3),
-               cell(evolve::value_of(is, "trades"), 0), rule);
+               cell(evolve::value_of(is, "trades"), 0), m.aliases.size(), rule);
+  }
+  std::size_t aliases = 0;
+  for (const auto& m : all) aliases += m.aliases.size();
+  if (aliases > 0) {
+    fmt::print("{} front members trade exactly like a simpler one: listed as its aliases (--json-out)\n", aliases);
   }
   if (all.size() > front.size()) {
     fmt::print("... {} more front members (by in-sample Sharpe) in --json-out and the store ('strategies' table)\n",
@@ -96,7 +109,9 @@ nlohmann::ordered_json member_json(const FrontMember& m) {
   j["family"] = m.individual.genome.family;
   j["generation"] = m.individual.genome.generation;
   j["parents"] = m.individual.parents;
-  j["genome"] = nlohmann::ordered_json::parse(strategy::canonical_json(m.individual.genome));
+  j["aliases"] = m.aliases;
+  // What runs: inactive genes at their defaults, so the stored genome hashes to its id.
+  j["genome"] = nlohmann::ordered_json::parse(strategy::canonical_json(strategy::normalized(m.individual.genome)));
   j["rule"] = rule_in_words(m.individual.genome);
   j["fitness"] = {{"objectives", m.individual.fitness.objectives}, {"violation", m.individual.fitness.violation}};
   nlohmann::ordered_json metrics;
@@ -124,7 +139,7 @@ void save_front(data::Store& store, const std::string& run_id, const std::vector
     r.run_id = run_id;
     r.family = m.individual.genome.family;
     r.generation = m.individual.genome.generation;
-    r.genome = strategy::canonical_json(m.individual.genome);
+    r.genome = strategy::canonical_json(strategy::normalized(m.individual.genome));
     r.parents = j["parents"].dump();
     r.metrics = j["metrics"].dump();
     r.state = "testing";

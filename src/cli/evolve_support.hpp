@@ -34,8 +34,9 @@ inline constexpr std::array<evolve::Stage, 3> kStages = {evolve::Stage::InSample
                                                          evolve::Stage::WalkForward};
 
 struct FrontMember {
-  evolve::Individual individual;
+  evolve::Individual individual;               // the representative of its exposures
   std::array<evolve::MetricValues, 3> stages;  // mean over coins, per kStages
+  std::vector<std::string> aliases;            // ids of front members with the same exposures
 };
 
 // What evaluations run with, from evolve.cache_mb and evolve.threads (usage errors name the key).
@@ -45,18 +46,23 @@ struct EvaluationSettings {
 };
 EvaluationSettings evaluation_settings(const core::Config& cfg);
 
-// Every front member backtested on each stage of every coin.
+// The distinct members of the front (validate::distinct_front), each backtested on each stage
+// of every coin.
 std::vector<FrontMember> report_front(const evolve::Engine& engine, const evolve::Evaluator& evaluator);
+// The members' individuals: what validation validates.
+std::vector<evolve::Individual> individuals(const std::vector<FrontMember>& front);
 // The table of the `top` members by in-sample Sharpe: id, family, Sharpe per stage, in-sample
 // max drawdown, trades, and the rule in words.
 void print_front(const std::vector<FrontMember>& front, std::size_t top);
-// {"id", "family", "generation", "parents", "genome", "rule", "metrics": {stage: {...}}}
+// {"id", "family", "generation", "parents", "aliases", "genome" (normalized), "rule",
+// "fitness", "metrics": {stage: {...}}}
 nlohmann::ordered_json member_json(const FrontMember& member);
 // A metric as JSON: the number, or null when it is not finite (JSON has no NaN or infinity).
 nlohmann::ordered_json json_number(double v);
 // Writes JSON indented by 2 and a newline to `path`, atomically (all or nothing).
 void write_json_file(const std::string& path, const nlohmann::ordered_json& json);
-// Saves each member as a strategy in state `testing` with its metrics by stage.
+// Saves each member (a representative; its aliases are in its "aliases", not stored apart) as a
+// strategy in state `testing` with its normalized genome and its metrics by stage.
 void save_front(data::Store& store, const std::string& run_id, const std::vector<FrontMember>& front);
 
 }  // namespace organism::cli

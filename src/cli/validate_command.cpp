@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <map>
+#include <set>
 
 #include "cli/cost_options.hpp"
 #include "cli/evolve_support.hpp"
@@ -56,13 +58,27 @@ void run_validate(const ValidateArgs& a, Context& ctx) {
                engine.trials().count, backtest::describe_costs(costs));
 
   auto out = run.result.empty() ? nlohmann::ordered_json::object() : nlohmann::ordered_json::parse(run.result);
-  if (!out.contains("front")) {
-    out["front"] = nlohmann::ordered_json::array();
-    for (const auto& ind : engine.front()) out["front"].push_back({{"id", ind.id}, {"family", ind.genome.family}});
+  // The run's front as its distinct members, each keeping what the run recorded of it. A run
+  // evolved before ids ignored inactive genes (or before aliases) may lack some representatives:
+  // they are recorded and stored now; the aliases it stored stay as they were.
+  const auto front = report_front(engine, evaluator);
+  std::map<std::string, nlohmann::ordered_json> recorded;
+  for (const auto& m : out.value("front", nlohmann::ordered_json::array())) recorded[m.value("id", "")] = m;
+  std::set<std::string> stored;
+  for (const auto& s : store.list_strategies(run.id)) stored.insert(s.id);
+  std::vector<FrontMember> missing;
+  out["front"] = nlohmann::ordered_json::array();
+  for (const auto& m : front) {
+    const auto it = recorded.find(m.individual.id);
+    auto j = it != recorded.end() ? it->second : member_json(m);
+    j["aliases"] = m.aliases;
+    out["front"].push_back(j);
+    if (!stored.contains(m.individual.id)) missing.push_back(m);
   }
-  validate_run(engine, evaluator, out, ctx, a.top);
+  validate_run(engine, individuals(front), evaluator, out, ctx, a.top);
   {
     auto tx = store.transaction();
+    save_front(store, run.id, missing);
     save_validation(store, out);
     run.result = out.dump();
     store.save_run(run);

@@ -162,10 +162,10 @@ Json walk_forward_json(const validate::WalkForwardResult& wf) {
           {"evaluations", wf.evaluations}};
 }
 
-validate::RunValidation validate_run(const evolve::Engine& engine, const evolve::Evaluator& evaluator, Json& run_json,
-                                     const Context& ctx, std::size_t top) {
+validate::RunValidation validate_run(const evolve::Engine& engine, std::span<const evolve::Individual> front,
+                                     const evolve::Evaluator& evaluator, Json& run_json, const Context& ctx,
+                                     std::size_t top) {
   const auto options = validation_options(ctx.config, engine.options());
-  const auto front = engine.front();
   std::vector<evolve::Individual> population;
   for (const auto& island : engine.islands()) population.insert(population.end(), island.begin(), island.end());
   const validate::TrialSummary trials{engine.trials().count, engine.trials().variance()};
@@ -180,7 +180,10 @@ validate::RunValidation validate_run(const evolve::Engine& engine, const evolve:
   for (const auto& m : v.members) by_id[m.id] = &m;
   for (auto& member : run_json["front"]) {
     const auto it = by_id.find(member.value("id", ""));
-    if (it != by_id.end()) member["validation"] = member_validation_json(*it->second, u);
+    if (it == by_id.end()) continue;
+    member["validation"] = member_validation_json(*it->second, u);
+    // The store keeps the validation as the strategy's evidence: its aliases go with it.
+    member["validation"]["aliases"] = member.value("aliases", Json::array());
   }
   run_json["pbo"] = v.pbo ? Json(v.pbo->pbo) : Json(nullptr);
   Json detail = {{"blocks", options.pbo_blocks}, {"strategies", v.pbo_strategies}, {"bars", v.pbo_bars}};
@@ -210,9 +213,9 @@ validate::RunValidation validate_run(const evolve::Engine& engine, const evolve:
   return v;
 }
 
-void validate_evolved(const evolve::Engine& engine, const evolve::Evaluator& evaluator, Json& run_json,
-                      const Context& ctx) {
-  if (ctx.config.get_bool("validate.on_evolve")) validate_run(engine, evaluator, run_json, ctx);
+void validate_evolved(const evolve::Engine& engine, std::span<const evolve::Individual> front,
+                      const evolve::Evaluator& evaluator, Json& run_json, const Context& ctx) {
+  if (ctx.config.get_bool("validate.on_evolve")) validate_run(engine, front, evaluator, run_json, ctx);
 }
 
 void save_validation(data::Store& store, const Json& run_json) {

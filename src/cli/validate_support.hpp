@@ -19,16 +19,17 @@ namespace organism::cli {
 // the run's own (population, generations). Throws core::UsageError for a bad value.
 validate::ValidationOptions validation_options(const core::Config& cfg, const evolve::EvolveOptions& run);
 
-// Validates the engine's front against its final population and trial statistics, adds the
-// validation keys to `run_json` (its "front" members gain "validation" by id; the run gains
-// "pbo", "pbo_detail", "trials", "trial_sharpe_variance", "walk_forward", "gates",
-// "survivors") and prints the gate summary (progress lines on stderr).
-validate::RunValidation validate_run(const evolve::Engine& engine, const evolve::Evaluator& evaluator,
-                                     nlohmann::ordered_json& run_json, const Context& ctx, std::size_t top = 25);
+// Validates `front` (the engine's distinct front members) against the engine's final population
+// and trial statistics, adds the validation keys to `run_json` (its "front" members gain
+// "validation" by id; the run gains "pbo", "pbo_detail", "trials", "trial_sharpe_variance",
+// "walk_forward", "gates", "survivors") and prints the gate summary (progress lines on stderr).
+validate::RunValidation validate_run(const evolve::Engine& engine, std::span<const evolve::Individual> front,
+                                     const evolve::Evaluator& evaluator, nlohmann::ordered_json& run_json,
+                                     const Context& ctx, std::size_t top = 25);
 
 // At the end of `organism evolve`: validate_run unless validate.on_evolve is false.
-void validate_evolved(const evolve::Engine& engine, const evolve::Evaluator& evaluator,
-                      nlohmann::ordered_json& run_json, const Context& ctx);
+void validate_evolved(const evolve::Engine& engine, std::span<const evolve::Individual> front,
+                      const evolve::Evaluator& evaluator, nlohmann::ordered_json& run_json, const Context& ctx);
 
 // Each front member of run_json with a "validation": state `validated` when it passed, else
 // `testing`, with the validation as its evidence. Call inside the transaction that saves the run.

@@ -45,7 +45,7 @@ void TrialStats::add(double sharpe) {
 }
 
 std::uint64_t genome_key(const strategy::Genome& genome) {
-  strategy::Genome g = genome;
+  strategy::Genome g = strategy::normalized(genome);
   g.generation = 0;
   return strategy::fnv1a64(strategy::canonical_json(g));
 }

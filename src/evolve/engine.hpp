@@ -56,7 +56,8 @@ void validate(const EvolveOptions& options);
 nlohmann::json to_json(const EvolveOptions& options);
 EvolveOptions options_from_json(const nlohmann::json& j);
 
-// 64-bit identity of a genome's rule whatever its generation: duplicates are evaluated once.
+// 64-bit identity of a genome's rule whatever its generation and its inactive genes (the hash of
+// canonical_json(strategy::normalized(genome)) at generation 0): duplicates are evaluated once.
 std::uint64_t genome_key(const strategy::Genome& genome);
 
 // The spread of in-sample Sharpe ratios over every distinct genome the run evaluated (Welford's

@@ -153,10 +153,20 @@ std::string header_html(const ReportData& d, const json& member) {
   } else {
     badges += R"(<span class="badge bad">failed validation</span>)";
   }
+  // Front members that trade exactly like this one (docs/validation.md, distinct members).
+  std::string aliases;
+  const json alias_ids = member.value("aliases", json::array());
+  if (alias_ids.is_array() && !alias_ids.empty()) {
+    std::vector<std::string> ids;
+    for (const auto& a : alias_ids) ids.push_back(html_escape(a.is_string() ? a.get<std::string>() : a.dump()));
+    aliases = fmt::format(R"(<p class="sub aliases">aliases (same exposures on every coin and stage): {}</p>
+)",
+                          fmt::join(ids, ", "));
+  }
   return fmt::format(R"(<header>
 <h1>{id}{badges}</h1>
 <p class="sub">family <b>{family}</b> · generation {gen} · run <b>{run}</b> · coin {coin} · {chosen}{costs}</p>
-<div class="rule"><b>Rule:</b> {rule}</div>
+{aliases}<div class="rule"><b>Rule:</b> {rule}</div>
 </header>
 )",
                      fmt::arg("id", html_escape(d.strategy_id)), fmt::arg("badges", badges),
@@ -164,7 +174,7 @@ std::string header_html(const ReportData& d, const json& member) {
                      fmt::arg("gen", member.value("generation", 0)),
                      fmt::arg("run", html_escape(d.run.value("run", "?"))),
                      fmt::arg("coin", html_escape(d.coin)),
-                     fmt::arg("chosen", html_escape(d.chosen_by)),
+                     fmt::arg("chosen", html_escape(d.chosen_by)), fmt::arg("aliases", aliases),
                      fmt::arg("costs", d.costs.empty() ? "" : " · costs: " + html_escape(d.costs)),
                      fmt::arg("rule", html_escape(member.value("rule", "(no rule in words)"))));
 }

@@ -27,6 +27,15 @@ class Family {
                       std::span<double> exposure) const = 0;
   // The rule in words with these values.
   virtual std::string describe(const ParamValues& p) const = 0;
+  // Which parameters are inactive at these values (params clamped): an option at its "off"
+  // value, which is its default (no confirmation), and the parameters it leaves without effect (a
+  // confirmation period without confirmation) or that another's value makes inert. Resetting them
+  // to their defaults leaves the exposures bit for bit the same; genome ids ignore them
+  // (strategy::normalized). Default: none.
+  virtual std::vector<bool> inactive(const ParamValues& p) const { return std::vector<bool>(p.size(), false); }
+  // Equivalent values written one way (order-free periods sorted), for the same reason. Default:
+  // unchanged.
+  virtual void canonicalize(ParamValues& /*p*/) const {}
 };
 
 // Family names in number order.

@@ -84,7 +84,9 @@ std::vector<double> regime_mask(const RegimeFilter& regime, const MarketView& ma
 backtest::BacktestConfig backtest_config(const Genome& genome, backtest::BacktestConfig base);
 
 // Canonical JSON: keys sorted, ints as integers, choices by name, bools as true/false, reals in
-// nlohmann's shortest round-trip form; one line, no spaces. Without the id.
+// nlohmann's shortest round-trip form; one line, no spaces. Without the id. Every gene as it is,
+// inactive ones included (checkpoints and MPI messages carry the whole genome, so a resumed run
+// continues bit for bit); what the store and the run JSON keep is canonical_json(normalized(g)).
 std::string canonical_json(const Genome& genome);
 // Canonical JSON with "id" added, indented for people (what `strategy new` prints).
 std::string to_json(const Genome& genome, int indent = 2);
@@ -93,11 +95,23 @@ std::string to_json(const Genome& genome, int indent = 2);
 // value of the wrong JSON type throw core::Error naming the key.
 Genome from_json(const std::string& text);
 
+// The genome with its inactive genes at their defaults, so that genomes which run the same rule
+// whatever their switched-off genes compare equal: a risk/regime switch that is off (a stop at 0,
+// vol_target_on / vol_filter_on / fg_on false) resets the genes it governs (vol_target and the
+// risk vol_window; vol_k, the regime vol_window and median_window; fg_low and fg_high), and the
+// family resets its own (Family::inactive) and orders its order-free pairs
+// (Family::canonicalize). Exposures and backtests are unchanged. The generation is kept.
+Genome normalized(Genome genome);
+// Genes that shape what the genome does: every gene that normalized() leaves free, less the
+// switches that are off (a 0 stop, a false *_on, a family option at its off value). The
+// leverage cap always counts. A tree's rule counts as no genes (its size is gp::node_count).
+int active_genes(const Genome& genome);
+
 // FNV-1a 64 (offset basis 0xcbf29ce484222325, prime 0x100000001b3) over the bytes.
 std::uint64_t fnv1a64(std::string_view bytes);
 // {family}_{generation}_{hash8}: hash8 = the first 8 of the 16 lowercase hex digits of
-// fnv1a64 of the canonical JSON with generation set to 0, so one rule keeps its hash8 in every
-// generation.
+// fnv1a64 of the canonical JSON of normalized(genome) with generation set to 0, so one rule keeps
+// its hash8 in every generation and genomes differing only in inactive genes share it.
 std::string genome_id(const Genome& genome);
 // The rule in words: the family's rule, then the risk block and the regime filter.
 std::string describe(const Genome& genome);

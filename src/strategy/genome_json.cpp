@@ -174,7 +174,7 @@ std::uint64_t fnv1a64(std::string_view bytes) {
 }
 
 std::string genome_id(const Genome& genome) {
-  Genome rule = genome;
+  Genome rule = normalized(genome);
   rule.generation = 0;
   const std::string hex = fmt::format("{:016x}", fnv1a64(canonical_json(rule)));
   return fmt::format("{}_{}_{}", genome.family, genome.generation, hex.substr(0, 8));

@@ -33,6 +33,12 @@ class DonchianBreakout final : public Family {
     if (p[kExit] == kShorter) w = std::max(w, static_cast<std::size_t>(p[kExitPeriod]));
     return w;
   }
+  // Exits on the entry channel's opposite side: no exit channel of its own.
+  std::vector<bool> inactive(const ParamValues& p) const override {
+    std::vector<bool> off(p.size(), false);
+    off[kExit] = off[kExitPeriod] = p[kExit] == kOpposite;
+    return off;
+  }
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
     const int n = static_cast<int>(p[kPeriod]);
     const int x = p[kExit] == kShorter ? static_cast<int>(p[kExitPeriod]) : n;

@@ -42,6 +42,19 @@ class EmaCross final : public Family {
     if (p[kConfirm] == kVolume) w = std::max(w, n - 1);
     return w;
   }
+  // No confirmation: the confirmation period has nothing to count.
+  std::vector<bool> inactive(const ParamValues& p) const override {
+    std::vector<bool> off(p.size(), false);
+    off[kConfirm] = off[kConfirmPeriod] = p[kConfirm] == kNone;
+    return off;
+  }
+  // fast/slow and slow/fast are one rule (periods()); the sorted pair stays within both bounds
+  // (fast's range starts lower, slow's ends higher).
+  void canonicalize(ParamValues& p) const override {
+    const auto [fast, slow] = periods(p);
+    p[kFast] = fast;
+    p[kSlow] = slow;
+  }
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
     const auto [fast_n, slow_n] = periods(p);
     const auto close = m.bars.close;

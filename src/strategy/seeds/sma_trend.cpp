@@ -29,6 +29,12 @@ class SmaTrend final : public Family {
     if (p[kTwo] != 0) w = std::max(w, static_cast<std::size_t>(p[kSlowPeriod] - 1));
     return w;
   }
+  // One SMA against the close: no slow SMA.
+  std::vector<bool> inactive(const ParamValues& p) const override {
+    std::vector<bool> off(p.size(), false);
+    off[kTwo] = off[kSlowPeriod] = p[kTwo] == 0;
+    return off;
+  }
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
     const bool two = p[kTwo] != 0;
     const auto sma_col = column(m, fmt::format("sma_{}", static_cast<int>(p[kPeriod])));

@@ -92,6 +92,12 @@ class SvmClassifier final : public Family {
     return ml::feature_lookback(ml::groups_from(p, kShared)) +
            static_cast<std::size_t>(s.horizon + s.window - 1);
   }
+  // An L1 penalty trains the squared hinge whatever the loss gene says (svm_options' solver).
+  std::vector<bool> inactive(const ParamValues& p) const override {
+    std::vector<bool> off(p.size(), false);
+    off[kLoss] = p[kPenalty] == 0;
+    return off;
+  }
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
     const auto schedule = ml::schedule_from(p, kShared);
     const auto features = ml::build_features(m, ml::groups_from(p, kShared));
