@@ -73,8 +73,15 @@ std::vector<double> distances(const Standardized& s, double& mean_correlation) {
             if (s.constant[i] || s.constant[j]) {
               rho = s.constant[i] && s.constant[j] ? 1.0 : 0.0;
             } else {
+              // Four partial sums in a fixed order: the same result every run, room to vectorize.
               const double* xj = s.x.data() + j * s.blocks;
-              for (std::size_t b = 0; b < s.blocks; ++b) rho += xi[b] * xj[b];
+              double part[4] = {0, 0, 0, 0};
+              std::size_t b = 0;
+              for (; b + 4 <= s.blocks; b += 4) {
+                for (std::size_t k = 0; k < 4; ++k) part[k] += xi[b + k] * xj[b + k];
+              }
+              for (; b < s.blocks; ++b) part[0] += xi[b] * xj[b];
+              rho = (part[0] + part[1]) + (part[2] + part[3]);
             }
             d[i * n + j] = d[j * n + i] = std::sqrt(std::clamp((1.0 - rho) / 2.0, 0.0, 1.0));
           }
@@ -143,16 +150,36 @@ std::size_t find_root(std::vector<std::size_t>& parent, std::size_t i) {
 }
 
 // Mean silhouette of every cut with 2..n-1 clusters, from per-cluster sums of distances that
-// each merge adds up (S[c * n + i] = sum of d(i, j) over j in cluster c). Returns the number of
-// merges of the best cut (0 when none) and its silhouette.
+// each merge adds up (sums[c * n + i] = sum of d(i, j) over j in cluster c). Incremental: after
+// A and B merge, a series' mean distance to A u B is a weighted mean of those to A and B, so never
+// below its nearest other cluster's; only series whose nearest was A or B look again (O(k)), and
+// only the members of A u B get a new own-cluster distance. Typically O(n^2) in all, not O(n^3).
+// Returns the number of merges of the best cut (0 when none) and its silhouette.
 std::pair<std::size_t, double> best_cut(const std::vector<double>& d, std::size_t n,
                                         const std::vector<Merge>& merges) {
   std::vector<double> sums = d;  // every series its own cluster
-  std::vector<std::size_t> parent(n), size(n, 1), label(n), active(n);
+  std::vector<std::size_t> parent(n), size(n, 1), label(n), nearest_id(n);
   std::iota(parent.begin(), parent.end(), 0);
   std::iota(label.begin(), label.end(), 0);
-  std::iota(active.begin(), active.end(), 0);
-  std::vector<double> nearest(n), s(n);
+  std::vector<char> active(n, 1);
+  std::vector<double> nearest(n), s(n, 0.0);  // singletons: silhouette 0 (Rousseeuw)
+  const auto rescan = [&](std::size_t i) {
+    nearest[i] = kInf;
+    nearest_id[i] = n;
+    for (std::size_t c = 0; c < n; ++c) {
+      if (!active[c] || c == label[i]) continue;
+      const double v = sums[c * n + i] / static_cast<double>(size[c]);
+      if (v < nearest[i]) nearest[i] = v, nearest_id[i] = c;
+    }
+  };
+  const auto silhouette = [&](std::size_t i) {
+    const std::size_t own = label[i];
+    if (size[own] == 1) return 0.0;
+    const double a = sums[own * n + i] / static_cast<double>(size[own] - 1), b = nearest[i];
+    const double top = std::max(a, b);
+    return top > 0 ? (b - a) / top : 0.0;
+  };
+  for (std::size_t i = 0; i < n; ++i) rescan(i);
   std::size_t best_merges = 0;
   double best = -kInf;
   for (std::size_t m = 0; m + 2 < n; ++m) {
@@ -161,30 +188,15 @@ std::pair<std::size_t, double> best_cut(const std::vector<double>& d, std::size_
     for (std::size_t i = 0; i < n; ++i) sums[r * n + i] += sums[o * n + i];
     size[r] += size[o];
     parent[o] = r;
-    for (std::size_t i = 0; i < n; ++i) label[i] = label[i] == o ? r : label[i];
-    active.erase(std::find(active.begin(), active.end(), o));
-    tbb::parallel_for(
-        tbb::blocked_range<std::size_t>(0, n, 256), [&](const tbb::blocked_range<std::size_t>& rg) {
-          for (std::size_t i = rg.begin(); i != rg.end(); ++i) nearest[i] = kInf;
-          for (std::size_t c : active) {
-            const double inv = 1.0 / static_cast<double>(size[c]);
-            const double* row = sums.data() + c * n;
-            for (std::size_t i = rg.begin(); i != rg.end(); ++i) {
-              const double v = label[i] == c ? kInf : row[i] * inv;
-              nearest[i] = std::min(nearest[i], v);
-            }
-          }
-          for (std::size_t i = rg.begin(); i != rg.end(); ++i) {
-            const std::size_t own = label[i];
-            if (size[own] == 1) {
-              s[i] = 0;  // Rousseeuw's convention for a singleton
-              continue;
-            }
-            const double a = sums[own * n + i] / static_cast<double>(size[own] - 1), b = nearest[i];
-            const double top = std::max(a, b);
-            s[i] = top > 0 ? (b - a) / top : 0.0;
-          }
-        });
+    active[o] = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (label[i] == o) label[i] = r;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const bool moved = nearest_id[i] == r || nearest_id[i] == o;
+      if (moved) rescan(i);
+      if (moved || label[i] == r) s[i] = silhouette(i);
+    }
     const double mean = std::accumulate(s.begin(), s.end(), 0.0) / static_cast<double>(n);
     if (mean >= best) best = mean, best_merges = m + 1;  // >=: a tie goes to fewer clusters
   }

@@ -36,7 +36,7 @@ struct Clustering {
 // where the mean silhouette over the series is highest among 2..n-1 clusters (a singleton's
 // silhouette is 0, a tie goes to fewer clusters). When that best is <= min_silhouette, or n <= 2,
 // there is no structure to cut: one cluster if the mean pairwise correlation is >=
-// alike_correlation, else n. Deterministic (ties by index); O(n^2 (blocks + n)) time.
+// alike_correlation, else n. Deterministic (ties by index); typically O(n^2 blocks) time.
 // All series must have the same length; throws core::UsageError otherwise.
 Clustering cluster_by_correlation(std::span<const std::span<const double>> series,
                                   const ClusteringOptions& options = {});
