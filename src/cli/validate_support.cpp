@@ -42,6 +42,24 @@ Json per_coin_json(const std::array<validate::StageResult, 3>& stages, const evo
   return out;
 }
 
+Json trial_clustering_json(const validate::RunValidation& v, const evolve::Universe& u) {
+  const auto& c = v.trial_clustering;
+  const double bars_per_year = u.interval.bars_per_year();
+  Json j = {{"trials", c.trials},
+            {"clustered", c.clustered},
+            {"source", c.from_sample ? "trial_sample" : "final_populations"},
+            {"sampled", c.from_sample && c.trials > static_cast<std::int64_t>(c.clustered)},
+            {"clusters", c.clusters},
+            {"sharpe_variance", json_number(c.sharpe_variance_per_bar * bars_per_year)},
+            {"sharpe_variance_per_bar", json_number(c.sharpe_variance_per_bar)},
+            {"silhouette", json_number(c.silhouette)},
+            {"structure", c.structure},
+            {"block_bars", c.block_bars},
+            {"effective_front_members", v.effective_front_members}};
+  if (!c.note.empty()) j["note"] = c.note;
+  return j;
+}
+
 Json time_json(std::int64_t ms) { return {{"ms", ms}, {"utc", core::format_utc(ms)}}; }
 
 void print_summary(const validate::RunValidation& v, const validate::GateThresholds& t, std::size_t top) {
@@ -49,10 +67,11 @@ void print_summary(const validate::RunValidation& v, const validate::GateThresho
   for (const auto& m : v.members) {
     for (const auto& g : m.gates) failed[g.name] += g.passed ? 0 : 1;
   }
-  fmt::print("validation: {} of {} front members passed every gate and are now 'validated' (PBO {}, {} trials, walk-forward "
-             "efficiency {:.3g})\n",
+  fmt::print("validation: {} of {} front members passed every gate and are now 'validated' (PBO {}, {} trials in {} "
+             "clusters, {} independent front members, walk-forward efficiency {:.3g})\n",
              v.survivors, v.members.size(), v.pbo ? fmt::format("{:.3f}", v.pbo->pbo) : "n/a", v.trials.count,
-             v.walk_forward.efficiency);
+             v.trial_clustering.clusters, v.effective_front_members, v.walk_forward.efficiency);
+  if (!v.trial_clustering.note.empty()) fmt::print("note: {}\n", v.trial_clustering.note);
   const std::map<std::string, std::string> rule = {
       {"sharpe_in_sample", fmt::format("> {:g}", t.sharpe)},  {"sharpe_out_of_sample", fmt::format("> {:g}", t.sharpe)},
       {"sharpe_walk_forward", fmt::format("> {:g}", t.sharpe)}, {"max_drawdown", fmt::format("< {:g}", t.max_drawdown)},
@@ -65,7 +84,7 @@ void print_summary(const validate::RunValidation& v, const validate::GateThresho
     if (!m.passed || shown++ >= top) continue;
     fmt::print("validated {}: Sharpe {:.2f} / {:.2f} / {:.2f}, DSR {:.3f}, WF efficiency {:.2f}\n", m.id,
                evolve::value_of(m.stages[0].mean, "sharpe"), evolve::value_of(m.stages[1].mean, "sharpe"),
-               evolve::value_of(m.stages[2].mean, "sharpe"), m.deflated.dsr, m.wf_efficiency);
+               evolve::value_of(m.stages[2].mean, "sharpe"), m.held_out.deflated.dsr, m.wf_efficiency);
   }
 }
 
@@ -77,7 +96,6 @@ validate::ValidationOptions validation_options(const core::Config& cfg, const ev
   o.gates.max_drawdown = cfg.get_double("validate.gate_max_drawdown");
   o.gates.dsr = cfg.get_double("validate.gate_dsr");
   o.gates.pbo = cfg.get_double("validate.gate_pbo");
-  o.dsr_variance = validate::parse_dsr_variance(cfg.get("validate.dsr_variance"));
   o.pbo_blocks = static_cast<int>(cfg.get_int("validate.pbo_blocks"));
   o.walk_forward.folds = static_cast<int>(cfg.get_int("validate.wf_folds"));
   const auto population = cfg.get_int("validate.wf_population");
@@ -94,11 +112,29 @@ validate::ValidationOptions validation_options(const core::Config& cfg, const ev
 }
 
 Json member_validation_json(const validate::MemberValidation& m, const evolve::Universe& u) {
+  const double annual = std::sqrt(u.interval.bars_per_year());
+  const auto& ho = m.held_out;
+  const auto& is = m.in_sample;
   Json j;
-  j["dsr"] = json_number(m.deflated.dsr);
-  j["psr"] = json_number(m.deflated.psr);
-  j["expected_max_sharpe"] = json_number(m.deflated.expected_max_sharpe * std::sqrt(u.interval.bars_per_year()));
-  j["sharpe_per_bar"] = json_number(m.sample.sharpe_per_bar);
+  // The gated DSR: held-out returns deflated by the clustered front under the null V = 1/(T-1).
+  j["dsr"] = json_number(ho.deflated.dsr);
+  j["psr"] = json_number(ho.deflated.psr);
+  j["expected_max_sharpe"] = json_number(ho.deflated.expected_max_sharpe * annual);
+  j["sharpe_per_bar"] = json_number(ho.sample.sharpe_per_bar);
+  j["held_out_sharpe"] = json_number(ho.sample.sharpe_per_bar * annual);
+  j["held_out_bars"] = ho.sample.bars;
+  j["held_out_skew"] = json_number(ho.sample.skew);
+  j["held_out_excess_kurtosis"] = json_number(ho.sample.excess_kurtosis);
+  j["effective_front_members"] = ho.trials.trials;
+  // In-sample returns deflated by the run's clustered trials.
+  j["dsr_in_sample"] = json_number(is.deflated.dsr);
+  j["effective_trials"] = is.trials.trials;
+  j["in_sample_deflation"] = {{"psr", json_number(is.deflated.psr)},
+                              {"expected_max_sharpe", json_number(is.deflated.expected_max_sharpe * annual)},
+                              {"sharpe", json_number(is.sample.sharpe_per_bar * annual)},
+                              {"sharpe_per_bar", json_number(is.sample.sharpe_per_bar)},
+                              {"bars", is.sample.bars},
+                              {"sharpe_variance", json_number(is.trials.sharpe_variance_per_bar * annual * annual)}};
   j["wf_efficiency"] = json_number(m.wf_efficiency);
   j["annualized_log_return"] = {{"in_sample", json_number(m.in_sample_annualized)},
                                 {"walk_forward", json_number(m.walk_forward_annualized)}};
@@ -168,7 +204,8 @@ validate::RunValidation validate_run(const evolve::Engine& engine, std::span<con
   const auto options = validation_options(ctx.config, engine.options());
   std::vector<evolve::Individual> population;
   for (const auto& island : engine.islands()) population.insert(population.end(), island.begin(), island.end());
-  const validate::TrialSummary trials{engine.trials().count, engine.trials().variance()};
+  validate::TrialSummary trials{engine.trials().count, engine.trials().variance(), std::nullopt};
+  if (const auto* sample = engine.trial_sample()) trials.sample = sample->genomes();
   const bool show = ctx.progress != core::ProgressMode::Off;
   const auto progress = [show](const std::string& line) {
     if (show) fmt::print(stderr, "{}\n", line);
@@ -200,11 +237,11 @@ validate::RunValidation validate_run(const evolve::Engine& engine, std::span<con
   run_json["pbo_detail"] = detail;
   run_json["trials"] = v.trials.count;
   run_json["trial_sharpe_variance"] = json_number(v.trials.sharpe_variance);
+  run_json["trial_clustering"] = trial_clustering_json(v, u);
   run_json["walk_forward"] = walk_forward_json(v.walk_forward);
   const auto& t = options.gates;
   run_json["gates"] = {{"sharpe", t.sharpe},         {"max_drawdown", t.max_drawdown}, {"dsr", t.dsr},
                        {"pbo", t.pbo},               {"cost_stress", t.cost_stress},
-                       {"dsr_variance", ctx.config.get("validate.dsr_variance")},
                        {"cost_multiplier", options.cost_multiplier}, {"perturbation_step", options.perturbation_step},
                        {"wf_folds", options.walk_forward.folds}, {"wf_population", options.walk_forward.population},
                        {"wf_generations", options.walk_forward.generations}};

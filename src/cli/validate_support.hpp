@@ -22,7 +22,8 @@ validate::ValidationOptions validation_options(const core::Config& cfg, const ev
 // Validates `front` (the engine's distinct front members) against the engine's final population
 // and trial statistics, adds the validation keys to `run_json` (its "front" members gain
 // "validation" by id; the run gains "pbo", "pbo_detail", "trials", "trial_sharpe_variance",
-// "walk_forward", "gates", "survivors") and prints the gate summary (progress lines on stderr).
+// "trial_clustering", "walk_forward", "gates", "survivors") and prints the gate summary (progress
+// lines on stderr).
 validate::RunValidation validate_run(const evolve::Engine& engine, std::span<const evolve::Individual> front,
                                      const evolve::Evaluator& evaluator, nlohmann::ordered_json& run_json,
                                      const Context& ctx, std::size_t top = 25);

@@ -60,9 +60,8 @@ const std::vector<ConfigKey>& config_keys() {
       {"validate.on_evolve", "true", "validate the front at the end of organism evolve"},
       {"validate.gate_sharpe", "2", "gate: annualized Sharpe (mean over coins) above this in every stage"},
       {"validate.gate_max_drawdown", "0.10", "gate: max drawdown (mean over coins) below this in every stage"},
-      {"validate.gate_dsr", "0.95", "gate: deflated Sharpe ratio above this"},
+      {"validate.gate_dsr", "0.95", "gate: held-out deflated Sharpe ratio above this"},
       {"validate.gate_pbo", "0.5", "gate: the run's probability of backtest overfitting below this"},
-      {"validate.dsr_variance", "trials", "DSR null spread: trials (variance of the run's trial Sharpes) or null (1/(n-1))"},
       {"validate.pbo_blocks", "16", "CSCV blocks S for PBO (even, 2..24)"},
       {"validate.wf_folds", "4", "walk-forward re-optimization folds over the last segment"},
       {"validate.wf_population", "40", "population of each walk-forward short evolution (at most the run's)"},
@@ -88,6 +87,25 @@ Config::Config() {
 }
 
 namespace {
+
+// Keys that no longer exist, with what replaced them: an old config or environment naming one is
+// told so, rather than "unknown key" or silence.
+struct RemovedKey {
+  std::string_view name, why;
+};
+constexpr RemovedKey kRemovedKeys[] = {
+    {"validate.dsr_variance",
+     "was removed: the dsr gate (validate.gate_dsr) now reads the held-out DSR, whose V is the null 1/(T-1) over "
+     "the held-out bars, and the in-sample DSR uses the variance of the clustered trials; delete the key (see "
+     "docs/validation.md)"},
+};
+
+const RemovedKey* removed_key(std::string_view key) {
+  for (const auto& r : kRemovedKeys) {
+    if (r.name == key) return &r;
+  }
+  return nullptr;
+}
 
 // A TOML scalar as the string a flag would give; nullopt for tables and other non-scalars.
 std::optional<std::string> scalar_text(const toml::node& node) {
@@ -139,6 +157,7 @@ void Config::load_file(const std::string& path) {
   for (auto& [key, value] : values) {
     auto it = entries_.find(key);
     if (it == entries_.end()) {
+      if (const auto* r = removed_key(key)) throw UsageError(fmt::format("{}: key '{}' {}", path, key, r->why));
       throw UsageError(fmt::format("{}: unknown key '{}' (see 'organism config show')", path, key));
     }
     it->second = Entry{std::move(value), "file " + path};
@@ -146,6 +165,10 @@ void Config::load_file(const std::string& path) {
 }
 
 void Config::load_env(const char* (*getenv_fn)(const char*)) {
+  for (const auto& r : kRemovedKeys) {
+    const std::string name = env_name(r.name);
+    if (getenv_fn(name.c_str())) throw UsageError(fmt::format("environment {}: key '{}' {}", name, r.name, r.why));
+  }
   for (auto& [key, entry] : entries_) {
     const std::string name = env_name(key);
     if (const char* value = getenv_fn(name.c_str())) entry = Entry{value, "env " + name};

@@ -206,6 +206,7 @@ void Engine::absorb(GenerationRecord record) {
       if (memo_.count(key)) continue;
       memo_[key] = ind.fitness;
       trials_.add(record.fresh_sharpe.at(key));
+      if (placement_.leader()) trial_sample_.add(key, ind.genome);
       ++evaluated;
     }
   }

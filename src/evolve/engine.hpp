@@ -72,6 +72,26 @@ struct TrialStats {
   double variance() const { return count > 1 ? m2 / static_cast<double>(count - 1) : 0.0; }
 };
 
+// A bounded sample of the run's distinct trial genomes for the deflated Sharpe's clustering: the
+// `capacity` genomes with the smallest genome_key. A function of the set of genomes evaluated,
+// so it is the same whatever the evaluation order, thread or rank count, and a uniform sample
+// of the trials (the key is a hash). Genomes are kept with generation 0, as genome_key sees them.
+inline constexpr std::size_t kTrialSampleSize = 1024;
+class TrialSample {
+ public:
+  explicit TrialSample(std::size_t capacity = kTrialSampleSize) : capacity_(capacity) {}
+  void add(std::uint64_t key, const strategy::Genome& genome);
+  std::vector<strategy::Genome> genomes() const;  // by key
+  std::size_t size() const { return by_key_.size(); }
+  std::size_t capacity() const { return capacity_; }
+  nlohmann::json to_json() const;
+  static TrialSample from_json(const nlohmann::json& j);  // keys recomputed from the genomes
+
+ private:
+  std::size_t capacity_;
+  std::map<std::uint64_t, strategy::Genome> by_key_;
+};
+
 struct GenerationStats {
   int generation = 0;
   std::vector<double> best;  // per objective, in the metric's own sign (max of a maximized one)
@@ -101,6 +121,9 @@ class Engine {
   // backtested by both; evaluations() counts it once).
   std::int64_t backtested() const { return backtested_; }
   const TrialStats& trials() const { return trials_; }
+  // The leader's sample of distinct trial genomes; nullptr when the run was restored from a
+  // checkpoint that did not keep one (made before it existed), since the rest would be partial.
+  const TrialSample* trial_sample() const { return trial_sample_complete_ ? &trial_sample_ : nullptr; }
   const GenerationStats& last_stats() const { return stats_; }
   void set_cancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
 
@@ -140,6 +163,8 @@ class Engine {
   std::int64_t evaluations_ = 0;
   std::int64_t backtested_ = 0;
   TrialStats trials_;
+  TrialSample trial_sample_;
+  bool trial_sample_complete_ = true;
   GenerationStats stats_;
   const std::atomic<bool>* cancel_ = nullptr;
 };

@@ -2,6 +2,8 @@
 // Doubles go through nlohmann's shortest round-trip form, so a restored fitness is the same bits.
 #include <fmt/format.h>
 
+#include <iterator>
+
 #include "core/error.hpp"
 #include "evolve/engine.hpp"
 
@@ -109,6 +111,37 @@ EvolveOptions options_from_json(const json& j) {
   }
 }
 
+void TrialSample::add(std::uint64_t key, const strategy::Genome& genome) {
+  if (by_key_.size() >= capacity_ && (capacity_ == 0 || key >= by_key_.rbegin()->first)) return;
+  if (by_key_.count(key)) return;
+  strategy::Genome g = genome;
+  g.generation = 0;
+  by_key_.emplace(key, std::move(g));
+  if (by_key_.size() > capacity_) by_key_.erase(std::prev(by_key_.end()));
+}
+
+std::vector<strategy::Genome> TrialSample::genomes() const {
+  std::vector<strategy::Genome> out;
+  out.reserve(by_key_.size());
+  for (const auto& [key, g] : by_key_) out.push_back(g);
+  return out;
+}
+
+json TrialSample::to_json() const {
+  json genomes = json::array();
+  for (const auto& [key, g] : by_key_) genomes.push_back(json::parse(strategy::canonical_json(g)));
+  return json{{"capacity", capacity_}, {"genomes", genomes}};
+}
+
+TrialSample TrialSample::from_json(const json& j) {
+  TrialSample s(j.at("capacity").get<std::size_t>());
+  for (const auto& g : j.at("genomes")) {
+    const auto genome = strategy::from_json(g.dump());
+    s.add(genome_key(genome), genome);
+  }
+  return s;
+}
+
 json Engine::checkpoint() const {
   json islands = json::array();
   for (const auto& island : islands_) islands.push_back(individuals_json(island));
@@ -117,7 +150,8 @@ json Engine::checkpoint() const {
   return json{{"version", 1},           {"generation", generation_}, {"evaluations", evaluations_},
               {"islands", islands},     {"archive", individuals_json(archive_)},
               {"memo", memo},
-              {"trials", json{{"count", trials_.count}, {"mean", trials_.mean}, {"m2", trials_.m2}}}};
+              {"trials", json{{"count", trials_.count}, {"mean", trials_.mean}, {"m2", trials_.m2}}},
+              {"trial_sample", trial_sample_complete_ ? trial_sample_.to_json() : json(nullptr)}};
 }
 
 void Engine::restore(const json& j) {
@@ -139,6 +173,10 @@ void Engine::restore(const json& j) {
     evaluations_ = j.at("evaluations").get<std::int64_t>();
     const auto& t = j.at("trials");
     trials_ = {t.at("count").get<std::int64_t>(), t.at("mean").get<double>(), t.at("m2").get<double>()};
+    // A checkpoint from before the sample was kept (or of such a run, resumed) has none.
+    const auto sample = j.find("trial_sample");
+    trial_sample_complete_ = sample != j.end() && !sample->is_null();
+    trial_sample_ = trial_sample_complete_ ? TrialSample::from_json(*sample) : TrialSample();
     compute_stats(0, 0);
   } catch (const json::exception& e) {
     throw core::Error(fmt::format("checkpoint is unreadable: {}", e.what()));

@@ -260,13 +260,19 @@ std::string numbers_line(std::string_view title, const json& object) {
                      html_escape(fmt::format("{}", fmt::join(parts, ", "))));
 }
 
+DsrFigures dsr_figures(const json& run, const json& validation) {
+  const auto count = [](std::optional<double> v) { return v ? std::llround(*v) : 0LL; };
+  return {number_at(validation, "dsr"), number_at(validation, "dsr_in_sample"),
+          count(number_at(validation, "effective_front_members")), count(number_at(validation, "effective_trials")),
+          count(number_at(run, "trials"))};
+}
+
 std::string validation_html(const json& run, const json& member) {
   const json validation = member.value("validation", json::object());
-  const auto trials = number_at(run, "trials");
   std::string out = R"(<section id="validation"><h2>Validation</h2>)";
   out += fmt::format(
       R"(<p class="reading" id="dsr-reading">{}</p><p class="reading" id="pbo-reading">{}</p>)",
-      html_escape(dsr_reading(number_at(validation, "dsr"), trials ? std::llround(*trials) : 0)),
+      html_escape(dsr_reading(dsr_figures(run, validation))),
       html_escape(pbo_reading(number_at(run, "pbo"))));
   out += numbers_line("Walk-forward of the run", run.value("walk_forward", json::object()));
   out += numbers_line("Cost stress", validation.value("cost_stress", json::object()));

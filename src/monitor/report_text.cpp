@@ -65,12 +65,26 @@ std::string percent(double p) {
   return fmt::format("{:.0f}%", pct);
 }
 
-std::string dsr_reading(std::optional<double> dsr, long long trials) {
-  if (!dsr) return "DSR: not validated.";
-  const std::string after =
-      trials > 0 ? fmt::format(" in {} trials", group_thousands(trials)) : "";
-  return fmt::format("DSR {:.2f}: {} confidence that the Sharpe ratio beats the best that luck gives{}.", *dsr,
-                     percent(*dsr), after);
+std::string dsr_reading(const DsrFigures& f) {
+  if (!f.held_out) return "DSR: not validated.";
+  // A run validated before the held-out DSR existed: its "dsr" is the in-sample one over all trials.
+  if (f.front_members <= 0) {
+    const std::string after = f.trials > 0 ? fmt::format(" in {} trials", group_thousands(f.trials)) : "";
+    return fmt::format("DSR {:.2f}: {} confidence that the Sharpe ratio beats the best that luck gives{}.", *f.held_out,
+                       percent(*f.held_out), after);
+  }
+  std::string out = fmt::format(
+      "Held-out DSR {:.2f}: {} confidence that the Sharpe ratio on the bars selection never saw beats the best that "
+      "luck gives among {} independent front member{}.",
+      *f.held_out, percent(*f.held_out), group_thousands(f.front_members), f.front_members == 1 ? "" : "s");
+  if (f.in_sample) {
+    out += fmt::format(
+        " In-sample DSR {:.2f}: {} confidence that the in-sample Sharpe ratio beats the best of {} independent "
+        "cluster{} of the {} trials.",
+        *f.in_sample, percent(*f.in_sample), group_thousands(f.effective_trials), f.effective_trials == 1 ? "" : "s",
+        group_thousands(f.trials));
+  }
+  return out;
 }
 
 std::string pbo_reading(std::optional<double> pbo) {

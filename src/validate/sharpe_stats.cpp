@@ -87,6 +87,44 @@ SharpeSample sharpe_sample(const backtest::Metrics& metrics, double bars_per_yea
   return sample;
 }
 
+ReturnMoments return_moments(std::span<const double> returns) {
+  ReturnMoments m;
+  const std::size_t n = returns.size();
+  m.bars = static_cast<std::int64_t>(n);
+  if (n == 0) return m;
+  for (double r : returns) m.mean += r;
+  m.mean /= static_cast<double>(n);
+  double m2 = 0, m3 = 0, m4 = 0;
+  for (double r : returns) {
+    const double d = r - m.mean, d2 = d * d;
+    m2 += d2;
+    m3 += d2 * d;
+    m4 += d2 * d2;
+  }
+  if (n < 2 || !(std::sqrt(m2 / static_cast<double>(n - 1)) > 1e-14 * std::abs(m.mean))) return m;
+  m.variance = m2 / static_cast<double>(n - 1);
+  m2 /= static_cast<double>(n);
+  m3 /= static_cast<double>(n);
+  m4 /= static_cast<double>(n);
+  m.skew = m3 / std::pow(m2, 1.5);
+  m.excess_kurtosis = m4 / (m2 * m2) - 3.0;
+  return m;
+}
+
+SharpeSample sharpe_sample(std::span<const double> returns) {
+  const auto m = return_moments(returns);
+  SharpeSample s;
+  s.sharpe_per_bar = m.variance > 0 ? m.mean / std::sqrt(m.variance) : 0.0;
+  s.bars = m.bars;
+  s.skew = m.skew;
+  s.excess_kurtosis = m.excess_kurtosis;
+  return s;
+}
+
+TrialSet null_trial_set(std::int64_t trials, std::int64_t bars) {
+  return {trials, bars > 1 ? 1.0 / static_cast<double>(bars - 1) : 0.0};
+}
+
 double probabilistic_sharpe_z(const SharpeSample& sample, double benchmark_sharpe_per_bar) {
   require_finite(sample.sharpe_per_bar, "sharpe_per_bar");
   require_finite(sample.skew, "skew");

@@ -36,6 +36,19 @@ struct SharpeSample {
 SharpeSample sharpe_sample(const backtest::Metrics& metrics, double bars_per_year,
                            std::int64_t bars);
 
+// The moments of a return series: mean, sample variance (ddof 1), population skewness and excess
+// kurtosis. A variance at rounding level of the mean (a constant series) is 0, and so are then
+// the skew and kurtosis: a constant never reads as an edge.
+struct ReturnMoments {
+  std::int64_t bars = 0;
+  double mean = 0, variance = 0, skew = 0, excess_kurtosis = 0;
+};
+ReturnMoments return_moments(std::span<const double> returns);
+
+// The sample of a return series itself: SR = mean / std (ddof 1) per bar (0 without variance),
+// with its moments and length.
+SharpeSample sharpe_sample(std::span<const double> returns);
+
 // PSR(SR*) = Phi(z), z = (SR - SR*) sqrt(n - 1) / sqrt(1 - g3 SR + (g4 - 1) / 4 SR^2), with SR
 // the per-bar Sharpe, g3 the skew and g4 = excess_kurtosis + 3: the probability that the true
 // Sharpe exceeds the benchmark SR* (per bar) given n bars of non-normal returns.
@@ -70,6 +83,10 @@ struct TrialSet {
 // Sample variance (ddof = 1) of per-bar Sharpe ratios; 0 for fewer than 2 values. Throws
 // core::UsageError for a non-finite value.
 double sharpe_variance(std::span<const double> sharpes_per_bar);
+
+// The null of no skill on held-out data: N trials whose Sharpe estimates over `bars` bars differ
+// only by sampling error, V = 1 / (bars - 1) per bar (0 for fewer than 2 bars).
+TrialSet null_trial_set(std::int64_t trials, std::int64_t bars);
 
 struct DeflatedSharpe {
   double expected_max_sharpe = 0;  // SR_0 per bar, the benchmark the selected Sharpe must beat

@@ -44,21 +44,6 @@ double mean_annualized(const StageResult& stage, const evolve::Universe& u, evol
   return stage.per_coin.empty() ? 0 : sum / static_cast<double>(stage.per_coin.size());
 }
 
-// The in-sample sample the DSR reads, on the trials' own scale: the mean over coins of the
-// annualized Sharpe (as evolve::TrialStats) brought back to per bar, with the coins' mean skew,
-// excess kurtosis and in-sample length.
-SharpeSample in_sample_sample(const StageResult& is, const evolve::Universe& u) {
-  double bars = 0;
-  for (const auto& c : u.coins) bars += static_cast<double>(c.splits.in_sample.size());
-  bars /= static_cast<double>(std::max<std::size_t>(1, u.coins.size()));
-  SharpeSample s;
-  s.sharpe_per_bar = stage_value(is, "sharpe") / std::sqrt(u.interval.bars_per_year());
-  s.bars = static_cast<std::int64_t>(bars);
-  s.skew = stage_value(is, "skew");
-  s.excess_kurtosis = stage_value(is, "kurtosis");
-  return s;
-}
-
 CostStress cost_stress_of(std::array<StageResult, 3> stages, double multiplier) {
   CostStress c;
   c.multiplier = multiplier;
@@ -117,6 +102,48 @@ void run_pbo(const evolve::Evaluator& evaluator, std::span<const evolve::Individ
   }
 }
 
+// First occurrence of each id, in order.
+std::vector<strategy::Genome> distinct_genomes(std::span<const evolve::Individual> people) {
+  std::vector<strategy::Genome> out;
+  std::set<std::string> seen;
+  for (const auto& ind : people) {
+    if (seen.insert(ind.id).second) out.push_back(ind.genome);
+  }
+  return out;
+}
+
+Deflation deflation(const SharpeSample& sample, const TrialSet& trials) {
+  return {sample, trials, deflated_sharpe(sample, trials)};
+}
+
+std::vector<std::span<const double>> spans_of(const std::vector<std::vector<double>>& series) {
+  return {series.begin(), series.end()};
+}
+
+// K and V of the in-sample DSR: the trial sample (or, without one, the final populations)
+// backtested in-sample and clustered by the correlation of their returns.
+TrialClustering cluster_trials(const evolve::Evaluator& evaluator, const TrialSummary& trials,
+                               std::span<const evolve::Individual> population, const ClusteringOptions& options) {
+  TrialClustering c;
+  c.trials = trials.count;
+  c.from_sample = trials.sample.has_value();
+  const auto genomes = c.from_sample ? *trials.sample : distinct_genomes(population);
+  if (!c.from_sample) {
+    c.note = fmt::format("the checkpoint kept no trial sample (a run from before it existed): the {} distinct genomes "
+                         "of the final populations were clustered instead",
+                         genomes.size());
+  }
+  c.clustered = genomes.size();
+  const auto returns = stage_returns(evaluator, genomes, evolve::Stage::InSample);
+  const auto effective = effective_trials(spans_of(returns), options);
+  c.clusters = effective.clustering.clusters;
+  c.sharpe_variance_per_bar = effective.sharpe_variance_per_bar;
+  c.silhouette = effective.clustering.silhouette;
+  c.structure = effective.clustering.structure;
+  c.block_bars = effective.clustering.block_bars;
+  return c;
+}
+
 }  // namespace
 
 void check_options(const ValidationOptions& o) {
@@ -130,23 +157,12 @@ void check_options(const ValidationOptions& o) {
   if (o.walk_forward.folds < 1) throw core::UsageError("validate.wf_folds must be at least 1");
 }
 
-DsrVariance parse_dsr_variance(std::string_view text) {
-  if (text == "trials") return DsrVariance::Trials;
-  if (text == "null") return DsrVariance::Null;
-  throw core::UsageError(fmt::format("validate.dsr_variance must be 'trials' or 'null', not '{}'", text));
-}
-
-std::vector<std::vector<double>> in_sample_returns(const evolve::Evaluator& evaluator,
-                                                   std::span<const evolve::Individual> population) {
-  std::vector<const strategy::Genome*> genomes;
-  std::set<std::string> seen;
-  for (const auto& ind : population) {
-    if (seen.insert(ind.id).second) genomes.push_back(&ind.genome);
-  }
+std::vector<std::vector<double>> stage_returns(const evolve::Evaluator& evaluator,
+                                               std::span<const strategy::Genome> genomes, evolve::Stage stage) {
   const auto& u = evaluator.universe();
   const std::size_t coins = u.coins.size();
   std::size_t bars = SIZE_MAX;
-  for (const auto& c : u.coins) bars = std::min(bars, c.splits.in_sample.size());
+  for (const auto& c : u.coins) bars = std::min(bars, evolve::segment_of(c, stage).size());
   if (coins == 0) bars = 0;
   std::vector<std::vector<double>> out(genomes.size(), std::vector<double>(bars, 0.0));
   std::vector<std::vector<std::vector<double>>> per(genomes.size(), std::vector<std::vector<double>>(coins));
@@ -157,8 +173,7 @@ std::vector<std::vector<double>> in_sample_returns(const evolve::Evaluator& eval
                       [&](const tbb::blocked_range<std::size_t>& r) {
                         for (std::size_t task = r.begin(); task != r.end(); ++task) {
                           const std::size_t g = task / coins, c = task % coins;
-                          per[g][c] = bar_returns(evaluator.backtest(*genomes[g], c, evolve::Stage::InSample).equity,
-                                                  initial);
+                          per[g][c] = bar_returns(evaluator.backtest(genomes[g], c, stage).equity, initial);
                         }
                       });
   });
@@ -172,16 +187,27 @@ std::vector<std::vector<double>> in_sample_returns(const evolve::Evaluator& eval
   return out;
 }
 
+std::vector<std::vector<double>> in_sample_returns(const evolve::Evaluator& evaluator,
+                                                   std::span<const evolve::Individual> population) {
+  return stage_returns(evaluator, distinct_genomes(population), evolve::Stage::InSample);
+}
+
+std::vector<std::vector<double>> held_out_returns(const evolve::Evaluator& evaluator,
+                                                  std::span<const strategy::Genome> genomes) {
+  auto out = stage_returns(evaluator, genomes, evolve::Stage::OutOfSample);
+  const auto later = stage_returns(evaluator, genomes, evolve::Stage::WalkForward);
+  for (std::size_t g = 0; g < out.size(); ++g) out[g].insert(out[g].end(), later[g].begin(), later[g].end());
+  return out;
+}
+
 RunValidation validate_front(const evolve::Evaluator& evaluator, std::span<const evolve::Individual> front,
                              std::span<const evolve::Individual> population, const evolve::EvolveOptions& run_options,
                              const TrialSummary& trials, const ValidationOptions& options, const Progress& progress,
                              const std::atomic<bool>* cancel) {
   check_options(options);
   const auto& u = evaluator.universe();
-  const double bars_per_year = u.interval.bars_per_year();
   RunValidation out;
   out.trials = trials;
-  out.trial_set = {std::max<std::int64_t>(1, trials.count), std::max(0.0, trials.sharpe_variance) / bars_per_year};
 
   std::vector<strategy::Genome> genomes;
   for (const auto& ind : front) genomes.push_back(ind.genome);
@@ -193,18 +219,26 @@ RunValidation validate_front(const evolve::Evaluator& evaluator, std::span<const
                                      front.size(), options.cost_multiplier));
   const auto robust = robustness_of(evaluator, front, own, options.perturbation_step);
   run_pbo(evaluator, population, options.pbo_blocks, out);
+  if (progress) {
+    progress(fmt::format("validation: clustering {} of {} trials by their in-sample returns",
+                         trials.sample ? trials.sample->size() : population.size(), trials.count));
+  }
+  out.trial_clustering = cluster_trials(evaluator, trials, population, options.clustering);
+  const TrialSet trial_set{std::max<std::int64_t>(1, static_cast<std::int64_t>(out.trial_clustering.clusters)),
+                           out.trial_clustering.sharpe_variance_per_bar};
+  const auto in_sample = stage_returns(evaluator, genomes, evolve::Stage::InSample);
+  const auto held_out = held_out_returns(evaluator, genomes);
+  out.effective_front_members = cluster_by_correlation(spans_of(held_out), options.clustering).clusters;
+  const auto front_members = std::max<std::int64_t>(1, static_cast<std::int64_t>(out.effective_front_members));
   out.walk_forward = walk_forward_reoptimize(evaluator, run_options, options.walk_forward, progress, cancel);
 
   for (std::size_t i = 0; i < front.size(); ++i) {
     MemberValidation m;
     m.id = front[i].id;
     m.stages = own[i];
-    m.sample = in_sample_sample(m.stages[0], u);
-    TrialSet set = out.trial_set;
-    if (options.dsr_variance == DsrVariance::Null) {
-      set.sharpe_variance_per_bar = m.sample.bars > 1 ? 1.0 / static_cast<double>(m.sample.bars - 1) : 0.0;
-    }
-    m.deflated = deflated_sharpe(m.sample, set);
+    m.in_sample = deflation(sharpe_sample(in_sample[i]), trial_set);
+    const auto held = sharpe_sample(held_out[i]);
+    m.held_out = deflation(held, null_trial_set(front_members, held.bars));
     m.in_sample_annualized = mean_annualized(m.stages[0], u, evolve::Stage::InSample);
     m.walk_forward_annualized = mean_annualized(m.stages[2], u, evolve::Stage::WalkForward);
     m.wf_efficiency = ratio_or_zero(m.walk_forward_annualized, m.in_sample_annualized);
@@ -216,7 +250,7 @@ RunValidation validate_front(const evolve::Evaluator& evaluator, std::span<const
     in.sharpe_walk_forward = stage_value(m.stages[2], "sharpe");
     in.max_drawdown = 0;
     for (const auto& s : m.stages) in.max_drawdown = std::max(in.max_drawdown, stage_value(s, "max_drawdown"));
-    in.dsr = m.deflated.dsr;
+    in.dsr = m.held_out.deflated.dsr;
     if (out.pbo) in.pbo = out.pbo->pbo;
     in.cost_stress_return = m.cost_stress.total_return;
     m.gates = evaluate_gates(in, options.gates);

@@ -1,6 +1,6 @@
 // The validation pipeline of a finished run: every front member measured on the three stages
-// per coin, deflated for the run's trials, stressed on costs, perturbed on its parameters, and
-// passed or failed on the gates; the run's PBO over the final population and its walk-forward
+// per coin, deflated in-sample for the run's clustered trials and held-out for the clustered
+// front, stressed on costs, perturbed on its parameters, and passed or failed on the gates; the run's PBO over the final population and its walk-forward
 // re-optimization. Used by `organism evolve` (at the end) and `organism validate`. No I/O.
 #pragma once
 
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "evolve/engine.hpp"
+#include "validate/clustering.hpp"
 #include "validate/gates.hpp"
 #include "validate/pbo.hpp"
 #include "validate/sharpe_stats.hpp"
@@ -21,17 +22,9 @@
 
 namespace organism::validate {
 
-// The V of the DSR's expected maximum. Trials (the and the paper's choice): the variance
-// of the run's trial Sharpes; it also counts genuine differences between rules (an anti-edge
-// rule scores as far below 0 as the edge above), so with a real edge it overstates the null's
-// spread and the DSR gate becomes nearly unpassable. Null: the sampling variance of a zero-skill
-// Sharpe, 1 / (n - 1) per bar for n in-sample bars, which ignores that spread (less conservative).
-enum class DsrVariance { Trials, Null };
-DsrVariance parse_dsr_variance(std::string_view text);  // "trials" | "null"
-
 struct ValidationOptions {
   GateThresholds gates;
-  DsrVariance dsr_variance = DsrVariance::Trials;
+  ClusteringOptions clustering;  // of the trials (in-sample) and of the front (held-out)
   int pbo_blocks = 16;
   WalkForwardOptions walk_forward;
   double perturbation_step = 0.10;
@@ -39,10 +32,34 @@ struct ValidationOptions {
 };
 
 // The run's search as the engine counted it: distinct genomes and the variance of their
-// in-sample Sharpe ratios, annualized and averaged over coins (evolve::TrialStats).
+// in-sample Sharpe ratios, annualized and averaged over coins (evolve::TrialStats), and its
+// sample of distinct trial genomes (evolve::TrialSample); nullopt when the checkpoint kept none,
+// and the final populations are clustered instead.
 struct TrialSummary {
   std::int64_t count = 1;
   double sharpe_variance = 0;
+  std::optional<std::vector<strategy::Genome>> sample;
+};
+
+// The run's trials clustered by the correlation of their in-sample returns: K and V of the
+// in-sample DSR.
+struct TrialClustering {
+  std::int64_t trials = 0;       // distinct genomes the run evaluated
+  std::size_t clustered = 0;     // genomes clustered: the sample, or the final populations
+  bool from_sample = true;       // false: no sample in the checkpoint, final populations instead
+  std::size_t clusters = 0;      // K
+  double sharpe_variance_per_bar = 0;  // V, of the clusters' representatives
+  double silhouette = 0;
+  bool structure = false;
+  std::size_t block_bars = 1;
+  std::string note;              // why the final populations were clustered
+};
+
+// One deflation of a member's Sharpe: its sample, the trials it was deflated by, the result.
+struct Deflation {
+  SharpeSample sample;  // per bar
+  TrialSet trials;      // K and V (per bar)
+  DeflatedSharpe deflated;
 };
 
 // One stage of one member: per coin (universe order) and the mean over coins.
@@ -70,8 +87,11 @@ struct Robustness {
 struct MemberValidation {
   std::string id;
   std::array<StageResult, 3> stages;
-  SharpeSample sample;  // in-sample, per bar
-  DeflatedSharpe deflated;
+  // In-sample returns (mean over coins per bar) deflated by the run's clustered trials.
+  Deflation in_sample;
+  // Out-of-sample then walk-forward returns (mean over coins per bar, never seen by selection)
+  // deflated by the clustered front under the null V = 1 / (T - 1): the `dsr` gate's value.
+  Deflation held_out;
   double in_sample_annualized = 0;     // annualized log return, mean over coins
   double walk_forward_annualized = 0;
   double wf_efficiency = 0;            // ratio_or_zero(walk-forward, in-sample)
@@ -86,7 +106,8 @@ struct RunValidation {
   std::string pbo_note;          // why pbo is missing
   std::size_t pbo_strategies = 0, pbo_bars = 0;
   TrialSummary trials;
-  TrialSet trial_set;  // per bar, what the DSR used
+  TrialClustering trial_clustering;
+  std::size_t effective_front_members = 0;  // K of the front on held-out returns
   WalkForwardResult walk_forward;
   std::vector<MemberValidation> members;  // in front order
   std::size_t survivors = 0;
@@ -106,9 +127,18 @@ RunValidation validate_front(const evolve::Evaluator& evaluator, std::span<const
                              const TrialSummary& trials, const ValidationOptions& options,
                              const Progress& progress = {}, const std::atomic<bool>* cancel = nullptr);
 
-// Per distinct genome (first occurrence by id) its in-sample per-bar returns, mean over coins,
-// truncated to the shortest coin: the PBO matrix.
+// Per genome its per-bar returns on `stage`, the mean over coins bar by bar, truncated to the
+// shortest coin's segment.
+std::vector<std::vector<double>> stage_returns(const evolve::Evaluator& evaluator,
+                                               std::span<const strategy::Genome> genomes, evolve::Stage stage);
+
+// Per distinct genome (first occurrence by id) its in-sample returns as stage_returns: the PBO
+// matrix.
 std::vector<std::vector<double>> in_sample_returns(const evolve::Evaluator& evaluator,
                                                    std::span<const evolve::Individual> population);
+
+// Per genome its held-out returns: out-of-sample then walk-forward, each as stage_returns.
+std::vector<std::vector<double>> held_out_returns(const evolve::Evaluator& evaluator,
+                                                  std::span<const strategy::Genome> genomes);
 
 }  // namespace organism::validate

@@ -47,7 +47,7 @@ void expect_report(const std::string& html, const std::string& strategy) {
   // evolve validates its front: the page carries the member's gates and the run's DSR/PBO.
   EXPECT_NE(html.find("id=\"gate-table\""), std::string::npos);
   EXPECT_EQ(html.find("Gates: not validated"), std::string::npos);
-  EXPECT_NE(html.find("id=\"dsr-reading\">DSR "), std::string::npos);
+  EXPECT_NE(html.find("id=\"dsr-reading\">Held-out DSR "), std::string::npos);
   EXPECT_EQ(html.find("src=\"http"), std::string::npos);  // nothing loaded from the web
 }
 

@@ -1,6 +1,6 @@
 // The validation pipeline through the real binary: `organism evolve` validates its front (on a
 // pure-noise market nobody survives the default gates; on a market with a planted trend the
-// trend followers do), `organism validate RUN` re-validates a stored run and moves survivors to
+// trend followers pass the held-out DSR gate and survive), `organism validate RUN` re-validates a stored run and moves survivors to
 // `validated`, and bad input is a clear error with exit code 1.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -79,16 +79,29 @@ std::int64_t with_evidence(const fs::path& db) {
 }
 
 void expect_validation_keys(const nlohmann::json& run) {
-  for (const char* key : {"pbo", "trials", "trial_sharpe_variance", "walk_forward", "gates", "survivors"}) {
+  for (const char* key : {"pbo", "trials", "trial_sharpe_variance", "trial_clustering", "walk_forward", "gates",
+                          "survivors"}) {
     EXPECT_TRUE(run.contains(key)) << key;
   }
   EXPECT_GT(run.at("trials").get<int>(), 0);
+  const auto& tc = run.at("trial_clustering");
+  EXPECT_EQ(tc.at("trials"), run.at("trials"));
+  EXPECT_EQ(tc.at("source"), "trial_sample");
+  EXPECT_GE(tc.at("clusters").get<int>(), 1);
+  EXPECT_LE(tc.at("clusters").get<int>(), tc.at("clustered").get<int>());
+  EXPECT_TRUE(tc.at("sharpe_variance").is_number());
+  EXPECT_FALSE(run.at("gates").contains("dsr_variance"));
   EXPECT_EQ(run.at("walk_forward").at("folds").size(), 4u);
   for (const auto& m : run.at("front")) {
     const auto& v = m.at("validation");
-    for (const char* key : {"dsr", "psr", "wf_efficiency", "cost_stress", "robustness", "gates", "passed"}) {
+    for (const char* key : {"dsr", "psr", "dsr_in_sample", "effective_trials", "effective_front_members",
+                            "held_out_sharpe", "held_out_bars", "wf_efficiency", "cost_stress", "robustness", "gates",
+                            "passed"}) {
       EXPECT_TRUE(v.contains(key)) << key;
     }
+    EXPECT_EQ(v.at("effective_trials"), tc.at("clusters"));
+    EXPECT_EQ(v.at("effective_front_members"), tc.at("effective_front_members"));
+    EXPECT_EQ(v.at("gates").at("dsr").at("value"), v.at("dsr"));
     EXPECT_TRUE(v.at("cost_stress").at("sharpe").is_number());
     EXPECT_TRUE(v.at("cost_stress").at("total_return").is_number());
     EXPECT_TRUE(v.at("robustness").at("perturbation_ratio").is_number());
@@ -124,46 +137,45 @@ TEST(ValidateCommand, PlantedTrendSurvivesAndValidateRunMovesItToValidated) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto run = nlohmann::json::parse(read_file(dir / "run.json"));
   expect_validation_keys(run);
-  // At the default DSR (V = variance of the run's trial Sharpes) nothing passes: rules that trade
-  // against the trend score as far below 0 as the followers above, so V is large. The best trend
-  // followers fail on that gate alone.
-  EXPECT_EQ(run.at("survivors"), 0);
-  const nlohmann::json* best = nullptr;
+  // The held-out DSR gate (the front's held-out returns, deflated by its effective number of
+  // members under the null V = 1/(T-1)) passes the trend followers; no mean-reversion rule
+  // survives.
+  const std::set<std::string> trend = {"ema_cross", "sma_trend", "donchian_breakout", "ichimoku_cloud"};
+  std::int64_t survivors = 0, trend_survivors = 0;
   for (const auto& m : run.at("front")) {
-    if (!best || m.at("metrics").at("in_sample").at("sharpe") > best->at("metrics").at("in_sample").at("sharpe")) best = &m;
+    const auto& v = m.at("validation");
+    if (!v.at("passed").get<bool>()) continue;
+    ++survivors;
+    trend_survivors += trend.count(m.at("family").get<std::string>());
+    EXPECT_GT(v.at("dsr").get<double>(), 0.95);
+    EXPECT_NE(m.at("family"), "rsi_reversion");
+    EXPECT_NE(m.at("family"), "vwap_reversion");
   }
-  ASSERT_NE(best, nullptr);
-  EXPECT_EQ(best->at("validation").at("failed").size(), 1u) << best->at("validation").at("failed");
-  EXPECT_FALSE(best->at("validation").at("gates").at("dsr").at("passed").get<bool>());
+  EXPECT_GT(trend_survivors, 0);
+  EXPECT_EQ(run.at("survivors"), survivors);
   EXPECT_LT(run.at("pbo").get<double>(), 0.5);
 
-  // Re-validated with the null spread 1/(n-1) (validate.dsr_variance = null), all other gates
-  // at their defaults: the trend followers survive, no mean-reversion rule does.
+  // The removed validate.dsr_variance is a usage error naming what replaced it.
   const auto id = run.at("run").get<std::string>();
-  const auto v = run_organism({"validate", id, "--db", db.string(), "--progress", "lines", "--json-out",
-                               (dir / "validated.json").string()},
-                              {"ORGANISM_VALIDATE_DSR_VARIANCE=null"});
+  auto v = run_organism({"validate", id, "--db", db.string()}, {"ORGANISM_VALIDATE_DSR_VARIANCE=null"});
+  EXPECT_EQ(v.exit_code, 2);
+  EXPECT_NE(v.err.find("validate.dsr_variance' was removed"), std::string::npos) << v.err;
+  EXPECT_NE(v.err.find("validate.gate_dsr"), std::string::npos) << v.err;
+
+  // Re-validated from the store: the same survivors, moved to `validated`.
+  v = run_organism({"validate", id, "--db", db.string(), "--progress", "lines", "--json-out",
+                    (dir / "validated.json").string()});
   ASSERT_EQ(v.exit_code, 0) << v.err;
   EXPECT_NE(v.err.find("walk-forward fold 4/4"), std::string::npos) << v.err;
   const auto again = nlohmann::json::parse(read_file(dir / "validated.json"));
   expect_validation_keys(again);
   EXPECT_EQ(again.at("run"), id);
-  EXPECT_EQ(again.at("gates").at("dsr_variance"), "null");
-  const std::set<std::string> trend = {"ema_cross", "sma_trend", "donchian_breakout", "ichimoku_cloud"};
-  std::int64_t survivors = 0, trend_survivors = 0;
-  for (const auto& m : again.at("front")) {
-    if (!m.at("validation").at("passed").get<bool>()) continue;
-    ++survivors;
-    trend_survivors += trend.count(m.at("family").get<std::string>());
-    EXPECT_NE(m.at("family"), "rsi_reversion");
-    EXPECT_NE(m.at("family"), "vwap_reversion");
-  }
-  EXPECT_GT(trend_survivors, 0);
   EXPECT_EQ(again.at("survivors"), survivors);
+  EXPECT_EQ(again.at("trial_clustering"), run.at("trial_clustering"));
   EXPECT_EQ(in_state(db, "validated"), survivors);
   const auto stored = data::Store::open_existing(db.string()).load_run(id);
   ASSERT_TRUE(stored.has_value());
-  EXPECT_EQ(nlohmann::json::parse(stored->result).at("gates").at("dsr_variance"), "null");
+  EXPECT_EQ(nlohmann::json::parse(stored->result).at("survivors"), survivors);
 }
 
 TEST(ValidateCommand, UnknownRunMissingStoreAndSwitchedOffValidation) {

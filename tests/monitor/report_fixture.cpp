@@ -33,6 +33,9 @@ json hand_run(bool validated, int members) {
       m["validation"] = {
           {"dsr", i == 1 ? 0.97 : 0.4},
           {"psr", 0.99},
+          {"dsr_in_sample", 0.2},
+          {"effective_trials", 41},
+          {"effective_front_members", 3},
           {"wf_efficiency", 0.8},
           {"cost_stress", {{"sharpe", 0.7}, {"total_return", 0.03}}},
           {"robustness", {{"perturbation_ratio", 0.9}, {"coin_dispersion", 0.2}}},

@@ -23,10 +23,11 @@ TEST(ReportHtml, ValidatedRunShowsGatesReadingsAndSurvivorBadge) {
   const std::string html = build_report_html(hand_report(true));
   EXPECT_NE(html.find("<title>organism report: run_20261202_s7 · m1</title>"), std::string::npos);
   EXPECT_NE(html.find("survivor: passed every gate"), std::string::npos);
-  EXPECT_NE(
-      html.find(
-          "DSR 0.97: 97% confidence that the Sharpe ratio beats the best that luck gives in 8,233 trials."),
-      std::string::npos);
+  EXPECT_NE(html.find("Held-out DSR 0.97: 97% confidence that the Sharpe ratio on the bars selection never saw beats "
+                      "the best that luck gives among 3 independent front members. In-sample DSR 0.20: 20% "
+                      "confidence that the in-sample Sharpe ratio beats the best of 41 independent clusters of the "
+                      "8,233 trials."),
+            std::string::npos);
   EXPECT_NE(html.find("PBO 0.12: 12% probability"), std::string::npos);
   EXPECT_NE(html.find(R"(id="gate-table")"), std::string::npos);
   EXPECT_NE(

@@ -38,12 +38,19 @@ TEST(ReportText, NumbersForPeople) {
 }
 
 TEST(ReportText, Readings) {
-  EXPECT_EQ(
-      dsr_reading(0.97, 8233),
-      "DSR 0.97: 97% confidence that the Sharpe ratio beats the best that luck gives in 8,233 trials.");
-  EXPECT_EQ(dsr_reading(0.5, 0),
+  EXPECT_EQ(dsr_reading({0.97, 0.2, 3, 41, 8233}),
+            "Held-out DSR 0.97: 97% confidence that the Sharpe ratio on the bars selection never saw beats the best "
+            "that luck gives among 3 independent front members. In-sample DSR 0.20: 20% confidence that the "
+            "in-sample Sharpe ratio beats the best of 41 independent clusters of the 8,233 trials.");
+  EXPECT_EQ(dsr_reading({0.5, std::nullopt, 1, 0, 0}),
+            "Held-out DSR 0.50: 50% confidence that the Sharpe ratio on the bars selection never saw beats the best "
+            "that luck gives among 1 independent front member.");
+  // A run validated before the held-out DSR: its dsr was the in-sample one over every trial.
+  EXPECT_EQ(dsr_reading({0.97, std::nullopt, 0, 0, 8233}),
+            "DSR 0.97: 97% confidence that the Sharpe ratio beats the best that luck gives in 8,233 trials.");
+  EXPECT_EQ(dsr_reading({0.5, std::nullopt, 0, 0, 0}),
             "DSR 0.50: 50% confidence that the Sharpe ratio beats the best that luck gives.");
-  EXPECT_EQ(dsr_reading(std::nullopt, 10), "DSR: not validated.");
+  EXPECT_EQ(dsr_reading({std::nullopt, 0.3, 2, 10, 10}), "DSR: not validated.");
   EXPECT_EQ(pbo_reading(0.12),
             "PBO 0.12: 12% probability that the configuration best in-sample ranks below the "
             "median out of sample "

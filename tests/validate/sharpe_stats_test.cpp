@@ -243,3 +243,52 @@ TEST(SharpeVariance, IsTheSampleVariance) {
 
 }  // namespace
 }  // namespace organism::validate
+
+namespace organism::validate {
+namespace {
+
+// The held-out DSR on 12 returns, deflated by 3 effective front members under the null
+// V = 1/(T - 1); every number below is the formula evaluated in Python's statistics.NormalDist
+// (independently of this code's normal_cdf and inverse_normal_cdf).
+TEST(HeldOutDeflatedSharpe, MatchesTheFormulaByHandOnASmallCase) {
+  const std::vector<double> r = {0.010, -0.004, 0.007, 0.002, -0.001, 0.012,
+                                 -0.006, 0.005, 0.003, -0.002, 0.008, 0.001};
+  const auto sample = sharpe_sample(std::span<const double>(r));
+  EXPECT_EQ(sample.bars, 12);
+  EXPECT_NEAR(sample.sharpe_per_bar, 0.5163939472714565, 1e-14);
+  EXPECT_NEAR(sample.skew, 0.04570719566394811, 1e-13);
+  EXPECT_NEAR(sample.excess_kurtosis, -1.07702892329861, 1e-13);
+  const auto trials = null_trial_set(3, sample.bars);
+  EXPECT_EQ(trials.trials, 3);
+  EXPECT_DOUBLE_EQ(trials.sharpe_variance_per_bar, 1.0 / 11.0);
+  // SR0 = sqrt(1/11) ((1 - gamma) Z^-1(2/3) + gamma Z^-1(1 - 1/(3e))), Z^-1 values from Python.
+  const double sr0 = std::sqrt(1.0 / 11.0) * ((1 - kEulerGamma) * 0.43072729929545767 +
+                                              kEulerGamma * 1.1619569289127327);
+  // z = (SR - SR0) sqrt(n - 1) / sqrt(1 - g3 SR + (g4 - 1) / 4 SR^2), g4 = excess + 3.
+  const double sr = 0.5163939472714565, g3 = 0.04570719566394811, g4 = -1.07702892329861 + 3;
+  const double z = (sr - sr0) * std::sqrt(11.0) / std::sqrt(1 - g3 * sr + (g4 - 1) / 4 * sr * sr);
+  const auto d = deflated_sharpe(sample, trials);
+  EXPECT_NEAR(d.expected_max_sharpe, sr0, 1e-14);
+  EXPECT_NEAR(d.expected_max_sharpe, 0.25713023029635823, 1e-12);
+  EXPECT_NEAR(d.z, z, 1e-12);
+  EXPECT_NEAR(d.z, 0.8440235432895377, 1e-11);
+  EXPECT_NEAR(d.dsr, 0.5 * std::erfc(-z / std::sqrt(2.0)), 1e-14);
+  EXPECT_NEAR(d.dsr, 0.8006718751559279, 1e-11);
+  EXPECT_NEAR(d.psr, 0.9536284090384779, 1e-11);
+  // One front member: nothing was selected, the DSR is the PSR.
+  EXPECT_DOUBLE_EQ(deflated_sharpe(sample, null_trial_set(1, 12)).dsr, d.psr);
+}
+
+TEST(SharpeSampleFromReturns, ConstantReturnsHaveNoSharpeAndNoMoments) {
+  const std::vector<double> flat(50, 0.001), zero(50, 0.0), one = {0.01};
+  for (const auto* r : {&flat, &zero, &one}) {
+    const auto s = sharpe_sample(std::span<const double>(*r));
+    EXPECT_EQ(s.sharpe_per_bar, 0.0);
+    EXPECT_EQ(s.skew, 0.0);
+    EXPECT_EQ(s.excess_kurtosis, 0.0);
+  }
+  EXPECT_EQ(null_trial_set(4, 1).sharpe_variance_per_bar, 0.0);
+}
+
+}  // namespace
+}  // namespace organism::validate

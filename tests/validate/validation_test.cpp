@@ -1,9 +1,12 @@
-// validate_front on the small synthetic universe: every member gets its seven gates, the DSR is
-// computed on the per-bar scale from the run's trials, PBO covers the distinct population, and
-// the gates' verdict matches their inputs.
+// validate_front on the small synthetic universe: every member gets its seven gates, the in-sample
+// DSR is deflated by the run's clustered trials and the gated held-out DSR by the clustered front
+// under the null V = 1/(T-1), PBO covers the distinct population, and the gates' verdict matches
+// their inputs. On a planted trend the held-out DSR passes; on noise it does not.
 #include <gtest/gtest.h>
 
 #include <cmath>
+
+#include <fmt/format.h>
 
 #include "validate/small_market.hpp"
 #include "validate/validation.hpp"
@@ -26,12 +29,21 @@ TEST(ValidateFront, EveryMemberGetsItsEvidenceAndGates) {
   ValidationOptions o;
   o.pbo_blocks = 8;
   o.walk_forward = {2, 8, 1};
-  const TrialSummary trials{engine.trials().count, engine.trials().variance()};
+  const TrialSummary trials{engine.trials().count, engine.trials().variance(), engine.trial_sample()->genomes()};
   const auto v = validate_front(evaluator, front, population, eo, trials, o);
 
   ASSERT_EQ(v.members.size(), front.size());
-  EXPECT_EQ(v.trial_set.trials, trials.count);
-  EXPECT_NEAR(v.trial_set.sharpe_variance_per_bar, trials.sharpe_variance / 8760, 1e-15);
+  const auto& tc = v.trial_clustering;
+  EXPECT_TRUE(tc.from_sample);
+  EXPECT_EQ(tc.trials, trials.count);
+  EXPECT_EQ(tc.clustered, static_cast<std::size_t>(trials.count));  // fewer trials than the sample's 1024
+  EXPECT_GE(tc.clusters, 1u);
+  EXPECT_LT(tc.clusters, tc.clustered);  // variants of a few rules are not independent
+  EXPECT_GT(tc.sharpe_variance_per_bar, 0.0);
+  EXPECT_GE(v.effective_front_members, 1u);
+  EXPECT_LE(v.effective_front_members, front.size());
+  const auto held_out = held_out_returns(evaluator, std::vector<strategy::Genome>{front[0].genome});
+  const std::size_t held_bars = u.coins[0].splits.out_of_sample.size() + u.coins[0].splits.walk_forward.size();
   ASSERT_TRUE(v.pbo.has_value()) << v.pbo_note;
   EXPECT_EQ(v.pbo->combinations, 70);
   EXPECT_GE(v.pbo_strategies, 2u);
@@ -41,11 +53,23 @@ TEST(ValidateFront, EveryMemberGetsItsEvidenceAndGates) {
   for (std::size_t i = 0; i < front.size(); ++i) {
     const auto& m = v.members[i];
     EXPECT_EQ(m.id, front[i].id);
+    if (i == 0) {
+      ASSERT_EQ(held_out[0].size(), held_bars);
+      EXPECT_EQ(m.held_out.sample.sharpe_per_bar, sharpe_sample(std::span<const double>(held_out[0])).sharpe_per_bar);
+    }
     ASSERT_EQ(m.gates.size(), 7u);
-    EXPECT_NEAR(m.sample.sharpe_per_bar * std::sqrt(8760.0), evolve::value_of(m.stages[0].mean, "sharpe"), 1e-9);
     EXPECT_EQ(m.stages[0].per_coin.size(), 2u);
-    EXPECT_GE(m.deflated.dsr, 0);
-    EXPECT_LE(m.deflated.dsr, m.deflated.psr + 1e-12);  // deflating never raises the probability
+    EXPECT_EQ(m.in_sample.trials.trials, static_cast<std::int64_t>(tc.clusters));
+    EXPECT_EQ(m.in_sample.trials.sharpe_variance_per_bar, tc.sharpe_variance_per_bar);
+    EXPECT_EQ(m.in_sample.sample.bars, static_cast<std::int64_t>(u.coins[0].splits.in_sample.size()));
+    EXPECT_EQ(m.held_out.sample.bars, static_cast<std::int64_t>(held_bars));
+    EXPECT_EQ(m.held_out.trials.trials, static_cast<std::int64_t>(v.effective_front_members));
+    EXPECT_DOUBLE_EQ(m.held_out.trials.sharpe_variance_per_bar, 1.0 / static_cast<double>(held_bars - 1));
+    for (const auto* d : {&m.in_sample, &m.held_out}) {
+      EXPECT_GE(d->deflated.dsr, 0);
+      EXPECT_LE(d->deflated.dsr, d->deflated.psr + 1e-12);  // deflating never raises the probability
+    }
+    EXPECT_DOUBLE_EQ(m.gates[4].value.value(), m.held_out.deflated.dsr);
     EXPECT_DOUBLE_EQ(m.gates[0].value.value(), evolve::value_of(m.stages[0].mean, "sharpe"));
     EXPECT_DOUBLE_EQ(m.gates[5].value.value(), v.pbo->pbo);
     EXPECT_LE(m.cost_stress.total_return, evolve::value_of(m.cost_stress.stages[1].mean, "total_return"));
@@ -58,7 +82,7 @@ TEST(ValidateFront, EveryMemberGetsItsEvidenceAndGates) {
   EXPECT_EQ(v.survivors, passed);
 }
 
-TEST(ValidateFront, NullDsrVarianceIsTheSamplingVarianceOfAZeroSharpe) {
+TEST(ValidateFront, WithoutATrialSampleTheFinalPopulationsAreClustered) {
   const test::SmallMarket market(5);
   const auto eo = test::small_options(1, 8, 1);
   evolve::Engine engine(eo, market.evaluator);
@@ -67,16 +91,63 @@ TEST(ValidateFront, NullDsrVarianceIsTheSamplingVarianceOfAZeroSharpe) {
   ValidationOptions o;
   o.pbo_blocks = 4;
   o.walk_forward = {1, 4, 0};
-  o.dsr_variance = DsrVariance::Null;
-  const TrialSummary trials{engine.trials().count, engine.trials().variance()};
+  const TrialSummary trials{engine.trials().count, engine.trials().variance(), std::nullopt};
   const auto v = validate_front(market.evaluator, front, engine.islands()[0], eo, trials, o);
+  EXPECT_FALSE(v.trial_clustering.from_sample);
+  EXPECT_EQ(v.trial_clustering.clustered, engine.islands()[0].size());
+  EXPECT_NE(v.trial_clustering.note.find("no trial sample"), std::string::npos) << v.trial_clustering.note;
   ASSERT_FALSE(v.members.empty());
   for (const auto& m : v.members) {
-    const double null_variance = 1.0 / static_cast<double>(m.sample.bars - 1);
-    EXPECT_DOUBLE_EQ(m.deflated.expected_max_sharpe, expected_max_sharpe(trials.count, null_variance));
+    EXPECT_EQ(m.in_sample.trials.trials, static_cast<std::int64_t>(v.trial_clustering.clusters));
   }
-  EXPECT_EQ(parse_dsr_variance("trials"), DsrVariance::Trials);
-  EXPECT_THROW(parse_dsr_variance("luck"), core::UsageError);
+}
+
+// A planted trend (drift +-0.2%/bar flipping every 150-450 bars) against pure noise, the same
+// search on each: the best in-sample member's held-out DSR is high on the trend, low on noise.
+struct PlantedOutcome {
+  double held_out_dsr = 0, in_sample_dsr = 0, held_out_sharpe = 0;
+  std::size_t clusters = 0, trials = 0, front_members = 0;
+};
+
+PlantedOutcome validate_planted(bool trend) {
+  const test::SmallMarket market(test::planted_universe(trend, 3000, trend ? 1 : 11), 2);
+  const auto eo = test::small_options(3, 40, 6);
+  evolve::Engine engine(eo, market.evaluator);
+  engine.initialize();
+  while (!engine.done()) engine.step();
+  std::vector<evolve::Individual> population;
+  for (const auto& island : engine.islands()) population.insert(population.end(), island.begin(), island.end());
+  ValidationOptions o;
+  o.pbo_blocks = 8;
+  o.walk_forward = {1, 8, 1};
+  const TrialSummary trials{engine.trials().count, engine.trials().variance(), engine.trial_sample()->genomes()};
+  const auto v = validate_front(market.evaluator, engine.front(), population, eo, trials, o);
+  const MemberValidation* best = nullptr;
+  for (const auto& m : v.members) {
+    if (!best || evolve::value_of(m.stages[0].mean, "sharpe") > evolve::value_of(best->stages[0].mean, "sharpe")) best = &m;
+  }
+  PlantedOutcome out;
+  if (!best) return out;
+  out.held_out_dsr = best->held_out.deflated.dsr;
+  out.in_sample_dsr = best->in_sample.deflated.dsr;
+  out.held_out_sharpe = best->held_out.sample.sharpe_per_bar * std::sqrt(8760.0);
+  out.clusters = v.trial_clustering.clusters;
+  out.trials = static_cast<std::size_t>(v.trial_clustering.trials);
+  out.front_members = v.effective_front_members;
+  return out;
+}
+
+TEST(ValidateFront, HeldOutDsrPassesAPlantedTrendAndFailsNoise) {
+  const auto edge = validate_planted(true), noise = validate_planted(false);
+  fmt::print("planted trend: {}\n", fmt::format("held-out DSR {} (Sharpe {}), in-sample DSR {}, K {} of {} trials, front K {}",
+                                     edge.held_out_dsr, edge.held_out_sharpe, edge.in_sample_dsr, edge.clusters,
+                                     edge.trials, edge.front_members));
+  fmt::print("pure noise: {}\n", fmt::format("held-out DSR {} (Sharpe {}), in-sample DSR {}, K {} of {} trials, front K {}",
+                                      noise.held_out_dsr, noise.held_out_sharpe, noise.in_sample_dsr, noise.clusters,
+                                      noise.trials, noise.front_members));
+  EXPECT_GT(edge.held_out_dsr, 0.95);
+  EXPECT_LT(noise.held_out_dsr, 0.95);
+  EXPECT_LT(edge.clusters, edge.trials);
 }
 
 TEST(ValidateFront, BadOptionsAreUsageErrors) {
