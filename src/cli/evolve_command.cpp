@@ -31,7 +31,7 @@ struct EvolveArgs {
   std::string report;  // HTML report written at the end
   std::string resume;  // run id, or "latest"
   bool resume_given = false;
-  std::size_t top = 25;
+  std::size_t top = 15;
 };
 
 evolve::EvolveOptions options_from_config(const core::Config& cfg) {
@@ -250,7 +250,6 @@ void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
   if (!leader) return;
 
   const auto front = report_front(engine, evaluator);
-  print_front(front, a.top);
   nlohmann::ordered_json out;
   out["run"] = run.id;
   out["seed"] = options.seed;
@@ -265,6 +264,7 @@ void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
   out["front"] = nlohmann::ordered_json::array();
   for (const auto& m : front) out["front"].push_back(member_json(m));
   validate_evolved(engine, individuals(front), evaluator, out, ctx);  // docs/validation.md
+  print_front(out, a.top, options.target_volatility);
   {
     auto tx = store.transaction();
     save_front(store, run.id, front);
@@ -313,7 +313,7 @@ With an empty store the synthetic market is built first. See docs/evolution.md.)
   registry.bind(cmd->add_option("--cache-mb", "indicator cache size in MiB (default 2048)"), "evolve.cache_mb");
   registry.bind(cmd->add_option("--embargo", "bars between segments, or auto (default auto)"), "evolve.embargo");
   add_cost_options(cmd, registry);  // --fees --maker-fee --slippage --fill --no-funding, as on backtest
-  cmd->add_option("--top", args->top, "front members shown in the table, best in-sample Sharpe first (default 25)");
+  cmd->add_option("--top", args->top, "distinct front members shown in the table: survivors, then by held-out Sharpe (default 15)");
   cmd->add_option("--json-out", args->json_out, "write the run and its front as JSON to FILE");
   cmd->add_option("--report", args->report, "write the run's HTML report to FILE at the end (see 'organism report')");
   cmd->add_option("--resume", args->resume, "continue an interrupted run (RUN id, or the latest unfinished)")

@@ -1,6 +1,6 @@
 // The final front of `organism evolve`: its distinct members (validate/distinct.hpp) backtested
-// on every stage, printed as a table, written as JSON and saved in the store as strategies in
-// state `testing`.
+// on every stage, written as JSON and saved in the store as strategies in state `testing` (the
+// table: front_table.cpp).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -43,8 +43,6 @@ std::string rule_in_words(const strategy::Genome& genome) {
   return out;
 }
 
-std::string cell(double v, int decimals) { return std::isfinite(v) ? fmt::format("{:.{}f}", v, decimals) : "-"; }
-
 }  // namespace
 
 nlohmann::ordered_json json_number(double v) {
@@ -58,9 +56,20 @@ std::vector<FrontMember> report_front(const evolve::Engine& engine, const evolve
     genomes.push_back(d.representative.genome);
     out.push_back({std::move(d.representative), {}, std::move(d.aliases)});
   }
+  const auto& u = evaluator.universe();
   for (std::size_t s = 0; s < kStages.size(); ++s) {
     const auto metrics = evaluator.evaluate(genomes, kStages[s]);
-    for (std::size_t i = 0; i < out.size(); ++i) out[i].stages[s] = evolve::mean_metrics(metrics[i]);
+    // Closed trades per year of the stage, mean over coins (a trader's sense of how busy a rule is).
+    double years = 0;
+    for (const auto& coin : u.coins) {
+      years += static_cast<double>(evolve::segment_of(coin, kStages[s]).size()) / u.interval.bars_per_year();
+    }
+    years /= static_cast<double>(u.coins.size());
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      out[i].stages[s] = evolve::mean_metrics(metrics[i]);
+      const double trades = evolve::value_of(out[i].stages[s], "trades");
+      out[i].stages[s].emplace_back("trades_per_year", years > 0 ? trades / years : 0.0);
+    }
   }
   return out;
 }
@@ -69,38 +78,6 @@ std::vector<evolve::Individual> individuals(const std::vector<FrontMember>& fron
   std::vector<evolve::Individual> out;
   for (const auto& m : front) out.push_back(m.individual);
   return out;
-}
-
-void print_front(const std::vector<FrontMember>& all, std::size_t top) {
-  // Best in-sample Sharpe first (ties by id); a 4-objective front can hold hundreds of members,
-  // so the table shows the top ones and the JSON and the store keep them all.
-  std::vector<const FrontMember*> front;
-  for (const auto& m : all) front.push_back(&m);
-  std::stable_sort(front.begin(), front.end(), [](const FrontMember* a, const FrontMember* b) {
-    return evolve::value_of(a->stages[0], "sharpe") > evolve::value_of(b->stages[0], "sharpe");
-  });
-  if (front.size() > top) front.resize(top);
-  fmt::print("{:<34} {:<18} {:>8} {:>8} {:>8} {:>7} {:>7} {:>7}  {}\n", "id", "family", "IS sh", "OOS sh", "WF sh",
-             "IS dd", "trades", "aliases", "rule");
-  for (const FrontMember* member : front) {
-    const auto& m = *member;
-    const auto& is = m.stages[0];
-    std::string rule = rule_in_words(m.individual.genome);
-    if (rule.size() > 100) rule = rule.substr(0, 97) + "...";
-    fmt::print("{:<34} {:<18} {:>8} {:>8} {:>8} {:>7} {:>7} {:>7}  {}\n", m.individual.id, m.individual.genome.family,
-               cell(evolve::value_of(is, "sharpe"), 2), cell(evolve::value_of(m.stages[1], "sharpe"), 2),
-               cell(evolve::value_of(m.stages[2], "sharpe"), 2), cell(evolve::value_of(is, "max_drawdown"), 3),
-               cell(evolve::value_of(is, "trades"), 0), m.aliases.size(), rule);
-  }
-  std::size_t aliases = 0;
-  for (const auto& m : all) aliases += m.aliases.size();
-  if (aliases > 0) {
-    fmt::print("{} front members trade exactly like a simpler one: listed as its aliases (--json-out)\n", aliases);
-  }
-  if (all.size() > front.size()) {
-    fmt::print("... {} more front members (by in-sample Sharpe) in --json-out and the store ('strategies' table)\n",
-               all.size() - front.size());
-  }
 }
 
 nlohmann::ordered_json member_json(const FrontMember& m) {

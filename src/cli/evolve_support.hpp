@@ -53,7 +53,10 @@ std::vector<FrontMember> report_front(const evolve::Engine& engine, const evolve
 std::vector<evolve::Individual> individuals(const std::vector<FrontMember>& front);
 // The table of the `top` members by in-sample Sharpe: id, family, Sharpe per stage, in-sample
 // max drawdown, trades, and the rule in words.
-void print_front(const std::vector<FrontMember>& front, std::size_t top);
+// The best `top` distinct members of a run's JSON at the run's target volatility: Sharpe, total
+// return and CAGR per stage, worst drawdown, trades per year, held-out DSR and the verdict;
+// survivors first, then members that trade on held-out data, then by held-out Sharpe.
+void print_front(const nlohmann::ordered_json& run, std::size_t top, double target_volatility);
 // {"id", "family", "generation", "parents", "aliases", "genome" (normalized), "rule",
 // "fitness", "metrics": {stage: {...}}}
 nlohmann::ordered_json member_json(const FrontMember& member);

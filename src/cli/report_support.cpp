@@ -67,9 +67,8 @@ std::string chosen_by(const ReportRequest& request, const Target& target, const 
   if (!request.strategy.empty()) return "chosen with --strategy";
   if (!target.strategy.empty()) return "the strategy asked for";
   const auto v = member.value("validation", json::object());
-  if (v.is_object() && v.value("passed", false))
-    return "best out-of-sample Sharpe among the survivors";
-  return "best out-of-sample Sharpe on the front (no survivors)";
+  if (v.is_object() && v.value("passed", false)) return "best held-out Sharpe among the survivors";
+  return "best held-out Sharpe among the members that trade (no survivors)";
 }
 
 }  // namespace
@@ -105,6 +104,7 @@ std::size_t write_report(data::Store& store, const Context& ctx, const ReportReq
   const auto run_options = evolve::options_from_json(json::parse(target.run.options));
   const auto costs = run_costs(target.run);  // the run's own, whatever backtest.* says now
   d.costs = backtest::describe_costs(costs);
+  d.target_volatility = run_options.target_volatility;
   const evolve::Evaluator evaluator(universe, costs, cache, 1, run_options.target_volatility);
   d.initial_equity = evaluator.metrics_options().initial_equity;
   const auto genome = strategy::from_json(member.at("genome").dump());

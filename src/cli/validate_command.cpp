@@ -42,9 +42,9 @@ void run_validate(const ValidateArgs& a, Context& ctx) {
   if (!std::filesystem::exists(ctx.db())) throw core::Error(fmt::format("no store at {}", ctx.db()));
   auto store = data::Store::open(ctx.db());
   auto run = find_run(store, a.run);
-  const auto stored = nlohmann::json::parse(run.options);
-  const auto options = evolve::options_from_json(stored);
-  const auto costs = run_costs(stored);  // the run's own, whatever backtest.* says now
+  const auto run_options = nlohmann::json::parse(run.options);
+  const auto options = evolve::options_from_json(run_options);
+  const auto costs = run_costs(run_options);  // the run's own, whatever backtest.* says now
   auto spec = universe_spec_from_json(nlohmann::json::parse(run.universe));
   const auto state = store.load_checkpoint(run.id);
   if (!state) throw core::Error(fmt::format("run '{}' has no checkpoint", run.id));
@@ -76,6 +76,7 @@ void run_validate(const ValidateArgs& a, Context& ctx) {
     if (!stored.contains(m.individual.id)) missing.push_back(m);
   }
   validate_run(engine, individuals(front), evaluator, out, ctx, a.top);
+  print_front(out, a.top, options.target_volatility);
   {
     auto tx = store.transaction();
     save_front(store, run.id, missing);

@@ -126,6 +126,7 @@ Json member_validation_json(const validate::MemberValidation& m, const evolve::U
   j["held_out_skew"] = json_number(ho.sample.skew);
   j["held_out_excess_kurtosis"] = json_number(ho.sample.excess_kurtosis);
   j["effective_front_members"] = ho.trials.trials;
+  j["held_out_cluster"] = m.held_out_cluster;
   // In-sample returns deflated by the run's clustered trials.
   j["dsr_in_sample"] = json_number(is.deflated.dsr);
   j["effective_trials"] = is.trials.trials;

@@ -79,7 +79,15 @@ void Evaluator::run_segment(const strategy::Genome& genome, std::size_t coin_ind
   input.bars = coin.bars.view(seg.begin, seg.end);
   input.target = std::span(exposure).subspan(seg.begin, seg.size());
   if (!coin.funding_per_bar.empty()) input.funding = std::span(coin.funding_per_bar).subspan(seg.begin, seg.size());
-  backtest::run_backtest(input, strategy::backtest_config(genome, base_), out);
+  auto config = strategy::backtest_config(genome, base_);
+  if (target_volatility_ > 0) {
+    // Scale-free metrics: trade a small fraction of the position, so that compounding inside a
+    // trade (a held position's exposure drifts with the price and the equity: a size effect)
+    // is negligible, then rescale the curve to the target volatility.
+    config.leverage *= kLinearLeverage;
+    config.min_trade *= kLinearLeverage;
+  }
+  backtest::run_backtest(input, config, out);
 }
 
 std::vector<double> Evaluator::scaled_equity(const backtest::BacktestResult& result) const {

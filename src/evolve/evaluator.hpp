@@ -35,6 +35,11 @@ class BatchEvaluator {
 // The annualized volatility every stage's curve is rescaled to before its metrics are computed
 // (EvolveOptions::target_volatility, config evolve.target_volatility).
 inline constexpr double kDefaultTargetVolatility = 0.20;
+// With a target volatility, genomes are backtested at this fraction of their position size: small
+// enough that a position's drift with price and equity inside a trade (compounding, the one part
+// of a backtest not linear in size) moves results by well under 1%, large enough that returns
+// stay far above rounding. The curve is then rescaled (backtest/scaled_metrics.hpp).
+inline constexpr double kLinearLeverage = 0.01;
 
 class Evaluator : public BatchEvaluator {
  public:

@@ -3,6 +3,7 @@
 // Used by `organism report` and `organism evolve --report` (src/cli/report_*.cpp).
 #pragma once
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,8 @@ struct ReportData {
   std::string chosen_by;    // how it was chosen, in words
   std::string coin;         // label of the coin of the equity and price charts
   std::string costs;        // the run's cost model in words (backtest::describe_costs)
+  // The annualized volatility the run's curves and metrics are rescaled to (0: as traded).
+  double target_volatility = 0;
   double initial_equity = 10'000;
   std::vector<StageCurve> stages;        // in time order
   std::vector<core::TimeMs> price_time;  // the coin's whole series
@@ -47,9 +50,20 @@ std::string resolve_axis(const nlohmann::json& run, const std::string& name);
 // The run's first two objectives (one objective: it and itself), as resolve_axis names.
 std::pair<std::string, std::string> default_axes(const nlohmann::json& run);
 
-// The member the report shows when none is asked for: the best out-of-sample Sharpe among the
-// survivors (validation.passed), else among all members; ties go to the smaller id. Empty when
-// the front is empty.
+// How a front member ranks wherever a run's best members are shown (the report's default, the
+// tables of evolve and validate): survivors (validation.passed) first, then members with a trade
+// on held-out data, then by held-out Sharpe (validation.held_out_sharpe; before validation the
+// mean of the out-of-sample and walk-forward Sharpes).
+struct MemberRank {
+  bool survives = false;
+  bool trades = false;
+  double held_out_sharpe = -INFINITY;
+};
+MemberRank member_rank(const nlohmann::json& member);
+bool ranks_before(const MemberRank& a, const MemberRank& b);  // strictly better; ties are not
+
+// The member the report shows when none is asked for: the best by member_rank; ties go to the
+// smaller id. Empty when the front is empty.
 std::string default_member(const nlohmann::json& run);
 
 // The whole page. Validates its input once: core::Error if strategy_id is not on the front.

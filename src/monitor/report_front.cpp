@@ -40,24 +40,41 @@ std::pair<std::string, std::string> default_axes(const json& run) {
   return {x, objectives.size() > 1 ? resolve_axis(run, objectives[1]) : x};
 }
 
+MemberRank member_rank(const json& m) {
+  MemberRank r;
+  const auto validation = m.value("validation", json::object());
+  r.survives = validation.is_object() && validation.value("passed", false);
+  const auto metrics = m.value("metrics", json::object());
+  const auto stage = [&](const char* name, const char* key) {
+    return number_at(metrics.value(name, json::object()), key);
+  };
+  r.trades = stage("out_of_sample", "trades").value_or(0) + stage("walk_forward", "trades").value_or(0) > 0;
+  auto sharpe = validation.is_object() ? number_at(validation, "held_out_sharpe") : std::nullopt;
+  if (!sharpe) {
+    const auto oos = stage("out_of_sample", "sharpe"), wf = stage("walk_forward", "sharpe");
+    sharpe = oos && wf ? std::optional((*oos + *wf) / 2) : oos;
+  }
+  r.held_out_sharpe = sharpe.value_or(-INFINITY);
+  return r;
+}
+
+bool ranks_before(const MemberRank& a, const MemberRank& b) {
+  if (a.survives != b.survives) return a.survives;
+  if (a.trades != b.trades) return a.trades;
+  return a.held_out_sharpe > b.held_out_sharpe;
+}
+
 std::string default_member(const json& run) {
   std::string best_id;
-  double best = -INFINITY;
-  bool best_survives = false;
+  MemberRank best;
   const json front = run.value("front", json::array());
   for (const auto& m : front) {
-    const auto validation = m.value("validation", json::object());
-    const bool survives = validation.is_object() && validation.value("passed", false);
-    const auto sharpe = number_at(
-        m.value("metrics", json::object()).value("out_of_sample", json::object()), "sharpe");
-    const double v = sharpe.value_or(-INFINITY);
+    const MemberRank r = member_rank(m);
     const std::string id = m.value("id", "");
-    const bool better = best_id.empty() || (survives && !best_survives) ||
-                        (survives == best_survives && (v > best || (v == best && id < best_id)));
-    if (better) {
+    const bool tie = !ranks_before(r, best) && !ranks_before(best, r);
+    if (best_id.empty() || ranks_before(r, best) || (tie && id < best_id)) {
       best_id = id;
-      best = v;
-      best_survives = survives;
+      best = r;
     }
   }
   return best_id;

@@ -84,6 +84,13 @@ json equity_json(const ChainedCurve& c, std::size_t max_points) {
   return {{"time", time}, {"equity", equity}, {"drawdown", drawdown}};
 }
 
+// A closed trade's return net of costs, in percent of its entry notional: what a trade earned
+// whatever the position's size (the run's backtests trade a fraction of it, docs/evolution.md).
+double trade_return(const backtest::Trade& t) {
+  const double notional = t.size * t.entry_price;
+  return notional > 0 ? 100 * t.pnl / notional : 0.0;
+}
+
 json price_json(const ReportData& d) {
   const std::size_t n = std::min(d.price_time.size(), d.price_close.size());
   const std::array<std::span<const double>, 1> series = {std::span(d.price_close).first(n)};
@@ -106,8 +113,8 @@ json price_json(const ReportData& d) {
         {t.entry_time, t.entry_price, t.side > 0 ? "buy" : "sell", fmt::format("{} entry", side)});
     if (t.open) continue;
     marks.push_back({t.exit_time, t.exit_price, t.side > 0 ? "sell" : "buy",
-                     fmt::format("{} exit ({}), pnl {:.2f}", side,
-                                 backtest::exit_reason_name(t.reason), t.pnl)});
+                     fmt::format("{} exit ({}), trade return {:.2f}%", side,
+                                 backtest::exit_reason_name(t.reason), trade_return(t))});
   }
   return {{"time", time}, {"close", close}, {"trades", marks}, {"trade_count", trades.size()}};
 }
@@ -179,7 +186,7 @@ std::string header_html(const ReportData& d, const json& member) {
                      fmt::arg("rule", html_escape(member.value("rule", "(no rule in words)"))));
 }
 
-std::string summary_html(const json& run, const json& member, const std::string& coin) {
+std::string summary_html(const json& run, const json& member, const std::string& coin, double target_volatility) {
   const json metrics = member.value("metrics", json::object());
   const auto stage_value = [&](std::string_view stage, std::string_view metric) {
     return number_at(metrics.value(std::string(stage), json::object()), metric);
@@ -209,10 +216,16 @@ std::string summary_html(const json& run, const json& member, const std::string&
                        html_escape(k), html_escape(v));
   }
   const auto coins = run.value("universe", json::object()).value("coins", json::array()).size();
-  return out + fmt::format(R"(</div><p class="note">Stage numbers are means over the run's {} coin(s); )"
+  const std::string scale =
+      target_volatility > 0
+          ? fmt::format(" at {:.0f}% annualized volatility (every curve rescaled to it: position size is the "
+                        "allocator's, evolution ranks rules)",
+                        100 * target_volatility)
+          : "";
+  return out + fmt::format(R"(</div><p class="note">Stage numbers are means over the run's {} coin(s){}; )"
                            R"(the charts below show {}.</p>)"
                            "\n",
-                           coins, html_escape(coin));
+                           coins, html_escape(scale), html_escape(coin));
 }
 
 // Gate names the validation layer uses, in its order, as people read them (comparison: how the
@@ -335,7 +348,7 @@ std::string build_report_html(const ReportData& d) {
                   fmt::arg("id", html_escape(d.strategy_id)), fmt::arg("style", report_style()),
                   fmt::arg("capture", error_capture_script()));
   html += header_html(d, *member);
-  html += summary_html(d.run, *member, d.coin);
+  html += summary_html(d.run, *member, d.coin, d.target_volatility);
   html += chart_section(
       "chart-equity", "Equity and drawdown by stage",
       "Stages chained (each starts where the previous ended); drawdown from each stage's own peak. "

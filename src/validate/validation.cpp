@@ -85,13 +85,15 @@ std::vector<Robustness> robustness_of(const evolve::Evaluator& evaluator, std::s
   return out;
 }
 
-void run_pbo(const evolve::Evaluator& evaluator, std::span<const evolve::Individual> population, int blocks,
-             RunValidation& out) {
-  const auto returns = in_sample_returns(evaluator, population);
+// PBO over the run's trials (what the search chose among): the in-sample returns of the trial
+// sample, or of the final populations for a run without one. Not over the final populations
+// alone when a sample exists: a converged population is many near-equal variants of one rule,
+// whose in-sample ranking is a coin flip out of sample however real their shared edge is.
+void run_pbo(const std::vector<std::vector<double>>& returns, int blocks, RunValidation& out) {
   out.pbo_strategies = returns.size();
   out.pbo_bars = returns.empty() ? 0 : returns.front().size();
   if (returns.size() < 2) {
-    out.pbo_note = "fewer than 2 distinct strategies in the final population";
+    out.pbo_note = "fewer than 2 distinct strategies among the trials";
     return;
   }
   std::vector<std::span<const double>> spans(returns.begin(), returns.end());
@@ -122,19 +124,17 @@ std::vector<std::span<const double>> spans_of(const std::vector<std::vector<doub
 
 // K and V of the in-sample DSR: the trial sample (or, without one, the final populations)
 // backtested in-sample and clustered by the correlation of their returns.
-TrialClustering cluster_trials(const evolve::Evaluator& evaluator, const TrialSummary& trials,
-                               std::span<const evolve::Individual> population, const ClusteringOptions& options) {
+TrialClustering cluster_trials(const std::vector<std::vector<double>>& returns, const TrialSummary& trials,
+                               const ClusteringOptions& options) {
   TrialClustering c;
   c.trials = trials.count;
   c.from_sample = trials.sample.has_value();
-  const auto genomes = c.from_sample ? *trials.sample : distinct_genomes(population);
   if (!c.from_sample) {
     c.note = fmt::format("the checkpoint kept no trial sample (a run from before it existed): the {} distinct genomes "
-                         "of the final populations were clustered instead",
-                         genomes.size());
+                         "of the final populations stand for the trials (clusters and PBO)",
+                         returns.size());
   }
-  c.clustered = genomes.size();
-  const auto returns = stage_returns(evaluator, genomes, evolve::Stage::InSample);
+  c.clustered = returns.size();
   const auto effective = effective_trials(spans_of(returns), options);
   c.clusters = effective.clustering.clusters;
   c.sharpe_variance_per_bar = effective.sharpe_variance_per_bar;
@@ -187,11 +187,6 @@ std::vector<std::vector<double>> stage_returns(const evolve::Evaluator& evaluato
   return out;
 }
 
-std::vector<std::vector<double>> in_sample_returns(const evolve::Evaluator& evaluator,
-                                                   std::span<const evolve::Individual> population) {
-  return stage_returns(evaluator, distinct_genomes(population), evolve::Stage::InSample);
-}
-
 std::vector<std::vector<double>> held_out_returns(const evolve::Evaluator& evaluator,
                                                   std::span<const strategy::Genome> genomes) {
   auto out = stage_returns(evaluator, genomes, evolve::Stage::OutOfSample);
@@ -218,17 +213,20 @@ RunValidation validate_front(const evolve::Evaluator& evaluator, std::span<const
   if (progress) progress(fmt::format("validation: {} front members on 3 stages, costs x{}; perturbing parameters",
                                      front.size(), options.cost_multiplier));
   const auto robust = robustness_of(evaluator, front, own, options.perturbation_step);
-  run_pbo(evaluator, population, options.pbo_blocks, out);
+  const auto trial_genomes = trials.sample ? *trials.sample : distinct_genomes(population);
   if (progress) {
-    progress(fmt::format("validation: clustering {} of {} trials by their in-sample returns",
-                         trials.sample ? trials.sample->size() : population.size(), trials.count));
+    progress(fmt::format("validation: PBO and clusters of {} of {} trials by their in-sample returns",
+                         trial_genomes.size(), trials.count));
   }
-  out.trial_clustering = cluster_trials(evaluator, trials, population, options.clustering);
+  const auto trial_returns = stage_returns(evaluator, trial_genomes, evolve::Stage::InSample);
+  run_pbo(trial_returns, options.pbo_blocks, out);
+  out.trial_clustering = cluster_trials(trial_returns, trials, options.clustering);
   const TrialSet trial_set{std::max<std::int64_t>(1, static_cast<std::int64_t>(out.trial_clustering.clusters)),
                            out.trial_clustering.sharpe_variance_per_bar};
   const auto in_sample = stage_returns(evaluator, genomes, evolve::Stage::InSample);
   const auto held_out = held_out_returns(evaluator, genomes);
-  out.effective_front_members = cluster_by_correlation(spans_of(held_out), options.clustering).clusters;
+  const auto front_clusters = cluster_by_correlation(spans_of(held_out), options.clustering);
+  out.effective_front_members = front_clusters.clusters;
   const auto front_members = std::max<std::int64_t>(1, static_cast<std::int64_t>(out.effective_front_members));
   out.walk_forward = walk_forward_reoptimize(evaluator, run_options, options.walk_forward, progress, cancel);
 
@@ -239,6 +237,7 @@ RunValidation validate_front(const evolve::Evaluator& evaluator, std::span<const
     m.in_sample = deflation(sharpe_sample(in_sample[i]), trial_set);
     const auto held = sharpe_sample(held_out[i]);
     m.held_out = deflation(held, null_trial_set(front_members, held.bars));
+    m.held_out_cluster = i < front_clusters.labels.size() ? front_clusters.labels[i] : 0;
     m.in_sample_annualized = mean_annualized(m.stages[0], u, evolve::Stage::InSample);
     m.walk_forward_annualized = mean_annualized(m.stages[2], u, evolve::Stage::WalkForward);
     m.wf_efficiency = ratio_or_zero(m.walk_forward_annualized, m.in_sample_annualized);

@@ -1,7 +1,7 @@
 // The validation pipeline of a finished run: every front member measured on the three stages
 // per coin, deflated in-sample for the run's clustered trials and held-out for the clustered
-// front, stressed on costs, perturbed on its parameters, and passed or failed on the gates; the run's PBO over the final population and its walk-forward
-// re-optimization. Used by `organism evolve` (at the end) and `organism validate`. No I/O.
+// front, stressed on costs, perturbed on its parameters, and passed or failed on the gates; the
+// run's PBO over its trials and its walk-forward re-optimization. Used by `organism evolve` (at the end) and `organism validate`. No I/O.
 #pragma once
 
 #include <array>
@@ -92,6 +92,9 @@ struct MemberValidation {
   // Out-of-sample then walk-forward returns (mean over coins per bar, never seen by selection)
   // deflated by the clustered front under the null V = 1 / (T - 1): the `dsr` gate's value.
   Deflation held_out;
+  // Its cluster among the front members by held-out returns (0..effective_front_members - 1):
+  // members of one cluster behave alike, so tables show the best of each.
+  std::size_t held_out_cluster = 0;
   double in_sample_annualized = 0;     // annualized log return, mean over coins
   double walk_forward_annualized = 0;
   double wf_efficiency = 0;            // ratio_or_zero(walk-forward, in-sample)
@@ -119,8 +122,8 @@ void check_options(const ValidationOptions& options);
 
 using Progress = std::function<void(const std::string&)>;
 
-// `front`: the members to validate; `population`: the final population of every island (for
-// PBO); `run_options`: the run's evolution options (the walk-forward's short evolutions reuse
+// `front`: the members to validate; `population`: the final population of every island (the
+// stand-in for the trials, PBO and clusters, when `trials` has no sample); `run_options`: the run's evolution options (the walk-forward's short evolutions reuse
 // them). Throws core::UsageError for bad options (pbo blocks, folds, multipliers).
 RunValidation validate_front(const evolve::Evaluator& evaluator, std::span<const evolve::Individual> front,
                              std::span<const evolve::Individual> population, const evolve::EvolveOptions& run_options,
@@ -131,11 +134,6 @@ RunValidation validate_front(const evolve::Evaluator& evaluator, std::span<const
 // shortest coin's segment.
 std::vector<std::vector<double>> stage_returns(const evolve::Evaluator& evaluator,
                                                std::span<const strategy::Genome> genomes, evolve::Stage stage);
-
-// Per distinct genome (first occurrence by id) its in-sample returns as stage_returns: the PBO
-// matrix.
-std::vector<std::vector<double>> in_sample_returns(const evolve::Evaluator& evaluator,
-                                                   std::span<const evolve::Individual> population);
 
 // Per genome its held-out returns: out-of-sample then walk-forward, each as stage_returns.
 std::vector<std::vector<double>> held_out_returns(const evolve::Evaluator& evaluator,

@@ -127,7 +127,8 @@ WalkForwardResult walk_forward_reoptimize(const evolve::Evaluator& evaluator, co
     std::vector<std::vector<double>> per_coin;
     std::size_t bars = SIZE_MAX;
     for (std::size_t c = 0; c < fu.coins.size(); ++c) {
-      per_coin.push_back(bar_returns(fe.backtest(chosen.genome, c, evolve::Stage::OutOfSample).equity, initial));
+      // At the run's target volatility, as the in-sample figures it is compared with.
+      per_coin.push_back(bar_returns(fe.scaled_equity(fe.backtest(chosen.genome, c, evolve::Stage::OutOfSample)), initial));
       bars = std::min(bars, per_coin.back().size());
     }
     r.bars = per_coin.empty() ? 0 : bars;

@@ -36,7 +36,8 @@ TEST(EvolveCommand, EmptyStoreBuildsTheSyntheticMarketAndSavesTheFront) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("building the synthetic market"), std::string::npos);
   EXPECT_NE(r.err.find("gen 3/3"), std::string::npos);
-  EXPECT_NE(r.out.find("OOS sh"), std::string::npos);
+  EXPECT_NE(r.out.find("best distinct front members at 20% annualized volatility"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("total return"), std::string::npos);
 
   const auto j = nlohmann::json::parse(read_file(dir / "run.json"));
   EXPECT_EQ(j.at("seed"), 5);

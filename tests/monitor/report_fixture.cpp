@@ -17,7 +17,7 @@ json hand_run(bool validated, int members) {
               {"front", json::array()}};
   for (int i = 0; i < members; ++i) {
     json m = {{"id", fmt::format("m{}", i)},
-              {"family", "ma_crossover"},
+              {"family", "ema_cross"},
               {"generation", 3},
               {"parents", json::array()},
               {"genome", json::object()},

@@ -105,11 +105,21 @@ TEST(ReportFront, AxesResolveToStageAndMetricOrThrowWithTheList) {
   EXPECT_THROW(resolve_axis(run, "future.sharpe"), core::Error);
 }
 
-TEST(ReportFront, DefaultMemberIsTheBestOutOfSampleSharpeAmongSurvivorsElseAll) {
+TEST(ReportFront, DefaultMemberIsTheBestHeldOutSharpeAmongSurvivorsElseAll) {
   // Sharpe grows with the index: m5 is best overall, m3 the best survivor.
   EXPECT_EQ(default_member(hand_run(false)), "m5");
   EXPECT_EQ(default_member(hand_run(true)), "m3");
   EXPECT_EQ(default_member(hand_run(false, 0)), "");
+}
+
+TEST(ReportFront, DefaultMemberTradesOnHeldOutDataAndPrefersTheValidatedHeldOutSharpe) {
+  auto run = hand_run(false);
+  for (const char* stage : {"out_of_sample", "walk_forward"}) run["front"][5]["metrics"][stage]["trades"] = 0;
+  EXPECT_EQ(default_member(run), "m4");  // m5's better Sharpe comes from no held-out trade
+  auto validated = hand_run(true);
+  for (auto& m : validated["front"]) m["validation"]["passed"] = false;
+  validated["front"][2]["validation"]["held_out_sharpe"] = 9.0;  // the held-out measure wins
+  EXPECT_EQ(default_member(validated), "m2");
 }
 
 }  // namespace
