@@ -59,7 +59,7 @@ const std::vector<ConfigKey>& config_keys() {
       {"evolve.distributed", "islands", "under mpirun: islands (each rank owns islands) or workers (rank 0 evolves, ranks evaluate)"},
       {"validate.on_evolve", "true", "validate the front at the end of organism evolve"},
       {"validate.gate_sharpe", "2", "gate: annualized Sharpe (mean over coins) above this in every stage"},
-      {"validate.gate_max_drawdown", "0.10", "gate: max drawdown (mean over coins) below this in every stage"},
+      {"validate.gate_max_drawdown", "0.10", "gate: max drawdown (mean over coins, at the run's target volatility) below this in every stage"},
       {"validate.gate_dsr", "0.95", "gate: held-out deflated Sharpe ratio above this"},
       {"validate.gate_pbo", "0.5", "gate: the run's probability of backtest overfitting below this"},
       {"validate.pbo_blocks", "16", "CSCV blocks S for PBO (even, 2..24)"},
