@@ -311,10 +311,12 @@ Metrics compute_metrics(std::span<const double> equity, std::span<const double> 
                         std::span<const Trade> trades, const MetricsOptions& options) {
   validate(equity, exposure, trades, options);
   if (!(options.target_volatility > 0)) return curve_metrics(equity, exposure, trades, options);
-  const double k = volatility_scale(equity, options.initial_equity, options.bars_per_year, options.target_volatility);
+  // Reused across calls: evolution computes metrics millions of times on curves of one length.
+  thread_local ScaledCurve scaled;
+  const double k = scale_to_volatility(equity, exposure, options.initial_equity, options.bars_per_year,
+                                       options.target_volatility, scaled);
   Metrics m;
   if (k > 0) {
-    const ScaledCurve scaled = scale_curve(equity, exposure, options.initial_equity, k);
     m = curve_metrics(scaled.equity, scaled.exposure, trades, options);
   } else {  // no volatility to scale: the curve as traded (flat: every risk metric is 0)
     m = curve_metrics(equity, exposure, trades, options);

@@ -8,15 +8,46 @@
 namespace organism::backtest {
 namespace {
 
-// The bar return of e_t over the previous effective equity, bust-aware as in compute_metrics:
-// once the equity reaches 0 it stays 0 and later bars return 0.
-template <typename Visit>
-void for_each_return(std::span<const double> equity, double initial_equity, Visit&& visit) {
+// Bust-aware bar returns as compute_metrics takes them: once the equity reaches 0 it stays 0
+// and later bars return 0. `r` may not alias `equity`.
+void bar_returns(std::span<const double> equity, double initial_equity, std::span<double> r) {
   double prev = initial_equity;
   for (std::size_t t = 0; t < equity.size(); ++t) {
     const double e = (prev > 0 && equity[t] > 0) ? equity[t] : 0.0;
-    visit(t, prev > 0 ? (e - prev) / prev : 0.0);
+    r[t] = prev > 0 ? (e - prev) / prev : 0.0;
     prev = e;
+  }
+}
+
+// target / annualized std(r, ddof=1); 0 for fewer than 2 returns or a flat curve.
+double scale_of(std::span<const double> r, double bars_per_year, double target_volatility) {
+  const std::size_t n = r.size();
+  if (n < 2) return 0.0;
+  CompensatedSum sum;
+  for (double x : r) sum.add(x);
+  const double mean = sum.value() / static_cast<double>(n);
+  CompensatedSum squares;
+  for (double x : r) squares.add((x - mean) * (x - mean));
+  const double volatility = std::sqrt(squares.value() / static_cast<double>(n - 1)) * std::sqrt(bars_per_year);
+  // Below this a curve is flat up to rounding: scaling it would blow rounding noise up to 20%.
+  constexpr double kFlat = 1e-12;
+  return volatility > kFlat && std::isfinite(volatility) ? target_volatility / volatility : 0.0;
+}
+
+// Overwrites the returns in `curve` with the equity compounded from k r_t (in place: each slot
+// is read before it is written).
+void compound(std::span<double> curve, double initial_equity, double scale) {
+  double e = initial_equity;
+  for (double& slot : curve) {
+    const double growth = 1.0 + scale * slot;
+    e = growth > 0 ? e * growth : 0.0;
+    slot = e;
+  }
+}
+
+void check_target(double target_volatility) {
+  if (!(target_volatility > 0 && std::isfinite(target_volatility))) {
+    throw core::UsageError("metrics: the target volatility must be a positive number");
   }
 }
 
@@ -24,20 +55,10 @@ void for_each_return(std::span<const double> equity, double initial_equity, Visi
 
 double volatility_scale(std::span<const double> equity, double initial_equity, double bars_per_year,
                         double target_volatility) {
-  if (!(target_volatility > 0 && std::isfinite(target_volatility))) {
-    throw core::UsageError("metrics: the target volatility must be a positive number");
-  }
-  const std::size_t n = equity.size();
-  if (n < 2) return 0.0;
-  CompensatedSum sum;
-  for_each_return(equity, initial_equity, [&](std::size_t, double r) { sum.add(r); });
-  const double mean = sum.value() / static_cast<double>(n);
-  CompensatedSum squares;
-  for_each_return(equity, initial_equity, [&](std::size_t, double r) { squares.add((r - mean) * (r - mean)); });
-  const double volatility = std::sqrt(squares.value() / static_cast<double>(n - 1)) * std::sqrt(bars_per_year);
-  // Below this a curve is flat up to rounding: scaling it would blow rounding noise up to 20%.
-  constexpr double kFlat = 1e-12;
-  return volatility > kFlat && std::isfinite(volatility) ? target_volatility / volatility : 0.0;
+  check_target(target_volatility);
+  std::vector<double> r(equity.size());
+  bar_returns(equity, initial_equity, r);
+  return scale_of(r, bars_per_year, target_volatility);
 }
 
 ScaledCurve scale_curve(std::span<const double> equity, std::span<const double> exposure, double initial_equity,
@@ -45,15 +66,24 @@ ScaledCurve scale_curve(std::span<const double> equity, std::span<const double> 
   ScaledCurve out;
   out.scale = scale;
   out.equity.resize(equity.size());
+  bar_returns(equity, initial_equity, out.equity);
+  compound(out.equity, initial_equity, scale);
   out.exposure.resize(exposure.size());
-  double e = initial_equity;
-  for_each_return(equity, initial_equity, [&](std::size_t t, double r) {
-    const double growth = 1.0 + scale * r;
-    e = growth > 0 ? e * growth : 0.0;
-    out.equity[t] = e;
-  });
   for (std::size_t t = 0; t < exposure.size(); ++t) out.exposure[t] = scale * exposure[t];
   return out;
+}
+
+double scale_to_volatility(std::span<const double> equity, std::span<const double> exposure, double initial_equity,
+                           double bars_per_year, double target_volatility, ScaledCurve& out) {
+  check_target(target_volatility);
+  out.equity.resize(equity.size());
+  bar_returns(equity, initial_equity, out.equity);
+  out.scale = scale_of(out.equity, bars_per_year, target_volatility);
+  if (out.scale <= 0) return 0.0;
+  compound(out.equity, initial_equity, out.scale);
+  out.exposure.resize(exposure.size());
+  for (std::size_t t = 0; t < exposure.size(); ++t) out.exposure[t] = out.scale * exposure[t];
+  return out.scale;
 }
 
 }  // namespace organism::backtest

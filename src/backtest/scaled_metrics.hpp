@@ -27,4 +27,10 @@ struct ScaledCurve {
 ScaledCurve scale_curve(std::span<const double> equity, std::span<const double> exposure, double initial_equity,
                         double scale);
 
+// Both at once into `out`, whose buffers are reused (no allocation once they are large enough:
+// compute_metrics keeps one per thread): k = volatility_scale, then the curve scaled by k.
+// Returns k; 0 for a flat curve, `out` then holding no scaled curve.
+double scale_to_volatility(std::span<const double> equity, std::span<const double> exposure, double initial_equity,
+                           double bars_per_year, double target_volatility, ScaledCurve& out);
+
 }  // namespace organism::backtest
