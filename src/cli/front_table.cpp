@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <set>
+#include <string>
 
 #include "cli/evolve_support.hpp"
 #include "monitor/report.hpp"
@@ -38,14 +38,17 @@ std::optional<std::size_t> cluster_of(const Json& member) {
 struct Row {
   monitor::MemberRank rank;
   const Json* member = nullptr;
-  std::size_t similar = 0;  // other members of its held-out cluster
+  std::size_t similar = 0;  // the best of its held-out cluster: the cluster's other members
+  std::string like;         // any other member: the id of its cluster's best
 };
 
-// Ranked by monitor::member_rank, one row per behaviour: the best member of each held-out
-// cluster (near-identical variants of one rule would otherwise fill the table), at most `top`.
+// At most `top` members ranked by monitor::member_rank: first the best member of each held-out
+// cluster (so that near-identical variants of one rule cannot fill the table and hide another
+// behaviour), then, while rows are left, the next best members, each marked with the best of its
+// cluster.
 std::vector<Row> best_of_each_behaviour(const Json& front, std::size_t top, std::size_t& behaviours) {
   std::vector<Row> rows;
-  for (const auto& m : front) rows.push_back({monitor::member_rank(nlohmann::json::parse(m.dump())), &m, 0});
+  for (const auto& m : front) rows.push_back({monitor::member_rank(nlohmann::json::parse(m.dump())), &m, 0, ""});
   std::stable_sort(rows.begin(), rows.end(),
                    [](const Row& a, const Row& b) { return monitor::ranks_before(a.rank, b.rank); });
   std::map<std::size_t, std::size_t> size;
@@ -53,14 +56,23 @@ std::vector<Row> best_of_each_behaviour(const Json& front, std::size_t top, std:
     if (const auto c = cluster_of(*r.member)) ++size[*c];
   }
   behaviours = size.size();
-  std::vector<Row> shown;
-  std::set<std::size_t> seen;
+  std::vector<Row> shown, rest;
+  std::map<std::size_t, std::string> best;  // cluster -> its best member's id
   for (auto r : rows) {
     const auto c = cluster_of(*r.member);
-    if (c && !seen.insert(*c).second) continue;
+    if (c && !best.emplace(*c, r.member->value("id", "")).second) {
+      r.like = best.at(*c);
+      rest.push_back(r);
+      continue;
+    }
     r.similar = c ? size[*c] - 1 : 0;
     if (shown.size() < top) shown.push_back(r);
   }
+  for (const auto& r : rest) {
+    if (shown.size() < top) shown.push_back(r);
+  }
+  std::stable_sort(shown.begin(), shown.end(),
+                   [](const Row& a, const Row& b) { return monitor::ranks_before(a.rank, b.rank); });
   return shown;
 }
 
@@ -87,6 +99,7 @@ void print_row(const Row& row) {
   std::string notes;
   if (aliases) notes += fmt::format("  (+{} alias{})", aliases, aliases > 1 ? "es" : "");
   if (row.similar) notes += fmt::format("  (+{} similar member{})", row.similar, row.similar > 1 ? "s" : "");
+  if (!row.like.empty()) notes += fmt::format("  (behaves like {})", row.like);
   fmt::print("    {}{}\n", rule, notes);
 }
 
@@ -99,8 +112,8 @@ void print_front(const nlohmann::ordered_json& run, std::size_t top, double targ
   for (const auto& m : front) aliases += m.value("aliases", Json::array()).size();
   fmt::print("front: {} distinct members, {} aliases (members trading exactly like one of them){}\n", front.size(),
              aliases, behaviours ? fmt::format(", {} behaviours (clusters of held-out returns)", behaviours) : "");
-  fmt::print("best distinct front members at {:.0f}% annualized volatility, the best of each behaviour (survivors "
-             "first, then by held-out Sharpe):\n",
+  fmt::print("best distinct front members at {:.0f}% annualized volatility: the best of each behaviour, then the "
+             "next best (survivors first, then by held-out Sharpe):\n",
              100 * target_volatility);
   fmt::print("{:<32} {:<17} {:>20} {:>23} {:>23} {:>8} {:>6} {:>6}\n", "", "", "Sharpe", "total return", "CAGR", "max",
              "trades", "");
