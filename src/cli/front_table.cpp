@@ -9,16 +9,16 @@
 
 #include "cli/evolve_support.hpp"
 #include "monitor/report.hpp"
+#include "monitor/report_text.hpp"
 
 namespace organism::cli {
 namespace {
 
-using Json = nlohmann::ordered_json;
+// The monitor layer's JSON type: the front is converted once, so member_rank and number_at serve
+// the table as they serve the report.
+using Json = nlohmann::json;
 
-double number_at(const Json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<double>() : NAN;
-}
+double number_at(const Json& j, const char* key) { return monitor::number_at(j, key).value_or(NAN); }
 
 double stage_metric(const Json& member, std::size_t stage, const char* key) {
   const auto& metrics = member.value("metrics", Json::object());
@@ -48,7 +48,7 @@ struct Row {
 // cluster.
 std::vector<Row> best_of_each_behaviour(const Json& front, std::size_t top, std::size_t& behaviours) {
   std::vector<Row> rows;
-  for (const auto& m : front) rows.push_back({monitor::member_rank(nlohmann::json::parse(m.dump())), &m, 0, ""});
+  for (const auto& m : front) rows.push_back({monitor::member_rank(m), &m, 0, ""});
   std::stable_sort(rows.begin(), rows.end(),
                    [](const Row& a, const Row& b) { return monitor::ranks_before(a.rank, b.rank); });
   std::map<std::size_t, std::size_t> size;
@@ -106,7 +106,7 @@ void print_row(const Row& row) {
 }  // namespace
 
 void print_front(const nlohmann::ordered_json& run, std::size_t top, double target_volatility) {
-  const Json& front = run.at("front");
+  const Json front = Json::parse(run.at("front").dump());
   std::size_t behaviours = 0, aliases = 0;
   const auto rows = best_of_each_behaviour(front, top, behaviours);
   for (const auto& m : front) aliases += m.value("aliases", Json::array()).size();

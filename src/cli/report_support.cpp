@@ -101,8 +101,9 @@ std::size_t write_report(data::Store& store, const Context& ctx, const ReportReq
   const auto& market = universe.coins[coin];
   d.coin = market.label;
   indicators::IndicatorCache cache(std::size_t{256} << 20);
-  const auto run_options = evolve::options_from_json(json::parse(target.run.options));
-  const auto costs = run_costs(target.run);  // the run's own, whatever backtest.* says now
+  const auto stored_options = json::parse(target.run.options);
+  const auto run_options = evolve::options_from_json(stored_options);
+  const auto costs = run_costs(stored_options);  // the run's own, whatever backtest.* says now
   d.costs = backtest::describe_costs(costs);
   d.target_volatility = run_options.target_volatility;
   const evolve::Evaluator evaluator(universe, costs, cache, 1, run_options.target_volatility);

@@ -93,9 +93,11 @@ void Evaluator::run_segment(const strategy::Genome& genome, std::size_t coin_ind
 std::vector<double> Evaluator::scaled_equity(const backtest::BacktestResult& result) const {
   const auto o = metrics_options();
   if (o.target_volatility <= 0) return result.equity;
-  const double k = backtest::volatility_scale(result.equity, o.initial_equity, o.bars_per_year, o.target_volatility);
-  if (k <= 0) return result.equity;
-  return backtest::scale_curve(result.equity, result.exposure, o.initial_equity, k).equity;
+  backtest::ScaledCurve scaled;
+  return backtest::scale_to_volatility(result.equity, result.exposure, o.initial_equity, o.bars_per_year,
+                                       o.target_volatility, scaled) > 0
+             ? std::move(scaled.equity)
+             : result.equity;
 }
 
 backtest::BacktestResult Evaluator::backtest(const strategy::Genome& genome, std::size_t coin_index,
