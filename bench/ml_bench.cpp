@@ -14,6 +14,7 @@
 #include "core/random.hpp"
 #include "data/synth.hpp"
 #include "indicators/indicator_set.hpp"
+#include "evolve/genome_config.hpp"
 #include "strategy/genome.hpp"
 #include "strategy/ml/linear_svm.hpp"
 
@@ -92,7 +93,7 @@ void BM_svm_backtest_100k(benchmark::State& state) {
   for (auto _ : state) {
     const auto e = exposures(g, coin.view());
     backtest::run_backtest({.bars = coin.bars.view(), .target = e, .funding = coin.funding},
-                           backtest_config(g, {}), result);
+                           evolve::backtest_config(g, {}), result);
     sharpe = backtest::compute_metrics(result.equity, result.exposure, result.trades, {}).sharpe;
   }
   state.counters["sharpe"] = sharpe;
@@ -122,7 +123,7 @@ void BM_svm_population_100(benchmark::State& state) {
       const auto start = std::chrono::steady_clock::now();
       const auto e = exposures(g, view);
       backtest::run_backtest({.bars = coin.bars.view(), .target = e, .funding = coin.funding},
-                             backtest_config(g, {}), result);
+                             evolve::backtest_config(g, {}), result);
       benchmark::DoNotOptimize(
           backtest::compute_metrics(result.equity, result.exposure, result.trades, {}).sharpe);
       slowest = std::max(slowest, std::chrono::duration<double, std::milli>(

@@ -9,6 +9,7 @@
 
 #include "cli/backtest_support.hpp"
 #include "cli/cost_options.hpp"
+#include "evolve/genome_config.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 
@@ -36,7 +37,7 @@ void run_single(const BacktestArgs& a, Context& ctx) {
   std::optional<strategy::Genome> genome;
   if (!a.strategy.empty()) genome = load_genome(a.strategy);
   // The genome's risk block replaces --sl/--tp/--trail/--leverage.
-  const auto config = genome ? strategy::backtest_config(*genome, make_config(a, ctx.config)) : make_config(a, ctx.config);
+  const auto config = genome ? evolve::backtest_config(*genome, make_config(a, ctx.config)) : make_config(a, ctx.config);
   const auto market = load_market(a, ctx, a.data, a.coin);
   if (market.bars.empty()) throw core::Error("no bars to backtest");
   const auto funding = funding_for(market, config);

@@ -9,6 +9,7 @@
 
 #include "backtest/scaled_metrics.hpp"
 #include "backtest/simulator.hpp"
+#include "evolve/genome_config.hpp"
 #include "core/error.hpp"
 #include "indicators/indicator_set.hpp"
 
@@ -79,7 +80,7 @@ void Evaluator::run_segment(const strategy::Genome& genome, std::size_t coin_ind
   input.bars = coin.bars.view(seg.begin, seg.end);
   input.target = std::span(exposure).subspan(seg.begin, seg.size());
   if (!coin.funding_per_bar.empty()) input.funding = std::span(coin.funding_per_bar).subspan(seg.begin, seg.size());
-  auto config = strategy::backtest_config(genome, base_);
+  auto config = backtest_config(genome, base_);
   if (target_volatility_ > 0) {
     // Scale-free metrics: trade a small fraction of the position, so that compounding inside a
     // trade (a held position's exposure drifts with the price and the equity: a size effect)

@@ -25,6 +25,10 @@ const std::array<const Family*, 12>& registry() {
 
 }  // namespace
 
+std::unique_ptr<FamilyStream> Family::stream(const ParamValues& /*p*/) const {
+  throw core::Error(fmt::format("family '{}' cannot run one bar at a time yet", name()));
+}
+
 std::span<const Family* const> all_families() { return registry(); }
 
 std::vector<std::string> family_names() {

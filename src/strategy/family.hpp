@@ -2,6 +2,7 @@
 // and the registry of the seed families. Used by the genome, the CLI and evolution.
 #pragma once
 
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -11,6 +12,18 @@
 #include "strategy/params.hpp"
 
 namespace organism::strategy {
+
+// A family's rule at fixed parameters running one bar at a time: the part of strategy::Runtime
+// (live, paper, replay) that is the family's. It holds its own indicator and position state
+// (built on the streaming indicators, indicators/column_stream.hpp) and never recomputes the past.
+class FamilyStream {
+ public:
+  virtual ~FamilyStream() = default;
+  // Called once per bar, in order, with the market so far: the new bar is the last of so_far
+  // (bars, and funding/sentiment when known). Returns the exposure decided at that bar's close,
+  // bit for bit what Family::signal writes at that bar over the same series.
+  virtual double on_bar(const MarketView& so_far) = 0;
+};
 
 class Family {
  public:
@@ -25,6 +38,9 @@ class Family {
   // exposure has the bars' size. One virtual call per genome and series: the loop is inside.
   virtual void signal(const MarketView& market, const ParamValues& p,
                       std::span<double> exposure) const = 0;
+  // The same rule as signal(), one bar at a time (params clamped). Every family implements it;
+  // the default throws core::Error naming the family.
+  virtual std::unique_ptr<FamilyStream> stream(const ParamValues& p) const;
   // The rule in words with these values.
   virtual std::string describe(const ParamValues& p) const = 0;
   // Which parameters are inactive at these values (params clamped): an option at its "off"

@@ -201,14 +201,6 @@ std::vector<double> exposures(const Genome& genome, const MarketView& market) {
   return out;
 }
 
-backtest::BacktestConfig backtest_config(const Genome& genome, backtest::BacktestConfig base) {
-  base.stops.stop_loss = genome.risk.stop_loss;
-  base.stops.take_profit = genome.risk.take_profit;
-  base.stops.trailing = genome.risk.trailing;
-  base.leverage = genome.risk.leverage;
-  return base;
-}
-
 std::string describe(const Genome& g) {
   std::string out;
   if (is_tree(g.family)) {

@@ -1,5 +1,6 @@
 // A genome: a rule family with its parameters, the risk block every family shares and an optional
-// regime filter; its exposures on a market, its backtest config, canonical JSON and id.
+// regime filter; its exposures on a market, canonical JSON and id (its backtest config:
+// evolve/genome_config.hpp).
 // Used by the backtest and strategy commands, evolution, validation and the registry.
 #pragma once
 
@@ -8,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "backtest/models.hpp"
 #include "core/random.hpp"
 #include "strategy/family.hpp"
 #include "strategy/gp/node.hpp"
@@ -80,8 +80,6 @@ void clamp(Genome& genome);
 std::vector<double> exposures(const Genome& genome, const MarketView& market);
 // The regime mask alone: 1 where trading is allowed.
 std::vector<double> regime_mask(const RegimeFilter& regime, const MarketView& market);
-// base with the genome's stops and leverage cap.
-backtest::BacktestConfig backtest_config(const Genome& genome, backtest::BacktestConfig base);
 
 // Canonical JSON: keys sorted, ints as integers, choices by name, bools as true/false, reals in
 // nlohmann's shortest round-trip form; one line, no spaces. Without the id. Every gene as it is,

@@ -12,6 +12,7 @@
 #include "backtest/metrics.hpp"
 #include "backtest/simulator.hpp"
 #include "core/random.hpp"
+#include "evolve/genome_config.hpp"
 #include "strategy/genome.hpp"
 #include "strategy/patterns.hpp"
 
@@ -126,7 +127,7 @@ struct OutOfSample {
 OutOfSample out_of_sample(const Genome& g, const test::Pattern& market) {
   const auto e = exposures(g, market.view());
   const auto bt =
-      backtest::run_backtest({market.bars.view(), e, {}, market.funding}, backtest_config(g, {}));
+      backtest::run_backtest({market.bars.view(), e, {}, market.funding}, evolve::backtest_config(g, {}));
   const std::size_t from = family().warmup(clamp_params(family().params(), g.params));
   backtest::MetricsOptions options;
   options.initial_equity = bt.equity[from - 1];

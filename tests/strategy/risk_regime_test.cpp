@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "indicators/returns.hpp"
+#include "evolve/genome_config.hpp"
 #include "strategy/genome.hpp"
 #include "strategy/patterns.hpp"
 
@@ -130,14 +131,14 @@ TEST(RiskBlock, StopsAndLeverageGoToTheBacktestConfig) {
   backtest::BacktestConfig base;
   base.fees.taker = 0.001;
   base.stops.stop_loss = 0.9;
-  const auto c = backtest_config(g, base);
+  const auto c = evolve::backtest_config(g, base);
   EXPECT_EQ(c.stops.stop_loss, 0.05);
   EXPECT_EQ(c.stops.take_profit, 0.2);
   EXPECT_EQ(c.stops.trailing, 0.03);
   EXPECT_EQ(c.leverage, 3);
   EXPECT_EQ(c.fees.taker, 0.001);  // everything else is the base's
   // Stops off in the genome turn them off in the config.
-  EXPECT_EQ(backtest_config(trend_genome(), base).stops.stop_loss, 0.0);
+  EXPECT_EQ(evolve::backtest_config(trend_genome(), base).stops.stop_loss, 0.0);
 }
 
 TEST(RiskBlock, ExposuresStayWithinOneAndDefaultsChangeNothing) {

@@ -11,6 +11,7 @@
 #include "backtest/metrics.hpp"
 #include "backtest/simulator.hpp"
 #include "indicators/indicator_set.hpp"
+#include "evolve/genome_config.hpp"
 #include "strategy/genome.hpp"
 #include "strategy/ml/linear_svm.hpp"
 #include "strategy/patterns.hpp"
@@ -140,7 +141,7 @@ double out_of_sample_sharpe(const Genome& g, const test::Pattern& pat, bool cost
     config.fees.taker = config.fees.maker = 0;
     config.slippage.fraction = 0;
   }
-  const auto r = backtest::run_backtest({.bars = bars, .target = target}, backtest_config(g, config));
+  const auto r = backtest::run_backtest({.bars = bars, .target = target}, evolve::backtest_config(g, config));
   return backtest::compute_metrics(r.equity, r.exposure, r.trades, {}).sharpe;
 }
 

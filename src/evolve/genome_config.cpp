@@ -1,0 +1,13 @@
+#include "evolve/genome_config.hpp"
+
+namespace organism::evolve {
+
+backtest::BacktestConfig backtest_config(const strategy::Genome& genome, backtest::BacktestConfig base) {
+  base.stops.stop_loss = genome.risk.stop_loss;
+  base.stops.take_profit = genome.risk.take_profit;
+  base.stops.trailing = genome.risk.trailing;
+  base.leverage = genome.risk.leverage;
+  return base;
+}
+
+}  // namespace organism::evolve

@@ -1,0 +1,14 @@
+// Where a genome meets the backtest: the genome's stops and leverage cap as a backtest config.
+// strategy and backtest are sibling layers (neither includes the other), so the composition lives
+// here, above both. Used by evolution's fitness, the backtest command and the trading engine.
+#pragma once
+
+#include "backtest/models.hpp"
+#include "strategy/genome.hpp"
+
+namespace organism::evolve {
+
+// base with the genome's stop-loss, take-profit, trailing stop and leverage cap.
+backtest::BacktestConfig backtest_config(const strategy::Genome& genome, backtest::BacktestConfig base);
+
+}  // namespace organism::evolve
