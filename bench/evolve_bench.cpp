@@ -14,6 +14,7 @@
 #include <map>
 #include <string>
 
+#include "data/align.hpp"
 #include "backtest/simulator.hpp"
 #include "data/synth.hpp"
 #include "evolve/engine.hpp"
@@ -36,7 +37,7 @@ const evolve::Universe& universe(std::size_t coins, std::size_t bars) {
     evolve::CoinMarket c;
     c.label = market.candles[i].key.label();
     c.bars = market.candles[i].bars;
-    c.funding_per_bar = backtest::funding_per_bar(c.bars.time(), o.interval.nominal_ms(), market.funding[i]);
+    c.funding_per_bar = data::funding_per_bar(c.bars.time(), o.interval.nominal_ms(), market.funding[i]);
     u.coins.push_back(std::move(c));
   }
   evolve::split_universe(u, evolve::default_embargo());

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "data/align.hpp"
 #include "backtest/metrics.hpp"
 #include "backtest/simulator.hpp"
 #include "core/random.hpp"
@@ -43,7 +44,7 @@ SynthCoin synth_coin(std::size_t bars, std::uint64_t seed) {
   auto m = data::generate_market(o);
   SynthCoin c;
   c.bars = std::move(m.candles[0].bars);
-  c.funding = backtest::funding_per_bar(c.bars.view().time, o.interval.nominal_ms(), m.funding[0]);
+  c.funding = data::funding_per_bar(c.bars.view().time, o.interval.nominal_ms(), m.funding[0]);
   return c;
 }
 

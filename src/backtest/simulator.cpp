@@ -383,18 +383,6 @@ PortfolioResult run_portfolio(std::span<const Leg> legs, const BacktestConfig& c
   return out;
 }
 
-std::vector<double> funding_per_bar(std::span<const core::TimeMs> bar_times, core::TimeMs bar_ms,
-                                    const data::FundingSeries& funding) {
-  std::vector<double> per_bar(bar_times.size(), 0.0);
-  std::size_t j = 0;
-  for (std::size_t i = 0; i < bar_times.size(); ++i) {
-    const core::TimeMs open = bar_times[i], close = open + bar_ms;
-    while (j < funding.size() && funding.time[j] <= open) ++j;
-    for (; j < funding.size() && funding.time[j] <= close; ++j) per_bar[i] += funding.rate[j];
-  }
-  return per_bar;
-}
-
 std::vector<double> signals_to_target(std::span<const std::uint8_t> entry, std::span<const std::uint8_t> exit,
                                       int side) {
   std::vector<double> target(entry.size(), 0.0);

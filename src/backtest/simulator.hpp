@@ -23,7 +23,7 @@ struct BacktestInput {
   // stays flat until the target changes sign or goes to 0, or until such an event (entry/exit
   // signals re-arm on every entry, as vectorbt's do).
   std::span<const std::uint8_t> rearm{};
-  // Optional, same length: the summed funding rate settled during each bar (funding_per_bar()).
+  // Optional, same length: the summed funding rate settled during each bar (data::funding_per_bar()).
   std::span<const double> funding{};
   // Also record cash and units per bar (for invariant checks and reports; off in evolution).
   bool record_positions = false;
@@ -74,11 +74,6 @@ struct PortfolioResult {
 };
 
 PortfolioResult run_portfolio(std::span<const Leg> legs, const BacktestConfig& config);
-
-// Funding rates summed per bar: settlements at times s with bar_open < s <= bar_open + bar_ms
-// (paid by the position held through that bar). Rates outside the bars are ignored.
-std::vector<double> funding_per_bar(std::span<const core::TimeMs> bar_times, core::TimeMs bar_ms,
-                                    const data::FundingSeries& funding);
 
 // Entry/exit events to a target: +side from an entry until an exit (long-only: side +1,
 // short-only: -1). An entry and an exit on the same bar cancel out (no change).

@@ -15,7 +15,7 @@
 #include "data/import.hpp"
 #include "data/signals.hpp"
 #include "data/store.hpp"
-#include "strategy/sentiment.hpp"
+#include "data/align.hpp"
 
 namespace organism::cli {
 
@@ -87,7 +87,7 @@ Signal load_signal(const std::string& path, const Market& market, const std::str
 
 std::vector<double> funding_for(const Market& market, const backtest::BacktestConfig& config) {
   if (!market.funding || !config.funding) return {};
-  return backtest::funding_per_bar(market.bars.time(), market.interval.nominal_ms(), *market.funding);
+  return data::funding_per_bar(market.bars.time(), market.interval.nominal_ms(), *market.funding);
 }
 
 strategy::Genome load_genome(const std::string& path) {
@@ -114,7 +114,7 @@ std::vector<double> sentiment_for(const BacktestArgs& a, Context& ctx, const Mar
     series = store.load_sentiment(a.sentiment);
     if (!series) throw core::UsageError(fmt::format("--sentiment '{}': neither a file nor a stored sentiment source", a.sentiment));
   }
-  return strategy::sentiment_per_bar(market.bars.time(), *series);
+  return data::sentiment_per_bar(market.bars.time(), *series);
 }
 
 Signal strategy_signal(const strategy::Genome& genome, const Market& market, std::span<const double> funding,

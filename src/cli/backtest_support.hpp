@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "data/align.hpp"
 #include "backtest/metrics.hpp"
 #include "backtest/simulator.hpp"
 #include "cli/context.hpp"
@@ -49,7 +50,7 @@ std::vector<double> funding_for(const Market& market, const backtest::BacktestCo
 // A genome file (canonical JSON or any key order); errors name the file (exit 1).
 strategy::Genome load_genome(const std::string& path);
 // --sentiment: a sentiment file, or else the name of a stored source, aligned to the market's
-// bars (strategy::sentiment_per_bar); empty without --sentiment.
+// bars (data::sentiment_per_bar); empty without --sentiment.
 std::vector<double> sentiment_for(const BacktestArgs& a, Context& ctx, const Market& market);
 // The genome's exposures on the market with its funding and sentiment per bar, as a Signal.
 Signal strategy_signal(const strategy::Genome& genome, const Market& market, std::span<const double> funding,

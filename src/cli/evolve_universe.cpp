@@ -7,7 +7,7 @@
 #include "backtest/simulator.hpp"
 #include "cli/evolve_support.hpp"
 #include "core/error.hpp"
-#include "strategy/sentiment.hpp"
+#include "data/align.hpp"
 
 namespace organism::cli {
 
@@ -80,11 +80,11 @@ evolve::Universe load_universe(data::Store& store, const Context& ctx, UniverseS
     m.label = key.label();
     m.bars = std::move(*bars);
     if (auto funding = store.load_funding(spec.venues[i], coin)) {
-      m.funding_per_bar = backtest::funding_per_bar(m.bars.time(), u.interval.nominal_ms(), *funding);
+      m.funding_per_bar = data::funding_per_bar(m.bars.time(), u.interval.nominal_ms(), *funding);
     } else {
       spdlog::warn("{}: no funding stored; its backtests pay no funding", key.label());
     }
-    if (sentiment) m.sentiment = strategy::sentiment_per_bar(m.bars.time(), *sentiment);
+    if (sentiment) m.sentiment = data::sentiment_per_bar(m.bars.time(), *sentiment);
     u.coins.push_back(std::move(m));
   }
   evolve::split_universe(u, spec.embargo);

@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 
+#include "data/align.hpp"
 #include "core/time.hpp"
 #include "data/series.hpp"
 #include "indicators/cache.hpp"
@@ -15,7 +16,7 @@ namespace organism::strategy {
 struct MarketView {
   data::CandleView bars{};
   core::Interval interval = *core::Interval::parse("1h");
-  // Funding rate settled during each bar (backtest::funding_per_bar), same length as bars; empty
+  // Funding rate settled during each bar (data::funding_per_bar), same length as bars; empty
   // when unknown. A value at bar t is known at t's close.
   std::span<const double> funding_per_bar{};
   // Fear & Greed value in effect at each bar (the latest daily value published at or before the

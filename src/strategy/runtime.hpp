@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "data/align.hpp"
 #include "core/time.hpp"
 #include "data/series.hpp"
 #include "strategy/family.hpp"
@@ -24,7 +25,7 @@ class Runtime {
   Runtime& operator=(Runtime&&) noexcept;
 
   // The next bar (its open time after the last one's), the funding rate settled during it
-  // (backtest::funding_per_bar's value; NaN when unknown) and the Fear & Greed value in effect
+  // (data::funding_per_bar's value; NaN when unknown) and the Fear & Greed value in effect
   // (NaN when unknown). Returns the target exposure in [-1, 1] decided at this bar's close.
   double on_bar(const data::Bar& bar, double funding = std::numeric_limits<double>::quiet_NaN(),
                 double sentiment = std::numeric_limits<double>::quiet_NaN());

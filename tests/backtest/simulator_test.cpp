@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "backtest/hand_cases.hpp"
+#include "data/align.hpp"
 #include "core/error.hpp"
 
 namespace organism::backtest {
@@ -238,9 +239,9 @@ TEST(Simulator, FundingPerBarAndSignalsToTarget) {
   data::FundingSeries f{"x", "BTC", kH, {kT0, kT0 + kH, kT0 + 2 * kH, kT0 + 8 * kH}, {1, 2, 4, 8}};
   // 1h bars at kT0, kT0+1h, kT0+2h: each takes the settlement at its close.
   const std::vector<core::TimeMs> times{kT0, kT0 + kH, kT0 + 2 * kH};
-  EXPECT_EQ(funding_per_bar(times, kH, f), (std::vector<double>{2, 4, 0}));
+  EXPECT_EQ(data::funding_per_bar(times, kH, f), (std::vector<double>{2, 4, 0}));
   // One 8h bar at kT0 takes everything in (kT0, kT0 + 8h].
-  EXPECT_EQ(funding_per_bar(std::vector<core::TimeMs>{kT0}, 8 * kH, f), (std::vector<double>{14}));
+  EXPECT_EQ(data::funding_per_bar(std::vector<core::TimeMs>{kT0}, 8 * kH, f), (std::vector<double>{14}));
   const std::vector<std::uint8_t> entry{0, 1, 0, 0, 1, 1}, exit{0, 0, 0, 1, 1, 0};
   EXPECT_EQ(signals_to_target(entry, exit, 1), (std::vector<double>{0, 1, 1, 0, 0, 1}));
   EXPECT_EQ(signals_to_target(entry, exit, -1), (std::vector<double>{0, -1, -1, 0, 0, -1}));

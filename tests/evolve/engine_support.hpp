@@ -1,6 +1,7 @@
 // A small synthetic universe for engine tests: two coins, 3,000 hourly bars, with funding.
 #pragma once
 
+#include "data/align.hpp"
 #include "backtest/simulator.hpp"
 #include "data/synth.hpp"
 #include "evolve/universe.hpp"
@@ -19,7 +20,7 @@ inline evolve::Universe small_universe(std::size_t bars = 3000, std::uint64_t se
     evolve::CoinMarket c;
     c.label = market.candles[i].key.label();
     c.bars = market.candles[i].bars;
-    c.funding_per_bar = backtest::funding_per_bar(c.bars.time(), o.interval.nominal_ms(), market.funding[i]);
+    c.funding_per_bar = data::funding_per_bar(c.bars.time(), o.interval.nominal_ms(), market.funding[i]);
     u.coins.push_back(std::move(c));
   }
   evolve::split_universe(u, 100);

@@ -1,11 +1,11 @@
 // Sentiment alignment: each bar sees the latest value published at or before its open.
-#include "strategy/sentiment.hpp"
+#include "data/align.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-namespace organism::strategy {
+namespace organism::data {
 namespace {
 
 TEST(Sentiment, LatestValueAtOrBeforeTheBarOpen) {
@@ -28,4 +28,4 @@ TEST(Sentiment, LatestValueAtOrBeforeTheBarOpen) {
 }
 
 }  // namespace
-}  // namespace organism::strategy
+}  // namespace organism::data
