@@ -130,7 +130,7 @@ void synthesize_market(Context& ctx, const std::string& out_dir) {
   const auto start = core::parse_time(cfg.get("synth.start"));
   if (!start) throw core::UsageError(fmt::format("synth.start '{}' is not a date or epoch ms", cfg.get("synth.start")));
   options.start = *start;
-  data::validate(options);
+  data::check_options(options);
 
   data::SynthMarket market;
   {

@@ -83,7 +83,7 @@ std::uint64_t name_hash(std::string_view text) {
 }
 
 // Knuth's multiplication method: exact, and one uniform per bar in the common case of no jump.
-// validate() bounds the rate so exp(-lambda) never underflows.
+// check_options() bounds the rate so exp(-lambda) never underflows.
 int poisson(Rng& rng, double lambda) {
   if (lambda <= 0.0) return 0;
   const double limit = std::exp(-lambda);
@@ -330,7 +330,7 @@ std::string_view regime_name(Regime regime) {
 
 SynthMarket generate_market(const SynthOptions& o,
                             const std::function<void(std::size_t, std::size_t)>& progress) {
-  validate(o);
+  check_options(o);
   std::vector<Coin> coins = make_coins(o);
   Rng regime_rng(o.seed, {kRegimeStream});
   Rng common_rng(o.seed, {kCommonStream});

@@ -80,7 +80,7 @@ struct SynthMarket {
 };
 
 // Throws core::UsageError naming the bad option.
-void validate(const SynthOptions& options);
+void check_options(const SynthOptions& options);
 
 // Same options, same bytes. With correlation >= 0, a coin's path depends only on the seed, its
 // name, its profile and the shared parameters, not on which other coins are generated with it.

@@ -1,4 +1,4 @@
-// validate(SynthOptions): the one place the synthetic market checks its input, so the generator's
+// check_options(SynthOptions): the one place the synthetic market checks its input, so the generator's
 // inner loop can trust every value (finite, in range, times that fit the calendar).
 #include <fmt/format.h>
 
@@ -92,7 +92,7 @@ void check_time(const SynthOptions& o) {
 
 }  // namespace
 
-void validate(const SynthOptions& o) {
+void check_options(const SynthOptions& o) {
   check_coins(o);
   check_time(o);
   if (o.venue.empty()) throw core::UsageError("synth: option 'venue' must not be empty");

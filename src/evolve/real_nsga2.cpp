@@ -12,7 +12,7 @@ namespace {
 // The purpose id in every stream, so initialization and variation never share draws.
 enum class Stream : std::uint64_t { Init = 1, Variation = 2 };
 
-void validate(const RealProblem& problem, const RealNsga2Options& o) {
+void check_inputs(const RealProblem& problem, const RealNsga2Options& o) {
   const auto fail = [](const std::string& what) { throw std::invalid_argument("nsga2: " + what); };
   if (!problem.evaluate || problem.variables() == 0 ||
       problem.upper.size() != problem.variables()) {
@@ -67,7 +67,7 @@ void mutate(const RealProblem& problem, const RealNsga2Options& o, double rate, 
 }  // namespace
 
 RealNsga2Result run_real_nsga2(const RealProblem& problem, const RealNsga2Options& options) {
-  validate(problem, options);
+  check_inputs(problem, options);
   const std::size_t n = options.population;
   const double rate = options.mutation_probability < 0
                           ? 1.0 / static_cast<double>(problem.variables())

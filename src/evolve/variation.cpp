@@ -60,7 +60,7 @@ void store(const std::array<GeneBlock, 3>& blocks, Genome& g) {
   g.regime = strategy::regime_from_values(blocks[2].values);
 }
 
-void validate(const VariationOptions& o) {
+void check_options(const VariationOptions& o) {
   const auto probability = [](double p) { return p >= 0 && p <= 1; };
   if (!probability(o.crossover_probability) || !probability(o.family_switch_probability) ||
       o.mutation_rate > 1 || !(o.sbx_eta >= 0) || !(o.mutation_eta >= 0)) {
@@ -186,7 +186,7 @@ int gene_count(const Genome& genome) {
 
 std::pair<Genome, Genome> crossover(const Genome& a, const Genome& b,
                                     const VariationOptions& options, core::Rng& rng) {
-  validate(options);
+  check_options(options);
   std::pair<Genome, Genome> children{a, b};
   if (a.family != b.family || !rng.bernoulli(options.crossover_probability)) return children;
   auto& [x, y] = children;
@@ -206,7 +206,7 @@ std::pair<Genome, Genome> crossover(const Genome& a, const Genome& b,
 }
 
 void mutate(Genome& genome, const VariationOptions& options, core::Rng& rng) {
-  validate(options);
+  check_options(options);
   if (rng.bernoulli(options.family_switch_probability)) {
     switch_family(genome, options.families, options.tree_limits, rng);
     return;

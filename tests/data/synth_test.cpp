@@ -393,7 +393,7 @@ void expect_rejected(const std::function<void(SynthOptions&)>& change, const std
   SynthOptions o;
   change(o);
   try {
-    validate(o);
+    check_options(o);
     ADD_FAILURE() << "accepted a bad '" << option << "'";
   } catch (const core::UsageError& e) {
     EXPECT_THAT(e.what(), ::testing::HasSubstr("'" + option + "'"));
@@ -402,7 +402,7 @@ void expect_rejected(const std::function<void(SynthOptions&)>& change, const std
 }
 
 TEST(Synth, ValidateRejectsBadOptions) {
-  EXPECT_NO_THROW(validate(SynthOptions{}));
+  EXPECT_NO_THROW(check_options(SynthOptions{}));
   expect_rejected([](SynthOptions& o) { o.coins.clear(); }, "coins");
   expect_rejected([](SynthOptions& o) { o.coins = {"BTC", "ETH", "BTC"}; }, "coins");
   expect_rejected([](SynthOptions& o) { o.coins = {"BTC", ""}; }, "coins");
@@ -448,7 +448,7 @@ TEST(Synth, AcceptsEdgeOptions) {
   o.start_prices = {1e-6, 1.0, 1e9};
   o.annual_vols = {0.1, 1.0, 3.0};
   o.jump_common_share = 1.0;
-  EXPECT_NO_THROW(validate(o));
+  EXPECT_NO_THROW(check_options(o));
   const SynthMarket m = generate_market(o);
   for (const auto& s : m.candles) expect_valid_bars(s.bars, o.interval, o.start, 500);
   EXPECT_EQ(m.candles[0].bars.open()[0], 1e-6);
