@@ -1,6 +1,6 @@
 #include "strategy/genome.hpp"
 
-#include "strategy/gp/eval.hpp"
+#include "strategy/gp/interpreter.hpp"
 #include "strategy/gp/random_tree.hpp"
 #include "strategy/gp/text.hpp"
 
@@ -175,7 +175,7 @@ std::vector<double> regime_mask(const RegimeFilter& r, const MarketView& m) {
 std::vector<double> exposures(const Genome& genome, const MarketView& market) {
   std::vector<double> out(market.bars.size(), 0.0);
   if (is_tree(genome.family)) {
-    gp::Evaluator evaluator;
+    gp::Interpreter evaluator;
     evaluator.exposure(genome.rule, market, out);
   } else {
     const Family& family = find_family(genome.family);

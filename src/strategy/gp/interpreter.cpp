@@ -1,4 +1,4 @@
-#include "strategy/gp/eval.hpp"
+#include "strategy/gp/interpreter.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -91,7 +91,7 @@ void exposure_from_signals(std::span<const double> long_entry, std::span<const d
   }
 }
 
-int Evaluator::acquire(std::size_t n) {
+int Interpreter::acquire(std::size_t n) {
   int id;
   if (!free_.empty()) {
     id = free_.back();
@@ -104,11 +104,11 @@ int Evaluator::acquire(std::size_t n) {
   return id;
 }
 
-void Evaluator::release(const Slot& s) {
+void Interpreter::release(const Slot& s) {
   if (s.buffer >= 0) free_.push_back(s.buffer);
 }
 
-std::span<const double> Evaluator::column(const Node& n, const MarketView& view) {
+std::span<const double> Interpreter::column(const Node& n, const MarketView& view) {
   const indicators::ColumnSpec spec{n.name, {static_cast<double>(n.param)}};
   if (view.cache) {
     held_.push_back(indicators::cached_column(*view.cache, view.series_id, view.bars, spec));
@@ -122,7 +122,7 @@ std::span<const double> Evaluator::column(const Node& n, const MarketView& view)
   return it->second;
 }
 
-Evaluator::Slot Evaluator::eval(const Node& n, const MarketView& view) {
+Interpreter::Slot Interpreter::eval(const Node& n, const MarketView& view) {
   const std::size_t len = view.bars.size();
   switch (n.op) {
     case Op::Field:
@@ -188,7 +188,7 @@ Evaluator::Slot Evaluator::eval(const Node& n, const MarketView& view) {
   return {out, id};
 }
 
-std::span<const double> Evaluator::evaluate(const Node& tree, const MarketView& view) {
+std::span<const double> Interpreter::evaluate(const Node& tree, const MarketView& view) {
   if (!view.funding_per_bar.empty() && view.funding_per_bar.size() != view.bars.size()) {
     throw std::invalid_argument("gp: funding_per_bar must be empty or one value per bar");
   }
@@ -205,7 +205,7 @@ std::span<const double> Evaluator::evaluate(const Node& tree, const MarketView& 
   return s.values;
 }
 
-void Evaluator::exposure(const Rule& rule, const MarketView& view, std::span<double> out) {
+void Interpreter::exposure(const Rule& rule, const MarketView& view, std::span<double> out) {
   if (out.size() != view.bars.size()) throw std::invalid_argument("gp: exposure size mismatch");
   const std::optional<Node>* trees[] = {&rule.long_entry, &rule.long_exit, &rule.short_entry,
                                         &rule.short_exit};
@@ -220,7 +220,7 @@ void Evaluator::exposure(const Rule& rule, const MarketView& view, std::span<dou
   exposure_from_signals(signals_[0], signals_[1], signals_[2], signals_[3], out);
 }
 
-std::vector<double> Evaluator::exposure(const Rule& rule, const MarketView& view) {
+std::vector<double> Interpreter::exposure(const Rule& rule, const MarketView& view) {
   std::vector<double> out(view.bars.size());
   exposure(rule, view, out);
   return out;

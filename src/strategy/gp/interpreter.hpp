@@ -1,7 +1,7 @@
-// Array-at-a-time evaluation of rule trees: each node computes its whole array once into reused
-// scratch buffers; indicator terminals come from the indicator cache. The Rule's four signals
-// become a target exposure per bar by the state machine below. Used by the tree family,
-// evolution's fitness evaluation and the trading loop.
+// gp::Interpreter: array-at-a-time evaluation of rule trees (each node computes its whole array
+// once into reused scratch buffers; indicator terminals come from the indicator cache), and the
+// scalar meaning of every operator, shared with the one-bar-at-a-time gp::rule_stream. Used by
+// the tree family, evolution's fitness evaluation, simplification and the streaming runtime.
 #pragma once
 
 #include <cmath>
@@ -53,9 +53,9 @@ void exposure_from_signals(std::span<const double> long_entry, std::span<const d
                            std::span<const double> short_entry, std::span<const double> short_exit,
                            std::span<double> out);
 
-// One evaluator per thread: it owns the scratch buffers, which grow to the largest tree and
+// One interpreter per thread: it owns the scratch buffers, which grow to the largest tree and
 // series seen and are then reused without allocation.
-class Evaluator {
+class Interpreter {
  public:
   // The tree's values per bar (Bool trees as 0/1; comparisons with NaN are false). The span
   // stays valid until the next call (it may point into the bars, a cache column or a buffer).
