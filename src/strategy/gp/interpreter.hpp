@@ -41,6 +41,46 @@ inline double apply_number(Op op, double a, double b) {
   }
 }
 
+// The scalar meaning of the Bool functions; a Bool is 0 or 1 and every comparison with NaN is
+// false. Not reads only a.
+inline double apply_bool(Op op, double a, double b) {
+  switch (op) {
+    case Op::Gt:
+      return a > b ? 1.0 : 0.0;
+    case Op::Lt:
+      return a < b ? 1.0 : 0.0;
+    case Op::And:
+      return a != 0 && b != 0 ? 1.0 : 0.0;
+    case Op::Or:
+      return a != 0 || b != 0 ? 1.0 : 0.0;
+    case Op::Not:
+      return a != 0 ? 0.0 : 1.0;
+    default:
+      return 0.0;
+  }
+}
+
+// x crosses above y at a bar: x > y there and x <= y at the bar before (prev_x, prev_y; NaN
+// before the first bar, so a series never crosses at its first bar or next to a NaN).
+inline double crossed_above(double x, double y, double prev_x, double prev_y) {
+  return x > y && prev_x <= prev_y ? 1.0 : 0.0;
+}
+
+// One bar of the state machine below: the exposure after a bar whose signals fired as given,
+// starting from `state` (the exposure after the bar before).
+inline double next_exposure(double state, bool long_entry, bool long_exit, bool short_entry,
+                            bool short_exit) {
+  if (long_entry && short_entry) return 0.0;
+  if (long_entry) return 1.0;
+  if (short_entry) return -1.0;
+  if ((state > 0 && long_exit) || (state < 0 && short_exit)) return 0.0;
+  return state;
+}
+
+// What a tree must pass to be evaluated (check_structure without size limits: evolution's limits
+// are its own, and hand-written rules of any size run). Empty when the tree can run.
+std::string check_evaluable(const Node& tree);
+
 // Target exposure from the four signals (each 0/1 per bar; an empty span never fires), decided
 // at each bar's close, starting flat:
 //   both entries fire            -> flat (conflict)
