@@ -22,6 +22,7 @@ namespace organism::strategy::test {
 struct RealMarket {
   data::Candles bars;
   std::vector<double> funding;
+  std::vector<double> sentiment;  // Fear & Greed per bar
   core::Interval interval = *core::Interval::parse("1h");
 
   MarketView view() const {
@@ -29,11 +30,12 @@ struct RealMarket {
     v.bars = bars.view();
     v.interval = interval;
     v.funding_per_bar = funding;
+    v.sentiment = sentiment;
     return v;
   }
 };
 
-// Hyperliquid BTC 1h (7,792 bars) with Hyperliquid's hourly funding, or nullopt when ../shared
+// Hyperliquid BTC 1h (7,792 bars) with Hyperliquid's hourly funding and Fear & Greed, or nullopt when ../shared
 // is absent (the caller skips).
 inline std::optional<RealMarket> hyperliquid_btc_1h() {
   const auto dir = organism::test::shared_dir();
@@ -43,6 +45,8 @@ inline std::optional<RealMarket> hyperliquid_btc_1h() {
   m.bars = data::parse_file((data / "ohlcv/hyperliquid/BTC-1h.csv.gz").string(), {}).candles->bars;
   const auto funding = data::parse_file((data / "funding/hyperliquid/BTC.csv.gz").string(), {}).funding;
   m.funding = data::funding_per_bar(m.bars.time(), m.interval.nominal_ms(), *funding);
+  const auto fg = data::parse_file((data / "sentiment/fear_greed.csv.gz").string(), {}).sentiment;
+  m.sentiment = data::sentiment_per_bar(m.bars.time(), *fg);
   return m;
 }
 
