@@ -38,7 +38,8 @@ const Coin& coin() {
     auto m = data::generate_market(o);
     Coin out;
     out.bars = std::move(m.candles[0].bars);
-    out.funding = data::funding_per_bar(out.bars.view().time, o.interval.nominal_ms(), m.funding[0]);
+    out.funding =
+        data::funding_per_bar(out.bars.view().time, o.interval.nominal_ms(), m.funding[0]);
     return out;
   }();
   return c;
@@ -54,7 +55,8 @@ std::unique_ptr<FamilyStream> make_stream(const Genome& g) {
 void report(benchmark::State& state) {
   const auto bars = static_cast<double>(state.iterations()) * static_cast<double>(kBars);
   state.SetItemsProcessed(static_cast<std::int64_t>(bars));
-  state.counters["per_bar"] = benchmark::Counter(bars, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["per_bar"] =
+      benchmark::Counter(bars, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 // One fresh stream per iteration, fed bars [0, t] for every t, as the Runtime feeds it.
@@ -97,8 +99,12 @@ void BM_stream_tree_default_10k(benchmark::State& s) { stream_bars(s, "tree"); }
 void BM_batch_tree_default_10k(benchmark::State& s) { batch_bars(s, "tree"); }
 void BM_stream_svm_default_10k(benchmark::State& s) { stream_bars(s, "svm_classifier"); }
 void BM_batch_svm_default_10k(benchmark::State& s) { batch_bars(s, "svm_classifier"); }
-void BM_stream_pca_tree_quantile_default_10k(benchmark::State& s) { stream_bars(s, "pca_tree_quantile"); }
-void BM_batch_pca_tree_quantile_default_10k(benchmark::State& s) { batch_bars(s, "pca_tree_quantile"); }
+void BM_stream_pca_tree_quantile_default_10k(benchmark::State& s) {
+  stream_bars(s, "pca_tree_quantile");
+}
+void BM_batch_pca_tree_quantile_default_10k(benchmark::State& s) {
+  batch_bars(s, "pca_tree_quantile");
+}
 
 BENCHMARK(BM_stream_tree_default_10k)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_batch_tree_default_10k)->Unit(benchmark::kMillisecond);

@@ -14,10 +14,12 @@ namespace {
 
 TEST(BacktestStream, SameOutputAsBatchForTreeAndMlFamiliesOnRealEthHourly) {
   const auto shared = shared_dir();
-  if (!shared) GTEST_SKIP() << "../shared is absent: --stream = batch on Hyperliquid ETH 1h not run";
+  if (!shared)
+    GTEST_SKIP() << "../shared is absent: --stream = batch on Hyperliquid ETH 1h not run";
   TempDir dir;
   const std::string db = (dir / "s.db").string();
-  const auto imported = run_organism({"--db", db, "data", "import", (*shared / "data/ohlcv/hyperliquid/ETH-1h.csv.gz").string(),
+  const auto imported = run_organism({"--db", db, "data", "import",
+                                      (*shared / "data/ohlcv/hyperliquid/ETH-1h.csv.gz").string(),
                                       (*shared / "data/funding/hyperliquid/ETH.csv.gz").string()});
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
 
@@ -26,8 +28,9 @@ TEST(BacktestStream, SameOutputAsBatchForTreeAndMlFamiliesOnRealEthHourly) {
   };
   const auto backtest = [&](const std::string& genome, bool stream, bool json) {
     const auto equity = dir / (stream ? "stream.csv" : "batch.csv");
-    std::vector<std::string> args = {"--db", db, "backtest", "--coin", "ETH", "--interval", "1h", "--strategy", genome,
-                                     "--equity-out", equity.string()};
+    std::vector<std::string> args = {"--db",         db,   "backtest",   "--coin", "ETH",
+                                     "--interval",   "1h", "--strategy", genome,   "--equity-out",
+                                     equity.string()};
     if (json) args.emplace_back("--json");
     if (stream) args.emplace_back("--stream");
     const auto r = run_organism(args);

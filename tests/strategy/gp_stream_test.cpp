@@ -6,12 +6,12 @@
 #include <limits>
 
 #include "gp_support.hpp"
-#include "stream_support.hpp"
 #include "strategy/genome.hpp"
 #include "strategy/gp/interpreter.hpp"
 #include "strategy/gp/random_tree.hpp"
 #include "strategy/gp/stream.hpp"
 #include "strategy/gp/text.hpp"
+#include "stream_support.hpp"
 
 namespace organism::strategy::gp {
 namespace {
@@ -25,7 +25,8 @@ std::vector<double> tree_stream_values(const Node& tree, const MarketView& marke
   for (std::size_t t = 0; t < out.size(); ++t) {
     MarketView so_far = market;
     so_far.bars = market.bars.slice(0, t + 1);
-    if (!market.funding_per_bar.empty()) so_far.funding_per_bar = market.funding_per_bar.first(t + 1);
+    if (!market.funding_per_bar.empty())
+      so_far.funding_per_bar = market.funding_per_bar.first(t + 1);
     out[t] = s.on_bar(so_far);
   }
   return out;

@@ -7,16 +7,17 @@
 #include <algorithm>
 
 #include "gp_support.hpp"
-#include "stream_support.hpp"
 #include "strategy/genome.hpp"
 #include "strategy/ml/feature_stream.hpp"
+#include "stream_support.hpp"
 
 namespace organism::strategy {
 namespace {
 
 using test::first_difference;
 
-std::vector<double> batch_exposures(const Family& family, const ParamValues& p, const MarketView& m) {
+std::vector<double> batch_exposures(const Family& family, const ParamValues& p,
+                                    const MarketView& m) {
   std::vector<double> out(m.bars.size());
   family.signal(m, p, out);
   return out;
@@ -87,12 +88,15 @@ TEST(MlStream, BothFamiliesEqualTheirBatchSignalOnASyntheticWalk) {
       {"window", 300}, {"refit_every", 100}, {"horizon", 3}};
   const Genome svm = with(default_genome("svm_classifier"), schedule);
   EXPECT_GT(stream_matches_batch(svm, m.view()), 500);
-  EXPECT_GT(stream_matches_batch(with(svm, {{"window_mode", 1}, {"feature_groups", 13}}), m.view()), 500);
+  EXPECT_GT(stream_matches_batch(with(svm, {{"window_mode", 1}, {"feature_groups", 13}}), m.view()),
+            500);
   // Margin scaling gives partial exposures: the decision values must match too.
   EXPECT_GT(stream_matches_batch(with(svm, {{"margin_scaling", 1}}), m.view()), 500);
   stream_matches_batch(with(default_genome("pca_tree_quantile"), schedule), m.view());
   EXPECT_GT(stream_matches_batch(trading_pca(schedule), m.view()), 50);
-  EXPECT_GT(stream_matches_batch(with(trading_pca(schedule), {{"window_mode", 1}, {"whiten", 1}}), m.view()), 0);
+  EXPECT_GT(stream_matches_batch(with(trading_pca(schedule), {{"window_mode", 1}, {"whiten", 1}}),
+                                 m.view()),
+            0);
 }
 
 TEST(MlStream, DefaultsAndRandomGenomesEqualTheirBatchSignalOnRealBtc1h) {
@@ -105,7 +109,8 @@ TEST(MlStream, DefaultsAndRandomGenomesEqualTheirBatchSignalOnRealBtc1h) {
   // A few random genomes, their windows capped at 1,500 rows so the test stays within seconds.
   for (const char* family : {"svm_classifier", "pca_tree_quantile"}) {
     core::Rng rng(77, {static_cast<std::uint64_t>(find_family(family).number())});
-    const auto window = static_cast<std::size_t>(find_param(find_family(family).params(), "window"));
+    const auto window =
+        static_cast<std::size_t>(find_param(find_family(family).params(), "window"));
     for (int i = 0; i < 2; ++i) {
       const Genome g = random_genome(family, rng);
       stream_matches_batch(with(g, {{"window", std::min(g.params[window], 1500.0)}}), view);

@@ -6,9 +6,9 @@
 
 #include <cmath>
 
-#include "stream_support.hpp"
 #include "strategy/genome.hpp"
 #include "strategy/runtime.hpp"
+#include "stream_support.hpp"
 
 namespace organism::strategy {
 namespace {
@@ -18,7 +18,8 @@ using test::first_difference;
 std::vector<double> through_runtime(const Genome& g, const MarketView& m) {
   Runtime runtime(g, m.interval);
   std::vector<double> out(m.bars.size());
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] = runtime.on_bar(m.bars.bar(i), m.funding_per_bar[i], m.sentiment[i]);
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i] = runtime.on_bar(m.bars.bar(i), m.funding_per_bar[i], m.sentiment[i]);
   return out;
 }
 
@@ -30,7 +31,8 @@ std::size_t changes(const std::vector<double>& e) {
 
 TEST(RuntimeTreeAndMl, DefaultsWithEveryFilterOnEqualExposures) {
   const auto market = test::hyperliquid_btc_1h();
-  if (!market) GTEST_SKIP() << "../shared/data is absent: Runtime = exposures on real BTC 1h not run";
+  if (!market)
+    GTEST_SKIP() << "../shared/data is absent: Runtime = exposures on real BTC 1h not run";
   const MarketView view = market->view();
   for (const char* family : {"tree", "svm_classifier", "pca_tree_quantile"}) {
     Genome g = default_genome(family);
@@ -51,7 +53,8 @@ TEST(RuntimeTreeAndMl, DefaultsWithEveryFilterOnEqualExposures) {
 
 TEST(RuntimeTreeAndMl, RandomTreeGenomesEqualExposures) {
   const auto market = test::hyperliquid_btc_1h();
-  if (!market) GTEST_SKIP() << "../shared/data is absent: Runtime = exposures on real BTC 1h not run";
+  if (!market)
+    GTEST_SKIP() << "../shared/data is absent: Runtime = exposures on real BTC 1h not run";
   const MarketView view = market->view();
   core::Rng rng(515, {3});
   int trading = 0;
@@ -59,7 +62,8 @@ TEST(RuntimeTreeAndMl, RandomTreeGenomesEqualExposures) {
     const Genome g = random_genome(kTreeFamily, rng);
     const auto batch = exposures(g, view);
     trading += changes(batch) > 0 ? 1 : 0;
-    ASSERT_EQ(first_difference(through_runtime(g, view), batch), -1) << "genome " << k << ": " << canonical_json(g);
+    ASSERT_EQ(first_difference(through_runtime(g, view), batch), -1)
+        << "genome " << k << ": " << canonical_json(g);
   }
   EXPECT_GT(trading, 30);
 }

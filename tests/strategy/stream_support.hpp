@@ -35,15 +35,16 @@ struct RealMarket {
   }
 };
 
-// Hyperliquid BTC 1h (7,792 bars) with Hyperliquid's hourly funding and Fear & Greed, or nullopt when ../shared
-// is absent (the caller skips).
+// Hyperliquid BTC 1h (7,792 bars) with Hyperliquid's hourly funding and Fear & Greed, or nullopt
+// when ../shared is absent (the caller skips).
 inline std::optional<RealMarket> hyperliquid_btc_1h() {
   const auto dir = organism::test::shared_dir();
   if (!dir) return std::nullopt;
   const auto data = *dir / "data";
   RealMarket m;
   m.bars = data::parse_file((data / "ohlcv/hyperliquid/BTC-1h.csv.gz").string(), {}).candles->bars;
-  const auto funding = data::parse_file((data / "funding/hyperliquid/BTC.csv.gz").string(), {}).funding;
+  const auto funding =
+      data::parse_file((data / "funding/hyperliquid/BTC.csv.gz").string(), {}).funding;
   m.funding = data::funding_per_bar(m.bars.time(), m.interval.nominal_ms(), *funding);
   const auto fg = data::parse_file((data / "sentiment/fear_greed.csv.gz").string(), {}).sentiment;
   m.sentiment = data::sentiment_per_bar(m.bars.time(), *fg);
@@ -56,7 +57,8 @@ inline std::vector<double> stream_exposures(FamilyStream& stream, const MarketVi
   for (std::size_t t = 0; t < out.size(); ++t) {
     MarketView so_far = market;
     so_far.bars = market.bars.slice(0, t + 1);
-    if (!market.funding_per_bar.empty()) so_far.funding_per_bar = market.funding_per_bar.first(t + 1);
+    if (!market.funding_per_bar.empty())
+      so_far.funding_per_bar = market.funding_per_bar.first(t + 1);
     if (!market.sentiment.empty()) so_far.sentiment = market.sentiment.first(t + 1);
     so_far.cache = nullptr;
     out[t] = stream.on_bar(so_far);

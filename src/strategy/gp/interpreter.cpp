@@ -49,7 +49,8 @@ void crosses(std::span<const double> x, std::span<const double> y, std::span<dou
   if (out.empty()) return;
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   out[0] = crossed_above(x[0], y[0], kNaN, kNaN);
-  for (std::size_t i = 1; i < out.size(); ++i) out[i] = crossed_above(x[i], y[i], x[i - 1], y[i - 1]);
+  for (std::size_t i = 1; i < out.size(); ++i)
+    out[i] = crossed_above(x[i], y[i], x[i - 1], y[i - 1]);
 }
 
 std::span<const double> field_span(const data::CandleView& bars, Field f) {

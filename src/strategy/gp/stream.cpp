@@ -212,7 +212,9 @@ class RuleStream final : public FamilyStream {
 
 }  // namespace
 
-std::unique_ptr<FamilyStream> rule_stream(const Rule& rule) { return std::make_unique<RuleStream>(rule); }
+std::unique_ptr<FamilyStream> rule_stream(const Rule& rule) {
+  return std::make_unique<RuleStream>(rule);
+}
 
 struct TreeStream::State {
   ColumnSet columns;

@@ -25,17 +25,20 @@ struct FeatureInputs {
   double rsi = kNaN, stoch_k = kNaN, cci = kNaN;
   double atr = kNaN, rvol = kNaN, bb_mid = kNaN, bb_upper = kNaN, bb_lower = kNaN;
   double volume = kNaN, volume_mean = kNaN, volume_z = kNaN;
-  double obv = kNaN, obv_24 = kNaN;  // OBV now and kVolumeWindow bars earlier
+  double obv = kNaN, obv_24 = kNaN;      // OBV now and kVolumeWindow bars earlier
   double funding = 0, funding_mean = 0;  // both 0 when funding is unknown
 };
 
+// clang-format off
+// In kFeatures' order (features.cpp): trend, momentum, volatility, volume, funding.
 enum class Feature {
-  CloseEma20, CloseSma50, MacdHist, DiSpread,                // trend
-  Rsi14, StochK, Cci20, Ret1, Ret4, Ret24,                   // momentum
-  Atr14, Rvol24, BbWidth, BbPosition,                        // volatility
-  VolumeZ24, VolumeRatio, ObvSlope24,                        // volume
-  Funding, FundingMean24,                                    // funding
+  CloseEma20, CloseSma50, MacdHist, DiSpread,
+  Rsi14, StochK, Cci20, Ret1, Ret4, Ret24,
+  Atr14, Rvol24, BbWidth, BbPosition,
+  VolumeZ24, VolumeRatio, ObvSlope24,
+  Funding, FundingMean24,
 };
+// clang-format on
 
 // A feature column: its name, group and `lookback`, the first bar at which its inputs are
 // defined on any series (the indicators' TA-Lib warm-ups).

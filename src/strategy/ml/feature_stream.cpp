@@ -13,8 +13,8 @@ namespace {
 constexpr std::array<const char*, 5> kTrendColumns = {"ema_20", "sma_50", "macd_hist_12_26_9",
                                                       "plus_di_14", "minus_di_14"};
 constexpr std::array<const char*, 3> kMomentumColumns = {"rsi_14", "stoch_k_14_3_3", "cci_20"};
-constexpr std::array<const char*, 5> kVolatilityColumns = {
-    "atr_14", "rvol_24", "bb_mid_20_2", "bb_upper_20_2", "bb_lower_20_2"};
+constexpr std::array<const char*, 5> kVolatilityColumns = {"atr_14", "rvol_24", "bb_mid_20_2",
+                                                           "bb_upper_20_2", "bb_lower_20_2"};
 constexpr std::size_t kCloseHistory = 25;  // close now and up to 24 bars earlier
 constexpr auto kObvHistory = static_cast<std::size_t>(kVolumeWindow) + 1;
 
