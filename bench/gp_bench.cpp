@@ -9,7 +9,7 @@
 #include "core/random.hpp"
 #include "data/series.hpp"
 #include "indicators/indicator_set.hpp"
-#include "strategy/gp/eval.hpp"
+#include "strategy/gp/interpreter.hpp"
 #include "strategy/gp/random_tree.hpp"
 
 namespace {
@@ -56,7 +56,7 @@ void run(benchmark::State& state, bool warm) {
   view.bars = bars().view();
   view.cache = &cache;
   view.series_id = indicators::series_id("bench", view.bars);
-  gp::Evaluator e;
+  gp::Interpreter e;
   if (warm) {
     for (const auto& t : forest) e.evaluate(t, view);
   }

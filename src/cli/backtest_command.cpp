@@ -43,7 +43,10 @@ void run_single(const BacktestArgs& a, Context& ctx) {
   const auto funding = funding_for(market, config);
   if (!a.sentiment.empty() && !genome) throw core::UsageError("--sentiment goes with --strategy");
   const auto sentiment = sentiment_for(a, ctx, market);
-  const auto signal = genome ? strategy_signal(*genome, market, funding, sentiment) : load_signal(a.signals, market, a.side);
+  if (a.stream && !genome) throw core::UsageError("--stream goes with --strategy");
+  const auto signal = !genome   ? load_signal(a.signals, market, a.side)
+                      : a.stream ? streamed_strategy_signal(*genome, market, funding, sentiment)
+                                 : strategy_signal(*genome, market, funding, sentiment);
   const backtest::BacktestInput input{market.bars.view(), signal.target, signal.rearm, funding};
   backtest::BacktestResult result;
   const auto start = std::chrono::steady_clock::now();
@@ -83,7 +86,7 @@ void run_single(const BacktestArgs& a, Context& ctx) {
 }
 
 void run_portfolio(const BacktestArgs& a, Context& ctx) {
-  if (!a.signals.empty() || !a.strategy.empty() || !a.sentiment.empty() || !a.data.empty() || !a.coin.empty()) {
+  if (!a.signals.empty() || !a.strategy.empty() || !a.sentiment.empty() || a.stream || !a.data.empty() || !a.coin.empty()) {
     throw core::UsageError("--leg replaces --data/--coin/--signals: give every leg as --leg SOURCE,SIGNALS[,WEIGHT]");
   }
   const auto config = make_config(a, ctx.config);
@@ -169,7 +172,8 @@ t+1's open (--fill next_open) or, for parity with vectorized tools, at t's close
 --leg SOURCE,SIGNALS[,WEIGHT] (SOURCE a candle file or a stored coin at --interval; weights
 default to 1/legs); the legs share one cash account. --strategy FILE.json replaces --signals by a
 genome's exposures (docs/strategies.md); its risk block replaces --sl, --tp, --trail and
---leverage; --sentiment feeds its Fear & Greed filter. Models and formulas: docs/backtest.md.)");
+--leverage; --sentiment feeds its Fear & Greed filter; --stream computes its exposures one bar at
+a time (the paper/live Runtime; identical results). Models and formulas: docs/backtest.md.)");
   cmd->add_option("--data", a->data, "candle file (.csv/.gz; `time,close` accepted)")->check(CLI::ExistingFile);
   cmd->add_option("--coin", a->coin, "stored coin (instead of --data)");
   cmd->add_option("--interval", a->interval, "stored interval (or the --data file's, if its path does not say)");
@@ -178,6 +182,7 @@ genome's exposures (docs/strategies.md); its risk block replaces --sl, --tp, --t
   cmd->add_option("--strategy", a->strategy, "genome file (organism strategy new): its exposures and risk block")
       ->check(CLI::ExistingFile);
   cmd->add_option("--sentiment", a->sentiment, "with --strategy: Fear & Greed file, or stored source (e.g. fear_greed)");
+  cmd->add_flag("--stream", a->stream, "with --strategy: exposures from the one-bar-at-a-time Runtime (same results)");
   cmd->add_option("--leg", a->legs, "portfolio leg SOURCE,SIGNALS[,WEIGHT] (repeat)");
   cmd->add_option("--side", a->side, "long (default) or short, for entry/exit signals");
   cmd->add_option("--parity", a->parity, "vectorbt: close fills, stops from the entry close, no slippage on stop exits");

@@ -16,6 +16,7 @@
 #include "data/signals.hpp"
 #include "data/store.hpp"
 #include "data/align.hpp"
+#include "strategy/runtime.hpp"
 
 namespace organism::cli {
 
@@ -125,6 +126,19 @@ Signal strategy_signal(const strategy::Genome& genome, const Market& market, std
   view.funding_per_bar = funding;
   view.sentiment = sentiment;
   return {strategy::exposures(genome, view), {}};
+}
+
+Signal streamed_strategy_signal(const strategy::Genome& genome, const Market& market, std::span<const double> funding,
+                                std::span<const double> sentiment) {
+  // An empty span is a feed the Runtime does not have, as it is a series exposures() does not see.
+  strategy::Runtime runtime(genome, market.interval, {!funding.empty(), !sentiment.empty()});
+  const auto bars = market.bars.view();
+  const double unknown = std::nan("");
+  std::vector<double> target(bars.size());
+  for (std::size_t i = 0; i < bars.size(); ++i) {
+    target[i] = runtime.on_bar(bars.bar(i), funding.empty() ? unknown : funding[i], sentiment.empty() ? unknown : sentiment[i]);
+  }
+  return {std::move(target), {}};
 }
 
 backtest::MetricsOptions metrics_options(const BacktestArgs& a, const Market& market, const backtest::BacktestConfig& c) {

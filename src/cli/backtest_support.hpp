@@ -23,7 +23,7 @@ struct BacktestArgs {
   double sl = 0, tp = 0, trail = 0;  // fees, slippage, fill and funding: backtest.* (cost_options.hpp)
   double init_cash = 10'000, leverage = 1, min_trade = 0, bars_per_year = 0;
   int windows = 12;
-  bool json = false, timing = false;
+  bool json = false, timing = false, stream = false;
   std::string equity_out, trades_out;
   std::vector<std::string> legs;  // portfolio: "COIN_OR_FILE,SIGNALS[,WEIGHT]"
 };
@@ -55,6 +55,10 @@ std::vector<double> sentiment_for(const BacktestArgs& a, Context& ctx, const Mar
 // The genome's exposures on the market with its funding and sentiment per bar, as a Signal.
 Signal strategy_signal(const strategy::Genome& genome, const Market& market, std::span<const double> funding,
                        std::span<const double> sentiment);
+// The same exposures from strategy::Runtime fed the bars one at a time (--stream), as paper and
+// live trading feed it; bit for bit strategy_signal's.
+Signal streamed_strategy_signal(const strategy::Genome& genome, const Market& market, std::span<const double> funding,
+                                std::span<const double> sentiment);
 
 backtest::MetricsOptions metrics_options(const BacktestArgs& a, const Market& market, const backtest::BacktestConfig& c);
 // Every metric under its snake_case name (counts as integers, non-finite values as null).

@@ -71,7 +71,12 @@ Group ichimoku_column(const data::CandleView& bars, const ColumnSpec& c) {
 Group compute_group(const data::CandleView& bars, const ColumnSpec& c, const ColumnInputs& in) {
   const std::string& b = c.base;
   const auto close = bars.close;
-  const auto one = [&](std::vector<double> v) { return Group{{c.name(), std::move(v)}}; };
+  // Built by push_back: a braced list would copy the column out of its initializer_list.
+  const auto one = [&](std::vector<double> v) {
+    Group g;
+    g.push_back({c.name(), std::move(v)});
+    return g;
+  };
 
   if (b == "sma") return one(sma(close, p(c, 0)));
   if (b == "ema") return one(ema(close, p(c, 0)));

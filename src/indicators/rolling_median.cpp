@@ -138,4 +138,29 @@ std::vector<double> rolling_median(std::span<const double> x, std::size_t window
   return rolling_median(x, series_ranks(x), window);
 }
 
+RollingMedian::RollingMedian(std::size_t window) : window_(window), ring_(window) { sorted_.reserve(window); }
+
+double RollingMedian::update(double x) {
+  if (window_ == 0) return std::nan("");
+  if (!std::isfinite(x)) {  // restarts the window, as in the batch form
+    sorted_.clear();
+    run_ = 0;
+    return std::nan("");
+  }
+  if (run_ == window_) {  // the value `window` bars back leaves (any equal value will do)
+    sorted_.erase(std::lower_bound(sorted_.begin(), sorted_.end(), ring_[pos_]));
+  } else {
+    ++run_;
+  }
+  ring_[pos_] = x;
+  if (++pos_ == window_) pos_ = 0;
+  sorted_.insert(std::upper_bound(sorted_.begin(), sorted_.end(), x), x);
+  if (run_ < window_) return std::nan("");
+  // The batch form's lower middle value (1-based k = (window - 1) / 2 + 1) and, for an even
+  // window, the mean of it and the next one, written as it writes it.
+  const std::size_t k = (window_ - 1) / 2;
+  const double lo = sorted_[k];
+  return window_ % 2 ? lo : 0.5 * (lo + sorted_[k + 1]);
+}
+
 }  // namespace organism::indicators

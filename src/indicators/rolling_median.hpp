@@ -1,7 +1,8 @@
 // Rolling median of the last `window` values, in O(n log n) for one sort of the series plus
 // about O(1) per bar: values are replaced by their ranks in the whole series, the window is a
 // bitset over ranks, and the median rank moves by a few set bits per bar (found a 64-bit word at a
-// time). Used by the regime filter (realized volatility against its rolling median), where one
+// time); and its streaming form, RollingMedian, with the same values one bar at a time. Used by
+// the regime filter (realized volatility against its rolling median), where one
 // volatility column meets many median windows: its ranks can be computed once and shared.
 #pragma once
 
@@ -21,5 +22,21 @@ std::vector<double> series_ranks(std::span<const double> x);
 // `ranks` must be series_ranks(x).
 std::vector<double> rolling_median(std::span<const double> x, std::span<const double> ranks, std::size_t window);
 std::vector<double> rolling_median(std::span<const double> x, std::size_t window);
+
+// rolling_median one value at a time (strategy::Runtime's regime filter): update(x[i]) returns
+// rolling_median(x, window)[i], the same bits. The window is kept sorted, so a value costs a
+// binary search and a move of at most `window` values, whatever the series length.
+class RollingMedian {
+ public:
+  explicit RollingMedian(std::size_t window);
+  double update(double x);
+
+ private:
+  std::size_t window_;
+  std::vector<double> ring_;    // the last `window` values in arrival order
+  std::vector<double> sorted_;  // the values of the current run still in the window, sorted
+  std::size_t pos_ = 0;         // ring slot of the next value
+  std::size_t run_ = 0;         // consecutive finite values so far (capped at window)
+};
 
 }  // namespace organism::indicators

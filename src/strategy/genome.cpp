@@ -1,6 +1,6 @@
 #include "strategy/genome.hpp"
 
-#include "strategy/gp/eval.hpp"
+#include "strategy/gp/interpreter.hpp"
 #include "strategy/gp/random_tree.hpp"
 #include "strategy/gp/text.hpp"
 
@@ -8,13 +8,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <memory>
 
 #include "core/error.hpp"
-#include "indicators/returns.hpp"
 #include "indicators/rolling_median.hpp"
 #include "strategy/genome_fields.hpp"
+#include "strategy/genome_filters.hpp"
+#include "strategy/rule_inputs.hpp"
 
 namespace organism::strategy {
 
@@ -128,46 +128,26 @@ void clamp(Genome& g) {
   g.generation = std::max(g.generation, 0);
 }
 
-namespace {
-
-// A column derived from the bars through the shared cache when there is one: a population holds
-// many genomes with the same filter windows, and each column is computed once per series.
-indicators::SharedColumn derived_column(const MarketView& m, indicators::ColumnSpec key,
-                                        const std::function<std::vector<double>()>& compute) {
-  if (m.cache && !m.series_id.empty()) return m.cache->get_or_compute({m.series_id, std::move(key)}, compute);
-  return std::make_shared<const std::vector<double>>(compute());
-}
-
-indicators::SharedColumn annual_vol(const MarketView& m, int window) {
-  const double per_year = m.interval.bars_per_year();
-  return derived_column(m, {"genome_rvol", {static_cast<double>(window), per_year}},
-                        [&] { return indicators::realized_vol(m.bars.close, window, per_year); });
-}
-
-}  // namespace
-
 std::vector<double> regime_mask(const RegimeFilter& r, const MarketView& m) {
   const std::size_t n = m.bars.size();
   std::vector<double> mask(n, 1.0);
+  if (!r.vol_filter_on && !r.fg_on) return mask;
+  indicators::SharedColumn vol_column, med_column;
   if (r.vol_filter_on) {
-    const auto vol_column = annual_vol(m, r.vol_window);
+    vol_column = annual_vol(m, r.vol_window);
     const auto& vol = *vol_column;
+    const double per_year = m.interval.bars_per_year();
     // The volatility column's ranks are shared by every median window over it.
-    const auto ranks = derived_column(m, {"genome_rvol_ranks", {static_cast<double>(r.vol_window), m.interval.bars_per_year()}},
+    const auto ranks = derived_column(m, {"genome_rvol_ranks", {static_cast<double>(r.vol_window), per_year}},
                                       [&] { return indicators::series_ranks(vol); });
-    const auto med_column = derived_column(
-        m, {"genome_rvol_median", {static_cast<double>(r.vol_window), m.interval.bars_per_year(), static_cast<double>(r.median_window)}},
+    med_column = derived_column(
+        m, {"genome_rvol_median", {static_cast<double>(r.vol_window), per_year, static_cast<double>(r.median_window)}},
         [&] { return indicators::rolling_median(vol, *ranks, static_cast<std::size_t>(r.median_window)); });
-    const auto& med = *med_column;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!(std::isfinite(med[i]) && vol[i] < r.vol_k * med[i])) mask[i] = 0;
-    }
   }
-  if (r.fg_on) {
-    for (std::size_t i = 0; i < n; ++i) {
-      const double fg = m.sentiment.size() == n ? m.sentiment[i] : std::nan("");
-      if (!(fg >= r.fg_low && fg <= r.fg_high)) mask[i] = 0;  // unknown sentiment: no trade
-    }
+  const bool fg_known = m.sentiment.size() == n;  // unknown sentiment: no trade
+  for (std::size_t i = 0; i < n; ++i) {
+    mask[i] = regime_gate(r, vol_column ? (*vol_column)[i] : std::nan(""), med_column ? (*med_column)[i] : std::nan(""),
+                          fg_known ? m.sentiment[i] : std::nan(""));
   }
   return mask;
 }
@@ -175,29 +155,18 @@ std::vector<double> regime_mask(const RegimeFilter& r, const MarketView& m) {
 std::vector<double> exposures(const Genome& genome, const MarketView& market) {
   std::vector<double> out(market.bars.size(), 0.0);
   if (is_tree(genome.family)) {
-    gp::Evaluator evaluator;
+    gp::Interpreter evaluator;
     evaluator.exposure(genome.rule, market, out);
   } else {
     const Family& family = find_family(genome.family);
     family.signal(market, clamp_params(family.params(), genome.params), out);
   }
-  if (genome.regime.vol_filter_on || genome.regime.fg_on) {
-    const auto mask = regime_mask(genome.regime, market);
-    for (std::size_t i = 0; i < out.size(); ++i) out[i] *= mask[i];
+  const bool gated = genome.regime.vol_filter_on || genome.regime.fg_on;
+  const auto mask = gated ? regime_mask(genome.regime, market) : std::vector<double>();
+  const auto target_vol = genome.risk.vol_target_on ? annual_vol(market, genome.risk.vol_window) : nullptr;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i] = filtered_exposure(genome, out[i], gated ? mask[i] : 1.0, target_vol ? (*target_vol)[i] : std::nan(""));
   }
-  if (genome.risk.vol_target_on) {
-    const auto vol_column = annual_vol(market, genome.risk.vol_window);
-    const auto& vol = *vol_column;
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      if (out[i] == 0) continue;
-      if (!std::isfinite(vol[i])) {
-        out[i] = 0;
-      } else if (vol[i] > 0) {
-        out[i] *= genome.risk.vol_target / vol[i];
-      }
-    }
-  }
-  for (double& e : out) e = std::isfinite(e) ? std::clamp(e, -1.0, 1.0) : 0.0;
   return out;
 }
 

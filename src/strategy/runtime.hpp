@@ -18,15 +18,27 @@ namespace organism::strategy {
 
 class Runtime {
  public:
-  // Throws core::Error for a genome whose family cannot stream.
-  Runtime(const Genome& genome, core::Interval interval);
+  // Which per-bar inputs the caller has. A feed that is off is the batch path's empty span
+  // (MarketView: funding or sentiment unknown for the whole series): the family and the filters
+  // see no column, and on_bar ignores that argument. A feed that is on keeps every value given,
+  // NaN meaning unknown at that bar, as a NaN in the batch path's column.
+  struct Feeds {
+    bool funding = true;
+    bool sentiment = true;
+  };
+
+  // Throws core::Error for a genome whose family cannot stream (tree rules that fail their
+  // structure check: std::invalid_argument).
+  Runtime(const Genome& genome, core::Interval interval, Feeds feeds);
+  Runtime(const Genome& genome, core::Interval interval) : Runtime(genome, interval, Feeds{}) {}
   ~Runtime();
   Runtime(Runtime&&) noexcept;
   Runtime& operator=(Runtime&&) noexcept;
 
-  // The next bar (its open time after the last one's), the funding rate settled during it
-  // (data::funding_per_bar's value; NaN when unknown) and the Fear & Greed value in effect
-  // (NaN when unknown). Returns the target exposure in [-1, 1] decided at this bar's close.
+  // The next bar (its open time after the last one's; an earlier or equal time throws
+  // core::Error and changes nothing), the funding rate settled during it (data::funding_per_bar's
+  // value) and the Fear & Greed value in effect (data::sentiment_per_bar's). Returns the target
+  // exposure in [-1, 1] decided at this bar's close: exposures()[i] over the bars so far.
   double on_bar(const data::Bar& bar, double funding = std::numeric_limits<double>::quiet_NaN(),
                 double sentiment = std::numeric_limits<double>::quiet_NaN());
   std::size_t bars() const;

@@ -7,7 +7,7 @@
 #include "core/error.hpp"
 #include "gp_support.hpp"
 #include "indicators/indicator_set.hpp"
-#include "strategy/gp/eval.hpp"
+#include "strategy/gp/interpreter.hpp"
 #include "strategy/gp/json.hpp"
 #include "strategy/gp/simplify.hpp"
 #include "strategy/gp/text.hpp"
@@ -19,7 +19,7 @@ using test::from_closes;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::vector<double> eval(const Node& n, const test::Market& m) {
-  Evaluator e;
+  Interpreter e;
   const auto v = e.evaluate(n, m.view());
   return {v.begin(), v.end()};
 }
@@ -62,7 +62,7 @@ TEST(GpEval, IndicatorTerminalsMatchTheIndicatorsLayer) {
   MarketView v = m.view();
   v.cache = &cache;
   v.series_id = indicators::series_id("t", v.bars);
-  Evaluator e;
+  Interpreter e;
   const auto got = e.evaluate(binary(Op::Sub, indicator("sma", 3), indicator("sma", 3)), v);
   expect_same({got.begin(), got.end()}, {kNaN, kNaN, 0, 0, 0, 0});
   EXPECT_EQ(cache.stats().misses, 1u);
@@ -70,7 +70,7 @@ TEST(GpEval, IndicatorTerminalsMatchTheIndicatorsLayer) {
 
 TEST(GpEval, RejectsBadInputAtEntry) {
   auto m = from_closes({1, 2, 3});
-  Evaluator e;
+  Interpreter e;
   Node bad = binary(Op::Add, kClose, kClose);
   bad.children.pop_back();
   EXPECT_THROW(e.evaluate(bad, m.view()), std::invalid_argument);
@@ -112,7 +112,7 @@ TEST(GpExposure, RuleOnBars) {
   Rule r;
   r.long_entry = binary(Op::CrossAbove, kClose, constant(2));
   r.long_exit = binary(Op::Lt, kClose, constant(2.5));
-  Evaluator e;
+  Interpreter e;
   expect_same(e.exposure(r, m.view()), {0, 1, 0, 0, 1, 0});
 }
 

@@ -7,7 +7,7 @@
 #include <numbers>
 
 #include "gp_support.hpp"
-#include "strategy/gp/eval.hpp"
+#include "strategy/gp/interpreter.hpp"
 #include "strategy/gp/random_tree.hpp"
 #include "strategy/gp/text.hpp"
 
@@ -43,7 +43,7 @@ TEST(GpPatterns, CrossingRulesEnterAndExit) {
       "(rule (long_entry (crosses_above close sma_20)) (long_exit (crosses_below close sma_20)))");
   const Rule shorts = parse_rule(
       "(rule (short_entry (crosses_below close (lag sma_20 5))) (short_exit (> close sma_20)))");
-  Evaluator e;
+  Interpreter e;
   for (const std::string kind : {"oscillation", "step"}) {
     const auto m = test::from_closes(pattern(kind));
     for (const Rule& r : {longs, shorts}) {
@@ -55,7 +55,7 @@ TEST(GpPatterns, CrossingRulesEnterAndExit) {
 }
 
 TEST(GpPatterns, RandomPopulationsEnterAndExitOnEveryPattern) {
-  Evaluator e;
+  Interpreter e;
   for (const std::string kind : {"trend", "oscillation", "step"}) {
     const auto m = test::from_closes(pattern(kind));
     int both = 0;

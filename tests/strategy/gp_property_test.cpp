@@ -4,7 +4,7 @@
 
 #include "gp_support.hpp"
 #include "indicators/indicator_set.hpp"
-#include "strategy/gp/eval.hpp"
+#include "strategy/gp/interpreter.hpp"
 #include "strategy/gp/json.hpp"
 #include "strategy/gp/random_tree.hpp"
 #include "strategy/gp/simplify.hpp"
@@ -62,7 +62,7 @@ TEST(GpRandom, SameSeedSameTree) {
 }
 
 TEST(GpRandom, SimplificationKeepsTheSignal) {
-  Evaluator e;
+  Interpreter e;
   const MarketView v = market().view();
   int shrunk = 0;
   for (int seed = 0; seed < kSeeds; ++seed) {
@@ -87,7 +87,7 @@ TEST(GpRandom, SimplificationKeepsTheSignal) {
 TEST(GpRandom, SimplificationKeepsTheSignalOfDegenerateTrees) {
   // Random trees rarely hold x > x or constant subtrees; build them by grafting a copy of a
   // subtree and constants into random trees.
-  Evaluator e;
+  Interpreter e;
   const MarketView v = market().view();
   for (int seed = 0; seed < kSeeds; ++seed) {
     core::Rng rng(seed, {6});
@@ -137,7 +137,7 @@ TEST(GpRandom, NoLookAhead) {
   const test::Market& m = market();
   const std::size_t n = m.bars.size();
   indicators::IndicatorCache cache(64 << 20);
-  Evaluator e;
+  Interpreter e;
   for (int seed = 0; seed < 600; ++seed) {
     core::Rng rng(seed, {5});
     const Rule r = random_rule(rng);
@@ -159,7 +159,7 @@ TEST(GpRandom, NoLookAhead) {
   }
 }
 
-TEST(GpRandom, CacheAndEvaluatorReuseDoNotChangeValues) {
+TEST(GpRandom, CacheAndInterpreterReuseDoNotChangeValues) {
   // One evaluator reused across trees and series lengths, with a cache, equals a fresh evaluator
   // without one; the returned span survives until the next call.
   const test::Market& m = market();
@@ -167,12 +167,12 @@ TEST(GpRandom, CacheAndEvaluatorReuseDoNotChangeValues) {
   MarketView cached = m.view();
   cached.cache = &cache;
   cached.series_id = indicators::series_id("reuse", cached.bars);
-  Evaluator reused;
+  Interpreter reused;
   for (int seed = 0; seed < 500; ++seed) {
     core::Rng rng(seed, {7});
     const Type type = seed % 2 == 0 ? Type::Number : Type::Bool;
     const Node t = random_tree(rng, type);
-    Evaluator fresh;
+    Interpreter fresh;
     const auto want = fresh.evaluate(t, m.view());
     const auto got = reused.evaluate(t, cached);
     ASSERT_EQ(got.size(), want.size());
@@ -186,7 +186,7 @@ TEST(GpRandom, CacheAndEvaluatorReuseDoNotChangeValues) {
 
 TEST(GpRandom, EveryIndicatorTerminalIsTheIndicatorsLayerColumn) {
   const test::Market& m = market();
-  Evaluator e;
+  Interpreter e;
   for (const std::string_view name : indicator_names()) {
     for (const int period : {kMinPeriod, 17, kMaxPeriod}) {
       const std::string column = std::string(name) + "_" + std::to_string(period);
@@ -200,7 +200,7 @@ TEST(GpRandom, EveryIndicatorTerminalIsTheIndicatorsLayerColumn) {
 
 TEST(GpRandom, RandomRulesTradeOnARandomWalk) {
   // Not every random rule trades, but a population must: a generator of dead rules is a defect.
-  Evaluator e;
+  Interpreter e;
   int trading = 0;
   for (int seed = 0; seed < 200; ++seed) {
     core::Rng rng(seed, {8});

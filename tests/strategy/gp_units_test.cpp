@@ -8,7 +8,7 @@
 #include "core/error.hpp"
 #include "gp_support.hpp"
 #include "strategy/genome.hpp"
-#include "strategy/gp/eval.hpp"
+#include "strategy/gp/interpreter.hpp"
 #include "strategy/gp/json.hpp"
 #include "strategy/gp/random_tree.hpp"
 #include "strategy/gp/simplify.hpp"
@@ -99,7 +99,7 @@ TEST(GpUnits, IllTypedTreesAreRejectedNamingTheNode) {
             "(> close rsi_14) at depth 1: mixes price with oscillator_0_100");
   EXPECT_EQ(check_structure(mixed, Type::Bool), "");
   EXPECT_EQ(check_units(mixed), check(mixed, Type::Bool));
-  Evaluator e;
+  Interpreter e;
   EXPECT_EQ(e.evaluate(mixed, test::random_market(30, 1).view()).size(), 30u);
 }
 
@@ -149,7 +149,7 @@ void expect_constants_in_range(const Node& t, const std::string& context) {
 
 TEST(GpUnits, TenThousandRandomTreesAreWellTypedAndEvaluate) {
   const test::Market m = test::random_market(300, 17);
-  Evaluator e;
+  Interpreter e;
   std::map<Unit, int> compared;  // the unit of each root comparison, to see every unit used
   int trees = 0;
   for (const auto& [min_depth, max_depth] : {std::pair{2, 4}, {2, 6}, {3, 8}, {4, 5}}) {

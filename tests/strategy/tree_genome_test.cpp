@@ -4,7 +4,7 @@
 
 #include "core/random.hpp"
 #include "strategy/genome.hpp"
-#include "strategy/gp/eval.hpp"
+#include "strategy/gp/interpreter.hpp"
 
 namespace organism::strategy {
 namespace {
@@ -35,7 +35,7 @@ TEST(TreeGenome, JsonRoundTripOfRandomTrees) {
   }
 }
 
-TEST(TreeGenome, ExposuresAreTheRuleEvaluatorsWhenFiltersAreOff) {
+TEST(TreeGenome, ExposuresAreTheRuleInterpretersWhenFiltersAreOff) {
   const auto bars = walk(3000, 7);
   MarketView view{bars.view()};
   for (std::uint64_t seed = 0; seed < 50; ++seed) {
@@ -43,7 +43,7 @@ TEST(TreeGenome, ExposuresAreTheRuleEvaluatorsWhenFiltersAreOff) {
     Genome g = random_genome(kTreeFamily, rng);
     g.regime = RegimeFilter{};
     g.risk.vol_target_on = false;
-    gp::Evaluator ev;
+    gp::Interpreter ev;
     EXPECT_EQ(exposures(g, view), ev.exposure(g.rule, view)) << seed;
   }
 }

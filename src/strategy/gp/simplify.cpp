@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "strategy/gp/eval.hpp"
+#include "strategy/gp/interpreter.hpp"
 #include "strategy/gp/units.hpp"
 
 namespace organism::strategy::gp {

@@ -1,129 +1,121 @@
 // build_features and feature_lookback: the scale-free indicator features of the ML families, in
-// five groups (training.hpp). The exact list is in docs/strategies.md, "Machine-learning families".
+// five groups (training.hpp), over a whole series. The per-row arithmetic is feature_row.hpp's,
+// shared with FeatureStream. The exact list is in docs/strategies.md, "Machine-learning families".
 #include <algorithm>
-#include <cmath>
-#include <limits>
+#include <array>
 
 #include "indicators/moving_average.hpp"
 #include "indicators/obv.hpp"
-#include "strategy/ml/training.hpp"
+#include "strategy/ml/feature_row.hpp"
 #include "strategy/signal_util.hpp"
 
 namespace organism::strategy::ml {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr int kVolumeWindow = 24;
-constexpr int kFundingWindow = 24;
+// Lookbacks: the indicators' TA-Lib warm-ups. MACD's histogram needs the slow EMA (26 bars) and
+// then 9 values of the line for its signal.
+constexpr std::array<FeatureDef, 19> kFeatures = {{
+    {Feature::CloseEma20, "close_ema_20", kTrend, 19},
+    {Feature::CloseSma50, "close_sma_50", kTrend, 49},
+    {Feature::MacdHist, "macd_hist", kTrend, 33},
+    {Feature::DiSpread, "di_spread", kTrend, 14},
+    {Feature::Rsi14, "rsi_14", kMomentum, 14},
+    {Feature::StochK, "stoch_k", kMomentum, 15},
+    {Feature::Cci20, "cci_20", kMomentum, 19},
+    {Feature::Ret1, "ret_1", kMomentum, 1},
+    {Feature::Ret4, "ret_4", kMomentum, 4},
+    {Feature::Ret24, "ret_24", kMomentum, 24},
+    {Feature::Atr14, "atr_14", kVolatility, 14},
+    {Feature::Rvol24, "rvol_24", kVolatility, 24},
+    {Feature::BbWidth, "bb_width", kVolatility, 19},
+    {Feature::BbPosition, "bb_position", kVolatility, 19},
+    {Feature::VolumeZ24, "volume_z_24", kVolume, kVolumeWindow - 1},
+    {Feature::VolumeRatio, "volume_ratio", kVolume, kVolumeWindow - 1},
+    {Feature::ObvSlope24, "obv_slope_24", kVolume, kVolumeWindow},
+    {Feature::Funding, "funding", kFunding, 0},
+    {Feature::FundingMean24, "funding_mean_24", kFunding, kFundingWindow - 1},
+}};
 
-// One feature column before the warm-up rule is applied. `lookback` is the first bar at which its
-// inputs are defined on any series (the indicators' TA-Lib warm-ups); from there on, a value that
-// is not finite (a 0/0 on a flat stretch) is read as 0, the neutral value of every feature here.
-struct Column {
-  const char* name;
-  std::size_t lookback;
-  std::vector<double> values;
+// The whole-series inputs of the active groups (through the market's cache), read row by row.
+class SeriesInputs {
+ public:
+  SeriesInputs(const MarketView& m, unsigned groups) : m_(m) {
+    const std::size_t n = m.bars.size();
+    if (groups & kTrend) {
+      ema20_ = column(m, "ema_20");
+      sma50_ = column(m, "sma_50");
+      hist_ = column(m, "macd_hist_12_26_9");
+      plus_ = column(m, "plus_di_14");
+      minus_ = column(m, "minus_di_14");
+    }
+    if (groups & kMomentum) {
+      rsi_ = column(m, "rsi_14");
+      stoch_ = column(m, "stoch_k_14_3_3");
+      cci_ = column(m, "cci_20");
+    }
+    if (groups & kVolatility) {
+      atr_ = column(m, "atr_14");
+      rvol_ = column(m, "rvol_24");
+      mid_ = column(m, "bb_mid_20_2");
+      up_ = column(m, "bb_upper_20_2");
+      lo_ = column(m, "bb_lower_20_2");
+    }
+    if (groups & kVolume) {
+      volume_mean_ = indicators::sma(m.bars.volume, kVolumeWindow);
+      obv_ = indicators::obv(m.bars);
+      volume_z_ = column(m, "volume_z_24");
+    }
+    if ((groups & kFunding) && m.funding_per_bar.size() == n) {  // unknown funding: both stay 0
+      funding_mean_ = indicators::sma(m.funding_per_bar, kFundingWindow);
+    }
+  }
+
+  FeatureInputs at(std::size_t i) const {
+    FeatureInputs in;
+    const auto close = m_.bars.close;
+    in.close = close[i];
+    if (i >= 1) in.close_1 = close[i - 1];
+    if (i >= 4) in.close_4 = close[i - 4];
+    if (i >= 24) in.close_24 = close[i - 24];
+    if (ema20_) {
+      in.ema_20 = (*ema20_)[i];
+      in.sma_50 = (*sma50_)[i];
+      in.macd_hist = (*hist_)[i];
+      in.plus_di = (*plus_)[i];
+      in.minus_di = (*minus_)[i];
+    }
+    if (rsi_) {
+      in.rsi = (*rsi_)[i];
+      in.stoch_k = (*stoch_)[i];
+      in.cci = (*cci_)[i];
+    }
+    if (atr_) {
+      in.atr = (*atr_)[i];
+      in.rvol = (*rvol_)[i];
+      in.bb_mid = (*mid_)[i];
+      in.bb_upper = (*up_)[i];
+      in.bb_lower = (*lo_)[i];
+    }
+    if (volume_z_) {
+      in.volume = m_.bars.volume[i];
+      in.volume_mean = volume_mean_[i];
+      in.volume_z = (*volume_z_)[i];
+      in.obv = obv_[i];
+      if (i >= kVolumeWindow) in.obv_24 = obv_[i - kVolumeWindow];
+    }
+    if (!funding_mean_.empty()) {
+      in.funding = m_.funding_per_bar[i];
+      in.funding_mean = funding_mean_[i];
+    }
+    return in;
+  }
+
+ private:
+  const MarketView& m_;
+  indicators::SharedColumn ema20_, sma50_, hist_, plus_, minus_, rsi_, stoch_, cci_, atr_, rvol_,
+      mid_, up_, lo_, volume_z_;
+  std::vector<double> volume_mean_, obv_, funding_mean_;
 };
-
-// log(a / b) at every bar.
-std::vector<double> log_ratio(std::span<const double> a, std::span<const double> b) {
-  std::vector<double> out(a.size());
-  for (std::size_t i = 0; i < a.size(); ++i) out[i] = std::log(a[i] / b[i]);
-  return out;
-}
-
-// (x - center) / scale at every bar.
-std::vector<double> affine(std::span<const double> x, double center, double scale) {
-  std::vector<double> out(x.size());
-  for (std::size_t i = 0; i < x.size(); ++i) out[i] = (x[i] - center) / scale;
-  return out;
-}
-
-// log(close[t] / close[t - k]); NaN for t < k.
-std::vector<double> past_return(std::span<const double> close, std::size_t k) {
-  std::vector<double> out(close.size(), kNaN);
-  for (std::size_t i = k; i < close.size(); ++i) out[i] = std::log(close[i] / close[i - k]);
-  return out;
-}
-
-void add_trend(const MarketView& m, std::vector<Column>& cols) {
-  const auto close = m.bars.close;
-  const auto ema20 = column(m, "ema_20"), sma50 = column(m, "sma_50");
-  const auto hist = column(m, "macd_hist_12_26_9");
-  const auto plus = column(m, "plus_di_14"), minus = column(m, "minus_di_14");
-  std::vector<double> macd(close.size()), di(close.size());
-  for (std::size_t i = 0; i < close.size(); ++i) {
-    macd[i] = (*hist)[i] / close[i];
-    di[i] = ((*plus)[i] - (*minus)[i]) / 100.0;
-  }
-  cols.push_back({"close_ema_20", 19, log_ratio(close, *ema20)});
-  cols.push_back({"close_sma_50", 49, log_ratio(close, *sma50)});
-  // The histogram needs the slow EMA (26 bars) and then 9 values of the line for its signal.
-  cols.push_back({"macd_hist", 33, std::move(macd)});
-  cols.push_back({"di_spread", 14, std::move(di)});
-}
-
-void add_momentum(const MarketView& m, std::vector<Column>& cols) {
-  const auto close = m.bars.close;
-  cols.push_back({"rsi_14", 14, affine(*column(m, "rsi_14"), 50, 50)});
-  cols.push_back({"stoch_k", 15, affine(*column(m, "stoch_k_14_3_3"), 50, 50)});
-  cols.push_back({"cci_20", 19, affine(*column(m, "cci_20"), 0, 100)});
-  cols.push_back({"ret_1", 1, past_return(close, 1)});
-  cols.push_back({"ret_4", 4, past_return(close, 4)});
-  cols.push_back({"ret_24", 24, past_return(close, 24)});
-}
-
-void add_volatility(const MarketView& m, std::vector<Column>& cols) {
-  const auto close = m.bars.close;
-  const auto atr = column(m, "atr_14"), rvol = column(m, "rvol_24");
-  const auto mid = column(m, "bb_mid_20_2"), up = column(m, "bb_upper_20_2"),
-             lo = column(m, "bb_lower_20_2");
-  std::vector<double> atr_frac(close.size()), width(close.size()), position(close.size());
-  for (std::size_t i = 0; i < close.size(); ++i) {
-    atr_frac[i] = (*atr)[i] / close[i];
-    width[i] = ((*up)[i] - (*lo)[i]) / (*mid)[i];
-    position[i] = (close[i] - (*mid)[i]) / ((*up)[i] - (*lo)[i]);
-  }
-  cols.push_back({"atr_14", 14, std::move(atr_frac)});
-  cols.push_back({"rvol_24", 24, std::vector<double>(rvol->begin(), rvol->end())});
-  cols.push_back({"bb_width", 19, std::move(width)});
-  cols.push_back({"bb_position", 19, std::move(position)});
-}
-
-void add_volume(const MarketView& m, std::vector<Column>& cols) {
-  const auto volume = m.bars.volume;
-  const std::size_t n = volume.size(), w = kVolumeWindow;
-  const auto mean = indicators::sma(volume, kVolumeWindow);
-  const auto obv = indicators::obv(m.bars);
-  std::vector<double> ratio(n), slope(n, kNaN);
-  for (std::size_t i = 0; i < n; ++i) ratio[i] = volume[i] / mean[i] - 1;
-  // OBV's change over the window as a share of the volume traded in it: +1 all up, -1 all down.
-  for (std::size_t i = w; i < n; ++i) slope[i] = (obv[i] - obv[i - w]) / (mean[i] * kVolumeWindow);
-  cols.push_back({"volume_z_24", w - 1, std::vector<double>(*column(m, "volume_z_24"))});
-  cols.push_back({"volume_ratio", w - 1, std::move(ratio)});
-  cols.push_back({"obv_slope_24", w, std::move(slope)});
-}
-
-void add_funding(const MarketView& m, std::vector<Column>& cols) {
-  const std::size_t n = m.bars.size();
-  std::vector<double> rate(n, 0.0), mean(n, 0.0);
-  if (m.funding_per_bar.size() == n) {  // unknown funding: both stay 0
-    rate.assign(m.funding_per_bar.begin(), m.funding_per_bar.end());
-    mean = indicators::sma(m.funding_per_bar, kFundingWindow);
-  }
-  cols.push_back({"funding", 0, std::move(rate)});
-  cols.push_back({"funding_mean_24", kFundingWindow - 1, std::move(mean)});
-}
-
-std::vector<Column> feature_columns(const MarketView& m, unsigned groups) {
-  std::vector<Column> cols;
-  if (groups & kTrend) add_trend(m, cols);
-  if (groups & kMomentum) add_momentum(m, cols);
-  if (groups & kVolatility) add_volatility(m, cols);
-  if (groups & kVolume) add_volume(m, cols);
-  if (groups & kFunding) add_funding(m, cols);
-  return cols;
-}
 
 }  // namespace
 
@@ -132,34 +124,31 @@ unsigned clamp_groups(unsigned groups) {
   return groups == 0 ? kAllGroups : groups;
 }
 
-std::size_t feature_lookback(unsigned groups) {
+std::vector<FeatureDef> active_features(unsigned groups) {
   groups = clamp_groups(groups);
-  std::size_t lookback = 0;
-  if (groups & kTrend) lookback = std::max<std::size_t>(lookback, 49);
-  if (groups & kMomentum) lookback = std::max<std::size_t>(lookback, 24);
-  if (groups & kVolatility) lookback = std::max<std::size_t>(lookback, 24);
-  if (groups & kVolume) lookback = std::max<std::size_t>(lookback, kVolumeWindow);
-  if (groups & kFunding) lookback = std::max<std::size_t>(lookback, kFundingWindow - 1);
-  return lookback;
+  std::vector<FeatureDef> out;
+  for (const auto& f : kFeatures) {
+    if (groups & f.group) out.push_back(f);
+  }
+  return out;
 }
+
+std::size_t feature_lookback(unsigned groups) { return first_valid_row(active_features(groups)); }
 
 FeatureSet build_features(const MarketView& market, unsigned groups) {
   groups = clamp_groups(groups);
-  auto cols = feature_columns(market, groups);
+  const auto defs = active_features(groups);
+  const SeriesInputs inputs(market, groups);
   FeatureSet f;
   f.rows = market.bars.size();
-  f.cols = cols.size();
+  f.cols = defs.size();
   f.values.resize(f.rows * f.cols);
-  std::size_t lookback = 0;
-  for (const auto& c : cols) lookback = std::max(lookback, c.lookback);
-  f.first_valid = std::min(lookback, f.rows);
-  for (std::size_t j = 0; j < f.cols; ++j) {
-    f.names.emplace_back(cols[j].name);
-    const auto& v = cols[j].values;
-    for (std::size_t i = 0; i < f.rows; ++i) {
-      const double x = i < cols[j].lookback ? kNaN : (std::isfinite(v[i]) ? v[i] : 0.0);
-      f.values[i * f.cols + j] = x;
-    }
+  f.first_valid = std::min(first_valid_row(defs), f.rows);
+  for (const auto& d : defs) f.names.emplace_back(d.name);
+  for (std::size_t i = 0; i < f.rows; ++i) {
+    const FeatureInputs in = inputs.at(i);
+    double* row = &f.values[i * f.cols];
+    for (std::size_t j = 0; j < f.cols; ++j) row[j] = feature_value(defs[j], in, i);
   }
   return f;
 }

@@ -14,45 +14,12 @@ namespace {
 
 enum SharedParam { kHorizon, kRefitEvery, kWindow, kMode, kGroups };
 
-// Training-window statistics, applied to the training rows and to every row predicted with the
-// model fitted on them.
-class Standardizer {
- public:
-  explicit Standardizer(std::size_t cols) : mean_(cols), inv_sd_(cols) {}
-
-  // Mean and population std (ddof 0) of rows [first, first + n), two passes for accuracy. A
-  // column whose std is 0, or below 1e-9 of its mean's size (a constant column whose mean
-  // rounded), carries no information and is mapped to 0.
-  void fit(const FeatureSet& f, std::size_t first, std::size_t n) {
-    const std::size_t cols = f.cols;
-    std::fill(mean_.begin(), mean_.end(), 0.0);
-    std::fill(inv_sd_.begin(), inv_sd_.end(), 0.0);
-    for (std::size_t i = first; i < first + n; ++i) {
-      const double* row = &f.values[i * cols];
-      for (std::size_t j = 0; j < cols; ++j) mean_[j] += row[j];
-    }
-    for (double& m : mean_) m /= static_cast<double>(n);
-    for (std::size_t i = first; i < first + n; ++i) {
-      const double* row = &f.values[i * cols];
-      for (std::size_t j = 0; j < cols; ++j) {
-        const double d = row[j] - mean_[j];
-        inv_sd_[j] += d * d;
-      }
-    }
-    for (std::size_t j = 0; j < cols; ++j) {
-      const double sd = std::sqrt(inv_sd_[j] / static_cast<double>(n));
-      inv_sd_[j] = sd > 1e-9 * std::abs(mean_[j]) && sd > 0 ? 1.0 / sd : 0.0;
-    }
+void check_schedule(const Schedule& s) {
+  if (s.horizon < 1 || s.refit_every < 1 || s.window < 1) {
+    throw core::Error(fmt::format("walk_forward: horizon {}, refit_every {} and window {} must be >= 1",
+                                  s.horizon, s.refit_every, s.window));
   }
-
-  void apply(const double* row, double* out) const {
-    for (std::size_t j = 0; j < mean_.size(); ++j) out[j] = (row[j] - mean_[j]) * inv_sd_[j];
-  }
-
- private:
-  std::vector<double> mean_;
-  std::vector<double> inv_sd_;  // 0 for a constant column
-};
+}
 
 void check_inputs(const FeatureSet& f, std::span<const double> labels, const Schedule& s,
                   std::span<double> exposure) {
@@ -62,10 +29,7 @@ void check_inputs(const FeatureSet& f, std::span<const double> labels, const Sch
         "walk_forward: {} rows x {} columns but {} values, {} labels and {} exposures", f.rows,
         f.cols, f.values.size(), labels.size(), exposure.size()));
   }
-  if (s.horizon < 1 || s.refit_every < 1 || s.window < 1) {
-    throw core::Error(fmt::format("walk_forward: horizon {}, refit_every {} and window {} must be >= 1",
-                                  s.horizon, s.refit_every, s.window));
-  }
+  check_schedule(s);
   for (std::size_t k = f.first_valid * f.cols; k < f.values.size(); ++k) {
     if (!std::isfinite(f.values[k])) {
       throw core::Error(fmt::format("walk_forward: feature '{}' is not finite at row {} >= first_valid {}",
@@ -85,33 +49,67 @@ std::vector<double> forward_returns(const data::CandleView& bars, int horizon) {
   return out;
 }
 
+void Standardizer::fit(std::span<const double> values, std::size_t first, std::size_t n) {
+  const std::size_t cols = mean_.size();
+  std::fill(mean_.begin(), mean_.end(), 0.0);
+  std::fill(inv_sd_.begin(), inv_sd_.end(), 0.0);
+  for (std::size_t i = first; i < first + n; ++i) {
+    const double* row = &values[i * cols];
+    for (std::size_t j = 0; j < cols; ++j) mean_[j] += row[j];
+  }
+  for (double& m : mean_) m /= static_cast<double>(n);
+  for (std::size_t i = first; i < first + n; ++i) {
+    const double* row = &values[i * cols];
+    for (std::size_t j = 0; j < cols; ++j) {
+      const double d = row[j] - mean_[j];
+      inv_sd_[j] += d * d;
+    }
+  }
+  for (std::size_t j = 0; j < cols; ++j) {
+    const double sd = std::sqrt(inv_sd_[j] / static_cast<double>(n));
+    inv_sd_[j] = sd > 1e-9 * std::abs(mean_[j]) && sd > 0 ? 1.0 / sd : 0.0;
+  }
+}
+
+void Standardizer::apply(const double* row, double* out) const {
+  for (std::size_t j = 0; j < mean_.size(); ++j) out[j] = (row[j] - mean_[j]) * inv_sd_[j];
+}
+
+WalkForward::WalkForward(const Schedule& s, std::size_t cols, std::size_t first_valid)
+    : schedule_(s), cols_(cols), first_valid_(first_valid), scale_(cols), row_(cols) {
+  check_schedule(s);
+  // T0: the training rows of the fit at T are first_valid .. T - h; there are `window` of them
+  // from T = first_valid + h + window - 1 on.
+  first_fit_ = first_valid + static_cast<std::size_t>(s.horizon + s.window - 1);
+}
+
+double WalkForward::step(std::size_t t, std::span<const double> rows, std::span<const double> labels,
+                         RollingModel& model) {
+  if (t < first_fit_) return 0.0;
+  const auto every = static_cast<std::size_t>(schedule_.refit_every);
+  if ((t - first_fit_) % every == 0) {
+    const std::size_t last = t - static_cast<std::size_t>(schedule_.horizon);
+    const std::size_t first =
+        schedule_.expanding ? first_valid_ : last + 1 - static_cast<std::size_t>(schedule_.window);
+    const std::size_t n = last - first + 1;
+    scale_.fit(rows, first, n);
+    x_.resize(n * cols_);
+    for (std::size_t i = 0; i < n; ++i) scale_.apply(&rows[(first + i) * cols_], &x_[i * cols_]);
+    fitted_ = model.fit(x_, n, cols_, labels.subspan(first, n));  // false: flat until the next refit
+  }
+  if (!fitted_) return 0.0;
+  scale_.apply(&rows[t * cols_], row_.data());
+  const double e = model.predict(row_);
+  return std::isfinite(e) ? std::clamp(e, -1.0, 1.0) : 0.0;
+}
+
 void walk_forward(const FeatureSet& f, std::span<const double> labels, const Schedule& s,
                   RollingModel& model, std::span<double> exposure) {
   check_inputs(f, labels, s, exposure);
   std::fill(exposure.begin(), exposure.end(), 0.0);
-  const auto h = static_cast<std::size_t>(s.horizon), every = static_cast<std::size_t>(s.refit_every),
-             window = static_cast<std::size_t>(s.window);
   if (f.first_valid >= f.rows) return;
-  const std::size_t cols = f.cols;
-  Standardizer scale(cols);
-  std::vector<double> x, row(cols);
-  // T0: the training rows of the fit at T are first_valid .. T - h; there are `window` of them
-  // from T = first_valid + h + window - 1 on.
-  for (std::size_t T = f.first_valid + h + window - 1; T < f.rows; T += every) {
-    const std::size_t last = T - h;
-    const std::size_t first = s.expanding ? f.first_valid : last + 1 - window;
-    const std::size_t n = last - first + 1;
-    scale.fit(f, first, n);
-    x.resize(n * cols);
-    for (std::size_t i = 0; i < n; ++i) scale.apply(&f.values[(first + i) * cols], &x[i * cols]);
-    if (!model.fit(x, n, cols, labels.subspan(first, n))) continue;  // flat until the next refit
-    const std::size_t end = std::min(T + every, f.rows);
-    for (std::size_t t = T; t < end; ++t) {
-      scale.apply(&f.values[t * cols], row.data());
-      const double e = model.predict(row);
-      exposure[t] = std::isfinite(e) ? std::clamp(e, -1.0, 1.0) : 0.0;
-    }
-  }
+  WalkForward steps(s, f.cols, f.first_valid);
+  for (std::size_t t = steps.first_fit(); t < f.rows; ++t) exposure[t] = steps.step(t, f.values, labels, model);
 }
 
 std::vector<ParamSpec> schedule_specs() {

@@ -64,6 +64,45 @@ class RollingModel {
   virtual double predict(std::span<const double> row) const = 0;
 };
 
+// Training-window statistics, applied to the training rows and to every row predicted with the
+// model fitted on them.
+class Standardizer {
+ public:
+  explicit Standardizer(std::size_t cols) : mean_(cols), inv_sd_(cols) {}
+  // Mean and population std (ddof 0) of rows [first, first + n) of row-major values, two passes
+  // for accuracy. A column whose std is 0, or below 1e-9 of its mean's size (a constant column
+  // whose mean rounded), carries no information and is mapped to 0.
+  void fit(std::span<const double> values, std::size_t first, std::size_t n);
+  void apply(const double* row, double* out) const;
+
+ private:
+  std::vector<double> mean_;
+  std::vector<double> inv_sd_;  // 0 for a constant column
+};
+
+// walk_forward one bar at a time: the refit schedule, the purge and the fitted standardization,
+// shared by walk_forward (a whole series) and the ML families' streams so both refit at the same
+// bars on the same rows.
+class WalkForward {
+ public:
+  // Throws core::Error for a horizon, refit interval or window below 1.
+  WalkForward(const Schedule& schedule, std::size_t cols, std::size_t first_valid);
+  // T0: the first refit bar; every exposure before it is 0.
+  std::size_t first_fit() const { return first_fit_; }
+  // The exposure at bar t, called for every bar from any t <= first_fit() on, in order. rows: the
+  // feature rows [0, t] at least (row-major, cols each); labels: at least rows [0, t - horizon]
+  // (later ones are not read). Refits at T0, T0 + R, ...
+  double step(std::size_t t, std::span<const double> rows, std::span<const double> labels,
+              RollingModel& model);
+
+ private:
+  Schedule schedule_;
+  std::size_t cols_, first_valid_, first_fit_ = 0;
+  Standardizer scale_;
+  std::vector<double> x_, row_;  // standardized training rows; the row being predicted
+  bool fitted_ = false;          // the last refit succeeded
+};
+
 // Refit at bars T = T0, T0 + R, ... where T0 is the first bar with `window` usable training rows;
 // the model fitted at T trains on rows t with first_valid <= t <= T - horizon (purge: the label of
 // t ends at t + horizon <= T), the last `window` of them (rolling) or all (expanding), and sets

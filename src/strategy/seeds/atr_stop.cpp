@@ -5,12 +5,48 @@
 #include <algorithm>
 
 #include "strategy/seeds/seeds.hpp"
-#include "strategy/signal_util.hpp"
+#include "strategy/rule_inputs.hpp"
 
 namespace organism::strategy::seeds {
 namespace {
 
 enum Param { kTrend, kAtr, kMult };
+
+// The rule at one bar, shared by signal() and stream() (rule_inputs.hpp); it keeps the best close
+// since entry and the side last stopped out.
+class Logic {
+ public:
+  Logic(const ParamValues& p, core::Interval /*interval*/)
+      : trend_n_(static_cast<int>(p[kTrend])), atr_n_(static_cast<int>(p[kAtr])), mult_(p[kMult]) {}
+  std::vector<RuleInput> inputs() const {
+    return {column_input(fmt::format("ema_{}", trend_n_)), column_input(fmt::format("atr_{}", atr_n_))};
+  }
+  double step(const RuleView& v, std::size_t i, double pos) {
+    const double ema = v.in[0][i], atr = v.in[1][i];
+    if (!finite(ema) || !finite(atr)) return 0.0;
+    const double c = v.bars.close[i];
+    const double trend = sign(c - ema);
+    if (trend != blocked_) blocked_ = 0;
+    if (pos != 0) {
+      best_ = pos > 0 ? std::max(best_, c) : std::min(best_, c);
+      const bool stopped = pos > 0 ? c < best_ - mult_ * atr : c > best_ + mult_ * atr;
+      if (!stopped) return pos;
+      blocked_ = pos;
+      pos = 0;
+    }
+    if (trend != 0 && trend != blocked_) {
+      best_ = c;
+      return trend;
+    }
+    return 0.0;
+  }
+
+ private:
+  int trend_n_, atr_n_;
+  double mult_;
+  double best_ = 0;
+  double blocked_ = 0;  // side stopped out: no re-entry that way until the trend flips
+};
 
 class AtrStop final : public Family {
  public:
@@ -28,32 +64,10 @@ class AtrStop final : public Family {
     return static_cast<std::size_t>(std::max(p[kTrend] - 1, p[kAtr]));
   }
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
-    const auto close = m.bars.close;
-    const auto ema_col = column(m, fmt::format("ema_{}", static_cast<int>(p[kTrend])));
-    const auto atr_col = column(m, fmt::format("atr_{}", static_cast<int>(p[kAtr])));
-    const auto& ema = *ema_col;
-    const auto& atr = *atr_col;
-    const double mult = p[kMult];
-    double best = 0;
-    double blocked = 0;  // side stopped out: no re-entry that way until the trend flips
-    run_positions(out, warmup(p), [&](std::size_t i, double pos) {
-      if (!finite(ema[i]) || !finite(atr[i])) return 0.0;
-      const double c = close[i];
-      const double trend = sign(c - ema[i]);
-      if (trend != blocked) blocked = 0;
-      if (pos != 0) {
-        best = pos > 0 ? std::max(best, c) : std::min(best, c);
-        const bool stopped = pos > 0 ? c < best - mult * atr[i] : c > best + mult * atr[i];
-        if (!stopped) return pos;
-        blocked = pos;
-        pos = 0;
-      }
-      if (trend != 0 && trend != blocked) {
-        best = c;
-        return trend;
-      }
-      return 0.0;
-    });
+    run_rule(Logic(p, m.interval), m, warmup(p), out);
+  }
+  std::unique_ptr<FamilyStream> stream(const ParamValues& p) const override {
+    return rule_stream<Logic>(p, warmup(p));
   }
   std::string describe(const ParamValues& p) const override {
     return fmt::format(

@@ -5,13 +5,39 @@
 #include <algorithm>
 
 #include "strategy/seeds/seeds.hpp"
-#include "strategy/signal_util.hpp"
+#include "strategy/rule_inputs.hpp"
 
 namespace organism::strategy::seeds {
 namespace {
 
 enum Param { kPeriod, kThreshold, kExit, kExitPeriod };
 constexpr int kOpposite = 0, kShorter = 1;  // exit choices
+
+// The rule at one bar, shared by signal() and stream() (rule_inputs.hpp).
+class Logic {
+ public:
+  Logic(const ParamValues& p, core::Interval /*interval*/)
+      : n_(static_cast<int>(p[kPeriod])),
+        x_(p[kExit] == kShorter ? static_cast<int>(p[kExitPeriod]) : n_),
+        thr_(p[kThreshold]) {}
+  // The entry channel, then the exit channel (the same one when exiting on the opposite side).
+  std::vector<RuleInput> inputs() const {
+    return {column_input(fmt::format("donchian_high_{}", n_)), column_input(fmt::format("donchian_low_{}", n_)),
+            column_input(fmt::format("donchian_high_{}", x_)), column_input(fmt::format("donchian_low_{}", x_))};
+  }
+  double step(const RuleView& v, std::size_t i, double pos) const {
+    const double c = v.bars.close[i];
+    if (pos > 0 && c < v.in[3][i]) pos = 0;
+    if (pos < 0 && c > v.in[2][i]) pos = 0;
+    if (pos <= 0 && c > v.in[0][i] * (1 + thr_)) return 1.0;
+    if (pos >= 0 && c < v.in[1][i] * (1 - thr_)) return -1.0;
+    return pos;
+  }
+
+ private:
+  int n_, x_;
+  double thr_;
+};
 
 class DonchianBreakout final : public Family {
  public:
@@ -40,25 +66,10 @@ class DonchianBreakout final : public Family {
     return off;
   }
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
-    const int n = static_cast<int>(p[kPeriod]);
-    const int x = p[kExit] == kShorter ? static_cast<int>(p[kExitPeriod]) : n;
-    const auto entry_high = column(m, fmt::format("donchian_high_{}", n));
-    const auto entry_low = column(m, fmt::format("donchian_low_{}", n));
-    const auto exit_high = column(m, fmt::format("donchian_high_{}", x));
-    const auto exit_low = column(m, fmt::format("donchian_low_{}", x));
-    const struct {
-      const std::vector<double>&high, &low;
-    } entry{*entry_high, *entry_low}, exit{*exit_high, *exit_low};
-    const double thr = p[kThreshold];
-    const auto close = m.bars.close;
-    run_positions(out, warmup(p), [&](std::size_t i, double pos) {
-      const double c = close[i];
-      if (pos > 0 && c < exit.low[i]) pos = 0;
-      if (pos < 0 && c > exit.high[i]) pos = 0;
-      if (pos <= 0 && c > entry.high[i] * (1 + thr)) return 1.0;
-      if (pos >= 0 && c < entry.low[i] * (1 - thr)) return -1.0;
-      return pos;
-    });
+    run_rule(Logic(p, m.interval), m, warmup(p), out);
+  }
+  std::unique_ptr<FamilyStream> stream(const ParamValues& p) const override {
+    return rule_stream<Logic>(p, warmup(p));
   }
   std::string describe(const ParamValues& p) const override {
     const int n = static_cast<int>(p[kPeriod]);

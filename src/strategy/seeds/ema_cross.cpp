@@ -4,15 +4,54 @@
 
 #include <algorithm>
 
-#include "indicators/moving_average.hpp"
 #include "strategy/seeds/seeds.hpp"
-#include "strategy/signal_util.hpp"
+#include "strategy/rule_inputs.hpp"
 
 namespace organism::strategy::seeds {
 namespace {
 
 enum Param { kFast, kSlow, kConfirm, kConfirmPeriod };
 constexpr int kNone = 0, kMomentum = 1, kVolume = 2;  // confirm choices
+
+// The periods are sorted so every value pair is a valid rule (equal periods never cross).
+std::pair<int, int> periods(const ParamValues& p) {
+  const int a = static_cast<int>(p[kFast]), b = static_cast<int>(p[kSlow]);
+  return {std::min(a, b), std::max(a, b)};
+}
+
+// The rule at one bar, shared by signal() and stream() (rule_inputs.hpp).
+class Logic {
+ public:
+  Logic(const ParamValues& p, core::Interval /*interval*/)
+      : periods_(periods(p)), confirm_(static_cast<int>(p[kConfirm])), n_(static_cast<std::size_t>(p[kConfirmPeriod])) {}
+  std::vector<RuleInput> inputs() const {
+    std::vector<RuleInput> in = {column_input(fmt::format("ema_{}", periods_.first)),
+                                 column_input(fmt::format("ema_{}", periods_.second))};
+    if (confirm_ == kVolume) in.push_back(volume_sma_input(static_cast<int>(n_)));
+    return in;
+  }
+  double step(const RuleView& v, std::size_t i, double pos) const {
+    const auto& fast = v.in[0];
+    const auto& slow = v.in[1];
+    if (!finite(fast[i]) || !finite(slow[i])) return 0.0;
+    const double trend = sign(fast[i] - slow[i]);
+    if (trend == 0) return 0.0;
+    if (pos == trend) return pos;  // hold while the cross stands
+    return confirmed(v, i, trend) ? trend : 0.0;
+  }
+
+ private:
+  bool confirmed(const RuleView& v, std::size_t i, double side) const {
+    const auto close = v.bars.close;
+    if (confirm_ == kMomentum) return i >= n_ && sign(close[i] - close[i - n_]) == side;
+    if (confirm_ == kVolume) return finite(v.in[2][i]) && v.bars.volume[i] > v.in[2][i];
+    return true;
+  }
+
+  std::pair<int, int> periods_;
+  int confirm_;
+  std::size_t n_;
+};
 
 class EmaCross final : public Family {
  public:
@@ -27,11 +66,6 @@ class EmaCross final : public Family {
             "entry needs close > close[t-n] (momentum) or volume > its n-bar SMA (volume)"),
         int_param("confirm_period", 2, 100, 10, "n of the confirmation")};
     return specs;
-  }
-  // The periods are sorted so every value pair is a valid rule (equal periods never cross).
-  static std::pair<int, int> periods(const ParamValues& p) {
-    const int a = static_cast<int>(p[kFast]), b = static_cast<int>(p[kSlow]);
-    return {std::min(a, b), std::max(a, b)};
   }
   std::size_t warmup(const ParamValues& p) const override {
     const auto [fast, slow] = periods(p);
@@ -56,28 +90,10 @@ class EmaCross final : public Family {
     p[kSlow] = slow;
   }
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
-    const auto [fast_n, slow_n] = periods(p);
-    const auto close = m.bars.close;
-    const auto fast_col = column(m, fmt::format("ema_{}", fast_n));
-    const auto slow_col = column(m, fmt::format("ema_{}", slow_n));
-    const auto& fast = *fast_col;
-    const auto& slow = *slow_col;
-    const int confirm = static_cast<int>(p[kConfirm]);
-    const auto n = static_cast<std::size_t>(p[kConfirmPeriod]);
-    std::vector<double> vol_avg;
-    if (confirm == kVolume) vol_avg = indicators::sma(m.bars.volume, static_cast<int>(n));
-    auto confirmed = [&](std::size_t i, double side) {
-      if (confirm == kMomentum) return i >= n && sign(close[i] - close[i - n]) == side;
-      if (confirm == kVolume) return finite(vol_avg[i]) && m.bars.volume[i] > vol_avg[i];
-      return true;
-    };
-    run_positions(out, warmup(p), [&](std::size_t i, double pos) {
-      if (!finite(fast[i]) || !finite(slow[i])) return 0.0;
-      const double trend = sign(fast[i] - slow[i]);
-      if (trend == 0) return 0.0;
-      if (pos == trend) return pos;  // hold while the cross stands
-      return confirmed(i, trend) ? trend : 0.0;
-    });
+    run_rule(Logic(p, m.interval), m, warmup(p), out);
+  }
+  std::unique_ptr<FamilyStream> stream(const ParamValues& p) const override {
+    return rule_stream<Logic>(p, warmup(p));
   }
   std::string describe(const ParamValues& p) const override {
     const auto [fast, slow] = periods(p);

@@ -2,14 +2,41 @@
 // while persistently negative, held at least a minimum number of bars.
 #include <fmt/format.h>
 
-#include "indicators/moving_average.hpp"
 #include "strategy/seeds/seeds.hpp"
-#include "strategy/signal_util.hpp"
+#include "strategy/rule_inputs.hpp"
 
 namespace organism::strategy::seeds {
 namespace {
 
 enum Param { kWindow, kEntry, kExit, kHold };
+
+// The rule at one bar, shared by signal() and stream() (rule_inputs.hpp); it counts the bars a
+// position has been held. Without funding the mean is NaN at every bar, so the rule stays flat.
+class Logic {
+ public:
+  Logic(const ParamValues& p, core::Interval interval)
+      : p_(p), per_hour_(1.0 / (static_cast<double>(interval.nominal_ms()) / 3'600'000.0)) {}
+  std::vector<RuleInput> inputs() const { return {funding_sma_input(static_cast<int>(p_[kWindow]))}; }
+  double step(const RuleView& v, std::size_t i, double pos) {
+    const double rate = v.in[0][i] * per_hour_;
+    if (!finite(rate)) return 0.0;
+    ++held_;
+    if (pos != 0 && held_ > static_cast<std::size_t>(p_[kHold])) {
+      if ((pos < 0 && rate < p_[kExit]) || (pos > 0 && rate > -p_[kExit])) pos = 0;
+    }
+    if (pos == 0) {
+      const double next = rate > p_[kEntry] ? -1.0 : (rate < -p_[kEntry] ? 1.0 : 0.0);
+      if (next != 0) held_ = 0;
+      return next;
+    }
+    return pos;
+  }
+
+ private:
+  ParamValues p_;
+  double per_hour_;  // 1 / bar_hours(): funding thresholds are per hour whatever the interval
+  std::size_t held_ = 0;
+};
 
 class FundingCarry final : public Family {
  public:
@@ -31,27 +58,10 @@ class FundingCarry final : public Family {
     return static_cast<std::size_t>(p[kWindow] - 1);
   }
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
-    if (m.funding_per_bar.size() != out.size()) {  // no funding known: nothing to carry
-      std::fill(out.begin(), out.end(), 0.0);
-      return;
-    }
-    const auto mean = indicators::sma(m.funding_per_bar, static_cast<int>(p[kWindow]));
-    const double per_hour = 1.0 / bar_hours(m);
-    std::size_t held = 0;
-    run_positions(out, warmup(p), [&](std::size_t i, double pos) {
-      const double rate = mean[i] * per_hour;
-      if (!finite(rate)) return 0.0;
-      ++held;
-      if (pos != 0 && held > static_cast<std::size_t>(p[kHold])) {
-        if ((pos < 0 && rate < p[kExit]) || (pos > 0 && rate > -p[kExit])) pos = 0;
-      }
-      if (pos == 0) {
-        const double next = rate > p[kEntry] ? -1.0 : (rate < -p[kEntry] ? 1.0 : 0.0);
-        if (next != 0) held = 0;
-        return next;
-      }
-      return pos;
-    });
+    run_rule(Logic(p, m.interval), m, warmup(p), out);
+  }
+  std::unique_ptr<FamilyStream> stream(const ParamValues& p) const override {
+    return rule_stream<Logic>(p, warmup(p));
   }
   std::string describe(const ParamValues& p) const override {
     return fmt::format(

@@ -8,6 +8,7 @@
 #include <array>
 #include <cmath>
 
+#include "strategy/ml/model_stream.hpp"
 #include "strategy/ml/pca_tree_quantile_model.hpp"
 #include "strategy/ml/training.hpp"
 #include "strategy/seeds/seeds.hpp"
@@ -83,6 +84,10 @@ class PcaTreeQuantile final : public Family {
     const auto labels = ml::forward_returns(m.bars, schedule.horizon);
     ml::PcaTreeQuantileModel model(model_options(p));
     ml::walk_forward(features, labels, schedule, model, out);
+  }
+  std::unique_ptr<FamilyStream> stream(const ParamValues& p) const override {
+    return ml::model_stream(ml::groups_from(p, kShared), ml::schedule_from(p, kShared),
+                            std::make_unique<ml::PcaTreeQuantileModel>(model_options(p)));
   }
   std::string describe(const ParamValues& p) const override {
     const auto s = ml::schedule_from(p, kShared);

@@ -3,12 +3,33 @@
 #include <fmt/format.h>
 
 #include "strategy/seeds/seeds.hpp"
-#include "strategy/signal_util.hpp"
+#include "strategy/rule_inputs.hpp"
 
 namespace organism::strategy::seeds {
 namespace {
 
 enum Param { kPeriod, kOversold, kOverbought, kExitLevel };
+
+// The rule at one bar, shared by signal() and stream() (rule_inputs.hpp).
+class Logic {
+ public:
+  Logic(const ParamValues& p, core::Interval /*interval*/) : p_(p) {}
+  std::vector<RuleInput> inputs() const {
+    return {column_input(fmt::format("rsi_{}", static_cast<int>(p_[kPeriod])))};
+  }
+  double step(const RuleView& v, std::size_t i, double pos) const {
+    const double r = v.in[0][i];
+    if (!finite(r)) return 0.0;
+    if (pos > 0 && r > p_[kExitLevel]) pos = 0;
+    if (pos < 0 && r < p_[kExitLevel]) pos = 0;
+    if (r < p_[kOversold]) return 1.0;
+    if (r > p_[kOverbought]) return -1.0;
+    return pos;
+  }
+
+ private:
+  ParamValues p_;
+};
 
 class RsiReversion final : public Family {
  public:
@@ -26,17 +47,10 @@ class RsiReversion final : public Family {
     return static_cast<std::size_t>(p[kPeriod]);
   }
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
-    const auto rsi_col = column(m, fmt::format("rsi_{}", static_cast<int>(p[kPeriod])));
-    const auto& rsi = *rsi_col;
-    run_positions(out, warmup(p), [&](std::size_t i, double pos) {
-      const double r = rsi[i];
-      if (!finite(r)) return 0.0;
-      if (pos > 0 && r > p[kExitLevel]) pos = 0;
-      if (pos < 0 && r < p[kExitLevel]) pos = 0;
-      if (r < p[kOversold]) return 1.0;
-      if (r > p[kOverbought]) return -1.0;
-      return pos;
-    });
+    run_rule(Logic(p, m.interval), m, warmup(p), out);
+  }
+  std::unique_ptr<FamilyStream> stream(const ParamValues& p) const override {
+    return rule_stream<Logic>(p, warmup(p));
   }
   std::string describe(const ParamValues& p) const override {
     return fmt::format(

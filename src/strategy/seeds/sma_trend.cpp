@@ -5,12 +5,41 @@
 #include <algorithm>
 
 #include "strategy/seeds/seeds.hpp"
-#include "strategy/signal_util.hpp"
+#include "strategy/rule_inputs.hpp"
 
 namespace organism::strategy::seeds {
 namespace {
 
 enum Param { kPeriod, kTwo, kSlowPeriod, kSlope };
+
+// The rule at one bar, shared by signal() and stream() (rule_inputs.hpp). The slope reads bar
+// i - slope_bars: the warm-up keeps it in range.
+class Logic {
+ public:
+  Logic(const ParamValues& p, core::Interval /*interval*/)
+      : n_(static_cast<int>(p[kPeriod])),
+        two_(p[kTwo] != 0),
+        slow_n_(static_cast<int>(two_ ? p[kSlowPeriod] : p[kPeriod])),
+        back_(static_cast<std::size_t>(p[kSlope])) {}
+  std::vector<RuleInput> inputs() const {
+    return {column_input(fmt::format("sma_{}", n_)), column_input(fmt::format("sma_{}", slow_n_))};
+  }
+  double step(const RuleView& v, std::size_t i, double /*pos*/) const {
+    const auto& sma = v.in[0];
+    const double ref = two_ ? v.in[1][i] : v.bars.close[i];
+    const double slope = sma[i] - sma[i - back_];
+    if (!finite(ref) || !finite(slope)) return 0.0;
+    // Two SMAs: fast above slow; one SMA: close above the SMA.
+    const double side = two_ ? sign(sma[i] - ref) : sign(ref - sma[i]);
+    return side == sign(slope) ? side : 0.0;
+  }
+
+ private:
+  int n_;
+  bool two_;
+  int slow_n_;
+  std::size_t back_;
+};
 
 class SmaTrend final : public Family {
  public:
@@ -36,21 +65,10 @@ class SmaTrend final : public Family {
     return off;
   }
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
-    const bool two = p[kTwo] != 0;
-    const auto sma_col = column(m, fmt::format("sma_{}", static_cast<int>(p[kPeriod])));
-    const auto slow_col =
-        column(m, fmt::format("sma_{}", static_cast<int>(two ? p[kSlowPeriod] : p[kPeriod])));
-    const auto& sma = *sma_col;
-    const auto& slow = *slow_col;
-    const auto back = static_cast<std::size_t>(p[kSlope]);
-    run_positions(out, warmup(p), [&](std::size_t i, double) {
-      const double ref = two ? slow[i] : m.bars.close[i];
-      const double slope = sma[i] - sma[i - back];
-      if (!finite(ref) || !finite(slope)) return 0.0;
-      // Two SMAs: fast above slow; one SMA: close above the SMA.
-      const double side = two ? sign(sma[i] - ref) : sign(ref - sma[i]);
-      return side == sign(slope) ? side : 0.0;
-    });
+    run_rule(Logic(p, m.interval), m, warmup(p), out);
+  }
+  std::unique_ptr<FamilyStream> stream(const ParamValues& p) const override {
+    return rule_stream<Logic>(p, warmup(p));
   }
   std::string describe(const ParamValues& p) const override {
     const int n = static_cast<int>(p[kPeriod]), b = static_cast<int>(p[kSlope]);

@@ -3,12 +3,37 @@
 #include <fmt/format.h>
 
 #include "strategy/seeds/seeds.hpp"
-#include "strategy/signal_util.hpp"
+#include "strategy/rule_inputs.hpp"
 
 namespace organism::strategy::seeds {
 namespace {
 
 enum Param { kK, kKSlow, kD, kLow, kHigh };
+
+// The rule at one bar, shared by signal() and stream() (rule_inputs.hpp). A cross reads bar i-1:
+// the warm-up keeps i >= 1.
+class Logic {
+ public:
+  Logic(const ParamValues& p, core::Interval /*interval*/) : low_(p[kLow]), high_(p[kHigh]) {
+    suffix_ = fmt::format("{}_{}_{}", static_cast<int>(p[kK]), static_cast<int>(p[kKSlow]), static_cast<int>(p[kD]));
+  }
+  std::vector<RuleInput> inputs() const { return {column_input("stoch_k_" + suffix_), column_input("stoch_d_" + suffix_)}; }
+  double step(const RuleView& v, std::size_t i, double pos) const {
+    const auto& k = v.in[0];
+    const auto& d = v.in[1];
+    if (!finite(k[i]) || !finite(d[i]) || !finite(k[i - 1]) || !finite(d[i - 1])) return 0.0;
+    const bool up = k[i - 1] <= d[i - 1] && k[i] > d[i];
+    const bool down = k[i - 1] >= d[i - 1] && k[i] < d[i];
+    if ((pos > 0 && down) || (pos < 0 && up)) pos = 0;
+    if (up && d[i] < low_) return 1.0;
+    if (down && d[i] > high_) return -1.0;
+    return pos;
+  }
+
+ private:
+  std::string suffix_;
+  double low_, high_;
+};
 
 class StochasticCross final : public Family {
  public:
@@ -28,21 +53,10 @@ class StochasticCross final : public Family {
     return static_cast<std::size_t>(p[kK] + p[kKSlow] + p[kD] - 2);
   }
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
-    const auto suffix = fmt::format("{}_{}_{}", static_cast<int>(p[kK]),
-                                    static_cast<int>(p[kKSlow]), static_cast<int>(p[kD]));
-    const auto k_col = column(m, "stoch_k_" + suffix);
-    const auto d_col = column(m, "stoch_d_" + suffix);
-    const struct { const std::vector<double>&k, &d; } s{*k_col, *d_col};
-    run_positions(out, warmup(p), [&](std::size_t i, double pos) {
-      if (!finite(s.k[i]) || !finite(s.d[i]) || !finite(s.k[i - 1]) || !finite(s.d[i - 1]))
-        return 0.0;
-      const bool up = s.k[i - 1] <= s.d[i - 1] && s.k[i] > s.d[i];
-      const bool down = s.k[i - 1] >= s.d[i - 1] && s.k[i] < s.d[i];
-      if ((pos > 0 && down) || (pos < 0 && up)) pos = 0;
-      if (up && s.d[i] < p[kLow]) return 1.0;
-      if (down && s.d[i] > p[kHigh]) return -1.0;
-      return pos;
-    });
+    run_rule(Logic(p, m.interval), m, warmup(p), out);
+  }
+  std::unique_ptr<FamilyStream> stream(const ParamValues& p) const override {
+    return rule_stream<Logic>(p, warmup(p));
   }
   std::string describe(const ParamValues& p) const override {
     return fmt::format(

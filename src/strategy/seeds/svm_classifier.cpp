@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "strategy/ml/linear_svm.hpp"
+#include "strategy/ml/model_stream.hpp"
 #include "strategy/ml/training.hpp"
 #include "strategy/seeds/seeds.hpp"
 #include "strategy/signal_util.hpp"
@@ -104,6 +105,10 @@ class SvmClassifier final : public Family {
     const auto labels = ml::forward_returns(m.bars, schedule.horizon);
     SvmModel model(p[kThreshold], svm_options(p), p[kMargin] != 0);
     ml::walk_forward(features, labels, schedule, model, out);
+  }
+  std::unique_ptr<FamilyStream> stream(const ParamValues& p) const override {
+    return ml::model_stream(ml::groups_from(p, kShared), ml::schedule_from(p, kShared),
+                            std::make_unique<SvmModel>(p[kThreshold], svm_options(p), p[kMargin] != 0));
   }
   std::string describe(const ParamValues& p) const override {
     const auto s = ml::schedule_from(p, kShared);

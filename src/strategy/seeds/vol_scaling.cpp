@@ -4,14 +4,33 @@
 
 #include <algorithm>
 
-#include "indicators/returns.hpp"
 #include "strategy/seeds/seeds.hpp"
-#include "strategy/signal_util.hpp"
+#include "strategy/rule_inputs.hpp"
 
 namespace organism::strategy::seeds {
 namespace {
 
 enum Param { kTrend, kVolPeriod, kTarget };
+
+// The rule at one bar, shared by signal() and stream() (rule_inputs.hpp).
+class Logic {
+ public:
+  Logic(const ParamValues& p, core::Interval /*interval*/)
+      : trend_n_(static_cast<int>(p[kTrend])), vol_n_(static_cast<int>(p[kVolPeriod])), target_(p[kTarget]) {}
+  std::vector<RuleInput> inputs() const {
+    return {column_input(fmt::format("ema_{}", trend_n_)), annual_vol_input(vol_n_)};
+  }
+  double step(const RuleView& v, std::size_t i, double /*pos*/) const {
+    const double ema = v.in[0][i], vol = v.in[1][i];
+    if (!finite(ema) || !finite(vol)) return 0.0;
+    const double size = vol > 0 ? std::min(1.0, target_ / vol) : 1.0;
+    return sign(v.bars.close[i] - ema) * size;
+  }
+
+ private:
+  int trend_n_, vol_n_;
+  double target_;
+};
 
 class VolScaling final : public Family {
  public:
@@ -28,16 +47,10 @@ class VolScaling final : public Family {
     return static_cast<std::size_t>(std::max(p[kTrend] - 1, p[kVolPeriod]));
   }
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
-    const auto ema_col = column(m, fmt::format("ema_{}", static_cast<int>(p[kTrend])));
-    const auto& ema = *ema_col;
-    const auto vol = indicators::realized_vol(m.bars.close, static_cast<int>(p[kVolPeriod]),
-                                              m.interval.bars_per_year());
-    const double target = p[kTarget];
-    run_positions(out, warmup(p), [&](std::size_t i, double) {
-      if (!finite(ema[i]) || !finite(vol[i])) return 0.0;
-      const double size = vol[i] > 0 ? std::min(1.0, target / vol[i]) : 1.0;
-      return sign(m.bars.close[i] - ema[i]) * size;
-    });
+    run_rule(Logic(p, m.interval), m, warmup(p), out);
+  }
+  std::unique_ptr<FamilyStream> stream(const ParamValues& p) const override {
+    return rule_stream<Logic>(p, warmup(p));
   }
   std::string describe(const ParamValues& p) const override {
     return fmt::format(

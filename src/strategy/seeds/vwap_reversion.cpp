@@ -4,16 +4,41 @@
 
 #include <algorithm>
 
-#include "indicators/statistics.hpp"
-#include "indicators/vwap.hpp"
 #include "strategy/seeds/seeds.hpp"
-#include "strategy/signal_util.hpp"
+#include "strategy/rule_inputs.hpp"
 
 namespace organism::strategy::seeds {
 namespace {
 
 enum Param { kMode, kPeriod, kBand, kExitBand };
 constexpr int kRolling = 0, kSession = 1;  // mode choices
+
+// The rule at one bar, shared by signal() and stream() (rule_inputs.hpp).
+class Logic {
+ public:
+  Logic(const ParamValues& p, core::Interval /*interval*/)
+      : session_(p[kMode] == kSession), n_(static_cast<int>(p[kPeriod])), band_(p[kBand]), exit_band_(p[kExitBand]) {}
+  std::vector<RuleInput> inputs() const {
+    return {column_input(session_ ? std::string("vwap_session") : fmt::format("vwap_{}", n_)),
+            column_input(fmt::format("stddev_{}", n_))};
+  }
+  double step(const RuleView& v, std::size_t i, double pos) const {
+    const double vwap = v.in[0][i], sd = v.in[1][i];
+    if (!finite(vwap) || !finite(sd)) return 0.0;
+    if (!(sd > 0)) return 0.0;  // a flat window has no deviation to revert
+    const double z = (v.bars.close[i] - vwap) / sd;
+    if (pos > 0 && z >= -exit_band_) pos = 0;
+    if (pos < 0 && z <= exit_band_) pos = 0;
+    if (z < -band_) return 1.0;
+    if (z > band_) return -1.0;
+    return pos;
+  }
+
+ private:
+  bool session_;
+  int n_;
+  double band_, exit_band_;
+};
 
 class VwapReversion final : public Family {
  public:
@@ -34,20 +59,10 @@ class VwapReversion final : public Family {
     return static_cast<std::size_t>(p[kPeriod] - 1);
   }
   void signal(const MarketView& m, const ParamValues& p, std::span<double> out) const override {
-    const int n = static_cast<int>(p[kPeriod]);
-    const auto vwap = p[kMode] == kSession ? indicators::session_vwap(m.bars)
-                                           : indicators::rolling_vwap(m.bars, n);
-    const auto sd = indicators::stddev(m.bars.close, n);
-    run_positions(out, warmup(p), [&](std::size_t i, double pos) {
-      if (!finite(vwap[i]) || !finite(sd[i])) return 0.0;
-      if (!(sd[i] > 0)) return 0.0;  // a flat window has no deviation to revert
-      const double z = (m.bars.close[i] - vwap[i]) / sd[i];
-      if (pos > 0 && z >= -p[kExitBand]) pos = 0;
-      if (pos < 0 && z <= p[kExitBand]) pos = 0;
-      if (z < -p[kBand]) return 1.0;
-      if (z > p[kBand]) return -1.0;
-      return pos;
-    });
+    run_rule(Logic(p, m.interval), m, warmup(p), out);
+  }
+  std::unique_ptr<FamilyStream> stream(const ParamValues& p) const override {
+    return rule_stream<Logic>(p, warmup(p));
   }
   std::string describe(const ParamValues& p) const override {
     const int n = static_cast<int>(p[kPeriod]);

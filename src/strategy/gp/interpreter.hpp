@@ -1,7 +1,7 @@
-// Array-at-a-time evaluation of rule trees: each node computes its whole array once into reused
-// scratch buffers; indicator terminals come from the indicator cache. The Rule's four signals
-// become a target exposure per bar by the state machine below. Used by the tree family,
-// evolution's fitness evaluation and the trading loop.
+// gp::Interpreter: array-at-a-time evaluation of rule trees (each node computes its whole array
+// once into reused scratch buffers; indicator terminals come from the indicator cache), and the
+// scalar meaning of every operator, shared with the one-bar-at-a-time gp::rule_stream. Used by
+// the tree family, evolution's fitness evaluation, simplification and the streaming runtime.
 #pragma once
 
 #include <cmath>
@@ -41,6 +41,46 @@ inline double apply_number(Op op, double a, double b) {
   }
 }
 
+// The scalar meaning of the Bool functions; a Bool is 0 or 1 and every comparison with NaN is
+// false. Not reads only a.
+inline double apply_bool(Op op, double a, double b) {
+  switch (op) {
+    case Op::Gt:
+      return a > b ? 1.0 : 0.0;
+    case Op::Lt:
+      return a < b ? 1.0 : 0.0;
+    case Op::And:
+      return a != 0 && b != 0 ? 1.0 : 0.0;
+    case Op::Or:
+      return a != 0 || b != 0 ? 1.0 : 0.0;
+    case Op::Not:
+      return a != 0 ? 0.0 : 1.0;
+    default:
+      return 0.0;
+  }
+}
+
+// x crosses above y at a bar: x > y there and x <= y at the bar before (prev_x, prev_y; NaN
+// before the first bar, so a series never crosses at its first bar or next to a NaN).
+inline double crossed_above(double x, double y, double prev_x, double prev_y) {
+  return x > y && prev_x <= prev_y ? 1.0 : 0.0;
+}
+
+// One bar of the state machine below: the exposure after a bar whose signals fired as given,
+// starting from `state` (the exposure after the bar before).
+inline double next_exposure(double state, bool long_entry, bool long_exit, bool short_entry,
+                            bool short_exit) {
+  if (long_entry && short_entry) return 0.0;
+  if (long_entry) return 1.0;
+  if (short_entry) return -1.0;
+  if ((state > 0 && long_exit) || (state < 0 && short_exit)) return 0.0;
+  return state;
+}
+
+// What a tree must pass to be evaluated (check_structure without size limits: evolution's limits
+// are its own, and hand-written rules of any size run). Empty when the tree can run.
+std::string check_evaluable(const Node& tree);
+
 // Target exposure from the four signals (each 0/1 per bar; an empty span never fires), decided
 // at each bar's close, starting flat:
 //   both entries fire            -> flat (conflict)
@@ -53,9 +93,9 @@ void exposure_from_signals(std::span<const double> long_entry, std::span<const d
                            std::span<const double> short_entry, std::span<const double> short_exit,
                            std::span<double> out);
 
-// One evaluator per thread: it owns the scratch buffers, which grow to the largest tree and
+// One interpreter per thread: it owns the scratch buffers, which grow to the largest tree and
 // series seen and are then reused without allocation.
-class Evaluator {
+class Interpreter {
  public:
   // The tree's values per bar (Bool trees as 0/1; comparisons with NaN are false). The span
   // stays valid until the next call (it may point into the bars, a cache column or a buffer).

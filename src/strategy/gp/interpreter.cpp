@@ -1,4 +1,4 @@
-#include "strategy/gp/eval.hpp"
+#include "strategy/gp/interpreter.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -47,10 +47,10 @@ void number_op(Op op, std::span<const double> a, std::span<const double> b, std:
 // a value is NaN (every comparison with NaN is false).
 void crosses(std::span<const double> x, std::span<const double> y, std::span<double> out) {
   if (out.empty()) return;
-  out[0] = 0.0;
-  for (std::size_t i = 1; i < out.size(); ++i) {
-    out[i] = (x[i] > y[i] && x[i - 1] <= y[i - 1]) ? 1.0 : 0.0;
-  }
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  out[0] = crossed_above(x[0], y[0], kNaN, kNaN);
+  for (std::size_t i = 1; i < out.size(); ++i)
+    out[i] = crossed_above(x[i], y[i], x[i - 1], y[i - 1]);
 }
 
 std::span<const double> field_span(const data::CandleView& bars, Field f) {
@@ -71,27 +71,23 @@ std::span<const double> field_span(const data::CandleView& bars, Field f) {
 
 }  // namespace
 
+std::string check_evaluable(const Node& tree) {
+  return check_structure(tree, result_type(tree.op), kNoLimits);
+}
+
 void exposure_from_signals(std::span<const double> long_entry, std::span<const double> long_exit,
                            std::span<const double> short_entry, std::span<const double> short_exit,
                            std::span<double> out) {
   auto fires = [](std::span<const double> s, std::size_t i) { return !s.empty() && s[i] != 0.0; };
   double state = 0.0;
   for (std::size_t i = 0; i < out.size(); ++i) {
-    const bool le = fires(long_entry, i), se = fires(short_entry, i);
-    if (le && se) {
-      state = 0.0;
-    } else if (le) {
-      state = 1.0;
-    } else if (se) {
-      state = -1.0;
-    } else if ((state > 0 && fires(long_exit, i)) || (state < 0 && fires(short_exit, i))) {
-      state = 0.0;
-    }
+    state = next_exposure(state, fires(long_entry, i), fires(long_exit, i), fires(short_entry, i),
+                          fires(short_exit, i));
     out[i] = state;
   }
 }
 
-int Evaluator::acquire(std::size_t n) {
+int Interpreter::acquire(std::size_t n) {
   int id;
   if (!free_.empty()) {
     id = free_.back();
@@ -104,11 +100,11 @@ int Evaluator::acquire(std::size_t n) {
   return id;
 }
 
-void Evaluator::release(const Slot& s) {
+void Interpreter::release(const Slot& s) {
   if (s.buffer >= 0) free_.push_back(s.buffer);
 }
 
-std::span<const double> Evaluator::column(const Node& n, const MarketView& view) {
+std::span<const double> Interpreter::column(const Node& n, const MarketView& view) {
   const indicators::ColumnSpec spec{n.name, {static_cast<double>(n.param)}};
   if (view.cache) {
     held_.push_back(indicators::cached_column(*view.cache, view.series_id, view.bars, spec));
@@ -122,7 +118,7 @@ std::span<const double> Evaluator::column(const Node& n, const MarketView& view)
   return it->second;
 }
 
-Evaluator::Slot Evaluator::eval(const Node& n, const MarketView& view) {
+Interpreter::Slot Interpreter::eval(const Node& n, const MarketView& view) {
   const std::size_t len = view.bars.size();
   switch (n.op) {
     case Op::Field:
@@ -159,10 +155,10 @@ Evaluator::Slot Evaluator::eval(const Node& n, const MarketView& view) {
       break;
     }
     case Op::Gt:
-      each2(x, y, out, [](double p, double q) { return p > q ? 1.0 : 0.0; });
+      each2(x, y, out, [](double p, double q) { return apply_bool(Op::Gt, p, q); });
       break;
     case Op::Lt:
-      each2(x, y, out, [](double p, double q) { return p < q ? 1.0 : 0.0; });
+      each2(x, y, out, [](double p, double q) { return apply_bool(Op::Lt, p, q); });
       break;
     case Op::CrossAbove:
       crosses(x, y, out);
@@ -171,13 +167,13 @@ Evaluator::Slot Evaluator::eval(const Node& n, const MarketView& view) {
       crosses(y, x, out);
       break;
     case Op::And:
-      each2(x, y, out, [](double p, double q) { return p != 0 && q != 0 ? 1.0 : 0.0; });
+      each2(x, y, out, [](double p, double q) { return apply_bool(Op::And, p, q); });
       break;
     case Op::Or:
-      each2(x, y, out, [](double p, double q) { return p != 0 || q != 0 ? 1.0 : 0.0; });
+      each2(x, y, out, [](double p, double q) { return apply_bool(Op::Or, p, q); });
       break;
     case Op::Not:
-      for (std::size_t i = 0; i < len; ++i) out[i] = x[i] != 0 ? 0.0 : 1.0;
+      for (std::size_t i = 0; i < len; ++i) out[i] = apply_bool(Op::Not, x[i], 0.0);
       break;
     default:
       number_op(n.op, x, y, out);
@@ -188,12 +184,12 @@ Evaluator::Slot Evaluator::eval(const Node& n, const MarketView& view) {
   return {out, id};
 }
 
-std::span<const double> Evaluator::evaluate(const Node& tree, const MarketView& view) {
+std::span<const double> Interpreter::evaluate(const Node& tree, const MarketView& view) {
   if (!view.funding_per_bar.empty() && view.funding_per_bar.size() != view.bars.size()) {
     throw std::invalid_argument("gp: funding_per_bar must be empty or one value per bar");
   }
   // Validated once here so the inner loops can trust arities and parameters.
-  const std::string err = check_structure(tree, result_type(tree.op), kNoLimits);
+  const std::string err = check_evaluable(tree);
   if (!err.empty()) throw std::invalid_argument("gp: invalid tree: " + err);
   // The previous result's buffer is released only now, so the span returned last time stayed
   // valid until this call. Cache columns held by the previous call are dropped likewise.
@@ -205,7 +201,7 @@ std::span<const double> Evaluator::evaluate(const Node& tree, const MarketView& 
   return s.values;
 }
 
-void Evaluator::exposure(const Rule& rule, const MarketView& view, std::span<double> out) {
+void Interpreter::exposure(const Rule& rule, const MarketView& view, std::span<double> out) {
   if (out.size() != view.bars.size()) throw std::invalid_argument("gp: exposure size mismatch");
   const std::optional<Node>* trees[] = {&rule.long_entry, &rule.long_exit, &rule.short_entry,
                                         &rule.short_exit};
@@ -220,7 +216,7 @@ void Evaluator::exposure(const Rule& rule, const MarketView& view, std::span<dou
   exposure_from_signals(signals_[0], signals_[1], signals_[2], signals_[3], out);
 }
 
-std::vector<double> Evaluator::exposure(const Rule& rule, const MarketView& view) {
+std::vector<double> Interpreter::exposure(const Rule& rule, const MarketView& view) {
   std::vector<double> out(view.bars.size());
   exposure(rule, view, out);
   return out;
