@@ -67,10 +67,11 @@ double Account::step(std::span<const data::Bar> bars, std::span<const double> fu
   const Rules r = rules_of(config_, !funding.empty());
   const BarRows<Target> rows{bars, funding, targets_};
   return with_flags(
-      [&]<bool kStopLoss, bool kTakeProfit, bool kTrailing, bool kFunding>() {
-        return advance<Rules{kStopLoss, kTakeProfit, kTrailing, kFunding}, 0>(rows);
+      [&]<bool kStopLoss, bool kTakeProfit, bool kTrailing, bool kFunding, bool kNextOpen>() {
+        constexpr Rules kRules{kStopLoss, kTakeProfit, kTrailing, kFunding};
+        return advance<kRules, kNextOpen ? FillModel::NextOpen : FillModel::Close, 0>(rows);
       },
-      r.stop_loss, r.take_profit, r.trailing, r.funding);
+      r.stop_loss, r.take_profit, r.trailing, r.funding, fill_ == FillModel::NextOpen);
 }
 
 void Account::close_books(std::size_t j, double price, core::TimeMs time) {

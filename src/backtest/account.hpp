@@ -77,13 +77,13 @@ class Account {
   // Throws core::UsageError when the counts do not match the legs.
   double step(std::span<const data::Bar> bars, std::span<const double> funding = {});
 
-  // The same bar for the simulation loop, with the rules fixed at compile time and kLegs legs
-  // (0: legs()). `bars` answers time(j), open(j), high(j), low(j), close(j) and, with funding on,
+  // The same bar for the simulation loop, with the rules and the fill model (fill_model()) fixed
+  // at compile time and kLegs legs (0: legs()). `bars` answers time(j), open(j), high(j), low(j), close(j) and, with funding on,
   // funding(j) for the current bar, and target(j) (clamped) and rearmed(j) for the fill it makes.
   // Not called once liquidated. Always inlined, so that a loop over it compiles to the loop
   // it replaces (one call per bar would keep the account's state out of registers).
-  template <Rules kRules, std::size_t kLegs, class Bars>
-  [[gnu::always_inline]] double advance(const Bars& bars);
+  template <Rules kRules, FillModel kFill, std::size_t kLegs, class Bars>
+  [[gnu::always_inline]] double advance(Bars bars);
 
   // Leg j's closed trades so far, and the trade still open marked at `price` (no exit costs).
   const std::vector<Trade>& closed_trades(std::size_t j) const { return legs_[j].book().closed(); }
@@ -124,8 +124,8 @@ class Account {
   std::vector<Target> targets_;
 };
 
-template <Rules kRules, std::size_t kLegs, class Bars>
-[[gnu::always_inline]] inline double Account::advance(const Bars& bars) {
+template <Rules kRules, FillModel kFill, std::size_t kLegs, class Bars>
+[[gnu::always_inline]] inline double Account::advance(Bars bars) {
   const std::size_t n = count<kLegs>();
   auto stops_and_funding = [&](std::size_t j) {
     bool stopped = false;
@@ -147,7 +147,7 @@ template <Rules kRules, std::size_t kLegs, class Bars>
   const auto open = [&](std::size_t j) { return bars.open(j); };
   const auto close = [&](std::size_t j) { return bars.close(j); };
 
-  if (fill_ == FillModel::NextOpen) {
+  if constexpr (kFill == FillModel::NextOpen) {
     std::uint64_t due = 0;
     for (std::size_t j = 0; j < n; ++j) {
       if (legs_[j].pending(bars.target(j), bars.rearmed(j))) due |= std::uint64_t{1} << j;

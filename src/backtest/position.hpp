@@ -53,8 +53,8 @@ class Position {
   }
 
   // Resizes to the clamped target `want` at raw price p, `equity` being the account's equity at
-  // that moment.
-  void resize(double want, double p, double equity, core::TimeMs time, double& cash) {
+  // that moment. Rare (a target change), so kept out of the per-bar loop's code.
+  [[gnu::noinline]] void resize(double want, double p, double equity, core::TimeMs time, double& cash) {
     double desired = 0;
     if (want != 0) {
       // Sized net of costs: notional + entry fee = want x weight x leverage x equity (vectorbt's all-in buy).

@@ -13,23 +13,23 @@ namespace organism::backtest {
 namespace {
 
 // One bar of every leg, read from the legs' columns at bar t, with the target decided at bar
-// t - lag's close (lag 1 under next_open, 0 under close): what Account::advance reads.
+// t - kLag's close (lag 1 under next_open, 0 under close): what Account::advance reads.
+template <std::size_t kLag>
 struct ColumnBars {
   std::span<const Leg> legs;
   std::size_t t = 0;
-  std::size_t decided = 0;  // t - lag
   core::TimeMs time(std::size_t j) const { return legs[j].input.bars.time[t]; }
   double open(std::size_t j) const { return legs[j].input.bars.open[t]; }
   double high(std::size_t j) const { return legs[j].input.bars.high[t]; }
   double low(std::size_t j) const { return legs[j].input.bars.low[t]; }
   double close(std::size_t j) const { return legs[j].input.bars.close[t]; }
   double funding(std::size_t j) const { return legs[j].input.funding[t]; }
-  double target(std::size_t j) const { return std::clamp(legs[j].input.target[decided], -1.0, 1.0); }
-  bool rearmed(std::size_t j) const { return !legs[j].input.rearm.empty() && legs[j].input.rearm[decided] != 0; }
+  double target(std::size_t j) const { return std::clamp(legs[j].input.target[t - kLag], -1.0, 1.0); }
+  bool rearmed(std::size_t j) const { return !legs[j].input.rearm.empty() && legs[j].input.rearm[t - kLag] != 0; }
 };
 
 // Under next_open, the first bar: no decision has been taken before it.
-struct FirstBar : ColumnBars {
+struct FirstBar : ColumnBars<0> {
   double target(std::size_t) const { return 0; }
   bool rearmed(std::size_t) const { return false; }
 };
@@ -45,16 +45,16 @@ struct Outputs {
 
 // The simulation: a loop over an Account. A single coin is the common case (every fitness
 // evaluation): a leg count known at compile time lets the compiler drop the per-leg loops.
-template <Rules kRules, bool kRecord, bool kSingle>
-void simulate(std::span<const Leg> legs, Account& account, const Outputs& o) {
+template <Rules kRules, FillModel kFill, bool kRecord, bool kSingle>
+[[gnu::noinline]] void simulate(std::span<const Leg> legs, Account& account, const Outputs& o) {
   constexpr std::size_t kLegs = kSingle ? 1 : 0;
   const std::size_t n = o.equity.size(), count = kSingle ? 1 : legs.size();
   // Under next_open the target decided at bar t-1's close fills at bar t; under close, at bar t.
-  const std::size_t lag = account.fill_model() == FillModel::NextOpen ? 1 : 0;
+  constexpr std::size_t kLag = kFill == FillModel::NextOpen ? 1 : 0;
   // Advances bar t and writes its values; false once the account is liquidated (the only way
   // advance() returns an equity <= 0).
-  auto bar = [&account, &o, count](std::size_t t, const auto& source) {
-    const double eq = account.template advance<kRules, kLegs>(source);
+  auto bar = [&account, &o, count](std::size_t t, auto source) {
+    const double eq = account.template advance<kRules, kFill, kLegs>(source);
     if (eq <= 0) return false;
     o.equity[t] = eq;
     double total = 0;
@@ -71,13 +71,13 @@ void simulate(std::span<const Leg> legs, Account& account, const Outputs& o) {
   std::size_t t = 0;
   bool alive = true;
   // Under next_open nothing has been decided before the first bar: target 0 fills nothing.
-  if (lag == 1 && n > 0) {
-    alive = bar(0, FirstBar{{legs, 0, 0}});
+  if (kLag == 1 && n > 0) {
+    alive = bar(0, FirstBar{{legs, 0}});
     if (alive) t = 1;
   }
   if (alive) {
     for (; t < n; ++t) {
-      if (!bar(t, ColumnBars{legs, t, t - lag})) break;
+      if (!bar(t, ColumnBars<kLag>{legs, t})) break;
     }
   }
   // After a liquidation the account is empty for the rest of the run.
@@ -98,10 +98,13 @@ void simulate(std::span<const Leg> legs, Account& account, const Outputs& o) {
 // Picks the compiled variant for the run's rules once, then runs it.
 void run(std::span<const Leg> legs, Account& account, const Outputs& o, Rules r, bool record) {
   with_flags(
-      [&]<bool kStopLoss, bool kTakeProfit, bool kTrailing, bool kFunding, bool kRecord, bool kSingle>() {
-        simulate<Rules{kStopLoss, kTakeProfit, kTrailing, kFunding}, kRecord, kSingle>(legs, account, o);
+      [&]<bool kStopLoss, bool kTakeProfit, bool kTrailing, bool kFunding, bool kNextOpen, bool kRecord, bool kSingle>() {
+        constexpr Rules kRules{kStopLoss, kTakeProfit, kTrailing, kFunding};
+        constexpr FillModel kFill = kNextOpen ? FillModel::NextOpen : FillModel::Close;
+        simulate<kRules, kFill, kRecord, kSingle>(legs, account, o);
       },
-      r.stop_loss, r.take_profit, r.trailing, r.funding, record, legs.size() == 1);
+      r.stop_loss, r.take_profit, r.trailing, r.funding, account.fill_model() == FillModel::NextOpen, record,
+      legs.size() == 1);
 }
 
 // Checks one leg's input once, before the loop.
