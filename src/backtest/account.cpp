@@ -1,9 +1,9 @@
 #include "backtest/account.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "core/error.hpp"
 
@@ -33,7 +33,8 @@ Account::Account(const BacktestConfig& config, std::span<const double> weights)
     : config_(config), fill_(config.fill), cash_(config.initial_cash) {
   validate(config);
   if (weights.empty()) throw core::UsageError("an account needs at least one leg");
-  if (weights.size() > kMaxLegs) throw core::UsageError(fmt::format("an account has at most {} legs", kMaxLegs));
+  if (weights.size() > kMaxLegs)
+    throw core::UsageError(fmt::format("an account has at most {} legs", kMaxLegs));
   legs_.reserve(weights.size());
   for (std::size_t j = 0; j < weights.size(); ++j) {
     if (!std::isfinite(weights[j]) || weights[j] < 0) {
@@ -52,7 +53,8 @@ double Account::equity(std::span<const double> prices) const {
 }
 
 void Account::set_target(std::size_t j, double target, bool rearmed) {
-  if (!std::isfinite(target)) throw core::UsageError(fmt::format("leg {}: target is not finite", j));
+  if (!std::isfinite(target))
+    throw core::UsageError(fmt::format("leg {}: target is not finite", j));
   targets_.at(j) = {std::clamp(target, -1.0, 1.0), rearmed};
 }
 
@@ -62,14 +64,15 @@ double Account::step(std::span<const data::Bar> bars, std::span<const double> fu
     throw core::UsageError(fmt::format("{} bars for {} legs", bars.size(), legs_.size()));
   }
   if (!funding.empty() && funding.size() != legs_.size()) {
-    throw core::UsageError(fmt::format("{} funding rates for {} legs", funding.size(), legs_.size()));
+    throw core::UsageError(
+        fmt::format("{} funding rates for {} legs", funding.size(), legs_.size()));
   }
   const Rules r = rules_of(config_, !funding.empty());
   const BarRows<Target> rows{bars, funding, targets_};
   return with_flags(
       [&]<bool kStopLoss, bool kTakeProfit, bool kTrailing, bool kFunding, bool kNextOpen>() {
         constexpr Rules kRules{kStopLoss, kTakeProfit, kTrailing, kFunding};
-        return advance<kRules, kNextOpen ? FillModel::NextOpen : FillModel::Close, 0>(rows);
+        return advance < kRules, kNextOpen ? FillModel::NextOpen : FillModel::Close, 0 > (rows);
       },
       r.stop_loss, r.take_profit, r.trailing, r.funding, fill_ == FillModel::NextOpen);
 }

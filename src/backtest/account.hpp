@@ -78,10 +78,11 @@ class Account {
   double step(std::span<const data::Bar> bars, std::span<const double> funding = {});
 
   // The same bar for the simulation loop, with the rules and the fill model (fill_model()) fixed
-  // at compile time and kLegs legs (0: legs()). `bars` answers time(j), open(j), high(j), low(j), close(j) and, with funding on,
-  // funding(j) for the current bar, and target(j) (clamped) and rearmed(j) for the fill it makes.
-  // Not called once liquidated. Always inlined, so that a loop over it compiles to the loop
-  // it replaces (one call per bar would keep the account's state out of registers).
+  // at compile time and kLegs legs (0: legs()). `bars` answers time(j), open(j), high(j), low(j),
+  // close(j) and, with funding on, funding(j) for the current bar, and target(j) (clamped) and
+  // rearmed(j) for the fill it makes. Not called once liquidated. Always inlined, so that a loop
+  // over it compiles to the loop it replaces (one call per bar would keep the account's state out
+  // of registers).
   template <Rules kRules, FillModel kFill, std::size_t kLegs, class Bars>
   [[gnu::always_inline]] double advance(Bars bars);
 
@@ -130,8 +131,9 @@ template <Rules kRules, FillModel kFill, std::size_t kLegs, class Bars>
   auto stops_and_funding = [&](std::size_t j) {
     bool stopped = false;
     if constexpr (kRules.stops()) {
-      stopped = legs_[j].template check_stops<kRules.stop_loss, kRules.take_profit, kRules.trailing>(
-          bars.open(j), bars.high(j), bars.low(j), bars.time(j), cash_);
+      stopped =
+          legs_[j].template check_stops<kRules.stop_loss, kRules.take_profit, kRules.trailing>(
+              bars.open(j), bars.high(j), bars.low(j), bars.time(j), cash_);
     }
     if constexpr (kRules.funding) legs_[j].pay_funding(bars.funding(j), bars.close(j), cash_);
     return stopped;
@@ -161,7 +163,8 @@ template <Rules kRules, FillModel kFill, std::size_t kLegs, class Bars>
     }
     std::uint64_t due = 0;
     for (std::size_t j = 0; j < n; ++j) {
-      if (!(stopped >> j & 1) && legs_[j].pending(bars.target(j), bars.rearmed(j))) due |= std::uint64_t{1} << j;
+      if (!(stopped >> j & 1) && legs_[j].pending(bars.target(j), bars.rearmed(j)))
+        due |= std::uint64_t{1} << j;
     }
     fill_due(due, close);
   }

@@ -54,10 +54,12 @@ class Position {
 
   // Resizes to the clamped target `want` at raw price p, `equity` being the account's equity at
   // that moment. Rare (a target change), so kept out of the per-bar loop's code.
-  [[gnu::noinline]] void resize(double want, double p, double equity, core::TimeMs time, double& cash) {
+  [[gnu::noinline]] void resize(double want, double p, double equity, core::TimeMs time,
+                                double& cash) {
     double desired = 0;
     if (want != 0) {
-      // Sized net of costs: notional + entry fee = want x weight x leverage x equity (vectorbt's all-in buy).
+      // Sized net of costs: notional + entry fee = want x weight x leverage x equity (vectorbt's
+      // all-in buy).
       const double estimate = want * scale_ * equity / p;
       const double dir = estimate > units_ ? 1.0 : -1.0;
       desired = want * scale_ * equity / (p * (1 + dir * slippage_) * (1 + taker_));
@@ -125,7 +127,8 @@ class Position {
   }
 
  private:
-  void fill(double desired, double p, core::TimeMs time, ExitReason reason, bool slip, double& cash) {
+  void fill(double desired, double p, core::TimeMs time, ExitReason reason, bool slip,
+            double& cash) {
     const double delta = desired - units_;
     if (delta == 0) return;
     const double s = slip ? slippage_ : 0.0;

@@ -1,12 +1,13 @@
 // backtest::Account driven bar by bar by hand, as the paper broker will drive it: fills with fee
-// and slippage, intrabar stops, funding, liquidation; and bar-by-bar equals run_backtest on real data.
+// and slippage, intrabar stops, funding, liquidation; and bar-by-bar equals run_backtest on real
+// data.
 #include "backtest/account.hpp"
+
+#include <gtest/gtest.h>
 
 #include <array>
 #include <cmath>
 #include <cstring>
-
-#include <gtest/gtest.h>
 
 #include "backtest/hand_cases.hpp"
 #include "backtest/simulator.hpp"
@@ -39,7 +40,7 @@ TEST(Account, MarketFillPaysFeeAndSlippageAtTheNextOpen) {
   c.slippage.fraction = 0.001;
   Account a(c, {&kOne, 1});
   EXPECT_DOUBLE_EQ(step(a, bar(0, 100, 100, 100, 100)), 10000);
-  a.set_target(0, 1);  // decided at bar 0's close
+  a.set_target(0, 1);                   // decided at bar 0's close
   EXPECT_EQ(a.position(0).units(), 0);  // nothing fills before the next bar
   const double eq = step(a, bar(1, 100, 110, 100, 110));
   // Buy at 100 x 1.001 = 100.1, all-in net of the fee: units = 10000 / (100.1 x 1.001).
@@ -178,9 +179,11 @@ TEST(Account, RejectsBadInput) {
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
 // The paper broker's loop: the target decided at bar t's close is set after feeding bar t.
-void expect_bar_by_bar_equals_run_backtest(const data::Candles& candles, const std::vector<double>& target,
+void expect_bar_by_bar_equals_run_backtest(const data::Candles& candles,
+                                           const std::vector<double>& target,
                                            const std::vector<std::uint8_t>& rearm,
-                                           const std::vector<double>& funding, const BacktestConfig& c) {
+                                           const std::vector<double>& funding,
+                                           const BacktestConfig& c) {
   BacktestInput in{candles.view(), target};
   in.rearm = rearm;
   in.funding = funding;
@@ -194,7 +197,8 @@ void expect_bar_by_bar_equals_run_backtest(const data::Candles& candles, const s
     if (!next_open) a.set_target(0, target[t], rearm[t] != 0);
     const double eq = a.step({&b, 1}, {&funding[t], 1});
     if (next_open) a.set_target(0, target[t], rearm[t] != 0);
-    if (!same_bits(eq, batch.equity[t]) || !same_bits(a.position(0).exposure(), batch.exposure[t])) ++mismatches;
+    if (!same_bits(eq, batch.equity[t]) || !same_bits(a.position(0).exposure(), batch.exposure[t]))
+      ++mismatches;
   }
   EXPECT_EQ(mismatches, 0u);
   EXPECT_EQ(a.liquidated(), batch.liquidated);
@@ -208,9 +212,10 @@ void expect_bar_by_bar_equals_run_backtest(const data::Candles& candles, const s
   for (std::size_t i = 0; i < trades.size(); ++i) {
     const auto &x = trades[i], &y = batch.trades[i];
     ASSERT_TRUE(x.entry_time == y.entry_time && x.exit_time == y.exit_time && x.side == y.side &&
-                x.reason == y.reason && x.open == y.open && same_bits(x.entry_price, y.entry_price) &&
-                same_bits(x.exit_price, y.exit_price) && same_bits(x.size, y.size) && same_bits(x.pnl, y.pnl) &&
-                same_bits(x.fees, y.fees) && same_bits(x.funding, y.funding))
+                x.reason == y.reason && x.open == y.open &&
+                same_bits(x.entry_price, y.entry_price) && same_bits(x.exit_price, y.exit_price) &&
+                same_bits(x.size, y.size) && same_bits(x.pnl, y.pnl) && same_bits(x.fees, y.fees) &&
+                same_bits(x.funding, y.funding))
         << "trade " << i;
   }
   EXPECT_GT(batch.trades.size(), 50u);
@@ -219,7 +224,8 @@ void expect_bar_by_bar_equals_run_backtest(const data::Candles& candles, const s
 TEST(Account, BarByBarEqualsRunBacktestOnBtc1h) {
   const auto shared = test::shared_dir();
   if (!shared) GTEST_SKIP() << "../shared is absent: no real BTC 1h series to replay";
-  const auto candles = data::parse_file((*shared / "data/ohlcv/binance/BTC-1h.csv.gz").string(), {}).candles->bars;
+  const auto candles =
+      data::parse_file((*shared / "data/ohlcv/binance/BTC-1h.csv.gz").string(), {}).candles->bars;
   const std::size_t n = candles.size();
   for (std::uint64_t seed = 1; seed <= 4; ++seed) {
     core::Rng rng(seed);
