@@ -77,8 +77,10 @@ class Position {
 
   // Stop-loss, trailing stop and take-profit against one bar's range; true on an exit. A rule
   // that is off is compiled out (its fraction would otherwise be read as a level at the anchor).
+  // Runs every bar a position is open: inlined into the loop, its exits kept out (exit()).
   template <bool kStopLoss, bool kTakeProfit, bool kTrailing>
-  bool check_stops(double open, double high, double low, core::TimeMs time, double& cash) {
+  [[gnu::always_inline]] bool check_stops(double open, double high, double low, core::TimeMs time,
+                                          double& cash) {
     if (units_ == 0) return false;
     const double side = units_ > 0 ? 1.0 : -1.0;
     // Stop level: the tighter of the stop-loss and the trailing stop.
@@ -141,7 +143,8 @@ class Position {
     ++fills_;
   }
 
-  bool exit(double p, core::TimeMs time, ExitReason reason, double& cash) {
+  // Rare (a stop hit), so kept out of the per-bar loop's code like resize().
+  [[gnu::noinline]] bool exit(double p, core::TimeMs time, ExitReason reason, double& cash) {
     blocked_side_ = units_ > 0 ? 1.0 : -1.0;
     fill(0, p, time, reason, slip_on_stop_exits_, cash);
     held_ = 0;

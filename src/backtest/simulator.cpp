@@ -46,7 +46,7 @@ struct Outputs {
 // The simulation: a loop over an Account. A single coin is the common case (every fitness
 // evaluation): a leg count known at compile time lets the compiler drop the per-leg loops.
 template <Rules kRules, FillModel kFill, bool kRecord, bool kSingle>
-[[gnu::noinline]] void simulate(std::span<const Leg> legs, Account& account, const Outputs& o) {
+[[gnu::noinline]] void simulate(std::span<const Leg> legs, Account& account, Outputs o) {
   constexpr std::size_t kLegs = kSingle ? 1 : 0;
   const std::size_t n = o.equity.size(), count = kSingle ? 1 : legs.size();
   // Under next_open the target decided at bar t-1's close fills at bar t; under close, at bar t.
