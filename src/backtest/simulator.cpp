@@ -6,287 +6,105 @@
 
 #include <fmt/format.h>
 
-#include "backtest/trade_book.hpp"
+#include "backtest/account.hpp"
 #include "core/error.hpp"
 
 namespace organism::backtest {
 namespace {
 
-// Where the loop writes a leg's per-bar values and totals.
-struct LegOut {
-  std::span<double> exposure;
-  std::span<double> units;  // empty unless positions are recorded
-  std::vector<Trade>* trades = nullptr;
-  double fees = 0, funding = 0;
-  std::int64_t fills = 0;
-};
-
-// One leg's position and the rules that move it; the cash it trades against is shared.
-class LegState {
- public:
-  LegState(const BacktestConfig& c, double weight, double& cash, LegOut& out)
-      : c_(c), scale_(weight * c.leverage), cash_(cash), out_(out), book_(*out.trades) {}
-
-  double units() const { return units_; }
-  double exposure() const { return held_ * scale_; }
-
-  // Whether the signal `want` (clamped) asks for a fill; `rearmed` when a fresh entry fired.
-  // Cheap, and checked first, so that bars without a change cost no equity mark.
-  bool pending(double want, bool rearmed) {
-    if (blocked_side_ != 0) {
-      // Stopped out: stay flat while the signal keeps pointing the same way, unless re-armed.
-      if (want * blocked_side_ > 0 && !rearmed) return false;
-      blocked_side_ = 0;
-    }
-    return want != held_ || (c_.rebalance == Rebalance::EveryBar && want != 0);
-  }
-
-  // Resizes to `want` at raw price p, `equity` being the account's equity at that moment.
-  void resize(double want, double p, double equity, core::TimeMs time) {
-    double desired = 0;
-    if (want != 0) {
-      // Sized net of costs: notional + entry fee = want x weight x leverage x equity (vectorbt's all-in buy).
-      const double estimate = want * scale_ * equity / p;
-      const double dir = estimate > units_ ? 1.0 : -1.0;
-      desired = want * scale_ * equity / (p * (1 + dir * c_.slippage.fraction) * (1 + c_.fees.taker));
-      if (std::abs(desired - units_) * p <= c_.min_trade) return;  // includes "nothing to do"
-    }
-    const bool opening = units_ == 0 || (desired != 0 && (desired > 0) != (units_ > 0));
-    fill(desired, p, time, ExitReason::Signal, true);
-    held_ = want;
-    if (opening && desired != 0) {
-      anchor_ = best_ = book_.entry_price();
-      // vectorbt anchors stops at the close of the entry bar; set_entry_close() supplies it.
-      pending_close_anchor_ = c_.stops.anchor == StopAnchor::EntryClose;
-    }
-  }
-
-  // Stop-loss, trailing stop and take-profit against one bar's range; true on an exit.
-  template <bool kStopLoss, bool kTakeProfit, bool kTrailing>
-  bool check_stops(double open, double high, double low, core::TimeMs time) {
-    if (units_ == 0) return false;
-    const double side = units_ > 0 ? 1.0 : -1.0;
-    // Stop level: the tighter of the stop-loss and the trailing stop.
-    double stop = -side * std::numeric_limits<double>::infinity();
-    ExitReason stop_reason = ExitReason::StopLoss;
-    if constexpr (kStopLoss) stop = anchor_ * (1 - side * c_.stops.stop_loss);
-    if constexpr (kTrailing) {
-      const double trail = best_ * (1 - side * c_.stops.trailing);
-      if (side * (trail - stop) > 0) {
-        stop = trail;
-        stop_reason = ExitReason::TrailingStop;
-      }
-    }
-    const double adverse = side > 0 ? low : high;
-    const double favorable = side > 0 ? high : low;
-    if (side * (open - stop) <= 0) return exit(open, time, stop_reason);     // gapped through
-    if (side * (adverse - stop) <= 0) return exit(stop, time, stop_reason);  // hit intrabar
-    if constexpr (kTakeProfit) {
-      const double target = anchor_ * (1 + side * c_.stops.take_profit);
-      if (side * (open - target) >= 0) return exit(open, time, ExitReason::TakeProfit);
-      if (side * (favorable - target) >= 0) return exit(target, time, ExitReason::TakeProfit);
-    }
-    if constexpr (kTrailing) best_ = side > 0 ? std::max(best_, high) : std::min(best_, low);
-    return false;
-  }
-
-  // Funding settled during the bar, on the position held through it, at the bar's close price.
-  void pay_funding(double rate, double close) {
-    if (units_ == 0 || rate == 0) return;
-    const double paid = units_ * close * rate;
-    cash_ -= paid;
-    out_.funding += paid;
-    book_.add_funding(paid);
-  }
-
-  void liquidate(double price, core::TimeMs time) {
-    fill(0, price, time, ExitReason::Liquidation, false);
-    held_ = 0;
-  }
-
-  void set_entry_close(double close) {
-    if (!pending_close_anchor_) return;
-    anchor_ = best_ = close;
-    pending_close_anchor_ = false;
-  }
-
-  void finish(double last_close, core::TimeMs last_time) { book_.mark_open(last_close, last_time); }
-
- private:
-  void fill(double desired, double p, core::TimeMs time, ExitReason reason, bool slip) {
-    const double delta = desired - units_;
-    if (delta == 0) return;
-    const double s = slip ? c_.slippage.fraction : 0.0;
-    const double price = p * (delta > 0 ? 1 + s : 1 - s);
-    const double fee = std::abs(delta) * price * c_.fees.taker;
-    cash_ -= delta * price + fee;
-    book_.fill(units_, desired, price, fee, time, reason);
-    units_ = desired;
-    out_.fees += fee;
-    ++out_.fills;
-  }
-
-  bool exit(double p, core::TimeMs time, ExitReason reason) {
-    blocked_side_ = units_ > 0 ? 1.0 : -1.0;
-    fill(0, p, time, reason, c_.slippage.on_stop_exits);
-    held_ = 0;
-    return true;
-  }
-
-  const BacktestConfig& c_;
-  const double scale_;  // weight x leverage
-  double& cash_;        // the account's, shared by every leg
-  LegOut& out_;
-  TradeBook book_;
-  double units_ = 0;
-  double held_ = 0;          // the clamped target the position was sized to
-  double anchor_ = 0;        // stop anchor price
-  double best_ = 0;          // best price since entry, for the trailing stop
-  double blocked_side_ = 0;  // side stopped out of, until the signal lets go
-  bool pending_close_anchor_ = false;
-};
-
-double clamp_target(double v) { return std::clamp(v, -1.0, 1.0); }
-
-struct KernelArgs {
+// One bar of every leg, read from the legs' columns at bar t, with the target decided at bar
+// t - kLag's close (lag 1 under next_open, 0 under close): what Account::advance reads.
+template <std::size_t kLag>
+struct ColumnBars {
   std::span<const Leg> legs;
-  std::span<LegOut> outs;
+  std::size_t t = 0;
+  core::TimeMs time(std::size_t j) const { return legs[j].input.bars.time[t]; }
+  double open(std::size_t j) const { return legs[j].input.bars.open[t]; }
+  double high(std::size_t j) const { return legs[j].input.bars.high[t]; }
+  double low(std::size_t j) const { return legs[j].input.bars.low[t]; }
+  double close(std::size_t j) const { return legs[j].input.bars.close[t]; }
+  double funding(std::size_t j) const { return legs[j].input.funding[t]; }
+  double target(std::size_t j) const { return std::clamp(legs[j].input.target[t - kLag], -1.0, 1.0); }
+  bool rearmed(std::size_t j) const { return !legs[j].input.rearm.empty() && legs[j].input.rearm[t - kLag] != 0; }
+};
+
+// Under next_open, the first bar: no decision has been taken before it.
+struct FirstBar : ColumnBars<0> {
+  double target(std::size_t) const { return 0; }
+  bool rearmed(std::size_t) const { return false; }
+};
+
+// Where the loop writes each bar's values.
+struct Outputs {
   std::span<double> equity;
   std::span<double> exposure;  // total signed exposure; may be empty
   std::span<double> cash;      // empty unless positions are recorded
-  bool liquidated = false;
+  std::span<const std::span<double>> leg_exposure;
+  std::span<const std::span<double>> leg_units;  // empty unless positions are recorded
 };
 
-// The one simulation loop. Each rule that is off costs nothing: the variant without it is
-// compiled separately (see pick()).
-template <bool kStopLoss, bool kTakeProfit, bool kTrailing, bool kFunding, bool kRecord, bool kSingle>
-void simulate(const BacktestConfig& c, KernelArgs& k) {
-  constexpr bool kStops = kStopLoss || kTakeProfit || kTrailing;
-  // A single coin is the common case (every fitness evaluation): a leg count known at compile
-  // time lets the compiler drop the per-leg loops.
-  const std::size_t n = k.equity.size(), legs = kSingle ? 1 : k.legs.size();
-  const bool next_open = c.fill == FillModel::NextOpen;
-  double cash = c.initial_cash;
-  // At most a handful of legs: a small vector, built once per run.
-  std::vector<LegState> state;
-  state.reserve(legs);
-  for (std::size_t j = 0; j < legs; ++j) state.emplace_back(c, k.legs[j].weight, cash, k.outs[j]);
-  auto mark = [&](auto price_of) {
-    double eq = cash;
-    for (std::size_t j = 0; j < legs; ++j) eq += state[j].units() * price_of(k.legs[j].input.bars);
-    return eq;
-  };
-  auto signal = [&](std::size_t j, std::size_t at) {
-    const auto& in = k.legs[j].input;
-    return std::pair{clamp_target(in.target[at]), !in.rearm.empty() && in.rearm[at] != 0};
-  };
-
-  std::size_t t = 0;
-  for (; t < n; ++t) {
-    if (next_open) {
-      if (t > 0) {
-        std::uint64_t due = 0;
-        for (std::size_t j = 0; j < legs; ++j) {
-          const auto [want, rearmed] = signal(j, t - 1);
-          if (state[j].pending(want, rearmed)) due |= std::uint64_t{1} << j;
-        }
-        if (due != 0) {
-          const double eq = mark([&](const data::CandleView& b) { return b.open[t]; });
-          for (std::size_t j = 0; j < legs; ++j) {
-            if (due >> j & 1) state[j].resize(signal(j, t - 1).first, k.legs[j].input.bars.open[t], eq, k.legs[j].input.bars.time[t]);
-          }
-        }
-      }
-      for (std::size_t j = 0; j < legs; ++j) {
-        const auto& b = k.legs[j].input.bars;
-        if constexpr (kStops) state[j].template check_stops<kStopLoss, kTakeProfit, kTrailing>(b.open[t], b.high[t], b.low[t], b.time[t]);
-        if constexpr (kFunding) state[j].pay_funding(k.legs[j].input.funding[t], b.close[t]);
-      }
-    } else {
-      std::uint64_t stopped = 0;  // legs stopped this bar (a stop exit beats its bar's signal, as in vectorbt)
-      for (std::size_t j = 0; j < legs; ++j) {
-        const auto& b = k.legs[j].input.bars;
-        if constexpr (kStops) {
-          if (state[j].template check_stops<kStopLoss, kTakeProfit, kTrailing>(b.open[t], b.high[t], b.low[t], b.time[t])) {
-            stopped |= std::uint64_t{1} << j;
-          }
-        }
-        if constexpr (kFunding) state[j].pay_funding(k.legs[j].input.funding[t], b.close[t]);
-      }
-      std::uint64_t due = 0;
-      for (std::size_t j = 0; j < legs; ++j) {
-        const auto [want, rearmed] = signal(j, t);
-        if (!(stopped >> j & 1) && state[j].pending(want, rearmed)) due |= std::uint64_t{1} << j;
-      }
-      if (due != 0) {
-        const double eq = mark([&](const data::CandleView& b) { return b.close[t]; });
-        for (std::size_t j = 0; j < legs; ++j) {
-          if (due >> j & 1) state[j].resize(signal(j, t).first, k.legs[j].input.bars.close[t], eq, k.legs[j].input.bars.time[t]);
-        }
-      }
-    }
-    if constexpr (kStops) {
-      for (std::size_t j = 0; j < legs; ++j) state[j].set_entry_close(k.legs[j].input.bars.close[t]);
-    }
-    const double eq = mark([&](const data::CandleView& b) { return b.close[t]; });
-    if (eq <= 0) {
-      // Equity gone: close everything at this close and stop trading.
-      for (std::size_t j = 0; j < legs; ++j) {
-        state[j].liquidate(k.legs[j].input.bars.close[t], k.legs[j].input.bars.time[t]);
-      }
-      k.liquidated = true;
-      break;
-    }
-    k.equity[t] = eq;
+// The simulation: a loop over an Account. A single coin is the common case (every fitness
+// evaluation): a leg count known at compile time lets the compiler drop the per-leg loops.
+template <Rules kRules, FillModel kFill, bool kRecord, bool kSingle>
+[[gnu::noinline]] void simulate(std::span<const Leg> legs, Account& account, Outputs o) {
+  constexpr std::size_t kLegs = kSingle ? 1 : 0;
+  const std::size_t n = o.equity.size(), count = kSingle ? 1 : legs.size();
+  // Under next_open the target decided at bar t-1's close fills at bar t; under close, at bar t.
+  constexpr std::size_t kLag = kFill == FillModel::NextOpen ? 1 : 0;
+  // Advances bar t and writes its values; false once the account is liquidated (the only way
+  // advance() returns an equity <= 0).
+  auto bar = [&account, &o, count](std::size_t t, auto source) {
+    const double eq = account.template advance<kRules, kFill, kLegs>(source);
+    if (eq <= 0) return false;
+    o.equity[t] = eq;
     double total = 0;
-    for (std::size_t j = 0; j < legs; ++j) {
-      const double x = state[j].exposure();
-      k.outs[j].exposure[t] = x;
+    for (std::size_t j = 0; j < count; ++j) {
+      const double x = account.position(j).exposure();
+      o.leg_exposure[j][t] = x;
       total += x;
-      if constexpr (kRecord) k.outs[j].units[t] = state[j].units();
+      if constexpr (kRecord) o.leg_units[j][t] = account.position(j).units();
     }
-    if (!k.exposure.empty()) k.exposure[t] = total;
-    if constexpr (kRecord) k.cash[t] = cash;
+    if (!o.exposure.empty()) o.exposure[t] = total;
+    if constexpr (kRecord) o.cash[t] = account.cash();
+    return true;
+  };
+  std::size_t t = 0;
+  bool alive = true;
+  // Under next_open nothing has been decided before the first bar: target 0 fills nothing.
+  if (kLag == 1 && n > 0) {
+    alive = bar(0, FirstBar{{legs, 0}});
+    if (alive) t = 1;
+  }
+  if (alive) {
+    for (; t < n; ++t) {
+      if (!bar(t, ColumnBars<kLag>{legs, t})) break;
+    }
   }
   // After a liquidation the account is empty for the rest of the run.
   for (; t < n; ++t) {
-    k.equity[t] = 0;
-    if (!k.exposure.empty()) k.exposure[t] = 0;
-    for (auto& o : k.outs) {
-      o.exposure[t] = 0;
-      if constexpr (kRecord) o.units[t] = 0;
+    o.equity[t] = 0;
+    if (!o.exposure.empty()) o.exposure[t] = 0;
+    for (std::size_t j = 0; j < count; ++j) {
+      o.leg_exposure[j][t] = 0;
+      if constexpr (kRecord) o.leg_units[j][t] = 0;
     }
-    if constexpr (kRecord) k.cash[t] = 0;
+    if constexpr (kRecord) o.cash[t] = 0;
   }
-  if (n > 0 && !k.liquidated) {
-    for (std::size_t j = 0; j < legs; ++j) state[j].finish(k.legs[j].input.bars.close[n - 1], k.legs[j].input.bars.time[n - 1]);
+  if (n > 0 && !account.liquidated()) {
+    for (std::size_t j = 0; j < count; ++j) account.close_books(j, legs[j].input.bars.close[n - 1], legs[j].input.bars.time[n - 1]);
   }
 }
 
-using SimFn = void (*)(const BacktestConfig&, KernelArgs&);
-
-template <bool SL, bool TP, bool TR, bool F, bool R>
-SimFn pick_single(bool single) {
-  return single ? &simulate<SL, TP, TR, F, R, true> : &simulate<SL, TP, TR, F, R, false>;
-}
-template <bool SL, bool TP, bool TR, bool F>
-SimFn pick_record(bool record, bool single) {
-  return record ? pick_single<SL, TP, TR, F, true>(single) : pick_single<SL, TP, TR, F, false>(single);
-}
-template <bool SL, bool TP, bool TR>
-SimFn pick_funding(bool funding, bool record, bool single) {
-  return funding ? pick_record<SL, TP, TR, true>(record, single) : pick_record<SL, TP, TR, false>(record, single);
-}
-template <bool SL, bool TP>
-SimFn pick_trailing(bool trailing, bool funding, bool record, bool single) {
-  return trailing ? pick_funding<SL, TP, true>(funding, record, single) : pick_funding<SL, TP, false>(funding, record, single);
-}
-SimFn pick(const BacktestConfig& c, bool funding, bool record, bool single) {
-  const bool sl = c.stops.stop_loss > 0, tp = c.stops.take_profit > 0, tr = c.stops.trailing > 0;
-  if (sl) {
-    return tp ? pick_trailing<true, true>(tr, funding, record, single) : pick_trailing<true, false>(tr, funding, record, single);
-  }
-  return tp ? pick_trailing<false, true>(tr, funding, record, single) : pick_trailing<false, false>(tr, funding, record, single);
+// Picks the compiled variant for the run's rules once, then runs it.
+void run(std::span<const Leg> legs, Account& account, const Outputs& o, Rules r, bool record) {
+  with_flags(
+      [&]<bool kStopLoss, bool kTakeProfit, bool kTrailing, bool kFunding, bool kNextOpen, bool kRecord, bool kSingle>() {
+        constexpr Rules kRules{kStopLoss, kTakeProfit, kTrailing, kFunding};
+        constexpr FillModel kFill = kNextOpen ? FillModel::NextOpen : FillModel::Close;
+        simulate<kRules, kFill, kRecord, kSingle>(legs, account, o);
+      },
+      r.stop_loss, r.take_profit, r.trailing, r.funding, account.fill_model() == FillModel::NextOpen, record,
+      legs.size() == 1);
 }
 
 // Checks one leg's input once, before the loop.
@@ -305,23 +123,25 @@ void check_input(const BacktestInput& in, std::string_view name) {
 }  // namespace
 
 void run_backtest(const BacktestInput& in, const BacktestConfig& config, BacktestResult& out) {
-  validate(config);
+  constexpr double kWeight = 1;
+  Account account(config, {&kWeight, 1});
   check_input(in, "");
   const std::size_t n = in.bars.size();
   out.equity.resize(n);
   out.exposure.resize(n);
   out.cash.resize(in.record_positions ? n : 0);
   out.units.resize(in.record_positions ? n : 0);
-  out.trades.clear();
+  account.reuse_trade_buffer(0, std::move(out.trades));
   const Leg leg{std::string(), in, 1.0};
-  LegOut leg_out{out.exposure, out.units, &out.trades};
-  KernelArgs k{{&leg, 1}, {&leg_out, 1}, out.equity, {}, out.cash};
-  const bool funding = config.funding && !in.funding.empty();
-  pick(config, funding, in.record_positions, true)(config, k);
-  out.fees = leg_out.fees;
-  out.funding = leg_out.funding;
-  out.fills = leg_out.fills;
-  out.liquidated = k.liquidated;
+  const std::span<double> exposure(out.exposure), units(out.units);
+  run({&leg, 1}, account, {out.equity, {}, out.cash, {&exposure, 1}, {&units, 1}},
+      rules_of(config, !in.funding.empty()), in.record_positions);
+  const auto& position = account.position(0);
+  out.trades = account.take_trades(0);
+  out.fees = position.fees();
+  out.funding = position.funding();
+  out.fills = position.fills();
+  out.liquidated = account.liquidated();
 }
 
 BacktestResult run_backtest(const BacktestInput& input, const BacktestConfig& config) {
@@ -333,9 +153,10 @@ BacktestResult run_backtest(const BacktestInput& input, const BacktestConfig& co
 PortfolioResult run_portfolio(std::span<const Leg> legs, const BacktestConfig& config) {
   validate(config);
   if (legs.empty()) throw core::UsageError("a portfolio needs at least one leg");
-  if (legs.size() > 64) throw core::UsageError("a portfolio has at most 64 legs");
+  if (legs.size() > Account::kMaxLegs) throw core::UsageError(fmt::format("a portfolio has at most {} legs", Account::kMaxLegs));
   const auto times = legs[0].input.bars.time;
   bool funding = false;
+  std::vector<double> weights;
   for (const auto& leg : legs) {
     check_input(leg.input, leg.name + ": ");
     if (!std::isfinite(leg.weight) || leg.weight < 0) throw core::UsageError(fmt::format("{}: weight must be >= 0", leg.name));
@@ -343,6 +164,7 @@ PortfolioResult run_portfolio(std::span<const Leg> legs, const BacktestConfig& c
       throw core::UsageError(fmt::format("{}: bar times differ from {}'s; portfolio legs must share one time axis", leg.name, legs[0].name));
     }
     funding = funding || (config.funding && !leg.input.funding.empty());
+    weights.push_back(leg.weight);
   }
   // Legs without funding data pay none: give them zeros so one loop serves all.
   std::vector<std::vector<double>> zero_funding;
@@ -355,26 +177,27 @@ PortfolioResult run_portfolio(std::span<const Leg> legs, const BacktestConfig& c
       }
     }
   }
+  Account account(config, weights);
   PortfolioResult out;
   const std::size_t n = times.size();
   out.equity.resize(n);
   out.exposure.resize(n);
   out.legs.resize(legs.size());
-  std::vector<LegOut> outs(legs.size());
+  std::vector<std::span<double>> exposure(legs.size());
   for (std::size_t j = 0; j < legs.size(); ++j) {
     out.legs[j].name = legs[j].name;
     out.legs[j].exposure.resize(n);
-    outs[j].exposure = out.legs[j].exposure;
-    outs[j].trades = &out.legs[j].trades;
+    exposure[j] = out.legs[j].exposure;
   }
-  KernelArgs k{effective, outs, out.equity, out.exposure, {}};
-  pick(config, funding, false, effective.size() == 1)(config, k);
-  out.liquidated = k.liquidated;
+  run(effective, account, {out.equity, out.exposure, {}, exposure, {}}, rules_of(config, funding), false);
+  out.liquidated = account.liquidated();
   for (std::size_t j = 0; j < legs.size(); ++j) {
     auto& leg = out.legs[j];
-    leg.fees = outs[j].fees;
-    leg.funding = outs[j].funding;
-    leg.fills = outs[j].fills;
+    const auto& position = account.position(j);
+    leg.trades = account.take_trades(j);
+    leg.fees = position.fees();
+    leg.funding = position.funding();
+    leg.fills = position.fills();
     for (const auto& t : leg.trades) leg.pnl += t.pnl;
     out.fees += leg.fees;
     out.funding += leg.funding;

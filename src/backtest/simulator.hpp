@@ -1,6 +1,6 @@
-// The backtest simulator: one loop that turns bars and a target-exposure signal into equity,
-// exposure and trades under the named models of models.hpp. Used by the backtest command,
-// evolution's fitness and validation; pure computation, no I/O.
+// The backtest simulator: a loop over a backtest::Account (account.hpp) that turns bars and a
+// target-exposure signal into equity, exposure and trades under the named models of models.hpp.
+// Used by the backtest command, evolution's fitness and validation; pure computation, no I/O.
 #pragma once
 
 #include <cstdint>

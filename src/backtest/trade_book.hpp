@@ -1,8 +1,11 @@
-// Bookkeeping of the trade in progress: average entry, realized pnl on resizes, fees and funding,
-// closed into a Trade when the position goes flat or flips. Internal to the simulator.
+// Bookkeeping of one leg's trades: the trade in progress (average entry, realized pnl on resizes,
+// fees and funding), closed into a Trade when the position goes flat or flips. Used by Position.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "backtest/trade.hpp"
@@ -11,7 +14,8 @@ namespace organism::backtest {
 
 class TradeBook {
  public:
-  explicit TradeBook(std::vector<Trade>& closed) : closed_(closed) {}
+  // Takes `buffer` to hold the closed trades (cleared; its capacity is reused across runs).
+  explicit TradeBook(std::vector<Trade> buffer = {}) : closed_(std::move(buffer)) { closed_.clear(); }
 
   // A fill from `from` units to `to` units (signed) at `price`, paying `fee`.
   void fill(double from, double to, double price, double fee, core::TimeMs time, ExitReason reason) {
@@ -52,16 +56,19 @@ class TradeBook {
   bool has_open() const { return size_ > 0; }
   double entry_price() const { return open_.entry_price; }
 
-  // The trade still open at the end, marked at `price` without exit costs.
-  void mark_open(double price, core::TimeMs time) {
-    if (!has_open()) return;
+  const std::vector<Trade>& closed() const { return closed_; }
+  std::vector<Trade>& closed() { return closed_; }
+
+  // The trade in progress marked at `price` without exit costs (open = true); nullopt when flat.
+  std::optional<Trade> marked_open(double price, core::TimeMs time) const {
+    if (!has_open()) return std::nullopt;
     Trade t = open_;
     t.exit_price = price;
     t.exit_time = time;
     t.pnl = realized_ + open_.side * (price - open_.entry_price) * size_ - t.fees - t.funding;
     t.reason = ExitReason::EndOfData;
     t.open = true;
-    closed_.push_back(t);
+    return t;
   }
 
  private:
@@ -76,7 +83,7 @@ class TradeBook {
     realized_ = 0;
   }
 
-  std::vector<Trade>& closed_;
+  std::vector<Trade> closed_;
   Trade open_{};
   double size_ = 0;      // current |units|
   double realized_ = 0;  // price pnl realized so far

@@ -1,0 +1,172 @@
+// One leg's position and the rules that move it: sizing net of costs, market fills with fee and
+// slippage, intrabar stops, funding, and its trade book. Owned by backtest::Account (account.hpp).
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "backtest/models.hpp"
+#include "backtest/trade_book.hpp"
+
+namespace organism::backtest {
+
+// The cash a leg trades against belongs to its Account and is shared by every leg, so each call
+// that moves cash takes it as a parameter: a Position holds no reference and stays movable.
+class Position {
+ public:
+  Position(const BacktestConfig& c, double weight, std::vector<Trade> trade_buffer = {})
+      : scale_(weight * c.leverage),
+        taker_(c.fees.taker),
+        slippage_(c.slippage.fraction),
+        slip_on_stop_exits_(c.slippage.on_stop_exits),
+        stop_loss_(c.stops.stop_loss),
+        take_profit_(c.stops.take_profit),
+        trailing_(c.stops.trailing),
+        min_trade_(c.min_trade),
+        every_bar_(c.rebalance == Rebalance::EveryBar),
+        anchor_on_close_(c.stops.anchor == StopAnchor::EntryClose),
+        book_(std::move(trade_buffer)) {}
+
+  double units() const { return units_; }
+  double exposure() const { return held_ * scale_; }
+  double fees() const { return fees_; }
+  double funding() const { return funding_; }
+  std::int64_t fills() const { return fills_; }
+  const TradeBook& book() const { return book_; }
+  TradeBook& book() { return book_; }
+
+  // Whether the target `want` (clamped to [-1, 1]) asks for a fill; `rearmed` when a fresh entry
+  // signal fired with it. Cheap, and checked first, so that bars without a change cost no equity
+  // mark.
+  bool pending(double want, bool rearmed) {
+    if (blocked_side_ != 0) {
+      // Stopped out: stay flat while the signal keeps pointing the same way, unless re-armed.
+      if (want * blocked_side_ > 0 && !rearmed) return false;
+      blocked_side_ = 0;
+    }
+    return want != held_ || (every_bar_ && want != 0);
+  }
+
+  // Resizes to the clamped target `want` at raw price p, `equity` being the account's equity at
+  // that moment. Rare (a target change), so kept out of the per-bar loop's code.
+  [[gnu::noinline]] void resize(double want, double p, double equity, core::TimeMs time,
+                                double& cash) {
+    double desired = 0;
+    if (want != 0) {
+      // Sized net of costs: notional + entry fee = want x weight x leverage x equity (vectorbt's
+      // all-in buy).
+      const double estimate = want * scale_ * equity / p;
+      const double dir = estimate > units_ ? 1.0 : -1.0;
+      desired = want * scale_ * equity / (p * (1 + dir * slippage_) * (1 + taker_));
+      if (std::abs(desired - units_) * p <= min_trade_) return;  // includes "nothing to do"
+    }
+    const bool opening = units_ == 0 || (desired != 0 && (desired > 0) != (units_ > 0));
+    fill(desired, p, time, ExitReason::Signal, true, cash);
+    held_ = want;
+    if (opening && desired != 0) {
+      anchor_ = best_ = book_.entry_price();
+      // vectorbt anchors stops at the close of the entry bar; set_entry_close() supplies it.
+      pending_close_anchor_ = anchor_on_close_;
+    }
+  }
+
+  // Stop-loss, trailing stop and take-profit against one bar's range; true on an exit. A rule
+  // that is off is compiled out (its fraction would otherwise be read as a level at the anchor).
+  // Runs every bar a position is open: inlined into the loop, its exits kept out (exit()).
+  template <bool kStopLoss, bool kTakeProfit, bool kTrailing>
+  [[gnu::always_inline]] bool check_stops(double open, double high, double low, core::TimeMs time,
+                                          double& cash) {
+    if (units_ == 0) return false;
+    const double side = units_ > 0 ? 1.0 : -1.0;
+    // Stop level: the tighter of the stop-loss and the trailing stop.
+    double stop = -side * std::numeric_limits<double>::infinity();
+    ExitReason stop_reason = ExitReason::StopLoss;
+    if constexpr (kStopLoss) stop = anchor_ * (1 - side * stop_loss_);
+    if constexpr (kTrailing) {
+      const double trail = best_ * (1 - side * trailing_);
+      if (side * (trail - stop) > 0) {
+        stop = trail;
+        stop_reason = ExitReason::TrailingStop;
+      }
+    }
+    const double adverse = side > 0 ? low : high;
+    const double favorable = side > 0 ? high : low;
+    if (side * (open - stop) <= 0) return exit(open, time, stop_reason, cash);     // gapped through
+    if (side * (adverse - stop) <= 0) return exit(stop, time, stop_reason, cash);  // hit intrabar
+    if constexpr (kTakeProfit) {
+      const double target = anchor_ * (1 + side * take_profit_);
+      if (side * (open - target) >= 0) return exit(open, time, ExitReason::TakeProfit, cash);
+      if (side * (favorable - target) >= 0) return exit(target, time, ExitReason::TakeProfit, cash);
+    }
+    if constexpr (kTrailing) best_ = side > 0 ? std::max(best_, high) : std::min(best_, low);
+    return false;
+  }
+
+  // Funding settled during the bar, on the position held through it, at the bar's close price.
+  // Positive rate: longs pay (cash goes down), shorts receive.
+  void pay_funding(double rate, double close, double& cash) {
+    if (units_ == 0 || rate == 0) return;
+    const double paid = units_ * close * rate;
+    cash -= paid;
+    funding_ += paid;
+    book_.add_funding(paid);
+  }
+
+  void liquidate(double price, core::TimeMs time, double& cash) {
+    fill(0, price, time, ExitReason::Liquidation, false, cash);
+    held_ = 0;
+  }
+
+  void set_entry_close(double close) {
+    if (!pending_close_anchor_) return;
+    anchor_ = best_ = close;
+    pending_close_anchor_ = false;
+  }
+
+ private:
+  void fill(double desired, double p, core::TimeMs time, ExitReason reason, bool slip,
+            double& cash) {
+    const double delta = desired - units_;
+    if (delta == 0) return;
+    const double s = slip ? slippage_ : 0.0;
+    const double price = p * (delta > 0 ? 1 + s : 1 - s);
+    const double fee = std::abs(delta) * price * taker_;
+    cash -= delta * price + fee;
+    book_.fill(units_, desired, price, fee, time, reason);
+    units_ = desired;
+    fees_ += fee;
+    ++fills_;
+  }
+
+  // Rare (a stop hit), so kept out of the per-bar loop's code like resize().
+  [[gnu::noinline]] bool exit(double p, core::TimeMs time, ExitReason reason, double& cash) {
+    blocked_side_ = units_ > 0 ? 1.0 : -1.0;
+    fill(0, p, time, reason, slip_on_stop_exits_, cash);
+    held_ = 0;
+    return true;
+  }
+
+  // The model, copied so that an Account owns everything it reads.
+  double scale_;  // weight x leverage
+  double taker_, slippage_;
+  bool slip_on_stop_exits_;
+  double stop_loss_, take_profit_, trailing_, min_trade_;
+  bool every_bar_, anchor_on_close_;
+
+  TradeBook book_;
+  double units_ = 0;
+  double held_ = 0;          // the clamped target the position was sized to
+  double anchor_ = 0;        // stop anchor price
+  double best_ = 0;          // best price since entry, for the trailing stop
+  double blocked_side_ = 0;  // side stopped out of, until the signal lets go
+  bool pending_close_anchor_ = false;
+  double fees_ = 0, funding_ = 0;
+  std::int64_t fills_ = 0;
+};
+
+}  // namespace organism::backtest
