@@ -58,22 +58,6 @@ backtest::BacktestConfig costs_from_config(const core::Config& cfg, backtest::Ba
   return base;
 }
 
-nlohmann::json run_options_json(const evolve::EvolveOptions& options,
-                                const backtest::BacktestConfig& costs) {
-  auto j = evolve::to_json(options);
-  j["costs"] = backtest::costs_to_json(costs);
-  return j;
-}
-
-backtest::BacktestConfig run_costs(const nlohmann::json& run_options) {
-  if (!run_options.is_object() || !run_options.contains("costs")) return {};
-  return backtest::costs_from_json(run_options.at("costs"));
-}
-
-backtest::BacktestConfig run_costs(const data::RunRecord& run) {
-  return run_costs(nlohmann::json::parse(run.options));
-}
-
 void check_resume_costs(const core::Config& cfg, const backtest::BacktestConfig& stored,
                         const std::string& run_id) {
   const auto current = costs_from_config(cfg);

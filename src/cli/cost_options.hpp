@@ -1,6 +1,6 @@
 // The cost model (fees, slippage, fill model, funding switch) from the backtest.* keys and the
-// flags that set them, and the costs a stored run owns. Used by `organism backtest` and `organism
-// evolve` (flags), `organism validate` and `organism report` (a run's stored costs).
+// flags that set them, and the check that a resumed run keeps its own (stored: runs::RunOptions).
+// Used by `organism backtest` and `organism evolve`.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -8,7 +8,6 @@
 
 #include "backtest/models.hpp"
 #include "cli/context.hpp"
-#include "data/store.hpp"
 #include "evolve/engine.hpp"
 
 namespace organism::cli {
@@ -20,13 +19,6 @@ void add_cost_options(CLI::App* cmd, Registry& registry);
 // core::UsageError naming the key and where it came from (e.g. "flag --fees").
 backtest::BacktestConfig costs_from_config(const core::Config& cfg,
                                            backtest::BacktestConfig base = {});
-
-// A run's stored options: the evolution options with the run's costs under "costs".
-nlohmann::json run_options_json(const evolve::EvolveOptions& options,
-                                const backtest::BacktestConfig& costs);
-// The costs of a run's stored options; the defaults for a run stored before runs kept them.
-backtest::BacktestConfig run_costs(const nlohmann::json& run_options);
-backtest::BacktestConfig run_costs(const data::RunRecord& run);
 
 // On --resume the run keeps its costs. A cost flag whose value differs from the run's is a
 // core::UsageError naming both; a differing value from the file or environment is only a warning.

@@ -22,7 +22,7 @@ double number_at(const Json& j, const char* key) { return monitor::number_at(j, 
 
 double stage_metric(const Json& member, std::size_t stage, const char* key) {
   const auto& metrics = member.value("metrics", Json::object());
-  return number_at(metrics.value(std::string(evolve::stage_name(kStages[stage])), Json::object()), key);
+  return number_at(metrics.value(std::string(evolve::stage_name(runs::kStages[stage])), Json::object()), key);
 }
 
 std::string cell(double v, int decimals) { return std::isfinite(v) ? fmt::format("{:.{}f}", v, decimals) : "-"; }
@@ -82,9 +82,9 @@ void print_row(const Row& row) {
   const Json& m = *row.member;
   const auto& v = m.value("validation", Json::object());
   double worst_dd = 0, trades_per_year = 0;  // the worst stage's drawdown; trades a year, mean over stages
-  for (std::size_t s = 0; s < kStages.size(); ++s) {
+  for (std::size_t s = 0; s < runs::kStages.size(); ++s) {
     worst_dd = std::max(worst_dd, stage_metric(m, s, "max_drawdown"));
-    trades_per_year += stage_metric(m, s, "trades_per_year") / static_cast<double>(kStages.size());
+    trades_per_year += stage_metric(m, s, "trades_per_year") / static_cast<double>(runs::kStages.size());
   }
   fmt::print(fmt::runtime(kRowFormat), m.value("id", ""), m.value("family", ""), cell(stage_metric(m, 0, "sharpe"), 2),
              cell(stage_metric(m, 1, "sharpe"), 2), cell(stage_metric(m, 2, "sharpe"), 2),

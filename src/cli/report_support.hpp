@@ -1,6 +1,5 @@
-// The HTML report of a stored run: finds the run and the member to show, backtests it again on
-// each stage of a coin (the run's universe, reloaded from the store) and writes the page.
-// Used by `organism report` and `organism evolve --report`.
+// Writing the HTML report of a stored run (monitor::report_data, monitor::build_report_html) to a
+// file. Used by `organism report` and `organism evolve --report`.
 #pragma once
 
 #include <cstddef>
@@ -8,27 +7,19 @@
 
 #include "cli/context.hpp"
 #include "data/store.hpp"
+#include "monitor/report_data.hpp"
 
 namespace organism::cli {
 
-struct ReportRequest {
-  std::string target;    // a run id, or a strategy id (its run, that member)
-  std::string strategy;  // a member of the run to show (default: monitor::default_member)
-  std::string x, y;      // scatter metrics (default: the run's first two objectives)
-  std::string coin;      // coin of the equity and price charts (default: the run's first)
-  std::string out;       // the HTML file, written atomically
-};
-
-// Writes the report and returns its size in bytes. core::Error (nothing written) for an unknown
-// run, strategy, metric or coin, an unfinished run, or an unwritable path.
-std::size_t write_report(data::Store& store, const Context& ctx, const ReportRequest& request);
+// Writes the report to `out` atomically and returns its size in bytes. core::Error (nothing
+// written) for an unknown run, strategy, metric or coin, an unfinished run, or an unwritable path.
+std::size_t write_report(data::Store& store, const monitor::ReportRequest& request, const std::string& out);
 // Registers `organism report` (report_command.cpp).
 void add_report_command(CLI::App& app, Registry& registry);
 
 // write_report of the run with every choice at its default, then "report: wrote PATH (123.4 KiB)"
 // on stdout (what `organism evolve --report` does at the end).
-void write_run_report(data::Store& store, const Context& ctx, const std::string& run_id,
-                      const std::string& out);
+void write_run_report(data::Store& store, const std::string& run_id, const std::string& out);
 // "report: wrote PATH (123.4 KiB)" on stdout.
 void print_report_written(const std::string& path, std::size_t bytes);
 

@@ -36,4 +36,13 @@ void split_universe(Universe& universe, std::size_t embargo, std::size_t min_in_
   }
 }
 
+Universe split_market(data::Market market, std::size_t embargo) {
+  Universe u;
+  u.interval = market.interval;
+  u.coins.reserve(market.coins.size());
+  for (auto& coin : market.coins) u.coins.push_back({std::move(coin), {}});
+  split_universe(u, embargo);
+  return u;
+}
+
 }  // namespace organism::evolve

@@ -1,22 +1,20 @@
 // The market evolution runs on: several coins' bars at one interval with their funding and
-// sentiment per bar, and each coin's time-ordered splits. Built by the CLI from the store (I/O
-// stays there); read by the evaluator, which backtests a genome on one segment of every coin.
+// sentiment per bar (a data::Market), and each coin's time-ordered splits. Built by the run service
+// from data::build_market; read by the evaluator, which backtests a genome on one segment of every coin.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "core/time.hpp"
+#include "data/market.hpp"
 #include "data/series.hpp"
 #include "evolve/splits.hpp"
 
 namespace organism::evolve {
 
-struct CoinMarket {
-  std::string label;                   // e.g. "binance:BTC:1h"
-  data::Candles bars;
-  std::vector<double> funding_per_bar;  // empty when unknown
-  std::vector<double> sentiment;        // empty when unknown
+// A coin's aligned series (label, bars, funding_per_bar, sentiment) and its splits.
+struct CoinMarket : data::CoinSeries {
   Splits splits;
 };
 
@@ -33,5 +31,7 @@ std::size_t default_embargo();
 // Splits every coin with the embargo; throws core::Error when a coin's in-sample segment would be
 // shorter than min_in_sample bars.
 void split_universe(Universe& universe, std::size_t embargo, std::size_t min_in_sample = 500);
+// The market split with the embargo (split_universe).
+Universe split_market(data::Market market, std::size_t embargo);
 
 }  // namespace organism::evolve

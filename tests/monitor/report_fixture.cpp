@@ -5,57 +5,71 @@
 #include <cmath>
 #include <string>
 
+#include "runs/records.hpp"
+#include "strategy/genome.hpp"
+
 namespace organism::test {
 
 using json = nlohmann::json;
 
 json hand_run(bool validated, int members) {
-  json run = {{"run", "run_20261202_s7"},
-              {"seed", 7},
-              {"objectives", {"sharpe", "max_drawdown"}},
-              {"universe", {{"interval", "1h"}, {"coins", {"BTC"}}}},
-              {"front", json::array()}};
+  // Records with chosen numbers, written by the records' own writer (runs::to_json): what a
+  // stored run's result holds, field for field.
+  runs::RunResult run;
+  run.run = "run_20261202_s7";
+  run.seed = 7;
+  run.objectives = {"sharpe", "max_drawdown"};
+  run.universe = {{"1h", {"BTC"}, {"synth"}}, 10};
+  const auto genome = strategy::canonical_json(strategy::default_genome("ema_cross"));
   for (int i = 0; i < members; ++i) {
-    json m = {{"id", fmt::format("m{}", i)},
-              {"family", "ema_cross"},
-              {"generation", 3},
-              {"parents", json::array()},
-              {"genome", json::object()},
-              {"rule", "Long when EMA(12) crosses above EMA(26)."}};
-    for (const char* stage : {"in_sample", "out_of_sample", "walk_forward"}) {
-      m["metrics"][stage] = {{"sharpe", 0.5 + 0.3 * i},
-                             {"max_drawdown", 0.1 + 0.02 * i},
-                             {"total_return", 0.05 * i},
-                             {"trades", 20 + i}};
+    runs::FrontMember m;
+    m.id = fmt::format("m{}", i);
+    m.family = "ema_cross";
+    m.generation = 3;
+    m.genome = genome;
+    m.rule = "Long when EMA(12) crosses above EMA(26).";
+    for (auto& stage : m.metrics) {
+      stage = {{"sharpe", 0.5 + 0.3 * i}, {"max_drawdown", 0.1 + 0.02 * i}, {"total_return", 0.05 * i},
+               {"trades", 20.0 + i}};
     }
     if (validated) {
       const bool passed = i == 1 || i == 3;
-      m["validation"] = {
-          {"dsr", i == 1 ? 0.97 : 0.4},
-          {"psr", 0.99},
-          {"dsr_in_sample", 0.2},
-          {"effective_trials", 41},
-          {"effective_front_members", 3},
-          {"wf_efficiency", 0.8},
-          {"cost_stress", {{"sharpe", 0.7}, {"total_return", 0.03}}},
-          {"robustness", {{"perturbation_ratio", 0.9}, {"coin_dispersion", 0.2}}},
-          {"gates",
-           {{"sharpe_in_sample", {{"passed", true}, {"value", 1.1}, {"threshold", 1.0}}},
-            {"max_drawdown", {{"passed", passed}, {"value", 0.12}, {"threshold", 0.3}}},
-            {"dsr", {{"passed", passed}, {"value", 0.97}, {"threshold", 0.95}}},
-            {"pbo", {{"passed", true}, {"value", 0.12}, {"threshold", 0.5}}}}},
-          {"passed", passed}};
+      runs::MemberValidation v;
+      v.dsr = i == 1 ? 0.97 : 0.4;
+      v.psr = 0.99;
+      v.dsr_in_sample = 0.2;
+      v.effective_trials = 41;
+      v.effective_front_members = 3;
+      v.wf_efficiency = 0.8;
+      v.held_out_sharpe = 0.5 + 0.3 * i;
+      v.cost_stress.multiplier = 2;
+      v.cost_stress.sharpe = 0.7;
+      v.cost_stress.total_return = 0.03;
+      v.robustness.perturbation_ratio = 0.9;
+      v.robustness.neighbours = 8;
+      v.robustness.own_sharpe = 1.2;
+      v.robustness.neighbour_sharpe_median = 1.08;
+      v.robustness.coin_dispersion = 0.2;
+      v.gates = {{"sharpe_in_sample", true, 1.1, 1.0},
+                 {"max_drawdown", passed, 0.12, 0.3},
+                 {"dsr", passed, 0.97, 0.95},
+                 {"pbo", true, 0.12, 0.5}};
+      v.passed = passed;
+      m.validation = v;
     }
-    run["front"].push_back(m);
+    run.front.push_back(m);
   }
   if (validated) {
-    run["pbo"] = 0.12;
-    run["trials"] = 8233;
-    run["trial_sharpe_variance"] = 0.4;
-    run["gates"] = {{"dsr", 0.95}, {"pbo", 0.5}};
-    run["walk_forward"] = {{"folds", json::array()}, {"efficiency", 0.8}};
+    runs::RunValidation v;
+    v.pbo = 0.12;
+    v.trials = 8233;
+    v.trial_sharpe_variance = 0.4;
+    v.gates.dsr = 0.95;
+    v.gates.pbo = 0.5;
+    v.walk_forward.efficiency = 0.8;
+    run.validation = v;
   }
-  return run;
+  return json::parse(runs::to_json(run).dump());
 }
 
 monitor::ReportData hand_report(bool validated, std::size_t bars) {

@@ -1,5 +1,6 @@
-// Hand-made report inputs shared by the monitor tests: a run JSON with or without the
-// validation keys, and a chosen member's backtests on a synthetic price path.
+// Report inputs shared by the monitor tests: a run's result built as records with chosen numbers
+// and written by the records' writer (runs::to_json), with or without validation, and a chosen
+// member's backtests on a synthetic price path.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -1,4 +1,4 @@
-// The report page built from hand-made runs: with and without validation keys, escaping, the
+// The report page built from runs written by the records' writer (report_fixture.cpp): with and without validation keys, escaping, the
 // scatter's axes, the default member, the size of a long run's page.
 #include <gtest/gtest.h>
 
@@ -39,9 +39,11 @@ TEST(ReportHtml, ValidatedRunShowsGatesReadingsAndSurvivorBadge) {
   EXPECT_EQ(html.find("Gates: not validated"), std::string::npos);
   EXPECT_NE(html.find("Long when EMA(12) crosses above EMA(26)."), std::string::npos);
   EXPECT_NE(html.find("means over the run's 1 coin(s); the charts below show synth:BTC:1h."), std::string::npos);
-  EXPECT_NE(html.find("Walk-forward of the run: efficiency 0.8, folds 0."), std::string::npos);
-  EXPECT_NE(html.find("Cost stress: sharpe 0.7, total_return 0.03."), std::string::npos);
-  EXPECT_NE(html.find("Robustness: coin_dispersion 0.2, perturbation_ratio 0.9."), std::string::npos);
+  EXPECT_NE(html.find("Walk-forward of the run: efficiency 0.8, evaluations 0, folds 0, in_sample_annualized 0, "
+                      "stitched_annualized 0, stitched_equity 0."), std::string::npos);
+  EXPECT_NE(html.find("Cost stress: multiplier 2, sharpe 0.7, total_return 0.03."), std::string::npos);
+  EXPECT_NE(html.find("Robustness: coin_dispersion 0.2, neighbour_sharpe_median 1.08, neighbours 8, own_sharpe 1.2, "
+                      "perturbation_ratio 0.9."), std::string::npos);
   for (const char* id : {"chart-equity", "chart-price", "chart-monthly", "chart-front"}) {
     EXPECT_EQ(count(html, std::string("id=\"") + id + "\""), 1u) << id;
   }

@@ -1,0 +1,79 @@
+// Building a universe's market from the store (market.hpp).
+#include "data/market.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <set>
+
+#include "core/error.hpp"
+#include "data/align.hpp"
+
+namespace organism::data {
+namespace {
+
+std::string pick_venue(Store& store, const std::string& preferred, const std::string& coin,
+                       const core::Interval& interval, const std::vector<SeriesInfo>& all) {
+  const auto venues = store.venues_for(coin, interval.name());
+  if (venues.empty()) {
+    std::set<std::string> have;
+    for (const auto& s : all) {
+      if (s.key.interval.name() == interval.name()) have.insert(s.key.coin);
+    }
+    throw core::Error(fmt::format("no {} {} candles in store {}; it has {} at {} (see 'organism data list')", coin,
+                                  interval.name(), store.path(),
+                                  have.empty() ? "no coins" : fmt::format("{}", fmt::join(have, ",")),
+                                  interval.name()));
+  }
+  if (venues.size() == 1) return venues.front();
+  if (std::find(venues.begin(), venues.end(), preferred) != venues.end()) return preferred;
+  std::string best;
+  std::int64_t best_bars = -1;
+  for (const auto& s : all) {
+    if (s.key.coin == coin && s.key.interval.name() == interval.name() && s.bars > best_bars) {
+      best = s.key.venue;
+      best_bars = s.bars;
+    }
+  }
+  spdlog::info("{} {} is on {}: using {} (the most bars, {}); --venue or data.venue picks another", coin,
+               interval.name(), fmt::join(venues, ", "), best, best_bars);
+  return best;
+}
+
+}  // namespace
+
+CoinSeries align_coin(std::string label, Candles bars, const core::Interval& interval,
+                      const std::optional<FundingSeries>& funding, const std::optional<SentimentSeries>& sentiment) {
+  CoinSeries c;
+  c.label = std::move(label);
+  c.bars = std::move(bars);
+  if (funding) c.funding_per_bar = funding_per_bar(c.bars.time(), interval.nominal_ms(), *funding);
+  if (sentiment) c.sentiment = sentiment_per_bar(c.bars.time(), *sentiment);
+  return c;
+}
+
+Market build_market(Store& store, MarketSpec& spec, const std::string& preferred_venue) {
+  Market m;
+  m.interval = core::Interval::parse_or_throw(spec.interval);
+  const auto all = store.list_series();
+  if (spec.venues.size() != spec.coins.size()) spec.venues.assign(spec.coins.size(), "");
+  // One sentiment index for every coin when the store has exactly one source.
+  const auto sources = store.list_sentiment();
+  std::optional<SentimentSeries> sentiment;
+  if (sources.size() == 1) sentiment = store.load_sentiment(sources.front().source);
+  for (std::size_t i = 0; i < spec.coins.size(); ++i) {
+    const auto& coin = spec.coins[i];
+    if (spec.venues[i].empty()) spec.venues[i] = pick_venue(store, preferred_venue, coin, m.interval, all);
+    const SeriesKey key{spec.venues[i], coin, m.interval};
+    auto bars = store.load_candles(key);
+    if (!bars || bars->empty()) throw core::Error(fmt::format("no candles {} in store {}", key.label(), store.path()));
+    const auto funding = store.load_funding(spec.venues[i], coin);
+    if (!funding) spdlog::warn("{}: no funding stored; its backtests pay no funding", key.label());
+    m.coins.push_back(align_coin(key.label(), std::move(*bars), m.interval, funding, sentiment));
+  }
+  return m;
+}
+
+}  // namespace organism::data
