@@ -9,6 +9,7 @@
 
 #include "cli/evolve_support.hpp"
 #include "data/file_writer.hpp"
+#include "lifecycle/lifecycle.hpp"
 #include "validate/distinct.hpp"
 
 namespace organism::cli {
@@ -119,9 +120,7 @@ void save_front(data::Store& store, const std::string& run_id, const std::vector
     r.genome = strategy::canonical_json(strategy::normalized(m.individual.genome));
     r.parents = j["parents"].dump();
     r.metrics = j["metrics"].dump();
-    r.state = "testing";
-    r.created = r.updated = now;
-    store.save_strategy(r);
+    lifecycle::birth(store, r, now, "found by run " + run_id);
   }
 }
 

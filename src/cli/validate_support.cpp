@@ -10,6 +10,7 @@
 #include "cli/evolve_support.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
+#include "lifecycle/lifecycle.hpp"
 
 namespace organism::cli {
 namespace {
@@ -262,8 +263,7 @@ void save_validation(data::Store& store, const Json& run_json) {
   for (const auto& member : run_json.at("front")) {
     if (!member.contains("validation")) continue;
     const auto& v = member.at("validation");
-    store.set_strategy_validation(member.at("id").get<std::string>(),
-                                  v.at("passed").get<bool>() ? "validated" : "testing", v.dump(), now);
+    lifecycle::record_validation(store, member.at("id").get<std::string>(), v.at("passed").get<bool>(), v.dump(), now);
   }
 }
 
