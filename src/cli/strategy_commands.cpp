@@ -1,14 +1,19 @@
-// `organism strategy families|new|show`: list the seed families, print a genome (defaults or
-// random within bounds) as JSON, and print a genome file's rule in words.
+// `organism strategy families|new|show|history`: list the seed families, print a genome (defaults
+// or random within bounds) as JSON, print a genome file's rule in words, and a stored strategy's
+// lifecycle events.
 #include <algorithm>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/backtest_support.hpp"
 #include "cli/context.hpp"
 #include "core/error.hpp"
 #include "core/random.hpp"
+#include "core/time.hpp"
+#include "data/store.hpp"
+#include "lifecycle/lifecycle.hpp"
 #include "strategy/family.hpp"
 #include "strategy/genome.hpp"
 
@@ -54,11 +59,48 @@ void print_params(const std::vector<strategy::ParamSpec>& specs,
   }
 }
 
+// The evidence JSON on one line, cut short: the table is for reading, --json has it whole.
+std::string evidence_summary(const std::string& evidence) {
+  constexpr std::size_t kWidth = 60;
+  std::string text = evidence;
+  try {
+    text = nlohmann::json::parse(evidence).dump();
+  } catch (const nlohmann::json::exception&) {
+    // Stored evidence is JSON; text that is not is shown as it is rather than hidden.
+  }
+  return text.size() <= kWidth ? text : text.substr(0, kWidth - 3) + "...";
+}
+
+void run_history(const std::string& id, bool json, Context& ctx) {
+  // Opened for writing so a store from before schema 4 migrates (gaining its synthetic events).
+  auto store = data::Store::open_existing_for_update(ctx.db());
+  const auto events = lifecycle::history(store, id);
+  if (json) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& e : events) {
+      out.push_back({{"time", e.time},
+                     {"from", e.from ? nlohmann::ordered_json(lifecycle::to_string(*e.from)) : nlohmann::ordered_json()},
+                     {"to", lifecycle::to_string(e.to)},
+                     {"reason", e.reason},
+                     {"evidence", nlohmann::ordered_json::parse(e.evidence, nullptr, false)}});
+    }
+    fmt::print("{}\n", out.dump(2));
+    return;
+  }
+  fmt::print("{}: {} events\n", id, events.size());
+  fmt::print("{:<19}  {:<24}  {:<32}  {}\n", "time (UTC)", "from -> to", "reason", "evidence");
+  for (const auto& e : events) {
+    const std::string move = fmt::format("{} -> {}", e.from ? lifecycle::to_string(*e.from) : "(born)",
+                                         lifecycle::to_string(e.to));
+    fmt::print("{:<19}  {:<24}  {:<32}  {}\n", core::format_utc(e.time), move, e.reason, evidence_summary(e.evidence));
+  }
+}
+
 }  // namespace
 
 void add_strategy_commands(CLI::App& app, Registry& registry) {
   CLI::App* cmd = app.add_subcommand(
-      "strategy", "strategy genomes: the seed families, new genomes, rules in words");
+      "strategy", "strategy genomes: the seed families, new genomes, rules in words, lifecycle history");
   cmd->require_subcommand(1);
   cmd->footer("\nFamilies, parameters and bounds: docs/strategies.md.");
 
@@ -92,6 +134,14 @@ void add_strategy_commands(CLI::App& app, Registry& registry) {
       print_params(strategy::find_family(g.family).params(), g.params);
     }
   });
+
+  auto history_id = std::make_shared<std::string>();
+  auto history_json = std::make_shared<bool>(false);
+  CLI::App* history = cmd->add_subcommand(
+      "history", "print a stored strategy's lifecycle events: time, from -> to, reason, evidence");
+  history->add_option("id", *history_id, "strategy id (as stored by organism evolve)")->required();
+  history->add_flag("--json", *history_json, "print the events as a JSON array, evidence whole");
+  registry.on(history, [history_id, history_json](Context& ctx) { run_history(*history_id, *history_json, ctx); });
 }
 
 }  // namespace organism::cli

@@ -25,10 +25,23 @@ Store Store::open(const std::string& path) {
   return store;
 }
 
-Store Store::open_existing(const std::string& path) {
+namespace {
+
+void require_exists(const std::string& path) {
   if (!std::filesystem::exists(path)) {
     throw core::Error(fmt::format("store {} does not exist (create it with 'organism data import' or 'organism data synth', or pass --db)", path));
   }
+}
+
+}  // namespace
+
+Store Store::open_existing_for_update(const std::string& path) {
+  require_exists(path);
+  return open(path);
+}
+
+Store Store::open_existing(const std::string& path) {
+  require_exists(path);
   Store store(std::make_unique<sqlite::Db>(path, sqlite::Db::Mode::ReadOnly));
   store.tune_reads();
   const int version = store.schema_version();

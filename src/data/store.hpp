@@ -66,16 +66,30 @@ struct StrategyRecord {
   TimeMs created = 0, updated = 0;
 };
 
+// One move of a strategy's lifecycle state (store_events.cpp). `from_state` is empty for its
+// birth. States are the lifecycle layer's names ("testing", "validated", ...); the data layer
+// stores them as text and leaves their meaning and legal moves to src/lifecycle/.
+struct StrategyEvent {
+  std::int64_t seq = 0;  // assigned by the store, increasing in the order events were written
+  std::string strategy_id;
+  TimeMs time = 0;
+  std::string from_state, to_state;
+  std::string reason;    // human text
+  std::string evidence;  // JSON
+};
+
 class Store {
  public:
   // The newest schema this build knows; a store with a newer one is refused (written by a newer
   // organism), an older one is migrated forward on open for writing.
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   // Opens for reading and writing, creating the file and schema as needed.
   static Store open(const std::string& path);
   // Opens an existing store for reading; core::Error if it does not exist.
   static Store open_existing(const std::string& path);
+  // Opens an existing store for reading and writing, migrating it; core::Error if it does not exist.
+  static Store open_existing_for_update(const std::string& path);
 
   Store(Store&&) noexcept;
   Store& operator=(Store&&) noexcept;
@@ -119,6 +133,17 @@ class Store {
   // its validation evidence (JSON); core::Error for an unknown id.
   void set_strategy_validation(const std::string& id, const std::string& state, const std::string& validation,
                                TimeMs updated);
+
+  // Strategy lifecycle events (store_events.cpp); the lifecycle layer decides which moves are legal.
+  std::optional<StrategyRecord> load_strategy(const std::string& id);
+  // Inserts a new strategy and its birth event together; core::Error if the id exists.
+  void insert_strategy_born(const StrategyRecord& strategy, const StrategyEvent& birth);
+  // Moves a strategy from event.from_state to event.to_state and appends the event, together;
+  // `validation`, when given, replaces its validation evidence in the same write. core::Error if
+  // the strategy is unknown or no longer in from_state (someone moved it since it was read).
+  void record_strategy_event(const StrategyEvent& event, const std::optional<std::string>& validation = {});
+  // A strategy's events, oldest first; empty for an unknown id.
+  std::vector<StrategyEvent> list_strategy_events(const std::string& strategy_id);
 
   std::vector<std::string> venues_for(const std::string& coin, const std::string& interval = "");
 

@@ -89,6 +89,29 @@ constexpr std::array<std::string_view, Store::kSchemaVersion> kMigrations{
     R"sql(
     ALTER TABLE strategies ADD COLUMN validation TEXT;
     )sql",
+    // 3 -> 4: every lifecycle move of a strategy, with its time, reason and evidence. Strategies
+    // stored before this had no events: each gets a synthetic birth at its creation time and,
+    // when it has since left `testing`, one synthetic move to its current state at its last
+    // update (evidence: its stored validation), so every history ends at the stored state.
+    R"sql(
+    CREATE TABLE strategy_events (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      strategy_id TEXT NOT NULL REFERENCES strategies(id),
+      time INTEGER NOT NULL,
+      from_state TEXT,
+      to_state TEXT NOT NULL,
+      reason TEXT NOT NULL,
+      evidence TEXT NOT NULL
+    );
+    CREATE INDEX strategy_events_by_strategy ON strategy_events (strategy_id, seq);
+    INSERT INTO strategy_events (strategy_id, time, from_state, to_state, reason, evidence)
+      SELECT id, created, NULL, 'testing', 'migrated: born before events were recorded', '{}'
+      FROM strategies ORDER BY id;
+    INSERT INTO strategy_events (strategy_id, time, from_state, to_state, reason, evidence)
+      SELECT id, updated, 'testing', state, 'migrated: state set before events were recorded',
+             COALESCE(validation, '{}')
+      FROM strategies WHERE state <> 'testing' ORDER BY id;
+    )sql",
 };
 
 }  // namespace

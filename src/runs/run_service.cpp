@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "lifecycle/lifecycle.hpp"
 
 namespace organism::runs {
 
@@ -133,9 +134,8 @@ void RunService::record_birth(const std::string& run_id, const std::vector<Front
     s.genome = m.genome;
     s.parents = m.parents;
     s.metrics = m.metrics;
-    s.state = "testing";
     s.created = s.updated = now;
-    store_.save_strategy(to_row(s));
+    lifecycle::birth(store_, to_row(s), now, "found by run " + run_id);
   }
 }
 
@@ -143,8 +143,7 @@ void RunService::record_validation(const std::vector<FrontMember>& members) cons
   const auto now = clock_.now();
   for (const auto& m : members) {
     if (!m.validation) continue;
-    store_.set_strategy_validation(m.id, m.validation->passed ? "validated" : "testing", to_json(*m.validation).dump(),
-                                   now);
+    lifecycle::record_validation(store_, m.id, m.validation->passed, to_json(*m.validation).dump(), now);
   }
 }
 
