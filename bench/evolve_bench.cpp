@@ -60,7 +60,7 @@ void BM_evolve_generation(benchmark::State& state) {
   const auto threads = static_cast<int>(state.range(3));
   const auto& u = universe(coins, bars);
   indicators::IndicatorCache cache(std::size_t{4} << 30);
-  const evolve::Evaluator evaluator(u, backtest::BacktestConfig{}, cache, threads);
+  const evolve::BacktestProblem evaluator(u, backtest::BacktestConfig{}, cache, threads);
   evolve::EvolveOptions o;
   o.population = population;
   o.generations = 1000;

@@ -99,7 +99,7 @@ nlohmann::json EvolveProcesses::share(const nlohmann::json& value) const {
   }() : std::string()));
 }
 
-bool EvolveProcesses::serve(const evolve::Evaluator& evaluator) {
+bool EvolveProcesses::serve(const evolve::BacktestProblem& evaluator) {
   if (!impl_->distributed() || !impl_->workers) return false;
   impl_->pool = std::make_unique<dist::MpiWorkerEvaluator>(*impl_->session, evaluator);
   if (leader()) return false;
@@ -109,7 +109,7 @@ bool EvolveProcesses::serve(const evolve::Evaluator& evaluator) {
 }
 
 evolve::Engine& EvolveProcesses::engine(const evolve::EvolveOptions& options,
-                                        const evolve::Evaluator& evaluator) {
+                                        const evolve::BacktestProblem& evaluator) {
   auto& s = impl_->session;
   if (!impl_->distributed()) {
     impl_->engine = std::make_unique<evolve::Engine>(options, evaluator);
@@ -210,14 +210,14 @@ EvolveProcesses::~EvolveProcesses() = default;
 int EvolveProcesses::rank() const { return 0; }
 int EvolveProcesses::size() const { return 1; }
 nlohmann::json EvolveProcesses::share(const nlohmann::json& value) const { return value; }
-bool EvolveProcesses::serve(const evolve::Evaluator&) { return false; }
+bool EvolveProcesses::serve(const evolve::BacktestProblem&) { return false; }
 void EvolveProcesses::set_timeout(double) {}
 void EvolveProcesses::checkpointed(const std::string&, int) {}
 void EvolveProcesses::finish() {}
 void EvolveProcesses::run(const std::function<void()>& body) { body(); }
 
 evolve::Engine& EvolveProcesses::engine(const evolve::EvolveOptions& options,
-                                        const evolve::Evaluator& evaluator) {
+                                        const evolve::BacktestProblem& evaluator) {
   impl_->engine = std::make_unique<evolve::Engine>(options, evaluator);
   return *impl_->engine;
 }

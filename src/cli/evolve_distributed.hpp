@@ -9,7 +9,7 @@
 #include <string>
 
 #include "evolve/engine.hpp"
-#include "evolve/evaluator.hpp"
+#include "evolve/backtest_problem.hpp"
 #include "runs/run_service.hpp"
 
 namespace organism::cli {
@@ -38,10 +38,10 @@ class EvolveProcesses final : public runs::Processes {
   nlohmann::json share(const nlohmann::json& value) const override;
   // Workers mode on ranks other than 0: backtests what rank 0 sends until the run ends, then
   // returns true (the rank has nothing else to do). False elsewhere, at once.
-  bool serve(const evolve::Evaluator& evaluator) override;
+  bool serve(const evolve::BacktestProblem& evaluator) override;
   // This rank's engine: every island (one process); its own islands (islands mode); or, on rank
   // 0, every island with each batch spread over the ranks (workers mode). Lives as long as this.
-  evolve::Engine& engine(const evolve::EvolveOptions& options, const evolve::Evaluator& evaluator) override;
+  evolve::Engine& engine(const evolve::EvolveOptions& options, const evolve::BacktestProblem& evaluator) override;
   // On rank 0 after each checkpoint: the run and generation a lost rank's job can resume from,
   // which rank 0 prints when mpirun ends it (SIGTERM) because another rank died.
   void checkpointed(const std::string& run_id, int generation) override;

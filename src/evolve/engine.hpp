@@ -17,7 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
-#include "evolve/evaluator.hpp"
+#include "evolve/backtest_problem.hpp"
 #include "evolve/individual.hpp"
 #include "evolve/island_channel.hpp"
 #include "evolve/nsga2.hpp"

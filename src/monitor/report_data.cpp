@@ -67,7 +67,7 @@ ReportData report_data(const runs::RunService& service, const ReportRequest& req
   const auto& costs = run.options.costs;  // the run's own, whatever backtest.* says now
   d.costs = backtest::describe_costs(costs);
   d.target_volatility = run.options.evolve.target_volatility;
-  const evolve::Evaluator evaluator(universe, costs, cache, 1, d.target_volatility);
+  const evolve::BacktestProblem evaluator(universe, costs, cache, 1, d.target_volatility);
   d.initial_equity = evaluator.metrics_options().initial_equity;
   const auto genome = strategy::from_json(member.at("genome").dump());
   for (const auto stage : runs::kStages) {

@@ -43,7 +43,7 @@ FrontMember member_of(const evolve::Individual& ind, std::vector<std::string> al
 
 }  // namespace
 
-MeasuredFront measure_front(const evolve::Engine& engine, const evolve::Evaluator& evaluator) {
+MeasuredFront measure_front(const evolve::Engine& engine, const evolve::BacktestProblem& evaluator) {
   MeasuredFront out;
   std::vector<strategy::Genome> genomes;
   for (auto& d : validate::distinct_front(evaluator, engine.front())) {
@@ -83,7 +83,7 @@ validate::ValidationOptions options_for_run(validate::ValidationOptions o, const
 }
 
 ValidationOutcome validate_front(const evolve::Engine& engine, std::span<const evolve::Individual> front,
-                                 const evolve::Evaluator& evaluator, const validate::ValidationOptions& options,
+                                 const evolve::BacktestProblem& evaluator, const validate::ValidationOptions& options,
                                  const std::function<void(const std::string&)>& progress) {
   std::vector<evolve::Individual> population;
   for (const auto& island : engine.islands()) population.insert(population.end(), island.begin(), island.end());

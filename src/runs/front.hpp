@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "evolve/engine.hpp"
-#include "evolve/evaluator.hpp"
+#include "evolve/backtest_problem.hpp"
 #include "runs/records.hpp"
 #include "validate/validation.hpp"
 
@@ -22,7 +22,7 @@ struct MeasuredFront {
 
 // The distinct members of the engine's front with their metrics per stage (means over coins, plus
 // "trades_per_year": closed trades per year of the stage).
-MeasuredFront measure_front(const evolve::Engine& engine, const evolve::Evaluator& evaluator);
+MeasuredFront measure_front(const evolve::Engine& engine, const evolve::BacktestProblem& evaluator);
 
 // The validation options a run is validated with: the walk-forward's short evolutions at most as
 // large as the run's own (population, generations). Throws core::UsageError for a bad value.
@@ -38,7 +38,7 @@ struct ValidationOutcome {
 // Validates `front` against the engine's final populations and trial statistics; `progress`
 // receives the pipeline's progress lines.
 ValidationOutcome validate_front(const evolve::Engine& engine, std::span<const evolve::Individual> front,
-                                 const evolve::Evaluator& evaluator, const validate::ValidationOptions& options,
+                                 const evolve::BacktestProblem& evaluator, const validate::ValidationOptions& options,
                                  const std::function<void(const std::string&)>& progress = {});
 
 // The outcome written into a run's result: each member of `result.front` validated gets its record

@@ -17,7 +17,7 @@
 #include "data/market.hpp"
 #include "data/store.hpp"
 #include "evolve/engine.hpp"
-#include "evolve/evaluator.hpp"
+#include "evolve/backtest_problem.hpp"
 #include "runs/validation_record.hpp"
 
 namespace organism::runs {

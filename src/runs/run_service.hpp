@@ -16,7 +16,7 @@
 #include "core/clock.hpp"
 #include "data/store.hpp"
 #include "evolve/engine.hpp"
-#include "evolve/evaluator.hpp"
+#include "evolve/backtest_problem.hpp"
 #include "indicators/cache.hpp"
 #include "runs/front.hpp"
 #include "runs/records.hpp"
@@ -40,9 +40,9 @@ class Processes {
   // The leader's value, on every process.
   virtual nlohmann::json share(const nlohmann::json& value) const { return value; }
   // A worker process backtests for the leader until the run ends, then returns true.
-  virtual bool serve(const evolve::Evaluator& evaluator);
+  virtual bool serve(const evolve::BacktestProblem& evaluator);
   // The engine this process steps; lives as long as this object.
-  virtual evolve::Engine& engine(const evolve::EvolveOptions& options, const evolve::Evaluator& evaluator);
+  virtual evolve::Engine& engine(const evolve::EvolveOptions& options, const evolve::BacktestProblem& evaluator);
   // After each checkpoint (leader): the generation a lost job can resume from.
   virtual void checkpointed(const std::string& run_id, int generation);
   // After the last generation, on every process.
@@ -138,7 +138,7 @@ class RunSession {
   bool served() const { return served_; }
   const RunRecord& record() const { return run_; }
   const evolve::Universe& universe() const { return universe_; }
-  const evolve::Evaluator& evaluator() const { return *evaluator_; }
+  const evolve::BacktestProblem& evaluator() const { return *evaluator_; }
   const evolve::Engine& engine() const { return *engine_; }
 
   // Generation 0 of a new run, or the checkpoint of a resumed one; checkpointed.
@@ -165,7 +165,7 @@ class RunSession {
   Callbacks callbacks_;
   evolve::Universe universe_;
   indicators::IndicatorCache cache_;
-  std::unique_ptr<evolve::Evaluator> evaluator_;
+  std::unique_ptr<evolve::BacktestProblem> evaluator_;
   evolve::Engine* engine_ = nullptr;
   bool served_ = false;
   core::TimeMs started_ = 0;

@@ -9,9 +9,9 @@
 
 namespace organism::runs {
 
-bool Processes::serve(const evolve::Evaluator&) { return false; }
+bool Processes::serve(const evolve::BacktestProblem&) { return false; }
 
-evolve::Engine& Processes::engine(const evolve::EvolveOptions& options, const evolve::Evaluator& evaluator) {
+evolve::Engine& Processes::engine(const evolve::EvolveOptions& options, const evolve::BacktestProblem& evaluator) {
   if (!engine_) engine_ = std::make_unique<evolve::Engine>(options, evaluator);
   return *engine_;
 }
@@ -45,7 +45,7 @@ RunSession::RunSession(const RunService& service, RunRecord run, std::optional<n
   share(processes_, run_, checkpoint_);
   universe_ = service_.load_universe(run_.universe, settings.preferred_venue);
   const auto& options = run_.options;
-  evaluator_ = std::make_unique<evolve::Evaluator>(universe_, options.costs, cache_, settings.threads,
+  evaluator_ = std::make_unique<evolve::BacktestProblem>(universe_, options.costs, cache_, settings.threads,
                                                    options.evolve.target_volatility);
   served_ = processes_.serve(*evaluator_);
   if (served_) return;

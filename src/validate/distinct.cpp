@@ -40,7 +40,7 @@ std::uint64_t hash_of(std::span<const double> values) {
 
 // f(i) for i in [0, n) on the evaluator's threads; each result in its own slot.
 template <class T, class F>
-std::vector<T> parallel_map(const evolve::Evaluator& evaluator, std::size_t n, F f) {
+std::vector<T> parallel_map(const evolve::BacktestProblem& evaluator, std::size_t n, F f) {
   std::vector<T> out(n);
   tbb::task_arena arena(evaluator.threads() > 0 ? evaluator.threads() : tbb::task_arena::automatic);
   arena.execute(
@@ -58,7 +58,7 @@ bool simpler(const evolve::Individual& a, const evolve::Individual& b) {
   return a.id < b.id;
 }
 
-std::vector<double> exposure_signature(const evolve::Evaluator& evaluator,
+std::vector<double> exposure_signature(const evolve::BacktestProblem& evaluator,
                                        const strategy::Genome& genome) {
   std::vector<double> out;
   for (std::size_t c = 0; c < evaluator.universe().coins.size(); ++c) {
@@ -74,7 +74,7 @@ std::vector<double> exposure_signature(const evolve::Evaluator& evaluator,
   return out;
 }
 
-std::vector<DistinctMember> distinct_front(const evolve::Evaluator& evaluator,
+std::vector<DistinctMember> distinct_front(const evolve::BacktestProblem& evaluator,
                                            std::span<const evolve::Individual> front) {
   // One member per id, in id order, so the grouping never depends on the front's order.
   std::map<std::string, const evolve::Individual*> by_id;

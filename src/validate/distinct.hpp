@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "evolve/evaluator.hpp"
+#include "evolve/backtest_problem.hpp"
 #include "evolve/individual.hpp"
 
 namespace organism::validate {
@@ -21,11 +21,11 @@ struct DistinctMember {
 // (seed families: 0), then the smaller id. A strict weak order, total on distinct ids.
 bool simpler(const evolve::Individual& a, const evolve::Individual& b);
 
-// The realized exposure series (evolve::Evaluator::backtest, so stops and the leverage cap are
+// The realized exposure series (evolve::BacktestProblem::backtest, so stops and the leverage cap are
 // in it), then the equity series, of the genome on every coin's in-sample, out-of-sample and
 // walk-forward segment, one after the other: two genomes with equal signatures trade alike
 // everywhere (equity catches round trips inside one bar, which exposure at closes misses).
-std::vector<double> exposure_signature(const evolve::Evaluator& evaluator,
+std::vector<double> exposure_signature(const evolve::BacktestProblem& evaluator,
                                        const strategy::Genome& genome);
 
 // The front grouped by exposure signature: members are grouped by a hash of the signature's exact
@@ -33,7 +33,7 @@ std::vector<double> exposure_signature(const evolve::Evaluator& evaluator,
 // collision never merges two strategies. One entry per group, its representative the simplest
 // member; ordered by representative id. Members with the same id count once. Backtests run on
 // the evaluator's threads.
-std::vector<DistinctMember> distinct_front(const evolve::Evaluator& evaluator,
+std::vector<DistinctMember> distinct_front(const evolve::BacktestProblem& evaluator,
                                            std::span<const evolve::Individual> front);
 
 }  // namespace organism::validate

@@ -19,7 +19,7 @@ constexpr std::array<evolve::Stage, 3> kStages = {evolve::Stage::InSample, evolv
                                                   evolve::Stage::WalkForward};
 
 // Every genome on every stage: result[g][stage].
-std::vector<std::array<StageResult, 3>> stage_results(const evolve::Evaluator& evaluator,
+std::vector<std::array<StageResult, 3>> stage_results(const evolve::BacktestProblem& evaluator,
                                                       std::span<const strategy::Genome> genomes) {
   std::vector<std::array<StageResult, 3>> out(genomes.size());
   for (std::size_t s = 0; s < kStages.size(); ++s) {
@@ -57,7 +57,7 @@ CostStress cost_stress_of(std::array<StageResult, 3> stages, double multiplier) 
 }
 
 // Neighbours of every member in one batch (one parallel evaluation); their in-sample mean Sharpe.
-std::vector<Robustness> robustness_of(const evolve::Evaluator& evaluator, std::span<const evolve::Individual> front,
+std::vector<Robustness> robustness_of(const evolve::BacktestProblem& evaluator, std::span<const evolve::Individual> front,
                                       const std::vector<std::array<StageResult, 3>>& own, double step) {
   std::vector<strategy::Genome> batch;
   std::vector<std::size_t> owner;
@@ -157,7 +157,7 @@ void check_options(const ValidationOptions& o) {
   if (o.walk_forward.folds < 1) throw core::UsageError("validate.wf_folds must be at least 1");
 }
 
-std::vector<std::vector<double>> stage_returns(const evolve::Evaluator& evaluator,
+std::vector<std::vector<double>> stage_returns(const evolve::BacktestProblem& evaluator,
                                                std::span<const strategy::Genome> genomes, evolve::Stage stage) {
   const auto& u = evaluator.universe();
   const std::size_t coins = u.coins.size();
@@ -187,7 +187,7 @@ std::vector<std::vector<double>> stage_returns(const evolve::Evaluator& evaluato
   return out;
 }
 
-std::vector<std::vector<double>> held_out_returns(const evolve::Evaluator& evaluator,
+std::vector<std::vector<double>> held_out_returns(const evolve::BacktestProblem& evaluator,
                                                   std::span<const strategy::Genome> genomes) {
   auto out = stage_returns(evaluator, genomes, evolve::Stage::OutOfSample);
   const auto later = stage_returns(evaluator, genomes, evolve::Stage::WalkForward);
@@ -195,7 +195,7 @@ std::vector<std::vector<double>> held_out_returns(const evolve::Evaluator& evalu
   return out;
 }
 
-RunValidation validate_front(const evolve::Evaluator& evaluator, std::span<const evolve::Individual> front,
+RunValidation validate_front(const evolve::BacktestProblem& evaluator, std::span<const evolve::Individual> front,
                              std::span<const evolve::Individual> population, const evolve::EvolveOptions& run_options,
                              const TrialSummary& trials, const ValidationOptions& options, const Progress& progress,
                              const std::atomic<bool>* cancel) {
@@ -207,7 +207,7 @@ RunValidation validate_front(const evolve::Evaluator& evaluator, std::span<const
   std::vector<strategy::Genome> genomes;
   for (const auto& ind : front) genomes.push_back(ind.genome);
   const auto own = stage_results(evaluator, genomes);
-  const evolve::Evaluator stressed(u, stressed_costs(evaluator.base_config(), options.cost_multiplier),
+  const evolve::BacktestProblem stressed(u, stressed_costs(evaluator.base_config(), options.cost_multiplier),
                                    evaluator.cache(), evaluator.threads(), evaluator.target_volatility());
   auto stress = stage_results(stressed, genomes);
   if (progress) progress(fmt::format("validation: {} front members on 3 stages, costs x{}; perturbing parameters",

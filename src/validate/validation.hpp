@@ -125,18 +125,18 @@ using Progress = std::function<void(const std::string&)>;
 // `front`: the members to validate; `population`: the final population of every island (the
 // stand-in for the trials, PBO and clusters, when `trials` has no sample); `run_options`: the run's evolution options (the walk-forward's short evolutions reuse
 // them). Throws core::UsageError for bad options (pbo blocks, folds, multipliers).
-RunValidation validate_front(const evolve::Evaluator& evaluator, std::span<const evolve::Individual> front,
+RunValidation validate_front(const evolve::BacktestProblem& evaluator, std::span<const evolve::Individual> front,
                              std::span<const evolve::Individual> population, const evolve::EvolveOptions& run_options,
                              const TrialSummary& trials, const ValidationOptions& options,
                              const Progress& progress = {}, const std::atomic<bool>* cancel = nullptr);
 
 // Per genome its per-bar returns on `stage`, the mean over coins bar by bar, truncated to the
 // shortest coin's segment.
-std::vector<std::vector<double>> stage_returns(const evolve::Evaluator& evaluator,
+std::vector<std::vector<double>> stage_returns(const evolve::BacktestProblem& evaluator,
                                                std::span<const strategy::Genome> genomes, evolve::Stage stage);
 
 // Per genome its held-out returns: out-of-sample then walk-forward, each as stage_returns.
-std::vector<std::vector<double>> held_out_returns(const evolve::Evaluator& evaluator,
+std::vector<std::vector<double>> held_out_returns(const evolve::BacktestProblem& evaluator,
                                                   std::span<const strategy::Genome> genomes);
 
 }  // namespace organism::validate

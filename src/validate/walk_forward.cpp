@@ -27,7 +27,7 @@ evolve::Universe fold_universe(const evolve::Universe& universe, std::size_t fol
 // The front member with the best in-sample Sharpe (mean over coins); the first on a tie (the
 // front is ordered by id).
 const evolve::Individual& best_in_sample(const std::vector<evolve::Individual>& front,
-                                         const evolve::Evaluator& evaluator) {
+                                         const evolve::BacktestProblem& evaluator) {
   std::vector<strategy::Genome> genomes;
   for (const auto& ind : front) genomes.push_back(ind.genome);
   const auto metrics = evaluator.evaluate(genomes, evolve::Stage::InSample);
@@ -82,7 +82,7 @@ std::vector<double> bar_returns(std::span<const double> equity, double initial) 
   return out;
 }
 
-WalkForwardResult walk_forward_reoptimize(const evolve::Evaluator& evaluator, const evolve::EvolveOptions& base,
+WalkForwardResult walk_forward_reoptimize(const evolve::BacktestProblem& evaluator, const evolve::EvolveOptions& base,
                                           const WalkForwardOptions& options,
                                           const std::function<void(const std::string&)>& progress,
                                           const std::atomic<bool>* cancel) {
@@ -97,7 +97,7 @@ WalkForwardResult walk_forward_reoptimize(const evolve::Evaluator& evaluator, co
   out.stitched_equity.push_back(1.0);
   for (std::size_t f = 0; f < static_cast<std::size_t>(options.folds); ++f) {
     const auto fu = fold_universe(universe, f, options.folds);
-    const evolve::Evaluator fe(fu, evaluator.base_config(), evaluator.cache(), evaluator.threads(),
+    const evolve::BacktestProblem fe(fu, evaluator.base_config(), evaluator.cache(), evaluator.threads(),
                                evaluator.target_volatility());
     o.seed = base.seed ^ (0x9E3779B97F4A7C15ULL * (f + 1));
     evolve::Engine engine(o, fe);

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "evolve/engine.hpp"
-#include "evolve/evaluator.hpp"
+#include "evolve/backtest_problem.hpp"
 #include "evolve/objectives.hpp"
 #include "evolve/splits.hpp"
 
@@ -58,7 +58,7 @@ struct WalkForwardResult {
 // population, generations and islands replaced by `options`, its seed mixed with the fold index)
 // on evaluators that share `evaluator`'s costs, cache and threads. Training windows are as long
 // as each coin's in-sample segment. `progress` (optional) receives one line per fold.
-WalkForwardResult walk_forward_reoptimize(const evolve::Evaluator& evaluator, const evolve::EvolveOptions& base,
+WalkForwardResult walk_forward_reoptimize(const evolve::BacktestProblem& evaluator, const evolve::EvolveOptions& base,
                                           const WalkForwardOptions& options,
                                           const std::function<void(const std::string&)>& progress = {},
                                           const std::atomic<bool>* cancel = nullptr);

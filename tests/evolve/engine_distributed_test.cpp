@@ -71,7 +71,7 @@ EvolveOptions split_options(int islands) {
 
 std::string one_engine(const Universe& u, const EvolveOptions& o) {
   indicators::IndicatorCache cache(64u << 20);
-  const Evaluator evaluator(u, backtest::BacktestConfig{}, cache, 1);
+  const BacktestProblem evaluator(u, backtest::BacktestConfig{}, cache, 1);
   Engine engine(o, evaluator);
   engine.initialize();
   while (!engine.done()) engine.step();
@@ -88,7 +88,7 @@ nlohmann::json split_run(const Universe& u, const EvolveOptions& o, int ranks,
   for (int r = 0; r < ranks; ++r) {
     threads.emplace_back([&, r] {
       indicators::IndicatorCache cache(64u << 20);
-      const Evaluator evaluator(u, backtest::BacktestConfig{}, cache, 1);
+      const BacktestProblem evaluator(u, backtest::BacktestConfig{}, cache, 1);
       const IslandPlacement placement{r, ranks};
       HubChannel channel(hub, placement, o.islands);
       Engine engine(o, evaluator, placement, channel);
@@ -120,7 +120,7 @@ TEST(EngineDistributed, SplitRunResumesFromTheLeadersCheckpoint) {
 TEST(EngineDistributed, MoreRanksThanIslandsIsAUsageError) {
   const auto u = test::small_universe(2000);
   indicators::IndicatorCache cache(16u << 20);
-  const Evaluator evaluator(u, backtest::BacktestConfig{}, cache, 1);
+  const BacktestProblem evaluator(u, backtest::BacktestConfig{}, cache, 1);
   Hub hub(1);
   HubChannel channel(hub, {0, 3}, 2);
   EXPECT_THROW(Engine(split_options(2), evaluator, IslandPlacement{0, 3}, channel),
@@ -130,7 +130,7 @@ TEST(EngineDistributed, MoreRanksThanIslandsIsAUsageError) {
 TEST(EngineDistributed, WireFormatRoundTripsToTheBit) {
   const auto u = test::small_universe(2000);
   indicators::IndicatorCache cache(16u << 20);
-  const Evaluator evaluator(u, backtest::BacktestConfig{}, cache, 1);
+  const BacktestProblem evaluator(u, backtest::BacktestConfig{}, cache, 1);
   Engine engine(split_options(2), evaluator);
   engine.initialize();
   GenerationRecord r;

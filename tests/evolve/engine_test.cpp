@@ -25,7 +25,7 @@ EvolveOptions small_options(int islands = 1) {
 // Runs an engine to the end and returns its final checkpoint (the whole state) as text.
 std::string run_to_end(const Universe& u, const EvolveOptions& o, int threads) {
   indicators::IndicatorCache cache(256u << 20);
-  const Evaluator evaluator(u, backtest::BacktestConfig{}, cache, threads);
+  const BacktestProblem evaluator(u, backtest::BacktestConfig{}, cache, threads);
   Engine engine(o, evaluator);
   engine.initialize();
   while (!engine.done()) engine.step();
@@ -48,7 +48,7 @@ TEST(Engine, ResumeFromACheckpointContinuesBitForBit) {
   const auto straight = run_to_end(u, options, 2);
 
   indicators::IndicatorCache cache(256u << 20);
-  const Evaluator evaluator(u, backtest::BacktestConfig{}, cache, 2);
+  const BacktestProblem evaluator(u, backtest::BacktestConfig{}, cache, 2);
   std::string saved;
   {
     Engine first(options, evaluator);
@@ -67,7 +67,7 @@ TEST(Engine, ResumeFromACheckpointContinuesBitForBit) {
 TEST(Engine, CancelLeavesTheStateAsItWas) {
   const auto u = test::small_universe();
   indicators::IndicatorCache cache(256u << 20);
-  const Evaluator evaluator(u, backtest::BacktestConfig{}, cache, 2);
+  const BacktestProblem evaluator(u, backtest::BacktestConfig{}, cache, 2);
   Engine engine(small_options(), evaluator);
   engine.initialize();
   const auto before = engine.checkpoint().dump();
@@ -83,7 +83,7 @@ TEST(Engine, CancelLeavesTheStateAsItWas) {
 TEST(Engine, DuplicatesAreEvaluatedOnceAndPopulationsStayDistinct) {
   const auto u = test::small_universe();
   indicators::IndicatorCache cache(256u << 20);
-  const Evaluator evaluator(u, backtest::BacktestConfig{}, cache, 2);
+  const BacktestProblem evaluator(u, backtest::BacktestConfig{}, cache, 2);
   auto o = small_options();
   o.variation.crossover_probability = 0;  // copies of parents...
   o.variation.mutation_rate = 0;          // ...unchanged: every child is a duplicate
@@ -103,7 +103,7 @@ TEST(Engine, DuplicatesAreEvaluatedOnceAndPopulationsStayDistinct) {
 TEST(Engine, InitialPopulationHoldsEveryFamilysDefaults) {
   const auto u = test::small_universe();
   indicators::IndicatorCache cache(256u << 20);
-  const Evaluator evaluator(u, backtest::BacktestConfig{}, cache, 2);
+  const BacktestProblem evaluator(u, backtest::BacktestConfig{}, cache, 2);
   auto o = small_options();
   o.population = 40;
   Engine engine(o, evaluator);
@@ -125,7 +125,7 @@ TEST(Engine, InitialPopulationHoldsEveryFamilysDefaults) {
 TEST(Engine, ArchiveIsFeasibleAndMutuallyNonDominated) {
   const auto u = test::small_universe();
   indicators::IndicatorCache cache(256u << 20);
-  const Evaluator evaluator(u, backtest::BacktestConfig{}, cache, 2);
+  const BacktestProblem evaluator(u, backtest::BacktestConfig{}, cache, 2);
   Engine engine(small_options(2), evaluator);
   engine.initialize();
   while (!engine.done()) engine.step();
@@ -148,7 +148,7 @@ TEST(Engine, ArchiveIsFeasibleAndMutuallyNonDominated) {
 TEST(Engine, InfeasibleRunFrontIsThePopulationsLeastViolatingGenomes) {
   const auto u = test::small_universe();
   indicators::IndicatorCache cache(256u << 20);
-  const Evaluator evaluator(u, backtest::BacktestConfig{}, cache, 2);
+  const BacktestProblem evaluator(u, backtest::BacktestConfig{}, cache, 2);
   auto o = small_options();
   o.generations = 1;
   o.constraints.min_trades = 1e9;
@@ -181,7 +181,7 @@ std::vector<std::size_t> best_first(const std::vector<Individual>& people) {
 TEST(Engine, MigrationSendsEachIslandsBestToTheNextOnTheRing) {
   const auto u = test::small_universe();
   indicators::IndicatorCache cache(256u << 20);
-  const Evaluator evaluator(u, backtest::BacktestConfig{}, cache, 2);
+  const BacktestProblem evaluator(u, backtest::BacktestConfig{}, cache, 2);
   auto with = small_options(3);
   with.migration_interval = 1;
   with.migrants = 2;
@@ -211,7 +211,7 @@ TEST(Engine, MigrationSendsEachIslandsBestToTheNextOnTheRing) {
 TEST(Engine, FamilySwitchesStayWithinTheSearchedFamilies) {
   const auto u = test::small_universe();
   indicators::IndicatorCache cache(256u << 20);
-  const Evaluator evaluator(u, backtest::BacktestConfig{}, cache, 2);
+  const BacktestProblem evaluator(u, backtest::BacktestConfig{}, cache, 2);
   auto o = small_options();
   o.families = {"ema_cross", "rsi_reversion"};
   o.variation.family_switch_probability = 1;  // every mutated child switches family
@@ -227,7 +227,7 @@ TEST(Engine, FamilySwitchesStayWithinTheSearchedFamilies) {
 TEST(Engine, AllFamiliesIncludesTheMachineLearningOnes) {
   const auto u = test::small_universe();
   indicators::IndicatorCache cache(256u << 20);
-  const Evaluator evaluator(u, backtest::BacktestConfig{}, cache, 2);
+  const BacktestProblem evaluator(u, backtest::BacktestConfig{}, cache, 2);
   auto o = small_options();
   o.families = {"all"};
   o.population = 26;

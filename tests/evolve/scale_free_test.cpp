@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "evolve/engine_support.hpp"
-#include "evolve/evaluator.hpp"
+#include "evolve/backtest_problem.hpp"
 #include "evolve/objectives.hpp"
 #include "strategy/genome.hpp"
 
@@ -39,7 +39,7 @@ void expect_close(double full, double scaled, const std::string& metric, const s
 TEST(ScaleFreeObjectives, PositionSizeChangesNoObjectiveOfAnyFamily) {
   const auto universe = test::small_universe(3000);
   indicators::IndicatorCache cache(std::size_t{256} << 20);
-  const Evaluator evaluator(universe, backtest::BacktestConfig{}, cache, 2);
+  const BacktestProblem evaluator(universe, backtest::BacktestConfig{}, cache, 2);
   int checked = 0;
   for (const auto& family : strategy::genome_families()) {
     std::vector<strategy::Genome> bases = {strategy::default_genome(family)};
@@ -77,7 +77,7 @@ TEST(ScaleFreeObjectives, EveryCurveIsMeasuredAtTheTargetVolatility) {
   const auto universe = test::small_universe(3000);
   indicators::IndicatorCache cache(std::size_t{64} << 20);
   for (double target : {0.1, 0.2, 0.5}) {
-    const Evaluator evaluator(universe, backtest::BacktestConfig{}, cache, 1, target);
+    const BacktestProblem evaluator(universe, backtest::BacktestConfig{}, cache, 1, target);
     const auto metrics = evaluator.evaluate(std::vector{strategy::default_genome("ema_cross")}, Stage::InSample);
     for (const auto& m : metrics[0]) EXPECT_NEAR(m.volatility, target, 1e-9);
   }

@@ -76,7 +76,7 @@ EvolveOptions options() {
 TEST(TrialSample, EngineSamplesEveryDistinctTrialAndSurvivesCheckpointRestore) {
   const auto u = test::small_universe(1500);
   indicators::IndicatorCache cache(128u << 20);
-  const Evaluator evaluator(u, backtest::BacktestConfig{}, cache, 2);
+  const BacktestProblem evaluator(u, backtest::BacktestConfig{}, cache, 2);
   Engine engine(options(), evaluator);
   engine.initialize();
   while (!engine.done()) engine.step();

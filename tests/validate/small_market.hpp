@@ -54,7 +54,7 @@ struct SmallMarket {
       : universe(std::move(u)), evaluator(universe, backtest::BacktestConfig{}, cache, threads) {}
   evolve::Universe universe;
   indicators::IndicatorCache cache{64 << 20};
-  evolve::Evaluator evaluator;
+  evolve::BacktestProblem evaluator;
 };
 
 // Evolution options small enough for a test: a few trades per coin are enough to be feasible.

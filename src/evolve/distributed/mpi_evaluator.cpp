@@ -51,7 +51,7 @@ std::vector<std::vector<backtest::Metrics>> metrics_from(const std::string& byte
 
 }  // namespace
 
-MpiWorkerEvaluator::MpiWorkerEvaluator(const MpiSession& session, const Evaluator& local)
+MpiWorkerEvaluator::MpiWorkerEvaluator(const MpiSession& session, const BacktestProblem& local)
     : session_(session), local_(local) {}
 
 std::vector<std::vector<backtest::Metrics>> MpiWorkerEvaluator::evaluate(

@@ -5,14 +5,14 @@
 #pragma once
 
 #include "evolve/distributed/mpi_session.hpp"
-#include "evolve/evaluator.hpp"
+#include "evolve/backtest_problem.hpp"
 
 namespace organism::evolve::distributed {
 
 class MpiWorkerEvaluator : public BatchEvaluator {
  public:
   // `local` evaluates this rank's share (with its threads); both must outlive this object.
-  MpiWorkerEvaluator(const MpiSession& session, const Evaluator& local);
+  MpiWorkerEvaluator(const MpiSession& session, const BacktestProblem& local);
 
   // On rank 0: the batch spread over every rank. `cancel` is honoured on rank 0's share only.
   std::vector<std::vector<backtest::Metrics>> evaluate(
@@ -26,7 +26,7 @@ class MpiWorkerEvaluator : public BatchEvaluator {
 
  private:
   const MpiSession& session_;
-  const Evaluator& local_;
+  const BacktestProblem& local_;
   mutable std::int64_t bytes_sent_ = 0;
 };
 

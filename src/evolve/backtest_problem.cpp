@@ -1,4 +1,4 @@
-#include "evolve/evaluator.hpp"
+#include "evolve/backtest_problem.hpp"
 
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
@@ -50,7 +50,7 @@ const Segment& segment_of(const CoinMarket& coin, Stage stage) {
   return coin.splits.walk_forward;
 }
 
-Evaluator::Evaluator(const Universe& universe, backtest::BacktestConfig base, indicators::IndicatorCache& cache,
+BacktestProblem::BacktestProblem(const Universe& universe, backtest::BacktestConfig base, indicators::IndicatorCache& cache,
                      int threads, double target_volatility)
     : universe_(universe),
       base_(std::move(base)),
@@ -63,7 +63,7 @@ Evaluator::Evaluator(const Universe& universe, backtest::BacktestConfig base, in
   }
 }
 
-backtest::MetricsOptions Evaluator::metrics_options() const {
+backtest::MetricsOptions BacktestProblem::metrics_options() const {
   backtest::MetricsOptions o;
   o.bars_per_year = universe_.interval.bars_per_year();
   o.initial_equity = base_.initial_cash;
@@ -71,7 +71,7 @@ backtest::MetricsOptions Evaluator::metrics_options() const {
   return o;
 }
 
-void Evaluator::run_segment(const strategy::Genome& genome, std::size_t coin_index, Stage stage,
+void BacktestProblem::run_segment(const strategy::Genome& genome, std::size_t coin_index, Stage stage,
                             backtest::BacktestResult& out) const {
   const CoinMarket& coin = universe_.coins.at(coin_index);
   const Segment& seg = segment_of(coin, stage);
@@ -91,7 +91,7 @@ void Evaluator::run_segment(const strategy::Genome& genome, std::size_t coin_ind
   backtest::run_backtest(input, config, out);
 }
 
-std::vector<double> Evaluator::scaled_equity(const backtest::BacktestResult& result) const {
+std::vector<double> BacktestProblem::scaled_equity(const backtest::BacktestResult& result) const {
   const auto o = metrics_options();
   if (o.target_volatility <= 0) return result.equity;
   backtest::ScaledCurve scaled;
@@ -101,14 +101,14 @@ std::vector<double> Evaluator::scaled_equity(const backtest::BacktestResult& res
              : result.equity;
 }
 
-backtest::BacktestResult Evaluator::backtest(const strategy::Genome& genome, std::size_t coin_index,
+backtest::BacktestResult BacktestProblem::backtest(const strategy::Genome& genome, std::size_t coin_index,
                                              Stage stage) const {
   backtest::BacktestResult out;
   run_segment(genome, coin_index, stage, out);
   return out;
 }
 
-std::vector<std::vector<backtest::Metrics>> Evaluator::evaluate(std::span<const strategy::Genome> genomes,
+std::vector<std::vector<backtest::Metrics>> BacktestProblem::evaluate(std::span<const strategy::Genome> genomes,
                                                                 Stage stage,
                                                                 const std::atomic<bool>* cancel) const {
   const std::size_t coins = universe_.coins.size();

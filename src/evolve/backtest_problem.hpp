@@ -41,12 +41,12 @@ inline constexpr double kDefaultTargetVolatility = 0.20;
 // stay far above rounding. The curve is then rescaled (backtest/scaled_metrics.hpp).
 inline constexpr double kLinearLeverage = 0.01;
 
-class Evaluator : public BatchEvaluator {
+class BacktestProblem : public BatchEvaluator {
  public:
   // The cache must outlive the evaluator. threads 0: all cores. Metrics are those of each
   // backtest's curve rescaled to target_volatility (backtest::MetricsOptions), so that position
   // size never looks like skill; 0 computes them on the curve as traded.
-  Evaluator(const Universe& universe, backtest::BacktestConfig base, indicators::IndicatorCache& cache, int threads,
+  BacktestProblem(const Universe& universe, backtest::BacktestConfig base, indicators::IndicatorCache& cache, int threads,
             double target_volatility = kDefaultTargetVolatility);
 
   // metrics[g][c]: genome g on coin c's segment. A genome's exposures are computed on the bars up
