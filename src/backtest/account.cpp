@@ -31,7 +31,7 @@ struct BarRows {
 
 Account::Account(const BacktestConfig& config, std::span<const double> weights)
     : config_(config), fill_(config.fill), cash_(config.initial_cash) {
-  validate(config);
+  check_config(config);
   if (weights.empty()) throw core::UsageError("an account needs at least one leg");
   if (weights.size() > kMaxLegs)
     throw core::UsageError(fmt::format("an account has at most {} legs", kMaxLegs));

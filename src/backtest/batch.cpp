@@ -9,7 +9,7 @@ namespace organism::backtest {
 
 void run_batch(std::span<const BacktestInput> inputs, const BacktestConfig& config, const BatchConsumer& consume,
                int threads) {
-  validate(config);
+  check_config(config);
   tbb::enumerable_thread_specific<BacktestResult> scratch;
   tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
   arena.execute([&] {

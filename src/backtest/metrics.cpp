@@ -36,7 +36,7 @@ struct BarPass {
   bool finite = true;  // every equity and exposure value was finite
 };
 
-void validate(std::span<const double> equity, std::span<const double> exposure,
+void check_inputs(std::span<const double> equity, std::span<const double> exposure,
               std::span<const Trade> trades, const MetricsOptions& options) {
   if (!(std::isfinite(options.bars_per_year) && options.bars_per_year > 0)) {
     throw core::UsageError("metrics: bars_per_year must be a positive number (got " +
@@ -309,7 +309,7 @@ double relative_turnover(std::span<const double> exposure, double turnover) {
 
 Metrics compute_metrics(std::span<const double> equity, std::span<const double> exposure,
                         std::span<const Trade> trades, const MetricsOptions& options) {
-  validate(equity, exposure, trades, options);
+  check_inputs(equity, exposure, trades, options);
   if (!(options.target_volatility > 0)) return curve_metrics(equity, exposure, trades, options);
   // Reused across calls: evolution computes metrics millions of times on curves of one length.
   thread_local ScaledCurve scaled;

@@ -20,7 +20,7 @@ bool fraction_ok(double v) { return std::isfinite(v) && v >= 0 && v < 1; }
 
 }  // namespace
 
-void validate(const BacktestConfig& c) {
+void check_config(const BacktestConfig& c) {
   require(std::isfinite(c.initial_cash) && c.initial_cash > 0, "initial cash must be positive");
   require(std::isfinite(c.leverage) && c.leverage > 0 && c.leverage <= 100, "leverage must be in (0, 100]");
   require(fraction_ok(c.fees.taker) && fraction_ok(c.fees.maker), "fees must be fractions in [0, 1)");
@@ -56,7 +56,7 @@ BacktestConfig costs_from_json(const nlohmann::json& j, BacktestConfig base) {
     base.slippage.fraction = j.value("slippage", base.slippage.fraction);
     if (j.contains("fill")) base.fill = parse_fill_model(j.at("fill").get<std::string>());
     base.funding = j.value("funding", base.funding);
-    validate(base);
+    check_config(base);
   } catch (const std::exception& e) {
     // Stored data, not the user's input: a runtime error, not a usage error.
     throw core::Error(fmt::format("stored cost model {} is unreadable: {}", j.dump(), e.what()));

@@ -66,7 +66,7 @@ struct BacktestConfig {
 };
 
 // Throws core::UsageError naming the bad field (negative fees, leverage <= 0, ...).
-void validate(const BacktestConfig& config);
+void check_config(const BacktestConfig& config);
 
 // Every assumption as (name, value) pairs, e.g. {"fill_model", "next_open"},
 // {"fee_model", "maker_taker(taker=0.0005,maker=0.0002)"}: printed with every result.

@@ -151,7 +151,7 @@ BacktestResult run_backtest(const BacktestInput& input, const BacktestConfig& co
 }
 
 PortfolioResult run_portfolio(std::span<const Leg> legs, const BacktestConfig& config) {
-  validate(config);
+  check_config(config);
   if (legs.empty()) throw core::UsageError("a portfolio needs at least one leg");
   if (legs.size() > Account::kMaxLegs) throw core::UsageError(fmt::format("a portfolio has at most {} legs", Account::kMaxLegs));
   const auto times = legs[0].input.bars.time;

@@ -74,7 +74,7 @@ backtest::BacktestConfig make_config(const BacktestArgs& a, const core::Config& 
     if (a.parity != "vectorbt") throw core::UsageError(fmt::format("unknown --parity '{}' (vectorbt)", a.parity));
     backtest::apply_vectorbt_parity(c);
   }
-  backtest::validate(c);
+  backtest::check_config(c);
   return c;
 }
 

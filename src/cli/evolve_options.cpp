@@ -25,7 +25,7 @@ evolve::EvolveOptions evolve_options(const core::Config& cfg) {
   o.variation.mutation_eta = cfg.get_double("evolve.mutation_eta");
   o.variation.mutation_rate = cfg.get_double("evolve.mutation_rate");
   o.variation.family_switch_probability = cfg.get_double("evolve.family_switch");
-  evolve::validate(o);
+  evolve::check_options(o);
   return o;
 }
 

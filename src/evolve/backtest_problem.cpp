@@ -57,7 +57,7 @@ BacktestProblem::BacktestProblem(const Universe& universe, backtest::BacktestCon
       cache_(cache),
       threads_(threads),
       target_volatility_(target_volatility) {
-  backtest::validate(base_);
+  backtest::check_config(base_);
   if (!(target_volatility >= 0 && std::isfinite(target_volatility))) {
     throw core::UsageError("evolve.target_volatility must be 0 (off) or a positive number");
   }

@@ -68,7 +68,7 @@ std::vector<std::string> searched_families(const std::vector<std::string>& chose
 
 }  // namespace
 
-void validate(const EvolveOptions& o) {
+void check_options(const EvolveOptions& o) {
   if (o.islands < 1) throw core::UsageError("--islands must be at least 1");
   if (o.population % o.islands != 0 || (o.population / o.islands) % 2 != 0 || o.population / o.islands < 4) {
     throw core::UsageError(fmt::format(
@@ -96,7 +96,7 @@ void validate(const EvolveOptions& o) {
 
 Engine::Engine(EvolveOptions options, const BatchEvaluator& evaluator)
     : options_(std::move(options)), evaluator_(evaluator) {
-  validate(options_);
+  check_options(options_);
   families_ = searched_families(options_.families);
   options_.variation.families = families_;
 }

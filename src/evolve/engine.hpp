@@ -52,7 +52,7 @@ std::vector<std::string> default_search_families();
 
 // Throws core::UsageError naming the bad option (population not divisible into even islands of
 // at least 4, unknown family, ...).
-void validate(const EvolveOptions& options);
+void check_options(const EvolveOptions& options);
 nlohmann::json to_json(const EvolveOptions& options);
 EvolveOptions options_from_json(const nlohmann::json& j);
 

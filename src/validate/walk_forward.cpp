@@ -90,7 +90,7 @@ WalkForwardResult walk_forward_reoptimize(const evolve::BacktestProblem& evaluat
   o.population = options.population;
   o.generations = options.generations;
   o.islands = 1;
-  evolve::validate(o);
+  evolve::check_options(o);
   const auto& universe = evaluator.universe();
   const double initial = evaluator.base_config().initial_cash;
   WalkForwardResult out;

@@ -245,13 +245,13 @@ TEST(Engine, BadOptionsAreUsageErrors) {
   auto o = small_options();
   o.population = 10;
   o.islands = 3;
-  EXPECT_THROW(validate(o), core::UsageError);
+  EXPECT_THROW(check_options(o), core::UsageError);
   o = small_options();
   o.population = 2;
-  EXPECT_THROW(validate(o), core::UsageError);
+  EXPECT_THROW(check_options(o), core::UsageError);
   o = small_options();
   o.families = {"nope"};
-  EXPECT_THROW(validate(o), core::UsageError);
+  EXPECT_THROW(check_options(o), core::UsageError);
   EXPECT_THROW(parse_objectives("sharpe,unknown"), core::UsageError);
   EXPECT_THROW(parse_objectives("sharpe,sharpe"), core::UsageError);
 }

@@ -141,7 +141,7 @@ struct Builder {
   }
 };
 
-void validate(Type type, const GenOptions& o) {
+void check_options(Type type, const GenOptions& o) {
   const int floor = type == Type::Bool ? 2 : 1;
   if (o.min_depth < floor || o.min_depth > o.max_depth || o.max_nodes < 3) {
     throw std::invalid_argument("gp: bad GenOptions (depths " + std::to_string(o.min_depth) + ".." +
@@ -182,21 +182,21 @@ Node random_terminal(core::Rng& rng, Unit unit) {
 }
 
 Node random_number_tree(core::Rng& rng, Unit unit, const GenOptions& options) {
-  validate(Type::Number, options);
+  check_options(Type::Number, options);
   int depth = uniform_int(rng, options.min_depth, options.max_depth);
   if (unit == Unit::Ratio) depth = std::max(depth, std::min(2, options.max_depth));  // a quotient
   return build(rng, Type::Number, unit, depth, rng.bernoulli(0.5), options, true);
 }
 
 Node random_tree(core::Rng& rng, Type type, const GenOptions& options) {
-  validate(type, options);
+  check_options(type, options);
   const Unit unit = type == Type::Number ? pick_unit(rng, kComparisonUnits, 2) : Unit::Price;
   const int depth = uniform_int(rng, options.min_depth, options.max_depth);
   return build(rng, type, unit, depth, rng.bernoulli(0.5), options);
 }
 
 Node ramped_tree(core::Rng& rng, Type type, int index, const GenOptions& options) {
-  validate(type, options);
+  check_options(type, options);
   const Unit unit = type == Type::Number ? pick_unit(rng, kComparisonUnits, 2) : Unit::Price;
   const int depths = options.max_depth - options.min_depth + 1;
   const int depth = options.min_depth + index % depths;

@@ -19,7 +19,7 @@ double check_loss(double residual, double tau) {
   return residual >= 0 ? tau * residual : (tau - 1) * residual;
 }
 
-void validate(std::span<const double> x, std::size_t n, std::size_t cols, std::span<const double> y,
+void check_inputs(std::span<const double> x, std::size_t n, std::size_t cols, std::span<const double> y,
               double tau, double l1) {
   if (n == 0 || x.size() != n * cols || y.size() != n)
     throw std::invalid_argument("fit_quantile: need n >= 1 rows, n x cols features, n targets");
@@ -38,7 +38,7 @@ void validate(std::span<const double> x, std::size_t n, std::size_t cols, std::s
 
 QuantileFit fit_quantile(std::span<const double> x, std::size_t n, std::size_t cols,
                          std::span<const double> y, double tau, double l1) {
-  validate(x, n, cols, y, tau, l1);
+  check_inputs(x, n, cols, y, tau, l1);
   QuantileFit fit;
   fit.slopes.assign(cols, 0.0);
   const double rows = static_cast<double>(n);
