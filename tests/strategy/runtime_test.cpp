@@ -19,6 +19,7 @@
 #include "data/import.hpp"
 #include "indicators/indicator_set.hpp"
 #include "strategy/genome.hpp"
+#include "strategy/stream_support.hpp"
 #include "support/test_support.hpp"
 
 namespace organism::strategy {
@@ -29,25 +30,11 @@ const std::vector<std::string> kSeedFamilies = {"ema_cross",      "donchian_brea
                                                 "vol_scaling",    "funding_carry"};
 
 // Binance BTC 1h (2020-2026), its 8-hourly funding summed per bar, Fear & Greed per bar.
-struct RealMarket {
-  data::Candles bars;
-  std::vector<double> funding;
-  std::vector<double> sentiment;
-  core::Interval interval = *core::Interval::parse("1h");
-
-  MarketView view() const {
-    MarketView v;
-    v.bars = bars.view();
-    v.interval = interval;
-    v.funding_per_bar = funding;
-    v.sentiment = sentiment;
-    return v;
-  }
-};
+using test::RealMarket;
 
 const RealMarket* real_market() {
   static const std::optional<RealMarket> market = []() -> std::optional<RealMarket> {
-    const auto shared = test::shared_dir();
+    const auto shared = organism::test::shared_dir();
     if (!shared) return std::nullopt;
     const auto path = [&](const char* rel) { return (*shared / "data" / rel).string(); };
     RealMarket m;
