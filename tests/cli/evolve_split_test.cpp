@@ -2,7 +2,9 @@
 // binary on real data (Binance ETH 1h from ../shared/data, 54,613 bars): an embargo that empties
 // the out-of-sample and walk-forward segments, or leaves them shorter than the longest indicator
 // lookback (500 bars), is a usage error naming every segment's length; the default split runs.
+// `validate` and `report` load a stored run through the same check.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
 #include "support/test_support.hpp"
@@ -78,6 +80,48 @@ TEST(EvolveSplit, TheDefaultSplitStillRuns) {
             std::string::npos)
       << r.err;
   EXPECT_EQ(runs_in(*db), 1);
+}
+
+// Sets the embargo of the store's one run (as a run stored before the check could have it).
+void set_stored_embargo(const fs::path& db, int embargo) {
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(h, "SELECT universe FROM runs", -1, &st, nullptr);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  auto universe = nlohmann::json::parse(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+  sqlite3_finalize(st);
+  universe["embargo"] = embargo;
+  const auto text = universe.dump();
+  sqlite3_prepare_v2(h, "UPDATE runs SET universe = ?", -1, &st, nullptr);
+  sqlite3_bind_text(st, 1, text.c_str(), -1, SQLITE_TRANSIENT);
+  EXPECT_EQ(sqlite3_step(st), SQLITE_DONE);
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+}
+
+TEST(EvolveSplit, ValidateAndReportRefuseAStoredRunWhoseSplitIsTooShort) {
+  TempDir dir;
+  const auto db = dir / "o.db";
+  const auto r = run_organism({"evolve", "--db", db.string(), "--coins", "BTC,ETH", "--population", "8",
+                               "--generations", "0", "--seed", "3", "--embargo", "100", "--min-trades", "3",
+                               "--progress", "off", "--json-out", (dir / "run.json").string()},
+                              {"ORGANISM_SYNTH_BARS=3000", "ORGANISM_SYNTH_COINS=BTC,ETH",
+                               "ORGANISM_VALIDATE_ON_EVOLVE=false"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto run = nlohmann::json::parse(read_file(dir / "run.json")).at("run").get<std::string>();
+  set_stored_embargo(db, 550);
+  // 3000 bars: out-of-sample [min(2400, 1800 + 550), 2400) and walk-forward [2950, 3000).
+  const std::string lengths = "synth:BTC:1h: the split leaves too few bars to test on (3000 bars, embargo 550: "
+                              "in-sample 1800, out-of-sample 50, walk-forward 50 bars)";
+  const auto validated = run_organism({"validate", run, "--db", db.string(), "--progress", "off"});
+  EXPECT_EQ(validated.exit_code, 2) << validated.err;
+  EXPECT_NE(validated.err.find(lengths), std::string::npos) << validated.err;
+  const auto report = dir / "run.html";
+  const auto reported = run_organism({"report", run, "--db", db.string(), "--out", report.string()});
+  EXPECT_EQ(reported.exit_code, 2) << reported.err;
+  EXPECT_NE(reported.err.find(lengths), std::string::npos) << reported.err;
+  EXPECT_FALSE(fs::exists(report));
 }
 
 }  // namespace
