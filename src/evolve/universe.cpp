@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "evolve/split_check.hpp"
 #include "strategy/family.hpp"
 #include "strategy/gp/node.hpp"
 
@@ -42,6 +43,11 @@ Universe split_market(data::Market market, std::size_t embargo) {
   u.coins.reserve(market.coins.size());
   for (auto& coin : market.coins) u.coins.push_back({std::move(coin), {}});
   split_universe(u, embargo);
+  // Every run is loaded here (evolve, resume, validate, report): a segment shorter than the
+  // longest lookback is refused before anything is evaluated on it.
+  for (const auto& coin : u.coins) {
+    check_segment_lengths(coin.label, coin.bars.size(), embargo, coin.splits, default_embargo());
+  }
   return u;
 }
 

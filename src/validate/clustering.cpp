@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "validate/correlation_blocks.hpp"
 #include "validate/sharpe_stats.hpp"
 
 namespace organism::validate {
@@ -29,17 +30,14 @@ Standardized standardize(std::span<const std::span<const double>> series, std::s
   Standardized s;
   s.n = series.size();
   const std::size_t bars = series.empty() ? 0 : series[0].size();
-  s.block_bars = bars > max_blocks ? (bars + max_blocks - 1) / max_blocks : 1;
+  s.block_bars = correlation_block_bars(bars, max_blocks);
   s.blocks = bars / s.block_bars;
   s.x.assign(s.n * s.blocks, 0.0);
   s.constant.assign(s.n, 0);
   for (std::size_t i = 0; i < s.n; ++i) {
     double* row = s.x.data() + i * s.blocks;
-    for (std::size_t b = 0; b < s.blocks; ++b) {
-      double sum = 0;
-      for (std::size_t t = b * s.block_bars; t < (b + 1) * s.block_bars; ++t) sum += series[i][t];
-      row[b] = sum;
-    }
+    const auto sums = correlation_block_sums(series[i], s.block_bars);
+    std::copy(sums.begin(), sums.end(), row);
     const double mean = std::accumulate(row, row + s.blocks, 0.0) /
                         static_cast<double>(std::max<std::size_t>(1, s.blocks));
     double norm = 0;
@@ -204,6 +202,20 @@ std::pair<std::size_t, double> best_cut(const std::vector<double>& d, std::size_
 }
 
 }  // namespace
+
+std::size_t correlation_block_bars(std::size_t bars, std::size_t max_blocks) {
+  return bars > max_blocks ? (bars + max_blocks - 1) / max_blocks : 1;
+}
+
+std::vector<double> correlation_block_sums(std::span<const double> series, std::size_t block_bars) {
+  std::vector<double> out(series.size() / block_bars);
+  for (std::size_t b = 0; b < out.size(); ++b) {
+    double sum = 0;
+    for (std::size_t t = b * block_bars; t < (b + 1) * block_bars; ++t) sum += series[t];
+    out[b] = sum;
+  }
+  return out;
+}
 
 Clustering cluster_by_correlation(std::span<const std::span<const double>> series,
                                   const ClusteringOptions& options) {

@@ -10,6 +10,7 @@
 #include <tbb/task_arena.h>
 
 #include "core/error.hpp"
+#include "validate/correlation_blocks.hpp"
 #include "validate/robustness.hpp"
 
 namespace organism::validate {
@@ -17,6 +18,78 @@ namespace {
 
 constexpr std::array<evolve::Stage, 3> kStages = {evolve::Stage::InSample, evolve::Stage::OutOfSample,
                                                   evolve::Stage::WalkForward};
+
+// The shortest coin's segment of `stage`: the bars every genome's mean-over-coins series covers.
+std::size_t stage_bars(const evolve::Universe& u, evolve::Stage stage) {
+  if (u.coins.empty()) return 0;
+  std::size_t bars = SIZE_MAX;
+  for (const auto& c : u.coins) bars = std::min(bars, evolve::segment_of(c, stage).size());
+  return bars;
+}
+
+// One genome's per-bar returns on `stage`, the mean over coins (summed in universe order) of
+// its first `bars` bars. One genome at a time, so a batch holds its results and no more.
+std::vector<double> mean_stage_returns(const evolve::BacktestProblem& evaluator, const strategy::Genome& genome,
+                                       evolve::Stage stage, std::size_t bars) {
+  const auto& u = evaluator.universe();
+  const double initial = evaluator.base_config().initial_cash;
+  std::vector<double> sum(bars, 0.0);
+  for (std::size_t c = 0; c < u.coins.size(); ++c) {
+    const auto coin = bar_returns(evaluator.backtest(genome, c, stage).equity, initial);
+    for (std::size_t t = 0; t < bars; ++t) sum[t] += coin[t];
+  }
+  for (double& x : sum) x /= static_cast<double>(u.coins.size());
+  return sum;
+}
+
+// Out-of-sample then walk-forward, each as mean_stage_returns.
+std::vector<double> held_out_of(const evolve::BacktestProblem& evaluator, const strategy::Genome& genome) {
+  const auto& u = evaluator.universe();
+  auto out = mean_stage_returns(evaluator, genome, evolve::Stage::OutOfSample,
+                                stage_bars(u, evolve::Stage::OutOfSample));
+  const auto later =
+      mean_stage_returns(evaluator, genome, evolve::Stage::WalkForward, stage_bars(u, evolve::Stage::WalkForward));
+  out.insert(out.end(), later.begin(), later.end());
+  return out;
+}
+
+// f(g) for every genome index, in parallel on the evaluator's threads.
+template <class F>
+void for_each_genome(const evolve::BacktestProblem& evaluator, std::size_t genomes, const F& f) {
+  tbb::task_arena arena(evaluator.threads() > 0 ? evaluator.threads() : tbb::task_arena::automatic);
+  arena.execute([&] {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, genomes, 1), [&](const tbb::blocked_range<std::size_t>& r) {
+      for (std::size_t g = r.begin(); g != r.end(); ++g) f(g);
+    });
+  });
+}
+
+// What validation keeps of a front member's returns: its in-sample and held-out Sharpe samples
+// and the held-out block sums the front's clustering correlates, not the series themselves,
+// whose memory would grow with the front (bars x members).
+struct MemberReturns {
+  SharpeSample in_sample;
+  SharpeSample held_out;
+  std::vector<double> held_out_blocks;
+};
+
+std::vector<MemberReturns> member_returns(const evolve::BacktestProblem& evaluator,
+                                          std::span<const strategy::Genome> genomes, const ClusteringOptions& options) {
+  const auto& u = evaluator.universe();
+  const std::size_t in_sample_bars = stage_bars(u, evolve::Stage::InSample);
+  const std::size_t held_out_bars =
+      stage_bars(u, evolve::Stage::OutOfSample) + stage_bars(u, evolve::Stage::WalkForward);
+  const std::size_t block_bars = correlation_block_bars(held_out_bars, options.max_blocks);
+  std::vector<MemberReturns> out(genomes.size());
+  for_each_genome(evaluator, genomes.size(), [&](std::size_t g) {
+    out[g].in_sample =
+        sharpe_sample(mean_stage_returns(evaluator, genomes[g], evolve::Stage::InSample, in_sample_bars));
+    const auto held = held_out_of(evaluator, genomes[g]);
+    out[g].held_out = sharpe_sample(held);
+    out[g].held_out_blocks = correlation_block_sums(held, block_bars);
+  });
+  return out;
+}
 
 // Every genome on every stage: result[g][stage].
 std::vector<std::array<StageResult, 3>> stage_results(const evolve::BacktestProblem& evaluator,
@@ -159,39 +232,17 @@ void check_options(const ValidationOptions& o) {
 
 std::vector<std::vector<double>> stage_returns(const evolve::BacktestProblem& evaluator,
                                                std::span<const strategy::Genome> genomes, evolve::Stage stage) {
-  const auto& u = evaluator.universe();
-  const std::size_t coins = u.coins.size();
-  std::size_t bars = SIZE_MAX;
-  for (const auto& c : u.coins) bars = std::min(bars, evolve::segment_of(c, stage).size());
-  if (coins == 0) bars = 0;
-  std::vector<std::vector<double>> out(genomes.size(), std::vector<double>(bars, 0.0));
-  std::vector<std::vector<std::vector<double>>> per(genomes.size(), std::vector<std::vector<double>>(coins));
-  const double initial = evaluator.base_config().initial_cash;
-  tbb::task_arena arena(evaluator.threads() > 0 ? evaluator.threads() : tbb::task_arena::automatic);
-  arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, genomes.size() * coins, 1),
-                      [&](const tbb::blocked_range<std::size_t>& r) {
-                        for (std::size_t task = r.begin(); task != r.end(); ++task) {
-                          const std::size_t g = task / coins, c = task % coins;
-                          per[g][c] = bar_returns(evaluator.backtest(genomes[g], c, stage).equity, initial);
-                        }
-                      });
-  });
-  for (std::size_t g = 0; g < genomes.size(); ++g) {
-    for (std::size_t t = 0; t < bars; ++t) {
-      double sum = 0;
-      for (const auto& rc : per[g]) sum += rc[t];
-      out[g][t] = sum / static_cast<double>(coins);
-    }
-  }
+  const std::size_t bars = stage_bars(evaluator.universe(), stage);
+  std::vector<std::vector<double>> out(genomes.size());
+  for_each_genome(evaluator, genomes.size(),
+                  [&](std::size_t g) { out[g] = mean_stage_returns(evaluator, genomes[g], stage, bars); });
   return out;
 }
 
 std::vector<std::vector<double>> held_out_returns(const evolve::BacktestProblem& evaluator,
                                                   std::span<const strategy::Genome> genomes) {
-  auto out = stage_returns(evaluator, genomes, evolve::Stage::OutOfSample);
-  const auto later = stage_returns(evaluator, genomes, evolve::Stage::WalkForward);
-  for (std::size_t g = 0; g < out.size(); ++g) out[g].insert(out[g].end(), later[g].begin(), later[g].end());
+  std::vector<std::vector<double>> out(genomes.size());
+  for_each_genome(evaluator, genomes.size(), [&](std::size_t g) { out[g] = held_out_of(evaluator, genomes[g]); });
   return out;
 }
 
@@ -218,14 +269,17 @@ RunValidation validate_front(const evolve::BacktestProblem& evaluator, std::span
     progress(fmt::format("validation: PBO and clusters of {} of {} trials by their in-sample returns",
                          trial_genomes.size(), trials.count));
   }
-  const auto trial_returns = stage_returns(evaluator, trial_genomes, evolve::Stage::InSample);
-  run_pbo(trial_returns, options.pbo_blocks, out);
-  out.trial_clustering = cluster_trials(trial_returns, trials, options.clustering);
+  {  // the trials' returns (at most kTrialSampleSize series) are freed before the front's are made
+    const auto trial_returns = stage_returns(evaluator, trial_genomes, evolve::Stage::InSample);
+    run_pbo(trial_returns, options.pbo_blocks, out);
+    out.trial_clustering = cluster_trials(trial_returns, trials, options.clustering);
+  }
   const TrialSet trial_set{std::max<std::int64_t>(1, static_cast<std::int64_t>(out.trial_clustering.clusters)),
                            out.trial_clustering.sharpe_variance_per_bar};
-  const auto in_sample = stage_returns(evaluator, genomes, evolve::Stage::InSample);
-  const auto held_out = held_out_returns(evaluator, genomes);
-  const auto front_clusters = cluster_by_correlation(spans_of(held_out), options.clustering);
+  auto returns = member_returns(evaluator, genomes, options.clustering);
+  std::vector<std::span<const double>> held_out_blocks;
+  for (const auto& r : returns) held_out_blocks.emplace_back(r.held_out_blocks);
+  const auto front_clusters = cluster_by_correlation(held_out_blocks, options.clustering);
   out.effective_front_members = front_clusters.clusters;
   const auto front_members = std::max<std::int64_t>(1, static_cast<std::int64_t>(out.effective_front_members));
   out.walk_forward = walk_forward_reoptimize(evaluator, run_options, options.walk_forward, progress, cancel);
@@ -234,8 +288,8 @@ RunValidation validate_front(const evolve::BacktestProblem& evaluator, std::span
     MemberValidation m;
     m.id = front[i].id;
     m.stages = own[i];
-    m.in_sample = deflation(sharpe_sample(in_sample[i]), trial_set);
-    const auto held = sharpe_sample(held_out[i]);
+    m.in_sample = deflation(returns[i].in_sample, trial_set);
+    const auto& held = returns[i].held_out;
     m.held_out = deflation(held, null_trial_set(front_members, held.bars));
     m.held_out_cluster = i < front_clusters.labels.size() ? front_clusters.labels[i] : 0;
     m.in_sample_annualized = mean_annualized(m.stages[0], u, evolve::Stage::InSample);
