@@ -14,6 +14,10 @@
 
 namespace organism::cli {
 
+// data verify, data backup (data_store_commands.cpp); declared here rather than in context.hpp,
+// which every command file includes, to keep this change from rebuilding them all.
+void add_data_store(CLI::App& data, Registry& registry);
+
 void Registry::apply_bindings(core::Config& config) const {
   for (const auto& b : bindings_) {
     if (b.option->count() == 0) continue;
@@ -67,11 +71,12 @@ int run(int argc, char** argv) {
   app.add_flag("-q,--quiet", quiet, "only warnings and errors");
   registry.bind(app.add_option("--progress", "progress display: auto, bar, lines or off"), "progress");
 
-  CLI::App* data = app.add_subcommand("data", "market data: import, list, export, resample, quality, synth");
+  CLI::App* data = app.add_subcommand("data", "market data: import, list, export, resample, quality, synth, verify, backup");
   data->require_subcommand(1);
   add_data_import(*data, registry);
   add_data_inspect(*data, registry);
   add_data_derive(*data, registry);
+  add_data_store(*data, registry);
   add_indicators_command(app, registry);
   add_backtest_command(app, registry);
   add_strategy_commands(app, registry);

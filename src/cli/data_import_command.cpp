@@ -131,7 +131,8 @@ funding/<venue>/<COIN>.csv.gz unless --venue/--coin/--interval say otherwise.
 All files are checked before anything is written; one bad row rejects the whole import
 (exit 1, store unchanged) unless --skip-bad. Re-importing identical rows changes nothing;
 overlapping rows are updated. Gaps are reported, never filled.)");
-  cmd->add_option("files", args->files, "files to import")->required()->check(CLI::ExistingPath);
+  // A missing file is an I/O error (exit 1, named by the reader), not a usage error.
+  cmd->add_option("files", args->files, "files to import")->required();
   cmd->add_option("--kind", args->kind, "candles, funding or sentiment (checked against the header)");
   cmd->add_option("--venue", args->venue, "venue, e.g. hyperliquid or binance");
   cmd->add_option("--coin", args->coin, "coin, e.g. BTC");

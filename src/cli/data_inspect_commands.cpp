@@ -203,7 +203,7 @@ Exit code 0 even when problems are found, unless --strict.)");
   quality->add_option("--venue", qa->venue, "only this venue");
   quality->add_option("--coin", qa->coin, "only this coin");
   quality->add_option("--interval", qa->interval, "only this interval");
-  quality->add_option("--file", qa->files, "check candle files instead of the store")->check(CLI::ExistingFile);
+  quality->add_option("--file", qa->files, "check candle files instead of the store");
   registry.bind(quality->add_option("--sigmas", "outlier threshold in robust standard deviations"), "quality.outlier_sigmas");
   quality->add_flag("--json", qa->json, "print a JSON array, one object per series");
   quality->add_flag("--strict", qa->strict, "exit 1 when anything is found");

@@ -14,6 +14,15 @@
 namespace organism::data {
 
 AtomicFileWriter::AtomicFileWriter(std::string path) : path_(std::move(path)) {
+  // A rename over a device, a FIFO or a folder would replace it (or fail after all the work):
+  // only a new path or a regular file (or a link to one) can take an atomic write.
+  std::error_code ec;
+  const auto status = std::filesystem::status(path_, ec);
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    throw core::Error(fmt::format("{}: is {}, not a regular file; organism writes files whole by renaming a new "
+                                  "file over the target, so give the path of a file", path_,
+                                  std::filesystem::is_directory(status) ? "a folder" : "a device, FIFO or socket"));
+  }
   tmp_path_ = fmt::format("{}.tmp-{}", path_, ::getpid());
   const bool gz = path_.size() > 3 && path_.compare(path_.size() - 3, 3, ".gz") == 0;
   if (gz) {

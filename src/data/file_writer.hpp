@@ -11,7 +11,9 @@ namespace organism::data {
 
 class AtomicFileWriter {
  public:
-  // Throws core::Error if the temporary file cannot be created (e.g. the folder is missing).
+  // Throws core::Error if the temporary file cannot be created (e.g. the folder is missing), or if
+  // the target exists and is not a regular file (a folder, a device, a FIFO), which the rename
+  // would replace.
   explicit AtomicFileWriter(std::string path);
   // Without commit(), the temporary file is removed and the target is untouched.
   ~AtomicFileWriter();

@@ -78,6 +78,8 @@ bool LineReader::next(std::string_view& line) {
     }
   }
   ++line_number_;
+  // A UTF-8 byte order mark (spreadsheets write one) is an encoding marker, not part of the header.
+  if (line_number_ == 1 && line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
   if (line.size() > kMaxLineBytes) {
     throw core::InputError(path_, line_number_, "line longer than 1 MiB (not a CSV file?)");
   }

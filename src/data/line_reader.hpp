@@ -20,7 +20,8 @@ class LineReader {
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
 
-  // Next line without its "\n" or "\r\n"; false at the end. The view is valid until the next call.
+  // Next line without its "\n" or "\r\n" (nor, on line 1, a UTF-8 byte order mark); false at
+  // the end. The view is valid until the next call.
   // Throws core::InputError on a line over kMaxLineBytes, a NUL byte, or corrupt compressed data.
   bool next(std::string_view& line);
   // 1-based number of the line last returned.

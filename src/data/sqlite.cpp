@@ -40,9 +40,25 @@ void Db::exec(std::string_view sql) {
 std::int64_t Db::changes() const { return sqlite3_changes(db_); }
 std::int64_t Db::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 
-Statement::Statement(Db& db, std::string_view sql) : db_(db) {
+namespace {
+
+// The statement's first words on one line, for error messages.
+std::string statement_label(std::string_view sql) {
+  std::string label;
+  for (const char c : sql) {
+    if (label.size() >= 60) break;
+    const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (!space) label += c;
+    else if (!label.empty() && label.back() != ' ') label += ' ';
+  }
+  return label;
+}
+
+}  // namespace
+
+Statement::Statement(Db& db, std::string_view sql) : db_(db), sql_(statement_label(sql)) {
   if (sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK) {
-    db_.fail(fmt::format("cannot prepare '{}'", sql.substr(0, 60)));
+    db_.fail(fmt::format("cannot prepare '{}'", sql_));
   }
 }
 
@@ -74,7 +90,11 @@ bool Statement::step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  db_.fail("query failed");
+  db_.fail(fmt::format("query failed ('{}')", sql_));
+}
+
+void Statement::step_row() {
+  if (!step()) db_.fail(fmt::format("no row from '{}'", sql_));
 }
 
 void Statement::run() {
@@ -96,6 +116,23 @@ std::string Statement::column_text(int index) const {
   const auto* text = sqlite3_column_text(stmt_, index);
   return text ? std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index)))
               : std::string();
+}
+
+void Db::backup_into(Db& target) {
+  sqlite3_backup* backup = sqlite3_backup_init(target.handle(), "main", db_, "main");
+  if (!backup) target.fail(fmt::format("cannot start a backup of {}", path_));
+  int rc = SQLITE_OK;
+  // -1 copies every page in one step under one read transaction; a writer holding the lock
+  // only delays it (busy/locked), which the loop retries like the busy timeout would.
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    rc = sqlite3_backup_step(backup, -1);
+    if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) break;
+    sqlite3_sleep(10);
+  }
+  sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) {
+    throw core::Error(fmt::format("store {}: backup into {} failed: {}", path_, target.path(), sqlite3_errstr(rc)));
+  }
 }
 
 Transaction::Transaction(Db& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }

@@ -26,8 +26,11 @@ class Statement {
   Statement& bind(int index, double value);
   Statement& bind(int index, std::string_view value);
   Statement& bind_null(int index);
-  // Runs one step: true while a row is available.
+  // Runs one step: true while a row is available, false when done; any other result (a busy,
+  // corrupt or unreadable database) is a core::Error naming the store and the statement.
   bool step();
+  // For statements that always yield a row (count(*), PRAGMA): a missing row is an error too.
+  void step_row();
   // Runs to completion (for statements without rows) and resets for reuse.
   void run();
   void reset();
@@ -40,6 +43,7 @@ class Statement {
  private:
   Db& db_;
   sqlite3_stmt* stmt_ = nullptr;
+  std::string sql_;  // the start of the statement, for error messages
 };
 
 class Db {
@@ -57,6 +61,9 @@ class Db {
   const std::string& path() const { return path_; }
   sqlite3* handle() { return db_; }
   [[noreturn]] void fail(std::string_view what) const;
+  // Copies this whole database into `target` with SQLite's online backup API: one read
+  // transaction, so the copy is a consistent snapshot even while other processes write (WAL).
+  void backup_into(Db& target);
 
  private:
   std::string path_;

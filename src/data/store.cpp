@@ -18,6 +18,7 @@ Store::~Store() = default;
 
 Store Store::open(const std::string& path) {
   Store store(std::make_unique<sqlite::Db>(path, sqlite::Db::Mode::ReadWrite));
+  store.refuse_foreign_database();  // before the journal-mode switch writes to the file
   // WAL lets readers (a dashboard, a second command) run while an import writes.
   store.db_->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
   store.tune_reads();
@@ -44,6 +45,7 @@ Store Store::open_existing(const std::string& path) {
   require_exists(path);
   Store store(std::make_unique<sqlite::Db>(path, sqlite::Db::Mode::ReadOnly));
   store.tune_reads();
+  store.refuse_foreign_database();
   const int version = store.schema_version();
   if (version != kSchemaVersion) {
     throw core::Error(fmt::format("store {}: schema version {}, this organism reads {}{}", path, version,
@@ -60,8 +62,20 @@ void Store::tune_reads() {
 
 int Store::schema_version() {
   Statement st(*db_, "PRAGMA user_version");
-  st.step();
+  st.step_row();
   return static_cast<int>(st.column_int(0));
+}
+
+void Store::refuse_foreign_database() {
+  const int version = schema_version();
+  Statement st(*db_, "SELECT count(*), coalesce(sum(name = 'series'), 0) FROM sqlite_master WHERE type = 'table'");
+  st.step_row();
+  const std::int64_t tables = st.column_int(0);
+  if (st.column_int(1) > 0 || (tables == 0 && version == 0)) return;  // an organism store, or a new file
+  throw core::Error(fmt::format(
+      "{} is a SQLite database that organism did not create ({} table{}, schema version {}, none of organism's); "
+      "organism will not add its tables to it: pass --db with a new file or an organism store",
+      path(), tables, tables == 1 ? "" : "s", version));
 }
 
 const std::string& Store::path() const { return db_->path(); }
@@ -80,7 +94,7 @@ namespace {
 std::int64_t count_rows(sqlite::Db& db, std::string_view table, std::int64_t id) {
   Statement st(db, fmt::format("SELECT count(*) FROM {} WHERE series_id = ?", table));
   st.bind(1, id);
-  st.step();
+  st.step_row();
   return st.column_int(0);
 }
 
@@ -127,6 +141,7 @@ UpsertCounts Store::upsert_candles(const SeriesKey& key, const CandleView& bars)
     changed += db_->changes();
   }
   const auto result = counts(static_cast<std::int64_t>(bars.size()), changed, before, count_rows(*db_, "candles", id));
+  record_candles_summary(id);
   sp.release();
   return result;
 }
@@ -159,6 +174,7 @@ UpsertCounts Store::upsert_funding(const FundingSeries& funding) {
     changed += db_->changes();
   }
   const auto result = counts(static_cast<std::int64_t>(funding.size()), changed, before, count_rows(*db_, "funding", id));
+  record_funding_summary(id);
   sp.release();
   return result;
 }
@@ -168,7 +184,7 @@ UpsertCounts Store::upsert_sentiment(const SentimentSeries& sentiment) {
   auto count = [&] {
     Statement st(*db_, "SELECT count(*) FROM sentiment WHERE source = ?");
     st.bind(1, sentiment.source);
-    st.step();
+    st.step_row();
     return st.column_int(0);
   };
   const std::int64_t before = count();
@@ -183,6 +199,7 @@ UpsertCounts Store::upsert_sentiment(const SentimentSeries& sentiment) {
     changed += db_->changes();
   }
   const auto result = counts(static_cast<std::int64_t>(sentiment.size()), changed, before, count());
+  record_sentiment_summary(sentiment.source);
   sp.release();
   return result;
 }
@@ -203,13 +220,22 @@ void Store::delete_funding(const std::string& venue, const std::string& coin) {
 
 namespace {
 
-std::vector<TimeMs> load_times(sqlite::Db& db, std::string_view sql, auto&&... binds) {
+// A series' times and values (close, rate or sentiment value), which its checksum covers.
+struct TimesValues {
+  std::vector<TimeMs> times;
+  std::vector<double> values;
+};
+
+TimesValues load_times(sqlite::Db& db, std::string_view sql, auto&&... binds) {
   Statement st(db, sql);
   int i = 1;
   (st.bind(i++, binds), ...);
-  std::vector<TimeMs> times;
-  while (st.step()) times.push_back(st.column_int(0));
-  return times;
+  TimesValues out;
+  while (st.step()) {
+    out.times.push_back(st.column_int(0));
+    out.values.push_back(st.column_double(1));
+  }
+  return out;
 }
 
 template <typename Info>
@@ -229,7 +255,9 @@ std::vector<SeriesInfo> Store::list_series() {
     auto interval = core::Interval::parse(st.column_text(3));
     if (!interval) throw core::Error(fmt::format("store {}: series with unknown interval '{}'", path(), st.column_text(3)));
     SeriesInfo info{SeriesKey{st.column_text(1), st.column_text(2), *interval}};
-    const auto times = load_times(*db_, "SELECT time FROM candles WHERE series_id = ? ORDER BY time", st.column_int(0));
+    const auto id = st.column_int(0);
+    const auto [times, closes] = load_times(*db_, "SELECT time, close FROM candles WHERE series_id = ? ORDER BY time", id);
+    check_series("candles", info.key.label(), candles_summary(id), times, closes);
     if (times.empty()) continue;
     info.bars = static_cast<std::int64_t>(times.size());
     fill_span(info, times, find_gaps(times, *interval));
@@ -248,7 +276,9 @@ std::vector<FundingInfo> Store::list_funding() {
   Statement st(*db_, "SELECT id, venue, coin, interval_ms FROM funding_series ORDER BY venue, coin");
   while (st.step()) {
     FundingInfo info{st.column_text(1), st.column_text(2), st.column_int(3)};
-    const auto times = load_times(*db_, "SELECT time FROM funding WHERE series_id = ? ORDER BY time", st.column_int(0));
+    const auto id = st.column_int(0);
+    const auto [times, rates] = load_times(*db_, "SELECT time, rate FROM funding WHERE series_id = ? ORDER BY time", id);
+    check_series("funding", info.venue + ":" + info.coin, funding_summary(id), times, rates);
     if (times.empty()) continue;
     info.rows = static_cast<std::int64_t>(times.size());
     fill_span(info, times, find_gaps(times, info.interval_ms));
@@ -262,7 +292,8 @@ std::vector<SentimentInfo> Store::list_sentiment() {
   Statement st(*db_, "SELECT DISTINCT source FROM sentiment ORDER BY source");
   while (st.step()) {
     SentimentInfo info{st.column_text(0)};
-    const auto times = load_times(*db_, "SELECT time FROM sentiment WHERE source = ? ORDER BY time", info.source);
+    const auto [times, values] = load_times(*db_, "SELECT time, value FROM sentiment WHERE source = ? ORDER BY time", info.source);
+    check_series("sentiment", info.source, sentiment_summary(info.source), times, values);
     info.rows = static_cast<std::int64_t>(times.size());
     fill_span(info, times, find_gaps(times, core::kDayMs));
     out.push_back(std::move(info));
@@ -283,8 +314,11 @@ std::optional<Candles> Store::load_candles(const SeriesKey& key, std::optional<T
       SELECT (SELECT time FROM candles WHERE series_id = ?1 AND time >= ?2 AND time < ?3 ORDER BY time LIMIT 1),
              (SELECT time FROM candles WHERE series_id = ?1 AND time >= ?2 AND time < ?3 ORDER BY time DESC LIMIT 1))sql");
     ends.bind(1, *id).bind(2, lo).bind(3, hi);
-    ends.step();
-    if (ends.column_is_null(0)) return bars;
+    ends.step_row();
+    if (ends.column_is_null(0)) {
+      check_candles_whole(*id, key);  // an empty range of a damaged series is no answer either
+      return bars;
+    }
     // Capped so that two bars years apart on a 1m grid cannot reserve gigabytes.
     constexpr std::int64_t kMaxReserve = 1 << 21;
     const std::int64_t span = key.interval.steps_between(key.interval.bucket_start(ends.column_int(0)), ends.column_int(1)) + 1;
@@ -299,6 +333,13 @@ std::optional<Candles> Store::load_candles(const SeriesKey& key, std::optional<T
                        st.column_double(4), st.column_double(5),
                        st.column_is_null(6) ? kUnknownTrades : st.column_int(6)});
   }
+  // A whole series is checked as read; part of one needs the whole read again (times and
+  // closes only), since its count and checksum cover the whole.
+  if (!from && !to) {
+    check_series("candles", key.label(), candles_summary(*id), bars.time(), bars.close());
+  } else {
+    check_candles_whole(*id, key);
+  }
   return bars;
 }
 
@@ -307,12 +348,14 @@ std::optional<FundingSeries> Store::load_funding(const std::string& venue, const
   find.bind(1, venue).bind(2, coin);
   if (!find.step()) return std::nullopt;
   FundingSeries out{venue, coin, find.column_int(1), {}, {}};
+  const std::int64_t id = find.column_int(0);
   Statement st(*db_, "SELECT time, rate FROM funding WHERE series_id = ? ORDER BY time");
-  st.bind(1, find.column_int(0));
+  st.bind(1, id);
   while (st.step()) {
     out.time.push_back(st.column_int(0));
     out.rate.push_back(st.column_double(1));
   }
+  check_series("funding", venue + ":" + coin, funding_summary(id), out.time, out.rate);
   return out;
 }
 
@@ -325,6 +368,8 @@ std::optional<SentimentSeries> Store::load_sentiment(const std::string& source) 
     out.value.push_back(static_cast<int>(st.column_int(1)));
     out.classification.push_back(st.column_text(2));
   }
+  const std::vector<double> values(out.value.begin(), out.value.end());
+  check_series("sentiment", source, sentiment_summary(source), out.time, values);
   if (out.time.empty()) return std::nullopt;
   return out;
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,27 @@ struct SentimentInfo {
   std::int64_t rows = 0;
   TimeMs first = 0, last = 0;
   std::int64_t gaps = 0, missing = 0;
+};
+
+// A 64-bit FNV-1a over each row's time and value (close, rate or sentiment value) in time
+// order: the store records it with the row count of every series at import and compares both
+// on every whole-series load, so a damaged page that SQLite reads as fewer or other rows is an
+// error instead of a shorter series.
+std::uint64_t series_checksum(std::span<const TimeMs> times, std::span<const double> values);
+
+// What `organism data verify` found (store_integrity.cpp): SQLite's integrity_check, then every
+// series read whole and compared with the row count and checksum recorded at import.
+struct SeriesCheck {
+  std::string kind;   // candles | funding | sentiment
+  std::string label;  // venue:coin:interval, venue:coin or the sentiment source
+  std::int64_t rows_read = 0, rows_recorded = 0;
+  std::string problem;  // empty when the series is intact
+};
+struct VerifyReport {
+  std::vector<std::string> integrity;  // {"ok"} or SQLite's list of problems
+  std::vector<SeriesCheck> series;
+  std::string series_error;  // set when the list of series itself could not be read
+  bool ok() const;
 };
 
 // An evolution run: its options and universe (JSON), where it stands, and its result (JSON).
@@ -82,7 +104,7 @@ class Store {
  public:
   // The newest schema this build knows; a store with a newer one is refused (written by a newer
   // organism), an older one is migrated forward on open for writing.
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
 
   // Opens for reading and writing, creating the file and schema as needed.
   static Store open(const std::string& path);
@@ -119,7 +141,14 @@ class Store {
   std::optional<FundingSeries> load_funding(const std::string& venue, const std::string& coin);
   std::optional<SentimentSeries> load_sentiment(const std::string& source);
 
-  // Venues that hold coin at interval (any interval if empty), sorted.
+  // Runs PRAGMA integrity_check and reads every series whole against its recorded count and
+  // checksum (store_integrity.cpp). Never throws for damage it finds: it reports it.
+  VerifyReport verify();
+  // Copies the store into `out` with SQLite's online backup API (a consistent snapshot, safe
+  // while other processes write), through a temporary file beside it renamed on success.
+  // core::UsageError if `out` exists and !overwrite; core::Error if it is not a regular file.
+  void backup_to(const std::string& out, bool overwrite);
+
   // Runs, checkpoints and strategies (store_runs.cpp). Saves are upserts by id.
   void save_run(const RunRecord& run);
   std::optional<RunRecord> load_run(const std::string& id);
@@ -145,13 +174,36 @@ class Store {
   // A strategy's events, oldest first; empty for an unknown id.
   std::vector<StrategyEvent> list_strategy_events(const std::string& strategy_id);
 
+  // Venues that hold coin at interval (any interval if empty), sorted.
   std::vector<std::string> venues_for(const std::string& coin, const std::string& interval = "");
 
  private:
   explicit Store(std::unique_ptr<sqlite::Db> db);
   void migrate();
   void tune_reads();
+  // core::Error unless the file is empty or an organism store: organism never adds its tables
+  // to someone else's database.
+  void refuse_foreign_database();
   std::optional<std::int64_t> series_id(const SeriesKey& key);
+  // Row counts and checksums (store_integrity.cpp). record_* recompute a series' summary from
+  // its stored rows inside the caller's write; *_summary read what was recorded; check_series
+  // throws core::Error naming the series when what was read disagrees with it.
+  struct Summary {
+    bool known = false;  // false only for a series written by no organism since the migration
+    std::int64_t rows = 0;
+    std::uint64_t checksum = 0;
+  };
+  void record_candles_summary(std::int64_t series_id);
+  void record_funding_summary(std::int64_t series_id);
+  void record_sentiment_summary(const std::string& source);
+  void record_missing_summaries();  // fills series that predate the migration adding the columns
+  Summary candles_summary(std::int64_t series_id);
+  Summary funding_summary(std::int64_t series_id);
+  Summary sentiment_summary(const std::string& source);
+  void check_series(std::string_view kind, const std::string& label, const Summary& recorded,
+                    std::span<const TimeMs> times, std::span<const double> values);
+  // For loads of part of a series: reads its times and closes whole and checks them.
+  void check_candles_whole(std::int64_t series_id, const SeriesKey& key);
   std::unique_ptr<sqlite::Db> db_;
 };
 

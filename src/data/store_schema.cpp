@@ -112,6 +112,20 @@ constexpr std::array<std::string_view, Store::kSchemaVersion> kMigrations{
              COALESCE(validation, '{}')
       FROM strategies WHERE state <> 'testing' ORDER BY id;
     )sql",
+    // 4 -> 5: every series' row count and checksum (times and closes, rates or values), so a
+    // damaged page read as fewer rows is caught on load. NULL until computed: migrate() fills
+    // them in C++ (Store::record_missing_summaries) right after.
+    R"sql(
+    ALTER TABLE series ADD COLUMN row_count INTEGER;
+    ALTER TABLE series ADD COLUMN checksum INTEGER;
+    ALTER TABLE funding_series ADD COLUMN row_count INTEGER;
+    ALTER TABLE funding_series ADD COLUMN checksum INTEGER;
+    CREATE TABLE sentiment_series (
+      source TEXT PRIMARY KEY,
+      row_count INTEGER,
+      checksum INTEGER
+    );
+    )sql",
 };
 
 }  // namespace
@@ -128,6 +142,12 @@ void Store::migrate() {
     db_->exec(fmt::format("PRAGMA user_version = {}", v + 1));
     tx.commit();
   }
+  // Row counts and checksums need C++ (the hash), so the migration adding their columns leaves
+  // them NULL and they are filled here; a store whose fill was interrupted gets it on the next
+  // open for writing (until then its loads skip the check and `data verify` reports it).
+  auto tx = transaction();
+  record_missing_summaries();
+  tx.commit();
 }
 
 }  // namespace organism::data

@@ -46,7 +46,7 @@ TEST(Cli, HelpAndUsageErrors) {
   EXPECT_EQ(run_organism({"frobnicate"}).exit_code, 2);
   EXPECT_EQ(run_organism({"data", "import"}).exit_code, 2);  // no files
   r = run_organism({"data", "import", "/nonexistent/file.csv"});
-  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.exit_code, 1) << "a missing input file is an I/O error";
   Fixture f;
   r = f.run({"data", "export", "--coin", "BTC", "--interval", "7h", "--out", (f.dir / "x.csv").string()});
   EXPECT_EQ(r.exit_code, 1) << "store missing is a runtime error";

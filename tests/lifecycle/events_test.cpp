@@ -32,7 +32,7 @@ TEST(LifecycleEvents, BirthMovesAndValidationsAreStoredAndReadBack) {
   const auto path = (dir / "s.db").string();
   {
     auto store = data::Store::open(path);
-    EXPECT_EQ(store.schema_version(), 4);
+    EXPECT_EQ(store.schema_version(), data::Store::kSchemaVersion);
     save_run(store, "r1");
     save_run(store, "r2");
     birth(store, record("a", "r1"), 1'700'000'000'000, "found by run r1");
@@ -93,9 +93,15 @@ TEST(LifecycleEvents, ASchema3StoreMigratesWithSyntheticEventsEndingAtTheStoredS
   test::TempDir dir;
   const auto path = (dir / "old.db").string();
   {
-    // The runs and strategies tables as migrations 1->2 and 2->3 left them (the only ones 3->4 reads).
+    // The runs and strategies tables as migrations 1->2 and 2->3 left them (the only ones 3->4
+    // reads), and the market tables of 0->1 that later migrations extend.
     data::sqlite::Db db(path, data::sqlite::Db::Mode::ReadWrite);
     db.exec(R"sql(
+      CREATE TABLE series (id INTEGER PRIMARY KEY, venue TEXT NOT NULL, coin TEXT NOT NULL, interval TEXT NOT NULL);
+      CREATE TABLE candles (series_id INTEGER NOT NULL, time INTEGER NOT NULL, close REAL NOT NULL);
+      CREATE TABLE funding_series (id INTEGER PRIMARY KEY, venue TEXT NOT NULL, coin TEXT NOT NULL);
+      CREATE TABLE funding (series_id INTEGER NOT NULL, time INTEGER NOT NULL, rate REAL NOT NULL);
+      CREATE TABLE sentiment (source TEXT NOT NULL, time INTEGER NOT NULL, value INTEGER NOT NULL);
       CREATE TABLE runs (id TEXT PRIMARY KEY, created INTEGER NOT NULL, options TEXT NOT NULL,
         universe TEXT NOT NULL, status TEXT NOT NULL, generation INTEGER NOT NULL,
         evaluations INTEGER NOT NULL, seconds REAL NOT NULL, result TEXT);
@@ -111,7 +117,7 @@ TEST(LifecycleEvents, ASchema3StoreMigratesWithSyntheticEventsEndingAtTheStoredS
   }
   EXPECT_THROW(data::Store::open_existing(path), core::Error);  // read-only: asks for a migration
   auto store = data::Store::open_existing_for_update(path);
-  EXPECT_EQ(store.schema_version(), 4);
+  EXPECT_EQ(store.schema_version(), data::Store::kSchemaVersion);
   const auto t = history(store, "t");
   ASSERT_EQ(t.size(), 1u);
   EXPECT_EQ(t[0].from, std::nullopt);
