@@ -3,6 +3,7 @@
 // SIGHUP and SIGINT (during validation too) save the run as interrupted with the resume command;
 // a run executed by a live process is locked, a dead one's lock is taken over; and `validate`
 // says "now 'validated'" only after its save.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
@@ -47,7 +48,7 @@ std::vector<std::string> query(const fs::path& db, const std::string& sql) {
 
 std::string one(const fs::path& db, const std::string& sql) {
   const auto rows = query(db, sql);
-  return rows.size() == 1 ? rows[0] : "<" + std::to_string(rows.size()) + " rows>";
+  return rows.size() == 1 ? rows[0] : fmt::format("<{} rows>", rows.size());
 }
 
 std::string host_name() {
@@ -80,18 +81,18 @@ TEST(RunSafety, TwoEvolvesWithOneSeedStartedTogetherGetTwoRunsEachWithItsOptions
     if (ida.substr(0, 18) != idb.substr(0, 18)) continue;  // different seconds: no collision to test
     EXPECT_NE(ida, idb);
     const auto base = ida.size() < idb.size() ? ida : idb;  // run_YYYYMMDDhhmmss_s5
-    EXPECT_EQ(std::set<std::string>({ida, idb}), std::set<std::string>({base, base + "_2"}));
+    EXPECT_EQ(std::set<std::string>({ida, idb}), std::set<std::string>({base, fmt::format("{}_2", base)}));
     EXPECT_EQ(query(db, "SELECT id FROM runs").size(), 2u);
     for (const auto& [id, j, population] : {std::tuple{ida, ja, 16}, std::tuple{idb, jb, 20}}) {
-      EXPECT_EQ(one(db, "SELECT json_extract(options, '$.population') FROM runs WHERE id = '" + id + "'"),
+      EXPECT_EQ(one(db, fmt::format("SELECT json_extract(options, '$.population') FROM runs WHERE id = '{}'", id)),
                 std::to_string(population));
-      EXPECT_EQ(one(db, "SELECT status FROM runs WHERE id = '" + id + "'"), "finished");
-      const auto stored = nlohmann::json::parse(one(db, "SELECT result FROM runs WHERE id = '" + id + "'"));
+      EXPECT_EQ(one(db, fmt::format("SELECT status FROM runs WHERE id = '{}'", id)), "finished");
+      const auto stored = nlohmann::json::parse(one(db, fmt::format("SELECT result FROM runs WHERE id = '{}'", id)));
       EXPECT_EQ(stored.at("front"), j.at("front")) << id;
       // Each strategy of its front is linked to it, whichever run found it first.
       for (const auto& m : j.at("front")) {
-        EXPECT_EQ(one(db, "SELECT count(*) FROM strategy_runs WHERE run_id = '" + id + "' AND strategy_id = '" +
-                              m.at("id").get<std::string>() + "'"),
+        EXPECT_EQ(one(db, fmt::format("SELECT count(*) FROM strategy_runs WHERE run_id = '{}' AND strategy_id = '{}'", id,
+                                  m.at("id").get<std::string>())),
                   "1");
       }
     }
@@ -116,13 +117,13 @@ TEST(RunSafety, AStrategyFoundByTwoRunsKeepsItsIdAndNamesBothRuns) {
   for (const auto& m : a.at("front")) {
     const auto id = m.at("id").get<std::string>();
     // Not moved to the second run: the first stays its run, and both are recorded.
-    EXPECT_EQ(one(db, "SELECT run_id FROM strategies WHERE id = '" + id + "'"), run_a);
-    EXPECT_EQ(query(db, "SELECT run_id FROM strategy_runs WHERE strategy_id = '" + id + "' ORDER BY found_at, run_id"),
+    EXPECT_EQ(one(db, fmt::format("SELECT run_id FROM strategies WHERE id = '{}'", id)), run_a);
+    EXPECT_EQ(query(db, fmt::format("SELECT run_id FROM strategy_runs WHERE strategy_id = '{}' ORDER BY found_at, run_id", id)),
               (std::vector<std::string>{run_a, run_b}));
     const auto h = run_organism({"strategy", "history", id, "--db", db.string()});
     ASSERT_EQ(h.exit_code, 0) << h.err;
-    EXPECT_NE(h.out.find("found by 2 runs: " + run_a + " (generation " + std::to_string(m.at("generation").get<int>()) +
-                         "), " + run_b + " (generation "),
+    EXPECT_NE(h.out.find(fmt::format("found by 2 runs: {} (generation {}), {} (generation ", run_a,
+                                     m.at("generation").get<int>(), run_b)),
               std::string::npos)
         << h.out;
   }
@@ -138,7 +139,7 @@ TEST(RunSafety, SigtermAndSighupDuringEvolveSaveTheRunAndResumeFinishesIt) {
     const auto cut = evolve.collect();
     ASSERT_EQ(cut.exit_code, 130) << "signal " << sig << ": " << cut.err;
     const auto id = one(db, "SELECT id FROM runs");
-    EXPECT_NE(cut.err.find("continue it with 'organism evolve --resume " + id + "'"), std::string::npos) << cut.err;
+    EXPECT_NE(cut.err.find(fmt::format("continue it with 'organism evolve --resume {}'", id)), std::string::npos) << cut.err;
     EXPECT_EQ(one(db, "SELECT status FROM runs"), "interrupted");
     EXPECT_EQ(one(db, "SELECT count(*) FROM run_locks"), "0");
     const auto resumed = run_organism({"evolve", "--db", db.string(), "--resume", id});
@@ -156,8 +157,8 @@ TEST(RunSafety, SigintDuringTheValidationOfEvolveSavesTheRunAndResumeValidatesIt
   const auto cut = evolve.collect();
   ASSERT_EQ(cut.exit_code, 130) << cut.err;
   const auto id = one(db, "SELECT id FROM runs");
-  EXPECT_NE(cut.err.find("interrupted: run " + id + " is saved after generation 2; continue it with 'organism evolve "
-                         "--resume " + id + "'"),
+  EXPECT_NE(cut.err.find(fmt::format("interrupted: run {} is saved after generation 2; continue it with "
+                                     "'organism evolve --resume {}'", id, id)),
             std::string::npos)
       << cut.err;
   EXPECT_EQ(cut.out.find("now 'validated'"), std::string::npos) << cut.out;
@@ -181,8 +182,9 @@ TEST(RunSafety, SigtermDuringValidateLeavesTheRunAsItWas) {
   validate.signal(SIGTERM);
   const auto cut = validate.collect();
   ASSERT_EQ(cut.exit_code, 130) << cut.err;
-  EXPECT_NE(cut.err.find("interrupted: the validation of run " + id + " stopped before it saved anything; the run "
-                         "and its strategies are as they were; validate it again with 'organism validate " + id + "'"),
+  EXPECT_NE(cut.err.find(fmt::format("interrupted: the validation of run {} stopped before it saved anything; the run and "
+                                     "its strategies are as they were; validate it again with 'organism validate {}'",
+                                     id, id)),
             std::string::npos)
       << cut.err;
   EXPECT_EQ(cut.out.find("now 'validated'"), std::string::npos) << cut.out;
@@ -199,8 +201,7 @@ TEST(RunSafety, ALiveRunIsLockedAndAKilledOnesLockIsTakenOver) {
   BackgroundOrganism first(evolve_args(db, 16, 400));
   ASSERT_TRUE(first.wait_for("gen 1/400")) << first.err();
   const auto id = one(db, "SELECT id FROM runs");
-  const std::string holder = "run '" + id + "' is being executed by process " + std::to_string(first.pid()) + " on " +
-                             host_name();
+  const auto holder = fmt::format("run '{}' is being executed by process {} on {}", id, first.pid(), host_name());
   const auto second = run_organism({"evolve", "--db", db.string(), "--resume", id});
   EXPECT_EQ(second.exit_code, 1);
   EXPECT_NE(second.err.find(holder), std::string::npos) << second.err;
@@ -214,8 +215,9 @@ TEST(RunSafety, ALiveRunIsLockedAndAKilledOnesLockIsTakenOver) {
   BackgroundOrganism taker({"evolve", "--db", db.string(), "--resume", id});
   ASSERT_TRUE(taker.wait_for("gen ")) << taker.err();
   const auto err = taker.err();
-  EXPECT_NE(err.find("run " + id + ": process " + std::to_string(first.pid()) + " on " + host_name() +
-                     " that executed it is gone (killed?); taking the run over from its last checkpoint"),
+  EXPECT_NE(err.find(fmt::format("run {}: process {} on {} that executed it is gone (killed?); taking the run over "
+                                 "from its last checkpoint",
+                                 id, first.pid(), host_name())),
             std::string::npos)
       << err;
   EXPECT_EQ(one(db, "SELECT pid FROM run_locks"), std::to_string(taker.pid()));
