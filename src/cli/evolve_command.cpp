@@ -29,18 +29,22 @@ struct EvolveArgs {
 // The run to step: a resumed one with its checkpoint, or a new one from the config. Other MPI
 // ranks get the leader's from the run service.
 // The run is locked for this process from here until the session ends.
-runs::ClaimedRun run_to_step(const EvolveArgs& a, Context& ctx, const runs::RunService& service, bool leader) {
+// A bad validate.* key fails before anything is written or evolved (a worker rank checks its own).
+runs::ClaimedRun run_to_step(const EvolveArgs& a, Context& ctx, const runs::RunService& service, bool leader,
+                             const validate::ValidationOptions& validation) {
   const auto& cfg = ctx.config;
   if (!leader) return {};
   if (a.resume_given) {
     auto claimed = service.claim_resumable(a.resume);
     const auto& run = claimed.record;
     check_resume_costs(cfg, run.options.costs, run.id);
+    runs::options_for_run(validation, run.options.evolve);
     spdlog::info("resuming {} after generation {} with its stored options; costs: {}", run.id,
                  run.progress.generation, backtest::describe_costs(run.options.costs));
     return claimed;
   }
   const runs::RunOptions options{evolve_options(cfg), costs_from_config(cfg)};
+  runs::options_for_run(validation, options.evolve);
   runs::UniverseSpec universe{{cfg.get("evolve.interval"), cfg.get_list("evolve.coins"), {}}, embargo(cfg)};
   if (universe.market.coins.empty()) throw core::UsageError("--coins needs at least one coin");
   if (!cfg.get("data.venue").empty()) universe.market.venues.assign(universe.market.coins.size(), "");
@@ -66,9 +70,7 @@ void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
   // a rank is lost, and rank 0 must then end at once, not wait for the lost rank at a safe point.
   const auto stop = procs.size() > 1 ? std::make_unique<core::StopSignals>(std::initializer_list<int>{SIGINT, SIGHUP})
                                      : std::make_unique<core::StopSignals>();
-  auto claimed = run_to_step(a, ctx, service, procs.leader());
-  // A bad validate.* key fails now, not after the evolution (a worker rank checks its own).
-  if (procs.leader()) runs::options_for_run(validation, claimed.record.options.evolve);
+  auto claimed = run_to_step(a, ctx, service, procs.leader(), validation);
   runs::RunSession session(service, std::move(claimed.record), std::move(claimed.checkpoint),
                            evaluation_settings(ctx.config), procs, stop->token(), progress_callbacks(ctx));
   if (session.served()) return;  // a worker rank: done when rank 0 is
