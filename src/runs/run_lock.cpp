@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <fstream>
 #include <utility>
 
 #include "core/error.hpp"
@@ -29,7 +30,16 @@ bool holder_alive(const data::RunLockRecord& lock) {
   if (lock.host != host_name()) return true;
   if (lock.pid == ::getpid()) return true;
   // EPERM: the pid lives but belongs to another user; ESRCH: no such process.
-  return ::kill(static_cast<pid_t>(lock.pid), 0) == 0 || errno != ESRCH;
+  if (::kill(static_cast<pid_t>(lock.pid), 0) != 0 && errno == ESRCH) return false;
+  // A process that ended but was not reaped yet (a zombie: its parent, e.g. mpirun, is gone or
+  // busy) still answers kill(pid, 0); /proc says it is dead (Linux; elsewhere it counts as alive).
+  std::ifstream stat(fmt::format("/proc/{}/stat", lock.pid));
+  std::string line;
+  if (!std::getline(stat, line)) return true;
+  const auto after_name = line.rfind(')');  // the name may hold spaces and parentheses
+  if (after_name == std::string::npos || after_name + 2 >= line.size()) return true;
+  const char state = line[after_name + 2];
+  return state != 'Z' && state != 'X';
 }
 
 RunLock RunLock::acquire(data::Store& store, const std::string& run_id, core::TimeMs now) {
