@@ -5,22 +5,18 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <atomic>
 #include <csignal>
+#include <memory>
 
 #include "cli/cost_options.hpp"
 #include "cli/evolve_distributed.hpp"
 #include "cli/evolve_support.hpp"
 #include "cli/report_support.hpp"
 #include "core/error.hpp"
+#include "core/stop_signals.hpp"
 
 namespace organism::cli {
 namespace {
-
-// Set by SIGINT. A signal handler can only touch a lock-free atomic with static storage, hence
-// the one global of the program; the engine polls it between backtests.
-std::atomic<bool> g_interrupted{false};
-extern "C" void on_interrupt(int) { g_interrupted.store(true); }
 
 struct EvolveArgs {
   std::string json_out;
@@ -32,19 +28,23 @@ struct EvolveArgs {
 
 // The run to step: a resumed one with its checkpoint, or a new one from the config. Other MPI
 // ranks get the leader's from the run service.
-std::pair<runs::RunRecord, std::optional<nlohmann::json>> run_to_step(const EvolveArgs& a, Context& ctx,
-                                                                      const runs::RunService& service, bool leader) {
+// The run is locked for this process from here until the session ends.
+// A bad validate.* key fails before anything is written or evolved (a worker rank checks its own).
+runs::ClaimedRun run_to_step(const EvolveArgs& a, Context& ctx, const runs::RunService& service, bool leader,
+                             const validate::ValidationOptions& validation) {
   const auto& cfg = ctx.config;
   if (!leader) return {};
   if (a.resume_given) {
-    auto run = service.find_resumable(a.resume);
+    auto claimed = service.claim_resumable(a.resume);
+    const auto& run = claimed.record;
     check_resume_costs(cfg, run.options.costs, run.id);
-    auto checkpoint = service.load_checkpoint(run.id);
+    runs::options_for_run(validation, run.options.evolve);
     spdlog::info("resuming {} after generation {} with its stored options; costs: {}", run.id,
                  run.progress.generation, backtest::describe_costs(run.options.costs));
-    return {std::move(run), std::move(checkpoint)};
+    return claimed;
   }
   const runs::RunOptions options{evolve_options(cfg), costs_from_config(cfg)};
+  runs::options_for_run(validation, options.evolve);
   runs::UniverseSpec universe{{cfg.get("evolve.interval"), cfg.get_list("evolve.coins"), {}}, embargo(cfg)};
   if (universe.market.coins.empty()) throw core::UsageError("--coins needs at least one coin");
   if (!cfg.get("data.venue").empty()) universe.market.venues.assign(universe.market.coins.size(), "");
@@ -57,26 +57,22 @@ std::pair<runs::RunRecord, std::optional<nlohmann::json>> run_to_step(const Evol
                                          cfg.get("synth.interval"), universe.market.interval));
     }
   }
-  return {service.create(options, universe), std::nullopt};
+  return service.create(options, universe);
 }
 
 void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
   auto store = data::Store::open(ctx.db());
   const core::WallClock clock;
   const runs::RunService service(store, clock);
-  auto [record, checkpoint] = run_to_step(a, ctx, service, procs.leader());
   const auto validation = validation_options(ctx.config);
-  // A bad validate.* key fails now, not after the evolution (a worker rank checks its own).
-  if (procs.leader()) runs::options_for_run(validation, record.options.evolve);
-
-  g_interrupted.store(false);
-  const auto previous = std::signal(SIGINT, on_interrupt);
-  struct RestoreSignal {
-    void (*handler)(int);
-    ~RestoreSignal() { std::signal(SIGINT, handler); }
-  } restore{previous};
-  runs::RunSession session(service, std::move(record), std::move(checkpoint), evaluation_settings(ctx.config), procs,
-                           g_interrupted, progress_callbacks(ctx));
+  // Stop requests are taken from before the run is chosen, so that none ends the process between
+  // its lock and its session. Under mpirun SIGTERM stays evolve_distributed's: mpirun sends it when
+  // a rank is lost, and rank 0 must then end at once, not wait for the lost rank at a safe point.
+  const auto stop = procs.size() > 1 ? std::make_unique<core::StopSignals>(std::initializer_list<int>{SIGINT, SIGHUP})
+                                     : std::make_unique<core::StopSignals>();
+  auto claimed = run_to_step(a, ctx, service, procs.leader(), validation);
+  runs::RunSession session(service, std::move(claimed.record), std::move(claimed.checkpoint),
+                           evaluation_settings(ctx.config), procs, stop->token(), progress_callbacks(ctx));
   if (session.served()) return;  // a worker rank: done when rank 0 is
   session.start();
   while (!session.done()) session.step();
@@ -104,7 +100,8 @@ void add_evolve_command(CLI::App& app, Registry& registry) {
   cmd->footer(R"(
 Evolution sees only the in-sample 60% of each coin (DESIGN.md splits, with an embargo); the final
 front is then backtested on the out-of-sample and walk-forward segments. Each generation is
-checkpointed in the store; Ctrl-C saves and exits (code 130), --resume continues bit for bit.
+checkpointed in the store; Ctrl-C, SIGTERM or SIGHUP saves and exits (code 130), --resume
+continues bit for bit. A run executed by a live process is locked: another --resume refuses it.
 With an empty store the synthetic market is built first. See docs/evolution.md.)");
   registry.bind(cmd->add_option("--coins", "comma-separated coins (default BTC,ETH,SOL)"), "evolve.coins");
   registry.bind(cmd->add_option("--interval", "bar interval (default 1h)"), "evolve.interval");

@@ -88,6 +88,12 @@ void run_history(const std::string& id, bool json, Context& ctx) {
     return;
   }
   fmt::print("{}: {} events\n", id, events.size());
+  // One id whichever runs find it: every run that did, oldest first.
+  if (const auto record = store.load_strategy(id); record && !record->found_by.empty()) {
+    std::vector<std::string> runs;
+    for (const auto& f : record->found_by) runs.push_back(fmt::format("{} (generation {})", f.run_id, f.generation));
+    fmt::print("found by {} run{}: {}\n", runs.size(), runs.size() == 1 ? "" : "s", fmt::join(runs, ", "));
+  }
   fmt::print("{:<19}  {:<24}  {:<32}  {}\n", "time (UTC)", "from -> to", "reason", "evidence");
   for (const auto& e : events) {
     const std::string move = fmt::format("{} -> {}", e.from ? lifecycle::to_string(*e.from) : "(born)",

@@ -7,6 +7,7 @@
 
 #include "cli/evolve_support.hpp"
 #include "core/error.hpp"
+#include "core/stop_signals.hpp"
 
 namespace organism::cli {
 namespace {
@@ -22,8 +23,10 @@ void run_validate(const ValidateArgs& a, Context& ctx) {
   auto store = data::Store::open(ctx.db());
   const core::WallClock clock;
   const runs::RunService service(store, clock);
+  const core::StopSignals stop;  // Ctrl-C, SIGTERM, SIGHUP: stop with the store as it was
   const auto done = service.revalidate(a.run, evaluation_settings(ctx.config), validation_options(ctx.config),
-                                       progress_callbacks(ctx));
+                                       stop.token(), progress_callbacks(ctx));
+  // revalidate returned: the states and the result are saved, so the summary may say "now validated".
   const auto json = runs::to_json(done.result);
   print_validation_summary(*done.validation, a.top);
   const auto run = service.load(done.result.run);
@@ -39,7 +42,9 @@ void add_validate_command(CLI::App& app, Registry& registry) {
   cmd->footer(R"(
 Re-runs the validation pipeline of docs/validation.md on a finished run (the latest by default)
 with its stored universe, options, costs and final population, and the gates of the current
-config (validate.*); the current backtest.* keys do not apply to a stored run. Survivors move to state 'validated'; every strategy keeps its evidence.)");
+config (validate.*); the current backtest.* keys do not apply to a stored run. Survivors move to state 'validated'; every strategy keeps its evidence.
+Ctrl-C, SIGTERM or SIGHUP stops it with nothing changed (code 130); a run that another live
+process executes is refused.)");
   cmd->add_option("run", args->run, "run id (default: the latest finished run)");
   cmd->add_option("--top", args->top, "validated strategies listed (default 25)");
   cmd->add_option("--json-out", args->json_out, "write the run with its validation as JSON to FILE");

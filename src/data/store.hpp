@@ -79,13 +79,29 @@ struct RunRecord {
   std::string result;  // JSON; empty until finished
 };
 
+// One run that found a strategy: the strategy keeps one id (its genome's) whichever runs find it.
+struct StrategyFinding {
+  std::string run_id;
+  int generation = 0;  // of the strategy's genome in that run
+  TimeMs found = 0;
+};
+
+// The process executing a run (a second process refuses to execute it while this one lives).
+struct RunLockRecord {
+  std::string run_id;
+  std::int64_t pid = 0;
+  std::string host;
+  TimeMs started = 0;
+};
+
 // A strategy found by a run: its genome (canonical JSON), parents (JSON array of ids), metrics
 // (JSON by stage), lifecycle state (testing, validated, ...) and the evidence of its last
 // validation (JSON; empty until validated).
 struct StrategyRecord {
-  std::string id, run_id, family, genome, parents, metrics, state, validation;
+  std::string id, run_id, family, genome, parents, metrics, state, validation;  // run_id: the first run that found it
   int generation = 0;
   TimeMs created = 0, updated = 0;
+  std::vector<StrategyFinding> found_by;  // every run that found it, oldest first (filled by list/load)
 };
 
 // One move of a strategy's lifecycle state (store_events.cpp). `from_state` is empty for its
@@ -104,7 +120,7 @@ class Store {
  public:
   // The newest schema this build knows; a store with a newer one is refused (written by a newer
   // organism), an older one is migrated forward on open for writing.
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
 
   // Opens for reading and writing, creating the file and schema as needed.
   static Store open(const std::string& path);
@@ -151,12 +167,24 @@ class Store {
 
   // Runs, checkpoints and strategies (store_runs.cpp). Saves are upserts by id.
   void save_run(const RunRecord& run);
+  // Inserts a new run; false (and nothing written) when its id is taken, so concurrent processes
+  // that pick the same id cannot share a run: the table's primary key decides.
+  bool insert_run(const RunRecord& run);
+  // Records that a run found a strategy (once per run; a second call for the pair changes nothing).
+  void link_strategy_run(const std::string& strategy_id, const StrategyFinding& finding);
+  // Run locks: at most one row per run, naming the process that executes it.
+  std::optional<RunLockRecord> load_run_lock(const std::string& run_id);
+  void save_run_lock(const RunLockRecord& lock);  // replaces the run's lock
+  // Removes the run's lock if it is still this process's (pid and host).
+  void delete_run_lock(const RunLockRecord& lock);
   std::optional<RunRecord> load_run(const std::string& id);
   std::vector<RunRecord> list_runs();  // newest first
   // One checkpoint per run: the latest replaces the previous.
   void save_checkpoint(const std::string& run_id, int generation, const std::string& state);
   std::optional<std::string> load_checkpoint(const std::string& run_id);
+  // Upsert; a stored strategy keeps its first run (run_id), see link_strategy_run.
   void save_strategy(const StrategyRecord& strategy);
+  // Every strategy, or those a run found (first or again), by id.
   std::vector<StrategyRecord> list_strategies(const std::string& run_id = "");
   // Sets a strategy's state (testing or validated; a strategy in any other state keeps it) and
   // its validation evidence (JSON); core::Error for an unknown id.

@@ -126,6 +126,28 @@ constexpr std::array<std::string_view, Store::kSchemaVersion> kMigrations{
       checksum INTEGER
     );
     )sql",
+    // 5 -> 6: every run that found a strategy (a strategy found again kept only its latest run),
+    // and the process executing a run (one at a time). A stored strategy gets one link, to the run
+    // it names, at its creation time.
+    R"sql(
+    CREATE TABLE strategy_runs (
+      strategy_id TEXT NOT NULL REFERENCES strategies(id),
+      run_id TEXT NOT NULL REFERENCES runs(id),
+      generation INTEGER NOT NULL,
+      found_at INTEGER NOT NULL,
+      PRIMARY KEY (strategy_id, run_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX strategy_runs_by_run ON strategy_runs (run_id);
+    INSERT INTO strategy_runs (strategy_id, run_id, generation, found_at)
+      SELECT id, run_id, generation, created FROM strategies
+      WHERE run_id IN (SELECT id FROM runs) ORDER BY id;
+    CREATE TABLE run_locks (
+      run_id TEXT PRIMARY KEY REFERENCES runs(id),
+      pid INTEGER NOT NULL,
+      host TEXT NOT NULL,
+      started INTEGER NOT NULL
+    );
+    )sql",
 };
 
 }  // namespace

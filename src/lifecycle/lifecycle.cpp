@@ -46,16 +46,18 @@ void check_legal(const std::string& id, State from, State to) {
 }  // namespace
 
 void birth(data::Store& store, data::StrategyRecord record, TimeMs now, const std::string& reason) {
+  const data::StrategyFinding finding{record.run_id, record.generation, now};
   if (auto stored = store.load_strategy(record.id)) {
     record.state = stored->state;
     record.created = stored->created;
     record.updated = now;
-    store.save_strategy(record);
-    return;
+    store.save_strategy(record);  // keeps the run that found it first
+  } else {
+    record.state = std::string(to_string(State::Testing));
+    record.created = record.updated = now;
+    store.insert_strategy_born(record, stored_event(record.id, std::nullopt, State::Testing, reason, "{}", now));
   }
-  record.state = std::string(to_string(State::Testing));
-  record.created = record.updated = now;
-  store.insert_strategy_born(record, stored_event(record.id, std::nullopt, State::Testing, reason, "{}", now));
+  if (!finding.run_id.empty()) store.link_strategy_run(record.id, finding);
 }
 
 State current_state(data::Store& store, const std::string& id) {

@@ -24,9 +24,10 @@ struct Event {
 };
 
 // Stores a strategy found by a run. A new one is born Testing (the record's state is ignored),
-// created and updated at `now`, with a birth event, in one write. One already stored (found again,
-// by a resumed or later run) keeps its state and history; its run, metrics and update time are
-// refreshed.
+// created and updated at `now`, with a birth event. One already stored (found again, by a resumed
+// or later run) keeps its id, state, history and first run; its metrics and update time are
+// refreshed. Either way the record's run is added to the runs that found it. Call inside the
+// caller's transaction (the run service's), so the strategy and its link are written together.
 void birth(data::Store& store, data::StrategyRecord record, TimeMs now, const std::string& reason);
 
 // The stored state; core::Error for an unknown strategy or a state this build does not know.

@@ -84,14 +84,25 @@ validate::ValidationOptions options_for_run(validate::ValidationOptions o, const
 
 ValidationOutcome validate_front(const evolve::Engine& engine, std::span<const evolve::Individual> front,
                                  const evolve::BacktestProblem& evaluator, const validate::ValidationOptions& options,
-                                 const std::function<void(const std::string&)>& progress) {
+                                 const std::function<void(const std::string&)>& progress,
+                                 const std::atomic<bool>* cancel) {
+  // Each progress line is a safe point: nothing of the validation is written until it returns.
+  const auto stop_if_cancelled = [cancel] {
+    if (cancel && cancel->load()) throw core::Interrupted("interrupted during validation");
+  };
+  const auto checked_progress = [&](const std::string& line) {
+    stop_if_cancelled();
+    if (progress) progress(line);
+  };
   std::vector<evolve::Individual> population;
   for (const auto& island : engine.islands()) population.insert(population.end(), island.begin(), island.end());
   validate::TrialSummary trials{engine.trials().count, engine.trials().variance(), std::nullopt};
   if (const auto* sample = engine.trial_sample()) trials.sample = sample->genomes();
   ValidationOutcome out;
   out.options = options;
-  out.result = validate::validate_front(evaluator, front, population, engine.options(), trials, options, progress);
+  out.result =
+      validate::validate_front(evaluator, front, population, engine.options(), trials, options, checked_progress, cancel);
+  stop_if_cancelled();
   out.run = run_validation_of(out.result, options, evaluator.universe());
   return out;
 }

@@ -3,6 +3,7 @@
 // and when a stored run is validated again.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <span>
 #include <string>
@@ -36,10 +37,12 @@ struct ValidationOutcome {
 };
 
 // Validates `front` against the engine's final populations and trial statistics; `progress`
-// receives the pipeline's progress lines.
+// receives the pipeline's progress lines. `cancel` (optional) raised: core::Interrupted at the next
+// progress line or backtest batch of the walk-forward.
 ValidationOutcome validate_front(const evolve::Engine& engine, std::span<const evolve::Individual> front,
                                  const evolve::BacktestProblem& evaluator, const validate::ValidationOptions& options,
-                                 const std::function<void(const std::string&)>& progress = {});
+                                 const std::function<void(const std::string&)>& progress = {},
+                                 const std::atomic<bool>* cancel = nullptr);
 
 // The outcome written into a run's result: each member of `result.front` validated gets its record
 // (with the member's aliases: the evidence holds for them too), the run its statistics.

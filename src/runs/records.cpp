@@ -225,6 +225,8 @@ Json to_json(const StrategyRecord& s) {
   j["validation"] = s.validation ? to_json(*s.validation) : Json(nullptr);
   j["created"] = s.created;
   j["updated"] = s.updated;
+  j["found_by"] = Json::array();
+  for (const auto& f : s.found_by) j["found_by"].push_back({{"run", f.run_id}, {"generation", f.generation}, {"found", f.found}});
   return j;
 }
 
@@ -243,6 +245,11 @@ StrategyRecord strategy_record_from_json(const Json& j) {
   }
   s.created = get_or<core::TimeMs>(j, "created");
   s.updated = get_or<core::TimeMs>(j, "updated");
+  if (j.contains("found_by") && j.at("found_by").is_array()) {
+    for (const auto& f : j.at("found_by")) {
+      s.found_by.push_back({get_or<std::string>(f, "run"), get_or<int>(f, "generation"), get_or<core::TimeMs>(f, "found")});
+    }
+  }
   return s;
 }
 
@@ -259,6 +266,7 @@ data::StrategyRecord to_row(const StrategyRecord& s) {
   if (s.validation) row.validation = to_json(*s.validation).dump();
   row.created = s.created;
   row.updated = s.updated;
+  row.found_by = s.found_by;
   return row;
 }
 
@@ -276,6 +284,7 @@ StrategyRecord from_row(const data::StrategyRecord& row) {
     if (!row.validation.empty()) s.validation = member_validation_from_json(Json::parse(row.validation));
     s.created = row.created;
     s.updated = row.updated;
+    s.found_by = row.found_by;
     return s;
   } catch (const nlohmann::json::exception& e) {
     throw core::Error(fmt::format("strategy '{}' in the store is unreadable: {}", row.id, e.what()));

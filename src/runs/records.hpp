@@ -99,7 +99,7 @@ RunRecord run_record_from_json(const nlohmann::ordered_json& j);
 data::RunRecord to_row(const RunRecord& run);
 RunRecord from_row(const data::RunRecord& row);
 
-// A strategy a run saved, with its lifecycle state and the evidence of its last validation.
+// A strategy a run saved (the first run in run_id), with its lifecycle state and the evidence of its last validation.
 struct StrategyRecord {
   std::string id, run_id, family;
   int generation = 0;
@@ -109,8 +109,10 @@ struct StrategyRecord {
   std::string state;                            // testing, validated, ... (lifecycle's names)
   std::optional<MemberValidation> validation;
   core::TimeMs created = 0, updated = 0;
+  // Every run that found it, oldest first (run_id is the first): one id, whichever runs find it.
+  std::vector<data::StrategyFinding> found_by;
 };
-nlohmann::ordered_json to_json(const StrategyRecord& strategy);
+nlohmann::ordered_json to_json(const StrategyRecord& strategy);  // found_by as [{"run", "generation", "found"}]
 StrategyRecord strategy_record_from_json(const nlohmann::ordered_json& j);
 data::StrategyRecord to_row(const StrategyRecord& strategy);
 StrategyRecord from_row(const data::StrategyRecord& row);

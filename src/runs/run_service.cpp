@@ -83,19 +83,36 @@ std::vector<StrategyRecord> RunService::strategies(const std::string& run_id) co
   return out;
 }
 
-RunRecord RunService::create(const RunOptions& options, const UniverseSpec& universe) const {
-  RunRecord run;
+ClaimedRun RunService::create(const RunOptions& options, const UniverseSpec& universe) const {
+  ClaimedRun out;
+  auto& run = out.record;
   run.created = clock_.now();
   std::string base = "run_";
   for (char c : core::format_utc(run.created).substr(0, 19)) {
     if (std::isdigit(static_cast<unsigned char>(c))) base += c;  // 20261122041500
   }
   base += fmt::format("_s{}", options.evolve.seed);
-  run.id = base;
-  for (int i = 2; store_.load_run(run.id); ++i) run.id = fmt::format("{}_{}", base, i);
   run.options = options;
   run.universe = universe;
-  return run;
+  run.status = RunStatus::Running;
+  // BEGIN IMMEDIATE: one process at a time picks an id; insert_run refuses a taken one anyway.
+  auto tx = store_.transaction();
+  run.id = base;
+  for (int i = 2; !store_.insert_run(to_row(run)); ++i) run.id = fmt::format("{}_{}", base, i);
+  out.lock = RunLock::acquire(store_, run.id, run.created);
+  tx.commit();
+  return out;
+}
+
+ClaimedRun RunService::claim_resumable(const std::string& id) const {
+  ClaimedRun out;
+  auto tx = store_.transaction();
+  out.record = find_resumable(id);
+  out.lock = RunLock::acquire(store_, out.record.id, clock_.now());
+  // A run stopped before its first checkpoint starts again from generation 0.
+  if (const auto state = store_.load_checkpoint(out.record.id)) out.checkpoint = nlohmann::json::parse(*state);
+  tx.commit();
+  return out;
 }
 
 evolve::Universe RunService::load_universe(UniverseSpec& spec, const std::string& preferred_venue) const {
@@ -148,12 +165,19 @@ void RunService::record_validation(const std::vector<FrontMember>& members) cons
 }
 
 FinishedRun RunService::revalidate(const std::string& id, const EvaluationSettings& settings,
-                                   const validate::ValidationOptions& options, const Callbacks& callbacks) const {
-  auto run = find_finished(id);
+                                   const validate::ValidationOptions& options, const std::atomic<bool>& cancel,
+                                   const Callbacks& callbacks) const {
+  RunRecord run;
+  RunLock lock;
+  {
+    auto tx = store_.transaction();
+    run = find_finished(id);
+    lock = RunLock::acquire(store_, run.id, clock_.now());
+    tx.commit();
+  }
   auto state = load_checkpoint(run.id);
-  static const std::atomic<bool> kNeverCancelled{false};
   Processes processes;
-  RunSession session(*this, run, std::move(state), settings, processes, kNeverCancelled, callbacks);
+  RunSession session(*this, run, std::move(state), settings, processes, cancel, callbacks);
   session.start();
   const auto& engine = session.engine();
   const auto& costs = run.options.costs;
@@ -180,8 +204,15 @@ FinishedRun RunService::revalidate(const std::string& id, const EvaluationSettin
     if (!stored.contains(m.id)) missing.push_back(m);
     out.result.front.push_back(std::move(member));
   }
-  out.validation = validate_front(engine, measured.individuals, session.evaluator(),
-                                  options_for_run(options, run.options.evolve), callbacks.validation);
+  try {
+    out.validation = validate_front(engine, measured.individuals, session.evaluator(),
+                                    options_for_run(options, run.options.evolve), callbacks.validation, &cancel);
+  } catch (const core::Interrupted&) {
+    throw core::Interrupted(fmt::format("interrupted: the validation of run {} stopped before it saved anything; "
+                                        "the run and its strategies are as they were; validate it again with "
+                                        "'organism validate {}'",
+                                        run.id, run.id));
+  }
   apply_validation(out.result, *out.validation, session.universe());
   auto tx = store_.transaction();
   record_birth(run.id, missing);

@@ -20,6 +20,7 @@
 #include "indicators/cache.hpp"
 #include "runs/front.hpp"
 #include "runs/records.hpp"
+#include "runs/run_lock.hpp"
 
 namespace organism::runs {
 
@@ -73,6 +74,14 @@ struct FinishedRun {
   std::size_t strategies_saved = 0;
 };
 
+// A run this process is about to execute: its record, its checkpoint (none for a new run, or for
+// one stopped before its first), and the lock that keeps other processes off it while held.
+struct ClaimedRun {
+  RunRecord record;
+  std::optional<nlohmann::json> checkpoint;
+  RunLock lock;
+};
+
 class RunService {
  public:
   RunService(data::Store& store, const core::Clock& clock) : store_(store), clock_(clock) {}
@@ -91,9 +100,13 @@ class RunService {
   std::optional<StrategyRecord> strategy(const std::string& id) const;
   std::vector<StrategyRecord> strategies(const std::string& run_id) const;
 
-  // A new run's record: a fresh id "run_YYYYMMDDhhmmss_sSEED" (suffixed _2, _3, ... if taken),
-  // created now, status running, stored at its first checkpoint.
-  RunRecord create(const RunOptions& options, const UniverseSpec& universe) const;
+  // A new run: a fresh id "run_YYYYMMDDhhmmss_sSEED" (suffixed _2, _3, ... if taken), created
+  // now, status running, inserted and locked in one write transaction, so that processes started
+  // together with one seed get distinct runs (the runs table's key is the final judge).
+  ClaimedRun create(const RunOptions& options, const UniverseSpec& universe) const;
+  // find_resumable(id) with its checkpoint, locked in one transaction; core::Error naming the
+  // process when another live one executes it.
+  ClaimedRun claim_resumable(const std::string& id) const;
   // The universe a run evolves on: its market built from the store, split with its embargo. The
   // venues chosen are written back into `spec`.
   evolve::Universe load_universe(UniverseSpec& spec, const std::string& preferred_venue) const;
@@ -112,9 +125,12 @@ class RunService {
 
   // `organism validate`: the finished run's front validated again from its stored universe,
   // options and final checkpoint with `options` (capped to the run by options_for_run); the
-  // strategies' states and the run's result are updated in one transaction.
+  // strategies' states and the run's result are updated in one transaction. The run is locked
+  // meanwhile. When `cancel` is raised it stops at its next safe point with nothing written
+  // (core::Interrupted saying how to validate again).
   FinishedRun revalidate(const std::string& id, const EvaluationSettings& settings,
-                         const validate::ValidationOptions& options, const Callbacks& callbacks = {}) const;
+                         const validate::ValidationOptions& options, const std::atomic<bool>& cancel,
+                         const Callbacks& callbacks = {}) const;
 
  private:
   data::Store& store_;
@@ -149,7 +165,8 @@ class RunSession {
   void step();
   // Every process after the last generation; the leader then measures and (when `validation` is
   // given) validates the front, and stores the result, the strategies and their states in one
-  // transaction. nullopt on the other processes.
+  // transaction. nullopt on the other processes. Cancelled during validation: core::Interrupted,
+  // the run saved as interrupted after its last generation (a resume validates it again).
   std::optional<FinishedRun> finish(const std::optional<validate::ValidationOptions>& validation);
 
   double seconds() const;  // spent on the run over all its sessions

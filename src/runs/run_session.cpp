@@ -141,8 +141,12 @@ std::optional<FinishedRun> RunSession::finish(const std::optional<validate::Vali
   r.costs = run_.options.costs;
   r.front = measured.members;
   if (validation) {  // docs/validation.md
-    out.validation = validate_front(*engine_, measured.individuals, *evaluator_, options_for_run(*validation, options),
-                                    callbacks_.validation);
+    try {
+      out.validation = validate_front(*engine_, measured.individuals, *evaluator_,
+                                      options_for_run(*validation, options), callbacks_.validation, &cancel_);
+    } catch (const core::Interrupted&) {
+      interrupted();  // the last checkpoint holds the final generation: a resume validates again
+    }
     apply_validation(r, *out.validation, universe_);
   }
   auto tx = service_.store().transaction();

@@ -11,7 +11,7 @@ namespace {
 // Aggregate-initialized: GCC 12 reports a false -Wrestrict on assigning short literals here.
 StrategyRecord strategy(const std::string& id, const std::string& state) {
   return StrategyRecord{id, std::string("r"), std::string("ema_cross"), std::string("{}"), std::string("[]"),
-                        std::string("{}"), state, std::string(), 0, 0, 0};
+                        std::string("{}"), state, std::string(), 0, 0, 0, {}};
 }
 
 TEST(StoreValidation, StateMovesBetweenTestingAndValidatedAndEvidenceIsKept) {

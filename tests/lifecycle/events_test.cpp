@@ -15,7 +15,7 @@ namespace {
 data::StrategyRecord record(const std::string& id, const std::string& run_id) {
   return data::StrategyRecord{id, run_id, std::string("ema_cross"), std::string(R"({"family":"ema_cross"})"),
                               std::string("[]"), std::string(R"({"in_sample":{}})"), std::string("production"),
-                              std::string(), 0, 0, 0};
+                              std::string(), 0, 0, 0, {}};
 }
 
 void save_run(data::Store& store, const std::string& id) {
@@ -47,7 +47,14 @@ TEST(LifecycleEvents, BirthMovesAndValidationsAreStoredAndReadBack) {
   const auto s = store.load_strategy("a");
   ASSERT_TRUE(s);
   EXPECT_EQ(s->state, "paper");
-  EXPECT_EQ(s->run_id, "r2");
+  // One id, found by two runs: it stays with the first and records both (not moved to r2).
+  EXPECT_EQ(s->run_id, "r1");
+  ASSERT_EQ(s->found_by.size(), 2u);
+  EXPECT_EQ(s->found_by[0].run_id, "r1");
+  EXPECT_EQ(s->found_by[0].found, 1'700'000'000'000);
+  EXPECT_EQ(s->found_by[1].run_id, "r2");
+  EXPECT_EQ(s->found_by[1].found, 1'700'000'400'000);
+  EXPECT_EQ(store.list_strategies("r2").size(), 1u);  // a run's strategies include those found first elsewhere
   EXPECT_EQ(s->created, 1'700'000'000'000);
   EXPECT_EQ(s->updated, 1'700'000'400'000);
   EXPECT_EQ(s->validation, R"({"passed":false})");
@@ -130,6 +137,14 @@ TEST(LifecycleEvents, ASchema3StoreMigratesWithSyntheticEventsEndingAtTheStoredS
   EXPECT_EQ(v[1].to, State::Validated);
   EXPECT_EQ(v[1].time, 250);
   EXPECT_EQ(v[1].evidence, R"({"passed":true})");
+  // Each migrated strategy is linked once, to the run it named, at its creation time.
+  for (const auto& [id, created] : {std::pair{"t", 100}, std::pair{"v", 200}}) {
+    const auto m = store.load_strategy(id);
+    ASSERT_TRUE(m);
+    ASSERT_EQ(m->found_by.size(), 1u) << id;
+    EXPECT_EQ(m->found_by[0].run_id, "r");
+    EXPECT_EQ(m->found_by[0].found, created);
+  }
   // The migrated store carries on under the table.
   transition(store, "v", State::Paper, "promoted", "{}", 300);
   EXPECT_EQ(history(store, "v").size(), 3u);

@@ -61,7 +61,7 @@ TEST(LifecycleState, TheTableIsTheDocumentedOne) {
 // Aggregate-initialized: GCC 12 reports a false -Wrestrict on assigning short literals here.
 data::StrategyRecord record(const std::string& id) {
   return data::StrategyRecord{id, std::string("r"), std::string("ema_cross"), std::string("{}"), std::string("[]"),
-                              std::string("{}"), std::string(), std::string(), 0, 0, 0};
+                              std::string("{}"), std::string(), std::string(), 0, 0, 0, {}};
 }
 
 TEST(LifecycleState, EveryPairOnARealStoreIsAcceptedOrRejectedByTheTable) {

@@ -63,7 +63,7 @@ inline runs::FinishedRun finished_tiny_run(const std::string& path, bool validat
   const runs::RunService service(store, clock);
   std::atomic<bool> cancel{false};
   runs::Processes one;
-  runs::RunSession session(service, service.create(tiny_options(), tiny_universe()), std::nullopt, tiny_settings(),
+  runs::RunSession session(service, service.create(tiny_options(), tiny_universe()).record, std::nullopt, tiny_settings(),
                            one, cancel);
   session.start();
   while (!session.done()) session.step();

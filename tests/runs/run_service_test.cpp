@@ -11,6 +11,8 @@ namespace {
 
 using test::TempDir;
 
+const std::atomic<bool> kNeverCancelled{false};
+
 struct Fixture {
   TempDir dir;
   std::string path = (dir / "store.sqlite").string();
@@ -22,12 +24,13 @@ TEST(RunService, CreateNamesTheRunByTimeAndSeedAndAvoidsTakenIds) {
   auto store = data::Store::open(f.path);
   const core::FixedClock clock(test::kFixtureNow);  // 2025-11-24 16:00:00 UTC
   const RunService service(store, clock);
-  const auto run = service.create(test::tiny_options(), test::tiny_universe());
+  const auto run = service.create(test::tiny_options(), test::tiny_universe()).record;
   EXPECT_EQ(run.id, "run_20251124160000_s5");
   EXPECT_EQ(run.created, test::kFixtureNow);
   EXPECT_EQ(run.status, RunStatus::Running);
-  service.save(run);
-  EXPECT_EQ(service.create(test::tiny_options(), test::tiny_universe()).id, "run_20251124160000_s5_2");
+  // Stored at once, so the next run created in the same second cannot take its id.
+  ASSERT_TRUE(service.load(run.id));
+  EXPECT_EQ(service.create(test::tiny_options(), test::tiny_universe()).record.id, "run_20251124160000_s5_2");
 }
 
 TEST(RunService, ACancelledRunResumesToTheSameResultAsAnUninterruptedOne) {
@@ -44,7 +47,7 @@ TEST(RunService, ACancelledRunResumesToTheSameResultAsAnUninterruptedOne) {
   std::string id;
   {
     Processes one;
-    RunSession session(service, service.create(test::tiny_options(), test::tiny_universe()), std::nullopt,
+    RunSession session(service, service.create(test::tiny_options(), test::tiny_universe()).record, std::nullopt,
                        test::tiny_settings(), one, cancel, callbacks);
     id = session.record().id;
     session.start();
@@ -90,7 +93,7 @@ TEST(RunService, RevalidationWithTheSameOptionsGivesTheSameResult) {
   const core::FixedClock clock(test::kFixtureNow);
   const RunService service(store, clock);
   EXPECT_EQ(service.find_finished("latest").id, first.result.run);
-  const auto again = service.revalidate("", test::tiny_settings(), test::tiny_validation());
+  const auto again = service.revalidate("", test::tiny_settings(), test::tiny_validation(), kNeverCancelled);
   EXPECT_EQ(to_json(again.result).dump(), to_json(first.result).dump());
   EXPECT_EQ(again.strategies_saved, 0u);  // every member was stored by the run
   ASSERT_TRUE(again.validation.has_value());
@@ -99,7 +102,7 @@ TEST(RunService, RevalidationWithTheSameOptionsGivesTheSameResult) {
   // Stricter gates: nobody passes, and the store says so.
   auto strict = test::tiny_validation();
   strict.gates.sharpe = 1e9;
-  const auto failed = service.revalidate(first.result.run, test::tiny_settings(), strict);
+  const auto failed = service.revalidate(first.result.run, test::tiny_settings(), strict, kNeverCancelled);
   EXPECT_EQ(failed.result.validation->survivors, 0u);
   for (const auto& s : service.strategies(first.result.run)) EXPECT_EQ(s.state, "testing") << s.id;
   EXPECT_EQ(service.load(first.result.run)->result->validation->gates.sharpe, 1e9);

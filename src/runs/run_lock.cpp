@@ -1,0 +1,89 @@
+#include "runs/run_lock.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <fstream>
+#include <utility>
+
+#include "core/error.hpp"
+
+namespace organism::runs {
+namespace {
+
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "unknown";
+  return name;
+}
+
+}  // namespace
+
+data::RunLockRecord this_process(const std::string& run_id, core::TimeMs now) {
+  return {run_id, static_cast<std::int64_t>(::getpid()), host_name(), now};
+}
+
+bool holder_alive(const data::RunLockRecord& lock) {
+  if (lock.host != host_name()) return true;
+  if (lock.pid == ::getpid()) return true;
+  // EPERM: the pid lives but belongs to another user; ESRCH: no such process.
+  if (::kill(static_cast<pid_t>(lock.pid), 0) != 0 && errno == ESRCH) return false;
+  // A process that ended but was not reaped yet (a zombie: its parent, e.g. mpirun, is gone or
+  // busy) still answers kill(pid, 0); /proc says it is dead (Linux; elsewhere it counts as alive).
+  std::ifstream stat(fmt::format("/proc/{}/stat", lock.pid));
+  std::string line;
+  if (!std::getline(stat, line)) return true;
+  const auto after_name = line.rfind(')');  // the name may hold spaces and parentheses
+  if (after_name == std::string::npos || after_name + 2 >= line.size()) return true;
+  const char state = line[after_name + 2];
+  return state != 'Z' && state != 'X';
+}
+
+RunLock RunLock::acquire(data::Store& store, const std::string& run_id, core::TimeMs now) {
+  const auto self = this_process(run_id, now);
+  if (const auto holder = store.load_run_lock(run_id)) {
+    if (holder_alive(*holder)) {
+      throw core::Error(fmt::format("run '{}' is being executed by process {} on {} (since {}); wait for it to end or "
+                                    "stop it (kill -TERM {}) and try again",
+                                    run_id, holder->pid, holder->host, core::format_utc(holder->started), holder->pid));
+    }
+    spdlog::warn("run {}: process {} on {} that executed it is gone (killed?); taking the run over from its last "
+                 "checkpoint",
+                 run_id, holder->pid, holder->host);
+  }
+  store.save_run_lock(self);
+  RunLock lock;
+  lock.store_ = &store;
+  lock.lock_ = self;
+  return lock;
+}
+
+RunLock::RunLock(RunLock&& other) noexcept
+    : store_(std::exchange(other.store_, nullptr)), lock_(std::move(other.lock_)) {}
+
+RunLock& RunLock::operator=(RunLock&& other) noexcept {
+  if (this != &other) {
+    release();
+    store_ = std::exchange(other.store_, nullptr);
+    lock_ = std::move(other.lock_);
+  }
+  return *this;
+}
+
+RunLock::~RunLock() { release(); }
+
+void RunLock::release() noexcept {
+  if (!store_) return;
+  try {
+    store_->delete_run_lock(lock_);
+  } catch (const std::exception& e) {
+    // The next process will find the lock stale (this one is gone) and take it over.
+    spdlog::warn("run {}: could not release its lock: {}", lock_.run_id, e.what());
+  }
+  store_ = nullptr;
+}
+
+}  // namespace organism::runs
