@@ -10,8 +10,8 @@ namespace organism::cli {
 
 std::vector<core::ConfigKey> all_config_keys() {
   std::vector<core::ConfigKey> keys;
-  for (auto layer : {core::core_config_keys, data::config_keys, backtest::config_keys, evolve::config_keys,
-                     validate::config_keys}) {
+  for (auto layer : {core::core_config_keys, data::config_keys, backtest::config_keys,
+                     evolve::config_keys, validate::config_keys}) {
     for (auto& key : layer()) keys.push_back(std::move(key));
   }
   return keys;

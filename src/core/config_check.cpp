@@ -1,12 +1,12 @@
 // The value checks of configuration keys (config_check.hpp).
 #include "core/config_check.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <cmath>
 #include <set>
 #include <utility>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "core/text.hpp"
 #include "core/time.hpp"
@@ -35,7 +35,8 @@ std::string with_note(std::string rule, std::string_view note) {
 
 ConfigCheck numeric(std::string_view kind, Range range, std::string_view note, bool whole_only) {
   const bool bounded = std::isfinite(range.lo) || std::isfinite(range.hi);
-  std::string rule = with_note(bounded ? fmt::format("{} {}", kind, describe(range)) : std::string(kind), note);
+  std::string rule =
+      with_note(bounded ? fmt::format("{} {}", kind, describe(range)) : std::string(kind), note);
   return {rule, [=](const std::string& value) -> std::optional<std::string> {
             const auto text = trim(value);
             std::optional<double> v;
@@ -54,8 +55,8 @@ ConfigCheck numeric(std::string_view kind, Range range, std::string_view note, b
 std::string describe(const Range& r) {
   const bool has_lo = std::isfinite(r.lo), has_hi = std::isfinite(r.hi);
   if (has_lo && has_hi) {
-    return fmt::format("in {}{}, {}{}", r.lo_open ? '(' : '[', format_number(r.lo), format_number(r.hi),
-                       r.hi_open ? ')' : ']');
+    return fmt::format("in {}{}, {}{}", r.lo_open ? '(' : '[', format_number(r.lo),
+                       format_number(r.hi), r.hi_open ? ')' : ']');
   }
   if (has_lo) return fmt::format("{} {}", r.lo_open ? ">" : ">=", format_number(r.lo));
   if (has_hi) return fmt::format("{} {}", r.hi_open ? "<" : "<=", format_number(r.hi));
@@ -73,12 +74,17 @@ ConfigCheck nonempty() {
           }};
 }
 
-ConfigCheck number(Range range, std::string_view note) { return numeric("a number", range, note, false); }
-ConfigCheck whole(Range range, std::string_view note) { return numeric("a whole number", range, note, true); }
+ConfigCheck number(Range range, std::string_view note) {
+  return numeric("a number", range, note, false);
+}
+ConfigCheck whole(Range range, std::string_view note) {
+  return numeric("a whole number", range, note, true);
+}
 
 ConfigCheck boolean() {
   return {"true or false", [](const std::string& value) -> std::optional<std::string> {
-            static const std::set<std::string, std::less<>> kWords{"true", "1", "yes", "on", "false", "0", "no", "off", ""};
+            static const std::set<std::string, std::less<>> kWords{
+                "true", "1", "yes", "on", "false", "0", "no", "off", ""};
             if (kWords.contains(to_lower(trim(value)))) return std::nullopt;
             return fmt::format("{} is not true or false", quoted(value));
           }};
@@ -96,7 +102,8 @@ ConfigCheck one_of(std::initializer_list<std::string_view> words) {
 }
 
 ConfigCheck interval() {
-  return {"an interval (" + interval_names() + ")", [](const std::string& value) -> std::optional<std::string> {
+  return {"an interval (" + interval_names() + ")",
+          [](const std::string& value) -> std::optional<std::string> {
             if (Interval::parse(value)) return std::nullopt;
             return fmt::format("{} is not an interval ({})", quoted(value), interval_names());
           }};
@@ -105,7 +112,8 @@ ConfigCheck interval() {
 ConfigCheck utc_time() {
   return {"a UTC date or epoch ms", [](const std::string& value) -> std::optional<std::string> {
             if (parse_time(trim(value))) return std::nullopt;
-            return fmt::format("{} is not a UTC date (2020-01-01, 2020-01-01T12:00) or epoch ms", quoted(value));
+            return fmt::format("{} is not a UTC date (2020-01-01, 2020-01-01T12:00) or epoch ms",
+                               quoted(value));
           }};
 }
 
@@ -121,7 +129,8 @@ ConfigCheck distinct_names() {
           }};
 }
 
-ConfigCheck custom(std::string rule, std::function<std::optional<std::string>(const std::string&)> test) {
+ConfigCheck custom(std::string rule,
+                   std::function<std::optional<std::string>(const std::string&)> test) {
   return {std::move(rule), std::move(test)};
 }
 

@@ -35,18 +35,19 @@ constexpr Range closed_open(double lo, double hi) { return {lo, hi, false, true}
 std::string describe(const Range& range);
 
 namespace check {
-ConfigCheck text();      // anything
-ConfigCheck nonempty();  // any text but the empty one
+ConfigCheck text();                                           // anything
+ConfigCheck nonempty();                                       // any text but the empty one
 ConfigCheck number(Range range, std::string_view note = "");  // finite, in range
 ConfigCheck whole(Range range, std::string_view note = "");   // a whole number in range
-ConfigCheck boolean();   // true/false, yes/no, on/off, 1/0 (empty is false)
+ConfigCheck boolean();  // true/false, yes/no, on/off, 1/0 (empty is false)
 ConfigCheck one_of(std::initializer_list<std::string_view> words);
 ConfigCheck interval();  // a bar interval name: 1m ... 1M
 ConfigCheck utc_time();  // a UTC date ("2020-01-01", "2020-01-01T12:00") or epoch milliseconds
 // A comma-separated list of at least one name, none twice ("BTC,ETH").
 ConfigCheck distinct_names();
 // A check of its own: `test` returns why a value is refused, or nullopt.
-ConfigCheck custom(std::string rule, std::function<std::optional<std::string>(const std::string&)> test);
+ConfigCheck custom(std::string rule,
+                   std::function<std::optional<std::string>(const std::string&)> test);
 }  // namespace check
 
 }  // namespace organism::core

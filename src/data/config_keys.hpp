@@ -25,7 +25,8 @@ inline constexpr std::uint64_t kSynthSeed = 1;
 inline constexpr std::string_view kSynthVenue = "synth";
 inline constexpr double kSynthCorrelation = 0.6;
 inline constexpr std::string_view kSynthStart = "2020-01-01";
-inline constexpr std::int64_t kSynthStartMs = 1577836800000;  // kSynthStart (a test checks they agree)
+inline constexpr std::int64_t kSynthStartMs =
+    1577836800000;  // kSynthStart (a test checks they agree)
 }  // namespace defaults
 
 // The most bars per coin `data synth` makes (its time checks keep the rest in range).

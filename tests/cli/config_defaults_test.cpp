@@ -2,10 +2,10 @@
 // CLI's option builders, exactly the option structs' defaults (EvolveOptions, ValidationOptions,
 // BacktestConfig, EvaluationSettings, SynthOptions, QualityOptions, ImportOptions); and
 // docs/configuration.md lists exactly the keys, defaults and ranges `config show` prints.
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <regex>
-
-#include <gtest/gtest.h>
 
 #include "backtest/models.hpp"
 #include "cli/config_keys.hpp"
@@ -36,7 +36,8 @@ TEST(ConfigDefaults, KeyDefaultsAreTheStructDefaults) {
   EXPECT_EQ(v.perturbation_step, vd.perturbation_step);
   EXPECT_EQ(v.cost_multiplier, vd.cost_multiplier);
 
-  EXPECT_EQ(backtest::costs_to_json(costs_from_config(cfg)), backtest::costs_to_json(backtest::BacktestConfig{}));
+  EXPECT_EQ(backtest::costs_to_json(costs_from_config(cfg)),
+            backtest::costs_to_json(backtest::BacktestConfig{}));
 
   const auto e = evaluation_settings(cfg);
   EXPECT_EQ(e.cache_bytes, runs::EvaluationSettings{}.cache_bytes);
@@ -83,7 +84,8 @@ TEST(ConfigDefaults, TheDocsListEveryKeyWithItsDefaultAndRange) {
     EXPECT_EQ(it->second.first, key.default_value) << name;
     EXPECT_EQ(it->second.second, key.check.rule.empty() ? "any text" : key.check.rule) << name;
   }
-  for (const auto& [name, _] : documented) EXPECT_TRUE(declared.contains(name)) << "documented, not declared: " << name;
+  for (const auto& [name, _] : documented)
+    EXPECT_TRUE(declared.contains(name)) << "documented, not declared: " << name;
 }
 
 }  // namespace

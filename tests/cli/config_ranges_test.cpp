@@ -2,16 +2,17 @@
 // naming the key and where the value came from (file, environment or flag), by `organism evolve`
 // and by `organism config show` alike, before anything is written; and --threads above the
 // machine's cores is capped with one line.
-#include <thread>
-
 #include <gtest/gtest.h>
+
+#include <thread>
 
 #include "support/test_support.hpp"
 
 namespace organism::test {
 namespace {
 
-const std::vector<std::string> kSmallSynth = {"ORGANISM_SYNTH_BARS=3000", "ORGANISM_SYNTH_COINS=BTC,ETH"};
+const std::vector<std::string> kSmallSynth = {"ORGANISM_SYNTH_BARS=3000",
+                                              "ORGANISM_SYNTH_COINS=BTC,ETH"};
 
 struct BadKey {
   std::string key, value, message;  // message: what follows "(from SOURCE): "
@@ -25,7 +26,8 @@ const std::vector<BadKey> kBadKeys = {
     {"family_switch", "1.5", "'1.5' is not a number in [0, 1]"},
 };
 
-std::string error_line(const std::string& key, const std::string& source, const std::string& message) {
+std::string error_line(const std::string& key, const std::string& source,
+                       const std::string& message) {
   return "organism: error: " + key + " (from " + source + "): " + message + "\n";
 }
 
@@ -36,8 +38,9 @@ TEST(ConfigRanges, EvolveAndConfigShowRefuseEachBadKeyFromAFile) {
     const auto cfg = dir / "x.toml";
     write_file(cfg, "[evolve]\n" + bad.key + " = " + bad.value + "\n");
     const auto expected = error_line("evolve." + bad.key, "file " + cfg.string(), bad.message);
-    for (const std::vector<std::string>& command : {std::vector<std::string>{"evolve", "--db", db.string()},
-                                                    std::vector<std::string>{"config", "show"}}) {
+    for (const std::vector<std::string>& command :
+         {std::vector<std::string>{"evolve", "--db", db.string()},
+          std::vector<std::string>{"config", "show"}}) {
       auto args = command;
       args.insert(args.end(), {"--config", cfg.string()});
       const auto r = run_organism(args, kSmallSynth);
@@ -66,15 +69,21 @@ TEST(ConfigRanges, BadEvolveFlagsAreUsageErrorsNamingTheFlag) {
   TempDir dir;
   const auto db = dir / "o.db";
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
-      {{"--coins", "BTC,BTC"}, error_line("evolve.coins", "flag --coins", "'BTC,BTC' names BTC twice")},
-      {{"--seed", "-1"}, error_line("evolve.seed", "flag --seed", "'-1' is not a whole number >= 0")},
+      {{"--coins", "BTC,BTC"},
+       error_line("evolve.coins", "flag --coins", "'BTC,BTC' names BTC twice")},
+      {{"--seed", "-1"},
+       error_line("evolve.seed", "flag --seed", "'-1' is not a whole number >= 0")},
       {{"--max-drawdown", "-1"},
        error_line("evolve.max_drawdown", "flag --max-drawdown", "'-1' is not a number in (0, 1]")},
-      {{"--min-trades", "-1"}, error_line("evolve.min_trades", "flag --min-trades", "'-1' is not a number >= 0")},
-      {{"--threads", "-2"}, error_line("evolve.threads", "flag --threads", "'-2' is not a whole number in [0, 1000000000]")},
+      {{"--min-trades", "-1"},
+       error_line("evolve.min_trades", "flag --min-trades", "'-1' is not a number >= 0")},
+      {{"--threads", "-2"},
+       error_line("evolve.threads", "flag --threads",
+                  "'-2' is not a whole number in [0, 1000000000]")},
   };
   for (const auto& [flags, expected] : cases) {
-    std::vector<std::string> args = {"evolve", "--db", db.string(), "--population", "8", "--generations", "0"};
+    std::vector<std::string> args = {"evolve", "--db",          db.string(), "--population",
+                                     "8",      "--generations", "0"};
     args.insert(args.end(), flags.begin(), flags.end());
     const auto r = run_organism(args, kSmallSynth);
     EXPECT_EQ(r.exit_code, 2) << flags[0] << "\n" << r.err;
@@ -92,7 +101,8 @@ TEST(ConfigRanges, BadEvolveFlagsAreUsageErrorsNamingTheFlag) {
 
 TEST(ConfigRanges, ConfigShowRefusesWhatOnlyEvolveJoiningKeysWouldRefuse) {
   // Each key alone is in range; together they are not (15 genomes cannot split over 2 islands).
-  auto r = run_organism({"config", "show"}, {"ORGANISM_EVOLVE_POPULATION=15", "ORGANISM_EVOLVE_ISLANDS=2"});
+  auto r = run_organism({"config", "show"},
+                        {"ORGANISM_EVOLVE_POPULATION=15", "ORGANISM_EVOLVE_ISLANDS=2"});
   EXPECT_EQ(r.exit_code, 2) << r.out;
   EXPECT_NE(r.err.find("--population 15 must split into 2 island(s)"), std::string::npos) << r.err;
   // A walk-forward population above the run's is capped, not refused; an odd one is refused.
@@ -105,11 +115,13 @@ TEST(ConfigRanges, ConfigShowRefusesWhatOnlyEvolveJoiningKeysWouldRefuse) {
 TEST(ConfigRanges, ConfigShowPrintsEachKeysRange) {
   const auto r = run_organism({"config", "show"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("evolve.mutation_rate = \"-1\"    # per-gene mutation chance; a number <= 1 (negative: 1 / "
+  EXPECT_NE(r.out.find("evolve.mutation_rate = \"-1\"    # per-gene mutation chance; a number <= 1 "
+                       "(negative: 1 / "
                        "genes) [default; env ORGANISM_EVOLVE_MUTATION_RATE]\n"),
             std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("evolve.aggregate = \"mean\"    # objectives across coins: mean, or worst (the weakest coin); "
+  EXPECT_NE(r.out.find("evolve.aggregate = \"mean\"    # objectives across coins: mean, or worst "
+                       "(the weakest coin); "
                        "one of mean, worst [default; env ORGANISM_EVOLVE_AGGREGATE]\n"),
             std::string::npos)
       << r.out;
@@ -119,12 +131,14 @@ TEST(ConfigRanges, ThreadsAboveTheCoresAreCappedWithOneLine) {
   TempDir dir;
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   const auto asked = std::to_string(cores + 7);
-  const auto r = run_organism({"evolve", "--db", (dir / "o.db").string(), "--population", "8", "--generations", "1",
-                               "--min-trades", "1", "--embargo", "100", "--coins", "BTC,ETH", "--threads", asked},
-                              kSmallSynth);
+  const auto r = run_organism(
+      {"evolve", "--db", (dir / "o.db").string(), "--population", "8", "--generations", "1",
+       "--min-trades", "1", "--embargo", "100", "--coins", "BTC,ETH", "--threads", asked},
+      kSmallSynth);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const std::string line = "evolve.threads = " + asked + " (from flag --threads) is more than the " +
-                           std::to_string(cores) + " cores of this machine: using " + std::to_string(cores) + "\n";
+  const std::string line = "evolve.threads = " + asked +
+                           " (from flag --threads) is more than the " + std::to_string(cores) +
+                           " cores of this machine: using " + std::to_string(cores) + "\n";
   const auto at = r.err.find(line);
   ASSERT_NE(at, std::string::npos) << r.err;
   EXPECT_EQ(r.err.find(line, at + 1), std::string::npos) << "said twice:\n" << r.err;
