@@ -100,6 +100,9 @@ int run(int argc, char** argv) {
     registry.apply_bindings(ctx.config);
     if (quiet) ctx.config.set("log.level", "warn", "flag --quiet");
     if (verbose > 0) ctx.config.set("log.level", verbose > 1 ? "trace" : "debug", "flag --verbose");
+    // Every key in its range before any command runs: a bad value is refused whichever command
+    // reads it, naming the key and its source, and nothing (not even the store) is touched.
+    ctx.config.check_all();
     core::init_logging(ctx.config.get("log.level"));
     ctx.progress = core::parse_progress_mode(ctx.config.get("progress"));
     if (quiet) ctx.progress = core::ProgressMode::Off;

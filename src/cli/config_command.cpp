@@ -1,7 +1,12 @@
-// `organism config show`: every configuration key, its effective value and where it came from.
+// `organism config show`: every configuration key, its effective value, its range and where it
+// came from. It refuses what `organism evolve` or `validate` would refuse: every key's check, and
+// the checks that join several keys.
 #include <fmt/format.h>
 
 #include "cli/context.hpp"
+#include "cli/cost_options.hpp"
+#include "cli/evolve_support.hpp"
+#include "runs/front.hpp"
 
 namespace organism::cli {
 
@@ -10,9 +15,15 @@ void add_config_commands(CLI::App& app, Registry& registry) {
   config->require_subcommand(1);
   CLI::App* show = config->add_subcommand("show", "print every key, its value and its source");
   registry.on(show, [](Context& ctx) {
-    for (const auto& key : core::config_keys()) {
-      fmt::print("{} = \"{}\"    # {} [{}; env {}]\n", key.name, ctx.config.get(key.name),
-                 key.help, ctx.config.source(key.name), core::env_name(key.name));
+    const auto& cfg = ctx.config;
+    cfg.check_all();
+    runs::options_for_run(validation_options(cfg), evolve_options(cfg));
+    costs_from_config(cfg);
+    embargo(cfg);
+    for (const auto& key : cfg.keys()) {
+      const std::string rule = key.check.rule.empty() ? "" : "; " + key.check.rule;
+      fmt::print("{} = \"{}\"    # {}{} [{}; env {}]\n", key.name, cfg.get(key.name), key.help, rule,
+                 cfg.source(key.name), core::env_name(key.name));
     }
   });
 }

@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/config_keys.hpp"
 #include "core/config.hpp"
 #include "core/progress.hpp"
 #include "core/time.hpp"
@@ -17,7 +18,7 @@ namespace organism::cli {
 using core::TimeMs;
 
 struct Context {
-  core::Config config;
+  core::Config config{all_config_keys()};
   core::ProgressMode progress = core::ProgressMode::Auto;
   const std::string& db() const { return config.get("db"); }
 };

@@ -4,22 +4,11 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <cmath>
-
 #include "core/error.hpp"
 #include "core/text.hpp"
 
 namespace organism::cli {
 namespace {
-
-double fraction(const core::Config& cfg, std::string_view key) {
-  const double v = cfg.get_double(key);  // names key and source when not a number
-  if (!(std::isfinite(v) && v >= 0 && v < 1)) {
-    throw core::UsageError(fmt::format("{} (from {}): '{}' must be a fraction in [0, 1)", key,
-                                       cfg.source(key), cfg.get(key)));
-  }
-  return v;
-}
 
 // One cost key of the run against the current config, as text a user would type.
 struct CostKey {
@@ -45,15 +34,12 @@ void add_cost_options(CLI::App* cmd, Registry& registry) {
 }
 
 backtest::BacktestConfig costs_from_config(const core::Config& cfg, backtest::BacktestConfig base) {
-  base.fees.taker = fraction(cfg, "backtest.taker_fee");
-  base.fees.maker = fraction(cfg, "backtest.maker_fee");
-  base.slippage.fraction = fraction(cfg, "backtest.slippage");
-  try {
-    base.fill = backtest::parse_fill_model(core::trim(cfg.get("backtest.fill")));
-  } catch (const core::UsageError& e) {
-    throw core::UsageError(
-        fmt::format("backtest.fill (from {}): {}", cfg.source("backtest.fill"), e.what()));
-  }
+  // Each read checks its key's range (backtest/config_keys.cpp): fractions in [0, 1), a known
+  // fill model, on or off.
+  base.fees.taker = cfg.get_double("backtest.taker_fee");
+  base.fees.maker = cfg.get_double("backtest.maker_fee");
+  base.slippage.fraction = cfg.get_double("backtest.slippage");
+  base.fill = backtest::parse_fill_model(cfg.get("backtest.fill"));
   base.funding = cfg.get_bool("backtest.funding");
   return base;
 }

@@ -1,5 +1,10 @@
 // The options of `organism evolve` and `organism validate` from the config (evolve_support.hpp).
+// Each key's range is checked where the key is declared (<layer>/config_keys.cpp) when it is
+// read; what is left here are the checks that join several keys (evolve::check_options).
 #include <algorithm>
+#include <thread>
+
+#include <spdlog/spdlog.h>
 
 #include "cli/evolve_support.hpp"
 #include "core/error.hpp"
@@ -30,19 +35,25 @@ evolve::EvolveOptions evolve_options(const core::Config& cfg) {
 }
 
 std::size_t embargo(const core::Config& cfg) {
-  const auto& text = cfg.get("evolve.embargo");
+  const auto& text = cfg.get("evolve.embargo");  // "auto" or a whole number >= 0
   if (text == "auto") return evolve::default_embargo();
-  const auto v = cfg.get_int("evolve.embargo");
-  if (v < 0) throw core::UsageError("evolve.embargo must be 'auto' or a number of bars >= 0");
-  return static_cast<std::size_t>(v);
+  return static_cast<std::size_t>(cfg.get_int("evolve.embargo"));
+}
+
+int capped_threads(const core::Config& cfg) {
+  const auto threads = static_cast<int>(cfg.get_int("evolve.threads"));
+  // More threads than cores only adds switching (and TBB ignores the extra workers with a
+  // warning of its own), so the request is capped once, here, and said so in one line.
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (threads <= cores) return threads;
+  spdlog::warn("evolve.threads = {} (from {}) is more than the {} cores of this machine: using {}", threads,
+               cfg.source("evolve.threads"), cores, cores);
+  return cores;
 }
 
 runs::EvaluationSettings evaluation_settings(const core::Config& cfg) {
-  const auto cache_mb = cfg.get_int("evolve.cache_mb");
-  if (cache_mb < 1) throw core::UsageError("evolve.cache_mb must be at least 1");
-  const auto threads = cfg.get_int("evolve.threads");
-  if (threads < 0) throw core::UsageError("--threads must be 0 (all cores) or more");
-  return {static_cast<std::size_t>(cache_mb) << 20, static_cast<int>(threads), cfg.get("data.venue")};
+  const auto cache_mb = cfg.get_int("evolve.cache_mb");  // in [1, evolve::kMaxCacheMb]
+  return {static_cast<std::size_t>(cache_mb) << 20, capped_threads(cfg), cfg.get("data.venue")};
 }
 
 validate::ValidationOptions validation_options(const core::Config& cfg) {
@@ -53,10 +64,8 @@ validate::ValidationOptions validation_options(const core::Config& cfg) {
   o.gates.pbo = cfg.get_double("validate.gate_pbo");
   o.pbo_blocks = static_cast<int>(cfg.get_int("validate.pbo_blocks"));
   o.walk_forward.folds = static_cast<int>(cfg.get_int("validate.wf_folds"));
-  // Clamped into int's range so a huge value still reaches the check of runs::options_for_run.
-  const auto clamp = [](std::int64_t v) { return static_cast<int>(std::clamp<std::int64_t>(v, -1, 1 << 30)); };
-  o.walk_forward.population = clamp(cfg.get_int("validate.wf_population"));
-  o.walk_forward.generations = clamp(cfg.get_int("validate.wf_generations"));
+  o.walk_forward.population = static_cast<int>(cfg.get_int("validate.wf_population"));
+  o.walk_forward.generations = static_cast<int>(cfg.get_int("validate.wf_generations"));
   o.perturbation_step = cfg.get_double("validate.perturbation_step");
   o.cost_multiplier = cfg.get_double("validate.cost_multiplier");
   return o;

@@ -17,7 +17,8 @@ namespace organism::cli {
 // evolve.* (evolve_options.cpp). core::UsageError names a bad key.
 evolve::EvolveOptions evolve_options(const core::Config& cfg);
 std::size_t embargo(const core::Config& cfg);  // evolve.embargo: "auto" or bars
-// evolve.cache_mb, evolve.threads and data.venue.
+// evolve.cache_mb, evolve.threads and data.venue. Threads above the machine's cores are capped
+// to them, with one warning saying so.
 runs::EvaluationSettings evaluation_settings(const core::Config& cfg);
 // validate.*, before they are fitted to a run (runs::options_for_run); a bad value is a
 // core::UsageError naming the key.

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "data/config_keys.hpp"
 #include "data/series.hpp"
 
 namespace organism::data {
@@ -23,7 +24,7 @@ struct ImportOptions {
   std::optional<DataKind> kind;  // checked against the file's header when given
   std::optional<std::string> venue, coin, interval;  // override what the path says
   std::optional<TimeMs> funding_interval_ms;          // override the venue's default
-  bool skip_bad = false;  // skip and count bad rows instead of rejecting the file
+  bool skip_bad = defaults::kSkipBad;  // skip and count bad rows instead of rejecting the file
   // Keep rows whose time repeats or goes backwards (for quality checks of raw files).
   bool keep_disorder = false;
 };

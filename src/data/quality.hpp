@@ -8,12 +8,13 @@
 #include <vector>
 
 #include "core/time.hpp"
+#include "data/config_keys.hpp"
 #include "data/series.hpp"
 
 namespace organism::data {
 
 struct QualityOptions {
-  double outlier_sigmas = 10.0;
+  double outlier_sigmas = defaults::kOutlierSigmas;
   std::size_t min_zero_volume_run = 1;  // shorter runs are not reported (0 behaves as 1)
 };
 

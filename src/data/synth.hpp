@@ -9,7 +9,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/text.hpp"
 #include "core/time.hpp"
+#include "data/config_keys.hpp"
 #include "data/series.hpp"
 
 namespace organism::data {
@@ -21,13 +23,13 @@ namespace organism::data {
 // ranging, volatile) is shared by all coins. Rates are given per year, per day or per hour and
 // converted to each bar's real length, so every interval (1M included) gets a coherent market.
 struct SynthOptions {
-  std::vector<std::string> coins{"BTC", "ETH", "SOL"};
-  core::Interval interval = *core::Interval::parse("1h");
-  std::size_t bars = 8760;
-  std::uint64_t seed = 1;
-  TimeMs start = 1577836800000;  // 2020-01-01 00:00 UTC; must be aligned to the interval
-  std::string venue = "synth";
-  double correlation = 0.6;  // pairwise correlation of the coins' return shocks
+  std::vector<std::string> coins = core::split_list(defaults::kSynthCoins);
+  core::Interval interval = *core::Interval::parse(defaults::kSynthInterval);
+  std::size_t bars = defaults::kSynthBars;
+  std::uint64_t seed = defaults::kSynthSeed;
+  TimeMs start = defaults::kSynthStartMs;  // must be aligned to the interval
+  std::string venue{defaults::kSynthVenue};
+  double correlation = defaults::kSynthCorrelation;  // pairwise correlation of the coins' return shocks
 
   // Per coin, parallel to `coins`; empty means a built-in profile by name (BTC, ETH, SOL, ...;
   // 100.0 and 0.80 for unknown names).

@@ -13,7 +13,7 @@ namespace organism::data {
 
 namespace {
 
-constexpr std::size_t kMaxBars = 50'000'000;
+constexpr std::size_t kMaxBars = kMaxSynthBars;
 // Funding is hourly whatever the candle interval, so the span is bounded in hours as well.
 constexpr std::int64_t kMaxFundingHours = 50'000'000;
 // 10000-01-01 00:00 UTC: calendars (and format_utc) stop at year 9999.

@@ -20,8 +20,8 @@ namespace organism::validate {
 
 struct WalkForwardOptions {
   int folds = 4;
-  int population = 24;  // of each short evolution (one island)
-  int generations = 5;
+  int population = 40;  // of each short evolution (one island; at most the run's)
+  int generations = 10;  // at most the run's
 };
 
 // Fold i of k of a segment: [begin + i n / k, begin + (i + 1) n / k), n = its size. Throws

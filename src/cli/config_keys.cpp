@@ -1,0 +1,20 @@
+// The assembled key list (config_keys.hpp).
+#include "cli/config_keys.hpp"
+
+#include "backtest/config_keys.hpp"
+#include "data/config_keys.hpp"
+#include "evolve/config_keys.hpp"
+#include "validate/config_keys.hpp"
+
+namespace organism::cli {
+
+std::vector<core::ConfigKey> all_config_keys() {
+  std::vector<core::ConfigKey> keys;
+  for (auto layer : {core::core_config_keys, data::config_keys, backtest::config_keys,
+                     evolve::config_keys, validate::config_keys}) {
+    for (auto& key : layer()) keys.push_back(std::move(key));
+  }
+  return keys;
+}
+
+}  // namespace organism::cli
