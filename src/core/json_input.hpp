@@ -4,10 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace organism::core {
 
@@ -24,7 +23,8 @@ inline constexpr std::size_t kMaxQuoted = 120;
 // core::Error "WHAT: JSON nested deeper than N levels (at byte B)" before building anything when
 // arrays and objects nest deeper than max_depth, and "WHAT: not valid JSON: ..." (short) when the
 // text is not JSON.
-nlohmann::json parse_json(std::string_view text, std::string_view what, int max_depth = kMaxJsonDepth);
+nlohmann::json parse_json(std::string_view text, std::string_view what,
+                          int max_depth = kMaxJsonDepth);
 
 // The deepest nesting of arrays and objects in `text` (strings skipped), counted without parsing.
 int json_depth(std::string_view text);

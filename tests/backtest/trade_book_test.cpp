@@ -17,11 +17,11 @@ namespace {
 // refused the closed trade ("metrics: closed trade 0 needs a positive size and entry price and a
 // finite pnl"), stopping the run that evaluated the genome.
 TEST(TradeBook, ResizesDownToASliverKeepAPositiveAveragedEntryPrice) {
-  const std::vector<double> units = {1.1529766502307515,    1.4084400982745007,   5.1615705132243935e-16,
-                                     1.1972262834029639,    1.0385564485112475e-16, 9.21809053497613e-17,
-                                     1.0393936632964673e-16};
-  const std::vector<double> prices = {96.38319327825492, 100.01033973525563, 98.54515604505809,
-                                      107.88886131955688, 95.37024020587423, 107.57448979891895,
+  const std::vector<double> units = {
+      1.1529766502307515,     1.4084400982745007,   5.1615705132243935e-16, 1.1972262834029639,
+      1.0385564485112475e-16, 9.21809053497613e-17, 1.0393936632964673e-16};
+  const std::vector<double> prices = {96.38319327825492,  100.01033973525563, 98.54515604505809,
+                                      107.88886131955688, 95.37024020587423,  107.57448979891895,
                                       103.81780719986043};
   TradeBook book;
   double held = 0;

@@ -15,10 +15,11 @@ TEST(EvolveRobust, TheIssuesSolCommandRunsToTheEnd) {
   if (!shared) GTEST_SKIP() << "../shared is absent: no real SOL bars";
   TempDir dir;
   const std::string db = (dir / "o.db").string();
-  const auto import = run_organism({"--db", db, "data", "import", (*shared / "data/ohlcv/binance/SOL-1h.csv.gz").string()});
+  const auto import = run_organism(
+      {"--db", db, "data", "import", (*shared / "data/ohlcv/binance/SOL-1h.csv.gz").string()});
   ASSERT_EQ(import.exit_code, 0) << import.err;
-  const auto r = run_organism({"--db", db, "evolve", "--coins", "SOL", "--population", "1838", "--generations", "0",
-                               "--seed", "3", "--progress", "off"});
+  const auto r = run_organism({"--db", db, "evolve", "--coins", "SOL", "--population", "1838",
+                               "--generations", "0", "--seed", "3", "--progress", "off"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err.find("closed trade"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find(": 1838 evaluations in "), std::string::npos) << r.out;

@@ -12,8 +12,8 @@ namespace {
 
 // {"family":"ema_cross","params":{"fast":[[...0...]]}} with `depth` nested arrays.
 std::string deep_genome(std::size_t depth) {
-  return R"({"family":"ema_cross","params":{"fast":)" + std::string(depth, '[') + "0" + std::string(depth, ']') +
-         "}}";
+  return R"({"family":"ema_cross","params":{"fast":)" + std::string(depth, '[') + "0" +
+         std::string(depth, ']') + "}}";
 }
 
 // 300 hourly bars of a gentle wave, enough for a backtest to run.
@@ -21,8 +21,8 @@ std::string small_csv() {
   std::string csv = "time,open,high,low,close,volume\n";
   for (int i = 0; i < 300; ++i) {
     const double c = 100 + (i % 40 < 20 ? i % 20 : 20 - i % 20);
-    csv += std::to_string(1704067200000 + i * 3'600'000LL) + "," + std::to_string(c) + "," + std::to_string(c + 1) +
-           "," + std::to_string(c - 1) + "," + std::to_string(c) + ",1\n";
+    csv += std::to_string(1704067200000 + i * 3'600'000LL) + "," + std::to_string(c) + "," +
+           std::to_string(c + 1) + "," + std::to_string(c - 1) + "," + std::to_string(c) + ",1\n";
   }
   return csv;
 }
@@ -42,7 +42,8 @@ TEST(HostileGenome, DeeplyNestedValuesAreRefusedWithAShortMessageNotACrash) {
     EXPECT_EQ(show.exit_code, 1) << depth;
     EXPECT_EQ(show.err, expected);
     EXPECT_LT(show.err.size(), 300u);
-    const auto backtest = run_organism({"backtest", "--data", (dir / "bars.csv").string(), "--strategy", path});
+    const auto backtest =
+        run_organism({"backtest", "--data", (dir / "bars.csv").string(), "--strategy", path});
     EXPECT_EQ(backtest.exit_code, 1) << depth;
     EXPECT_EQ(backtest.err, expected);
   }
@@ -55,10 +56,12 @@ TEST(HostileGenome, ValuesQuotedInErrorsAreCut) {
   write_file(path, deep_genome(40));
   const auto r = run_organism({"strategy", "show", path});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err, "organism: error: " + path +
-                       ": genome: 'params.fast' must be a number, got [...] (nested too deep to show)\n");
+  EXPECT_EQ(r.err,
+            "organism: error: " + path +
+                ": genome: 'params.fast' must be a number, got [...] (nested too deep to show)\n");
   // A long string is cut to 120 characters with its length.
-  write_file(path, R"({"family":"ema_cross","params":{"fast":")" + std::string(100'000, 'x') + R"("}})");
+  write_file(path,
+             R"({"family":"ema_cross","params":{"fast":")" + std::string(100'000, 'x') + R"("}})");
   const auto s = run_organism({"strategy", "show", path});
   EXPECT_EQ(s.exit_code, 1);
   EXPECT_EQ(s.err, "organism: error: " + path + ": genome: 'params.fast' must be a number, got \"" +
@@ -72,8 +75,8 @@ TEST(HostileGenome, ANormalGenomeAndTheDeepestLegalRuleTreeStillLoad) {
   const auto show = run_organism({"strategy", "show", (dir / "g.json").string()});
   EXPECT_EQ(show.exit_code, 0) << show.err;
   EXPECT_NE(show.out.find("EMA(5) > EMA(40)"), std::string::npos) << show.out;
-  const auto backtest =
-      run_organism({"backtest", "--data", (dir / "bars.csv").string(), "--strategy", (dir / "g.json").string()});
+  const auto backtest = run_organism(
+      {"backtest", "--data", (dir / "bars.csv").string(), "--strategy", (dir / "g.json").string()});
   EXPECT_EQ(backtest.exit_code, 0) << backtest.err;
 
   // A rule tree at the loader's depth limit (64, the root at depth 1): 63 nested "not" over
@@ -88,19 +91,25 @@ TEST(HostileGenome, ANormalGenomeAndTheDeepestLegalRuleTreeStillLoad) {
 TEST(HostileGenome, ATreePeriodBeyondIntIsReportedAsWritten) {
   TempDir dir;
   const auto path = (dir / "tree.json").string();
-  write_file(path, R"({"family":"tree","rule":{"long_entry":{"op":">","args":[)"
-                   R"({"op":"indicator","name":"ema","period":1000000000000},{"op":"field","field":"close"}]}}})");
+  write_file(
+      path,
+      R"({"family":"tree","rule":{"long_entry":{"op":">","args":[)"
+      R"({"op":"indicator","name":"ema","period":1000000000000},{"op":"field","field":"close"}]}}})");
   const auto r = run_organism({"strategy", "show", path});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, "organism: error: " + path +
-                       ": genome: rule: rule tree JSON: long_entry: indicator ema: period 1000000000000 is out of "
+                       ": genome: rule: rule tree JSON: long_entry: indicator ema: period "
+                       "1000000000000 is out of "
                        "range 2..200\n");
-  write_file(path, R"({"family":"tree","rule":{"long_entry":{"op":">","args":[)"
-                   R"({"op":"lag","bars":-5,"args":[{"op":"field","field":"close"}]},{"op":"field","field":"close"}]}}})");
+  write_file(
+      path,
+      R"({"family":"tree","rule":{"long_entry":{"op":">","args":[)"
+      R"({"op":"lag","bars":-5,"args":[{"op":"field","field":"close"}]},{"op":"field","field":"close"}]}}})");
   const auto lag = run_organism({"strategy", "show", path});
   EXPECT_EQ(lag.exit_code, 1);
-  EXPECT_EQ(lag.err, "organism: error: " + path +
-                         ": genome: rule: rule tree JSON: long_entry: lag: bars -5 is out of range 1..50\n");
+  EXPECT_EQ(lag.err,
+            "organism: error: " + path +
+                ": genome: rule: rule tree JSON: long_entry: lag: bars -5 is out of range 1..50\n");
 }
 
 }  // namespace

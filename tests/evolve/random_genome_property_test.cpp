@@ -33,12 +33,14 @@ std::optional<Universe> real_sol(std::size_t bars) {
   if (!dir) return std::nullopt;
   const auto data = *dir / "data";
   const auto interval = *core::Interval::parse("1h");
-  auto all = data::parse_file((data / "ohlcv/hyperliquid/SOL-1h.csv.gz").string(), {}).candles->bars;
+  auto all =
+      data::parse_file((data / "ohlcv/hyperliquid/SOL-1h.csv.gz").string(), {}).candles->bars;
   CoinMarket coin;
   coin.label = "hyperliquid:SOL:1h";
   coin.bars.reserve(bars);
   for (std::size_t i = all.size() - bars; i < all.size(); ++i) coin.bars.push_back(all.bar(i));
-  const auto funding = data::parse_file((data / "funding/hyperliquid/SOL.csv.gz").string(), {}).funding;
+  const auto funding =
+      data::parse_file((data / "funding/hyperliquid/SOL.csv.gz").string(), {}).funding;
   coin.funding_per_bar = data::funding_per_bar(coin.bars.time(), interval.nominal_ms(), *funding);
   const auto fg = data::parse_file((data / "sentiment/fear_greed.csv.gz").string(), {}).sentiment;
   coin.sentiment = data::sentiment_per_bar(coin.bars.time(), *fg);
@@ -51,7 +53,8 @@ std::optional<Universe> real_sol(std::size_t bars) {
 
 bool all_finite(const backtest::Metrics& m) {
   bool finite = true;
-  backtest::for_each_metric(m, [&](std::string_view, double v) { finite = finite && std::isfinite(v); });
+  backtest::for_each_metric(
+      m, [&](std::string_view, double v) { finite = finite && std::isfinite(v); });
   return finite;
 }
 

@@ -1,7 +1,8 @@
 // A genome whose evaluation throws is that genome's problem, never the run's: its slot is marked
 // failed with the reason, the engine ranks it infeasible and counts it, and the run goes on, the
 // same on any thread count. The failure is provoked by a funding rate that is not finite on a
-// thousand bars of one coin, so that every genome holding a position through them has no finite equity.
+// thousand bars of one coin, so that every genome holding a position through them has no finite
+// equity.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -16,7 +17,8 @@ namespace {
 // The small universe with coin 0's funding rate NaN on in-sample bars 600 to 1,599.
 Universe universe_with_a_bad_rate() {
   auto u = test::small_universe();
-  for (std::size_t t = 600; t < 1600; ++t) u.coins[0].funding_per_bar[t] = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t t = 600; t < 1600; ++t)
+    u.coins[0].funding_per_bar[t] = std::numeric_limits<double>::quiet_NaN();
   return u;
 }
 
@@ -31,7 +33,8 @@ strategy::Genome flat_genome() {
 TEST(RobustEvaluation, AGenomeThatThrowsIsMarkedFailedWithItsReasonAndTheBatchGoesOn) {
   const auto u = universe_with_a_bad_rate();
   indicators::IndicatorCache cache(64u << 20);
-  const std::vector<strategy::Genome> genomes = {strategy::default_genome("ema_cross"), flat_genome()};
+  const std::vector<strategy::Genome> genomes = {strategy::default_genome("ema_cross"),
+                                                 flat_genome()};
   std::vector<std::vector<std::string>> failures_by_threads;
   for (const int threads : {1, 4}) {
     const BacktestProblem problem(u, {}, cache, threads);
@@ -46,7 +49,8 @@ TEST(RobustEvaluation, AGenomeThatThrowsIsMarkedFailedWithItsReasonAndTheBatchGo
     EXPECT_NE(metrics[0][1].sharpe, 0);
     EXPECT_EQ(failures[0].rfind(u.coins[0].label + ": metrics: ", 0), 0u) << failures[0];
     // The NaN reaches the trades' pnl first.
-    EXPECT_NE(failures[0].find("needs a positive size and entry price and a finite pnl"), std::string::npos)
+    EXPECT_NE(failures[0].find("needs a positive size and entry price and a finite pnl"),
+              std::string::npos)
         << failures[0];
     // The flat genome never meets the bad rate.
     EXPECT_FALSE(metrics[1][0].evaluation_failed);
@@ -82,7 +86,8 @@ EngineEnd run_engine(const Universe& u, int threads) {
   EngineEnd end;
   end.failed = engine.last_stats().failed;
   end.feasible = engine.last_stats().feasible;
-  for (const auto& ind : engine.front()) end.front_has_failed |= ind.fitness.violation >= kFailedEvaluationViolation;
+  for (const auto& ind : engine.front())
+    end.front_has_failed |= ind.fitness.violation >= kFailedEvaluationViolation;
   end.checkpoint = engine.checkpoint().dump();
   return end;
 }

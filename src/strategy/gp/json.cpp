@@ -35,7 +35,8 @@ const json& member(const json& j, const char* key) {
 // A whole-number parameter within [lo, hi], refused with its real value otherwise (a period of
 // 10^12 used to wrap to -1 and be reported as "ema_-1").
 int ranged_int(const json& j, std::string_view what, int lo, int hi) {
-  if (!j.is_number_integer()) bad_node(fmt::format("{} must be a whole number, got {}", what, core::quoted_json(j)));
+  if (!j.is_number_integer())
+    bad_node(fmt::format("{} must be a whole number, got {}", what, core::quoted_json(j)));
   // Compared as the JSON number, before any narrowing (lo >= 0: a parameter is a count of bars).
   const bool in_range = j.is_number_unsigned()
                             ? j.get<std::uint64_t>() >= static_cast<std::uint64_t>(lo) &&
@@ -75,7 +76,8 @@ Node parse(const json& j, int level) {
         bad_node("unknown indicator " + core::quoted_json(name));
       }
       n.name = name.get<std::string>();
-      n.param = ranged_int(member(j, "period"), "indicator " + n.name + ": period", kMinPeriod, kMaxPeriod);
+      n.param = ranged_int(member(j, "period"), "indicator " + n.name + ": period", kMinPeriod,
+                           kMaxPeriod);
       break;
     }
     case Op::Lag:
