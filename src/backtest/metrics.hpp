@@ -55,6 +55,10 @@ struct Metrics {
   // Ranking only (evolution is multi-objective), DESIGN.md:
   // 0.5 clamp(sharpe / 3, -1, 1) + 0.3 consistency - 0.2 min(max_drawdown / 0.5, 1).
   double combined_score = 0;
+  // Set by the evaluator (evolve::BacktestProblem) when this backtest or its metrics threw: every
+  // value above is then 0, and evolution ranks the genome infeasible. Not a metric (for_each_metric
+  // skips it).
+  bool evaluation_failed = false;
 };
 
 // equity[t] is the account value at the close of bar t; exposure[t] the signed position notional

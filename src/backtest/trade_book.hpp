@@ -41,15 +41,18 @@ class TradeBook {
       return;
     }
     open_.fees += fee;
-    const double add = std::abs(to) - std::abs(from);
-    if (add > 0) {  // increase: average the entry price
-      open_.entry_price = (open_.entry_price * size_ + price * add) / (size_ + add);
-      size_ += add;
-      open_.size = std::max(open_.size, size_);
+    // The size is the position's units as the fill left them, never a running sum of changes:
+    // a sum drifts by rounding, and after a cut to a tiny position it could reach 0 or below
+    // while units remain, making the averaged entry price negative or infinite (a closed trade
+    // metrics must refuse, which stopped whole evolution runs).
+    const double held = std::abs(from), now = std::abs(to);
+    if (now > held) {  // increase: average the entry price over the units now held
+      open_.entry_price = (open_.entry_price * held + price * (now - held)) / now;
+      open_.size = std::max(open_.size, now);
     } else {  // partial reduction: realize the part closed
-      realize(-add, price);
-      size_ += add;
+      realize(held - now, price);
     }
+    size_ = now;
   }
 
   void add_funding(double paid) { open_.funding += paid; }
@@ -85,7 +88,7 @@ class TradeBook {
 
   std::vector<Trade> closed_;
   Trade open_{};
-  double size_ = 0;      // current |units|
+  double size_ = 0;      // current |units|, exactly as the last fill left them
   double realized_ = 0;  // price pnl realized so far
 };
 

@@ -20,8 +20,10 @@ void print_generation(const runs::GenerationReport& g) {
   }
   const double rate = g.seconds_this_generation > 0 ? static_cast<double>(st.evaluated) / g.seconds_this_generation : 0;
   const double left = g.seconds_per_generation * (o.generations - st.generation);
-  fmt::print(stderr, "gen {}/{}  best{}  front {}  feasible {}  evaluated {} (reused {})  {:.0f} eval/s  left {}\n",
-             st.generation, o.generations, best, st.front_size, st.feasible, st.evaluated, st.reused, rate,
+  // Failed evaluations are shown only when there are some (their reasons are in the log).
+  const std::string failed = st.failed > 0 ? fmt::format("  failed {}", st.failed) : std::string();
+  fmt::print(stderr, "gen {}/{}  best{}  front {}  feasible {}{}  evaluated {} (reused {})  {:.0f} eval/s  left {}\n",
+             st.generation, o.generations, best, st.front_size, st.feasible, failed, st.evaluated, st.reused, rate,
              format_seconds(left));
 }
 

@@ -5,12 +5,16 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include <spdlog/spdlog.h>
+
 #include <cmath>
+#include <new>
 
 #include "backtest/scaled_metrics.hpp"
 #include "backtest/simulator.hpp"
 #include "evolve/genome_config.hpp"
 #include "core/error.hpp"
+#include "core/json_input.hpp"
 #include "indicators/indicator_set.hpp"
 
 namespace organism::evolve {
@@ -109,10 +113,19 @@ backtest::BacktestResult BacktestProblem::backtest(const strategy::Genome& genom
 }
 
 std::vector<std::vector<backtest::Metrics>> BacktestProblem::evaluate(std::span<const strategy::Genome> genomes,
-                                                                Stage stage,
-                                                                const std::atomic<bool>* cancel) const {
+                                                                      Stage stage,
+                                                                      const std::atomic<bool>* cancel) const {
+  std::vector<std::string> failures;
+  return evaluate(genomes, stage, cancel, failures);
+}
+
+std::vector<std::vector<backtest::Metrics>> BacktestProblem::evaluate(std::span<const strategy::Genome> genomes,
+                                                                      Stage stage, const std::atomic<bool>* cancel,
+                                                                      std::vector<std::string>& failures) const {
   const std::size_t coins = universe_.coins.size();
   std::vector<std::vector<backtest::Metrics>> out(genomes.size(), std::vector<backtest::Metrics>(coins));
+  // One slot per (genome, coin), written by the task that owns it, read after the loop in order.
+  std::vector<std::string> errors(genomes.size() * coins);
   const auto options = metrics_options();
   tbb::enumerable_thread_specific<backtest::BacktestResult> scratch;
   tbb::task_arena arena(threads_ > 0 ? threads_ : tbb::task_arena::automatic);
@@ -125,12 +138,51 @@ std::vector<std::vector<backtest::Metrics>> BacktestProblem::evaluate(std::span<
                           if (cancel && cancel->load(std::memory_order_relaxed)) return;
                           const std::size_t g = task / coins, c = task % coins;
                           if (segment_of(universe_.coins[c], stage).size() == 0) continue;
-                          run_segment(genomes[g], c, stage, result);
-                          out[g][c] = backtest::compute_metrics(result.equity, result.exposure, result.trades, options);
+                          // One genome's failure is that genome's, never the batch's: an exception
+                          // leaving a task would cancel every other evaluation of the run.
+                          try {
+                            run_segment(genomes[g], c, stage, result);
+                            out[g][c] = backtest::compute_metrics(result.equity, result.exposure, result.trades, options);
+                          } catch (const std::bad_alloc&) {
+                            throw;
+                          } catch (const std::exception& e) {
+                            out[g][c] = backtest::Metrics{};
+                            out[g][c].evaluation_failed = true;
+                            errors[task] = e.what();
+                          }
                         }
                       });
   });
+  failures.assign(genomes.size(), std::string());
+  for (std::size_t g = 0; g < genomes.size(); ++g) {
+    for (std::size_t c = 0; c < coins && failures[g].empty(); ++c) {
+      if (out[g][c].evaluation_failed) failures[g] = universe_.coins[c].label + ": " + errors[g * coins + c];
+    }
+  }
+  log_failures(genomes, stage, failures);
   return out;
+}
+
+void BacktestProblem::log_failures(std::span<const strategy::Genome> genomes, Stage stage,
+                                   std::span<const std::string> failures) const {
+  // Messages differing only in numbers (a trade's index, a bar) are one kind of failure.
+  const auto kind = [](const std::string& message) {
+    std::string out;
+    for (const char c : message) {
+      const bool digit = c >= '0' && c <= '9';
+      if (!digit) out += c;
+      else if (out.empty() || out.back() != '#') out += '#';
+    }
+    return out;
+  };
+  const std::lock_guard lock(logged_mutex_);
+  for (std::size_t g = 0; g < genomes.size(); ++g) {
+    if (failures[g].empty() || !logged_.insert(kind(failures[g])).second) continue;
+    spdlog::warn("evaluating {} (family {}) on {} failed, so it is ranked infeasible: {} (later genomes failing "
+                 "this way are not logged)",
+                 strategy::genome_id(genomes[g]), genomes[g].family, stage_name(stage),
+                 core::quoted_text(failures[g], 300));
+  }
 }
 
 }  // namespace organism::evolve

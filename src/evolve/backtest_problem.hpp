@@ -6,7 +6,10 @@
 #pragma once
 
 #include <atomic>
+#include <mutex>
+#include <set>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "backtest/metrics.hpp"
@@ -53,8 +56,17 @@ class BacktestProblem : public BatchEvaluator {
   // to the segment's end (so indicators are warm at its start, and nothing after it is read),
   // then only the segment is traded. `cancel` (optional) stops early: unfinished slots are left
   // default and the caller must discard the batch.
+  // A genome whose exposures, backtest or metrics throw on a coin gets that slot marked
+  // evaluation_failed (all values 0) instead of stopping the batch; the reason is logged at warn
+  // level the first time this evaluator meets its kind (the message with its numbers masked), in
+  // genome order, so the log is the same whatever the thread count. Only std::bad_alloc escapes: it is the machine's, not a genome's.
   std::vector<std::vector<backtest::Metrics>> evaluate(std::span<const strategy::Genome> genomes, Stage stage,
                                                        const std::atomic<bool>* cancel = nullptr) const override;
+  // The same, with failures[g] the reason genome g failed ("SOL: what went wrong" for its first
+  // failing coin), empty when it did not.
+  std::vector<std::vector<backtest::Metrics>> evaluate(std::span<const strategy::Genome> genomes, Stage stage,
+                                                       const std::atomic<bool>* cancel,
+                                                       std::vector<std::string>& failures) const;
 
   // One genome on one coin's segment, with its equity and trades (for reports).
   backtest::BacktestResult backtest(const strategy::Genome& genome, std::size_t coin, Stage stage) const;
@@ -72,11 +84,17 @@ class BacktestProblem : public BatchEvaluator {
  private:
   void run_segment(const strategy::Genome& genome, std::size_t coin, Stage stage, backtest::BacktestResult& out) const;
 
+  // Logs each kind of failure (its message with numbers masked) once per evaluator.
+  void log_failures(std::span<const strategy::Genome> genomes, Stage stage,
+                    std::span<const std::string> failures) const;
+
   const Universe& universe_;
   backtest::BacktestConfig base_;
   indicators::IndicatorCache& cache_;
   int threads_;
   double target_volatility_;
+  mutable std::mutex logged_mutex_;
+  mutable std::set<std::string> logged_;  // kinds of failure already logged
 };
 
 }  // namespace organism::evolve

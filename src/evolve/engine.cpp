@@ -339,6 +339,7 @@ void Engine::compute_stats(std::int64_t evaluated, std::int64_t reused) {
   stats_.front_size = archive_.size();
   stats_.evaluated = evaluated;
   stats_.reused = reused;
+  for (const auto& [key, fitness] : memo_) stats_.failed += fitness.violation >= kFailedEvaluationViolation ? 1 : 0;
   const std::size_t n_obj = options_.objectives.size();
   std::vector<double> best(n_obj, std::numeric_limits<double>::infinity());
   for (const auto& island : islands_) {

@@ -99,6 +99,10 @@ struct GenerationStats {
   std::int64_t evaluated = 0;  // new backtested genomes this generation
   std::int64_t reused = 0;     // offspring whose genome had been evaluated before
   std::size_t feasible = 0;    // feasible individuals in the populations
+  // Distinct genomes of the run so far whose evaluation failed (ranked infeasible with
+  // kFailedEvaluationViolation; the reason is in the log): counted from the memo, so a resumed
+  // run counts the same.
+  std::int64_t failed = 0;
 };
 
 class Engine {

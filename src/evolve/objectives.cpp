@@ -68,6 +68,13 @@ Fitness fitness_of(std::span<const backtest::Metrics> per_coin, std::span<const 
                    Aggregate aggregate, const Constraints& constraints) {
   Fitness f;
   if (per_coin.empty()) throw core::Error("fitness over an empty universe");
+  const bool failed = std::any_of(per_coin.begin(), per_coin.end(),
+                                  [](const backtest::Metrics& m) { return m.evaluation_failed; });
+  if (failed) {
+    f.objectives.assign(objectives.size(), 0.0);
+    f.violation = kFailedEvaluationViolation;
+    return f;
+  }
   const double coins = static_cast<double>(per_coin.size());
   for (const auto& o : objectives) {
     const bool maximize = o.direction == Direction::Maximize;

@@ -38,10 +38,16 @@ struct Constraints {
   double max_drawdown = 0.5;  // worst coin's drawdown above this is a violation (1: off)
 };
 
+// The violation of a genome whose evaluation failed on some coin (backtest::Metrics::
+// evaluation_failed): far beyond what the constraints give (a few units at most), so it ranks
+// below every genome that could be evaluated and never reaches the front; finite, so that
+// checkpoints keep it.
+inline constexpr double kFailedEvaluationViolation = 1e6;
+
 // Objectives aggregated over the coins (mean, or the worst coin: min of a maximized metric, max
 // of a minimized one) and negated where maximized, so that every objective is minimized; the
 // violation is (min_trades - mean trades) / min_trades when short of trades plus (worst drawdown
-// - cap) when over it.
+// - cap) when over it. A failed evaluation on any coin: objectives 0, kFailedEvaluationViolation.
 Fitness fitness_of(std::span<const backtest::Metrics> per_coin, std::span<const Objective> objectives,
                    Aggregate aggregate, const Constraints& constraints);
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/json_input.hpp"
 #include "strategy/genome.hpp"
 #include "strategy/genome_fields.hpp"
 #include "strategy/gp/json.hpp"
@@ -68,11 +69,11 @@ ParamValues read_section(const Json& j, std::string_view where, std::span<const 
     const int k = find_param(specs, key);
     if (k < 0)
       throw core::Error(
-          fmt::format("genome: unknown key '{}.{}' (known: {})", where, key, names(specs)));
+          fmt::format("genome: unknown key '{}.{}' (known: {})", where, core::quoted_text(key), names(specs)));
     const auto& s = specs[static_cast<std::size_t>(k)];
     auto bad = [&](std::string_view want) {
       return core::Error(
-          fmt::format("genome: '{}.{}' must be {}, got {}", where, key, want, value.dump()));
+          fmt::format("genome: '{}.{}' must be {}, got {}", where, key, want, core::quoted_json(value)));
     };
     double v = 0;
     switch (s.type) {
@@ -109,18 +110,14 @@ std::string to_json(const Genome& genome, int indent) {
 }
 
 Genome from_json(const std::string& text) {
-  Json j;
-  try {
-    j = Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    throw core::Error(fmt::format("genome: not valid JSON: {}", e.what()));
-  }
+  // Outside input: nesting limited and error quotes kept short (core/json_input.hpp).
+  const Json j = core::parse_json(text, "genome");
   if (!j.is_object()) throw core::Error("genome: expected a JSON object");
   for (const auto& [key, value] : j.items()) {
     if (key != "family" && key != "generation" && key != "params" && key != "rule" && key != "risk" &&
         key != "regime" && key != "id") {
       throw core::Error(fmt::format(
-          "genome: unknown key '{}' (known: family, generation, params, rule, risk, regime, id)", key));
+          "genome: unknown key '{}' (known: family, generation, params, rule, risk, regime, id)", core::quoted_text(key)));
     }
   }
   if (!j.contains("family") || !j["family"].is_string())
@@ -147,7 +144,7 @@ Genome from_json(const std::string& text) {
     try {
       family = &find_family(g.family);
     } catch (const core::UsageError&) {
-      throw core::Error(fmt::format("genome: unknown family '{}'; families: {}", g.family,
+      throw core::Error(fmt::format("genome: unknown family '{}'; families: {}", core::quoted_text(g.family),
                                     fmt::join(genome_families(), ", ")));
     }
     g.params = default_params(family->params());

@@ -1,8 +1,12 @@
 #include "strategy/gp/json.hpp"
 
+#include <fmt/format.h>
+
 #include <cstdint>
+#include <string_view>
 
 #include "core/error.hpp"
+#include "core/json_input.hpp"
 
 namespace organism::strategy::gp {
 
@@ -16,63 +20,76 @@ constexpr const char* kSides[] = {"long_entry", "long_exit", "short_entry", "sho
   throw core::UsageError("rule tree JSON: " + what);
 }
 
+// What is wrong with one node; the callers add where it is (rule side) and the common prefix.
+struct NodeError {
+  std::string what;
+};
+[[noreturn]] void bad_node(std::string what) { throw NodeError{std::move(what)}; }
+
 const json& member(const json& j, const char* key) {
   const auto it = j.find(key);
-  if (it == j.end()) bad(std::string("missing \"") + key + "\" in " + j.dump());
+  if (it == j.end()) bad_node(std::string("missing \"") + key + "\" in " + core::quoted_json(j));
   return *it;
 }
 
-// A whole number as int without wrapping: anything beyond int's range becomes -1, which check()
-// rejects as out of range.
-int small_int(const json& j) {
-  const auto v = j.get<std::int64_t>();
-  return v < -1'000'000 || v > 1'000'000 ? -1 : static_cast<int>(v);
+// A whole-number parameter within [lo, hi], refused with its real value otherwise (a period of
+// 10^12 used to wrap to -1 and be reported as "ema_-1").
+int ranged_int(const json& j, std::string_view what, int lo, int hi) {
+  if (!j.is_number_integer())
+    bad_node(fmt::format("{} must be a whole number, got {}", what, core::quoted_json(j)));
+  // Compared as the JSON number, before any narrowing (lo >= 0: a parameter is a count of bars).
+  const bool in_range = j.is_number_unsigned()
+                            ? j.get<std::uint64_t>() >= static_cast<std::uint64_t>(lo) &&
+                                  j.get<std::uint64_t>() <= static_cast<std::uint64_t>(hi)
+                            : j.get<std::int64_t>() >= lo && j.get<std::int64_t>() <= hi;
+  if (!in_range) bad_node(fmt::format("{} {} is out of range {}..{}", what, j.dump(), lo, hi));
+  return static_cast<int>(j.get<std::int64_t>());
 }
 
 Node parse(const json& j, int level) {
-  if (level > 256) bad("nesting too deep");
-  if (!j.is_object()) bad("a node must be an object, got " + j.dump());
+  // Beyond any legal depth (Limits), checked here so that a hostile tree never recurses far.
+  if (level > 256) bad_node("nesting too deep");
+  if (!j.is_object()) bad_node("a node must be an object, got " + core::quoted_json(j));
   const json& op_j = member(j, "op");
-  if (!op_j.is_string()) bad("\"op\" must be a string");
+  if (!op_j.is_string()) bad_node("\"op\" must be a string");
   const auto op = op_from_symbol(op_j.get<std::string>());
-  if (!op) bad("unknown op " + op_j.dump());
+  if (!op) bad_node("unknown op " + core::quoted_json(op_j));
   Node n;
   n.op = *op;
   switch (n.op) {
     case Op::Constant: {
       const json& v = member(j, "value");
-      if (!v.is_number()) bad("\"value\" must be a number");
+      if (!v.is_number()) bad_node("\"value\" must be a number");
       n.value = v.get<double>();
       break;
     }
     case Op::Field: {
       const json& f = member(j, "field");
       const auto parsed = f.is_string() ? field_from_name(f.get<std::string>()) : std::nullopt;
-      if (!parsed) bad("unknown field " + f.dump());
+      if (!parsed) bad_node("unknown field " + core::quoted_json(f));
       n.field = *parsed;
       break;
     }
     case Op::Indicator: {
       const json& name = member(j, "name");
-      const json& period = member(j, "period");
-      if (!name.is_string() || !period.is_number_integer()) bad("bad indicator " + j.dump());
+      if (!name.is_string() || !is_indicator_name(name.get<std::string>())) {
+        bad_node("unknown indicator " + core::quoted_json(name));
+      }
       n.name = name.get<std::string>();
-      n.param = small_int(period);
+      n.param = ranged_int(member(j, "period"), "indicator " + n.name + ": period", kMinPeriod,
+                           kMaxPeriod);
       break;
     }
-    case Op::Lag: {
-      const json& bars = member(j, "bars");
-      if (!bars.is_number_integer()) bad("\"bars\" must be a whole number");
-      n.param = small_int(bars);
+    case Op::Lag:
+      n.param = ranged_int(member(j, "bars"), "lag: bars", kMinLag, kMaxLag);
       break;
-    }
     default:
       break;
   }
   if (arity(n.op) > 0) {
     const json& args = member(j, "args");
     if (!args.is_array() || static_cast<int>(args.size()) != arity(n.op)) {
-      bad(std::string(op_symbol(n.op)) + " takes " + std::to_string(arity(n.op)) + " args");
+      bad_node(std::string(op_symbol(n.op)) + " takes " + std::to_string(arity(n.op)) + " args");
     }
     for (const json& a : args) n.children.push_back(parse(a, level + 1));
   }
@@ -119,7 +136,12 @@ json to_json(const Rule& r) {
 }
 
 Node node_from_json(const json& j, Type type, const Limits& limits) {
-  Node n = parse(j, 0);
+  Node n;
+  try {
+    n = parse(j, 0);
+  } catch (const NodeError& e) {
+    bad(e.what);
+  }
   const std::string err = check(n, type, limits);
   if (!err.empty()) bad(err);
   return n;
@@ -135,7 +157,12 @@ Rule rule_from_json(const json& j, const Limits& limits) {
   Rule r;
   std::optional<Node>* slots[] = {&r.long_entry, &r.long_exit, &r.short_entry, &r.short_exit};
   for (int i = 0; i < 4; ++i) {
-    if (j.contains(kSides[i])) *slots[i] = parse(j.at(kSides[i]), 0);
+    if (!j.contains(kSides[i])) continue;
+    try {
+      *slots[i] = parse(j.at(kSides[i]), 0);
+    } catch (const NodeError& e) {
+      bad(std::string(kSides[i]) + ": " + e.what);
+    }
   }
   // One check for the whole rule so the message names the side as well as the node. A tree
   // whose units disagree (stored before trees were typed by unit) is rejected, not repaired:
