@@ -63,7 +63,7 @@ int run(int argc, char** argv) {
 
   Registry registry;
   std::string config_file;
-  app.add_option("--config", config_file, "TOML configuration file")->envname("ORGANISM_CONFIG")->check(CLI::ExistingFile);
+  app.add_option("--config", config_file, "TOML configuration file")->envname("ORGANISM_CONFIG");
   registry.bind(app.add_option("--db", "SQLite store (default ./organism.db)"), "db");
   int verbose = 0;
   bool quiet = false;

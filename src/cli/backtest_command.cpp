@@ -174,13 +174,12 @@ default to 1/legs); the legs share one cash account. --strategy FILE.json replac
 genome's exposures (docs/strategies.md); its risk block replaces --sl, --tp, --trail and
 --leverage; --sentiment feeds its Fear & Greed filter; --stream computes its exposures one bar at
 a time (the paper/live Runtime; identical results). Models and formulas: docs/backtest.md.)");
-  cmd->add_option("--data", a->data, "candle file (.csv/.gz; `time,close` accepted)")->check(CLI::ExistingFile);
+  cmd->add_option("--data", a->data, "candle file (.csv/.gz; `time,close` accepted)");
   cmd->add_option("--coin", a->coin, "stored coin (instead of --data)");
   cmd->add_option("--interval", a->interval, "stored interval (or the --data file's, if its path does not say)");
   cmd->add_option("--venue", a->venue, "stored venue (needed when the coin is on several)");
-  cmd->add_option("--signals", a->signals, "signal file: time,target or time,entry,exit")->check(CLI::ExistingFile);
-  cmd->add_option("--strategy", a->strategy, "genome file (organism strategy new): its exposures and risk block")
-      ->check(CLI::ExistingFile);
+  cmd->add_option("--signals", a->signals, "signal file: time,target or time,entry,exit");
+  cmd->add_option("--strategy", a->strategy, "genome file (organism strategy new): its exposures and risk block");
   cmd->add_option("--sentiment", a->sentiment, "with --strategy: Fear & Greed file, or stored source (e.g. fear_greed)");
   cmd->add_flag("--stream", a->stream, "with --strategy: exposures from the one-bar-at-a-time Runtime (same results)");
   cmd->add_option("--leg", a->legs, "portfolio leg SOURCE,SIGNALS[,WEIGHT] (repeat)");
@@ -194,7 +193,7 @@ a time (the paper/live Runtime; identical results). Models and formulas: docs/ba
   cmd->add_option("--leverage", a->leverage, "leverage cap: exposure 1 = leverage x equity (default 1)");
   cmd->add_option("--min-trade", a->min_trade, "smallest resize worth a fill, in quote currency (default 0)");
   cmd->add_option("--rebalance", a->rebalance, "on_change (default) or every_bar");
-  cmd->add_option("--funding", a->funding_file, "funding file (time,rate) for --data")->check(CLI::ExistingFile);
+  cmd->add_option("--funding", a->funding_file, "funding file (time,rate) for --data");
   cmd->add_option("--funding-interval", a->funding_interval, "funding interval of --funding (default: from the rows)");
   cmd->add_option("--bars-per-year", a->bars_per_year, "annualization (default: from the interval; vectorbt's 1min is 525600)");
   cmd->add_option("--consistency-windows", a->windows, "K windows for consistency (default 12)");

@@ -1,6 +1,8 @@
 #include "cli/backtest_support.hpp"
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -93,7 +95,7 @@ std::vector<double> funding_for(const Market& market, const backtest::BacktestCo
 
 strategy::Genome load_genome(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw core::Error(fmt::format("{}: cannot read the genome file", path));
+  if (!in) throw core::Error(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
   std::ostringstream text;
   text << in.rdbuf();
   try {

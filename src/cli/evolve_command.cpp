@@ -57,7 +57,7 @@ runs::ClaimedRun run_to_step(const EvolveArgs& a, Context& ctx, const runs::RunS
                                          cfg.get("synth.interval"), universe.market.interval));
     }
   }
-  return service.create(options, universe);
+  return service.create(options, universe, cfg.get("data.venue"));
 }
 
 void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
@@ -72,7 +72,8 @@ void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
                                      : std::make_unique<core::StopSignals>();
   auto claimed = run_to_step(a, ctx, service, procs.leader(), validation);
   runs::RunSession session(service, std::move(claimed.record), std::move(claimed.checkpoint),
-                           evaluation_settings(ctx.config), procs, stop->token(), progress_callbacks(ctx));
+                           evaluation_settings(ctx.config), procs, stop->token(), progress_callbacks(ctx),
+                           std::move(claimed.universe));
   if (session.served()) return;  // a worker rank: done when rank 0 is
   session.start();
   while (!session.done()) session.step();

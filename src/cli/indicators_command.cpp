@@ -85,11 +85,11 @@ void add_indicators_command(CLI::App& app, Registry& registry) {
 Writes `time` and then the default column set (or --only), NaN as an empty cell, numbers with 17
 significant digits. Multi-parameter specs use ':' (macd:12:26:9), since ',' separates specs.
 'organism indicators --list' prints every column form. Formulas: docs/indicators.md.)");
-  cmd->add_option("--input", a->input, "candle file (.csv or .csv.gz, import format or Binance klines)")->check(CLI::ExistingFile);
+  cmd->add_option("--input", a->input, "candle file (.csv or .csv.gz, import format or Binance klines)");
   cmd->add_option("--output", a->output, "output CSV (.gz to compress)");
   cmd->add_option("--only", a->only, "only these columns/specs, e.g. rsi_14,ema:30");
   cmd->add_option("--spec", a->spec, "extra parameter sets, e.g. ema:30,rsi:7,macd:5:35:5");
-  cmd->add_option("--funding", a->funding, "funding file (time,rate) for funding_* columns")->check(CLI::ExistingFile);
+  cmd->add_option("--funding", a->funding, "funding file (time,rate) for funding_* columns");
   cmd->add_option("--interval", a->interval, "bar interval (default: from the path or the rows)");
   cmd->add_flag("--list", a->list, "list every column form and exit");
   registry.on(cmd, [a](Context& ctx) { run_indicators(*a, ctx); });

@@ -130,7 +130,7 @@ void add_strategy_commands(CLI::App& app, Registry& registry) {
   auto file = std::make_shared<std::string>();
   auto params = std::make_shared<bool>(false);
   CLI::App* show = cmd->add_subcommand("show", "print a genome file's rule in words");
-  show->add_option("file", *file, "genome JSON file")->required()->check(CLI::ExistingFile);
+  show->add_option("file", *file, "genome JSON file")->required();
   show->add_flag("--params", *params, "also list every parameter with its bounds");
   registry.on(show, [file, params](Context&) {
     const auto g = load_genome(*file);

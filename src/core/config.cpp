@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -105,9 +109,16 @@ void flatten(const toml::table& table, const std::string& prefix, const std::str
 }  // namespace
 
 void Config::load_file(const std::string& path) {
+  // Read here rather than by toml::parse_file, so that a file that cannot be read is an I/O
+  // error (exit 1) with the system's reason, as for every other input file, not a parse error.
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw Error(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
   toml::table table;
   try {
-    table = toml::parse_file(path);
+    table = toml::parse(text.str(), path);
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
     if (e.source().path == nullptr && where.line == 0) {

@@ -83,9 +83,12 @@ std::vector<StrategyRecord> RunService::strategies(const std::string& run_id) co
   return out;
 }
 
-ClaimedRun RunService::create(const RunOptions& options, const UniverseSpec& universe) const {
+ClaimedRun RunService::create(const RunOptions& options, const UniverseSpec& universe,
+                              const std::string& preferred_venue) const {
   ClaimedRun out;
   auto& run = out.record;
+  run.universe = universe;
+  out.universe = load_universe(run.universe, preferred_venue);
   run.created = clock_.now();
   std::string base = "run_";
   for (char c : core::format_utc(run.created).substr(0, 19)) {
@@ -93,7 +96,6 @@ ClaimedRun RunService::create(const RunOptions& options, const UniverseSpec& uni
   }
   base += fmt::format("_s{}", options.evolve.seed);
   run.options = options;
-  run.universe = universe;
   run.status = RunStatus::Running;
   // BEGIN IMMEDIATE: one process at a time picks an id; insert_run refuses a taken one anyway.
   auto tx = store_.transaction();

@@ -80,6 +80,7 @@ struct ClaimedRun {
   RunRecord record;
   std::optional<nlohmann::json> checkpoint;
   RunLock lock;
+  std::optional<evolve::Universe> universe;  // a new run's, built before it was stored
 };
 
 class RunService {
@@ -102,8 +103,11 @@ class RunService {
 
   // A new run: a fresh id "run_YYYYMMDDhhmmss_sSEED" (suffixed _2, _3, ... if taken), created
   // now, status running, inserted and locked in one write transaction, so that processes started
-  // together with one seed get distinct runs (the runs table's key is the final judge).
-  ClaimedRun create(const RunOptions& options, const UniverseSpec& universe) const;
+  // together with one seed get distinct runs (the runs table's key is the final judge). Its
+  // universe is built first (venues resolved, split checked), so a universe that is refused
+  // leaves no run behind; it is returned for the session.
+  ClaimedRun create(const RunOptions& options, const UniverseSpec& universe,
+                    const std::string& preferred_venue = "") const;
   // find_resumable(id) with its checkpoint, locked in one transaction; core::Error naming the
   // process when another live one executes it.
   ClaimedRun claim_resumable(const std::string& id) const;
@@ -143,10 +147,11 @@ class RunService {
 class RunSession {
  public:
   // A new run (`checkpoint` empty) or a resumed one (`run` as stored, with its checkpoint). Under
-  // several processes the leader's record and checkpoint are shared first.
+  // several processes the leader's record and checkpoint are shared first. `universe`: the run's
+  // universe when the caller has it (ClaimedRun of create), else it is built from the store.
   RunSession(const RunService& service, RunRecord run, std::optional<nlohmann::json> checkpoint,
              const EvaluationSettings& settings, Processes& processes, const std::atomic<bool>& cancel,
-             Callbacks callbacks = {});
+             Callbacks callbacks = {}, std::optional<evolve::Universe> universe = std::nullopt);
   RunSession(const RunSession&) = delete;
   RunSession& operator=(const RunSession&) = delete;
 

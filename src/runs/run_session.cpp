@@ -34,7 +34,7 @@ void share(Processes& processes, RunRecord& run, std::optional<nlohmann::json>& 
 
 RunSession::RunSession(const RunService& service, RunRecord run, std::optional<nlohmann::json> checkpoint,
                        const EvaluationSettings& settings, Processes& processes, const std::atomic<bool>& cancel,
-                       Callbacks callbacks)
+                       Callbacks callbacks, std::optional<evolve::Universe> universe)
     : service_(service),
       run_(std::move(run)),
       checkpoint_(std::move(checkpoint)),
@@ -43,7 +43,7 @@ RunSession::RunSession(const RunService& service, RunRecord run, std::optional<n
       callbacks_(std::move(callbacks)),
       cache_(settings.cache_bytes) {
   share(processes_, run_, checkpoint_);
-  universe_ = service_.load_universe(run_.universe, settings.preferred_venue);
+  universe_ = universe ? std::move(*universe) : service_.load_universe(run_.universe, settings.preferred_venue);
   const auto& options = run_.options;
   evaluator_ = std::make_unique<evolve::BacktestProblem>(universe_, options.costs, cache_, settings.threads,
                                                    options.evolve.target_volatility);

@@ -295,5 +295,34 @@ TEST(StoreInputs, Utf8ByteOrderMarkIsStrippedAndAMissingFileIsAnIoError) {
   EXPECT_EQ(r.err, "organism: error: " + missing + ": cannot open: No such file or directory\n");
 }
 
+// Every input file a command reads is an I/O error when it is missing (exit 1, the file and the
+// system's reason), never a usage error (exit 2) from the flag parser.
+TEST(StoreInputs, EveryMissingInputFileIsAnIoError) {
+  TempDir dir;
+  const auto db = (dir / "store.db").string();
+  write_file(dir / "BTC-1h.csv", kCandles);
+  const auto candles = (dir / "BTC-1h.csv").string();
+  const auto missing = (dir / "absent.csv").string();
+  const std::string expected = "organism: error: " + missing + ": cannot open: No such file or directory\n";
+  const std::vector<std::vector<std::string>> commands{
+      {"--config", missing, "config", "show"},
+      {"indicators", "--input", missing, "--output", (dir / "out.csv").string()},
+      {"indicators", "--input", candles, "--funding", missing, "--output", (dir / "out.csv").string()},
+      {"strategy", "show", missing},
+      {"backtest", "--data", missing, "--signals", candles},
+      {"backtest", "--data", candles, "--signals", missing},
+      {"backtest", "--data", candles, "--strategy", missing},
+      {"backtest", "--data", candles, "--strategy", missing, "--funding", candles},
+  };
+  for (const auto& args : commands) {
+    auto full = args;
+    full.insert(full.begin(), {"--db", db});
+    const auto r = run_organism(full);
+    EXPECT_EQ(r.exit_code, 1) << args[0] << " " << args[1] << ": " << r.err;
+    EXPECT_EQ(r.err, expected) << args[0] << " " << args[1];
+  }
+  EXPECT_FALSE(fs::exists(dir / "out.csv"));
+}
+
 }  // namespace
 }  // namespace organism::test
