@@ -48,22 +48,31 @@ int value_depth(const nlohmann::json& value, int limit) {
   return deepest + 1;
 }
 
-}  // namespace
-
-int json_depth(std::string_view text) { return scan_depth(text, 0).deepest; }
-
-nlohmann::json parse_json(std::string_view text, std::string_view what, int max_depth) {
+template <class Json>
+Json parse_limited(std::string_view text, std::string_view what, int max_depth) {
   const DepthScan scan = scan_depth(text, max_depth);
   if (scan.past_limit_at != std::string_view::npos) {
     throw Error(fmt::format("{}: JSON nested deeper than {} levels (at byte {})", what, max_depth,
                             scan.past_limit_at));
   }
   try {
-    return nlohmann::json::parse(text);
+    return Json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     // nlohmann quotes the last token it read, which can be the whole input.
     throw Error(fmt::format("{}: not valid JSON: {}", what, quoted_text(e.what())));
   }
+}
+
+}  // namespace
+
+int json_depth(std::string_view text) { return scan_depth(text, 0).deepest; }
+
+nlohmann::json parse_json(std::string_view text, std::string_view what, int max_depth) {
+  return parse_limited<nlohmann::json>(text, what, max_depth);
+}
+
+nlohmann::ordered_json parse_ordered_json(std::string_view text, std::string_view what, int max_depth) {
+  return parse_limited<nlohmann::ordered_json>(text, what, max_depth);
 }
 
 std::string quoted_text(std::string_view text, std::size_t max_chars) {

@@ -25,6 +25,9 @@ inline constexpr std::size_t kMaxQuoted = 120;
 // text is not JSON.
 nlohmann::json parse_json(std::string_view text, std::string_view what,
                           int max_depth = kMaxJsonDepth);
+// The same, keeping the objects' key order (records read back from the store).
+nlohmann::ordered_json parse_ordered_json(std::string_view text, std::string_view what,
+                                          int max_depth = kMaxJsonDepth);
 
 // The deepest nesting of arrays and objects in `text` (strings skipped), counted without parsing.
 int json_depth(std::string_view text);

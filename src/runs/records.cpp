@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/json_input.hpp"
 #include "runs/json_fields.hpp"
 
 namespace organism::runs {
@@ -201,11 +202,13 @@ RunRecord from_row(const data::RunRecord& row) {
     RunRecord r;
     r.id = row.id;
     r.created = row.created;
-    r.options = run_options_from_json(nlohmann::json::parse(row.options));
-    r.universe = universe_spec_from_json(nlohmann::json::parse(row.universe));
+    r.options = run_options_from_json(core::parse_json(row.options, fmt::format("run {}: options", row.id)));
+    r.universe = universe_spec_from_json(core::parse_json(row.universe, fmt::format("run {}: universe", row.id)));
     r.status = parse_status(row.status);
     r.progress = {row.generation, row.evaluations, row.seconds};
-    if (!row.result.empty()) r.result = run_result_from_json(Json::parse(row.result));
+    if (!row.result.empty()) {
+      r.result = run_result_from_json(core::parse_ordered_json(row.result, fmt::format("run {}: result", row.id)));
+    }
     return r;
   } catch (const nlohmann::json::exception& e) {
     throw core::Error(fmt::format("run '{}' in the store is unreadable: {}", row.id, e.what()));
@@ -278,10 +281,13 @@ StrategyRecord from_row(const data::StrategyRecord& row) {
     s.family = row.family;
     s.generation = row.generation;
     s.genome = row.genome;
-    s.parents = Json::parse(row.parents).get<std::vector<std::string>>();
-    s.metrics = stage_metrics_from_json(Json::parse(row.metrics));
+    s.parents = core::parse_json(row.parents, fmt::format("strategy {}: parents", row.id)).get<std::vector<std::string>>();
+    s.metrics = stage_metrics_from_json(core::parse_ordered_json(row.metrics, fmt::format("strategy {}: metrics", row.id)));
     s.state = row.state;
-    if (!row.validation.empty()) s.validation = member_validation_from_json(Json::parse(row.validation));
+    if (!row.validation.empty()) {
+      s.validation = member_validation_from_json(
+          core::parse_ordered_json(row.validation, fmt::format("strategy {}: validation", row.id)));
+    }
     s.created = row.created;
     s.updated = row.updated;
     s.found_by = row.found_by;

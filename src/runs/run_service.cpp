@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/json_input.hpp"
 #include "lifecycle/lifecycle.hpp"
 
 namespace organism::runs {
@@ -112,7 +113,7 @@ ClaimedRun RunService::claim_resumable(const std::string& id) const {
   out.record = find_resumable(id);
   out.lock = RunLock::acquire(store_, out.record.id, clock_.now());
   // A run stopped before its first checkpoint starts again from generation 0.
-  if (const auto state = store_.load_checkpoint(out.record.id)) out.checkpoint = nlohmann::json::parse(*state);
+  if (const auto state = store_.load_checkpoint(out.record.id)) out.checkpoint = core::parse_json(*state, fmt::format("run {}: checkpoint", out.record.id));
   tx.commit();
   return out;
 }
@@ -130,7 +131,7 @@ evolve::Universe RunService::load_universe(UniverseSpec& spec, const std::string
 nlohmann::json RunService::load_checkpoint(const std::string& run_id) const {
   const auto state = store_.load_checkpoint(run_id);
   if (!state) throw core::Error(fmt::format("run '{}' has no checkpoint", run_id));
-  return nlohmann::json::parse(*state);
+  return core::parse_json(*state, fmt::format("run {}: checkpoint", run_id));
 }
 
 void RunService::checkpoint(const RunRecord& run, const evolve::Engine& engine) const {

@@ -109,6 +109,30 @@ TEST(RunRecords, RunAndStrategiesRoundTripThroughTheStoreByteForByte) {
   }
 }
 
+// A stored record is JSON read back from a file anyone can edit: a hostile nesting is refused
+// with a short message naming the record, before any tree is built (no crash, no 100 KB error).
+TEST(RunRecords, ADeeplyNestedStoredRecordIsRefusedNamingIt) {
+  auto row = to_row(StrategyRecord{});
+  row.id = "s1";
+  row.parents = std::string(100'000, '[') + std::string(100'000, ']');
+  row.metrics = "{}";
+  try {
+    from_row(row);
+    FAIL() << "a 100,000-deep parents list was read";
+  } catch (const core::Error& e) {
+    EXPECT_EQ(std::string(e.what()), "strategy s1: parents: JSON nested deeper than 256 levels (at byte 256)");
+  }
+  data::RunRecord run_row = to_row(RunRecord{});
+  run_row.id = "r1";
+  run_row.result = std::string(5'000, '{');
+  try {
+    from_row(run_row);
+    FAIL() << "a 5,000-deep result was read";
+  } catch (const core::Error& e) {
+    EXPECT_EQ(std::string(e.what()), "run r1: result: JSON nested deeper than 256 levels (at byte 256)");
+  }
+}
+
 TEST(RunRecords, StatusNamesAreTheStoredOnes) {
   EXPECT_EQ(status_name(RunStatus::Running), "running");
   EXPECT_EQ(status_name(RunStatus::Interrupted), "interrupted");
