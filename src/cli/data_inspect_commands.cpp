@@ -8,68 +8,19 @@
 #include "core/error.hpp"
 #include "data/export.hpp"
 #include "data/import.hpp"
+#include "data/inventory.hpp"
 #include "data/quality.hpp"
 #include "data/store.hpp"
 
 namespace organism::cli {
 namespace {
 
-std::string day_time(TimeMs t) { return core::format_utc(t).substr(0, 16); }
-
 void run_list(bool json, const std::string& kind, Context& ctx) {
   auto store = data::Store::open_existing(ctx.db());
-  const bool all = kind.empty();
   if (json) {
-    nlohmann::json out = nlohmann::json::array();
-    const auto k = all ? data::DataKind::Candles : data::parse_kind(kind);
-    if (k == data::DataKind::Candles) {
-      for (const auto& s : store.list_series()) {
-        out.push_back({{"venue", s.key.venue}, {"coin", s.key.coin}, {"interval", s.key.interval.name()},
-                       {"bars", s.bars}, {"first", s.first}, {"last", s.last}, {"gaps", s.gaps}, {"missing", s.missing}});
-      }
-    } else if (k == data::DataKind::Funding) {
-      for (const auto& f : store.list_funding()) {
-        out.push_back({{"venue", f.venue}, {"coin", f.coin}, {"interval_ms", f.interval_ms}, {"rows", f.rows},
-                       {"first", f.first}, {"last", f.last}, {"gaps", f.gaps}, {"missing", f.missing}});
-      }
-    } else {
-      for (const auto& s : store.list_sentiment()) {
-        out.push_back({{"source", s.source}, {"rows", s.rows}, {"first", s.first}, {"last", s.last},
-                       {"gaps", s.gaps}, {"missing", s.missing}});
-      }
-    }
-    fmt::print("{}\n", out.dump(2));
-    return;
-  }
-  if (all || kind == "candles") {
-    const auto series = store.list_series();
-    fmt::print("candles ({} series)\n", series.size());
-    fmt::print("{:<12} {:<8} {:<8} {:>9} {:<16}   {:<16} {:>6} {:>8}\n", "venue", "coin", "interval", "bars", "first",
-               "last", "gaps", "missing");
-    for (const auto& s : series) {
-      fmt::print("{:<12} {:<8} {:<8} {:>9} {:<16}   {:<16} {:>6} {:>8}\n", s.key.venue, s.key.coin,
-                 s.key.interval.name(), s.bars, day_time(s.first), day_time(s.last), s.gaps, s.missing);
-    }
-  }
-  if (all || kind == "funding") {
-    const auto funding = store.list_funding();
-    fmt::print("{}funding ({} series)\n", all ? "\n" : "", funding.size());
-    fmt::print("{:<12} {:<8} {:<8} {:>9} {:<16}   {:<16} {:>6} {:>8}\n", "venue", "coin", "every", "rows", "first",
-               "last", "gaps", "missing");
-    for (const auto& f : funding) {
-      const auto iv = core::Interval::from_ms(f.interval_ms);
-      fmt::print("{:<12} {:<8} {:<8} {:>9} {:<16}   {:<16} {:>6} {:>8}\n", f.venue, f.coin,
-                 iv ? iv->name() : std::to_string(f.interval_ms) + "ms", f.rows, day_time(f.first),
-                 day_time(f.last), f.gaps, f.missing);
-    }
-  }
-  if (all || kind == "sentiment") {
-    const auto sentiment = store.list_sentiment();
-    fmt::print("{}sentiment ({} series)\n", all ? "\n" : "", sentiment.size());
-    for (const auto& s : sentiment) {
-      fmt::print("{:<21} {:>9} rows {} .. {}, {} gaps ({} missing days)\n", s.source, s.rows,
-                 day_time(s.first).substr(0, 10), day_time(s.last).substr(0, 10), s.gaps, s.missing);
-    }
+    fmt::print("{}\n", data::inventory_json(store, kind.empty() ? data::DataKind::Candles : data::parse_kind(kind)).dump(2));
+  } else {
+    fmt::print("{}", data::format_inventory(store, kind.empty() ? std::nullopt : std::optional(data::parse_kind(kind))));
   }
 }
 

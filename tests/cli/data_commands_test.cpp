@@ -83,6 +83,28 @@ TEST(Cli, ImportListExportReimport) {
   EXPECT_NE(r.out.find("4 unchanged"), std::string::npos) << r.out;
 }
 
+TEST(Cli, ListPrintsEveryKindOrTheOneAsked) {
+  Fixture f;
+  ASSERT_EQ(f.run({"data", "import", f.candle_file().string()}).exit_code, 0);
+  auto r = f.run({"data", "list"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string candles =
+      "candles (1 series)\n"
+      "venue        coin     interval      bars first              last               gaps  missing\n"
+      "hyperliquid  BTC      1h               4 2024-01-01 00:00   2024-01-01 03:00      0        0\n";
+  EXPECT_EQ(r.out, candles +
+                       "\nfunding (0 series)\n"
+                       "venue        coin     every         rows first              last               gaps  missing\n"
+                       "\nsentiment (0 series)\n");
+  r = f.run({"data", "list", "--kind", "candles"});
+  EXPECT_EQ(r.out, candles);
+  r = f.run({"data", "list", "--kind", "funding", "--json"});
+  EXPECT_EQ(r.out, "[]\n");
+  r = f.run({"data", "list", "--kind", "bars"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "organism: error: unknown kind 'bars' (candles, funding, sentiment)\n");
+}
+
 TEST(Cli, BadRowRejectsWholeImportAndLeavesStoreUnchanged) {
   Fixture f;
   const auto good = f.candle_file();
