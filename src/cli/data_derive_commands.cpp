@@ -1,7 +1,6 @@
 // `organism data resample` and `organism data synth`: series derived from stored data or made
 // from a seed, written to the store in one transaction.
 #include <filesystem>
-#include <map>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -10,104 +9,37 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "data/export.hpp"
-#include "data/resample.hpp"
+#include "data/resample_store.hpp"
 #include "data/store.hpp"
 #include "data/synth.hpp"
 
 namespace organism::cli {
 namespace {
 
-bool tiles(const core::Interval& from, const core::Interval& to) {
-  try {
-    data::check_resample_intervals(from, to);
-    return true;
-  } catch (const core::UsageError&) {
-    return false;
-  }
-}
-
 struct ResampleArgs {
   std::string to, from, venue, coin;
   bool overwrite = false;
 };
 
-// Resampling must not quietly replace bars that came from elsewhere (a venue's own 1h candles
-// differ from 5m ones resampled): without --overwrite, any stored bar that differs is an error.
-void check_no_clobber(data::Store& store, const data::SeriesKey& key, const data::Candles& fresh) {
-  const auto stored = store.load_candles(key);
-  if (!stored || stored->empty()) return;
-  std::size_t differ = 0;
-  std::optional<std::size_t> first;
-  for (std::size_t i = 0, j = 0; i < fresh.size(); ++i) {
-    while (j < stored->size() && stored->time()[j] < fresh.time()[i]) ++j;
-    if (j == stored->size()) break;
-    if (stored->time()[j] != fresh.time()[i]) continue;
-    const auto a = fresh.bar(i), b = stored->bar(j);
-    if (a.open != b.open || a.high != b.high || a.low != b.low || a.close != b.close || a.volume != b.volume) {
-      if (!first) first = i;
-      ++differ;
-    }
-  }
-  if (differ == 0) return;
-  throw core::Error(fmt::format("{} resampled bars differ from the stored {} bars (first at {}); pass --overwrite "
-                                "to replace them",
-                                differ, key.label(), core::format_utc(fresh.time()[*first])));
-}
-
-// Source interval for a (venue, coin): --from, else the largest stored interval below `to`
-// that tiles it (larger sources mean less work and the same result).
-std::optional<core::Interval> pick_source(const std::vector<core::Interval>& stored, const core::Interval& to,
-                                          const std::string& from) {
-  if (!from.empty()) {
-    const auto f = core::Interval::parse_or_throw(from);
-    for (const auto& s : stored) {
-      if (s == f) return f;
-    }
-    return std::nullopt;
-  }
-  std::optional<core::Interval> best;
-  for (const auto& s : stored) {
-    if (s.nominal_ms() >= to.nominal_ms() || !tiles(s, to)) continue;
-    if (!best || s.nominal_ms() > best->nominal_ms()) best = s;
-  }
-  return best;
-}
-
 void run_resample(const ResampleArgs& a, Context& ctx) {
-  const auto to = core::Interval::parse_or_throw(a.to);
+  const data::StoreResampleRequest request{core::Interval::parse_or_throw(a.to), a.from, a.venue, a.coin, a.overwrite};
   auto store = data::Store::open(ctx.db());
-  std::map<std::pair<std::string, std::string>, std::vector<core::Interval>> groups;
-  for (const auto& s : store.list_series()) {
-    if ((!a.venue.empty() && s.key.venue != a.venue) || (!a.coin.empty() && s.key.coin != a.coin)) continue;
-    groups[{s.key.venue, s.key.coin}].push_back(s.key.interval);
-  }
-  if (groups.empty()) throw core::Error("no stored series match (see 'organism data list')");
-  auto tx = store.transaction();
-  std::size_t written = 0;
-  for (const auto& [vc, intervals] : groups) {
-    const auto source = pick_source(intervals, to, a.from);
-    if (!source) {
-      fmt::print("{}:{}: skipped, no stored interval that makes {} bars{}\n", vc.first, vc.second, to.name(),
+  const auto done = data::resample_in_store(store, request);
+  for (const auto& d : done) {
+    if (!d.source) {
+      fmt::print("{}:{}: skipped, no stored interval that makes {} bars{}\n", d.venue, d.coin, d.target.interval.name(),
                  a.from.empty() ? "" : " from " + a.from);
       continue;
     }
-    const data::SeriesKey src_key{vc.first, vc.second, *source};
-    const auto bars = store.load_candles(src_key);
-    const auto result = data::resample(bars->view(), *source, to);
-    const data::SeriesKey dst_key{vc.first, vc.second, to};
-    if (!a.overwrite) check_no_clobber(store, dst_key, result.bars);
-    const auto c = store.upsert_candles(dst_key, result.bars.view());
-    ++written;
+    const auto& r = d.result;
     fmt::print("{} -> {}: {} bars from {} ({} new, {} updated, {} unchanged); dropped {} leading and {} trailing "
                "source bars of incomplete buckets; {} partial buckets (gaps)\n",
-               src_key.label(), dst_key.label(), result.bars.size(), result.source_bars, c.inserted, c.updated,
-               c.unchanged, result.dropped_leading, result.dropped_trailing, result.partial.size());
-    for (std::size_t i = 0; i < result.partial.size() && i < 5; ++i) {
-      fmt::print("  partial bucket at {}\n", core::format_utc(result.partial[i]));
+               d.source->label(), d.target.label(), r.bars.size(), r.source_bars, d.counts.inserted, d.counts.updated,
+               d.counts.unchanged, r.dropped_leading, r.dropped_trailing, r.partial.size());
+    for (std::size_t i = 0; i < r.partial.size() && i < 5; ++i) {
+      fmt::print("  partial bucket at {}\n", core::format_utc(r.partial[i]));
     }
   }
-  tx.commit();
-  if (written == 0) throw core::Error(fmt::format("nothing could be resampled to {}", to.name()));
 }
 
 struct SynthArgs {

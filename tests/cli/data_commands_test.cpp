@@ -165,6 +165,13 @@ TEST(Cli, ResampleThroughTheStore) {
   r = f.run({"data", "resample", "--to", "2h", "--overwrite"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("1 updated, 1 unchanged"), std::string::npos) << r.out;
+
+  // Nothing to resample from: the error names what was looked for, and nothing is written.
+  r = f.run({"data", "resample", "--to", "4h", "--from", "30m"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "organism: error: nothing could be resampled to 4h: no stored interval makes 4h bars from 30m for "
+                   "hyperliquid:BTC\n");
+  EXPECT_EQ(list_json(f).size(), 2u);
 }
 
 TEST(Cli, QualityReportsAndStrictFails) {
