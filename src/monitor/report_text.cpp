@@ -102,8 +102,9 @@ std::optional<double> number_at(const nlohmann::json& object, std::string_view k
   if (!object.is_object()) return std::nullopt;
   const auto it = object.find(key);
   if (it == object.end() || !it->is_number()) return std::nullopt;
-  const double v = it->get<double>();
-  return std::isfinite(v) ? std::optional(v) : std::nullopt;
+  return if_finite(it->get<double>());
 }
+
+std::optional<double> if_finite(double value) { return std::isfinite(value) ? std::optional(value) : std::nullopt; }
 
 }  // namespace organism::monitor
