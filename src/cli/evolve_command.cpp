@@ -84,7 +84,7 @@ void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
   const auto& result = finished->result;
   const auto json = runs::to_json(result);
   if (finished->validation) print_validation_summary(*finished->validation, 25);
-  print_front(json, a.top, session.record().options.evolve.target_volatility);
+  fmt::print("{}", monitor::front_table(result, a.top, session.record().options.evolve.target_volatility));
   if (!a.json_out.empty()) write_json_file(a.json_out, json);
   const auto survivors = result.validation ? result.validation->survivors : 0;
   fmt::print("run {}: {} evaluations in {}; {} distinct strategies on the front saved in {} ({} validated, {} testing)\n",

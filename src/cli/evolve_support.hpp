@@ -1,6 +1,6 @@
 // What `organism evolve` and `organism validate` share: their options read from the config
-// (evolve.*, validate.*), and what they print (generation lines, the gate summary, the front
-// table) and write (the run JSON). The workflow itself is the run service's (src/runs/).
+// (evolve.*, validate.*), and what they print (generation lines, the gate summary; the front
+// table is monitor::front_table) and write (the run JSON). The workflow itself is the run service's (src/runs/).
 #pragma once
 
 #include <cstddef>
@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/context.hpp"
+#include "monitor/front_table.hpp"
 #include "runs/run_service.hpp"
 #include "validate/validation.hpp"
 
@@ -32,10 +33,6 @@ std::string format_seconds(double seconds);
 
 // The validation's summary: the gates, how many failed each, and the first `top` survivors.
 void print_validation_summary(const runs::ValidationOutcome& outcome, std::size_t top);
-// The best `top` distinct members of a run's JSON at the run's target volatility: Sharpe, total
-// return and CAGR per stage, worst drawdown, trades per year, held-out DSR and the verdict;
-// survivors first, then members that trade on held-out data, then by held-out Sharpe.
-void print_front(const nlohmann::ordered_json& run, std::size_t top, double target_volatility);
 // Writes JSON indented by 2 and a newline to `path`, atomically (all or nothing).
 void write_json_file(const std::string& path, const nlohmann::ordered_json& json);
 

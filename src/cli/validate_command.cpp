@@ -30,7 +30,7 @@ void run_validate(const ValidateArgs& a, Context& ctx) {
   const auto json = runs::to_json(done.result);
   print_validation_summary(*done.validation, a.top);
   const auto run = service.load(done.result.run);
-  print_front(json, a.top, run->options.evolve.target_volatility);
+  fmt::print("{}", monitor::front_table(done.result, a.top, run->options.evolve.target_volatility));
   if (!a.json_out.empty()) write_json_file(a.json_out, json);
 }
 

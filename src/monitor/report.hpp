@@ -4,13 +4,14 @@
 #pragma once
 
 #include <cmath>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "backtest/trade.hpp"
 #include "core/time.hpp"
+#include "runs/records.hpp"
 
 namespace organism::monitor {
 
@@ -23,11 +24,10 @@ struct StageCurve {
 };
 
 struct ReportData {
-  // The run JSON as `organism evolve` stores it (run, objectives, front, ...); validation keys
-  // ("pbo", "trials", "gates", each member's "validation") are optional: panels without them
-  // say "not validated".
-  nlohmann::json run;
-  std::string strategy_id;  // a member of run["front"]
+  // The run's result as the run service stores it; its validation (the run's and each member's) is
+  // optional: panels without it say "not validated".
+  runs::RunResult run;
+  std::string strategy_id;  // a member of run.front
   std::string state;        // its lifecycle state in the store ("testing", "validated", ...)
   std::string chosen_by;    // how it was chosen, in words
   std::string coin;         // label of the coin of the equity and price charts
@@ -46,9 +46,15 @@ struct ReportData {
 // An axis of the front scatter: "sharpe" (the in-sample metric, what evolution optimized) or
 // "out_of_sample.sharpe" / "walk_forward.max_drawdown" ("stage.metric"). Returns "stage.metric";
 // core::UsageError naming the metrics the run has when the name is unknown.
-std::string resolve_axis(const nlohmann::json& run, const std::string& name);
+std::string resolve_axis(const runs::RunResult& run, const std::string& name);
 // The run's first two objectives (one objective: it and itself), as resolve_axis names.
-std::pair<std::string, std::string> default_axes(const nlohmann::json& run);
+std::pair<std::string, std::string> default_axes(const runs::RunResult& run);
+
+// The member of the front with this id; nullptr when there is none.
+const runs::FrontMember* front_member(const runs::RunResult& run, std::string_view id);
+// A member's metric on a stage ("in_sample", "out_of_sample", "walk_forward"); nullopt when the
+// stage or the metric is unknown or the value is not finite (what the run JSON writes as null).
+std::optional<double> stage_metric(const runs::FrontMember& member, std::string_view stage, std::string_view metric);
 
 // How a front member ranks wherever a run's best members are shown (the report's default, the
 // tables of evolve and validate): survivors (validation.passed) first, then members with a trade
@@ -59,12 +65,12 @@ struct MemberRank {
   bool trades = false;
   double held_out_sharpe = -INFINITY;
 };
-MemberRank member_rank(const nlohmann::json& member);
+MemberRank member_rank(const runs::FrontMember& member);
 bool ranks_before(const MemberRank& a, const MemberRank& b);  // strictly better; ties are not
 
 // The member the report shows when none is asked for: the best by member_rank; ties go to the
 // smaller id. Empty when the front is empty.
-std::string default_member(const nlohmann::json& run);
+std::string default_member(const runs::RunResult& run);
 
 // The whole page. Validates its input once: core::Error if strategy_id is not on the front.
 std::string build_report_html(const ReportData& data);

@@ -9,13 +9,9 @@
 namespace organism::monitor {
 namespace {
 
-using json = nlohmann::json;
-
-const json& member_of(const json& run, const std::string& id) {
-  for (const auto& m : run.at("front")) {
-    if (m.value("id", "") == id) return m;
-  }
-  throw core::Error(fmt::format("strategy '{}' is not on the front of run '{}'", id, run.value("run", "?")));
+const runs::FrontMember& member_of(const runs::RunResult& run, const std::string& id) {
+  if (const auto* m = front_member(run, id)) return *m;
+  throw core::Error(fmt::format("strategy '{}' is not on the front of run '{}'", id, run.run));
 }
 
 std::size_t coin_index(const runs::UniverseSpec& spec, const evolve::Universe& universe, const std::string& coin) {
@@ -27,11 +23,10 @@ std::size_t coin_index(const runs::UniverseSpec& spec, const evolve::Universe& u
       fmt::format("coin '{}' is not in the run's universe ({})", coin, fmt::join(spec.market.coins, ", ")));
 }
 
-std::string chosen_by(const ReportRequest& request, const std::string& asked, const json& member) {
+std::string chosen_by(const ReportRequest& request, const std::string& asked, const runs::FrontMember& member) {
   if (!request.strategy.empty()) return "chosen with --strategy";
   if (!asked.empty()) return "the strategy asked for";
-  const auto v = member.value("validation", json::object());
-  if (v.is_object() && v.value("passed", false)) return "best held-out Sharpe among the survivors";
+  if (member.validation && member.validation->passed) return "best held-out Sharpe among the survivors";
   return "best held-out Sharpe among the members that trade (no survivors)";
 }
 
@@ -45,10 +40,10 @@ ReportData report_data(const runs::RunService& service, const ReportRequest& req
                                   runs::status_name(run.status)));
   }
   ReportData d;
-  d.run = json::parse(runs::to_json(*run.result).dump());
+  d.run = *run.result;
   d.strategy_id = !request.strategy.empty() ? request.strategy : !asked.empty() ? asked : default_member(d.run);
   if (d.strategy_id.empty()) throw core::Error(fmt::format("run '{}' has an empty front", run.id));
-  const json& member = member_of(d.run, d.strategy_id);
+  const runs::FrontMember& member = member_of(d.run, d.strategy_id);
   d.state = "unknown";
   for (const auto& s : service.strategies(run.id)) {
     if (s.id == d.strategy_id) d.state = s.state;
@@ -69,7 +64,7 @@ ReportData report_data(const runs::RunService& service, const ReportRequest& req
   d.target_volatility = run.options.evolve.target_volatility;
   const evolve::BacktestProblem evaluator(universe, costs, cache, 1, d.target_volatility);
   d.initial_equity = evaluator.metrics_options().initial_equity;
-  const auto genome = strategy::from_json(member.at("genome").dump());
+  const auto genome = strategy::from_json(member.genome);
   for (const auto stage : runs::kStages) {
     const auto& seg = evolve::segment_of(market, stage);
     auto result = evaluator.backtest(genome, coin, stage);

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <set>
+#include <map>
 
 #include "core/error.hpp"
 #include "monitor/echarts_js.hpp"
@@ -31,28 +31,25 @@ std::string stage_label(std::string_view stage) {
   return std::string(stage);
 }
 
-const json* find_member(const json& run, const std::string& id) {
-  if (!run.contains("front") || !run.at("front").is_array()) return nullptr;
-  for (const auto& m : run.at("front")) {
-    if (m.value("id", "") == id) return &m;
-  }
-  return nullptr;
-}
+bool is_survivor(const runs::FrontMember& member) { return member.validation && member.validation->passed; }
 
-bool is_survivor(const json& member) {
-  const auto it = member.find("validation");
-  return it != member.end() && it->is_object() && it->value("passed", false);
-}
-
-bool is_validated(const json& member) {
-  return member.contains("validation") && member.at("validation").is_object();
-}
-
-std::optional<double> axis_value(const json& member, const std::string& axis) {
+// An axis as resolve_axis names it: "stage.metric".
+std::optional<double> axis_value(const runs::FrontMember& member, const std::string& axis) {
   const auto dot = axis.find('.');
-  const auto metrics = member.find("metrics");
-  if (metrics == member.end() || !metrics->contains(axis.substr(0, dot))) return std::nullopt;
-  return number_at(metrics->at(axis.substr(0, dot)), axis.substr(dot + 1));
+  return stage_metric(member, axis.substr(0, dot), axis.substr(dot + 1));
+}
+
+// A number of a member's validation; nullopt when the member has none or it is not finite.
+template <class Field>
+std::optional<double> validation_number(const runs::FrontMember& member, Field field) {
+  return member.validation ? if_finite(static_cast<double>((*member.validation).*field)) : std::nullopt;
+}
+
+// Part of a record as the records' serializer writes it, keys sorted as the page has always
+// listed them: what numbers_line reads.
+json sorted_part(const nlohmann::ordered_json& record, const char* key) {
+  const auto it = record.find(key);
+  return it == record.end() ? json::object() : json::parse(it->dump());
 }
 
 std::string number_or_dash(std::optional<double> v, const char* spec) {
@@ -136,24 +133,23 @@ json monthly_json(const ChainedCurve& c, double initial_equity) {
 json front_json(const ReportData& d) {
   json points = json::array();
   bool validated = false;
-  for (const auto& m : d.run.at("front")) {
-    validated = validated || is_validated(m);
+  for (const auto& m : d.run.front) {
+    validated = validated || m.validation.has_value();
     const auto x = axis_value(m, d.x_metric);
     const auto y = axis_value(m, d.y_metric);
     if (!x || !y) continue;
-    const std::string id = m.value("id", "");
-    const char* kind = id == d.strategy_id ? "chosen" : is_survivor(m) ? "survivor" : "member";
-    points.push_back({{"id", id}, {"x", *x}, {"y", *y}, {"kind", kind}});
+    const char* kind = m.id == d.strategy_id ? "chosen" : is_survivor(m) ? "survivor" : "member";
+    points.push_back({{"id", m.id}, {"x", *x}, {"y", *y}, {"kind", kind}});
   }
   return {{"x", d.x_metric}, {"y", d.y_metric}, {"validated", validated}, {"points", points}};
 }
 
 // --- static HTML ---
 
-std::string header_html(const ReportData& d, const json& member) {
+std::string header_html(const ReportData& d, const runs::FrontMember& member) {
   std::string badges = fmt::format(R"(<span class="badge">{}</span>)",
                                    html_escape(d.state.empty() ? "unknown" : d.state));
-  if (!is_validated(member)) {
+  if (!member.validation) {
     badges += R"(<span class="badge muted">not validated</span>)";
   } else if (is_survivor(member)) {
     badges += R"(<span class="badge good">survivor: passed every gate</span>)";
@@ -162,10 +158,9 @@ std::string header_html(const ReportData& d, const json& member) {
   }
   // Front members that trade exactly like this one (docs/validation.md, distinct members).
   std::string aliases;
-  const json alias_ids = member.value("aliases", json::array());
-  if (alias_ids.is_array() && !alias_ids.empty()) {
+  if (!member.aliases.empty()) {
     std::vector<std::string> ids;
-    for (const auto& a : alias_ids) ids.push_back(html_escape(a.is_string() ? a.get<std::string>() : a.dump()));
+    for (const auto& a : member.aliases) ids.push_back(html_escape(a));
     aliases = fmt::format(R"(<p class="sub aliases">aliases (same exposures on every coin and stage): {}</p>
 )",
                           fmt::join(ids, ", "));
@@ -177,21 +172,24 @@ std::string header_html(const ReportData& d, const json& member) {
 </header>
 )",
                      fmt::arg("id", html_escape(d.strategy_id)), fmt::arg("badges", badges),
-                     fmt::arg("family", html_escape(member.value("family", "?"))),
-                     fmt::arg("gen", member.value("generation", 0)),
-                     fmt::arg("run", html_escape(d.run.value("run", "?"))),
+                     fmt::arg("family", html_escape(member.family)), fmt::arg("gen", member.generation),
+                     fmt::arg("run", html_escape(d.run.run)),
                      fmt::arg("coin", html_escape(d.coin)),
                      fmt::arg("chosen", html_escape(d.chosen_by)), fmt::arg("aliases", aliases),
                      fmt::arg("costs", d.costs.empty() ? "" : " · costs: " + html_escape(d.costs)),
-                     fmt::arg("rule", html_escape(member.value("rule", "(no rule in words)"))));
+                     fmt::arg("rule", html_escape(member.rule)));
 }
 
-std::string summary_html(const json& run, const json& member, const std::string& coin, double target_volatility) {
-  const json metrics = member.value("metrics", json::object());
+// The run's PBO; nullopt when the run is not validated or it had none.
+std::optional<double> run_pbo(const runs::RunResult& run) {
+  return run.validation && run.validation->pbo ? if_finite(*run.validation->pbo) : std::nullopt;
+}
+
+std::string summary_html(const runs::RunResult& run, const runs::FrontMember& member, const std::string& coin,
+                         double target_volatility) {
   const auto stage_value = [&](std::string_view stage, std::string_view metric) {
-    return number_at(metrics.value(std::string(stage), json::object()), metric);
+    return stage_metric(member, stage, metric);
   };
-  const json validation = member.value("validation", json::object());
   std::vector<std::pair<std::string, std::string>> cards;
   for (const auto stage : kStageNames) {
     cards.emplace_back(fmt::format("Sharpe, {}", stage_label(stage)),
@@ -206,16 +204,16 @@ std::string summary_html(const json& run, const json& member, const std::string&
   cards.emplace_back("Max drawdown, in-sample", dd ? fmt::format("{:.1f}%", 100 * *dd) : "–");
   cards.emplace_back("Trades, in-sample",
                      number_or_dash(stage_value("in_sample", "trades"), "{:.0f}"));
-  cards.emplace_back("DSR", number_or_dash(number_at(validation, "dsr"), "{:.2f}"));
-  cards.emplace_back("PBO (run)", number_or_dash(number_at(run, "pbo"), "{:.2f}"));
+  cards.emplace_back("DSR", number_or_dash(validation_number(member, &runs::MemberValidation::dsr), "{:.2f}"));
+  cards.emplace_back("PBO (run)", number_or_dash(run_pbo(run), "{:.2f}"));
   cards.emplace_back("Walk-forward efficiency",
-                     number_or_dash(number_at(validation, "wf_efficiency"), "{:.2f}"));
+                     number_or_dash(validation_number(member, &runs::MemberValidation::wf_efficiency), "{:.2f}"));
   std::string out = R"(<div class="cards">)";
   for (const auto& [k, v] : cards) {
     out += fmt::format(R"(<div class="card"><div class="k">{}</div><div class="v">{}</div></div>)",
                        html_escape(k), html_escape(v));
   }
-  const auto coins = run.value("universe", json::object()).value("coins", json::array()).size();
+  const auto coins = run.universe.market.coins.size();
   const std::string scale =
       target_volatility > 0
           ? fmt::format(" at {:.0f}% annualized volatility (every curve rescaled to it: position size is the "
@@ -242,20 +240,19 @@ constexpr std::array<GateLabel, 7> kGates = {
      {"pbo", "Probability of backtest overfitting (run)", "<"},
      {"cost_stress", "Return with stressed costs (worst stage)", ">"}}};
 
-std::string gate_row(const std::string& name, const json& gate) {
-  std::string label = name, comparison;
+std::string gate_row(const runs::GateRecord& gate) {
+  std::string label = gate.name, comparison;
   for (const auto& g : kGates) {
-    if (g.name == name) {
+    if (g.name == gate.name) {
       label = std::string(g.label);
       comparison = std::string(g.comparison) + " ";
     }
   }
-  const bool passed = gate.is_object() && gate.value("passed", false);
   return fmt::format(
       R"(<tr><td>{}</td><td class="{}">{}</td><td class="num">{}</td><td class="num">{}{}</td></tr>)",
-      html_escape(label), passed ? "pass" : "fail", passed ? "✓ pass" : "✗ fail",
-      number_or_dash(number_at(gate, "value"), "{:.4g}"), html_escape(comparison),
-      number_or_dash(number_at(gate, "threshold"), "{:.4g}"));
+      html_escape(label), gate.passed ? "pass" : "fail", gate.passed ? "✓ pass" : "✗ fail",
+      number_or_dash(gate.value ? if_finite(*gate.value) : std::nullopt, "{:.4g}"), html_escape(comparison),
+      number_or_dash(if_finite(gate.threshold), "{:.4g}"));
 }
 
 // "Title: name 0.7, other 0.03." from the numbers of an object (arrays as their length); empty
@@ -273,41 +270,54 @@ std::string numbers_line(std::string_view title, const json& object) {
                      html_escape(fmt::format("{}", fmt::join(parts, ", "))));
 }
 
-DsrFigures dsr_figures(const json& run, const json& validation) {
-  const auto count = [](std::optional<double> v) { return v ? std::llround(*v) : 0LL; };
-  return {number_at(validation, "dsr"), number_at(validation, "dsr_in_sample"),
-          count(number_at(validation, "effective_front_members")), count(number_at(validation, "effective_trials")),
-          count(number_at(run, "trials"))};
+DsrFigures dsr_figures(const runs::RunResult& run, const runs::FrontMember& member) {
+  const auto& v = member.validation;
+  return {validation_number(member, &runs::MemberValidation::dsr),
+          validation_number(member, &runs::MemberValidation::dsr_in_sample),
+          v ? static_cast<long long>(v->effective_front_members) : 0LL,
+          v ? static_cast<long long>(v->effective_trials) : 0LL,
+          run.validation ? static_cast<long long>(run.validation->trials) : 0LL};
 }
 
-std::string validation_html(const json& run, const json& member) {
-  const json validation = member.value("validation", json::object());
+// The gates of a validation in the order the page lists them: kGates' order, then the others by
+// name; one row per name, the last of a name as the run JSON keeps it.
+std::vector<const runs::GateRecord*> gates_in_page_order(const std::vector<runs::GateRecord>& gates) {
+  std::map<std::string, const runs::GateRecord*> by_name;
+  for (const auto& g : gates) by_name[g.name] = &g;
+  std::vector<const runs::GateRecord*> out;
+  for (const auto& g : kGates) {
+    const auto it = by_name.find(std::string(g.name));
+    if (it == by_name.end()) continue;
+    out.push_back(it->second);
+    by_name.erase(it);
+  }
+  for (const auto& [name, g] : by_name) out.push_back(g);
+  return out;
+}
+
+std::string validation_html(const runs::RunResult& run, const runs::FrontMember& member) {
   std::string out = R"(<section id="validation"><h2>Validation</h2>)";
   out += fmt::format(
       R"(<p class="reading" id="dsr-reading">{}</p><p class="reading" id="pbo-reading">{}</p>)",
-      html_escape(dsr_reading(dsr_figures(run, validation))),
-      html_escape(pbo_reading(number_at(run, "pbo"))));
-  out += numbers_line("Walk-forward of the run", run.value("walk_forward", json::object()));
-  out += numbers_line("Cost stress", validation.value("cost_stress", json::object()));
-  out += numbers_line("Robustness", validation.value("robustness", json::object()));
-  const auto gates = validation.find("gates");
-  if (gates == validation.end() || !gates->is_object() || gates->empty()) {
+      html_escape(dsr_reading(dsr_figures(run, member))), html_escape(pbo_reading(run_pbo(run))));
+  if (run.validation) {
+    nlohmann::ordered_json run_validation;
+    runs::put_json(run_validation, *run.validation);
+    out += numbers_line("Walk-forward of the run", sorted_part(run_validation, "walk_forward"));
+  }
+  if (member.validation) {
+    const auto validation = runs::to_json(*member.validation);
+    out += numbers_line("Cost stress", sorted_part(validation, "cost_stress"));
+    out += numbers_line("Robustness", sorted_part(validation, "robustness"));
+  }
+  if (!member.validation || member.validation->gates.empty()) {
     return out +
            R"(<p class="missing" id="gates-missing">Gates: not validated (the run has no validation results).</p></section>)"
            "\n";
   }
   out +=
       R"(<table id="gate-table"><thead><tr><th>gate</th><th>result</th><th>value</th><th>threshold</th></tr></thead><tbody>)";
-  std::set<std::string> shown;
-  for (const auto& g : kGates) {
-    const std::string name(g.name);
-    if (!gates->contains(name)) continue;
-    out += gate_row(name, gates->at(name));
-    shown.insert(name);
-  }
-  for (const auto& [name, gate] : gates->items()) {
-    if (!shown.contains(name)) out += gate_row(name, gate);
-  }
+  for (const auto* gate : gates_in_page_order(member.validation->gates)) out += gate_row(*gate);
   return out + "</tbody></table></section>\n";
 }
 
@@ -322,10 +332,9 @@ std::string chart_section(std::string_view id, std::string_view title, std::stri
 }  // namespace
 
 std::string build_report_html(const ReportData& d) {
-  const json* member = find_member(d.run, d.strategy_id);
+  const runs::FrontMember* member = front_member(d.run, d.strategy_id);
   if (!member)
-    throw core::Error(fmt::format("strategy '{}' is not on the front of run '{}'", d.strategy_id,
-                                  d.run.value("run", "?")));
+    throw core::Error(fmt::format("strategy '{}' is not on the front of run '{}'", d.strategy_id, d.run.run));
   const auto curve = chain_stages(d.stages, d.initial_equity);
   const json page = {{"stages", stages_json(d)},
                      {"equity", equity_json(curve, d.max_points)},
@@ -344,7 +353,7 @@ std::string build_report_html(const ReportData& d) {
 </head><body><main>
 <div id="report-errors"></div>
 )",
-                  fmt::arg("run", html_escape(d.run.value("run", "?"))),
+                  fmt::arg("run", html_escape(d.run.run)),
                   fmt::arg("id", html_escape(d.strategy_id)), fmt::arg("style", report_style()),
                   fmt::arg("capture", error_capture_script()));
   html += header_html(d, *member);

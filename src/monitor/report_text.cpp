@@ -98,12 +98,6 @@ std::string pbo_reading(std::optional<double> pbo) {
       *pbo, percent(*pbo), verdict);
 }
 
-std::optional<double> number_at(const nlohmann::json& object, std::string_view key) {
-  if (!object.is_object()) return std::nullopt;
-  const auto it = object.find(key);
-  if (it == object.end() || !it->is_number()) return std::nullopt;
-  const double v = it->get<double>();
-  return std::isfinite(v) ? std::optional(v) : std::nullopt;
-}
+std::optional<double> if_finite(double value) { return std::isfinite(value) ? std::optional(value) : std::nullopt; }
 
 }  // namespace organism::monitor

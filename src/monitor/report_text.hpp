@@ -42,7 +42,7 @@ std::string dsr_reading(const DsrFigures& figures);
 // sample (low: little sign of overfitting)." Without one: "PBO: not validated."
 std::string pbo_reading(std::optional<double> pbo);
 
-// A number or null read as an optional (null, missing or non-number: nullopt).
-std::optional<double> number_at(const nlohmann::json& object, std::string_view key);
+// A record's number as the page reads it: nullopt when not finite (the run JSON's null).
+std::optional<double> if_finite(double value);
 
 }  // namespace organism::monitor

@@ -10,11 +10,8 @@
 
 namespace organism::test {
 
-using json = nlohmann::json;
-
-json hand_run(bool validated, int members) {
-  // Records with chosen numbers, written by the records' own writer (runs::to_json): what a
-  // stored run's result holds, field for field.
+runs::RunResult hand_run(bool validated, int members) {
+  // Records with chosen numbers: what a stored run's result holds, field for field.
   runs::RunResult run;
   run.run = "run_20261202_s7";
   run.seed = 7;
@@ -69,7 +66,7 @@ json hand_run(bool validated, int members) {
     v.walk_forward.efficiency = 0.8;
     run.validation = v;
   }
-  return json::parse(runs::to_json(run).dump());
+  return run;
 }
 
 monitor::ReportData hand_report(bool validated, std::size_t bars) {

@@ -1,17 +1,15 @@
-// Report inputs shared by the monitor tests: a run's result built as records with chosen numbers
-// and written by the records' writer (runs::to_json), with or without validation, and a chosen
-// member's backtests on a synthetic price path.
+// Report inputs shared by the monitor tests: a run's result built as records with chosen numbers,
+// with or without validation, and a chosen member's backtests on a synthetic price path.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include "monitor/report.hpp"
+#include "runs/records.hpp"
 
 namespace organism::test {
 
 // A run of `members` front members (ids m0, m1, ...); with validation, members 1 and 3 survive
 // and the run has pbo 0.12, 8,233 trials and gates.
-nlohmann::json hand_run(bool validated, int members = 6);
+runs::RunResult hand_run(bool validated, int members = 6);
 
 // A report on member "m1" of hand_run(validated) with `bars` hourly bars split 60/20/20 (an
 // embargo of 10), a sine-and-trend price and a trade every 50 bars.

@@ -1,4 +1,4 @@
-// The report page built from runs written by the records' writer (report_fixture.cpp): with and without validation keys, escaping, the
+// The report page built from run records (report_fixture.cpp): with and without validation, escaping, the
 // scatter's axes, the default member, the size of a long run's page.
 #include <gtest/gtest.h>
 
@@ -12,6 +12,16 @@ namespace {
 
 using test::hand_report;
 using test::hand_run;
+
+// Sets a member's metric on the stages of these indices (runs::kStages).
+void set_metric(runs::FrontMember& member, std::initializer_list<std::size_t> stages, const std::string& metric,
+                double value) {
+  for (const std::size_t s : stages) {
+    for (auto& [name, v] : member.metrics[s]) {
+      if (name == metric) v = value;
+    }
+  }
+}
 
 std::size_t count(const std::string& text, const std::string& what) {
   std::size_t n = 0;
@@ -61,10 +71,10 @@ TEST(ReportHtml, RunWithoutValidationSaysNotValidated) {
 
 TEST(ReportHtml, EverythingFromTheRunIsEscaped) {
   auto d = hand_report(true);
-  d.run["front"][1]["rule"] = "</script><script>alert('x')</script>";
-  d.run["front"][1]["id"] = "m1";
-  d.run["front"][1]["family"] = "<img src=x onerror=alert(1)>";
-  d.run["run"] = "run</title>";
+  d.run.front[1].rule = "</script><script>alert('x')</script>";
+  d.run.front[1].id = "m1";
+  d.run.front[1].family = "<img src=x onerror=alert(1)>";
+  d.run.run = "run</title>";
   d.coin = "<coin>";
   const std::string html = build_report_html(d);
   EXPECT_EQ(html.find("alert('x')</script>"), std::string::npos);
@@ -116,11 +126,11 @@ TEST(ReportFront, DefaultMemberIsTheBestHeldOutSharpeAmongSurvivorsElseAll) {
 
 TEST(ReportFront, DefaultMemberTradesOnHeldOutDataAndPrefersTheValidatedHeldOutSharpe) {
   auto run = hand_run(false);
-  for (const char* stage : {"out_of_sample", "walk_forward"}) run["front"][5]["metrics"][stage]["trades"] = 0;
+  set_metric(run.front[5], {1, 2}, "trades", 0);  // out-of-sample and walk-forward
   EXPECT_EQ(default_member(run), "m4");  // m5's better Sharpe comes from no held-out trade
   auto validated = hand_run(true);
-  for (auto& m : validated["front"]) m["validation"]["passed"] = false;
-  validated["front"][2]["validation"]["held_out_sharpe"] = 9.0;  // the held-out measure wins
+  for (auto& m : validated.front) m.validation->passed = false;
+  validated.front[2].validation->held_out_sharpe = 9.0;  // the held-out measure wins
   EXPECT_EQ(default_member(validated), "m2");
 }
 

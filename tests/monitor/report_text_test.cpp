@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace organism::monitor {
 namespace {
 
@@ -60,13 +62,12 @@ TEST(ReportText, Readings) {
   EXPECT_EQ(pbo_reading(std::nullopt), "PBO: not validated.");
 }
 
-TEST(ReportText, NumberAtReadsNumbersOnly) {
-  const nlohmann::json j = {{"a", 1.5}, {"b", nullptr}, {"c", "2"}};
-  EXPECT_EQ(number_at(j, "a"), 1.5);
-  EXPECT_FALSE(number_at(j, "b"));
-  EXPECT_FALSE(number_at(j, "c"));
-  EXPECT_FALSE(number_at(j, "missing"));
-  EXPECT_FALSE(number_at(nlohmann::json::array(), "a"));
+TEST(ReportText, IfFiniteKeepsFiniteNumbersOnly) {
+  EXPECT_EQ(if_finite(1.5), 1.5);
+  EXPECT_EQ(if_finite(0.0), 0.0);
+  EXPECT_FALSE(if_finite(NAN));
+  EXPECT_FALSE(if_finite(INFINITY));
+  EXPECT_FALSE(if_finite(-INFINITY));
 }
 
 }  // namespace
