@@ -4,48 +4,21 @@
 #pragma once
 
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <fcntl.h>
 
-#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "support/test_support.hpp"
 
-extern char** environ;
-
 namespace organism::test {
 
 class BackgroundOrganism {
  public:
-  BackgroundOrganism(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
-    const auto out = tmp_ / "stdout", err = tmp_ / "stderr";
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    std::vector<std::string> argv_s{ORGANISM_BINARY};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> env_s;  // as run_organism: no ORGANISM_* from the test's environment
-    for (char** e = environ; *e; ++e) {
-      if (std::strncmp(*e, "ORGANISM_", 9) != 0) env_s.emplace_back(*e);
-    }
-    env_s.insert(env_s.end(), env.begin(), env.end());
-    std::vector<char*> envp;
-    for (auto& e : env_s) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    const int rc = posix_spawn(&pid_, ORGANISM_BINARY, &actions, nullptr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw std::runtime_error("cannot start " + std::string(ORGANISM_BINARY));
-  }
+  BackgroundOrganism(const std::vector<std::string>& args, const std::vector<std::string>& env = {})
+      : pid_(spawn_organism(args, env, tmp_)) {}
   ~BackgroundOrganism() {
     if (!done_) {
       kill(pid_, SIGKILL);

@@ -7,12 +7,7 @@
 namespace organism::test {
 namespace {
 
-constexpr const char* kCandles =
-    "time,open,high,low,close,volume\n"
-    "1704067200000,100,110,95,105,12.5\n"
-    "1704070800000,105,106,101,102,0\n"
-    "1704074400000,102,103,99,100.25,3\n"
-    "1704078000000,100.25,104,100,103,7\n";
+constexpr const char* kCandles = kFourHourlyCandles;
 
 struct Fixture {
   TempDir dir;

@@ -72,8 +72,6 @@ std::string read_file(const fs::path& path) {
 }
 
 
-namespace {
-
 // Starts the binary with stdout and stderr going to files in `tmp` (files, not pipes, so large
 // outputs cannot deadlock) and returns its pid.
 pid_t spawn_organism(const std::vector<std::string>& args, const std::vector<std::string>& env, const TempDir& tmp) {
@@ -105,6 +103,8 @@ pid_t spawn_organism(const std::vector<std::string>& args, const std::vector<std
   if (rc != 0) throw std::runtime_error("cannot start " + std::string(ORGANISM_BINARY));
   return pid;
 }
+
+namespace {
 
 RunResult collect(pid_t pid, const TempDir& tmp) {
   int status = 0;
