@@ -69,7 +69,7 @@ Market build_market(Store& store, MarketSpec& spec, const std::string& preferred
     if (spec.venues[i].empty()) spec.venues[i] = pick_venue(store, preferred_venue, coin, m.interval, all);
     const SeriesKey key{spec.venues[i], coin, m.interval};
     auto bars = store.load_candles(key);
-    if (!bars || bars->empty()) throw core::Error(fmt::format("no candles {} in store {}", key.label(), store.path()));
+    if (!bars || bars->empty()) throw core::Error(fmt::format("no candles {} in store {} (see 'organism data list')", key.label(), store.path()));
     const auto funding = spec.funding ? store.load_funding(spec.venues[i], coin) : std::nullopt;
     if (spec.funding && !funding) spdlog::warn("{}: no funding stored; its backtests pay no funding", key.label());
     m.coins.push_back(align_coin(key.label(), std::move(*bars), m.interval, funding, sentiment));
