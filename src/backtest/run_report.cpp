@@ -14,14 +14,16 @@ void put_models(nlohmann::ordered_json& out, const BacktestConfig& config, bool 
 
 }  // namespace
 
-MeasuredRun run_measured(const BacktestInput& input, const BacktestConfig& config, const MetricsOptions& options) {
+MeasuredRun run_measured(const BacktestInput& input, const BacktestConfig& config,
+                         const MetricsOptions& options) {
   MeasuredRun run;
   run.options = options;
   run.funding = !input.funding.empty();
   // A duration, not "now": the speed is printed only with --timing and reaches no other result.
   const auto start = std::chrono::steady_clock::now();
   run_backtest(input, config, run.result);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   run.bars_per_second = seconds > 0 ? static_cast<double>(input.bars.size()) / seconds : 0.0;
   run.metrics = compute_metrics(run.result.equity, run.result.exposure, run.result.trades, options);
   return run;
@@ -51,7 +53,8 @@ MeasuredPortfolio run_portfolio_measured(std::span<const Leg> legs, const Backte
   MeasuredPortfolio run;
   run.result = run_portfolio(legs, config);
   std::vector<Trade> all_trades;
-  for (const auto& leg : run.result.legs) all_trades.insert(all_trades.end(), leg.trades.begin(), leg.trades.end());
+  for (const auto& leg : run.result.legs)
+    all_trades.insert(all_trades.end(), leg.trades.begin(), leg.trades.end());
   run.metrics = compute_metrics(run.result.equity, run.result.exposure, all_trades, options);
   for (const auto& leg : legs) {
     run.weights.push_back(leg.weight);
@@ -61,7 +64,8 @@ MeasuredPortfolio run_portfolio_measured(std::span<const Leg> legs, const Backte
   return run;
 }
 
-nlohmann::ordered_json portfolio_document(const MeasuredPortfolio& run, const BacktestConfig& config) {
+nlohmann::ordered_json portfolio_document(const MeasuredPortfolio& run,
+                                          const BacktestConfig& config) {
   nlohmann::ordered_json out;
   out["bars"] = run.bars;
   put_metrics(out, run.metrics);

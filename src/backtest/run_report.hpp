@@ -2,11 +2,10 @@
 // results that `organism backtest --json` prints (single coin or portfolio). Pure, no I/O.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "backtest/metrics.hpp"
 #include "backtest/models.hpp"
@@ -19,12 +18,13 @@ struct MeasuredRun {
   BacktestResult result;
   Metrics metrics;
   MetricsOptions options;
-  bool funding = false;          // the input had funding per bar (printed with the models)
-  double bars_per_second = 0;    // the simulation alone, metrics excluded; 0 if too fast to time
+  bool funding = false;        // the input had funding per bar (printed with the models)
+  double bars_per_second = 0;  // the simulation alone, metrics excluded; 0 if too fast to time
 };
 
 // Runs input under config and measures it with options (bars_per_year, windows, initial equity).
-MeasuredRun run_measured(const BacktestInput& input, const BacktestConfig& config, const MetricsOptions& options);
+MeasuredRun run_measured(const BacktestInput& input, const BacktestConfig& config,
+                         const MetricsOptions& options);
 
 // What names a single run in its document: the series label and the genome id ("" for a
 // signal file); timing adds bars_per_second.
@@ -53,7 +53,8 @@ MeasuredPortfolio run_portfolio_measured(std::span<const Leg> legs, const Backte
 
 // The portfolio document: bars, every metric, fees, funding, fills, liquidation, the legs
 // (series, weight, pnl, fees_paid, funding_paid, fills, trades), every model.
-nlohmann::ordered_json portfolio_document(const MeasuredPortfolio& run, const BacktestConfig& config);
+nlohmann::ordered_json portfolio_document(const MeasuredPortfolio& run,
+                                          const BacktestConfig& config);
 
 // Every metric under its snake_case name (counts as integers, non-finite values as null).
 void put_metrics(nlohmann::ordered_json& out, const Metrics& metrics);

@@ -62,6 +62,7 @@ struct CoinFiles {
 // The one-coin market of `files`, its funding aligned when `with_funding` (the funding file is
 // read either way, so a bad one is an error whatever the cost model), with `sentiment` aligned
 // when given. Errors name the file and line (core::Error).
-Market market_from_files(const CoinFiles& files, bool with_funding, const std::optional<SentimentSeries>& sentiment);
+Market market_from_files(const CoinFiles& files, bool with_funding,
+                         const std::optional<SentimentSeries>& sentiment);
 
 }  // namespace organism::data

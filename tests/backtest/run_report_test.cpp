@@ -1,14 +1,15 @@
 // A measured run and its JSON document (what `organism backtest --json` prints), on hand-made
 // markets whose results are worked out in the comments.
+#include "backtest/run_report.hpp"
+
+#include <gtest/gtest.h>
+
 #include <array>
 #include <cmath>
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "backtest/hand_cases.hpp"
-#include "backtest/run_report.hpp"
 
 namespace organism::backtest {
 namespace {
@@ -34,7 +35,8 @@ TEST(RunReport, SingleRunDocumentCarriesTheRunInItsOrder) {
   EXPECT_TRUE(run.funding);
   EXPECT_DOUBLE_EQ(run.metrics.final_equity, 20000);
   EXPECT_EQ(run.metrics.trades, 1);
-  const auto doc = run_document(run, bars.time(), costless(), {"hand:A:1h", "ema_cross_0_12345678", true});
+  const auto doc =
+      run_document(run, bars.time(), costless(), {"hand:A:1h", "ema_cross_0_12345678", true});
   EXPECT_EQ(doc["series"], "hand:A:1h");
   EXPECT_EQ(doc["strategy"], "ema_cross_0_12345678");
   EXPECT_EQ(doc["bars"], 4);
@@ -49,8 +51,9 @@ TEST(RunReport, SingleRunDocumentCarriesTheRunInItsOrder) {
   EXPECT_EQ(doc["funding_model"], "hourly(notional_x_rate,longs_pay_positive)");
   const auto k = keys(doc);
   ASSERT_GE(k.size(), 6u);
-  EXPECT_EQ(std::vector<std::string>(k.begin(), k.begin() + 6),
-            (std::vector<std::string>{"series", "strategy", "bars", "first", "last", "final_equity"}));
+  EXPECT_EQ(
+      std::vector<std::string>(k.begin(), k.begin() + 6),
+      (std::vector<std::string>{"series", "strategy", "bars", "first", "last", "final_equity"}));
   EXPECT_EQ(k.back(), "bars_per_second");
 }
 

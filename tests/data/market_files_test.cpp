@@ -28,7 +28,8 @@ struct Files {
     std::string bars = "time,open,high,low,close,volume\n", rates = "time,rate\n";
     for (int i = 0; i < 24; ++i) {
       bars += std::to_string(kStart + i * core::kHourMs) + ",100,101,99,100,1\n";
-      rates += std::to_string(kStart + (i + 1) * core::kHourMs) + "," + std::to_string(1e-5 * (i + 1)) + "\n";
+      rates += std::to_string(kStart + (i + 1) * core::kHourMs) + "," +
+               std::to_string(1e-5 * (i + 1)) + "\n";
     }
     test::write_file(candles, bars);
     test::write_file(funding, rates);
@@ -44,7 +45,7 @@ TEST(MarketFromFiles, NamesTheSeriesFromThePathAndAlignsItsFunding) {
   EXPECT_EQ(c.label, "hyperliquid:ETH:1h");
   ASSERT_EQ(c.bars.size(), 24u);
   ASSERT_EQ(c.funding_per_bar.size(), 24u);
-  EXPECT_DOUBLE_EQ(c.funding_per_bar[0], 1e-5);   // settled at bar 0's end: paid by bar 0
+  EXPECT_DOUBLE_EQ(c.funding_per_bar[0], 1e-5);  // settled at bar 0's end: paid by bar 0
   EXPECT_DOUBLE_EQ(c.funding_per_bar[23], 24e-5);
   EXPECT_TRUE(c.sentiment.empty());
 }
@@ -52,7 +53,8 @@ TEST(MarketFromFiles, NamesTheSeriesFromThePathAndAlignsItsFunding) {
 // binance funds every 8 hours; the hourly file says so with its funding interval.
 TEST(MarketFromFiles, FlagsNameTheSeriesAndNoFundingModelLeavesFundingOut) {
   Files f;
-  const auto m = market_from_files({f.candles, f.funding, "1h", "binance", "SOL", ""}, false, std::nullopt);
+  const auto m =
+      market_from_files({f.candles, f.funding, "1h", "binance", "SOL", ""}, false, std::nullopt);
   EXPECT_EQ(m.coins[0].label, "binance:SOL:1h");
   EXPECT_TRUE(m.coins[0].funding_per_bar.empty());
 }
@@ -60,12 +62,16 @@ TEST(MarketFromFiles, FlagsNameTheSeriesAndNoFundingModelLeavesFundingOut) {
 TEST(MarketFromFiles, ABadFundingFileIsAnErrorEvenWithoutFunding) {
   Files f;
   test::write_file(f.funding, "time,rate\nnot-a-time,0.1\n");
-  EXPECT_THROW(market_from_files({f.candles, f.funding, "", "", "", ""}, false, std::nullopt), core::Error);
+  EXPECT_THROW(market_from_files({f.candles, f.funding, "", "", "", ""}, false, std::nullopt),
+               core::Error);
 }
 
 TEST(MarketFromFiles, GivenSentimentIsAlignedToTheBars) {
   Files f;
-  const SentimentSeries fg{"fear_greed", {kStart - core::kHourMs, kStart + 12 * core::kHourMs}, {20, 80}, {"fear", "greed"}};
+  const SentimentSeries fg{"fear_greed",
+                           {kStart - core::kHourMs, kStart + 12 * core::kHourMs},
+                           {20, 80},
+                           {"fear", "greed"}};
   const auto m = market_from_files({f.candles, "", "", "", "", ""}, true, fg);
   const auto& c = m.coins[0];
   EXPECT_TRUE(c.funding_per_bar.empty());  // no funding file
@@ -103,7 +109,8 @@ TEST(MarketBuilder, AGivenVenueWithoutTheCoinPointsToTheList) {
     build_market(store, spec);
     FAIL() << "no throw";
   } catch (const core::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("no candles binance:BTC:1h in store"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("no candles binance:BTC:1h in store"), std::string::npos)
+        << e.what();
     EXPECT_NE(std::string(e.what()).find("organism data list"), std::string::npos) << e.what();
   }
 }

@@ -31,7 +31,8 @@ std::size_t changes(std::span<const double> e) {
 
 TEST(StreamedExposures, EqualsBatchWithTheFearGreedFilter) {
   const auto walk = test::random_walk(7);
-  for (const std::string family : {"ema_cross", "donchian_breakout", "rsi_reversion", "vol_scaling"}) {
+  for (const std::string family :
+       {"ema_cross", "donchian_breakout", "rsi_reversion", "vol_scaling"}) {
     Genome g = default_genome(family);
     g.regime.fg_on = true;  // reads the sentiment feed: closed on the fearful and greedy extremes
     g.regime.fg_low = 20;
