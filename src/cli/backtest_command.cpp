@@ -1,12 +1,11 @@
 // `organism backtest`: one coin (or a portfolio of legs), a signal file each, the named cost and
 // fill models; prints every metric (text or JSON) and optionally the equity curve and trades.
-#include <chrono>
 #include <filesystem>
 #include <optional>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
+#include "backtest/run_report.hpp"
 #include "cli/backtest_support.hpp"
 #include "cli/cost_options.hpp"
 #include "evolve/genome_config.hpp"
@@ -16,9 +15,7 @@
 namespace organism::cli {
 namespace {
 
-void print_header(const std::string& label, const data::Candles& bars, const backtest::BacktestConfig& c, bool funding) {
-  fmt::print("backtest of {}: {} bars, {} .. {}\n", label, bars.size(), core::format_utc(bars.time().front()),
-             core::format_utc(bars.time().back()));
+void print_models(const backtest::BacktestConfig& c, bool funding) {
   for (const auto& [k, v] : backtest::describe(c, funding)) fmt::print("  {:<16} {}\n", k, v);
 }
 
@@ -26,63 +23,38 @@ void print_metrics(const backtest::Metrics& m) {
   backtest::for_each_metric(m, [](std::string_view name, double v) { fmt::print("  {:<22} {:.6g}\n", name, v); });
 }
 
-void put_models(nlohmann::ordered_json& out, const backtest::BacktestConfig& c, bool funding) {
-  for (const auto& [k, v] : backtest::describe(c, funding)) out[k] = v;
-}
-
 void run_single(const BacktestArgs& a, Context& ctx) {
   if (a.signals.empty() == a.strategy.empty()) {
     throw core::UsageError("give one of --signals FILE or --strategy FILE.json (or --leg for a portfolio)");
   }
+  if (!a.sentiment.empty() && a.strategy.empty()) throw core::UsageError("--sentiment goes with --strategy");
+  if (a.stream && a.strategy.empty()) throw core::UsageError("--stream goes with --strategy");
   std::optional<strategy::Genome> genome;
   if (!a.strategy.empty()) genome = load_genome(a.strategy);
   // The genome's risk block replaces --sl/--tp/--trail/--leverage.
   const auto config = genome ? evolve::backtest_config(*genome, make_config(a, ctx.config)) : make_config(a, ctx.config);
-  const auto market = load_market(a, ctx, a.data, a.coin);
-  if (market.bars.empty()) throw core::Error("no bars to backtest");
-  const auto funding = funding_for(market, config);
-  if (!a.sentiment.empty() && !genome) throw core::UsageError("--sentiment goes with --strategy");
-  const auto sentiment = sentiment_for(a, ctx, market);
-  if (a.stream && !genome) throw core::UsageError("--stream goes with --strategy");
-  const auto signal = !genome   ? load_signal(a.signals, market, a.side)
-                      : a.stream ? streamed_strategy_signal(*genome, market, funding, sentiment)
-                                 : strategy_signal(*genome, market, funding, sentiment);
-  const backtest::BacktestInput input{market.bars.view(), signal.target, signal.rearm, funding};
-  backtest::BacktestResult result;
-  const auto start = std::chrono::steady_clock::now();
-  backtest::run_backtest(input, config, result);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const double bars_per_second = seconds > 0 ? static_cast<double>(market.bars.size()) / seconds : 0.0;
-  const auto mo = metrics_options(a, market, config);
-  const auto metrics = backtest::compute_metrics(result.equity, result.exposure, result.trades, mo);
-
-  if (!a.equity_out.empty()) write_equity(a.equity_out, market.bars.time(), result.equity, result.exposure);
-  if (!a.trades_out.empty()) write_trades(a.trades_out, {{"", &result.trades}});
+  const auto market = load_market(a, ctx, a.data, a.coin, config.funding, load_sentiment(a, ctx));
+  const auto& coin = market.coins.front();
+  if (coin.bars.empty()) throw core::Error("no bars to backtest");
+  const auto signal = genome ? strategy_signal(*genome, market, a.stream) : load_signal(a.signals, coin.bars.time(), a.side);
+  const backtest::BacktestInput input{coin.bars.view(), signal.target, signal.rearm, coin.funding_per_bar};
+  const auto run = backtest::run_measured(input, config, metrics_options(a, market.interval, config));
+  if (!a.equity_out.empty()) write_equity(a.equity_out, coin.bars.time(), run.result.equity, run.result.exposure);
+  if (!a.trades_out.empty()) write_trades(a.trades_out, {{"", &run.result.trades}});
+  const std::string id = genome ? strategy::genome_id(*genome) : "";
   if (a.json) {
-    nlohmann::ordered_json out;
-    out["series"] = market.label;
-    if (genome) out["strategy"] = strategy::genome_id(*genome);
-    out["bars"] = market.bars.size();
-    out["first"] = market.bars.time().front();
-    out["last"] = market.bars.time().back();
-    put_metrics(out, metrics);
-    out["fees_paid"] = result.fees;
-    out["funding_paid"] = result.funding;
-    out["fills"] = result.fills;
-    out["liquidated"] = result.liquidated;
-    out["bars_per_year"] = mo.bars_per_year;
-    put_models(out, config, !funding.empty());
-    if (a.timing) out["bars_per_second"] = bars_per_second;
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n", backtest::run_document(run, coin.bars.time(), config, {coin.label, id, a.timing}).dump(2));
     return;
   }
-  print_header(market.label, market.bars, config, !funding.empty());
-  if (genome) fmt::print("  {:<16} {}\n", "strategy", strategy::genome_id(*genome));
-  print_metrics(metrics);
-  fmt::print("  {:<22} {:.6g}\n  {:<22} {:.6g}\n  {:<22} {}\n", "fees_paid", result.fees, "funding_paid", result.funding,
-             "fills", result.fills);
-  if (result.liquidated) fmt::print("  LIQUIDATED: equity reached 0\n");
-  if (a.timing) fmt::print("  {:<22} {:.4g}\n", "bars_per_second", bars_per_second);
+  fmt::print("backtest of {}: {} bars, {} .. {}\n", coin.label, coin.bars.size(), core::format_utc(coin.bars.time().front()),
+             core::format_utc(coin.bars.time().back()));
+  print_models(config, run.funding);
+  if (genome) fmt::print("  {:<16} {}\n", "strategy", id);
+  print_metrics(run.metrics);
+  fmt::print("  {:<22} {:.6g}\n  {:<22} {:.6g}\n  {:<22} {}\n", "fees_paid", run.result.fees, "funding_paid",
+             run.result.funding, "fills", run.result.fills);
+  if (run.result.liquidated) fmt::print("  LIQUIDATED: equity reached 0\n");
+  if (a.timing) fmt::print("  {:<22} {:.4g}\n", "bars_per_second", run.bars_per_second);
 }
 
 void run_portfolio(const BacktestArgs& a, Context& ctx) {
@@ -90,9 +62,8 @@ void run_portfolio(const BacktestArgs& a, Context& ctx) {
     throw core::UsageError("--leg replaces --data/--coin/--signals: give every leg as --leg SOURCE,SIGNALS[,WEIGHT]");
   }
   const auto config = make_config(a, ctx.config);
-  std::vector<Market> markets;
+  std::vector<data::Market> markets;
   std::vector<Signal> signals;
-  std::vector<std::vector<double>> funding;
   std::vector<double> weights;
   for (const auto& spec : a.legs) {
     const auto parts = core::split_list(spec);
@@ -100,59 +71,31 @@ void run_portfolio(const BacktestArgs& a, Context& ctx) {
       throw core::UsageError(fmt::format("--leg '{}': expected SOURCE,SIGNALS[,WEIGHT] (SOURCE a candle file or a stored coin)", spec));
     }
     const bool file = std::filesystem::exists(parts[0]);
-    markets.push_back(load_market(a, ctx, file ? parts[0] : "", file ? "" : parts[0]));
-    if (markets.back().bars.empty()) throw core::Error(fmt::format("--leg '{}': no bars", spec));
-    signals.push_back(load_signal(parts[1], markets.back(), a.side));
-    funding.push_back(funding_for(markets.back(), config));
+    markets.push_back(load_market(a, ctx, file ? parts[0] : "", file ? "" : parts[0], config.funding, std::nullopt));
+    const auto& coin = markets.back().coins.front();
+    if (coin.bars.empty()) throw core::Error(fmt::format("--leg '{}': no bars", spec));
+    signals.push_back(load_signal(parts[1], coin.bars.time(), a.side));
     const auto w = parts.size() == 3 ? core::parse_double(parts[2]) : std::optional<double>(1.0 / static_cast<double>(a.legs.size()));
     if (!w || !(*w >= 0)) throw core::UsageError(fmt::format("--leg '{}': weight must be a number >= 0", spec));
     weights.push_back(*w);
   }
   std::vector<backtest::Leg> legs;
   for (std::size_t j = 0; j < markets.size(); ++j) {
-    legs.push_back({markets[j].label, {markets[j].bars.view(), signals[j].target, signals[j].rearm, funding[j]}, weights[j]});
+    const auto& coin = markets[j].coins.front();
+    legs.push_back({coin.label, {coin.bars.view(), signals[j].target, signals[j].rearm, coin.funding_per_bar}, weights[j]});
   }
-  const auto result = backtest::run_portfolio(legs, config);
-  const auto mo = metrics_options(a, markets[0], config);
-  // Trade statistics of a portfolio are over every leg's trades.
-  std::vector<backtest::Trade> all_trades;
-  for (const auto& leg : result.legs) all_trades.insert(all_trades.end(), leg.trades.begin(), leg.trades.end());
-  const auto metrics = backtest::compute_metrics(result.equity, result.exposure, all_trades, mo);
+  const auto run = backtest::run_portfolio_measured(legs, config, metrics_options(a, markets[0].interval, config));
   std::vector<TradeGroup> groups;
-  for (const auto& leg : result.legs) groups.push_back({leg.name, &leg.trades});
-  if (!a.equity_out.empty()) write_equity(a.equity_out, markets[0].bars.time(), result.equity, result.exposure);
+  for (const auto& leg : run.result.legs) groups.push_back({leg.name, &leg.trades});
+  if (!a.equity_out.empty()) write_equity(a.equity_out, markets[0].coins.front().bars.time(), run.result.equity, run.result.exposure);
   if (!a.trades_out.empty()) write_trades(a.trades_out, groups);
-
-  nlohmann::ordered_json out;
-  out["bars"] = markets[0].bars.size();
-  put_metrics(out, metrics);
-  out["fees_paid"] = result.fees;
-  out["funding_paid"] = result.funding;
-  out["fills"] = result.fills;
-  out["liquidated"] = result.liquidated;
-  nlohmann::ordered_json legs_json = nlohmann::ordered_json::array();
-  for (std::size_t j = 0; j < result.legs.size(); ++j) {
-    const auto& leg = result.legs[j];
-    nlohmann::ordered_json l;
-    l["series"] = leg.name;
-    l["weight"] = weights[j];
-    l["pnl"] = leg.pnl;
-    l["fees_paid"] = leg.fees;
-    l["funding_paid"] = leg.funding;
-    l["fills"] = leg.fills;
-    l["trades"] = leg.trades.size();
-    legs_json.push_back(std::move(l));
-  }
-  out["legs"] = std::move(legs_json);
-  bool any_funding = false;
-  for (const auto& f : funding) any_funding = any_funding || !f.empty();
-  put_models(out, config, any_funding);
+  const auto out = backtest::portfolio_document(run, config);
   if (a.json) {
     fmt::print("{}\n", out.dump(2));
     return;
   }
-  fmt::print("portfolio of {} legs, {} bars\n", legs.size(), markets[0].bars.size());
-  print_metrics(metrics);
+  fmt::print("portfolio of {} legs, {} bars\n", legs.size(), run.bars);
+  print_metrics(run.metrics);
   for (const auto& l : out["legs"]) {
     fmt::print("  leg {:<24} weight {:<6} pnl {:<14.6g} fees {:<12.6g} trades {}\n", l["series"].get<std::string>(),
                l["weight"].get<double>(), l["pnl"].get<double>(), l["fees_paid"].get<double>(), l["trades"].get<std::size_t>());

@@ -1,7 +1,6 @@
 #include "cli/backtest_support.hpp"
 
 #include <cerrno>
-#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -18,45 +17,45 @@
 #include "data/signals.hpp"
 #include "data/store.hpp"
 #include "data/align.hpp"
-#include "strategy/runtime.hpp"
+#include "data/market.hpp"
+#include "strategy/streamed_exposures.hpp"
 
 namespace organism::cli {
 
-Market load_market(const BacktestArgs& a, Context& ctx, const std::string& data_file, const std::string& coin) {
-  Market m;
+data::Market load_market(const BacktestArgs& a, Context& ctx, const std::string& data_file, const std::string& coin,
+                         bool with_funding, const std::optional<data::SentimentSeries>& sentiment) {
   if (!data_file.empty()) {
-    data::ImportOptions o;
-    o.kind = data::DataKind::Candles;
-    const auto hints = data::hints_from_path(data_file);
-    o.venue = !a.venue.empty() ? a.venue : hints.venue.value_or("file");
-    o.coin = !coin.empty() ? coin : hints.coin.value_or("input");
-    if (!a.interval.empty()) o.interval = a.interval;
-    auto parsed = data::parse_file(data_file, o);
-    m.bars = std::move(parsed.candles->bars);
-    m.interval = parsed.candles->key.interval;
-    m.label = parsed.candles->key.label();
-    if (!a.funding_file.empty()) {
-      data::ImportOptions fo;
-      fo.kind = data::DataKind::Funding;
-      fo.venue = *o.venue;
-      fo.coin = *o.coin;
-      if (!a.funding_interval.empty()) fo.funding_interval_ms = core::Interval::parse_or_throw(a.funding_interval).nominal_ms();
-      m.funding = data::parse_file(a.funding_file, fo).funding;
-    }
-    return m;
+    const data::CoinFiles files{data_file, a.funding_file, a.funding_interval, a.venue, coin, a.interval};
+    return data::market_from_files(files, with_funding, sentiment);
   }
   if (coin.empty() || a.interval.empty()) throw core::UsageError("give --data FILE, or --coin and --interval of a stored series");
   if (!a.funding_file.empty()) throw core::UsageError("--funding goes with --data; a stored series uses the stored funding");
   auto store = data::Store::open_existing(ctx.db());
-  m.interval = core::Interval::parse_or_throw(a.interval);
-  const auto venue = resolve_venue(store, ctx, a.venue, coin, m.interval.name());
-  const data::SeriesKey key{venue, coin, m.interval};
-  auto bars = store.load_candles(key);
-  if (!bars || bars->empty()) throw core::Error(fmt::format("no candles {} in store {} (see 'organism data list')", key.label(), store.path()));
-  m.bars = std::move(*bars);
-  m.label = key.label();
-  m.funding = store.load_funding(venue, coin);
-  return m;
+  const auto interval = core::Interval::parse_or_throw(a.interval);
+  data::MarketSpec spec;
+  spec.interval = interval.name();
+  spec.coins = {coin};
+  spec.venues = {resolve_venue(store, ctx, a.venue, coin, interval.name())};
+  spec.funding = with_funding;
+  spec.store_sentiment = false;
+  auto market = data::build_market(store, spec);
+  if (sentiment) {
+    for (auto& c : market.coins) c.sentiment = data::sentiment_per_bar(c.bars.time(), *sentiment);
+  }
+  return market;
+}
+
+std::optional<data::SentimentSeries> load_sentiment(const BacktestArgs& a, Context& ctx) {
+  if (a.sentiment.empty()) return std::nullopt;
+  if (std::filesystem::exists(a.sentiment)) {
+    data::ImportOptions o;
+    o.kind = data::DataKind::Sentiment;
+    return data::parse_file(a.sentiment, o).sentiment;
+  }
+  auto store = data::Store::open_existing(ctx.db());
+  auto series = store.load_sentiment(a.sentiment);
+  if (!series) throw core::UsageError(fmt::format("--sentiment '{}': neither a file nor a stored sentiment source", a.sentiment));
+  return series;
 }
 
 backtest::BacktestConfig make_config(const BacktestArgs& a, const core::Config& cfg) {
@@ -80,17 +79,12 @@ backtest::BacktestConfig make_config(const BacktestArgs& a, const core::Config& 
   return c;
 }
 
-Signal load_signal(const std::string& path, const Market& market, const std::string& side) {
+Signal load_signal(const std::string& path, std::span<const core::TimeMs> times, const std::string& side) {
   const auto signals = data::read_signals(path);
-  data::require_aligned(signals, market.bars.time());
+  data::require_aligned(signals, times);
   if (!signals.events) return {signals.target, {}};
   if (side != "long" && side != "short") throw core::UsageError("--side is long or short");
   return {backtest::signals_to_target(signals.entry, signals.exit, side == "long" ? 1 : -1), signals.entry};
-}
-
-std::vector<double> funding_for(const Market& market, const backtest::BacktestConfig& config) {
-  if (!market.funding || !config.funding) return {};
-  return data::funding_per_bar(market.bars.time(), market.interval.nominal_ms(), *market.funding);
 }
 
 strategy::Genome load_genome(const std::string& path) {
@@ -105,62 +99,23 @@ strategy::Genome load_genome(const std::string& path) {
   }
 }
 
-std::vector<double> sentiment_for(const BacktestArgs& a, Context& ctx, const Market& market) {
-  if (a.sentiment.empty()) return {};
-  std::optional<data::SentimentSeries> series;
-  if (std::filesystem::exists(a.sentiment)) {
-    data::ImportOptions o;
-    o.kind = data::DataKind::Sentiment;
-    series = data::parse_file(a.sentiment, o).sentiment;
-  } else {
-    auto store = data::Store::open_existing(ctx.db());
-    series = store.load_sentiment(a.sentiment);
-    if (!series) throw core::UsageError(fmt::format("--sentiment '{}': neither a file nor a stored sentiment source", a.sentiment));
-  }
-  return data::sentiment_per_bar(market.bars.time(), *series);
-}
-
-Signal strategy_signal(const strategy::Genome& genome, const Market& market, std::span<const double> funding,
-                       std::span<const double> sentiment) {
+Signal strategy_signal(const strategy::Genome& genome, const data::Market& market, bool stream) {
+  const auto& coin = market.coins.front();
   strategy::MarketView view;
-  view.bars = market.bars.view();
+  view.bars = coin.bars.view();
   view.interval = market.interval;
-  view.funding_per_bar = funding;
-  view.sentiment = sentiment;
-  return {strategy::exposures(genome, view), {}};
+  view.funding_per_bar = coin.funding_per_bar;
+  view.sentiment = coin.sentiment;
+  return {stream ? strategy::streamed_exposures(genome, view) : strategy::exposures(genome, view), {}};
 }
 
-Signal streamed_strategy_signal(const strategy::Genome& genome, const Market& market, std::span<const double> funding,
-                                std::span<const double> sentiment) {
-  // An empty span is a feed the Runtime does not have, as it is a series exposures() does not see.
-  strategy::Runtime runtime(genome, market.interval, {!funding.empty(), !sentiment.empty()});
-  const auto bars = market.bars.view();
-  const double unknown = std::nan("");
-  std::vector<double> target(bars.size());
-  for (std::size_t i = 0; i < bars.size(); ++i) {
-    target[i] = runtime.on_bar(bars.bar(i), funding.empty() ? unknown : funding[i], sentiment.empty() ? unknown : sentiment[i]);
-  }
-  return {std::move(target), {}};
-}
-
-backtest::MetricsOptions metrics_options(const BacktestArgs& a, const Market& market, const backtest::BacktestConfig& c) {
+backtest::MetricsOptions metrics_options(const BacktestArgs& a, const core::Interval& interval,
+                                         const backtest::BacktestConfig& c) {
   backtest::MetricsOptions mo;
-  mo.bars_per_year = a.bars_per_year > 0 ? a.bars_per_year : market.interval.bars_per_year();
+  mo.bars_per_year = a.bars_per_year > 0 ? a.bars_per_year : interval.bars_per_year();
   mo.consistency_windows = a.windows;
   mo.initial_equity = c.initial_cash;
   return mo;
-}
-
-void put_metrics(nlohmann::ordered_json& out, const backtest::Metrics& metrics) {
-  backtest::for_each_metric(metrics, [&](std::string_view name, double v) {
-    if (name == "trades" || name == "max_drawdown_duration") {
-      out[std::string(name)] = static_cast<std::int64_t>(v);  // counts are whole numbers
-    } else if (std::isfinite(v)) {
-      out[std::string(name)] = v;
-    } else {
-      out[std::string(name)] = nullptr;  // JSON has no inf or NaN
-    }
-  });
 }
 
 void write_equity(const std::string& path, std::span<const core::TimeMs> times, std::span<const double> equity,

@@ -1,18 +1,17 @@
-// Shared pieces of `organism backtest` (single coin and portfolio): its arguments, loading bars
-// and funding from a file or the store, the config from flags, and writing results.
+// Shared pieces of `organism backtest` (single coin and portfolio): its arguments, the market of a
+// --data file or a stored coin (data::market_from_files, data::build_market), the config from
+// flags, signal and genome files, and writing the equity curve and trades.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "data/align.hpp"
 #include "backtest/metrics.hpp"
 #include "backtest/simulator.hpp"
+#include "backtest/trade.hpp"
 #include "cli/context.hpp"
-#include "data/series.hpp"
+#include "data/market.hpp"
 #include "strategy/genome.hpp"
 
 namespace organism::cli {
@@ -28,41 +27,31 @@ struct BacktestArgs {
   std::vector<std::string> legs;  // portfolio: "COIN_OR_FILE,SIGNALS[,WEIGHT]"
 };
 
-struct Market {
-  data::Candles bars;
-  core::Interval interval = *core::Interval::parse("1h");
-  std::optional<data::FundingSeries> funding;
-  std::string label;
-};
-
-// Bars (and funding) from `data_file` when given, else the stored series of `coin` at --interval.
-Market load_market(const BacktestArgs& a, Context& ctx, const std::string& data_file, const std::string& coin);
+// The one-coin market of `data_file` (with --funding) when given, else of the stored series of
+// `coin` at --interval (with its stored funding). Funding is aligned only when the cost model
+// pays it; sentiment only when given (--sentiment: the store's source is not attached unasked).
+data::Market load_market(const BacktestArgs& a, Context& ctx, const std::string& data_file, const std::string& coin,
+                         bool with_funding, const std::optional<data::SentimentSeries>& sentiment);
+// --sentiment: a sentiment file, or else the name of a stored source; none without --sentiment.
+std::optional<data::SentimentSeries> load_sentiment(const BacktestArgs& a, Context& ctx);
 // The costs of backtest.* (flags included) with the rest of the arguments.
 backtest::BacktestConfig make_config(const BacktestArgs& a, const core::Config& cfg);
+backtest::MetricsOptions metrics_options(const BacktestArgs& a, const core::Interval& interval,
+                                         const backtest::BacktestConfig& c);
 
-// A signal file read and checked against the bars: target, and re-arm events for entry/exit files.
+// A target per bar, and re-arm events for entry/exit signal files.
 struct Signal {
   std::vector<double> target;
   std::vector<std::uint8_t> rearm;
 };
-Signal load_signal(const std::string& path, const Market& market, const std::string& side);
-std::vector<double> funding_for(const Market& market, const backtest::BacktestConfig& config);
+// A signal file read and checked against the bars' times.
+Signal load_signal(const std::string& path, std::span<const core::TimeMs> times, const std::string& side);
 // A genome file (canonical JSON or any key order); errors name the file (exit 1).
 strategy::Genome load_genome(const std::string& path);
-// --sentiment: a sentiment file, or else the name of a stored source, aligned to the market's
-// bars (data::sentiment_per_bar); empty without --sentiment.
-std::vector<double> sentiment_for(const BacktestArgs& a, Context& ctx, const Market& market);
-// The genome's exposures on the market with its funding and sentiment per bar, as a Signal.
-Signal strategy_signal(const strategy::Genome& genome, const Market& market, std::span<const double> funding,
-                       std::span<const double> sentiment);
-// The same exposures from strategy::Runtime fed the bars one at a time (--stream), as paper and
-// live trading feed it; bit for bit strategy_signal's.
-Signal streamed_strategy_signal(const strategy::Genome& genome, const Market& market, std::span<const double> funding,
-                                std::span<const double> sentiment);
+// The genome's exposures on the market's one coin with its funding and sentiment per bar: batch,
+// or with `stream` from strategy::Runtime fed one bar at a time (bit for bit the same).
+Signal strategy_signal(const strategy::Genome& genome, const data::Market& market, bool stream);
 
-backtest::MetricsOptions metrics_options(const BacktestArgs& a, const Market& market, const backtest::BacktestConfig& c);
-// Every metric under its snake_case name (counts as integers, non-finite values as null).
-void put_metrics(nlohmann::ordered_json& out, const backtest::Metrics& metrics);
 void write_equity(const std::string& path, std::span<const core::TimeMs> times, std::span<const double> equity,
                   std::span<const double> exposure);
 // Trades of one run, or of every leg of a portfolio (then with a leading `leg` column).

@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "data/align.hpp"
+#include "data/import.hpp"
 
 namespace organism::data {
 namespace {
@@ -62,17 +63,51 @@ Market build_market(Store& store, MarketSpec& spec, const std::string& preferred
   // One sentiment index for every coin when the store has exactly one source.
   const auto sources = store.list_sentiment();
   std::optional<SentimentSeries> sentiment;
-  if (sources.size() == 1) sentiment = store.load_sentiment(sources.front().source);
+  if (spec.store_sentiment && sources.size() == 1) {
+    sentiment = store.load_sentiment(sources.front().source);
+  }
   for (std::size_t i = 0; i < spec.coins.size(); ++i) {
     const auto& coin = spec.coins[i];
     if (spec.venues[i].empty()) spec.venues[i] = pick_venue(store, preferred_venue, coin, m.interval, all);
     const SeriesKey key{spec.venues[i], coin, m.interval};
     auto bars = store.load_candles(key);
-    if (!bars || bars->empty()) throw core::Error(fmt::format("no candles {} in store {}", key.label(), store.path()));
-    const auto funding = store.load_funding(spec.venues[i], coin);
-    if (!funding) spdlog::warn("{}: no funding stored; its backtests pay no funding", key.label());
+    if (!bars || bars->empty()) {
+      throw core::Error(fmt::format("no candles {} in store {} (see 'organism data list')", key.label(),
+                                    store.path()));
+    }
+    const auto funding = spec.funding ? store.load_funding(spec.venues[i], coin) : std::nullopt;
+    if (spec.funding && !funding) {
+      spdlog::warn("{}: no funding stored; its backtests pay no funding", key.label());
+    }
     m.coins.push_back(align_coin(key.label(), std::move(*bars), m.interval, funding, sentiment));
   }
+  return m;
+}
+
+Market market_from_files(const CoinFiles& files, bool with_funding,
+                         const std::optional<SentimentSeries>& sentiment) {
+  ImportOptions o;
+  o.kind = DataKind::Candles;
+  const auto hints = hints_from_path(files.candles);
+  o.venue = !files.venue.empty() ? files.venue : hints.venue.value_or("file");
+  o.coin = !files.coin.empty() ? files.coin : hints.coin.value_or("input");
+  if (!files.interval.empty()) o.interval = files.interval;
+  auto parsed = parse_file(files.candles, o);
+  std::optional<FundingSeries> funding;
+  if (!files.funding.empty()) {
+    ImportOptions fo;
+    fo.kind = DataKind::Funding;
+    fo.venue = *o.venue;
+    fo.coin = *o.coin;
+    if (!files.funding_interval.empty()) {
+      fo.funding_interval_ms = core::Interval::parse_or_throw(files.funding_interval).nominal_ms();
+    }
+    funding = parse_file(files.funding, fo).funding;
+  }
+  Market m;
+  m.interval = parsed.candles->key.interval;
+  m.coins.push_back(align_coin(parsed.candles->key.label(), std::move(parsed.candles->bars),
+                               m.interval, with_funding ? funding : std::nullopt, sentiment));
   return m;
 }
 

@@ -27,6 +27,12 @@ struct MarketSpec {
   std::string interval = "1h";
   std::vector<std::string> coins;
   std::vector<std::string> venues;  // per coin once built
+  // Funding per bar from the store (false: none loaded, no warning; a run without funding).
+  bool funding = true;
+  // The store's only sentiment source for every coin. Evolution measures strategies with it; the
+  // backtest command feeds sentiment only when asked (--sentiment, docs/strategies.md) and sets
+  // this false.
+  bool store_sentiment = true;
 };
 
 struct Market {
@@ -44,5 +50,19 @@ Market build_market(Store& store, MarketSpec& spec, const std::string& preferred
 // One coin's series from bars and raw funding/sentiment (either may be absent), aligned.
 CoinSeries align_coin(std::string label, Candles bars, const core::Interval& interval,
                       const std::optional<FundingSeries>& funding, const std::optional<SentimentSeries>& sentiment);
+
+// One coin's files, as the backtest command names them: a candle file and an optional funding
+// file. Venue, coin and interval left empty come from the path (data::hints_from_path), else
+// "file", "input" and the rows' spacing; funding_interval empty: from the funding rows.
+struct CoinFiles {
+  std::string candles, funding, funding_interval;
+  std::string venue, coin, interval;
+};
+
+// The one-coin market of `files`, its funding aligned when `with_funding` (the funding file is
+// read either way, so a bad one is an error whatever the cost model), with `sentiment` aligned
+// when given. Errors name the file and line (core::Error).
+Market market_from_files(const CoinFiles& files, bool with_funding,
+                         const std::optional<SentimentSeries>& sentiment);
 
 }  // namespace organism::data
