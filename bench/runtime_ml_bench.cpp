@@ -5,8 +5,9 @@
 #include <benchmark/benchmark.h>
 
 #include "core/time.hpp"
-#include "data/align.hpp"
+#include "data/market.hpp"
 #include "data/synth.hpp"
+#include "strategy/coin_view.hpp"
 #include "strategy/genome.hpp"
 #include "strategy/gp/interpreter.hpp"
 #include "strategy/gp/stream.hpp"
@@ -18,29 +19,15 @@ using namespace organism::strategy;
 
 constexpr std::size_t kBars = 10'000;  // a little over a year of hourly bars: 39 default refits
 
-struct Coin {
-  data::Candles bars;
-  std::vector<double> funding;
-  MarketView view() const {
-    MarketView v;
-    v.bars = bars.view();
-    v.funding_per_bar = funding;
-    return v;
-  }
-};
-
-const Coin& coin() {
-  static const Coin c = [] {
+// The synthetic coin with its funding per bar, as the market builder aligns it.
+const data::CoinSeries& coin() {
+  static const data::CoinSeries c = [] {
     data::SynthOptions o;
     o.coins = {"BTC"};
     o.bars = kBars;
     o.seed = 9;
     auto m = data::generate_market(o);
-    Coin out;
-    out.bars = std::move(m.candles[0].bars);
-    out.funding =
-        data::funding_per_bar(out.bars.view().time, o.interval.nominal_ms(), m.funding[0]);
-    return out;
+    return data::align_coin("synth:BTC:1h", std::move(m.candles[0].bars), o.interval, m.funding[0], std::nullopt);
   }();
   return c;
 }
@@ -62,7 +49,7 @@ void report(benchmark::State& state) {
 // One fresh stream per iteration, fed bars [0, t] for every t, as the Runtime feeds it.
 void stream_bars(benchmark::State& state, std::string_view family) {
   const Genome g = default_genome(family);
-  const MarketView all = coin().view();
+  const MarketView all = view_of(coin(), *core::Interval::parse("1h"));
   double sink = 0;
   for (auto _ : state) {
     auto stream = make_stream(g);
@@ -80,7 +67,7 @@ void stream_bars(benchmark::State& state, std::string_view family) {
 // The same exposures in one batch call (no cache: every column computed).
 void batch_bars(benchmark::State& state, std::string_view family) {
   const Genome g = default_genome(family);
-  const MarketView all = coin().view();
+  const MarketView all = view_of(coin(), *core::Interval::parse("1h"));
   std::vector<double> out(kBars);
   for (auto _ : state) {
     if (g.family == kTreeFamily) {

@@ -16,6 +16,7 @@
 #include "data/import.hpp"
 #include "data/signals.hpp"
 #include "data/store.hpp"
+#include "strategy/coin_view.hpp"
 #include "data/align.hpp"
 #include "data/market.hpp"
 #include "strategy/streamed_exposures.hpp"
@@ -100,12 +101,7 @@ strategy::Genome load_genome(const std::string& path) {
 }
 
 Signal strategy_signal(const strategy::Genome& genome, const data::Market& market, bool stream) {
-  const auto& coin = market.coins.front();
-  strategy::MarketView view;
-  view.bars = coin.bars.view();
-  view.interval = market.interval;
-  view.funding_per_bar = coin.funding_per_bar;
-  view.sentiment = coin.sentiment;
+  const auto view = strategy::view_of(market.coins.front(), market.interval);
   return {stream ? strategy::streamed_exposures(genome, view) : strategy::exposures(genome, view), {}};
 }
 

@@ -16,6 +16,7 @@
 #include "core/error.hpp"
 #include "core/json_input.hpp"
 #include "indicators/indicator_set.hpp"
+#include "strategy/coin_view.hpp"
 
 namespace organism::evolve {
 namespace {
@@ -24,11 +25,7 @@ namespace {
 // read, and nothing after.
 std::vector<double> exposures_up_to(const strategy::Genome& genome, const CoinMarket& coin, std::size_t end,
                                     core::Interval interval, indicators::IndicatorCache& cache) {
-  strategy::MarketView view;
-  view.bars = coin.bars.view(0, end);
-  view.interval = interval;
-  if (!coin.funding_per_bar.empty()) view.funding_per_bar = std::span(coin.funding_per_bar).first(end);
-  if (!coin.sentiment.empty()) view.sentiment = std::span(coin.sentiment).first(end);
+  auto view = strategy::view_of(coin, interval, end);
   view.cache = &cache;
   view.series_id = indicators::series_id(coin.label, view.bars);
   return strategy::exposures(genome, view);

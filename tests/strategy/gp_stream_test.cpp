@@ -21,15 +21,7 @@ using strategy::test::stream_exposures;
 
 std::vector<double> tree_stream_values(const Node& tree, const MarketView& market) {
   TreeStream s(tree);
-  std::vector<double> out(market.bars.size());
-  for (std::size_t t = 0; t < out.size(); ++t) {
-    MarketView so_far = market;
-    so_far.bars = market.bars.slice(0, t + 1);
-    if (!market.funding_per_bar.empty())
-      so_far.funding_per_bar = market.funding_per_bar.first(t + 1);
-    out[t] = s.on_bar(so_far);
-  }
-  return out;
+  return strategy::test::fed_bar_by_bar(market, [&](const MarketView& so_far) { return s.on_bar(so_far); });
 }
 
 std::vector<double> batch_values(const Node& tree, const MarketView& market) {

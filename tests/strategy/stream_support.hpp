@@ -51,8 +51,10 @@ inline std::optional<RealMarket> hyperliquid_btc_1h() {
   return m;
 }
 
-// The stream's exposure at every bar, fed bars [0, t] for t = 0, 1, ... (funding likewise).
-inline std::vector<double> stream_exposures(FamilyStream& stream, const MarketView& market) {
+// on_bar(so_far) at every bar t, fed the market's bars [0, t] for t = 0, 1, ... (funding and
+// sentiment likewise, no cache): what a stream sees as bars arrive.
+template <class OnBar>
+std::vector<double> fed_bar_by_bar(const MarketView& market, OnBar on_bar) {
   std::vector<double> out(market.bars.size());
   for (std::size_t t = 0; t < out.size(); ++t) {
     MarketView so_far = market;
@@ -61,9 +63,14 @@ inline std::vector<double> stream_exposures(FamilyStream& stream, const MarketVi
       so_far.funding_per_bar = market.funding_per_bar.first(t + 1);
     if (!market.sentiment.empty()) so_far.sentiment = market.sentiment.first(t + 1);
     so_far.cache = nullptr;
-    out[t] = stream.on_bar(so_far);
+    out[t] = on_bar(so_far);
   }
   return out;
+}
+
+// The stream's exposure at every bar (fed_bar_by_bar).
+inline std::vector<double> stream_exposures(FamilyStream& stream, const MarketView& market) {
+  return fed_bar_by_bar(market, [&](const MarketView& so_far) { return stream.on_bar(so_far); });
 }
 
 // Same bits, or both NaN.
