@@ -4,7 +4,6 @@
 // The SDK checks requests, not responses, so every response goes through shapes.mjs.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ApiRequestError } from "@nktkas/hyperliquid/api/exchange";
 import {
   checkAllMids, checkAssetCtx, checkCandle, checkClearinghouseState, checkFill, checkMeta, checkOpenOrder,
   checkOrderStatus, strNum,
@@ -13,7 +12,7 @@ import {
   assetsOf, BALANCE, bestQuotes, buyIoc, charge, clearinghouse, exchange, info, market, marketTime, mids, near,
   nearAbs, NEVER_PLACED, openOrders, perpPrice, placeResting, positionOf, postJson, spent, TAKER_FEE, USER,
 } from "./interop_support.mjs";
-import { registerAdversarialTests } from "./sdk_interop_adversarial.mjs";
+import { registerAdversarialTests, rejectedWith } from "./sdk_interop_adversarial.mjs";
 import { registerFeedTests } from "./sdk_interop_feeds.mjs";
 
 const MINUTE = 60_000;
@@ -134,7 +133,9 @@ test("an IOC buy fills and shows in userFills and the position", async () => {
 
 test("a GTC with a cloid rests, is in openOrders, frontendOpenOrders and orderStatus, and cancelByCloid cancels it", async () => {
   const btc = market.assets.BTC;
-  const cloid = "0x00000000000000000000000000c10d01";
+  // High bits set on purpose: the SDK's orderStatus and modify read an "oid" that parses as a safe
+  // integer (Number("0x…c10d01")) as a number, so a small cloid would be sent as an oid.
+  const cloid = "0x8f2a6c1e5b9d4f3a7c0e2b4d6f8a1c3e";
   const { oid, p } = await placeResting("BTC", 0.9, "0.01", cloid);
 
   const listed = (await openOrders()).find((o) => o.oid === oid);
@@ -172,7 +173,7 @@ test("a GTC with a cloid rests, is in openOrders, frontendOpenOrders and orderSt
   checkOrderStatus(after, "orderStatus(oid)");
   assert.equal(after.order.status, "canceled");
   await assert.rejects(exchange.cancelByCloid({ cancels: [{ asset: btc.id, cloid }] }),
-    (error) => error instanceof ApiRequestError && error.message === NEVER_PLACED);
+    rejectedWith({ status: "ok", response: { type: "cancel", data: { statuses: [{ error: NEVER_PLACED }] } } }));
 });
 
 test("modify moves a resting order under a new oid; updateLeverage sets cross and isolated leverage", async () => {
