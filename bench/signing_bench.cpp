@@ -15,8 +15,13 @@ constexpr const char* kKey = "0x012345678901234567890123456789012345678901234567
 constexpr std::uint64_t kNonce = 1'713'825'891'591;
 
 Json one_order() {
-  const OrderWire order{4, true, *WireDecimal::parse("1670.1"), *WireDecimal::parse("0.0147"), false,
-                        LimitWire{WireTif::Ioc}, "0x00000000000000000000000000000001"};
+  const OrderWire order{4,
+                        true,
+                        *WireDecimal::parse("1670.1"),
+                        *WireDecimal::parse("0.0147"),
+                        false,
+                        LimitWire{WireTif::Ioc},
+                        "0x00000000000000000000000000000001"};
   return to_json(L1Action{OrderAction{{order}, {}, std::nullopt}});
 }
 
@@ -45,8 +50,8 @@ void BM_recover_l1_signer(benchmark::State& state) {
   std::uint64_t i = 0;
   for (auto _ : state) {
     const std::uint64_t k = i++ % sigs.size();
-    const auto signer = recover_signer(l1_digest(l1_connection_id(action, kNonce + k, std::nullopt, std::nullopt), true),
-                                       sigs[k]);
+    const auto signer = recover_signer(
+        l1_digest(l1_connection_id(action, kNonce + k, std::nullopt, std::nullopt), true), sigs[k]);
     if (signer != expected) state.SkipWithError("recovered the wrong signer");
     benchmark::DoNotOptimize(signer);
   }

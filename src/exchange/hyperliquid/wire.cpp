@@ -12,10 +12,13 @@ namespace {
 using namespace wire_fields;
 
 constexpr std::array<std::string_view, 9> kModelledTypes = {
-    "order", "cancel", "cancelByCloid", "modify", "batchModify", "updateLeverage",
-    "updateIsolatedMargin", "scheduleCancel", "noop"};
+    "order",       "cancel",         "cancelByCloid",        "modify",
+    "batchModify", "updateLeverage", "updateIsolatedMargin", "scheduleCancel",
+    "noop"};
 
-std::string numbered(std::string_view what, std::size_t k) { return std::string(what) + " " + std::to_string(k); }
+std::string numbered(std::string_view what, std::size_t k) {
+  return std::string(what) + " " + std::to_string(k);
+}
 
 std::variant<LimitWire, TriggerWire> parse_order_type(const Json& t, std::string_view where) {
   as_object(t, "t", where);
@@ -63,18 +66,21 @@ OrderAction parse_order_action(const Json& action) {
   OrderAction out;
   const Json& orders = as_array(required(action, "orders", "action"), "orders", "action");
   out.orders.reserve(orders.size());
-  for (std::size_t k = 0; k < orders.size(); ++k) out.orders.push_back(parse_order_wire(orders[k], numbered("order", k)));
+  for (std::size_t k = 0; k < orders.size(); ++k)
+    out.orders.push_back(parse_order_wire(orders[k], numbered("order", k)));
   out.grouping = parse_grouping(required(action, "grouping", "action"));
   if (const Json* builder = optional(action, "builder")) {
     as_object(*builder, "builder", "action");
-    out.builder = BuilderWire{as_address(required(*builder, "b", "action: builder"), "builder.b", "action"),
-                              as_u64(required(*builder, "f", "action: builder"), "builder.f", "action")};
+    out.builder =
+        BuilderWire{as_address(required(*builder, "b", "action: builder"), "builder.b", "action"),
+                    as_u64(required(*builder, "f", "action: builder"), "builder.f", "action")};
   }
   return out;
 }
 
 template <class Item, class Read>
-std::vector<Item> parse_list(const Json& action, std::string_view list, std::string_view item, Read read) {
+std::vector<Item> parse_list(const Json& action, std::string_view list, std::string_view item,
+                             Read read) {
   const Json& items = as_array(required(action, list, "action"), list, "action");
   std::vector<Item> out;
   out.reserve(items.size());
@@ -88,9 +94,12 @@ std::vector<Item> parse_list(const Json& action, std::string_view list, std::str
 
 const char* grouping_text(Grouping::Kind kind) {
   switch (kind) {
-    case Grouping::Kind::NormalTpsl: return "normalTpsl";
-    case Grouping::Kind::PositionTpsl: return "positionTpsl";
-    default: return "na";
+    case Grouping::Kind::NormalTpsl:
+      return "normalTpsl";
+    case Grouping::Kind::PositionTpsl:
+      return "positionTpsl";
+    default:
+      return "na";
   }
 }
 
@@ -113,12 +122,14 @@ struct ActionToJson {
   }
   Json operator()(const CancelAction& a) const {
     Json j = {{"type", "cancel"}, {"cancels", Json::array()}};
-    for (const CancelWire& c : a.cancels) j["cancels"].push_back(Json{{"a", c.asset}, {"o", c.oid}});
+    for (const CancelWire& c : a.cancels)
+      j["cancels"].push_back(Json{{"a", c.asset}, {"o", c.oid}});
     return j;
   }
   Json operator()(const CancelByCloidAction& a) const {
     Json j = {{"type", "cancelByCloid"}, {"cancels", Json::array()}};
-    for (const CancelByCloidWire& c : a.cancels) j["cancels"].push_back(Json{{"asset", c.asset}, {"cloid", c.cloid}});
+    for (const CancelByCloidWire& c : a.cancels)
+      j["cancels"].push_back(Json{{"asset", c.asset}, {"cloid", c.cloid}});
     return j;
   }
   Json operator()(const ModifyAction& a) const {
@@ -126,14 +137,21 @@ struct ActionToJson {
   }
   Json operator()(const BatchModifyAction& a) const {
     Json j = {{"type", "batchModify"}, {"modifies", Json::array()}};
-    for (const ModifyWire& m : a.modifies) j["modifies"].push_back(Json{{"oid", ref_json(m.oid)}, {"order", to_json(m.order)}});
+    for (const ModifyWire& m : a.modifies)
+      j["modifies"].push_back(Json{{"oid", ref_json(m.oid)}, {"order", to_json(m.order)}});
     return j;
   }
   Json operator()(const UpdateLeverageAction& a) const {
-    return Json{{"type", "updateLeverage"}, {"asset", a.asset}, {"isCross", a.is_cross}, {"leverage", a.leverage}};
+    return Json{{"type", "updateLeverage"},
+                {"asset", a.asset},
+                {"isCross", a.is_cross},
+                {"leverage", a.leverage}};
   }
   Json operator()(const UpdateIsolatedMarginAction& a) const {
-    return Json{{"type", "updateIsolatedMargin"}, {"asset", a.asset}, {"isBuy", a.is_buy}, {"ntli", a.ntli}};
+    return Json{{"type", "updateIsolatedMargin"},
+                {"asset", a.asset},
+                {"isBuy", a.is_buy},
+                {"ntli", a.ntli}};
   }
   Json operator()(const ScheduleCancelAction& a) const {
     Json j = {{"type", "scheduleCancel"}};
@@ -147,9 +165,12 @@ struct ActionToJson {
 
 const char* to_wire(WireTif tif) {
   switch (tif) {
-    case WireTif::Ioc: return "Ioc";
-    case WireTif::Alo: return "Alo";
-    default: return "Gtc";
+    case WireTif::Ioc:
+      return "Ioc";
+    case WireTif::Alo:
+      return "Alo";
+    default:
+      return "Gtc";
   }
 }
 
@@ -185,13 +206,14 @@ L1Action parse_l1_action(const Json& action) {
   if (!type) throw WireError("action: expected an object with a string type");
   if (*type == "order") return parse_order_action(action);
   if (*type == "cancel") {
-    return CancelAction{parse_list<CancelWire>(action, "cancels", "cancel", [](const Json& c, const std::string& w) {
+    return CancelAction{parse_list<
+        CancelWire>(action, "cancels", "cancel", [](const Json& c, const std::string& w) {
       return CancelWire{as_u32(required(c, "a", w), "a", w), as_u64(required(c, "o", w), "o", w)};
     })};
   }
   if (*type == "cancelByCloid") {
-    return CancelByCloidAction{
-        parse_list<CancelByCloidWire>(action, "cancels", "cancel", [](const Json& c, const std::string& w) {
+    return CancelByCloidAction{parse_list<CancelByCloidWire>(
+        action, "cancels", "cancel", [](const Json& c, const std::string& w) {
           return CancelByCloidWire{as_u32(required(c, "asset", w), "asset", w),
                                    as_cloid(required(c, "cloid", w), "cloid", w)};
         })};
@@ -201,20 +223,23 @@ L1Action parse_l1_action(const Json& action) {
                         parse_order_wire(required(action, "order", "action"), "action: order")};
   }
   if (*type == "batchModify") {
-    return BatchModifyAction{
-        parse_list<ModifyWire>(action, "modifies", "modify", [](const Json& m, const std::string& w) {
-          return ModifyWire{parse_order_ref(required(m, "oid", w), w), parse_order_wire(required(m, "order", w), w + ": order")};
+    return BatchModifyAction{parse_list<ModifyWire>(
+        action, "modifies", "modify", [](const Json& m, const std::string& w) {
+          return ModifyWire{parse_order_ref(required(m, "oid", w), w),
+                            parse_order_wire(required(m, "order", w), w + ": order")};
         })};
   }
   if (*type == "updateLeverage") {
-    return UpdateLeverageAction{as_u32(required(action, "asset", "action"), "asset", "action"),
-                                as_bool(required(action, "isCross", "action"), "isCross", "action"),
-                                as_u32(required(action, "leverage", "action"), "leverage", "action")};
+    return UpdateLeverageAction{
+        as_u32(required(action, "asset", "action"), "asset", "action"),
+        as_bool(required(action, "isCross", "action"), "isCross", "action"),
+        as_u32(required(action, "leverage", "action"), "leverage", "action")};
   }
   if (*type == "updateIsolatedMargin") {
-    return UpdateIsolatedMarginAction{as_u32(required(action, "asset", "action"), "asset", "action"),
-                                      as_bool(required(action, "isBuy", "action"), "isBuy", "action"),
-                                      as_i64(required(action, "ntli", "action"), "ntli", "action")};
+    return UpdateIsolatedMarginAction{
+        as_u32(required(action, "asset", "action"), "asset", "action"),
+        as_bool(required(action, "isBuy", "action"), "isBuy", "action"),
+        as_i64(required(action, "ntli", "action"), "ntli", "action")};
   }
   if (*type == "scheduleCancel") {
     ScheduleCancelAction out;
@@ -226,7 +251,11 @@ L1Action parse_l1_action(const Json& action) {
 }
 
 Json to_json(const OrderWire& order) {
-  Json j = {{"a", order.asset}, {"b", order.is_buy}, {"p", order.px.text}, {"s", order.sz.text}, {"r", order.reduce_only}};
+  Json j = {{"a", order.asset},
+            {"b", order.is_buy},
+            {"p", order.px.text},
+            {"s", order.sz.text},
+            {"r", order.reduce_only}};
   if (const auto* limit = std::get_if<LimitWire>(&order.type)) {
     j["t"] = Json{{"limit", Json{{"tif", to_wire(limit->tif)}}}};
   } else {

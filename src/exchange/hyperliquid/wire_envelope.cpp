@@ -1,4 +1,5 @@
-// The POST /exchange body (PROTOCOL §5.1): {action, nonce, signature, vaultAddress?, expiresAfter?}.
+// The POST /exchange body (PROTOCOL §5.1): {action, nonce, signature, vaultAddress?,
+// expiresAfter?}.
 #include "exchange/hyperliquid/wire.hpp"
 #include "exchange/hyperliquid/wire_fields.hpp"
 
@@ -16,13 +17,17 @@ ExchangeRequest parse_exchange_request(const Json& body) {
   const auto signature = Signature::from_json(required(body, "signature", ""));
   if (!signature) fail("", "signature", "{r, s, v}");
   out.signature = *signature;
-  if (const Json* vault = optional(body, "vaultAddress")) out.vault_address = as_address(*vault, "vaultAddress", "");
-  if (const Json* expires = optional(body, "expiresAfter")) out.expires_after = as_u64(*expires, "expiresAfter", "");
+  if (const Json* vault = optional(body, "vaultAddress"))
+    out.vault_address = as_address(*vault, "vaultAddress", "");
+  if (const Json* expires = optional(body, "expiresAfter"))
+    out.expires_after = as_u64(*expires, "expiresAfter", "");
   return out;
 }
 
 Json to_json(const ExchangeRequest& request) {
-  Json j = {{"action", request.action}, {"nonce", request.nonce}, {"signature", request.signature.to_json()}};
+  Json j = {{"action", request.action},
+            {"nonce", request.nonce},
+            {"signature", request.signature.to_json()}};
   if (request.vault_address) j["vaultAddress"] = request.vault_address->hex();
   if (request.expires_after) j["expiresAfter"] = *request.expires_after;
   return j;

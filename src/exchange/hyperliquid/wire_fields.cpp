@@ -31,12 +31,14 @@ const Json* optional(const Json& object, std::string_view name) {
 
 std::uint64_t as_u64(const Json& value, std::string_view name, std::string_view where) {
   if (value.is_number_unsigned()) return value.get<std::uint64_t>();
-  if (value.is_number_integer() && value.get<std::int64_t>() >= 0) return value.get<std::uint64_t>();
+  if (value.is_number_integer() && value.get<std::int64_t>() >= 0)
+    return value.get<std::uint64_t>();
   fail(where, name, "an unsigned integer");
 }
 
 std::uint32_t as_u32(const Json& value, std::string_view name, std::string_view where) {
-  const bool integral = value.is_number_unsigned() || (value.is_number_integer() && value.get<std::int64_t>() >= 0);
+  const bool integral =
+      value.is_number_unsigned() || (value.is_number_integer() && value.get<std::int64_t>() >= 0);
   if (!integral || value.get<std::uint64_t>() > std::numeric_limits<std::uint32_t>::max()) {
     fail(where, name, "a non-negative integer");
   }
@@ -45,7 +47,8 @@ std::uint32_t as_u32(const Json& value, std::string_view name, std::string_view 
 
 std::int64_t as_i64(const Json& value, std::string_view name, std::string_view where) {
   if (value.is_number_integer() && !value.is_number_unsigned()) return value.get<std::int64_t>();
-  if (value.is_number_unsigned() && value.get<std::uint64_t>() <= static_cast<std::uint64_t>(INT64_MAX)) {
+  if (value.is_number_unsigned() &&
+      value.get<std::uint64_t>() <= static_cast<std::uint64_t>(INT64_MAX)) {
     return value.get<std::int64_t>();
   }
   fail(where, name, "an integer");
@@ -62,22 +65,25 @@ const std::string& as_string(const Json& value, std::string_view name, std::stri
 }
 
 WireDecimal as_decimal(const Json& value, std::string_view name, std::string_view where) {
-  const auto parsed = value.is_string() ? WireDecimal::parse(value.get_ref<const std::string&>()) : std::nullopt;
+  const auto parsed =
+      value.is_string() ? WireDecimal::parse(value.get_ref<const std::string&>()) : std::nullopt;
   if (!parsed) fail(where, name, "a decimal string");
   return *parsed;
 }
 
 Address as_address(const Json& value, std::string_view name, std::string_view where) {
-  const auto parsed = value.is_string() ? Address::parse(value.get_ref<const std::string&>()) : std::nullopt;
+  const auto parsed =
+      value.is_string() ? Address::parse(value.get_ref<const std::string&>()) : std::nullopt;
   if (!parsed) fail(where, name, "an address");
   return *parsed;
 }
 
 std::string as_cloid(const Json& value, std::string_view name, std::string_view where) {
   constexpr std::string_view kHex = "0123456789abcdefABCDEF";
-  const bool ok = value.is_string() && value.get_ref<const std::string&>().size() == 34 &&
-                  value.get_ref<const std::string&>().compare(0, 2, "0x") == 0 &&
-                  value.get_ref<const std::string&>().find_first_not_of(kHex, 2) == std::string::npos;
+  const bool ok =
+      value.is_string() && value.get_ref<const std::string&>().size() == 34 &&
+      value.get_ref<const std::string&>().compare(0, 2, "0x") == 0 &&
+      value.get_ref<const std::string&>().find_first_not_of(kHex, 2) == std::string::npos;
   if (!ok) fail(where, name, "a cloid (0x and 32 hex digits)");
   return core::to_lower(value.get_ref<const std::string&>());
 }
