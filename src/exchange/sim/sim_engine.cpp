@@ -63,7 +63,7 @@ std::vector<OrderStatus> Engine::place(const Address& user, std::span<const Orde
   if (grouping == Grouping::NormalTpsl && !orders.empty()) {
     // The first order is the parent; its TP/SL children wait for it to fill completely.
     out.push_back(im.place_one(user, orders[0], now, 0, 0, false));
-    const OrderStatus& parent = out.front();
+    const OrderStatus parent = out.front();  // a copy: out grows below
     const bool resting = parent.kind == OrderStatus::Kind::Resting && im.live.contains(parent.oid);
     const bool filled = parent.kind == OrderStatus::Kind::Filled && parent.total_sz == orders[0].sz;
     for (std::size_t i = 1; i < orders.size(); ++i) {
