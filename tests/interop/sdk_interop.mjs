@@ -5,11 +5,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  checkAllMids, checkAssetCtx, checkCandle, checkClearinghouseState, checkFill, checkMeta, checkOpenOrder,
-  checkOrderStatus, strNum,
+  checkAllMids, checkAssetCtx, checkCandle, checkClearinghouseState, checkFill, checkL2Book, checkMeta,
+  checkOpenOrder, checkOrderStatus, strNum,
 } from "./shapes.mjs";
 import {
-  assetsOf, BALANCE, bestQuotes, buyIoc, charge, clearinghouse, exchange, info, market, marketTime, mids, near,
+  assetsOf, BALANCE, bestQuotes, buyIoc, charge, clearinghouse, control, exchange, info, market, marketTime, mids, near,
   nearAbs, NEVER_PLACED, openOrders, perpPrice, placeResting, positionOf, postJson, spent, TAKER_FEE, USER,
 } from "./interop_support.mjs";
 import { registerAdversarialTests, rejectedWith } from "./sdk_interop_adversarial.mjs";
@@ -17,7 +17,19 @@ import { registerFeedTests } from "./sdk_interop_feeds.mjs";
 
 const MINUTE = 60_000;
 const DESERIALIZE_ERROR = "Failed to deserialize the JSON body into the target type";
+test("before the first advance (--speed 0) the market already shows its price and book at --from", async () => {
+  const now = await marketTime();
+  const allMids = await mids();
+  checkAllMids(allMids, ["BTC", "ETH"]);
+  charge("l2Book");
+  const book = await info.l2Book({ coin: "ETH" });
+  checkL2Book(book, "ETH");
+  assert.equal(book.time, now, "the book of the market's now");
+});
+
 test("info: meta, metaAndAssetCtxs, allMids, l2Book, candleSnapshot and clearinghouseState", async () => {
+  // One tick forward, so that these checks do not depend on the start state checked above.
+  await control({ type: "advance", steps: 1 });
   charge("meta");
   market.meta = await info.meta();
   checkMeta(market.meta);
