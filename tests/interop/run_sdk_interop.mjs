@@ -1,7 +1,8 @@
 // The interop test's launcher (ctest interop_sdk, through run_sdk_interop.sh): writes a small
 // deterministic market, imports it with `organism data import`, starts `organism exchange-sim`
-// on 127.0.0.1 at --speed 0, runs sdk_interop.mjs against it, then stops the server with SIGTERM
-// and checks that it exits cleanly. Usage: node run_sdk_interop.mjs ORGANISM_BINARY
+// on 127.0.0.1 at --speed 0, runs sdk_interop.mjs against it (then sdk_interop_testnet.mjs against
+// a --testnet one), stopping each server with SIGTERM and checking that it exits cleanly.
+// Usage: node run_sdk_interop.mjs ORGANISM_BINARY
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -109,33 +110,26 @@ function exited(child, ms) {
   });
 }
 
-async function main() {
-  const work = mkdtempSync(join(tmpdir(), "organism-interop-"));
-  let server = null;
+// Starts exchange-sim on `db` with `extraArgs`, runs `script` against it, stops it with SIGTERM:
+// 0 when the script passed and the server stopped cleanly.
+async function runAgainstServer(db, script, extraArgs) {
   let serverLog = "";
+  const server = spawn(binary, ["exchange-sim", "--db", db, "--coins", "BTC,ETH", "--interval", "1m", "--speed", "0",
+    "--port", "0", "--balance", BALANCE, "--seed", "7", ...extraArgs], { stdio: ["ignore", "pipe", "pipe"] });
+  server.stderr.on("data", (chunk) => { serverLog += chunk; });
+  server.stdout.setEncoding("utf8");
   try {
-    const db = join(work, "market.db");
-    const imported = spawnSync(binary, ["data", "import", "--db", db, ...writeMarket(work)], { encoding: "utf8" });
-    if (imported.status !== 0) {
-      const why = imported.error ? imported.error.message : `exit ${imported.status}:\n${imported.stdout}${imported.stderr}`;
-      console.error(`organism data import failed: ${why}`);
-      return 1;
-    }
-    server = spawn(binary, ["exchange-sim", "--db", db, "--coins", "BTC,ETH", "--interval", "1m", "--speed", "0",
-      "--port", "0", "--balance", BALANCE, "--seed", "7"], { stdio: ["ignore", "pipe", "pipe"] });
-    server.stderr.on("data", (chunk) => { serverLog += chunk; });
-    server.stdout.setEncoding("utf8");
     const url = await listeningUrl(server, 30_000);
-    console.log(`# exchange-sim ${url}`);
+    console.log(`# ${script}: exchange-sim ${["--speed", "0", ...extraArgs].join(" ")} at ${url}`);
 
     // --experimental-websocket: node 20 has no global WebSocket without it (the raw WS checks).
-    const run = spawn(process.execPath, ["--experimental-websocket", join(here, "sdk_interop.mjs")], {
+    const run = spawn(process.execPath, ["--experimental-websocket", join(here, script)], {
       stdio: "inherit",
       env: { ...process.env, ORGANISM_SIM_URL: url, ORGANISM_SIM_BALANCE: BALANCE },
     });
     const result = (await exited(run, 240_000)) ?? (run.kill("SIGKILL"), { code: 1, signal: "timeout" });
     let status = result.code === 0 ? 0 : 1;
-    if (status !== 0) console.error(`sdk_interop.mjs failed (code ${result.code}, signal ${result.signal})`);
+    if (status !== 0) console.error(`${script} failed (code ${result.code}, signal ${result.signal})`);
 
     server.kill("SIGTERM");
     const stop = await exited(server, 15_000);
@@ -151,8 +145,24 @@ async function main() {
     return status;
   } catch (error) {
     console.error(`interop_sdk: ${error.message}\n--- exchange-sim stderr ---\n${serverLog.slice(-4000)}`);
-    if (server && server.exitCode === null) server.kill("SIGKILL");
+    if (server.exitCode === null) server.kill("SIGKILL");
     return 1;
+  }
+}
+
+async function main() {
+  const work = mkdtempSync(join(tmpdir(), "organism-interop-"));
+  try {
+    const db = join(work, "market.db");
+    const imported = spawnSync(binary, ["data", "import", "--db", db, ...writeMarket(work)], { encoding: "utf8" });
+    if (imported.status !== 0) {
+      const why = imported.error ? imported.error.message : `exit ${imported.status}:\n${imported.stdout}${imported.stderr}`;
+      console.error(`organism data import failed: ${why}`);
+      return 1;
+    }
+    const mainnet = await runAgainstServer(db, "sdk_interop.mjs", []);
+    const testnet = await runAgainstServer(db, "sdk_interop_testnet.mjs", ["--testnet"]);
+    return mainnet || testnet;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
