@@ -79,8 +79,10 @@ class SimApi {
   Json state() const;
   void restore(const Json& state);
 
- private:
+  // The state behind the API, defined in api_impl.hpp for the split sources of this folder.
   struct Impl;
+
+ private:
   std::unique_ptr<Impl> impl_;
 };
 
