@@ -100,7 +100,7 @@ TEST_F(SimApiFuzz, MutatedBodiesNeverCrashOrHang) {
     }
     ASSERT_TRUE(reply.status == 200 || reply.status == 400 || reply.status == 422) << reply.status << " " << reply.body;
     if (reply.status == 200) {
-      ASSERT_NO_THROW((void)Json::parse(reply.body)) << reply.body;
+      ASSERT_TRUE(Json::accept(reply.body)) << reply.body;
       ++ok;
     }
     if (round % 100 == 0) (void)api.publish([](const std::string&) { return true; });
