@@ -1,5 +1,6 @@
 // SimApi's POST /info: shapes and numbers of PROTOCOL §3, no future bar, 422 for bad bodies.
 #include "exchange/hyperliquid/decimal.hpp"
+#include "exchange/sim_api/render.hpp"
 #include "sim_api_fixture.hpp"
 
 namespace organism::exchange::sim_api::testing {
@@ -173,6 +174,26 @@ TEST_F(SimApiInfo, WeightsFollowTheRateLimitTable) {
   EXPECT_EQ(api.exchange_weight(R"({"action":{"type":"order","orders":[]}})"), 1);
   Json batch = Json{{"action", Json{{"type", "order"}, {"orders", Json(std::vector<int>(79, 0))}}}};
   EXPECT_EQ(api.exchange_weight(batch.dump()), 2);
+}
+
+}  // namespace
+}  // namespace organism::exchange::sim_api::testing
+
+namespace organism::exchange::sim_api::testing {
+namespace {
+
+TEST(SimApiRender, BookTextEqualsTheJsonTree) {
+  sim::BookView book{0, 1'700'000'000'123, {{3'013'550'000'000, 12'345'000, 2}, {3'013'500'000'000, 100'000'000, 1}},
+                     {{3'013'600'000'000, 1, 7}}};
+  EXPECT_EQ(render_book_text("BTC", book), render_book("BTC", book).dump());
+  EXPECT_EQ(render_book_text("BTC", book),
+            R"({"coin":"BTC","time":1700000000123,"levels":[[{"px":"30135.5","sz":"0.12345","n":2},)"
+            R"({"px":"30135","sz":"1","n":1}],[{"px":"30136","sz":"0.00000001","n":7}]]})");
+  EXPECT_EQ(render_book_text("a\"b", sim::BookView{}), render_book("a\"b", sim::BookView{}).dump());
+  EXPECT_EQ(wire_number(0.1 + 0.2), "0.3");
+  EXPECT_EQ(wire_number(-0.000000004), "0");
+  EXPECT_EQ(wire_number(1e12), "1000000000000");
+  EXPECT_EQ(wire_number(std::nan("")), "0");
 }
 
 }  // namespace

@@ -53,7 +53,8 @@ struct SimApi::Impl {
   std::vector<TimeMs> last_book_push;  // market time of the last l2Book push per asset
   std::vector<std::string> last_bbo;   // rendered bbo last sent per asset
   bool mids_dirty = true;
-  std::map<std::string, std::string> last_candle;  // "candle:BTC:1m" -> rendered data last sent
+  std::map<std::string, std::string> last_candle;
+  TimeMs last_candle_check = INT64_MIN;  // market time of the last candle check  // "candle:BTC:1m" -> rendered data last sent
 
   const std::string& coin(int asset) const { return engine.assets()[static_cast<std::size_t>(asset)].coin; }
   bool valid_asset(int asset) const {
@@ -64,7 +65,8 @@ struct SimApi::Impl {
   Reply info(const Json& body);
   Json all_mids() const;
   Json meta() const;
-  std::optional<Json> l2_book(const std::string& coin, const Json& n_sig_figs, const Json& mantissa,
+  // The l2Book reply's text (render_book_text); nullopt for an unknown coin.
+  std::optional<std::string> l2_book(const std::string& coin, const Json& n_sig_figs, const Json& mantissa,
                               std::size_t depth) const;
   Json bbo(int asset) const;
   Json user_fills_snapshot(const hl::Address& user) const;

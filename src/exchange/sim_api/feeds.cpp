@@ -79,7 +79,7 @@ std::vector<std::string> SimApi::snapshot(const Subscription& sub) const {
     const bool fast = request.value("fast", Json(false)) == Json(true);
     const auto book = api.l2_book(request["coin"].get<std::string>(), request.value("nSigFigs", Json(nullptr)),
                                   request.value("mantissa", Json(nullptr)), fast ? kFastBookLevels : 20);
-    if (book) out.push_back(message("l2Book", *book));
+    if (book) out.push_back(R"({"channel":"l2Book","data":)" + *book + "}");
   } else if (type == "bbo") {
     out.push_back(message("bbo", api.bbo(*api.engine.asset_of(request["coin"].get<std::string>()))));
   } else if (type == "candle") {

@@ -76,7 +76,7 @@ void publish_market(SimApi::Impl& api, const std::function<bool(const std::strin
         if (book.bids.size() > depth) book.bids.resize(depth);
         if (book.asks.size() > depth) book.asks.resize(depth);
       }
-      out.push_back({key, message("l2Book", render_book(coin, book))});
+      out.push_back({key, R"({"channel":"l2Book","data":)" + render_book_text(coin, book) + "}"});
     }
     const std::string bbo_key = "bbo:" + coin;
     if (wanted(bbo_key)) {
@@ -94,7 +94,10 @@ void publish_market(SimApi::Impl& api, const std::function<bool(const std::strin
     out.push_back({"allMids", message("allMids", Json{{"mids", api.all_mids()}})});
     api.mids_dirty = false;
   }
-  // The bar in progress of every subscribed coin and interval, when it changed.
+  // The bar in progress of every subscribed coin and interval, when it changed. Candles move only
+  // with market time, so nothing is computed while it stands still.
+  if (now == api.last_candle_check) return;
+  api.last_candle_check = now;
   const TimeMs replay_ms = api.market.config().interval.nominal_ms();
   for (std::size_t i = 0; i < api.engine.assets().size(); ++i) {
     const std::string& coin = api.coin(static_cast<int>(i));

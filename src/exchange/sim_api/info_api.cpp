@@ -71,14 +71,14 @@ Json SimApi::Impl::all_mids() const {
   return mids;
 }
 
-std::optional<Json> SimApi::Impl::l2_book(const std::string& coin_name, const Json& n_sig_figs,
+std::optional<std::string> SimApi::Impl::l2_book(const std::string& coin_name, const Json& n_sig_figs,
                                           const Json& mantissa, std::size_t depth) const {
   const auto asset = engine.asset_of(coin_name);
   if (!asset) return std::nullopt;
   const auto spec = aggregation_of(n_sig_figs, mantissa);  // throws BadRequest
   sim::BookView book = engine.book(*asset, spec.sig_figs ? kAggregationDepth : depth);
   if (spec.sig_figs) book = aggregate_book(book, spec, depth);
-  return render_book(coin_name, book);
+  return render_book_text(coin_name, book);
 }
 
 Json SimApi::Impl::bbo(int asset) const {
@@ -234,7 +234,7 @@ Reply SimApi::Impl::info(const Json& body) {
   if (type == "l2Book") {
     const auto book = l2_book(string_field(body, "coin"), body.value("nSigFigs", Json(nullptr)),
                               body.value("mantissa", Json(nullptr)), kBookLevels);
-    return json_reply(book ? *book : Json(nullptr));  // an unknown coin's book is null
+    return Reply{200, book ? *book : std::string("null")};  // an unknown coin's book is null
   }
   if (type == "candleSnapshot") return json_reply(candle_snapshot(*this, body));
   if (type == "fundingHistory") return json_reply(funding_history(*this, body));

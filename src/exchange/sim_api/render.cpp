@@ -28,6 +28,40 @@ Json render_book(const std::string& coin, const sim::BookView& book) {
   return Json{{"coin", coin}, {"time", book.time}, {"levels", Json::array({bids, asks})}};
 }
 
+namespace {
+
+void append_levels(std::string& out, const std::vector<sim::Level>& levels) {
+  out += '[';
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    if (i) out += ',';
+    out += R"({"px":")";
+    out += hl::format_units(levels[i].px);
+    out += R"(","sz":")";
+    out += hl::format_units(levels[i].sz);
+    out += R"(","n":)";
+    out += std::to_string(levels[i].n);
+    out += '}';
+  }
+  out += ']';
+}
+
+}  // namespace
+
+std::string render_book_text(const std::string& coin, const sim::BookView& book) {
+  std::string out;
+  out.reserve(64 + 48 * (book.bids.size() + book.asks.size()));
+  out += R"({"coin":)";
+  out += Json(coin).dump();  // escaped like any JSON string
+  out += R"(,"time":)";
+  out += std::to_string(book.time);
+  out += R"(,"levels":[)";
+  append_levels(out, book.bids);
+  out += ',';
+  append_levels(out, book.asks);
+  out += "]}";
+  return out;
+}
+
 Json render_candle(const std::string& coin, std::string_view interval, const sim::CandleOut& candle) {
   return Json{{"t", candle.t},
               {"T", candle.close_time},

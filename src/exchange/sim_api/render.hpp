@@ -25,6 +25,9 @@ std::string wire_units(sim::Units units);
 Json render_level(const sim::Level& level);
 // {"coin", "time", "levels": [[bids], [asks]]}, best first.
 Json render_book(const std::string& coin, const sim::BookView& book);
+// The same text as render_book(...).dump(), written directly: l2Book is the hottest reply and
+// feed, and building its JSON tree costs more than the rest of the request.
+std::string render_book_text(const std::string& coin, const sim::BookView& book);
 // {t, T, s, i, o, c, h, l, v, n}.
 Json render_candle(const std::string& coin, std::string_view interval, const sim::CandleOut& candle);
 // openOrders entry: {coin, side, limitPx, sz, oid, timestamp, origSz, cloid?}.

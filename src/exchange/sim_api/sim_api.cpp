@@ -34,6 +34,8 @@ SimApi::SimApi(sim::MarketReplay market, sim::Engine engine, const core::Clock& 
     : impl_(std::make_unique<Impl>(std::move(market), std::move(engine), wall_clock, options)) {}
 
 SimApi::~SimApi() = default;
+SimApi::SimApi(SimApi&&) noexcept = default;
+SimApi& SimApi::operator=(SimApi&&) noexcept = default;
 
 Reply SimApi::info(std::string_view body) {
   const auto parsed = parse_body(body);

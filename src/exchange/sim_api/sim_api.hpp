@@ -51,6 +51,8 @@ class SimApi {
  public:
   SimApi(sim::MarketReplay market, sim::Engine engine, const core::Clock& wall_clock, ApiOptions options = {});
   ~SimApi();
+  SimApi(SimApi&&) noexcept;
+  SimApi& operator=(SimApi&&) noexcept;
 
   Reply info(std::string_view body);
   Reply exchange(std::string_view body);
