@@ -123,6 +123,27 @@ TEST_F(SimApiExchange, BadSignatureIsTheUnknownUserError) {
   EXPECT_EQ(api.exchange(envelope.dump()).status, 422);
 }
 
+TEST_F(SimApiExchange, ExpiresAfterAndVaultAddressAreChecked) {
+  const auto key = hl::PrivateKey::from_hex(kKeyA);
+  const Json noop{{"type", "noop"}};
+  auto envelope = [&](std::optional<std::uint64_t> expires, std::optional<hl::Address> vault) {
+    const std::uint64_t nonce = ++next_nonce;
+    Json out{{"action", noop},
+             {"nonce", nonce},
+             {"signature", hl::sign_l1_action(noop, nonce, vault, expires, true, key).to_json()},
+             {"vaultAddress", vault ? Json(vault->hex()) : Json(nullptr)}};
+    if (expires) out["expiresAfter"] = *expires;
+    return out;
+  };
+  const auto wall_now = static_cast<std::uint64_t>(kWallNow);
+  EXPECT_EQ(post(envelope(wall_now - 1, std::nullopt)).dump(),
+            R"({"status":"err","response":"Action expired: expiresAfter 1759999999999 is in the past"})");
+  EXPECT_EQ(post(envelope(wall_now + 5000, std::nullopt))["status"], "ok");
+  const auto vault = *hl::Address::parse("0x5e9ee1089755c3435139848e47e6635505d5a13a");
+  EXPECT_EQ(post(envelope(std::nullopt, vault)).dump(),
+            R"({"status":"err","response":"Vault not registered: 0x5e9ee1089755c3435139848e47e6635505d5a13a"})");
+}
+
 TEST_F(SimApiExchange, NoncesAreCheckedAgainstTheWallClock) {
   const auto wall_now = static_cast<std::uint64_t>(kWallNow);
   EXPECT_EQ(post(signed_l1(Json{{"type", "noop"}}, kKeyA, true, wall_now))["status"], "ok");
