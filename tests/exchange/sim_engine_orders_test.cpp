@@ -210,6 +210,17 @@ TEST(SimEngineOrders, EqualPriceUserOrderTradesBeforeSyntheticLiquidity) {
   EXPECT_EQ(e.book(0).asks[0].sz, u(1));
 }
 
+TEST(SimEngineOrders, OpenOrderCapPerUser) {
+  EngineConfig c;
+  c.max_open_orders = 2;
+  Engine e(eth_only(), c);
+  e.on_market(0, base_tick());
+  EXPECT_EQ(place1(e, user_a(), limit(true, 1990, 1)).kind, Kind::Resting);
+  EXPECT_EQ(place1(e, user_a(), limit(true, 1989, 1)).kind, Kind::Resting);
+  EXPECT_EQ(place1(e, user_a(), limit(true, 1988, 1)).error, "Too many open orders.");
+  EXPECT_EQ(place1(e, user_b(), limit(true, 1988, 1)).kind, Kind::Resting);  // per user
+}
+
 TEST(SimEngineOrders, EventsComeInTheOrderThingsHappened) {
   Engine e = make_engine();
   const OrderStatus st = place1(e, user_a(), limit(true, 1990, 1));
