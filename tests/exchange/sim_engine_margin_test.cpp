@@ -126,6 +126,41 @@ TEST(SimEngineMargin, IsolatedPositionCarriesItsOwnMargin) {
   EXPECT_NEAR(ch.margin_summary.account_value, 100000 - 1 - (2000.5 + 1999.5) * 0.00045, 1e-9);
 }
 
+TEST(SimEngineMargin, IsolatedPositionIsLiquidatedAloneAtItsOwnPrice) {
+  Engine e = make_engine();
+  EXPECT_EQ(e.update_leverage(user_a(), 0, false, 10), "");
+  ASSERT_EQ(place1(e, user_a(), limit(true, 2000.5, 1, Tif::Ioc)).kind, Kind::Filled);
+  // C = 200.05: P = (2000.5 - 200.05) / 0.99 = 1818.636...; 1819 holds, 1818 liquidates.
+  e.on_market(0, tick(kT0 + 1000, 1819, {{1818.5, 5}}, {{1819.5, 5}}));
+  ASSERT_EQ(e.clearinghouse(user_a(), kT0).positions.size(), 1u);
+  e.on_market(0, tick(kT0 + 2000, 1818, {{1817.5, 5}}, {{1818.5, 5}}));
+  const auto ch = e.clearinghouse(user_a(), kT0);
+  EXPECT_TRUE(ch.positions.empty());
+  // Only the isolated margin was at stake: the cross balance lost 200.05 - (200.05 + 1818 - 2000.5)
+  // and both taker fees.
+  EXPECT_NEAR(ch.margin_summary.account_value, 100000 + (1818 - 2000.5) - (2000.5 + 1818) * 0.00045,
+              1e-9);
+  EXPECT_TRUE(e.fills(user_a()).back().liquidation);
+}
+
+TEST(SimEngineMargin, NoLiquidationPriceWhenCollateralCoversTheWholeNotional) {
+  Engine e = make_engine();
+  ASSERT_EQ(place1(e, user_a(), limit(true, 2001, 1.5, Tif::Ioc)).kind, Kind::Filled);
+  EXPECT_FALSE(e.clearinghouse(user_a(), kT0).positions.at(0).liquidation_px.has_value());
+}
+
+TEST(SimEngineMargin, UnknownAssetsAreHarmless) {
+  Engine e = make_engine();
+  EXPECT_TRUE(e.book(7).bids.empty());
+  EXPECT_EQ(e.last_price(-1), 0);
+  EXPECT_EQ(e.update_leverage(user_a(), 7, true, 5), "Invalid asset.");
+  EXPECT_EQ(e.update_isolated_margin(user_a(), 7, 1), "No isolated position for this asset.");
+  OrderRequest r = limit(true, 1990, 1);
+  r.asset = 3;
+  EXPECT_EQ(place1(e, user_a(), r).error, "Invalid asset.");
+  EXPECT_THROW(e.on_market(3, base_tick()), std::out_of_range);
+}
+
 TEST(SimEngineMargin, CrossLeverageChangeMovesMarginUsed) {
   Engine e = make_engine();
   ASSERT_EQ(place1(e, user_a(), limit(true, 2000.5, 1, Tif::Ioc)).kind, Kind::Filled);

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -85,6 +86,13 @@ struct Engine::Impl {
   std::vector<char> book_dirty;  // per asset: emit one BookEvent at the end of the call
 
   Impl(std::vector<AssetSpec> a, EngineConfig c);
+  bool known(int asset) const {
+    return asset >= 0 && static_cast<std::size_t>(asset) < assets.size();
+  }
+  // The market side's entry check: an unknown asset there is a caller's bug, not user input.
+  void require_known(int asset) const {
+    if (!known(asset)) throw std::out_of_range("sim engine: no asset " + std::to_string(asset));
+  }
 
   // --- orders (engine_orders.cpp) ---
   Account& account(const Address& user);  // opens it with the starting balance if new

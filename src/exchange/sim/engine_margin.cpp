@@ -181,6 +181,7 @@ ClearinghouseState Engine::clearinghouse(const Address& user, TimeMs now) const 
 
 void Engine::settle_funding(int asset, double rate, TimeMs time) {
   Impl& im = *impl_;
+  im.require_known(asset);
   im.books[static_cast<std::size_t>(asset)].funding_rate = rate;
   for (auto& [user, acc] : im.accounts) {
     auto it = acc.positions.find(asset);

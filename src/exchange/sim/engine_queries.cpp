@@ -78,7 +78,9 @@ std::vector<Level> merge_side(const Engine::Impl& im, UserIt it, UserIt end,
 
 }  // namespace
 
+// Unknown assets (user input reaches these) give an empty book, context and price.
 BookView Engine::book(int asset, std::size_t depth) const {
+  if (!impl_->known(asset)) return BookView{asset, 0, {}, {}};
   const AssetState& b = impl_->books[static_cast<std::size_t>(asset)];
   BookView view;
   view.asset = asset;
@@ -91,6 +93,7 @@ BookView Engine::book(int asset, std::size_t depth) const {
 // What the engine knows of an asset's context; day volumes and the previous day's price belong to
 // the market replay, which fills them in.
 AssetContext Engine::context(int asset) const {
+  if (!impl_->known(asset)) return {};
   const AssetState& b = impl_->books[static_cast<std::size_t>(asset)];
   AssetContext ctx;
   ctx.mark_px = impl_->mark(asset);
@@ -105,6 +108,7 @@ AssetContext Engine::context(int asset) const {
 }
 
 Units Engine::last_price(int asset) const {
+  if (!impl_->known(asset)) return 0;
   const AssetState& b = impl_->books[static_cast<std::size_t>(asset)];
   return b.has_tick ? b.tick.price : b.last_trade_px;
 }

@@ -35,6 +35,7 @@ bool Engine::ensure_account(const Address& user) {
 
 void Engine::on_market(int asset, const MarketTick& tick) {
   Impl& im = *impl_;
+  im.require_known(asset);
   AssetState& book = im.books[static_cast<std::size_t>(asset)];
   book.tick = MarketTick{tick.time, tick.price, tick.mark_px, tick.oracle_px, {}, {}};
   book.has_tick = true;
