@@ -1,7 +1,6 @@
 // The simulated exchange's vocabulary: orders, statuses, fills, positions and the events the
 // engine emits. Pure data, shared by the engine (sim_engine.hpp), the market replay, the JSON API
-// (src/exchange/sim_api/) and the state file. Prices and sizes are exact 1e-8 units
-// (hl::parse_units).
+// (src/exchange/sim_api/) and the state file. Prices and sizes are exact 1e-8 units (hl::parse_units).
 #pragma once
 
 #include <cstdint>
@@ -41,9 +40,9 @@ struct OrderRequest {
   Units px = 0;
   Units sz = 0;
   bool reduce_only = false;
-  Tif tif = Tif::Gtc;  // ignored for trigger orders
+  Tif tif = Tif::Gtc;                 // ignored for trigger orders
   std::optional<Trigger> trigger;
-  std::optional<std::string> cloid;  // "0x" + 32 lower-case hex digits
+  std::optional<std::string> cloid;   // "0x" + 32 lower-case hex digits
 };
 enum class Grouping { Na, NormalTpsl, PositionTpsl };
 
@@ -53,9 +52,9 @@ struct OrderStatus {
   Kind kind = Kind::Error;
   std::uint64_t oid = 0;
   std::optional<std::string> cloid;
-  Units total_sz = 0;  // Filled
-  double avg_px = 0;   // Filled
-  std::string error;   // Error: the exchange's exact text
+  Units total_sz = 0;   // Filled
+  double avg_px = 0;    // Filled
+  std::string error;    // Error: the exchange's exact text
 };
 // The per-cancel answer: ok ("success") or the exchange's error text.
 struct CancelStatus {
@@ -78,17 +77,8 @@ struct ModifyRequest {
 
 // An order's status, with the wire names of PROTOCOL §3.10 (to_wire).
 enum class OrderState {
-  Open,
-  Filled,
-  Canceled,
-  Triggered,
-  Rejected,
-  MarginCanceled,
-  ReduceOnlyCanceled,
-  SelfTradeCanceled,
-  SiblingFilledCanceled,
-  LiquidatedCanceled,
-  ScheduledCancel
+  Open, Filled, Canceled, Triggered, Rejected, MarginCanceled, ReduceOnlyCanceled,
+  SelfTradeCanceled, SiblingFilledCanceled, LiquidatedCanceled, ScheduledCancel
 };
 const char* to_wire(OrderState state);  // "open", "filled", "canceled", ..., "scheduledCancel"
 
@@ -99,7 +89,7 @@ struct OrderInfo {
   int asset = 0;
   bool is_buy = true;
   Units limit_px = 0;
-  Units sz = 0;  // remaining
+  Units sz = 0;       // remaining
   Units orig_sz = 0;
   TimeMs timestamp = 0;
   bool reduce_only = false;
@@ -109,8 +99,7 @@ struct OrderInfo {
   std::optional<std::string> cloid;
   OrderState state = OrderState::Open;
   TimeMs status_time = 0;
-  std::string order_type()
-      const;  // "Limit", "Market", "Stop Market", "Stop Limit", "Take Profit Market", ...
+  std::string order_type() const;  // "Limit", "Market", "Stop Market", "Stop Limit", "Take Profit Market", ...
 };
 
 struct Fill {
@@ -123,10 +112,10 @@ struct Fill {
   Units start_position = 0;  // signed size before this fill
   std::string dir;           // "Open Long", "Close Short", "Long > Short", ...
   double closed_pnl = 0;
-  std::string hash;  // "0x" + 64 hex, deterministic
+  std::string hash;          // "0x" + 64 hex, deterministic
   std::uint64_t oid = 0;
-  bool crossed = false;  // taker
-  double fee = 0;        // USDC, negative = rebate
+  bool crossed = false;      // taker
+  double fee = 0;            // USDC, negative = rebate
   std::uint64_t tid = 0;
   std::optional<std::string> cloid;
   bool liquidation = false;
@@ -168,8 +157,8 @@ struct BookView {
 // The market's state of one asset, as metaAndAssetCtxs shows it.
 struct AssetContext {
   double mark_px = 0, oracle_px = 0, mid_px = 0, prev_day_px = 0;
-  double funding = 0;        // current hourly rate
-  double open_interest = 0;  // coins
+  double funding = 0;             // current hourly rate
+  double open_interest = 0;       // coins
   double day_ntl_vlm = 0, day_base_vlm = 0;
   double premium = 0;
 };
@@ -180,7 +169,7 @@ struct PositionView {
   double entry_px = 0;
   bool cross = true;
   int leverage = 20;
-  double raw_usd = 0;  // isolated only
+  double raw_usd = 0;            // isolated only
   std::optional<double> liquidation_px;
   double margin_used = 0, position_value = 0, unrealized_pnl = 0, return_on_equity = 0;
   int max_leverage = 50;
@@ -198,32 +187,13 @@ struct ClearinghouseState {
 };
 
 // What changed, in the order it happened; the server turns these into WebSocket messages.
-struct OrderUpdateEvent {
-  OrderInfo order;
-};
-struct FillEvent {
-  Fill fill;
-};
-struct TradeEvent {
-  Trade trade;
-};
-struct FundingEvent {
-  FundingPayment payment;
-};
-struct LiquidationEvent {
-  Address user;
-  std::uint64_t lid = 0;
-  double ntl_pos = 0;
-  double account_value = 0;
-};
-struct NonUserCancelEvent {
-  Address user;
-  int asset = 0;
-  std::uint64_t oid = 0;
-};
-struct BookEvent {
-  int asset = 0;
-};  // the book (and so the bbo) of an asset may have changed
+struct OrderUpdateEvent { OrderInfo order; };
+struct FillEvent { Fill fill; };
+struct TradeEvent { Trade trade; };
+struct FundingEvent { FundingPayment payment; };
+struct LiquidationEvent { Address user; std::uint64_t lid = 0; double ntl_pos = 0; double account_value = 0; };
+struct NonUserCancelEvent { Address user; int asset = 0; std::uint64_t oid = 0; };
+struct BookEvent { int asset = 0; };  // the book (and so the bbo) of an asset may have changed
 using Event = std::variant<OrderUpdateEvent, FillEvent, TradeEvent, FundingEvent, LiquidationEvent,
                            NonUserCancelEvent, BookEvent>;
 
