@@ -6,6 +6,7 @@
 
 #include "core/random.hpp"
 #include "data/import.hpp"
+#include "exchange/hyperliquid/decimal.hpp"
 #include "exchange/market_test_support.hpp"
 #include "exchange/sim/price_path.hpp"
 #include "exchange/sim/price_ticks.hpp"
@@ -88,7 +89,10 @@ TEST(MarketPricePath, RandomBarsTouchOpenExtremesCloseInTheDocumentedOrder) {
         EXPECT_LT(at_high, at_low) << o << " " << h << " " << l << " " << c;
       }
     }
-    for (double px : path) ASSERT_TRUE(valid_perp_price(to_units(px), szd)) << px << " szd " << szd;
+    for (double px : path) {
+      ASSERT_TRUE(valid_perp_price(to_units(px), szd)) << px << " szd " << szd;
+      ASSERT_TRUE(hl::price_is_valid(to_units(px), szd)) << px << " szd " << szd;
+    }
   }
 }
 
