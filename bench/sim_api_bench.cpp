@@ -25,8 +25,10 @@ sim_api::SimApi make_api(const core::Clock& wall) {
   coins[1].spec = {"ETH", 4, 50, false};
   for (int i = 0; i < 2000; ++i) {
     const double btc = 30000 + 30 * std::sin(i * 0.05), eth = 2000 + 2 * std::sin(i * 0.07);
-    coins[0].bars.push_back({kFirstBar + i * core::kMinuteMs, btc, btc + 20, btc - 20, btc + 1, 5, 40});
-    coins[1].bars.push_back({kFirstBar + i * core::kMinuteMs, eth, eth + 2, eth - 2, eth + 0.1, 50, 60});
+    coins[0].bars.push_back(
+        {kFirstBar + i * core::kMinuteMs, btc, btc + 20, btc - 20, btc + 1, 5, 40});
+    coins[1].bars.push_back(
+        {kFirstBar + i * core::kMinuteMs, eth, eth + 2, eth - 2, eth + 0.1, 50, 60});
   }
   sim::MarketConfig config;
   config.from = kFirstBar + 100 * core::kMinuteMs;
@@ -50,7 +52,8 @@ BENCHMARK(BM_sim_api_info_l2book);
 void BM_sim_api_signed_order_cancel(benchmark::State& state) {
   core::FixedClock wall(kWallNow);
   auto api = make_api(wall);
-  const auto key = hl::PrivateKey::from_hex("0x0123456789012345678901234567890123456789012345678901234567890123");
+  const auto key = hl::PrivateKey::from_hex(
+      "0x0123456789012345678901234567890123456789012345678901234567890123");
   const std::size_t pairs = static_cast<std::size_t>(state.max_iterations);
   std::vector<std::string> orders, cancels;
   std::uint64_t nonce = static_cast<std::uint64_t>(kWallNow);
@@ -58,16 +61,26 @@ void BM_sim_api_signed_order_cancel(benchmark::State& state) {
     char cloid[40];
     std::snprintf(cloid, sizeof cloid, "0x%032zx", i + 1);
     const Json order{{"type", "order"},
-                     {"orders", Json::array({Json{{"a", 0}, {"b", true}, {"p", std::to_string(29000 - int(i % 500))},
-                                                  {"s", "0.01"}, {"r", false},
-                                                  {"t", Json{{"limit", Json{{"tif", "Gtc"}}}}}, {"c", cloid}}})},
+                     {"orders", Json::array({Json{{"a", 0},
+                                                  {"b", true},
+                                                  {"p", std::to_string(29000 - int(i % 500))},
+                                                  {"s", "0.01"},
+                                                  {"r", false},
+                                                  {"t", Json{{"limit", Json{{"tif", "Gtc"}}}}},
+                                                  {"c", cloid}}})},
                      {"grouping", "na"}};
-    const Json cancel{{"type", "cancelByCloid"}, {"cancels", Json::array({Json{{"asset", 0}, {"cloid", cloid}}})}};
+    const Json cancel{{"type", "cancelByCloid"},
+                      {"cancels", Json::array({Json{{"asset", 0}, {"cloid", cloid}}})}};
     for (const auto* action : {&order, &cancel}) {
       ++nonce;
       const auto sig = hl::sign_l1_action(*action, nonce, std::nullopt, std::nullopt, true, key);
       (action == &order ? orders : cancels)
-          .push_back(Json{{"action", *action}, {"nonce", nonce}, {"signature", sig.to_json()}, {"vaultAddress", nullptr}}.dump());
+          .push_back(Json{
+              {"action", *action},
+              {"nonce", nonce},
+              {"signature", sig.to_json()},
+              {"vaultAddress",
+               nullptr}}.dump());
     }
   }
   std::size_t i = 0;
@@ -89,8 +102,8 @@ void BM_sim_api_publish_after_tick(benchmark::State& state) {
   const auto heard = [](const std::string& key) {
     for (const char* coin : {"BTC", "ETH"}) {
       const std::string c = coin;
-      if (key == "l2Book:" + c || key == "bbo:" + c || key == "trades:" + c || key == "candle:" + c + ":1m" ||
-          key == "candle:" + c + ":1h") {
+      if (key == "l2Book:" + c || key == "bbo:" + c || key == "trades:" + c ||
+          key == "candle:" + c + ":1m" || key == "candle:" + c + ":1h") {
         return true;
       }
     }

@@ -14,40 +14,53 @@ TEST_F(SimApiFeeds, SubscriptionsParseToCanonicalKeys) {
   std::string error;
   const auto key_of = [&](const char* text) {
     const auto sub = api.parse_subscription(Json::parse(text), error);
-    return sub ? sub->key + "|" + sub->channel + (sub->user_specific ? "|user" : "") : "error: " + error;
+    return sub ? sub->key + "|" + sub->channel + (sub->user_specific ? "|user" : "")
+               : "error: " + error;
   };
   EXPECT_EQ(key_of(R"({"type":"allMids"})"), "allMids|allMids");
   EXPECT_EQ(key_of(R"({"type":"l2Book","coin":"BTC"})"), "l2Book:BTC|l2Book");
-  EXPECT_EQ(key_of(R"({"type":"l2Book","coin":"BTC","nSigFigs":null,"mantissa":null})"), "l2Book:BTC|l2Book");
-  EXPECT_EQ(key_of(R"({"type":"l2Book","coin":"BTC","nSigFigs":5,"mantissa":2})"), "l2Book:BTC:sig5:m2|l2Book");
-  EXPECT_EQ(key_of(R"({"type":"l2Book","coin":"ETH","nSigFigs":3,"fast":true})"), "l2Book:ETH:sig3:fast|l2Book");
+  EXPECT_EQ(key_of(R"({"type":"l2Book","coin":"BTC","nSigFigs":null,"mantissa":null})"),
+            "l2Book:BTC|l2Book");
+  EXPECT_EQ(key_of(R"({"type":"l2Book","coin":"BTC","nSigFigs":5,"mantissa":2})"),
+            "l2Book:BTC:sig5:m2|l2Book");
+  EXPECT_EQ(key_of(R"({"type":"l2Book","coin":"ETH","nSigFigs":3,"fast":true})"),
+            "l2Book:ETH:sig3:fast|l2Book");
   EXPECT_EQ(key_of(R"({"type":"bbo","coin":"BTC"})"), "bbo:BTC|bbo");
   EXPECT_EQ(key_of(R"({"type":"trades","coin":"ETH"})"), "trades:ETH|trades");
   EXPECT_EQ(key_of(R"({"type":"candle","coin":"BTC","interval":"1h"})"), "candle:BTC:1h|candle");
-  EXPECT_EQ(key_of(R"({"type":"orderUpdates","user":"0x14791697260E4c9A71f18484C9f997B308e59325"})"),
-            std::string("orderUpdates:") + kAddressA + "|orderUpdates|user");
+  EXPECT_EQ(
+      key_of(R"({"type":"orderUpdates","user":"0x14791697260E4c9A71f18484C9f997B308e59325"})"),
+      std::string("orderUpdates:") + kAddressA + "|orderUpdates|user");
   EXPECT_EQ(key_of(R"({"type":"userEvents","user":"0x14791697260E4c9A71f18484C9f997B308e59325"})"),
             std::string("user:") + kAddressA + "|user|user");
   EXPECT_EQ(key_of(R"({"type":"userFills","user":"0x14791697260e4c9a71f18484c9f997b308e59325"})"),
             std::string("userFills:") + kAddressA + "|userFills|user");
-  EXPECT_EQ(key_of(R"({"type":"userFundings","user":"0x14791697260e4c9a71f18484c9f997b308e59325"})"),
-            std::string("userFundings:") + kAddressA + "|userFundings|user");
-  EXPECT_EQ(key_of(R"({"type":"notification","user":"0x14791697260e4c9a71f18484c9f997b308e59325"})"),
-            std::string("notification:") + kAddressA + "|notification|user");
-  EXPECT_EQ(key_of(R"({"type":"l2Book","coin":"btc"})"), R"(error: Invalid subscription {"type":"l2Book","coin":"btc"})");
+  EXPECT_EQ(
+      key_of(R"({"type":"userFundings","user":"0x14791697260e4c9a71f18484c9f997b308e59325"})"),
+      std::string("userFundings:") + kAddressA + "|userFundings|user");
+  EXPECT_EQ(
+      key_of(R"({"type":"notification","user":"0x14791697260e4c9a71f18484c9f997b308e59325"})"),
+      std::string("notification:") + kAddressA + "|notification|user");
+  EXPECT_EQ(key_of(R"({"type":"l2Book","coin":"btc"})"),
+            R"(error: Invalid subscription {"type":"l2Book","coin":"btc"})");
   EXPECT_EQ(key_of(R"({"type":"trades"})"), R"(error: Invalid subscription {"type":"trades"})");
-  EXPECT_EQ(key_of(R"({"type":"weather","coin":"BTC"})"), R"(error: Invalid subscription {"type":"weather","coin":"BTC"})");
+  EXPECT_EQ(key_of(R"({"type":"weather","coin":"BTC"})"),
+            R"(error: Invalid subscription {"type":"weather","coin":"BTC"})");
   EXPECT_EQ(key_of(R"({"type":"candle","coin":"BTC","interval":"2m"})"),
             R"(error: Invalid subscription {"type":"candle","coin":"BTC","interval":"2m"})");
-  EXPECT_EQ(key_of(R"({"type":"userFills","user":"0x12"})"), R"(error: Invalid subscription {"type":"userFills","user":"0x12"})");
+  EXPECT_EQ(key_of(R"({"type":"userFills","user":"0x12"})"),
+            R"(error: Invalid subscription {"type":"userFills","user":"0x12"})");
   // The request is kept as received, for the acknowledgement.
-  const auto sub = api.parse_subscription(Json::parse(R"({"type":"l2Book","coin":"BTC","nSigFigs":null})"), error);
+  const auto sub = api.parse_subscription(
+      Json::parse(R"({"type":"l2Book","coin":"BTC","nSigFigs":null})"), error);
   EXPECT_EQ(sub->request.dump(), R"({"type":"l2Book","coin":"BTC","nSigFigs":null})");
 }
 
 TEST_F(SimApiFeeds, SnapshotsForBooksMidsCandlesAndFills) {
   std::string error;
-  auto snap = [&](const char* text) { return api.snapshot(*api.parse_subscription(Json::parse(text), error)); };
+  auto snap = [&](const char* text) {
+    return api.snapshot(*api.parse_subscription(Json::parse(text), error));
+  };
   const auto book = snap(R"({"type":"l2Book","coin":"BTC","fast":true})");
   ASSERT_EQ(book.size(), 1u);
   const Json message = Json::parse(book[0]);
@@ -58,9 +71,11 @@ TEST_F(SimApiFeeds, SnapshotsForBooksMidsCandlesAndFills) {
   EXPECT_EQ(candle["channel"], "candle");
   EXPECT_EQ(candle["data"]["t"].get<core::TimeMs>(), kStart);
   EXPECT_EQ(candle["data"]["o"], "30120");
-  const Json fills = Json::parse(snap(R"({"type":"userFills","user":"0x14791697260e4c9a71f18484c9f997b308e59325"})")[0]);
-  EXPECT_EQ(fills.dump(), std::string(R"({"channel":"userFills","data":{"isSnapshot":true,"user":")") + kAddressA +
-                              R"(","fills":[]}})");
+  const Json fills = Json::parse(
+      snap(R"({"type":"userFills","user":"0x14791697260e4c9a71f18484c9f997b308e59325"})")[0]);
+  EXPECT_EQ(fills.dump(),
+            std::string(R"({"channel":"userFills","data":{"isSnapshot":true,"user":")") +
+                kAddressA + R"(","fills":[]}})");
   const Json bbo = Json::parse(snap(R"({"type":"bbo","coin":"ETH"})")[0]);
   EXPECT_EQ(bbo["data"]["coin"], "ETH");
   EXPECT_TRUE(bbo["data"]["bbo"][0]["px"].is_string());
@@ -69,8 +84,9 @@ TEST_F(SimApiFeeds, SnapshotsForBooksMidsCandlesAndFills) {
 
 TEST_F(SimApiFeeds, PublishRendersEachChannelForHeardKeysOnly) {
   const std::string a = kAddressA;
-  const std::set<std::string> heard = {"trades:BTC", "orderUpdates:" + a, "userFills:" + a, "user:" + a,
-                                       "l2Book:BTC", "bbo:BTC",         "allMids",          "candle:BTC:1m"};
+  const std::set<std::string> heard = {"trades:BTC", "orderUpdates:" + a, "userFills:" + a,
+                                       "user:" + a,  "l2Book:BTC",        "bbo:BTC",
+                                       "allMids",    "candle:BTC:1m"};
   api.publish([](const std::string&) { return false; });  // drop what setup produced
   act(order_action(0, true, "29000", "0.01", "Gtc"));
   act(order_action(0, true, "32000", "0.01", "Ioc"));
@@ -124,7 +140,8 @@ TEST_F(SimApiFeeds, StaleBookHoldsBookMessagesBack) {
   control(R"({"type":"fault","fault":"staleBook","seconds":10})");
   control(R"({"type":"advance","steps":3})");
   for (const auto& m : api.publish(all)) {
-    EXPECT_FALSE(m.key.starts_with("l2Book:") || m.key.starts_with("bbo:") || m.key == "allMids") << m.key;
+    EXPECT_FALSE(m.key.starts_with("l2Book:") || m.key.starts_with("bbo:") || m.key == "allMids")
+        << m.key;
   }
   wall.advance(10'000);
   bool book = false;

@@ -2,11 +2,11 @@
 // wall clock, and signing helpers with the keys of vectors.json. Used by tests/exchange/sim_api_*.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "core/clock.hpp"
 #include "exchange/hyperliquid/signing.hpp"
@@ -19,8 +19,10 @@ inline constexpr int kBars = 300;
 inline constexpr int kHistoryBars = 120;  // bars before the replay's start
 inline constexpr core::TimeMs kStart = kFirstBar + kHistoryBars * core::kMinuteMs;
 inline constexpr core::TimeMs kWallNow = 1'760'000'000'000;  // unrelated to market time on purpose
-inline constexpr const char* kKeyA = "0x0123456789012345678901234567890123456789012345678901234567890123";
-inline constexpr const char* kKeyB = "0xe908f86dbb4d55ac876378565aafeabc187f6690f046459397b17d9b9a19688e";
+inline constexpr const char* kKeyA =
+    "0x0123456789012345678901234567890123456789012345678901234567890123";
+inline constexpr const char* kKeyB =
+    "0xe908f86dbb4d55ac876378565aafeabc187f6690f046459397b17d9b9a19688e";
 inline constexpr const char* kAddressA = "0x14791697260e4c9a71f18484c9f997b308e59325";
 
 // BTC bar i: open 30000 + i, high open + 20, low open - 20, close open + 1; ETH the same shape
@@ -77,26 +79,35 @@ struct SimFixture : ::testing::Test {
     return reply.status == 200 ? Json::parse(reply.body) : Json();
   }
   // The envelope of an L1 action signed by `key_hex`, as the SDKs post it.
-  Json signed_l1(const Json& action, const char* key_hex, bool mainnet = true, std::uint64_t nonce = 0) {
+  Json signed_l1(const Json& action, const char* key_hex, bool mainnet = true,
+                 std::uint64_t nonce = 0) {
     if (nonce == 0) nonce = ++next_nonce;
     const auto key = hl::PrivateKey::from_hex(key_hex);
     const auto sig = hl::sign_l1_action(action, nonce, std::nullopt, std::nullopt, mainnet, key);
-    return Json{{"action", action}, {"nonce", nonce}, {"signature", sig.to_json()}, {"vaultAddress", nullptr}};
+    return Json{{"action", action},
+                {"nonce", nonce},
+                {"signature", sig.to_json()},
+                {"vaultAddress", nullptr}};
   }
   Json post(const Json& envelope) {
     const Reply reply = api.exchange(envelope.dump());
     EXPECT_EQ(reply.status, 200) << envelope.dump() << " -> " << reply.body;
     return reply.status == 200 ? Json::parse(reply.body) : Json();
   }
-  Json act(const Json& action, const char* key_hex = kKeyA) { return post(signed_l1(action, key_hex)); }
+  Json act(const Json& action, const char* key_hex = kKeyA) {
+    return post(signed_l1(action, key_hex));
+  }
 
-  static Json order_action(int asset, bool buy, const std::string& px, const std::string& sz, const char* tif,
-                           const char* cloid = nullptr) {
-    Json wire{{"a", asset}, {"b", buy}, {"p", px}, {"s", sz}, {"r", false}, {"t", Json{{"limit", Json{{"tif", tif}}}}}};
+  static Json order_action(int asset, bool buy, const std::string& px, const std::string& sz,
+                           const char* tif, const char* cloid = nullptr) {
+    Json wire{{"a", asset}, {"b", buy},   {"p", px},
+              {"s", sz},    {"r", false}, {"t", Json{{"limit", Json{{"tif", tif}}}}}};
     if (cloid) wire["c"] = cloid;
     return Json{{"type", "order"}, {"orders", Json::array({wire})}, {"grouping", "na"}};
   }
-  static std::string address_of(const char* key_hex) { return hl::PrivateKey::from_hex(key_hex).address().hex(); }
+  static std::string address_of(const char* key_hex) {
+    return hl::PrivateKey::from_hex(key_hex).address().hex();
+  }
 };
 
 inline double num(const Json& text) { return std::stod(text.get<std::string>()); }

@@ -16,14 +16,17 @@ const Json& field(const Json& object, const char* name) {
 
 std::uint64_t uint_field(const Json& object, const char* name) {
   const Json& value = field(object, name);
-  if (!value.is_number_unsigned()) throw BadRequest(std::string("field ") + name + " is not an unsigned integer");
+  if (!value.is_number_unsigned())
+    throw BadRequest(std::string("field ") + name + " is not an unsigned integer");
   return value.get<std::uint64_t>();
 }
 
 std::int64_t int_field(const Json& object, const char* name) {
   const Json& value = field(object, name);
-  if (!value.is_number_integer()) throw BadRequest(std::string("field ") + name + " is not an integer");
-  if (value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+  if (!value.is_number_integer())
+    throw BadRequest(std::string("field ") + name + " is not an integer");
+  if (value.is_number_unsigned() &&
+      value.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
     throw BadRequest(std::string("field ") + name + " is out of range");
   }
   return value.get<std::int64_t>();
@@ -62,7 +65,8 @@ int asset_field(const Json& object, const char* name) {
 std::string parse_cloid(const Json& value) {
   if (!value.is_string()) throw BadRequest("cloid is not a string");
   std::string text = value.get<std::string>();
-  if (text.size() != 34 || text[0] != '0' || (text[1] != 'x' && text[1] != 'X')) throw BadRequest("bad cloid");
+  if (text.size() != 34 || text[0] != '0' || (text[1] != 'x' && text[1] != 'X'))
+    throw BadRequest("bad cloid");
   for (std::size_t i = 2; i < text.size(); ++i) {
     if (!std::isxdigit(static_cast<unsigned char>(text[i]))) throw BadRequest("bad cloid");
     text[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[i])));
@@ -132,7 +136,8 @@ std::vector<sim::CancelByCloidRequest> parse_cancels_by_cloid(const Json& action
   const Json& list = field(action, "cancels");
   if (!list.is_array()) throw BadRequest("cancels is not an array");
   std::vector<sim::CancelByCloidRequest> out;
-  for (const auto& item : list) out.push_back({asset_field(item, "asset"), parse_cloid(field(item, "cloid"))});
+  for (const auto& item : list)
+    out.push_back({asset_field(item, "asset"), parse_cloid(field(item, "cloid"))});
   return out;
 }
 

@@ -3,11 +3,10 @@
 // Used by the simulator's exchange handler (exchange_api.cpp).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "exchange/sim/engine_types.hpp"
 

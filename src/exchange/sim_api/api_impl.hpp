@@ -14,7 +14,8 @@
 namespace organism::exchange::sim_api {
 
 // The exchange's answer to a body it cannot read (PROTOCOL §11).
-inline constexpr const char* kDeserializeError = "Failed to deserialize the JSON body into the target type";
+inline constexpr const char* kDeserializeError =
+    "Failed to deserialize the JSON body into the target type";
 
 // PROTOCOL §10: every address starts with 10000 requests, plus one per USDC traded.
 inline constexpr std::uint64_t kInitialRequestBuffer = 10000;
@@ -54,9 +55,12 @@ struct SimApi::Impl {
   std::vector<std::string> last_bbo;   // rendered bbo last sent per asset
   bool mids_dirty = true;
   std::map<std::string, std::string> last_candle;
-  TimeMs last_candle_check = INT64_MIN;  // market time of the last candle check  // "candle:BTC:1m" -> rendered data last sent
+  TimeMs last_candle_check = INT64_MIN;  // market time of the last candle check  // "candle:BTC:1m"
+                                         // -> rendered data last sent
 
-  const std::string& coin(int asset) const { return engine.assets()[static_cast<std::size_t>(asset)].coin; }
+  const std::string& coin(int asset) const {
+    return engine.assets()[static_cast<std::size_t>(asset)].coin;
+  }
   bool valid_asset(int asset) const {
     return asset >= 0 && static_cast<std::size_t>(asset) < engine.assets().size();
   }
@@ -66,8 +70,8 @@ struct SimApi::Impl {
   Json all_mids() const;
   Json meta() const;
   // The l2Book reply's text (render_book_text); nullopt for an unknown coin.
-  std::optional<std::string> l2_book(const std::string& coin, const Json& n_sig_figs, const Json& mantissa,
-                              std::size_t depth) const;
+  std::optional<std::string> l2_book(const std::string& coin, const Json& n_sig_figs,
+                                     const Json& mantissa, std::size_t depth) const;
   Json bbo(int asset) const;
   Json user_fills_snapshot(const hl::Address& user) const;
   Json user_fundings_snapshot(const hl::Address& user) const;

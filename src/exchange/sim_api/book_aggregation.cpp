@@ -13,9 +13,11 @@ Aggregation aggregation_of(const Json& n_sig_figs, const Json& mantissa) {
     if (spec.sig_figs < 2 || spec.sig_figs > 5) throw BadRequest("nSigFigs must be 2..5");
   }
   if (!mantissa.is_null()) {
-    if (!mantissa.is_number_integer() || spec.sig_figs != 5) throw BadRequest("mantissa needs nSigFigs 5");
+    if (!mantissa.is_number_integer() || spec.sig_figs != 5)
+      throw BadRequest("mantissa needs nSigFigs 5");
     spec.mantissa = mantissa.get<int>();
-    if (spec.mantissa != 1 && spec.mantissa != 2 && spec.mantissa != 5) throw BadRequest("mantissa must be 1, 2 or 5");
+    if (spec.mantissa != 1 && spec.mantissa != 2 && spec.mantissa != 5)
+      throw BadRequest("mantissa must be 1, 2 or 5");
   }
   return spec;
 }
@@ -32,8 +34,8 @@ sim::Units bucket_of(sim::Units px, const Aggregation& spec) {
   return width * spec.mantissa;
 }
 
-std::vector<sim::Level> merge_side(const std::vector<sim::Level>& levels, const Aggregation& spec, bool bids,
-                                   std::size_t depth) {
+std::vector<sim::Level> merge_side(const std::vector<sim::Level>& levels, const Aggregation& spec,
+                                   bool bids, std::size_t depth) {
   std::vector<sim::Level> out;
   for (const auto& level : levels) {
     const sim::Units width = bucket_of(level.px, spec);
@@ -52,7 +54,8 @@ std::vector<sim::Level> merge_side(const std::vector<sim::Level>& levels, const 
 
 }  // namespace
 
-sim::BookView aggregate_book(const sim::BookView& book, const Aggregation& spec, std::size_t depth) {
+sim::BookView aggregate_book(const sim::BookView& book, const Aggregation& spec,
+                             std::size_t depth) {
   sim::BookView out{book.asset, book.time, {}, {}};
   out.bids = merge_side(book.bids, spec, true, depth);
   out.asks = merge_side(book.asks, spec, false, depth);

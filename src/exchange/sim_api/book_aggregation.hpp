@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstddef>
-
 #include <nlohmann/json.hpp>
 
 #include "exchange/sim/engine_types.hpp"
@@ -21,7 +20,8 @@ struct Aggregation {
 
 // nSigFigs: null/absent or 2..5; mantissa: null/absent or 1, 2, 5 and only with nSigFigs 5.
 // Throws BadRequest otherwise.
-Aggregation aggregation_of(const nlohmann::ordered_json& n_sig_figs, const nlohmann::ordered_json& mantissa);
+Aggregation aggregation_of(const nlohmann::ordered_json& n_sig_figs,
+                           const nlohmann::ordered_json& mantissa);
 // The bucket of a level is mantissa x 10^(magnitude - sig_figs + 1), the magnitude taken from
 // each level's own price (so a book spanning a power of ten keeps sig_figs on both sides of it).
 sim::BookView aggregate_book(const sim::BookView& book, const Aggregation& spec, std::size_t depth);

@@ -34,7 +34,8 @@ Reply SimApi::Impl::control(const Json& body) {
   if (type == "advance") {
     std::uint64_t steps = 1;
     if (body.contains("steps")) steps = uint_field(body, "steps");
-    if (steps > kMaxSteps) throw BadRequest("\"steps\" must be at most " + std::to_string(kMaxSteps));
+    if (steps > kMaxSteps)
+      throw BadRequest("\"steps\" must be at most " + std::to_string(kMaxSteps));
     for (std::uint64_t k = 0; k < steps && !market.finished(); ++k) {
       const TimeMs next = market.next_tick();
       market.advance_to(next, engine);
@@ -66,11 +67,13 @@ Reply SimApi::Impl::control(const Json& body) {
       }
       market.inject_flash_move(*asset, percent.get<double>() / 100);
     } else {
-      throw BadRequest("unknown fault \"" + fault + "\" (known: rejectOrders, staleBook, flashMove)");
+      throw BadRequest("unknown fault \"" + fault +
+                       "\" (known: rejectOrders, staleBook, flashMove)");
     }
     return json_reply(Json{{"status", "ok"}});
   }
-  throw BadRequest("unknown control type \"" + type + "\" (known: status, advance, advanceTo, fault)");
+  throw BadRequest("unknown control type \"" + type +
+                   "\" (known: status, advance, advanceTo, fault)");
 }
 
 }  // namespace organism::exchange::sim_api

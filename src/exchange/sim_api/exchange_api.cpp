@@ -10,23 +10,54 @@ namespace organism::exchange::sim_api {
 
 namespace {
 
-Reply err(const std::string& text) { return json_reply(Json{{"status", "err"}, {"response", text}}); }
-Reply ok_default() { return json_reply(Json{{"status", "ok"}, {"response", Json{{"type", "default"}}}}); }
+Reply err(const std::string& text) {
+  return json_reply(Json{{"status", "err"}, {"response", text}});
+}
+Reply ok_default() {
+  return json_reply(Json{{"status", "ok"}, {"response", Json{{"type", "default"}}}});
+}
 Reply ok_statuses(const char* type, Json statuses) {
-  return json_reply(Json{{"status", "ok"},
-                         {"response", Json{{"type", type}, {"data", Json{{"statuses", std::move(statuses)}}}}}});
+  return json_reply(
+      Json{{"status", "ok"},
+           {"response", Json{{"type", type}, {"data", Json{{"statuses", std::move(statuses)}}}}}});
 }
 
 // L1 actions the exchange knows (PROTOCOL §5.3-5.8 and the SDKs); anything else is a 422.
 bool known_l1_action(const std::string& type) {
-  static const char* const kKnown[] = {
-      "order", "cancel", "cancelByCloid", "modify", "batchModify", "updateLeverage", "updateIsolatedMargin",
-      "topUpIsolatedOnlyMargin", "scheduleCancel", "noop", "createSubAccount", "subAccountTransfer",
-      "subAccountSpotTransfer", "vaultTransfer", "setReferrer", "claimRewards", "evmUserModify", "twapOrder",
-      "twapCancel", "reserveRequestWeight", "createVault", "vaultModify", "vaultDistribute", "spotUser",
-      "convertToMultiSigUser", "multiSig", "perpDeploy", "spotDeploy", "registerReferrer", "setDisplayName",
-      "CValidatorAction", "CSignerAction"};
-  return std::any_of(std::begin(kKnown), std::end(kKnown), [&](const char* k) { return type == k; });
+  static const char* const kKnown[] = {"order",
+                                       "cancel",
+                                       "cancelByCloid",
+                                       "modify",
+                                       "batchModify",
+                                       "updateLeverage",
+                                       "updateIsolatedMargin",
+                                       "topUpIsolatedOnlyMargin",
+                                       "scheduleCancel",
+                                       "noop",
+                                       "createSubAccount",
+                                       "subAccountTransfer",
+                                       "subAccountSpotTransfer",
+                                       "vaultTransfer",
+                                       "setReferrer",
+                                       "claimRewards",
+                                       "evmUserModify",
+                                       "twapOrder",
+                                       "twapCancel",
+                                       "reserveRequestWeight",
+                                       "createVault",
+                                       "vaultModify",
+                                       "vaultDistribute",
+                                       "spotUser",
+                                       "convertToMultiSigUser",
+                                       "multiSig",
+                                       "perpDeploy",
+                                       "spotDeploy",
+                                       "registerReferrer",
+                                       "setDisplayName",
+                                       "CValidatorAction",
+                                       "CSignerAction"};
+  return std::any_of(std::begin(kKnown), std::end(kKnown),
+                     [&](const char* k) { return type == k; });
 }
 
 Json order_status_json(const sim::OrderStatus& status) {
@@ -38,14 +69,18 @@ Json order_status_json(const sim::OrderStatus& status) {
       return Json{{"resting", resting}};
     }
     case Kind::Filled: {
-      Json filled{{"totalSz", wire_units(status.total_sz)}, {"avgPx", wire_number(status.avg_px)},
+      Json filled{{"totalSz", wire_units(status.total_sz)},
+                  {"avgPx", wire_number(status.avg_px)},
                   {"oid", status.oid}};
       if (status.cloid) filled["cloid"] = *status.cloid;
       return Json{{"filled", filled}};
     }
-    case Kind::WaitingForFill: return "waitingForFill";
-    case Kind::WaitingForTrigger: return "waitingForTrigger";
-    case Kind::Error: break;
+    case Kind::WaitingForFill:
+      return "waitingForFill";
+    case Kind::WaitingForTrigger:
+      return "waitingForTrigger";
+    case Kind::Error:
+      break;
   }
   return Json{{"error", status.error}};
 }
@@ -63,12 +98,15 @@ std::optional<std::uint64_t> optional_uint(const Json& body, const char* name) {
 }
 
 // An asset id beyond meta.universe (spot and builder-dex ids included: the simulator lists none).
-std::string unknown_asset(int asset) { return "Asset " + std::to_string(asset) + " does not exist."; }
+std::string unknown_asset(int asset) {
+  return "Asset " + std::to_string(asset) + " does not exist.";
+}
 
 }  // namespace
 
 // The text of an order refused by the "rejectOrders" fault (docs/exchange-sim.md).
-constexpr const char* kRejectedByFault = "Order rejected: the simulator's rejectOrders fault is active.";
+constexpr const char* kRejectedByFault =
+    "Order rejected: the simulator's rejectOrders fault is active.";
 
 Reply SimApi::Impl::exchange(const Json& body) {
   if (!body.is_object()) throw BadRequest("not an object");
@@ -91,7 +129,8 @@ Reply SimApi::Impl::exchange(const Json& body) {
   hl::Bytes32 digest{};
   try {
     digest = user_type ? hl::user_signed_digest(action, *user_type)
-                       : hl::l1_digest(hl::l1_connection_id(action, nonce, vault, expires_after), options.mainnet);
+                       : hl::l1_digest(hl::l1_connection_id(action, nonce, vault, expires_after),
+                                       options.mainnet);
   } catch (const std::invalid_argument& e) {
     throw BadRequest(e.what());
   }
@@ -103,14 +142,18 @@ Reply SimApi::Impl::exchange(const Json& body) {
   }
   if (user_type) {
     const std::string chain = action.value("hyperliquidChain", std::string());
-    if (chain != (options.mainnet ? "Mainnet" : "Testnet")) return err("Invalid hyperliquidChain: " + chain);
+    if (chain != (options.mainnet ? "Mainnet" : "Testnet"))
+      return err("Invalid hyperliquidChain: " + chain);
     const char* nonce_field = action.contains("time") ? "time" : "nonce";
-    if (uint_field(action, nonce_field) != nonce) return err("Nonce in action does not match the request nonce");
+    if (uint_field(action, nonce_field) != nonce)
+      return err("Nonce in action does not match the request nonce");
   }
   if (expires_after && static_cast<TimeMs>(*expires_after) < wall.now()) {
-    return err("Action expired: expiresAfter " + std::to_string(*expires_after) + " is in the past");
+    return err("Action expired: expiresAfter " + std::to_string(*expires_after) +
+               " is in the past");
   }
-  if (const std::string nonce_error = nonces.accept(*signer, nonce, wall.now()); !nonce_error.empty()) {
+  if (const std::string nonce_error = nonces.accept(*signer, nonce, wall.now());
+      !nonce_error.empty()) {
     return err(nonce_error);
   }
 
@@ -131,8 +174,8 @@ Reply SimApi::Impl::exchange(const Json& body) {
     agent_name[*agent_address] = action.value("agentName", std::string());
     return ok_default();
   }
-  if (type == "approveBuilderFee" || type == "setReferrer" || type == "noop" || type == "evmUserModify" ||
-      type == "reserveRequestWeight" || type == "claimRewards") {
+  if (type == "approveBuilderFee" || type == "setReferrer" || type == "noop" ||
+      type == "evmUserModify" || type == "reserveRequestWeight" || type == "claimRewards") {
     return ok_default();  // accepted; nothing the simulator models changes
   }
   if (type == "order") {
@@ -144,7 +187,8 @@ Reply SimApi::Impl::exchange(const Json& body) {
     requests_used[account] += orders.size();
     Json statuses = Json::array();
     if (wall.now() < reject_orders_until) {
-      for (std::size_t i = 0; i < orders.size(); ++i) statuses.push_back(Json{{"error", kRejectedByFault}});
+      for (std::size_t i = 0; i < orders.size(); ++i)
+        statuses.push_back(Json{{"error", kRejectedByFault}});
       return ok_statuses("order", statuses);
     }
     // Orders for assets outside meta.universe never reach the engine; the rest keep their order.
@@ -159,7 +203,8 @@ Reply SimApi::Impl::exchange(const Json& body) {
     }
     std::size_t next = 0;
     for (const auto& o : orders) {
-      statuses.push_back(valid_asset(o.asset) ? order_status_json(placed[next++]) : Json{{"error", unknown_asset(o.asset)}});
+      statuses.push_back(valid_asset(o.asset) ? order_status_json(placed[next++])
+                                              : Json{{"error", unknown_asset(o.asset)}});
     }
     return ok_statuses("order", statuses);
   }
@@ -195,12 +240,15 @@ Reply SimApi::Impl::exchange(const Json& body) {
     if (wall.now() < reject_orders_until) {
       if (type == "modify") return err(kRejectedByFault);
       Json statuses = Json::array();
-      for (std::size_t i = 0; i < modifies.size(); ++i) statuses.push_back(Json{{"error", kRejectedByFault}});
+      for (std::size_t i = 0; i < modifies.size(); ++i)
+        statuses.push_back(Json{{"error", kRejectedByFault}});
       return ok_statuses("batchModify", statuses);
     }
     const auto results = engine.modify(account, modifies, now);
-    if (type == "modify") {  // the single form answers "default", or the error as a whole-request err
-      if (!results.empty() && results.front().kind == sim::OrderStatus::Kind::Error) return err(results.front().error);
+    if (type ==
+        "modify") {  // the single form answers "default", or the error as a whole-request err
+      if (!results.empty() && results.front().kind == sim::OrderStatus::Kind::Error)
+        return err(results.front().error);
       return ok_default();
     }
     Json statuses = Json::array();
@@ -208,24 +256,28 @@ Reply SimApi::Impl::exchange(const Json& body) {
     return ok_statuses("batchModify", statuses);
   }
   if (type == "updateLeverage") {
-    const auto asset = static_cast<int>(std::min<std::uint64_t>(uint_field(action, "asset"), INT32_MAX));
+    const auto asset =
+        static_cast<int>(std::min<std::uint64_t>(uint_field(action, "asset"), INT32_MAX));
     if (!valid_asset(asset)) return err(unknown_asset(asset));
     const bool cross = bool_field(action, "isCross");
     const auto leverage = uint_field(action, "leverage");
-    const std::string error = engine.update_leverage(account, asset, cross, static_cast<int>(std::min<std::uint64_t>(leverage, 1000)));
+    const std::string error = engine.update_leverage(
+        account, asset, cross, static_cast<int>(std::min<std::uint64_t>(leverage, 1000)));
     return error.empty() ? ok_default() : err(error);
   }
   if (type == "updateIsolatedMargin") {
-    const auto asset = static_cast<int>(std::min<std::uint64_t>(uint_field(action, "asset"), INT32_MAX));
+    const auto asset =
+        static_cast<int>(std::min<std::uint64_t>(uint_field(action, "asset"), INT32_MAX));
     if (!valid_asset(asset)) return err(unknown_asset(asset));
     (void)bool_field(action, "isBuy");  // ignored by the exchange (PROTOCOL §5.6)
-    const std::string error = engine.update_isolated_margin(account, asset, int_field(action, "ntli"));
+    const std::string error =
+        engine.update_isolated_margin(account, asset, int_field(action, "ntli"));
     return error.empty() ? ok_default() : err(error);
   }
   if (type == "scheduleCancel") {
     const auto when = optional_uint(action, "time");
-    const std::string error =
-        engine.schedule_cancel(account, when ? std::optional<TimeMs>(static_cast<TimeMs>(*when)) : std::nullopt, now);
+    const std::string error = engine.schedule_cancel(
+        account, when ? std::optional<TimeMs>(static_cast<TimeMs>(*when)) : std::nullopt, now);
     return error.empty() ? ok_default() : err(error);
   }
   // Known actions the simulator does not model: transfers, withdrawals, sub-accounts, vaults,

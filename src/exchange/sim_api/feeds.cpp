@@ -19,10 +19,12 @@ std::string message(std::string_view channel, const Json& data) {
 
 }  // namespace
 
-std::optional<Subscription> SimApi::parse_subscription(const Json& request, std::string& error) const {
+std::optional<Subscription> SimApi::parse_subscription(const Json& request,
+                                                       std::string& error) const {
   const Impl& api = *impl_;
   error = "Invalid subscription " + request.dump();
-  if (!request.is_object() || !request.contains("type") || !request["type"].is_string()) return std::nullopt;
+  if (!request.is_object() || !request.contains("type") || !request["type"].is_string())
+    return std::nullopt;
   const std::string type = request["type"].get<std::string>();
   Subscription sub{request, {}, type, false};
   try {
@@ -38,11 +40,13 @@ std::optional<Subscription> SimApi::parse_subscription(const Json& request, std:
       return user->hex();
     };
     if (type == "allMids") {
-      if (const auto it = request.find("dex"); it != request.end() && !it->is_null() && *it != "") return std::nullopt;
+      if (const auto it = request.find("dex"); it != request.end() && !it->is_null() && *it != "")
+        return std::nullopt;
       sub.key = "allMids";
     } else if (type == "l2Book") {
       const std::string coin = coin_of();
-      const auto spec = aggregation_of(request.value("nSigFigs", Json(nullptr)), request.value("mantissa", Json(nullptr)));
+      const auto spec = aggregation_of(request.value("nSigFigs", Json(nullptr)),
+                                       request.value("mantissa", Json(nullptr)));
       const Json fast = request.value("fast", Json(false));
       if (!fast.is_boolean()) return std::nullopt;
       sub.key = l2_book_key(coin, spec.sig_figs, spec.mantissa, fast.get<bool>());
@@ -53,7 +57,8 @@ std::optional<Subscription> SimApi::parse_subscription(const Json& request, std:
       const std::string interval = string_field(request, "interval");
       if (!core::Interval::parse(interval)) return std::nullopt;
       sub.key = "candle:" + coin + ":" + interval;
-    } else if (type == "orderUpdates" || type == "userFills" || type == "userFundings" || type == "notification") {
+    } else if (type == "orderUpdates" || type == "userFills" || type == "userFundings" ||
+               type == "notification") {
       sub.key = type + ":" + user_of();
     } else if (type == "userEvents") {
       sub.channel = "user";
@@ -77,24 +82,28 @@ std::vector<std::string> SimApi::snapshot(const Subscription& sub) const {
     out.push_back(message("allMids", Json{{"mids", api.all_mids()}}));
   } else if (type == "l2Book") {
     const bool fast = request.value("fast", Json(false)) == Json(true);
-    const auto book = api.l2_book(request["coin"].get<std::string>(), request.value("nSigFigs", Json(nullptr)),
-                                  request.value("mantissa", Json(nullptr)), fast ? kFastBookLevels : 20);
+    const auto book =
+        api.l2_book(request["coin"].get<std::string>(), request.value("nSigFigs", Json(nullptr)),
+                    request.value("mantissa", Json(nullptr)), fast ? kFastBookLevels : 20);
     if (book) out.push_back(R"({"channel":"l2Book","data":)" + *book + "}");
   } else if (type == "bbo") {
-    out.push_back(message("bbo", api.bbo(*api.engine.asset_of(request["coin"].get<std::string>()))));
+    out.push_back(
+        message("bbo", api.bbo(*api.engine.asset_of(request["coin"].get<std::string>()))));
   } else if (type == "candle") {
     const std::string coin = request["coin"].get<std::string>();
     const auto interval = *core::Interval::parse(request["interval"].get<std::string>());
     if (interval.nominal_ms() >= api.market.config().interval.nominal_ms()) {
       const auto now = api.market.now();
       const auto candles = api.market.candles(*api.engine.asset_of(coin), interval, now, now, 1);
-      if (!candles.empty()) out.push_back(message("candle", render_candle(coin, interval.name(), candles.back())));
+      if (!candles.empty())
+        out.push_back(message("candle", render_candle(coin, interval.name(), candles.back())));
     }
   } else if (type == "userFills") {
-    out.push_back(message("userFills", api.user_fills_snapshot(*hl::Address::parse(request["user"].get<std::string>()))));
+    out.push_back(message("userFills", api.user_fills_snapshot(*hl::Address::parse(
+                                           request["user"].get<std::string>()))));
   } else if (type == "userFundings") {
-    out.push_back(
-        message("userFundings", api.user_fundings_snapshot(*hl::Address::parse(request["user"].get<std::string>()))));
+    out.push_back(message("userFundings", api.user_fundings_snapshot(*hl::Address::parse(
+                                              request["user"].get<std::string>()))));
   }
   return out;
 }
@@ -112,8 +121,8 @@ class Batches {
     return heard_[key] = wanted_(key);
   }
   // The array at `path` (or the data itself) of the batch `batch`, created as `init` for `key`.
-  Json& array(const std::string& batch, const std::string& key, const char* channel, const Json& init,
-              const char* path) {
+  Json& array(const std::string& batch, const std::string& key, const char* channel,
+              const Json& init, const char* path) {
     auto it = index_.find(batch);
     if (it == index_.end()) {
       it = index_.emplace(batch, pending_.size()).first;
@@ -146,13 +155,16 @@ class Batches {
 
 }  // namespace
 
-std::vector<FeedMessage> SimApi::publish(const std::function<bool(const std::string& key)>& wanted) {
+std::vector<FeedMessage> SimApi::publish(
+    const std::function<bool(const std::string& key)>& wanted) {
   Impl& api = *impl_;
   Batches batches(wanted);
   for (const auto& event : api.engine.drain_events()) {
     if (const auto* trade_event = std::get_if<sim::TradeEvent>(&event)) {
       const std::string key = "trades:" + api.coin(trade_event->trade.asset);
-      if (batches.wanted(key)) batches.array(key, key, "trades", Json::array(), nullptr).push_back(render_trade(api.coin(trade_event->trade.asset), trade_event->trade));
+      if (batches.wanted(key))
+        batches.array(key, key, "trades", Json::array(), nullptr)
+            .push_back(render_trade(api.coin(trade_event->trade.asset), trade_event->trade));
     } else if (const auto* update = std::get_if<sim::OrderUpdateEvent>(&event)) {
       const auto& order = update->order;
       const std::string key = "orderUpdates:" + order.user.hex();
@@ -167,40 +179,51 @@ std::vector<FeedMessage> SimApi::publish(const std::function<bool(const std::str
       const std::string user = fill.user.hex();
       const Json rendered = render_fill(api.coin(fill.asset), fill);
       if (batches.wanted("userFills:" + user)) {
-        batches.array("userFills:" + user, "userFills:" + user, "userFills", Json{{"user", user}, {"fills", Json::array()}}, "fills")
+        batches
+            .array("userFills:" + user, "userFills:" + user, "userFills",
+                   Json{{"user", user}, {"fills", Json::array()}}, "fills")
             .push_back(rendered);
       }
       if (batches.wanted("user:" + user)) {
-        batches.array("user:" + user, "user:" + user, "user", Json{{"fills", Json::array()}}, "fills").push_back(rendered);
+        batches
+            .array("user:" + user, "user:" + user, "user", Json{{"fills", Json::array()}}, "fills")
+            .push_back(rendered);
       }
     } else if (const auto* funding_event = std::get_if<sim::FundingEvent>(&event)) {
       const auto& p = funding_event->payment;
       const std::string user = p.user.hex();
       const Json rendered = render_funding(api.coin(p.asset), p);
       if (batches.wanted("userFundings:" + user)) {
-        batches.array("userFundings:" + user, "userFundings:" + user, "userFundings", Json{{"user", user}, {"fundings", Json::array()}},
-                      "fundings")
+        batches
+            .array("userFundings:" + user, "userFundings:" + user, "userFundings",
+                   Json{{"user", user}, {"fundings", Json::array()}}, "fundings")
             .push_back(rendered);
       }
-      if (batches.wanted("user:" + user)) batches.single("user:" + user, "user", Json{{"funding", rendered}});
+      if (batches.wanted("user:" + user))
+        batches.single("user:" + user, "user", Json{{"funding", rendered}});
     } else if (const auto* liquidation = std::get_if<sim::LiquidationEvent>(&event)) {
       const std::string user = liquidation->user.hex();
       if (batches.wanted("user:" + user)) {
-        batches.single("user:" + user, "user",
-                       Json{{"liquidation", Json{{"lid", liquidation->lid},
-                                                 {"liquidator", kLiquidatorAddress},
-                                                 {"liquidated_user", user},
-                                                 {"liquidated_ntl_pos", wire_number(liquidation->ntl_pos)},
-                                                 {"liquidated_account_value", wire_number(liquidation->account_value)}}}});
+        batches.single(
+            "user:" + user, "user",
+            Json{{"liquidation",
+                  Json{{"lid", liquidation->lid},
+                       {"liquidator", kLiquidatorAddress},
+                       {"liquidated_user", user},
+                       {"liquidated_ntl_pos", wire_number(liquidation->ntl_pos)},
+                       {"liquidated_account_value", wire_number(liquidation->account_value)}}}});
       }
     } else if (const auto* cancel = std::get_if<sim::NonUserCancelEvent>(&event)) {
       const std::string user = cancel->user.hex();
       if (batches.wanted("user:" + user)) {
-        batches.array("nonUserCancel:" + user, "user:" + user, "user", Json{{"nonUserCancel", Json::array()}}, "nonUserCancel")
+        batches
+            .array("nonUserCancel:" + user, "user:" + user, "user",
+                   Json{{"nonUserCancel", Json::array()}}, "nonUserCancel")
             .push_back(Json{{"coin", api.coin(cancel->asset)}, {"oid", cancel->oid}});
       }
     } else if (const auto* book_event = std::get_if<sim::BookEvent>(&event)) {
-      if (api.valid_asset(book_event->asset)) api.book_dirty[static_cast<std::size_t>(book_event->asset)] = true;
+      if (api.valid_asset(book_event->asset))
+        api.book_dirty[static_cast<std::size_t>(book_event->asset)] = true;
     }
   }
   std::vector<FeedMessage> out = batches.take();

@@ -28,7 +28,8 @@ const std::vector<BookVariant>& book_variants() {
     for (bool fast : {false, true}) {
       const std::string f = fast ? ":fast" : "";
       out.push_back({{0, 1}, fast, f});
-      for (int sig = 2; sig <= 5; ++sig) out.push_back({{sig, 1}, fast, ":sig" + std::to_string(sig) + f});
+      for (int sig = 2; sig <= 5; ++sig)
+        out.push_back({{sig, 1}, fast, ":sig" + std::to_string(sig) + f});
       out.push_back({{5, 2}, fast, ":sig5:m2" + f});
       out.push_back({{5, 5}, fast, ":sig5:m5" + f});
     }
@@ -46,7 +47,8 @@ const std::vector<std::string>& interval_names_list() {
 
 std::string l2_book_key(const std::string& coin, int sig_figs, int mantissa, bool fast) {
   for (const auto& v : book_variants()) {
-    if (v.spec.sig_figs == sig_figs && v.spec.mantissa == mantissa && v.fast == fast) return "l2Book:" + coin + v.suffix;
+    if (v.spec.sig_figs == sig_figs && v.spec.mantissa == mantissa && v.fast == fast)
+      return "l2Book:" + coin + v.suffix;
   }
   return "l2Book:" + coin;
 }

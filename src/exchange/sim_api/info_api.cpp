@@ -12,7 +12,7 @@ namespace organism::exchange::sim_api {
 
 namespace {
 
-constexpr std::size_t kMaxCandles = 5000;       // PROTOCOL §3.5
+constexpr std::size_t kMaxCandles = 5000;        // PROTOCOL §3.5
 constexpr std::size_t kMaxTimeRangeItems = 500;  // PROTOCOL §3.0 (funding history, user funding)
 constexpr std::size_t kMaxFills = 2000;          // PROTOCOL §3.9
 constexpr std::size_t kBookLevels = 20;
@@ -27,7 +27,8 @@ hl::Address user_param(const Json& body) {
 void check_dex(const Json& body) {
   const auto it = body.find("dex");
   if (it == body.end() || it->is_null()) return;
-  if (!it->is_string() || !it->get_ref<const std::string&>().empty()) throw BadRequest("unknown dex");
+  if (!it->is_string() || !it->get_ref<const std::string&>().empty())
+    throw BadRequest("unknown dex");
 }
 
 std::optional<TimeMs> optional_time(const Json& body, const char* name) {
@@ -42,7 +43,9 @@ Json SimApi::Impl::meta() const {
   Json universe = Json::array();
   std::set<int> leverages;
   for (const auto& spec : engine.assets()) {
-    Json entry{{"name", spec.coin}, {"szDecimals", spec.sz_decimals}, {"maxLeverage", spec.max_leverage},
+    Json entry{{"name", spec.coin},
+               {"szDecimals", spec.sz_decimals},
+               {"maxLeverage", spec.max_leverage},
                {"marginTableId", spec.max_leverage}};
     if (spec.only_isolated) entry["onlyIsolated"] = true;
     universe.push_back(entry);
@@ -53,7 +56,8 @@ Json SimApi::Impl::meta() const {
   for (int leverage : leverages) {
     tables.push_back(Json::array(
         {leverage, Json{{"description", ""},
-                        {"marginTiers", Json::array({Json{{"lowerBound", "0.0"}, {"maxLeverage", leverage}}})}}}));
+                        {"marginTiers",
+                         Json::array({Json{{"lowerBound", "0.0"}, {"maxLeverage", leverage}}})}}}));
   }
   return Json{{"universe", universe}, {"marginTables", tables}, {"collateralToken", 0}};
 }
@@ -71,8 +75,9 @@ Json SimApi::Impl::all_mids() const {
   return mids;
 }
 
-std::optional<std::string> SimApi::Impl::l2_book(const std::string& coin_name, const Json& n_sig_figs,
-                                          const Json& mantissa, std::size_t depth) const {
+std::optional<std::string> SimApi::Impl::l2_book(const std::string& coin_name,
+                                                 const Json& n_sig_figs, const Json& mantissa,
+                                                 std::size_t depth) const {
   const auto asset = engine.asset_of(coin_name);
   if (!asset) return std::nullopt;
   const auto spec = aggregation_of(n_sig_figs, mantissa);  // throws BadRequest
@@ -83,23 +88,26 @@ std::optional<std::string> SimApi::Impl::l2_book(const std::string& coin_name, c
 
 Json SimApi::Impl::bbo(int asset) const {
   const auto book = engine.book(asset, 1);
-  return Json{{"coin", coin(asset)},
-              {"time", book.time},
-              {"bbo", Json::array({book.bids.empty() ? Json(nullptr) : render_level(book.bids[0]),
-                                   book.asks.empty() ? Json(nullptr) : render_level(book.asks[0])})}};
+  return Json{
+      {"coin", coin(asset)},
+      {"time", book.time},
+      {"bbo", Json::array({book.bids.empty() ? Json(nullptr) : render_level(book.bids[0]),
+                           book.asks.empty() ? Json(nullptr) : render_level(book.asks[0])})}};
 }
 
 Json SimApi::Impl::user_fills_snapshot(const hl::Address& user) const {
   Json fills = Json::array();
   const auto all = engine.fills(user);
   const std::size_t first = all.size() > kMaxFills ? all.size() - kMaxFills : 0;
-  for (std::size_t i = first; i < all.size(); ++i) fills.push_back(render_fill(coin(all[i].asset), all[i]));
+  for (std::size_t i = first; i < all.size(); ++i)
+    fills.push_back(render_fill(coin(all[i].asset), all[i]));
   return Json{{"isSnapshot", true}, {"user", user.hex()}, {"fills", fills}};
 }
 
 Json SimApi::Impl::user_fundings_snapshot(const hl::Address& user) const {
   Json fundings = Json::array();
-  for (const auto& payment : engine.fundings(user)) fundings.push_back(render_funding(coin(payment.asset), payment));
+  for (const auto& payment : engine.fundings(user))
+    fundings.push_back(render_funding(coin(payment.asset), payment));
   return Json{{"isSnapshot", true}, {"user", user.hex()}, {"fundings", fundings}};
 }
 
@@ -115,7 +123,8 @@ Json candle_snapshot(const SimApi::Impl& api, const Json& body) {
   const auto asset = api.engine.asset_of(coin_name);
   Json out = Json::array();
   // Intervals finer than the stored bars have no data here (the replay cannot split a bar).
-  if (!asset || interval->nominal_ms() < api.market.config().interval.nominal_ms() || end < start) return out;
+  if (!asset || interval->nominal_ms() < api.market.config().interval.nominal_ms() || end < start)
+    return out;
   for (const auto& candle : api.market.candles(*asset, *interval, start, end, kMaxCandles)) {
     out.push_back(render_candle(coin_name, interval->name(), candle));
   }
@@ -144,7 +153,8 @@ Json clearinghouse_state(const SimApi::Impl& api, const hl::Address& user) {
     empty.time = api.market.now();
     return render_clearinghouse(empty, api.engine.assets());
   }
-  return render_clearinghouse(api.engine.clearinghouse(user, api.market.now()), api.engine.assets());
+  return render_clearinghouse(api.engine.clearinghouse(user, api.market.now()),
+                              api.engine.assets());
 }
 
 Json user_fills(const SimApi::Impl& api, const Json& body, bool by_time) {
@@ -177,8 +187,12 @@ Json user_funding(const SimApi::Impl& api, const Json& body) {
   for (const auto& p : api.engine.fundings(user)) {
     if (p.time < start || p.time > end) continue;
     if (out.size() == kMaxTimeRangeItems) break;
-    Json delta{{"type", "funding"},          {"coin", api.coin(p.asset)},    {"usdc", wire_number(p.usdc)},
-               {"szi", wire_units(p.szi)},   {"fundingRate", wire_number(p.rate)}, {"nSamples", nullptr}};
+    Json delta{{"type", "funding"},
+               {"coin", api.coin(p.asset)},
+               {"usdc", wire_number(p.usdc)},
+               {"szi", wire_units(p.szi)},
+               {"fundingRate", wire_number(p.rate)},
+               {"nSamples", nullptr}};
     out.push_back(Json{{"time", p.time}, {"hash", "0x" + std::string(64, '0')}, {"delta", delta}});
   }
   return out;
@@ -225,9 +239,11 @@ Reply SimApi::Impl::info(const Json& body) {
     }
     return json_reply(Json::array({meta(), ctxs}));
   }
-  if (type == "spotMeta") return json_reply(Json{{"tokens", Json::array()}, {"universe", Json::array()}});
+  if (type == "spotMeta")
+    return json_reply(Json{{"tokens", Json::array()}, {"universe", Json::array()}});
   if (type == "spotMetaAndAssetCtxs") {
-    return json_reply(Json::array({Json{{"tokens", Json::array()}, {"universe", Json::array()}}, Json::array()}));
+    return json_reply(
+        Json::array({Json{{"tokens", Json::array()}, {"universe", Json::array()}}, Json::array()}));
   }
   if (type == "perpDexs") return json_reply(Json::array({nullptr}));
   if (type == "allMids") return check_dex(body), json_reply(all_mids());
@@ -238,8 +254,10 @@ Reply SimApi::Impl::info(const Json& body) {
   }
   if (type == "candleSnapshot") return json_reply(candle_snapshot(*this, body));
   if (type == "fundingHistory") return json_reply(funding_history(*this, body));
-  if (type == "clearinghouseState") return check_dex(body), json_reply(clearinghouse_state(*this, user_param(body)));
-  if (type == "spotClearinghouseState") return (void)user_param(body), json_reply(Json{{"balances", Json::array()}});
+  if (type == "clearinghouseState")
+    return check_dex(body), json_reply(clearinghouse_state(*this, user_param(body)));
+  if (type == "spotClearinghouseState")
+    return (void)user_param(body), json_reply(Json{{"balances", Json::array()}});
   if (type == "openOrders") return json_reply(open_orders(*this, body, false));
   if (type == "frontendOpenOrders") return json_reply(open_orders(*this, body, true));
   if (type == "userFills") return json_reply(user_fills(*this, body, false));
@@ -251,21 +269,24 @@ Reply SimApi::Impl::info(const Json& body) {
     const double volume = engine.has_account(user) ? engine.cumulative_volume(user) : 0.0;
     const auto used_it = requests_used.find(user);
     const std::uint64_t used = used_it == requests_used.end() ? 0 : used_it->second;
-    return json_reply(Json{{"cumVlm", wire_number(volume)},
-                           {"nRequestsUsed", used},
-                           {"nRequestsCap", kInitialRequestBuffer + static_cast<std::uint64_t>(std::floor(volume))},
-                           {"nRequestsSurplus", 0}});
+    return json_reply(Json{
+        {"cumVlm", wire_number(volume)},
+        {"nRequestsUsed", used},
+        {"nRequestsCap", kInitialRequestBuffer + static_cast<std::uint64_t>(std::floor(volume))},
+        {"nRequestsSurplus", 0}});
   }
   if (type == "userAbstraction") return (void)user_param(body), json_reply(Json("default"));
   if (type == "userRole") {
     const auto user = user_param(body);
     if (agent_master.contains(user)) {
-      return json_reply(Json{{"role", "agent"}, {"data", Json{{"user", agent_master.at(user).hex()}}}});
+      return json_reply(
+          Json{{"role", "agent"}, {"data", Json{{"user", agent_master.at(user).hex()}}}});
     }
     return json_reply(Json{{"role", engine.has_account(user) ? "user" : "missing"}});
   }
   if (type == "maxBuilderFee") return (void)user_param(body), json_reply(Json(0));
-  if (type == "exchangeStatus") return json_reply(Json{{"time", market.now()}, {"specialStatuses", nullptr}});
+  if (type == "exchangeStatus")
+    return json_reply(Json{{"time", market.now()}, {"specialStatuses", nullptr}});
   throw BadRequest("unknown info type");
 }
 

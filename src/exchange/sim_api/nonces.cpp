@@ -5,7 +5,8 @@
 
 namespace organism::exchange::sim_api {
 
-std::string NonceBook::accept(const hl::Address& signer, std::uint64_t nonce, core::TimeMs wall_now) {
+std::string NonceBook::accept(const hl::Address& signer, std::uint64_t nonce,
+                              core::TimeMs wall_now) {
   const auto value = static_cast<core::TimeMs>(nonce);
   // Nonces above int64 are far in the future; the window check rejects them.
   if (nonce > static_cast<std::uint64_t>(INT64_MAX) || value <= wall_now - 2 * core::kDayMs ||
@@ -22,7 +23,8 @@ std::string NonceBook::accept(const hl::Address& signer, std::uint64_t nonce, co
 
 nlohmann::json NonceBook::to_json() const {
   nlohmann::json out = nlohmann::json::object();
-  for (const auto& [signer, set] : seen_) out[signer.hex()] = nlohmann::json(std::vector<std::uint64_t>(set.begin(), set.end()));
+  for (const auto& [signer, set] : seen_)
+    out[signer.hex()] = nlohmann::json(std::vector<std::uint64_t>(set.begin(), set.end()));
   return out;
 }
 

@@ -62,7 +62,8 @@ std::string render_book_text(const std::string& coin, const sim::BookView& book)
   return out;
 }
 
-Json render_candle(const std::string& coin, std::string_view interval, const sim::CandleOut& candle) {
+Json render_candle(const std::string& coin, std::string_view interval,
+                   const sim::CandleOut& candle) {
   return Json{{"t", candle.t},
               {"T", candle.close_time},
               {"s", coin},
@@ -91,9 +92,12 @@ namespace {
 
 const char* tif_name(sim::Tif tif) {
   switch (tif) {
-    case sim::Tif::Gtc: return "Gtc";
-    case sim::Tif::Ioc: return "Ioc";
-    case sim::Tif::Alo: return "Alo";
+    case sim::Tif::Gtc:
+      return "Gtc";
+    case sim::Tif::Ioc:
+      return "Ioc";
+    case sim::Tif::Alo:
+      return "Alo";
   }
   return "Gtc";
 }
@@ -103,28 +107,30 @@ const char* tif_name(sim::Tif tif) {
 std::string trigger_condition(const sim::OrderInfo& order) {
   if (!order.trigger) return "N/A";
   const bool above = order.trigger->take_profit != order.is_buy;
-  return std::string("Price ") + (above ? "above " : "below ") + wire_units(order.trigger->trigger_px);
+  return std::string("Price ") + (above ? "above " : "below ") +
+         wire_units(order.trigger->trigger_px);
 }
 
 }  // namespace
 
 Json render_frontend_order(const std::string& coin, const sim::OrderInfo& order) {
-  Json out{{"coin", coin},
-           {"side", order.is_buy ? "B" : "A"},
-           {"limitPx", wire_units(order.limit_px)},
-           {"sz", wire_units(order.sz)},
-           {"oid", order.oid},
-           {"timestamp", order.timestamp},
-           {"triggerCondition", trigger_condition(order)},
-           {"isTrigger", order.trigger.has_value()},
-           {"triggerPx", order.trigger ? wire_units(order.trigger->trigger_px) : std::string("0.0")},
-           {"children", Json::array()},
-           {"isPositionTpsl", order.is_position_tpsl},
-           {"reduceOnly", order.reduce_only},
-           {"orderType", order.order_type()},
-           {"origSz", wire_units(order.orig_sz)},
-           {"tif", order.trigger ? Json(nullptr) : Json(tif_name(order.tif))},
-           {"cloid", order.cloid ? Json(*order.cloid) : Json(nullptr)}};
+  Json out{
+      {"coin", coin},
+      {"side", order.is_buy ? "B" : "A"},
+      {"limitPx", wire_units(order.limit_px)},
+      {"sz", wire_units(order.sz)},
+      {"oid", order.oid},
+      {"timestamp", order.timestamp},
+      {"triggerCondition", trigger_condition(order)},
+      {"isTrigger", order.trigger.has_value()},
+      {"triggerPx", order.trigger ? wire_units(order.trigger->trigger_px) : std::string("0.0")},
+      {"children", Json::array()},
+      {"isPositionTpsl", order.is_position_tpsl},
+      {"reduceOnly", order.reduce_only},
+      {"orderType", order.order_type()},
+      {"origSz", wire_units(order.orig_sz)},
+      {"tif", order.trigger ? Json(nullptr) : Json(tif_name(order.tif))},
+      {"cloid", order.cloid ? Json(*order.cloid) : Json(nullptr)}};
   return out;
 }
 
@@ -145,9 +151,8 @@ Json render_fill(const std::string& coin, const sim::Fill& fill) {
            {"feeToken", "USDC"}};
   if (fill.cloid) out["cloid"] = *fill.cloid;
   if (fill.liquidation) {
-    out["liquidation"] = Json{{"liquidatedUser", fill.user.hex()},
-                              {"markPx", wire_units(fill.px)},
-                              {"method", "market"}};
+    out["liquidation"] = Json{
+        {"liquidatedUser", fill.user.hex()}, {"markPx", wire_units(fill.px)}, {"method", "market"}};
   }
   return out;
 }
@@ -180,7 +185,8 @@ Json render_position(const sim::PositionView& position, const std::string& coin)
       {"szi", wire_units(position.szi)},
       {"entryPx", wire_number(position.entry_px)},
       {"leverage", leverage},
-      {"liquidationPx", position.liquidation_px ? Json(wire_number(*position.liquidation_px)) : Json(nullptr)},
+      {"liquidationPx",
+       position.liquidation_px ? Json(wire_number(*position.liquidation_px)) : Json(nullptr)},
       {"marginUsed", wire_number(position.margin_used)},
       {"maxLeverage", position.max_leverage},
       {"positionValue", wire_number(position.position_value)},
@@ -193,12 +199,14 @@ Json render_position(const sim::PositionView& position, const std::string& coin)
 
 }  // namespace
 
-Json render_clearinghouse(const sim::ClearinghouseState& state, const std::vector<sim::AssetSpec>& assets) {
+Json render_clearinghouse(const sim::ClearinghouseState& state,
+                          const std::vector<sim::AssetSpec>& assets) {
   Json positions = Json::array();
   for (const auto& position : state.positions) {
-    const std::string coin = position.asset >= 0 && static_cast<std::size_t>(position.asset) < assets.size()
-                                 ? assets[static_cast<std::size_t>(position.asset)].coin
-                                 : std::string();
+    const std::string coin =
+        position.asset >= 0 && static_cast<std::size_t>(position.asset) < assets.size()
+            ? assets[static_cast<std::size_t>(position.asset)].coin
+            : std::string();
     positions.push_back(Json{{"type", "oneWay"}, {"position", render_position(position, coin)}});
   }
   return Json{{"marginSummary", render_summary(state.margin_summary)},
@@ -213,17 +221,18 @@ Json render_asset_context(const sim::AssetContext& ctx) {
   // The simulated book is deep and symmetric around the mid, so the impact prices are the
   // touch prices' neighbourhood; the simulator reports the mid for both (docs/exchange-sim.md).
   const Json mid = ctx.mid_px > 0 ? Json(wire_number(ctx.mid_px)) : Json(nullptr);
-  return Json{{"dayNtlVlm", wire_number(ctx.day_ntl_vlm)},
-              {"funding", wire_number(ctx.funding)},
-              {"impactPxs", ctx.mid_px > 0 ? Json::array({wire_number(ctx.mid_px), wire_number(ctx.mid_px)})
-                                           : Json(nullptr)},
-              {"markPx", wire_number(ctx.mark_px)},
-              {"midPx", mid},
-              {"openInterest", wire_number(ctx.open_interest)},
-              {"oraclePx", wire_number(ctx.oracle_px)},
-              {"premium", wire_number(ctx.premium)},
-              {"prevDayPx", wire_number(ctx.prev_day_px)},
-              {"dayBaseVlm", wire_number(ctx.day_base_vlm)}};
+  return Json{
+      {"dayNtlVlm", wire_number(ctx.day_ntl_vlm)},
+      {"funding", wire_number(ctx.funding)},
+      {"impactPxs", ctx.mid_px > 0 ? Json::array({wire_number(ctx.mid_px), wire_number(ctx.mid_px)})
+                                   : Json(nullptr)},
+      {"markPx", wire_number(ctx.mark_px)},
+      {"midPx", mid},
+      {"openInterest", wire_number(ctx.open_interest)},
+      {"oraclePx", wire_number(ctx.oracle_px)},
+      {"premium", wire_number(ctx.premium)},
+      {"prevDayPx", wire_number(ctx.prev_day_px)},
+      {"dayBaseVlm", wire_number(ctx.day_base_vlm)}};
 }
 
 Json render_funding(const std::string& coin, const sim::FundingPayment& payment) {

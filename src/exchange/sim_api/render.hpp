@@ -3,10 +3,9 @@
 // handlers, the exchange replies and the WebSocket feeds of the simulator's API.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "exchange/sim/engine_types.hpp"
 #include "exchange/sim/market_replay.hpp"
@@ -29,7 +28,8 @@ Json render_book(const std::string& coin, const sim::BookView& book);
 // feed, and building its JSON tree costs more than the rest of the request.
 std::string render_book_text(const std::string& coin, const sim::BookView& book);
 // {t, T, s, i, o, c, h, l, v, n}.
-Json render_candle(const std::string& coin, std::string_view interval, const sim::CandleOut& candle);
+Json render_candle(const std::string& coin, std::string_view interval,
+                   const sim::CandleOut& candle);
 // openOrders entry: {coin, side, limitPx, sz, oid, timestamp, origSz, cloid?}.
 Json render_open_order(const std::string& coin, const sim::OrderInfo& order);
 // frontendOpenOrders / orderStatus entry with the trigger fields and children.
@@ -38,7 +38,8 @@ Json render_frontend_order(const std::string& coin, const sim::OrderInfo& order)
 Json render_fill(const std::string& coin, const sim::Fill& fill);
 Json render_trade(const std::string& coin, const sim::Trade& trade);
 // The clearinghouseState reply; `coin_of` maps an asset index to its name.
-Json render_clearinghouse(const sim::ClearinghouseState& state, const std::vector<sim::AssetSpec>& assets);
+Json render_clearinghouse(const sim::ClearinghouseState& state,
+                          const std::vector<sim::AssetSpec>& assets);
 // One assetCtx of metaAndAssetCtxs.
 Json render_asset_context(const sim::AssetContext& ctx);
 // {time, coin, usdc, szi, fundingRate} (userFundings and the user channel's funding).

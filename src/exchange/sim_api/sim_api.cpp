@@ -30,7 +30,8 @@ std::optional<Json> parse_body(std::string_view body) {
 
 }  // namespace
 
-SimApi::SimApi(sim::MarketReplay market, sim::Engine engine, const core::Clock& wall_clock, ApiOptions options)
+SimApi::SimApi(sim::MarketReplay market, sim::Engine engine, const core::Clock& wall_clock,
+               ApiOptions options)
     : impl_(std::make_unique<Impl>(std::move(market), std::move(engine), wall_clock, options)) {}
 
 SimApi::~SimApi() = default;
@@ -79,16 +80,17 @@ int SimApi::info_weight(std::string_view body, std::size_t items_returned) const
   if (!parsed || type_it == parsed->end() || !type_it->is_string()) return 20;
   const std::string type = type_it->get<std::string>();
   // PROTOCOL §10.
-  if (type == "l2Book" || type == "allMids" || type == "clearinghouseState" || type == "orderStatus" ||
-      type == "spotClearinghouseState" || type == "exchangeStatus") {
+  if (type == "l2Book" || type == "allMids" || type == "clearinghouseState" ||
+      type == "orderStatus" || type == "spotClearinghouseState" || type == "exchangeStatus") {
     return 2;
   }
   if (type == "userRole") return 60;
   const auto items = static_cast<int>(std::min<std::size_t>(items_returned, 1'000'000));
   if (type == "candleSnapshot") return 20 + items / 60;
-  if (type == "recentTrades" || type == "historicalOrders" || type == "userFills" || type == "userFillsByTime" ||
-      type == "fundingHistory" || type == "userFunding" || type == "nonUserFundingUpdates" || type == "twapHistory" ||
-      type == "userTwapSliceFills" || type == "userTwapSliceFillsByTime" || type == "delegatorHistory" ||
+  if (type == "recentTrades" || type == "historicalOrders" || type == "userFills" ||
+      type == "userFillsByTime" || type == "fundingHistory" || type == "userFunding" ||
+      type == "nonUserFundingUpdates" || type == "twapHistory" || type == "userTwapSliceFills" ||
+      type == "userTwapSliceFillsByTime" || type == "delegatorHistory" ||
       type == "delegatorRewards" || type == "validatorStats") {
     return 20 + items / 20;
   }
@@ -121,7 +123,8 @@ Json SimApi::state() const {
   Json agents = Json::object();
   for (const auto& [agent, master] : api.agent_master) {
     const auto name = api.agent_name.find(agent);
-    agents[agent.hex()] = Json{{"master", master.hex()}, {"name", name == api.agent_name.end() ? "" : name->second}};
+    agents[agent.hex()] =
+        Json{{"master", master.hex()}, {"name", name == api.agent_name.end() ? "" : name->second}};
   }
   Json used = Json::object();
   for (const auto& [user, n] : api.requests_used) used[user.hex()] = n;
@@ -141,7 +144,8 @@ void SimApi::restore(const Json& state) {
     if (!parsed) throw core::Error("simulator state: bad address " + core::quoted_text(hex));
     return *parsed;
   };
-  api.engine = sim::Engine::from_json(nlohmann::json(state.at("engine")), api.engine.assets(), api.engine.config());
+  api.engine = sim::Engine::from_json(nlohmann::json(state.at("engine")), api.engine.assets(),
+                                      api.engine.config());
   api.market.restore(nlohmann::json(state.at("market")));
   api.nonces.restore(nlohmann::json(state.at("nonces")));
   api.agent_master.clear();
@@ -151,7 +155,8 @@ void SimApi::restore(const Json& state) {
     api.agent_name[address(agent)] = entry.at("name").get<std::string>();
   }
   api.requests_used.clear();
-  for (const auto& [user, n] : state.at("requestsUsed").items()) api.requests_used[address(user)] = n.get<std::uint64_t>();
+  for (const auto& [user, n] : state.at("requestsUsed").items())
+    api.requests_used[address(user)] = n.get<std::uint64_t>();
   api.book_dirty.assign(api.book_dirty.size(), true);
   api.mids_dirty = true;
 }

@@ -7,12 +7,11 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/clock.hpp"
 #include "exchange/sim/market_replay.hpp"
@@ -24,20 +23,20 @@ using Json = nlohmann::ordered_json;
 using core::TimeMs;
 
 struct Reply {
-  int status = 200;          // 200 with a JSON body, else a plain-text body (422, 400, ...)
+  int status = 200;  // 200 with a JSON body, else a plain-text body (422, 400, ...)
   std::string body;
   bool json() const { return status == 200; }
 };
 
 struct ApiOptions {
-  bool mainnet = true;       // the phantom agent source ("a") and hyperliquidChain it accepts
+  bool mainnet = true;  // the phantom agent source ("a") and hyperliquidChain it accepts
 };
 
 // A WebSocket subscription, as the client sent it and as a routing key.
 struct Subscription {
-  Json request;              // echoed verbatim in the acknowledgement
-  std::string key;           // canonical: "l2Book:BTC", "orderUpdates:0xabc…" (user lower-cased)
-  std::string channel;       // "l2Book", "user" for userEvents, ...
+  Json request;         // echoed verbatim in the acknowledgement
+  std::string key;      // canonical: "l2Book:BTC", "orderUpdates:0xabc…" (user lower-cased)
+  std::string channel;  // "l2Book", "user" for userEvents, ...
   bool user_specific = false;
 };
 
@@ -49,7 +48,8 @@ struct FeedMessage {
 
 class SimApi {
  public:
-  SimApi(sim::MarketReplay market, sim::Engine engine, const core::Clock& wall_clock, ApiOptions options = {});
+  SimApi(sim::MarketReplay market, sim::Engine engine, const core::Clock& wall_clock,
+         ApiOptions options = {});
   ~SimApi();
   SimApi(SimApi&&) noexcept;
   SimApi& operator=(SimApi&&) noexcept;
@@ -70,7 +70,8 @@ class SimApi {
   void advance_to(TimeMs t);
 
   // Subscriptions: nullopt and the exchange's error text for a bad one.
-  std::optional<Subscription> parse_subscription(const Json& subscription, std::string& error) const;
+  std::optional<Subscription> parse_subscription(const Json& subscription,
+                                                 std::string& error) const;
   // The messages a new subscriber gets at once (snapshots: userFills isSnapshot, l2Book, ...).
   std::vector<std::string> snapshot(const Subscription& subscription) const;
   // Renders everything that happened since the last call into feed messages, in order. `wanted`
