@@ -19,6 +19,30 @@
 
 namespace organism::exchange::sim_api {
 
+// Choices where PROTOCOL.md is silent (docs/exchange-sim.md repeats them for users):
+// - Numbers: exact units are written by hl::format_units; doubles (account values, fees, rates)
+//   are rounded to 8 decimals and written the same way, so zero is "0" where the exchange
+//   writes "0.0" (clients parse both).
+// - Errors: bodies that cannot be read, unknown info/action types and wrong parameter types get
+//   422 "Failed to deserialize the JSON body into the target type". A signature from which no
+//   address recovers answers "User or API Wallet 0x000…000 does not exist."; a valid signature
+//   by any key acts for that key's account (opened with the starting balance), so a wrong key,
+//   a testnet signature or an altered action acts on some other, empty account, as on the
+//   exchange. Nonces: "Invalid nonce: duplicate nonce" / "... too low" / "... too far from the
+//   current time" against the wall clock. vaultAddress: "Vault not registered: 0x…". An asset
+//   past meta.universe: "Asset N does not exist.". Transfers, withdrawals, sub-accounts and
+//   vaults: "Action T is not supported by the simulator."; approveBuilderFee, setReferrer,
+//   claimRewards, noop: ok/default. The rejectOrders fault: "Order rejected: the simulator's
+//   rejectOrders fault is active." per order.
+// - Feeds: l2Book, bbo (only when the best levels changed) and allMids at most every 500 ms of
+//   market time per asset, held back while staleBook runs; candles when the bar in progress
+//   changed; trades and orderUpdates one array per publish; userFills/userFundings without
+//   isSnapshot after the snapshot. Subscription errors: "Invalid subscription {json}".
+// - Info: userFills newest first, userFillsByTime oldest first from startTime (both <= 2000);
+//   l2Book of an unknown coin is null; candleSnapshot of an unknown coin or of an interval finer
+//   than the stored bars is []; userAbstraction is "default"; nSigFigs buckets take each level's
+//   own magnitude (bids down, asks up).
+
 using Json = nlohmann::ordered_json;
 using core::TimeMs;
 
