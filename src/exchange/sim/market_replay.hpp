@@ -11,11 +11,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/time.hpp"
 #include "data/series.hpp"
@@ -31,10 +30,10 @@ struct CoinMarketData {
 
 struct MarketConfig {
   core::Interval interval = *core::Interval::parse("1m");
-  TimeMs from = 0;           // first bar open the replay shows as "now"; earlier bars are history
+  TimeMs from = 0;  // first bar open the replay shows as "now"; earlier bars are history
   std::uint64_t seed = 1;
-  int steps_per_bar = 12;    // ticks inside one bar (the price path, docs/exchange-sim.md); >= 4
-  int book_levels = 20;      // per side
+  int steps_per_bar = 12;  // ticks inside one bar (the price path, docs/exchange-sim.md); >= 4
+  int book_levels = 20;    // per side
 };
 
 // One candle as candleSnapshot and the candle feed show it (the bar in progress included).
@@ -88,11 +87,12 @@ class MarketReplay {
   // as formed so far: never a price from after now(). A bar in progress has o, h/l so far,
   // c = current price and v, n pro rata of its ticks shown; n of data without trade counts is
   // one trade per tick.
-  std::vector<CandleOut> candles(int asset, const core::Interval& interval, TimeMs start, TimeMs end,
-                                 std::size_t limit = 5000) const;
+  std::vector<CandleOut> candles(int asset, const core::Interval& interval, TimeMs start,
+                                 TimeMs end, std::size_t limit = 5000) const;
   // Stored funding rows with start <= time <= end and time <= now(), oldest first, at most limit;
   // times are the whole hour (the real exchange stamps a few ms after it), rates hourly.
-  std::vector<FundingOut> funding_history(int asset, TimeMs start, TimeMs end, std::size_t limit = 500) const;
+  std::vector<FundingOut> funding_history(int asset, TimeMs start, TimeMs end,
+                                          std::size_t limit = 500) const;
   double current_funding(int asset) const;  // the hourly rate of the latest hour <= now()
   double price(int asset) const;            // current (path) price
   double prev_day_price(int asset) const;   // the path price 24 h before now()
