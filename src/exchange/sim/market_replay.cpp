@@ -8,6 +8,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "exchange/sim/market_prints.hpp"
 #include "exchange/sim/price_path.hpp"
 #include "exchange/sim/price_ticks.hpp"
 #include "exchange/sim/synthetic_book.hpp"
@@ -163,6 +164,17 @@ void MarketReplay::feed_tick(int asset, TimeMs t, const MarketListener& listener
   tick.oracle_px = px;
   tick.bids = std::move(book.bids);
   tick.asks = std::move(book.asks);
+  PrintInputs prints;
+  prints.seed = config_.seed;
+  prints.asset = asset;
+  prints.time = t;
+  prints.price = px;
+  prints.previous_price =
+      k > 0 ? cache.path[static_cast<std::size_t>(k - 1)] : price_at(asset, t - 1);
+  prints.bar_volume = in.bar.volume;
+  prints.steps_per_bar = config_.steps_per_bar;
+  prints.sz_decimals = c.spec.sz_decimals;
+  tick.prints = market_prints(prints);
   if (listener.on_tick) listener.on_tick(asset, tick);
 }
 

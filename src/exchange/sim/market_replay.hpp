@@ -3,7 +3,8 @@
 // the same bars, seed and sequence of advance_to() calls give the same ticks. Used by the
 // exchange simulator's API (src/exchange/sim_api/) to drive the engine.
 //
-// The price inside a bar follows price_path.hpp, the book around it synthetic_book.hpp. Mark and
+// The price inside a bar follows price_path.hpp, the book around it synthetic_book.hpp, the
+// market's own trades at each tick market_prints.hpp. Mark and
 // oracle prices are the path price (no basis). Funding: at every whole hour H the replay crosses,
 // each asset whose bars cover H settles the stored rate of H (its funding row at H, else the
 // latest before H, else 0), converted to one hour (rate x 1 h / the series' interval).
