@@ -122,6 +122,8 @@ TEST(MarketReplay, CandlesNeverShowAPriceFromAfterNow) {
   // AAA's 01:00 bar: o 104 h 107 l 102 c 105, rising: dips to 102 first, reaches 107 later. The
   // next bars open higher and reach 108+, which must not show while 01:00 is in progress.
   MarketReplay m(two_coins(), config(kT0 + core::kHourMs));
+  EXPECT_TRUE(
+      m.candles(0, *core::Interval::parse("5m"), kT0, kT0 + core::kDayMs).empty());  // finer
   Recorded r;
   m.advance_to(m.now(), r.listener());
   std::vector<double> seen;
@@ -183,6 +185,11 @@ TEST(MarketReplay, CandlesKeepOnlyTheLatest5000AndTheMostRecentUpToLimit) {
   EXPECT_EQ(window.front().t, kT0 + 2000 * core::kMinuteMs);
   EXPECT_TRUE(m.candles(0, *core::Interval::parse("3d"), 0, kT0 + 10 * core::kDayMs).size() == 2u);
   EXPECT_TRUE(m.candles(0, *core::Interval::parse("1w"), 0, kT0 + 10 * core::kDayMs).size() == 1u);
+  const auto month = m.candles(0, *core::Interval::parse("1M"), 0, kT0 + 10 * core::kDayMs);
+  ASSERT_EQ(month.size(), 1u);
+  EXPECT_EQ(month[0].t, kT0);
+  EXPECT_EQ(month[0].close_time, kT0 + 31 * core::kDayMs - 1);
+  EXPECT_DOUBLE_EQ(month[0].v, 5999 + 1.0 / 5);  // the last bar at its first tick of 5
 }
 
 TEST(MarketReplay, FundingHistoryShowsStoredRowsUpToNowOnly) {

@@ -75,7 +75,11 @@ std::vector<CandleOut> MarketReplay::candles(int asset, const core::Interval& in
   // The buckets that exist: the latest kCandlesKept up to the one holding now().
   TimeMs bucket = interval.bucket_start(std::min(end, now_));
   TimeMs oldest = interval.bucket_start(now_);
-  for (std::size_t i = 1; i < kCandlesKept; ++i) oldest = interval.bucket_start(oldest - 1);
+  // Nothing is stored before the first bar: stepping further back (into negative times for
+  // months) would find nothing.
+  for (std::size_t i = 1; i < kCandlesKept && oldest > times.front(); ++i) {
+    oldest = interval.bucket_start(oldest - 1);
+  }
   const TimeMs first = std::max(interval.bucket_start(start), oldest);
   for (; bucket >= first && out.size() < limit; bucket = interval.bucket_start(bucket - 1)) {
     const TimeMs close = interval.next(bucket);
