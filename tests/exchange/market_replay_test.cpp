@@ -305,6 +305,16 @@ TEST(MarketReplay, RefusesAFromOffTheGridOrOutsideTheDataAndBadState) {
   EXPECT_THROW(m.restore(nlohmann::json{{"now", "x"}}), std::invalid_argument);
   EXPECT_THROW(m.inject_flash_move(0, -1.0), std::invalid_argument);
   EXPECT_THROW(m.inject_flash_move(2, 0.1), std::invalid_argument);
+  try {
+    m.price(2);
+    FAIL();
+  } catch (const std::out_of_range& e) {
+    EXPECT_STREQ(e.what(), "the market has no asset 2 (it has 2)");
+  }
+  EXPECT_THROW(m.day_volume(-1), std::out_of_range);
+  EXPECT_TRUE(m.candles(5, kInterval, 0, kT0 + core::kDayMs).empty());
+  EXPECT_TRUE(m.candles(0, kInterval, kT0 + core::kDayMs, 0).empty());  // start after end
+  EXPECT_TRUE(m.funding_history(-3, 0, kT0 + core::kDayMs).empty());
 }
 
 }  // namespace

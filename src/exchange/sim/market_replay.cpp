@@ -109,7 +109,17 @@ double MarketReplay::price_at(int asset, TimeMs t) const {
       .back();  // gap or end: last close
 }
 
-double MarketReplay::price(int asset) const { return price_at(asset, now_); }
+void MarketReplay::check_asset(int asset) const {
+  if (asset < 0 || asset >= static_cast<int>(coins_.size())) {
+    throw std::out_of_range(
+        fmt::format("the market has no asset {} (it has {})", asset, coins_.size()));
+  }
+}
+
+double MarketReplay::price(int asset) const {
+  check_asset(asset);
+  return price_at(asset, now_);
+}
 
 double MarketReplay::hourly_rate_at(int asset, TimeMs hour) const {
   const auto& funding = coins_[static_cast<std::size_t>(asset)].funding;
@@ -122,6 +132,7 @@ double MarketReplay::hourly_rate_at(int asset, TimeMs hour) const {
 }
 
 double MarketReplay::current_funding(int asset) const {
+  check_asset(asset);
   return hourly_rate_at(asset, now_ - ((now_ % core::kHourMs) + core::kHourMs) % core::kHourMs);
 }
 

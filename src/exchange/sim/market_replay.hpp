@@ -94,6 +94,8 @@ class MarketReplay {
   // times are the whole hour (the real exchange stamps a few ms after it), rates hourly.
   std::vector<FundingOut> funding_history(int asset, TimeMs start, TimeMs end,
                                           std::size_t limit = 500) const;
+  // These four throw std::out_of_range for an asset index the market does not have; candles()
+  // and funding_history() answer it with nothing.
   double current_funding(int asset) const;  // the hourly rate of the latest hour <= now()
   double price(int asset) const;            // current (path) price
   double prev_day_price(int asset) const;   // the path price 24 h before now()
@@ -117,6 +119,7 @@ class MarketReplay {
     TimeMs bar = 0;     // open of the bar it moves
     int from_tick = 0;  // the last tick left as it was
   };
+  void check_asset(int asset) const;
   TimeMs bar_length(TimeMs open) const;
   std::optional<std::size_t> bar_containing(int asset, TimeMs t) const;
   std::vector<double> path_of(int asset, std::size_t bar) const;  // flash moves applied

@@ -122,10 +122,12 @@ std::vector<FundingOut> MarketReplay::funding_history(int asset, TimeMs start, T
 }
 
 double MarketReplay::prev_day_price(int asset) const {
+  check_asset(asset);
   return price_at(asset, now_ - core::kDayMs);
 }
 
 double MarketReplay::day_volume(int asset) const {
+  check_asset(asset);
   const auto times = coins_[static_cast<std::size_t>(asset)].bars.time();
   auto i = static_cast<std::size_t>(
       std::lower_bound(times.begin(), times.end(), now_ - core::kDayMs) - times.begin());
