@@ -48,13 +48,15 @@ TEST(MarketSyntheticBook, InvariantsHoldOverTenThousandTicks) {
     const int max_szd = std::clamp(static_cast<int>(std::floor(3 + std::log10(open))), 0, 5);
     in.sz_decimals = static_cast<int>(rng.below(static_cast<std::uint64_t>(max_szd) + 1));
     const double range = rng.uniform(0, 0.05);
-    in.bar = {in.time, open, open * (1 + range / 2), open * (1 - range / 2), open, rng.uniform(0, 1e4)};
+    in.bar = {
+        in.time, open, open * (1 + range / 2), open * (1 - range / 2), open, rng.uniform(0, 1e4)};
     in.price = open * rng.uniform(1 - range / 2, 1 + range / 2);
     in.levels = 1 + static_cast<int>(rng.below(20));
     const auto book = synthetic_book(in);
     const Units px = to_units(in.price);
     ASSERT_EQ(book.asks.size(), static_cast<std::size_t>(in.levels));
-    ASSERT_EQ(book.bids.size(), static_cast<std::size_t>(in.levels)) << in.price << " szd " << in.sz_decimals;
+    ASSERT_EQ(book.bids.size(), static_cast<std::size_t>(in.levels))
+        << in.price << " szd " << in.sz_decimals;
     ASSERT_LT(book.bids.front().px, px);
     ASSERT_GT(book.asks.front().px, px);
     const Units lot = lot_units(in.sz_decimals);
@@ -79,9 +81,9 @@ TEST(MarketSyntheticBook, InvariantsHoldOverTenThousandTicks) {
 
 TEST(MarketSyntheticBook, SpreadAndDepthFollowTheFormulas) {
   // BTC 5m bar: range = 120 / 82765 = 0.145%; half-spread = 82765 x (0.00002 + 0.02 x 0.00145) x
-  // [0.75, 1.25) = $3.05 .. $5.08, so the best bid is 82759 .. 82761 and the best ask 82769 .. 82771;
-  // the level gap is 120 / 40 = $3. Depth: max(24.16464 / 12 x 0.2, 1000 / 82765) = 0.40274 BTC x
-  // (1 + i/4) x [0.5, 1.5).
+  // [0.75, 1.25) = $3.05 .. $5.08, so the best bid is 82759 .. 82761 and the best ask 82769 ..
+  // 82771; the level gap is 120 / 40 = $3. Depth: max(24.16464 / 12 x 0.2, 1000 / 82765) = 0.40274
+  // BTC x (1 + i/4) x [0.5, 1.5).
   const auto book = synthetic_book(btc_inputs());
   EXPECT_GE(book.bids[0].px, to_units(82759));
   EXPECT_LE(book.bids[0].px, to_units(82761));

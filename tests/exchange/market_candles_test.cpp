@@ -15,7 +15,8 @@ namespace {
 TEST(MarketCandles, CoarserIntervalsMatchTheResamplerOnRealBtc5m) {
   const auto shared = test::shared_dir();
   if (!shared) GTEST_SKIP() << "../shared is absent";
-  auto parsed = data::parse_file((*shared / "data/ohlcv/hyperliquid/BTC-5m.csv.gz").string(), data::ImportOptions{});
+  auto parsed = data::parse_file((*shared / "data/ohlcv/hyperliquid/BTC-5m.csv.gz").string(),
+                                 data::ImportOptions{});
   const auto five = *core::Interval::parse("5m");
   CoinMarketData btc;
   btc.spec = {"BTC", 5, 40, false};

@@ -55,6 +55,18 @@ TEST(MarketDrivesEngine, TheEngineTradesAgainstTheReplayedBookAndPaysHourlyFundi
   EXPECT_EQ(shown.asks[0].px, expected.asks[0].px);
   EXPECT_EQ(shown.bids[0].px, expected.bids[0].px);
   EXPECT_EQ(engine.last_price(0), to_units(103));
+  // The market's own prints reach the trades feed: at 103, the market maker on both sides.
+  std::size_t prints = 0;
+  for (const auto& event : engine.drain_events()) {
+    if (const auto* t = std::get_if<TradeEvent>(&event)) {
+      EXPECT_EQ(t->trade.px, to_units(103));
+      EXPECT_EQ(t->trade.time, cfg.from);
+      EXPECT_EQ(t->trade.buyer, market_maker_address());
+      EXPECT_EQ(t->trade.seller, market_maker_address());
+      ++prints;
+    }
+  }
+  EXPECT_GE(prints, 1u);
 
   const auto user = *Address::parse("0x1111111111111111111111111111111111111111");
   OrderRequest buy;

@@ -1,9 +1,10 @@
 // Building the simulator's market from the store (market_loader.hpp).
+#include "exchange/sim/market_loader.hpp"
+
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
 #include "exchange/market_test_support.hpp"
-#include "exchange/sim/market_loader.hpp"
 #include "support/test_support.hpp"
 
 namespace organism::exchange::sim {
@@ -13,11 +14,13 @@ constexpr core::TimeMs kT0 = 1'704'067'200'000;
 
 data::Candles hourly(int n, double price) {
   data::Candles c;
-  for (int i = 0; i < n; ++i) c.push_back({kT0 + i * core::kHourMs, price, price + 1, price - 1, price, 1});
+  for (int i = 0; i < n; ++i)
+    c.push_back({kT0 + i * core::kHourMs, price, price + 1, price - 1, price, 1});
   return c;
 }
 
-data::FundingSeries funding(const std::string& venue, const std::string& coin, double rate, core::TimeMs every) {
+data::FundingSeries funding(const std::string& venue, const std::string& coin, double rate,
+                            core::TimeMs every) {
   data::FundingSeries f;
   f.venue = venue;
   f.coin = coin;
@@ -36,7 +39,8 @@ struct StoreFixture : ::testing::Test {
     store.upsert_candles({"binance", "BTC", h1}, hourly(700, 40000).view());
     store.upsert_candles({"hyperliquid", "BTC", h1}, hourly(600, 40010).view());
     data::Candles fine;
-    for (int i = 0; i < 20; ++i) fine.push_back({kT0 + i * 5 * core::kMinuteMs, 40000, 40001, 39999, 40000, 1});
+    for (int i = 0; i < 20; ++i)
+      fine.push_back({kT0 + i * 5 * core::kMinuteMs, 40000, 40001, 39999, 40000, 1});
     store.upsert_candles({"hyperliquid", "BTC", m5}, fine.view());
     store.upsert_candles({"binance", "ETH", h1}, hourly(300, 2000).view());
     store.upsert_candles({"okx", "ETH", h1}, hourly(200, 2001).view());
@@ -78,7 +82,8 @@ TEST_F(StoreFixture, FundingFromAnotherVenueWhenTheCandleVenueHasNone) {
 
 TEST_F(StoreFixture, ErrorsNameTheMissingCoinOrIntervalAndListTheStore) {
   const std::string have =
-      "it has BTC 1h (binance, hyperliquid), BTC 5m (hyperliquid), ETH 1h (binance, okx), ZZZ 1h (binance)";
+      "it has BTC 1h (binance, hyperliquid), BTC 5m (hyperliquid), ETH 1h (binance, okx), ZZZ 1h "
+      "(binance)";
   try {
     load_market(store, {"BTC", "XRP"}, "1h");
     FAIL();
@@ -95,7 +100,8 @@ TEST_F(StoreFixture, ErrorsNameTheMissingCoinOrIntervalAndListTheStore) {
     load_market(store, {"BTC", "XRP"});
     FAIL();
   } catch (const core::Error& e) {
-    EXPECT_EQ(std::string(e.what()), "no interval holds candles of all of BTC,XRP in store " + store.path() + "; " + have);
+    EXPECT_EQ(std::string(e.what()),
+              "no interval holds candles of all of BTC,XRP in store " + store.path() + "; " + have);
   }
   EXPECT_THROW(load_market(store, {"BTC"}, "7m"), core::UsageError);
 }

@@ -28,13 +28,15 @@ TEST(MarketPricePath, RisingBarDipsFirstWithMovesInProportionToDistance) {
   // 1.6, 4.8, 1.6 -> 1, 4, 1 and the two left over go to the largest remainders (leg 2, then leg 1
   // before leg 3 on the tie): 3, 6, 2 moves. Inside legs: 5 significant figures.
   const auto path = bar_path(bar(100, 110, 95, 105), 12, 2);
-  const std::vector<double> want{100, 98.333, 96.667, 95, 97.5, 100, 102.5, 105, 107.5, 110, 107.5, 105};
+  const std::vector<double> want{100,   98.333, 96.667, 95,  97.5,  100,
+                                 102.5, 105,    107.5,  110, 107.5, 105};
   EXPECT_EQ(path, want);
 }
 
 TEST(MarketPricePath, FallingBarRisesFirst) {
   const auto path = bar_path(bar(105, 110, 95, 100), 12, 2);
-  const std::vector<double> want{105, 106.67, 108.33, 110, 107.5, 105, 102.5, 100, 97.5, 95, 97.5, 100};
+  const std::vector<double> want{105,   106.67, 108.33, 110, 107.5, 105,
+                                 102.5, 100,    97.5,   95,  97.5,  100};
   EXPECT_EQ(path, want);
 }
 
@@ -51,7 +53,8 @@ TEST(MarketPricePath, ALegOfZeroLengthGetsNoMoves) {
   // Opens at its low: the dip leg is empty, 11 moves go 1 + 6 to the rise (10) and 1 + 3 to the
   // fall (5) of 9 shared 6 : 3.
   const auto path = bar_path(bar(100, 110, 100, 105), 12, 2);
-  const std::vector<double> want{100, 101.43, 102.86, 104.29, 105.71, 107.14, 108.57, 110, 108.75, 107.5, 106.25, 105};
+  const std::vector<double> want{100,    101.43, 102.86, 104.29, 105.71, 107.14,
+                                 108.57, 110,    108.75, 107.5,  106.25, 105};
   EXPECT_EQ(path, want);
 }
 
@@ -71,8 +74,11 @@ TEST(MarketPricePath, RandomBarsTouchOpenExtremesCloseInTheDocumentedOrder) {
     const int steps = 4 + static_cast<int>(rng.below(40));
     // Prices on the tick grid, as stored exchange bars are.
     const double base = std::pow(10.0, rng.uniform(-3, 5));
-    auto on_grid = [&](double x) { return static_cast<double>(nearest_tick(to_units(x), szd)) / 1e8; };
-    const double o = on_grid(base * rng.uniform(0.95, 1.05)), c = on_grid(base * rng.uniform(0.95, 1.05));
+    auto on_grid = [&](double x) {
+      return static_cast<double>(nearest_tick(to_units(x), szd)) / 1e8;
+    };
+    const double o = on_grid(base * rng.uniform(0.95, 1.05)),
+                 c = on_grid(base * rng.uniform(0.95, 1.05));
     const double h = std::max({o, c, on_grid(base * rng.uniform(1.0, 1.1))});
     const double l = std::min({o, c, on_grid(base * rng.uniform(0.9, 1.0))});
     const auto path = bar_path(bar(o, h, l, c), steps, szd);
@@ -99,8 +105,8 @@ TEST(MarketPricePath, RandomBarsTouchOpenExtremesCloseInTheDocumentedOrder) {
 TEST(MarketPricePath, CandlesRebuiltFromTicksEqualRealHyperliquidBars) {
   const auto shared = test::shared_dir();
   if (!shared) GTEST_SKIP() << "../shared is absent";
-  const auto parsed =
-      data::parse_file((*shared / "data/ohlcv/hyperliquid/BTC-5m.csv.gz").string(), data::ImportOptions{});
+  const auto parsed = data::parse_file((*shared / "data/ohlcv/hyperliquid/BTC-5m.csv.gz").string(),
+                                       data::ImportOptions{});
   const auto& bars = parsed.candles->bars;
   ASSERT_GT(bars.size(), 38000u);
   for (std::size_t i = 0; i < bars.size(); ++i) {
@@ -118,18 +124,19 @@ TEST(MarketPricePath, FlashMovesTheRestOfTheBarLinearly) {
   auto path = bar_path(bar(100, 110, 95, 105), 12, 2);
   // From tick 3 (95): ticks 4..11 reach 95 x 0.9 = 85.5 linearly, 8 moves of -1.1875.
   apply_flash(path, 3, -0.10, 2);
-  const std::vector<double> want{100, 98.333, 96.667, 95, 93.813, 92.625, 91.438, 90.25, 89.063, 87.875, 86.688, 85.5};
+  const std::vector<double> want{100,    98.333, 96.667, 95,     93.813, 92.625,
+                                 91.438, 90.25,  89.063, 87.875, 86.688, 85.5};
   // 93.8125 and the like have 6 significant figures: snapped to 5 (ties up).
   EXPECT_EQ(path, want);
 }
 
 TEST(MarketTickGrid, TickFollowsSignificantFiguresDecimalsAndIntegers) {
-  EXPECT_EQ(tick_at(to_units(82765), 5), 100'000'000);    // 5 integer digits: $1
-  EXPECT_EQ(tick_at(to_units(123456), 5), 100'000'000);   // integers are always valid
-  EXPECT_EQ(tick_at(to_units(1670.1), 4), 10'000'000);    // $0.1
-  EXPECT_EQ(tick_at(to_units(0.12345), 0), 1'000);        // 5 significant figures
-  EXPECT_EQ(tick_at(to_units(0.001565), 0), 100);         // 6 decimals cap
-  EXPECT_EQ(tick_at(to_units(0.5), 3), 100'000);          // 3 decimals cap
+  EXPECT_EQ(tick_at(to_units(82765), 5), 100'000'000);   // 5 integer digits: $1
+  EXPECT_EQ(tick_at(to_units(123456), 5), 100'000'000);  // integers are always valid
+  EXPECT_EQ(tick_at(to_units(1670.1), 4), 10'000'000);   // $0.1
+  EXPECT_EQ(tick_at(to_units(0.12345), 0), 1'000);       // 5 significant figures
+  EXPECT_EQ(tick_at(to_units(0.001565), 0), 100);        // 6 decimals cap
+  EXPECT_EQ(tick_at(to_units(0.5), 3), 100'000);         // 3 decimals cap
   EXPECT_EQ(floor_to_tick(to_units(82765.7), 5), to_units(82765));
   EXPECT_EQ(ceil_to_tick(to_units(82765.2), 5), to_units(82766));
   EXPECT_EQ(ceil_to_tick(to_units(9.99995), 1), to_units(10));

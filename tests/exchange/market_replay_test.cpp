@@ -1,12 +1,13 @@
 // The market replay's clock: ticks and funding in time order, no look-ahead in the candles,
 // flash moves, state, and its refusals (market_replay.hpp).
+#include "exchange/sim/market_replay.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <string>
 
 #include "exchange/market_test_support.hpp"
-#include "exchange/sim/market_replay.hpp"
 #include "exchange/sim/price_ticks.hpp"
 
 namespace organism::exchange::sim {
@@ -67,7 +68,8 @@ TEST(MarketReplay, TicksComeInTimeOrderTiesInAssetOrderAndStopAtTheEnd) {
   EXPECT_TRUE(m.finished());
   for (std::size_t i = 0; i < r.ticks.size(); ++i) {
     // Ticks every 3 minutes (15 m / 5), AAA then BBB at each.
-    EXPECT_EQ(r.ticks[i].tick.time, kT0 + core::kHourMs + static_cast<core::TimeMs>(i / 2) * 3 * core::kMinuteMs);
+    EXPECT_EQ(r.ticks[i].tick.time,
+              kT0 + core::kHourMs + static_cast<core::TimeMs>(i / 2) * 3 * core::kMinuteMs);
     EXPECT_EQ(r.ticks[i].asset, static_cast<int>(i % 2));
   }
   // The first tick is the open of AAA's 01:00 bar (104), the last AAA tick its last close (116).
@@ -85,11 +87,12 @@ TEST(MarketReplay, FundingSettlesEachHourExactlyOnceWhenJumpingOverHours) {
   MarketReplay m(two_coins(), config(kT0 + core::kHourMs));
   std::vector<std::string> log;
   MarketListener l{[&](int a, const MarketTick& t) {
-                     if ((t.time - kT0) % core::kHourMs == 0) log.push_back("tick " + std::to_string(a));
+                     if ((t.time - kT0) % core::kHourMs == 0)
+                       log.push_back("tick " + std::to_string(a));
                    },
                    [&](int a, double rate, core::TimeMs hour) {
-                     log.push_back("funding " + std::to_string(a) + " " + std::to_string(rate) + " " +
-                                   std::to_string((hour - kT0) / core::kHourMs));
+                     log.push_back("funding " + std::to_string(a) + " " + std::to_string(rate) +
+                                   " " + std::to_string((hour - kT0) / core::kHourMs));
                    }};
   m.advance_to(m.now(), l);                                        // primes: 01:00
   m.advance_to(kT0 + 3 * core::kHourMs + 7 * core::kMinuteMs, l);  // over 02:00 and 03:00
@@ -98,8 +101,8 @@ TEST(MarketReplay, FundingSettlesEachHourExactlyOnceWhenJumpingOverHours) {
   // 02:00 has no row: the latest before (01:00) applies; BBB has no funding: 0. The ticks at the
   // hour come before its funding.
   const std::vector<std::string> want{
-      "tick 0", "tick 1", "funding 0 0.000100 1", "funding 1 0.000000 1",
-      "tick 0", "tick 1", "funding 0 0.000100 2", "funding 1 0.000000 2",
+      "tick 0", "tick 1", "funding 0 0.000100 1",  "funding 1 0.000000 1",
+      "tick 0", "tick 1", "funding 0 0.000100 2",  "funding 1 0.000000 2",
       "tick 0", "tick 1", "funding 0 -0.000200 3", "funding 1 0.000000 3"};
   EXPECT_EQ(log, want);
 }
@@ -119,6 +122,8 @@ TEST(MarketReplay, CandlesNeverShowAPriceFromAfterNow) {
   // AAA's 01:00 bar: o 104 h 107 l 102 c 105, rising: dips to 102 first, reaches 107 later. The
   // next bars open higher and reach 108+, which must not show while 01:00 is in progress.
   MarketReplay m(two_coins(), config(kT0 + core::kHourMs));
+  EXPECT_TRUE(
+      m.candles(0, *core::Interval::parse("5m"), kT0, kT0 + core::kDayMs).empty());  // finer
   Recorded r;
   m.advance_to(m.now(), r.listener());
   std::vector<double> seen;
@@ -174,11 +179,17 @@ TEST(MarketReplay, CandlesKeepOnlyTheLatest5000AndTheMostRecentUpToLimit) {
   const auto ten = m.candles(0, cfg.interval, 0, kT0 + 10 * core::kDayMs, 10);
   ASSERT_EQ(ten.size(), 10u);
   EXPECT_EQ(ten.front().t, kT0 + 5990 * core::kMinuteMs);
-  const auto window = m.candles(0, cfg.interval, kT0 + 2000 * core::kMinuteMs + 30'000, kT0 + 2002 * core::kMinuteMs);
+  const auto window = m.candles(0, cfg.interval, kT0 + 2000 * core::kMinuteMs + 30'000,
+                                kT0 + 2002 * core::kMinuteMs);
   ASSERT_EQ(window.size(), 3u);  // every bar overlapping the window: 2000, 2001, 2002
   EXPECT_EQ(window.front().t, kT0 + 2000 * core::kMinuteMs);
   EXPECT_TRUE(m.candles(0, *core::Interval::parse("3d"), 0, kT0 + 10 * core::kDayMs).size() == 2u);
   EXPECT_TRUE(m.candles(0, *core::Interval::parse("1w"), 0, kT0 + 10 * core::kDayMs).size() == 1u);
+  const auto month = m.candles(0, *core::Interval::parse("1M"), 0, kT0 + 10 * core::kDayMs);
+  ASSERT_EQ(month.size(), 1u);
+  EXPECT_EQ(month[0].t, kT0);
+  EXPECT_EQ(month[0].close_time, kT0 + 31 * core::kDayMs - 1);
+  EXPECT_DOUBLE_EQ(month[0].v, 5999 + 1.0 / 5);  // the last bar at its first tick of 5
 }
 
 TEST(MarketReplay, FundingHistoryShowsStoredRowsUpToNowOnly) {
@@ -281,16 +292,29 @@ TEST(MarketReplay, RefusesAFromOffTheGridOrOutsideTheDataAndBadState) {
   };
   EXPECT_EQ(message(kT0 + core::kHourMs + 7 * core::kMinuteMs),
             "--from 2024-01-01 01:07:00 is not the open of a 15m bar");
-  EXPECT_EQ(message(kT0), "--from 2024-01-01 00:00:00 is outside the BBB 15m bars (2024-01-01 01:00:00 .. "
-                          "2024-01-01 03:45:00)");
-  EXPECT_EQ(message(kT0 + 4 * core::kHourMs), "--from 2024-01-01 04:00:00 is outside the AAA 15m bars (2024-01-01 "
-                                              "00:00:00 .. 2024-01-01 03:45:00)");
+  EXPECT_EQ(message(kT0),
+            "--from 2024-01-01 00:00:00 is outside the BBB 15m bars (2024-01-01 01:00:00 .. "
+            "2024-01-01 03:45:00)");
+  EXPECT_EQ(message(kT0 + 4 * core::kHourMs),
+            "--from 2024-01-01 04:00:00 is outside the AAA 15m bars (2024-01-01 "
+            "00:00:00 .. 2024-01-01 03:45:00)");
   MarketReplay m(two_coins(), config(kT0 + core::kHourMs));
-  EXPECT_THROW(m.restore(nlohmann::json{{"now", kT0}, {"started", true}, {"flashes", nlohmann::json::array()}}),
+  EXPECT_THROW(m.restore(nlohmann::json{
+                   {"now", kT0}, {"started", true}, {"flashes", nlohmann::json::array()}}),
                std::invalid_argument);
   EXPECT_THROW(m.restore(nlohmann::json{{"now", "x"}}), std::invalid_argument);
   EXPECT_THROW(m.inject_flash_move(0, -1.0), std::invalid_argument);
   EXPECT_THROW(m.inject_flash_move(2, 0.1), std::invalid_argument);
+  try {
+    m.price(2);
+    FAIL();
+  } catch (const std::out_of_range& e) {
+    EXPECT_STREQ(e.what(), "the market has no asset 2 (it has 2)");
+  }
+  EXPECT_THROW(m.day_volume(-1), std::out_of_range);
+  EXPECT_TRUE(m.candles(5, kInterval, 0, kT0 + core::kDayMs).empty());
+  EXPECT_TRUE(m.candles(0, kInterval, kT0 + core::kDayMs, 0).empty());  // start after end
+  EXPECT_TRUE(m.funding_history(-3, 0, kT0 + core::kDayMs).empty());
 }
 
 }  // namespace

@@ -45,8 +45,12 @@ struct Recorded {
   std::vector<Tick> ticks;
   std::vector<Funding> fundings;
   MarketListener listener() {
-    return {[this](int a, const MarketTick& t) { ticks.push_back({a, t}); },
-            [this](int a, double r, core::TimeMs h) { fundings.push_back({a, r, h}); }};
+    return {[this](int a, const MarketTick& t) {
+              ticks.push_back({a, t});
+            },
+            [this](int a, double r, core::TimeMs h) {
+              fundings.push_back({a, r, h});
+            }};
   }
 };
 

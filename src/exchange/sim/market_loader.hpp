@@ -23,7 +23,8 @@ struct LoadedMarket {
 // Each coin's venue: "hyperliquid" when it has the coin at the interval, else the venue with the
 // most bars. Funding from that venue, else from another venue that has it, else none.
 // core::Error names a missing coin or interval and lists what the store has.
-LoadedMarket load_market(data::Store& store, const std::vector<std::string>& coins, const std::string& interval = "");
+LoadedMarket load_market(data::Store& store, const std::vector<std::string>& coins,
+                         const std::string& interval = "");
 
 // Hyperliquid's szDecimals and maxLeverage for `coin`: a snapshot table of the exchange's meta for
 // the common coins; for others szDecimals from `price` (one lot worth $0.1-$1, clamped to 0..6)
@@ -33,6 +34,7 @@ AssetSpec asset_spec_for(const std::string& coin, double price);
 // The default --from: the first bar after a warm-up of `warmup` bars of history for every coin
 // when the data allows it (that bar exists for all coins), else the latest first bar of the coins.
 inline constexpr std::size_t kDefaultWarmupBars = 500;
-TimeMs default_from(const std::vector<CoinMarketData>& coins, std::size_t warmup = kDefaultWarmupBars);
+TimeMs default_from(const std::vector<CoinMarketData>& coins,
+                    std::size_t warmup = kDefaultWarmupBars);
 
 }  // namespace organism::exchange::sim

@@ -37,11 +37,17 @@ void Engine::on_market(int asset, const MarketTick& tick) {
   Impl& im = *impl_;
   im.require_known(asset);
   AssetState& book = im.books[static_cast<std::size_t>(asset)];
-  book.tick = MarketTick{tick.time, tick.price, tick.mark_px, tick.oracle_px, {}, {}};
+  book.tick = MarketTick{tick.time, tick.price, tick.mark_px, tick.oracle_px, {}, {}, {}};
   book.has_tick = true;
   book.syn_bids = tick.bids;
   book.syn_asks = tick.asks;
   im.book_dirty[static_cast<std::size_t>(asset)] = 1;
+  for (const auto& p : tick.prints) {
+    std::string hash;
+    const std::uint64_t tid = im.new_tid(0, 0, hash);
+    const Address mm = market_maker_address();
+    im.print_trade(asset, p.buy_aggressor, p.px, p.sz, tick.time, tid, hash, mm, mm);
+  }
   im.fill_resting_on_tick(asset, tick.time);
   im.fire_triggers(asset, tick.time);
   im.settle_pending(tick.time);

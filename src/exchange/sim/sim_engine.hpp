@@ -35,6 +35,14 @@ struct MarketTick {
   double mark_px = 0;  // TP/SL triggers and margin use the mark
   double oracle_px = 0;
   std::vector<Level> bids, asks;  // the synthetic book, best first; replaces the previous one
+  // The market's own trades since the previous tick (market_prints.hpp): printed on the tape
+  // between the market maker and itself, before user orders react to the tick.
+  struct Print {
+    bool buy_aggressor = true;
+    Units px = 0;
+    Units sz = 0;
+  };
+  std::vector<Print> prints;
 };
 
 // The counterparty of every fill against synthetic liquidity (0x…5151), as trade prints show it.
