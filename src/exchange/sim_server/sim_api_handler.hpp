@@ -33,8 +33,4 @@ class SimApiHandler final : public Handler {
   sim_api::SimApi& api_;
 };
 
-// The number of top-level elements of a JSON array reply (0 for anything else), counted without
-// building the tree: the item count the REST weight of list replies depends on.
-std::size_t top_level_items(std::string_view json);
-
 }  // namespace organism::exchange::sim_server
