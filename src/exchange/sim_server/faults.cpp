@@ -118,7 +118,7 @@ FaultSpec parse_fault_spec(std::string_view spec) {
       const auto pct = core::parse_double(value.substr(colon + 1, at - colon - 1));
       const auto when = parse_duration(value.substr(at + 1));
       if (coin.empty()) bad_item(item, "COIN is empty");
-      if (!pct || !(*pct > -100 && *pct < 1000)) bad_item(item, "PCT must be a number above -100");
+      if (!pct || !(*pct > -100 && *pct < 100)) bad_item(item, "PCT must be a number between -100 and 100");
       if (!when) bad_item(item, "AT must be a duration");
       out.scheduled.push_back(
           {*when, OJson{{"type", "fault"}, {"fault", "flashMove"}, {"coin", coin}, {"percent", *pct}}});
