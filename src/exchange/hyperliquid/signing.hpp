@@ -75,8 +75,14 @@ std::vector<std::uint8_t> msgpack_of(const Json& action);
 // keccak256(msgpack(action) || be64(nonce) || vault part || expiresAfter part).
 Bytes32 l1_connection_id(const Json& action, std::uint64_t nonce, const std::optional<Address>& vault,
                          const std::optional<std::uint64_t>& expires_after);
+// keccak256(0x19 0x01 || domainSeparator || structHash): the signed EIP-712 digest.
+Bytes32 eip712_digest(const Bytes32& domain_separator, const Bytes32& struct_hash);
 // The EIP-712 digest of Agent{source: "a" mainnet | "b" testnet, connectionId}.
 Bytes32 l1_digest(const Bytes32& connection_id, bool mainnet);
+// Its parts, for tests and for localising a mismatch (PROTOCOL §7.7): the "Exchange" domain
+// separator (chainId 1337, a constant) and hashStruct(Agent).
+const Bytes32& exchange_domain_separator();
+Bytes32 l1_agent_struct_hash(const Bytes32& connection_id, bool mainnet);
 Signature sign_l1_action(const Json& action, std::uint64_t nonce, const std::optional<Address>& vault,
                          const std::optional<std::uint64_t>& expires_after, bool mainnet,
                          const PrivateKey& key);
@@ -93,9 +99,16 @@ struct UserSignedType {
 };
 // The EIP-712 type of a user-signed action by its wire "type"; nullopt for L1 actions.
 std::optional<UserSignedType> user_signed_type(std::string_view action_type);
+// "HyperliquidTransaction:UsdSend(string hyperliquidChain,string destination,...)".
+std::string type_string(const UserSignedType& type);
+// The "HyperliquidSignTransaction" domain separator for an EVM chain id (0x66eee = 421614).
+Bytes32 user_signed_domain_separator(std::uint64_t chain_id);
+// hashStruct of the action's typed fields. Throws like user_signed_digest. A missing agentName
+// of approveAgent counts as "" (the SDK signs "" and drops the key from the posted JSON).
+Bytes32 user_signed_struct_hash(const Json& action, const UserSignedType& type);
 // Digest of the action's typed fields under the "HyperliquidSignTransaction" domain whose
 // chainId is the action's signatureChainId. Throws std::invalid_argument naming a missing or
-// mistyped field.
+// mistyped field (signatureChainId included).
 Bytes32 user_signed_digest(const Json& action, const UserSignedType& type);
 Signature sign_user_action(const Json& action, const PrivateKey& key);  // type looked up by action["type"]
 
