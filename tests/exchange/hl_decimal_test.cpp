@@ -1,5 +1,5 @@
-// Exact wire numbers: parse_units/format_units, float_to_wire, the hashing scalings and the tick and
-// lot rules, against every case of vectors.json and against hand-written hostile input.
+// Exact wire numbers: parse_units/format_units, float_to_wire, the hashing scalings and the tick
+// and lot rules, against every case of vectors.json and against hand-written hostile input.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -51,9 +51,26 @@ TEST(HlDecimal, ParseUnitsReadsExactValues) {
 }
 
 TEST(HlDecimal, ParseUnitsRejectsHostileText) {
-  for (const char* bad : {"", ".", "1e5", "+1", " 1", "1 ", "1.123456789", "99999999999999999999",
-                          "0x10", "--1", "1..2", "-", "1.", ".5", "92233720368.54775808", "1,5",
-                          "nan", "inf", "1.0000000000", "\xff"}) {
+  for (const char* bad : {"",
+                          ".",
+                          "1e5",
+                          "+1",
+                          " 1",
+                          "1 ",
+                          "1.123456789",
+                          "99999999999999999999",
+                          "0x10",
+                          "--1",
+                          "1..2",
+                          "-",
+                          "1.",
+                          ".5",
+                          "92233720368.54775808",
+                          "1,5",
+                          "nan",
+                          "inf",
+                          "1.0000000000",
+                          "\xff"}) {
     EXPECT_EQ(parse_units(bad), std::nullopt) << "accepted '" << bad << "'";
   }
 }
@@ -134,11 +151,13 @@ TEST(HlDecimal, PriceAndSizeRulesEveryVectorCase) {
   HL_LOAD_VECTORS_OR_SKIP(v);
   const Json& rules = v["price_and_size_rules"];
   int checked = 0;
-  for (const auto& [group, perp] : {std::pair{"perp_price_validity", true}, {"spot_price_validity", false}}) {
+  for (const auto& [group, perp] :
+       {std::pair{"perp_price_validity", true}, {"spot_price_validity", false}}) {
     for (const Json& c : rules[group]) {
       const auto px = parse_units(c["px"].get<std::string>());
       ASSERT_TRUE(px) << c["px"];
-      EXPECT_EQ(price_is_valid(*px, c["szDecimals"], perp), c["valid"].get<bool>()) << group << " " << c["px"];
+      EXPECT_EQ(price_is_valid(*px, c["szDecimals"], perp), c["valid"].get<bool>())
+          << group << " " << c["px"];
       ++checked;
     }
   }
@@ -149,12 +168,15 @@ TEST(HlDecimal, PriceAndSizeRulesEveryVectorCase) {
     ++checked;
   }
   const Json& ex = rules["sdk_rounding_example"];
-  EXPECT_EQ(float_to_wire(round_price(ex["px_in"], ex["szDecimals"])), ex["px_out"].get<std::string>());
-  EXPECT_EQ(float_to_wire(round_size(ex["sz_in"], ex["szDecimals"])), ex["sz_out"].get<std::string>());
+  EXPECT_EQ(float_to_wire(round_price(ex["px_in"], ex["szDecimals"])),
+            ex["px_out"].get<std::string>());
+  EXPECT_EQ(float_to_wire(round_size(ex["sz_in"], ex["szDecimals"])),
+            ex["sz_out"].get<std::string>());
   for (const Json& c : rules["market_order_slippage_price_derived"]["cases"]) {
     const double mid = eval_float_literal(c["mid"]);
     const double px = slippage_price(mid, c["is_buy"], c["slippage"], c["szDecimals"]);
-    EXPECT_EQ(float_to_wire(px), c["limit_px_wire"].get<std::string>()) << c["coin"] << " " << c["is_buy"];
+    EXPECT_EQ(float_to_wire(px), c["limit_px_wire"].get<std::string>())
+        << c["coin"] << " " << c["is_buy"];
     EXPECT_TRUE(price_is_valid(*parse_units(float_to_wire(px)), c["szDecimals"]));
     ++checked;
   }

@@ -11,7 +11,8 @@ namespace {
 
 using namespace organism::exchange::hl;
 
-constexpr const char* kPythonKey = "0x0123456789012345678901234567890123456789012345678901234567890123";
+constexpr const char* kPythonKey =
+    "0x0123456789012345678901234567890123456789012345678901234567890123";
 constexpr const char* kPythonAddress = "0x14791697260e4c9a71f18484c9f997b308e59325";
 
 std::string packed(const Json& j) { return to_hex(msgpack_of(j)).substr(2); }
@@ -26,16 +27,19 @@ std::string error_of(auto&& f) {
 }
 
 TEST(HlSigning, KeccakIsEthereumsNotSha3) {
-  EXPECT_EQ(to_hex(keccak256("")), "0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
+  EXPECT_EQ(to_hex(keccak256("")),
+            "0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
   // SHA3-256("") would be a7ffc6f8...; "abc" under Keccak-256:
-  EXPECT_EQ(to_hex(keccak256("abc")), "0x4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45");
+  EXPECT_EQ(to_hex(keccak256("abc")),
+            "0x4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45");
 }
 
 TEST(HlSigning, HardCodedConstantsAreTheHashesOfTheirTexts) {
   // domainSeparator(Exchange, "1", 1337, 0) built from its parts, word by word.
   std::vector<std::uint8_t> words;
   auto put = [&](const Bytes32& w) { words.insert(words.end(), w.begin(), w.end()); };
-  put(keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"));
+  put(keccak256(
+      "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"));
   put(keccak256("Exchange"));
   put(keccak256("1"));
   Bytes32 chain{};
@@ -44,7 +48,8 @@ TEST(HlSigning, HardCodedConstantsAreTheHashesOfTheirTexts) {
   put(chain);
   put(Bytes32{});
   EXPECT_EQ(keccak256(words), exchange_domain_separator());
-  EXPECT_EQ(to_hex(exchange_domain_separator()), "0xd79297fcdf2ffcd4ae223d01edaa2ba214ff8f401d7c9300d995d17c82aa4040");
+  EXPECT_EQ(to_hex(exchange_domain_separator()),
+            "0xd79297fcdf2ffcd4ae223d01edaa2ba214ff8f401d7c9300d995d17c82aa4040");
   // hashStruct(Agent) from its parts: the type hash, keccak(source), the raw connection id.
   Bytes32 conn{};
   conn[0] = 0xab;
@@ -62,7 +67,8 @@ TEST(HlSigning, MsgpackForms) {
   const Json order = Json::parse(
       R"({"type":"order","orders":[{"a":1,"b":true,"p":"100","s":"100","r":false,"t":{"limit":{"tif":"Gtc"}}}],"grouping":"na"})");
   EXPECT_EQ(packed(order),
-            "83a474797065a56f72646572a66f72646572739186a16101a162c3a170a3313030a173a3313030a172c2a17481a56c696d697481a3746966a3477463a867726f7570696e67a26e61");
+            "83a474797065a56f72646572a66f72646572739186a16101a162c3a170a3313030a173a3313030a172c2a1"
+            "7481a56c696d697481a3746966a3477463a867726f7570696e67a26e61");
   // Integers: smallest form, unsigned markers for non-negative values even when signed in C++.
   EXPECT_EQ(packed(Json(127)), "7f");
   EXPECT_EQ(packed(Json(128)), "cc80");
@@ -106,7 +112,8 @@ TEST(HlSigning, ConnectionIdAppendsNonceVaultAndExpiry) {
   EXPECT_EQ(l1_connection_id(action, 0, vault, std::nullopt), keccak256(bytes));
   // With an expiry: 0x00 then 8 bytes big-endian, after the vault part.
   bytes.push_back(0);
-  for (int k = 7; k >= 0; --k) bytes.push_back(static_cast<std::uint8_t>(0x0102030405060708ULL >> (8 * k)));
+  for (int k = 7; k >= 0; --k)
+    bytes.push_back(static_cast<std::uint8_t>(0x0102030405060708ULL >> (8 * k)));
   EXPECT_EQ(l1_connection_id(action, 0, vault, 0x0102030405060708ULL), keccak256(bytes));
 }
 
@@ -128,14 +135,18 @@ TEST(HlSigning, HexAndAddressParsing) {
 
 TEST(HlSigning, PrivateKeyErrorsNeverEchoTheKey) {
   EXPECT_EQ(PrivateKey::from_hex(kPythonKey).address().hex(), kPythonAddress);
-  const std::string secretish = "0x0123456789012345678901234567890123456789012345678901234567890123aa";
+  const std::string secretish =
+      "0x0123456789012345678901234567890123456789012345678901234567890123aa";
   const std::string message = error_of([&] { PrivateKey::from_hex(secretish); });
   EXPECT_EQ(message, "private key: expected 32 bytes of hex");
   EXPECT_EQ(error_of([] { PrivateKey::from_hex("0x" + std::string(64, '0')); }),
             "private key: not a valid secp256k1 secret key");
   // n itself is not a valid secret key.
-  EXPECT_EQ(error_of([] { PrivateKey::from_hex("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141"); }),
-            "private key: not a valid secp256k1 secret key");
+  EXPECT_EQ(
+      error_of([] {
+        PrivateKey::from_hex("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
+      }),
+      "private key: not a valid secp256k1 secret key");
 }
 
 TEST(HlSigning, MalformedSignaturesRecoverNobody) {
@@ -151,7 +162,8 @@ TEST(HlSigning, MalformedSignaturesRecoverNobody) {
   EXPECT_EQ(recover_signer(digest, big_s), std::nullopt);
   // The high-s twin n - s (with the other recovery id) is valid ECDSA but malleated: refused.
   Signature high_s = good;
-  const Bytes32 n = *parse_bytes32("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
+  const Bytes32 n =
+      *parse_bytes32("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
   int borrow = 0;
   for (int i = 31; i >= 0; --i) {
     const int d = n[static_cast<std::size_t>(i)] - good.s[static_cast<std::size_t>(i)] - borrow;
@@ -193,7 +205,8 @@ TEST(HlSigning, UserSignedFieldRules) {
   const auto type = user_signed_type("approveAgent");
   ASSERT_TRUE(type);
   EXPECT_EQ(type_string(*type),
-            "HyperliquidTransaction:ApproveAgent(string hyperliquidChain,address agentAddress,string agentName,uint64 nonce)");
+            "HyperliquidTransaction:ApproveAgent(string hyperliquidChain,address "
+            "agentAddress,string agentName,uint64 nonce)");
   Json action = Json::parse(
       R"({"type":"approveAgent","signatureChainId":"0x66eee","hyperliquidChain":"Mainnet","agentAddress":"0x14791697260e4c9a71f18484c9f997b308e59325","agentName":"","nonce":1700000000000})");
   // A dropped agentName signs as "" (the SDK's behaviour).
@@ -214,13 +227,15 @@ TEST(HlSigning, UserSignedFieldRules) {
             "user-signed action: field agentAddress: expected an address");
   bad = action;
   bad.erase("hyperliquidChain");
-  EXPECT_EQ(error_of([&] { user_signed_digest(bad, *type); }), "user-signed action: missing field hyperliquidChain");
+  EXPECT_EQ(error_of([&] { user_signed_digest(bad, *type); }),
+            "user-signed action: missing field hyperliquidChain");
   bad = action;
   bad["signatureChainId"] = "66eee";
   EXPECT_EQ(error_of([&] { user_signed_digest(bad, *type); }),
             "user-signed action: field signatureChainId: expected a hex string");
   const auto key = PrivateKey::from_hex(kPythonKey);
-  EXPECT_EQ(recover_signer(user_signed_digest(action, *type), sign_user_action(action, key)), key.address());
+  EXPECT_EQ(recover_signer(user_signed_digest(action, *type), sign_user_action(action, key)),
+            key.address());
   EXPECT_EQ(error_of([&] { sign_user_action(Json::parse(R"({"type":"order"})"), key); }),
             "user-signed action: unknown type order");
 }

@@ -4,10 +4,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 namespace organism::exchange::hl::test {
 
@@ -23,7 +22,8 @@ inline std::optional<nlohmann::ordered_json> load_vectors() {
 }  // namespace organism::exchange::hl::test
 
 // Declares `v` (the parsed vectors) or skips the test with the path it looked for.
-#define HL_LOAD_VECTORS_OR_SKIP(v)                                                      \
-  const auto v##_loaded = ::organism::exchange::hl::test::load_vectors();              \
-  if (!v##_loaded) GTEST_SKIP() << "no vectors file at " << ::organism::exchange::hl::test::vectors_path(); \
+#define HL_LOAD_VECTORS_OR_SKIP(v)                                                           \
+  const auto v##_loaded = ::organism::exchange::hl::test::load_vectors();                    \
+  if (!v##_loaded)                                                                           \
+    GTEST_SKIP() << "no vectors file at " << ::organism::exchange::hl::test::vectors_path(); \
   const nlohmann::ordered_json& v = *v##_loaded

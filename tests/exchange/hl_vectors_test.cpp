@@ -47,7 +47,8 @@ std::string action_type_of(const std::string& primary) {
 }
 
 Json user_action_of(const Json& vec) {
-  Json action = {{"type", action_type_of(vec["primary_type"])}, {"signatureChainId", vec["signature_chain_id"]}};
+  Json action = {{"type", action_type_of(vec["primary_type"])},
+                 {"signatureChainId", vec["signature_chain_id"]}};
   for (const auto& [key, value] : vec["message"].items()) action[key] = value;
   return action;
 }
@@ -64,12 +65,14 @@ TEST(HlVectors, KeysGiveTheirAddresses) {
 TEST(HlVectors, DerivedConstants) {
   HL_LOAD_VECTORS_OR_SKIP(v);
   const Json& c = v["constants_derived"];
-  EXPECT_EQ(to_hex(exchange_domain_separator()), c["exchange_domain_separator_chainId_1337"].get<std::string>());
+  EXPECT_EQ(to_hex(exchange_domain_separator()),
+            c["exchange_domain_separator_chainId_1337"].get<std::string>());
   EXPECT_EQ(to_hex(user_signed_domain_separator(0x66eee)),
             c["user_signed_domain_separator_chainId_421614_0x66eee"].get<std::string>());
   EXPECT_EQ(to_hex(user_signed_domain_separator(0xa4b1)),
             c["user_signed_domain_separator_chainId_42161_0xa4b1"].get<std::string>());
-  EXPECT_EQ(to_hex(keccak256(c["Agent_typestring"].get<std::string>())), c["keccak_Agent_typestring"].get<std::string>());
+  EXPECT_EQ(to_hex(keccak256(c["Agent_typestring"].get<std::string>())),
+            c["keccak_Agent_typestring"].get<std::string>());
 }
 
 // The 52 expectations of PROTOCOL §13, counted as the file's "expected" blocks: each
@@ -85,15 +88,18 @@ TEST(HlVectors, AllFiftyTwoExpectations) {
     const auto expiry = expiry_of(vec["expires_after"]);
     const auto nonce = vec["nonce"].get<std::uint64_t>();
     const Json& derived = vec["derived"];
-    EXPECT_EQ(hex_of(msgpack_of(vec["action"])), derived["msgpack_action_hex"].get<std::string>()) << name;
+    EXPECT_EQ(hex_of(msgpack_of(vec["action"])), derived["msgpack_action_hex"].get<std::string>())
+        << name;
     const Bytes32 conn = l1_connection_id(vec["action"], nonce, vault, expiry);
     EXPECT_EQ(to_hex(conn), derived["connection_id"].get<std::string>()) << name;
     for (const char* net : {"mainnet", "testnet"}) {
       const std::string prefix = net;
       if (derived.contains(prefix + "_eip712_digest")) {
         EXPECT_EQ(to_hex(l1_agent_struct_hash(conn, prefix == "mainnet")),
-                  derived[prefix + "_agent_struct_hash"].get<std::string>()) << name;
-        EXPECT_EQ(to_hex(l1_digest(conn, prefix == "mainnet")), derived[prefix + "_eip712_digest"].get<std::string>())
+                  derived[prefix + "_agent_struct_hash"].get<std::string>())
+            << name;
+        EXPECT_EQ(to_hex(l1_digest(conn, prefix == "mainnet")),
+                  derived[prefix + "_eip712_digest"].get<std::string>())
             << name;
       }
     }
@@ -118,7 +124,8 @@ TEST(HlVectors, AllFiftyTwoExpectations) {
     const Bytes32 conn = bytes32(vec["connection_id"]);
     for (const char* net : {"mainnet", "testnet"}) {
       const bool mainnet = std::string(net) == "mainnet";
-      EXPECT_EQ(to_hex(l1_digest(conn, mainnet)), vec["derived"][std::string(net) + "_eip712_digest"].get<std::string>());
+      EXPECT_EQ(to_hex(l1_digest(conn, mainnet)),
+                vec["derived"][std::string(net) + "_eip712_digest"].get<std::string>());
       const Signature sig = sign_digest(l1_digest(conn, mainnet), key);
       expect_signature(sig, vec["expected"][net], std::string("connection id only ") + net);
       ++expectations;
@@ -138,8 +145,11 @@ TEST(HlVectors, AllFiftyTwoExpectations) {
     const Json& derived = vec["derived"];
     EXPECT_EQ(type_string(*type), derived["type_string"].get<std::string>()) << name;
     EXPECT_EQ(to_hex(user_signed_domain_separator(vec["domain"]["chainId"].get<std::uint64_t>())),
-              derived["domain_separator"].get<std::string>()) << name;
-    EXPECT_EQ(to_hex(user_signed_struct_hash(action, *type)), derived["struct_hash"].get<std::string>()) << name;
+              derived["domain_separator"].get<std::string>())
+        << name;
+    EXPECT_EQ(to_hex(user_signed_struct_hash(action, *type)),
+              derived["struct_hash"].get<std::string>())
+        << name;
     const Bytes32 digest = user_signed_digest(action, *type);
     EXPECT_EQ(to_hex(digest), derived["eip712_digest"].get<std::string>()) << name;
     const auto key = PrivateKey::from_hex(vec["private_key"].get<std::string>());
@@ -164,16 +174,19 @@ TEST(HlVectors, TamperedRequestsRecoverAnotherAddress) {
     const auto nonce = vec["nonce"].get<std::uint64_t>();
     const Signature sig = sign_l1_action(vec["action"], nonce, vault, expiry, true, key);
     // A flipped bit in the nonce.
-    EXPECT_NE(recover_signer(l1_digest(l1_connection_id(vec["action"], nonce ^ 1, vault, expiry), true), sig),
+    EXPECT_NE(recover_signer(
+                  l1_digest(l1_connection_id(vec["action"], nonce ^ 1, vault, expiry), true), sig),
               key.address());
     // A flipped bit in the action: its type string's first letter.
     Json altered = vec["action"];
     std::string type = altered["type"];
     type[0] = static_cast<char>(type[0] ^ 1);
     altered["type"] = type;
-    EXPECT_NE(recover_signer(l1_digest(l1_connection_id(altered, nonce, vault, expiry), true), sig), key.address());
+    EXPECT_NE(recover_signer(l1_digest(l1_connection_id(altered, nonce, vault, expiry), true), sig),
+              key.address());
     // The same signature checked as a testnet request.
-    EXPECT_NE(recover_signer(l1_digest(l1_connection_id(vec["action"], nonce, vault, expiry), false), sig),
+    EXPECT_NE(recover_signer(
+                  l1_digest(l1_connection_id(vec["action"], nonce, vault, expiry), false), sig),
               key.address());
     ++checked;
   }

@@ -96,8 +96,8 @@ std::optional<std::int64_t> parse_units(std::string_view text) {
 
 std::string format_units(std::int64_t units) {
   // Magnitude as unsigned so that INT64_MIN has one too.
-  const std::uint64_t magnitude = units < 0 ? 0 - static_cast<std::uint64_t>(units)
-                                            : static_cast<std::uint64_t>(units);
+  const std::uint64_t magnitude =
+      units < 0 ? 0 - static_cast<std::uint64_t>(units) : static_cast<std::uint64_t>(units);
   std::string out = units < 0 ? "-" : "";
   out += std::to_string(magnitude / kUnitsPerOne);
   std::uint64_t frac = magnitude % kUnitsPerOne;
@@ -125,7 +125,8 @@ double units_to_double(std::int64_t units) {
 std::string float_to_wire(double x) {
   if (!std::isfinite(x)) throw std::invalid_argument("float_to_wire: not a finite number");
   char buf[400];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::fixed, kWireDecimals);
+  const auto [end, ec] =
+      std::to_chars(buf, buf + sizeof buf, x, std::chars_format::fixed, kWireDecimals);
   if (ec != std::errc{}) throw std::invalid_argument("float_to_wire: number too large");
   std::string text(buf, end);
   if (std::fabs(std::strtod(text.c_str(), nullptr) - x) >= 1e-12) {
@@ -147,7 +148,8 @@ Int128 float_to_int_for_hashing(double x) {
   const double scaled = x * static_cast<double>(kUnitsPerOne);
   if (!std::isfinite(scaled)) throw std::invalid_argument("float_to_int causes rounding");
   const double rounded = std::nearbyint(scaled);  // Python's round: ties to even
-  if (std::fabs(rounded - scaled) >= 1e-3) throw std::invalid_argument("float_to_int causes rounding");
+  if (std::fabs(rounded - scaled) >= 1e-3)
+    throw std::invalid_argument("float_to_int causes rounding");
   return static_cast<Int128>(rounded);
 }
 

@@ -101,7 +101,8 @@ Signature sign_digest(const Bytes32& digest, const PrivateKey& key) {
 std::optional<Address> recover_signer(const Bytes32& digest, const Signature& sig) {
   if (sig.v != 27 && sig.v != 28) return std::nullopt;
   // Big-endian byte arrays compare as the numbers they hold.
-  if (is_zero(sig.r) || is_zero(sig.s) || sig.r >= kOrder || sig.s > kHalfOrder) return std::nullopt;
+  if (is_zero(sig.r) || is_zero(sig.s) || sig.r >= kOrder || sig.s > kHalfOrder)
+    return std::nullopt;
   unsigned char compact[64];
   std::copy(sig.r.begin(), sig.r.end(), compact);
   std::copy(sig.s.begin(), sig.s.end(), compact + 32);

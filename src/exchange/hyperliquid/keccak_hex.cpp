@@ -1,8 +1,8 @@
 // Keccak-256 (Ethereum's original padding, via Crypto++) and the hex forms of hashes, keys and
 // addresses.
-#include <algorithm>
-
 #include <cryptopp/keccak.h>
+
+#include <algorithm>
 
 #include "exchange/hyperliquid/signing.hpp"
 

@@ -6,13 +6,12 @@
 
 #include <array>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace organism::exchange::hl {
 
@@ -36,7 +35,7 @@ struct Address {
 
 struct Signature {
   Bytes32 r{}, s{};
-  int v = 27;  // 27 + recovery id
+  int v = 27;            // 27 + recovery id
   Json to_json() const;  // {"r":"0x…","s":"0x…","v":27}, r and s zero-padded to 64 digits
   // Accepts r/s with or without leading zeros, v 27/28 (or 0/1); nullopt with malformed fields.
   static std::optional<Signature> from_json(const Json& j);
@@ -73,7 +72,8 @@ std::optional<Address> recover_signer(const Bytes32& digest, const Signature& si
 // (actions never carry them) and for nesting deeper than 64.
 std::vector<std::uint8_t> msgpack_of(const Json& action);
 // keccak256(msgpack(action) || be64(nonce) || vault part || expiresAfter part).
-Bytes32 l1_connection_id(const Json& action, std::uint64_t nonce, const std::optional<Address>& vault,
+Bytes32 l1_connection_id(const Json& action, std::uint64_t nonce,
+                         const std::optional<Address>& vault,
                          const std::optional<std::uint64_t>& expires_after);
 // keccak256(0x19 0x01 || domainSeparator || structHash): the signed EIP-712 digest.
 Bytes32 eip712_digest(const Bytes32& domain_separator, const Bytes32& struct_hash);
@@ -83,7 +83,8 @@ Bytes32 l1_digest(const Bytes32& connection_id, bool mainnet);
 // separator (chainId 1337, a constant) and hashStruct(Agent).
 const Bytes32& exchange_domain_separator();
 Bytes32 l1_agent_struct_hash(const Bytes32& connection_id, bool mainnet);
-Signature sign_l1_action(const Json& action, std::uint64_t nonce, const std::optional<Address>& vault,
+Signature sign_l1_action(const Json& action, std::uint64_t nonce,
+                         const std::optional<Address>& vault,
                          const std::optional<std::uint64_t>& expires_after, bool mainnet,
                          const PrivateKey& key);
 
@@ -110,6 +111,7 @@ Bytes32 user_signed_struct_hash(const Json& action, const UserSignedType& type);
 // chainId is the action's signatureChainId. Throws std::invalid_argument naming a missing or
 // mistyped field (signatureChainId included).
 Bytes32 user_signed_digest(const Json& action, const UserSignedType& type);
-Signature sign_user_action(const Json& action, const PrivateKey& key);  // type looked up by action["type"]
+Signature sign_user_action(const Json& action,
+                           const PrivateKey& key);  // type looked up by action["type"]
 
 }  // namespace organism::exchange::hl

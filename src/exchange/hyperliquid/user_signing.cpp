@@ -17,25 +17,59 @@ struct KnownType {
 // PROTOCOL §5.9, in its field order (the order is part of the type string and of the hash).
 const std::vector<KnownType>& known_types() {
   static const std::vector<KnownType> types = {
-      {"usdSend", "HyperliquidTransaction:UsdSend",
-       {{"string", "hyperliquidChain"}, {"string", "destination"}, {"string", "amount"}, {"uint64", "time"}}},
-      {"withdraw3", "HyperliquidTransaction:Withdraw",
-       {{"string", "hyperliquidChain"}, {"string", "destination"}, {"string", "amount"}, {"uint64", "time"}}},
-      {"spotSend", "HyperliquidTransaction:SpotSend",
-       {{"string", "hyperliquidChain"}, {"string", "destination"}, {"string", "token"}, {"string", "amount"},
+      {"usdSend",
+       "HyperliquidTransaction:UsdSend",
+       {{"string", "hyperliquidChain"},
+        {"string", "destination"},
+        {"string", "amount"},
         {"uint64", "time"}}},
-      {"usdClassTransfer", "HyperliquidTransaction:UsdClassTransfer",
-       {{"string", "hyperliquidChain"}, {"string", "amount"}, {"bool", "toPerp"}, {"uint64", "nonce"}}},
-      {"sendAsset", "HyperliquidTransaction:SendAsset",
-       {{"string", "hyperliquidChain"}, {"string", "destination"}, {"string", "sourceDex"},
-        {"string", "destinationDex"}, {"string", "token"}, {"string", "amount"}, {"string", "fromSubAccount"},
+      {"withdraw3",
+       "HyperliquidTransaction:Withdraw",
+       {{"string", "hyperliquidChain"},
+        {"string", "destination"},
+        {"string", "amount"},
+        {"uint64", "time"}}},
+      {"spotSend",
+       "HyperliquidTransaction:SpotSend",
+       {{"string", "hyperliquidChain"},
+        {"string", "destination"},
+        {"string", "token"},
+        {"string", "amount"},
+        {"uint64", "time"}}},
+      {"usdClassTransfer",
+       "HyperliquidTransaction:UsdClassTransfer",
+       {{"string", "hyperliquidChain"},
+        {"string", "amount"},
+        {"bool", "toPerp"},
         {"uint64", "nonce"}}},
-      {"approveAgent", "HyperliquidTransaction:ApproveAgent",
-       {{"string", "hyperliquidChain"}, {"address", "agentAddress"}, {"string", "agentName"}, {"uint64", "nonce"}}},
-      {"approveBuilderFee", "HyperliquidTransaction:ApproveBuilderFee",
-       {{"string", "hyperliquidChain"}, {"string", "maxFeeRate"}, {"address", "builder"}, {"uint64", "nonce"}}},
-      {"tokenDelegate", "HyperliquidTransaction:TokenDelegate",
-       {{"string", "hyperliquidChain"}, {"address", "validator"}, {"uint64", "wei"}, {"bool", "isUndelegate"},
+      {"sendAsset",
+       "HyperliquidTransaction:SendAsset",
+       {{"string", "hyperliquidChain"},
+        {"string", "destination"},
+        {"string", "sourceDex"},
+        {"string", "destinationDex"},
+        {"string", "token"},
+        {"string", "amount"},
+        {"string", "fromSubAccount"},
+        {"uint64", "nonce"}}},
+      {"approveAgent",
+       "HyperliquidTransaction:ApproveAgent",
+       {{"string", "hyperliquidChain"},
+        {"address", "agentAddress"},
+        {"string", "agentName"},
+        {"uint64", "nonce"}}},
+      {"approveBuilderFee",
+       "HyperliquidTransaction:ApproveBuilderFee",
+       {{"string", "hyperliquidChain"},
+        {"string", "maxFeeRate"},
+        {"address", "builder"},
+        {"uint64", "nonce"}}},
+      {"tokenDelegate",
+       "HyperliquidTransaction:TokenDelegate",
+       {{"string", "hyperliquidChain"},
+        {"address", "validator"},
+        {"uint64", "wei"},
+        {"bool", "isUndelegate"},
         {"uint64", "nonce"}}},
   };
   return types;
@@ -76,7 +110,8 @@ Bytes32 encode_field(const Json& action, const TypedField& field, bool is_approv
     return word;
   }
   // address: 12 zero bytes, then the 20 bytes.
-  const auto address = it->is_string() ? Address::parse(it->get_ref<const std::string&>()) : std::nullopt;
+  const auto address =
+      it->is_string() ? Address::parse(it->get_ref<const std::string&>()) : std::nullopt;
   if (!address) field_error(field.name, "an address");
   std::copy(address->bytes.begin(), address->bytes.end(), word.begin() + 12);
   return word;
@@ -116,8 +151,8 @@ std::string type_string(const UserSignedType& type) {
 
 Bytes32 user_signed_domain_separator(std::uint64_t chain_id) {
   std::array<std::uint8_t, 160> words{};
-  const Bytes32 type_hash =
-      keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+  const Bytes32 type_hash = keccak256(
+      "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
   const Bytes32 name = keccak256("HyperliquidSignTransaction");
   const Bytes32 version = keccak256("1");
   Bytes32 chain;
@@ -157,7 +192,9 @@ Signature sign_user_action(const Json& action, const PrivateKey& key) {
     throw std::invalid_argument("user-signed action: missing field type");
   }
   const auto type = user_signed_type(type_field->get_ref<const std::string&>());
-  if (!type) throw std::invalid_argument("user-signed action: unknown type " + type_field->get<std::string>());
+  if (!type)
+    throw std::invalid_argument("user-signed action: unknown type " +
+                                type_field->get<std::string>());
   return sign_digest(user_signed_digest(action, *type), key);
 }
 

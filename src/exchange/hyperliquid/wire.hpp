@@ -64,7 +64,7 @@ struct Grouping {
   bool operator==(const Grouping&) const = default;
 };
 struct BuilderWire {
-  Address builder;      // sent lower case
+  Address builder;        // sent lower case
   std::uint64_t fee = 0;  // tenths of a basis point
   bool operator==(const BuilderWire&) const = default;
 };
@@ -153,7 +153,7 @@ struct ExchangeRequest {
   Json action;  // exactly as received: the server hashes what was sent
   std::uint64_t nonce = 0;
   Signature signature;
-  std::optional<Address> vault_address;       // null or absent: none
+  std::optional<Address> vault_address;        // null or absent: none
   std::optional<std::uint64_t> expires_after;  // null or absent: none
 };
 // Throws WireError ("field nonce: expected an unsigned integer", "field signature: expected

@@ -2,12 +2,20 @@
 // of trades and hourly funding, and never shows a bar before its close. Pure and deterministic:
 // the same bars, seed and sequence of advance_to() calls give the same ticks. Used by the
 // exchange simulator's API (src/exchange/sim_api/) to drive the engine.
+//
+// The price inside a bar follows price_path.hpp, the book around it synthetic_book.hpp. Mark and
+// oracle prices are the path price (no basis). Funding: at every whole hour H the replay crosses,
+// each asset whose bars cover H settles the stored rate of H (its funding row at H, else the
+// latest before H, else 0), converted to one hour (rate x 1 h / the series' interval).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "core/time.hpp"
 #include "data/series.hpp"
@@ -25,7 +33,7 @@ struct MarketConfig {
   core::Interval interval = *core::Interval::parse("1m");
   TimeMs from = 0;           // first bar open the replay shows as "now"; earlier bars are history
   std::uint64_t seed = 1;
-  int steps_per_bar = 12;    // ticks inside one bar (the price path, docs/exchange-sim.md)
+  int steps_per_bar = 12;    // ticks inside one bar (the price path, docs/exchange-sim.md); >= 4
   int book_levels = 20;      // per side
 };
 
@@ -41,8 +49,21 @@ struct FundingOut {
   double rate = 0, premium = 0;
 };
 
+// Where the replay's ticks and funding settlements go: the engine, or a test's recorder.
+struct MarketListener {
+  std::function<void(int asset, const MarketTick& tick)> on_tick;
+  std::function<void(int asset, double hourly_rate, TimeMs hour)> on_funding;
+};
+
+// Hyperliquid's hourly interest component of funding (0.01% per 8 h); fundingHistory's premium
+// is shown as rate - this (the exchange's formula inverted inside its clamp).
+inline constexpr double kHourlyFundingInterest = 0.0000125;
+
 class MarketReplay {
  public:
+  // std::invalid_argument (naming the coin and its data range) when from is not aligned to the
+  // interval or outside a coin's bars, when a coin has no bars or unaligned/unordered ones, or
+  // when steps_per_bar < 4 or book_levels < 1.
   MarketReplay(std::vector<CoinMarketData> coins, MarketConfig config);
 
   const MarketConfig& config() const { return config_; }
@@ -51,42 +72,69 @@ class MarketReplay {
   TimeMs end() const;  // close of the last stored bar; the market stops there
   bool finished() const { return now_ >= end(); }
 
-  // Moves market time forward to t (never back), feeding every tick and funding settlement in
-  // between to the engine in time order (ties: asset order). Ticks are at bar open + k x
-  // (interval / steps_per_bar); funding settles on each hour from the stored rate of that hour.
+  // Moves market time forward to t (never back; clamped to end()), feeding every tick and
+  // funding settlement in (now, t] to the engine in time order (ties: asset order; a tick before
+  // the funding of the same instant). The first call also feeds the tick at now() itself, so
+  // advance_to(now()) primes the engine with the opening market. Ticks are at bar open +
+  // floor(k x interval / steps_per_bar); funding settles on each whole hour.
   void advance_to(TimeMs t, Engine& engine);
+  void advance_to(TimeMs t, const MarketListener& listener);
   // The next tick time after now() (what "advance one step" moves to).
   TimeMs next_tick() const;
 
-  // Bars of `interval` (the replay's, or a whole multiple of it, aggregated) overlapping
-  // [start, end], up to `limit`, ending with the bar in progress as formed so far: never a price
-  // from after now().
+  // Bars of `interval` (the replay's, or a coarser one it tiles, aggregated from whole bars;
+  // empty for a finer or non-tiling interval) overlapping [start, end], of the latest 5000 that
+  // exist at now(), the most recent `limit` of them, oldest first, ending with the bar in progress
+  // as formed so far: never a price from after now(). A bar in progress has o, h/l so far,
+  // c = current price and v, n pro rata of its ticks shown; n of data without trade counts is
+  // one trade per tick.
   std::vector<CandleOut> candles(int asset, const core::Interval& interval, TimeMs start, TimeMs end,
                                  std::size_t limit = 5000) const;
+  // Stored funding rows with start <= time <= end and time <= now(), oldest first, at most limit;
+  // times are the whole hour (the real exchange stamps a few ms after it), rates hourly.
   std::vector<FundingOut> funding_history(int asset, TimeMs start, TimeMs end, std::size_t limit = 500) const;
-  double current_funding(int asset) const;
-  double price(int asset) const;       // current (path) price
-  double prev_day_price(int asset) const;
+  double current_funding(int asset) const;  // the hourly rate of the latest hour <= now()
+  double price(int asset) const;            // current (path) price
+  double prev_day_price(int asset) const;   // the path price 24 h before now()
   double day_volume(int asset) const;  // coins traded over the last 24 h of replayed bars (to now)
 
-  // Faults: moves the price of `asset` by `fraction` (e.g. -0.1) over the rest of the current bar,
-  // then back to the stored path at the next bar.
+  // Faults: moves the price of `asset` by `fraction` (e.g. -0.1, > -1) linearly over the rest of
+  // the current bar's ticks (over the next bar's when now() is at a bar's last tick), then the
+  // next bar opens on its stored path again. The candles show the moved path.
   void inject_flash_move(int asset, double fraction);
 
-  // Where the replay stands, for --state-dir (now and any active flash move).
+  // Where the replay stands, for --state-dir (now and the flash moves; the book is a pure
+  // function of its inputs, so nothing else).
   nlohmann::json to_json() const;
+  // std::invalid_argument for a state that does not fit these coins.
   void restore(const nlohmann::json& state);
 
  private:
-  std::vector<CoinMarketData> coins_;
-  MarketConfig config_;
-  TimeMs now_ = 0;
   struct Flash {
     int asset = -1;
     double fraction = 0;
-    TimeMs bar = 0;
+    TimeMs bar = 0;     // open of the bar it moves
+    int from_tick = 0;  // the last tick left as it was
   };
+  TimeMs bar_length(TimeMs open) const;
+  std::optional<std::size_t> bar_containing(int asset, TimeMs t) const;
+  std::vector<double> path_of(int asset, std::size_t bar) const;  // flash moves applied
+  double price_at(int asset, TimeMs t) const;
+  double hourly_rate_at(int asset, TimeMs hour) const;
+  TimeMs next_tick_after(TimeMs t) const;
+  void feed_tick(int asset, TimeMs t, const MarketListener& listener);
+  CandleOut bar_candle(int asset, std::size_t bar) const;  // as shown at now()
+
+  std::vector<CoinMarketData> coins_;
+  MarketConfig config_;
+  TimeMs now_ = 0;
+  bool started_ = false;  // the tick at now_ has been fed
   std::vector<Flash> flashes_;
+  struct PathCache {
+    std::optional<std::size_t> bar;
+    std::vector<double> path;
+  };
+  std::vector<PathCache> cache_;  // per asset: the path of the bar advance_to is in
 };
 
 }  // namespace organism::exchange::sim

@@ -37,6 +37,9 @@ struct MarketTick {
   std::vector<Level> bids, asks;  // the synthetic book, best first; replaces the previous one
 };
 
+// The counterparty of every fill against synthetic liquidity (0x…5151), as trade prints show it.
+Address market_maker_address();
+
 class Engine {
  public:
   Engine(std::vector<AssetSpec> assets, EngineConfig config);
@@ -97,8 +100,10 @@ class Engine {
   nlohmann::json to_json() const;
   static Engine from_json(const nlohmann::json& state, std::vector<AssetSpec> assets, EngineConfig config);
 
- private:
+  // Opaque to users; defined in engine_impl.hpp for the engine's own source files.
   struct Impl;
+
+ private:
   std::unique_ptr<Impl> impl_;
 };
 
