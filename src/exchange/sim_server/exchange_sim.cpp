@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -63,11 +64,18 @@ std::string run_exchange_sim(const ExchangeSimOptions& options,
   for (const auto& coin : market.coins) assets.push_back(coin.spec);
   sim::EngineConfig engine_config;
   engine_config.starting_balance = options.balance;
-  sim::MarketReplay replay(std::move(market.coins), market_config);
+  // A --from outside the data (or data the replay cannot use) is the user's to fix: a clear
+  // error, not an internal one.
+  std::optional<sim::MarketReplay> replay;
+  try {
+    replay.emplace(std::move(market.coins), market_config);
+  } catch (const std::invalid_argument& e) {
+    throw core::Error(fmt::format("exchange-sim: {}", e.what()));
+  }
   sim::Engine engine(std::move(assets), engine_config);
   // Nonces are checked against the wall clock: clients take them from it (PROTOCOL §8).
   core::WallClock wall;
-  sim_api::SimApi api(std::move(replay), std::move(engine), wall, sim_api::ApiOptions{!options.testnet});
+  sim_api::SimApi api(std::move(*replay), std::move(engine), wall, sim_api::ApiOptions{!options.testnet});
 
   std::optional<StateFile> state_file;
   if (!options.state_dir.empty()) {
