@@ -87,6 +87,7 @@ class FanoutHandler final : public sim_server::Handler {
 struct BenchExchange {
   core::WallClock wall;
   sim_api::SimApi api;
+  bool primed = (api.advance_to(api.market_time() + 1), true);  // the opening book before serving
   sim_server::SimApiHandler real;
   FanoutHandler fanout{real};
   sim_server::Server server;

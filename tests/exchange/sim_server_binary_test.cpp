@@ -119,13 +119,25 @@ TEST(SimServerBinary, WebSocketAcksEchoTheSubscriptionAndFeedsFollowTheMarket) {
             R"({"channel":"subscriptionResponse","data":{"method":"subscribe","subscription":{"type":"l2Book","coin":"BTC","nSigFigs":null}}})");
   ws.send(R"({"method":"subscribe","subscription":{"type":"trades","coin":"BTC"}})");
   EXPECT_TRUE(ws.next_containing(R"("subscription":{"type":"trades","coin":"BTC"})"));
+  ws.send(R"({"method":"subscribe","subscription":{"type":"candle","coin":"BTC","interval":"1m"}})");
+  EXPECT_TRUE(ws.next_containing(R"("subscription":{"type":"candle","coin":"BTC","interval":"1m"})"));
   ASSERT_EQ(http.post("/control", R"({"type":"advance","steps":24})").status, 200);
   const auto book = ws.next_containing(R"({"channel":"l2Book")");
   ASSERT_TRUE(book);
   EXPECT_EQ(parsed(*book).at("data").at("coin"), "BTC");
-  const auto trades = ws.next_containing(R"({"channel":"trades")");
-  ASSERT_TRUE(trades);
-  EXPECT_EQ(parsed(*trades).at("data").at(0).at("coin"), "BTC");
+  const auto candle = ws.next_containing(R"({"channel":"candle")");
+  ASSERT_TRUE(candle);
+  EXPECT_NE(candle->find(R"("s":"BTC")"), std::string::npos) << *candle;
+  if (shared_dir()) {
+    // Trades print when orders match: a signed market buy shows on the tape.
+    TestSigner signer(0);
+    const auto px = exchange::hl::float_to_wire(exchange::hl::slippage_price(btc_mid(http), true, 0.05, 5));
+    ASSERT_EQ(http.post("/exchange", signer.envelope(order_action(0, true, px, "0.01", "Ioc"))).status, 200);
+    const auto trades = ws.next_containing(R"({"channel":"trades")");
+    ASSERT_TRUE(trades);
+    EXPECT_EQ(parsed(*trades).at("data").at(0).at("coin"), "BTC");
+    EXPECT_EQ(parsed(*trades).at("data").at(0).at("side"), "B");
+  }
   ws.send(R"({"method":"ping"})");
   EXPECT_TRUE(ws.next_containing(R"({"channel":"pong"})"));
 }
