@@ -45,9 +45,14 @@ http::response<http::string_body> framed(const HttpAnswer& answer, unsigned vers
 HttpAnswer Server::Impl::handle_control(std::string_view body) {
   // Transport faults are the server's; everything else (advance, status, market faults) is the
   // API's control request.
+  bool read_only = false;
   try {
     const auto request = core::parse_ordered_json(body, "control request", 32);
-    if (request.is_object() && request.value("type", std::string{}) == "fault") {
+    const auto type = request.is_object() && request.contains("type") && request["type"].is_string()
+                          ? request["type"].get<std::string>()
+                          : std::string{};
+    read_only = type == "status";
+    if (type == "fault") {
       const auto fault = request.value("fault", std::string{});
       if (FaultState::is_transport_fault(fault)) {
         const auto error = faults.apply_control(request, elapsed_ms());
@@ -61,7 +66,7 @@ HttpAnswer Server::Impl::handle_control(std::string_view body) {
     // Not JSON: the API's control gives its own 400 text.
   }
   const Reply reply = handler.control(body);
-  if (reply.json()) {
+  if (reply.json() && !read_only) {
     dirty = true;
     // An advance may fill resting orders: journaled before the client hears of it.
     save_state();
