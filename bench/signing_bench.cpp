@@ -1,6 +1,6 @@
 // Hyperliquid request signing: a client signing a one-order L1 action (msgpack, connection id,
-// phantom-agent digest, ECDSA) and the simulator verifying one (connection id, digest, public-key
-// recovery). Signatures/s and verifications/s = items_per_second.
+// phantom-agent digest, ECDSA), the hashing alone, and the simulator verifying one (connection
+// id, digest, public-key recovery). Signatures/s and verifications/s = items_per_second.
 #include <benchmark/benchmark.h>
 
 #include "exchange/hyperliquid/signing.hpp"
@@ -37,6 +37,19 @@ void BM_sign_l1_order(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_sign_l1_order);
+
+// The hashing share of both: msgpack, connection id and phantom-agent digest, no ECDSA.
+void BM_l1_digest_order(benchmark::State& state) {
+  const Json action = one_order();
+  std::uint64_t nonce = kNonce;
+  for (auto _ : state) {
+    const Bytes32 digest =
+        l1_digest(l1_connection_id(action, nonce++, std::nullopt, std::nullopt), true);
+    benchmark::DoNotOptimize(digest.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_l1_digest_order);
 
 void BM_recover_l1_signer(benchmark::State& state) {
   const auto key = PrivateKey::from_hex(kKey);

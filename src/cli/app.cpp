@@ -17,6 +17,7 @@ namespace organism::cli {
 // data verify, data backup (data_store_commands.cpp); declared here rather than in context.hpp,
 // which every command file includes, to keep this change from rebuilding them all.
 void add_data_store(CLI::App& data, Registry& registry);
+void add_exchange_sim_command(CLI::App& app, Registry& registry);  // exchange_sim_command.cpp
 
 void Registry::apply_bindings(core::Config& config) const {
   for (const auto& b : bindings_) {
@@ -85,6 +86,7 @@ int run(int argc, char** argv) {
   add_validate_command(app, registry);
   add_config_commands(app, registry);
   add_selftest_command(app, registry);
+  add_exchange_sim_command(app, registry);
 
   try {
     app.parse(argc, argv);

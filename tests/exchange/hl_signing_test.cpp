@@ -3,6 +3,7 @@
 // user-signed field rules.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <stdexcept>
 
 #include "exchange/hyperliquid/signing.hpp"
@@ -77,6 +78,10 @@ TEST(HlSigning, MsgpackForms) {
   EXPECT_EQ(packed(Json(-1)), "ff");
   EXPECT_EQ(packed(Json(-33)), "d0df");
   EXPECT_EQ(packed(Json(-1'000'000)), "d2fff0bdc0");
+  EXPECT_EQ(packed(Json(std::numeric_limits<std::uint64_t>::max())), "cfffffffffffffffff");
+  EXPECT_EQ(packed(Json(std::numeric_limits<std::int64_t>::min())), "d38000000000000000");
+  EXPECT_EQ(packed(Json(std::int64_t{4'294'967'296})), "cf0000000100000000");
+  EXPECT_EQ(packed(Json(65'535)), "cdffff");
   // Strings: fixstr below 32 bytes, str8 for 32..255 (a cloid is d9 22), str16 beyond.
   EXPECT_EQ(packed(Json(std::string(31, 'x'))).substr(0, 2), "bf");
   EXPECT_EQ(packed(Json("0x00000000000000000000000000000001")).substr(0, 4), "d922");

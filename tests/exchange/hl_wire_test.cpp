@@ -229,4 +229,57 @@ TEST(HlWire, ExchangeRequestEnvelope) {
       "field vaultAddress: expected an address");
 }
 
+TEST(HlWire, SignedRequestsRecoverTheirSignerThroughJsonText) {
+  const auto key =
+      PrivateKey::from_hex("0x0123456789012345678901234567890123456789012345678901234567890123");
+  const auto agent =
+      PrivateKey::from_hex("0xe908f86dbb4d55ac876378565aafeabc187f6690f046459397b17d9b9a19688e");
+  const Json action = to_json(L1Action{single(order(1, "100", "1", LimitWire{WireTif::Ioc}))});
+  const auto vault = Address::parse("0x1719884eb866cb12b2287399b15f7db5e7d775ea");
+  const ExchangeRequest signed_req =
+      sign_request(action, 1'700'000'000'000, true, key, vault, 1'700'000'060'000);
+  // Posted as text and read back by the server, as a client would send it.
+  const ExchangeRequest received = parse_exchange_request(Json::parse(to_json(signed_req).dump()));
+  EXPECT_EQ(recover_request_signer(received, true), key.address());
+  // The same request checked as testnet, with another nonce, or altered after signing: someone
+  // else.
+  EXPECT_NE(recover_request_signer(received, false), key.address());
+  ExchangeRequest other_nonce = received;
+  other_nonce.nonce += 1;
+  EXPECT_NE(recover_request_signer(other_nonce, true), key.address());
+  ExchangeRequest altered = received;
+  altered.action["orders"][0]["p"] = "101";
+  EXPECT_NE(recover_request_signer(altered, true), key.address());
+  ExchangeRequest no_vault = received;
+  no_vault.vault_address.reset();
+  EXPECT_NE(recover_request_signer(no_vault, true), key.address());
+  // Key order is part of the hash: the same keys reordered recover someone else.
+  ExchangeRequest reordered = received;
+  reordered.action = Json::parse(R"({"orders":[],"type":"order","grouping":"na"})");
+  reordered.action["orders"] = received.action["orders"];
+  EXPECT_NE(recover_request_signer(reordered, true), key.address());
+  // A user-signed approveAgent is recognised by its type and recovered as EIP-712 data.
+  const Json approve = {{"type", "approveAgent"},
+                        {"signatureChainId", "0x66eee"},
+                        {"hyperliquidChain", "Mainnet"},
+                        {"agentAddress", agent.address().hex()},
+                        {"agentName", "bot"},
+                        {"nonce", 1'700'000'000'001}};
+  const ExchangeRequest approve_req = sign_request(approve, 1'700'000'000'001, true, key);
+  EXPECT_EQ(recover_request_signer(parse_exchange_request(Json::parse(to_json(approve_req).dump())),
+                                   true),
+            key.address());
+  // An agent signs L1 actions for the account: its own address is what recovers.
+  EXPECT_EQ(recover_request_signer(sign_request(action, 5, true, agent), true), agent.address());
+  // Floats in an action cannot be hashed: a WireError, not a crash.
+  ExchangeRequest with_float = received;
+  with_float.action["x"] = 1.5;
+  EXPECT_EQ(error_of([&] { recover_request_signer(with_float, true); }),
+            "action: msgpack: floating-point number in an action");
+  ExchangeRequest bad_user = approve_req;
+  bad_user.action.erase("nonce");
+  EXPECT_EQ(error_of([&] { recover_request_signer(bad_user, true); }),
+            "user-signed action: missing field nonce");
+}
+
 }  // namespace

@@ -35,7 +35,8 @@ inline MarketTick base_tick(TimeMs t = kT0) {
   return tick(t, 2000, {{1999.5, 1}, {1999, 2}}, {{2000.5, 1}, {2001, 2}});
 }
 
-inline OrderRequest limit(bool buy, double px, double sz, Tif tif = Tif::Gtc, bool reduce_only = false) {
+inline OrderRequest limit(bool buy, double px, double sz, Tif tif = Tif::Gtc,
+                          bool reduce_only = false) {
   OrderRequest r;
   r.asset = 0;
   r.is_buy = buy;

@@ -28,8 +28,10 @@ TEST(SimEngineMargin, FundingLongsPayWhenTheRateIsPositive) {
   EXPECT_EQ(fa[0].szi, u(1.5));
   EXPECT_EQ(fb[0].szi, u(-1));
   EXPECT_DOUBLE_EQ(fa[0].rate, 0.0001);
-  EXPECT_NEAR(e.clearinghouse(user_a(), kT0).cross_margin_summary.account_value, before_a - 0.3, 1e-9);
-  EXPECT_NEAR(e.clearinghouse(user_b(), kT0).cross_margin_summary.account_value, before_b + 0.2, 1e-9);
+  EXPECT_NEAR(e.clearinghouse(user_a(), kT0).cross_margin_summary.account_value, before_a - 0.3,
+              1e-9);
+  EXPECT_NEAR(e.clearinghouse(user_b(), kT0).cross_margin_summary.account_value, before_b + 0.2,
+              1e-9);
   const auto pos = e.clearinghouse(user_a(), kT0).positions.at(0);
   EXPECT_NEAR(pos.cum_funding_all, 0.3, 1e-12);  // paid is positive
   EXPECT_NEAR(pos.cum_funding_since_open, 0.3, 1e-12);
@@ -55,7 +57,8 @@ TEST(SimEngineMargin, CrossLiquidationAtTheComputedPrice) {
   e.on_market(0, tick(kT0 + 1000, 1012, {{1011.5, 5}}, {{1012.5, 5}}));
   ASSERT_EQ(e.clearinghouse(user_a(), kT0).positions.size(), 1u);
   e.drain_events();
-  // 1011: value 9.599775 < 10.11: the position closes at the mark, a taker fill flagged liquidation.
+  // 1011: value 9.599775 < 10.11: the position closes at the mark, a taker fill flagged
+  // liquidation.
   e.on_market(0, tick(kT0 + 2000, 1011, {{1010.5, 5}}, {{1011.5, 5}}));
   EXPECT_TRUE(e.clearinghouse(user_a(), kT0).positions.empty());
   const auto fills = e.fills(user_a());
@@ -104,20 +107,58 @@ TEST(SimEngineMargin, IsolatedPositionCarriesItsOwnMargin) {
   // Isolated liquidation price: C = 200.05, P = (2000.5 - 200.05) / 0.99.
   EXPECT_NEAR(*p.liquidation_px, (2000.5 - 200.05) / 0.99, 1e-9);
 
-  EXPECT_EQ(e.update_leverage(user_a(), 0, true, 10), "Cannot switch leverage type with open position.");
+  EXPECT_EQ(e.update_leverage(user_a(), 0, true, 10),
+            "Cannot switch leverage type with open position.");
   EXPECT_EQ(e.update_isolated_margin(user_a(), 0, 100'000'000), "");  // +100 USDC
   ch = e.clearinghouse(user_a(), kT0);
   EXPECT_NEAR(ch.positions.at(0).raw_usd, 300.05 - 2000.5, 1e-9);
   EXPECT_NEAR(ch.cross_margin_summary.account_value, cross - 100, 1e-9);
   // Removing margin below the initial margin (2000 / 10 = 200 at mark) is refused.
-  EXPECT_EQ(e.update_isolated_margin(user_a(), 0, -100'600'000), "Insufficient isolated margin to remove.");
-  EXPECT_EQ(e.update_isolated_margin(user_b(), 0, 1'000'000), "No isolated position for this asset.");
+  EXPECT_EQ(e.update_isolated_margin(user_a(), 0, -100'600'000),
+            "Insufficient isolated margin to remove.");
+  EXPECT_EQ(e.update_isolated_margin(user_b(), 0, 1'000'000),
+            "No isolated position for this asset.");
 
   // Closing returns the isolated margin to the cross balance.
   ASSERT_EQ(place1(e, user_a(), limit(false, 1999.5, 1, Tif::Ioc, true)).kind, Kind::Filled);
   ch = e.clearinghouse(user_a(), kT0);
   EXPECT_TRUE(ch.positions.empty());
   EXPECT_NEAR(ch.margin_summary.account_value, 100000 - 1 - (2000.5 + 1999.5) * 0.00045, 1e-9);
+}
+
+TEST(SimEngineMargin, IsolatedPositionIsLiquidatedAloneAtItsOwnPrice) {
+  Engine e = make_engine();
+  EXPECT_EQ(e.update_leverage(user_a(), 0, false, 10), "");
+  ASSERT_EQ(place1(e, user_a(), limit(true, 2000.5, 1, Tif::Ioc)).kind, Kind::Filled);
+  // C = 200.05: P = (2000.5 - 200.05) / 0.99 = 1818.636...; 1819 holds, 1818 liquidates.
+  e.on_market(0, tick(kT0 + 1000, 1819, {{1818.5, 5}}, {{1819.5, 5}}));
+  ASSERT_EQ(e.clearinghouse(user_a(), kT0).positions.size(), 1u);
+  e.on_market(0, tick(kT0 + 2000, 1818, {{1817.5, 5}}, {{1818.5, 5}}));
+  const auto ch = e.clearinghouse(user_a(), kT0);
+  EXPECT_TRUE(ch.positions.empty());
+  // Only the isolated margin was at stake: the cross balance lost 200.05 - (200.05 + 1818 - 2000.5)
+  // and both taker fees.
+  EXPECT_NEAR(ch.margin_summary.account_value, 100000 + (1818 - 2000.5) - (2000.5 + 1818) * 0.00045,
+              1e-9);
+  EXPECT_TRUE(e.fills(user_a()).back().liquidation);
+}
+
+TEST(SimEngineMargin, NoLiquidationPriceWhenCollateralCoversTheWholeNotional) {
+  Engine e = make_engine();
+  ASSERT_EQ(place1(e, user_a(), limit(true, 2001, 1.5, Tif::Ioc)).kind, Kind::Filled);
+  EXPECT_FALSE(e.clearinghouse(user_a(), kT0).positions.at(0).liquidation_px.has_value());
+}
+
+TEST(SimEngineMargin, UnknownAssetsAreHarmless) {
+  Engine e = make_engine();
+  EXPECT_TRUE(e.book(7).bids.empty());
+  EXPECT_EQ(e.last_price(-1), 0);
+  EXPECT_EQ(e.update_leverage(user_a(), 7, true, 5), "Invalid asset.");
+  EXPECT_EQ(e.update_isolated_margin(user_a(), 7, 1), "No isolated position for this asset.");
+  OrderRequest r = limit(true, 1990, 1);
+  r.asset = 3;
+  EXPECT_EQ(place1(e, user_a(), r).error, "Invalid asset.");
+  EXPECT_THROW(e.on_market(3, base_tick()), std::out_of_range);
 }
 
 TEST(SimEngineMargin, CrossLeverageChangeMovesMarginUsed) {
@@ -135,8 +176,8 @@ TEST(SimEngineMargin, FlipReportsBothDirections) {
   ASSERT_EQ(place1(e, user_a(), limit(false, 1999, 2, Tif::Ioc)).kind, Kind::Filled);
   const auto fills = e.fills(user_a());
   ASSERT_EQ(fills.size(), 3u);
-  EXPECT_EQ(fills[1].dir, "Close Long");   // 1 @ 1999.5 closes the long exactly
-  EXPECT_EQ(fills[2].dir, "Open Short");   // 1 @ 1999 opens the short
+  EXPECT_EQ(fills[1].dir, "Close Long");  // 1 @ 1999.5 closes the long exactly
+  EXPECT_EQ(fills[2].dir, "Open Short");  // 1 @ 1999 opens the short
   const auto ch = e.clearinghouse(user_a(), kT0);
   EXPECT_EQ(ch.positions.at(0).szi, u(-1));
   EXPECT_NEAR(ch.positions[0].entry_px, 1999, 1e-9);

@@ -77,7 +77,8 @@ TEST(SimEngineOrders, GtcRestsThenFillsAsMakerWhenThePriceMovesThrough) {
   EXPECT_FALSE(fills[0].crossed);
   EXPECT_NEAR(fills[0].fee, 1990 * 0.00015, 1e-12);
   // Mark 1989: balance 100000 - 0.2985, upnl = 1989 - 1990 = -1.
-  EXPECT_NEAR(e.clearinghouse(user_a(), kT0).margin_summary.account_value, 100000 - 0.2985 - 1, 1e-9);
+  EXPECT_NEAR(e.clearinghouse(user_a(), kT0).margin_summary.account_value, 100000 - 0.2985 - 1,
+              1e-9);
   EXPECT_TRUE(e.open_orders(user_a()).empty());
 }
 
@@ -120,12 +121,16 @@ TEST(SimEngineOrders, ReduceOnlyNeverIncreasesAndStopsAtFlat) {
 
 TEST(SimEngineOrders, TickLotMinimumValueAndMarginRejectsUseTheExchangeTexts) {
   Engine e = make_engine();
-  EXPECT_EQ(place1(e, user_a(), limit(true, 1990.123, 1)).error, "Price must be divisible by tick size.");
-  EXPECT_EQ(place1(e, user_a(), limit(true, 1234.56, 1)).error, "Price must be divisible by tick size.");
+  EXPECT_EQ(place1(e, user_a(), limit(true, 1990.123, 1)).error,
+            "Price must be divisible by tick size.");
+  EXPECT_EQ(place1(e, user_a(), limit(true, 1234.56, 1)).error,
+            "Price must be divisible by tick size.");
   EXPECT_EQ(place1(e, user_a(), limit(true, 1990, 0.00001)).error, "Order has invalid size.");
-  EXPECT_EQ(place1(e, user_a(), limit(true, 1990, 0.005)).error, "Order must have minimum value of $10.");
+  EXPECT_EQ(place1(e, user_a(), limit(true, 1990, 0.005)).error,
+            "Order must have minimum value of $10.");
   // 1990 x 1005 / 20 = 99,997.5 fits 100,000; 1990 x 1006 / 20 = 100,097 does not.
-  EXPECT_EQ(place1(e, user_a(), limit(true, 1990, 1006)).error, "Insufficient margin to place order.");
+  EXPECT_EQ(place1(e, user_a(), limit(true, 1990, 1006)).error,
+            "Insufficient margin to place order.");
   const OrderStatus big = place1(e, user_a(), limit(true, 1990, 1005));
   ASSERT_EQ(big.kind, Kind::Resting);
   // The resting order's margin is held: another small order no longer fits.
@@ -144,7 +149,8 @@ TEST(SimEngineOrders, CancelCancelByCloidAndModify) {
   EXPECT_EQ(place1(e, user_a(), r).error, "Cloid is already used by an open order.");
 
   // Modify by cloid: the old order is canceled, the new one gets a new oid.
-  const std::vector<ModifyRequest> mods{{std::string("0x00000000000000000000000000000001"), limit(true, 1980, 2)}};
+  const std::vector<ModifyRequest> mods{
+      {std::string("0x00000000000000000000000000000001"), limit(true, 1980, 2)}};
   const auto modified = e.modify(user_a(), mods, kT0 + 1);
   ASSERT_EQ(modified.at(0).kind, Kind::Resting);
   EXPECT_GT(modified[0].oid, placed.oid);
@@ -166,7 +172,8 @@ TEST(SimEngineOrders, CancelCancelByCloidAndModify) {
   const std::vector<CancelByCloidRequest> by_cloid{{0, "0x000000000000000000000000000000ab"}};
   EXPECT_TRUE(e.cancel_by_cloid(user_a(), by_cloid, kT0).at(0).ok);
   EXPECT_FALSE(e.cancel_by_cloid(user_a(), by_cloid, kT0).at(0).ok);
-  EXPECT_EQ(e.order_by_cloid(user_a(), "0x000000000000000000000000000000ab")->state, OrderState::Canceled);
+  EXPECT_EQ(e.order_by_cloid(user_a(), "0x000000000000000000000000000000ab")->state,
+            OrderState::Canceled);
   // Another user cannot cancel A's order.
   const OrderStatus mine = place1(e, user_a(), limit(true, 1990, 1));
   const std::vector<CancelRequest> theirs{{0, mine.oid}};
@@ -208,6 +215,17 @@ TEST(SimEngineOrders, EqualPriceUserOrderTradesBeforeSyntheticLiquidity) {
   ASSERT_EQ(place1(e, user_a(), limit(true, 2000.5, 0.5, Tif::Ioc)).kind, Kind::Filled);
   EXPECT_EQ(e.fills(user_b()).size(), 1u);
   EXPECT_EQ(e.book(0).asks[0].sz, u(1));
+}
+
+TEST(SimEngineOrders, OpenOrderCapPerUser) {
+  EngineConfig c;
+  c.max_open_orders = 2;
+  Engine e(eth_only(), c);
+  e.on_market(0, base_tick());
+  EXPECT_EQ(place1(e, user_a(), limit(true, 1990, 1)).kind, Kind::Resting);
+  EXPECT_EQ(place1(e, user_a(), limit(true, 1989, 1)).kind, Kind::Resting);
+  EXPECT_EQ(place1(e, user_a(), limit(true, 1988, 1)).error, "Too many open orders.");
+  EXPECT_EQ(place1(e, user_b(), limit(true, 1988, 1)).kind, Kind::Resting);  // per user
 }
 
 TEST(SimEngineOrders, EventsComeInTheOrderThingsHappened) {

@@ -29,7 +29,8 @@ void run_script(Engine& e, int from, int to) {
       place1(e, who, limit(rng.bernoulli(0.5), px, sz, Tif::Ioc), now);
     } else if (kind == 1) {
       OrderRequest r = limit(rng.bernoulli(0.5), px, sz);
-      if (rng.bernoulli(0.3)) r.cloid = "0x000000000000000000000000000000" + std::to_string(10 + step % 90);
+      if (rng.bernoulli(0.3))
+        r.cloid = "0x000000000000000000000000000000" + std::to_string(10 + step % 90);
       place1(e, who, r, now);
     } else if (kind == 2) {
       const auto open = e.open_orders(who);
@@ -44,7 +45,8 @@ void run_script(Engine& e, int from, int to) {
         e.modify(who, m, now);
       }
     } else if (kind == 4) {
-      const std::vector<OrderRequest> batch{limit(true, px, sz), trigger(false, px - 50, px - 100, sz, false),
+      const std::vector<OrderRequest> batch{limit(true, px, sz),
+                                            trigger(false, px - 50, px - 100, sz, false),
                                             trigger(false, px + 50, px, sz, true, false)};
       e.place(who, batch, Grouping::NormalTpsl, now);
     } else {

@@ -97,11 +97,13 @@ TEST(SimEngineTriggers, CancelingTheParentCancelsItsChildren) {
 
 TEST(SimEngineTriggers, ParentFilledAtOnceLeavesChildrenWaitingForTheirTrigger) {
   Engine e = make_engine();
-  const std::vector<OrderRequest> batch{limit(true, 2000.5, 1, Tif::Ioc), trigger(false, 1900, 1800, 1, false)};
+  const std::vector<OrderRequest> batch{limit(true, 2000.5, 1, Tif::Ioc),
+                                        trigger(false, 1900, 1800, 1, false)};
   const auto st = e.place(user_a(), batch, Grouping::NormalTpsl, kT0);
   EXPECT_EQ(st[0].kind, Kind::Filled);
   EXPECT_EQ(st[1].kind, Kind::WaitingForTrigger);
-  const std::vector<OrderRequest> miss{limit(true, 1000, 1, Tif::Ioc), trigger(false, 900, 800, 1, false)};
+  const std::vector<OrderRequest> miss{limit(true, 1000, 1, Tif::Ioc),
+                                       trigger(false, 900, 800, 1, false)};
   const auto failed = e.place(user_a(), miss, Grouping::NormalTpsl, kT0);
   EXPECT_EQ(failed[1].error, "Parent order was not placed.");
 }
@@ -143,10 +145,13 @@ TEST(SimEngineTriggers, ScheduledCancelRunsAtItsTime) {
 TEST(SimEngineTriggers, AtMostTenScheduledCancelsPerUtcDay) {
   Engine e = make_engine();
   const TimeMs day_start = kT0 - kT0 % core::kDayMs;
-  for (int i = 1; i <= 10; ++i) ASSERT_EQ(e.schedule_cancel(user_a(), day_start + 100'000, day_start + i), "");
+  for (int i = 1; i <= 10; ++i)
+    ASSERT_EQ(e.schedule_cancel(user_a(), day_start + 100'000, day_start + i), "");
   EXPECT_EQ(e.schedule_cancel(user_a(), day_start + 100'000, day_start + 11),
             "Too many scheduled cancels today (at most 10 per UTC day).");
-  EXPECT_EQ(e.schedule_cancel(user_a(), day_start + core::kDayMs + 100'000, day_start + core::kDayMs), "");
+  EXPECT_EQ(
+      e.schedule_cancel(user_a(), day_start + core::kDayMs + 100'000, day_start + core::kDayMs),
+      "");
 }
 
 }  // namespace

@@ -162,4 +162,18 @@ ExchangeRequest parse_exchange_request(const Json& body);
 // Keys in the documented order; vaultAddress and expiresAfter omitted when absent.
 Json to_json(const ExchangeRequest& request);
 
+// A signed request ready to post: a user-signed action (usdSend, approveAgent, ...: by its type)
+// is signed as EIP-712 typed data, anything else as an L1 action with the nonce, vault and
+// expiry. The action is kept as given: post exactly what was signed.
+ExchangeRequest sign_request(const Json& action, std::uint64_t nonce, bool mainnet,
+                             const PrivateKey& key,
+                             const std::optional<Address>& vault = std::nullopt,
+                             const std::optional<std::uint64_t>& expires_after = std::nullopt);
+// The server's side: the address that signed the request (the action hashed as received), or
+// nullopt when no signer can be recovered. A recovered address is not yet an authorised one: an
+// unknown or tampered request recovers some other address, which the caller rejects as an
+// unknown user, like the exchange. Throws WireError when a user-signed action lacks a typed
+// field ("user-signed action: missing field amount").
+std::optional<Address> recover_request_signer(const ExchangeRequest& request, bool mainnet);
+
 }  // namespace organism::exchange::hl

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -27,10 +28,10 @@ struct LiveOrder {
   OrderInfo info;
   bool on_book = false;
   std::list<std::uint64_t>::iterator level_pos;
-  std::uint64_t parent = 0;              // normalTpsl child: the parent it waits for (0: none)
-  std::vector<std::uint64_t> children;   // normalTpsl parent: children waiting for its fill
-  std::uint64_t group = 0;               // TP/SL siblings share a group; one firing cancels the rest
-  double reserved_margin = 0;            // cross margin held by this resting order
+  std::uint64_t parent = 0;             // normalTpsl child: the parent it waits for (0: none)
+  std::vector<std::uint64_t> children;  // normalTpsl parent: children waiting for its fill
+  std::uint64_t group = 0;              // TP/SL siblings share a group; one firing cancels the rest
+  double reserved_margin = 0;           // cross margin held by this resting order
 };
 
 using OrderFifo = std::list<std::uint64_t>;  // oids at one price, oldest first
@@ -58,10 +59,10 @@ struct LeverageSetting {
 };
 
 struct Account {
-  double balance = 0;                         // cross collateral in USDC
-  std::map<int, Position> positions;          // only non-zero positions
-  std::map<int, LeverageSetting> leverage;    // explicit settings; absent = the default
-  std::set<std::uint64_t> open;               // live oids, oldest first
+  double balance = 0;                       // cross collateral in USDC
+  std::map<int, Position> positions;        // only non-zero positions
+  std::map<int, LeverageSetting> leverage;  // explicit settings; absent = the default
+  std::set<std::uint64_t> open;             // live oids, oldest first
   std::map<std::string, std::uint64_t> live_cloids;
   std::map<std::string, std::uint64_t> all_cloids;  // the latest oid per cloid, for orderStatus
   std::vector<Fill> fills;
@@ -78,22 +79,30 @@ struct Engine::Impl {
   EngineConfig config;
   std::vector<AssetState> books;
   std::map<Address, Account> accounts;
-  std::unordered_map<std::uint64_t, LiveOrder> live;      // looked up only; never iterated to output
+  std::unordered_map<std::uint64_t, LiveOrder> live;  // looked up only; never iterated to output
   std::unordered_map<std::uint64_t, OrderInfo> finished;  // looked up only; sorted when saved
   std::uint64_t next_oid = 1, next_trade = 1, next_lid = 1;
   std::vector<Event> events;
   std::vector<char> book_dirty;  // per asset: emit one BookEvent at the end of the call
 
   Impl(std::vector<AssetSpec> a, EngineConfig c);
+  bool known(int asset) const {
+    return asset >= 0 && static_cast<std::size_t>(asset) < assets.size();
+  }
+  // The market side's entry check: an unknown asset there is a caller's bug, not user input.
+  void require_known(int asset) const {
+    if (!known(asset)) throw std::out_of_range("sim engine: no asset " + std::to_string(asset));
+  }
 
   // --- orders (engine_orders.cpp) ---
   Account& account(const Address& user);  // opens it with the starting balance if new
   LeverageSetting leverage_of(const Account& acc, int asset) const;
-  OrderStatus place_one(const Address& user, const OrderRequest& req, TimeMs now, std::uint64_t parent,
-                        std::uint64_t group, bool position_tpsl);
-  std::optional<std::string> validate(const Account& acc, const OrderRequest& req, bool position_tpsl) const;
-  void rest(LiveOrder& order);                 // puts a live order on its book level
-  void unlink(LiveOrder& order);               // takes it off the book (and the trigger set)
+  OrderStatus place_one(const Address& user, const OrderRequest& req, TimeMs now,
+                        std::uint64_t parent, std::uint64_t group, bool position_tpsl);
+  std::optional<std::string> validate(const Account& acc, const OrderRequest& req,
+                                      bool position_tpsl) const;
+  void rest(LiveOrder& order);    // puts a live order on its book level
+  void unlink(LiveOrder& order);  // takes it off the book (and the trigger set)
   void finish(std::uint64_t oid, OrderState state, TimeMs now);  // live -> finished, with event
   void cancel_children(LiveOrder& parent, TimeMs now);
   void activate_children(std::uint64_t parent_oid, TimeMs now);
@@ -120,15 +129,17 @@ struct Engine::Impl {
   void fill_resting_on_tick(int asset, TimeMs now);
   // Books one side of a trade; returns the fill it recorded.
   Fill apply_fill(const Address& user, int asset, bool is_buy, Units px, Units sz, bool crossed,
-                  std::uint64_t oid, const std::optional<std::string>& cloid, bool liquidation, TimeMs now,
-                  std::uint64_t tid, const std::string& hash);
+                  std::uint64_t oid, const std::optional<std::string>& cloid, bool liquidation,
+                  TimeMs now, std::uint64_t tid, const std::string& hash);
   void print_trade(int asset, bool buy_aggressor, Units px, Units sz, TimeMs now, std::uint64_t tid,
                    const std::string& hash, const Address& buyer, const Address& seller);
   std::uint64_t new_tid(std::uint64_t taker_oid, std::uint64_t maker_oid, std::string& hash);
 
   // --- margin (engine_margin.cpp) ---
   double mark(int asset) const;
-  double maintenance_rate(int asset) const { return 0.5 / assets[static_cast<std::size_t>(asset)].max_leverage; }
+  double maintenance_rate(int asset) const {
+    return 0.5 / assets[static_cast<std::size_t>(asset)].max_leverage;
+  }
   double cross_account_value(const Account& acc) const;
   double cross_margin_used(const Account& acc) const;
   double cross_maintenance(const Account& acc) const;
@@ -136,7 +147,8 @@ struct Engine::Impl {
   double order_margin_needed(const Account& acc, const OrderRequest& req) const;
   std::optional<double> liquidation_px(const Account& acc, int asset) const;
   void check_liquidations(TimeMs now);
-  void liquidate(const Address& user, Account& acc, const std::vector<int>& assets_to_close, TimeMs now);
+  void liquidate(const Address& user, Account& acc, const std::vector<int>& assets_to_close,
+                 TimeMs now);
 };
 
 }  // namespace organism::exchange::sim

@@ -33,7 +33,8 @@ static double mark_of(const Engine::Impl& impl, int asset, const Position& pos) 
 double Engine::Impl::cross_account_value(const Account& acc) const {
   double value = acc.balance;
   for (const auto& [asset, pos] : acc.positions)
-    if (leverage_of(acc, asset).cross) value += to_double(pos.szi) * (mark_of(*this, asset, pos) - pos.entry_px);
+    if (leverage_of(acc, asset).cross)
+      value += to_double(pos.szi) * (mark_of(*this, asset, pos) - pos.entry_px);
   return value;
 }
 
@@ -96,14 +97,17 @@ void Engine::Impl::check_liquidations(TimeMs now) {
       }
       const double m = mark_of(*this, asset, pos);
       const double value = pos.iso_margin + to_double(pos.szi) * (m - pos.entry_px);
-      if (value < to_double(std::abs(pos.szi)) * m * maintenance_rate(asset)) isolated_assets.push_back(asset);
+      if (value < to_double(std::abs(pos.szi)) * m * maintenance_rate(asset))
+        isolated_assets.push_back(asset);
     }
-    if (!cross_assets.empty() && cross_account_value(acc) < cross_maintenance(acc)) liquidate(user, acc, cross_assets, now);
+    if (!cross_assets.empty() && cross_account_value(acc) < cross_maintenance(acc))
+      liquidate(user, acc, cross_assets, now);
     if (!isolated_assets.empty()) liquidate(user, acc, isolated_assets, now);
   }
 }
 
-void Engine::Impl::liquidate(const Address& user, Account& acc, const std::vector<int>& to_close, TimeMs now) {
+void Engine::Impl::liquidate(const Address& user, Account& acc, const std::vector<int>& to_close,
+                             TimeMs now) {
   double ntl = 0;
   for (int asset : to_close) {
     const Position& pos = acc.positions.at(asset);
@@ -134,7 +138,8 @@ ClearinghouseState Engine::clearinghouse(const Address& user, TimeMs now) const 
   const Account& acc = found->second;
   const Impl& im = *impl_;
   const double cross_value = im.cross_account_value(acc);
-  double total_value = cross_value, iso_used = 0, cross_ntl = 0, all_ntl = 0, cross_szi_mark = 0, all_szi_mark = 0;
+  double total_value = cross_value, iso_used = 0, cross_ntl = 0, all_ntl = 0, cross_szi_mark = 0,
+         all_szi_mark = 0;
   for (const auto& [asset, pos] : acc.positions) {
     const LeverageSetting lev = im.leverage_of(acc, asset);
     const double m = mark_of(im, asset, pos), szi = to_double(pos.szi);
@@ -176,6 +181,7 @@ ClearinghouseState Engine::clearinghouse(const Address& user, TimeMs now) const 
 
 void Engine::settle_funding(int asset, double rate, TimeMs time) {
   Impl& im = *impl_;
+  im.require_known(asset);
   im.books[static_cast<std::size_t>(asset)].funding_rate = rate;
   for (auto& [user, acc] : im.accounts) {
     auto it = acc.positions.find(asset);
@@ -183,8 +189,10 @@ void Engine::settle_funding(int asset, double rate, TimeMs time) {
     Position& pos = it->second;
     // Longs pay when the rate is positive: payment = -szi x mark x rate.
     const double usdc = -to_double(pos.szi) * mark_of(im, asset, pos) * rate;
-    if (im.leverage_of(acc, asset).cross) acc.balance += usdc;
-    else pos.iso_margin += usdc;
+    if (im.leverage_of(acc, asset).cross)
+      acc.balance += usdc;
+    else
+      pos.iso_margin += usdc;
     pos.cum_all -= usdc;
     pos.cum_since_open -= usdc;
     pos.cum_since_change -= usdc;

@@ -55,7 +55,8 @@ bool Engine::Impl::crosses(int asset, bool is_buy, Units px) const {
 }
 
 // tid: 50 bits (as the exchange's) of a mixed counter; hash: 32 bytes mixed from (tid, oids).
-std::uint64_t Engine::Impl::new_tid(std::uint64_t taker_oid, std::uint64_t maker_oid, std::string& hash) {
+std::uint64_t Engine::Impl::new_tid(std::uint64_t taker_oid, std::uint64_t maker_oid,
+                                    std::string& hash) {
   std::uint64_t state = next_trade++ * 0x9E3779B97F4A7C15ULL;
   const std::uint64_t tid = core::splitmix64(state) & ((std::uint64_t{1} << 50) - 1);
   std::uint64_t h = tid ^ (taker_oid * 0xD1B54A32D192ED03ULL) ^ (maker_oid << 17);
@@ -68,10 +69,12 @@ std::uint64_t Engine::Impl::new_tid(std::uint64_t taker_oid, std::uint64_t maker
   return tid;
 }
 
-void Engine::Impl::print_trade(int asset, bool buy_aggressor, Units px, Units sz, TimeMs now, std::uint64_t tid,
-                               const std::string& hash, const Address& buyer, const Address& seller) {
+void Engine::Impl::print_trade(int asset, bool buy_aggressor, Units px, Units sz, TimeMs now,
+                               std::uint64_t tid, const std::string& hash, const Address& buyer,
+                               const Address& seller) {
   books[static_cast<std::size_t>(asset)].last_trade_px = px;
-  events.emplace_back(TradeEvent{Trade{asset, buy_aggressor, px, sz, now, tid, hash, buyer, seller}});
+  events.emplace_back(
+      TradeEvent{Trade{asset, buy_aggressor, px, sz, now, tid, hash, buyer, seller}});
 }
 
 static std::string direction(Units start, bool is_buy, Units sz) {
@@ -83,9 +86,10 @@ static std::string direction(Units start, bool is_buy, Units sz) {
   return sz <= start ? "Close Long" : "Long > Short";
 }
 
-Fill Engine::Impl::apply_fill(const Address& user, int asset, bool is_buy, Units px, Units sz, bool crossed,
-                              std::uint64_t oid, const std::optional<std::string>& cloid, bool liquidation,
-                              TimeMs now, std::uint64_t tid, const std::string& hash) {
+Fill Engine::Impl::apply_fill(const Address& user, int asset, bool is_buy, Units px, Units sz,
+                              bool crossed, std::uint64_t oid,
+                              const std::optional<std::string>& cloid, bool liquidation, TimeMs now,
+                              std::uint64_t tid, const std::string& hash) {
   Account& acc = accounts.at(user);
   const LeverageSetting lev = leverage_of(acc, asset);
   Position& pos = acc.positions[asset];
@@ -129,8 +133,8 @@ Fill Engine::Impl::apply_fill(const Address& user, int asset, bool is_buy, Units
     acc.positions.erase(asset);
     closed_positions.emplace_back(user, asset);
   }
-  Fill fill{user, asset, px, sz, is_buy, now, start, direction(start, is_buy, sz), closed_pnl, hash, oid,
-            crossed, fee, tid, cloid, liquidation};
+  Fill fill{user,       asset, px,  sz,      is_buy, now, start, direction(start, is_buy, sz),
+            closed_pnl, hash,  oid, crossed, fee,    tid, cloid, liquidation};
   acc.fills.push_back(fill);
   events.emplace_back(FillEvent{fill});
   return fill;
@@ -168,7 +172,9 @@ Engine::Impl::Taken Engine::Impl::take(LiveOrder& taker, Units limit_px, TimeMs 
     if (!have_user && !have_syn) break;
     const Units user_px = have_user ? (buy ? side.begin()->first : side.rbegin()->first) : 0;
     // At an equal price user orders go first: they were there before the market refreshed.
-    const bool use_user = have_user && (!have_syn || (buy ? user_px <= synthetic[si].px : user_px >= synthetic[si].px));
+    const bool use_user =
+        have_user &&
+        (!have_syn || (buy ? user_px <= synthetic[si].px : user_px >= synthetic[si].px));
     const Units px = use_user ? user_px : synthetic[si].px;
     if (buy ? px > limit_px : px < limit_px) break;
     Units qty = 0;
@@ -191,17 +197,22 @@ Engine::Impl::Taken Engine::Impl::take(LiveOrder& taker, Units limit_px, TimeMs 
       maker.info.sz -= qty;
       release_margin(maker_acc, maker, before);
       const std::uint64_t tid = new_tid(taker.info.oid, maker_oid, hash);
-      apply_fill(user, asset, buy, px, qty, true, taker.info.oid, taker.info.cloid, false, now, tid, hash);
-      apply_fill(maker.info.user, asset, !buy, px, qty, false, maker_oid, maker.info.cloid, false, now, tid, hash);
-      print_trade(asset, buy, px, qty, now, tid, hash, buy ? user : maker.info.user, buy ? maker.info.user : user);
-      if (maker.info.sz == 0) finish(maker_oid, OrderState::Filled, now);
+      apply_fill(user, asset, buy, px, qty, true, taker.info.oid, taker.info.cloid, false, now, tid,
+                 hash);
+      apply_fill(maker.info.user, asset, !buy, px, qty, false, maker_oid, maker.info.cloid, false,
+                 now, tid, hash);
+      print_trade(asset, buy, px, qty, now, tid, hash, buy ? user : maker.info.user,
+                  buy ? maker.info.user : user);
+      if (maker.info.sz == 0)
+        finish(maker_oid, OrderState::Filled, now);
       else if (maker.info.reduce_only && reduce_room(maker_acc, maker.info) == 0)
         finish(maker_oid, OrderState::ReduceOnlyCanceled, now);
     } else {
       qty = std::min(room, synthetic[si].sz);
       synthetic[si].sz -= qty;
       const std::uint64_t tid = new_tid(taker.info.oid, 0, hash);
-      apply_fill(user, asset, buy, px, qty, true, taker.info.oid, taker.info.cloid, false, now, tid, hash);
+      apply_fill(user, asset, buy, px, qty, true, taker.info.oid, taker.info.cloid, false, now, tid,
+                 hash);
       const Address mm = market_maker_address();
       print_trade(asset, buy, px, qty, now, tid, hash, buy ? user : mm, buy ? mm : user);
     }
@@ -236,8 +247,8 @@ void Engine::Impl::fill_resting_on_tick(int asset, TimeMs now) {
         release_margin(acc, order, before);
         std::string hash;
         const std::uint64_t tid = new_tid(0, oid, hash);
-        apply_fill(order.info.user, asset, buy, level->first, qty, false, oid, order.info.cloid, false, now, tid,
-                   hash);
+        apply_fill(order.info.user, asset, buy, level->first, qty, false, oid, order.info.cloid,
+                   false, now, tid, hash);
         const Address mm = market_maker_address();
         print_trade(asset, !buy, level->first, qty, now, tid, hash, buy ? order.info.user : mm,
                     buy ? mm : order.info.user);

@@ -31,31 +31,37 @@ static Units position_of(const Account& acc, int asset) {
 
 std::optional<std::string> Engine::Impl::validate(const Account& acc, const OrderRequest& req,
                                                   bool position_tpsl) const {
-  if (req.asset < 0 || static_cast<std::size_t>(req.asset) >= assets.size()) return std::string(texts::kBadAsset);
+  if (req.asset < 0 || static_cast<std::size_t>(req.asset) >= assets.size())
+    return std::string(texts::kBadAsset);
   const int szd = assets[static_cast<std::size_t>(req.asset)].sz_decimals;
   if (req.px <= 0 || !hl::price_is_valid(req.px, szd)) return std::string(texts::kTick);
-  if (req.trigger && (req.trigger->trigger_px <= 0 || !hl::price_is_valid(req.trigger->trigger_px, szd)))
+  if (req.trigger &&
+      (req.trigger->trigger_px <= 0 || !hl::price_is_valid(req.trigger->trigger_px, szd)))
     return std::string(texts::kTick);
   // A position TP/SL of size 0 covers the whole position, whatever it is when it fires.
   const bool whole_position = position_tpsl && req.sz == 0;
-  if (!whole_position && (req.sz <= 0 || !hl::size_is_valid(req.sz, szd))) return std::string(texts::kBadSize);
+  if (!whole_position && (req.sz <= 0 || !hl::size_is_valid(req.sz, szd)))
+    return std::string(texts::kBadSize);
   if (req.cloid && acc.live_cloids.contains(*req.cloid)) return std::string(texts::kDuplicateCloid);
   if (acc.open.size() >= config.max_open_orders) return std::string(texts::kTooManyOrders);
-  if (!whole_position && notional(req.px, req.sz) < config.min_order_value) return std::string(texts::kMinValue);
+  if (!whole_position && notional(req.px, req.sz) < config.min_order_value)
+    return std::string(texts::kMinValue);
   if (req.trigger) return std::nullopt;  // direction and reduce-only are judged when it fires
   const Units szi = position_of(acc, req.asset);
-  if (req.reduce_only && (szi == 0 || (req.is_buy == (szi > 0)))) return std::string(texts::kReduceOnly);
+  if (req.reduce_only && (szi == 0 || (req.is_buy == (szi > 0))))
+    return std::string(texts::kReduceOnly);
   if (req.tif == Tif::Alo && crosses(req.asset, req.is_buy, req.px)) {
     const auto bid = best_bid(req.asset), ask = best_ask(req.asset);
-    return texts::alo_rejected(hl::format_units(bid.value_or(0)), hl::format_units(ask.value_or(0)));
+    return texts::alo_rejected(hl::format_units(bid.value_or(0)),
+                               hl::format_units(ask.value_or(0)));
   }
   if (!req.reduce_only && order_margin_needed(acc, req) > free_cross_margin(acc) + 1e-9)
     return std::string(texts::kMargin);
   return std::nullopt;
 }
 
-OrderStatus Engine::Impl::place_one(const Address& user, const OrderRequest& req, TimeMs now, std::uint64_t parent,
-                                    std::uint64_t group, bool position_tpsl) {
+OrderStatus Engine::Impl::place_one(const Address& user, const OrderRequest& req, TimeMs now,
+                                    std::uint64_t parent, std::uint64_t group, bool position_tpsl) {
   Account& acc = account(user);
   OrderStatus status;
   status.cloid = req.cloid;
@@ -65,9 +71,10 @@ OrderStatus Engine::Impl::place_one(const Address& user, const OrderRequest& req
   }
   const std::uint64_t oid = next_oid++;
   LiveOrder fresh;
-  fresh.info = OrderInfo{oid, user, req.asset, req.is_buy, req.px, req.sz, req.sz, now, req.reduce_only,
-                         req.trigger ? Tif::Gtc : req.tif, req.trigger, position_tpsl, req.cloid,
-                         OrderState::Open, now};
+  fresh.info = OrderInfo{
+      oid,         user,          req.asset, req.is_buy,       req.px,
+      req.sz,      req.sz,        now,       req.reduce_only,  req.trigger ? Tif::Gtc : req.tif,
+      req.trigger, position_tpsl, req.cloid, OrderState::Open, now};
   fresh.parent = parent;
   fresh.group = group;
   if (req.cloid) {
@@ -75,7 +82,8 @@ OrderStatus Engine::Impl::place_one(const Address& user, const OrderRequest& req
     acc.all_cloids[*req.cloid] = oid;
   }
   acc.open.insert(oid);
-  LiveOrder& order = live.emplace(oid, std::move(fresh)).first->second;  // references survive rehashing
+  LiveOrder& order =
+      live.emplace(oid, std::move(fresh)).first->second;  // references survive rehashing
   status.oid = oid;
   if (parent != 0) {
     live.at(parent).children.push_back(oid);
@@ -189,7 +197,8 @@ void Engine::Impl::activate_children(std::uint64_t parent_oid, TimeMs) {
   it->second.children.clear();
 }
 
-void Engine::Impl::cancel_user_orders(Account& acc, std::optional<int> asset, OrderState state, TimeMs now) {
+void Engine::Impl::cancel_user_orders(Account& acc, std::optional<int> asset, OrderState state,
+                                      TimeMs now) {
   const std::vector<std::uint64_t> oids(acc.open.begin(), acc.open.end());
   for (std::uint64_t oid : oids) {
     auto it = live.find(oid);
@@ -209,8 +218,10 @@ void Engine::Impl::settle_pending(TimeMs now) {
     for (std::uint64_t oid : oids) {
       auto it = live.find(oid);
       if (it == live.end() || it->second.info.asset != asset) continue;
-      if (it->second.info.is_position_tpsl) finish(oid, OrderState::Canceled, now);
-      else if (it->second.on_book && it->second.info.reduce_only) finish(oid, OrderState::ReduceOnlyCanceled, now);
+      if (it->second.info.is_position_tpsl)
+        finish(oid, OrderState::Canceled, now);
+      else if (it->second.on_book && it->second.info.reduce_only)
+        finish(oid, OrderState::ReduceOnlyCanceled, now);
     }
   }
 }
@@ -254,9 +265,12 @@ void Engine::Impl::fire_triggers(int asset, TimeMs now) {
     order.info.state = OrderState::Open;
     order.info.tif = order.info.trigger->is_market ? Tif::Ioc : Tif::Gtc;
     take(order, order.info.limit_px, now);
-    if (order.info.sz == 0) finish(oid, OrderState::Filled, now);
-    else if (order.info.tif == Tif::Ioc) finish(oid, OrderState::Canceled, now);
-    else rest(order);
+    if (order.info.sz == 0)
+      finish(oid, OrderState::Filled, now);
+    else if (order.info.tif == Tif::Ioc)
+      finish(oid, OrderState::Canceled, now);
+    else
+      rest(order);
   }
 }
 

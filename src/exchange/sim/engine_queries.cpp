@@ -26,8 +26,10 @@ std::vector<FundingPayment> Engine::fundings(const Address& user) const {
 }
 
 std::optional<OrderInfo> Engine::order(const Address& user, std::uint64_t oid) const {
-  if (auto it = impl_->live.find(oid); it != impl_->live.end() && it->second.info.user == user) return it->second.info;
-  if (auto it = impl_->finished.find(oid); it != impl_->finished.end() && it->second.user == user) return it->second;
+  if (auto it = impl_->live.find(oid); it != impl_->live.end() && it->second.info.user == user)
+    return it->second.info;
+  if (auto it = impl_->finished.find(oid); it != impl_->finished.end() && it->second.user == user)
+    return it->second;
   return std::nullopt;
 }
 
@@ -44,8 +46,8 @@ namespace {
 // Adds user orders (a price-keyed map walked best first) and synthetic levels into aggregated
 // levels, best first, at most `depth`.
 template <typename UserIt>
-std::vector<Level> merge_side(const Engine::Impl& im, UserIt it, UserIt end, const std::vector<Level>& synthetic,
-                              bool bids, std::size_t depth) {
+std::vector<Level> merge_side(const Engine::Impl& im, UserIt it, UserIt end,
+                              const std::vector<Level>& synthetic, bool bids, std::size_t depth) {
   std::vector<Level> out;
   std::size_t si = 0;
   auto better = [bids](Units a, Units b) { return bids ? a > b : a < b; };
@@ -54,8 +56,10 @@ std::vector<Level> merge_side(const Engine::Impl& im, UserIt it, UserIt end, con
     const bool have_user = it != end, have_syn = si < synthetic.size();
     if (!have_user && !have_syn) break;
     Units px = 0;
-    if (have_user && have_syn) px = better(it->first, synthetic[si].px) ? it->first : synthetic[si].px;
-    else px = have_user ? it->first : synthetic[si].px;
+    if (have_user && have_syn)
+      px = better(it->first, synthetic[si].px) ? it->first : synthetic[si].px;
+    else
+      px = have_user ? it->first : synthetic[si].px;
     Level level{px, 0, 0};
     if (have_user && it->first == px) {
       for (std::uint64_t oid : it->second) level.sz += im.live.at(oid).info.sz;
@@ -74,7 +78,9 @@ std::vector<Level> merge_side(const Engine::Impl& im, UserIt it, UserIt end, con
 
 }  // namespace
 
+// Unknown assets (user input reaches these) give an empty book, context and price.
 BookView Engine::book(int asset, std::size_t depth) const {
+  if (!impl_->known(asset)) return BookView{asset, 0, {}, {}};
   const AssetState& b = impl_->books[static_cast<std::size_t>(asset)];
   BookView view;
   view.asset = asset;
@@ -87,6 +93,7 @@ BookView Engine::book(int asset, std::size_t depth) const {
 // What the engine knows of an asset's context; day volumes and the previous day's price belong to
 // the market replay, which fills them in.
 AssetContext Engine::context(int asset) const {
+  if (!impl_->known(asset)) return {};
   const AssetState& b = impl_->books[static_cast<std::size_t>(asset)];
   AssetContext ctx;
   ctx.mark_px = impl_->mark(asset);
@@ -101,6 +108,7 @@ AssetContext Engine::context(int asset) const {
 }
 
 Units Engine::last_price(int asset) const {
+  if (!impl_->known(asset)) return 0;
   const AssetState& b = impl_->books[static_cast<std::size_t>(asset)];
   return b.has_tick ? b.tick.price : b.last_trade_px;
 }

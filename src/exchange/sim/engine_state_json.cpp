@@ -40,12 +40,25 @@ std::vector<Level> levels_from(const json& j) {
 
 json order_json(const OrderInfo& o) {
   json trigger = nullptr;
-  if (o.trigger) trigger = {{"is_market", o.trigger->is_market}, {"px", o.trigger->trigger_px}, {"tp", o.trigger->take_profit}};
-  return {{"oid", o.oid}, {"user", address_json(o.user)}, {"asset", o.asset}, {"buy", o.is_buy},
-          {"px", o.limit_px}, {"sz", o.sz}, {"orig_sz", o.orig_sz}, {"time", o.timestamp},
-          {"reduce_only", o.reduce_only}, {"tif", static_cast<int>(o.tif)}, {"trigger", trigger},
-          {"position_tpsl", o.is_position_tpsl}, {"cloid", optional_json(o.cloid)},
-          {"state", static_cast<int>(o.state)}, {"status_time", o.status_time}};
+  if (o.trigger)
+    trigger = {{"is_market", o.trigger->is_market},
+               {"px", o.trigger->trigger_px},
+               {"tp", o.trigger->take_profit}};
+  return {{"oid", o.oid},
+          {"user", address_json(o.user)},
+          {"asset", o.asset},
+          {"buy", o.is_buy},
+          {"px", o.limit_px},
+          {"sz", o.sz},
+          {"orig_sz", o.orig_sz},
+          {"time", o.timestamp},
+          {"reduce_only", o.reduce_only},
+          {"tif", static_cast<int>(o.tif)},
+          {"trigger", trigger},
+          {"position_tpsl", o.is_position_tpsl},
+          {"cloid", optional_json(o.cloid)},
+          {"state", static_cast<int>(o.state)},
+          {"status_time", o.status_time}};
 }
 OrderInfo order_from(const json& j) {
   OrderInfo o;
@@ -59,7 +72,8 @@ OrderInfo order_from(const json& j) {
   o.timestamp = j["time"];
   o.reduce_only = j["reduce_only"];
   o.tif = static_cast<Tif>(j["tif"].get<int>());
-  if (!j["trigger"].is_null()) o.trigger = Trigger{j["trigger"]["is_market"], j["trigger"]["px"], j["trigger"]["tp"]};
+  if (!j["trigger"].is_null())
+    o.trigger = Trigger{j["trigger"]["is_market"], j["trigger"]["px"], j["trigger"]["tp"]};
   o.is_position_tpsl = j["position_tpsl"];
   o.cloid = optional_from<std::string>(j["cloid"]);
   o.state = static_cast<OrderState>(j["state"].get<int>());
@@ -68,27 +82,63 @@ OrderInfo order_from(const json& j) {
 }
 
 json fill_json(const Fill& f) {
-  return {{"asset", f.asset}, {"px", f.px}, {"sz", f.sz}, {"buy", f.is_buy}, {"time", f.time},
-          {"start", f.start_position}, {"dir", f.dir}, {"pnl", f.closed_pnl}, {"hash", f.hash},
-          {"oid", f.oid}, {"crossed", f.crossed}, {"fee", f.fee}, {"tid", f.tid},
-          {"cloid", optional_json(f.cloid)}, {"liquidation", f.liquidation}};
+  return {{"asset", f.asset},
+          {"px", f.px},
+          {"sz", f.sz},
+          {"buy", f.is_buy},
+          {"time", f.time},
+          {"start", f.start_position},
+          {"dir", f.dir},
+          {"pnl", f.closed_pnl},
+          {"hash", f.hash},
+          {"oid", f.oid},
+          {"crossed", f.crossed},
+          {"fee", f.fee},
+          {"tid", f.tid},
+          {"cloid", optional_json(f.cloid)},
+          {"liquidation", f.liquidation}};
 }
 Fill fill_from(const json& j, const Address& user) {
-  return Fill{user, j["asset"], j["px"], j["sz"], j["buy"], j["time"], j["start"], j["dir"], j["pnl"], j["hash"],
-              j["oid"], j["crossed"], j["fee"], j["tid"], optional_from<std::string>(j["cloid"]), j["liquidation"]};
+  return Fill{user,
+              j["asset"],
+              j["px"],
+              j["sz"],
+              j["buy"],
+              j["time"],
+              j["start"],
+              j["dir"],
+              j["pnl"],
+              j["hash"],
+              j["oid"],
+              j["crossed"],
+              j["fee"],
+              j["tid"],
+              optional_from<std::string>(j["cloid"]),
+              j["liquidation"]};
 }
 
 json account_json(const Account& a) {
-  json positions = json::array(), leverage = json::array(), fills = json::array(), fundings = json::array();
+  json positions = json::array(), leverage = json::array(), fills = json::array(),
+       fundings = json::array();
   for (const auto& [asset, p] : a.positions)
-    positions.push_back({asset, p.szi, p.entry_px, p.iso_margin, p.cum_all, p.cum_since_open, p.cum_since_change});
+    positions.push_back(
+        {asset, p.szi, p.entry_px, p.iso_margin, p.cum_all, p.cum_since_open, p.cum_since_change});
   for (const auto& [asset, l] : a.leverage) leverage.push_back({asset, l.cross, l.leverage});
   for (const Fill& f : a.fills) fills.push_back(fill_json(f));
-  for (const FundingPayment& f : a.fundings) fundings.push_back({f.asset, f.usdc, f.szi, f.rate, f.time});
-  return {{"balance", a.balance}, {"positions", positions}, {"leverage", leverage},
-          {"open", a.open}, {"live_cloids", a.live_cloids}, {"all_cloids", a.all_cloids},
-          {"fills", fills}, {"fundings", fundings}, {"order_margin", a.order_margin}, {"volume", a.volume},
-          {"scheduled_cancel", optional_json(a.scheduled_cancel)}, {"schedule_day", a.schedule_day},
+  for (const FundingPayment& f : a.fundings)
+    fundings.push_back({f.asset, f.usdc, f.szi, f.rate, f.time});
+  return {{"balance", a.balance},
+          {"positions", positions},
+          {"leverage", leverage},
+          {"open", a.open},
+          {"live_cloids", a.live_cloids},
+          {"all_cloids", a.all_cloids},
+          {"fills", fills},
+          {"fundings", fundings},
+          {"order_margin", a.order_margin},
+          {"volume", a.volume},
+          {"scheduled_cancel", optional_json(a.scheduled_cancel)},
+          {"schedule_day", a.schedule_day},
           {"schedules_today", a.schedules_today}};
 }
 Account account_from(const json& j, const Address& user) {
@@ -122,7 +172,8 @@ json side_json(It it, It end) {
 nlohmann::json Engine::to_json() const {
   const Impl& im = *impl_;
   json accounts = json::array();
-  for (const auto& [user, acc] : im.accounts) accounts.push_back({{"user", address_json(user)}, {"account", account_json(acc)}});
+  for (const auto& [user, acc] : im.accounts)
+    accounts.push_back({{"user", address_json(user)}, {"account", account_json(acc)}});
   // Live orders in oid order; book levels keep their own FIFO order (a triggered limit order
   // rests behind younger oids).
   std::vector<std::uint64_t> oids;
@@ -131,8 +182,11 @@ nlohmann::json Engine::to_json() const {
   json live = json::array();
   for (std::uint64_t oid : oids) {
     const LiveOrder& o = im.live.at(oid);
-    live.push_back({{"info", order_json(o.info)}, {"parent", o.parent}, {"children", o.children},
-                    {"group", o.group}, {"reserved", o.reserved_margin}});
+    live.push_back({{"info", order_json(o.info)},
+                    {"parent", o.parent},
+                    {"children", o.children},
+                    {"group", o.group},
+                    {"reserved", o.reserved_margin}});
   }
   oids.clear();
   for (const auto& [oid, info] : im.finished) oids.push_back(oid);
@@ -141,17 +195,30 @@ nlohmann::json Engine::to_json() const {
   for (std::uint64_t oid : oids) finished.push_back(order_json(im.finished.at(oid)));
   json books = json::array();
   for (const AssetState& b : im.books) {
-    books.push_back({{"bids", side_json(b.bids.begin(), b.bids.end())}, {"asks", side_json(b.asks.begin(), b.asks.end())},
-                     {"syn_bids", levels_json(b.syn_bids)}, {"syn_asks", levels_json(b.syn_asks)},
-                     {"triggers", b.triggers}, {"has_tick", b.has_tick}, {"tick_time", b.tick.time},
-                     {"tick_price", b.tick.price}, {"mark", b.tick.mark_px}, {"oracle", b.tick.oracle_px},
-                     {"funding", b.funding_rate}, {"last_trade_px", b.last_trade_px}});
+    books.push_back({{"bids", side_json(b.bids.begin(), b.bids.end())},
+                     {"asks", side_json(b.asks.begin(), b.asks.end())},
+                     {"syn_bids", levels_json(b.syn_bids)},
+                     {"syn_asks", levels_json(b.syn_asks)},
+                     {"triggers", b.triggers},
+                     {"has_tick", b.has_tick},
+                     {"tick_time", b.tick.time},
+                     {"tick_price", b.tick.price},
+                     {"mark", b.tick.mark_px},
+                     {"oracle", b.tick.oracle_px},
+                     {"funding", b.funding_rate},
+                     {"last_trade_px", b.last_trade_px}});
   }
-  return {{"next_oid", im.next_oid}, {"next_trade", im.next_trade}, {"next_lid", im.next_lid},
-          {"accounts", accounts}, {"live", live}, {"finished", finished}, {"books", books}};
+  return {{"next_oid", im.next_oid},
+          {"next_trade", im.next_trade},
+          {"next_lid", im.next_lid},
+          {"accounts", accounts},
+          {"live", live},
+          {"finished", finished},
+          {"books", books}};
 }
 
-Engine Engine::from_json(const nlohmann::json& state, std::vector<AssetSpec> assets, EngineConfig config) {
+Engine Engine::from_json(const nlohmann::json& state, std::vector<AssetSpec> assets,
+                         EngineConfig config) {
   Engine engine(std::move(assets), config);
   Impl& im = *engine.impl_;
   if (state.at("books").size() != im.books.size())

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "exchange/sim/market_prints.hpp"
 #include "exchange/sim/price_path.hpp"
 #include "exchange/sim/price_ticks.hpp"
 #include "exchange/sim/synthetic_book.hpp"
@@ -16,7 +17,8 @@ namespace organism::exchange::sim {
 namespace {
 
 std::string range_text(const data::Candles& bars) {
-  return fmt::format("{} .. {}", core::format_utc(bars.time().front()), core::format_utc(bars.time().back()));
+  return fmt::format("{} .. {}", core::format_utc(bars.time().front()),
+                     core::format_utc(bars.time().back()));
 }
 
 }  // namespace
@@ -25,30 +27,33 @@ MarketReplay::MarketReplay(std::vector<CoinMarketData> coins, MarketConfig confi
     : coins_(std::move(coins)), config_(std::move(config)), now_(config_.from) {
   if (coins_.empty()) throw std::invalid_argument("the market replay needs at least one coin");
   if (config_.steps_per_bar < kMinStepsPerBar) {
-    throw std::invalid_argument(
-        fmt::format("steps per bar must be at least {}, got {}", kMinStepsPerBar, config_.steps_per_bar));
+    throw std::invalid_argument(fmt::format("steps per bar must be at least {}, got {}",
+                                            kMinStepsPerBar, config_.steps_per_bar));
   }
   if (config_.book_levels < 1) {
-    throw std::invalid_argument(fmt::format("book levels must be at least 1, got {}", config_.book_levels));
+    throw std::invalid_argument(
+        fmt::format("book levels must be at least 1, got {}", config_.book_levels));
   }
   const auto& iv = config_.interval;
   if (!iv.is_aligned(config_.from)) {
-    throw std::invalid_argument(fmt::format("--from {} is not the open of a {} bar", core::format_utc(config_.from),
-                                            iv.name()));
+    throw std::invalid_argument(fmt::format("--from {} is not the open of a {} bar",
+                                            core::format_utc(config_.from), iv.name()));
   }
   for (const auto& coin : coins_) {
     const auto times = coin.bars.time();
-    if (times.empty()) throw std::invalid_argument(fmt::format("{}: no {} bars", coin.spec.coin, iv.name()));
+    if (times.empty())
+      throw std::invalid_argument(fmt::format("{}: no {} bars", coin.spec.coin, iv.name()));
     for (std::size_t i = 0; i < times.size(); ++i) {
       if (!iv.is_aligned(times[i]) || (i > 0 && times[i] <= times[i - 1])) {
-        throw std::invalid_argument(fmt::format("{}: bar at {} is not in order on the {} grid", coin.spec.coin,
-                                                core::format_utc(times[i]), iv.name()));
+        throw std::invalid_argument(fmt::format("{}: bar at {} is not in order on the {} grid",
+                                                coin.spec.coin, core::format_utc(times[i]),
+                                                iv.name()));
       }
     }
     if (config_.from < times.front() || config_.from > times.back()) {
       throw std::invalid_argument(fmt::format("--from {} is outside the {} {} bars ({})",
-                                              core::format_utc(config_.from), coin.spec.coin, iv.name(),
-                                              range_text(coin.bars)));
+                                              core::format_utc(config_.from), coin.spec.coin,
+                                              iv.name(), range_text(coin.bars)));
     }
   }
   cache_.resize(coins_.size());
@@ -74,7 +79,8 @@ std::optional<std::size_t> MarketReplay::bar_containing(int asset, TimeMs t) con
   const auto it = std::upper_bound(times.begin(), times.end(), t);
   if (it == times.begin()) return std::nullopt;
   const auto i = static_cast<std::size_t>(it - times.begin()) - 1;
-  if (t >= config_.interval.next(times[i])) return std::nullopt;  // a gap in the data, or past the end
+  if (t >= config_.interval.next(times[i]))
+    return std::nullopt;  // a gap in the data, or past the end
   return i;
 }
 
@@ -83,7 +89,8 @@ std::vector<double> MarketReplay::path_of(int asset, std::size_t bar) const {
   auto path = bar_path(c.bars.bar(bar), config_.steps_per_bar, c.spec.sz_decimals);
   const TimeMs open = c.bars.time()[bar];
   for (const auto& f : flashes_) {
-    if (f.asset == asset && f.bar == open) apply_flash(path, f.from_tick, f.fraction, c.spec.sz_decimals);
+    if (f.asset == asset && f.bar == open)
+      apply_flash(path, f.from_tick, f.fraction, c.spec.sz_decimals);
   }
   return path;
 }
@@ -98,10 +105,21 @@ double MarketReplay::price_at(int asset, TimeMs t) const {
   const auto times = bars.time();
   const auto it = std::upper_bound(times.begin(), times.end(), t);
   if (it == times.begin()) return bars.open().front();  // before the data: its first open
-  return path_of(asset, static_cast<std::size_t>(it - times.begin()) - 1).back();  // gap or end: last close
+  return path_of(asset, static_cast<std::size_t>(it - times.begin()) - 1)
+      .back();  // gap or end: last close
 }
 
-double MarketReplay::price(int asset) const { return price_at(asset, now_); }
+void MarketReplay::check_asset(int asset) const {
+  if (asset < 0 || asset >= static_cast<int>(coins_.size())) {
+    throw std::out_of_range(
+        fmt::format("the market has no asset {} (it has {})", asset, coins_.size()));
+  }
+}
+
+double MarketReplay::price(int asset) const {
+  check_asset(asset);
+  return price_at(asset, now_);
+}
 
 double MarketReplay::hourly_rate_at(int asset, TimeMs hour) const {
   const auto& funding = coins_[static_cast<std::size_t>(asset)].funding;
@@ -114,6 +132,7 @@ double MarketReplay::hourly_rate_at(int asset, TimeMs hour) const {
 }
 
 double MarketReplay::current_funding(int asset) const {
+  check_asset(asset);
   return hourly_rate_at(asset, now_ - ((now_ % core::kHourMs) + core::kHourMs) % core::kHourMs);
 }
 
@@ -121,7 +140,8 @@ TimeMs MarketReplay::next_tick_after(TimeMs t) const {
   const TimeMs open = config_.interval.bucket_start(t);
   const TimeMs length = bar_length(open);
   const int k = tick_index_at(open, length, config_.steps_per_bar, t) + 1;
-  return k < config_.steps_per_bar ? tick_time(open, length, config_.steps_per_bar, k) : open + length;
+  return k < config_.steps_per_bar ? tick_time(open, length, config_.steps_per_bar, k)
+                                   : open + length;
 }
 
 TimeMs MarketReplay::next_tick() const { return next_tick_after(now_); }
@@ -155,6 +175,17 @@ void MarketReplay::feed_tick(int asset, TimeMs t, const MarketListener& listener
   tick.oracle_px = px;
   tick.bids = std::move(book.bids);
   tick.asks = std::move(book.asks);
+  PrintInputs prints;
+  prints.seed = config_.seed;
+  prints.asset = asset;
+  prints.time = t;
+  prints.price = px;
+  prints.previous_price =
+      k > 0 ? cache.path[static_cast<std::size_t>(k - 1)] : price_at(asset, t - 1);
+  prints.bar_volume = in.bar.volume;
+  prints.steps_per_bar = config_.steps_per_bar;
+  prints.sz_decimals = c.spec.sz_decimals;
+  tick.prints = market_prints(prints);
   if (listener.on_tick) listener.on_tick(asset, tick);
 }
 
@@ -188,7 +219,8 @@ void MarketReplay::inject_flash_move(int asset, double fraction) {
     throw std::invalid_argument(fmt::format("flash move: no asset {}", asset));
   }
   if (!std::isfinite(fraction) || fraction <= -1.0) {
-    throw std::invalid_argument(fmt::format("flash move: fraction must be finite and above -1, got {}", fraction));
+    throw std::invalid_argument(
+        fmt::format("flash move: fraction must be finite and above -1, got {}", fraction));
   }
   const auto& c = coins_[static_cast<std::size_t>(asset)];
   const auto bar = bar_containing(asset, now_);
@@ -203,8 +235,8 @@ void MarketReplay::inject_flash_move(int asset, double fraction) {
     // No tick of this bar is left: move the next bar instead, from its open.
     const TimeMs next = config_.interval.next(open);
     if (*bar + 1 >= c.bars.size() || c.bars.time()[*bar + 1] != next) {
-      throw std::invalid_argument(fmt::format("flash move: {} has no bar after {}", c.spec.coin,
-                                              core::format_utc(open)));
+      throw std::invalid_argument(
+          fmt::format("flash move: {} has no bar after {}", c.spec.coin, core::format_utc(open)));
     }
     f = Flash{asset, fraction, next, 0};
   }
@@ -215,7 +247,8 @@ void MarketReplay::inject_flash_move(int asset, double fraction) {
 nlohmann::json MarketReplay::to_json() const {
   nlohmann::json flashes = nlohmann::json::array();
   for (const auto& f : flashes_) {
-    flashes.push_back({{"asset", f.asset}, {"fraction", f.fraction}, {"bar", f.bar}, {"from_tick", f.from_tick}});
+    flashes.push_back(
+        {{"asset", f.asset}, {"fraction", f.fraction}, {"bar", f.bar}, {"from_tick", f.from_tick}});
   }
   return {{"now", now_}, {"started", started_}, {"flashes", flashes}};
 }
@@ -224,9 +257,9 @@ void MarketReplay::restore(const nlohmann::json& state) {
   try {
     const TimeMs now = state.at("now").get<TimeMs>();
     if (now < config_.from || now > end()) {
-      throw std::invalid_argument(fmt::format("market state: time {} is outside this market ({} .. {})",
-                                              core::format_utc(now), core::format_utc(config_.from),
-                                              core::format_utc(end())));
+      throw std::invalid_argument(fmt::format(
+          "market state: time {} is outside this market ({} .. {})", core::format_utc(now),
+          core::format_utc(config_.from), core::format_utc(end())));
     }
     std::vector<Flash> flashes;
     for (const auto& f : state.at("flashes")) {

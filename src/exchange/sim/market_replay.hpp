@@ -3,7 +3,8 @@
 // the same bars, seed and sequence of advance_to() calls give the same ticks. Used by the
 // exchange simulator's API (src/exchange/sim_api/) to drive the engine.
 //
-// The price inside a bar follows price_path.hpp, the book around it synthetic_book.hpp. Mark and
+// The price inside a bar follows price_path.hpp, the book around it synthetic_book.hpp, the
+// market's own trades at each tick market_prints.hpp. Mark and
 // oracle prices are the path price (no basis). Funding: at every whole hour H the replay crosses,
 // each asset whose bars cover H settles the stored rate of H (its funding row at H, else the
 // latest before H, else 0), converted to one hour (rate x 1 h / the series' interval).
@@ -11,11 +12,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/time.hpp"
 #include "data/series.hpp"
@@ -31,10 +31,10 @@ struct CoinMarketData {
 
 struct MarketConfig {
   core::Interval interval = *core::Interval::parse("1m");
-  TimeMs from = 0;           // first bar open the replay shows as "now"; earlier bars are history
+  TimeMs from = 0;  // first bar open the replay shows as "now"; earlier bars are history
   std::uint64_t seed = 1;
-  int steps_per_bar = 12;    // ticks inside one bar (the price path, docs/exchange-sim.md); >= 4
-  int book_levels = 20;      // per side
+  int steps_per_bar = 12;  // ticks inside one bar (the price path, docs/exchange-sim.md); >= 4
+  int book_levels = 20;    // per side
 };
 
 // One candle as candleSnapshot and the candle feed show it (the bar in progress included).
@@ -88,11 +88,14 @@ class MarketReplay {
   // as formed so far: never a price from after now(). A bar in progress has o, h/l so far,
   // c = current price and v, n pro rata of its ticks shown; n of data without trade counts is
   // one trade per tick.
-  std::vector<CandleOut> candles(int asset, const core::Interval& interval, TimeMs start, TimeMs end,
-                                 std::size_t limit = 5000) const;
+  std::vector<CandleOut> candles(int asset, const core::Interval& interval, TimeMs start,
+                                 TimeMs end, std::size_t limit = 5000) const;
   // Stored funding rows with start <= time <= end and time <= now(), oldest first, at most limit;
   // times are the whole hour (the real exchange stamps a few ms after it), rates hourly.
-  std::vector<FundingOut> funding_history(int asset, TimeMs start, TimeMs end, std::size_t limit = 500) const;
+  std::vector<FundingOut> funding_history(int asset, TimeMs start, TimeMs end,
+                                          std::size_t limit = 500) const;
+  // These four throw std::out_of_range for an asset index the market does not have; candles()
+  // and funding_history() answer it with nothing.
   double current_funding(int asset) const;  // the hourly rate of the latest hour <= now()
   double price(int asset) const;            // current (path) price
   double prev_day_price(int asset) const;   // the path price 24 h before now()
@@ -116,6 +119,7 @@ class MarketReplay {
     TimeMs bar = 0;     // open of the bar it moves
     int from_tick = 0;  // the last tick left as it was
   };
+  void check_asset(int asset) const;
   TimeMs bar_length(TimeMs open) const;
   std::optional<std::size_t> bar_containing(int asset, TimeMs t) const;
   std::vector<double> path_of(int asset, std::size_t bar) const;  // flash moves applied

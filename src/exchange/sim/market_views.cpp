@@ -1,11 +1,10 @@
 // What the replayed market shows of its past (market_replay.hpp): candles, funding history and
 // the 24-hour figures, all cut at now() so that nothing from after it leaks out.
-#include "exchange/sim/market_replay.hpp"
-
 #include <algorithm>
 
 #include "core/error.hpp"
 #include "data/resample.hpp"
+#include "exchange/sim/market_replay.hpp"
 #include "exchange/sim/price_path.hpp"
 
 namespace organism::exchange::sim {
@@ -44,11 +43,13 @@ CandleOut MarketReplay::bar_candle(int asset, std::size_t bar) const {
   CandleOut out;
   out.t = open;
   out.close_time = open + length - 1;
-  const bool flashed = std::any_of(flashes_.begin(), flashes_.end(),
-                                   [&](const Flash& f) { return f.asset == asset && f.bar == open; });
+  const bool flashed = std::any_of(flashes_.begin(), flashes_.end(), [&](const Flash& f) {
+    return f.asset == asset && f.bar == open;
+  });
   out.closed = now_ >= open + length;
   if (out.closed && !flashed) {
-    out.o = b.open, out.h = b.high, out.l = b.low, out.c = b.close, out.v = b.volume, out.n = trades;
+    out.o = b.open, out.h = b.high, out.l = b.low, out.c = b.close, out.v = b.volume,
+    out.n = trades;
     return out;
   }
   // In progress (or moved by a flash): built from the ticks shown so far.
@@ -63,21 +64,27 @@ CandleOut MarketReplay::bar_candle(int asset, std::size_t bar) const {
   return out;
 }
 
-std::vector<CandleOut> MarketReplay::candles(int asset, const core::Interval& interval, TimeMs start, TimeMs end,
-                                             std::size_t limit) const {
+std::vector<CandleOut> MarketReplay::candles(int asset, const core::Interval& interval,
+                                             TimeMs start, TimeMs end, std::size_t limit) const {
   std::vector<CandleOut> out;
-  if (asset < 0 || asset >= static_cast<int>(coins_.size()) || start > end || limit == 0) return out;
+  if (asset < 0 || asset >= static_cast<int>(coins_.size()) || start > end || limit == 0)
+    return out;
   if (!tiles(config_.interval, interval)) return out;
   const auto& bars = coins_[static_cast<std::size_t>(asset)].bars;
   const auto times = bars.time();
   // The buckets that exist: the latest kCandlesKept up to the one holding now().
   TimeMs bucket = interval.bucket_start(std::min(end, now_));
   TimeMs oldest = interval.bucket_start(now_);
-  for (std::size_t i = 1; i < kCandlesKept; ++i) oldest = interval.bucket_start(oldest - 1);
+  // Nothing is stored before the first bar: stepping further back (into negative times for
+  // months) would find nothing.
+  for (std::size_t i = 1; i < kCandlesKept && oldest > times.front(); ++i) {
+    oldest = interval.bucket_start(oldest - 1);
+  }
   const TimeMs first = std::max(interval.bucket_start(start), oldest);
   for (; bucket >= first && out.size() < limit; bucket = interval.bucket_start(bucket - 1)) {
     const TimeMs close = interval.next(bucket);
-    auto i = static_cast<std::size_t>(std::lower_bound(times.begin(), times.end(), bucket) - times.begin());
+    auto i = static_cast<std::size_t>(std::lower_bound(times.begin(), times.end(), bucket) -
+                                      times.begin());
     std::optional<CandleOut> candle;
     for (; i < times.size() && times[i] < close && times[i] <= now_; ++i) {
       const CandleOut bar = bar_candle(asset, i);
@@ -99,7 +106,8 @@ std::vector<CandleOut> MarketReplay::candles(int asset, const core::Interval& in
   return out;
 }
 
-std::vector<FundingOut> MarketReplay::funding_history(int asset, TimeMs start, TimeMs end, std::size_t limit) const {
+std::vector<FundingOut> MarketReplay::funding_history(int asset, TimeMs start, TimeMs end,
+                                                      std::size_t limit) const {
   std::vector<FundingOut> out;
   if (asset < 0 || asset >= static_cast<int>(coins_.size())) return out;
   const auto& funding = coins_[static_cast<std::size_t>(asset)].funding;
@@ -113,12 +121,16 @@ std::vector<FundingOut> MarketReplay::funding_history(int asset, TimeMs start, T
   return out;
 }
 
-double MarketReplay::prev_day_price(int asset) const { return price_at(asset, now_ - core::kDayMs); }
+double MarketReplay::prev_day_price(int asset) const {
+  check_asset(asset);
+  return price_at(asset, now_ - core::kDayMs);
+}
 
 double MarketReplay::day_volume(int asset) const {
+  check_asset(asset);
   const auto times = coins_[static_cast<std::size_t>(asset)].bars.time();
-  auto i = static_cast<std::size_t>(std::lower_bound(times.begin(), times.end(), now_ - core::kDayMs) -
-                                    times.begin());
+  auto i = static_cast<std::size_t>(
+      std::lower_bound(times.begin(), times.end(), now_ - core::kDayMs) - times.begin());
   double volume = 0;
   for (; i < times.size() && times[i] <= now_; ++i) volume += bar_candle(asset, i).v;
   return volume;

@@ -68,8 +68,9 @@ int tick_index_at(core::TimeMs open, core::TimeMs length, int steps, core::TimeM
 
 std::vector<double> bar_path(const data::Bar& bar, int steps, int sz_decimals) {
   if (steps < kMinStepsPerBar) {
-    throw std::invalid_argument("a bar's price path needs at least " + std::to_string(kMinStepsPerBar) +
-                                " steps, got " + std::to_string(steps));
+    throw std::invalid_argument("a bar's price path needs at least " +
+                                std::to_string(kMinStepsPerBar) + " steps, got " +
+                                std::to_string(steps));
   }
   const bool rising = bar.close >= bar.open;
   const double first = rising ? bar.low : bar.high;

@@ -17,7 +17,8 @@ PriceUnits tick_at(PriceUnits px, int sz_decimals);
 PriceUnits floor_to_tick(PriceUnits px, int sz_decimals);
 PriceUnits ceil_to_tick(PriceUnits px, int sz_decimals);
 PriceUnits nearest_tick(PriceUnits px, int sz_decimals);
-// The largest valid price strictly below px (px > the smallest tick) and the smallest strictly above.
+// The largest valid price strictly below px (px > the smallest tick) and the smallest strictly
+// above.
 PriceUnits tick_below(PriceUnits px, int sz_decimals);
 PriceUnits tick_above(PriceUnits px, int sz_decimals);
 

@@ -35,12 +35,19 @@ bool Engine::ensure_account(const Address& user) {
 
 void Engine::on_market(int asset, const MarketTick& tick) {
   Impl& im = *impl_;
+  im.require_known(asset);
   AssetState& book = im.books[static_cast<std::size_t>(asset)];
-  book.tick = MarketTick{tick.time, tick.price, tick.mark_px, tick.oracle_px, {}, {}};
+  book.tick = MarketTick{tick.time, tick.price, tick.mark_px, tick.oracle_px, {}, {}, {}};
   book.has_tick = true;
   book.syn_bids = tick.bids;
   book.syn_asks = tick.asks;
   im.book_dirty[static_cast<std::size_t>(asset)] = 1;
+  for (const auto& p : tick.prints) {
+    std::string hash;
+    const std::uint64_t tid = im.new_tid(0, 0, hash);
+    const Address mm = market_maker_address();
+    im.print_trade(asset, p.buy_aggressor, p.px, p.sz, tick.time, tid, hash, mm, mm);
+  }
   im.fill_resting_on_tick(asset, tick.time);
   im.fire_triggers(asset, tick.time);
   im.settle_pending(tick.time);
@@ -55,8 +62,8 @@ void Engine::on_clock(TimeMs now) {
   impl_->flush_book_events();
 }
 
-std::vector<OrderStatus> Engine::place(const Address& user, std::span<const OrderRequest> orders, Grouping grouping,
-                                       TimeMs now) {
+std::vector<OrderStatus> Engine::place(const Address& user, std::span<const OrderRequest> orders,
+                                       Grouping grouping, TimeMs now) {
   Impl& im = *impl_;
   im.account(user);
   std::vector<OrderStatus> out;
@@ -74,7 +81,8 @@ std::vector<OrderStatus> Engine::place(const Address& user, std::span<const Orde
         out.push_back(error);
         continue;
       }
-      out.push_back(im.place_one(user, orders[i], now, resting ? parent.oid : 0, parent.oid, false));
+      out.push_back(
+          im.place_one(user, orders[i], now, resting ? parent.oid : 0, parent.oid, false));
     }
   } else {
     const std::uint64_t group = grouping == Grouping::PositionTpsl ? im.next_oid : 0;
@@ -86,7 +94,8 @@ std::vector<OrderStatus> Engine::place(const Address& user, std::span<const Orde
   return out;
 }
 
-static CancelStatus cancel_live(Engine::Impl& im, const Address& user, int asset, std::uint64_t oid, TimeMs now) {
+static CancelStatus cancel_live(Engine::Impl& im, const Address& user, int asset, std::uint64_t oid,
+                                TimeMs now) {
   auto it = im.live.find(oid);
   if (it == im.live.end() || it->second.info.user != user || it->second.info.asset != asset)
     return {false, std::string(texts::kCancelMissing)};
@@ -94,21 +103,25 @@ static CancelStatus cancel_live(Engine::Impl& im, const Address& user, int asset
   return {true, {}};
 }
 
-std::vector<CancelStatus> Engine::cancel(const Address& user, std::span<const CancelRequest> cancels, TimeMs now) {
+std::vector<CancelStatus> Engine::cancel(const Address& user,
+                                         std::span<const CancelRequest> cancels, TimeMs now) {
   std::vector<CancelStatus> out;
-  for (const CancelRequest& c : cancels) out.push_back(cancel_live(*impl_, user, c.asset, c.oid, now));
+  for (const CancelRequest& c : cancels)
+    out.push_back(cancel_live(*impl_, user, c.asset, c.oid, now));
   impl_->flush_book_events();
   return out;
 }
 
-std::vector<CancelStatus> Engine::cancel_by_cloid(const Address& user, std::span<const CancelByCloidRequest> cancels,
+std::vector<CancelStatus> Engine::cancel_by_cloid(const Address& user,
+                                                  std::span<const CancelByCloidRequest> cancels,
                                                   TimeMs now) {
   std::vector<CancelStatus> out;
   auto acc = impl_->accounts.find(user);
   for (const CancelByCloidRequest& c : cancels) {
     std::uint64_t oid = 0;
     if (acc != impl_->accounts.end()) {
-      if (auto it = acc->second.live_cloids.find(c.cloid); it != acc->second.live_cloids.end()) oid = it->second;
+      if (auto it = acc->second.live_cloids.find(c.cloid); it != acc->second.live_cloids.end())
+        oid = it->second;
     }
     out.push_back(cancel_live(*impl_, user, c.asset, oid, now));
   }
@@ -119,7 +132,8 @@ std::vector<CancelStatus> Engine::cancel_by_cloid(const Address& user, std::span
 // Modify = cancel + a new order with a new oid (PROTOCOL §5.5). The old order is canceled first,
 // so the new one may reuse its cloid and its margin; a new order that fails validation leaves
 // the old one canceled (docs/exchange-sim.md lists this difference).
-std::vector<OrderStatus> Engine::modify(const Address& user, std::span<const ModifyRequest> modifies, TimeMs now) {
+std::vector<OrderStatus> Engine::modify(const Address& user,
+                                        std::span<const ModifyRequest> modifies, TimeMs now) {
   Impl& im = *impl_;
   Account& acc = im.account(user);
   std::vector<OrderStatus> out;
@@ -127,7 +141,8 @@ std::vector<OrderStatus> Engine::modify(const Address& user, std::span<const Mod
     std::uint64_t oid = 0;
     if (const auto* id = std::get_if<std::uint64_t>(&m.target)) {
       oid = *id;
-    } else if (auto it = acc.live_cloids.find(std::get<std::string>(m.target)); it != acc.live_cloids.end()) {
+    } else if (auto it = acc.live_cloids.find(std::get<std::string>(m.target));
+               it != acc.live_cloids.end()) {
       oid = it->second;
     }
     auto it = im.live.find(oid);
@@ -148,7 +163,8 @@ std::vector<OrderStatus> Engine::modify(const Address& user, std::span<const Mod
 
 std::string Engine::update_leverage(const Address& user, int asset, bool cross, int leverage) {
   Impl& im = *impl_;
-  if (asset < 0 || static_cast<std::size_t>(asset) >= im.assets.size()) return std::string(texts::kBadAsset);
+  if (asset < 0 || static_cast<std::size_t>(asset) >= im.assets.size())
+    return std::string(texts::kBadAsset);
   const AssetSpec& spec = im.assets[static_cast<std::size_t>(asset)];
   if (leverage < 1 || leverage > spec.max_leverage) return std::string(texts::kBadLeverage);
   if (cross && spec.only_isolated) return std::string(texts::kCrossNotAllowed);
@@ -161,9 +177,11 @@ std::string Engine::update_leverage(const Address& user, int asset, bool cross, 
     const double ntl = to_double(std::abs(pos->second.szi)) * m;
     if (cross) {
       const double change = ntl / leverage - ntl / before.leverage;
-      if (change > 0 && change > im.free_cross_margin(acc) + 1e-9) return std::string(texts::kLeverageMargin);
+      if (change > 0 && change > im.free_cross_margin(acc) + 1e-9)
+        return std::string(texts::kLeverageMargin);
     } else {
-      const double value = pos->second.iso_margin + to_double(pos->second.szi) * (m - pos->second.entry_px);
+      const double value =
+          pos->second.iso_margin + to_double(pos->second.szi) * (m - pos->second.entry_px);
       if (value < ntl / leverage - 1e-9) return std::string(texts::kLeverageMargin);
     }
   }
@@ -175,13 +193,15 @@ std::string Engine::update_isolated_margin(const Address& user, int asset, std::
   Impl& im = *impl_;
   Account& acc = im.account(user);
   auto pos = acc.positions.find(asset);
-  if (pos == acc.positions.end() || im.leverage_of(acc, asset).cross) return std::string(texts::kNoIsolatedPosition);
+  if (pos == acc.positions.end() || im.leverage_of(acc, asset).cross)
+    return std::string(texts::kNoIsolatedPosition);
   const double amount = static_cast<double>(ntli) / 1e6;
   if (amount > 0 && amount > im.free_cross_margin(acc) + 1e-9) return std::string(texts::kMargin);
   if (amount < 0) {
     const LeverageSetting lev = im.leverage_of(acc, asset);
     const double m = im.mark(asset) > 0 ? im.mark(asset) : pos->second.entry_px;
-    const double value = pos->second.iso_margin + to_double(pos->second.szi) * (m - pos->second.entry_px);
+    const double value =
+        pos->second.iso_margin + to_double(pos->second.szi) * (m - pos->second.entry_px);
     if (value + amount < to_double(std::abs(pos->second.szi)) * m / lev.leverage - 1e-9)
       return std::string(texts::kIsolatedMarginRemoval);
   }

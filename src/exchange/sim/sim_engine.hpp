@@ -35,6 +35,14 @@ struct MarketTick {
   double mark_px = 0;  // TP/SL triggers and margin use the mark
   double oracle_px = 0;
   std::vector<Level> bids, asks;  // the synthetic book, best first; replaces the previous one
+  // The market's own trades since the previous tick (market_prints.hpp): printed on the tape
+  // between the market maker and itself, before user orders react to the tick.
+  struct Print {
+    bool buy_aggressor = true;
+    Units px = 0;
+    Units sz = 0;
+  };
+  std::vector<Print> prints;
 };
 
 // The counterparty of every fill against synthetic liquidity (0x…5151), as trade prints show it.
@@ -52,9 +60,12 @@ class Engine {
   const EngineConfig& config() const;
 
   // --- The market side (the replay calls these as market time passes) ---
-  // New synthetic liquidity and prices: resting user orders the price moved through fill as
-  // makers at their limit price, triggers whose mark condition holds fire, under-margined
-  // accounts are liquidated, scheduled cancels that are due run.
+  // New synthetic liquidity and prices, in this order: the tick's levels replace what was left
+  // of the previous ones; a resting user buy at L fills in full at L as a maker once
+  // tick.price <= L (a sell once tick.price >= L), best price first, FIFO within a price; TP/SL
+  // triggers whose mark condition holds fire (a sell's tp at mark >= triggerPx, its sl at
+  // mark <= triggerPx, mirrored for buys; market ones take liquidity down to p); accounts under
+  // maintenance are liquidated at the mark; due scheduled cancels run.
   void on_market(int asset, const MarketTick& tick);
   // Settles one hourly funding: every position pays or receives notional(mark) x rate.
   void settle_funding(int asset, double rate, TimeMs time);

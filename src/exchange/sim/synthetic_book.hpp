@@ -32,7 +32,7 @@ struct BookInputs {
   double price = 0;       // the path price at the tick (> 0)
   data::Bar bar;          // the bar the tick belongs to (range and volume)
   int steps_per_bar = 12;
-  int levels = 20;        // per side
+  int levels = 20;  // per side
   int sz_decimals = 0;
 };
 

@@ -7,12 +7,11 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/clock.hpp"
 #include "exchange/sim/market_replay.hpp"
@@ -20,24 +19,48 @@
 
 namespace organism::exchange::sim_api {
 
+// Choices where PROTOCOL.md is silent (docs/exchange-sim.md repeats them for users):
+// - Numbers: exact units are written by hl::format_units; doubles (account values, fees, rates)
+//   are rounded to 8 decimals and written the same way, so zero is "0" where the exchange
+//   writes "0.0" (clients parse both).
+// - Errors: bodies that cannot be read, unknown info/action types and wrong parameter types get
+//   422 "Failed to deserialize the JSON body into the target type". A signature from which no
+//   address recovers answers "User or API Wallet 0x000…000 does not exist."; a valid signature
+//   by any key acts for that key's account (opened with the starting balance), so a wrong key,
+//   a testnet signature or an altered action acts on some other, empty account, as on the
+//   exchange. Nonces: "Invalid nonce: duplicate nonce" / "... too low" / "... too far from the
+//   current time" against the wall clock. vaultAddress: "Vault not registered: 0x…". An asset
+//   past meta.universe: "Asset N does not exist.". Transfers, withdrawals, sub-accounts and
+//   vaults: "Action T is not supported by the simulator."; approveBuilderFee, setReferrer,
+//   claimRewards, noop: ok/default. The rejectOrders fault: "Order rejected: the simulator's
+//   rejectOrders fault is active." per order.
+// - Feeds: l2Book, bbo (only when the best levels changed) and allMids at most every 500 ms of
+//   market time per asset, held back while staleBook runs; candles when the bar in progress
+//   changed; trades and orderUpdates one array per publish; userFills/userFundings without
+//   isSnapshot after the snapshot. Subscription errors: "Invalid subscription {json}".
+// - Info: userFills newest first, userFillsByTime oldest first from startTime (both <= 2000);
+//   l2Book of an unknown coin is null; candleSnapshot of an unknown coin or of an interval finer
+//   than the stored bars is []; userAbstraction is "default"; nSigFigs buckets take each level's
+//   own magnitude (bids down, asks up).
+
 using Json = nlohmann::ordered_json;
 using core::TimeMs;
 
 struct Reply {
-  int status = 200;          // 200 with a JSON body, else a plain-text body (422, 400, ...)
+  int status = 200;  // 200 with a JSON body, else a plain-text body (422, 400, ...)
   std::string body;
   bool json() const { return status == 200; }
 };
 
 struct ApiOptions {
-  bool mainnet = true;       // the phantom agent source ("a") and hyperliquidChain it accepts
+  bool mainnet = true;  // the phantom agent source ("a") and hyperliquidChain it accepts
 };
 
 // A WebSocket subscription, as the client sent it and as a routing key.
 struct Subscription {
-  Json request;              // echoed verbatim in the acknowledgement
-  std::string key;           // canonical: "l2Book:BTC", "orderUpdates:0xabc…" (user lower-cased)
-  std::string channel;       // "l2Book", "user" for userEvents, ...
+  Json request;         // echoed verbatim in the acknowledgement
+  std::string key;      // canonical: "l2Book:BTC", "orderUpdates:0xabc…" (user lower-cased)
+  std::string channel;  // "l2Book", "user" for userEvents, ...
   bool user_specific = false;
 };
 
@@ -49,8 +72,11 @@ struct FeedMessage {
 
 class SimApi {
  public:
-  SimApi(sim::MarketReplay market, sim::Engine engine, const core::Clock& wall_clock, ApiOptions options = {});
+  SimApi(sim::MarketReplay market, sim::Engine engine, const core::Clock& wall_clock,
+         ApiOptions options = {});
   ~SimApi();
+  SimApi(SimApi&&) noexcept;
+  SimApi& operator=(SimApi&&) noexcept;
 
   Reply info(std::string_view body);
   Reply exchange(std::string_view body);
@@ -68,7 +94,8 @@ class SimApi {
   void advance_to(TimeMs t);
 
   // Subscriptions: nullopt and the exchange's error text for a bad one.
-  std::optional<Subscription> parse_subscription(const Json& subscription, std::string& error) const;
+  std::optional<Subscription> parse_subscription(const Json& subscription,
+                                                 std::string& error) const;
   // The messages a new subscriber gets at once (snapshots: userFills isSnapshot, l2Book, ...).
   std::vector<std::string> snapshot(const Subscription& subscription) const;
   // Renders everything that happened since the last call into feed messages, in order. `wanted`
@@ -79,8 +106,10 @@ class SimApi {
   Json state() const;
   void restore(const Json& state);
 
- private:
+  // The state behind the API, defined in api_impl.hpp for the split sources of this folder.
   struct Impl;
+
+ private:
   std::unique_ptr<Impl> impl_;
 };
 
