@@ -1,6 +1,7 @@
 // HTTP/1.1 keep-alive sessions of the simulator and the request handling shared with WS post.
 #include "exchange/sim_server/server_impl.hpp"
 
+#include <array>
 #include <exception>
 
 #include <fmt/format.h>
@@ -131,6 +132,17 @@ net::awaitable<void> run_http_session(Server::Impl& server, beast::tcp_stream st
         auto res = framed(plain(status), 11, false);
         stream.expires_after(std::chrono::seconds(5));
         co_await http::async_write(stream, res, net::redirect_error(net::use_awaitable, ec));
+        // A lingering close: closing with the rest of a refused body unread makes the kernel
+        // reset the connection, and the client may lose the reply it has not read yet. So stop
+        // sending, then read and discard what the client still sends (bounded in time and bytes).
+        stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+        std::array<char, 64 * 1024> scratch;
+        std::size_t drained = 0;
+        stream.expires_after(std::chrono::seconds(2));
+        while (!ec && drained < (std::size_t{64} << 20)) {
+          drained += co_await stream.async_read_some(net::buffer(scratch),
+                                                     net::redirect_error(net::use_awaitable, ec));
+        }
       }
       break;
     }
