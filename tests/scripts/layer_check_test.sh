@@ -29,6 +29,8 @@ expect_failure core-up core/time.cpp '  #  include "data/series.hpp"' \
   "layer 'core' may not include 'data/series.hpp'"
 expect_failure cli-into-monitor monitor/report_page.cpp '#include "cli/app.hpp"' \
   "layer 'monitor' may not include 'cli/app.hpp'"
+expect_failure exchange-inner exchange/sim/sim_engine.cpp '#include "exchange/sim_api/sim_api.hpp"' \
+  "layer 'exchange/sim' may not include 'exchange/sim_api/sim_api.hpp' (layer 'exchange/sim_api')"
 
 # A folder that is not a layer is refused rather than silently unchecked.
 rm -rf "$tmp/src" && cp -r "$root/src" "$tmp/src" && mkdir "$tmp/src/misc" && echo '#include "cli/app.hpp"' > "$tmp/src/misc/x.cpp"
