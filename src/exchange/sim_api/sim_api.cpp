@@ -6,7 +6,8 @@
 
 #include "core/error.hpp"
 #include "core/json_input.hpp"
-#include "exchange/sim_api/action_parse.hpp"
+#include "exchange/sim_api/request_fields.hpp"
+#include "exchange/hyperliquid/wire.hpp"
 #include "exchange/sim_api/api_impl.hpp"
 
 namespace organism::exchange::sim_api {
@@ -56,6 +57,8 @@ Reply SimApi::exchange(std::string_view body) {
   try {
     return impl_->exchange(*parsed);
   } catch (const BadRequest&) {
+    return unprocessable();
+  } catch (const hl::WireError&) {  // the envelope or a modelled action: hl's parser
     return unprocessable();
   } catch (const nlohmann::json::exception&) {
     return unprocessable();
