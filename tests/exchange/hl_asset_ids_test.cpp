@@ -2,9 +2,15 @@
 // 10000 + pair index for spot with the base token's szDecimals, and errors naming the entry.
 #include <gtest/gtest.h>
 
+#include "exchange_test_support.hpp"
 #include "exchange/hyperliquid/asset_ids.hpp"
 
 namespace {
+
+// The text of the expected error: malformed meta is a WireError.
+std::string error_of(auto&& f) {
+  return organism::exchange::test_support::error_of<organism::exchange::hl::WireError>(f);
+}
 
 using namespace organism::exchange::hl;
 
@@ -22,15 +28,6 @@ const char* kSpotMeta = R"({"tokens":[
   {"name":"HYPE","szDecimals":2,"weiDecimals":8,"index":150}],
   "universe":[{"name":"PURR/USDC","tokens":[1,0],"index":0,"isCanonical":true},
               {"name":"@107","tokens":[150,0],"index":107,"isCanonical":false}]})";
-
-std::string error_of(auto&& f) {
-  try {
-    f();
-  } catch (const WireError& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 TEST(HlAssetIds, PerpsArePositionsDelistedIncluded) {
   const AssetDirectory dir = AssetDirectory::from_meta(Json::parse(kMeta));

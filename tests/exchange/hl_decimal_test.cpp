@@ -6,10 +6,16 @@
 #include <stdexcept>
 #include <string>
 
+#include "exchange_test_support.hpp"
 #include "exchange/hyperliquid/decimal.hpp"
 #include "hl_vectors_file.hpp"
 
 namespace {
+
+// The text of the expected error: the number rules throw std::invalid_argument.
+std::string error_of(auto&& f) {
+  return organism::exchange::test_support::error_of<std::invalid_argument>(f);
+}
 
 using namespace organism::exchange::hl;
 using Json = nlohmann::ordered_json;
@@ -26,15 +32,6 @@ double eval_float_literal(const std::string& text) {
   const double x = std::strtod(text.c_str(), &end);
   EXPECT_EQ(*end, '\0') << "unreadable literal " << text;
   return x;
-}
-
-std::string error_of(auto&& f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 TEST(HlDecimal, ParseUnitsReadsExactValues) {

@@ -6,9 +6,15 @@
 #include <limits>
 #include <stdexcept>
 
+#include "exchange_test_support.hpp"
 #include "exchange/hyperliquid/signing.hpp"
 
 namespace {
+
+// The text of the expected error: any exception, by its text.
+std::string error_of(auto&& f) {
+  return organism::exchange::test_support::error_of<std::exception>(f);
+}
 
 using namespace organism::exchange::hl;
 
@@ -17,15 +23,6 @@ constexpr const char* kPythonKey =
 constexpr const char* kPythonAddress = "0x14791697260e4c9a71f18484c9f997b308e59325";
 
 std::string packed(const Json& j) { return to_hex(msgpack_of(j)).substr(2); }
-
-std::string error_of(auto&& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 TEST(HlSigning, KeccakIsEthereumsNotSha3) {
   EXPECT_EQ(to_hex(keccak256("")),

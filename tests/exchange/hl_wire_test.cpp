@@ -3,10 +3,16 @@
 // a short error naming the field.
 #include <gtest/gtest.h>
 
+#include "exchange_test_support.hpp"
 #include "exchange/hyperliquid/wire.hpp"
 #include "hl_vectors_file.hpp"
 
 namespace {
+
+// The text of the expected error: malformed wire input is a WireError.
+std::string error_of(auto&& f) {
+  return organism::exchange::test_support::error_of<organism::exchange::hl::WireError>(f);
+}
 
 using namespace organism::exchange::hl;
 
@@ -21,15 +27,6 @@ OrderWire order(std::uint32_t asset, const char* px, const char* sz,
 }
 
 OrderAction single(OrderWire o) { return OrderAction{{std::move(o)}, {}, std::nullopt}; }
-
-std::string error_of(auto&& f) {
-  try {
-    f();
-  } catch (const WireError& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 const Json* vector_named(const Json& v, const std::string& name) {
   for (const Json& vec : v["l1_action_vectors"]) {

@@ -192,6 +192,32 @@ TEST(MarketReplay, CandlesKeepOnlyTheLatest5000AndTheMostRecentUpToLimit) {
   EXPECT_DOUBLE_EQ(month[0].v, 5999 + 1.0 / 5);  // the last bar at its first tick of 5
 }
 
+// The oldest kept bucket of a coarser interval (computed, not stepped): 5000 buckets back from
+// now's, and a 1w bucket opens on the Monday before a mid-week first bar (2024-01-01 is one).
+TEST(MarketReplay, CoarseCandlesKeepTheLatest5000AndWeeksOpenOnTheMondayBefore) {
+  auto replay_from = [](core::TimeMs first_bar, int n) {
+    std::vector<data::Bar> bars;
+    for (int i = 0; i < n; ++i) bars.push_back({first_bar + i * core::kMinuteMs, 10, 11, 9, 10, 1});
+    CoinMarketData c;
+    c.spec = {"CCC", 1, 10, false};
+    c.bars = candles_of(bars);
+    auto cfg = config(first_bar + (n - 1) * core::kMinuteMs);
+    cfg.interval = *core::Interval::parse("1m");
+    return MarketReplay({c}, cfg);
+  };
+  const auto m = replay_from(kT0 + 3 * core::kMinuteMs, 30000);  // now: kT0 + 30002 min
+  const auto five = m.candles(0, *core::Interval::parse("5m"), 0, kT0 + 30 * core::kDayMs);
+  ASSERT_EQ(five.size(), 5000u);
+  EXPECT_EQ(five.back().t, kT0 + 30000 * core::kMinuteMs);
+  EXPECT_EQ(five.front().t, kT0 + (30000 - 4999 * 5) * core::kMinuteMs);
+  const auto w = replay_from(kT0 + 3 * core::kDayMs, 30000);  // Thursday to Thursday + 20.8 days
+  const auto weeks = w.candles(0, *core::Interval::parse("1w"), 0, kT0 + 60 * core::kDayMs);
+  ASSERT_EQ(weeks.size(), 4u);
+  EXPECT_EQ(weeks.front().t, kT0);
+  EXPECT_DOUBLE_EQ(weeks.front().v, 4 * 1440);  // Thursday to Sunday: 4 days of 1-minute bars
+  EXPECT_EQ(weeks.back().t, kT0 + 21 * core::kDayMs);
+}
+
 TEST(MarketReplay, FundingHistoryShowsStoredRowsUpToNowOnly) {
   MarketReplay m(two_coins(), config(kT0 + core::kHourMs));
   auto h = m.funding_history(0, 0, kT0 + 10 * core::kHourMs);

@@ -11,8 +11,11 @@
 #include "core/clock.hpp"
 #include "exchange/hyperliquid/signing.hpp"
 #include "exchange/sim_api/sim_api.hpp"
+#include "exchange_test_support.hpp"
 
 namespace organism::exchange::sim_api::testing {
+
+using test_support::order_action;
 
 inline constexpr core::TimeMs kFirstBar = 1'699'999'200'000;  // an hour boundary
 inline constexpr int kBars = 300;
@@ -82,12 +85,8 @@ struct SimFixture : ::testing::Test {
   Json signed_l1(const Json& action, const char* key_hex, bool mainnet = true,
                  std::uint64_t nonce = 0) {
     if (nonce == 0) nonce = ++next_nonce;
-    const auto key = hl::PrivateKey::from_hex(key_hex);
-    const auto sig = hl::sign_l1_action(action, nonce, std::nullopt, std::nullopt, mainnet, key);
-    return Json{{"action", action},
-                {"nonce", nonce},
-                {"signature", sig.to_json()},
-                {"vaultAddress", nullptr}};
+    return test_support::signed_envelope(action, hl::PrivateKey::from_hex(key_hex), nonce,
+                                         mainnet);
   }
   Json post(const Json& envelope) {
     const Reply reply = api.exchange(envelope.dump());
@@ -98,13 +97,6 @@ struct SimFixture : ::testing::Test {
     return post(signed_l1(action, key_hex));
   }
 
-  static Json order_action(int asset, bool buy, const std::string& px, const std::string& sz,
-                           const char* tif, const char* cloid = nullptr) {
-    Json wire{{"a", asset}, {"b", buy},   {"p", px},
-              {"s", sz},    {"r", false}, {"t", Json{{"limit", Json{{"tif", tif}}}}}};
-    if (cloid) wire["c"] = cloid;
-    return Json{{"type", "order"}, {"orders", Json::array({wire})}, {"grouping", "na"}};
-  }
   static std::string address_of(const char* key_hex) {
     return hl::PrivateKey::from_hex(key_hex).address().hex();
   }

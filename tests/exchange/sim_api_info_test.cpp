@@ -223,3 +223,30 @@ TEST(SimApiRender, BookTextEqualsTheJsonTree) {
 
 }  // namespace
 }  // namespace organism::exchange::sim_api::testing
+
+namespace organism::exchange::sim_api::testing {
+namespace {
+
+// Before any advance the market at `from` exists: the opening tick is fed when SimApi is built,
+// and market time stays `from` (not a millisecond after it).
+TEST(SimApiOpening, TheMarketAtFromExistsBeforeAnyAdvance) {
+  core::FixedClock wall{kWallNow};
+  SimApi api{make_market(), make_engine(), wall};
+  EXPECT_EQ(api.market_time(), kStart);
+  EXPECT_EQ(Json::parse(api.control(R"({"type":"status"})").body)["marketTime"], kStart);
+  const Json book = Json::parse(api.info(R"({"type":"l2Book","coin":"BTC"})").body);
+  EXPECT_EQ(book["time"], kStart);
+  ASSERT_FALSE(book["levels"][0].empty());
+  ASSERT_FALSE(book["levels"][1].empty());
+  // Around the opening price of the bar at `from` (btc_bar(kHistoryBars).open = 30120).
+  EXPECT_LT(num(book["levels"][0][0]["px"]), 30120);
+  EXPECT_GT(num(book["levels"][1][0]["px"]), 30120);
+  const Json mids = Json::parse(api.info(R"({"type":"allMids"})").body);
+  EXPECT_NEAR(num(mids["BTC"]), 30120, 1);
+  // The first advance moves on from the opening tick: one step is 60 s / 12 steps per bar.
+  api.control(R"({"type":"advance","steps":1})");
+  EXPECT_EQ(api.market_time(), kStart + 5'000);
+}
+
+}  // namespace
+}  // namespace organism::exchange::sim_api::testing

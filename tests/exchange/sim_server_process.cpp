@@ -118,30 +118,7 @@ std::string TestSigner::address() const { return key_.address().hex(); }
 
 std::string TestSigner::envelope(const exchange::hl::Json& action) {
   nonce_ = std::max<std::uint64_t>(nonce_ + 1, static_cast<std::uint64_t>(core::WallClock().now()));
-  const auto signature = exchange::hl::sign_l1_action(action, nonce_, std::nullopt, std::nullopt, mainnet_, key_);
-  exchange::hl::Json body;
-  body["action"] = action;
-  body["nonce"] = nonce_;
-  body["signature"] = signature.to_json();
-  body["vaultAddress"] = nullptr;
-  return body.dump();
-}
-
-exchange::hl::Json order_action(int asset, bool buy, const std::string& px, const std::string& sz,
-                                const std::string& tif, const std::string& cloid) {
-  exchange::hl::Json order;
-  order["a"] = asset;
-  order["b"] = buy;
-  order["p"] = px;
-  order["s"] = sz;
-  order["r"] = false;
-  order["t"] = {{"limit", {{"tif", tif}}}};
-  if (!cloid.empty()) order["c"] = cloid;
-  exchange::hl::Json action;
-  action["type"] = "order";
-  action["orders"] = exchange::hl::Json::array({order});
-  action["grouping"] = "na";
-  return action;
+  return exchange::test_support::signed_envelope(action, key_, nonce_, mainnet_).dump();
 }
 
 }  // namespace organism::test

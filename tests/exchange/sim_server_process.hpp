@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "exchange/hyperliquid/signing.hpp"
+#include "exchange_test_support.hpp"
 #include "support/test_support.hpp"
 
 namespace organism::test {
@@ -64,8 +65,7 @@ class TestSigner {
 // The test keys of vectors.json ("keys"), read from ../shared (empty when absent).
 std::vector<std::string> vector_keys();
 
-// A limit order action on one asset; tif "Gtc", "Ioc" or "Alo".
-exchange::hl::Json order_action(int asset, bool buy, const std::string& px, const std::string& sz,
-                                const std::string& tif, const std::string& cloid = "");
+// A limit order action on one asset (exchange_test_support.hpp).
+using exchange::test_support::order_action;
 
 }  // namespace organism::test

@@ -56,6 +56,10 @@ struct OrderWire {
   bool operator==(const OrderWire&) const = default;
 };
 
+// A cloid: "0x" + 32 hex digits in either case, returned lower case (the exchange reads it as
+// 16 bytes); nullopt for anything else ("0X…", 31 or 33 digits, no prefix).
+std::optional<std::string> parse_cloid(std::string_view text);
+
 // "na", "normalTpsl", "positionTpsl", or the priority object {"p": rate}.
 struct Grouping {
   enum class Kind { Na, NormalTpsl, PositionTpsl, Priority };

@@ -79,13 +79,10 @@ Address as_address(const Json& value, std::string_view name, std::string_view wh
 }
 
 std::string as_cloid(const Json& value, std::string_view name, std::string_view where) {
-  constexpr std::string_view kHex = "0123456789abcdefABCDEF";
-  const bool ok =
-      value.is_string() && value.get_ref<const std::string&>().size() == 34 &&
-      value.get_ref<const std::string&>().compare(0, 2, "0x") == 0 &&
-      value.get_ref<const std::string&>().find_first_not_of(kHex, 2) == std::string::npos;
-  if (!ok) fail(where, name, "a cloid (0x and 32 hex digits)");
-  return core::to_lower(value.get_ref<const std::string&>());
+  auto cloid =
+      value.is_string() ? parse_cloid(value.get_ref<const std::string&>()) : std::nullopt;
+  if (!cloid) fail(where, name, "a cloid (0x and 32 hex digits)");
+  return std::move(*cloid);
 }
 
 const Json& as_object(const Json& value, std::string_view name, std::string_view where) {
@@ -101,6 +98,15 @@ const Json& as_array(const Json& value, std::string_view name, std::string_view 
 }  // namespace organism::exchange::hl::wire_fields
 
 namespace organism::exchange::hl {
+
+std::optional<std::string> parse_cloid(std::string_view text) {
+  constexpr std::string_view kHex = "0123456789abcdefABCDEF";
+  if (text.size() != 34 || text.substr(0, 2) != "0x" ||
+      text.find_first_not_of(kHex, 2) != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return core::to_lower(text);
+}
 
 WireDecimal WireDecimal::of_units(std::int64_t units) { return {format_units(units), units}; }
 

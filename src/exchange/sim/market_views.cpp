@@ -1,8 +1,12 @@
 // What the replayed market shows of its past (market_replay.hpp): candles, funding history and
 // the 24-hour figures, all cut at now() so that nothing from after it leaks out.
 #include <algorithm>
+#include <set>
+#include <string>
+#include <utility>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "data/resample.hpp"
 #include "exchange/sim/market_replay.hpp"
 #include "exchange/sim/price_path.hpp"
@@ -13,14 +17,46 @@ namespace {
 // Only the most recent candles of an interval exist on the exchange (PROTOCOL §3.5, §14.1).
 constexpr std::size_t kCandlesKept = 5000;
 
+// Whether `coarse` buckets are whole `fine` bars (data::check_resample_intervals walks thousands
+// of boundaries to say so). publish() asks on every tick for every subscribed candle interval, so
+// the answer for every pair of the fixed interval set is computed once, on first use.
 bool tiles(const core::Interval& fine, const core::Interval& coarse) {
   if (coarse == fine) return true;
-  try {
-    data::check_resample_intervals(fine, coarse);
-    return true;
-  } catch (const core::UsageError&) {
-    return false;
+  static const std::set<std::pair<std::string, std::string>> kTilingPairs = [] {
+    std::set<std::pair<std::string, std::string>> pairs;
+    const auto names = core::split_list(core::interval_names(), ' ');
+    for (const auto& f : names) {
+      for (const auto& c : names) {
+        try {
+          data::check_resample_intervals(core::Interval::parse_or_throw(f),
+                                         core::Interval::parse_or_throw(c));
+          pairs.emplace(f, c);
+        } catch (const core::UsageError&) {
+          // f does not tile c: left out
+        }
+      }
+    }
+    return pairs;
+  }();
+  return kTilingPairs.contains({fine.name(), coarse.name()});
+}
+
+// The oldest bucket still kept at `now`: kCandlesKept buckets back from now's, but none before
+// the one holding the first stored bar (nothing older exists). publish() asks for candles on
+// every tick, so fixed intervals (1w included: its Monday offset keeps it fixed-length) use
+// arithmetic; months step back one by one, at most once per month of stored data.
+TimeMs oldest_kept_bucket(const core::Interval& interval, TimeMs now, TimeMs first_bar) {
+  const TimeMs newest = interval.bucket_start(now);
+  if (newest <= first_bar) return newest;
+  if (!interval.is_month()) {
+    const TimeMs span = static_cast<TimeMs>(kCandlesKept - 1) * interval.nominal_ms();
+    return std::max(newest - span, interval.bucket_start(first_bar));
   }
+  TimeMs oldest = newest;
+  for (std::size_t i = 1; i < kCandlesKept && oldest > first_bar; ++i) {
+    oldest = interval.bucket_start(oldest - 1);
+  }
+  return oldest;
 }
 
 void merge_into(CandleOut& into, const CandleOut& bar) {
@@ -74,12 +110,7 @@ std::vector<CandleOut> MarketReplay::candles(int asset, const core::Interval& in
   const auto times = bars.time();
   // The buckets that exist: the latest kCandlesKept up to the one holding now().
   TimeMs bucket = interval.bucket_start(std::min(end, now_));
-  TimeMs oldest = interval.bucket_start(now_);
-  // Nothing is stored before the first bar: stepping further back (into negative times for
-  // months) would find nothing.
-  for (std::size_t i = 1; i < kCandlesKept && oldest > times.front(); ++i) {
-    oldest = interval.bucket_start(oldest - 1);
-  }
+  const TimeMs oldest = oldest_kept_bucket(interval, now_, times.front());
   const TimeMs first = std::max(interval.bucket_start(start), oldest);
   for (; bucket >= first && out.size() < limit; bucket = interval.bucket_start(bucket - 1)) {
     const TimeMs close = interval.next(bucket);

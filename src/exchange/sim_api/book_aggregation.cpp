@@ -1,7 +1,7 @@
 // Price buckets of nSigFigs significant figures, in exact 1e-8 units.
 #include "exchange/sim_api/book_aggregation.hpp"
 
-#include "exchange/sim_api/action_parse.hpp"
+#include "exchange/sim_api/request_fields.hpp"
 
 namespace organism::exchange::sim_api {
 

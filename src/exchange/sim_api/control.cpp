@@ -2,7 +2,7 @@
 // replay's status, and the API-level faults (rejectOrders, flashMove, staleBook).
 #include <cmath>
 
-#include "exchange/sim_api/action_parse.hpp"
+#include "exchange/sim_api/request_fields.hpp"
 #include "exchange/sim_api/api_impl.hpp"
 
 namespace organism::exchange::sim_api {

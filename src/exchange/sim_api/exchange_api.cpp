@@ -1,14 +1,23 @@
-// POST /exchange: the signed envelope (PROTOCOL §5.1), signer recovery (§7), nonces (§8), the
-// account acted for, and the dispatch of each action type to the engine with §5.2's replies.
+// POST /exchange: the signed envelope (PROTOCOL §5.1) and the modelled actions read by hl's wire
+// parser, the signer recovered by hl::recover_request_signer (§7), nonces (§8), the account acted
+// for, and the dispatch of each action to the engine with §5.2's replies.
 #include <algorithm>
+#include <array>
+#include <limits>
+#include <string_view>
+#include <variant>
 
-#include "exchange/hyperliquid/decimal.hpp"
-#include "exchange/sim_api/action_parse.hpp"
+#include "exchange/sim_api/action_convert.hpp"
 #include "exchange/sim_api/api_impl.hpp"
+#include "exchange/sim_api/request_fields.hpp"
 
 namespace organism::exchange::sim_api {
 
 namespace {
+
+// The text of an order refused by the "rejectOrders" fault (docs/exchange-sim.md).
+constexpr const char* kRejectedByFault =
+    "Order rejected: the simulator's rejectOrders fault is active.";
 
 Reply err(const std::string& text) {
   return json_reply(Json{{"status", "err"}, {"response", text}});
@@ -22,42 +31,20 @@ Reply ok_statuses(const char* type, Json statuses) {
            {"response", Json{{"type", type}, {"data", Json{{"statuses", std::move(statuses)}}}}}});
 }
 
-// L1 actions the exchange knows (PROTOCOL §5.3-5.8 and the SDKs); anything else is a 422.
-bool known_l1_action(const std::string& type) {
-  static const char* const kKnown[] = {"order",
-                                       "cancel",
-                                       "cancelByCloid",
-                                       "modify",
-                                       "batchModify",
-                                       "updateLeverage",
-                                       "updateIsolatedMargin",
-                                       "topUpIsolatedOnlyMargin",
-                                       "scheduleCancel",
-                                       "noop",
-                                       "createSubAccount",
-                                       "subAccountTransfer",
-                                       "subAccountSpotTransfer",
-                                       "vaultTransfer",
-                                       "setReferrer",
-                                       "claimRewards",
-                                       "evmUserModify",
-                                       "twapOrder",
-                                       "twapCancel",
-                                       "reserveRequestWeight",
-                                       "createVault",
-                                       "vaultModify",
-                                       "vaultDistribute",
-                                       "spotUser",
-                                       "convertToMultiSigUser",
-                                       "multiSig",
-                                       "perpDeploy",
-                                       "spotDeploy",
-                                       "registerReferrer",
-                                       "setDisplayName",
-                                       "CValidatorAction",
-                                       "CSignerAction"};
-  return std::any_of(std::begin(kKnown), std::end(kKnown),
-                     [&](const char* k) { return type == k; });
+// L1 actions the exchange knows (PROTOCOL §5.8 and the SDKs) that the simulator does not model:
+// they are signed and checked like any other, then answered below. The modelled ones are
+// hl::L1Action; any other type is a 422.
+bool known_unmodelled_l1_action(std::string_view type) {
+  static constexpr std::array<std::string_view, 23> kKnown = {
+      "topUpIsolatedOnlyMargin", "createSubAccount",  "subAccountTransfer",
+      "subAccountSpotTransfer",  "vaultTransfer",     "setReferrer",
+      "claimRewards",            "evmUserModify",     "twapOrder",
+      "twapCancel",              "reserveRequestWeight", "createVault",
+      "vaultModify",             "vaultDistribute",   "spotUser",
+      "convertToMultiSigUser",   "multiSig",          "perpDeploy",
+      "spotDeploy",              "registerReferrer",  "setDisplayName",
+      "CValidatorAction",        "CSignerAction"};
+  return std::find(kKnown.begin(), kKnown.end(), type) != kKnown.end();
 }
 
 Json order_status_json(const sim::OrderStatus& status) {
@@ -91,50 +78,139 @@ Json cancel_statuses(const std::vector<sim::CancelStatus>& statuses) {
   return out;
 }
 
-std::optional<std::uint64_t> optional_uint(const Json& body, const char* name) {
-  const auto it = body.find(name);
-  if (it == body.end() || it->is_null()) return std::nullopt;
-  return uint_field(body, name);
-}
-
 // An asset id beyond meta.universe (spot and builder-dex ids included: the simulator lists none).
-std::string unknown_asset(int asset) {
+std::string unknown_asset(std::uint32_t asset) {
   return "Asset " + std::to_string(asset) + " does not exist.";
 }
 
+// The modelled actions for the account acted for, each answered as PROTOCOL §5.2 shows.
+struct ActionHandler {
+  SimApi::Impl& api;
+  const hl::Address& account;
+  TimeMs now;
+
+  bool known(std::uint32_t asset) const { return asset < api.engine.assets().size(); }
+  bool rejecting() const { return api.wall.now() < api.reject_orders_until; }
+
+  Reply operator()(const hl::OrderAction& action) const {
+    api.requests_used[account] += action.orders.size();
+    Json statuses = Json::array();
+    if (rejecting()) {
+      for (std::size_t i = 0; i < action.orders.size(); ++i)
+        statuses.push_back(Json{{"error", kRejectedByFault}});
+      return ok_statuses("order", statuses);
+    }
+    // Orders for assets outside meta.universe never reach the engine; the rest keep their order.
+    std::vector<sim::OrderRequest> placeable;
+    for (const auto& o : action.orders) {
+      if (known(o.asset)) placeable.push_back(to_order_request(o));
+    }
+    const auto placed = api.engine.place(account, placeable, to_grouping(action.grouping), now);
+    if (placed.size() < placeable.size()) {  // a batch-wide pre-validation error: one status
+      for (const auto& s : placed) statuses.push_back(order_status_json(s));
+      return ok_statuses("order", statuses);
+    }
+    std::size_t next = 0;
+    for (const auto& o : action.orders) {
+      statuses.push_back(known(o.asset) ? order_status_json(placed[next++])
+                                        : Json{{"error", unknown_asset(o.asset)}});
+    }
+    return ok_statuses("order", statuses);
+  }
+  template <class CancelsAction, class Cancel>
+  Reply cancel(const CancelsAction& action, Cancel engine_cancel) const {
+    api.requests_used[account] += action.cancels.size();
+    for (const auto& c : action.cancels) {
+      if (!known(c.asset)) return err(unknown_asset(c.asset));
+    }
+    return ok_statuses("cancel", cancel_statuses(engine_cancel(to_cancel_requests(action))));
+  }
+  Reply operator()(const hl::CancelAction& action) const {
+    return cancel(action, [&](const auto& requests) {
+      return api.engine.cancel(account, requests, now);
+    });
+  }
+  Reply operator()(const hl::CancelByCloidAction& action) const {
+    return cancel(action, [&](const auto& requests) {
+      return api.engine.cancel_by_cloid(account, requests, now);
+    });
+  }
+  Reply operator()(const hl::ModifyAction& action) const {
+    return modify({hl::ModifyWire{action.oid, action.order}}, /*single=*/true);
+  }
+  Reply operator()(const hl::BatchModifyAction& action) const {
+    return modify(action.modifies, /*single=*/false);
+  }
+  // The single form answers "default", or its error as a whole-request err; the batch per order.
+  Reply modify(const std::vector<hl::ModifyWire>& modifies, bool single) const {
+    api.requests_used[account] += modifies.size();
+    for (const auto& m : modifies) {
+      if (!known(m.order.asset)) return err(unknown_asset(m.order.asset));
+    }
+    if (rejecting()) {
+      if (single) return err(kRejectedByFault);
+      Json statuses = Json::array();
+      for (std::size_t i = 0; i < modifies.size(); ++i)
+        statuses.push_back(Json{{"error", kRejectedByFault}});
+      return ok_statuses("batchModify", statuses);
+    }
+    std::vector<sim::ModifyRequest> requests;
+    for (const auto& m : modifies) requests.push_back(to_modify_request(m.oid, m.order));
+    const auto results = api.engine.modify(account, requests, now);
+    if (single) {
+      if (!results.empty() && results.front().kind == sim::OrderStatus::Kind::Error)
+        return err(results.front().error);
+      return ok_default();
+    }
+    Json statuses = Json::array();
+    for (const auto& s : results) statuses.push_back(order_status_json(s));
+    return ok_statuses("batchModify", statuses);
+  }
+  Reply operator()(const hl::UpdateLeverageAction& action) const {
+    if (!known(action.asset)) return err(unknown_asset(action.asset));
+    const std::string error =
+        api.engine.update_leverage(account, static_cast<int>(action.asset), action.is_cross,
+                                   static_cast<int>(std::min<std::uint32_t>(action.leverage, 1000)));
+    return error.empty() ? ok_default() : err(error);
+  }
+  Reply operator()(const hl::UpdateIsolatedMarginAction& action) const {
+    if (!known(action.asset)) return err(unknown_asset(action.asset));
+    // isBuy is ignored by the exchange (PROTOCOL §5.6).
+    const std::string error =
+        api.engine.update_isolated_margin(account, static_cast<int>(action.asset), action.ntli);
+    return error.empty() ? ok_default() : err(error);
+  }
+  Reply operator()(const hl::ScheduleCancelAction& action) const {
+    std::optional<TimeMs> when;
+    if (action.time) {
+      when = static_cast<TimeMs>(
+          std::min<std::uint64_t>(*action.time, std::numeric_limits<TimeMs>::max()));
+    }
+    const std::string error = api.engine.schedule_cancel(account, when, now);
+    return error.empty() ? ok_default() : err(error);
+  }
+  Reply operator()(const hl::NoopAction&) const { return ok_default(); }
+};
+
 }  // namespace
 
-// The text of an order refused by the "rejectOrders" fault (docs/exchange-sim.md).
-constexpr const char* kRejectedByFault =
-    "Order rejected: the simulator's rejectOrders fault is active.";
-
 Reply SimApi::Impl::exchange(const Json& body) {
-  if (!body.is_object()) throw BadRequest("not an object");
-  const Json& action = field(body, "action");
-  const std::string type = string_field(action, "type");
-  const std::uint64_t nonce = uint_field(body, "nonce");
-  const auto signature = hl::Signature::from_json(field(body, "signature"));
-  if (!signature) throw BadRequest("bad signature");
-  std::optional<hl::Address> vault;
-  if (const auto it = body.find("vaultAddress"); it != body.end() && !it->is_null()) {
-    vault = hl::Address::parse(it->is_string() ? it->get<std::string>() : std::string());
-    if (!vault) throw BadRequest("bad vaultAddress");
-  }
-  const auto expires_after = optional_uint(body, "expiresAfter");
-
-  // The digest the client signed: user-signed actions by their EIP-712 type, L1 actions by the
-  // phantom agent over the action's msgpack in the order received.
+  // The exchange deserializes the whole body before it looks at the signature: a malformed
+  // envelope or modelled action is the 422 (hl::WireError, sim_api.cpp) and spends no nonce.
+  const hl::ExchangeRequest request = hl::parse_exchange_request(body);
+  const Json& action = request.action;
+  const std::string type = *hl::action_type(action);
   const auto user_type = hl::user_signed_type(type);
-  if (!user_type && !known_l1_action(type)) throw BadRequest("unknown action type");
-  hl::Bytes32 digest{};
-  try {
-    digest = user_type ? hl::user_signed_digest(action, *user_type)
-                       : hl::l1_digest(hl::l1_connection_id(action, nonce, vault, expires_after),
-                                       options.mainnet);
-  } catch (const std::invalid_argument& e) {
-    throw BadRequest(e.what());
+  std::optional<hl::L1Action> l1;
+  if (hl::is_modelled_l1_action(type)) {
+    l1 = hl::parse_l1_action(action);
+  } else if (!user_type && !known_unmodelled_l1_action(type)) {
+    throw BadRequest("unknown action type");
   }
-  const auto signer = hl::recover_signer(digest, *signature);
+
+  // User-signed actions by their EIP-712 type, L1 actions by the phantom agent over the action's
+  // msgpack in the order received.
+  const auto signer = hl::recover_request_signer(request, options.mainnet);
   if (!signer) {
     // No address recovers from it: the exchange names the one it derived; the simulator, having
     // none, names the zero address (docs/exchange-sim.md).
@@ -145,14 +221,14 @@ Reply SimApi::Impl::exchange(const Json& body) {
     if (chain != (options.mainnet ? "Mainnet" : "Testnet"))
       return err("Invalid hyperliquidChain: " + chain);
     const char* nonce_field = action.contains("time") ? "time" : "nonce";
-    if (uint_field(action, nonce_field) != nonce)
+    if (uint_field(action, nonce_field) != request.nonce)
       return err("Nonce in action does not match the request nonce");
   }
-  if (expires_after && static_cast<TimeMs>(*expires_after) < wall.now()) {
-    return err("Action expired: expiresAfter " + std::to_string(*expires_after) +
+  if (request.expires_after && static_cast<TimeMs>(*request.expires_after) < wall.now()) {
+    return err("Action expired: expiresAfter " + std::to_string(*request.expires_after) +
                " is in the past");
   }
-  if (const std::string nonce_error = nonces.accept(*signer, nonce, wall.now());
+  if (const std::string nonce_error = nonces.accept(*signer, request.nonce, wall.now());
       !nonce_error.empty()) {
     return err(nonce_error);
   }
@@ -162,9 +238,9 @@ Reply SimApi::Impl::exchange(const Json& body) {
   // a wrong key or a testnet signature acts on some other, empty account).
   const auto agent = agent_master.find(*signer);
   const hl::Address account = agent == agent_master.end() ? *signer : agent->second;
-  if (vault) return err("Vault not registered: " + vault->hex());
+  if (request.vault_address) return err("Vault not registered: " + request.vault_address->hex());
   engine.ensure_account(account);
-  const TimeMs now = market.now();
+  if (l1) return std::visit(ActionHandler{*this, account, market.now()}, *l1);
 
   if (type == "approveAgent") {
     const auto agent_address = hl::Address::parse(string_field(action, "agentAddress"));
@@ -174,111 +250,9 @@ Reply SimApi::Impl::exchange(const Json& body) {
     agent_name[*agent_address] = action.value("agentName", std::string());
     return ok_default();
   }
-  if (type == "approveBuilderFee" || type == "setReferrer" || type == "noop" ||
-      type == "evmUserModify" || type == "reserveRequestWeight" || type == "claimRewards") {
+  if (type == "approveBuilderFee" || type == "setReferrer" || type == "evmUserModify" ||
+      type == "reserveRequestWeight" || type == "claimRewards") {
     return ok_default();  // accepted; nothing the simulator models changes
-  }
-  if (type == "order") {
-    const Json& wires = field(action, "orders");
-    if (!wires.is_array()) throw BadRequest("orders is not an array");
-    std::vector<sim::OrderRequest> orders;
-    for (const auto& wire : wires) orders.push_back(parse_order_wire(wire));
-    const auto grouping = parse_grouping(field(action, "grouping"));
-    requests_used[account] += orders.size();
-    Json statuses = Json::array();
-    if (wall.now() < reject_orders_until) {
-      for (std::size_t i = 0; i < orders.size(); ++i)
-        statuses.push_back(Json{{"error", kRejectedByFault}});
-      return ok_statuses("order", statuses);
-    }
-    // Orders for assets outside meta.universe never reach the engine; the rest keep their order.
-    std::vector<sim::OrderRequest> known;
-    for (const auto& o : orders) {
-      if (valid_asset(o.asset)) known.push_back(o);
-    }
-    const auto placed = engine.place(account, known, grouping, now);
-    if (placed.size() < known.size()) {  // a batch-wide pre-validation error: one status
-      for (const auto& s : placed) statuses.push_back(order_status_json(s));
-      return ok_statuses("order", statuses);
-    }
-    std::size_t next = 0;
-    for (const auto& o : orders) {
-      statuses.push_back(valid_asset(o.asset) ? order_status_json(placed[next++])
-                                              : Json{{"error", unknown_asset(o.asset)}});
-    }
-    return ok_statuses("order", statuses);
-  }
-  if (type == "cancel") {
-    const auto cancels = parse_cancels(action);
-    requests_used[account] += cancels.size();
-    for (const auto& c : cancels) {
-      if (!valid_asset(c.asset)) return err(unknown_asset(c.asset));
-    }
-    return ok_statuses("cancel", cancel_statuses(engine.cancel(account, cancels, now)));
-  }
-  if (type == "cancelByCloid") {
-    const auto cancels = parse_cancels_by_cloid(action);
-    requests_used[account] += cancels.size();
-    for (const auto& c : cancels) {
-      if (!valid_asset(c.asset)) return err(unknown_asset(c.asset));
-    }
-    return ok_statuses("cancel", cancel_statuses(engine.cancel_by_cloid(account, cancels, now)));
-  }
-  if (type == "modify" || type == "batchModify") {
-    std::vector<sim::ModifyRequest> modifies;
-    if (type == "modify") {
-      modifies.push_back(parse_modify(action));
-    } else {
-      const Json& list = field(action, "modifies");
-      if (!list.is_array()) throw BadRequest("modifies is not an array");
-      for (const auto& m : list) modifies.push_back(parse_modify(m));
-    }
-    requests_used[account] += modifies.size();
-    for (const auto& m : modifies) {
-      if (!valid_asset(m.order.asset)) return err(unknown_asset(m.order.asset));
-    }
-    if (wall.now() < reject_orders_until) {
-      if (type == "modify") return err(kRejectedByFault);
-      Json statuses = Json::array();
-      for (std::size_t i = 0; i < modifies.size(); ++i)
-        statuses.push_back(Json{{"error", kRejectedByFault}});
-      return ok_statuses("batchModify", statuses);
-    }
-    const auto results = engine.modify(account, modifies, now);
-    if (type ==
-        "modify") {  // the single form answers "default", or the error as a whole-request err
-      if (!results.empty() && results.front().kind == sim::OrderStatus::Kind::Error)
-        return err(results.front().error);
-      return ok_default();
-    }
-    Json statuses = Json::array();
-    for (const auto& s : results) statuses.push_back(order_status_json(s));
-    return ok_statuses("batchModify", statuses);
-  }
-  if (type == "updateLeverage") {
-    const auto asset =
-        static_cast<int>(std::min<std::uint64_t>(uint_field(action, "asset"), INT32_MAX));
-    if (!valid_asset(asset)) return err(unknown_asset(asset));
-    const bool cross = bool_field(action, "isCross");
-    const auto leverage = uint_field(action, "leverage");
-    const std::string error = engine.update_leverage(
-        account, asset, cross, static_cast<int>(std::min<std::uint64_t>(leverage, 1000)));
-    return error.empty() ? ok_default() : err(error);
-  }
-  if (type == "updateIsolatedMargin") {
-    const auto asset =
-        static_cast<int>(std::min<std::uint64_t>(uint_field(action, "asset"), INT32_MAX));
-    if (!valid_asset(asset)) return err(unknown_asset(asset));
-    (void)bool_field(action, "isBuy");  // ignored by the exchange (PROTOCOL §5.6)
-    const std::string error =
-        engine.update_isolated_margin(account, asset, int_field(action, "ntli"));
-    return error.empty() ? ok_default() : err(error);
-  }
-  if (type == "scheduleCancel") {
-    const auto when = optional_uint(action, "time");
-    const std::string error = engine.schedule_cancel(
-        account, when ? std::optional<TimeMs>(static_cast<TimeMs>(*when)) : std::nullopt, now);
-    return error.empty() ? ok_default() : err(error);
   }
   // Known actions the simulator does not model: transfers, withdrawals, sub-accounts, vaults,
   // TWAP, staking, deploys. The exchange would move funds or create objects; the simulator says so.

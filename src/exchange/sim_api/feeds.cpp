@@ -3,7 +3,7 @@
 #include <map>
 
 #include "core/text.hpp"
-#include "exchange/sim_api/action_parse.hpp"
+#include "exchange/sim_api/request_fields.hpp"
 #include "exchange/sim_api/api_impl.hpp"
 #include "exchange/sim_api/book_aggregation.hpp"
 

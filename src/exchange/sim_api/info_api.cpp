@@ -4,7 +4,7 @@
 #include <set>
 
 #include "exchange/hyperliquid/decimal.hpp"
-#include "exchange/sim_api/action_parse.hpp"
+#include "exchange/sim_api/request_fields.hpp"
 #include "exchange/sim_api/api_impl.hpp"
 #include "exchange/sim_api/book_aggregation.hpp"
 
@@ -205,7 +205,7 @@ Json order_status(const SimApi::Impl& api, const Json& body) {
   if (oid.is_number_unsigned()) {
     order = api.engine.order(user, oid.get<std::uint64_t>());
   } else if (oid.is_string()) {
-    order = api.engine.order_by_cloid(user, parse_cloid(oid));
+    order = api.engine.order_by_cloid(user, cloid_value(oid));
   } else {
     throw BadRequest("oid must be a number or a cloid");
   }

@@ -6,7 +6,8 @@
 
 #include "core/error.hpp"
 #include "core/json_input.hpp"
-#include "exchange/sim_api/action_parse.hpp"
+#include "exchange/sim_api/request_fields.hpp"
+#include "exchange/hyperliquid/wire.hpp"
 #include "exchange/sim_api/api_impl.hpp"
 
 namespace organism::exchange::sim_api {
@@ -32,7 +33,13 @@ std::optional<Json> parse_body(std::string_view body) {
 
 SimApi::SimApi(sim::MarketReplay market, sim::Engine engine, const core::Clock& wall_clock,
                ApiOptions options)
-    : impl_(std::make_unique<Impl>(std::move(market), std::move(engine), wall_clock, options)) {}
+    : impl_(std::make_unique<Impl>(std::move(market), std::move(engine), wall_clock, options)) {
+  // The opening tick: the replay feeds the tick at now() on its first move only, and
+  // advance_to() moves only forward, so the market at `from` (book, mids, prices) is fed here and
+  // market time stays `from`. restore() replaces engine and market with saved ones as they were.
+  impl_->market.advance_to(impl_->market.now(), impl_->engine);
+  impl_->engine.on_clock(impl_->market.now());
+}
 
 SimApi::~SimApi() = default;
 SimApi::SimApi(SimApi&&) noexcept = default;
@@ -56,6 +63,8 @@ Reply SimApi::exchange(std::string_view body) {
   try {
     return impl_->exchange(*parsed);
   } catch (const BadRequest&) {
+    return unprocessable();
+  } catch (const hl::WireError&) {  // the envelope or a modelled action: hl's parser
     return unprocessable();
   } catch (const nlohmann::json::exception&) {
     return unprocessable();

@@ -24,7 +24,9 @@ namespace organism::exchange::sim_api {
 //   are rounded to 8 decimals and written the same way, so zero is "0" where the exchange
 //   writes "0.0" (clients parse both).
 // - Errors: bodies that cannot be read, unknown info/action types and wrong parameter types get
-//   422 "Failed to deserialize the JSON body into the target type". A signature from which no
+//   422 "Failed to deserialize the JSON body into the target type"; /exchange bodies are read by
+//   hl::parse_exchange_request and hl::parse_l1_action before any signature or nonce check, as
+//   the exchange deserializes first (so a 422 spends no nonce). A signature from which no
 //   address recovers answers "User or API Wallet 0x000…000 does not exist."; a valid signature
 //   by any key acts for that key's account (opened with the starting balance), so a wrong key,
 //   a testnet signature or an altered action acts on some other, empty account, as on the

@@ -78,11 +78,9 @@ std::string run_exchange_sim(const ExchangeSimOptions& options,
   sim_api::SimApi api(std::move(*replay), std::move(engine), wall, sim_api::ApiOptions{!options.testnet});
 
   std::optional<StateFile> state_file;
-  bool restored = false;
   if (!options.state_dir.empty()) {
     state_file.emplace(options.state_dir, origin);
     if (auto saved = state_file->load()) {
-      restored = true;
       try {
         api.restore(*saved);
       } catch (const std::exception& e) {
@@ -90,9 +88,6 @@ std::string run_exchange_sim(const ExchangeSimOptions& options,
       }
     }
   }
-  // The replay feeds the tick at "now" on its first move, and SimApi moves only forward: one
-  // millisecond on primes the book and mids for the first request (a restored engine has them).
-  if (!restored) api.advance_to(api.market_time() + 1);
   SimApiHandler handler(api);
   Server server(handler, server_options, state_file ? &*state_file : nullptr);
   on_listening(server.port());
