@@ -37,10 +37,17 @@ TEST_F(SimApiInfo, MetaAndAssetCtxsHasOneStringContextPerAsset) {
       ASSERT_TRUE(ctx[key].is_string()) << key << " in " << ctx.dump();
     }
   }
-  // The replay stands inside bar 120 of BTC, whose range is 30100..30140.
+  // The replay stands at the second tick of bar 120 of BTC (the fixture steps once; range
+  // 30100..30140).
   const double mark = num(reply[1][0]["markPx"]);
   EXPECT_GE(mark, 30100 - 1e-9);
   EXPECT_LE(mark, 30140 + 1e-9);
+  // 24 hours back is before the data: the first open. The day's volume is the 120 closed bars
+  // of 5 BTC plus the bar in progress pro rata (2 of its 12 ticks shown), at the current price.
+  EXPECT_EQ(num(reply[1][0]["prevDayPx"]), 30000);
+  EXPECT_NEAR(num(reply[1][0]["dayBaseVlm"]), 120 * 5 + 5.0 * 2 / 12, 1e-6);
+  EXPECT_NEAR(num(reply[1][0]["dayNtlVlm"]), num(reply[1][0]["dayBaseVlm"]) * mark, 1e-3);
+  EXPECT_EQ(num(reply[1][1]["prevDayPx"]), 2000);
 }
 
 TEST_F(SimApiInfo, AllMidsAreStringsBetweenTheBestLevels) {

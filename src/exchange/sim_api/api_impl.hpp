@@ -67,6 +67,7 @@ struct SimApi::Impl {
 
   // info_api.cpp
   Reply info(const Json& body);
+  sim::AssetContext asset_context(int asset) const;  // the engine's, with the market's 24-hour figures
   Json all_mids() const;
   Json meta() const;
   // The l2Book reply's text (render_book_text); nullopt for an unknown coin.

@@ -228,6 +228,16 @@ Json open_orders(const SimApi::Impl& api, const Json& body, bool frontend) {
 
 }  // namespace
 
+// The engine knows prices, funding and the users' open interest; the 24-hour figures are the
+// replayed market's (the notional at the current price: the bars carry no VWAP).
+sim::AssetContext SimApi::Impl::asset_context(int asset) const {
+  sim::AssetContext ctx = engine.context(asset);
+  ctx.prev_day_px = market.prev_day_price(asset);
+  ctx.day_base_vlm = market.day_volume(asset);
+  ctx.day_ntl_vlm = ctx.day_base_vlm * market.price(asset);
+  return ctx;
+}
+
 Reply SimApi::Impl::info(const Json& body) {
   const std::string type = string_field(body, "type");
   if (type == "meta") return check_dex(body), json_reply(meta());
@@ -235,7 +245,7 @@ Reply SimApi::Impl::info(const Json& body) {
     check_dex(body);
     Json ctxs = Json::array();
     for (std::size_t i = 0; i < engine.assets().size(); ++i) {
-      ctxs.push_back(render_asset_context(engine.context(static_cast<int>(i))));
+      ctxs.push_back(render_asset_context(asset_context(static_cast<int>(i))));
     }
     return json_reply(Json::array({meta(), ctxs}));
   }
