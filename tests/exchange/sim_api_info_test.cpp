@@ -48,6 +48,7 @@ TEST_F(SimApiInfo, MetaAndAssetCtxsHasOneStringContextPerAsset) {
   EXPECT_NEAR(num(reply[1][0]["dayBaseVlm"]), 120 * 5 + 5.0 * 2 / 12, 1e-6);
   EXPECT_NEAR(num(reply[1][0]["dayNtlVlm"]), num(reply[1][0]["dayBaseVlm"]) * mark, 1e-3);
   EXPECT_EQ(num(reply[1][1]["prevDayPx"]), 2000);
+  EXPECT_NEAR(num(reply[1][0]["premium"]), num(reply[1][0]["funding"]) - 0.0000125, 1e-12);
 }
 
 TEST_F(SimApiInfo, AllMidsAreStringsBetweenTheBestLevels) {

@@ -235,6 +235,7 @@ sim::AssetContext SimApi::Impl::asset_context(int asset) const {
   ctx.prev_day_px = market.prev_day_price(asset);
   ctx.day_base_vlm = market.day_volume(asset);
   ctx.day_ntl_vlm = ctx.day_base_vlm * market.price(asset);
+  ctx.premium = ctx.funding - sim::kHourlyFundingInterest;  // as fundingHistory derives it
   return ctx;
 }
 
