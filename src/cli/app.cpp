@@ -18,6 +18,7 @@ namespace organism::cli {
 // which every command file includes, to keep this change from rebuilding them all.
 void add_data_store(CLI::App& data, Registry& registry);
 void add_exchange_sim_command(CLI::App& app, Registry& registry);  // exchange_sim_command.cpp
+void add_data_fetch(CLI::App& data, Registry& registry);             // data_fetch_command.cpp
 
 void Registry::apply_bindings(core::Config& config) const {
   for (const auto& b : bindings_) {
@@ -78,6 +79,7 @@ int run(int argc, char** argv) {
   add_data_inspect(*data, registry);
   add_data_derive(*data, registry);
   add_data_store(*data, registry);
+  add_data_fetch(*data, registry);
   add_indicators_command(app, registry);
   add_backtest_command(app, registry);
   add_strategy_commands(app, registry);

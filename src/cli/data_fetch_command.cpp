@@ -1,0 +1,111 @@
+// `organism data fetch`: download candles (and funding) from Hyperliquid or any URL speaking its
+// API (the simulator) into the store, incrementally. The workflow is exchange/client/fetch_history.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "cli/context.hpp"
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "data/store.hpp"
+#include "exchange/client/fetch_history.hpp"
+#include "exchange/client/info_client.hpp"
+
+namespace organism::cli {
+
+namespace {
+
+constexpr const char* kMainnetUrl = "https://api.hyperliquid.xyz";
+
+struct FetchArgs {
+  std::string exchange = "hyperliquid";
+  std::string url = kMainnetUrl;
+  std::string coins, interval = "1h", since, until;
+  bool funding = false;
+  std::int64_t weight_per_minute = 1200;  // PROTOCOL §10; hidden flag for tests
+  std::int64_t retry_base_ms = 250;
+};
+
+TimeMs time_arg(const std::string& text, const char* flag) {
+  const auto t = core::parse_time(text);
+  if (!t) throw core::UsageError(fmt::format("{} '{}': expected a date (2024-01-31), date and time, or epoch ms", flag, text));
+  return *t;
+}
+
+void run_fetch(const FetchArgs& args, Context& ctx) {
+  if (args.exchange != "hyperliquid") {
+    throw core::UsageError(fmt::format("--exchange '{}': only hyperliquid is supported", args.exchange));
+  }
+  exchange::client::FetchOptions options;
+  options.coins = core::split_list(args.coins);
+  if (options.coins.empty()) throw core::UsageError("--coins: give at least one coin (BTC,ETH)");
+  options.interval = core::Interval::parse_or_throw(args.interval);
+  if (!args.since.empty()) options.since = time_arg(args.since, "--since");
+  if (!args.until.empty()) options.until = time_arg(args.until, "--until");
+  options.funding = args.funding;
+
+  exchange::client::SessionOptions session_options;
+  session_options.retry.base_ms = args.retry_base_ms;
+  const core::WallClock wall;
+  // One weight budget for the whole process: the exchange's limit is per IP.
+  auto budget = exchange::client::WeightBudget::make(args.weight_per_minute);
+  auto session = std::make_shared<exchange::client::RestSession>(args.url, budget, session_options);
+  exchange::client::InfoClient info(session);
+  auto store = data::Store::open(ctx.db());
+
+  std::unique_ptr<core::Progress> progress;
+  std::string progress_coin;
+  const auto results = exchange::client::fetch_history(
+      info, store, options, wall, [&](const std::string& coin, std::int64_t bars) {
+        if (coin != progress_coin) {
+          progress.reset();
+          progress_coin = coin;
+          progress = std::make_unique<core::Progress>(fmt::format("fetching {} {}", coin, options.interval.name()), 0,
+                                                      "bars", ctx.progress);
+        }
+        progress->update(static_cast<std::uint64_t>(bars));
+      });
+  progress.reset();
+
+  std::int64_t total = 0;
+  for (const auto& r : results) {
+    total += r.new_bars;
+    std::string line = fmt::format("{}:{}:{}: {} new bars, {} updated, {} requests", options.venue, r.coin,
+                                   options.interval.name(), r.new_bars, r.updated_bars, r.pages);
+    if (r.first != 0) line += fmt::format(" ({} .. {})", core::format_utc(r.first), core::format_utc(r.last));
+    if (options.funding) line += fmt::format("; funding: {} new, {} requests", r.new_funding, r.funding_pages);
+    fmt::print("{}\n", line);
+  }
+  fmt::print("{} new bars\n", total);
+  const auto& stats = session->stats();
+  spdlog::info("fetch from {}: {} requests, {} retries, {} HTTP 429, waited {} ms for the weight budget",
+               args.url, stats.requests, stats.retries, stats.status_429, budget->waited_ms());
+}
+
+}  // namespace
+
+void add_data_fetch(CLI::App& data, Registry& registry) {
+  auto args = std::make_shared<FetchArgs>();
+  CLI::App* cmd = data.add_subcommand("fetch", "download candles and funding from Hyperliquid into the store, incrementally");
+  cmd->footer(R"(
+Resumes after the last stored bar of venue 'hyperliquid', so a re-run writes nothing new.
+Only closed bars are stored. The exchange keeps the latest 5000 candles of an interval.
+--url may be the simulator's (http://127.0.0.1:PORT); plain http only for loopback.)");
+  cmd->add_option("--exchange", args->exchange, "the exchange (hyperliquid)")->capture_default_str();
+  cmd->add_option("--url", args->url, "REST base URL (mainnet, https://api.hyperliquid-testnet.xyz, the simulator's)")
+      ->capture_default_str();
+  cmd->add_option("--coins", args->coins, "coins, comma separated (BTC,ETH)")->required();
+  cmd->add_option("--interval", args->interval, "candle interval")->capture_default_str();
+  cmd->add_option("--since", args->since, "first bar to fetch (date, date time or epoch ms)");
+  cmd->add_option("--until", args->until, "fetch bars opening before this time");
+  cmd->add_flag("--funding", args->funding, "also fetch the funding history");
+  cmd->add_option("--weight-per-minute", args->weight_per_minute)->group("");
+  cmd->add_option("--retry-base-ms", args->retry_base_ms)->group("");
+  registry.on(cmd, [args](Context& ctx) { run_fetch(*args, ctx); });
+}
+
+}  // namespace organism::cli

@@ -1,0 +1,71 @@
+// One keep-alive HTTP(S) connection to an exchange's REST base URL: POST a JSON body, get the
+// status and body. Used by InfoClient and ExchangeClient (retries and rate limits live there).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/error.hpp"
+
+namespace organism::exchange::client {
+
+// A REST base URL split for connecting. Plain http:// is accepted only for loopback hosts
+// (127.0.0.0/8, ::1, localhost): anything else must be https, so keys and orders never cross a
+// network in clear text.
+struct BaseUrl {
+  std::string host;
+  std::string port;
+  std::string path_prefix;  // "" or "/something" without a trailing slash
+  bool tls = true;
+};
+BaseUrl parse_base_url(std::string_view url);  // core::UsageError naming the URL when refused
+bool is_loopback_host(std::string_view host);
+
+struct TransportOptions {
+  int connect_timeout_ms = 5000;  // TCP connect plus TLS handshake
+  int request_timeout_ms = 15000;  // write the request and read the whole reply
+};
+
+// A failure below HTTP: resolve, connect, TLS, timeout, or the connection dropped. `reply_started`
+// tells whether any byte of a reply arrived; a signed action may be re-sent (same nonce) only when
+// none did, because then the server cannot have answered it.
+class TransportError : public core::Error {
+ public:
+  TransportError(const std::string& what, bool reply_started, bool timed_out)
+      : core::Error(what), reply_started_(reply_started), timed_out_(timed_out) {}
+  bool reply_started() const { return reply_started_; }
+  bool timed_out() const { return timed_out_; }
+
+ private:
+  bool reply_started_;
+  bool timed_out_;
+};
+
+struct HttpReply {
+  int status = 0;
+  std::string body;
+};
+
+class HttpTransport {
+ public:
+  explicit HttpTransport(const std::string& base_url, TransportOptions options = {});
+  ~HttpTransport();
+  HttpTransport(const HttpTransport&) = delete;
+  HttpTransport& operator=(const HttpTransport&) = delete;
+
+  // POSTs `body` as application/json to base + path (e.g. "/info"), reusing the connection when
+  // the server keeps it open. A reused connection the server had closed meanwhile is reopened
+  // once, transparently (nothing of the reply had arrived). Throws TransportError.
+  HttpReply post_json(std::string_view path, const std::string& body);
+
+  const BaseUrl& url() const;
+  std::int64_t connections_opened() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace organism::exchange::client

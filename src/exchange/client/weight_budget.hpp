@@ -1,0 +1,60 @@
+// The client side of the exchange's REST limit (PROTOCOL §10: weight 1200 per rolling minute per
+// IP): every REST call of the process waits here until its weight fits. Shared by InfoClient and
+// ExchangeClient through one shared_ptr per process.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string_view>
+#include <utility>
+
+#include "core/clock.hpp"
+
+namespace organism::exchange::client {
+
+using core::TimeMs;
+
+// PROTOCOL §10's weight of an /info request type before its items (2, 20 or 60); extra weight
+// for returned items is charged after the reply (info_extra_weight).
+int info_weight(std::string_view type);
+int info_extra_weight(std::string_view type, std::size_t items);
+// An /exchange action: 1 + floor(batch / 40).
+inline int exchange_weight(std::size_t batch) { return 1 + static_cast<int>(batch / 40); }
+
+// A token bucket would admit a full bucket plus a minute of refill, twice the budget, inside one
+// rolling minute, and the exchange counts a rolling minute: so this keeps the same window as
+// the exchange and admits a call only while the weight of the calls in the last minute, plus
+// its own, fits the budget. A call's weight counts from when its reply arrived (as the exchange
+// charges it), so the client's window never ends before the server's.
+class WeightBudget {
+ public:
+  using Sleep = std::function<void(TimeMs)>;
+  WeightBudget(std::int64_t weight_per_minute, const core::Clock& clock, Sleep sleep);
+  // The wall clock and real sleeping.
+  static std::shared_ptr<WeightBudget> make(std::int64_t weight_per_minute = 1200);
+
+  // Blocks (sleeps) until `weight` fits, then holds it as in flight. Thread-safe.
+  void acquire(std::int64_t weight);
+  // The call holding `held` got its reply (or failed): it counts from now, plus `extra`.
+  void settle(std::int64_t held, std::int64_t extra);
+  std::int64_t used();  // weight within the last minute, in flight included
+  std::int64_t capacity() const { return capacity_; }
+  TimeMs waited_ms() const { return waited_ms_; }
+
+ private:
+  void expire(TimeMs now);
+
+  std::int64_t capacity_;
+  const core::Clock& clock_;
+  Sleep sleep_;
+  std::mutex mutex_;
+  std::deque<std::pair<TimeMs, std::int64_t>> spent_;  // (reply time, weight), oldest first
+  std::int64_t spent_total_ = 0;
+  std::int64_t in_flight_ = 0;
+  TimeMs waited_ms_ = 0;
+};
+
+}  // namespace organism::exchange::client

@@ -1,0 +1,257 @@
+// The REST client's transport, retries and weight budget over real loopback sockets, against the
+// simulator's own HTTP server driven by a scripted handler (so the test chooses every reply):
+// keep-alive reuse, which statuses are retried, malformed replies named and never stored, the
+// loopback-only rule for plain http, and the budget under a fake clock.
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "core/clock.hpp"
+#include "data/store.hpp"
+#include "exchange/client/fetch_history.hpp"
+#include "exchange/client/info_client.hpp"
+#include "exchange/sim_server/server.hpp"
+#include "support/test_support.hpp"
+
+namespace organism::exchange::client {
+namespace {
+
+using sim_server::Reply;
+
+constexpr TimeMs kT0 = 1704067200000;  // 2024-01-01 00:00 UTC
+
+// Answers /info with the queued replies in order (then 200 "[]"), counting requests.
+class QueuedHandler final : public sim_server::Handler {
+ public:
+  Reply info(std::string_view body) override {
+    std::lock_guard lock(mutex);
+    bodies.emplace_back(body);
+    if (replies.empty()) return {200, "[]"};
+    Reply r = replies.front();
+    replies.pop_front();
+    return r;
+  }
+  Reply exchange(std::string_view) override {
+    std::lock_guard lock(mutex);
+    ++actions;
+    return {500, "internal"};
+  }
+  Reply control(std::string_view) override { return {400, "no"}; }
+  int info_weight(std::string_view, const Reply&) override { return 1; }
+  int exchange_weight(std::string_view) override { return 1; }
+  TimeMs market_time() const override { return kT0; }
+  void advance_to(TimeMs) override {}
+  std::optional<sim_server::Subscription> parse_subscription(const sim_server::Json&, std::string& e) override {
+    e = "none";
+    return std::nullopt;
+  }
+  std::vector<std::string> snapshot(const sim_server::Subscription&) override { return {}; }
+  std::vector<sim_server::FeedMessage> publish(const std::function<bool(const std::string&)>&) override { return {}; }
+  sim_server::Json state() const override { return sim_server::Json::object(); }
+
+  void queue(std::vector<Reply> r) {
+    std::lock_guard lock(mutex);
+    replies.insert(replies.end(), r.begin(), r.end());
+  }
+  std::size_t requests() {
+    std::lock_guard lock(mutex);
+    return bodies.size();
+  }
+
+  std::mutex mutex;
+  std::deque<Reply> replies;
+  std::vector<std::string> bodies;
+  int actions = 0;
+};
+
+class RunningServer {
+ public:
+  explicit RunningServer(sim_server::Handler& handler) : server_(handler, {}), thread_([this] { server_.run(); }) {}
+  ~RunningServer() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_.port()); }
+
+ private:
+  sim_server::Server server_;
+  std::thread thread_;
+};
+
+// A session whose backoff waits are recorded instead of slept.
+struct TestSession {
+  explicit TestSession(const std::string& url) {
+    SessionOptions options;
+    options.sleep = [this](TimeMs ms) { waits.push_back(ms); };
+    session = std::make_shared<RestSession>(url, WeightBudget::make(1'000'000), options);
+  }
+  std::vector<TimeMs> waits;
+  std::shared_ptr<RestSession> session;
+};
+
+std::string candle(TimeMs t, const char* o, const char* h, const char* l, const char* c) {
+  return fmt::format(R"({{"t":{},"T":{},"s":"BTC","i":"1h","o":"{}","c":"{}","h":"{}","l":"{}","v":"12.5","n":7}})", t,
+                     t + core::kHourMs - 1, o, c, h, l);
+}
+
+TEST(ClientTransport, PlainHttpOnlyForLoopbackHosts) {
+  EXPECT_FALSE(parse_base_url("http://127.0.0.1:8080").tls);
+  EXPECT_EQ(parse_base_url("http://127.9.9.9:8080/").port, "8080");
+  EXPECT_EQ(parse_base_url("http://[::1]:9000").host, "::1");
+  EXPECT_EQ(parse_base_url("http://localhost").port, "80");
+  const auto mainnet = parse_base_url("https://api.hyperliquid.xyz");
+  EXPECT_TRUE(mainnet.tls);
+  EXPECT_EQ(mainnet.port, "443");
+  EXPECT_EQ(mainnet.host, "api.hyperliquid.xyz");
+  for (const char* url : {"http://api.hyperliquid.xyz", "http://10.0.0.1:80", "http://128.0.0.1", "ftp://x"}) {
+    EXPECT_THROW(parse_base_url(url), core::UsageError) << url;
+  }
+  const auto r = test::run_organism({"data", "fetch", "--url", "http://192.0.2.1:80", "--coins", "BTC"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("plain http is allowed only for loopback hosts"), std::string::npos) << r.err;
+}
+
+TEST(ClientTransport, ReusesOneConnectionAcrossCalls) {
+  QueuedHandler handler;
+  RunningServer server(handler);
+  TestSession t(server.url());
+  InfoClient info(t.session);
+  for (int i = 0; i < 50; ++i) EXPECT_TRUE(info.funding_history("BTC", 0, 1).empty());
+  HttpTransport probe(server.url());
+  EXPECT_EQ(probe.post_json("/info", "{}").status, 200);
+  EXPECT_EQ(handler.requests(), 51u);
+  EXPECT_EQ(t.session->stats().requests, 50);
+  EXPECT_EQ(probe.connections_opened(), 1);
+}
+
+TEST(ClientRetries, FiveHundredsAnd429AreRetriedWithJitteredBackoff) {
+  QueuedHandler handler;
+  handler.queue({{503, "busy"}, {429, "Too Many Requests"}, {502, "bad gateway"}, {200, "[]"}});
+  RunningServer server(handler);
+  TestSession t(server.url());
+  InfoClient info(t.session);
+  EXPECT_TRUE(info.funding_history("BTC", 0, 1).empty());
+  EXPECT_EQ(handler.requests(), 4u);
+  EXPECT_EQ(t.session->stats().retries, 3);
+  EXPECT_EQ(t.session->stats().status_429, 1);
+  EXPECT_EQ(t.session->stats().status_5xx, 2);
+  // Full jitter: each wait within [0, base·2^k] (the 429's from its own larger base).
+  ASSERT_EQ(t.waits.size(), 3u);
+  EXPECT_LE(t.waits[0], 250);
+  EXPECT_LE(t.waits[1], 4000);
+  EXPECT_LE(t.waits[2], 1000);
+  // The same seed gives the same waits.
+  Backoff a(RetryPolicy{}), b(RetryPolicy{});
+  for (int k = 0; k < 8; ++k) EXPECT_EQ(a.delay(k), b.delay(k));
+}
+
+TEST(ClientRetries, Other4xxIsNotRetriedAndCarriesTheExchangesText) {
+  QueuedHandler handler;
+  handler.queue({{422, "Failed to deserialize the JSON body into the target type"}});
+  RunningServer server(handler);
+  TestSession t(server.url());
+  try {
+    t.session->info(Json{{"type", "nonsense"}}, "nonsense");
+    FAIL() << "no error";
+  } catch (const HttpStatusError& e) {
+    EXPECT_EQ(e.status(), 422);
+    EXPECT_NE(std::string(e.what()).find("nonsense: HTTP 422 Failed to deserialize the JSON body"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(handler.requests(), 1u);
+  EXPECT_TRUE(t.waits.empty());
+}
+
+TEST(ClientRetries, SignedActionsAreNotResentAfterAReply) {
+  QueuedHandler handler;
+  RunningServer server(handler);
+  TestSession t(server.url());
+  EXPECT_THROW(t.session->action(R"({"action":{"type":"noop"},"nonce":1})", 1, "noop"), HttpStatusError);
+  EXPECT_EQ(handler.actions, 1);
+  // Nothing listening: the connection fails before any reply byte, so the same body is re-sent.
+  TestSession closed("http://127.0.0.1:1");
+  EXPECT_THROW(closed.session->action("{}", 1, "noop"), core::Error);
+  EXPECT_EQ(closed.session->stats().requests, 8);
+  EXPECT_EQ(closed.session->stats().transport_errors, 8);
+}
+
+TEST(ClientInfo, MalformedRepliesAreErrorsNamingRequestAndField) {
+  QueuedHandler handler;
+  handler.queue({{200, "[" + candle(kT0, "1", "2", "0.5", "1.5")},  // truncated
+                 {200, R"([{"t":"x","T":1,"o":"1","c":"1","h":"1","l":"1","v":"1","n":1}])"},
+                 {200, "[" + candle(kT0, "100", "90", "95", "96") + "]"},
+                 {200, "[" + candle(kT0, "100", "101", "99", "abc") + "]"}});
+  RunningServer server(handler);
+  TestSession t(server.url());
+  InfoClient info(t.session);
+  const auto h1 = core::Interval::parse_or_throw("1h");
+  const auto message = [&] {
+    try {
+      info.candle_snapshot("BTC", h1, kT0, kT0 + core::kDayMs);
+    } catch (const core::Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message().find("candleSnapshot BTC 1h: reply: not valid JSON"), std::string::npos);
+  EXPECT_NE(message().find("candleSnapshot BTC 1h: candle 0: field 't': expected an integer"), std::string::npos);
+  EXPECT_NE(message().find("candleSnapshot BTC 1h: candle 0 (2024-01-01 00:00:00): impossible bar o=100 h=90 l=95"),
+            std::string::npos);
+  const std::string last = message();
+  EXPECT_NE(last.find("candle 0: field 'c': expected a decimal string"), std::string::npos) << last;
+}
+
+TEST(ClientFetch, ABadPageLeavesTheStoreWithWholePagesOnly) {
+  QueuedHandler handler;
+  // Page 1: three bars (the last held as possibly open); page 2: a bar with high < low.
+  handler.queue({{200, "[" + candle(kT0, "10", "11", "9", "10.5") + "," + candle(kT0 + core::kHourMs, "10.5", "12", "10", "11") +
+                           "," + candle(kT0 + 2 * core::kHourMs, "11", "11.5", "10.5", "11.2") + "]"},
+                 {200, "[" + candle(kT0 + 3 * core::kHourMs, "11.2", "10", "12", "11") + "]"}});
+  RunningServer server(handler);
+  TestSession t(server.url());
+  InfoClient info(t.session);
+  test::TempDir dir;
+  auto store = data::Store::open((dir / "f.db").string());
+  FetchOptions options;
+  options.coins = {"BTC"};
+  options.since = kT0;
+  const core::FixedClock wall(kT0 + core::kDayMs);
+  EXPECT_THROW(fetch_history(info, store, options, wall), core::Error);
+  const auto bars = store.load_candles({"hyperliquid", "BTC", options.interval});
+  ASSERT_TRUE(bars);
+  ASSERT_EQ(bars->size(), 2u);  // the third waited for a later bar, which was malformed
+  EXPECT_EQ(bars->time()[1], kT0 + core::kHourMs);
+  EXPECT_EQ(bars->high()[1], 12.0);
+}
+
+TEST(ClientWeightBudget, WaitsUntilTheRollingMinuteHasRoom) {
+  core::FixedClock clock(kT0);
+  std::vector<TimeMs> sleeps;
+  WeightBudget budget(100, clock, [&](TimeMs ms) {
+    sleeps.push_back(ms);
+    clock.advance(ms);
+  });
+  budget.acquire(20);
+  budget.settle(20, 40);  // a reply's items add weight after it
+  clock.advance(1000);
+  budget.acquire(30);
+  budget.settle(30, 0);
+  EXPECT_EQ(budget.used(), 90);
+  EXPECT_TRUE(sleeps.empty());
+  budget.acquire(20);  // 90 + 20 > 100: waits until the first call (60) leaves the window
+  EXPECT_EQ(clock.now(), kT0 + core::kMinuteMs + 1);
+  EXPECT_EQ(budget.used(), 50);
+  budget.settle(20, 0);
+  EXPECT_EQ(budget.waited_ms(), core::kMinuteMs + 1 - 1000);
+  EXPECT_EQ(info_weight("l2Book"), 2);
+  EXPECT_EQ(info_weight("candleSnapshot"), 20);
+  EXPECT_EQ(info_extra_weight("candleSnapshot", 5000), 83);
+  EXPECT_EQ(info_extra_weight("fundingHistory", 500), 25);
+  EXPECT_EQ(exchange_weight(79), 2);
+}
+
+}  // namespace
+}  // namespace organism::exchange::client
