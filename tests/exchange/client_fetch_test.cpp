@@ -158,7 +158,14 @@ TEST(ClientFetchBinary, WeightBudgetKeepsABurstOf2000InfoCallsUnderTheLimit) {
   no_retries.retry.max_attempts = 1;  // a 429 would throw instead of being retried away
   auto budget = WeightBudget::make(3000);
   InfoClient info(std::make_shared<RestSession>(url, budget, no_retries));
-  for (int i = 0; i < 2000; ++i) ASSERT_EQ(info.all_mids().size(), 2u) << "call " << i;
+  for (int i = 0; i < 2000; ++i) {
+    try {
+      ASSERT_EQ(info.all_mids().size(), 2u) << "call " << i;
+    } catch (const HttpStatusError& e) {
+      FAIL() << "call " << i << ": " << e.what() << "; budget used " << budget->used() << ", waited "
+             << budget->waited_ms() << " ms";
+    }
+  }
   EXPECT_EQ(info.session().stats().status_429, 0);
   EXPECT_EQ(info.session().stats().requests, 2000);
   EXPECT_GT(budget->waited_ms(), 50'000);

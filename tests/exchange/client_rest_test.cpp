@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "core/clock.hpp"
+#include "core/json_input.hpp"
 #include "data/store.hpp"
 #include "exchange/client/fetch_history.hpp"
 #include "exchange/client/info_client.hpp"
@@ -227,13 +228,50 @@ TEST(ClientFetch, ABadPageLeavesTheStoreWithWholePagesOnly) {
   EXPECT_EQ(bars->high()[1], 12.0);
 }
 
+TEST(ClientFetch, PagesFromTheBarAfterTheLastAndStoresOnlyBarsSeenClosed) {
+  QueuedHandler handler;
+  const TimeMs h = core::kHourMs;
+  // A capped first page (3 bars), a second overlapping the first by one (de-duplicated), then the
+  // exchange's newest bar alone, then nothing: that newest bar is in progress and not stored.
+  handler.queue({{200, "[" + candle(kT0, "10", "11", "9", "10.5") + "," + candle(kT0 + h, "10.5", "12", "10", "11") + "," +
+                           candle(kT0 + 2 * h, "11", "11.5", "10.5", "11.2") + "]"},
+                 {200, "[" + candle(kT0 + 2 * h, "11", "11.5", "10.5", "11.2") + "," +
+                           candle(kT0 + 3 * h, "11.2", "11.4", "11", "11.3") + "]"},
+                 {200, "[" + candle(kT0 + 4 * h, "11.3", "11.9", "11.1", "11.8") + "]"},
+                 {200, "[]"}});
+  RunningServer server(handler);
+  TestSession t(server.url());
+  InfoClient info(t.session);
+  test::TempDir dir;
+  auto store = data::Store::open((dir / "f.db").string());
+  FetchOptions options;
+  options.coins = {"BTC"};
+  options.since = kT0 + 1;  // inside the first bar: it starts there
+  const core::FixedClock wall(kT0 + core::kDayMs);
+  const auto results = fetch_history(info, store, options, wall);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].new_bars, 4);
+  EXPECT_EQ(results[0].pages, 4);
+  ASSERT_EQ(handler.bodies.size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i) {
+    const auto request = core::parse_json(handler.bodies[i], "request");
+    EXPECT_EQ(request["req"]["startTime"].get<TimeMs>(), kT0 + static_cast<TimeMs>(std::vector<int>{0, 3, 4, 5}[i]) * h);
+  }
+  const auto bars = store.load_candles({"hyperliquid", "BTC", options.interval});
+  ASSERT_TRUE(bars);
+  ASSERT_EQ(bars->size(), 4u);
+  EXPECT_EQ(bars->time()[3], kT0 + 3 * h);
+  EXPECT_EQ(bars->close()[3], 11.3);
+  EXPECT_EQ(bars->trades()[3], 7);
+}
+
 TEST(ClientWeightBudget, WaitsUntilTheRollingMinuteHasRoom) {
   core::FixedClock clock(kT0);
   std::vector<TimeMs> sleeps;
   WeightBudget budget(100, clock, [&](TimeMs ms) {
     sleeps.push_back(ms);
     clock.advance(ms);
-  });
+  }, /*margin_ms=*/250);
   budget.acquire(20);
   budget.settle(20, 40);  // a reply's items add weight after it
   clock.advance(1000);
@@ -242,10 +280,10 @@ TEST(ClientWeightBudget, WaitsUntilTheRollingMinuteHasRoom) {
   EXPECT_EQ(budget.used(), 90);
   EXPECT_TRUE(sleeps.empty());
   budget.acquire(20);  // 90 + 20 > 100: waits until the first call (60) leaves the window
-  EXPECT_EQ(clock.now(), kT0 + core::kMinuteMs + 1);
+  EXPECT_EQ(clock.now(), kT0 + core::kMinuteMs + 250 + 1);
   EXPECT_EQ(budget.used(), 50);
   budget.settle(20, 0);
-  EXPECT_EQ(budget.waited_ms(), core::kMinuteMs + 1 - 1000);
+  EXPECT_EQ(budget.waited_ms(), core::kMinuteMs + 250 + 1 - 1000);
   EXPECT_EQ(info_weight("l2Book"), 2);
   EXPECT_EQ(info_weight("candleSnapshot"), 20);
   EXPECT_EQ(info_extra_weight("candleSnapshot", 5000), 83);

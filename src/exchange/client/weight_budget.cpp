@@ -27,20 +27,32 @@ int info_extra_weight(std::string_view type, std::size_t items) {
   return 0;
 }
 
-WeightBudget::WeightBudget(std::int64_t weight_per_minute, const core::Clock& clock, Sleep sleep)
-    : capacity_(weight_per_minute), clock_(clock), sleep_(std::move(sleep)) {
+namespace {
+
+class SteadyClock final : public core::Clock {
+ public:
+  TimeMs now() const override {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+};
+
+}  // namespace
+
+WeightBudget::WeightBudget(std::int64_t weight_per_minute, const core::Clock& clock, Sleep sleep, TimeMs margin_ms)
+    : capacity_(weight_per_minute), window_ms_(core::kMinuteMs + margin_ms), clock_(clock), sleep_(std::move(sleep)) {
   if (capacity_ <= 0) throw std::invalid_argument("WeightBudget: weight per minute must be positive");
 }
 
 std::shared_ptr<WeightBudget> WeightBudget::make(std::int64_t weight_per_minute) {
-  static const core::WallClock wall;  // stateless: reading it is all any budget does
-  return std::make_shared<WeightBudget>(weight_per_minute, wall, [](TimeMs ms) {
+  static const SteadyClock steady;  // stateless: reading it is all any budget does
+  return std::make_shared<WeightBudget>(weight_per_minute, steady, [](TimeMs ms) {
     std::this_thread::sleep_for(std::chrono::milliseconds(ms));
   });
 }
 
 void WeightBudget::expire(TimeMs now) {
-  while (!spent_.empty() && spent_.front().first <= now - core::kMinuteMs) {
+  while (!spent_.empty() && spent_.front().first <= now - window_ms_) {
     spent_total_ -= spent_.front().second;
     spent_.pop_front();
   }
@@ -60,7 +72,7 @@ void WeightBudget::acquire(std::int64_t weight) {
         return;
       }
       // Until the oldest entry leaves the window (or, with only calls in flight, a short nap).
-      wait = spent_.empty() ? 10 : std::max<TimeMs>(1, spent_.front().first + core::kMinuteMs - now + 1);
+      wait = spent_.empty() ? 10 : std::max<TimeMs>(1, spent_.front().first + window_ms_ - now + 1);
       waited_ms_ += wait;
     }
     sleep_(wait);

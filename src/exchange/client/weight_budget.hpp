@@ -27,13 +27,16 @@ inline int exchange_weight(std::size_t batch) { return 1 + static_cast<int>(batc
 // A token bucket would admit a full bucket plus a minute of refill, twice the budget, inside one
 // rolling minute, and the exchange counts a rolling minute: so this keeps the same window as
 // the exchange and admits a call only while the weight of the calls in the last minute, plus
-// its own, fits the budget. A call's weight counts from when its reply arrived (as the exchange
-// charges it), so the client's window never ends before the server's.
+// its own, fits the budget. A call's weight counts from when its reply arrived (the exchange
+// charges it at arrival), and the window is kept `margin_ms` longer than a minute, so that
+// network jitter and the two clocks' rates cannot end the client's window before the server's.
 class WeightBudget {
  public:
   using Sleep = std::function<void(TimeMs)>;
-  WeightBudget(std::int64_t weight_per_minute, const core::Clock& clock, Sleep sleep);
-  // The wall clock and real sleeping.
+  static constexpr TimeMs kDefaultMarginMs = 500;
+  WeightBudget(std::int64_t weight_per_minute, const core::Clock& clock, Sleep sleep,
+               TimeMs margin_ms = kDefaultMarginMs);
+  // A monotonic clock (a rolling window must not jump with the wall clock) and real sleeping.
   static std::shared_ptr<WeightBudget> make(std::int64_t weight_per_minute = 1200);
 
   // Blocks (sleeps) until `weight` fits, then holds it as in flight. Thread-safe.
@@ -48,6 +51,7 @@ class WeightBudget {
   void expire(TimeMs now);
 
   std::int64_t capacity_;
+  TimeMs window_ms_;
   const core::Clock& clock_;
   Sleep sleep_;
   std::mutex mutex_;
