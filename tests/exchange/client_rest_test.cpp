@@ -4,6 +4,13 @@
 // loopback-only rule for plain http, and the budget under a fake clock.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -114,6 +121,49 @@ TEST(ClientTransport, PlainHttpOnlyForLoopbackHosts) {
   const auto r = test::run_organism({"data", "fetch", "--url", "http://192.0.2.1:80", "--coins", "BTC"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("plain http is allowed only for loopback hosts"), std::string::npos) << r.err;
+}
+
+// HTTPS verifies the peer: a self-signed certificate (openssl s_server on loopback) is refused
+// in the handshake, before any request is sent.
+TEST(ClientTransport, HttpsRefusesAnUnverifiedCertificate) {
+  if (std::system("command -v openssl >/dev/null 2>&1") != 0) GTEST_SKIP() << "openssl not installed";
+  test::TempDir dir;
+  const std::string key = (dir / "k.pem").string(), cert = (dir / "c.pem").string(), out = (dir / "s.out").string();
+  ASSERT_EQ(std::system(("openssl req -x509 -newkey rsa:2048 -nodes -keyout " + key + " -out " + cert +
+                         " -days 1 -subj /CN=127.0.0.1 >/dev/null 2>&1").c_str()),
+            0);
+  test::TempDir spawn_dir;
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    ::execlp("openssl", "openssl", "s_server", "-accept", "0", "-cert", cert.c_str(), "-key", key.c_str(), "-www",
+             static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  std::string port;
+  for (int i = 0; i < 200 && port.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const std::string text = test::read_file(out);
+    const auto accept = text.find("ACCEPT ");
+    const auto newline = text.find('\n', accept);
+    if (accept != std::string::npos && newline != std::string::npos) {
+      port = text.substr(text.rfind(':', newline) + 1, newline - text.rfind(':', newline) - 1);
+    }
+  }
+  ASSERT_FALSE(port.empty()) << test::read_file(out);
+  HttpTransport transport("https://127.0.0.1:" + port);
+  try {
+    transport.post_json("/info", "{}");
+    ADD_FAILURE() << "no error";
+  } catch (const TransportError& e) {
+    EXPECT_FALSE(e.reply_started());
+    EXPECT_NE(std::string(e.what()).find("TLS handshake with 127.0.0.1:" + port), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("certificate verify failed"), std::string::npos) << e.what();
+  }
+  ::kill(pid, SIGTERM);
+  ::waitpid(pid, nullptr, 0);
 }
 
 TEST(ClientTransport, ReusesOneConnectionAcrossCalls) {
