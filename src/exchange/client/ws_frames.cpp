@@ -96,7 +96,8 @@ void parse_levels(od::value side, std::vector<WsBookLevel>& levels) {
   for (auto element : side.get_array()) {
     WsBookLevel level;
     for (auto field : element.get_object()) {
-      const std::string_view key = field.unescaped_key().value();
+      // The raw key compared in place: unescaping 40 levels' keys costs a tenth of the frame.
+      const od::raw_json_string key = field.key().value();
       if (key == "px") {
         level.px = units_of(field.value().value(), "px");
       } else if (key == "sz") {
