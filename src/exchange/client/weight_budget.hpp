@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -12,17 +11,17 @@
 #include <utility>
 
 #include "core/clock.hpp"
+#include "core/rolling_window.hpp"
+#include "exchange/hyperliquid/rate_limits.hpp"
 
 namespace organism::exchange::client {
 
 using core::TimeMs;
 
-// PROTOCOL §10's weight of an /info request type before its items (2, 20 or 60); extra weight
-// for returned items is charged after the reply (info_extra_weight).
-int info_weight(std::string_view type);
-int info_extra_weight(std::string_view type, std::size_t items);
-// An /exchange action: 1 + floor(batch / 40).
-inline int exchange_weight(std::size_t batch) { return 1 + static_cast<int>(batch / 40); }
+// The weights themselves are the protocol's table (exchange/hyperliquid/rate_limits.hpp).
+using hl::exchange_weight;
+using hl::info_extra_weight;
+using hl::info_weight;
 
 // A token bucket would admit a full bucket plus a minute of refill, twice the budget, inside one
 // rolling minute, and the exchange counts a rolling minute: so this keeps the same window as
@@ -48,15 +47,11 @@ class WeightBudget {
   TimeMs waited_ms() const { return waited_ms_; }
 
  private:
-  void expire(TimeMs now);
-
   std::int64_t capacity_;
-  TimeMs window_ms_;
   const core::Clock& clock_;
   Sleep sleep_;
   std::mutex mutex_;
-  std::deque<std::pair<TimeMs, std::int64_t>> spent_;  // (reply time, weight), oldest first
-  std::int64_t spent_total_ = 0;
+  core::RollingWindow spent_;  // weight by reply time
   std::int64_t in_flight_ = 0;
   TimeMs waited_ms_ = 0;
 };

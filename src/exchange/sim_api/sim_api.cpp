@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/json_input.hpp"
 #include "exchange/sim_api/request_fields.hpp"
+#include "exchange/hyperliquid/rate_limits.hpp"
 #include "exchange/hyperliquid/wire.hpp"
 #include "exchange/sim_api/api_impl.hpp"
 
@@ -88,22 +89,7 @@ int SimApi::info_weight(std::string_view body, std::size_t items_returned) const
   const auto type_it = parsed ? parsed->find("type") : Json::const_iterator{};
   if (!parsed || type_it == parsed->end() || !type_it->is_string()) return 20;
   const std::string type = type_it->get<std::string>();
-  // PROTOCOL §10.
-  if (type == "l2Book" || type == "allMids" || type == "clearinghouseState" ||
-      type == "orderStatus" || type == "spotClearinghouseState" || type == "exchangeStatus") {
-    return 2;
-  }
-  if (type == "userRole") return 60;
-  const auto items = static_cast<int>(std::min<std::size_t>(items_returned, 1'000'000));
-  if (type == "candleSnapshot") return 20 + items / 60;
-  if (type == "recentTrades" || type == "historicalOrders" || type == "userFills" ||
-      type == "userFillsByTime" || type == "fundingHistory" || type == "userFunding" ||
-      type == "nonUserFundingUpdates" || type == "twapHistory" || type == "userTwapSliceFills" ||
-      type == "userTwapSliceFillsByTime" || type == "delegatorHistory" ||
-      type == "delegatorRewards" || type == "validatorStats") {
-    return 20 + items / 20;
-  }
-  return 20;
+  return hl::info_weight(type) + hl::info_extra_weight(type, items_returned);
 }
 
 int SimApi::exchange_weight(std::string_view body) const {
@@ -116,7 +102,7 @@ int SimApi::exchange_weight(std::string_view body) const {
     const auto it = action->find(list);
     if (it != action->end() && it->is_array()) batch = it->size();
   }
-  return 1 + static_cast<int>(batch / 40);
+  return hl::exchange_weight(batch);
 }
 
 TimeMs SimApi::market_time() const { return impl_->market.now(); }

@@ -4,11 +4,11 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <string>
 #include <utility>
 
+#include "core/rolling_window.hpp"
 #include "core/time.hpp"
 
 namespace organism::exchange::sim_server {
@@ -30,15 +30,9 @@ class SlidingWindowLimit {
   std::int64_t capacity() const { return capacity_; }
 
  private:
-  struct Window {
-    std::deque<std::pair<TimeMs, std::int64_t>> entries;  // oldest first
-    std::int64_t total = 0;
-  };
-  void expire(Window& window, TimeMs now) const;
-
   std::int64_t capacity_;
   TimeMs window_ms_;
-  std::map<std::string, Window> windows_;
+  std::map<std::string, core::RollingWindow> windows_;
 };
 
 }  // namespace organism::exchange::sim_server
