@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "data/store.hpp"
+#include "exchange/client/endpoints.hpp"
 #include "exchange/client/fetch_history.hpp"
 #include "exchange/client/info_client.hpp"
 
@@ -19,11 +20,8 @@ namespace organism::cli {
 
 namespace {
 
-constexpr const char* kMainnetUrl = "https://api.hyperliquid.xyz";
-
 struct FetchArgs {
   std::string exchange = "hyperliquid";
-  std::string url = kMainnetUrl;
   std::string coins, interval = "1h", since, until;
   bool funding = false;
   std::int64_t weight_per_minute = 1200;  // PROTOCOL §10; hidden flag for tests
@@ -48,12 +46,14 @@ void run_fetch(const FetchArgs& args, Context& ctx) {
   if (!args.until.empty()) options.until = time_arg(args.until, "--until");
   options.funding = args.funding;
 
+  const std::string url = exchange::client::rest_url(ctx.config.get("exchange.url"));
   exchange::client::SessionOptions session_options;
   session_options.retry.base_ms = args.retry_base_ms;
+  session_options.transport.proxy = ctx.config.get("exchange.proxy");
   const core::WallClock wall;
   // One weight budget for the whole process: the exchange's limit is per IP.
   auto budget = exchange::client::WeightBudget::make(args.weight_per_minute);
-  auto session = std::make_shared<exchange::client::RestSession>(args.url, budget, session_options);
+  auto session = std::make_shared<exchange::client::RestSession>(url, budget, session_options);
   exchange::client::InfoClient info(session);
   auto store = data::Store::open(ctx.db());
 
@@ -83,7 +83,7 @@ void run_fetch(const FetchArgs& args, Context& ctx) {
   fmt::print("{} new bars\n", total);
   const auto& stats = session->stats();
   spdlog::info("fetch from {}: {} requests, {} retries, {} HTTP 429, waited {} ms for the weight budget",
-               args.url, stats.requests, stats.retries, stats.status_429, budget->waited_ms());
+               url, stats.requests, stats.retries, stats.status_429, budget->waited_ms());
 }
 
 }  // namespace
@@ -96,8 +96,12 @@ Resumes after the last stored bar of venue 'hyperliquid', so a re-run writes not
 Only closed bars are stored. The exchange keeps the latest 5000 candles of an interval.
 --url may be the simulator's (http://127.0.0.1:PORT); plain http only for loopback.)");
   cmd->add_option("--exchange", args->exchange, "the exchange (hyperliquid)")->capture_default_str();
-  cmd->add_option("--url", args->url, "REST base URL (mainnet, https://api.hyperliquid-testnet.xyz, the simulator's)")
-      ->capture_default_str();
+  registry.bind(cmd->add_option("--url", "REST base URL: mainnet, testnet, or a URL such as the simulator's "
+                                          "(config exchange.url, default mainnet)"),
+                "exchange.url");
+  registry.bind(cmd->add_option("--proxy", "HTTP CONNECT or SOCKS5 proxy, http://HOST:PORT or socks5://HOST:PORT "
+                                            "(config exchange.proxy)"),
+                "exchange.proxy");
   cmd->add_option("--coins", args->coins, "coins, comma separated (BTC,ETH)")->required();
   cmd->add_option("--interval", args->interval, "candle interval")->capture_default_str();
   cmd->add_option("--since", args->since, "first bar to fetch (date, date time or epoch ms)");

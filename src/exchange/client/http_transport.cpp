@@ -151,11 +151,23 @@ struct HttpTransport::Impl {
     if (!response.keep_alive()) close();
     return HttpReply{static_cast<int>(response.result_int()), std::move(response.body())};
   }
+
+  HttpReply send(const http::request<http::string_body>& request) {
+    for (int attempt = 0;; ++attempt) {
+      const bool reused = connected;
+      if (!reused) connect();
+      if (auto reply = exchange(request, reused && attempt == 0)) return std::move(*reply);
+      close();  // the server had closed the idle connection: open a fresh one
+    }
+  }
 };
 
 HttpTransport::HttpTransport(const std::string& base_url, TransportOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->url = parse_base_url(base_url);
   impl_->options = options;
+  if (!options.proxy.empty()) {
+    throw core::UsageError(fmt::format("exchange.proxy '{}': proxies are not supported yet", options.proxy));
+  }
   if (impl_->url.tls) {
     impl_->tls_context.set_default_verify_paths();
     impl_->tls_context.set_verify_mode(ssl::verify_peer);
@@ -164,20 +176,30 @@ HttpTransport::HttpTransport(const std::string& base_url, TransportOptions optio
 
 HttpTransport::~HttpTransport() { impl_->close(); }
 
-HttpReply HttpTransport::post_json(std::string_view path, const std::string& body) {
-  http::request<http::string_body> request{http::verb::post, impl_->url.path_prefix + std::string(path), 11};
-  request.set(http::field::host, impl_->url.host);
+namespace {
+
+http::request<http::string_body> make_request(http::verb verb, const BaseUrl& url, std::string_view target) {
+  http::request<http::string_body> request{verb, url.path_prefix + std::string(target), 11};
+  request.set(http::field::host, url.host);
   request.set(http::field::user_agent, "organism");
-  request.set(http::field::content_type, "application/json");
   request.keep_alive(true);
+  return request;
+}
+
+}  // namespace
+
+HttpReply HttpTransport::post_json(std::string_view path, const std::string& body) {
+  auto request = make_request(http::verb::post, impl_->url, path);
+  request.set(http::field::content_type, "application/json");
   request.body() = body;
   request.prepare_payload();
-  for (int attempt = 0;; ++attempt) {
-    const bool reused = impl_->connected;
-    if (!reused) impl_->connect();
-    if (auto reply = impl_->exchange(request, reused && attempt == 0)) return std::move(*reply);
-    impl_->close();  // the server had closed the idle connection: open a fresh one
-  }
+  return impl_->send(request);
+}
+
+HttpReply HttpTransport::get(std::string_view target) {
+  auto request = make_request(http::verb::get, impl_->url, target);
+  request.set(http::field::accept, "application/json");
+  return impl_->send(request);
 }
 
 const BaseUrl& HttpTransport::url() const { return impl_->url; }

@@ -26,6 +26,10 @@ bool is_loopback_host(std::string_view host);
 struct TransportOptions {
   int connect_timeout_ms = 5000;  // TCP connect plus TLS handshake
   int request_timeout_ms = 15000;  // write the request and read the whole reply
+  // "" connects directly; "http://HOST:PORT" tunnels through an HTTP CONNECT proxy and
+  // "socks5://HOST:PORT" through a SOCKS5 proxy (config key exchange.proxy, docs/exchange.md).
+  // Credentials never sit in the URL: they come from ORGANISM_PROXY_USER / ORGANISM_PROXY_PASSWORD.
+  std::string proxy{};
 };
 
 // A failure below HTTP: resolve, connect, TLS, timeout, or the connection dropped. `reply_started`
@@ -59,6 +63,8 @@ class HttpTransport {
   // the server keeps it open. A reused connection the server had closed meanwhile is reopened
   // once, transparently (nothing of the reply had arrived). Throws TransportError.
   HttpReply post_json(std::string_view path, const std::string& body);
+  // GETs base + target (a path with an optional query, e.g. "/fng/?limit=0"), on the same terms.
+  HttpReply get(std::string_view target);
 
   const BaseUrl& url() const;
   std::int64_t connections_opened() const;

@@ -23,6 +23,7 @@ struct WsClientOptions {
   // ws://HOST:PORT/PATH. Plain ws only to a loopback host (the simulator); wss waits for the
   // REST client's verified TLS, so any other URL is refused at construction.
   std::string url;
+  std::string proxy{};  // as TransportOptions::proxy: "", http://HOST:PORT or socks5://HOST:PORT
   std::chrono::milliseconds ping_interval{50'000};  // both SDKs ping every 50 s (PROTOCOL §4.4)
   // No frame at all for this long means a dead link: close and reconnect. 0 = 2 ping intervals.
   std::chrono::milliseconds dead_after{0};
