@@ -11,6 +11,9 @@
 #include <boost/beast/ssl.hpp>
 #include <fmt/format.h>
 
+#include "exchange/client/proxy_connect.hpp"
+#include "exchange/client/tls_client.hpp"
+
 namespace organism::exchange::client {
 
 namespace net = boost::asio;
@@ -64,10 +67,15 @@ BaseUrl parse_base_url(std::string_view url) {
 }
 
 struct HttpTransport::Impl {
+  Impl(const std::string& base_url, TransportOptions opts)
+      : url(parse_base_url(base_url)), options(std::move(opts)), route(make_route(url.host, url.port, options.proxy)),
+        tls_context(make_tls_client_context(url.tls ? options.ca_file : std::string())) {}
+
   BaseUrl url;
   TransportOptions options;
+  Route route;  // the target, and the proxy with its credentials when there is one
   net::io_context ioc;
-  ssl::context tls_context{ssl::context::tls_client};
+  ssl::context tls_context;
   std::optional<beast::tcp_stream> plain;
   std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
   beast::flat_buffer buffer;
@@ -99,28 +107,33 @@ struct HttpTransport::Impl {
   [[noreturn]] void fail(const std::string& step, beast::error_code ec, bool reply_started) {
     close();
     const bool timed_out = ec == beast::error::timeout;
-    throw TransportError(fmt::format("{} {}:{}: {}", step, url.host, url.port, timed_out ? "timed out" : ec.message()),
-                         reply_started, timed_out);
+    const std::string via = route.proxy ? " via proxy " + route.proxy->display : std::string();
+    throw TransportError(
+        fmt::format("{} {}:{}{}: {}", step, url.host, url.port, via, timed_out ? "timed out" : ec.message()),
+        reply_started, timed_out);
   }
 
   void connect() {
     close();
-    tcp::resolver resolver(ioc);
-    beast::error_code ec;
-    const auto endpoints = resolver.resolve(url.host, url.port, ec);
-    if (ec) fail("resolve", ec, false);
     if (url.tls) secure.emplace(ioc, tls_context); else plain.emplace(ioc);
-    lowest().expires_after(std::chrono::milliseconds(options.connect_timeout_ms));
-    ec = run([&](auto handler) { lowest().async_connect(endpoints, std::move(handler)); });
-    if (ec) fail("connect", ec, false);
-    lowest().socket().set_option(tcp::no_delay(true), ec);
+    OpenResult opened;
+    net::co_spawn(ioc, open_route(lowest(), route, std::chrono::milliseconds(options.connect_timeout_ms)),
+                  [&opened](std::exception_ptr error, OpenResult result) {
+                    opened = error ? OpenResult{"connect: unexpected failure", false} : std::move(result);
+                  });
+    ioc.restart();
+    ioc.run();
+    if (!opened.ok()) {
+      close();
+      throw TransportError(opened.error, false, opened.timed_out);
+    }
     if (url.tls) {
       // SNI and host-name verification: the certificate must be for the host we asked for.
-      if (!SSL_set_tlsext_host_name(secure->native_handle(), url.host.c_str())) {
-        fail("TLS SNI", beast::error_code(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category()), false);
+      if (auto error = prepare_tls_connection(secure->native_handle(), url.host); !error.empty()) {
+        close();
+        throw TransportError(error, false, false);
       }
-      secure->set_verify_callback(ssl::host_name_verification(url.host));
-      ec = run([&](auto handler) { secure->async_handshake(ssl::stream_base::client, std::move(handler)); });
+      const auto ec = run([&](auto handler) { secure->async_handshake(ssl::stream_base::client, std::move(handler)); });
       if (ec) fail("TLS handshake with", ec, false);
     }
     connected = true;
@@ -162,17 +175,8 @@ struct HttpTransport::Impl {
   }
 };
 
-HttpTransport::HttpTransport(const std::string& base_url, TransportOptions options) : impl_(std::make_unique<Impl>()) {
-  impl_->url = parse_base_url(base_url);
-  impl_->options = options;
-  if (!options.proxy.empty()) {
-    throw core::UsageError(fmt::format("exchange.proxy '{}': proxies are not supported yet", options.proxy));
-  }
-  if (impl_->url.tls) {
-    impl_->tls_context.set_default_verify_paths();
-    impl_->tls_context.set_verify_mode(ssl::verify_peer);
-  }
-}
+HttpTransport::HttpTransport(const std::string& base_url, TransportOptions options)
+    : impl_(std::make_unique<Impl>(base_url, std::move(options))) {}
 
 HttpTransport::~HttpTransport() { impl_->close(); }
 

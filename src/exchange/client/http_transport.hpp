@@ -1,5 +1,6 @@
-// One keep-alive HTTP(S) connection to an exchange's REST base URL: POST a JSON body, get the
-// status and body. Used by InfoClient and ExchangeClient (retries and rate limits live there).
+// One keep-alive HTTP(S) connection to an exchange's REST base URL, direct or through a proxy
+// (proxy_connect.hpp): POST a JSON body or GET, get the status and body. Used by InfoClient and
+// ExchangeClient (retries and rate limits live there).
 #pragma once
 
 #include <cstdint>
@@ -30,6 +31,9 @@ struct TransportOptions {
   // "socks5://HOST:PORT" through a SOCKS5 proxy (config key exchange.proxy, docs/exchange.md).
   // Credentials never sit in the URL: they come from ORGANISM_PROXY_USER / ORGANISM_PROXY_PASSWORD.
   std::string proxy{};
+  // PEM file of the CAs to trust instead of the system store ("" = system store): a private
+  // deployment's CA, or the tests' own (the only way to test a verified handshake offline).
+  std::string ca_file{};
 };
 
 // A failure below HTTP: resolve, connect, TLS, timeout, or the connection dropped. `reply_started`

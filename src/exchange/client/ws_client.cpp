@@ -11,40 +11,67 @@
 #include <stdexcept>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast.hpp>
+#include <boost/beast/ssl.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "core/random.hpp"
+#include "exchange/client/http_transport.hpp"
+#include "exchange/client/proxy_connect.hpp"
+#include "exchange/client/tls_client.hpp"
 
 namespace organism::exchange::client {
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
+namespace ssl = boost::asio::ssl;
 using Clock = std::chrono::steady_clock;
+using PlainWs = websocket::stream<beast::tcp_stream>;
+using SecureWs = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
 
 namespace {
 
 struct WsUrl {
   std::string host, port, target;
+  bool tls = false;
 };
 
+// wss:// to any host (TLS verified as REST is); plain ws:// only to a loopback host (the
+// simulator), because subscriptions name users and posts carry signed actions.
 WsUrl parse_url(const std::string& url) {
-  constexpr std::string_view kScheme = "ws://";
-  if (url.rfind(kScheme, 0) != 0) {
-    throw std::invalid_argument(fmt::format("WebSocket URL '{}': only ws:// to a loopback host is supported until TLS lands", url));
+  WsUrl out;
+  std::string rest;
+  if (url.starts_with("wss://")) {
+    out.tls = true;
+    rest = url.substr(6);
+  } else if (url.starts_with("ws://")) {
+    rest = url.substr(5);
+  } else {
+    throw std::invalid_argument(fmt::format("WebSocket URL '{}': expected ws:// or wss://", url));
   }
-  const std::string rest = url.substr(kScheme.size());
   const auto slash = rest.find('/');
   const std::string authority = rest.substr(0, slash);
-  const auto colon = authority.rfind(':');
-  WsUrl out{authority.substr(0, colon), colon == std::string::npos ? "80" : authority.substr(colon + 1),
-            slash == std::string::npos ? "/ws" : rest.substr(slash)};
-  if (out.host != "127.0.0.1" && out.host != "localhost" && out.host != "[::1]") {
-    throw std::invalid_argument(fmt::format("WebSocket URL '{}': plain ws:// only to a loopback host", url));
+  out.target = slash == std::string::npos ? "/ws" : rest.substr(slash);
+  std::string port;
+  if (authority.starts_with('[')) {
+    const auto close = authority.find(']');
+    if (close == std::string::npos) throw std::invalid_argument(fmt::format("WebSocket URL '{}': bad host", url));
+    out.host = authority.substr(1, close - 1);
+    if (authority.compare(close + 1, 1, ":") == 0) port = authority.substr(close + 2);
+  } else {
+    const auto colon = authority.find(':');
+    out.host = authority.substr(0, colon);
+    if (colon != std::string::npos) port = authority.substr(colon + 1);
   }
-  if (out.host == "[::1]") out.host = "::1";
+  if (out.host.empty()) throw std::invalid_argument(fmt::format("WebSocket URL '{}': no host", url));
+  out.port = port.empty() ? (out.tls ? "443" : "80") : port;
+  if (!out.tls && !is_loopback_host(out.host)) {
+    throw std::invalid_argument(fmt::format(
+        "WebSocket URL '{}': plain ws:// is allowed only for loopback hosts (127.0.0.1, ::1, localhost); use wss://", url));
+  }
   return out;
 }
 
@@ -68,18 +95,24 @@ struct PendingPost {
 
 struct WsClient::Impl : std::enable_shared_from_this<Impl> {
   Impl(net::io_context& context, WsClientOptions opts)
-      : ioc(context), options(std::move(opts)), url(parse_url(options.url)), rng(options.seed, {0x5753}),
+      : ioc(context), options(std::move(opts)), url(parse_url(options.url)),
+        route(make_route(url.host, url.port, options.proxy)), rng(options.seed, {0x5753}),
         parser(options.max_frame_bytes), ping_timer(context), wait_timer(context) {
     if (options.dead_after.count() == 0) options.dead_after = 2 * options.ping_interval;
+    if (url.tls) tls_context.emplace(make_tls_client_context(options.ca_file));
   }
 
   net::io_context& ioc;
   WsClientOptions options;
   WsUrl url;
+  Route route;  // the target, and the proxy with its credentials when there is one
+  std::optional<ssl::context> tls_context;  // wss only
   core::Rng rng;
   FrameParser parser;
   WsFrame frame;
-  std::unique_ptr<websocket::stream<beast::tcp_stream>> ws;
+  // One of the two is open at a time, as the URL's scheme says; with_ws picks it.
+  std::unique_ptr<PlainWs> ws;
+  std::unique_ptr<SecureWs> wss;
   net::steady_timer ping_timer, wait_timer;
   std::map<std::string, WsSubscription> subscriptions;  // ordered: re-sent in a stable order
   std::set<std::string> acked;
@@ -97,6 +130,13 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
   FrameHandler frame_handler;
   ReconnectHandler reconnect_handler;
 
+  template <class F>
+  decltype(auto) with_ws(F&& f) {
+    if (url.tls) return f(*wss);
+    return f(*ws);
+  }
+  beast::tcp_stream& lowest() { return url.tls ? beast::get_lowest_layer(*wss) : beast::get_lowest_layer(*ws); }
+
   void send(std::string message) {
     if (!is_connected) return;
     outbox.push_back(std::move(message));
@@ -106,14 +146,16 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
   void pump() {
     if (writing || outbox.empty() || !is_connected) return;
     writing = true;
-    ws->async_write(net::buffer(outbox.front()),
-                    [self = shared_from_this(), gen = generation](beast::error_code ec, std::size_t) {
-                      if (gen != self->generation) return;  // a write of a connection already gone
-                      self->writing = false;
-                      if (ec) return;  // the read loop sees the failure and reconnects
-                      self->outbox.pop_front();
-                      self->pump();
-                    });
+    with_ws([this](auto& stream) {
+      stream.async_write(net::buffer(outbox.front()),
+                         [self = shared_from_this(), gen = generation](beast::error_code ec, std::size_t) {
+                           if (gen != self->generation) return;  // a write of a connection already gone
+                           self->writing = false;
+                           if (ec) return;  // the read loop sees the failure and reconnects
+                           self->outbox.pop_front();
+                           self->pump();
+                         });
+    });
   }
 
   void flush_posts() {
@@ -127,9 +169,9 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void close_socket() {
-    if (!ws) return;
+    if (!ws && !wss) return;
     beast::error_code ignored;
-    beast::get_lowest_layer(*ws).socket().close(ignored);
+    lowest().socket().close(ignored);
   }
 
   net::awaitable<void> sleep(Clock::duration duration) {
@@ -210,6 +252,35 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
+  // TCP to the target or through the proxy, TLS for wss, then the WebSocket upgrade, all within
+  // one deadline; "" on success, else what failed (naming the proxy when there is one).
+  net::awaitable<std::string> open_connection() {
+    if (url.tls) {
+      wss = std::make_unique<SecureWs>(ioc, *tls_context);
+      ws.reset();
+    } else {
+      ws = std::make_unique<PlainWs>(ioc);
+    }
+    with_ws([&](auto& stream) { stream.read_message_max(options.max_frame_bytes); });
+    const OpenResult opened = co_await open_route(lowest(), route, std::chrono::seconds(10));
+    if (!opened.ok()) co_return opened.error;
+    const std::string via = route.proxy ? " via proxy " + route.proxy->display : std::string();
+    beast::error_code ec;
+    if (url.tls) {
+      if (auto error = prepare_tls_connection(wss->next_layer().native_handle(), url.host); !error.empty()) {
+        co_return error;
+      }
+      co_await wss->next_layer().async_handshake(ssl::stream_base::client, net::redirect_error(net::use_awaitable, ec));
+      if (ec) co_return fmt::format("TLS handshake with {}:{}{}: {}", url.host, url.port, via, ec.message());
+    }
+    co_await with_ws([&](auto& stream) {
+      return stream.async_handshake(url.host, url.target, net::redirect_error(net::use_awaitable, ec));
+    });
+    if (ec) co_return fmt::format("WebSocket handshake with {}:{}{}: {}", url.host, url.port, via, ec.message());
+    lowest().expires_never();
+    co_return std::string();
+  }
+
   net::awaitable<void> run() {
     auto self = shared_from_this();
     int failures = 0;
@@ -224,21 +295,13 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
       co_await connection_slot();
       if (stopped) break;
       beast::error_code ec;
-      net::ip::tcp::resolver resolver(ioc);
-      const auto endpoints = co_await resolver.async_resolve(url.host, url.port, net::redirect_error(net::use_awaitable, ec));
-      if (!ec) {
-        ws = std::make_unique<websocket::stream<beast::tcp_stream>>(ioc);
-        ws->read_message_max(options.max_frame_bytes);
-        beast::get_lowest_layer(*ws).expires_after(std::chrono::seconds(10));
-        co_await beast::get_lowest_layer(*ws).async_connect(endpoints, net::redirect_error(net::use_awaitable, ec));
-        if (!ec) co_await ws->async_handshake(url.host, url.target, net::redirect_error(net::use_awaitable, ec));
-        if (ws) beast::get_lowest_layer(*ws).expires_never();
-      }
+      std::string failure = co_await open_connection();
       if (stopped) break;
-      if (ec) {
+      if (!failure.empty()) {
         ++stats.failed_connects;
         ++failures;
-        reason = ec.message();
+        reason = failure;
+        stats.last_connect_error = failure;
         spdlog::warn("ws {}: connect failed: {}", options.url, reason);
         continue;
       }
@@ -260,7 +323,7 @@ struct WsClient::Impl : std::enable_shared_from_this<Impl> {
       }
       beast::flat_buffer buffer;
       while (!stopped) {
-        co_await ws->async_read(buffer, net::redirect_error(net::use_awaitable, ec));
+        co_await with_ws([&](auto& stream) { return stream.async_read(buffer, net::redirect_error(net::use_awaitable, ec)); });
         if (ec) break;
         last_frame = Clock::now();
         ++stats.frames;

@@ -1,7 +1,8 @@
 // The Hyperliquid WebSocket client (PROTOCOL §4): subscriptions with acknowledgements, a ping
 // every interval and a dead-link timeout, reconnects with exponential backoff and full seeded
 // jitter under the new-connection cap, re-subscription, and post requests with ids and an
-// in-flight limit. Used by the live market data source; runs on the caller's io_context.
+// in-flight limit; wss with verified TLS, through the proxy of exchange.proxy when set. Used by
+// the live market data source; runs on the caller's io_context.
 #pragma once
 
 #include <utility>  // before Asio: g++ 12 coroutines (DEPENDENCIES.md)
@@ -20,10 +21,12 @@
 namespace organism::exchange::client {
 
 struct WsClientOptions {
-  // ws://HOST:PORT/PATH. Plain ws only to a loopback host (the simulator); wss waits for the
-  // REST client's verified TLS, so any other URL is refused at construction.
+  // wss://HOST[:PORT]/PATH to any host, TLS verified as REST is (tls_client.hpp); plain
+  // ws://HOST:PORT/PATH only to a loopback host (the simulator): anything else is refused at
+  // construction (std::invalid_argument naming the URL).
   std::string url;
   std::string proxy{};  // as TransportOptions::proxy: "", http://HOST:PORT or socks5://HOST:PORT
+  std::string ca_file{};  // as TransportOptions::ca_file: "" trusts the system CA store
   std::chrono::milliseconds ping_interval{50'000};  // both SDKs ping every 50 s (PROTOCOL §4.4)
   // No frame at all for this long means a dead link: close and reconnect. 0 = 2 ping intervals.
   std::chrono::milliseconds dead_after{0};
@@ -54,6 +57,7 @@ struct WsClientStats {
   std::uint64_t acks = 0;
   std::uint64_t pongs = 0;
   std::uint64_t error_frames = 0;
+  std::string last_connect_error{};  // why the latest failed connect failed (names the proxy)
 };
 
 class WsClient {
