@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include <boost/asio/io_context.hpp>
+#include <boost/asio.hpp>
 #include <fmt/format.h>
 
 #include "core/error.hpp"
@@ -236,6 +236,35 @@ TEST(ClientProxy, AClosedProxyPortFailsTheFetchNamingTheProxy) {
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_EQ(bad.err.find("hunter2"), std::string::npos) << bad.err;
   EXPECT_NE(bad.err.find("ORGANISM_PROXY_PASSWORD"), std::string::npos) << bad.err;
+}
+
+TEST(ClientProxy, ARefusedTargetAndASilentProxyAreNamed) {
+  test::Socks5Proxy socks;
+  const std::uint16_t closed = test::free_loopback_port();
+  HttpTransport refused(fmt::format("http://127.0.0.1:{}", closed), {.proxy = socks.url()});
+  try {
+    refused.post_json("/info", "{}");
+    FAIL() << "no error";
+  } catch (const TransportError& e) {
+    EXPECT_EQ(std::string(e.what()), fmt::format("proxy {}: SOCKS5 CONNECT 127.0.0.1:{} refused: connection refused "
+                                                 "by destination", socks.url(), closed));
+  }
+  // A proxy that takes the connection and never answers: the connect timeout, flagged as one.
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::acceptor silent(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  const auto silent_port = silent.local_endpoint().port();
+  HttpTransport stalled("http://127.0.0.1:9",
+                        {.connect_timeout_ms = 300, .proxy = fmt::format("http://127.0.0.1:{}", silent_port)});
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    stalled.post_json("/info", "{}");
+    FAIL() << "no error";
+  } catch (const TransportError& e) {
+    EXPECT_TRUE(e.timed_out());
+    EXPECT_EQ(std::string(e.what()),
+              fmt::format("proxy http://127.0.0.1:{}: CONNECT 127.0.0.1:9: timed out", silent_port));
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
 }
 
 TEST(ClientProxy, AProxyAnswering403Or407IsQuotedAndCredentialsGoAsBasicAuth) {
