@@ -98,6 +98,13 @@ TEST(ProxyUrl, ParsesHttpAndSocks5AndRefusesCredentialsInTheUrl) {
     EXPECT_NE(what.find("proxy.example:3128"), std::string::npos) << what;
     EXPECT_NE(what.find("ORGANISM_PROXY_USER and ORGANISM_PROXY_PASSWORD"), std::string::npos) << what;
   }
+  try {
+    parse_proxy_url("https://alice:s3cret@proxy.example:3128");
+    FAIL() << "no error";
+  } catch (const core::UsageError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "proxy 'https://…@proxy.example:3128': expected http://HOST:PORT or socks5://HOST:PORT");
+  }
   for (const char* bad : {"ftp://p:1", "http://p", "socks5://p:0", "http://p:99999", "http://:80", "http://p:1/x"}) {
     EXPECT_THROW(parse_proxy_url(bad), core::UsageError) << bad;
   }
@@ -233,8 +240,9 @@ TEST(ClientProxy, AClosedProxyPortFailsTheFetchNamingTheProxy) {
 
   const auto bad = test::run_organism({"--db", (dir / "f.db").string(), "data", "fetch", "--url", rest_of(sim.port()),
                                        "--proxy", "http://bob:hunter2@127.0.0.1:1", "--coins", "BTC", "--interval", "1m"});
-  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_EQ(bad.exit_code, 2);  // a usage error, found before any connection
   EXPECT_EQ(bad.err.find("hunter2"), std::string::npos) << bad.err;
+  EXPECT_EQ(bad.err.find("bob"), std::string::npos) << bad.err;
   EXPECT_NE(bad.err.find("ORGANISM_PROXY_PASSWORD"), std::string::npos) << bad.err;
 }
 

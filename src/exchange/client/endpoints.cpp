@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include "core/config.hpp"
+#include "core/error.hpp"
+#include "exchange/client/proxy_connect.hpp"
 
 namespace organism::exchange::client {
 
@@ -35,8 +37,13 @@ std::vector<core::ConfigKey> config_keys() {
   const auto proxy_check = check::custom(
       "empty (direct), http://HOST:PORT or socks5://HOST:PORT",
       [](const std::string& value) -> std::optional<std::string> {
-        if (value.empty() || value.starts_with("http://") || value.starts_with("socks5://")) return std::nullopt;
-        return fmt::format("'{}' is not an http:// or socks5:// proxy URL", value);
+        // The parser's own messages never repeat credentials put in the URL by mistake.
+        try {
+          parse_proxy_url(value);
+          return std::nullopt;
+        } catch (const core::UsageError& e) {
+          return std::string(e.what());
+        }
       });
   return {
       {"exchange.url", "mainnet",

@@ -119,7 +119,13 @@ struct HttpTransport::Impl {
     OpenResult opened;
     net::co_spawn(ioc, open_route(lowest(), route, std::chrono::milliseconds(options.connect_timeout_ms)),
                   [&opened](std::exception_ptr error, OpenResult result) {
-                    opened = error ? OpenResult{"connect: unexpected failure", false} : std::move(result);
+                    opened = std::move(result);
+                    if (!error) return;
+                    try {
+                      std::rethrow_exception(error);
+                    } catch (const std::exception& e) {
+                      opened = OpenResult{fmt::format("connect: {}", e.what()), false};
+                    }
                   });
     ioc.restart();
     ioc.run();

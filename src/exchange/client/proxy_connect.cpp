@@ -198,7 +198,11 @@ std::optional<ProxyUrl> parse_proxy_url(std::string_view url) {
     rest = url.substr(9);
   } else {
     const auto at = url.rfind('@');
-    const std::string shown = at == std::string_view::npos ? std::string(url) : "…@" + std::string(url.substr(at + 1));
+    const auto scheme_end = url.find("://");
+    const std::string_view shown_scheme = scheme_end < at ? url.substr(0, scheme_end + 3) : std::string_view();
+    const std::string shown = at == std::string_view::npos
+                                  ? std::string(url)
+                                  : fmt::format("{}…@{}", shown_scheme, url.substr(at + 1));
     throw core::UsageError(fmt::format("proxy '{}': expected http://HOST:PORT or socks5://HOST:PORT", shown));
   }
   while (rest.ends_with('/')) rest.remove_suffix(1);
