@@ -214,6 +214,84 @@ TEST(ExchangeClient, RefusedAndUnknownOutcomesAreDistinguished) {
   c.noop();
 }
 
+core::TimeMs market_time(HttpClient& http) {
+  return hl::Json::parse(http.post("/control", R"({"type":"status"})").body).at("marketTime").get<core::TimeMs>();
+}
+
+TEST(ExchangeClient, TriggerBatchModifyScheduleCancelIsolatedMarginAndExpiry) {
+  TradingSim t;
+  auto& c = *t.client;
+  const auto book = t.book();
+  const Units sz = c.size("BTC", 0.01);
+  ASSERT_EQ(c.place({btc_order(true, c.price("BTC", book.asks[0].price * 1.01), sz, hl::WireTif::Ioc)})[0].kind,
+            OrderOutcome::Kind::filled);
+  // A reduce-only market stop loss under the long position.
+  OrderSpec stop{.coin = "BTC", .is_buy = false, .px = c.price("BTC", book.bids[0].price * 0.9), .sz = sz,
+                 .reduce_only = true};
+  stop.trigger = TriggerSpec{.is_market = true, .trigger_px = c.price("BTC", book.bids[0].price * 0.95), .take_profit = false};
+  const auto stop_out = c.place({stop});
+  ASSERT_EQ(stop_out[0].kind, OrderOutcome::Kind::resting) << stop_out[0].error;
+  auto frontend = t.info->frontend_open_orders(t.user);
+  ASSERT_EQ(frontend.size(), 1u);
+  EXPECT_TRUE(frontend[0].is_trigger);
+  EXPECT_EQ(frontend[0].trigger_px, stop.trigger->trigger_px);
+  EXPECT_EQ(frontend[0].order_type, "Stop Market");
+  EXPECT_TRUE(frontend[0].reduce_only);
+  EXPECT_FALSE(frontend[0].tif);
+
+  // Two resting bids replaced in one batchModify, addressed by cloid and by oid.
+  const Units low = c.price("BTC", book.bids[0].price * 0.9);
+  const auto bids = c.place({btc_order(true, low, sz, hl::WireTif::Alo, kCloid),
+                             btc_order(true, low, sz, hl::WireTif::Alo, kOtherCloid)});
+  ASSERT_EQ(bids[1].kind, OrderOutcome::Kind::resting);
+  const Units lower = c.price("BTC", book.bids[0].price * 0.85);
+  const auto modified = c.batch_modify({{std::string(kCloid), btc_order(true, lower, sz, hl::WireTif::Alo, kCloid)},
+                                        {bids[1].oid, btc_order(true, lower, sz, hl::WireTif::Alo, kOtherCloid)}});
+  ASSERT_EQ(modified.size(), 2u);
+  for (const auto& m : modified) {
+    EXPECT_EQ(m.kind, OrderOutcome::Kind::resting) << m.error;
+    EXPECT_NE(m.oid, bids[0].oid);
+    EXPECT_NE(m.oid, bids[1].oid);
+  }
+  EXPECT_EQ(t.info->order_status_by_cloid(t.user, kOtherCloid)->order.limit_px, lower);
+
+  // The dead man's switch: too soon is refused; at its time every open order is canceled.
+  const core::TimeMs now = market_time(t.http);
+  EXPECT_THROW(c.schedule_cancel(now + 1000), ActionRefused);
+  c.schedule_cancel(now + 60'000);
+  ASSERT_EQ(t.info->open_orders(t.user).size(), 3u);
+  ASSERT_EQ(t.http.post("/control", R"({"type":"advance","steps":24})").status, 200);
+  EXPECT_TRUE(t.info->open_orders(t.user).empty());
+  EXPECT_EQ(t.info->order_status_by_cloid(t.user, kCloid)->status, "scheduledCancel");
+
+  // Isolated margin on ETH: +$1 exactly.
+  c.update_leverage("ETH", /*cross=*/false, 5);
+  const auto eth = t.info->l2_book("ETH");
+  const auto eth_fill = c.place({OrderSpec{.coin = "ETH", .is_buy = true, .px = c.price("ETH", eth.asks[0].price * 1.01),
+                                           .sz = c.size("ETH", 0.1), .tif = hl::WireTif::Ioc}});
+  ASSERT_EQ(eth_fill[0].kind, OrderOutcome::Kind::filled) << eth_fill[0].error;
+  auto eth_position = [&] {
+    for (const auto& p : t.info->clearinghouse_state(t.user).positions)
+      if (p.coin == "ETH") return p;
+    ADD_FAILURE() << "no ETH position";
+    return Position{};
+  };
+  const Position before = eth_position();
+  EXPECT_FALSE(before.cross);
+  ASSERT_TRUE(before.raw_usd);
+  c.update_isolated_margin("ETH", 1'000'000);
+  const Position after = eth_position();
+  EXPECT_EQ(after.margin_used - before.margin_used, hl::kUnitsPerOne);
+
+  // expiresAfter: a signed action already expired is refused; one with time left goes through.
+  const auto key = hl::PrivateKey::from_hex(test::vector_keys().at(0));
+  // Same key, so the same nonce source (two sources hand out one ms twice: "duplicate nonce").
+  ExchangeClient late(t.session, key, t.info->meta(), {.expires_after_ms = -60'000}, c.nonces());
+  EXPECT_THROW(late.noop(), ActionRefused);
+  ExchangeClient timely(t.session, key, t.info->meta(), {.expires_after_ms = 60'000}, c.nonces());
+  timely.noop();
+}
+
 TEST(NonceSource, StrictlyIncreasingUnderATightLoopAndAClockStepBack) {
   core::TimeMs now = 1'700'000'000'000;
   NonceSource fixed([&now] { return now; });

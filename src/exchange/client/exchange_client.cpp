@@ -154,7 +154,9 @@ Json ExchangeClient::submit(const Json& action, std::size_t batch, const std::st
   const std::uint64_t nonce = nonces_->next();
   const bool user_signed = hl::user_signed_type(action.value("type", std::string())).has_value();
   std::optional<std::uint64_t> expires;
-  if (options_.expires_after_ms && !user_signed) expires = nonce + static_cast<std::uint64_t>(*options_.expires_after_ms);
+  if (options_.expires_after_ms && !user_signed) {
+    expires = static_cast<std::uint64_t>(std::max<core::TimeMs>(static_cast<core::TimeMs>(nonce) + *options_.expires_after_ms, 0));
+  }
   Json signed_action = action;
   if (user_signed) signed_action["nonce"] = nonce;  // the action's nonce must equal the request's
   const auto request = hl::sign_request(signed_action, nonce, options_.mainnet, key_,

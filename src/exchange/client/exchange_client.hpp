@@ -131,6 +131,8 @@ class ExchangeClient {
   hl::Address address() const { return key_.address(); }  // the signer (the agent, when one)
   const hl::AssetDirectory& assets() const { return assets_; }
   RestSession& session() { return *session_; }
+  // For another client signing with the same key: two sources would hand out the same nonce.
+  const std::shared_ptr<NonceSource>& nonces() const { return nonces_; }
 
  private:
   const hl::AssetInfo& asset(const std::string& coin) const;
