@@ -37,12 +37,16 @@ class ScriptedInfo final : public sim_server::Handler {
   int exchange_weight(std::string_view) override { return 1; }
   TimeMs market_time() const override { return 0; }
   void advance_to(TimeMs) override {}
-  std::optional<sim_server::Subscription> parse_subscription(const sim_server::Json&, std::string& e) override {
+  std::optional<sim_server::Subscription> parse_subscription(const sim_server::Json&,
+                                                             std::string& e) override {
     e = "none";
     return std::nullopt;
   }
   std::vector<std::string> snapshot(const sim_server::Subscription&) override { return {}; }
-  std::vector<sim_server::FeedMessage> publish(const std::function<bool(const std::string&)>&) override { return {}; }
+  std::vector<sim_server::FeedMessage> publish(
+      const std::function<bool(const std::string&)>&) override {
+    return {};
+  }
   sim_server::Json state() const override { return sim_server::Json::object(); }
 
   std::mutex mutex;
@@ -53,8 +57,8 @@ struct ScriptedServer {
   ScriptedInfo handler;
   sim_server::Server server{handler, {}};
   std::thread thread{[this] { server.run(); }};
-  std::shared_ptr<RestSession> session =
-      std::make_shared<RestSession>("http://127.0.0.1:" + std::to_string(server.port()), WeightBudget::make(1'000'000));
+  std::shared_ptr<RestSession> session = std::make_shared<RestSession>(
+      "http://127.0.0.1:" + std::to_string(server.port()), WeightBudget::make(1'000'000));
   InfoClient info{session};
   ~ScriptedServer() {
     server.stop();
@@ -68,7 +72,8 @@ struct ScriptedServer {
 };
 
 // PROTOCOL §3.7's example, verbatim.
-constexpr const char* kClearinghouse = R"({"assetPositions":[{"type":"oneWay","position":{"coin":"ETH","szi":"0.0335",)"
+constexpr const char* kClearinghouse =
+    R"({"assetPositions":[{"type":"oneWay","position":{"coin":"ETH","szi":"0.0335",)"
     R"("entryPx":"2986.3","leverage":{"type":"isolated","value":20,"rawUsd":"-95.059824"},)"
     R"("liquidationPx":"2866.26936529","marginUsed":"4.967826","maxLeverage":50,"positionValue":"100.02765",)"
     R"("returnOnEquity":"-0.0026789","unrealizedPnl":"-0.0134","cumFunding":{"allTime":"514.085417",)"
@@ -99,18 +104,21 @@ TEST(AccountInfo, ProtocolExamplesParseExactly) {
 
   // §3.8's short form has no origSz; §3.10's found order and the unknown one.
   const auto open =
-      s.reply(R"([{"coin":"BTC","limitPx":"29792.0","oid":91490942,"side":"A","sz":"0.0","timestamp":1681247412573}])")
+      s.reply(
+           R"([{"coin":"BTC","limitPx":"29792.0","oid":91490942,"side":"A","sz":"0.0","timestamp":1681247412573}])")
           .open_orders("0x1");
   ASSERT_EQ(open.size(), 1u);
   EXPECT_EQ(open[0].limit_px, 2'979'200'000'000);
   EXPECT_FALSE(open[0].buy);
   EXPECT_EQ(open[0].orig_sz, 0);
-  const auto status = s.reply(R"({"status":"order","order":{"order":{"coin":"ETH","side":"A","limitPx":"2412.7",)"
-                              R"("sz":"0.0","oid":1,"timestamp":1724361546645,"triggerCondition":"N/A","isTrigger":false,)"
-                              R"("triggerPx":"0.0","children":[],"isPositionTpsl":false,"reduceOnly":true,)"
-                              R"("orderType":"Market","origSz":"0.0076","tif":"FrontendMarket","cloid":null},)"
-                              R"("status":"filled","statusTimestamp":1724361546645}})")
-                          .order_status("0x1", 1);
+  const auto status =
+      s.reply(
+           R"({"status":"order","order":{"order":{"coin":"ETH","side":"A","limitPx":"2412.7",)"
+           R"("sz":"0.0","oid":1,"timestamp":1724361546645,"triggerCondition":"N/A","isTrigger":false,)"
+           R"("triggerPx":"0.0","children":[],"isPositionTpsl":false,"reduceOnly":true,)"
+           R"("orderType":"Market","origSz":"0.0076","tif":"FrontendMarket","cloid":null},)"
+           R"("status":"filled","statusTimestamp":1724361546645}})")
+          .order_status("0x1", 1);
   ASSERT_TRUE(status);
   EXPECT_EQ(status->status, "filled");
   EXPECT_EQ(status->order.orig_sz, 760'000);
@@ -118,9 +126,10 @@ TEST(AccountInfo, ProtocolExamplesParseExactly) {
   EXPECT_EQ(status->order.tif, "FrontendMarket");
   EXPECT_FALSE(status->order.cloid);
   EXPECT_FALSE(s.reply(R"({"status":"unknownOid"})").order_status("0x1", 2));
-  const auto funding = s.reply(R"([{"time":1,"hash":"0x0","delta":{"type":"funding","coin":"BTC","usdc":"-0.5",)"
-                               R"("szi":"2","fundingRate":"0.0000125","nSamples":null}}])")
-                           .user_funding("0x1", 0);
+  const auto funding =
+      s.reply(R"([{"time":1,"hash":"0x0","delta":{"type":"funding","coin":"BTC","usdc":"-0.5",)"
+              R"("szi":"2","fundingRate":"0.0000125","nSamples":null}}])")
+          .user_funding("0x1", 0);
   ASSERT_EQ(funding.size(), 1u);
   EXPECT_EQ(funding[0].usdc, -50'000'000);
   EXPECT_EQ(funding[0].funding_rate, 1'250);
@@ -137,16 +146,19 @@ std::string error_of(const std::function<void()>& call) {
 
 TEST(AccountInfo, MalformedRepliesNameRequestItemAndField) {
   ScriptedServer s;
-  const std::string fill = R"({"coin":"BTC","px":"42000","sz":"0.01","side":"B","time":5,"startPosition":"0",)"
-                           R"("dir":"Open Long","closedPnl":"0","hash":"0x1","oid":3,"crossed":true,"fee":"0.189","tid":9})";
+  const std::string fill =
+      R"({"coin":"BTC","px":"42000","sz":"0.01","side":"B","time":5,"startPosition":"0",)"
+      R"("dir":"Open Long","closedPnl":"0","hash":"0x1","oid":3,"crossed":true,"fee":"0.189","tid":9})";
   EXPECT_EQ(s.reply("[" + fill + "]").user_fills("0x1").at(0).fee, 18'900'000);
   auto with = [&](const std::string& from, const std::string& to) {
     std::string out = fill;
     out.replace(out.find(from), from.size(), to);
     return "[" + fill + "," + out + "]";
   };
-  EXPECT_EQ(error_of([&] { s.reply(with(R"("fee":"0.189")", R"("fee":"0.1890000001")")).user_fills("0x1"); }),
-            R"(userFills: fill 1: field 'fee': expected a decimal string of at most 8 decimals, got "0.1890000001")");
+  EXPECT_EQ(
+      error_of(
+          [&] { s.reply(with(R"("fee":"0.189")", R"("fee":"0.1890000001")")).user_fills("0x1"); }),
+      R"(userFills: fill 1: field 'fee': expected a decimal string of at most 8 decimals, got "0.1890000001")");
   EXPECT_EQ(error_of([&] { s.reply(with(R"("oid":3)", R"("oid":"3")")).user_fills("0x1"); }),
             R"(userFills: fill 1: field 'oid': expected an unsigned integer, got "3")");
   EXPECT_EQ(error_of([&] { s.reply(with(R"("crossed":true,)", "")).user_fills("0x1"); }),
@@ -161,8 +173,9 @@ TEST(AccountInfo, MalformedRepliesNameRequestItemAndField) {
             R"(orderStatus 4: field 'status': expected "order" or "unknownOid", got "maybe")");
   std::string broken = kClearinghouse;
   broken.replace(broken.find(R"("value":20)"), 10, R"("value":"20")");
-  EXPECT_EQ(error_of([&] { s.reply(broken).clearinghouse_state("0x1"); }),
-            R"(clearinghouseState: assetPositions 0: leverage: field 'value': expected an integer, got "20")");
+  EXPECT_EQ(
+      error_of([&] { s.reply(broken).clearinghouse_state("0x1"); }),
+      R"(clearinghouseState: assetPositions 0: leverage: field 'value': expected an integer, got "20")");
   EXPECT_EQ(error_of([&] { s.reply("[]").order_status_by_cloid("0x1", "0x12"); }),
             "orderStatus: '0x12' is not a cloid (0x and 32 hex digits)");
 }
@@ -188,13 +201,16 @@ struct SimAccount {
   SimAccount() {
     EXPECT_TRUE(sim.started());
     EXPECT_EQ(http.post("/control", R"({"type":"advance","steps":12})").status, 200);
-    session = std::make_shared<RestSession>("http://127.0.0.1:" + std::to_string(sim.port()), nullptr);
+    session =
+        std::make_shared<RestSession>("http://127.0.0.1:" + std::to_string(sim.port()), nullptr);
     info = std::make_unique<InfoClient>(session);
     assets = info->meta();
   }
   ExchangeClient trader(int key_index) {
-    return ExchangeClient(session, hl::PrivateKey::from_hex(test::vector_keys().at(static_cast<std::size_t>(key_index))),
-                          assets);
+    return ExchangeClient(
+        session,
+        hl::PrivateKey::from_hex(test::vector_keys().at(static_cast<std::size_t>(key_index))),
+        assets);
   }
 };
 
@@ -208,29 +224,40 @@ TEST(AccountFeeds, UserFillsAndOrderUpdatesCarryWhatRestReports) {
   std::vector<OrderStatusInfo> updates;
   ws.on_frame([&](const WsFrame& frame) {
     if (frame.kind == FrameKind::user_fills) fills_frames.push_back(frame.user_fills);
-    if (frame.kind == FrameKind::order_updates) updates.insert(updates.end(), frame.order_updates.begin(), frame.order_updates.end());
+    if (frame.kind == FrameKind::order_updates)
+      updates.insert(updates.end(), frame.order_updates.begin(), frame.order_updates.end());
   });
   const WsSubscription fills_sub{"userFills", "", "", user};
   const WsSubscription updates_sub{"orderUpdates", "", "", user};
   ws.subscribe(fills_sub);
   ws.subscribe(updates_sub);
   ws.start();
-  ASSERT_TRUE(run_until(ioc, [&] { return ws.acknowledged(fills_sub) && ws.acknowledged(updates_sub); }, 5s));
-  ASSERT_TRUE(run_until(ioc, [&] { return !fills_frames.empty(); }, 5s));
+  ASSERT_TRUE(run_until(
+      ioc, [&] { return ws.acknowledged(fills_sub) && ws.acknowledged(updates_sub); }, 5s));
+  ASSERT_TRUE(run_until(
+      ioc, [&] { return !fills_frames.empty(); }, 5s));
   EXPECT_TRUE(fills_frames[0].is_snapshot);
   EXPECT_TRUE(fills_frames[0].fills.empty());
 
   const auto book = a.info->l2_book("BTC");
   const std::string cloid = "0x000000000000000000000000000000f1";
   const auto sz = trader.size("BTC", 0.01);
-  const auto filled = trader.place({OrderSpec{.coin = "BTC", .is_buy = false, .px = trader.price("BTC", book.bids[0].price * 0.99),
-                                              .sz = sz, .tif = hl::WireTif::Ioc, .cloid = cloid}});
+  const auto filled = trader.place({OrderSpec{.coin = "BTC",
+                                              .is_buy = false,
+                                              .px = trader.price("BTC", book.bids[0].price * 0.99),
+                                              .sz = sz,
+                                              .tif = hl::WireTif::Ioc,
+                                              .cloid = cloid}});
   ASSERT_EQ(filled.at(0).kind, OrderOutcome::Kind::filled) << filled[0].error;
-  const auto resting = trader.place({OrderSpec{.coin = "BTC", .is_buy = false, .px = trader.price("BTC", book.asks[0].price * 1.05),
-                                               .sz = sz, .tif = hl::WireTif::Alo}});
+  const auto resting = trader.place({OrderSpec{.coin = "BTC",
+                                               .is_buy = false,
+                                               .px = trader.price("BTC", book.asks[0].price * 1.05),
+                                               .sz = sz,
+                                               .tif = hl::WireTif::Alo}});
   ASSERT_EQ(resting.at(0).kind, OrderOutcome::Kind::resting) << resting[0].error;
   ASSERT_TRUE(trader.cancel({{"BTC", resting[0].oid}}).at(0).ok);
-  ASSERT_TRUE(run_until(ioc, [&] { return fills_frames.size() >= 2 && updates.size() >= 3; }, 5s))
+  ASSERT_TRUE(run_until(
+      ioc, [&] { return fills_frames.size() >= 2 && updates.size() >= 3; }, 5s))
       << fills_frames.size() << " fill frames, " << updates.size() << " updates";
 
   const auto rest_fills = a.info->user_fills(user);
@@ -259,8 +286,11 @@ TEST(AccountFeeds, AnApprovedAgentTradesForItsMaster) {
   master.noop();  // the master's account opens with --balance
   master.approve_agent(agent.address(), "bot");
   const auto book = a.info->l2_book("BTC");
-  const auto placed = agent.place({OrderSpec{.coin = "BTC", .is_buy = true, .px = agent.price("BTC", book.bids[0].price * 0.95),
-                                             .sz = agent.size("BTC", 0.01), .tif = hl::WireTif::Gtc}});
+  const auto placed = agent.place({OrderSpec{.coin = "BTC",
+                                             .is_buy = true,
+                                             .px = agent.price("BTC", book.bids[0].price * 0.95),
+                                             .sz = agent.size("BTC", 0.01),
+                                             .tif = hl::WireTif::Gtc}});
   ASSERT_EQ(placed.at(0).kind, OrderOutcome::Kind::resting) << placed[0].error;
   const auto open = a.info->open_orders(master.address().hex());
   ASSERT_EQ(open.size(), 1u);

@@ -2,14 +2,13 @@
 // with a cloid seen, modified and canceled by cloid; an IOC filling against the simulated book
 // with its exact fill, fee and position; leverage; the $10 minimum refused before any request; a
 // bad tick as a typed error status; refused versus unknown outcomes; and the nonce source.
-#include "exchange/client/exchange_client.hpp"
-
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <cmath>
 #include <thread>
 
+#include "exchange/client/exchange_client.hpp"
 #include "exchange/client/info_client.hpp"
 #include "sim_server_client.hpp"
 #include "sim_server_process.hpp"
@@ -38,17 +37,20 @@ struct TradingSim {
   TradingSim() {
     EXPECT_TRUE(sim.started());
     EXPECT_EQ(http.post("/control", R"({"type":"advance","steps":12})").status, 200);
-    session = std::make_shared<RestSession>("http://127.0.0.1:" + std::to_string(sim.port()), nullptr);
+    session =
+        std::make_shared<RestSession>("http://127.0.0.1:" + std::to_string(sim.port()), nullptr);
     info = std::make_unique<InfoClient>(session);
     const auto key = hl::PrivateKey::from_hex(test::vector_keys().at(0));
     user = key.address().hex();
-    client = std::make_unique<ExchangeClient>(session, key, info->meta(), ExchangeClientOptions{.mainnet = true});
+    client = std::make_unique<ExchangeClient>(session, key, info->meta(),
+                                              ExchangeClientOptions{.mainnet = true});
   }
   L2BookReply book() { return info->l2_book("BTC"); }
 };
 
 OrderSpec btc_order(bool buy, Units px, Units sz, hl::WireTif tif, const char* cloid = kCloid) {
-  return OrderSpec{.coin = "BTC", .is_buy = buy, .px = px, .sz = sz, .tif = tif, .cloid = std::string(cloid)};
+  return OrderSpec{
+      .coin = "BTC", .is_buy = buy, .px = px, .sz = sz, .tif = tif, .cloid = std::string(cloid)};
 }
 
 TEST(ExchangeClient, RestingAloWithCloidIsSeenModifiedAndCanceledByCloid) {
@@ -117,7 +119,8 @@ TEST(ExchangeClient, IocFillShowsInFillsAndPositionWithExactFee) {
   const Units ask = to_units(book.asks[0].price);
   const Units sz = c.size("BTC", 0.01);
   ASSERT_GE(to_units(book.asks[0].size), sz);
-  const auto placed = c.place({btc_order(true, c.price("BTC", book.asks[0].price * 1.01), sz, hl::WireTif::Ioc)});
+  const auto placed =
+      c.place({btc_order(true, c.price("BTC", book.asks[0].price * 1.01), sz, hl::WireTif::Ioc)});
   ASSERT_EQ(placed.size(), 1u);
   ASSERT_EQ(placed[0].kind, OrderOutcome::Kind::filled) << placed[0].error;
   EXPECT_EQ(placed[0].total_sz, sz);
@@ -175,7 +178,8 @@ TEST(ExchangeClient, UnderTenDollarsIsRefusedBeforeAnyRequest) {
     EXPECT_NE(std::string(e.what()).find("$10 minimum"), std::string::npos) << e.what();
   }
   EXPECT_EQ(t.session->stats().requests, requests);
-  EXPECT_THROW(c.place({btc_order(true, px, 1'000'000, hl::WireTif::Gtc, "0x12")}), InvalidOrder);  // bad cloid
+  EXPECT_THROW(c.place({btc_order(true, px, 1'000'000, hl::WireTif::Gtc, "0x12")}),
+               InvalidOrder);  // bad cloid
   EXPECT_THROW(c.place({OrderSpec{.coin = "DOGE", .px = 100, .sz = 100}}), InvalidOrder);
   EXPECT_EQ(t.session->stats().requests, requests);
 }
@@ -185,8 +189,9 @@ TEST(ExchangeClient, BadTickIsATypedErrorStatusPerOrder) {
   auto& c = *t.client;
   const Units px = c.price("BTC", t.book().bids[0].price * 0.98);
   const Units sz = c.size("BTC", 0.01);
-  const auto out = c.place({btc_order(true, px + 1, sz, hl::WireTif::Gtc, kCloid),  // 1e-8 off the tick
-                            btc_order(true, px, sz, hl::WireTif::Gtc, kOtherCloid)});
+  const auto out =
+      c.place({btc_order(true, px + 1, sz, hl::WireTif::Gtc, kCloid),  // 1e-8 off the tick
+               btc_order(true, px, sz, hl::WireTif::Gtc, kOtherCloid)});
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[0].kind, OrderOutcome::Kind::error);
   EXPECT_EQ(out[0].error, "Price must be divisible by tick size.");
@@ -199,23 +204,42 @@ TEST(ExchangeClient, RefusedAndUnknownOutcomesAreDistinguished) {
   TradingSim t;
   auto& c = *t.client;
   // The exchange's {"status":"err"}: not applied.
-  EXPECT_THROW(c.modify({std::uint64_t{987654}, btc_order(true, c.price("BTC", t.book().bids[0].price * 0.9),
-                                                          c.size("BTC", 0.01), hl::WireTif::Alo)}),
-               ActionRefused);
+  EXPECT_THROW(
+      c.modify({std::uint64_t{987654}, btc_order(true, c.price("BTC", t.book().bids[0].price * 0.9),
+                                                 c.size("BTC", 0.01), hl::WireTif::Alo)}),
+      ActionRefused);
   EXPECT_THROW(c.update_leverage("BTC", true, 500), ActionRefused);
   // A 429 on an action: it may have been applied; the action is not re-sent.
   // The simulator's first burst comes one period after the fault is set.
-  ASSERT_EQ(t.http.post("/control", R"({"type":"fault","fault":"http429","count":1,"everySeconds":0.5})").status, 200);
+  ASSERT_EQ(
+      t.http.post("/control", R"({"type":"fault","fault":"http429","count":1,"everySeconds":0.5})")
+          .status,
+      200);
   std::this_thread::sleep_for(std::chrono::milliseconds(600));
   const auto requests = t.session->stats().requests;
   EXPECT_THROW(c.noop(), ActionOutcomeUnknown);
   EXPECT_EQ(t.session->stats().requests, requests + 1);
   ASSERT_EQ(t.http.post("/control", R"({"type":"fault","fault":"none"})").status, 200);
   c.noop();
+  // The exchange gone: the same signed body is re-sent while no reply byte came back, and when
+  // the tries run out nobody knows whether one of them arrived. Waits counted, not slept.
+  std::vector<TimeMs> waits;
+  SessionOptions counted;
+  counted.sleep = [&waits](TimeMs ms) { waits.push_back(ms); };
+  auto quick = std::make_shared<RestSession>("http://127.0.0.1:" + std::to_string(t.sim.port()),
+                                             nullptr, counted);
+  ExchangeClient gone(quick, hl::PrivateKey::from_hex(test::vector_keys().at(0)), c.assets(), {},
+                      c.nonces());
+  t.sim.stop();
+  EXPECT_THROW(gone.noop(), ActionOutcomeUnknown);
+  EXPECT_EQ(quick->stats().requests, RetryPolicy{}.max_attempts);
+  EXPECT_EQ(waits.size(), static_cast<std::size_t>(RetryPolicy{}.max_attempts - 1));
 }
 
 core::TimeMs market_time(HttpClient& http) {
-  return hl::Json::parse(http.post("/control", R"({"type":"status"})").body).at("marketTime").get<core::TimeMs>();
+  return hl::Json::parse(http.post("/control", R"({"type":"status"})").body)
+      .at("marketTime")
+      .get<core::TimeMs>();
 }
 
 TEST(ExchangeClient, TriggerBatchModifyScheduleCancelIsolatedMarginAndExpiry) {
@@ -223,12 +247,19 @@ TEST(ExchangeClient, TriggerBatchModifyScheduleCancelIsolatedMarginAndExpiry) {
   auto& c = *t.client;
   const auto book = t.book();
   const Units sz = c.size("BTC", 0.01);
-  ASSERT_EQ(c.place({btc_order(true, c.price("BTC", book.asks[0].price * 1.01), sz, hl::WireTif::Ioc)})[0].kind,
-            OrderOutcome::Kind::filled);
+  ASSERT_EQ(
+      c.place({btc_order(true, c.price("BTC", book.asks[0].price * 1.01), sz, hl::WireTif::Ioc)})[0]
+          .kind,
+      OrderOutcome::Kind::filled);
   // A reduce-only market stop loss under the long position.
-  OrderSpec stop{.coin = "BTC", .is_buy = false, .px = c.price("BTC", book.bids[0].price * 0.9), .sz = sz,
+  OrderSpec stop{.coin = "BTC",
+                 .is_buy = false,
+                 .px = c.price("BTC", book.bids[0].price * 0.9),
+                 .sz = sz,
                  .reduce_only = true};
-  stop.trigger = TriggerSpec{.is_market = true, .trigger_px = c.price("BTC", book.bids[0].price * 0.95), .take_profit = false};
+  stop.trigger = TriggerSpec{.is_market = true,
+                             .trigger_px = c.price("BTC", book.bids[0].price * 0.95),
+                             .take_profit = false};
   const auto stop_out = c.place({stop});
   ASSERT_EQ(stop_out[0].kind, OrderOutcome::Kind::resting) << stop_out[0].error;
   auto frontend = t.info->frontend_open_orders(t.user);
@@ -245,8 +276,9 @@ TEST(ExchangeClient, TriggerBatchModifyScheduleCancelIsolatedMarginAndExpiry) {
                              btc_order(true, low, sz, hl::WireTif::Alo, kOtherCloid)});
   ASSERT_EQ(bids[1].kind, OrderOutcome::Kind::resting);
   const Units lower = c.price("BTC", book.bids[0].price * 0.85);
-  const auto modified = c.batch_modify({{std::string(kCloid), btc_order(true, lower, sz, hl::WireTif::Alo, kCloid)},
-                                        {bids[1].oid, btc_order(true, lower, sz, hl::WireTif::Alo, kOtherCloid)}});
+  const auto modified =
+      c.batch_modify({{std::string(kCloid), btc_order(true, lower, sz, hl::WireTif::Alo, kCloid)},
+                      {bids[1].oid, btc_order(true, lower, sz, hl::WireTif::Alo, kOtherCloid)}});
   ASSERT_EQ(modified.size(), 2u);
   for (const auto& m : modified) {
     EXPECT_EQ(m.kind, OrderOutcome::Kind::resting) << m.error;
@@ -267,8 +299,11 @@ TEST(ExchangeClient, TriggerBatchModifyScheduleCancelIsolatedMarginAndExpiry) {
   // Isolated margin on ETH: +$1 exactly.
   c.update_leverage("ETH", /*cross=*/false, 5);
   const auto eth = t.info->l2_book("ETH");
-  const auto eth_fill = c.place({OrderSpec{.coin = "ETH", .is_buy = true, .px = c.price("ETH", eth.asks[0].price * 1.01),
-                                           .sz = c.size("ETH", 0.1), .tif = hl::WireTif::Ioc}});
+  const auto eth_fill = c.place({OrderSpec{.coin = "ETH",
+                                           .is_buy = true,
+                                           .px = c.price("ETH", eth.asks[0].price * 1.01),
+                                           .sz = c.size("ETH", 0.1),
+                                           .tif = hl::WireTif::Ioc}});
   ASSERT_EQ(eth_fill[0].kind, OrderOutcome::Kind::filled) << eth_fill[0].error;
   auto eth_position = [&] {
     for (const auto& p : t.info->clearinghouse_state(t.user).positions)
@@ -305,11 +340,14 @@ TEST(NonceSource, StrictlyIncreasingUnderATightLoopAndAClockStepBack) {
   // 1000 actions signed in a tight loop against the wall clock.
   NonceSource wall;
   const auto key = hl::PrivateKey::from_hex(test::vector_keys().at(0));
-  const auto start = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  const auto start =
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
   std::uint64_t previous = 0;
   for (int i = 0; i < 1000; ++i) {
-    const auto request = hl::sign_request(hl::to_json(hl::L1Action{hl::NoopAction{}}), wall.next(), true, key);
+    const auto request =
+        hl::sign_request(hl::to_json(hl::L1Action{hl::NoopAction{}}), wall.next(), true, key);
     ASSERT_GT(request.nonce, previous) << "action " << i;
     previous = request.nonce;
   }

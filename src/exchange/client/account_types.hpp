@@ -51,7 +51,7 @@ struct OrderInfo {
   std::string trigger_condition{};  // "N/A", "Price above 10.004"
   bool is_position_tpsl = false;
   bool reduce_only = false;
-  std::string order_type{};        // "Limit", "Stop Market", ...
+  std::string order_type{};          // "Limit", "Stop Market", ...
   std::optional<std::string> tif{};  // null for triggers
   bool operator==(const OrderInfo&) const = default;
 };
@@ -77,7 +77,7 @@ struct Position {
   std::optional<Units> entry_px{};
   bool cross = true;
   int leverage = 0;
-  std::optional<Units> raw_usd{};  // isolated only
+  std::optional<Units> raw_usd{};         // isolated only
   std::optional<Units> liquidation_px{};  // null when none exists
   Units margin_used = 0;
   int max_leverage = 0;

@@ -4,9 +4,9 @@
 // applied" and "unknown whether applied" (PROTOCOL §9: the caller then asks orderStatus by cloid).
 #include "exchange/client/exchange_client.hpp"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "core/json_input.hpp"
 #include "exchange/hyperliquid/decimal.hpp"
@@ -26,8 +26,11 @@ std::string reply_text(const Json& reply) { return core::quoted_text(reply.dump(
 Units units_field(const Json& item, const char* field, const std::string& what) {
   const auto it = item.find(field);
   std::optional<std::int64_t> parsed;
-  if (it != item.end() && it->is_string()) parsed = hl::parse_units(it->get_ref<const std::string&>());
-  if (!parsed) throw ActionOutcomeUnknown(fmt::format("{}: reply field '{}' is not a decimal: {}", what, field, reply_text(item)));
+  if (it != item.end() && it->is_string())
+    parsed = hl::parse_units(it->get_ref<const std::string&>());
+  if (!parsed)
+    throw ActionOutcomeUnknown(
+        fmt::format("{}: reply field '{}' is not a decimal: {}", what, field, reply_text(item)));
   return *parsed;
 }
 
@@ -49,9 +52,13 @@ OrderOutcome parse_order_outcome(const Json& status, const std::string& what) {
   OrderOutcome out;
   if (status.is_string()) {
     const auto& text = status.get_ref<const std::string&>();
-    if (text == "waitingForFill") out.kind = OrderOutcome::Kind::waiting_for_fill;
-    else if (text == "waitingForTrigger") out.kind = OrderOutcome::Kind::waiting_for_trigger;
-    else throw ActionOutcomeUnknown(fmt::format("{}: unknown order status {}", what, reply_text(status)));
+    if (text == "waitingForFill")
+      out.kind = OrderOutcome::Kind::waiting_for_fill;
+    else if (text == "waitingForTrigger")
+      out.kind = OrderOutcome::Kind::waiting_for_trigger;
+    else
+      throw ActionOutcomeUnknown(
+          fmt::format("{}: unknown order status {}", what, reply_text(status)));
     return out;
   }
   if (status.is_object() && status.size() == 1) {
@@ -87,7 +94,8 @@ const Json& statuses_of(const Json& response, const std::string& what) {
       if (statuses != data->end() && statuses->is_array()) return *statuses;
     }
   }
-  throw ActionOutcomeUnknown(fmt::format("{}: reply without statuses: {}", what, reply_text(response)));
+  throw ActionOutcomeUnknown(
+      fmt::format("{}: reply without statuses: {}", what, reply_text(response)));
 }
 
 }  // namespace
@@ -96,8 +104,9 @@ hl::Int128 notional_units(Units px, Units sz) {
   return static_cast<hl::Int128>(px) * static_cast<hl::Int128>(sz) / hl::kUnitsPerOne;
 }
 
-ExchangeClient::ExchangeClient(std::shared_ptr<RestSession> session, hl::PrivateKey key, hl::AssetDirectory assets,
-                               ExchangeClientOptions options, std::shared_ptr<NonceSource> nonces)
+ExchangeClient::ExchangeClient(std::shared_ptr<RestSession> session, hl::PrivateKey key,
+                               hl::AssetDirectory assets, ExchangeClientOptions options,
+                               std::shared_ptr<NonceSource> nonces)
     : session_(std::move(session)),
       key_(std::move(key)),
       assets_(std::move(assets)),
@@ -123,12 +132,15 @@ hl::OrderWire ExchangeClient::wire_of(const OrderSpec& order) const {
   const auto& info = asset(order.coin);
   const std::string side = order.is_buy ? "buy" : "sell";
   if (order.px <= 0 || order.sz <= 0) {
-    throw InvalidOrder(fmt::format("{} {} {} at {}: price and size must be positive", side, hl::format_units(order.sz),
-                                   order.coin, hl::format_units(order.px)));
+    throw InvalidOrder(fmt::format("{} {} {} at {}: price and size must be positive", side,
+                                   hl::format_units(order.sz), order.coin,
+                                   hl::format_units(order.px)));
   }
-  if (notional_units(order.px, order.sz) < static_cast<hl::Int128>(kMinOrderUsd) * hl::kUnitsPerOne) {
-    throw InvalidOrder(fmt::format("{} {} {} at {}: order value under the exchange's ${} minimum (not sent)", side,
-                                   hl::format_units(order.sz), order.coin, hl::format_units(order.px), kMinOrderUsd));
+  if (notional_units(order.px, order.sz) <
+      static_cast<hl::Int128>(kMinOrderUsd) * hl::kUnitsPerOne) {
+    throw InvalidOrder(fmt::format(
+        "{} {} {} at {}: order value under the exchange's ${} minimum (not sent)", side,
+        hl::format_units(order.sz), order.coin, hl::format_units(order.px), kMinOrderUsd));
   }
   hl::OrderWire wire;
   wire.asset = info.asset;
@@ -137,15 +149,19 @@ hl::OrderWire ExchangeClient::wire_of(const OrderSpec& order) const {
   wire.sz = hl::WireDecimal::of_units(order.sz);
   wire.reduce_only = order.reduce_only;
   if (order.trigger) {
-    if (order.trigger->trigger_px <= 0) throw InvalidOrder(fmt::format("{} trigger: trigger price must be positive", order.coin));
-    wire.type = hl::TriggerWire{order.trigger->is_market, hl::WireDecimal::of_units(order.trigger->trigger_px),
+    if (order.trigger->trigger_px <= 0)
+      throw InvalidOrder(fmt::format("{} trigger: trigger price must be positive", order.coin));
+    wire.type = hl::TriggerWire{order.trigger->is_market,
+                                hl::WireDecimal::of_units(order.trigger->trigger_px),
                                 order.trigger->take_profit};
   } else {
     wire.type = hl::LimitWire{order.tif};
   }
   if (order.cloid) {
     wire.cloid = hl::parse_cloid(*order.cloid);
-    if (!wire.cloid) throw InvalidOrder(fmt::format("{}: cloid '{}' is not 0x and 32 hex digits", order.coin, *order.cloid));
+    if (!wire.cloid)
+      throw InvalidOrder(
+          fmt::format("{}: cloid '{}' is not 0x and 32 hex digits", order.coin, *order.cloid));
   }
   return wire;
 }
@@ -155,7 +171,8 @@ Json ExchangeClient::submit(const Json& action, std::size_t batch, const std::st
   const bool user_signed = hl::user_signed_type(action.value("type", std::string())).has_value();
   std::optional<std::uint64_t> expires;
   if (options_.expires_after_ms && !user_signed) {
-    expires = static_cast<std::uint64_t>(std::max<core::TimeMs>(static_cast<core::TimeMs>(nonce) + *options_.expires_after_ms, 0));
+    expires = static_cast<std::uint64_t>(
+        std::max<core::TimeMs>(static_cast<core::TimeMs>(nonce) + *options_.expires_after_ms, 0));
   }
   Json signed_action = action;
   if (user_signed) signed_action["nonce"] = nonce;  // the action's nonce must equal the request's
@@ -168,12 +185,16 @@ Json ExchangeClient::submit(const Json& action, std::size_t batch, const std::st
     if (e.status() == 429 || e.status() >= 500) throw ActionOutcomeUnknown(e.what());
     throw ActionRefused(e.what());  // 4xx: the body was not accepted, nothing applied
   } catch (const core::Error& e) {
-    throw ActionOutcomeUnknown(e.what());  // transport failure after sending, or an unreadable reply
+    throw ActionOutcomeUnknown(
+        e.what());  // transport failure after sending, or an unreadable reply
   }
-  const std::string status = reply.is_object() ? reply.value("status", std::string()) : std::string();
+  const std::string status =
+      reply.is_object() ? reply.value("status", std::string()) : std::string();
   if (status == "err") {
     const auto response = reply.find("response");
-    const std::string text = response != reply.end() && response->is_string() ? response->get<std::string>() : reply.dump();
+    const std::string text = response != reply.end() && response->is_string()
+                                 ? response->get<std::string>()
+                                 : reply.dump();
     throw ActionRefused(fmt::format("{}: refused by the exchange: {}", what, text));
   }
   if (status != "ok" || !reply.contains("response")) {
@@ -188,9 +209,11 @@ std::vector<OrderOutcome> ExchangeClient::order_outcomes(const Json& response, s
   std::vector<OrderOutcome> out;
   for (const auto& status : statuses) out.push_back(parse_order_outcome(status, what));
   // A pre-validation failure answers one error for the whole batch (PROTOCOL §5.2).
-  if (out.size() == 1 && count > 1 && out.front().kind == OrderOutcome::Kind::error) out.resize(count, out.front());
+  if (out.size() == 1 && count > 1 && out.front().kind == OrderOutcome::Kind::error)
+    out.resize(count, out.front());
   if (out.size() != count) {
-    throw ActionOutcomeUnknown(fmt::format("{}: {} statuses for {} orders: {}", what, out.size(), count, reply_text(statuses)));
+    throw ActionOutcomeUnknown(fmt::format("{}: {} statuses for {} orders: {}", what, out.size(),
+                                           count, reply_text(statuses)));
   }
   return out;
 }
@@ -205,22 +228,26 @@ std::vector<CancelOutcome> ExchangeClient::cancel_outcomes(const Json& response,
     } else if (status.is_object() && status.contains("error") && status["error"].is_string()) {
       out.push_back({false, status["error"].get<std::string>()});
     } else {
-      throw ActionOutcomeUnknown(fmt::format("{}: unknown cancel status {}", what, reply_text(status)));
+      throw ActionOutcomeUnknown(
+          fmt::format("{}: unknown cancel status {}", what, reply_text(status)));
     }
   }
   if (out.size() != count) {
-    throw ActionOutcomeUnknown(fmt::format("{}: {} statuses for {} cancels", what, out.size(), count));
+    throw ActionOutcomeUnknown(
+        fmt::format("{}: {} statuses for {} cancels", what, out.size(), count));
   }
   return out;
 }
 
-std::vector<OrderOutcome> ExchangeClient::place(const std::vector<OrderSpec>& orders, hl::Grouping grouping) {
+std::vector<OrderOutcome> ExchangeClient::place(const std::vector<OrderSpec>& orders,
+                                                hl::Grouping grouping) {
   if (orders.empty()) return {};
   hl::OrderAction action;
   action.grouping = grouping;
   for (const auto& order : orders) action.orders.push_back(wire_of(order));
   const std::string what = fmt::format("order ({} orders)", orders.size());
-  return order_outcomes(submit(hl::to_json(hl::L1Action{action}), orders.size(), what), orders.size(), what);
+  return order_outcomes(submit(hl::to_json(hl::L1Action{action}), orders.size(), what),
+                        orders.size(), what);
 }
 
 std::vector<CancelOutcome> ExchangeClient::cancel(const std::vector<CancelRef>& cancels) {
@@ -228,19 +255,24 @@ std::vector<CancelOutcome> ExchangeClient::cancel(const std::vector<CancelRef>& 
   hl::CancelAction action;
   for (const auto& c : cancels) action.cancels.push_back({asset(c.coin).asset, c.oid});
   const std::string what = fmt::format("cancel ({} orders)", cancels.size());
-  return cancel_outcomes(submit(hl::to_json(hl::L1Action{action}), cancels.size(), what), cancels.size(), what);
+  return cancel_outcomes(submit(hl::to_json(hl::L1Action{action}), cancels.size(), what),
+                         cancels.size(), what);
 }
 
-std::vector<CancelOutcome> ExchangeClient::cancel_by_cloid(const std::vector<CancelCloidRef>& cancels) {
+std::vector<CancelOutcome> ExchangeClient::cancel_by_cloid(
+    const std::vector<CancelCloidRef>& cancels) {
   if (cancels.empty()) return {};
   hl::CancelByCloidAction action;
   for (const auto& c : cancels) {
     const auto cloid = hl::parse_cloid(c.cloid);
-    if (!cloid) throw InvalidOrder(fmt::format("cancelByCloid {}: '{}' is not 0x and 32 hex digits", c.coin, c.cloid));
+    if (!cloid)
+      throw InvalidOrder(
+          fmt::format("cancelByCloid {}: '{}' is not 0x and 32 hex digits", c.coin, c.cloid));
     action.cancels.push_back({asset(c.coin).asset, *cloid});
   }
   const std::string what = fmt::format("cancelByCloid ({} orders)", cancels.size());
-  return cancel_outcomes(submit(hl::to_json(hl::L1Action{action}), cancels.size(), what), cancels.size(), what);
+  return cancel_outcomes(submit(hl::to_json(hl::L1Action{action}), cancels.size(), what),
+                         cancels.size(), what);
 }
 
 void ExchangeClient::modify(const ModifySpec& modify) {
@@ -253,7 +285,8 @@ std::vector<OrderOutcome> ExchangeClient::batch_modify(const std::vector<ModifyS
   hl::BatchModifyAction action;
   for (const auto& m : modifies) action.modifies.push_back({m.order, wire_of(m.replacement)});
   const std::string what = fmt::format("batchModify ({} orders)", modifies.size());
-  return order_outcomes(submit(hl::to_json(hl::L1Action{action}), modifies.size(), what), modifies.size(), what);
+  return order_outcomes(submit(hl::to_json(hl::L1Action{action}), modifies.size(), what),
+                        modifies.size(), what);
 }
 
 void ExchangeClient::schedule_cancel(std::optional<core::TimeMs> time) {
@@ -263,13 +296,16 @@ void ExchangeClient::schedule_cancel(std::optional<core::TimeMs> time) {
 }
 
 void ExchangeClient::update_leverage(const std::string& coin, bool cross, int leverage) {
-  if (leverage < 1) throw InvalidOrder(fmt::format("updateLeverage {}: leverage {} is under 1", coin, leverage));
-  const hl::UpdateLeverageAction action{asset(coin).asset, cross, static_cast<std::uint32_t>(leverage)};
+  if (leverage < 1)
+    throw InvalidOrder(fmt::format("updateLeverage {}: leverage {} is under 1", coin, leverage));
+  const hl::UpdateLeverageAction action{asset(coin).asset, cross,
+                                        static_cast<std::uint32_t>(leverage)};
   submit(hl::to_json(hl::L1Action{action}), 1, fmt::format("updateLeverage {}", coin));
 }
 
 void ExchangeClient::update_isolated_margin(const std::string& coin, std::int64_t usd_micros) {
-  const hl::UpdateIsolatedMarginAction action{asset(coin).asset, true, usd_micros};  // isBuy is ignored (§5.6)
+  const hl::UpdateIsolatedMarginAction action{asset(coin).asset, true,
+                                              usd_micros};  // isBuy is ignored (§5.6)
   submit(hl::to_json(hl::L1Action{action}), 1, fmt::format("updateIsolatedMargin {}", coin));
 }
 

@@ -56,7 +56,7 @@ struct OrderSpec {
   Units px = 0;  // the limit price; for a market trigger, its slippage bound
   Units sz = 0;
   bool reduce_only = false;
-  hl::WireTif tif = hl::WireTif::Gtc;     // limit orders
+  hl::WireTif tif = hl::WireTif::Gtc;    // limit orders
   std::optional<TriggerSpec> trigger{};  // set: a trigger order (tif unused)
   std::optional<std::string> cloid{};    // "0x" + 32 hex digits; always set one to query later
 };
@@ -65,10 +65,10 @@ struct OrderSpec {
 struct OrderOutcome {
   enum class Kind { resting, filled, waiting_for_fill, waiting_for_trigger, error };
   Kind kind = Kind::error;
-  std::uint64_t oid = 0;             // resting, filled
+  std::uint64_t oid = 0;               // resting, filled
   std::optional<std::string> cloid{};  // echoed when the exchange sends it
-  Units total_sz = 0, avg_px = 0;    // filled
-  std::string error{};               // error: the exchange's text, the order was not placed
+  Units total_sz = 0, avg_px = 0;      // filled
+  std::string error{};                 // error: the exchange's text, the order was not placed
   bool ok() const { return kind != Kind::error; }
 };
 
@@ -92,7 +92,8 @@ struct ModifySpec {
 };
 
 struct ExchangeClientOptions {
-  bool mainnet = true;  // the phantom agent's source and hyperliquidChain: the simulator's --testnet decides
+  bool mainnet =
+      true;  // the phantom agent's source and hyperliquidChain: the simulator's --testnet decides
   std::optional<hl::Address> vault{};  // acting for a vault or sub-account
   // Set: every action carries expiresAfter = now + this many ms (the exchange drops it later).
   std::optional<core::TimeMs> expires_after_ms{};
@@ -102,8 +103,9 @@ class ExchangeClient {
  public:
   // `key`: the agent wallet (or the account's key). `assets`: from InfoClient::meta. `nonces`:
   // shared by every client signing with this key (one is made when null).
-  ExchangeClient(std::shared_ptr<RestSession> session, hl::PrivateKey key, hl::AssetDirectory assets,
-                 ExchangeClientOptions options = {}, std::shared_ptr<NonceSource> nonces = nullptr);
+  ExchangeClient(std::shared_ptr<RestSession> session, hl::PrivateKey key,
+                 hl::AssetDirectory assets, ExchangeClientOptions options = {},
+                 std::shared_ptr<NonceSource> nonces = nullptr);
 
   // A price or size as a double rounded by the asset's tick and lot rules (hl::round_price,
   // round_size) into exact units. Throws InvalidOrder for an unknown coin.
@@ -140,8 +142,10 @@ class ExchangeClient {
   // Signs with a fresh nonce, posts, and returns the reply's "response" of an "ok" status;
   // throws ActionRefused / ActionOutcomeUnknown as above.
   Json submit(const Json& action, std::size_t batch, const std::string& what);
-  std::vector<OrderOutcome> order_outcomes(const Json& response, std::size_t count, const std::string& what) const;
-  std::vector<CancelOutcome> cancel_outcomes(const Json& response, std::size_t count, const std::string& what) const;
+  std::vector<OrderOutcome> order_outcomes(const Json& response, std::size_t count,
+                                           const std::string& what) const;
+  std::vector<CancelOutcome> cancel_outcomes(const Json& response, std::size_t count,
+                                             const std::string& what) const;
 
   std::shared_ptr<RestSession> session_;
   hl::PrivateKey key_;

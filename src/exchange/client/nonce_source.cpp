@@ -9,8 +9,8 @@ NonceSource::NonceSource(Clock clock) : clock_(std::move(clock)) {
   if (!clock_) {
     clock_ = [] {
       return static_cast<core::TimeMs>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                            std::chrono::system_clock::now().time_since_epoch())
-                                            .count());
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count());
     };
   }
 }

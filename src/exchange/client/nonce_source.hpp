@@ -1,5 +1,6 @@
 // Nonces for signed actions (PROTOCOL §8): millisecond timestamps, strictly increasing, one per
-// action. Used by ExchangeClient; one source per signing key, shared by everything that signs with it.
+// action. Used by ExchangeClient; one source per signing key, shared by everything that signs with
+// it.
 #pragma once
 
 #include <cstdint>

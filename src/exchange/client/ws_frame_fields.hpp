@@ -3,14 +3,14 @@
 // Internal to the frame parser; nothing outside exchange/client includes it.
 #pragma once
 
+#include <fmt/format.h>
+#include <simdjson.h>
+
 #include <cctype>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-
-#include <fmt/format.h>
-#include <simdjson.h>
 
 #include "exchange/client/ws_frames.hpp"
 #include "exchange/hyperliquid/decimal.hpp"
@@ -25,7 +25,8 @@ struct BadField : std::runtime_error {
 };
 
 inline std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
   return text;
 }
 
