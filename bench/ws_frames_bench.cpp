@@ -1,6 +1,7 @@
 // WebSocket frame parsing on one core (simdjson on demand into reused typed values): a trades
 // frame of two prints with real-length addresses and hashes, and a full 20 x 2 level l2Book
-// snapshot. Frames/s = items_per_second; bytes/s shows the JSON throughput.
+// snapshot; and the user feeds the order manager reads: a userFills frame of 10 fills and an
+// orderUpdates frame of 10 updates. Frames/s = items_per_second; bytes/s the JSON throughput.
 #include <benchmark/benchmark.h>
 
 #include <string>
@@ -41,6 +42,32 @@ std::string book_frame() {
   return out + "]}}";
 }
 
+std::string user_fills_frame() {
+  const std::string hash = "0x" + std::string(64, 'c');
+  std::string out = R"({"channel":"userFills","data":{"user":"0x)" + std::string(40, 'a') + R"(","fills":[)";
+  for (int i = 0; i < 10; ++i) {
+    if (i > 0) out += ",";
+    out += fmt::format(R"({{"coin":"BTC","px":"9729{}.5","sz":"0.0{}1","side":"B","time":171382589159{},)"
+                       R"("startPosition":"0.0{}","dir":"Open Long","closedPnl":"0.0","hash":"{}","oid":9149094{},)"
+                       R"("crossed":true,"fee":"0.29187{}","tid":11890651203771{},"feeToken":"USDC",)"
+                       R"("cloid":"0x0000000000000000000000000000000{}"}})",
+                       i, i + 1, i, i, hash, i, i, i, i);
+  }
+  return out + "]}}";
+}
+
+std::string order_updates_frame() {
+  std::string out = R"({"channel":"orderUpdates","data":[)";
+  for (int i = 0; i < 10; ++i) {
+    if (i > 0) out += ",";
+    out += fmt::format(R"({{"order":{{"coin":"ETH","side":"A","limitPx":"2412.{}","sz":"0.0{}76","oid":9149094{},)"
+                       R"("timestamp":172436154664{},"origSz":"0.0{}76","cloid":"0x0000000000000000000000000000000{}"}},)"
+                       R"("status":"open","statusTimestamp":172436154664{}}})",
+                       i, i, i, i, i, i, i);
+  }
+  return out + "]}";
+}
+
 void run(benchmark::State& state, const std::string& text, FrameKind expected) {
   FrameParser parser;
   WsFrame frame;
@@ -61,5 +88,13 @@ BENCHMARK(BM_ws_parse_trades);
 
 void BM_ws_parse_l2book(benchmark::State& state) { run(state, book_frame(), FrameKind::l2_book); }
 BENCHMARK(BM_ws_parse_l2book);
+
+void BM_ws_parse_user_fills_10(benchmark::State& state) { run(state, user_fills_frame(), FrameKind::user_fills); }
+BENCHMARK(BM_ws_parse_user_fills_10);
+
+void BM_ws_parse_order_updates_10(benchmark::State& state) {
+  run(state, order_updates_frame(), FrameKind::order_updates);
+}
+BENCHMARK(BM_ws_parse_order_updates_10);
 
 }  // namespace

@@ -169,5 +169,114 @@ TEST(WsFrames, TheSimulatorsCorruptionsAreAlwaysErrors) {
   EXPECT_EQ(errors, 900);
 }
 
+
+constexpr const char* kUserFills =
+    R"({"channel":"userFills","data":{"isSnapshot":true,"user":"0xabc","fills":[{"coin":"BTC","px":"42000.5",)"
+    R"("sz":"0.01","side":"B","time":1704067260000,"startPosition":"0","dir":"Open Long","closedPnl":"0",)"
+    R"("hash":"0x01","oid":7,"crossed":true,"fee":"0.18900225","tid":99,"feeToken":"USDC",)"
+    R"("cloid":"0x0000000000000000000000000000ABCD"}]}})";
+
+constexpr const char* kOrderUpdates =
+    R"({"channel":"orderUpdates","data":[{"order":{"coin":"ETH","side":"A","limitPx":"2300.5","sz":"0.5","oid":12,)"
+    R"("timestamp":1704067200001,"origSz":"1"},"status":"open","statusTimestamp":1704067200002},)"
+    R"({"order":{"coin":"ETH","side":"B","limitPx":"2200","sz":"0","oid":13,"timestamp":1704067200003},)"
+    R"("status":"canceled","statusTimestamp":1704067200004}]})";
+
+TEST(WsFrames, UserFillsParseExactly) {
+  FrameParser parser;
+  WsFrame frame;
+  ASSERT_FALSE(parser.parse(kUserFills, frame));
+  ASSERT_EQ(frame.kind, FrameKind::user_fills);
+  EXPECT_TRUE(frame.user_fills.is_snapshot);
+  EXPECT_EQ(frame.user_fills.user, "0xabc");
+  ASSERT_EQ(frame.user_fills.fills.size(), 1u);
+  const Fill& f = frame.user_fills.fills[0];
+  EXPECT_EQ(f.coin, "BTC");
+  EXPECT_EQ(f.px, 4'200'050'000'000);
+  EXPECT_EQ(f.sz, 1'000'000);
+  EXPECT_TRUE(f.buy);
+  EXPECT_EQ(f.fee, 18'900'225);
+  EXPECT_EQ(f.oid, 7u);
+  EXPECT_EQ(f.tid, 99u);
+  EXPECT_TRUE(f.crossed);
+  EXPECT_EQ(f.dir, "Open Long");
+  EXPECT_EQ(f.cloid, "0x0000000000000000000000000000abcd");  // lower-cased like the wire parser
+  // An incremental message (no isSnapshot) reuses the frame.
+  std::string incremental = kUserFills;
+  incremental.replace(incremental.find(R"("isSnapshot":true,)"), 18, "");
+  ASSERT_FALSE(parser.parse(incremental, frame));
+  EXPECT_FALSE(frame.user_fills.is_snapshot);
+  EXPECT_EQ(frame.user_fills.fills.size(), 1u);
+}
+
+TEST(WsFrames, OrderUpdatesParseWithStatus) {
+  FrameParser parser;
+  WsFrame frame;
+  ASSERT_FALSE(parser.parse(kOrderUpdates, frame));
+  ASSERT_EQ(frame.kind, FrameKind::order_updates);
+  ASSERT_EQ(frame.order_updates.size(), 2u);
+  EXPECT_EQ(frame.order_updates[0].order.coin, "ETH");
+  EXPECT_FALSE(frame.order_updates[0].order.buy);
+  EXPECT_EQ(frame.order_updates[0].order.limit_px, 230'050'000'000);
+  EXPECT_EQ(frame.order_updates[0].order.sz, 50'000'000);
+  EXPECT_EQ(frame.order_updates[0].order.orig_sz, 100'000'000);
+  EXPECT_EQ(frame.order_updates[0].status, "open");
+  EXPECT_EQ(frame.order_updates[0].status_timestamp, 1704067200002);
+  EXPECT_EQ(frame.order_updates[1].order.oid, 13u);
+  EXPECT_EQ(frame.order_updates[1].order.orig_sz, 0);  // absent: the remaining size
+  EXPECT_EQ(frame.order_updates[1].status, "canceled");
+}
+
+TEST(WsFrames, UserFundingsAndUserEventsParse) {
+  FrameParser parser;
+  WsFrame frame;
+  ASSERT_FALSE(parser.parse(R"({"channel":"userFundings","data":{"user":"0xabc","fundings":[{"time":1704070800000,)"
+                            R"("coin":"BTC","usdc":"-0.0525","szi":"0.01","fundingRate":"0.0000125"}]}})",
+                            frame));
+  ASSERT_EQ(frame.kind, FrameKind::user_fundings);
+  ASSERT_EQ(frame.user_fundings.fundings.size(), 1u);
+  EXPECT_EQ(frame.user_fundings.fundings[0].usdc, -5'250'000);
+  EXPECT_EQ(frame.user_fundings.fundings[0].funding_rate, 1'250);
+  ASSERT_FALSE(parser.parse(R"({"channel":"user","data":{"nonUserCancel":[{"coin":"ETH","oid":5}]}})", frame));
+  ASSERT_EQ(frame.kind, FrameKind::user_events);
+  ASSERT_EQ(frame.user_events.non_user_cancels.size(), 1u);
+  EXPECT_EQ(frame.user_events.non_user_cancels[0].oid, 5u);
+  EXPECT_TRUE(frame.user_events.fills.empty());
+  ASSERT_FALSE(parser.parse(R"({"channel":"user","data":{"funding":{"time":1,"coin":"BTC","usdc":"1","szi":"-2",)"
+                            R"("fundingRate":"0.0001"}}})",
+                            frame));
+  ASSERT_TRUE(frame.user_events.funding);
+  EXPECT_EQ(frame.user_events.funding->szi, -200'000'000);
+  EXPECT_TRUE(frame.user_events.non_user_cancels.empty());
+}
+
+TEST(WsFrames, BadUserFramesAreNamedErrors) {
+  FrameParser parser;
+  auto error = [&](std::string text) {
+    WsFrame frame;
+    const auto e = parser.parse(text, frame);
+    EXPECT_EQ(frame.kind, FrameKind::other);
+    return e ? e->what : std::string("parsed");
+  };
+  std::string text = kUserFills;
+  EXPECT_EQ(error(std::string(text).replace(text.find(R"("fee":"0.18900225")"), 18, R"("fee":"0.189002251")")),
+            "userFills frame: field 'fee' is not an exact decimal: '0.189002251'");
+  EXPECT_EQ(error(std::string(text).replace(text.find(R"("oid":7)"), 7, R"("oid":"7")")).substr(0, 16),
+            "userFills frame:");  // simdjson's wrong-type text follows
+  EXPECT_EQ(error(std::string(text).replace(text.find(R"("tid":99,)"), 9, "")),
+            "userFills frame: fill lacks one of coin, px, sz, side, time, startPosition, dir, closedPnl, hash, oid, "
+            "crossed, fee, tid");
+  EXPECT_EQ(error(std::string(text).replace(text.find(R"("side":"B")"), 10, R"("side":"X")")),
+            "userFills frame: side 'X' is neither B nor A");
+  EXPECT_EQ(error(std::string(text).replace(text.find(R"("px":"42000.5")"), 14, R"("px":"-1")")),
+            "userFills frame: fill 99 of BTC: non-positive px or sz");
+  text = kOrderUpdates;
+  EXPECT_EQ(error(std::string(text).replace(text.find(R"("status":"open",)"), 16, "")),
+            "orderUpdates frame: order update lacks one of order, status, statusTimestamp");
+  EXPECT_NE(error(text.substr(0, text.size() / 2)), "parsed");
+  EXPECT_EQ(error(R"({"channel":"user","data":{"other":1}})"),
+            "user frame: user event with none of fills, funding, liquidation, nonUserCancel");
+}
+
 }  // namespace
 }  // namespace organism::exchange::client

@@ -144,17 +144,4 @@ std::vector<FundingReply> InfoClient::funding_history(const std::string& coin, T
   return out;
 }
 
-Json InfoClient::clearinghouse_state(const std::string& user) {
-  return session_->info(Json{{"type", "clearinghouseState"}, {"user", user}}, "clearinghouseState");
-}
-Json InfoClient::open_orders(const std::string& user) {
-  return session_->info(Json{{"type", "openOrders"}, {"user", user}}, "openOrders");
-}
-Json InfoClient::user_fills(const std::string& user) {
-  return session_->info(Json{{"type", "userFills"}, {"user", user}}, "userFills");
-}
-Json InfoClient::order_status(const std::string& user, std::uint64_t oid) {
-  return session_->info(Json{{"type", "orderStatus"}, {"user", user}, {"oid", oid}}, "orderStatus");
-}
-
 }  // namespace organism::exchange::client

@@ -6,11 +6,13 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/time.hpp"
 #include "data/series.hpp"
+#include "exchange/client/account_types.hpp"
 #include "exchange/client/rest_session.hpp"
 #include "exchange/hyperliquid/asset_ids.hpp"
 
@@ -53,15 +55,25 @@ class InfoClient {
                                            TimeMs end);
   // One request: funding events with start <= time <= end (at most 500; fetch_history pages).
   std::vector<FundingReply> funding_history(const std::string& coin, TimeMs start, TimeMs end);
-  // Raw replies of the account requests (typed when the trading loop needs them).
-  Json clearinghouse_state(const std::string& user);
-  Json open_orders(const std::string& user);
-  Json user_fills(const std::string& user);
-  Json order_status(const std::string& user, std::uint64_t oid);
+  // The account requests (account_info.cpp), checked field by field like candle_snapshot.
+  ClearinghouseState clearinghouse_state(const std::string& user);
+  std::vector<OrderInfo> open_orders(const std::string& user);
+  std::vector<OrderInfo> frontend_open_orders(const std::string& user);
+  // The 2000 most recent fills, newest first.
+  std::vector<Fill> user_fills(const std::string& user);
+  // Fills with start <= time <= end, oldest first, at most 2000 per request (page on time).
+  std::vector<Fill> user_fills_by_time(const std::string& user, TimeMs start, std::optional<TimeMs> end = std::nullopt);
+  // nullopt: the exchange knows no such order ("unknownOid").
+  std::optional<OrderStatusInfo> order_status(const std::string& user, std::uint64_t oid);
+  std::optional<OrderStatusInfo> order_status_by_cloid(const std::string& user, const std::string& cloid);
+  // Funding payments with start <= time <= end, oldest first, at most 500 per request.
+  std::vector<FundingPayment> user_funding(const std::string& user, TimeMs start,
+                                           std::optional<TimeMs> end = std::nullopt);
 
   RestSession& session() { return *session_; }
 
  private:
+  std::optional<OrderStatusInfo> order_status_request(const std::string& user, const Json& oid, std::string_view what);
   std::shared_ptr<RestSession> session_;
 };
 

@@ -9,44 +9,18 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "exchange/client/ws_frame_fields.hpp"
 #include "exchange/hyperliquid/decimal.hpp"
 
 namespace organism::exchange::client {
 
 namespace od = simdjson::ondemand;
+using frame_fields::assign;
+using frame_fields::BadField;
+using frame_fields::trimmed;
+using frame_fields::units_of;
 
 namespace {
-
-// A field whose value is present but unusable; the message names the field.
-struct BadField : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-  return text;
-}
-
-// A decimal string (or, as the docs' candle shows, a JSON number) as exact 1e-8 units.
-std::int64_t units_of(od::value value, std::string_view field) {
-  std::string_view text;
-  const auto type = value.type().value();
-  if (type == od::json_type::string) {
-    text = value.get_string().value();
-  } else if (type == od::json_type::number) {
-    text = trimmed(value.raw_json_token());
-  } else {
-    throw BadField(fmt::format("field '{}' is not a decimal", field));
-  }
-  const auto units = hl::parse_units(text);
-  if (!units) throw BadField(fmt::format("field '{}' is not an exact decimal: '{}'", field, text));
-  return *units;
-}
-
-void assign(std::string& out, od::value value) {
-  const std::string_view text = value.get_string().value();
-  out.assign(text.data(), text.size());
-}
 
 void parse_trade(od::object object, WsTrade& trade) {
   trade.users[0].clear();
@@ -255,7 +229,7 @@ void parse_data(std::string_view channel, od::value data, WsFrame& out) {
   } else if (channel == "error") {
     out.kind = FrameKind::error;
     out.error = data.type().value() == od::json_type::string ? std::string(data.get_string().value()) : raw_of(data);
-  } else {
+  } else if (!frame_fields::parse_user_data(channel, data, out)) {
     out.kind = FrameKind::other;
     (void)raw_of(data);  // walked so that a broken payload is still caught
   }

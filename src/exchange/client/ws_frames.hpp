@@ -1,5 +1,6 @@
 // Hyperliquid WebSocket frames (PROTOCOL §4) parsed into typed values with simdjson on demand:
-// trades, l2Book, candle, acks, pong, post replies, errors. Used by WsClient and the live bars.
+// trades, l2Book, candle, the user feeds (userFills, orderUpdates, userFundings, user), acks,
+// pong, post replies, errors. Used by WsClient, the live bars and the order manager.
 #pragma once
 
 #include <array>
@@ -10,9 +11,24 @@
 #include <string_view>
 #include <vector>
 
+#include "exchange/client/account_types.hpp"
+
 namespace organism::exchange::client {
 
-enum class FrameKind { trades, l2_book, candle, subscription_response, pong, post, error, other };
+enum class FrameKind {
+  trades,
+  l2_book,
+  candle,
+  user_fills,
+  order_updates,
+  user_fundings,
+  user_events,
+  subscription_response,
+  pong,
+  post,
+  error,
+  other
+};
 
 // Prices and sizes are exact counts of 1e-8 (hl::parse_units), never doubles.
 struct WsTrade {
@@ -66,6 +82,36 @@ struct WsPostReply {
   std::string payload;  // the payload as raw JSON text (a string payload for "error")
 };
 
+// userFills: the snapshot first (isSnapshot true: the latest fills), then each new fill once.
+struct WsUserFills {
+  std::string user;
+  bool is_snapshot = false;
+  std::vector<Fill> fills;
+};
+
+struct WsUserFundings {
+  std::string user;
+  bool is_snapshot = false;
+  std::vector<FundingPayment> fundings;
+};
+
+struct WsNonUserCancel {
+  std::string coin;
+  std::uint64_t oid = 0;
+};
+struct WsLiquidation {
+  std::uint64_t lid = 0;
+  Units ntl_pos = 0, account_value = 0;  // of the liquidated user
+};
+// The "user" channel (subscription userEvents): one of fills, a funding payment, a liquidation,
+// or orders the exchange canceled (margin, scheduled cancel, ...); the others stay empty.
+struct WsUserEvents {
+  std::vector<Fill> fills;
+  std::optional<FundingPayment> funding;
+  std::optional<WsLiquidation> liquidation;
+  std::vector<WsNonUserCancel> non_user_cancels;
+};
+
 // One parsed frame. Only the member of `kind` is meaningful; the others keep their capacity so
 // that a stream of frames parses without allocating.
 struct WsFrame {
@@ -74,13 +120,17 @@ struct WsFrame {
   std::vector<WsTrade> trades;
   WsBook book;
   std::vector<WsCandle> candles;  // one for the object form, any number for the array form
+  WsUserFills user_fills;
+  std::vector<OrderStatusInfo> order_updates;  // orderUpdates: order (short form), status, time
+  WsUserFundings user_fundings;
+  WsUserEvents user_events;
   WsAck ack;
   WsPostReply post;
   std::string error;  // the text of an error frame
 };
 
 // Why a frame was skipped: not JSON (a greeting, a truncated or corrupted frame), a field of the
-// wrong type, an impossible candle, or a frame over the size limit.
+// wrong type or missing, an impossible candle or fill, or a frame over the size limit.
 struct FrameError {
   std::string what;
 };
