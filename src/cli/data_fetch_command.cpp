@@ -150,11 +150,14 @@ void run_fetch(const FetchArgs& args, Context& ctx) {
 
 void add_data_fetch(CLI::App& data, Registry& registry) {
   auto args = std::make_shared<FetchArgs>();
-  CLI::App* cmd = data.add_subcommand("fetch", "download candles and funding from Hyperliquid into the store, incrementally");
+  CLI::App* cmd = data.add_subcommand("fetch", "download candles and funding from Hyperliquid, or the Fear & Greed "
+                                             "Index, into the store, incrementally");
   cmd->footer(R"(
 Resumes after the last stored bar of venue 'hyperliquid', so a re-run writes nothing new.
 Only closed bars are stored. The exchange keeps the latest 5000 candles of an interval.
---url may be the simulator's (http://127.0.0.1:PORT); plain http only for loopback.)");
+--url may be the simulator's (http://127.0.0.1:PORT); plain http only for loopback.
+--source fear-greed fetches the daily index into sentiment 'fear_greed' (as data import names it),
+the days after the last stored one; every row is checked and a bad reply writes nothing.)");
   cmd->add_option("--source", args->source, "what to fetch: hyperliquid (candles, funding) or fear-greed (the daily "
                                             "Fear & Greed Index, default URL " + std::string(exchange::client::kFearGreedUrl) + ")")
       ->capture_default_str();
