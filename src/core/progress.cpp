@@ -30,7 +30,9 @@ void Progress::update(std::uint64_t done) {
   done_ = done;
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
-  const auto every = bar_ ? std::chrono::milliseconds(100) : std::chrono::milliseconds(5000);
+  const auto every = redraw_every_.count() >= 0 ? redraw_every_
+                     : bar_                     ? std::chrono::milliseconds(100)
+                                                : std::chrono::milliseconds(5000);
   if (now - last_draw_ < every) return;
   last_draw_ = now;
   draw(false);

@@ -26,6 +26,8 @@ class Progress {
   // Cheap to call often: output is throttled (10 redraws/s for a bar, a line every 5 s).
   void update(std::uint64_t done);
   void set_total(std::uint64_t total) { total_ = total; }
+  // Overrides the redraw period (tests read every update of `--progress lines` this way).
+  void set_redraw_every(std::chrono::milliseconds every) { redraw_every_ = every; }
   // Final state; called by the destructor if not called before.
   void finish();
 
@@ -39,6 +41,7 @@ class Progress {
   bool enabled_ = true;
   bool finished_ = false;
   std::uint64_t done_ = 0;
+  std::chrono::milliseconds redraw_every_{-1};  // negative: 100 ms for a bar, 5 s for lines
   std::chrono::steady_clock::time_point start_, last_draw_;
 };
 

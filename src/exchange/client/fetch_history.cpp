@@ -55,7 +55,9 @@ void fetch_candles(InfoClient& info, data::Store& store, const FetchOptions& opt
   const TimeMs window_end = interval.next(interval.bucket_start(until)) + interval.nominal_ms();
   std::optional<data::Bar> held;  // the newest bar seen, stored once a later one appears
   bool first_page = true;
-  while (cursor < until) {
+  // With an explicit --until, a held bar just before it (a page ended there) is confirmed closed
+  // by one more page; without one, such a bar is the wall clock's current, still open.
+  while (cursor < until || (held && options.until)) {
     const auto page = info.candle_snapshot(result.coin, interval, cursor, window_end);
     ++result.pages;
     data::Candles closed;

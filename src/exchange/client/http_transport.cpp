@@ -157,10 +157,18 @@ struct HttpTransport::Impl {
       if (reused && ec != beast::error::timeout) return std::nullopt;
       fail("send to", ec, false);
     }
+    constexpr std::uint64_t kBodyLimit = 64u << 20;
     http::response_parser<http::string_body> parser;
-    parser.body_limit(64u << 20);
-    ec = url.tls ? run([&](auto h) { http::async_read(*secure, buffer, parser, std::move(h)); })
-                 : run([&](auto h) { http::async_read(*plain, buffer, parser, std::move(h)); });
+    parser.body_limit(kBodyLimit);
+    // The header first: Beast 1.74's async_read of the whole message let a Content-Length past
+    // the body limit through (a 65 MiB reply was read whole), async_read_header reports it.
+    ec = url.tls ? run([&](auto h) { http::async_read_header(*secure, buffer, parser, std::move(h)); })
+                 : run([&](auto h) { http::async_read_header(*plain, buffer, parser, std::move(h)); });
+    if (!ec && parser.content_length().value_or(0) > kBodyLimit) ec = http::error::body_limit;
+    if (!ec && !parser.is_done()) {
+      ec = url.tls ? run([&](auto h) { http::async_read(*secure, buffer, parser, std::move(h)); })
+                   : run([&](auto h) { http::async_read(*plain, buffer, parser, std::move(h)); });
+    }
     const bool started = parser.got_some() || buffer.size() > 0;
     if (ec) {
       if (reused && !started && ec != beast::error::timeout) return std::nullopt;
