@@ -117,7 +117,11 @@ UpsertCounts Store::upsert_candles(const SeriesKey& key, const CandleView& bars)
     ins.bind(1, key.venue).bind(2, key.coin).bind(3, key.interval.name()).run();
   }
   const std::int64_t id = *series_id(key);
-  const std::int64_t before = count_rows(*db_, "candles", id);
+  // A live stream appends one bar at a time: then neither the count nor the checksum needs the
+  // whole series read again.
+  const auto recorded = candles_summary(id);
+  const bool append = appends_after_last("candles", id, recorded, bars.time);
+  const std::int64_t before = append ? recorded.rows : count_rows(*db_, "candles", id);
   // An unknown trade count (NULL) never erases a known one; every other field takes the new value.
   Statement st(*db_, R"sql(
     INSERT INTO candles (series_id, time, open, high, low, close, volume, trades)
@@ -140,7 +144,13 @@ UpsertCounts Store::upsert_candles(const SeriesKey& key, const CandleView& bars)
     st.run();
     changed += db_->changes();
   }
-  const auto result = counts(static_cast<std::int64_t>(bars.size()), changed, before, count_rows(*db_, "candles", id));
+  const auto n = static_cast<std::int64_t>(bars.size());
+  if (append) {
+    record_appended_summary("series", id, recorded, bars.time, bars.close);
+    sp.release();
+    return counts(n, changed, before, before + n);
+  }
+  const auto result = counts(n, changed, before, count_rows(*db_, "candles", id));
   record_candles_summary(id);
   sp.release();
   return result;
@@ -164,7 +174,9 @@ UpsertCounts Store::upsert_funding(const FundingSeries& funding) {
       id = db_->last_insert_rowid();
     }
   }
-  const std::int64_t before = count_rows(*db_, "funding", id);
+  const auto recorded = funding_summary(id);
+  const bool append = appends_after_last("funding", id, recorded, funding.time);
+  const std::int64_t before = append ? recorded.rows : count_rows(*db_, "funding", id);
   Statement st(*db_, R"sql(
     INSERT INTO funding (series_id, time, rate) VALUES (?, ?, ?)
     ON CONFLICT (series_id, time) DO UPDATE SET rate = excluded.rate WHERE rate IS NOT excluded.rate)sql");
@@ -173,7 +185,13 @@ UpsertCounts Store::upsert_funding(const FundingSeries& funding) {
     st.bind(1, id).bind(2, funding.time[i]).bind(3, funding.rate[i]).run();
     changed += db_->changes();
   }
-  const auto result = counts(static_cast<std::int64_t>(funding.size()), changed, before, count_rows(*db_, "funding", id));
+  const auto n = static_cast<std::int64_t>(funding.size());
+  if (append) {
+    record_appended_summary("funding_series", id, recorded, funding.time, funding.rate);
+    sp.release();
+    return counts(n, changed, before, before + n);
+  }
+  const auto result = counts(n, changed, before, count_rows(*db_, "funding", id));
   record_funding_summary(id);
   sp.release();
   return result;

@@ -50,6 +50,11 @@ struct SentimentInfo {
 // on every whole-series load, so a damaged page that SQLite reads as fewer or other rows is an
 // error instead of a shorter series.
 std::uint64_t series_checksum(std::span<const TimeMs> times, std::span<const double> values);
+// The checksum of a series' rows followed by more rows, from the checksum of the first part: FNV-1a
+// runs front to back, so rows appended after the last one extend it in O(rows appended). This is
+// what keeps a live stream's one-bar writes from re-reading the whole series.
+std::uint64_t extend_series_checksum(std::uint64_t checksum, std::span<const TimeMs> times,
+                                     std::span<const double> values);
 
 // What `organism data verify` found (store_integrity.cpp): SQLite's integrity_check, then every
 // series read whole and compared with the row count and checksum recorded at import.
@@ -225,6 +230,14 @@ class Store {
   void record_funding_summary(std::int64_t series_id);
   void record_sentiment_summary(const std::string& source);
   void record_missing_summaries();  // fills series that predate the migration adding the columns
+  // An append: `recorded` extended by rows that all lie after the series' last row (`table` is
+  // series or funding_series).
+  void record_appended_summary(std::string_view table, std::int64_t series_id, const Summary& recorded,
+                               std::span<const TimeMs> times, std::span<const double> values);
+  // Whether rows at `times` (as given) would all be appended after the series' last stored row,
+  // with its summary known: then the write can extend the summary instead of recomputing it.
+  bool appends_after_last(std::string_view rows_table, std::int64_t series_id, const Summary& recorded,
+                          std::span<const TimeMs> times);
   Summary candles_summary(std::int64_t series_id);
   Summary funding_summary(std::int64_t series_id);
   Summary sentiment_summary(const std::string& source);

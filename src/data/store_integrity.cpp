@@ -15,8 +15,14 @@ namespace organism::data {
 using sqlite::Statement;
 
 std::uint64_t series_checksum(std::span<const TimeMs> times, std::span<const double> values) {
-  constexpr std::uint64_t kOffset = 14695981039346656037ULL, kPrime = 1099511628211ULL;
-  std::uint64_t hash = kOffset;
+  constexpr std::uint64_t kOffset = 14695981039346656037ULL;  // FNV-1a's offset basis
+  return extend_series_checksum(kOffset, times, values);
+}
+
+std::uint64_t extend_series_checksum(std::uint64_t checksum, std::span<const TimeMs> times,
+                                     std::span<const double> values) {
+  constexpr std::uint64_t kPrime = 1099511628211ULL;
+  std::uint64_t hash = checksum;
   auto mix = [&hash](std::uint64_t word) {
     for (int byte = 0; byte < 8; ++byte) {
       hash ^= (word >> (8 * byte)) & 0xffU;
@@ -98,6 +104,29 @@ void Store::record_sentiment_summary(const std::string& source) {
     ON CONFLICT (source) DO UPDATE SET row_count = excluded.row_count, checksum = excluded.checksum)sql");
   st.bind(1, source).bind(2, static_cast<std::int64_t>(rows.times.size()))
       .bind(3, as_stored(series_checksum(rows.times, rows.values))).run();
+}
+
+bool Store::appends_after_last(std::string_view rows_table, std::int64_t id, const Summary& recorded,
+                               std::span<const TimeMs> times) {
+  if (!recorded.known || times.empty()) return false;
+  for (std::size_t i = 1; i < times.size(); ++i) {
+    if (times[i] <= times[i - 1]) return false;
+  }
+  if (recorded.rows == 0) return true;
+  // The primary key (series_id, time) makes this one index probe.
+  Statement st(*db_, fmt::format("SELECT max(time) FROM {} WHERE series_id = ?", rows_table));
+  st.bind(1, id);
+  if (!st.step() || st.column_is_null(0)) return false;
+  return times.front() > st.column_int(0);
+}
+
+void Store::record_appended_summary(std::string_view table, std::int64_t id, const Summary& recorded,
+                                    std::span<const TimeMs> times, std::span<const double> values) {
+  Statement st(*db_, fmt::format("UPDATE {} SET row_count = ?, checksum = ? WHERE id = ?", table));
+  st.bind(1, recorded.rows + static_cast<std::int64_t>(times.size()))
+      .bind(2, as_stored(extend_series_checksum(recorded.checksum, times, values)))
+      .bind(3, id)
+      .run();
 }
 
 void Store::record_missing_summaries() {

@@ -163,6 +163,39 @@ TEST(Store, FundingAndSentimentUpserts) {
   EXPECT_EQ(store.list_sentiment().at(0).rows, 2);
 }
 
+// One bar at a time, as the live stream writes: the summary is extended instead of recomputed, and
+// must end equal to the recomputed one (verify reads every row), through appends, an overwrite of
+// an old bar (the full path) and appends again; funding likewise.
+TEST(Store, AppendsExtendTheSummaryToWhatARecomputeGives) {
+  TempDir dir;
+  auto store = Store::open((dir / "s.db").string());
+  const SeriesKey key{"hyperliquid", "BTC", k1h};
+  const auto bars = make_bars(kT0, 50, 100.0, 7);
+  for (std::size_t i = 0; i < 40; ++i) {
+    const auto c = store.upsert_candles(key, bars.view(i, i + 1));
+    ASSERT_EQ(c.inserted, 1) << i;
+  }
+  auto changed = make_bars(kT0 + 5 * core::kHourMs, 1, 500.0, 7);
+  EXPECT_EQ(store.upsert_candles(key, changed.view()).updated, 1);
+  EXPECT_EQ(store.upsert_candles(key, bars.view(40, 50)).inserted, 10);
+  EXPECT_EQ(store.upsert_candles(key, bars.view(49, 50)).unchanged, 1);  // not after the last
+  for (int i = 0; i < 30; ++i) {
+    FundingSeries f{"hyperliquid", "BTC", core::kHourMs, {kT0 + i * core::kHourMs + 3}, {1e-6 * (i + 1)}};
+    EXPECT_EQ(store.upsert_funding(f).inserted, 1);
+  }
+  const auto report = store.verify();
+  EXPECT_TRUE(report.ok());
+  ASSERT_EQ(report.series.size(), 2u);
+  for (const auto& s : report.series) {
+    EXPECT_EQ(s.problem, "") << s.label;
+    EXPECT_EQ(s.rows_read, s.rows_recorded) << s.label;
+  }
+  const auto loaded = store.load_candles(key);
+  ASSERT_EQ(loaded->size(), 50u);
+  EXPECT_EQ(loaded->bar(5).close, 501.0);
+  EXPECT_EQ(store.load_funding("hyperliquid", "BTC")->time.size(), 30u);
+}
+
 TEST(Store, DeleteRemovesSeries) {
   TempDir dir;
   auto store = Store::open((dir / "s.db").string());
