@@ -129,9 +129,10 @@ void MarketDataSource::on_candle(Coin& coin, const WsCandle& candle) {
     ++stats_.stale_updates;
     return;
   }
+  // The exchange shows only the bar in progress: an update for t proves every bar before t closed,
+  // whether or not the feed showed them forming.
+  if (t > *coin.next_open) coin.closed_before = std::max(coin.closed_before.value_or(t), t);
   if (coin.forming && t > coin.forming->open_time) {
-    // A later bar exists: every bar opening before t is closed.
-    coin.closed_before = std::max(coin.closed_before.value_or(t), t);
     const WsCandle& last = *coin.forming;
     // The feed's last update is final only if nothing can have been missed since the bar began:
     // same connection, no skipped frame, and it is the very next bar to emit (no backfill owes
@@ -140,8 +141,8 @@ void MarketDataSource::on_candle(Coin& coin, const WsCandle& candle) {
                          coin.forming_connection == connection_ && coin.forming_skipped == skipped_frames() &&
                          coin.next_open == last.open_time && options_.interval.next(last.open_time) == t;
     if (trusted) emit(coin, bar_of(last), true);
-    if (coin.next_open && *coin.next_open < t) request_backfill(coin);
   }
+  if (*coin.next_open < t) request_backfill(coin);
   if (!coin.forming || t != coin.forming->open_time) {
     coin.forming_skipped = skipped_frames();
     coin.forming_connection = connection_;
