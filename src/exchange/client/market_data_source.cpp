@@ -256,9 +256,11 @@ void MarketDataSource::finish_backfill(Coin& coin, Backfill& result) {
 }
 
 void MarketDataSource::emit(Coin& coin, const data::Bar& bar, bool from_ws) {
-  data::Candles one;
-  one.push_back(bar);
-  store_bars(store_, coin.key, one);  // one transaction, before anyone hears of the bar
+  if (options_.persist) {
+    data::Candles one;
+    one.push_back(bar);
+    store_bars(store_, coin.key, one);  // one transaction, before anyone hears of the bar
+  }
   coin.last_emitted = bar.time;
   coin.next_open = options_.interval.next(bar.time);
   ++(from_ws ? stats_.emitted_ws : stats_.emitted_rest);

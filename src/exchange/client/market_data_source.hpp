@@ -57,6 +57,9 @@ struct MarketDataOptions {
   // (see the .cpp). Off by default: the simulator publishes a forming bar at its tick times, so
   // its last update is not always the bar's final state (docs/exchange.md).
   bool trust_ws_final = false;
+  // Write each bar to the store before the callback (off only for measuring the rest of the path:
+  // the store recomputes a series' checksum on every write, which is O(series length)).
+  bool persist = true;
   // After a failed backfill, try again this long later (a close also triggers one).
   std::chrono::milliseconds retry_after{1000};
 };
