@@ -35,6 +35,7 @@ struct StreamArgs {
   std::int64_t bars = 0;  // stop after this many bars per coin (0: until a signal)
   bool funding = false;
   bool ws_final = false;
+  bool check_trades = false;
   std::int64_t weight_per_minute = 1200;  // PROTOCOL §10; hidden flag for tests
   std::int64_t retry_base_ms = 250;
   std::int64_t retry_429_base_ms = 2000;
@@ -65,6 +66,9 @@ void run_stream(const StreamArgs& args, Context& ctx) {
   if (!args.until.empty()) until = time_arg(args.until, "--until");
   options.funding = args.funding;
   options.trust_ws_final = args.ws_final;
+  options.check_trades = args.check_trades;
+  if (args.check_trades && options.interval.nominal_ms() != 60'000)
+    throw core::UsageError("--check-trades: compares 1m bars built from trades; use --interval 1m");
 
   const std::string url = client::rest_url(ctx.config.get("exchange.url"));
   const std::string proxy = ctx.config.get("exchange.proxy");
@@ -149,6 +153,12 @@ void run_stream(const StreamArgs& args, Context& ctx) {
     const auto last = source.last_emitted(coin);
     fmt::print("  {}: {} bars this run, last {}\n", coin, per_coin[coin], last ? core::format_utc(*last) : "none");
   }
+  if (args.check_trades) {
+    const auto t = source.trade_checks();
+    fmt::print("trade bars: {} checked, {} matched, {} mismatched (open {}, high {}, low {}, close {}, volume {}), "
+               "{} incomplete\n",
+               t.checked, t.matched, t.checked - t.matched, t.open, t.high, t.low, t.close, t.volume, t.incomplete);
+  }
   const auto& rest = session->stats();
   spdlog::info("stream from {}: {} REST requests, {} retries, {} HTTP 429, waited {} ms for the weight budget", url,
                rest.requests, rest.retries, rest.status_429, budget->waited_ms());
@@ -175,6 +185,8 @@ Prints one line per closed bar and per reconnect, and a summary at exit.)");
   cmd->add_flag("--funding", args->funding, "also fetch funding as bars close (every bar then from REST)");
   cmd->add_flag("--ws-final", args->ws_final,
                 "take a bar's final values from the feed's last update when nothing was missed (default: REST)");
+  cmd->add_flag("--check-trades", args->check_trades,
+                "also build 1m bars from the trades feed and count mismatches with the exchange's (interval 1m)");
   cmd->add_option("--until", args->until, "stop once every coin's bars reach this time (tests)");
   cmd->add_option("--bars", args->bars, "stop after this many bars per coin (tests)");
   cmd->add_option("--weight-per-minute", args->weight_per_minute)->group("");

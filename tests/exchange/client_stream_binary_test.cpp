@@ -98,3 +98,33 @@ TEST(ClientStreamBinary, StoredBarsEqualTheSourceThroughDropsRateLimitsAndMalfor
 
 }  // namespace
 }  // namespace organism::exchange::client
+
+namespace organism::exchange::client {
+namespace {
+
+// --check-trades: own 1m bars from the trades feed compared with the exchange's final candles.
+// Measured: the simulator's prints reproduce its candles' open, high, low and close exactly, and
+// never the volume (its tape's sizes are not the bars' volume); this pins that down.
+TEST(ClientStreamBinary, CheckTradesCountsOwnBarsAgainstTheExchanges) {
+  test::SimProcess sim({"--speed", "1000", "--rest-weight-per-minute", "1000000"});
+  ASSERT_TRUE(sim.started());
+  test::TempDir dir;
+  const auto r = test::run_organism({"--db", (dir / "streamed.db").string(), "data", "stream", "--url",
+                                     fmt::format("http://127.0.0.1:{}", sim.port()), "--coins", "BTC,ETH", "--interval",
+                                     "1m", "--bars", "40", "--check-trades", "--weight-per-minute", "1000000"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(trade bars: (\d+) checked, (\d+) matched, (\d+) mismatched \(open (\d+), high (\d+), low (\d+), close (\d+), volume (\d+)\), (\d+) incomplete)")))
+      << r.out;
+  const int checked = std::stoi(m[1].str()), incomplete = std::stoi(m[9].str());
+  for (int field = 4; field <= 7; ++field) EXPECT_EQ(m[field].str(), "0") << "a price field mismatched: " << r.out;
+  EXPECT_EQ(m[8].str(), m[1].str()) << r.out;  // every compared bar's volume differs
+  // 2 x 40 exchange bars, each either compared or without a complete own bar (the first minute
+  // joined mid-way, a minute without trades).
+  EXPECT_EQ(checked + incomplete, 80) << r.out;
+  EXPECT_GT(checked, 40) << r.out;
+  fmt::print("check-trades: {}\n", m[0].str());
+}
+
+}  // namespace
+}  // namespace organism::exchange::client

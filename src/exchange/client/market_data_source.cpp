@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <span>
+#include <stdexcept>
 
 #include <boost/asio/post.hpp>
 #include <fmt/format.h>
@@ -48,6 +49,7 @@ struct MarketDataSource::Coin {
   std::uint64_t forming_connection = 0;  // the connection of that bar's first update
   bool backfill_running = false;
   std::optional<data::FundingSeries> funding;  // the stored series, reloaded when it grows
+  TradeBars trades;  // check_trades
 };
 
 struct MarketDataSource::Backfill {
@@ -64,6 +66,24 @@ MarketDataSource::MarketDataSource(boost::asio::io_context& ioc, WsClient* ws, s
     coins_.push_back(std::make_unique<Coin>(name, data::SeriesKey{options_.venue, name, options_.interval}));
   }
   if (info_) worker_ = std::make_unique<RestWorker>(ioc_);
+  if (options_.check_trades && options_.interval.nominal_ms() != 60'000)
+    throw std::invalid_argument("checking bars built from trades needs interval 1m");
+}
+
+TradeCheckStats MarketDataSource::trade_checks() const {
+  TradeCheckStats sum;
+  for (const auto& c : coins_) {
+    const auto& s = c->trades.stats();
+    sum.checked += s.checked;
+    sum.matched += s.matched;
+    sum.incomplete += s.incomplete;
+    sum.open += s.open;
+    sum.high += s.high;
+    sum.low += s.low;
+    sum.close += s.close;
+    sum.volume += s.volume;
+  }
+  return sum;
 }
 
 MarketDataSource::~MarketDataSource() {
@@ -85,7 +105,10 @@ void MarketDataSource::start() {
   if (ws_) {
     ws_->on_frame([this](const WsFrame& frame) { handle_frame(frame); });
     ws_->on_reconnect([this](std::uint64_t n, const std::string& reason) { handle_reconnect(n, reason); });
-    for (const auto& coin : coins_) ws_->subscribe(WsSubscription{"candle", coin->name, options_.interval.name(), ""});
+    for (const auto& coin : coins_) {
+      ws_->subscribe(WsSubscription{"candle", coin->name, options_.interval.name(), ""});
+      if (options_.check_trades) ws_->subscribe(WsSubscription{"trades", coin->name, "", ""});
+    }
   }
   // Everything since the last stored bar comes before any new bar.
   for (auto& coin : coins_)
@@ -114,7 +137,17 @@ MarketDataSource::Coin* MarketDataSource::coin_of(const std::string& name) {
 std::uint64_t MarketDataSource::skipped_frames() const { return ws_ ? ws_->stats().skipped : 0; }
 
 void MarketDataSource::handle_frame(const WsFrame& frame) {
-  if (stopped_ || frame.kind != FrameKind::candle) return;
+  if (stopped_) return;
+  if (options_.check_trades && skipped_frames() != skipped_seen_) {
+    skipped_seen_ = skipped_frames();
+    for (auto& c : coins_) c->trades.interrupted();
+  }
+  if (frame.kind == FrameKind::trades && options_.check_trades) {
+    for (const auto& trade : frame.trades)
+      if (Coin* coin = coin_of(trade.coin)) coin->trades.add(trade);
+    return;
+  }
+  if (frame.kind != FrameKind::candle) return;
   for (const auto& candle : frame.candles) {
     if (candle.interval != options_.interval.name()) continue;
     if (Coin* coin = coin_of(candle.coin)) on_candle(*coin, candle);
@@ -154,6 +187,7 @@ void MarketDataSource::handle_reconnect(std::uint64_t reconnects, const std::str
   if (stopped_) return;
   ++connection_;
   ++stats_.reconnects;
+  for (auto& c : coins_) c->trades.interrupted();
   spdlog::info("market data: reconnect {} ({}): backfilling from candleSnapshot", reconnects, reason);
   for (auto& coin : coins_)
     if (coin->next_open) request_backfill(*coin);
@@ -261,6 +295,7 @@ void MarketDataSource::emit(Coin& coin, const data::Bar& bar, bool from_ws) {
     one.push_back(bar);
     store_bars(store_, coin.key, one);  // one transaction, before anyone hears of the bar
   }
+  if (options_.check_trades) coin.trades.check(bar);
   coin.last_emitted = bar.time;
   coin.next_open = options_.interval.next(bar.time);
   ++(from_ws ? stats_.emitted_ws : stats_.emitted_rest);

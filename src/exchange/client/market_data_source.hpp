@@ -26,6 +26,7 @@
 #include "exchange/client/fetch_history.hpp"
 #include "exchange/client/info_client.hpp"
 #include "exchange/client/rest_worker.hpp"
+#include "exchange/client/trade_bars.hpp"
 #include "exchange/client/ws_client.hpp"
 
 namespace organism::exchange::client {
@@ -57,6 +58,9 @@ struct MarketDataOptions {
   // (see the .cpp). Off by default: the simulator publishes a forming bar at its tick times, so
   // its last update is not always the bar's final state (docs/exchange.md).
   bool trust_ws_final = false;
+  // Also build 1m bars from the `trades` feed and compare each with the exchange's final bar
+  // (interval 1m only); counts in trade_checks().
+  bool check_trades = false;
   // Write each bar to the store before the callback (off only for measuring the rest of the path:
   // the store recomputes a series' checksum on every write, which is O(series length)).
   bool persist = true;
@@ -102,6 +106,7 @@ class MarketDataSource {
   // Open time of the last emitted (= last stored) bar of a coin; nullopt before the first.
   std::optional<TimeMs> last_emitted(const std::string& coin) const;
   const MarketDataStats& stats() const { return stats_; }
+  TradeCheckStats trade_checks() const;  // summed over the coins
 
  private:
   struct Coin;
@@ -124,6 +129,7 @@ class MarketDataSource {
   std::vector<std::unique_ptr<Coin>> coins_;
   std::optional<data::SentimentSeries> sentiment_;
   MarketDataStats stats_;
+  std::uint64_t skipped_seen_ = 0;  // for check_trades: a skipped frame may have been a trade
   std::uint64_t connection_ = 1;  // which WebSocket connection the updates come from
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // continuations outliving us do nothing
   bool stopped_ = false;
