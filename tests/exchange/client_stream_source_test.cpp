@@ -139,6 +139,38 @@ TEST(ClientStreamSource, BackfillsTheStoreThenEmitsClosedBarsAndResumesAfterARes
   }
 }
 
+TEST(ClientStreamSource, FundingIsFetchedStoredAndAttachedToTheBarItSettlesIn) {
+  test::SimProcess sim({"--speed", "0"});
+  ASSERT_TRUE(sim.started());
+  test::TempDir dir;
+  auto store = data::Store::open((dir / "live.db").string());
+  boost::asio::io_context ioc;
+  WsClient ws(ioc, {.url = fmt::format("ws://127.0.0.1:{}/ws", sim.port())});
+  std::vector<LiveBar> bars;
+  const TimeMs since = kSimNow - 120 * 60'000;  // 06:20
+  MarketDataSource source(ioc, &ws, info_for(fmt::format("http://127.0.0.1:{}", sim.port())), store,
+                          {.coins = {"BTC"}, .interval = kMinute, .since = since, .funding = true},
+                          [&](const LiveBar& b) { bars.push_back(b); });
+  source.start();
+  ws.start();
+  ASSERT_TRUE(run_until(ioc, [&] { return bars.size() == 120; }));
+  source.stop();
+  ws.stop();
+  // The test market's BTC funding: -0.00001 on even hours, 0.0000125 on odd ones, settled on the
+  // hour: the 06:59 bar (06:59 < 07:00 <= 07:00) carries 07:00's, the 07:59 bar 08:00's.
+  for (const auto& b : bars) {
+    const TimeMs close = b.bar.time + 60'000;
+    const double want = close == test::kSimFirstBar + 7 * core::kHourMs   ? 0.0000125
+                        : close == test::kSimFirstBar + 8 * core::kHourMs ? -0.00001
+                                                                          : 0.0;
+    EXPECT_EQ(b.funding, want) << core::format_utc(b.bar.time);
+  }
+  const auto funding = store.load_funding("hyperliquid", "BTC");
+  ASSERT_TRUE(funding);
+  EXPECT_EQ(funding->time.front(), test::kSimFirstBar + 7 * core::kHourMs);  // since 06:20
+  EXPECT_EQ(funding->time.back(), test::kSimFirstBar + 8 * core::kHourMs);   // up to the market's now
+}
+
 // /info answers from a queue (then "[]"); nothing else is served.
 class ScriptedInfo final : public sim_server::Handler {
  public:
