@@ -19,6 +19,7 @@ namespace organism::cli {
 void add_data_store(CLI::App& data, Registry& registry);
 void add_exchange_sim_command(CLI::App& app, Registry& registry);  // exchange_sim_command.cpp
 void add_data_fetch(CLI::App& data, Registry& registry);             // data_fetch_command.cpp
+void add_data_stream(CLI::App& data, Registry& registry);            // data_stream_command.cpp
 
 void Registry::apply_bindings(core::Config& config) const {
   for (const auto& b : bindings_) {
@@ -80,6 +81,7 @@ int run(int argc, char** argv) {
   add_data_derive(*data, registry);
   add_data_store(*data, registry);
   add_data_fetch(*data, registry);
+  add_data_stream(*data, registry);
   add_indicators_command(app, registry);
   add_backtest_command(app, registry);
   add_strategy_commands(app, registry);

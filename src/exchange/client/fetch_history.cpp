@@ -12,26 +12,10 @@ namespace {
 // PROTOCOL §3.6: at most 500 funding events per reply.
 constexpr std::size_t kFundingPageCap = 500;
 
-std::optional<TimeMs> last_stored_bar(data::Store& store, const data::SeriesKey& key) {
-  for (const auto& info : store.list_series()) {
-    if (info.key == key && info.bars > 0) return info.last;
-  }
-  return std::nullopt;
-}
-
-std::optional<TimeMs> last_stored_funding(data::Store& store, const std::string& venue, const std::string& coin) {
-  for (const auto& info : store.list_funding()) {
-    if (info.venue == venue && info.coin == coin && info.rows > 0) return info.last;
-  }
-  return std::nullopt;
-}
-
 // Writes `bars` in one transaction; adds the counts to `result`.
 void write_bars(data::Store& store, const data::SeriesKey& key, const data::Candles& bars, CoinFetchResult& result) {
   if (bars.empty()) return;
-  auto tx = store.transaction();
-  const auto counts = store.upsert_candles(key, bars.view());
-  tx.commit();
+  const auto counts = store_bars(store, key, bars);
   result.new_bars += counts.inserted;
   result.updated_bars += counts.updated;
   if (counts.inserted + counts.updated > 0) {
@@ -92,24 +76,53 @@ void fetch_funding(InfoClient& info, data::Store& store, const FetchOptions& opt
     const auto page = info.funding_history(result.coin, start, end);
     ++result.funding_pages;
     if (page.empty()) break;
-    // The exchange stamps an event a few ms after the hour; the store keys funding by the hour,
-    // as imported series are, so both meet.
-    data::FundingSeries series{options.venue, result.coin, core::kHourMs, {}, {}};
-    for (const auto& f : page) {
-      const TimeMs hour = f.time - f.time % core::kHourMs;
-      if (!series.time.empty() && hour <= series.time.back()) continue;
-      series.time.push_back(hour);
-      series.rate.push_back(f.rate);
-    }
-    auto tx = store.transaction();
-    result.new_funding += store.upsert_funding(series).inserted;
-    tx.commit();
+    result.new_funding += store_funding(store, options.venue, result.coin, page);
     if (page.size() < kFundingPageCap) break;
     start = page.back().time + 1;
   }
 }
 
 }  // namespace
+
+std::optional<TimeMs> last_stored_bar(data::Store& store, const data::SeriesKey& key) {
+  for (const auto& info : store.list_series()) {
+    if (info.key == key && info.bars > 0) return info.last;
+  }
+  return std::nullopt;
+}
+
+std::optional<TimeMs> last_stored_funding(data::Store& store, const std::string& venue, const std::string& coin) {
+  for (const auto& info : store.list_funding()) {
+    if (info.venue == venue && info.coin == coin && info.rows > 0) return info.last;
+  }
+  return std::nullopt;
+}
+
+data::UpsertCounts store_bars(data::Store& store, const data::SeriesKey& key, const data::Candles& bars) {
+  if (bars.empty()) return {};
+  auto tx = store.transaction();
+  const auto counts = store.upsert_candles(key, bars.view());
+  tx.commit();
+  return counts;
+}
+
+std::int64_t store_funding(data::Store& store, const std::string& venue, const std::string& coin,
+                           const std::vector<FundingReply>& page) {
+  // The exchange stamps an event a few ms after the hour; the store keys funding by the hour,
+  // as imported series are, so both meet.
+  data::FundingSeries series{venue, coin, core::kHourMs, {}, {}};
+  for (const auto& f : page) {
+    const TimeMs hour = f.time - f.time % core::kHourMs;
+    if (!series.time.empty() && hour <= series.time.back()) continue;
+    series.time.push_back(hour);
+    series.rate.push_back(f.rate);
+  }
+  if (series.time.empty()) return 0;
+  auto tx = store.transaction();
+  const auto inserted = store.upsert_funding(series).inserted;
+  tx.commit();
+  return inserted;
+}
 
 std::vector<CoinFetchResult> fetch_history(InfoClient& info, data::Store& store, const FetchOptions& options,
                                            const core::Clock& wall, const FetchProgress& progress) {

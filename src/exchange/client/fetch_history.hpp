@@ -38,6 +38,15 @@ struct CoinFetchResult {
 // Called after each page: the coin, bars written so far for it.
 using FetchProgress = std::function<void(const std::string& coin, std::int64_t bars)>;
 
+// The store side of a fetch, shared with the live bars (market_data_source): the open time of the
+// last stored bar / funding row, and writes of closed bars and of a funding reply page (hour-keyed),
+// each in one transaction. Returns the counts written.
+std::optional<TimeMs> last_stored_bar(data::Store& store, const data::SeriesKey& key);
+std::optional<TimeMs> last_stored_funding(data::Store& store, const std::string& venue, const std::string& coin);
+data::UpsertCounts store_bars(data::Store& store, const data::SeriesKey& key, const data::Candles& bars);
+std::int64_t store_funding(data::Store& store, const std::string& venue, const std::string& coin,
+                           const std::vector<FundingReply>& page);
+
 // `wall` says what "now" is when no --until is given (a simulator's market may be in the past:
 // the exchange's own newest bar, not the wall clock, decides which bar is still open).
 std::vector<CoinFetchResult> fetch_history(InfoClient& info, data::Store& store, const FetchOptions& options,
