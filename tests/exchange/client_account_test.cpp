@@ -12,61 +12,26 @@
 #include "exchange/client/info_client.hpp"
 #include "exchange/client/ws_client.hpp"
 #include "exchange/sim_server/server.hpp"
+#include "io_wait.hpp"
+#include "queued_info_server.hpp"
 #include "sim_server_client.hpp"
 #include "sim_server_process.hpp"
 
 namespace organism::exchange::client {
 namespace {
 
+using test::run_until;
+
 using namespace std::chrono_literals;
 using sim_server::Reply;
 
-// Answers /info with the queued replies in order.
-class ScriptedInfo final : public sim_server::Handler {
- public:
-  Reply info(std::string_view) override {
-    std::lock_guard lock(mutex);
-    if (replies.empty()) return {200, "[]"};
-    Reply r{200, replies.front()};
-    replies.pop_front();
-    return r;
-  }
-  Reply exchange(std::string_view) override { return {500, "internal"}; }
-  Reply control(std::string_view) override { return {400, "no"}; }
-  int info_weight(std::string_view, const Reply&) override { return 1; }
-  int exchange_weight(std::string_view) override { return 1; }
-  TimeMs market_time() const override { return 0; }
-  void advance_to(TimeMs) override {}
-  std::optional<sim_server::Subscription> parse_subscription(const sim_server::Json&,
-                                                             std::string& e) override {
-    e = "none";
-    return std::nullopt;
-  }
-  std::vector<std::string> snapshot(const sim_server::Subscription&) override { return {}; }
-  std::vector<sim_server::FeedMessage> publish(
-      const std::function<bool(const std::string&)>&) override {
-    return {};
-  }
-  sim_server::Json state() const override { return sim_server::Json::object(); }
-
-  std::mutex mutex;
-  std::deque<std::string> replies;
-};
-
 struct ScriptedServer {
-  ScriptedInfo handler;
-  sim_server::Server server{handler, {}};
-  std::thread thread{[this] { server.run(); }};
-  std::shared_ptr<RestSession> session = std::make_shared<RestSession>(
-      "http://127.0.0.1:" + std::to_string(server.port()), WeightBudget::make(1'000'000));
+  test::QueuedInfoHandler handler;
+  test::RunningServer server{handler};
+  std::shared_ptr<RestSession> session = std::make_shared<RestSession>(server.url(), WeightBudget::make(1'000'000));
   InfoClient info{session};
-  ~ScriptedServer() {
-    server.stop();
-    thread.join();
-  }
   InfoClient& reply(std::string text) {
-    std::lock_guard lock(handler.mutex);
-    handler.replies.push_back(std::move(text));
+    handler.queue_ok(std::move(text));
     return info;
   }
 };
@@ -178,18 +143,6 @@ TEST(AccountInfo, MalformedRepliesNameRequestItemAndField) {
       R"(clearinghouseState: assetPositions 0: leverage: field 'value': expected an integer, got "20")");
   EXPECT_EQ(error_of([&] { s.reply("[]").order_status_by_cloid("0x1", "0x12"); }),
             "orderStatus: '0x12' is not a cloid (0x and 32 hex digits)");
-}
-
-// Runs the io_context until `done` holds or `timeout` passes; whether it held.
-template <class Pred>
-bool run_until(boost::asio::io_context& ioc, Pred done, std::chrono::milliseconds timeout) {
-  const auto end = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= end) return false;
-    ioc.run_for(5ms);
-    if (ioc.stopped()) ioc.restart();
-  }
-  return true;
 }
 
 struct SimAccount {

@@ -15,12 +15,15 @@
 #include "exchange/client/http_transport.hpp"
 #include "exchange/client/proxy_connect.hpp"
 #include "exchange/client/ws_client.hpp"
+#include "io_wait.hpp"
 #include "proxy_servers.hpp"
 #include "sim_server_client.hpp"
 #include "sim_server_process.hpp"
 
 namespace organism::exchange::client {
 namespace {
+
+using test::run_until;
 
 using namespace std::chrono_literals;
 using test::SimProcess;
@@ -30,17 +33,6 @@ const WsSubscription kBtcCandle{"candle", "BTC", "1m", ""};
 
 std::string rest_of(std::uint16_t port) { return fmt::format("http://127.0.0.1:{}", port); }
 std::string ws_of(std::uint16_t port) { return fmt::format("ws://127.0.0.1:{}/ws", port); }
-
-template <class Pred>
-bool run_until(boost::asio::io_context& ioc, Pred done, std::chrono::milliseconds timeout) {
-  const auto end = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= end) return false;
-    ioc.run_for(5ms);
-    if (ioc.stopped()) ioc.restart();
-  }
-  return true;
-}
 
 // Sets the proxy credentials for one scope (make_route reads them from the environment).
 struct ProxyCredentials {

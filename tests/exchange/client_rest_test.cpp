@@ -23,6 +23,7 @@
 #include "exchange/client/fetch_history.hpp"
 #include "exchange/client/info_client.hpp"
 #include "exchange/sim_server/server.hpp"
+#include "queued_info_server.hpp"
 #include "support/test_support.hpp"
 
 namespace organism::exchange::client {
@@ -32,63 +33,8 @@ using sim_server::Reply;
 
 constexpr TimeMs kT0 = 1704067200000;  // 2024-01-01 00:00 UTC
 
-// Answers /info with the queued replies in order (then 200 "[]"), counting requests.
-class QueuedHandler final : public sim_server::Handler {
- public:
-  Reply info(std::string_view body) override {
-    std::lock_guard lock(mutex);
-    bodies.emplace_back(body);
-    if (replies.empty()) return {200, "[]"};
-    Reply r = replies.front();
-    replies.pop_front();
-    return r;
-  }
-  Reply exchange(std::string_view) override {
-    std::lock_guard lock(mutex);
-    ++actions;
-    return {500, "internal"};
-  }
-  Reply control(std::string_view) override { return {400, "no"}; }
-  int info_weight(std::string_view, const Reply&) override { return 1; }
-  int exchange_weight(std::string_view) override { return 1; }
-  TimeMs market_time() const override { return kT0; }
-  void advance_to(TimeMs) override {}
-  std::optional<sim_server::Subscription> parse_subscription(const sim_server::Json&, std::string& e) override {
-    e = "none";
-    return std::nullopt;
-  }
-  std::vector<std::string> snapshot(const sim_server::Subscription&) override { return {}; }
-  std::vector<sim_server::FeedMessage> publish(const std::function<bool(const std::string&)>&) override { return {}; }
-  sim_server::Json state() const override { return sim_server::Json::object(); }
-
-  void queue(std::vector<Reply> r) {
-    std::lock_guard lock(mutex);
-    replies.insert(replies.end(), r.begin(), r.end());
-  }
-  std::size_t requests() {
-    std::lock_guard lock(mutex);
-    return bodies.size();
-  }
-
-  std::mutex mutex;
-  std::deque<Reply> replies;
-  std::vector<std::string> bodies;
-  int actions = 0;
-};
-
-class RunningServer {
- public:
-  explicit RunningServer(sim_server::Handler& handler) : server_(handler, {}), thread_([this] { server_.run(); }) {}
-  ~RunningServer() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_.port()); }
-
- private:
-  sim_server::Server server_;
-  std::thread thread_;
-};
+using QueuedHandler = test::QueuedInfoHandler;
+using test::RunningServer;
 
 // A session whose backoff waits are recorded instead of slept.
 struct TestSession {
@@ -167,7 +113,7 @@ TEST(ClientTransport, HttpsRefusesAnUnverifiedCertificate) {
 }
 
 TEST(ClientTransport, ReusesOneConnectionAcrossCalls) {
-  QueuedHandler handler;
+  QueuedHandler handler(kT0);
   RunningServer server(handler);
   TestSession t(server.url());
   InfoClient info(t.session);
@@ -180,7 +126,7 @@ TEST(ClientTransport, ReusesOneConnectionAcrossCalls) {
 }
 
 TEST(ClientRetries, FiveHundredsAnd429AreRetriedWithJitteredBackoff) {
-  QueuedHandler handler;
+  QueuedHandler handler(kT0);
   handler.queue({{503, "busy"}, {429, "Too Many Requests"}, {502, "bad gateway"}, {200, "[]"}});
   RunningServer server(handler);
   TestSession t(server.url());
@@ -201,7 +147,7 @@ TEST(ClientRetries, FiveHundredsAnd429AreRetriedWithJitteredBackoff) {
 }
 
 TEST(ClientRetries, Other4xxIsNotRetriedAndCarriesTheExchangesText) {
-  QueuedHandler handler;
+  QueuedHandler handler(kT0);
   handler.queue({{422, "Failed to deserialize the JSON body into the target type"}});
   RunningServer server(handler);
   TestSession t(server.url());
@@ -217,11 +163,11 @@ TEST(ClientRetries, Other4xxIsNotRetriedAndCarriesTheExchangesText) {
 }
 
 TEST(ClientRetries, SignedActionsAreNotResentAfterAReply) {
-  QueuedHandler handler;
+  QueuedHandler handler(kT0);
   RunningServer server(handler);
   TestSession t(server.url());
   EXPECT_THROW(t.session->action(R"({"action":{"type":"noop"},"nonce":1})", 1, "noop"), HttpStatusError);
-  EXPECT_EQ(handler.actions, 1);
+  EXPECT_EQ(handler.actions(), 1);
   // Nothing listening: the connection fails before any reply byte, so the same body is re-sent.
   TestSession closed("http://127.0.0.1:1");
   EXPECT_THROW(closed.session->action("{}", 1, "noop"), core::Error);
@@ -230,7 +176,7 @@ TEST(ClientRetries, SignedActionsAreNotResentAfterAReply) {
 }
 
 TEST(ClientInfo, MalformedRepliesAreErrorsNamingRequestAndField) {
-  QueuedHandler handler;
+  QueuedHandler handler(kT0);
   handler.queue({{200, "[" + candle(kT0, "1", "2", "0.5", "1.5")},  // truncated
                  {200, R"([{"t":"x","T":1,"o":"1","c":"1","h":"1","l":"1","v":"1","n":1}])"},
                  {200, "[" + candle(kT0, "100", "90", "95", "96") + "]"},
@@ -256,7 +202,7 @@ TEST(ClientInfo, MalformedRepliesAreErrorsNamingRequestAndField) {
 }
 
 TEST(ClientFetch, ABadPageLeavesTheStoreWithWholePagesOnly) {
-  QueuedHandler handler;
+  QueuedHandler handler(kT0);
   // Page 1: three bars (the last held as possibly open); page 2: a bar with high < low.
   handler.queue({{200, "[" + candle(kT0, "10", "11", "9", "10.5") + "," + candle(kT0 + core::kHourMs, "10.5", "12", "10", "11") +
                            "," + candle(kT0 + 2 * core::kHourMs, "11", "11.5", "10.5", "11.2") + "]"},
@@ -279,7 +225,7 @@ TEST(ClientFetch, ABadPageLeavesTheStoreWithWholePagesOnly) {
 }
 
 TEST(ClientFetch, PagesFromTheBarAfterTheLastAndStoresOnlyBarsSeenClosed) {
-  QueuedHandler handler;
+  QueuedHandler handler(kT0);
   const TimeMs h = core::kHourMs;
   // A capped first page (3 bars), a second overlapping the first by one (de-duplicated), then the
   // exchange's newest bar alone, then nothing: that newest bar is in progress and not stored.
@@ -302,9 +248,10 @@ TEST(ClientFetch, PagesFromTheBarAfterTheLastAndStoresOnlyBarsSeenClosed) {
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[0].new_bars, 4);
   EXPECT_EQ(results[0].pages, 4);
-  ASSERT_EQ(handler.bodies.size(), 4u);
+  const auto bodies = handler.bodies();
+  ASSERT_EQ(bodies.size(), 4u);
   for (std::size_t i = 0; i < 4; ++i) {
-    const auto request = core::parse_json(handler.bodies[i], "request");
+    const auto request = core::parse_json(bodies[i], "request");
     EXPECT_EQ(request["req"]["startTime"].get<TimeMs>(), kT0 + static_cast<TimeMs>(std::vector<int>{0, 3, 4, 5}[i]) * h);
   }
   const auto bars = store.load_candles({"hyperliquid", "BTC", options.interval});

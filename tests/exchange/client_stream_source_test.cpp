@@ -21,28 +21,21 @@
 #include "data/store.hpp"
 #include "exchange/client/market_data_source.hpp"
 #include "exchange/sim_server/server.hpp"
+#include "io_wait.hpp"
+#include "queued_info_server.hpp"
 #include "sim_server_client.hpp"
 #include "sim_server_process.hpp"
 
 namespace organism::exchange::client {
 namespace {
 
+using test::run_until;
+
 using namespace std::chrono_literals;
 
 const core::Interval kMinute = core::Interval::parse_or_throw("1m");
 const core::Interval kHour = core::Interval::parse_or_throw("1h");
 constexpr TimeMs kSimNow = test::kSimFirstBar + 500 * 60'000;  // the simulator's default --from
-
-// Runs the io_context until `done` holds; false after `limit`.
-bool run_until(boost::asio::io_context& ioc, const std::function<bool()>& done, std::chrono::milliseconds limit = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    ioc.restart();
-    ioc.run_for(10ms);
-  }
-  return true;
-}
 
 std::shared_ptr<InfoClient> info_for(const std::string& url) {
   SessionOptions options;
@@ -171,37 +164,6 @@ TEST(ClientStreamSource, FundingIsFetchedStoredAndAttachedToTheBarItSettlesIn) {
   EXPECT_EQ(funding->time.back(), test::kSimFirstBar + 8 * core::kHourMs);   // up to the market's now
 }
 
-// /info answers from a queue (then "[]"); nothing else is served.
-class ScriptedInfo final : public sim_server::Handler {
- public:
-  using Reply = sim_server::Reply;
-  Reply info(std::string_view) override {
-    std::lock_guard lock(mutex);
-    ++requests;
-    if (replies.empty()) return {200, "[]"};
-    Reply r = replies.front();
-    replies.pop_front();
-    return r;
-  }
-  Reply exchange(std::string_view) override { return {400, "no"}; }
-  Reply control(std::string_view) override { return {400, "no"}; }
-  int info_weight(std::string_view, const Reply&) override { return 1; }
-  int exchange_weight(std::string_view) override { return 1; }
-  TimeMs market_time() const override { return test::kSimFirstBar; }
-  void advance_to(TimeMs) override {}
-  std::optional<sim_server::Subscription> parse_subscription(const sim_server::Json&, std::string& e) override {
-    e = "none";
-    return std::nullopt;
-  }
-  std::vector<std::string> snapshot(const sim_server::Subscription&) override { return {}; }
-  std::vector<sim_server::FeedMessage> publish(const std::function<bool(const std::string&)>&) override { return {}; }
-  sim_server::Json state() const override { return sim_server::Json::object(); }
-
-  std::mutex mutex;
-  std::deque<Reply> replies;
-  int requests = 0;
-};
-
 std::string hour_candle(TimeMs t, const char* o, const char* h, const char* l, const char* c) {
   return fmt::format(R"({{"t":{},"T":{},"s":"BTC","i":"1h","o":"{}","c":"{}","h":"{}","l":"{}","v":"12.5","n":7}})", t,
                      t + core::kHourMs - 1, o, c, h, l);
@@ -222,14 +184,13 @@ WsFrame candle_frame(TimeMs t) {
 
 TEST(ClientStreamSource, ARestCandleWithHighBelowLowIsNamedNeverStoredAndRetried) {
   const TimeMs t0 = test::kSimFirstBar;
-  ScriptedInfo handler;
-  handler.replies = {
+  test::QueuedInfoHandler handler(test::kSimFirstBar);
+  handler.queue({
       {200, "[" + hour_candle(t0, "100", "101", "99", "100.5") + "," + hour_candle(t0 + core::kHourMs, "100.5", "99", "101", "100") +
                 "," + hour_candle(t0 + 2 * core::kHourMs, "100", "100", "100", "100") + "]"},
       {200, "[" + hour_candle(t0, "100", "101", "99", "100.5") + "," + hour_candle(t0 + core::kHourMs, "100.5", "102", "100", "101") +
-                "," + hour_candle(t0 + 2 * core::kHourMs, "101", "101", "101", "101") + "]"}};
-  sim_server::Server server(handler, {});
-  std::thread serving([&] { server.run(); });
+                "," + hour_candle(t0 + 2 * core::kHourMs, "101", "101", "101", "101") + "]"}});
+  test::RunningServer server(handler);
 
   std::ostringstream log;
   auto previous = spdlog::default_logger();
@@ -240,7 +201,7 @@ TEST(ClientStreamSource, ARestCandleWithHighBelowLowIsNamedNeverStoredAndRetried
   boost::asio::io_context ioc;
   std::vector<LiveBar> bars;
   {
-    MarketDataSource source(ioc, nullptr, info_for(fmt::format("http://127.0.0.1:{}", server.port())), store,
+    MarketDataSource source(ioc, nullptr, info_for(server.url()), store,
                             {.coins = {"BTC"}, .interval = kHour, .since = t0, .retry_after = 50ms},
                             [&](const LiveBar& b) { bars.push_back(b); });
     source.start();  // backfill from t0: the reply's second candle has high 99 < low 101
@@ -254,8 +215,6 @@ TEST(ClientStreamSource, ARestCandleWithHighBelowLowIsNamedNeverStoredAndRetried
     source.stop();
   }
   spdlog::set_default_logger(previous);
-  server.stop();
-  serving.join();
 
   EXPECT_NE(log.str().find("hyperliquid:BTC:1h: backfill failed, nothing stored, retrying: candleSnapshot BTC 1h: candle 1"),
             std::string::npos) << log.str();

@@ -10,29 +10,20 @@
 #include <boost/beast.hpp>
 #include <thread>
 
+#include "io_wait.hpp"
 #include "sim_server_client.hpp"
 #include "sim_server_process.hpp"
 
 namespace organism::exchange::client {
 namespace {
 
+using test::run_until;
+
 using namespace std::chrono_literals;
 using test::HttpClient;
 using test::SimProcess;
 
 std::string url_of(std::uint16_t port) { return "ws://127.0.0.1:" + std::to_string(port) + "/ws"; }
-
-// Runs the io_context until `done` holds or `timeout` passes; whether it held.
-template <class Pred>
-bool run_until(boost::asio::io_context& ioc, Pred done, std::chrono::milliseconds timeout) {
-  const auto end = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= end) return false;
-    ioc.run_for(5ms);
-    if (ioc.stopped()) ioc.restart();
-  }
-  return true;
-}
 
 const WsSubscription kBtcBook{"l2Book", "BTC", "", ""};
 const WsSubscription kBtcCandle{"candle", "BTC", "1m", ""};

@@ -17,10 +17,13 @@
 
 #include "exchange/client/http_transport.hpp"
 #include "exchange/client/ws_client.hpp"
+#include "io_wait.hpp"
 #include "proxy_servers.hpp"
 
 namespace organism::exchange::client {
 namespace {
+
+using test::run_until;
 
 namespace net = boost::asio;
 namespace ssl = net::ssl;
@@ -136,17 +139,6 @@ class TlsServer {
   std::atomic<int> handshakes_{0}, failed_handshakes_{0};
   std::thread thread_;
 };
-
-template <class Pred>
-bool run_until(net::io_context& ioc, Pred done, std::chrono::milliseconds timeout) {
-  const auto end = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= end) return false;
-    ioc.run_for(5ms);
-    if (ioc.stopped()) ioc.restart();
-  }
-  return true;
-}
 
 const WsSubscription kBtcTrades{"trades", "BTC", "", ""};
 
