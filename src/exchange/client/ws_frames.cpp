@@ -289,7 +289,8 @@ std::optional<FrameError> FrameParser::parse(std::string_view text, WsFrame& out
     if (!has_channel) return FrameError{"message without a channel"};
   } catch (const simdjson::simdjson_error& e) {
     out.kind = FrameKind::other;
-    return FrameError{fmt::format("{} frame: {}", out.channel.empty() ? "a" : out.channel, e.what())};
+    if (out.channel.empty()) return FrameError{fmt::format("not valid JSON: {}", e.what())};
+    return FrameError{fmt::format("{} frame: {}", out.channel, e.what())};
   } catch (const BadField& e) {
     out.kind = FrameKind::other;
     return FrameError{fmt::format("{} frame: {}", out.channel, e.what())};
