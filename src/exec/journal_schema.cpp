@@ -1,0 +1,85 @@
+#include "exec/journal_schema.hpp"
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
+namespace organism::exec {
+namespace {
+
+using data::sqlite::Statement;
+
+std::int64_t pragma_int(data::sqlite::Db& db, const char* sql) {
+  Statement st(db, sql);
+  st.step_row();
+  return st.column_int(0);
+}
+
+// Money, prices and sizes are exact 1e-8 integer units (INTEGER), never REAL. States, events,
+// sides and styles are their names, so the file reads well in the sqlite3 shell.
+constexpr const char* kSchema = R"(
+CREATE TABLE orders (
+  cloid TEXT PRIMARY KEY NOT NULL,
+  strategy TEXT NOT NULL, coin TEXT NOT NULL, bar_time INTEGER NOT NULL, sequence INTEGER NOT NULL,
+  side TEXT NOT NULL, size INTEGER NOT NULL, price INTEGER NOT NULL, style TEXT NOT NULL,
+  taker_fallback_ms INTEGER NOT NULL, reduce_only INTEGER NOT NULL, leg TEXT NOT NULL,
+  oid INTEGER, state TEXT NOT NULL, filled_size INTEGER NOT NULL, average_price INTEGER NOT NULL,
+  fees INTEGER NOT NULL, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,
+  seq INTEGER NOT NULL UNIQUE
+);
+CREATE INDEX orders_open ON orders(seq) WHERE state IN ('new', 'sent', 'resting', 'partially_filled');
+CREATE TABLE order_events (
+  seq INTEGER PRIMARY KEY,
+  cloid TEXT NOT NULL REFERENCES orders(cloid),
+  event TEXT NOT NULL, state_after TEXT NOT NULL, time INTEGER NOT NULL, oid INTEGER,
+  fill_size INTEGER NOT NULL, fill_price INTEGER NOT NULL, fee INTEGER NOT NULL, detail TEXT NOT NULL
+);
+CREATE INDEX order_events_by_cloid ON order_events(cloid, seq);
+CREATE TABLE fills (
+  tid INTEGER PRIMARY KEY,
+  coin TEXT NOT NULL, px INTEGER NOT NULL, sz INTEGER NOT NULL, buy INTEGER NOT NULL,
+  time INTEGER NOT NULL, start_position INTEGER NOT NULL, dir TEXT NOT NULL,
+  closed_pnl INTEGER NOT NULL, hash TEXT NOT NULL, oid INTEGER NOT NULL, crossed INTEGER NOT NULL,
+  fee INTEGER NOT NULL, cloid TEXT, fee_token TEXT NOT NULL, liquidation INTEGER NOT NULL
+);
+CREATE INDEX fills_by_coin_time ON fills(coin, time, tid);
+CREATE TABLE positions (
+  seq INTEGER PRIMARY KEY,
+  strategy TEXT NOT NULL, coin TEXT NOT NULL, size INTEGER NOT NULL, entry_price INTEGER NOT NULL,
+  realized_pnl INTEGER NOT NULL, fees INTEGER NOT NULL, funding INTEGER NOT NULL,
+  time INTEGER NOT NULL, cause TEXT NOT NULL
+);
+CREATE INDEX positions_latest ON positions(strategy, coin, seq);
+CREATE TABLE journal_counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);
+INSERT INTO journal_counters VALUES ('duplicate_fills', 0);
+)";
+
+}  // namespace
+
+void prepare_journal_schema(data::sqlite::Db& db) {
+  const std::int64_t app_id = pragma_int(db, "PRAGMA application_id");
+  const std::int64_t version = pragma_int(db, "PRAGMA user_version");
+  const std::int64_t tables = pragma_int(db, "SELECT count(*) FROM sqlite_master");
+  const bool fresh = app_id == 0 && version == 0 && tables == 0;
+  if (!fresh && app_id != kJournalApplicationId) {
+    throw core::Error(fmt::format("{} is not an organism trading journal (a SQLite file with {} schema object{}); "
+                                  "organism will not write its journal into it",
+                                  db.path(), tables, tables == 1 ? "" : "s"));
+  }
+  if (version > kJournalSchemaVersion) {
+    throw core::Error(fmt::format("journal {}: schema version {}, this organism writes {} (a newer organism made it)",
+                                  db.path(), version, kJournalSchemaVersion));
+  }
+  // WAL with synchronous=FULL: every commit fsyncs the log before returning, so an event that
+  // was acknowledged survives kill -9 and power loss; WAL lets `organism orders` read meanwhile.
+  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+  if (fresh) {
+    data::sqlite::Transaction tx(db);
+    db.exec(kSchema);
+    db.exec(fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {};", kJournalApplicationId,
+                        kJournalSchemaVersion));
+    tx.commit();
+  }
+}
+
+}  // namespace organism::exec
