@@ -1,6 +1,7 @@
 #include "exec/journal.hpp"
 
 #include <filesystem>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -11,7 +12,6 @@
 namespace organism::exec {
 
 using data::sqlite::Db;
-using data::sqlite::Savepoint;
 using data::sqlite::Statement;
 
 struct Journal::Impl {
@@ -45,6 +45,31 @@ struct Journal::Impl {
     INSERT INTO positions (strategy, coin, size, entry_price, realized_pnl, fees, funding, time, cause)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?))"};
   int batch_depth = 0;
+  bool batch_failed = false;  // a write inside the open batch threw: the batch must not commit
+
+  // Runs `write` as one transaction, or as part of the open batch. No savepoint inside a batch
+  // (a statement journal per event costs more than the event): a failed write poisons the batch
+  // instead, so a caller that catches and goes on still cannot commit half an event.
+  template <typename Write>
+  auto atomically(Write&& write) {
+    if (batch_depth > 0) {
+      try {
+        return write();
+      } catch (...) {
+        batch_failed = true;
+        throw;
+      }
+    }
+    data::sqlite::Transaction tx(db);
+    if constexpr (std::is_void_v<decltype(write())>) {
+      write();
+      tx.commit();
+    } else {
+      auto result = write();
+      tx.commit();
+      return result;
+    }
+  }
 };
 
 namespace {
@@ -130,13 +155,19 @@ bool Journal::record_intent(const Order& order) {
   bind_optional_oid(st, 13, order.oid);
   st.bind(14, name_of(order.state)).bind(15, order.filled_size).bind(16, order.average_price).bind(17, order.fees);
   st.bind(18, order.created_ms).bind(19, order.updated_ms);
-  run_cached(st);  // one statement: its own transaction, fsynced on commit (or part of a batch)
-  return impl_->db.changes() == 1;
+  return impl_->atomically([&] {
+    run_cached(st);
+    return impl_->db.changes() == 1;
+  });
 }
 
 Order Journal::record_event(const Order& order, const OrderUpdate& update) {
   const Order after = apply(order, update);
-  Savepoint sp(impl_->db);
+  impl_->atomically([&] { write_event(order, after, update); });
+  return after;
+}
+
+void Journal::write_event(const Order& order, const Order& after, const OrderUpdate& update) {
   Statement& up = impl_->update_order;
   up.bind(1, after.cloid);
   bind_optional_oid(up, 2, after.oid);
@@ -152,12 +183,13 @@ Order Journal::record_event(const Order& order, const OrderUpdate& update) {
   bind_optional_oid(ev, 5, update.oid);
   ev.bind(6, update.fill_size).bind(7, update.fill_price).bind(8, update.fee).bind(9, update.detail);
   run_cached(ev);
-  sp.release();
-  return after;
 }
 
 bool Journal::record_fill(const exchange::client::Fill& fill) {
-  Savepoint sp(impl_->db);
+  return impl_->atomically([&] { return write_fill(fill); });
+}
+
+bool Journal::write_fill(const exchange::client::Fill& fill) {
   Statement& st = impl_->insert_fill;
   st.bind(1, static_cast<std::int64_t>(fill.tid)).bind(2, fill.coin).bind(3, fill.px).bind(4, fill.sz);
   st.bind(5, std::int64_t{fill.buy}).bind(6, fill.time).bind(7, fill.start_position).bind(8, fill.dir);
@@ -169,7 +201,6 @@ bool Journal::record_fill(const exchange::client::Fill& fill) {
   run_cached(st);
   const bool fresh = impl_->db.changes() == 1;
   if (!fresh) run_cached(impl_->count_duplicate);
-  sp.release();
   return fresh;
 }
 
@@ -178,7 +209,7 @@ void Journal::record_position(const PositionChange& change) {
   st.bind(1, change.strategy_id).bind(2, change.coin).bind(3, change.size).bind(4, change.entry_price);
   st.bind(5, change.realized_pnl).bind(6, change.fees).bind(7, change.funding).bind(8, change.time);
   st.bind(9, change.cause);
-  run_cached(st);
+  impl_->atomically([&] { run_cached(st); });
 }
 
 void Journal::batch(const std::function<void()>& writes) {
@@ -187,14 +218,18 @@ void Journal::batch(const std::function<void()>& writes) {
     return;
   }
   data::sqlite::Transaction tx(impl_->db);
-  ++impl_->batch_depth;
+  impl_->batch_depth = 1;
+  impl_->batch_failed = false;
   try {
     writes();
   } catch (...) {
-    --impl_->batch_depth;
+    impl_->batch_depth = 0;
     throw;  // tx rolls back
   }
-  --impl_->batch_depth;
+  impl_->batch_depth = 0;
+  if (impl_->batch_failed) {
+    throw core::Error(fmt::format("journal {}: a write of the batch failed; nothing of the batch was written", path()));
+  }
   tx.commit();
 }
 

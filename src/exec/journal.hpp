@@ -86,6 +86,8 @@ class Journal {
  private:
   struct Impl;  // the connection and its prepared statements
   explicit Journal(std::unique_ptr<Impl> impl);
+  void write_event(const Order& order, const Order& after, const OrderUpdate& update);
+  bool write_fill(const exchange::client::Fill& fill);
   std::unique_ptr<Impl> impl_;
 };
 

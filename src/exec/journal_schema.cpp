@@ -72,7 +72,7 @@ void prepare_journal_schema(data::sqlite::Db& db) {
   }
   // WAL with synchronous=FULL: every commit fsyncs the log before returning, so an event that
   // was acknowledged survives kill -9 and power loss; WAL lets `organism orders` read meanwhile.
-  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;");
   if (fresh) {
     data::sqlite::Transaction tx(db);
     db.exec(kSchema);

@@ -162,6 +162,35 @@ TEST(Journal, AFailedBatchLeavesNothingAndACommittedOneEverything) {
   EXPECT_EQ(state.open_orders.at(1).state, OrderState::created);
 }
 
+TEST(Journal, AWriteThatFailedInsideABatchStopsItsCommitEvenWhenCaught) {
+  test::TempDir dir;
+  Journal journal = Journal::open((dir / "j.db").string());
+  const Order a = make_order(intent_for("ETH", 0, 100'000'000), OrderLeg::primary, 1);
+  journal.record_intent(a);
+  const Order b = make_order(intent_for("BTC", 1, 1'000'000), OrderLeg::primary, 1);
+  try {
+    journal.batch([&] {
+      journal.record_intent(b);
+      const Order sent = journal.record_event(a, {E::sent, 2, std::nullopt, 0, 0, 0, ""});
+      try {
+        journal.record_event(a, {E::sent, 3, std::nullopt, 0, 0, 0, ""});  // stale: a is sent now
+      } catch (const core::Error&) {  // swallowed by a careless caller
+      }
+      journal.record_event(sent, {E::acked_resting, 4, 1, 0, 0, 0, ""});
+    });
+    FAIL() << "the batch committed after a failed write";
+  } catch (const core::Error& error) {
+    EXPECT_NE(std::string(error.what()).find("a write of the batch failed"), std::string::npos) << error.what();
+  }
+  const JournalState state = journal.load();
+  EXPECT_EQ(state.cloids, (std::set<std::string>{a.cloid}));
+  EXPECT_EQ(state.open_orders.at(0), a);
+  EXPECT_TRUE(journal.events_of(a.cloid).empty());
+  // The next batch works.
+  journal.batch([&] { journal.record_intent(b); });
+  EXPECT_EQ(journal.load().cloids.size(), 2u);
+}
+
 TEST(Journal, AnotherDatabaseIsRefusedAndThePathFollowsTheStore) {
   test::TempDir dir;
   const std::string other = (dir / "other.db").string();
