@@ -22,7 +22,29 @@ Db::Db(const std::string& path, Mode mode) : path_(path) {
   sqlite3_extended_result_codes(db_, 1);
 }
 
-Db::~Db() { sqlite3_close(db_); }
+Db::~Db() {
+  idle_statements_.clear();  // sqlite3_close refuses to close while statements are unfinalized
+  sqlite3_close(db_);
+}
+
+CachedStatement Db::cached(std::string_view sql) {
+  auto it = idle_statements_.find(sql);
+  if (it == idle_statements_.end()) it = idle_statements_.emplace(std::string(sql), std::vector<std::unique_ptr<Statement>>{}).first;
+  auto& idle = it->second;
+  if (idle.empty()) return CachedStatement(idle, std::make_unique<Statement>(*this, sql));
+  auto statement = std::move(idle.back());
+  idle.pop_back();
+  return CachedStatement(idle, std::move(statement));
+}
+
+CachedStatement::~CachedStatement() {
+  if (!stmt_) return;  // moved from
+  stmt_->reset();
+  try {
+    idle_->push_back(std::move(stmt_));
+  } catch (...) {  // out of memory: the statement is finalized instead of kept
+  }
+}
 
 void Db::fail(std::string_view what) const {
   throw core::Error(fmt::format("store {}: {}: {}", path_, what, sqlite3_errmsg(db_)));
@@ -135,7 +157,7 @@ void Db::backup_into(Db& target) {
   }
 }
 
-Transaction::Transaction(Db& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Db& db) : db_(db) { db_.cached("BEGIN IMMEDIATE")->run(); }
 
 Transaction::~Transaction() {
   if (!done_) {
@@ -147,11 +169,11 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  db_.exec("COMMIT");
+  db_.cached("COMMIT")->run();
   done_ = true;
 }
 
-Savepoint::Savepoint(Db& db) : db_(db) { db_.exec("SAVEPOINT organism_write"); }
+Savepoint::Savepoint(Db& db) : db_(db) { db_.cached("SAVEPOINT organism_write")->run(); }
 
 Savepoint::~Savepoint() {
   if (!done_) {
@@ -163,7 +185,7 @@ Savepoint::~Savepoint() {
 }
 
 void Savepoint::release() {
-  db_.exec("RELEASE organism_write");
+  db_.cached("RELEASE organism_write")->run();
   done_ = true;
 }
 

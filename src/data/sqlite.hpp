@@ -3,9 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -46,6 +50,27 @@ class Statement {
   std::string sql_;  // the start of the statement, for error messages
 };
 
+// A prepared statement lent by Db::cached for one use: it goes back to the cache, reset and
+// cleared of its bindings, when this handle is destroyed. Must not outlive its Db.
+class CachedStatement {
+ public:
+  CachedStatement(CachedStatement&& other) noexcept = default;
+  CachedStatement& operator=(CachedStatement&&) = delete;
+  CachedStatement(const CachedStatement&) = delete;
+  CachedStatement& operator=(const CachedStatement&) = delete;
+  ~CachedStatement();
+
+  Statement& operator*() const { return *stmt_; }
+  Statement* operator->() const { return stmt_.get(); }
+
+ private:
+  friend class Db;
+  CachedStatement(std::vector<std::unique_ptr<Statement>>& idle, std::unique_ptr<Statement> stmt)
+      : idle_(&idle), stmt_(std::move(stmt)) {}
+  std::vector<std::unique_ptr<Statement>>* idle_ = nullptr;
+  std::unique_ptr<Statement> stmt_;
+};
+
 class Db {
  public:
   enum class Mode { ReadOnly, ReadWrite };
@@ -56,6 +81,10 @@ class Db {
   Db& operator=(const Db&) = delete;
 
   void exec(std::string_view sql);
+  // The statement for `sql`, prepared once per connection and reused: preparing costs more than
+  // running a one-row statement (the parser, allocations), and a live bar runs ~10 of them. A
+  // statement still lent out is never lent twice: nested use of the same SQL prepares another.
+  CachedStatement cached(std::string_view sql);
   std::int64_t changes() const;
   std::int64_t last_insert_rowid() const;
   const std::string& path() const { return path_; }
@@ -68,6 +97,9 @@ class Db {
  private:
   std::string path_;
   sqlite3* db_ = nullptr;
+  // Idle statements by their SQL text; std::map keeps each vector's address stable for the
+  // handles that return to it. Finalized before the connection closes.
+  std::map<std::string, std::vector<std::unique_ptr<Statement>>, std::less<>> idle_statements_;
 };
 
 // BEGIN IMMEDIATE on construction; rolls back on destruction unless commit() ran, so an

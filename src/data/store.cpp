@@ -83,19 +83,19 @@ const std::string& Store::path() const { return db_->path(); }
 sqlite::Transaction Store::transaction() { return sqlite::Transaction(*db_); }
 
 std::optional<std::int64_t> Store::series_id(const SeriesKey& key) {
-  Statement st(*db_, "SELECT id FROM series WHERE venue = ? AND coin = ? AND interval = ?");
-  st.bind(1, key.venue).bind(2, key.coin).bind(3, key.interval.name());
-  if (!st.step()) return std::nullopt;
-  return st.column_int(0);
+  auto st = db_->cached("SELECT id FROM series WHERE venue = ? AND coin = ? AND interval = ?");
+  st->bind(1, key.venue).bind(2, key.coin).bind(3, key.interval.name());
+  if (!st->step()) return std::nullopt;
+  return st->column_int(0);
 }
 
 namespace {
 
 std::int64_t count_rows(sqlite::Db& db, std::string_view table, std::int64_t id) {
-  Statement st(db, fmt::format("SELECT count(*) FROM {} WHERE series_id = ?", table));
-  st.bind(1, id);
-  st.step_row();
-  return st.column_int(0);
+  auto st = db.cached(fmt::format("SELECT count(*) FROM {} WHERE series_id = ?", table));
+  st->bind(1, id);
+  st->step_row();
+  return st->column_int(0);
 }
 
 // Turns per-row change flags into the three counts. `changed` counts inserts plus real updates
@@ -112,18 +112,22 @@ UpsertCounts counts(std::int64_t rows, std::int64_t changed, std::int64_t before
 
 UpsertCounts Store::upsert_candles(const SeriesKey& key, const CandleView& bars) {
   sqlite::Savepoint sp(*db_);
-  {
-    Statement ins(*db_, "INSERT INTO series (venue, coin, interval) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
-    ins.bind(1, key.venue).bind(2, key.coin).bind(3, key.interval.name()).run();
+  // Look up first: the series exists for every bar after the first, and a read takes no write
+  // of the series table.
+  auto known = series_id(key);
+  if (!known) {
+    db_->cached("INSERT INTO series (venue, coin, interval) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+        ->bind(1, key.venue).bind(2, key.coin).bind(3, key.interval.name()).run();
+    known = series_id(key);
   }
-  const std::int64_t id = *series_id(key);
+  const std::int64_t id = *known;
   // A live stream appends one bar at a time: then neither the count nor the checksum needs the
   // whole series read again.
   const auto recorded = candles_summary(id);
   const bool append = appends_after_last("candles", id, recorded, bars.time);
   const std::int64_t before = append ? recorded.rows : count_rows(*db_, "candles", id);
   // An unknown trade count (NULL) never erases a known one; every other field takes the new value.
-  Statement st(*db_, R"sql(
+  auto st = db_->cached(R"sql(
     INSERT INTO candles (series_id, time, open, high, low, close, volume, trades)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (series_id, time) DO UPDATE SET
@@ -134,14 +138,14 @@ UpsertCounts Store::upsert_candles(const SeriesKey& key, const CandleView& bars)
        OR (excluded.trades IS NOT NULL AND trades IS NOT excluded.trades))sql");
   std::int64_t changed = 0;
   for (std::size_t i = 0; i < bars.size(); ++i) {
-    st.bind(1, id).bind(2, bars.time[i]).bind(3, bars.open[i]).bind(4, bars.high[i]).bind(5, bars.low[i])
+    st->bind(1, id).bind(2, bars.time[i]).bind(3, bars.open[i]).bind(4, bars.high[i]).bind(5, bars.low[i])
         .bind(6, bars.close[i]).bind(7, bars.volume[i]);
     if (bars.trades[i] == kUnknownTrades) {
-      st.bind_null(8);
+      st->bind_null(8);
     } else {
-      st.bind(8, bars.trades[i]);
+      st->bind(8, bars.trades[i]);
     }
-    st.run();
+    st->run();
     changed += db_->changes();
   }
   const auto n = static_cast<std::int64_t>(bars.size());
@@ -160,29 +164,29 @@ UpsertCounts Store::upsert_funding(const FundingSeries& funding) {
   sqlite::Savepoint sp(*db_);
   std::int64_t id = 0;
   {
-    Statement find(*db_, "SELECT id, interval_ms FROM funding_series WHERE venue = ? AND coin = ?");
-    find.bind(1, funding.venue).bind(2, funding.coin);
-    if (find.step()) {
-      id = find.column_int(0);
-      if (find.column_int(1) != funding.interval_ms) {
+    auto find = db_->cached("SELECT id, interval_ms FROM funding_series WHERE venue = ? AND coin = ?");
+    find->bind(1, funding.venue).bind(2, funding.coin);
+    if (find->step()) {
+      id = find->column_int(0);
+      if (find->column_int(1) != funding.interval_ms) {
         throw core::Error(fmt::format("funding {}:{} is stored with an interval of {} ms; these rows have {} ms",
-                                      funding.venue, funding.coin, find.column_int(1), funding.interval_ms));
+                                      funding.venue, funding.coin, find->column_int(1), funding.interval_ms));
       }
     } else {
-      Statement ins(*db_, "INSERT INTO funding_series (venue, coin, interval_ms) VALUES (?, ?, ?)");
-      ins.bind(1, funding.venue).bind(2, funding.coin).bind(3, funding.interval_ms).run();
+      db_->cached("INSERT INTO funding_series (venue, coin, interval_ms) VALUES (?, ?, ?)")
+          ->bind(1, funding.venue).bind(2, funding.coin).bind(3, funding.interval_ms).run();
       id = db_->last_insert_rowid();
     }
   }
   const auto recorded = funding_summary(id);
   const bool append = appends_after_last("funding", id, recorded, funding.time);
   const std::int64_t before = append ? recorded.rows : count_rows(*db_, "funding", id);
-  Statement st(*db_, R"sql(
+  auto st = db_->cached(R"sql(
     INSERT INTO funding (series_id, time, rate) VALUES (?, ?, ?)
     ON CONFLICT (series_id, time) DO UPDATE SET rate = excluded.rate WHERE rate IS NOT excluded.rate)sql");
   std::int64_t changed = 0;
   for (std::size_t i = 0; i < funding.size(); ++i) {
-    st.bind(1, id).bind(2, funding.time[i]).bind(3, funding.rate[i]).run();
+    st->bind(1, id).bind(2, funding.time[i]).bind(3, funding.rate[i]).run();
     changed += db_->changes();
   }
   const auto n = static_cast<std::int64_t>(funding.size());
@@ -200,19 +204,19 @@ UpsertCounts Store::upsert_funding(const FundingSeries& funding) {
 UpsertCounts Store::upsert_sentiment(const SentimentSeries& sentiment) {
   sqlite::Savepoint sp(*db_);
   auto count = [&] {
-    Statement st(*db_, "SELECT count(*) FROM sentiment WHERE source = ?");
-    st.bind(1, sentiment.source);
-    st.step_row();
-    return st.column_int(0);
+    auto st = db_->cached("SELECT count(*) FROM sentiment WHERE source = ?");
+    st->bind(1, sentiment.source);
+    st->step_row();
+    return st->column_int(0);
   };
   const std::int64_t before = count();
-  Statement st(*db_, R"sql(
+  auto st = db_->cached(R"sql(
     INSERT INTO sentiment (source, time, value, classification) VALUES (?, ?, ?, ?)
     ON CONFLICT (source, time) DO UPDATE SET value = excluded.value, classification = excluded.classification
     WHERE value IS NOT excluded.value OR classification IS NOT excluded.classification)sql");
   std::int64_t changed = 0;
   for (std::size_t i = 0; i < sentiment.size(); ++i) {
-    st.bind(1, sentiment.source).bind(2, sentiment.time[i]).bind(3, static_cast<std::int64_t>(sentiment.value[i]))
+    st->bind(1, sentiment.source).bind(2, sentiment.time[i]).bind(3, static_cast<std::int64_t>(sentiment.value[i]))
         .bind(4, sentiment.classification[i]).run();
     changed += db_->changes();
   }

@@ -114,16 +114,16 @@ bool Store::appends_after_last(std::string_view rows_table, std::int64_t id, con
   }
   if (recorded.rows == 0) return true;
   // The primary key (series_id, time) makes this one index probe.
-  Statement st(*db_, fmt::format("SELECT max(time) FROM {} WHERE series_id = ?", rows_table));
-  st.bind(1, id);
-  if (!st.step() || st.column_is_null(0)) return false;
-  return times.front() > st.column_int(0);
+  auto st = db_->cached(fmt::format("SELECT max(time) FROM {} WHERE series_id = ?", rows_table));
+  st->bind(1, id);
+  if (!st->step() || st->column_is_null(0)) return false;
+  return times.front() > st->column_int(0);
 }
 
 void Store::record_appended_summary(std::string_view table, std::int64_t id, const Summary& recorded,
                                     std::span<const TimeMs> times, std::span<const double> values) {
-  Statement st(*db_, fmt::format("UPDATE {} SET row_count = ?, checksum = ? WHERE id = ?", table));
-  st.bind(1, recorded.rows + static_cast<std::int64_t>(times.size()))
+  db_->cached(fmt::format("UPDATE {} SET row_count = ?, checksum = ? WHERE id = ?", table))
+      ->bind(1, recorded.rows + static_cast<std::int64_t>(times.size()))
       .bind(2, as_stored(extend_series_checksum(recorded.checksum, times, values)))
       .bind(3, id)
       .run();
@@ -162,15 +162,15 @@ Summary summary_from(Statement& st) {
 }  // namespace
 
 Store::Summary Store::candles_summary(std::int64_t id) {
-  Statement st(*db_, "SELECT row_count, checksum FROM series WHERE id = ?");
-  st.bind(1, id);
-  return summary_from<Summary>(st);
+  auto st = db_->cached("SELECT row_count, checksum FROM series WHERE id = ?");
+  st->bind(1, id);
+  return summary_from<Summary>(*st);
 }
 
 Store::Summary Store::funding_summary(std::int64_t id) {
-  Statement st(*db_, "SELECT row_count, checksum FROM funding_series WHERE id = ?");
-  st.bind(1, id);
-  return summary_from<Summary>(st);
+  auto st = db_->cached("SELECT row_count, checksum FROM funding_series WHERE id = ?");
+  st->bind(1, id);
+  return summary_from<Summary>(*st);
 }
 
 Store::Summary Store::sentiment_summary(const std::string& source) {
