@@ -1,5 +1,6 @@
 // A thin RAII layer over the SQLite C API: a connection, prepared statements, transactions.
-// Used by the store only; errors become core::Error with the store's path and SQLite's message.
+// Used by the store and the trading journal (src/exec/journal.cpp); errors become core::Error
+// with the database's path and SQLite's message.
 #pragma once
 
 #include <cstdint>
