@@ -16,6 +16,7 @@
 #include "queued_info_server.hpp"
 #include "sim_server_client.hpp"
 #include "sim_server_process.hpp"
+#include "trading_sim.hpp"
 
 namespace organism::exchange::client {
 namespace {
@@ -145,27 +146,7 @@ TEST(AccountInfo, MalformedRepliesNameRequestItemAndField) {
             "orderStatus: '0x12' is not a cloid (0x and 32 hex digits)");
 }
 
-struct SimAccount {
-  test::SimProcess sim{{"--speed", "0", "--coins", "BTC,ETH"}};
-  test::HttpClient http{sim.port()};
-  std::shared_ptr<RestSession> session;
-  std::unique_ptr<InfoClient> info;
-  hl::AssetDirectory assets;
-  SimAccount() {
-    EXPECT_TRUE(sim.started());
-    EXPECT_EQ(http.post("/control", R"({"type":"advance","steps":12})").status, 200);
-    session =
-        std::make_shared<RestSession>("http://127.0.0.1:" + std::to_string(sim.port()), nullptr);
-    info = std::make_unique<InfoClient>(session);
-    assets = info->meta();
-  }
-  ExchangeClient trader(int key_index) {
-    return ExchangeClient(
-        session,
-        hl::PrivateKey::from_hex(test::vector_keys().at(static_cast<std::size_t>(key_index))),
-        assets);
-  }
-};
+using SimAccount = test::TradingSimAccount;
 
 TEST(AccountFeeds, UserFillsAndOrderUpdatesCarryWhatRestReports) {
   SimAccount a;

@@ -12,39 +12,22 @@
 #include "exchange/client/info_client.hpp"
 #include "sim_server_client.hpp"
 #include "sim_server_process.hpp"
+#include "trading_sim.hpp"
 
 namespace organism::exchange::client {
 namespace {
 
 using test::HttpClient;
-using test::SimProcess;
 
 constexpr const char* kCloid = "0x0000000000000000000000000000abcd";
 constexpr const char* kOtherCloid = "0x00000000000000000000000000001234";
 
 Units to_units(double x) { return std::llround(x * static_cast<double>(hl::kUnitsPerOne)); }
 
-// A simulator with a moved market, a session, the info client and an ExchangeClient signing as
-// vectors.json's first key (the simulator funds it with --balance on its first action).
-struct TradingSim {
-  SimProcess sim{{"--speed", "0", "--coins", "BTC,ETH"}};
-  HttpClient http{sim.port()};
-  std::shared_ptr<RestSession> session;
-  std::unique_ptr<InfoClient> info;
-  std::unique_ptr<ExchangeClient> client;
-  std::string user;
-
-  TradingSim() {
-    EXPECT_TRUE(sim.started());
-    EXPECT_EQ(http.post("/control", R"({"type":"advance","steps":12})").status, 200);
-    session =
-        std::make_shared<RestSession>("http://127.0.0.1:" + std::to_string(sim.port()), nullptr);
-    info = std::make_unique<InfoClient>(session);
-    const auto key = hl::PrivateKey::from_hex(test::vector_keys().at(0));
-    user = key.address().hex();
-    client = std::make_unique<ExchangeClient>(session, key, info->meta(),
-                                              ExchangeClientOptions{.mainnet = true});
-  }
+// The trading simulator with an ExchangeClient signing as vectors.json's first key.
+struct TradingSim : test::TradingSimAccount {
+  std::unique_ptr<ExchangeClient> client = std::make_unique<ExchangeClient>(trader(0));
+  std::string user = client->address().hex();
   L2BookReply book() { return info->l2_book("BTC"); }
 };
 
