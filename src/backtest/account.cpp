@@ -77,6 +77,17 @@ double Account::step(std::span<const data::Bar> bars, std::span<const double> fu
       r.stop_loss, r.take_profit, r.trailing, r.funding, fill_ == FillModel::NextOpen);
 }
 
+double Account::desired_units(std::size_t j, double target, std::span<const double> prices) const {
+  return legs_.at(j).desired_units(std::clamp(target, -1.0, 1.0), prices[j], equity(prices));
+}
+
+void Account::apply_fill(std::size_t j, double units, double price, double fee, double target,
+                         core::TimeMs time) {
+  legs_.at(j).apply_fill(units, price, fee, std::clamp(target, -1.0, 1.0), time, cash_);
+}
+
+void Account::book_funding(std::size_t j, double paid) { legs_.at(j).book_funding(paid, cash_); }
+
 void Account::close_books(std::size_t j, double price, core::TimeMs time) {
   auto& book = legs_[j].book();
   if (auto open = book.marked_open(price, time)) book.closed().push_back(*open);

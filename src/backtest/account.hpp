@@ -86,6 +86,16 @@ class Account {
   template <Rules kRules, FillModel kFill, std::size_t kLegs, class Bars>
   [[gnu::always_inline]] double advance(Bars bars);
 
+  // The trading loop's side of the account (src/exec/): orders are sized like resize() does, and
+  // fills and funding made elsewhere (a paper book, the exchange) are booked here.
+  // Leg j's units after a resize to `target` at prices[j], equity marked at `prices`.
+  double desired_units(std::size_t j, double target, std::span<const double> prices) const;
+  // Leg j goes to `units` at the fill's price and fee; `target` is the exposure it served.
+  void apply_fill(std::size_t j, double units, double price, double fee, double target,
+                  core::TimeMs time);
+  // Funding paid by leg j (negative: received), as the trading loop's ledger computes it.
+  void book_funding(std::size_t j, double paid);
+
   // Leg j's closed trades so far, and the trade still open marked at `price` (no exit costs).
   const std::vector<Trade>& closed_trades(std::size_t j) const { return legs_[j].book().closed(); }
   std::optional<Trade> open_trade(std::size_t j, double price, core::TimeMs time) const {

@@ -56,15 +56,8 @@ class Position {
   // that moment. Rare (a target change), so kept out of the per-bar loop's code.
   [[gnu::noinline]] void resize(double want, double p, double equity, core::TimeMs time,
                                 double& cash) {
-    double desired = 0;
-    if (want != 0) {
-      // Sized net of costs: notional + entry fee = want x weight x leverage x equity (vectorbt's
-      // all-in buy).
-      const double estimate = want * scale_ * equity / p;
-      const double dir = estimate > units_ ? 1.0 : -1.0;
-      desired = want * scale_ * equity / (p * (1 + dir * slippage_) * (1 + taker_));
-      if (std::abs(desired - units_) * p <= min_trade_) return;  // includes "nothing to do"
-    }
+    const double desired = desired_units(want, p, equity);
+    if (want != 0 && std::abs(desired - units_) * p <= min_trade_) return;  // includes "nothing to do"
     const bool opening = units_ == 0 || (desired != 0 && (desired > 0) != (units_ > 0));
     fill(desired, p, time, ExitReason::Signal, true, cash);
     held_ = want;
@@ -73,6 +66,26 @@ class Position {
       // vectorbt anchors stops at the close of the entry bar; set_entry_close() supplies it.
       pending_close_anchor_ = anchor_on_close_;
     }
+  }
+
+  // The units a resize to the clamped target `want` at raw price p would hold, `equity` being the
+  // account's equity then: sized net of costs, so that notional + entry fee = want x weight x
+  // leverage x equity (vectorbt's all-in buy). The trading loop sizes live orders with it too.
+  double desired_units(double want, double p, double equity) const {
+    if (want == 0) return 0;
+    const double estimate = want * scale_ * equity / p;
+    const double dir = estimate > units_ ? 1.0 : -1.0;
+    return want * scale_ * equity / (p * (1 + dir * slippage_) * (1 + taker_));
+  }
+
+  // A fill made elsewhere (a paper book or the exchange): the position goes to `units` at the
+  // fill's own price and fee, as the order manager reports it. `want` is the target it served.
+  void apply_fill(double units, double price, double fee, double want, core::TimeMs time,
+                  double& cash) {
+    const bool opening = units_ == 0 || (units != 0 && (units > 0) != (units_ > 0));
+    fill_at(units, price, fee, time, ExitReason::Signal, cash);
+    held_ = want;
+    if (opening && units != 0) anchor_ = best_ = book_.entry_price();
   }
 
   // Stop-loss, trailing stop and take-profit against one bar's range; true on an exit. A rule
@@ -111,7 +124,10 @@ class Position {
   // Positive rate: longs pay (cash goes down), shorts receive.
   void pay_funding(double rate, double close, double& cash) {
     if (units_ == 0 || rate == 0) return;
-    const double paid = units_ * close * rate;
+    book_funding(units_ * close * rate, cash);
+  }
+  // A funding payment computed elsewhere (the trading loop's ledger): positive is paid.
+  void book_funding(double paid, double& cash) {
     cash -= paid;
     funding_ += paid;
     book_.add_funding(paid);
@@ -135,7 +151,12 @@ class Position {
     if (delta == 0) return;
     const double s = slip ? slippage_ : 0.0;
     const double price = p * (delta > 0 ? 1 + s : 1 - s);
-    const double fee = std::abs(delta) * price * taker_;
+    fill_at(desired, price, std::abs(delta) * price * taker_, time, reason, cash);
+  }
+  void fill_at(double desired, double price, double fee, core::TimeMs time, ExitReason reason,
+               double& cash) {
+    const double delta = desired - units_;
+    if (delta == 0) return;
     cash -= delta * price + fee;
     book_.fill(units_, desired, price, fee, time, reason);
     units_ = desired;

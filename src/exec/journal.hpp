@@ -38,6 +38,17 @@ struct LastFill {
   bool operator==(const LastFill&) const = default;
 };
 
+// One booking on a strategy's ledger, in journal order: a fill of one of its orders (size signed,
+// positive bought) or a funding payment the trading loop booked (funding > 0: paid).
+struct LedgerEntry {
+  std::string strategy_id{};
+  std::string coin{};
+  core::TimeMs time = 0;
+  Units size = 0, price = 0, fee = 0;  // a fill; 0 for funding
+  Units funding = 0;                   // a funding payment; 0 for a fill
+  bool operator==(const LedgerEntry&) const = default;
+};
+
 // What a restart starts from.
 struct JournalState {
   std::vector<Order> open_orders{};        // not in a final state, oldest first
@@ -70,6 +81,13 @@ class Journal {
   // A fill by its exchange tid; false (and counted) when that tid was already journaled.
   bool record_fill(const exchange::client::Fill& fill);
   void record_position(const PositionChange& change);
+  // Funding a strategy paid (negative: received) on its position in a coin, as the trading loop
+  // booked it at a bar's close; restored by ledger().
+  void record_funding(const std::string& strategy_id, const std::string& coin, Units paid,
+                      core::TimeMs time);
+  // Every fill of an order of ours (joined to its strategy through the cloid) and every funding
+  // payment, in journal order: the trading loop rebuilds its books from it after a restart.
+  std::vector<LedgerEntry> ledger();
 
   // Runs `writes` (calls of the record_* functions above) as one transaction: all of them are
   // durable when batch returns, none if it throws. For the events of one decision, which are

@@ -1,0 +1,117 @@
+// The order manager: turns one decision's intents into orders on a Broker, and keeps every order's
+// state, the account's fills and positions in the Journal, written before anything is acted on.
+//
+// The rules that make a duplicate order impossible:
+//  * an order's cloid is derived from its intent (order.hpp), and record_intent refuses a cloid
+//    seen before: a re-made decision (after a timeout or a restart) is looked up by cloid
+//    (Broker::order_status), never placed again;
+//  * a place whose reply was lost (ActionOutcomeUnknown) leaves the order "sent"; it is resolved
+//    only by a lookup. Not found before its deadline (sent time + OrderManagerOptions::expiry_ms,
+//    the expiresAfter the live broker signs with): still unknown, asked again at the next poll.
+//    Not found after it: expired, as the exchange drops it unplaced;
+//  * reconcile() runs at start and after every reconnect: every journaled open order is looked up,
+//    userFills since the last journaled fill are journaled, and the exchange's open orders and
+//    positions are compared with the journal (differences are reported, never papered over).
+// Used by the trading loop (trading_loop.hpp) and `organism orders | positions | fills`.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exec/broker.hpp"
+#include "exec/journal.hpp"
+#include "exec/order.hpp"
+
+namespace organism::exec {
+
+inline constexpr Units kUnitsPerCoin = 100'000'000;  // Units are 1e-8
+// Hyperliquid's minimum order value: $10 of notional.
+inline constexpr Units kMinOrderValue = 10 * kUnitsPerCoin;
+
+struct OrderManagerOptions {
+  // A market order is an IOC limited at reference price x (1 +/- collar): the worst price taken.
+  double collar = 0.01;
+  // How long after it was sent an order not found by cloid may still appear (the live broker
+  // signs every action with expiresAfter = sent + expiry_ms). After it, not found means expired.
+  core::TimeMs expiry_ms = 30'000;
+  // Post-only intents rest at most this long (when the intent gives no taker_fallback_ms), then
+  // are canceled and replaced by a market order for what is left (leg taker_fallback).
+  core::TimeMs taker_fallback_ms = 60'000;
+};
+
+// A fill the journal took, with the strategy whose order it filled (empty: not an order of ours,
+// e.g. a trade made by hand or a liquidation). Sizes signed: positive bought.
+struct AttributedFill {
+  Fill fill{};
+  std::string strategy_id{};
+  std::string cloid{};
+};
+
+// What submit() did with one decision's intents.
+struct SubmitReport {
+  std::vector<Order> placed{};           // sent now (their states after the replies)
+  std::vector<Order> looked_up{};        // cloid journaled before: the exchange's state of it
+  std::vector<OrderIntent> too_small{};  // under $10 (or zero) after rounding: not sent
+  std::vector<std::string> refused{};    // "ETH buy 0.1: Insufficient margin ..." for the operator
+};
+
+// What reconcile() found.
+struct ReconcileReport {
+  int orders_checked = 0;        // journaled open orders looked up
+  int orders_closed = 0;         // of those, found final (filled, canceled, rejected, expired)
+  int fills_recovered = 0;       // fills journaled now that the journal had missed
+  // Open on the exchange, not in the journal (placed by hand or by another program): listed, left.
+  std::vector<OrderInfo> foreign_orders{};
+  // Per coin, the exchange's position and the journal's account position (sum over strategies),
+  // where they differ.
+  std::map<std::string, std::pair<Units, Units>> position_mismatches{};
+};
+
+class OrderManager {
+ public:
+  OrderManager(Journal& journal, Broker& broker, OrderManagerOptions options = {});
+
+  // Loads the journal and reconciles with the broker (see the top of this file).
+  ReconcileReport reconcile();
+
+  // One decision's intents: each size is rounded down to the coin's lot and each price to its
+  // tick (market: the collar around Broker::reference_price; post-only: the intent's price, or
+  // the reference when 0), an order under kMinOrderValue is dropped (too_small), the rest are
+  // journaled in one batch and sent in one Broker::place. An intent whose cloid was journaled
+  // before is looked up instead (looked_up). Fills in the replies are journaled (take_fills).
+  SubmitReport submit(const std::vector<OrderIntent>& intents);
+
+  // The work time brings, at Broker::now(): orders in "sent" with an unknown outcome are looked
+  // up; post-only orders past their fallback time are canceled and replaced by a taker order;
+  // resting orders are looked up for fills; new fills (Broker::fills_since the last journaled
+  // fill) are journaled and position changes recorded.
+  void poll();
+
+  // Fills journaled since the last call, oldest first, with their strategies.
+  std::vector<AttributedFill> take_fills();
+
+  // Every open order (not final), oldest first; the account position per coin from the fills.
+  std::vector<Order> open_orders() const;
+  Units position(const std::string& coin) const;
+
+  // Cancels every open order of ours (shutdown with "cancel"); returns how many were canceled.
+  int cancel_all();
+
+  Journal& journal() { return journal_; }
+  Broker& broker() { return broker_; }
+  const OrderManagerOptions& options() const { return options_; }
+
+ private:
+  Journal& journal_;
+  Broker& broker_;
+  OrderManagerOptions options_;
+  std::map<std::string, Order> open_;  // by cloid
+  std::map<std::string, Units> positions_;
+  std::vector<AttributedFill> new_fills_;
+  core::TimeMs fills_since_ = 0;
+};
+
+}  // namespace organism::exec
