@@ -14,6 +14,7 @@
 
 #include "core/error.hpp"
 #include "data/file_writer.hpp"
+#include "exchange/client/info_client.hpp"
 #include "exec/engine_convert.hpp"
 
 namespace organism::exec {
@@ -182,6 +183,18 @@ void BookBroker::on_book(const std::string& coin, core::TimeMs time, std::vector
   tick.bids = std::move(bids);
   tick.asks = std::move(asks);
   feed(asset, tick);
+}
+
+void BookBroker::on_book(const exchange::client::L2BookReply& book) {
+  const auto levels = [](const std::vector<exchange::client::BookLevel>& side) {
+    std::vector<sim::Level> out;
+    out.reserve(side.size());
+    for (const auto& level : side)
+      out.push_back({engine_convert::units_of(level.price), engine_convert::units_of(level.size),
+                     static_cast<int>(level.orders)});
+    return out;
+  };
+  on_book(book.coin, book.time, levels(book.bids), levels(book.asks));
 }
 
 void BookBroker::on_tick(const std::string& coin, sim::MarketTick tick) {

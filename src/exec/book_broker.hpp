@@ -33,7 +33,10 @@
 // fills_since, as against a live exchange — but never ahead of it: no order the journal thinks
 // placed is missing on restart, so nothing is placed twice. Books that changed nothing of the
 // account are not saved (the next book replaces them). A rename survives kill -9; power loss is
-// not covered (no fsync).
+// not covered (no fsync). Cost: the whole state is rewritten each time, about 20 us per fill it
+// holds (measured: 30 ms at 1,000 fills, 210 ms at 10,000, 620 ms at 30,000, 0.67 KB a fill):
+// fine for a paper run of a few strategies, too slow for 50 strategies x 10 coins over weeks,
+// where a snapshot plus an append-only log of the broker's inputs is the next step.
 //
 // One thread calls everything; books from another thread must be handed over by the driver.
 #pragma once
@@ -47,6 +50,10 @@
 #include "core/clock.hpp"
 #include "exchange/sim/sim_engine.hpp"
 #include "exec/broker.hpp"
+
+namespace organism::exchange::client {
+struct L2BookReply;
+}
 
 namespace organism::exec {
 
@@ -94,6 +101,8 @@ class BookBroker final : public Broker {
   // a book without levels is ignored (nothing to price or match).
   void on_book(const std::string& coin, core::TimeMs time, std::vector<exchange::sim::Level> bids,
                std::vector<exchange::sim::Level> asks);
+  // A live l2Book snapshot (InfoClient::l2_book), its decimal prices and sizes in exact units.
+  void on_book(const exchange::client::L2BookReply& book);
   // The simulator's tick as it is (its path price and mark instead of the mid): replay --fill book.
   void on_tick(const std::string& coin, exchange::sim::MarketTick tick);
   // One hourly funding settlement: every position pays or receives notional(mark) x rate.

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "exchange/client/info_client.hpp"
 #include "exchange/sim/market_replay.hpp"
 #include "exec/book_feed.hpp"
 #include "support/test_support.hpp"
@@ -126,6 +127,23 @@ TEST(BookBroker, IocWalksThreeLevelsAndLeavesTheRestBeyondTheCollar) {
   // Marked at the mid 2000: (2000 - 2001.41666...) x 6 = -8.5; value 100000 - 5.403825 - 8.5.
   EXPECT_EQ(account.positions[0].unrealized_pnl, u(-8.5));
   EXPECT_EQ(account.margin_summary.account_value, u(99'986.096175));
+}
+
+TEST(BookBroker, TakesALiveL2BookReply) {
+  BookBroker broker(eth(), options());
+  exchange::client::L2BookReply book;
+  book.coin = "ETH";
+  book.time = kT0;
+  book.bids = {{3001.2, 0.5, 2}};
+  book.asks = {{3001.3, 0.25, 1}, {3001.9, 1.5, 3}};
+  broker.on_book(book);
+  EXPECT_DOUBLE_EQ(broker.reference_price("ETH"), 3001.25);
+  EXPECT_EQ(broker.now(), kT0);
+  // 0.25 @ 3001.3 and 0.25 @ 3001.9: the sizes converted exactly.
+  const OrderOutcome out = place1(broker, ioc(true, 3002, 0.5, 15));
+  ASSERT_TRUE(out.ok()) << out.error;
+  EXPECT_EQ(out.total_sz, u(0.5));
+  EXPECT_EQ(out.avg_px, u(3001.6));
 }
 
 TEST(BookBroker, IocWithNothingInsideTheCollarIsRefused) {
