@@ -146,6 +146,44 @@ TEST(BookBroker, TakesALiveL2BookReply) {
   EXPECT_EQ(out.avg_px, u(3001.6));
 }
 
+TEST(L2BookPoller, WaitsForTheLatencyThenMatchesAFreshSnapshot) {
+  core::FixedClock clock(kT0);
+  BookBrokerOptions o = options(50);
+  o.clock = &clock;
+  BookBroker broker(eth(), o);
+  std::vector<core::TimeMs> slept;
+  int fetches = 0;
+  L2BookPoller poller(
+      {"ETH"},
+      [&](const std::string& coin) {
+        ++fetches;
+        exchange::client::L2BookReply book;
+        book.coin = coin;
+        book.time = clock.now();
+        book.bids = {{2000.0 + fetches, 1, 1}};
+        book.asks = {{2001.0 + fetches, 1, 1}};
+        return book;
+      },
+      clock,
+      [&](core::TimeMs until) {
+        slept.push_back(until);
+        clock.set(until + 3);  // the snapshot comes a little after the time asked
+      });
+  poller.feed_through(kT0, broker);  // now: no wait, the first snapshot (ask 2002)
+  EXPECT_TRUE(slept.empty());
+  broker.set_book_source(&poller);
+  const OrderOutcome out = place1(broker, ioc(true, 2100, 1, 16));
+  ASSERT_TRUE(out.ok()) << out.error;
+  EXPECT_EQ(slept, std::vector<core::TimeMs>{kT0 + 50});
+  EXPECT_EQ(out.avg_px, u(2003));  // the second snapshot, taken after the latency
+  EXPECT_EQ(broker.fills_since(0).at(0).time, kT0 + 53);
+  EXPECT_EQ(broker.now(), kT0 + 53);
+  // The same exchange time again: dropped, the broker keeps its book.
+  poller.feed_through(kT0 + 53, broker);
+  EXPECT_EQ(fetches, 3);
+  EXPECT_DOUBLE_EQ(broker.reference_price("ETH"), 2002.5);
+}
+
 TEST(BookBroker, IocWithNothingInsideTheCollarIsRefused) {
   BookBroker broker(eth(), options());
   base_book(broker);
