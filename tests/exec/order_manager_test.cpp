@@ -400,5 +400,20 @@ TEST(OrderManager, ALostCancelIsJournaledUnknownAndTheFallbackIsTriedAgain) {
   EXPECT_EQ(f.broker.place_count.at(cloid_of(in, OrderLeg::taker_fallback)), 1);
 }
 
+TEST(OrderManager, EveryOrderIsDurablyJournaledSentBeforeThePlace) {
+  Fixture f;
+  std::vector<std::string> states_seen;
+  f.broker.on_place = [&](const std::vector<BrokerOrder>& batch) {
+    Journal reader = Journal::open(f.journal.path());  // another connection: committed rows only
+    for (const BrokerOrder& order : batch) {
+      const auto journaled = reader.find_order(*order.spec.cloid);
+      states_seen.push_back(journaled ? std::string(name_of(journaled->state)) : "missing");
+    }
+  };
+  OrderManager manager(f.journal, f.broker);
+  manager.submit({intent("ETH", Side::buy, kCoin, 0), intent("BTC", Side::sell, kCoin / 100, 1)});
+  EXPECT_EQ(states_seen, (std::vector<std::string>{"sent", "sent"}));
+}
+
 }  // namespace
 }  // namespace organism::exec
