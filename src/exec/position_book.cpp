@@ -19,6 +19,11 @@ Units pnl_units(Units price_move, Units size) {
   return static_cast<Units>(divide_rounded(Int128(price_move) * size, kUnitsPerCoin));
 }
 
+Units unrealized_pnl(const PositionChange& position, Units mark) {
+  if (position.size == 0) return 0;
+  return pnl_units(mark - position.entry_price, position.size);
+}
+
 void apply_fill_to_position(PositionChange& position, Units signed_size, Units price, Units fee,
                             core::TimeMs time, const std::string& cause) {
   const Units held = position.size;

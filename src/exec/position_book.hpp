@@ -15,6 +15,9 @@ namespace organism::exec {
 void apply_fill_to_position(PositionChange& position, Units signed_size, Units price, Units fee,
                             core::TimeMs time, const std::string& cause);
 
+// What closing `position` at `mark` would realize: (mark - entry) x size (signed), before fees.
+Units unrealized_pnl(const PositionChange& position, Units mark);
+
 // (price - entry) x size in units of money (both in 1e-8), rounded half away from zero.
 Units pnl_units(Units price_move, Units size);
 
