@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -88,6 +89,8 @@ class Journal {
   // Every fill of an order of ours (joined to its strategy through the cloid) and every funding
   // payment, in journal order: the trading loop rebuilds its books from it after a restart.
   std::vector<LedgerEntry> ledger();
+  // The journal's record of one order, final or not; nullopt when the cloid was never journaled.
+  std::optional<Order> find_order(const std::string& cloid);
 
   // Runs `writes` (calls of the record_* functions above) as one transaction: all of them are
   // durable when batch returns, none if it throws. For the events of one decision, which are
