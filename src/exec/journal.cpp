@@ -97,40 +97,6 @@ void run_cached(Statement& st) {
   }
 }
 
-std::optional<std::uint64_t> optional_oid(const Statement& st, int index) {
-  if (st.column_is_null(index)) return std::nullopt;
-  return static_cast<std::uint64_t>(st.column_int(index));
-}
-
-constexpr const char* kOrderColumns =
-    "strategy, coin, bar_time, sequence, side, size, price, style, taker_fallback_ms, reduce_only, leg, "
-    "cloid, oid, state, filled_size, average_price, fees, created_ms, updated_ms";
-
-Order order_from_row(const Statement& st) {
-  Order order;
-  OrderIntent& intent = order.intent;
-  intent.strategy_id = st.column_text(0);
-  intent.coin = st.column_text(1);
-  intent.bar_time = st.column_int(2);
-  intent.sequence = static_cast<std::uint32_t>(st.column_int(3));
-  intent.side = side_from(st.column_text(4));
-  intent.size = st.column_int(5);
-  intent.price = st.column_int(6);
-  intent.style = exec_style_from(st.column_text(7));
-  intent.taker_fallback_ms = st.column_int(8);
-  intent.reduce_only = st.column_int(9) != 0;
-  order.leg = order_leg_from(st.column_text(10));
-  order.cloid = st.column_text(11);
-  order.oid = optional_oid(st, 12);
-  order.state = order_state_from(st.column_text(13));
-  order.filled_size = st.column_int(14);
-  order.average_price = st.column_int(15);
-  order.fees = st.column_int(16);
-  order.created_ms = st.column_int(17);
-  order.updated_ms = st.column_int(18);
-  return order;
-}
-
 }  // namespace
 
 Journal Journal::open(const std::string& path) { return Journal(std::make_unique<Impl>(path)); }

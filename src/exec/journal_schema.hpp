@@ -1,8 +1,12 @@
-// The journal file's schema and its identity check (application_id), kept apart from the
-// journal's reads and writes. Used by journal.cpp only.
+// The journal file's schema, its identity check (application_id) and the shape of an order row,
+// kept apart from the journal's reads and writes. Used by journal.cpp and journal_reader.cpp.
 #pragma once
 
+#include <cstdint>
+#include <optional>
+
 #include "data/sqlite.hpp"
+#include "exec/order.hpp"
 
 namespace organism::exec {
 
@@ -13,5 +17,10 @@ inline constexpr int kJournalSchemaVersion = 2;  // 2: the ledger table
 // Sets WAL and synchronous=FULL, refuses a file that is another database (or a newer journal),
 // and creates the tables of a new one.
 void prepare_journal_schema(data::sqlite::Db& db);
+
+// The orders table's columns in the order order_from_row reads them.
+extern const char* const kOrderColumns;
+Order order_from_row(const data::sqlite::Statement& st);
+std::optional<std::uint64_t> optional_oid(const data::sqlite::Statement& st, int index);
 
 }  // namespace organism::exec
