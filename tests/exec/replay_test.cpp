@@ -1,0 +1,120 @@
+// Replay equals backtest: the trading loop with the bar broker (order manager, journal and all)
+// gives bit for bit the trades and equity of backtest::run_measured on the same bars and costs.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstring>
+
+#include "backtest/run_report.hpp"
+#include "core/random.hpp"
+#include "evolve/genome_config.hpp"
+#include "exec/replay.hpp"
+#include "strategy/coin_view.hpp"
+#include "strategy/family.hpp"
+#include "support/test_support.hpp"
+
+namespace organism::exec {
+namespace {
+
+// The real ETH 1h series with its funding, cut to its last kBars bars (a replay journals every
+// order with an fsync; the whole file would take minutes for 63 genomes).
+constexpr std::size_t kBars = 3000;
+
+std::optional<data::Market> eth_market() {
+  const auto dir = test::shared_dir();
+  if (!dir) return std::nullopt;
+  const data::CoinFiles files{(*dir / "data/ohlcv/binance/ETH-1h.csv.gz").string(),
+                              (*dir / "data/funding/binance/ETH.csv.gz").string(), "", "binance", "ETH", "1h"};
+  auto full = data::market_from_files(files, true, std::nullopt);
+  auto& coin = full.coins.front();
+  const std::size_t n = coin.bars.size(), from = n - kBars;
+  data::Candles cut;
+  for (std::size_t i = from; i < n; ++i) cut.push_back(coin.bars.bar(i));
+  coin.bars = std::move(cut);
+  coin.funding_per_bar.erase(coin.funding_per_bar.begin(), coin.funding_per_bar.begin() + static_cast<std::ptrdiff_t>(from));
+  return full;
+}
+
+bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+// What `organism backtest --strategy` computes (backtest_command.cpp run_single).
+backtest::MeasuredRun backtest_of(const strategy::Genome& genome, const data::Market& market,
+                                  const backtest::BacktestConfig& costs, const backtest::MetricsOptions& mo) {
+  const auto config = evolve::backtest_config(genome, costs);
+  const auto& coin = market.coins.front();
+  const auto target = strategy::exposures(genome, strategy::view_of(coin, market.interval));
+  const backtest::BacktestInput input{coin.bars.view(), target, {}, coin.funding_per_bar};
+  return backtest::run_measured(input, config, mo);
+}
+
+void expect_replay_equals_backtest(const strategy::Genome& genome, const data::Market& market, const std::string& what) {
+  backtest::BacktestConfig costs;  // taker fee, slippage, next-open fills, funding: the defaults
+  backtest::MetricsOptions mo;
+  mo.bars_per_year = market.interval.bars_per_year();
+  mo.initial_equity = costs.initial_cash;
+  const auto expected = backtest_of(genome, market, costs, mo);
+  ReplayOptions options;
+  options.costs = costs;
+  options.capital = costs.initial_cash;
+  const auto got = replay(genome, strategy::genome_id(genome), market, options, mo);
+
+  ASSERT_EQ(got.equity.size(), expected.result.equity.size()) << what;
+  for (std::size_t t = 0; t < got.equity.size(); ++t) {
+    ASSERT_TRUE(same_bits(got.equity[t], expected.result.equity[t]))
+        << what << " equity at bar " << t << ": " << got.equity[t] << " vs " << expected.result.equity[t];
+    ASSERT_TRUE(same_bits(got.exposure[t], expected.result.exposure[t])) << what << " exposure at bar " << t;
+  }
+  ASSERT_EQ(got.trades.size(), expected.result.trades.size()) << what;
+  for (std::size_t k = 0; k < got.trades.size(); ++k) {
+    const auto &a = got.trades[k], &b = expected.result.trades[k];
+    EXPECT_EQ(a.entry_time, b.entry_time) << what << " trade " << k;
+    EXPECT_EQ(a.exit_time, b.exit_time) << what << " trade " << k;
+    EXPECT_EQ(a.side, b.side) << what << " trade " << k;
+    EXPECT_EQ(a.reason, b.reason) << what << " trade " << k;
+    EXPECT_EQ(a.open, b.open) << what << " trade " << k;
+    for (auto [x, y] : {std::pair{a.entry_price, b.entry_price}, {a.exit_price, b.exit_price}, {a.size, b.size},
+                        {a.pnl, b.pnl}, {a.fees, b.fees}, {a.funding, b.funding}}) {
+      EXPECT_TRUE(same_bits(x, y)) << what << " trade " << k << ": " << x << " vs " << y;
+    }
+  }
+  EXPECT_TRUE(same_bits(got.fees, expected.result.fees)) << what;
+  EXPECT_TRUE(same_bits(got.funding, expected.result.funding)) << what;
+  EXPECT_EQ(got.fills, expected.result.fills) << what;
+  EXPECT_EQ(got.liquidated, expected.result.liquidated) << what;
+  EXPECT_TRUE(same_bits(got.metrics.sharpe, expected.metrics.sharpe)) << what;
+  EXPECT_TRUE(same_bits(got.metrics.final_equity, expected.metrics.final_equity)) << what;
+}
+
+class ReplayEqualsBacktest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { market_ = new std::optional<data::Market>(eth_market()); }
+  static void TearDownTestSuite() {
+    delete market_;
+    market_ = nullptr;
+  }
+  void SetUp() override {
+    if (!*market_) GTEST_SKIP() << "../shared/data is absent: replay-equals-backtest on real ETH 1h skipped";
+  }
+  static std::optional<data::Market>* market_;
+};
+std::optional<data::Market>* ReplayEqualsBacktest::market_ = nullptr;
+
+TEST_F(ReplayEqualsBacktest, EveryFamilysDefaultGenome) {
+  for (const auto& family : strategy::genome_families()) {
+    expect_replay_equals_backtest(strategy::default_genome(family), **market_, "default " + family);
+  }
+}
+
+TEST_F(ReplayEqualsBacktest, FiftyRandomGenomes) {
+  const auto families = strategy::genome_families();
+  for (std::uint64_t k = 0; k < 50; ++k) {
+    // `organism strategy new --family F --random --seed k`: one stream per family.
+    const std::size_t f = k % families.size();
+    core::Rng rng(k, {static_cast<std::uint64_t>(f + 1)});
+    expect_replay_equals_backtest(strategy::random_genome(families[f], rng), **market_,
+                                  "random " + families[f] + " seed " + std::to_string(k));
+  }
+}
+
+}  // namespace
+}  // namespace organism::exec
