@@ -44,6 +44,14 @@ struct Journal::Impl {
   Statement insert_position{db, R"(
     INSERT INTO positions (strategy, coin, size, entry_price, realized_pnl, fees, funding, time, cause)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?))"};
+  // A fill of one of our orders goes on its strategy's ledger; a fill of no order of ours
+  // (by hand, a liquidation) matches no row and is only in `fills`.
+  Statement insert_ledger_fill{db, R"(
+    INSERT INTO ledger (tid, strategy, coin, time, size, price, fee, funding)
+    SELECT ?1, strategy, ?2, ?3, ?4, ?5, ?6, 0 FROM orders WHERE cloid = ?7)"};
+  Statement insert_ledger_funding{db, R"(
+    INSERT INTO ledger (tid, strategy, coin, time, size, price, fee, funding)
+    VALUES (NULL, ?, ?, ?, 0, 0, 0, ?))"};
   int batch_depth = 0;
   bool batch_failed = false;  // a write inside the open batch threw: the batch must not commit
 
@@ -200,7 +208,14 @@ bool Journal::write_fill(const exchange::client::Fill& fill) {
   st.bind(15, fill.fee_token).bind(16, std::int64_t{fill.liquidation});
   run_cached(st);
   const bool fresh = impl_->db.changes() == 1;
-  if (!fresh) run_cached(impl_->count_duplicate);
+  if (!fresh) {
+    run_cached(impl_->count_duplicate);
+  } else if (fill.cloid) {
+    Statement& ledger = impl_->insert_ledger_fill;
+    ledger.bind(1, static_cast<std::int64_t>(fill.tid)).bind(2, fill.coin).bind(3, fill.time);
+    ledger.bind(4, fill.buy ? fill.sz : -fill.sz).bind(5, fill.px).bind(6, fill.fee).bind(7, *fill.cloid);
+    run_cached(ledger);
+  }
   return fresh;
 }
 
@@ -210,6 +225,30 @@ void Journal::record_position(const PositionChange& change) {
   st.bind(5, change.realized_pnl).bind(6, change.fees).bind(7, change.funding).bind(8, change.time);
   st.bind(9, change.cause);
   impl_->atomically([&] { run_cached(st); });
+}
+
+void Journal::record_funding(const std::string& strategy_id, const std::string& coin, Units paid,
+                             core::TimeMs time) {
+  Statement& st = impl_->insert_ledger_funding;
+  st.bind(1, strategy_id).bind(2, coin).bind(3, time).bind(4, paid);
+  impl_->atomically([&] { run_cached(st); });
+}
+
+std::vector<LedgerEntry> Journal::ledger() {
+  Statement st(impl_->db, "SELECT strategy, coin, time, size, price, fee, funding FROM ledger ORDER BY seq");
+  std::vector<LedgerEntry> entries;
+  while (st.step()) {
+    entries.push_back({st.column_text(0), st.column_text(1), st.column_int(2), st.column_int(3), st.column_int(4),
+                       st.column_int(5), st.column_int(6)});
+  }
+  return entries;
+}
+
+std::optional<Order> Journal::find_order(const std::string& cloid) {
+  Statement st(impl_->db, fmt::format("SELECT {} FROM orders WHERE cloid = ?", kOrderColumns));
+  st.bind(1, cloid);
+  if (!st.step()) return std::nullopt;
+  return order_from_row(st);
 }
 
 void Journal::batch(const std::function<void()>& writes) {
@@ -264,8 +303,11 @@ JournalState Journal::load() {
     }
   }
   {
-    Statement st(impl_->db, "SELECT cloid FROM orders");
-    while (st.step()) state.cloids.insert(st.column_text(0));
+    Statement st(impl_->db, "SELECT cloid, created_ms FROM orders ORDER BY seq");
+    while (st.step()) {
+      if (state.cloids.empty()) state.first_order_ms = st.column_int(1);
+      state.cloids.insert(st.column_text(0));
+    }
   }
   {
     Statement st(impl_->db, "SELECT value FROM journal_counters WHERE name = 'duplicate_fills'");

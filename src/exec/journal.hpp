@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -56,6 +57,9 @@ struct JournalState {
   std::map<std::string, LastFill> last_fill_by_coin{};
   std::set<std::string> cloids{};  // of every order ever journaled: ask orderStatus, never re-place
   std::int64_t duplicate_fills = 0;  // fills offered again with a tid already journaled
+  // When the first order was journaled (0: none): with no fill journaled yet, userFills are asked
+  // from here, so fills of orders placed before a crash are not missed.
+  core::TimeMs first_order_ms = 0;
 };
 
 class Journal {
@@ -88,6 +92,8 @@ class Journal {
   // Every fill of an order of ours (joined to its strategy through the cloid) and every funding
   // payment, in journal order: the trading loop rebuilds its books from it after a restart.
   std::vector<LedgerEntry> ledger();
+  // The journal's record of one order, final or not; nullopt when the cloid was never journaled.
+  std::optional<Order> find_order(const std::string& cloid);
 
   // Runs `writes` (calls of the record_* functions above) as one transaction: all of them are
   // durable when batch returns, none if it throws. For the events of one decision, which are

@@ -50,6 +50,14 @@ CREATE TABLE positions (
   time INTEGER NOT NULL, cause TEXT NOT NULL
 );
 CREATE INDEX positions_latest ON positions(strategy, coin, seq);
+-- The strategies' books in journal order: a row per fill of one of our orders (its strategy
+-- joined through the cloid when the fill is journaled; size signed, positive bought) and a row
+-- per funding payment the trading loop booked (paid > 0). One table, so one seq orders both.
+CREATE TABLE ledger (
+  seq INTEGER PRIMARY KEY,
+  tid INTEGER, strategy TEXT NOT NULL, coin TEXT NOT NULL, time INTEGER NOT NULL,
+  size INTEGER NOT NULL, price INTEGER NOT NULL, fee INTEGER NOT NULL, funding INTEGER NOT NULL
+);
 CREATE TABLE journal_counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);
 INSERT INTO journal_counters VALUES ('duplicate_fills', 0);
 )";
@@ -68,6 +76,12 @@ void prepare_journal_schema(data::sqlite::Db& db) {
   }
   if (version > kJournalSchemaVersion) {
     throw core::Error(fmt::format("journal {}: schema version {}, this organism writes {} (a newer organism made it)",
+                                  db.path(), version, kJournalSchemaVersion));
+  }
+  if (!fresh && version < kJournalSchemaVersion) {
+    // The journal was unreleased before version 2: no migration, a clear refusal instead.
+    throw core::Error(fmt::format("journal {}: schema version {} from a development build of organism; this organism "
+                                  "writes version {} (move the file away to start a new journal)",
                                   db.path(), version, kJournalSchemaVersion));
   }
   // WAL with synchronous=FULL: every commit fsyncs the log before returning, so an event that

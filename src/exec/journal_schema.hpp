@@ -8,7 +8,7 @@ namespace organism::exec {
 
 // "orjn": marks a SQLite file as an organism trading journal.
 inline constexpr int kJournalApplicationId = 0x6f726a6e;
-inline constexpr int kJournalSchemaVersion = 1;
+inline constexpr int kJournalSchemaVersion = 2;  // 2: the ledger table
 
 // Sets WAL and synchronous=FULL, refuses a file that is another database (or a newer journal),
 // and creates the tables of a new one.

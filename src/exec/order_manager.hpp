@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -105,13 +106,36 @@ class OrderManager {
   const OrderManagerOptions& options() const { return options_; }
 
  private:
+  void load_journal();
+  // Rounds one intent to its coin's lot and tick (nullopt with a reason in `report` when it
+  // cannot be sent: unknown coin, no price, under $10).
+  std::optional<BrokerOrder> prepare(OrderIntent& intent, SubmitReport& report);
+  // Journals the orders ("new" and "sent", one batch), places them in one call, journals the
+  // outcomes, then the fills that came with them.
+  void place_orders(std::vector<std::pair<Order, BrokerOrder>> orders, SubmitReport& report);
+  // Asks the exchange about one journaled order and journals what it says; the order after.
+  Order look_up(const Order& order);
+  Order record(const Order& order, const OrderUpdate& update);
+  // userFills since the last journaled fill: each journaled with its order event and position
+  // changes in one batch; returns how many were new.
+  int sync_fills();
+  void book_fill(const Fill& fill, const std::string& strategy_id);
+  void fall_back_to_taker();
+
   Journal& journal_;
   Broker& broker_;
   OrderManagerOptions options_;
   std::map<std::string, Order> open_;  // by cloid
-  std::map<std::string, Units> positions_;
+  std::map<std::string, std::uint64_t> open_rank_;  // by cloid: journal order, for open_orders()
+  std::uint64_t next_rank_ = 0;
+  std::set<std::string> known_cloids_;
+  std::map<std::string, std::string> strategy_of_;  // cloid -> strategy, of orders seen this run
+  std::set<std::string> unknown_outcome_;           // cloids to look up at the next poll
+  // (strategy, coin) -> its position; strategy "" is the account's.
+  std::map<std::pair<std::string, std::string>, PositionChange> books_;
   std::vector<AttributedFill> new_fills_;
   core::TimeMs fills_since_ = 0;
+  std::set<std::uint64_t> tids_at_since_;  // fills at fills_since_ already journaled
 };
 
 }  // namespace organism::exec
