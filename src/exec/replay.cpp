@@ -156,8 +156,10 @@ ReplayResult replay(const strategy::Genome& genome, const std::string& id,
       }
     }
     out.equity[t] = account.liquidated() ? 0 : equity;
-    double exposure = 0;
-    for (std::size_t j = 0; j < account.legs(); ++j) exposure += account.position(j).exposure();
+    // As the backtest writes it: one leg's own value (-0 stays -0), several legs summed from 0.
+    double exposure = account.legs() == 1 ? account.position(0).exposure() : 0;
+    if (account.legs() > 1)
+      for (std::size_t j = 0; j < account.legs(); ++j) exposure += account.position(j).exposure();
     out.exposure[t] = account.liquidated() ? 0 : exposure;
     if (options.progress && (t + 1) % options.progress_every == 0) options.progress(t + 1, n);
   }

@@ -39,7 +39,7 @@ backtest::BacktestConfig costs() {
 }
 
 struct Rig {
-  test::TempDir dir;
+  organism::test::TempDir dir;
   Journal journal = Journal::open((dir / "j.db").string());
   test::FakeBroker broker;
   OrderManager orders{journal, broker};
@@ -84,7 +84,7 @@ std::pair<std::size_t, double> first_signal() {
 }
 
 TEST(TradingLoop, RefusesBadSlots) {
-  test::TempDir dir;
+  organism::test::TempDir dir;
   auto journal = Journal::open((dir / "j.db").string());
   test::FakeBroker broker;
   OrderManager orders(journal, broker);
