@@ -120,7 +120,8 @@ void run_replay(const ReplayArgs& a, Context& ctx) {
     auto doc = backtest::run_document(run, result.times, config, {first.label, id, false});
     doc["fill"] = a.fill;
     doc["orders_placed"] = result.orders_placed;
-    auto& trades = doc["trades"] = nlohmann::ordered_json::array();
+    // "trades" is already the backtest's count of trades: the list goes beside it.
+    auto& trades = doc["trade_list"] = nlohmann::ordered_json::array();
     for (const auto& t : result.trades) trades.push_back(trade_json(t));
     data::AtomicFileWriter out(a.json_out);
     out.write(doc.dump(2) + "\n");
@@ -145,8 +146,10 @@ manager, the journal and a broker) over stored bars, one bar time after another 
 clock. --fill bar fills as the backtest does (the next bar's open, stops, funding): its metrics,
 trades and equity equal `organism backtest --strategy` on the same bars and costs, bit for bit.
 --fill book (fills against an order book) is not available yet. The journal is a temporary file
-unless --journal names one. --json-out has `backtest --json`'s names plus "trades"; --equity-out
-its time,equity,exposure columns. Several --coins share the strategy's capital (weight 1/coins).)");
+unless --journal names one. --json-out has `backtest --json`'s names (its "trades" is the count)
+plus "trade_list" (every trade) and "orders_placed"; --equity-out the backtest's columns
+(time,equity,exposure). Several --coins share the strategy's capital (weight 1/coins); their
+bars must have the same times. Sentiment is not fed (as `backtest` without --sentiment).)");
   cmd->add_option("--strategy", a->strategy, "stored strategy id, or a genome file")->required();
   cmd->add_option("--coins", a->coins, "stored coins, comma separated")->required();
   cmd->add_option("--interval", a->interval, "stored interval")->required();
