@@ -303,11 +303,8 @@ JournalState Journal::load() {
     }
   }
   {
-    Statement st(impl_->db, "SELECT cloid, created_ms FROM orders ORDER BY seq");
-    while (st.step()) {
-      if (state.cloids.empty()) state.first_order_ms = st.column_int(1);
-      state.cloids.insert(st.column_text(0));
-    }
+    Statement st(impl_->db, "SELECT cloid FROM orders");
+    while (st.step()) state.cloids.insert(st.column_text(0));
   }
   {
     Statement st(impl_->db, "SELECT value FROM journal_counters WHERE name = 'duplicate_fills'");

@@ -57,9 +57,6 @@ struct JournalState {
   std::map<std::string, LastFill> last_fill_by_coin{};
   std::set<std::string> cloids{};  // of every order ever journaled: ask orderStatus, never re-place
   std::int64_t duplicate_fills = 0;  // fills offered again with a tid already journaled
-  // When the first order was journaled (0: none): with no fill journaled yet, userFills are asked
-  // from here, so fills of orders placed before a crash are not missed.
-  core::TimeMs first_order_ms = 0;
 };
 
 class Journal {

@@ -31,101 +31,11 @@ std::string describe(const OrderIntent& intent) {
   return fmt::format("{} {} {}", intent.coin, name_of(intent.side), exchange::hl::format_units(intent.size));
 }
 
-// What orderStatus says about an order, as the event it means for the journaled order (nullopt:
-// nothing new, or nothing the state machine takes in the order's state).
-std::optional<OrderUpdate> update_for_status(const Order& order, const OrderStatusInfo& info, core::TimeMs now) {
-  OrderUpdate update;
-  update.time = now;
-  update.oid = info.order.oid;
-  const std::string& status = info.status;
-  if (status == "open") {
-    if (order.state != OrderState::sent) return std::nullopt;
-    update.event = OrderEvent::acked_resting;
-  } else if (status == "filled") {
-    // The exchange's total; the price of fills not seen yet is the limit (fills bring the truth
-    // to the books and fees, the order's record only says it is done).
-    const Units total = info.order.orig_sz > 0 ? info.order.orig_sz - info.order.sz : order.intent.size;
-    if (order.state == OrderState::sent) {
-      update.event = OrderEvent::acked_filled;
-      update.fill_size = std::max(total, order.filled_size);
-      update.fill_price = order.filled_size > 0 ? order.average_price : info.order.limit_px;
-    } else {
-      update.event = OrderEvent::fill;
-      update.fill_size = std::max<Units>(total - order.filled_size, 0);
-      update.fill_price = info.order.limit_px;
-    }
-  } else if (status.find("anceled") != std::string::npos) {  // canceled, marginCanceled, ...
-    update.event = OrderEvent::cancel_acked;
-    update.detail = status;
-  } else if (status.find("ejected") != std::string::npos) {  // rejected, tickRejected, ...
-    update.event = OrderEvent::rejected;
-    update.detail = status;
-  } else {
-    return std::nullopt;  // triggered, ...: not a state of ours
-  }
-  if (!transition(order.state, update.event)) return std::nullopt;
-  return update;
-}
-
 }  // namespace
 
 OrderManager::OrderManager(Journal& journal, Broker& broker, OrderManagerOptions options)
     : journal_(journal), broker_(broker), options_(options) {
   load_journal();
-}
-
-void OrderManager::load_journal() {
-  JournalState state = journal_.load();
-  open_.clear();
-  open_rank_.clear();
-  for (Order& order : state.open_orders) {
-    strategy_of_[order.cloid] = order.intent.strategy_id;
-    open_rank_[order.cloid] = next_rank_++;
-    open_.emplace(order.cloid, std::move(order));
-  }
-  known_cloids_ = std::move(state.cloids);
-  books_.clear();
-  for (PositionChange& change : state.positions) {
-    books_[{change.strategy_id, change.coin}] = std::move(change);
-  }
-  tids_at_since_.clear();
-  fills_since_ = 0;
-  for (const auto& [coin, last] : state.last_fill_by_coin) fills_since_ = std::max(fills_since_, last.time);
-  for (const auto& [coin, last] : state.last_fill_by_coin) {
-    if (last.time == fills_since_) tids_at_since_.insert(last.tid);
-  }
-  if (state.last_fill_by_coin.empty()) {
-    // No fill yet: from the first order on (a crash may have left fills unjournaled), or from
-    // now for a new journal (the account's older history is not ours).
-    fills_since_ = state.first_order_ms > 0 ? state.first_order_ms : broker_.now();
-  }
-}
-
-ReconcileReport OrderManager::reconcile() {
-  ReconcileReport report;
-  load_journal();
-  unknown_outcome_.clear();
-  std::vector<std::string> to_check;
-  for (const auto& [cloid, order] : open_) to_check.push_back(cloid);
-  // Fills first: they close orders with their sizes and prices, which orderStatus lacks.
-  report.fills_recovered = sync_fills();
-  for (const std::string& cloid : to_check) {
-    ++report.orders_checked;
-    if (const auto it = open_.find(cloid); it != open_.end()) look_up(it->second);
-    if (!open_.contains(cloid)) ++report.orders_closed;
-  }
-  for (OrderInfo& info : broker_.open_orders()) {
-    if (!info.cloid || !known_cloids_.contains(*info.cloid)) report.foreign_orders.push_back(std::move(info));
-  }
-  std::map<std::string, std::pair<Units, Units>> sizes;  // coin -> (exchange, journal)
-  for (const auto& position : broker_.account().positions) sizes[position.coin].first = position.szi;
-  for (const auto& [key, book] : books_) {
-    if (key.first.empty()) sizes[key.second].second = book.size;
-  }
-  for (const auto& [coin, pair] : sizes) {
-    if (pair.first != pair.second) report.position_mismatches[coin] = pair;
-  }
-  return report;
 }
 
 std::optional<BrokerOrder> OrderManager::prepare(OrderIntent& intent, SubmitReport& report) {
@@ -141,7 +51,13 @@ std::optional<BrokerOrder> OrderManager::prepare(OrderIntent& intent, SubmitRepo
   if (intent.style == ExecStyle::post_only && intent.price > 0) {
     px = exchange::hl::round_price(exchange::hl::units_to_double(intent.price), asset->sz_decimals, asset->perp);
   } else {
-    const double reference = broker_.reference_price(intent.coin);
+    double reference = std::nan("");
+    try {
+      reference = broker_.reference_price(intent.coin);
+    } catch (const core::Error& e) {  // a broken link: this intent waits for the next decision
+      report.refused.push_back(fmt::format("{}: no price ({}) (not sent)", describe(intent), e.what()));
+      return std::nullopt;
+    }
     if (!std::isfinite(reference) || reference <= 0) {
       report.refused.push_back(fmt::format("{}: no price for {} yet (not sent)", describe(intent), intent.coin));
       return std::nullopt;
@@ -296,36 +212,6 @@ Order OrderManager::record(const Order& order, const OrderUpdate& update) {
   return after;
 }
 
-Order OrderManager::look_up(const Order& order) {
-  std::optional<OrderStatusInfo> info;
-  try {
-    info = broker_.order_status(order.cloid);
-  } catch (const core::Error&) {
-    unknown_outcome_.insert(order.cloid);  // asked again at the next poll
-    return order;
-  }
-  const core::TimeMs now = broker_.now();
-  if (!info) {
-    // The deadline is the expiresAfter the order was signed with: after it, it can never appear.
-    if (now < order.created_ms + options_.expiry_ms) {
-      unknown_outcome_.insert(order.cloid);
-      return order;
-    }
-    OrderUpdate update;
-    update.time = now;
-    update.event = order.state == OrderState::created ? OrderEvent::rejected : OrderEvent::expired;
-    update.detail = fmt::format("not found by cloid {} ms after it was sent", now - order.created_ms);
-    if (!transition(order.state, update.event)) {
-      unknown_outcome_.erase(order.cloid);  // was on the book: its fills and cancels tell the rest
-      return order;
-    }
-    return record(order, update);
-  }
-  unknown_outcome_.erase(order.cloid);
-  if (const auto update = update_for_status(order, *info, now)) return record(order, *update);
-  return order;
-}
-
 void OrderManager::poll() {
   sync_fills();
   const std::vector<std::string> unknown(unknown_outcome_.begin(), unknown_outcome_.end());
@@ -352,91 +238,13 @@ Units OrderManager::position(const std::string& coin) const {
   return it == books_.end() ? 0 : it->second.size;
 }
 
-int OrderManager::cancel_all() {
-  std::vector<Order> orders;
-  std::vector<exchange::client::CancelCloidRef> refs;
-  for (const auto& [cloid, order] : open_) {
-    if (order.state == OrderState::created) continue;
-    orders.push_back(order);
-    refs.push_back({order.intent.coin, cloid});
-  }
-  if (refs.empty()) return 0;
-  std::vector<bool> canceled;
-  try {
-    canceled = broker_.cancel(refs);
-  } catch (const core::Error&) {
-    for (const Order& order : orders) unknown_outcome_.insert(order.cloid);
-    return 0;
-  }
-  sync_fills();  // fills before the cancel become order events first
-  int count = 0;
-  const core::TimeMs now = broker_.now();
-  for (std::size_t i = 0; i < orders.size(); ++i) {
-    const auto it = open_.find(orders[i].cloid);
-    if (it == open_.end()) continue;  // filled meanwhile
-    if (i < canceled.size() && canceled[i]) {
-      OrderUpdate update;
-      update.event = OrderEvent::cancel_acked;
-      update.time = now;
-      record(it->second, update);
-      ++count;
-    } else {
-      look_up(it->second);
-    }
-  }
-  return count;
-}
-
-void OrderManager::fall_back_to_taker() {
-  const core::TimeMs now = broker_.now();
-  std::vector<Order> due;
-  for (const auto& [cloid, order] : open_) {
-    if (order.intent.style != ExecStyle::post_only || order.leg != OrderLeg::primary) continue;
-    if (order.state != OrderState::resting && order.state != OrderState::partially_filled) continue;
-    const core::TimeMs wait = order.intent.taker_fallback_ms > 0 ? order.intent.taker_fallback_ms
-                                                                 : options_.taker_fallback_ms;
-    if (now >= order.created_ms + wait) due.push_back(order);
-  }
-  for (const Order& order : due) {
-    std::vector<bool> canceled;
-    try {
-      canceled = broker_.cancel({{order.intent.coin, order.cloid}});
-    } catch (const core::Error&) {
-      unknown_outcome_.insert(order.cloid);  // looked up next poll; the fallback is tried again
-      continue;
-    }
-    sync_fills();  // what filled while it rested is not replaced
-    const auto it = open_.find(order.cloid);
-    if (it == open_.end()) continue;  // filled meanwhile: no fallback
-    if (canceled.empty() || !canceled.front()) {
-      look_up(it->second);  // no longer open: filled or canceled by the exchange; no fallback
-      continue;
-    }
-    OrderUpdate update;
-    update.event = OrderEvent::cancel_acked;
-    update.time = broker_.now();
-    update.detail = "post-only past its taker fallback time";
-    const Order canceled_order = record(it->second, update);
-    OrderIntent taker = canceled_order.intent;
-    taker.size = canceled_order.intent.size - canceled_order.filled_size;
-    taker.style = ExecStyle::market;
-    taker.price = 0;
-    taker.taker_fallback_ms = 0;
-    SubmitReport report;
-    const std::string cloid = cloid_of(taker, OrderLeg::taker_fallback);
-    if (known_cloids_.contains(cloid)) continue;  // placed before a restart: its own record tells
-    if (auto broker_order = prepare(taker, report)) {
-      Order leg = make_order(taker, OrderLeg::taker_fallback, broker_.now());
-      broker_order->spec.cloid = leg.cloid;
-      std::vector<std::pair<Order, BrokerOrder>> orders;
-      orders.emplace_back(std::move(leg), std::move(*broker_order));
-      place_orders(std::move(orders), report);
-    }
-  }
-}
-
 int OrderManager::sync_fills() {
-  std::vector<Fill> fills = broker_.fills_since(fills_since_);
+  std::vector<Fill> fills;
+  try {
+    fills = broker_.fills_since(fills_since_);
+  } catch (const core::Error&) {
+    return 0;  // a broken link: the next call asks from the same time, nothing is lost
+  }
   std::sort(fills.begin(), fills.end(),
             [](const Fill& a, const Fill& b) { return a.time != b.time ? a.time < b.time : a.tid < b.tid; });
   int fresh = 0;

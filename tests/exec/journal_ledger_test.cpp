@@ -50,7 +50,6 @@ TEST(JournalLedger, FillsOfOurOrdersAndFundingComeBackInJournalOrder) {
       {"rsi_3_deadbeef", "ETH", 7'200'000, 0, 0, 0, -55},
   };
   EXPECT_EQ(journal.ledger(), expected);
-  EXPECT_EQ(journal.load().first_order_ms, 5);
   EXPECT_EQ(journal.find_order(order.cloid), order);
   EXPECT_FALSE(journal.find_order("0x00000000000000000000000000000000"));
 }
