@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "backtest/run_report.hpp"
+#include "core/error.hpp"
 #include "core/random.hpp"
 #include "evolve/genome_config.hpp"
 #include "exec/replay.hpp"
@@ -139,6 +140,56 @@ TEST_F(ReplayEqualsBacktest, FiftyRandomGenomes) {
   EXPECT_GT(trades, 200u);
   // Random filters keep many genomes flat on 3000 bars: 20 of the 50 trade (1158 trades).
   EXPECT_GE(traded, 15u);
+}
+
+}  // namespace
+}  // namespace organism::exec
+
+namespace organism::exec {
+namespace {
+
+// Five hourly bars of one coin, no funding.
+data::Market small_market() {
+  data::Market m;
+  data::CoinSeries coin;
+  coin.label = "ETH";
+  for (int i = 0; i < 5; ++i) {
+    const double p = 100 + i;
+    coin.bars.push_back({1'700'000'000'000 + i * core::kHourMs, p, p + 1, p - 1, p, 1});
+  }
+  m.coins.push_back(std::move(coin));
+  return m;
+}
+
+TEST(Replay, WindowKeepsBarsFromToInclusive) {
+  const auto m = small_market();
+  const auto cut = market_window(m, 1'700'000'000'000 + core::kHourMs, 1'700'000'000'000 + 3 * core::kHourMs);
+  ASSERT_EQ(cut.coins.size(), 1u);
+  ASSERT_EQ(cut.coins[0].bars.size(), 3u);
+  EXPECT_EQ(cut.coins[0].bars.time()[0], 1'700'000'000'000 + core::kHourMs);
+  EXPECT_EQ(cut.coins[0].bars.close()[2], 103.0);
+}
+
+TEST(Replay, SpeedPacesTheClockAndCloseFillsAreRefused) {
+  const auto m = small_market();
+  ReplayOptions options;
+  backtest::MetricsOptions mo;
+  mo.bars_per_year = 8760;
+  // One market hour per 50 wall ms: the last of 5 bars comes 4 x 50 ms after the first.
+  options.speed = static_cast<double>(core::kHourMs) / 50;
+  const auto start = std::chrono::steady_clock::now();
+  const auto result = replay(strategy::default_genome("tree"), "t", m, options, mo);
+  const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_GE(ms, 200.0);
+  EXPECT_LT(ms, 2000.0);
+  EXPECT_EQ(result.equity.size(), 5u);
+  EXPECT_EQ(result.equity[4], 10'000.0);  // too few bars for the crossover: flat, no costs
+  options.speed = 0;
+  options.costs.fill = backtest::FillModel::Close;
+  EXPECT_THROW(replay(strategy::default_genome("tree"), "t", m, options, mo), core::UsageError);
+  options.costs.fill = backtest::FillModel::NextOpen;
+  options.fill = ReplayFill::book;
+  EXPECT_THROW(replay(strategy::default_genome("tree"), "t", m, options, mo), core::UsageError);
 }
 
 }  // namespace
