@@ -68,18 +68,27 @@ std::vector<double> BarBroker::on_bars(core::TimeMs time,
       const double delta = account.position(j).units() - before[j];
       // The order resting for this strategy and coin: filled when the leg traded, else canceled
       // (the Account did not act on it, e.g. a blocked re-entry after a stop).
+      // The Account's fill rarely has the order's size (sized at the close, filled at the open):
+      // at least the order's size fills it; less fills that much and cancels the rest, as an IOC
+      // the book could not fill whole. Either way the order ends final.
+      const Units filled = to_units(std::abs(delta));
       std::optional<std::string> cloid;
       for (auto& [id, order] : orders_) {
         if (order.status != "open" || order.strategy_id != slots[s].id || order.info.coin != coins[j])
           continue;
-        order.status = delta != 0 ? "filled" : "canceled";
-        if (delta != 0) cloid = id;
+        const bool same_side = delta != 0 && (delta > 0) == order.info.buy;
+        order.status = same_side && filled >= order.info.orig_sz ? "filled" : "canceled";
+        if (order.status == "canceled") ++canceled_;
+        if (same_side) {
+          cloid = id;
+          order.info.sz = std::max<Units>(order.info.orig_sz - filled, 0);
+        }
       }
       if (delta == 0) continue;
       Fill fill;
       fill.coin = coins[j];
       fill.buy = delta > 0;
-      fill.sz = to_units(std::abs(delta));
+      fill.sz = filled;
       fill.px = to_units(legs[j].open);
       fill.time = time;
       fill.start_position = to_units(before[j]);

@@ -3,8 +3,9 @@
 // each leg's unit change as a fill of the order resting for it. Used by replay (replay.hpp).
 //
 // Honest limits: the Account decides what fills, not the orders. An order the order manager sends
-// only mirrors the decision for the journal (it rests until the next bar, then reports filled,
-// or canceled when the Account did not trade that leg); an intent the order manager drops as under
+// only mirrors the decision for the journal: it rests until the next bar, whose fill (sized at the
+// open, the order at the close) fills it when at least its size, else fills that much and cancels
+// the rest (canceled too when the Account did not trade that leg); an intent the order manager drops as under
 // $10 does not stop the Account from filling it, so bar mode never differs from the backtest. Lot
 // rounding is neutralised by szDecimals 8 for every coin. A stop exit is a fill without an order.
 #pragma once
@@ -13,6 +14,7 @@
 #include <limits>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "exec/broker.hpp"
@@ -40,6 +42,10 @@ class BarBroker final : public Broker {
   // strategy's equity at the close (0 once liquidated), in slot order.
   std::vector<double> on_bars(core::TimeMs time, const std::map<std::string, BarBrokerBar>& bars);
 
+  // Orders it canceled (whole, or the rest after a smaller fill) since the last call: the order
+  // manager learns of a cancel only by a lookup (reconcile), fills come by themselves.
+  int take_canceled() { return std::exchange(canceled_, 0); }
+
   core::TimeMs now() override { return now_; }
   const exchange::hl::AssetDirectory& assets() override { return assets_; }
   double reference_price(const std::string& coin) override;  // the last close
@@ -62,6 +68,7 @@ class BarBroker final : public Broker {
   exchange::hl::AssetDirectory assets_{};
   core::TimeMs now_ = 0;
   std::uint64_t next_oid_ = 1, next_tid_ = 1;
+  int canceled_ = 0;
   std::map<std::string, double> last_close_{};
   std::map<std::string, KnownOrder> orders_{};  // by cloid
   std::vector<Fill> fills_{};

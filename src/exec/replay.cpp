@@ -149,6 +149,9 @@ ReplayResult replay(const strategy::Genome& genome, const std::string& id,
     }
     broker->advance(time);
     orders.poll();
+    // poll() takes fills but looks up only orders of unknown outcome: a cancel is learned by the
+    // reconciliation's lookups.
+    if (bars_broker && bars_broker->take_canceled() > 0) orders.reconcile();
     for (const auto& b : closed) {
       for (const auto& report : loop.on_bar(b)) {
         out.orders_placed += static_cast<std::int64_t>(report.submitted.placed.size());
@@ -163,6 +166,7 @@ ReplayResult replay(const strategy::Genome& genome, const std::string& id,
     out.exposure[t] = account.liquidated() ? 0 : exposure;
     if (options.progress && (t + 1) % options.progress_every == 0) options.progress(t + 1, n);
   }
+  out.orders_open = static_cast<std::int64_t>(orders.open_orders().size());
   out.liquidated = account.liquidated();
   for (std::size_t j = 0; j < account.legs(); ++j) {
     if (!out.liquidated) {

@@ -48,6 +48,7 @@ struct ReplayResult {
   std::int64_t fills = 0;
   bool liquidated = false;
   std::int64_t orders_placed = 0;  // orders the order manager sent (the journal's mirror)
+  std::int64_t orders_open = 0;    // not final at the end (bar mode: those of the last close)
 };
 
 // The bars of `market` with open times in [from, to] (funding and sentiment cut alike).
