@@ -49,6 +49,8 @@ void add_exchange_sim_command(CLI::App& app, Registry& registry) {
   cmd->add_option("--seed", options->seed, "seed of the order book, tape and faults (default 1)");
   cmd->add_option("--faults", options->faults, "faults to inject, e.g. drop_ws=30s,delay=200 (grammar below)");
   cmd->add_option("--state-dir", options->state_dir, "keep positions, orders and balances here across restarts");
+  cmd->add_option("--order-log", options->order_log,
+                  "append every accepted order to this file as a JSON line (time, user, oid, cloid, coin, side, px, sz, status)");
   cmd->add_flag("--testnet", options->testnet, "accept actions signed for testnet instead of mainnet");
   // For tests: a short WebSocket idle close and a larger REST budget.
   cmd->add_option("--ws-idle-ms", options->ws_idle_ms)->group("");

@@ -120,8 +120,14 @@ void OrderManager::place_orders(std::vector<std::pair<Order, BrokerOrder>> order
   journal_.batch([&] {
     for (auto& [order, broker_order] : orders) {
       if (!journal_.record_intent(order)) {
-        already.push_back(order);
-        continue;
+        const auto it = open_.find(order.cloid);
+        // Journaled "new" and never sent (sent is journaled before every place): send it now.
+        const bool unsent = it != open_.end() ? it->second.state == OrderState::created
+                                              : journal_.find_order(order.cloid)->state == OrderState::created;
+        if (!unsent) {
+          already.push_back(order);
+          continue;
+        }
       }
       OrderUpdate update;
       update.event = OrderEvent::sent;

@@ -121,6 +121,8 @@ class OrderManager {
   int sync_fills();
   void book_fill(const Fill& fill, const std::string& strategy_id);
   void fall_back_to_taker();
+  // A request about the order (a cancel) may or may not have been applied: journaled, looked up.
+  void mark_unknown(const Order& order, const std::string& why);
 
   Journal& journal_;
   Broker& broker_;

@@ -83,6 +83,27 @@ ReconcileReport OrderManager::reconcile() {
   for (const auto& [cloid, order] : open_) to_check.push_back(cloid);
   // Fills first: they close orders with their sizes and prices, which orderStatus lacks.
   report.fills_recovered = sync_fills();
+  // "new" orders were journaled and never sent (a taker leg whose place a crash prevented):
+  // sending them now cannot duplicate anything.
+  std::vector<std::pair<Order, BrokerOrder>> unsent;
+  SubmitReport unsent_report;
+  for (const std::string& cloid : to_check) {
+    const auto it = open_.find(cloid);
+    if (it == open_.end() || it->second.state != OrderState::created) continue;
+    const Order& order = it->second;
+    OrderIntent intent = order.intent;
+    if (auto broker_order = prepare(intent, unsent_report)) {
+      broker_order->spec.cloid = cloid;
+      unsent.emplace_back(order, std::move(*broker_order));
+    } else {
+      OrderUpdate update;
+      update.event = OrderEvent::rejected;
+      update.time = broker_.now();
+      update.detail = "never sent, and not sendable now (under $10 or no price)";
+      record(order, update);
+    }
+  }
+  place_orders(std::move(unsent), unsent_report);
   for (const std::string& cloid : to_check) {
     ++report.orders_checked;
     if (const auto it = open_.find(cloid); it != open_.end()) look_up(it->second);
@@ -144,8 +165,8 @@ int OrderManager::cancel_all() {
   std::vector<bool> canceled;
   try {
     canceled = broker_.cancel(refs);
-  } catch (const core::Error&) {
-    for (const Order& order : orders) unknown_outcome_.insert(order.cloid);
+  } catch (const core::Error& e) {
+    for (const Order& order : orders) mark_unknown(order, e.what());
     return 0;
   }
   sync_fills();  // fills before the cancel become order events first
@@ -167,6 +188,15 @@ int OrderManager::cancel_all() {
   return count;
 }
 
+void OrderManager::mark_unknown(const Order& order, const std::string& why) {
+  OrderUpdate update;
+  update.event = OrderEvent::unknown_outcome;
+  update.time = broker_.now();
+  update.detail = why;
+  if (transition(order.state, update.event)) record(order, update);
+  unknown_outcome_.insert(order.cloid);
+}
+
 void OrderManager::fall_back_to_taker() {
   const core::TimeMs now = broker_.now();
   std::vector<Order> due;
@@ -181,8 +211,8 @@ void OrderManager::fall_back_to_taker() {
     std::vector<bool> canceled;
     try {
       canceled = broker_.cancel({{order.intent.coin, order.cloid}});
-    } catch (const core::Error&) {
-      unknown_outcome_.insert(order.cloid);  // looked up next poll; the fallback is tried again
+    } catch (const core::Error& e) {
+      mark_unknown(order, e.what());  // looked up next poll; the fallback is tried again
       continue;
     }
     sync_fills();  // what filled while it rested is not replaced
@@ -192,26 +222,30 @@ void OrderManager::fall_back_to_taker() {
       look_up(it->second);  // no longer open: filled or canceled by the exchange; no fallback
       continue;
     }
-    OrderUpdate update;
-    update.event = OrderEvent::cancel_acked;
-    update.time = broker_.now();
-    update.detail = "post-only past its taker fallback time";
-    const Order canceled_order = record(it->second, update);
-    OrderIntent taker = canceled_order.intent;
-    taker.size = canceled_order.intent.size - canceled_order.filled_size;
+    OrderIntent taker = it->second.intent;
+    taker.size = it->second.intent.size - it->second.filled_size;
     taker.style = ExecStyle::market;
     taker.price = 0;
     taker.taker_fallback_ms = 0;
     SubmitReport report;
-    const std::string cloid = cloid_of(taker, OrderLeg::taker_fallback);
-    if (known_cloids_.contains(cloid)) continue;  // placed before a restart: its own record tells
-    if (auto broker_order = prepare(taker, report)) {
-      Order leg = make_order(taker, OrderLeg::taker_fallback, broker_.now());
-      broker_order->spec.cloid = leg.cloid;
-      std::vector<std::pair<Order, BrokerOrder>> orders;
-      orders.emplace_back(std::move(leg), std::move(*broker_order));
-      place_orders(std::move(orders), report);
-    }
+    std::optional<BrokerOrder> broker_order = prepare(taker, report);  // nullopt: under $10, none
+    std::optional<Order> leg;
+    if (broker_order) leg = make_order(taker, OrderLeg::taker_fallback, broker_.now());
+    OrderUpdate update;
+    update.event = OrderEvent::cancel_acked;
+    update.time = broker_.now();
+    update.detail = "post-only past its taker fallback time";
+    // The cancel and the taker leg's intent in one batch: after a crash between them and the
+    // place, reconcile() finds the leg "new" (never sent) and sends it.
+    journal_.batch([&] {
+      record(it->second, update);
+      if (leg && journal_.record_intent(*leg)) known_cloids_.insert(leg->cloid);
+    });
+    if (!leg) continue;
+    broker_order->spec.cloid = leg->cloid;
+    std::vector<std::pair<Order, BrokerOrder>> orders;
+    orders.emplace_back(std::move(*leg), std::move(*broker_order));
+    place_orders(std::move(orders), report);
   }
 }
 

@@ -1,5 +1,10 @@
 // SimApi's POST /exchange: signer recovery, the account acted for, nonces, and each action's
 // reply in the shapes of PROTOCOL §5.2.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include "sim_api_fixture.hpp"
 
 namespace organism::exchange::sim_api::testing {
@@ -320,6 +325,49 @@ TEST_F(SimApiExchange, SameRequestsGiveTheSameStateAndRestoreKeepsIt) {
   // The nonces came back too: replaying the last envelope is a duplicate.
   EXPECT_EQ(restored.post(signed_l1(Json{{"type", "noop"}}, kKeyA, true, next_nonce)).dump(),
             R"({"status":"err","response":"Invalid nonce: duplicate nonce"})");
+}
+
+}  // namespace
+}  // namespace organism::exchange::sim_api::testing
+
+namespace organism::exchange::sim_api::testing {
+namespace {
+
+// ApiOptions::order_log: accepted orders only, one JSON line each, resting and filled, with the
+// cloid as sent; a refused order writes nothing.
+TEST(SimApiOrderLog, WritesOneLinePerAcceptedOrder) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("organism_order_log_" + std::to_string(::getpid()) + ".jsonl");
+  std::filesystem::remove(path);
+  {
+    core::FixedClock wall{kWallNow};
+    SimApi api{make_market(), make_engine(), wall, ApiOptions{true, path.string()}};
+    api.control(R"({"type":"advance","steps":1})");
+    std::uint64_t nonce = static_cast<std::uint64_t>(kWallNow);
+    auto act = [&](const Json& action) {
+      const auto envelope =
+          test_support::signed_envelope(action, hl::PrivateKey::from_hex(kKeyA), ++nonce, true);
+      return Json::parse(api.exchange(envelope.dump()).body);
+    };
+    act(order_action(0, true, "29000", "0.01", "Gtc", kCloid));                 // rests
+    act(order_action(0, true, "29000", "0.01", "Gtc", kCloid));                 // duplicate: refused
+    act(order_action(0, true, "99000", "0.002", "Ioc"));                        // fills
+    act(order_action(0, true, "29000", "0.000001", "Gtc"));                // bad size: refused
+  }
+  std::ifstream in(path);
+  std::vector<Json> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(Json::parse(line));
+  std::filesystem::remove(path);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0]["cloid"], kCloid);
+  EXPECT_EQ(lines[0]["status"], "resting");
+  EXPECT_EQ(lines[0]["coin"], "BTC");
+  EXPECT_EQ(lines[0]["side"], "B");
+  EXPECT_EQ(lines[0]["px"], 29000LL * 100'000'000);
+  EXPECT_EQ(lines[0]["sz"], 1'000'000);
+  EXPECT_EQ(lines[0]["user"], SimFixture::address_of(kKeyA));
+  EXPECT_TRUE(lines[1]["cloid"].is_null());
+  EXPECT_EQ(lines[1]["status"], "filled");
 }
 
 }  // namespace

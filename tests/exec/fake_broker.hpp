@@ -4,6 +4,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -45,6 +46,8 @@ class FakeBroker : public Broker {
   std::map<std::string, int> place_count;  // by cloid: must stay 1
   std::vector<std::vector<BrokerOrder>> place_calls;
   std::vector<std::string> cancel_calls;  // cloids
+  // Called with each place call's orders before the exchange sees them (what was durable then).
+  std::function<void(const std::vector<BrokerOrder>&)> on_place;
 
   FakeBroker() {
     const auto meta = nlohmann::ordered_json::parse(R"({"universe":[
@@ -61,6 +64,7 @@ class FakeBroker : public Broker {
 
   std::vector<OrderOutcome> place(const std::vector<BrokerOrder>& batch) override {
     place_calls.push_back(batch);
+    if (on_place) on_place(batch);
     std::vector<OrderOutcome> outcomes;
     bool lost = false;
     for (const BrokerOrder& order : batch) {

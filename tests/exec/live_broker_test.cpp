@@ -6,11 +6,16 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
+#include <map>
 #include <set>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "core/error.hpp"
-#include "exchange/trading_sim.hpp"
+#include "exchange/sim_server_client.hpp"
+#include "exchange/sim_server_process.hpp"
 #include "exec/live_broker.hpp"
 #include "exec/order_manager.hpp"
 #include "support/test_support.hpp"
@@ -20,8 +25,37 @@ namespace {
 
 using S = OrderState;
 
+// The simulator as trading_sim.hpp starts it, with --order-log: every order it ever accepted,
+// one JSON line each, written before its reply, for counting orders per cloid.
+struct SimWithOrderLog {
+  ::organism::test::TempDir dir;
+  std::string order_log = (dir / "orders.jsonl").string();
+  ::organism::test::SimProcess sim{{"--speed", "0", "--coins", "BTC,ETH", "--order-log", order_log}};
+  ::organism::test::HttpClient http{sim.port()};
+  std::shared_ptr<exchange::client::RestSession> session;
+  std::unique_ptr<exchange::client::InfoClient> info;
+
+  SimWithOrderLog() {
+    EXPECT_TRUE(sim.started());
+    EXPECT_EQ(http.post("/control", R"({"type":"advance","steps":12})").status, 200);
+    session = std::make_shared<exchange::client::RestSession>("http://127.0.0.1:" + std::to_string(sim.port()),
+                                                              nullptr);
+    info = std::make_unique<exchange::client::InfoClient>(session);
+  }
+  // cloid -> how many orders the simulator accepted under it.
+  std::map<std::string, int> accepted_per_cloid() const {
+    std::map<std::string, int> count;
+    std::ifstream in(order_log);
+    for (std::string line; std::getline(in, line);) {
+      const auto entry = nlohmann::json::parse(line);
+      if (entry.contains("cloid") && entry["cloid"].is_string()) ++count[entry["cloid"].get<std::string>()];
+    }
+    return count;
+  }
+};
+
 struct LiveFixture {
-  ::organism::test::TradingSimAccount sim;
+  SimWithOrderLog sim;
   ::organism::test::TempDir dir;
   Journal journal = Journal::open((dir / "organism.journal.db").string());
   std::unique_ptr<LiveBroker> broker;
@@ -84,13 +118,19 @@ SimOrder sim_order(LiveFixture& f, const std::string& cloid) {
 void expect_journal_agrees_with_sim(LiveFixture& f) {
   const JournalState state = f.journal.load();
   EXPECT_TRUE(state.open_orders.empty()) << state.open_orders.size() << " orders not final";
+  const std::map<std::string, int> accepted = f.sim.accepted_per_cloid();
+  int accepted_orders = 0;
   for (const std::string& cloid : state.cloids) {
     const Order order = *f.journal.find_order(cloid);
     const SimOrder sim = sim_order(f, cloid);
     SCOPED_TRACE(cloid + " " + std::string(name_of(order.state)));
+    const auto logged = accepted.find(cloid);
+    const int times = logged == accepted.end() ? 0 : logged->second;
     switch (order.state) {
       case S::filled:
       case S::canceled:
+        EXPECT_EQ(times, 1);  // the simulator's order log: accepted exactly once
+        ++accepted_orders;
         ASSERT_TRUE(sim.status);
         EXPECT_EQ(sim.status->status, name_of(order.state));
         EXPECT_EQ(sim.oids.size(), 1u);
@@ -98,11 +138,14 @@ void expect_journal_agrees_with_sim(LiveFixture& f) {
         EXPECT_EQ(order.filled_size, sim.filled);
         break;
       default:  // rejected, expired: the exchange never held it
+        EXPECT_EQ(times, 0);
         EXPECT_EQ(sim.filled, 0);
         EXPECT_TRUE(sim.oids.empty() || (sim.status && sim.status->status.find("ejected") != std::string::npos));
         break;
     }
   }
+  EXPECT_GT(accepted_orders, 0);
+  EXPECT_EQ(accepted.size(), static_cast<std::size_t>(accepted_orders));  // no order but ours
 }
 
 TEST(LiveBroker, RefusesAnyHostThatIsNotLoopback) {

@@ -346,5 +346,74 @@ TEST(OrderManager, CancelAllCancelsRestingOrders) {
   EXPECT_EQ(f.journal.find_order(cloid_of(b))->state, S::canceled);
 }
 
+TEST(OrderManager, ATakerLegJournaledButNeverSentIsSentOnceByReconcile) {
+  Fixture f;
+  f.broker.replies.push_back({ScriptedReply::Kind::partial_then_rest, 30'000'000, 0, 0});
+  OrderIntent in = intent("ETH", Side::buy, kCoin);
+  in.style = ExecStyle::post_only;
+  in.price = 120'000'000'000;
+  {
+    OrderManager manager(f.journal, f.broker);
+    manager.submit({in});
+  }
+  // A crash right after the fallback's batch: the primary canceled, its taker leg "new".
+  f.broker.orders.at(cloid_of(in)).status = "canceled";
+  const Order primary = *f.journal.find_order(cloid_of(in));
+  OrderIntent taker = in;
+  taker.style = ExecStyle::market;
+  taker.size = 70'000'000;
+  taker.price = 0;
+  f.journal.batch([&] {
+    f.journal.record_event(primary, {E::cancel_acked, f.broker.clock, std::nullopt, 0, 0, 0, ""});
+    f.journal.record_intent(make_order(taker, OrderLeg::taker_fallback, f.broker.clock));
+  });
+  const std::string leg = cloid_of(in, OrderLeg::taker_fallback);
+  for (int restart = 0; restart < 2; ++restart) {
+    OrderManager manager(f.journal, f.broker);
+    manager.reconcile();
+  }
+  EXPECT_EQ(f.broker.place_count.at(leg), 1);
+  ASSERT_EQ(f.broker.place_calls.size(), 2u);
+  EXPECT_EQ(f.broker.place_calls[1][0].spec.sz, 70'000'000);
+  EXPECT_EQ(f.journal.find_order(leg)->state, S::filled);
+  EXPECT_EQ(events(f.journal, leg), (std::vector<E>{E::sent, E::acked_filled}));
+}
+
+TEST(OrderManager, ALostCancelIsJournaledUnknownAndTheFallbackIsTriedAgain) {
+  Fixture f;
+  OrderManagerOptions options;
+  options.taker_fallback_ms = 1'000;
+  f.broker.replies.push_back({ScriptedReply::Kind::rest});
+  OrderManager manager(f.journal, f.broker, options);
+  OrderIntent in = intent("ETH", Side::buy, kCoin);
+  in.style = ExecStyle::post_only;
+  in.price = 120'000'000'000;
+  manager.submit({in});
+  f.broker.clock += 1'000;
+  f.broker.throw_on_cancel = true;
+  manager.poll();
+  EXPECT_EQ(events(f.journal, cloid_of(in)), (std::vector<E>{E::sent, E::acked_resting, E::unknown_outcome}));
+  EXPECT_EQ(manager.open_orders().at(0).state, S::resting);
+  f.broker.throw_on_cancel = false;
+  manager.poll();
+  EXPECT_EQ(f.journal.find_order(cloid_of(in))->state, S::canceled);
+  EXPECT_EQ(f.broker.place_count.at(cloid_of(in, OrderLeg::taker_fallback)), 1);
+}
+
+TEST(OrderManager, EveryOrderIsDurablyJournaledSentBeforeThePlace) {
+  Fixture f;
+  std::vector<std::string> states_seen;
+  f.broker.on_place = [&](const std::vector<BrokerOrder>& batch) {
+    Journal reader = Journal::open(f.journal.path());  // another connection: committed rows only
+    for (const BrokerOrder& order : batch) {
+      const auto journaled = reader.find_order(*order.spec.cloid);
+      states_seen.push_back(journaled ? std::string(name_of(journaled->state)) : "missing");
+    }
+  };
+  OrderManager manager(f.journal, f.broker);
+  manager.submit({intent("ETH", Side::buy, kCoin, 0), intent("BTC", Side::sell, kCoin / 100, 1)});
+  EXPECT_EQ(states_seen, (std::vector<std::string>{"sent", "sent"}));
+}
+
 }  // namespace
 }  // namespace organism::exec

@@ -2,7 +2,9 @@
 // feeds.cpp, control.cpp, sim_api.cpp). Internal to src/exchange/sim_api/.
 #pragma once
 
+#include <cstdio>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +42,7 @@ struct SimApi::Impl {
   sim::Engine engine;
   const core::Clock& wall;
   ApiOptions options;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> order_log{nullptr, &std::fclose};
   NonceBook nonces;
   std::map<hl::Address, hl::Address> agent_master;  // approved agent -> its master
   std::map<hl::Address, std::string> agent_name;

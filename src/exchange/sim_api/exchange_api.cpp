@@ -115,7 +115,29 @@ struct ActionHandler {
       statuses.push_back(known(o.asset) ? order_status_json(placed[next++])
                                         : Json{{"error", unknown_asset(o.asset)}});
     }
+    log_orders(placeable, placed);
     return ok_statuses("order", statuses);
+  }
+  // ApiOptions::order_log: one line per accepted order, written before the reply goes out.
+  void log_orders(const std::vector<sim::OrderRequest>& requests,
+                  const std::vector<sim::OrderStatus>& placed) const {
+    if (!api.order_log) return;
+    for (std::size_t i = 0; i < placed.size(); ++i) {
+      const auto& s = placed[i];
+      if (s.kind == sim::OrderStatus::Kind::Error) continue;
+      const auto& r = requests[i];
+      const Json line{{"time", now},
+                      {"user", account.hex()},
+                      {"oid", s.oid},
+                      {"cloid", r.cloid ? Json(*r.cloid) : Json(nullptr)},
+                      {"coin", api.engine.assets()[static_cast<std::size_t>(r.asset)].coin},
+                      {"side", r.is_buy ? "B" : "A"},
+                      {"px", r.px},
+                      {"sz", r.sz},
+                      {"status", s.kind == sim::OrderStatus::Kind::Filled ? "filled" : "resting"}};
+      std::fputs((line.dump() + "\n").c_str(), api.order_log.get());
+    }
+    std::fflush(api.order_log.get());
   }
   template <class CancelsAction, class Cancel>
   Reply cancel(const CancelsAction& action, Cancel engine_cancel) const {

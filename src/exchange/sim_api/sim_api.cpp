@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "core/error.hpp"
 #include "core/json_input.hpp"
 #include "exchange/sim_api/request_fields.hpp"
@@ -35,6 +37,12 @@ std::optional<Json> parse_body(std::string_view body) {
 SimApi::SimApi(sim::MarketReplay market, sim::Engine engine, const core::Clock& wall_clock,
                ApiOptions options)
     : impl_(std::make_unique<Impl>(std::move(market), std::move(engine), wall_clock, options)) {
+  if (!options.order_log.empty()) {
+    impl_->order_log.reset(std::fopen(options.order_log.c_str(), "a"));
+    if (!impl_->order_log) {
+      throw core::Error(fmt::format("order log {}: cannot open for appending", options.order_log));
+    }
+  }
   // The opening tick: the replay feeds the tick at now() on its first move only, and
   // advance_to() moves only forward, so the market at `from` (book, mids, prices) is fed here and
   // market time stays `from`. restore() replaces engine and market with saved ones as they were.

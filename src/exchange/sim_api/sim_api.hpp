@@ -56,6 +56,10 @@ struct Reply {
 
 struct ApiOptions {
   bool mainnet = true;  // the phantom agent source ("a") and hyperliquidChain it accepts
+  // Set: every order the engine accepts (resting or filled) is appended to this file as one JSON
+  // line {"time","user","oid","cloid","coin","side","px","sz","status"}, flushed per action. The
+  // trading engine's crash and fault tests read it: no intent (cloid) may appear twice.
+  std::string order_log{};
 };
 
 // A WebSocket subscription, as the client sent it and as a routing key.

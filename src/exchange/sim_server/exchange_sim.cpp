@@ -75,7 +75,7 @@ std::string run_exchange_sim(const ExchangeSimOptions& options,
   sim::Engine engine(std::move(assets), engine_config);
   // Nonces are checked against the wall clock: clients take them from it (PROTOCOL §8).
   core::WallClock wall;
-  sim_api::SimApi api(std::move(*replay), std::move(engine), wall, sim_api::ApiOptions{!options.testnet});
+  sim_api::SimApi api(std::move(*replay), std::move(engine), wall, sim_api::ApiOptions{!options.testnet, options.order_log});
 
   std::optional<StateFile> state_file;
   if (!options.state_dir.empty()) {

@@ -25,6 +25,7 @@ struct ExchangeSimOptions {
   std::string faults;                            // the --faults SPEC (faults.hpp grammar)
   std::string state_dir;                         // empty: no state kept across restarts
   bool testnet = false;                          // accept testnet-signed actions instead of mainnet
+  std::string order_log;                         // set: every accepted order as a JSON line here
   // Hidden knobs for tests: the WS idle close and the REST budget per IP and minute.
   core::TimeMs ws_idle_ms = 60000;
   std::int64_t rest_weight_per_minute = 1200;
