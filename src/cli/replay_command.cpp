@@ -1,11 +1,11 @@
 // `organism replay`: a strategy through the real trading loop (runtime, order manager, journal,
 // broker) over stored history on a simulated clock; prints the backtest's metrics, writes the
 // backtest's JSON names and equity columns. The work is exec::replay (src/exec/replay.hpp).
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
 #include <limits>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "backtest/run_report.hpp"
@@ -26,7 +26,8 @@ namespace organism::cli {
 namespace {
 
 struct ReplayArgs {
-  std::string strategy, coins, interval, venue, from, to, fill = "bar", json_out, equity_out, journal;
+  std::string strategy, coins, interval, venue, from, to, fill = "bar", json_out, equity_out,
+                                                          journal;
   double speed = 0, capital = 10'000;
   int windows = 12;
 };
@@ -34,7 +35,9 @@ struct ReplayArgs {
 core::TimeMs time_arg(const std::string& text, const char* flag, core::TimeMs none) {
   if (text.empty()) return none;
   const auto t = core::parse_time(text);
-  if (!t) throw core::UsageError(fmt::format("{} '{}': expected a UTC date/time or epoch ms", flag, text));
+  if (!t)
+    throw core::UsageError(
+        fmt::format("{} '{}': expected a UTC date/time or epoch ms", flag, text));
   return *t;
 }
 
@@ -46,7 +49,8 @@ strategy::Genome genome_of(const std::string& id_or_file, Context& ctx) {
   const runs::RunService service(store, clock);
   const auto record = service.strategy(id_or_file);
   if (!record) {
-    throw core::UsageError(fmt::format("--strategy '{}': neither a genome file nor a stored strategy", id_or_file));
+    throw core::UsageError(
+        fmt::format("--strategy '{}': neither a genome file nor a stored strategy", id_or_file));
   }
   return strategy::from_json(record->genome);
 }
@@ -80,11 +84,13 @@ void run_replay(const ReplayArgs& a, Context& ctx) {
   data::MarketSpec spec;
   spec.interval = interval.name();
   spec.coins = core::split_list(a.coins);
-  for (const auto& coin : spec.coins) spec.venues.push_back(resolve_venue(store, ctx, a.venue, coin, interval.name()));
+  for (const auto& coin : spec.coins)
+    spec.venues.push_back(resolve_venue(store, ctx, a.venue, coin, interval.name()));
   spec.funding = costs.funding;
   spec.store_sentiment = false;  // as `backtest --strategy` without --sentiment
-  const auto market = exec::market_window(data::build_market(store, spec), time_arg(a.from, "--from", 0),
-                                          time_arg(a.to, "--to", std::numeric_limits<core::TimeMs>::max()));
+  const auto market =
+      exec::market_window(data::build_market(store, spec), time_arg(a.from, "--from", 0),
+                          time_arg(a.to, "--to", std::numeric_limits<core::TimeMs>::max()));
   const auto& first = market.coins.front();
   if (first.bars.empty()) throw core::Error("no bars to replay in the --from/--to window");
 
@@ -94,7 +100,9 @@ void run_replay(const ReplayArgs& a, Context& ctx) {
   options.fill = exec::replay_fill_from(a.fill);
   options.speed = a.speed;
   options.journal_path = a.journal;
-  options.progress = [](std::size_t done, std::size_t total) { fmt::print(stderr, "replay: {}/{} bars\n", done, total); };
+  options.progress = [](std::size_t done, std::size_t total) {
+    fmt::print(stderr, "replay: {}/{} bars\n", done, total);
+  };
   backtest::MetricsOptions mo;
   mo.bars_per_year = interval.bars_per_year();
   mo.consistency_windows = a.windows;
@@ -102,7 +110,8 @@ void run_replay(const ReplayArgs& a, Context& ctx) {
   const std::string id = strategy::genome_id(genome);
   const auto result = exec::replay(genome, id, market, options, mo);
 
-  if (!a.equity_out.empty()) write_equity(a.equity_out, result.times, result.equity, result.exposure);
+  if (!a.equity_out.empty())
+    write_equity(a.equity_out, result.times, result.equity, result.exposure);
   if (!a.json_out.empty()) {
     // The names of `backtest --json` (run_document) plus the trade list.
     auto config = evolve::backtest_config(genome, costs);
@@ -129,9 +138,12 @@ void run_replay(const ReplayArgs& a, Context& ctx) {
   }
   fmt::print("replay of {} on {}: {} bars, {} .. {}, --fill {}\n", id, a.coins, result.times.size(),
              core::format_utc(result.times.front()), core::format_utc(result.times.back()), a.fill);
-  backtest::for_each_metric(result.metrics, [](std::string_view name, double v) { fmt::print("  {:<22} {:.6g}\n", name, v); });
-  fmt::print("  {:<22} {:.6g}\n  {:<22} {:.6g}\n  {:<22} {}\n  {:<22} {}\n", "fees_paid", result.fees, "funding_paid",
-             result.funding, "fills", result.fills, "orders_placed", result.orders_placed);
+  backtest::for_each_metric(result.metrics, [](std::string_view name, double v) {
+    fmt::print("  {:<22} {:.6g}\n", name, v);
+  });
+  fmt::print("  {:<22} {:.6g}\n  {:<22} {:.6g}\n  {:<22} {}\n  {:<22} {}\n", "fees_paid",
+             result.fees, "funding_paid", result.funding, "fills", result.fills, "orders_placed",
+             result.orders_placed);
   if (result.liquidated) fmt::print("  LIQUIDATED: equity reached 0\n");
 }
 
@@ -139,7 +151,8 @@ void run_replay(const ReplayArgs& a, Context& ctx) {
 
 void add_replay_command(CLI::App& app, Registry& registry) {
   auto a = std::make_shared<ReplayArgs>();
-  CLI::App* cmd = app.add_subcommand("replay", "run a strategy through the trading loop over stored history");
+  CLI::App* cmd =
+      app.add_subcommand("replay", "run a strategy through the trading loop over stored history");
   cmd->footer(R"(
 Replay runs the engine paper and live trading use (the strategy's streaming Runtime, the order
 manager, the journal and a broker) over stored bars, one bar time after another on a simulated
@@ -154,12 +167,16 @@ bars must have the same times. Sentiment is not fed (as `backtest` without --sen
   cmd->add_option("--coins", a->coins, "stored coins, comma separated")->required();
   cmd->add_option("--interval", a->interval, "stored interval")->required();
   cmd->add_option("--venue", a->venue, "stored venue (needed when a coin is on several)");
-  cmd->add_option("--from", a->from, "first bar: UTC date/time or epoch ms (default: the first stored)");
+  cmd->add_option("--from", a->from,
+                  "first bar: UTC date/time or epoch ms (default: the first stored)");
   cmd->add_option("--to", a->to, "last bar: UTC date/time or epoch ms (default: the last stored)");
-  cmd->add_option("--speed", a->speed, "market ms per wall ms; 0 = as fast as possible (default 0)");
+  cmd->add_option("--speed", a->speed,
+                  "market ms per wall ms; 0 = as fast as possible (default 0)");
   cmd->add_option("--capital", a->capital, "initial cash (default 10000)");
-  cmd->add_option("--fill", a->fill, "the broker: bar (the backtest's next-open fill, default) or book");
-  add_cost_options(cmd, registry, false);  // --fees --maker-fee --slippage --no-funding (backtest.*)
+  cmd->add_option("--fill", a->fill,
+                  "the broker: bar (the backtest's next-open fill, default) or book");
+  add_cost_options(cmd, registry,
+                   false);  // --fees --maker-fee --slippage --no-funding (backtest.*)
   cmd->add_option("--json-out", a->json_out, "write the metrics and trades as JSON");
   cmd->add_option("--equity-out", a->equity_out, "write time,equity,exposure");
   cmd->add_option("--journal", a->journal, "keep the journal in this file");

@@ -62,8 +62,8 @@ std::vector<double> BarBroker::on_bars(core::TimeMs time,
       before[j] = account.position(j).units();
       fees_before[j] = account.position(j).fees();
     }
-    equity.push_back(account.step(legs, funding_ ? std::span<const double>(rates)
-                                                 : std::span<const double>()));
+    equity.push_back(
+        account.step(legs, funding_ ? std::span<const double>(rates) : std::span<const double>()));
     for (std::size_t j = 0; j < coins.size(); ++j) {
       const double delta = account.position(j).units() - before[j];
       // The order resting for this strategy and coin: filled when the leg traded, else canceled
@@ -74,7 +74,8 @@ std::vector<double> BarBroker::on_bars(core::TimeMs time,
       const Units filled = to_units(std::abs(delta));
       std::optional<std::string> cloid;
       for (auto& [id, order] : orders_) {
-        if (order.status != "open" || order.strategy_id != slots[s].id || order.info.coin != coins[j])
+        if (order.status != "open" || order.strategy_id != slots[s].id ||
+            order.info.coin != coins[j])
           continue;
         const bool same_side = delta != 0 && (delta > 0) == order.info.buy;
         order.status = same_side && filled >= order.info.orig_sz ? "filled" : "canceled";

@@ -5,9 +5,10 @@
 // Honest limits: the Account decides what fills, not the orders. An order the order manager sends
 // only mirrors the decision for the journal: it rests until the next bar, whose fill (sized at the
 // open, the order at the close) fills it when at least its size, else fills that much and cancels
-// the rest (canceled too when the Account did not trade that leg); an intent the order manager drops as under
-// $10 does not stop the Account from filling it, so bar mode never differs from the backtest. Lot
-// rounding is neutralised by szDecimals 8 for every coin. A stop exit is a fill without an order.
+// the rest (canceled too when the Account did not trade that leg); an intent the order manager
+// drops as under $10 does not stop the Account from filling it, so bar mode never differs from the
+// backtest. Lot rounding is neutralised by szDecimals 8 for every coin. A stop exit is a fill
+// without an order.
 #pragma once
 
 #include <cstdint>

@@ -56,8 +56,9 @@ data::Market market_window(const data::Market& market, core::TimeMs from, core::
     data::CoinSeries cut;
     cut.label = coin.label;
     const std::size_t begin = coin.bars.lower_bound(from);
-    const std::size_t end = to == std::numeric_limits<core::TimeMs>::max() ? coin.bars.size()
-                                                                           : coin.bars.lower_bound(to + 1);
+    const std::size_t end = to == std::numeric_limits<core::TimeMs>::max()
+                                ? coin.bars.size()
+                                : coin.bars.lower_bound(to + 1);
     for (std::size_t i = begin; i < end; ++i) {
       cut.bars.push_back(coin.bars.bar(i));
       if (!coin.funding_per_bar.empty()) cut.funding_per_bar.push_back(coin.funding_per_bar[i]);
@@ -92,7 +93,8 @@ ReplayResult replay(const strategy::Genome& genome, const std::string& id,
   for (const auto& coin : market.coins) {
     const auto t0 = first.bars.time(), t1 = coin.bars.time();
     if (!std::equal(t0.begin(), t0.end(), t1.begin(), t1.end()))
-      throw core::UsageError(fmt::format("replay: {}'s bar times differ from {}'s", coin.label, first.label));
+      throw core::UsageError(
+          fmt::format("replay: {}'s bar times differ from {}'s", coin.label, first.label));
     funding = funding && !coin.funding_per_bar.empty();
     sentiment = sentiment && !coin.sentiment.empty();
   }

@@ -40,8 +40,8 @@ struct ReplayOptions {
 
 struct ReplayResult {
   std::vector<core::TimeMs> times{};
-  std::vector<double> equity{};    // at each close, as backtest's BacktestResult::equity
-  std::vector<double> exposure{};  // summed over the legs, as BacktestResult::exposure
+  std::vector<double> equity{};           // at each close, as backtest's BacktestResult::equity
+  std::vector<double> exposure{};         // summed over the legs, as BacktestResult::exposure
   std::vector<backtest::Trade> trades{};  // leg by leg; the open one closed at the last close
   backtest::Metrics metrics{};            // backtest::compute_metrics, the backtest's function
   double fees = 0, funding = 0;

@@ -79,7 +79,8 @@ struct TradingLoop::State {
     account.book_funding(j, paid);
   }
   // Strategy s's decision at the close of the bars of one time: its intents.
-  std::vector<OrderIntent> decide(std::size_t s, const std::vector<std::optional<ClosedBar>>& bars) {
+  std::vector<OrderIntent> decide(std::size_t s,
+                                  const std::vector<std::optional<ClosedBar>>& bars) {
     auto& st = strategies[s];
     auto& account = accounts[s];
     std::vector<OrderIntent> intents;
@@ -102,8 +103,7 @@ struct TradingLoop::State {
       const double want = std::clamp(st.target[j], -1.0, 1.0);
       if (want == st.sized_target[j] && !(every_bar && want != 0)) continue;
       const double desired = account.desired_units(j, want, prices);
-      const Units delta =
-          std::llround((desired - account.position(j).units()) * kUnitsPerCoinD);
+      const Units delta = std::llround((desired - account.position(j).units()) * kUnitsPerCoinD);
       st.sized_target[j] = want;
       if (delta == 0) continue;
       OrderIntent intent;
@@ -114,7 +114,8 @@ struct TradingLoop::State {
       intent.side = delta > 0 ? Side::buy : Side::sell;
       intent.size = delta > 0 ? delta : -delta;
       intent.style = options.style;
-      intent.taker_fallback_ms = options.style == ExecStyle::post_only ? options.taker_fallback_ms : 0;
+      intent.taker_fallback_ms =
+          options.style == ExecStyle::post_only ? options.taker_fallback_ms : 0;
       intents.push_back(std::move(intent));
     }
     return intents;
@@ -191,7 +192,8 @@ std::vector<BarReport> TradingLoop::on_bar(const ClosedBar& bar) {
       std::fill(st.waiting.begin(), st.waiting.end(), std::nullopt);
     }
     st.waiting[j] = bar;
-    if (std::any_of(st.waiting.begin(), st.waiting.end(), [](const auto& b) { return !b; })) continue;
+    if (std::any_of(st.waiting.begin(), st.waiting.end(), [](const auto& b) { return !b; }))
+      continue;
     auto made = s.decide(i, st.waiting);
     intents.insert(intents.end(), made.begin(), made.end());
     std::fill(st.waiting.begin(), st.waiting.end(), std::nullopt);

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 
@@ -15,10 +14,12 @@ namespace {
 
 TEST(ReplayCommand, SameMetricsAndEquityAsBacktestOnStoredEthHourly) {
   const auto shared = shared_dir();
-  if (!shared) GTEST_SKIP() << "../shared is absent: replay = backtest on Hyperliquid ETH 1h not run";
+  if (!shared)
+    GTEST_SKIP() << "../shared is absent: replay = backtest on Hyperliquid ETH 1h not run";
   TempDir dir;
   const std::string db = (dir / "s.db").string();
-  const auto imported = run_organism({"--db", db, "data", "import", (*shared / "data/ohlcv/hyperliquid/ETH-1h.csv.gz").string(),
+  const auto imported = run_organism({"--db", db, "data", "import",
+                                      (*shared / "data/ohlcv/hyperliquid/ETH-1h.csv.gz").string(),
                                       (*shared / "data/funding/hyperliquid/ETH.csv.gz").string()});
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
   const auto made = run_organism({"strategy", "new", "--family", "ema_cross"});
@@ -26,12 +27,14 @@ TEST(ReplayCommand, SameMetricsAndEquityAsBacktestOnStoredEthHourly) {
   const std::string genome = (dir / "g.json").string();
   write_file(genome, made.out);
 
-  const auto backtest = run_organism({"--db", db, "backtest", "--coin", "ETH", "--interval", "1h", "--strategy", genome,
-                                      "--json", "--equity-out", (dir / "backtest.csv").string()});
+  const auto backtest =
+      run_organism({"--db", db, "backtest", "--coin", "ETH", "--interval", "1h", "--strategy",
+                    genome, "--json", "--equity-out", (dir / "backtest.csv").string()});
   ASSERT_EQ(backtest.exit_code, 0) << backtest.err;
-  const auto replay = run_organism({"--db", db, "replay", "--strategy", genome, "--coins", "ETH", "--interval", "1h",
-                                    "--json-out", (dir / "replay.json").string(), "--equity-out",
-                                    (dir / "replay.csv").string()});
+  const auto replay =
+      run_organism({"--db", db, "replay", "--strategy", genome, "--coins", "ETH", "--interval",
+                    "1h", "--json-out", (dir / "replay.json").string(), "--equity-out",
+                    (dir / "replay.csv").string()});
   ASSERT_EQ(replay.exit_code, 0) << replay.err;
   EXPECT_NE(replay.out.find("sharpe"), std::string::npos) << replay.out;
 
@@ -50,8 +53,8 @@ TEST(ReplayCommand, SameMetricsAndEquityAsBacktestOnStoredEthHourly) {
   EXPECT_EQ(read_file(dir / "replay.csv"), read_file(dir / "backtest.csv"));
 
   // The other broker is not in this build yet: refused with a message, not run as bar.
-  const auto book = run_organism({"--db", db, "replay", "--strategy", genome, "--coins", "ETH", "--interval", "1h",
-                                  "--fill", "book"});
+  const auto book = run_organism({"--db", db, "replay", "--strategy", genome, "--coins", "ETH",
+                                  "--interval", "1h", "--fill", "book"});
   EXPECT_NE(book.exit_code, 0);
   EXPECT_NE(book.err.find("--fill book"), std::string::npos) << book.err;
 }

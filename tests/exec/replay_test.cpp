@@ -1,5 +1,7 @@
 // Replay equals backtest: the trading loop with the bar broker (order manager, journal and all)
 // gives bit for bit the trades and equity of backtest::run_measured on the same bars and costs.
+#include "exec/replay.hpp"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -11,7 +13,6 @@
 #include "core/error.hpp"
 #include "core/random.hpp"
 #include "evolve/genome_config.hpp"
-#include "exec/replay.hpp"
 #include "strategy/coin_view.hpp"
 #include "strategy/family.hpp"
 #include "support/test_support.hpp"
@@ -27,14 +28,19 @@ std::optional<data::Market> eth_market() {
   const auto dir = organism::test::shared_dir();
   if (!dir) return std::nullopt;
   const data::CoinFiles files{(*dir / "data/ohlcv/binance/ETH-1h.csv.gz").string(),
-                              (*dir / "data/funding/binance/ETH.csv.gz").string(), "", "binance", "ETH", "1h"};
+                              (*dir / "data/funding/binance/ETH.csv.gz").string(),
+                              "",
+                              "binance",
+                              "ETH",
+                              "1h"};
   auto full = data::market_from_files(files, true, std::nullopt);
   auto& coin = full.coins.front();
   const std::size_t n = coin.bars.size(), from = n - kBars;
   data::Candles cut;
   for (std::size_t i = from; i < n; ++i) cut.push_back(coin.bars.bar(i));
   coin.bars = std::move(cut);
-  coin.funding_per_bar.erase(coin.funding_per_bar.begin(), coin.funding_per_bar.begin() + static_cast<std::ptrdiff_t>(from));
+  coin.funding_per_bar.erase(coin.funding_per_bar.begin(),
+                             coin.funding_per_bar.begin() + static_cast<std::ptrdiff_t>(from));
   return full;
 }
 
@@ -42,7 +48,8 @@ bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; 
 
 // What `organism backtest --strategy` computes (backtest_command.cpp run_single).
 backtest::MeasuredRun backtest_of(const strategy::Genome& genome, const data::Market& market,
-                                  const backtest::BacktestConfig& costs, const backtest::MetricsOptions& mo) {
+                                  const backtest::BacktestConfig& costs,
+                                  const backtest::MetricsOptions& mo) {
   const auto config = evolve::backtest_config(genome, costs);
   const auto& coin = market.coins.front();
   const auto target = strategy::exposures(genome, strategy::view_of(coin, market.interval));
@@ -52,7 +59,9 @@ backtest::MeasuredRun backtest_of(const strategy::Genome& genome, const data::Ma
 
 // Returns the trades and the orders the replay placed, so that a caller can see it compared runs
 // that traded.
-std::pair<std::size_t, std::int64_t> expect_replay_equals_backtest(const strategy::Genome& genome, const data::Market& market, const std::string& what) {
+std::pair<std::size_t, std::int64_t> expect_replay_equals_backtest(const strategy::Genome& genome,
+                                                                   const data::Market& market,
+                                                                   const std::string& what) {
   backtest::BacktestConfig costs;  // taker fee, slippage, next-open fills, funding: the defaults
   backtest::MetricsOptions mo;
   mo.bars_per_year = market.interval.bars_per_year();
@@ -67,9 +76,11 @@ std::pair<std::size_t, std::int64_t> expect_replay_equals_backtest(const strateg
   EXPECT_EQ(got.equity.size(), expected.result.equity.size()) << what;
   if (got.equity.size() != expected.result.equity.size()) return traded;
   for (std::size_t t = 0; t < got.equity.size(); ++t) {
-    if (!same_bits(got.equity[t], expected.result.equity[t]) || !same_bits(got.exposure[t], expected.result.exposure[t])) {
-      ADD_FAILURE() << what << " bar " << t << ": equity " << got.equity[t] << " vs " << expected.result.equity[t]
-                    << ", exposure " << got.exposure[t] << " vs " << expected.result.exposure[t];
+    if (!same_bits(got.equity[t], expected.result.equity[t]) ||
+        !same_bits(got.exposure[t], expected.result.exposure[t])) {
+      ADD_FAILURE() << what << " bar " << t << ": equity " << got.equity[t] << " vs "
+                    << expected.result.equity[t] << ", exposure " << got.exposure[t] << " vs "
+                    << expected.result.exposure[t];
       return traded;
     }
   }
@@ -82,8 +93,12 @@ std::pair<std::size_t, std::int64_t> expect_replay_equals_backtest(const strateg
     EXPECT_EQ(a.side, b.side) << what << " trade " << k;
     EXPECT_EQ(a.reason, b.reason) << what << " trade " << k;
     EXPECT_EQ(a.open, b.open) << what << " trade " << k;
-    for (auto [x, y] : {std::pair{a.entry_price, b.entry_price}, {a.exit_price, b.exit_price}, {a.size, b.size},
-                        {a.pnl, b.pnl}, {a.fees, b.fees}, {a.funding, b.funding}}) {
+    for (auto [x, y] : {std::pair{a.entry_price, b.entry_price},
+                        {a.exit_price, b.exit_price},
+                        {a.size, b.size},
+                        {a.pnl, b.pnl},
+                        {a.fees, b.fees},
+                        {a.funding, b.funding}}) {
       EXPECT_TRUE(same_bits(x, y)) << what << " trade " << k << ": " << x << " vs " << y;
     }
   }
@@ -107,7 +122,8 @@ class ReplayEqualsBacktest : public ::testing::Test {
     market_ = nullptr;
   }
   void SetUp() override {
-    if (!*market_) GTEST_SKIP() << "../shared/data is absent: replay-equals-backtest on real ETH 1h skipped";
+    if (!*market_)
+      GTEST_SKIP() << "../shared/data is absent: replay-equals-backtest on real ETH 1h skipped";
   }
   static std::optional<data::Market>* market_;
 };
@@ -116,12 +132,14 @@ std::optional<data::Market>* ReplayEqualsBacktest::market_ = nullptr;
 TEST_F(ReplayEqualsBacktest, EveryFamilysDefaultGenome) {
   std::size_t trades = 0, traded = 0;
   for (const auto& family : strategy::genome_families()) {
-    const auto [n, orders] = expect_replay_equals_backtest(strategy::default_genome(family), **market_, "default " + family);
+    const auto [n, orders] = expect_replay_equals_backtest(strategy::default_genome(family),
+                                                           **market_, "default " + family);
     trades += n;
     traded += orders > 0 ? 1 : 0;
   }
   // The comparison is about runs that trade: most defaults do on 3000 bars, through real orders.
-  std::printf("default genomes: %zu trades, %zu of %zu placed orders\n", trades, traded, strategy::genome_families().size());
+  std::printf("default genomes: %zu trades, %zu of %zu placed orders\n", trades, traded,
+              strategy::genome_families().size());
   EXPECT_GT(trades, 100u);
   EXPECT_GE(traded, strategy::genome_families().size() / 2);
 }
@@ -133,11 +151,13 @@ TEST_F(ReplayEqualsBacktest, FiftyRandomGenomes) {
     // `organism strategy new --family F --random --seed k`: one stream per family.
     const std::size_t f = k % families.size();
     core::Rng rng(k, {static_cast<std::uint64_t>(f + 1)});
-    const auto [n, orders] = expect_replay_equals_backtest(strategy::random_genome(families[f], rng), **market_,
-                                                           "random " + families[f] + " seed " + std::to_string(k));
+    const auto [n, orders] =
+        expect_replay_equals_backtest(strategy::random_genome(families[f], rng), **market_,
+                                      "random " + families[f] + " seed " + std::to_string(k));
     trades += n;
     traded += orders > 0 ? 1 : 0;
-    if (std::getenv("REPLAY_TEST_VERBOSE")) std::printf("seed %d: %zu trades, %lld orders\n", int(k), n, (long long)orders);
+    if (std::getenv("REPLAY_TEST_VERBOSE"))
+      std::printf("seed %d: %zu trades, %lld orders\n", int(k), n, (long long)orders);
   }
   std::printf("random genomes: %zu trades, %zu of 50 placed orders\n", trades, traded);
   EXPECT_GT(trades, 200u);
@@ -166,7 +186,8 @@ data::Market small_market() {
 
 TEST(Replay, WindowKeepsBarsFromToInclusive) {
   const auto m = small_market();
-  const auto cut = market_window(m, 1'700'000'000'000 + core::kHourMs, 1'700'000'000'000 + 3 * core::kHourMs);
+  const auto cut =
+      market_window(m, 1'700'000'000'000 + core::kHourMs, 1'700'000'000'000 + 3 * core::kHourMs);
   ASSERT_EQ(cut.coins.size(), 1u);
   ASSERT_EQ(cut.coins[0].bars.size(), 3u);
   EXPECT_EQ(cut.coins[0].bars.time()[0], 1'700'000'000'000 + core::kHourMs);
@@ -182,7 +203,8 @@ TEST(Replay, SpeedPacesTheClockAndCloseFillsAreRefused) {
   options.speed = static_cast<double>(core::kHourMs) / 50;
   const auto start = std::chrono::steady_clock::now();
   const auto result = replay(strategy::default_genome("tree"), "t", m, options, mo);
-  const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  const auto ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   EXPECT_GE(ms, 200.0);
   EXPECT_LT(ms, 2000.0);
   EXPECT_EQ(result.equity.size(), 5u);

@@ -1,5 +1,7 @@
 // The trading loop against a scripted broker: intents sized by hand, the pre-trade check, fills
 // and funding booked on the strategy's Account, and the books rebuilt from the journal's ledger.
+#include "exec/trading_loop.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -7,7 +9,6 @@
 #include "core/error.hpp"
 #include "exec/fake_broker.hpp"
 #include "exec/journal.hpp"
-#include "exec/trading_loop.hpp"
 #include "strategy/genome.hpp"
 #include "support/test_support.hpp"
 
@@ -21,7 +22,8 @@ strategy::Genome crossover() { return strategy::default_genome("tree"); }
 
 // Bar i of a price that falls for 40 bars and then rises: the crossover goes short, then long.
 data::Bar bar_at(std::size_t i, double scale) {
-  const double x = i < 40 ? 100.0 - static_cast<double>(i) : 60.0 + 2.0 * (static_cast<double>(i) - 40.0);
+  const double x =
+      i < 40 ? 100.0 - static_cast<double>(i) : 60.0 + 2.0 * (static_cast<double>(i) - 40.0);
   data::Bar b;
   b.time = kStart + static_cast<core::TimeMs>(i) * core::kHourMs;
   b.open = b.high = b.low = b.close = x * scale;
@@ -51,7 +53,8 @@ struct Rig {
     o.capital = 10'000;
     o.costs = costs();
     o.feeds = {false, false};
-    loop = std::make_unique<TradingLoop>(std::vector<StrategySlot>{{"s1", crossover(), {"ETH", "BTC"}, share}}, o, orders);
+    loop = std::make_unique<TradingLoop>(
+        std::vector<StrategySlot>{{"s1", crossover(), {"ETH", "BTC"}, share}}, o, orders);
     loop->set_pre_trade_check([this](std::vector<OrderIntent> intents) {
       checked.push_back(intents);
       return PreTradeVerdict{std::move(intents), {}};
@@ -90,8 +93,9 @@ TEST(TradingLoop, RefusesBadSlots) {
   OrderManager orders(journal, broker);
   EXPECT_THROW(TradingLoop({}, {}, orders), core::UsageError);
   EXPECT_THROW(TradingLoop({{"s", crossover(), {}, 1}}, {}, orders), core::UsageError);
-  EXPECT_THROW(TradingLoop({{"a", crossover(), {"ETH"}, 0.6}, {"b", crossover(), {"BTC"}, 0.6}}, {}, orders),
-               core::UsageError);
+  EXPECT_THROW(
+      TradingLoop({{"a", crossover(), {"ETH"}, 0.6}, {"b", crossover(), {"BTC"}, 0.6}}, {}, orders),
+      core::UsageError);
 }
 
 TEST(TradingLoop, SizesIntentsByHandAndBooksTheirFills) {
