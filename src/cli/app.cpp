@@ -20,6 +20,7 @@ void add_data_store(CLI::App& data, Registry& registry);
 void add_exchange_sim_command(CLI::App& app, Registry& registry);  // exchange_sim_command.cpp
 void add_data_fetch(CLI::App& data, Registry& registry);             // data_fetch_command.cpp
 void add_data_stream(CLI::App& data, Registry& registry);            // data_stream_command.cpp
+void add_replay_command(CLI::App& app, Registry& registry);          // replay_command.cpp
 
 void Registry::apply_bindings(core::Config& config) const {
   for (const auto& b : bindings_) {
@@ -91,6 +92,7 @@ int run(int argc, char** argv) {
   add_config_commands(app, registry);
   add_selftest_command(app, registry);
   add_exchange_sim_command(app, registry);
+  add_replay_command(app, registry);
 
   try {
     app.parse(argc, argv);

@@ -18,7 +18,7 @@ struct CostKey {
 
 }  // namespace
 
-void add_cost_options(CLI::App* cmd, Registry& registry) {
+void add_cost_options(CLI::App* cmd, Registry& registry, bool fill_model) {
   registry.bind(
       cmd->add_option("--fees", "taker fee per fill, fraction of its value (default 0.0005)"),
       "backtest.taker_fee");
@@ -27,7 +27,7 @@ void add_cost_options(CLI::App* cmd, Registry& registry) {
                 "backtest.maker_fee");
   registry.bind(cmd->add_option("--slippage", "slippage fraction per market fill (default 0.0005)"),
                 "backtest.slippage");
-  registry.bind(cmd->add_option("--fill", "next_open (default) or close"), "backtest.fill");
+  if (fill_model) registry.bind(cmd->add_option("--fill", "next_open (default) or close"), "backtest.fill");
   registry.bind(
       cmd->add_flag("--no-funding")->description("ignore funding (backtest.funding = off)"),
       "backtest.funding", "off");

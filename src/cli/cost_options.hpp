@@ -13,7 +13,8 @@
 namespace organism::cli {
 
 // --fees (taker), --maker-fee, --slippage, --fill and --no-funding, bound to backtest.*.
-void add_cost_options(CLI::App* cmd, Registry& registry);
+// Without `fill_model` no --fill (`organism replay`'s --fill is its broker, bar or book).
+void add_cost_options(CLI::App* cmd, Registry& registry, bool fill_model = true);
 
 // `base` with the fees, slippage, fill model and funding switch of backtest.*. A bad value is a
 // core::UsageError naming the key and where it came from (e.g. "flag --fees").

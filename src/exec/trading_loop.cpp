@@ -1,0 +1,262 @@
+#include "exec/trading_loop.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.hpp"
+#include "evolve/genome_config.hpp"
+
+namespace organism::exec {
+namespace {
+
+constexpr double kUnitsPerCoinD = static_cast<double>(kUnitsPerCoin);
+
+double to_double(Units u) { return static_cast<double>(u) / kUnitsPerCoinD; }
+
+}  // namespace
+
+// One strategy's live state: a Runtime per coin, its Account, and the bars of the time it is
+// waiting to complete.
+struct Strategy {
+  StrategySlot slot;
+  std::vector<strategy::Runtime> runtimes;
+  std::vector<double> last_close;
+  std::vector<double> target;  // decided at the last close, per leg
+  // The clamped target each leg was last sized to: a new intent only when the target changes
+  // (the backtest's on_change rebalancing), or every bar under every_bar.
+  std::vector<double> sized_target;
+  core::TimeMs waiting_time = -1;
+  std::vector<std::optional<ClosedBar>> waiting;
+};
+
+struct TradingLoop::State {
+  TradingLoopOptions options;
+  OrderManager& orders;
+  std::vector<Strategy> strategies;
+  std::vector<StrategySlot> slots;
+  std::vector<backtest::Account> accounts;
+  PreTradeCheck check;
+  bool books_kept_by_broker = false;
+  core::TimeMs last_time = -1;
+
+  std::size_t leg_of(std::size_t s, const std::string& coin) const {
+    const auto& coins = slots[s].coins;
+    const auto it = std::find(coins.begin(), coins.end(), coin);
+    return it == coins.end() ? coins.size() : static_cast<std::size_t>(it - coins.begin());
+  }
+  std::size_t slot_of(const std::string& id) const {
+    for (std::size_t s = 0; s < slots.size(); ++s)
+      if (slots[s].id == id) return s;
+    return slots.size();
+  }
+  StrategyStatus status_of(std::size_t s) const {
+    const auto& st = strategies[s];
+    const auto& account = accounts[s];
+    StrategyStatus out{slots[s].id, 0, {}, {}};
+    std::vector<double> prices(st.last_close);
+    for (auto& p : prices)
+      if (!std::isfinite(p)) p = 0;
+    out.equity = account.liquidated() ? 0 : account.equity(prices);
+    for (std::size_t j = 0; j < account.legs(); ++j) {
+      const double units = account.position(j).units();
+      out.units.push_back(units);
+      out.exposure.push_back(out.equity > 0 ? units * prices[j] / out.equity : 0);
+    }
+    return out;
+  }
+  // Funding of the bar just closed on leg j's position, booked and journaled (paper and live:
+  // under --fill bar the broker's Account::step pays it, as the backtest does).
+  void book_funding(std::size_t s, std::size_t j, const ClosedBar& bar) {
+    if (!options.costs.funding || !std::isfinite(bar.funding) || bar.funding == 0) return;
+    auto& account = accounts[s];
+    const double units = account.position(j).units();
+    if (units == 0) return;
+    const double paid = units * bar.bar.close * bar.funding;
+    orders.journal().record_funding(slots[s].id, bar.coin, std::llround(paid * kUnitsPerCoinD),
+                                    bar.bar.time);
+    account.book_funding(j, paid);
+  }
+  // Strategy s's decision at the close of the bars of one time: its intents.
+  std::vector<OrderIntent> decide(std::size_t s,
+                                  const std::vector<std::optional<ClosedBar>>& bars) {
+    auto& st = strategies[s];
+    auto& account = accounts[s];
+    std::vector<OrderIntent> intents;
+    if (account.liquidated()) return intents;
+    const std::size_t n = bars.size();
+    for (std::size_t j = 0; j < n; ++j) {
+      const auto& b = *bars[j];
+      st.target[j] = st.runtimes[j].on_bar(b.bar, b.funding, b.sentiment);
+      st.last_close[j] = b.bar.close;
+      if (!books_kept_by_broker) book_funding(s, j, b);
+      account.set_target(j, st.target[j]);
+    }
+    std::vector<double> prices(n);
+    for (std::size_t j = 0; j < n; ++j) {
+      const double ref = orders.broker().reference_price(slots[s].coins[j]);
+      prices[j] = std::isfinite(ref) && ref > 0 ? ref : st.last_close[j];
+    }
+    const bool every_bar = options.costs.rebalance == backtest::Rebalance::EveryBar;
+    for (std::size_t j = 0; j < n; ++j) {
+      const double want = std::clamp(st.target[j], -1.0, 1.0);
+      if (want == st.sized_target[j] && !(every_bar && want != 0)) continue;
+      const double desired = account.desired_units(j, want, prices);
+      const Units delta = std::llround((desired - account.position(j).units()) * kUnitsPerCoinD);
+      st.sized_target[j] = want;
+      if (delta == 0) continue;
+      OrderIntent intent;
+      intent.strategy_id = slots[s].id;
+      intent.coin = slots[s].coins[j];
+      intent.bar_time = bars[j]->bar.time;
+      intent.sequence = static_cast<std::uint32_t>(j);
+      intent.side = delta > 0 ? Side::buy : Side::sell;
+      intent.size = delta > 0 ? delta : -delta;
+      intent.style = options.style;
+      intent.taker_fallback_ms =
+          options.style == ExecStyle::post_only ? options.taker_fallback_ms : 0;
+      intents.push_back(std::move(intent));
+    }
+    return intents;
+  }
+};
+
+TradingLoop::TradingLoop(std::vector<StrategySlot> slots, TradingLoopOptions options,
+                         OrderManager& orders)
+    : state_(std::make_unique<State>(State{options, orders, {}, {}, {}, {}, false, -1})) {
+  if (slots.empty()) throw core::UsageError("the trading loop needs at least one strategy");
+  double shares = 0;
+  for (const auto& slot : slots) {
+    if (slot.coins.empty())
+      throw core::UsageError(fmt::format("strategy {} trades no coin", slot.id));
+    if (!(slot.capital_share > 0))
+      throw core::UsageError(fmt::format("strategy {}: capital share must be > 0", slot.id));
+    shares += slot.capital_share;
+  }
+  if (shares > 1 + 1e-12)
+    throw core::UsageError(fmt::format("capital shares sum to {} (at most 1)", shares));
+  for (auto& slot : slots) {
+    Strategy st;
+    st.slot = slot;
+    const std::size_t n = slot.coins.size();
+    for (std::size_t j = 0; j < n; ++j) {
+      try {
+        st.runtimes.emplace_back(slot.genome, options.interval, options.feeds);
+      } catch (const std::exception& e) {
+        throw core::UsageError(fmt::format("strategy {} cannot stream: {}", slot.id, e.what()));
+      }
+    }
+    st.last_close.assign(n, std::numeric_limits<double>::quiet_NaN());
+    st.target.assign(n, 0.0);
+    st.sized_target.assign(n, 0.0);
+    st.waiting.assign(n, std::nullopt);
+    auto config = evolve::backtest_config(slot.genome, options.costs);
+    config.initial_cash = options.capital * slot.capital_share;
+    const std::vector<double> weights(n, 1.0 / static_cast<double>(n));
+    state_->accounts.emplace_back(config, weights);
+    state_->strategies.push_back(std::move(st));
+  }
+  state_->slots = std::move(slots);
+}
+
+TradingLoop::~TradingLoop() = default;
+
+void TradingLoop::set_pre_trade_check(PreTradeCheck check) { state_->check = std::move(check); }
+
+void TradingLoop::warm_up(const ClosedBar& bar) {
+  auto& s = *state_;
+  for (std::size_t i = 0; i < s.slots.size(); ++i) {
+    const std::size_t j = s.leg_of(i, bar.coin);
+    if (j == s.slots[i].coins.size()) continue;
+    s.strategies[i].runtimes[j].on_bar(bar.bar, bar.funding, bar.sentiment);
+    s.strategies[i].last_close[j] = bar.bar.close;
+  }
+}
+
+std::vector<BarReport> TradingLoop::on_bar(const ClosedBar& bar) {
+  auto& s = *state_;
+  book_fills();
+  std::vector<OrderIntent> intents;
+  BarReport report;
+  report.time = bar.bar.time;
+  bool completed = false;
+  for (std::size_t i = 0; i < s.slots.size(); ++i) {
+    const std::size_t j = s.leg_of(i, bar.coin);
+    if (j == s.slots[i].coins.size()) continue;
+    auto& st = s.strategies[i];
+    if (bar.bar.time != st.waiting_time) {
+      // A newer time: bars of an older one that never completed are dropped (a coin without it).
+      if (bar.bar.time < st.waiting_time) continue;
+      st.waiting_time = bar.bar.time;
+      std::fill(st.waiting.begin(), st.waiting.end(), std::nullopt);
+    }
+    st.waiting[j] = bar;
+    if (std::any_of(st.waiting.begin(), st.waiting.end(), [](const auto& b) { return !b; }))
+      continue;
+    auto made = s.decide(i, st.waiting);
+    intents.insert(intents.end(), made.begin(), made.end());
+    std::fill(st.waiting.begin(), st.waiting.end(), std::nullopt);
+    st.waiting_time = -1;
+    completed = true;
+  }
+  if (!completed) return {};
+  if (s.check && !intents.empty()) {
+    auto verdict = s.check(std::move(intents));
+    intents = std::move(verdict.allowed);
+    report.check_reasons = std::move(verdict.reasons);
+  }
+  if (!intents.empty()) report.submitted = s.orders.submit(intents);
+  book_fills();
+  report.strategies = status();
+  for (const auto& st : report.strategies) report.equity += st.equity;
+  return {report};
+}
+
+void TradingLoop::restore(const std::vector<LedgerEntry>& ledger) {
+  auto& s = *state_;
+  if (s.books_kept_by_broker) return;
+  for (const auto& e : ledger) {
+    const std::size_t i = s.slot_of(e.strategy_id);
+    if (i == s.slots.size()) continue;
+    const std::size_t j = s.leg_of(i, e.coin);
+    if (j == s.slots[i].coins.size()) continue;
+    auto& account = s.accounts[i];
+    if (e.funding != 0) {
+      account.book_funding(j, to_double(e.funding));
+      continue;
+    }
+    const double units = account.position(j).units() + to_double(e.size);
+    const double target = s.strategies[i].sized_target[j];
+    account.apply_fill(j, units, to_double(e.price), to_double(e.fee), target, e.time);
+    s.strategies[i].last_close[j] = to_double(e.price);
+  }
+}
+
+void TradingLoop::book_fills() {
+  auto& s = *state_;
+  auto fills = s.orders.take_fills();
+  if (s.books_kept_by_broker) return;
+  for (const auto& f : fills) {
+    const std::size_t i = s.slot_of(f.strategy_id);
+    if (i == s.slots.size()) continue;  // not an order of this loop's strategies
+    const std::size_t j = s.leg_of(i, f.fill.coin);
+    if (j == s.slots[i].coins.size()) continue;
+    auto& account = s.accounts[i];
+    const double signed_size = to_double(f.fill.buy ? f.fill.sz : -f.fill.sz);
+    account.apply_fill(j, account.position(j).units() + signed_size, to_double(f.fill.px),
+                       to_double(f.fill.fee), s.strategies[i].sized_target[j], f.fill.time);
+  }
+}
+
+std::vector<backtest::Account>& TradingLoop::accounts() { return state_->accounts; }
+const std::vector<StrategySlot>& TradingLoop::slots() const { return state_->slots; }
+void TradingLoop::set_books_kept_by_broker(bool kept) { state_->books_kept_by_broker = kept; }
+
+std::vector<StrategyStatus> TradingLoop::status() const {
+  std::vector<StrategyStatus> out;
+  for (std::size_t i = 0; i < state_->slots.size(); ++i) out.push_back(state_->status_of(i));
+  return out;
+}
+
+}  // namespace organism::exec
