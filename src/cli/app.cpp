@@ -21,6 +21,8 @@ void add_exchange_sim_command(CLI::App& app, Registry& registry);  // exchange_s
 void add_data_fetch(CLI::App& data, Registry& registry);             // data_fetch_command.cpp
 void add_data_stream(CLI::App& data, Registry& registry);            // data_stream_command.cpp
 void add_replay_command(CLI::App& app, Registry& registry);          // replay_command.cpp
+void add_trade_commands(CLI::App& app, Registry& registry);          // paper, trade
+void add_journal_commands(CLI::App& app, Registry& registry);        // orders, positions, fills
 
 void Registry::apply_bindings(core::Config& config) const {
   for (const auto& b : bindings_) {
@@ -93,6 +95,8 @@ int run(int argc, char** argv) {
   add_selftest_command(app, registry);
   add_exchange_sim_command(app, registry);
   add_replay_command(app, registry);
+  add_trade_commands(app, registry);
+  add_journal_commands(app, registry);
 
   try {
     app.parse(argc, argv);

@@ -12,6 +12,7 @@
 #include "cli/backtest_support.hpp"
 #include "cli/cost_options.hpp"
 #include "cli/series_args.hpp"
+#include "cli/strategy_source.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"
@@ -19,7 +20,6 @@
 #include "data/store.hpp"
 #include "evolve/genome_config.hpp"
 #include "exec/replay.hpp"
-#include "runs/run_service.hpp"
 #include "strategy/genome.hpp"
 
 namespace organism::cli {
@@ -41,19 +41,6 @@ core::TimeMs time_arg(const std::string& text, const char* flag, core::TimeMs no
   return *t;
 }
 
-// A genome file, or the genome of a stored strategy.
-strategy::Genome genome_of(const std::string& id_or_file, Context& ctx) {
-  if (std::filesystem::exists(id_or_file)) return load_genome(id_or_file);
-  auto store = data::Store::open_existing(ctx.db());
-  const core::WallClock clock;
-  const runs::RunService service(store, clock);
-  const auto record = service.strategy(id_or_file);
-  if (!record) {
-    throw core::UsageError(
-        fmt::format("--strategy '{}': neither a genome file nor a stored strategy", id_or_file));
-  }
-  return strategy::from_json(record->genome);
-}
 
 nlohmann::ordered_json trade_json(const backtest::Trade& t) {
   nlohmann::ordered_json j;
@@ -76,7 +63,7 @@ void run_replay(const ReplayArgs& a, Context& ctx) {
     throw core::UsageError("give --strategy ID_OR_FILE, --coins and --interval");
   }
   if (a.speed < 0) throw core::UsageError("--speed must be >= 0");
-  const auto genome = genome_of(a.strategy, ctx);
+  const auto genome = strategy_source(a.strategy, ctx, "--strategy").genome;
   auto costs = costs_from_config(ctx.config);
   costs.fill = backtest::FillModel::NextOpen;  // a decision at a close is sent at once
   const auto interval = core::Interval::parse_or_throw(a.interval);

@@ -169,8 +169,12 @@ void TradingLoop::warm_up(const ClosedBar& bar) {
   for (std::size_t i = 0; i < s.slots.size(); ++i) {
     const std::size_t j = s.leg_of(i, bar.coin);
     if (j == s.slots[i].coins.size()) continue;
-    s.strategies[i].runtimes[j].on_bar(bar.bar, bar.funding, bar.sentiment);
-    s.strategies[i].last_close[j] = bar.bar.close;
+    auto& st = s.strategies[i];
+    // The target a live loop would have sized to at this bar: a restart then makes no intent for
+    // a position already held, and a fresh start joins at the strategy's next change of target.
+    st.target[j] = st.runtimes[j].on_bar(bar.bar, bar.funding, bar.sentiment);
+    st.sized_target[j] = std::clamp(st.target[j], -1.0, 1.0);
+    st.last_close[j] = bar.bar.close;
   }
 }
 

@@ -99,7 +99,9 @@ class TradingLoop {
   void set_pre_trade_check(PreTradeCheck check);
 
   // Feeds stored history without trading (the runtimes' indicators warm up). Bars must be older
-  // than any bar given to on_bar.
+  // than any bar given to on_bar. Each leg counts as sized to the target of the last warm-up bar:
+  // after a restart the position held is not traded again, and a fresh start enters at the
+  // strategy's next change of target, never in the middle of a signal it did not see begin.
   void warm_up(const ClosedBar& bar);
 
   // One closed bar. A strategy decides once every one of its coins has the bar of that time;

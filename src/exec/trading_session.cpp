@@ -1,0 +1,281 @@
+#include <utility>  // before Asio: g++ 12 coroutines (DEPENDENCIES.md)
+
+#include "exec/trading_session.hpp"
+
+#include <cmath>
+#include <map>
+#include <set>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "data/market.hpp"
+#include "data/store.hpp"
+#include "exchange/client/endpoints.hpp"
+#include "exchange/client/info_client.hpp"
+#include "exchange/client/market_data_source.hpp"
+#include "exchange/client/ws_client.hpp"
+#include "exec/agent_key.hpp"
+#include "exec/bar_broker.hpp"
+#include "exec/book_broker.hpp"
+#include "exec/journal.hpp"
+#include "exec/live_broker.hpp"
+#include "exec/book_feed.hpp"
+
+namespace organism::exec {
+namespace {
+
+namespace client = exchange::client;
+
+std::vector<std::string> session_coins(const std::vector<StrategySlot>& slots) {
+  std::set<std::string> coins;
+  for (const auto& slot : slots) coins.insert(slot.coins.begin(), slot.coins.end());
+  return {coins.begin(), coins.end()};
+}
+
+std::vector<exchange::sim::AssetSpec> asset_specs(const exchange::hl::AssetDirectory& directory,
+                                                  const std::vector<std::string>& coins) {
+  std::vector<exchange::sim::AssetSpec> specs;
+  for (const auto& coin : coins) {
+    const auto* info = directory.by_coin(coin);
+    if (!info || !info->perp) throw core::UsageError(fmt::format("coin '{}' is not a perpetual of the exchange", coin));
+    specs.push_back({coin, info->sz_decimals, info->max_leverage, info->only_isolated});
+  }
+  return specs;
+}
+
+// The stored history of the session's coins (venue hyperliquid), oldest first, one entry per
+// bar time with every coin's bar. Coins with nothing stored yet give no history.
+std::map<core::TimeMs, std::vector<ClosedBar>> stored_history(data::Store& store,
+                                                             const std::vector<std::string>& coins,
+                                                             const core::Interval& interval) {
+  std::map<core::TimeMs, std::vector<ClosedBar>> history;
+  data::MarketSpec spec;
+  spec.interval = interval.name();
+  spec.coins = coins;
+  spec.venues.assign(coins.size(), client::kHyperliquidVenue);
+  spec.store_sentiment = true;
+  data::Market market;
+  try {
+    market = data::build_market(store, spec, client::kHyperliquidVenue);
+  } catch (const core::Error& e) {
+    spdlog::info("no stored history to warm up from ({}): the runtimes start cold", e.what());
+    return history;
+  }
+  for (const auto& coin : market.coins) {
+    const auto name = coins[static_cast<std::size_t>(&coin - market.coins.data())];
+    for (std::size_t i = 0; i < coin.bars.size(); ++i) {
+      ClosedBar bar{name, coin.bars.bar(i)};
+      if (!coin.funding_per_bar.empty()) bar.funding = coin.funding_per_bar[i];
+      if (!coin.sentiment.empty()) bar.sentiment = coin.sentiment[i];
+      history[bar.bar.time].push_back(std::move(bar));
+    }
+  }
+  // Only times every coin has: the loop decides a strategy once all its coins are in.
+  std::erase_if(history, [&](const auto& entry) { return entry.second.size() != coins.size(); });
+  return history;
+}
+
+// Whether these strategies traded from this journal before: then the start is a restart.
+bool traded_before(const JournalState& state, const std::vector<LedgerEntry>& ledger,
+                   const std::vector<StrategySlot>& slots) {
+  std::set<std::string> ids;
+  for (const auto& slot : slots) ids.insert(slot.id);
+  for (const auto& order : state.open_orders) {
+    if (ids.contains(order.intent.strategy_id)) return true;
+  }
+  for (const auto& entry : ledger) {
+    if (ids.contains(entry.strategy_id)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string format_status(const BarReport& report, std::size_t open_orders) {
+  std::string line = fmt::format("{} equity {:.2f}", core::format_utc(report.time), report.equity);
+  for (const auto& s : report.strategies) {
+    line += fmt::format(" | {} {:.2f}", s.id.substr(0, 12), s.equity);
+    for (std::size_t j = 0; j < s.units.size(); ++j) {
+      if (s.units[j] != 0) line += fmt::format(" {}{:+.4g}", j, s.units[j]);
+    }
+  }
+  line += fmt::format(" | orders {} sent, {} open", report.submitted.placed.size(), open_orders);
+  if (!report.submitted.too_small.empty()) line += fmt::format(", {} under $10", report.submitted.too_small.size());
+  if (!report.submitted.refused.empty()) line += fmt::format(", {} refused", report.submitted.refused.size());
+  return line;
+}
+
+SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbacks& cb,
+                                   const std::atomic<bool>& stop) {
+  if (o.slots.empty()) throw core::UsageError("no strategies to trade");
+  const auto coins = session_coins(o.slots);
+  const std::string url = client::rest_url(o.url);
+  auto note = [&](const std::string& text) {
+    if (cb.note) cb.note(text);
+  };
+
+  client::SessionOptions rest_options;
+  rest_options.transport.proxy = o.proxy;
+  auto budget = client::WeightBudget::make(o.weight_per_minute);
+  auto rest = std::make_shared<client::RestSession>(url, budget, rest_options);
+  auto info = std::make_shared<client::InfoClient>(rest);
+  auto store = data::Store::open(o.store_path);
+  const std::string journal_path = o.journal_path.empty() ? Journal::path_for_store(o.store_path) : o.journal_path;
+  auto journal = Journal::open(journal_path);
+
+  // The broker of the mode.
+  static const core::WallClock wall;
+  std::unique_ptr<Broker> broker;
+  BarBroker* bar_broker = nullptr;
+  BookBroker* book_broker = nullptr;
+  std::unique_ptr<L2BookPoller> book_source;
+  if (o.mode == SessionMode::live) {
+    LiveBrokerOptions live;
+    live.url = url;  // refused unless loopback (issue 20 enables the real networks)
+    live.expiry_ms = o.orders.expiry_ms;
+    live.session = rest_options;
+    if (!o.account.empty()) {
+      live.account = exchange::hl::Address::parse(o.account);
+      if (!live.account) throw core::UsageError(fmt::format("--account '{}': not an address (0x + 40 hex digits)", o.account));
+    }
+    broker = std::make_unique<LiveBroker>(load_agent_key(o.key_file), live);
+  } else if (o.fill == ReplayFill::bar) {
+    auto b = std::make_unique<BarBroker>(o.loop.costs.funding);
+    bar_broker = b.get();
+    broker = std::move(b);
+  } else {
+    BookBrokerOptions paper;
+    paper.capital = o.loop.capital;
+    paper.latency_ms = o.latency_ms;
+    paper.state_path = journal_path + ".paper.json";
+    paper.clock = &wall;
+    auto b = std::make_unique<BookBroker>(BookBroker::restore(asset_specs(info->meta(), coins), paper));
+    book_source = std::make_unique<L2BookPoller>(
+        coins, [info](const std::string& coin) { return info->l2_book(coin); }, wall);
+    b->set_book_source(book_source.get());
+    book_broker = b.get();
+    broker = std::move(b);
+  }
+
+  OrderManager orders(journal, *broker, o.orders);
+  TradingLoop loop(o.slots, o.loop, orders);
+  if (bar_broker) bar_broker->attach(loop);
+
+  const auto start_report = orders.reconcile();
+  if (cb.reconciled) cb.reconciled(start_report);
+  const auto ledger = journal.ledger();
+  const bool restart = traded_before(journal.load(), ledger, o.slots);
+  loop.restore(ledger);
+
+  SessionSummary summary;
+  auto decide = [&](core::TimeMs time, const std::vector<ClosedBar>& bars) {
+    if (bar_broker) {
+      std::map<std::string, BarBrokerBar> step;
+      for (const auto& b : bars) step[b.coin] = {b.bar, b.funding};
+      bar_broker->on_bars(time, step);
+    }
+    for (const auto& b : bars) {
+      for (auto& report : loop.on_bar(b)) {
+        ++summary.bars;
+        summary.orders_placed += static_cast<std::int64_t>(report.submitted.placed.size());
+        summary.equity = report.equity;
+        if (cb.bar) cb.bar(report, orders.open_orders().size());
+      }
+    }
+  };
+
+  // Warm-up: every stored bar but, on a restart, the newest, which is decided again.
+  auto history = stored_history(store, coins, o.loop.interval);
+  std::optional<std::pair<core::TimeMs, std::vector<ClosedBar>>> redo;
+  if (restart && !history.empty()) {
+    redo.emplace(history.rbegin()->first, std::move(history.rbegin()->second));
+    history.erase(std::prev(history.end()));
+  }
+  for (const auto& [time, bars] : history) {
+    for (const auto& b : bars) loop.warm_up(b);
+  }
+  note(fmt::format("warmed up on {} stored bars{}", history.size(),
+                   redo ? fmt::format(", deciding {} again (restart)", core::format_utc(redo->first)) : ""));
+  if (redo) decide(redo->first, redo->second);
+
+  boost::asio::io_context ioc;
+  client::WsClientOptions ws_options;
+  ws_options.url = client::websocket_url(url);
+  ws_options.proxy = o.proxy;
+  client::WsClient ws(ioc, ws_options);
+  client::MarketDataOptions data_options;
+  data_options.coins = coins;
+  data_options.interval = o.loop.interval;
+  data_options.funding = o.loop.costs.funding;
+
+  bool done = false;
+  std::map<core::TimeMs, std::vector<ClosedBar>> pending;  // bar times not complete yet
+  client::MarketDataSource source(ioc, &ws, info, store, data_options, [&](const client::LiveBar& live) {
+    auto& at = pending[live.bar.time];
+    at.push_back(ClosedBar{live.coin, live.bar, live.funding, live.sentiment});
+    if (at.size() < coins.size()) return;
+    auto bars = std::move(at);
+    pending.erase(live.bar.time);
+    if (redo && live.bar.time <= redo->first) return;  // decided at start
+    decide(live.bar.time, bars);
+    if ((o.until && live.bar.time >= *o.until) || (o.max_bars > 0 && summary.bars >= o.max_bars)) {
+      summary.stop_reason = o.until && live.bar.time >= *o.until ? "until" : "bars";
+      done = true;
+    }
+  });
+  source.on_reconnect([&](std::uint64_t n, const std::string& reason) {
+    ++summary.reconnects;
+    note(fmt::format("reconnect {}: {}; reconciling", n, reason));
+    const auto report = orders.reconcile();
+    if (cb.reconciled) cb.reconciled(report);
+  });
+
+  // Between bars: stop requests, the order manager's timers, the paper book for resting orders.
+  boost::asio::steady_timer timer(ioc);
+  auto next_poll = std::chrono::steady_clock::now();
+  std::function<void()> watch = [&] {
+    timer.expires_after(std::chrono::milliseconds(50));
+    timer.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      if (stop.load() || done) {
+        source.stop();
+        ws.stop();
+        ioc.stop();
+        return;
+      }
+      if (std::chrono::steady_clock::now() >= next_poll) {
+        next_poll = std::chrono::steady_clock::now() + o.poll_every;
+        try {
+          if (book_broker && !orders.open_orders().empty()) book_broker->advance(broker->now());
+          orders.poll();
+          loop.book_fills();
+        } catch (const core::Error& e) {
+          note(fmt::format("poll: {} (retried at the next poll)", e.what()));
+        }
+      }
+      watch();
+    });
+  };
+  source.start();
+  ws.start();
+  watch();
+  note(fmt::format("trading {} strategies on {} ({}), journal {}", o.slots.size(), fmt::join(coins, ","),
+                   o.loop.interval.name(), journal_path));
+  ioc.run();
+
+  if (summary.stop_reason.empty()) summary.stop_reason = "signal";
+  if (o.cancel_on_exit) {
+    summary.canceled_at_exit = orders.cancel_all();
+  }
+  orders.poll();
+  loop.book_fills();
+  return summary;
+}
+
+}  // namespace organism::exec

@@ -1,0 +1,86 @@
+// A paper or live trading session: the exchange's closed bars (MarketDataSource) through the
+// trading loop to a broker, until Ctrl-C, SIGTERM, --until or --bars. Used by `organism paper` and
+// `organism trade`; the CLI only parses and prints what the callbacks hand it.
+//
+// Start and restart are one path:
+//  1. the journal (Journal::path_for_store beside the store, or given) is opened; the broker is
+//     made (paper: BookBroker with its state file beside the journal, or BarBroker; live:
+//     LiveBroker with the agent key);
+//  2. OrderManager::reconcile() brings the journal level with the exchange (open orders looked up
+//     by cloid, fills since the last journaled one), and TradingLoop::restore rebuilds the
+//     strategies' books from the journal's ledger;
+//  3. the stored bars warm the runtimes up. When the journal already holds orders of these
+//     strategies (a restart), the newest stored bar is decided again instead of only warming up:
+//     a decision cut by a kill is finished, and one already done maps to the same cloids, which
+//     the order manager looks up and never places again;
+//  4. the bar stream backfills from the store's last bar, then every closed bar goes to the loop;
+//     every reconnect runs reconcile() again; a timer runs OrderManager::poll (fallbacks, unknown
+//     outcomes, fills) between bars.
+// At the end open orders are canceled or kept (SessionOptions::cancel_on_exit).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exec/order_manager.hpp"
+#include "exec/replay.hpp"
+#include "exec/trading_loop.hpp"
+
+namespace organism::exec {
+
+enum class SessionMode { paper, live };
+
+struct SessionOptions {
+  SessionMode mode = SessionMode::paper;
+  ReplayFill fill = ReplayFill::book;  // paper only: book (the live book) or bar (next open)
+  std::string url{};                   // the exchange's REST URL (exchange.url)
+  std::string proxy{};
+  std::string store_path{};    // bars are read and written here (venue hyperliquid)
+  std::string journal_path{};  // empty: Journal::path_for_store(store_path)
+  std::vector<StrategySlot> slots{};
+  TradingLoopOptions loop{};
+  OrderManagerOptions orders{};
+  core::TimeMs latency_ms = 50;  // paper book: order sent -> order meets the book
+  // Live: the agent key's file (mode 0600; empty: ORGANISM_AGENT_KEY, agent_key.hpp), never
+  // logged, and the account it trades for (empty: the key's own address).
+  std::string key_file{};
+  std::string account{};
+  std::optional<core::TimeMs> until{};  // stop once a bar at or after this open time is decided
+  std::int64_t max_bars = 0;            // stop after this many decided bar times (0: no limit)
+  bool cancel_on_exit = true;
+  std::chrono::milliseconds poll_every{1000};
+  std::int64_t weight_per_minute = 1200;  // REST weight budget (PROTOCOL §10)
+};
+
+struct SessionCallbacks {
+  std::function<void(const ReconcileReport&)> reconciled{};  // at start and after reconnects
+  // One per decided bar time, with the orders still open after it.
+  std::function<void(const BarReport&, std::size_t open_orders)> bar{};
+  std::function<void(const std::string&)> note{};            // anything else worth a line
+};
+
+struct SessionSummary {
+  std::int64_t bars = 0;             // decided bar times
+  std::int64_t orders_placed = 0;
+  std::int64_t fills = 0;
+  std::int64_t canceled_at_exit = 0;
+  std::int64_t reconnects = 0;
+  double equity = 0;
+  std::string stop_reason{};  // "signal", "until", "bars"
+};
+
+// One line for a bar: time, equity, each strategy's positions, open orders.
+std::string format_status(const BarReport& report, std::size_t open_orders);
+
+// Runs until `stop` becomes true (the CLI's StopSignals token), --until or max_bars. Throws
+// core::UsageError for bad options (live against a non-loopback URL, no strategies) and
+// core::Error when the exchange or the store fails at start.
+SessionSummary run_trading_session(const SessionOptions& options, const SessionCallbacks& callbacks,
+                                   const std::atomic<bool>& stop);
+
+}  // namespace organism::exec
