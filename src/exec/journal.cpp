@@ -99,7 +99,11 @@ void run_cached(Statement& st) {
 
 }  // namespace
 
-Journal Journal::open(const std::string& path) { return Journal(std::make_unique<Impl>(path)); }
+Journal Journal::open(const std::string& path, Durability durability) {
+  auto impl = std::make_unique<Impl>(path);
+  if (durability == Durability::none) impl->db.exec("PRAGMA synchronous = OFF");
+  return Journal(std::move(impl));
+}
 
 std::string Journal::path_for_store(const std::string& store_path) {
   std::filesystem::path p(store_path);

@@ -61,9 +61,13 @@ struct JournalState {
 
 class Journal {
  public:
-  // Opens or creates the journal file (SQLite, WAL, synchronous=FULL: a commit returns after the
-  // log is fsynced). A file that is not an organism journal is refused.
-  static Journal open(const std::string& path);
+  // Whether a commit waits for the disk. Trading always does; a replay, which simulates the
+  // exchange and its own clock and can simply be run again, need not (synchronous=OFF: the same
+  // writes and reads, none fsynced).
+  enum class Durability { fsync_each_commit, none };
+  // Opens or creates the journal file (SQLite, WAL, synchronous=FULL by default: a commit returns
+  // after the log is fsynced). A file that is not an organism journal is refused.
+  static Journal open(const std::string& path, Durability durability = Durability::fsync_each_commit);
   // The journal that goes with a store: "DIR/NAME.db" -> "DIR/NAME.journal.db". A separate file
   // because its durability (an fsync per event) and its write lock must not be shared with bar
   // imports and evolution runs writing the store.

@@ -167,6 +167,7 @@ void OrderManager::place_orders(std::vector<std::pair<Order, BrokerOrder>> order
     unknown = true;
   }
   const core::TimeMs replied = broker_.now();
+  std::vector<OrderUpdate> updates;
   for (std::size_t i = 0; i < sent.size(); ++i) {
     OrderUpdate update;
     update.time = replied;
@@ -192,11 +193,21 @@ void OrderManager::place_orders(std::vector<std::pair<Order, BrokerOrder>> order
           break;
       }
     }
-    if (update.event == OrderEvent::unknown_outcome) unknown_outcome_.insert(sent[i].cloid);
     if (update.event == OrderEvent::rejected) {
       report.refused.push_back(fmt::format("{}: {}", describe(sent[i].intent), update.detail));
     }
-    report.placed.push_back(record(open_.at(sent[i].cloid), update));
+    updates.push_back(std::move(update));
+  }
+  // The replies of one place call in one transaction (one fsync, not one per order), written
+  // before anything acts on them; the books in memory follow once it is durable.
+  std::vector<Order> after;
+  journal_.batch([&] {
+    after.clear();
+    for (std::size_t i = 0; i < sent.size(); ++i) after.push_back(journal_.record_event(open_.at(sent[i].cloid), updates[i]));
+  });
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    if (updates[i].event == OrderEvent::unknown_outcome) unknown_outcome_.insert(sent[i].cloid);
+    report.placed.push_back(remember(after[i]));
   }
   sync_fills();
   // Fills may have moved the orders on: the report gives their states after the replies.
@@ -207,7 +218,10 @@ void OrderManager::place_orders(std::vector<std::pair<Order, BrokerOrder>> order
 }
 
 Order OrderManager::record(const Order& order, const OrderUpdate& update) {
-  Order after = journal_.record_event(order, update);
+  return remember(journal_.record_event(order, update));
+}
+
+Order OrderManager::remember(Order after) {
   if (is_terminal(after.state)) {
     open_.erase(after.cloid);
     open_rank_.erase(after.cloid);

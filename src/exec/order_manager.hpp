@@ -115,7 +115,10 @@ class OrderManager {
   void place_orders(std::vector<std::pair<Order, BrokerOrder>> orders, SubmitReport& report);
   // Asks the exchange about one journaled order and journals what it says; the order after.
   Order look_up(const Order& order);
+  // Journals one event and keeps the order in memory (open, or dropped once final).
   Order record(const Order& order, const OrderUpdate& update);
+  // The in-memory half of record(), for events journaled in a batch.
+  Order remember(Order after);
   // userFills since the last journaled fill: each journaled with its order event and position
   // changes in one batch; returns how many were new.
   int sync_fills();

@@ -109,7 +109,8 @@ ReplayResult replay(const strategy::Genome& genome, const std::string& id,
   loop_options.feeds = {!first.funding_per_bar.empty(), sentiment};
 
   JournalFile file(options.journal_path);
-  auto journal = Journal::open(file.path);
+  // A replay is a simulation: its journal need not wait for the disk.
+  auto journal = Journal::open(file.path, Journal::Durability::none);
   auto broker = make_replay_broker(options.fill, funding);
   OrderManager orders(journal, *broker);
   TradingLoop loop({StrategySlot{id, genome, coins, 1.0}}, loop_options, orders);

@@ -4,6 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <utility>
+
+#include <tbb/parallel_for.h>
 
 #include "core/error.hpp"
 #include "evolve/genome_config.hpp"
@@ -66,36 +70,36 @@ struct TradingLoop::State {
     }
     return out;
   }
-  // Funding of the bar just closed on leg j's position, booked and journaled (paper and live:
-  // under --fill bar the broker's Account::step pays it, as the backtest does).
-  void book_funding(std::size_t s, std::size_t j, const ClosedBar& bar) {
-    if (!options.costs.funding || !std::isfinite(bar.funding) || bar.funding == 0) return;
+  // Strategy s's runtimes take the bars of one time: the targets decided at this close, set on
+  // its Account; returns the funding the legs paid over the bar (books not kept by the broker:
+  // under --fill bar the broker's Account::step pays it, as the backtest does). Touches strategy
+  // s only, so strategies run in parallel.
+  std::vector<double> advance_runtimes(std::size_t s, const std::vector<std::optional<ClosedBar>>& bars) {
+    auto& st = strategies[s];
     auto& account = accounts[s];
-    const double units = account.position(j).units();
-    if (units == 0) return;
-    const double paid = units * bar.bar.close * bar.funding;
-    orders.journal().record_funding(slots[s].id, bar.coin, std::llround(paid * kUnitsPerCoinD),
-                                    bar.bar.time);
-    account.book_funding(j, paid);
+    std::vector<double> funding(bars.size(), 0.0);
+    for (std::size_t j = 0; j < bars.size(); ++j) {
+      const auto& b = *bars[j];
+      st.target[j] = st.runtimes[j].on_bar(b.bar, b.funding, b.sentiment);
+      st.last_close[j] = b.bar.close;
+      if (!books_kept_by_broker && options.costs.funding && std::isfinite(b.funding) && b.funding != 0) {
+        funding[j] = account.position(j).units() * b.bar.close * b.funding;
+      }
+      account.set_target(j, st.target[j]);
+    }
+    return funding;
   }
-  // Strategy s's decision at the close of the bars of one time: its intents.
-  std::vector<OrderIntent> decide(std::size_t s,
-                                  const std::vector<std::optional<ClosedBar>>& bars) {
+  // Strategy s's intents at the prices the decision is sized at.
+  std::vector<OrderIntent> decide(std::size_t s, const std::vector<std::optional<ClosedBar>>& bars,
+                                  const std::map<std::string, double>& reference) {
     auto& st = strategies[s];
     auto& account = accounts[s];
     std::vector<OrderIntent> intents;
     if (account.liquidated()) return intents;
     const std::size_t n = bars.size();
-    for (std::size_t j = 0; j < n; ++j) {
-      const auto& b = *bars[j];
-      st.target[j] = st.runtimes[j].on_bar(b.bar, b.funding, b.sentiment);
-      st.last_close[j] = b.bar.close;
-      if (!books_kept_by_broker) book_funding(s, j, b);
-      account.set_target(j, st.target[j]);
-    }
     std::vector<double> prices(n);
     for (std::size_t j = 0; j < n; ++j) {
-      const double ref = orders.broker().reference_price(slots[s].coins[j]);
+      const double ref = reference.at(slots[s].coins[j]);
       prices[j] = std::isfinite(ref) && ref > 0 ? ref : st.last_close[j];
     }
     const bool every_bar = options.costs.rebalance == backtest::Rebalance::EveryBar;
@@ -103,7 +107,8 @@ struct TradingLoop::State {
       const double want = std::clamp(st.target[j], -1.0, 1.0);
       if (want == st.sized_target[j] && !(every_bar && want != 0)) continue;
       const double desired = account.desired_units(j, want, prices);
-      const Units delta = std::llround((desired - account.position(j).units()) * kUnitsPerCoinD);
+      const Units delta =
+          std::llround((desired - account.position(j).units()) * kUnitsPerCoinD);
       st.sized_target[j] = want;
       if (delta == 0) continue;
       OrderIntent intent;
@@ -114,8 +119,7 @@ struct TradingLoop::State {
       intent.side = delta > 0 ? Side::buy : Side::sell;
       intent.size = delta > 0 ? delta : -delta;
       intent.style = options.style;
-      intent.taker_fallback_ms =
-          options.style == ExecStyle::post_only ? options.taker_fallback_ms : 0;
+      intent.taker_fallback_ms = options.style == ExecStyle::post_only ? options.taker_fallback_ms : 0;
       intents.push_back(std::move(intent));
     }
     return intents;
@@ -181,10 +185,11 @@ void TradingLoop::warm_up(const ClosedBar& bar) {
 std::vector<BarReport> TradingLoop::on_bar(const ClosedBar& bar) {
   auto& s = *state_;
   book_fills();
-  std::vector<OrderIntent> intents;
   BarReport report;
   report.time = bar.bar.time;
-  bool completed = false;
+  // The strategies this bar completes (every coin of theirs has the bar of this time).
+  std::vector<std::size_t> complete;
+  std::vector<std::vector<std::optional<ClosedBar>>> bars_of;
   for (std::size_t i = 0; i < s.slots.size(); ++i) {
     const std::size_t j = s.leg_of(i, bar.coin);
     if (j == s.slots[i].coins.size()) continue;
@@ -196,15 +201,49 @@ std::vector<BarReport> TradingLoop::on_bar(const ClosedBar& bar) {
       std::fill(st.waiting.begin(), st.waiting.end(), std::nullopt);
     }
     st.waiting[j] = bar;
-    if (std::any_of(st.waiting.begin(), st.waiting.end(), [](const auto& b) { return !b; }))
-      continue;
-    auto made = s.decide(i, st.waiting);
-    intents.insert(intents.end(), made.begin(), made.end());
-    std::fill(st.waiting.begin(), st.waiting.end(), std::nullopt);
+    if (std::any_of(st.waiting.begin(), st.waiting.end(), [](const auto& b) { return !b; })) continue;
+    complete.push_back(i);
+    bars_of.push_back(std::exchange(st.waiting, std::vector<std::optional<ClosedBar>>(st.waiting.size())));
     st.waiting_time = -1;
-    completed = true;
   }
-  if (!completed) return {};
+  if (complete.empty()) return {};
+
+  // The runtimes are the decision's work: strategies are independent, so they run side by side
+  // (each writes only its own state; results do not depend on the thread count).
+  std::vector<std::vector<double>> funding(complete.size());
+  tbb::parallel_for(std::size_t{0}, complete.size(),
+                    [&](std::size_t k) { funding[k] = s.advance_runtimes(complete[k], bars_of[k]); });
+  // Funding booked and journaled in one transaction, strategies in order.
+  bool any_funding = false;
+  for (const auto& f : funding) any_funding = any_funding || std::any_of(f.begin(), f.end(), [](double v) { return v != 0; });
+  if (any_funding) {
+    s.orders.journal().batch([&] {
+      for (std::size_t k = 0; k < complete.size(); ++k) {
+        for (std::size_t j = 0; j < funding[k].size(); ++j) {
+          if (funding[k][j] == 0) continue;
+          s.orders.journal().record_funding(s.slots[complete[k]].id, s.slots[complete[k]].coins[j],
+                                            std::llround(funding[k][j] * kUnitsPerCoinD), bar.bar.time);
+        }
+      }
+    });
+    for (std::size_t k = 0; k < complete.size(); ++k) {
+      for (std::size_t j = 0; j < funding[k].size(); ++j) {
+        if (funding[k][j] != 0) s.accounts[complete[k]].book_funding(j, funding[k][j]);
+      }
+    }
+  }
+  // One reference price per coin for the whole decision (a live broker asks the exchange).
+  std::map<std::string, double> reference;
+  for (const std::size_t i : complete) {
+    for (const auto& coin : s.slots[i].coins) {
+      if (!reference.contains(coin)) reference[coin] = s.orders.broker().reference_price(coin);
+    }
+  }
+  std::vector<OrderIntent> intents;
+  for (std::size_t k = 0; k < complete.size(); ++k) {
+    auto made = s.decide(complete[k], bars_of[k], reference);
+    intents.insert(intents.end(), std::make_move_iterator(made.begin()), std::make_move_iterator(made.end()));
+  }
   if (s.check && !intents.empty()) {
     auto verdict = s.check(std::move(intents));
     intents = std::move(verdict.allowed);
