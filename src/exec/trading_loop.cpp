@@ -58,7 +58,7 @@ struct TradingLoop::State {
   StrategyStatus status_of(std::size_t s) const {
     const auto& st = strategies[s];
     const auto& account = accounts[s];
-    StrategyStatus out{slots[s].id, 0, {}, {}};
+    StrategyStatus out{slots[s].id, 0, {}, {}, slots[s].coins};
     std::vector<double> prices(st.last_close);
     for (auto& p : prices)
       if (!std::isfinite(p)) p = 0;

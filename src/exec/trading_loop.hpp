@@ -78,6 +78,7 @@ struct StrategyStatus {
   double equity = 0;
   std::vector<double> exposure{};  // per coin, as held (signed units x price / equity)
   std::vector<double> units{};     // per coin
+  std::vector<std::string> coins{};
 };
 
 // What one bar time did.

@@ -102,7 +102,7 @@ std::string format_status(const BarReport& report, std::size_t open_orders) {
   for (const auto& s : report.strategies) {
     line += fmt::format(" | {} {:.2f}", s.id.substr(0, 12), s.equity);
     for (std::size_t j = 0; j < s.units.size(); ++j) {
-      if (s.units[j] != 0) line += fmt::format(" {}{:+.4g}", j, s.units[j]);
+      if (s.units[j] != 0) line += fmt::format(" {} {:+.6g}", s.coins[j], s.units[j]);
     }
   }
   line += fmt::format(" | orders {} sent, {} open", report.submitted.placed.size(), open_orders);
@@ -175,6 +175,8 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
 
   SessionSummary summary;
   auto decide = [&](core::TimeMs time, const std::vector<ClosedBar>& bars) {
+    // The paper book at the decision: the reference price the orders are sized and collared at.
+    if (book_broker) book_broker->advance(broker->now());
     if (bar_broker) {
       std::map<std::string, BarBrokerBar> step;
       for (const auto& b : bars) step[b.coin] = {b.bar, b.funding};
