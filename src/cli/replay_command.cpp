@@ -29,6 +29,7 @@ struct ReplayArgs {
   std::string strategy, coins, interval, venue, from, to, fill = "bar", json_out, equity_out,
                                                           journal;
   double speed = 0, capital = 10'000;
+  std::int64_t latency_ms = 50;
   int windows = 12;
 };
 
@@ -87,6 +88,8 @@ void run_replay(const ReplayArgs& a, Context& ctx) {
   options.fill = exec::replay_fill_from(a.fill);
   options.speed = a.speed;
   options.journal_path = a.journal;
+  if (a.latency_ms < 0) throw core::UsageError("--latency must be >= 0 ms");
+  options.latency_ms = a.latency_ms;
   options.progress = [](std::size_t done, std::size_t total) {
     fmt::print(stderr, "replay: {}/{} bars\n", done, total);
   };
@@ -116,6 +119,14 @@ void run_replay(const ReplayArgs& a, Context& ctx) {
     auto doc = backtest::run_document(run, result.times, config, {first.label, id, false});
     doc["fill"] = a.fill;
     doc["orders_placed"] = result.orders_placed;
+    doc["orders_too_small"] = result.orders_too_small;
+    doc["orders_rejected"] = result.orders_rejected;
+    if (options.fill == exec::ReplayFill::book) {
+      doc["latency_ms"] = options.latency_ms;
+      doc["orders_dropped_at_end"] = result.orders_dropped_at_end;
+      doc["exchange_account_value"] = result.exchange_account_value;
+      doc["exchange_funding"] = result.exchange_funding;
+    }
     // "trades" is already the backtest's count of trades: the list goes beside it.
     auto& trades = doc["trade_list"] = nlohmann::ordered_json::array();
     for (const auto& t : result.trades) trades.push_back(trade_json(t));
@@ -131,6 +142,16 @@ void run_replay(const ReplayArgs& a, Context& ctx) {
   fmt::print("  {:<22} {:.6g}\n  {:<22} {:.6g}\n  {:<22} {}\n  {:<22} {}\n", "fees_paid",
              result.fees, "funding_paid", result.funding, "fills", result.fills, "orders_placed",
              result.orders_placed);
+  fmt::print("  {:<22} {}\n  {:<22} {}\n", "orders_too_small", result.orders_too_small,
+             "orders_rejected", result.orders_rejected);
+  if (options.fill == exec::ReplayFill::book) {
+    // The paper exchange's own books: they differ from the strategy's by its funding settlements
+    // (hourly at the mark, where the strategy pays the bar's rate at the close).
+    fmt::print("  {:<22} {} ms\n  {:<22} {}\n  {:<22} {:.6g}\n  {:<22} {:.6g}\n", "latency",
+               options.latency_ms, "orders_dropped_at_end", result.orders_dropped_at_end,
+               "exchange_account_value", result.exchange_account_value, "exchange_funding",
+               result.exchange_funding);
+  }
   if (result.liquidated) fmt::print("  LIQUIDATED: equity reached 0\n");
 }
 
@@ -145,7 +166,10 @@ Replay runs the engine paper and live trading use (the strategy's streaming Runt
 manager, the journal and a broker) over stored bars, one bar time after another on a simulated
 clock. --fill bar fills as the backtest does (the next bar's open, stops, funding): its metrics,
 trades and equity equal `organism backtest --strategy` on the same bars and costs, bit for bit.
---fill book (fills against an order book) is not available yet. The journal is a temporary file
+--fill book fills on the exchange simulator's matching engine against its synthetic book built
+from the same bars (docs/exchange-sim.md), --latency ms after each close: the same decisions at
+other prices (spread and walk instead of --slippage), lot rounding and the $10 minimum; the last
+close's orders are dropped (no next open). The journal is a temporary file
 unless --journal names one. --json-out has `backtest --json`'s names (its "trades" is the count)
 plus "trade_list" (every trade) and "orders_placed"; --equity-out the backtest's columns
 (time,equity,exposure). Several --coins share the strategy's capital (weight 1/coins); their
@@ -162,6 +186,8 @@ bars must have the same times. Sentiment is not fed (as `backtest` without --sen
   cmd->add_option("--capital", a->capital, "initial cash (default 10000)");
   cmd->add_option("--fill", a->fill,
                   "the broker: bar (the backtest's next-open fill, default) or book");
+  cmd->add_option("--latency", a->latency_ms,
+                  "--fill book: ms from a close to the order at the exchange (default 50)");
   add_cost_options(cmd, registry,
                    false);  // --fees --maker-fee --slippage --no-funding (backtest.*)
   cmd->add_option("--json-out", a->json_out, "write the metrics and trades as JSON");

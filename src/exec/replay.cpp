@@ -8,10 +8,18 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
 #include <thread>
 
 #include "core/error.hpp"
+#include "exchange/hyperliquid/decimal.hpp"
+#include "exchange/sim/market_loader.hpp"
+#include "exchange/sim/market_replay.hpp"
 #include "exec/bar_broker.hpp"
+#include "exec/book_broker.hpp"
+#include "exec/book_feed.hpp"
 #include "exec/journal.hpp"
 #include "exec/order_manager.hpp"
 #include "exec/trading_loop.hpp"
@@ -69,14 +77,105 @@ data::Market market_window(const data::Market& market, core::TimeMs from, core::
   return out;
 }
 
-std::unique_ptr<Broker> make_replay_broker(ReplayFill fill, bool funding) {
-  if (fill == ReplayFill::bar) return std::make_unique<BarBroker>(funding);
-  throw core::UsageError("--fill book is not available yet in replay (BookBroker); use --fill bar");
+namespace {
+
+// The exchange's name of a coin: "ETH" for the series label "hyperliquid:ETH:1h", a bare name as
+// it is.
+std::string exchange_coin(const std::string& label) {
+  const auto first = label.find(':');
+  if (first == std::string::npos) return label;
+  const auto second = label.find(':', first + 1);
+  return label.substr(first + 1, second == std::string::npos ? second : second - first - 1);
 }
 
-void attach_replay_broker(Broker& broker, TradingLoop& loop) {
-  if (auto* bar = dynamic_cast<BarBroker*>(&broker)) bar->attach(loop);
+// The simulator's market over the replay's own bars, from the first bar (no history: the loop
+// warms up on the bars it trades, as the backtest does). funding_per_bar[i] is what settles in
+// (open_i, open_i + bar] (data/align.hpp): one row at the bar's close, which the simulator pays
+// as hourly shares (all of it at that close for 1h bars).
+exchange::sim::MarketReplay book_market(const data::Market& market,
+                                        const std::vector<std::string>& coins, bool funding,
+                                        std::uint64_t seed) {
+  namespace sim = exchange::sim;
+  const core::TimeMs bar_ms = market.interval.nominal_ms();
+  std::vector<sim::CoinMarketData> data;
+  for (std::size_t c = 0; c < market.coins.size(); ++c) {
+    const auto& coin = market.coins[c];
+    sim::CoinMarketData d;
+    d.spec = sim::asset_spec_for(coins[c], coin.bars.close().back());
+    d.bars = coin.bars;
+    if (funding && !coin.funding_per_bar.empty()) {
+      data::FundingSeries rates;
+      rates.coin = coins[c];
+      rates.interval_ms = bar_ms;
+      for (std::size_t i = 0; i < coin.bars.size(); ++i) {
+        rates.time.push_back(coin.bars.time()[i] + bar_ms);
+        rates.rate.push_back(coin.funding_per_bar[i]);
+      }
+      d.funding = std::move(rates);
+    }
+    data.push_back(std::move(d));
+  }
+  sim::MarketConfig config;
+  config.interval = market.interval;
+  config.from = market.coins.front().bars.time().front();
+  config.seed = seed;
+  try {
+    return sim::MarketReplay(std::move(data), config);
+  } catch (const std::invalid_argument& e) {
+    throw core::UsageError(fmt::format("replay --fill book: {}", e.what()));
+  }
 }
+
+// The broker of a replay, and under book the simulator's market that feeds it (held by pointer:
+// the feed keeps a reference to it while this moves).
+struct ReplayBroker {
+  std::unique_ptr<exchange::sim::MarketReplay> market;
+  std::unique_ptr<BookFeed> feed;
+  std::unique_ptr<Broker> broker;
+  BarBroker* bar = nullptr;
+  BookBroker* book = nullptr;
+};
+
+ReplayBroker make_broker(const data::Market& market, const std::vector<std::string>& coins,
+                         const ReplayOptions& options, bool funding) {
+  ReplayBroker out;
+  if (options.fill == ReplayFill::bar) {
+    auto bar = std::make_unique<BarBroker>(funding);
+    out.bar = bar.get();
+    out.broker = std::move(bar);
+    return out;
+  }
+  out.market = std::make_unique<exchange::sim::MarketReplay>(
+      book_market(market, coins, funding, options.book_seed));
+  out.feed = std::make_unique<BookFeed>(*out.market);
+  BookBrokerOptions paper;
+  paper.capital = options.capital;
+  paper.latency_ms = options.latency_ms;
+  // The cost model's fees, charged by the engine: the books then differ from bar's by fill
+  // prices (the book's spread and walk instead of the slippage fraction) and sizes only.
+  paper.engine.taker_fee = options.costs.fees.taker;
+  paper.engine.maker_fee = options.costs.fees.maker;
+  auto book = std::make_unique<BookBroker>(out.market->assets(), paper);
+  book->set_book_source(out.feed.get());
+  out.book = book.get();
+  out.broker = std::move(book);
+  return out;
+}
+
+// What the backtest records at a close: the equity marked at the closes and the exposure held.
+struct CloseMark {
+  double equity = 0, exposure = 0;
+};
+CloseMark mark_at_close(const backtest::Account& account, const std::vector<double>& closes) {
+  // As the backtest writes it: one leg's own value (-0 stays -0), several legs summed from 0.
+  double exposure = account.legs() == 1 ? account.position(0).exposure() : 0;
+  if (account.legs() > 1)
+    for (std::size_t j = 0; j < account.legs(); ++j) exposure += account.position(j).exposure();
+  if (account.liquidated()) return {0, 0};
+  return {account.equity(closes), exposure};
+}
+
+}  // namespace
 
 ReplayResult replay(const strategy::Genome& genome, const std::string& id,
                     const data::Market& market, const ReplayOptions& options,
@@ -88,6 +187,7 @@ ReplayResult replay(const strategy::Genome& genome, const std::string& id,
   const auto& first = market.coins.front();
   const std::size_t n = first.bars.size();
   if (n == 0) throw core::Error("replay: no bars");
+  const bool book = options.fill == ReplayFill::book;
   bool funding = options.costs.funding;
   bool sentiment = true;
   for (const auto& coin : market.coins) {
@@ -98,8 +198,13 @@ ReplayResult replay(const strategy::Genome& genome, const std::string& id,
     funding = funding && !coin.funding_per_bar.empty();
     sentiment = sentiment && !coin.sentiment.empty();
   }
+  // The paper exchange knows coins by the exchange's names, and intents carry the loop's.
   std::vector<std::string> coins;
-  for (const auto& coin : market.coins) coins.push_back(coin.label);
+  for (const auto& coin : market.coins) {
+    coins.push_back(book ? exchange_coin(coin.label) : coin.label);
+    if (std::count(coins.begin(), coins.end(), coins.back()) > 1)
+      throw core::UsageError(fmt::format("replay: coin {} is given twice", coins.back()));
+  }
 
   TradingLoopOptions loop_options;
   loop_options.interval = market.interval;
@@ -111,12 +216,12 @@ ReplayResult replay(const strategy::Genome& genome, const std::string& id,
   JournalFile file(options.journal_path);
   // A replay is a simulation: its journal need not wait for the disk.
   auto journal = Journal::open(file.path, Journal::Durability::none);
-  auto broker = make_replay_broker(options.fill, funding);
-  OrderManager orders(journal, *broker);
+  ReplayBroker brokers = make_broker(market, coins, options, funding);
+  Broker& broker = *brokers.broker;
+  OrderManager orders(journal, broker);
   TradingLoop loop({StrategySlot{id, genome, coins, 1.0}}, loop_options, orders);
-  attach_replay_broker(*broker, loop);
+  if (brokers.bar) brokers.bar->attach(loop);
   orders.reconcile();
-  auto* bars_broker = dynamic_cast<BarBroker*>(broker.get());
 
   ReplayResult out;
   out.times.assign(first.bars.time().begin(), first.bars.time().end());
@@ -126,7 +231,25 @@ ReplayResult replay(const strategy::Genome& genome, const std::string& id,
   const auto nan = std::numeric_limits<double>::quiet_NaN();
   std::map<std::string, BarBrokerBar> step;
   auto& account = loop.accounts().front();
-  for (std::size_t t = 0; t < n; ++t) {
+  std::vector<double> closes(market.coins.size());
+  std::size_t t = 0;
+  // Under book the fills of a decision come back inside on_bar, a moment after the close; the
+  // backtest records the close before them. The check (called once a decision has intents, before
+  // they are sent) takes that mark, and drops the last close's intents: no next open follows.
+  std::optional<CloseMark> before_orders;
+  if (book)
+    loop.set_pre_trade_check([&](std::vector<OrderIntent> intents) {
+      before_orders = mark_at_close(account, closes);
+      PreTradeVerdict verdict;
+      if (t + 1 == n) {
+        out.orders_dropped_at_end += static_cast<std::int64_t>(intents.size());
+        verdict.reasons.push_back("the replay ends at this close: no next open to fill at");
+      } else {
+        verdict.allowed = std::move(intents);
+      }
+      return verdict;
+    });
+  for (; t < n; ++t) {
     const core::TimeMs time = out.times[t];
     if (options.speed > 0) {
       // The market clock runs `speed` times the wall clock from the first bar.
@@ -139,38 +262,52 @@ ReplayResult replay(const strategy::Genome& genome, const std::string& id,
     for (std::size_t c = 0; c < market.coins.size(); ++c) {
       const auto& coin = market.coins[c];
       ClosedBar b;
-      b.coin = coin.label;
+      b.coin = coins[c];
       b.bar = coin.bars.bar(t);
       b.funding = coin.funding_per_bar.empty() ? nan : coin.funding_per_bar[t];
       b.sentiment = coin.sentiment.empty() ? nan : coin.sentiment[t];
+      closes[c] = b.bar.close;
       step[b.coin] = {b.bar, b.funding};
       closed.push_back(std::move(b));
     }
     double equity = 0;
-    if (bars_broker) {
-      equity = bars_broker->on_bars(time, step).front();
+    if (brokers.bar) {
+      equity = brokers.bar->on_bars(time, step).front();
+      broker.advance(time);
+    } else {
+      // The market through this bar's close, which is the next bar's open: the decision meets
+      // that book latency_ms later (the backtest's next-open fill, on a book).
+      broker.advance(t + 1 < n ? out.times[t + 1] : time + market.interval.nominal_ms());
     }
-    broker->advance(time);
     orders.poll();
     // poll() takes fills but looks up only orders of unknown outcome: a cancel is learned by the
     // reconciliation's lookups.
-    if (bars_broker && bars_broker->take_canceled() > 0) orders.reconcile();
+    if (brokers.bar && brokers.bar->take_canceled() > 0) orders.reconcile();
+    before_orders.reset();
     for (const auto& b : closed) {
       for (const auto& report : loop.on_bar(b)) {
-        out.orders_placed += static_cast<std::int64_t>(report.submitted.placed.size());
-        if (!bars_broker) equity = report.equity;
+        const auto& submitted = report.submitted;
+        out.orders_placed += static_cast<std::int64_t>(submitted.placed.size());
+        out.orders_too_small += static_cast<std::int64_t>(submitted.too_small.size());
+        out.orders_refused += static_cast<std::int64_t>(submitted.refused.size());
+        for (const auto& order : submitted.placed)
+          out.orders_rejected += order.state == OrderState::rejected ? 1 : 0;
       }
     }
-    out.equity[t] = account.liquidated() ? 0 : equity;
-    // As the backtest writes it: one leg's own value (-0 stays -0), several legs summed from 0.
-    double exposure = account.legs() == 1 ? account.position(0).exposure() : 0;
-    if (account.legs() > 1)
-      for (std::size_t j = 0; j < account.legs(); ++j) exposure += account.position(j).exposure();
-    out.exposure[t] = account.liquidated() ? 0 : exposure;
+    const CloseMark mark = before_orders ? *before_orders : mark_at_close(account, closes);
+    out.equity[t] = brokers.bar ? (account.liquidated() ? 0 : equity) : mark.equity;
+    out.exposure[t] = mark.exposure;
     if (options.progress && (t + 1) % options.progress_every == 0) options.progress(t + 1, n);
   }
   out.orders_open = static_cast<std::int64_t>(orders.open_orders().size());
   out.liquidated = account.liquidated();
+  if (brokers.book) {
+    out.exchange_account_value =
+        exchange::hl::units_to_double(broker.account().margin_summary.account_value);
+    for (const auto& payment : broker.funding_since(0))
+      out.exchange_funding -= exchange::hl::units_to_double(payment.usdc);  // usdc < 0: paid
+    out.stale_book_matches = brokers.book->stale_book_matches();
+  }
   for (std::size_t j = 0; j < account.legs(); ++j) {
     if (!out.liquidated) {
       const auto& bars = market.coins[j].bars;

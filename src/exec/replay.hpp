@@ -5,23 +5,24 @@
 
 #include <cstdint>
 #include <functional>
-#include <memory>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "backtest/metrics.hpp"
 #include "backtest/models.hpp"
 #include "backtest/trade.hpp"
+#include "core/time.hpp"
 #include "data/market.hpp"
-#include "exec/broker.hpp"
 #include "strategy/genome.hpp"
 
 namespace organism::exec {
 
-class TradingLoop;
-
 // bar: BarBroker, the backtest's own next-open fills (replay equals backtest, bit for bit).
-// book: BookBroker against a synthetic book (not in this build yet: make_replay_broker throws).
+// book: BookBroker on the exchange simulator's matching engine, against the synthetic book that
+//       exchange::sim::MarketReplay builds from the same bars (docs/exchange-sim.md), reached
+//       latency_ms after the close: the same decisions, other fill prices (and lot rounding, the
+//       $10 minimum, taker fees of the engine's schedule unless costs say otherwise).
 enum class ReplayFill { bar, book };
 ReplayFill replay_fill_from(const std::string& name);  // "bar" | "book", else core::UsageError
 
@@ -36,6 +37,10 @@ struct ReplayOptions {
   // Called every `progress_every` bars with (bars done, bars in all); may be empty.
   std::function<void(std::size_t, std::size_t)> progress{};
   std::size_t progress_every = 1000;
+  // book: order sent -> order at the exchange (BookBrokerOptions::latency_ms), and the seed of
+  // the synthetic book (MarketConfig::seed).
+  core::TimeMs latency_ms = 50;
+  std::uint64_t book_seed = 1;
 };
 
 struct ReplayResult {
@@ -49,18 +54,27 @@ struct ReplayResult {
   bool liquidated = false;
   std::int64_t orders_placed = 0;  // orders the order manager sent (the journal's mirror)
   std::int64_t orders_open = 0;    // not final at the end (bar mode: those of the last close)
+  // Intents the order manager did not send: under $10 after lot rounding (or rounded to zero),
+  // and refused before sending (no price, unknown coin); orders the broker rejected.
+  std::int64_t orders_too_small = 0, orders_refused = 0, orders_rejected = 0;
+  // book: the last close's intents, dropped (no next open to fill at, as bar leaves them open).
+  std::int64_t orders_dropped_at_end = 0;
+  // book: the paper exchange's own view of the account at the end (account value at the mark,
+  // with the engine's funding settlements): NaN under bar.
+  double exchange_account_value = std::numeric_limits<double>::quiet_NaN();
+  double exchange_funding = 0;  // book: what its hourly settlements made the account pay
+  std::uint64_t stale_book_matches = 0;  // book: orders matched on an older book (0 in replay)
 };
 
 // The bars of `market` with open times in [from, to] (funding and sentiment cut alike).
 data::Market market_window(const data::Market& market, core::TimeMs from, core::TimeMs to);
 
-// A broker for `fill`, for the loop made next (attach_replay_broker): the seam BookBroker joins.
-std::unique_ptr<Broker> make_replay_broker(ReplayFill fill, bool funding);
-void attach_replay_broker(Broker& broker, TradingLoop& loop);
-
 // Replays `genome` (named `id`) on every coin of `market` (one Account leg per coin, weight
 // 1/coins; all coins on the same bar times) with the costs of `options`; metrics with `metrics`.
-// Funding is paid when options.costs.funding and the market has funding per bar.
+// Funding is paid when options.costs.funding and the market has funding per bar: under book it
+// is booked once, on the loop's Accounts from the bar's rate as the backtest does; the paper
+// exchange settles its own hourly funding (exchange_account_value), never added to the result.
+// Under book the coins trade under the exchange's names ("ETH" for "hyperliquid:ETH:1h").
 ReplayResult replay(const strategy::Genome& genome, const std::string& id,
                     const data::Market& market, const ReplayOptions& options,
                     const backtest::MetricsOptions& metrics);

@@ -19,6 +19,13 @@ constexpr double kUnitsPerCoinD = static_cast<double>(kUnitsPerCoin);
 
 double to_double(Units u) { return static_cast<double>(u) / kUnitsPerCoinD; }
 
+// Leg j's position on the exchange's unit grid: fills are summed there, so that an order that
+// closes a position built from several fills leaves exactly 0, not a double's residue that
+// would keep a dust trade open.
+Units held_units(const backtest::Account& account, std::size_t j) {
+  return std::llround(account.position(j).units() * kUnitsPerCoinD);
+}
+
 }  // namespace
 
 // One strategy's live state: a Runtime per coin, its Account, and the bars of the time it is
@@ -269,7 +276,7 @@ void TradingLoop::restore(const std::vector<LedgerEntry>& ledger) {
       account.book_funding(j, to_double(e.funding));
       continue;
     }
-    const double units = account.position(j).units() + to_double(e.size);
+    const double units = to_double(held_units(account, j) + e.size);
     const double target = s.strategies[i].sized_target[j];
     account.apply_fill(j, units, to_double(e.price), to_double(e.fee), target, e.time);
     s.strategies[i].last_close[j] = to_double(e.price);
@@ -286,8 +293,8 @@ void TradingLoop::book_fills() {
     const std::size_t j = s.leg_of(i, f.fill.coin);
     if (j == s.slots[i].coins.size()) continue;
     auto& account = s.accounts[i];
-    const double signed_size = to_double(f.fill.buy ? f.fill.sz : -f.fill.sz);
-    account.apply_fill(j, account.position(j).units() + signed_size, to_double(f.fill.px),
+    const Units signed_size = f.fill.buy ? f.fill.sz : -f.fill.sz;
+    account.apply_fill(j, to_double(held_units(account, j) + signed_size), to_double(f.fill.px),
                        to_double(f.fill.fee), s.strategies[i].sized_target[j], f.fill.time);
   }
 }

@@ -1,8 +1,12 @@
 // `organism replay --fill bar` against `organism backtest --strategy --json` on a stored coin: the
-// same value under every metric name, the same equity file byte for byte, and a trade list.
+// same value under every metric name, the same equity file byte for byte, and a trade list; then
+// `--fill book` on the same coin.
 // Skipped with a message when ../shared is absent.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -52,11 +56,25 @@ TEST(ReplayCommand, SameMetricsAndEquityAsBacktestOnStoredEthHourly) {
   EXPECT_GT(got["orders_placed"].get<int>(), 10);
   EXPECT_EQ(read_file(dir / "replay.csv"), read_file(dir / "backtest.csv"));
 
-  // The other broker is not in this build yet: refused with a message, not run as bar.
+  // The book broker: the same decisions (as many trades) filled on the simulator's synthetic
+  // book, its extras printed and in the JSON.
+  // Its journal in memory when it can: each order event is fsynced (30 s on disk, 0.5 s there).
+  const std::filesystem::path shm("/dev/shm");
+  const std::string journal =
+      std::filesystem::exists(shm) ? (shm / ("replay-book-" + std::to_string(::getpid()) + ".db")).string()
+                                   : (dir / "book.db").string();
   const auto book = run_organism({"--db", db, "replay", "--strategy", genome, "--coins", "ETH",
-                                  "--interval", "1h", "--fill", "book"});
-  EXPECT_NE(book.exit_code, 0);
-  EXPECT_NE(book.err.find("--fill book"), std::string::npos) << book.err;
+                                  "--interval", "1h", "--fill", "book", "--json-out",
+                                  (dir / "book.json").string(), "--journal", journal});
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(journal + suffix);
+  ASSERT_EQ(book.exit_code, 0) << book.err;
+  EXPECT_NE(book.out.find("--fill book"), std::string::npos) << book.out;
+  EXPECT_NE(book.out.find("exchange_account_value"), std::string::npos) << book.out;
+  const auto book_json = nlohmann::json::parse(read_file(dir / "book.json"));
+  EXPECT_EQ(book_json["fill"], "book");
+  EXPECT_EQ(book_json["latency_ms"], 50);
+  EXPECT_EQ(book_json["trades"], expected["trades"]);
+  EXPECT_NE(book_json["final_equity"], expected["final_equity"]);
 }
 
 }  // namespace

@@ -194,7 +194,7 @@ TEST(Replay, WindowKeepsBarsFromToInclusive) {
   EXPECT_EQ(cut.coins[0].bars.close()[2], 103.0);
 }
 
-TEST(Replay, SpeedPacesTheClockAndCloseFillsAreRefused) {
+TEST(Replay, SpeedPacesTheClockCloseFillsAreRefusedAndBookRuns) {
   const auto m = small_market();
   ReplayOptions options;
   backtest::MetricsOptions mo;
@@ -213,8 +213,22 @@ TEST(Replay, SpeedPacesTheClockAndCloseFillsAreRefused) {
   options.costs.fill = backtest::FillModel::Close;
   EXPECT_THROW(replay(strategy::default_genome("tree"), "t", m, options, mo), core::UsageError);
   options.costs.fill = backtest::FillModel::NextOpen;
+  // The book broker runs the same bars (replay_book_test.cpp compares it with bar), once they
+  // open on whole hours as the simulator's market requires.
   options.fill = ReplayFill::book;
   EXPECT_THROW(replay(strategy::default_genome("tree"), "t", m, options, mo), core::UsageError);
+  auto aligned = m;
+  data::Candles hourly;
+  for (std::size_t i = 0; i < 5; ++i) {
+    auto bar = m.coins[0].bars.bar(i);
+    bar.time = 1'699'999'200'000 + static_cast<core::TimeMs>(i) * core::kHourMs;
+    hourly.push_back(bar);
+  }
+  aligned.coins[0].bars = std::move(hourly);
+  const auto book = replay(strategy::default_genome("tree"), "t", aligned, options, mo);
+  EXPECT_EQ(book.equity.size(), 5u);
+  EXPECT_EQ(book.equity[4], 10'000.0);
+  EXPECT_EQ(book.exchange_account_value, 10'000.0);
 }
 
 }  // namespace
