@@ -42,7 +42,6 @@ core::TimeMs time_arg(const std::string& text, const char* flag, core::TimeMs no
   return *t;
 }
 
-
 nlohmann::ordered_json trade_json(const backtest::Trade& t) {
   nlohmann::ordered_json j;
   j["entry_time"] = t.entry_time;

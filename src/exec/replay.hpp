@@ -62,7 +62,7 @@ struct ReplayResult {
   // book: the paper exchange's own view of the account at the end (account value at the mark,
   // with the engine's funding settlements): NaN under bar.
   double exchange_account_value = std::numeric_limits<double>::quiet_NaN();
-  double exchange_funding = 0;  // book: what its hourly settlements made the account pay
+  double exchange_funding = 0;           // book: what its hourly settlements made the account pay
   std::uint64_t stale_book_matches = 0;  // book: orders matched on an older book (0 in replay)
 };
 

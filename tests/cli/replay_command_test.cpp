@@ -3,7 +3,6 @@
 // `--fill book` on the same coin.
 // Skipped with a message when ../shared is absent.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -61,8 +60,9 @@ TEST(ReplayCommand, SameMetricsAndEquityAsBacktestOnStoredEthHourly) {
   // Its journal in memory when it can: each order event is fsynced (30 s on disk, 0.5 s there).
   const std::filesystem::path shm("/dev/shm");
   const std::string journal =
-      std::filesystem::exists(shm) ? (shm / ("replay-book-" + std::to_string(::getpid()) + ".db")).string()
-                                   : (dir / "book.db").string();
+      std::filesystem::exists(shm)
+          ? (shm / ("replay-book-" + std::to_string(::getpid()) + ".db")).string()
+          : (dir / "book.db").string();
   const auto book = run_organism({"--db", db, "replay", "--strategy", genome, "--coins", "ETH",
                                   "--interval", "1h", "--fill", "book", "--json-out",
                                   (dir / "book.json").string(), "--journal", journal});
