@@ -60,7 +60,9 @@ struct ReplayResult {
   // book: the last close's intents, dropped (no next open to fill at, as bar leaves them open).
   std::int64_t orders_dropped_at_end = 0;
   // book: the paper exchange's own view of the account at the end (account value at the mark,
-  // with the engine's funding settlements): NaN under bar.
+  // with the engine's funding settlements): NaN under bar. It differs from the final equity by
+  // funding alone: the exchange settles hourly at the mark (the next open) and not the hour that
+  // closes the data, where the strategy pays every bar's rate at its close.
   double exchange_account_value = std::numeric_limits<double>::quiet_NaN();
   double exchange_funding = 0;           // book: what its hourly settlements made the account pay
   std::uint64_t stale_book_matches = 0;  // book: orders matched on an older book (0 in replay)
