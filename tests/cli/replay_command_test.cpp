@@ -3,9 +3,7 @@
 // `--fill book` on the same coin.
 // Skipped with a message when ../shared is absent.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -57,16 +55,9 @@ TEST(ReplayCommand, SameMetricsAndEquityAsBacktestOnStoredEthHourly) {
 
   // The book broker: the same decisions (as many trades) filled on the simulator's synthetic
   // book, its extras printed and in the JSON.
-  // Its journal in memory when it can: each order event is fsynced (30 s on disk, 0.5 s there).
-  const std::filesystem::path shm("/dev/shm");
-  const std::string journal =
-      std::filesystem::exists(shm)
-          ? (shm / ("replay-book-" + std::to_string(::getpid()) + ".db")).string()
-          : (dir / "book.db").string();
-  const auto book = run_organism({"--db", db, "replay", "--strategy", genome, "--coins", "ETH",
-                                  "--interval", "1h", "--fill", "book", "--json-out",
-                                  (dir / "book.json").string(), "--journal", journal});
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(journal + suffix);
+  const auto book =
+      run_organism({"--db", db, "replay", "--strategy", genome, "--coins", "ETH", "--interval",
+                    "1h", "--fill", "book", "--json-out", (dir / "book.json").string()});
   ASSERT_EQ(book.exit_code, 0) << book.err;
   EXPECT_NE(book.out.find("--fill book"), std::string::npos) << book.out;
   EXPECT_NE(book.out.find("exchange_account_value"), std::string::npos) << book.out;

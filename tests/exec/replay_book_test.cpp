@@ -3,12 +3,10 @@
 // and fees they lead to) explain, within a bound derived from the simulator's synthetic book
 // (docs/exchange-sim.md). Skipped with a message when ../shared is absent.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 
 #include "exec/replay.hpp"
 #include "strategy/family.hpp"
@@ -46,10 +44,8 @@ struct Runs {
 
 // Both brokers on the same bars and costs. Slippage 0: a bar fill is the open itself, so a book
 // fill's distance from it is what the book adds. Fees: the cost model's in both (the paper engine
-// charges them). The journals go to memory when it can (each order event is fsynced).
+// charges them).
 Runs both(const strategy::Genome& genome, const data::Market& market) {
-  const std::filesystem::path shm("/dev/shm");
-  const auto dir = std::filesystem::exists(shm) ? shm : std::filesystem::temp_directory_path();
   ReplayOptions options;
   options.costs.slippage.fraction = 0;
   options.capital = options.costs.initial_cash;
@@ -58,14 +54,9 @@ Runs both(const strategy::Genome& genome, const data::Market& market) {
   mo.bars_per_year = market.interval.bars_per_year();
   mo.initial_equity = options.capital;
   Runs out;
-  const std::string base = (dir / ("replay-book-test-" + std::to_string(::getpid()))).string();
-  options.journal_path = base + "-bar.db";
   out.bar = replay(genome, "g", market, options, mo);
   options.fill = ReplayFill::book;
-  options.journal_path = base + "-book.db";
   out.book = replay(genome, "g", market, options, mo);
-  for (const char* run : {"-bar.db", "-book.db"})
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(base + run + suffix);
   return out;
 }
 
