@@ -3,6 +3,7 @@
 #include "exec/trading_session.hpp"
 
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -95,6 +96,29 @@ bool traded_before(const JournalState& state, const std::vector<LedgerEntry>& le
   return false;
 }
 
+// The strategies that started a session on this journal, one id a line, in a file beside it. A
+// kill after a bar was stored but before its decision journaled anything (a strategy's first
+// trade, or a bar with nothing to do) must still count as a restart, or that stored bar would
+// never be decided: the stream resumes after the store's last bar.
+std::string started_path(const std::string& journal_path) { return journal_path + ".started"; }
+
+bool started_before(const std::string& journal_path, const std::vector<StrategySlot>& slots) {
+  std::ifstream in(started_path(journal_path));
+  std::set<std::string> ids;
+  for (std::string line; std::getline(in, line);) ids.insert(line);
+  for (const auto& slot : slots) {
+    if (ids.contains(slot.id)) return true;
+  }
+  return false;
+}
+
+void mark_started(const std::string& journal_path, const std::vector<StrategySlot>& slots) {
+  std::ofstream out(started_path(journal_path), std::ios::app);
+  for (const auto& slot : slots) out << slot.id << '\n';
+  out.flush();
+  if (!out) throw core::Error(fmt::format("cannot write {}", started_path(journal_path)));
+}
+
 }  // namespace
 
 std::string format_status(const BarReport& report, std::size_t open_orders) {
@@ -170,7 +194,7 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
   const auto start_report = orders.reconcile();
   if (cb.reconciled) cb.reconciled(start_report);
   const auto ledger = journal.ledger();
-  const bool restart = traded_before(journal.load(), ledger, o.slots);
+  const bool restart = traded_before(journal.load(), ledger, o.slots) || started_before(journal_path, o.slots);
   loop.restore(ledger);
 
   SessionSummary summary;
@@ -205,6 +229,7 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
   note(fmt::format("warmed up on {} stored bars{}", history.size(),
                    redo ? fmt::format(", deciding {} again (restart)", core::format_utc(redo->first)) : ""));
   if (redo) decide(redo->first, redo->second);
+  mark_started(journal_path, o.slots);  // before the stream can store a bar
 
   boost::asio::io_context ioc;
   client::WsClientOptions ws_options;

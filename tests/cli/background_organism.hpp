@@ -30,21 +30,12 @@ class BackgroundOrganism {
 
   pid_t pid() const { return pid_; }
   std::string err() const { return read_file(tmp_ / "stderr"); }
+  std::string out() const { return read_file(tmp_ / "stdout"); }
 
   // True once `text` is on its stderr; false if it ended first or after two minutes.
-  bool wait_for(const std::string& text) {
-    for (int waited_ms = 0; waited_ms < 120'000; waited_ms += 10) {
-      if (err().find(text) != std::string::npos) return true;
-      if (done_) return false;
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        finish(status);
-        return err().find(text) != std::string::npos;
-      }
-      usleep(10'000);
-    }
-    return false;
-  }
+  bool wait_for(const std::string& text) { return wait_in(text, false); }
+  // The same on its stdout (the trading sessions' status lines).
+  bool wait_for_out(const std::string& text) { return wait_in(text, true); }
   void signal(int sig) { kill(pid_, sig); }
   RunResult collect() {
     if (!done_) {
@@ -56,6 +47,20 @@ class BackgroundOrganism {
   }
 
  private:
+  bool wait_in(const std::string& text, bool on_stdout) {
+    auto seen = [&] { return (on_stdout ? out() : err()).find(text) != std::string::npos; };
+    for (int waited_ms = 0; waited_ms < 120'000; waited_ms += 2) {
+      if (seen()) return true;
+      if (done_) return false;
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        finish(status);
+        return seen();
+      }
+      usleep(2'000);
+    }
+    return false;
+  }
   void finish(int status) {
     done_ = true;
     result_.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
