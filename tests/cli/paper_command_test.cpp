@@ -60,6 +60,45 @@ TEST_F(PaperCommand, BarFillTradesAndARestartAfterKillNineGoesOn) {
   EXPECT_GE(nlohmann::json::parse(orders.out).size(), 2u) << orders.out;
 }
 
+// The paper exchange fills against the simulator's live book: orders journaled and filled, fills
+// with fees, positions per strategy and for the account, and SIGTERM stops cleanly.
+TEST_F(PaperCommand, BookFillTradesAgainstTheLiveBookAndTheJournalShowsIt) {
+  BackgroundOrganism paper(paper_args(*sim_, genome_, "book"));
+  ASSERT_TRUE(paper.wait_for_out("trading 1 strategies")) << paper.out() << paper.err();
+  drive(paper, 10);
+  paper.signal(SIGTERM);
+  const auto end = paper.collect();
+  EXPECT_EQ(end.exit_code, 0) << end.err;
+  EXPECT_NE(end.out.find("stopped (SIGTERM)"), std::string::npos) << end.out;
+  EXPECT_EQ(end.out.find("refused"), std::string::npos) << end.out;
+
+  const auto orders = run_organism({"--db", sim_->store(), "orders", "--all", "--json"});
+  ASSERT_EQ(orders.exit_code, 0) << orders.err;
+  const auto order_list = nlohmann::json::parse(orders.out);
+  ASSERT_GE(order_list.size(), 2u) << end.out;
+  for (const auto& o : order_list) {
+    EXPECT_EQ(o["state"], "filled") << o.dump();  // IOC at a 1 % collar against a deep book
+    EXPECT_EQ(o["style"], "market");
+    EXPECT_EQ(o["filled_size"], o["size"]) << o.dump();
+  }
+  const auto fills = run_organism({"--db", sim_->store(), "fills", "--json"});
+  ASSERT_EQ(fills.exit_code, 0) << fills.err;
+  const auto fill_list = nlohmann::json::parse(fills.out);
+  ASSERT_GE(fill_list.size(), order_list.size());
+  for (const auto& f : fill_list) {
+    EXPECT_FALSE(f["strategy"].get<std::string>().empty()) << f.dump();
+    // Taker fee 0.045 % of the notional, to the 1e-8 the journal keeps.
+    const double notional = std::stod(f["size"].get<std::string>()) * std::stod(f["price"].get<std::string>());
+    EXPECT_NEAR(std::stod(f["fee"].get<std::string>()), notional * 0.00045, 1e-6) << f.dump();
+  }
+  const auto positions = run_organism({"--db", sim_->store(), "positions"});
+  ASSERT_EQ(positions.exit_code, 0) << positions.err;
+  EXPECT_NE(positions.out.find("(account)"), std::string::npos) << positions.out;
+  EXPECT_NE(positions.out.find("ema_cross"), std::string::npos) << positions.out;
+  // The simulator saw none of it: paper orders never leave the process.
+  EXPECT_EQ(count_order_log(sim_->order_log()).orders, 0) << sim_->order_log();
+}
+
 TEST(TradeCommand, RefusesANonLoopbackUrlAndAReadableKeyAndNeverShowsTheKey) {
   if (vector_keys().empty()) GTEST_SKIP() << "needs ../shared";
   TempDir dir;
