@@ -74,7 +74,14 @@ std::string_view name_of(OrderState state) { return kStateNames[static_cast<std:
 std::string_view name_of(OrderEvent event) { return kEventNames[static_cast<std::size_t>(event)]; }
 std::string_view name_of(Side side) { return side == Side::buy ? "buy" : "sell"; }
 std::string_view name_of(ExecStyle style) { return style == ExecStyle::market ? "market" : "post_only"; }
-std::string_view name_of(OrderLeg leg) { return leg == OrderLeg::primary ? "primary" : "taker_fallback"; }
+std::string_view name_of(OrderLeg leg) {
+  switch (leg) {
+    case OrderLeg::primary: return "primary";
+    case OrderLeg::taker_fallback: return "taker_fallback";
+    case OrderLeg::resend: return "resend";
+  }
+  return "primary";
+}
 
 OrderState order_state_from(std::string_view name) { return from_name<OrderState>(kStateNames, name, "order state"); }
 OrderEvent order_event_from(std::string_view name) { return from_name<OrderEvent>(kEventNames, name, "order event"); }
@@ -85,7 +92,7 @@ ExecStyle exec_style_from(std::string_view name) {
   return from_name<ExecStyle>(std::array<std::string_view, 2>{"market", "post_only"}, name, "execution style");
 }
 OrderLeg order_leg_from(std::string_view name) {
-  return from_name<OrderLeg>(std::array<std::string_view, 2>{"primary", "taker_fallback"}, name, "order leg");
+  return from_name<OrderLeg>(std::array<std::string_view, 3>{"primary", "taker_fallback", "resend"}, name, "order leg");
 }
 
 bool is_terminal(OrderState state) {

@@ -22,8 +22,10 @@ enum class Side { buy, sell };
 // replaced by a market order (the taker_fallback leg, with its own cloid).
 enum class ExecStyle { market, post_only };
 
-// Which order of an intent: the first one, or the taker order that replaces an unfilled post-only.
-enum class OrderLeg { primary, taker_fallback };
+// Which order of an intent: the first one, the taker order that replaces an unfilled post-only,
+// or the order that replaces a primary one the exchange never received (found nowhere after its
+// expiresAfter had passed: it can no longer appear, so a new cloid is safe).
+enum class OrderLeg { primary, taker_fallback, resend };
 
 // What one decision asks for one coin. Its identity is (strategy, coin, bar_time, sequence): the
 // size and price are not part of it, so a decision re-made after a restart (with a size computed
@@ -71,7 +73,7 @@ std::string_view name_of(OrderState state);  // "new", "sent", "resting", "parti
 std::string_view name_of(OrderEvent event);  // "sent", "acked_resting", ...
 std::string_view name_of(Side side);         // "buy", "sell"
 std::string_view name_of(ExecStyle style);   // "market", "post_only"
-std::string_view name_of(OrderLeg leg);      // "primary", "taker_fallback"
+std::string_view name_of(OrderLeg leg);      // "primary", "taker_fallback", "resend"
 // The inverses; a core::Error naming the text when it is none of the names above.
 OrderState order_state_from(std::string_view name);
 OrderEvent order_event_from(std::string_view name);

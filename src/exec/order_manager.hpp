@@ -7,8 +7,10 @@
 //    (Broker::order_status), never placed again;
 //  * a place whose reply was lost (ActionOutcomeUnknown) leaves the order "sent"; it is resolved
 //    only by a lookup. Not found before its deadline (sent time + OrderManagerOptions::expiry_ms,
-//    the expiresAfter the live broker signs with): still unknown, asked again at the next poll.
-//    Not found after it: expired, as the exchange drops it unplaced;
+//    the expiresAfter the live broker signs with, + expiry_margin_ms): still unknown, asked again
+//    at the next poll. Not found after it: expired, as the exchange drops it unplaced, and the
+//    decision still stands, so a primary order is placed again once under a new cloid (leg
+//    resend), which no late copy of the first request can collide with;
 //  * reconcile() runs at start and after every reconnect: every journaled open order is looked up,
 //    userFills since the last journaled fill are journaled, and the exchange's open orders and
 //    positions are compared with the journal (differences are reported, never papered over).
@@ -38,6 +40,9 @@ struct OrderManagerOptions {
   // How long after it was sent an order not found by cloid may still appear (the live broker
   // signs every action with expiresAfter = sent + expiry_ms). After it, not found means expired.
   core::TimeMs expiry_ms = 30'000;
+  // Added to the deadline before "not found" means expired: the exchange's expiresAfter is set
+  // when the action is signed, a little after the order was journaled, and clocks differ.
+  core::TimeMs expiry_margin_ms = 2'000;
   // Post-only intents rest at most this long (when the intent gives no taker_fallback_ms), then
   // are canceled and replaced by a market order for what is left (leg taker_fallback).
   core::TimeMs taker_fallback_ms = 60'000;
@@ -124,6 +129,9 @@ class OrderManager {
   int sync_fills();
   void book_fill(const Fill& fill, const std::string& strategy_id);
   void fall_back_to_taker();
+  // Journals a primary order's expiry (never placed) and places its intent again as the resend
+  // leg; the order after the expiry.
+  Order resend(const Order& order, const OrderUpdate& expired);
   // A request about the order (a cancel) may or may not have been applied: journaled, looked up.
   void mark_unknown(const Order& order, const std::string& why);
 

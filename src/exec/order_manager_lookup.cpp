@@ -134,7 +134,7 @@ Order OrderManager::look_up(const Order& order) {
   const core::TimeMs now = broker_.now();
   if (!info) {
     // The deadline is the expiresAfter the order was signed with: after it, it can never appear.
-    if (now < order.created_ms + options_.expiry_ms) {
+    if (now < order.created_ms + options_.expiry_ms + options_.expiry_margin_ms) {
       unknown_outcome_.insert(order.cloid);
       return order;
     }
@@ -146,6 +146,7 @@ Order OrderManager::look_up(const Order& order) {
       unknown_outcome_.erase(order.cloid);  // was on the book: its fills and cancels tell the rest
       return order;
     }
+    if (update.event == OrderEvent::expired && order.leg == OrderLeg::primary) return resend(order, update);
     return record(order, update);
   }
   unknown_outcome_.erase(order.cloid);
@@ -247,6 +248,31 @@ void OrderManager::fall_back_to_taker() {
     orders.emplace_back(std::move(*leg), std::move(*broker_order));
     place_orders(std::move(orders), report);
   }
+}
+
+Order OrderManager::resend(const Order& order, const OrderUpdate& expired) {
+  OrderIntent again = order.intent;
+  again.size = order.intent.size - order.filled_size;
+  again.style = ExecStyle::market;  // the decision is late already: no second wait as a maker
+  again.price = 0;
+  again.taker_fallback_ms = 0;
+  SubmitReport report;
+  std::optional<BrokerOrder> broker_order = prepare(again, report);  // nullopt: under $10, none
+  std::optional<Order> leg;
+  if (broker_order) leg = make_order(again, OrderLeg::resend, broker_.now());
+  // The expiry and the resend's intent in one batch: after a crash between them and the place,
+  // reconcile() finds the resend "new" (never sent) and sends it.
+  Order after;
+  journal_.batch([&] {
+    after = record(order, expired);
+    if (leg && journal_.record_intent(*leg)) known_cloids_.insert(leg->cloid);
+  });
+  if (!leg) return after;
+  broker_order->spec.cloid = leg->cloid;
+  std::vector<std::pair<Order, BrokerOrder>> orders;
+  orders.emplace_back(std::move(*leg), std::move(*broker_order));
+  place_orders(std::move(orders), report);
+  return after;
 }
 
 }  // namespace organism::exec

@@ -4,11 +4,14 @@
 // holds no cloid twice.
 #include <signal.h>
 
+#include <algorithm>
 #include <memory>
 #include <random>
+#include <thread>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/background_organism.hpp"
 #include "cli/trade_session_fixture.hpp"
@@ -30,7 +33,18 @@ struct RunTrace {
 
 std::vector<std::string> trade_args(const TradeSim& sim, const std::string& genome) {
   return {"--db", sim.store(), "trade", "--strategies", genome, "--coins", "ETH", "--interval", "1h",
-          "--url", sim.url(), "--key-file", sim.key_file(), "--capital", "10000", "--poll-ms", "3000"};
+          "--url", sim.url(), "--key-file", sim.key_file(), "--capital", "10000", "--poll-ms", "300",
+          "--expiry-ms", "1000"};
+}
+
+// True once the journal holds no open order (within 10 s).
+bool no_open_orders(const std::string& store) {
+  for (int waited = 0; waited < 10'000; waited += 100) {
+    const auto open = run_organism({"--db", store, "orders", "--json"});
+    if (open.exit_code == 0 && nlohmann::json::parse(open.out).empty()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
 }
 
 // Trades kBars bars; with `kill_at` (bar indexes), SIGKILLs the trader a random 0-300 ms after
@@ -61,6 +75,10 @@ RunTrace trade_run(const std::set<int>& kill_at, std::uint32_t seed) {
       trader = std::make_unique<BackgroundOrganism>(trade_args(sim, genome));
     }
     EXPECT_TRUE(trader->wait_for_out(line)) << "bar " << bar << " (" << line << ")\n" << trader->out() << trader->err();
+    // A kill between journaling an order and sending it leaves it "sent" with no answer: the
+    // restarted trader waits out its expiresAfter (+ the 2 s margin), finds it nowhere and places
+    // the decision again under the resend cloid. The position is read once nothing is open.
+    EXPECT_TRUE(no_open_orders(sim.store())) << "bar " << bar << ": orders still open\n" << trader->out();
     trace.positions.push_back(sim.eth_position(address));
   }
   trader->signal(SIGTERM);
@@ -81,6 +99,10 @@ TEST(TradeCrash, PositionsAfterTwentyKillsEqualARunNeverKilled) {
   const auto reference = trade_run({}, 0);
   ASSERT_EQ(reference.positions.size(), static_cast<std::size_t>(kBars));
   EXPECT_GE(reference.log.orders, 10) << "the genome must trade for the test to mean anything";
+  // Positions must be read for real (a flat reading everywhere would make the comparison vacuous).
+  const auto held = std::count_if(reference.positions.begin(), reference.positions.end(), [](double p) { return p != 0; });
+  EXPECT_GE(held, kBars / 4) << "the reference held a position on too few bars";
+  std::printf("reference held a position after %ld of %d bars\n", static_cast<long>(held), kBars);
   EXPECT_TRUE(reference.log.repeated.empty());
 
   std::mt19937 rng(19);

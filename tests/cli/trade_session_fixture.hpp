@@ -71,11 +71,18 @@ class TradeSim {
     const auto t = nlohmann::json::parse(r.body).at("marketTime").get<std::int64_t>();
     return core::format_utc(t - kHourMs) + " equity";
   }
+  // A control request (faults: docs/exchange-sim.md), checked for success.
+  void control(const std::string& body) {
+    const auto r = http_.post("/control", body);
+    EXPECT_EQ(r.status, 200) << body << " -> " << r.body;
+  }
   // The account's ETH position (szi) as the exchange keeps it; 0 when flat.
   double eth_position(const std::string& address) {
     const auto r = http_.post("/info", R"({"type":"clearinghouseState","user":")" + address + "\"}");
     EXPECT_EQ(r.status, 200) << r.body;
-    for (const auto& p : nlohmann::json::parse(r.body).at("assetPositions")) {
+    // Parsed into a local: a range-for over a member of parse()'s temporary would read freed memory.
+    const auto state = nlohmann::json::parse(r.body);
+    for (const auto& p : state.at("assetPositions")) {
       if (p.at("position").at("coin") == "ETH") return std::stod(p.at("position").at("szi").get<std::string>());
     }
     return 0;

@@ -255,9 +255,15 @@ TEST(LiveBrokerFaults, FiveHundredsLeaveOrdersSentUntilLookedUpOrExpiredNeverDup
   f.control(R"({"type":"fault","fault":"none"})");
   f.orders->poll();  // not found, before the deadline: still sent
   EXPECT_EQ(f.journal.find_order(cloid_of(in))->state, S::sent);
-  std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // past the signed expiresAfter
+  // Past the signed expiresAfter and the order manager's 2 s margin.
+  std::this_thread::sleep_for(std::chrono::milliseconds(4100));
   f.orders->poll();
   EXPECT_EQ(f.journal.find_order(cloid_of(in))->state, S::expired);
+  // The decision still stands: placed again once, as a market order under the resend leg's cloid.
+  const auto resent = f.journal.find_order(cloid_of(in, OrderLeg::resend));
+  ASSERT_TRUE(resent);
+  EXPECT_EQ(resent->state, S::filled);
+  EXPECT_EQ(resent->filled_size, in.size);
   EXPECT_TRUE(f.orders->submit({in}).placed.empty());
   const SubmitReport later = f.orders->submit({intent("ETH", Side::buy, 1'000'000, 1)});
   ASSERT_EQ(later.placed.size(), 1u);

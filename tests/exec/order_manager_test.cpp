@@ -160,29 +160,38 @@ TEST(OrderManager, AnUnknownOutcomeWithHiddenFillsIsFoundByOrderStatusAtThePoll)
   EXPECT_EQ(f.broker.place_count.at(cloid_of(in)), 1);
 }
 
-TEST(OrderManager, AnOrderLostBeforeTheExchangeExpiresAfterTheDeadlineAndIsNeverResent) {
+// Lost before the exchange saw it: "sent" until the deadline (expiresAfter + the margin), then
+// expired, and the decision is placed again once under the resend leg's cloid; the first cloid is
+// never placed twice, and a re-made decision finds both and places nothing.
+TEST(OrderManager, AnOrderLostBeforeTheExchangeExpiresAfterTheDeadlineAndIsResentOnceUnderANewCloid) {
   Fixture f;
   ScriptedReply lost;
   lost.lose_reply_before_applying = true;
   f.broker.replies.push_back(lost);
   OrderManagerOptions options;
   options.expiry_ms = 30'000;
+  options.expiry_margin_ms = 2'000;
   OrderManager manager(f.journal, f.broker, options);
   const OrderIntent in = intent("ETH", Side::buy, kCoin);
   const core::TimeMs sent_at = f.broker.clock;
   manager.submit({in});
-  f.broker.clock = sent_at + 29'999;  // may still appear: stays sent
+  f.broker.clock = sent_at + 31'999;  // may still appear: stays sent
   manager.poll();
   EXPECT_EQ(manager.open_orders().at(0).state, S::sent);
-  f.broker.clock = sent_at + 30'000;
+  EXPECT_EQ(f.broker.place_calls.size(), 1u);
+  f.broker.clock = sent_at + 32'000;
   manager.poll();
-  EXPECT_TRUE(manager.open_orders().empty());
   EXPECT_EQ(events(f.journal, cloid_of(in)), (std::vector<E>{E::sent, E::unknown_outcome, E::expired}));
+  const std::string resend = cloid_of(in, OrderLeg::resend);
+  ASSERT_EQ(f.broker.place_calls.size(), 2u);
+  EXPECT_EQ(f.broker.place_calls[1].at(0).spec.cloid, resend);
+  EXPECT_EQ(f.broker.place_calls[1].at(0).spec.sz, in.size);
+  EXPECT_EQ(f.broker.place_count.at(resend), 1);
+  EXPECT_FALSE(f.broker.place_count.contains(cloid_of(in)));  // the lost one never reached it
   const SubmitReport again = manager.submit({in});
   ASSERT_EQ(again.looked_up.size(), 1u);
   EXPECT_EQ(again.looked_up[0].state, S::expired);
-  EXPECT_FALSE(f.broker.place_count.contains(cloid_of(in)));
-  EXPECT_EQ(f.broker.place_calls.size(), 1u);
+  EXPECT_EQ(f.broker.place_calls.size(), 2u);
 }
 
 TEST(OrderManager, ARefusedOrderIsRejectedWithTheExchangesText) {
