@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"
+#include "exchange/hyperliquid/decimal.hpp"
 #include "exec/journal.hpp"
 #include "exec/journal_reader.hpp"
 
@@ -22,7 +23,7 @@ struct JournalArgs {
   std::size_t limit = 100;
 };
 
-std::string units(exec::Units v) { return core::format_number(static_cast<double>(v) / 1e8); }
+std::string units(exec::Units v) { return exchange::hl::format_units(v); }
 
 exec::JournalReader open_reader(const JournalArgs& a, const Context& ctx) {
   return exec::JournalReader::open(a.journal.empty() ? exec::Journal::path_for_store(ctx.db()) : a.journal);

@@ -15,6 +15,7 @@
 #include "core/stop_signals.hpp"
 #include "core/text.hpp"
 #include "evolve/genome_config.hpp"
+#include "exchange/hyperliquid/decimal.hpp"
 #include "exec/trading_session.hpp"
 
 namespace organism::cli {
@@ -112,8 +113,8 @@ void run_session(const TradeArgs& a, Context& ctx, exec::SessionMode mode) {
                "mismatches\n",
                r.orders_checked, r.orders_closed, r.fills_recovered, r.foreign_orders.size(), r.position_mismatches.size());
     for (const auto& [coin, p] : r.position_mismatches) {
-      fmt::print("  {}: exchange {} journal {}\n", coin, static_cast<double>(p.first) / 1e8,
-                 static_cast<double>(p.second) / 1e8);
+      fmt::print("  {}: exchange {} journal {}\n", coin, exchange::hl::format_units(p.first),
+                 exchange::hl::format_units(p.second));
     }
     std::fflush(stdout);
   };

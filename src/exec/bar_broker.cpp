@@ -10,8 +10,6 @@
 namespace organism::exec {
 namespace {
 
-Units to_units(double x) { return std::llround(x * static_cast<double>(kUnitsPerCoin)); }
-
 // Every coin the loop trades, with szDecimals 8: sizes in 1e-8 are never rounded further.
 exchange::hl::AssetDirectory directory_of(const std::vector<StrategySlot>& slots) {
   exchange::hl::Json universe = exchange::hl::Json::array();
@@ -71,7 +69,7 @@ std::vector<double> BarBroker::on_bars(core::TimeMs time,
       // The Account's fill rarely has the order's size (sized at the close, filled at the open):
       // at least the order's size fills it; less fills that much and cancels the rest, as an IOC
       // the book could not fill whole. Either way the order ends final.
-      const Units filled = to_units(std::abs(delta));
+      const Units filled = units_of(std::abs(delta));
       std::optional<std::string> cloid;
       for (auto& [id, order] : orders_) {
         if (order.status != "open" || order.strategy_id != slots[s].id ||
@@ -90,10 +88,10 @@ std::vector<double> BarBroker::on_bars(core::TimeMs time,
       fill.coin = coins[j];
       fill.buy = delta > 0;
       fill.sz = filled;
-      fill.px = to_units(legs[j].open);
+      fill.px = units_of(legs[j].open);
       fill.time = time;
-      fill.start_position = to_units(before[j]);
-      fill.fee = to_units(account.position(j).fees() - fees_before[j]);
+      fill.start_position = units_of(before[j]);
+      fill.fee = units_of(account.position(j).fees() - fees_before[j]);
       fill.crossed = true;
       fill.tid = next_tid_++;
       fill.cloid = cloid;
@@ -177,7 +175,7 @@ ClearinghouseState BarBroker::account() {
     if (u == 0) continue;
     exchange::client::Position p;
     p.coin = coin;
-    p.szi = to_units(u);
+    p.szi = units_of(u);
     state.positions.push_back(p);
   }
   return state;

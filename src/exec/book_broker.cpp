@@ -178,7 +178,7 @@ void BookBroker::on_book(const std::string& coin, core::TimeMs time, std::vector
     tick.price = (bids.front().px + asks.front().px) / 2;
   else
     tick.price = bids.empty() ? asks.front().px : bids.front().px;
-  tick.mark_px = static_cast<double>(tick.price) / 1e8;
+  tick.mark_px = exchange::hl::units_to_double(tick.price);
   tick.oracle_px = tick.mark_px;
   tick.bids = std::move(bids);
   tick.asks = std::move(asks);
@@ -190,7 +190,7 @@ void BookBroker::on_book(const exchange::client::L2BookReply& book) {
     std::vector<sim::Level> out;
     out.reserve(side.size());
     for (const auto& level : side)
-      out.push_back({engine_convert::units_of(level.price), engine_convert::units_of(level.size),
+      out.push_back({units_of(level.price), units_of(level.size),
                      static_cast<int>(level.orders)});
     return out;
   };

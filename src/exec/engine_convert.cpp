@@ -11,11 +11,6 @@ namespace organism::exec::engine_convert {
 namespace sim = exchange::sim;
 namespace client = exchange::client;
 
-client::Units units_of(double value) {
-  if (!std::isfinite(value)) return 0;
-  return std::llround(value * 1e8);
-}
-
 sim::Tif tif_of(exchange::hl::WireTif tif) {
   switch (tif) {
     case exchange::hl::WireTif::Ioc:

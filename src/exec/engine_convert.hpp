@@ -11,12 +11,12 @@
 #include "exchange/client/account_types.hpp"
 #include "exchange/client/exchange_client.hpp"
 #include "exchange/sim/engine_types.hpp"
+#include "exec/order.hpp"
 
 namespace organism::exec::engine_convert {
 
-// A double as the wire carries it: rounded to 8 decimals, in exact 1e-8 units (0 for non-finite
-// values, as the simulator writes them).
-exchange::client::Units units_of(double value);
+// Doubles of the engine become exact units with exec::units_of (order.hpp): rounded to 8
+// decimals as the wire carries them, 0 for non-finite values as the simulator writes them.
 
 exchange::sim::Tif tif_of(exchange::hl::WireTif tif);
 // An OrderSpec as the engine's request for `asset`.

@@ -1,5 +1,7 @@
 #include "exec/order.hpp"
 
+#include <cmath>
+
 #include <array>
 #include <string>
 
@@ -10,6 +12,8 @@
 #include "exchange/hyperliquid/signing.hpp"
 
 namespace organism::exec {
+
+Units units_of(double value) { return std::isfinite(value) ? std::llround(value * static_cast<double>(kUnitsPerCoin)) : 0; }
 namespace {
 
 using S = OrderState;

@@ -10,10 +10,15 @@
 
 #include "core/time.hpp"
 #include "exchange/client/account_types.hpp"
+#include "exchange/hyperliquid/decimal.hpp"
 
 namespace organism::exec {
 
 using Units = exchange::client::Units;  // exact 1e-8 of a coin or a dollar
+inline constexpr Units kUnitsPerCoin = exchange::hl::kUnitsPerOne;
+// An amount in exact units, rounded to the nearest (0 for a value that is not finite); back to a
+// double with exchange::hl::units_to_double.
+Units units_of(double value);
 
 enum class Side { buy, sell };
 

@@ -18,7 +18,6 @@ using exchange::client::ActionRefused;
 using exchange::client::InvalidOrder;
 using exchange::client::OrderOutcome;
 
-Units units_of_double(double x) { return std::llround(x * static_cast<double>(kUnitsPerCoin)); }
 
 // One lot of a coin with `sz_decimals` decimals, in units: 10^(8 - sz_decimals).
 Units lot_units(int sz_decimals) {
@@ -66,7 +65,7 @@ std::optional<BrokerOrder> OrderManager::prepare(OrderIntent& intent, SubmitRepo
              ? exchange::hl::slippage_price(reference, buy, options_.collar, asset->sz_decimals, asset->perp)
              : exchange::hl::round_price(reference, asset->sz_decimals, asset->perp);
   }
-  intent.price = units_of_double(px);
+  intent.price = units_of(px);
   // The exchange's rule is on the limit price (the client checks the same before signing).
   if (intent.size <= 0 || intent.price <= 0 ||
       exchange::client::notional_units(intent.price, intent.size) < kMinOrderValue) {

@@ -30,7 +30,6 @@
 
 namespace organism::exec {
 
-inline constexpr Units kUnitsPerCoin = 100'000'000;  // Units are 1e-8
 // Hyperliquid's minimum order value: $10 of notional.
 inline constexpr Units kMinOrderValue = 10 * kUnitsPerCoin;
 

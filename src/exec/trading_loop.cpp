@@ -15,15 +15,11 @@
 namespace organism::exec {
 namespace {
 
-constexpr double kUnitsPerCoinD = static_cast<double>(kUnitsPerCoin);
-
-double to_double(Units u) { return static_cast<double>(u) / kUnitsPerCoinD; }
-
 // Leg j's position on the exchange's unit grid: fills are summed there, so that an order that
 // closes a position built from several fills leaves exactly 0, not a double's residue that
 // would keep a dust trade open.
 Units held_units(const backtest::Account& account, std::size_t j) {
-  return std::llround(account.position(j).units() * kUnitsPerCoinD);
+  return units_of(account.position(j).units());
 }
 
 }  // namespace
@@ -115,7 +111,7 @@ struct TradingLoop::State {
       if (want == st.sized_target[j] && !(every_bar && want != 0)) continue;
       const double desired = account.desired_units(j, want, prices);
       const Units delta =
-          std::llround((desired - account.position(j).units()) * kUnitsPerCoinD);
+          units_of(desired - account.position(j).units());
       st.sized_target[j] = want;
       if (delta == 0) continue;
       OrderIntent intent;
@@ -229,7 +225,7 @@ std::vector<BarReport> TradingLoop::on_bar(const ClosedBar& bar) {
         for (std::size_t j = 0; j < funding[k].size(); ++j) {
           if (funding[k][j] == 0) continue;
           s.orders.journal().record_funding(s.slots[complete[k]].id, s.slots[complete[k]].coins[j],
-                                            std::llround(funding[k][j] * kUnitsPerCoinD), bar.bar.time);
+                                            units_of(funding[k][j]), bar.bar.time);
         }
       }
     });
@@ -273,13 +269,13 @@ void TradingLoop::restore(const std::vector<LedgerEntry>& ledger) {
     if (j == s.slots[i].coins.size()) continue;
     auto& account = s.accounts[i];
     if (e.funding != 0) {
-      account.book_funding(j, to_double(e.funding));
+      account.book_funding(j, exchange::hl::units_to_double(e.funding));
       continue;
     }
-    const double units = to_double(held_units(account, j) + e.size);
+    const double units = exchange::hl::units_to_double(held_units(account, j) + e.size);
     const double target = s.strategies[i].sized_target[j];
-    account.apply_fill(j, units, to_double(e.price), to_double(e.fee), target, e.time);
-    s.strategies[i].last_close[j] = to_double(e.price);
+    account.apply_fill(j, units, exchange::hl::units_to_double(e.price), exchange::hl::units_to_double(e.fee), target, e.time);
+    s.strategies[i].last_close[j] = exchange::hl::units_to_double(e.price);
   }
 }
 
@@ -294,8 +290,8 @@ void TradingLoop::book_fills() {
     if (j == s.slots[i].coins.size()) continue;
     auto& account = s.accounts[i];
     const Units signed_size = f.fill.buy ? f.fill.sz : -f.fill.sz;
-    account.apply_fill(j, to_double(held_units(account, j) + signed_size), to_double(f.fill.px),
-                       to_double(f.fill.fee), s.strategies[i].sized_target[j], f.fill.time);
+    account.apply_fill(j, exchange::hl::units_to_double(held_units(account, j) + signed_size), exchange::hl::units_to_double(f.fill.px),
+                       exchange::hl::units_to_double(f.fill.fee), s.strategies[i].sized_target[j], f.fill.time);
   }
 }
 

@@ -68,10 +68,10 @@ std::map<core::TimeMs, std::vector<ClosedBar>> stored_history(data::Store& store
     spdlog::info("no stored history to warm up from ({}): the runtimes start cold", e.what());
     return history;
   }
-  for (const auto& coin : market.coins) {
-    const auto name = coins[static_cast<std::size_t>(&coin - market.coins.data())];
+  for (std::size_t c = 0; c < market.coins.size(); ++c) {
+    const auto& coin = market.coins[c];  // in spec.coins order
     for (std::size_t i = 0; i < coin.bars.size(); ++i) {
-      ClosedBar bar{name, coin.bars.bar(i)};
+      ClosedBar bar{coins[c], coin.bars.bar(i)};
       if (!coin.funding_per_bar.empty()) bar.funding = coin.funding_per_bar[i];
       if (!coin.sentiment.empty()) bar.sentiment = coin.sentiment[i];
       history[bar.bar.time].push_back(std::move(bar));

@@ -10,6 +10,7 @@
 
 #include "exec/replay.hpp"
 #include "strategy/family.hpp"
+#include "shared_eth_market.hpp"
 #include "support/test_support.hpp"
 
 namespace organism::exec {
@@ -18,25 +19,7 @@ namespace {
 constexpr std::size_t kBars = 1500;
 constexpr core::TimeMs kLatencyMs = 50;
 
-std::optional<data::Market> eth_market() {
-  const auto dir = organism::test::shared_dir();
-  if (!dir) return std::nullopt;
-  const data::CoinFiles files{(*dir / "data/ohlcv/hyperliquid/ETH-1h.csv.gz").string(),
-                              (*dir / "data/funding/hyperliquid/ETH.csv.gz").string(),
-                              "",
-                              "hyperliquid",
-                              "ETH",
-                              "1h"};
-  auto full = data::market_from_files(files, true, std::nullopt);
-  auto& coin = full.coins.front();
-  const std::size_t n = coin.bars.size(), from = n - kBars;
-  data::Candles cut;
-  for (std::size_t i = from; i < n; ++i) cut.push_back(coin.bars.bar(i));
-  coin.bars = std::move(cut);
-  coin.funding_per_bar.erase(coin.funding_per_bar.begin(),
-                             coin.funding_per_bar.begin() + static_cast<std::ptrdiff_t>(from));
-  return full;
-}
+std::optional<data::Market> eth_market() { return testing::shared_eth_market("hyperliquid", kBars); }
 
 struct Runs {
   ReplayResult bar, book;

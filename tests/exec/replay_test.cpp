@@ -15,34 +15,17 @@
 #include "evolve/genome_config.hpp"
 #include "strategy/coin_view.hpp"
 #include "strategy/family.hpp"
+#include "shared_eth_market.hpp"
 #include "support/test_support.hpp"
 
 namespace organism::exec {
 namespace {
 
-// The real ETH 1h series with its funding, cut to its last kBars bars (a replay journals every
-// order with an fsync; the whole file would take minutes for 63 genomes).
+// The real binance ETH 1h series with its funding, cut to its last kBars bars (63 genomes, each
+// replayed and backtested, stay within seconds).
 constexpr std::size_t kBars = 3000;
 
-std::optional<data::Market> eth_market() {
-  const auto dir = organism::test::shared_dir();
-  if (!dir) return std::nullopt;
-  const data::CoinFiles files{(*dir / "data/ohlcv/binance/ETH-1h.csv.gz").string(),
-                              (*dir / "data/funding/binance/ETH.csv.gz").string(),
-                              "",
-                              "binance",
-                              "ETH",
-                              "1h"};
-  auto full = data::market_from_files(files, true, std::nullopt);
-  auto& coin = full.coins.front();
-  const std::size_t n = coin.bars.size(), from = n - kBars;
-  data::Candles cut;
-  for (std::size_t i = from; i < n; ++i) cut.push_back(coin.bars.bar(i));
-  coin.bars = std::move(cut);
-  coin.funding_per_bar.erase(coin.funding_per_bar.begin(),
-                             coin.funding_per_bar.begin() + static_cast<std::ptrdiff_t>(from));
-  return full;
-}
+std::optional<data::Market> eth_market() { return testing::shared_eth_market("binance", kBars); }
 
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
