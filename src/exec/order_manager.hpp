@@ -128,9 +128,10 @@ class OrderManager {
   int sync_fills();
   void book_fill(const Fill& fill, const std::string& strategy_id);
   void fall_back_to_taker();
-  // Journals a primary order's expiry (never placed) and places its intent again as the resend
-  // leg; the order after the expiry.
-  Order resend(const Order& order, const OrderUpdate& expired);
+  // Journals an order's final event (a post-only's cancel, a primary order's expiry) with a market
+  // order for what it left unfilled, under leg taker_fallback or resend, then places that; the
+  // order after the event.
+  Order replace_with_market(const Order& order, const OrderUpdate& final_event, OrderLeg leg);
   // A request about the order (a cancel) may or may not have been applied: journaled, looked up.
   void mark_unknown(const Order& order, const std::string& why);
 

@@ -146,7 +146,7 @@ Order OrderManager::look_up(const Order& order) {
       unknown_outcome_.erase(order.cloid);  // was on the book: its fills and cancels tell the rest
       return order;
     }
-    if (update.event == OrderEvent::expired && order.leg == OrderLeg::primary) return resend(order, update);
+    if (update.event == OrderEvent::expired && order.leg == OrderLeg::primary) return replace_with_market(order, update, OrderLeg::resend);
     return record(order, update);
   }
   unknown_outcome_.erase(order.cloid);
@@ -223,54 +223,35 @@ void OrderManager::fall_back_to_taker() {
       look_up(it->second);  // no longer open: filled or canceled by the exchange; no fallback
       continue;
     }
-    OrderIntent taker = it->second.intent;
-    taker.size = it->second.intent.size - it->second.filled_size;
-    taker.style = ExecStyle::market;
-    taker.price = 0;
-    taker.taker_fallback_ms = 0;
-    SubmitReport report;
-    std::optional<BrokerOrder> broker_order = prepare(taker, report);  // nullopt: under $10, none
-    std::optional<Order> leg;
-    if (broker_order) leg = make_order(taker, OrderLeg::taker_fallback, broker_.now());
     OrderUpdate update;
     update.event = OrderEvent::cancel_acked;
     update.time = broker_.now();
     update.detail = "post-only past its taker fallback time";
-    // The cancel and the taker leg's intent in one batch: after a crash between them and the
-    // place, reconcile() finds the leg "new" (never sent) and sends it.
-    journal_.batch([&] {
-      record(it->second, update);
-      if (leg && journal_.record_intent(*leg)) known_cloids_.insert(leg->cloid);
-    });
-    if (!leg) continue;
-    broker_order->spec.cloid = leg->cloid;
-    std::vector<std::pair<Order, BrokerOrder>> orders;
-    orders.emplace_back(std::move(*leg), std::move(*broker_order));
-    place_orders(std::move(orders), report);
+    replace_with_market(it->second, update, OrderLeg::taker_fallback);
   }
 }
 
-Order OrderManager::resend(const Order& order, const OrderUpdate& expired) {
-  OrderIntent again = order.intent;
-  again.size = order.intent.size - order.filled_size;
-  again.style = ExecStyle::market;  // the decision is late already: no second wait as a maker
-  again.price = 0;
-  again.taker_fallback_ms = 0;
+Order OrderManager::replace_with_market(const Order& order, const OrderUpdate& final_event, OrderLeg leg) {
+  OrderIntent rest = order.intent;
+  rest.size = order.intent.size - order.filled_size;
+  rest.style = ExecStyle::market;  // late already: no (second) wait as a maker
+  rest.price = 0;
+  rest.taker_fallback_ms = 0;
   SubmitReport report;
-  std::optional<BrokerOrder> broker_order = prepare(again, report);  // nullopt: under $10, none
-  std::optional<Order> leg;
-  if (broker_order) leg = make_order(again, OrderLeg::resend, broker_.now());
-  // The expiry and the resend's intent in one batch: after a crash between them and the place,
-  // reconcile() finds the resend "new" (never sent) and sends it.
+  std::optional<BrokerOrder> broker_order = prepare(rest, report);  // nullopt: under $10, none
+  std::optional<Order> replacement;
+  if (broker_order) replacement = make_order(rest, leg, broker_.now());
+  // The order's final event and the replacement's intent in one batch: after a crash between them
+  // and the place, reconcile() finds the replacement "new" (never sent) and sends it.
   Order after;
   journal_.batch([&] {
-    after = record(order, expired);
-    if (leg && journal_.record_intent(*leg)) known_cloids_.insert(leg->cloid);
+    after = record(order, final_event);
+    if (replacement && journal_.record_intent(*replacement)) known_cloids_.insert(replacement->cloid);
   });
-  if (!leg) return after;
-  broker_order->spec.cloid = leg->cloid;
+  if (!replacement) return after;
+  broker_order->spec.cloid = replacement->cloid;
   std::vector<std::pair<Order, BrokerOrder>> orders;
-  orders.emplace_back(std::move(*leg), std::move(*broker_order));
+  orders.emplace_back(std::move(*replacement), std::move(*broker_order));
   place_orders(std::move(orders), report);
   return after;
 }
