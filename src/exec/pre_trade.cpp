@@ -50,8 +50,11 @@ struct Projection {
   Units hi = 0, lo = 0, held = 0;
   // The worst |net|: max(|hi|, |lo|), which is max(hi, -lo) since hi >= lo.
   Units exposure() const { return std::max(hi, -lo); }
-  void add(Side side, Units size) {
-    (side == Side::buy ? hi : lo) += sign_of(side) * size;
+  // An order that may or may not fill: only its own side's extreme moves.
+  void add_order(Side side, Units size) { (side == Side::buy ? hi : lo) += sign_of(side) * size; }
+  // An intent allowed now: an order like the others, and filled as far as `held` is concerned.
+  void add_intent(Side side, Units size) {
+    add_order(side, size);
     held += sign_of(side) * size;
   }
 };
@@ -73,8 +76,7 @@ class Checker {
       // Market orders are IOC: they take and never rest, so only post-only ones can be crossed.
       if (order.intent.style == ExecStyle::post_only) resting_.push_back(order.intent);
       const Units remaining = std::max<Units>(0, order.intent.size - order.filled_size);
-      auto& p = projection_[order.intent.coin];
-      (order.intent.side == Side::buy ? p.hi : p.lo) += sign_of(order.intent.side) * remaining;
+      projection_[order.intent.coin].add_order(order.intent.side, remaining);
     }
   }
 
@@ -84,7 +86,7 @@ class Checker {
     reason_.reset();
     const bool ok = admit(intent);
     if (ok) {
-      projection_[intent.coin].add(intent.side, intent.size);
+      projection_[intent.coin].add_intent(intent.side, intent.size);
       ++allowed_;
       if (intent.style == ExecStyle::post_only) resting_.push_back(intent);
       result.allowed.push_back(intent);
