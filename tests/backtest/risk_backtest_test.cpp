@@ -161,8 +161,8 @@ TEST(RiskBacktest, ASyntheticCrashEqualsAHandComputedHaltBar) {
   EXPECT_NEAR(r.transitions[1].figures[0].second, 1 - std::pow(0.97, 4), 1e-12);
   EXPECT_EQ(r.transitions[1].describe(),
             "HALTED by drawdown: drawdown 0.1147 >= limit 0.1 (peak 10000, equity 8852.93)");
-  EXPECT_EQ(r.bars_reducing, 2);       // bars 6 and 7
-  EXPECT_EQ(r.bars_halted, 15 - 8);    // bars 8 .. 14
+  EXPECT_EQ(r.bars_reducing, 2);     // bars 6 and 7
+  EXPECT_EQ(r.bars_halted, 15 - 8);  // bars 8 .. 14
   const auto& p = r.portfolio;
   for (std::size_t t = 1; t <= 8; ++t) EXPECT_DOUBLE_EQ(p.exposure[t], 1) << t;  // REDUCING holds
   for (std::size_t t = 9; t < n; ++t) {
@@ -248,7 +248,9 @@ TEST(RiskBacktest, ReducingNeverIncreasesAbsoluteExposure) {
   std::size_t k = 0;
   TradingState now = TradingState::active;
   for (std::size_t t = 0; t < n; ++t) {
-    for (; k < r.transitions.size() && r.transitions[k].time == kT0 + static_cast<core::TimeMs>(t + 1) * kH; ++k)
+    for (; k < r.transitions.size() &&
+           r.transitions[k].time == kT0 + static_cast<core::TimeMs>(t + 1) * kH;
+         ++k)
       now = r.transitions[k].to;
     state[t] = now;
   }

@@ -1,11 +1,11 @@
 // `organism backtest --risk` through the binary on a synthetic crash: the halt bar and time it
 // prints, the equity curve flat from the next open, the risk.* keys from the config file and the
 // environment, and nothing changed without --risk.
-#include <cmath>
-#include <sstream>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "core/text.hpp"
 #include "support/test_support.hpp"
@@ -39,7 +39,8 @@ struct CrashFiles {
     write_file(signals, s);
     // The drawdown breaker (its band at 5%, the halt at 10%); no daily loss, and no per-coin cap
     // (its default 15% would size the long book at 0.15).
-    write_file(config, "[risk]\nmax_drawdown = 0.1\nreduce_at = 0.5\ndaily_loss = 0\nasset_cap = 0\n");
+    write_file(config,
+               "[risk]\nmax_drawdown = 0.1\nreduce_at = 0.5\ndaily_loss = 0\nasset_cap = 0\n");
   }
   static std::string fmt_row(long long t, std::initializer_list<double> values) {
     std::string row = std::to_string(t);
@@ -51,8 +52,9 @@ struct CrashFiles {
     return row;
   }
   std::vector<std::string> args(std::vector<std::string> more) const {
-    std::vector<std::string> a{"--config", config, "backtest", "--data", candles, "--interval", "1h",
-                               "--signals", signals, "--fees", "0", "--slippage", "0"};
+    std::vector<std::string> a{"--config",   config,       "backtest",  "--data", candles,
+                               "--interval", "1h",         "--signals", signals,  "--fees",
+                               "0",          "--slippage", "0"};
     a.insert(a.end(), more.begin(), more.end());
     return a;
   }
@@ -81,9 +83,10 @@ TEST(BacktestRisk, ACrashHaltsAtTheHandComputedBarAndIsFlatFromTheNextOpen) {
                        "(peak 10000, equity 8852.93)"),
             std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("halted at the close of bar 8 (opened 2024-01-01 08:00:00, closed 2024-01-01 "
-                       "09:00:00); flat from the next open"),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find("halted at the close of bar 8 (opened 2024-01-01 08:00:00, closed 2024-01-01 "
+                 "09:00:00); flat from the next open"),
+      std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("bars_halted            7"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("bars_reducing          2"), std::string::npos) << r.out;
@@ -116,7 +119,8 @@ TEST(BacktestRisk, TheEnvironmentOverridesTheFileAndJsonCarriesTheRiskBlock) {
   ASSERT_EQ(risk["transitions"].size(), 2u);
   EXPECT_EQ(risk["transitions"][1]["to"], "HALTED");
   EXPECT_EQ(risk["transitions"][1]["reason"], "drawdown");
-  EXPECT_NEAR(risk["transitions"][1]["figures"]["drawdown"].get<double>(), 1 - std::pow(0.97, 8), 1e-12);
+  EXPECT_NEAR(risk["transitions"][1]["figures"]["drawdown"].get<double>(), 1 - std::pow(0.97, 8),
+              1e-12);
   // Flat from bar 13: the last equity is bar 12's close, 10000 x 0.97^8.
   EXPECT_NEAR(j["final_equity"].get<double>(), 10000 * std::pow(0.97, 8), 1e-6);
 }
