@@ -21,6 +21,11 @@ constexpr std::array kBreakerNames = {"drawdown",   "daily_loss", "losing_streak
 
 using Figures = std::vector<std::pair<std::string, double>>;
 
+// The UTC day of a time (floor division, so a time before 1970 is in the day it belongs to).
+std::int64_t utc_day(core::TimeMs time) {
+  return time >= 0 ? time / core::kDayMs : (time + 1) / core::kDayMs - 1;
+}
+
 // A figure as a reader wants it: money to the cent, ratios to four significant digits, both in
 // plain decimal ("10500", "9414.3", "0.1034").
 std::string figure_text(double v) {
@@ -65,7 +70,8 @@ struct CoinVolatility {
     double ss = 0;
     for (double x : returns.values) ss += (x - mean) * (x - mean);
     vol = std::sqrt(ss / static_cast<double>(returns.values.size() - 1));
-    if (const auto out = vols.push(vol)) sorted.erase(std::lower_bound(sorted.begin(), sorted.end(), *out));
+    if (const auto out = vols.push(vol))
+      sorted.erase(std::lower_bound(sorted.begin(), sorted.end(), *out));
     sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), vol), vol);
     known = vols.full();
     if (!known) return;
@@ -76,8 +82,12 @@ struct CoinVolatility {
 
 }  // namespace
 
-std::string_view name_of(TradingState state) { return kStateNames[static_cast<std::size_t>(state)]; }
-std::string_view name_of(Breaker breaker) { return kBreakerNames[static_cast<std::size_t>(breaker)]; }
+std::string_view name_of(TradingState state) {
+  return kStateNames[static_cast<std::size_t>(state)];
+}
+std::string_view name_of(Breaker breaker) {
+  return kBreakerNames[static_cast<std::size_t>(breaker)];
+}
 
 std::optional<TradingState> trading_state_from(std::string_view name) {
   for (std::size_t i = 0; i < kStateNames.size(); ++i) {
@@ -174,14 +184,14 @@ std::vector<Transition> CircuitBreakers::on_equity(core::TimeMs time, double equ
   s.equity = equity;
   s.peak = std::max(s.peak, equity);
   s.seen_equity = true;
-  const std::int64_t day = time >= 0 ? time / core::kDayMs : (time + 1) / core::kDayMs - 1;
+  const std::int64_t day = utc_day(time);
   if (day != s.day) {
     s.day = day;
     s.day_start = equity;
   }
   const double dd = s.drawdown(), loss = s.daily_loss();
-  const Figures dd_figures{{"drawdown", dd}, {"limit", l.max_drawdown}, {"peak", s.peak},
-                           {"equity", equity}};
+  const Figures dd_figures{
+      {"drawdown", dd}, {"limit", l.max_drawdown}, {"peak", s.peak}, {"equity", equity}};
   // The latched breakers first: a halt is the worst news and names its own cause.
   if (!s.latched) {
     if (l.max_drawdown > 0 && dd >= l.max_drawdown) {
@@ -191,7 +201,9 @@ std::vector<Transition> CircuitBreakers::on_equity(core::TimeMs time, double equ
     if (l.daily_loss > 0 && loss >= l.daily_loss) {
       s.latched = Breaker::daily_loss;
       return s.settle(time, Breaker::daily_loss,
-                      {{"daily_loss", loss}, {"limit", l.daily_loss}, {"day_start", s.day_start},
+                      {{"daily_loss", loss},
+                       {"limit", l.daily_loss},
+                       {"day_start", s.day_start},
                        {"equity", equity}});
     }
   }
@@ -221,7 +233,9 @@ std::vector<Transition> CircuitBreakers::on_trade(core::TimeMs time, double pnl)
   if (high == s.streak_high) return {};
   s.streak_high = high;
   return s.settle(time, Breaker::losing_streak,
-                  {{"losing_streak", static_cast<double>(s.streak)}, {"limit", static_cast<double>(limit)}, {"pnl", pnl}});
+                  {{"losing_streak", static_cast<double>(s.streak)},
+                   {"limit", static_cast<double>(limit)},
+                   {"pnl", pnl}});
 }
 
 std::vector<Transition> CircuitBreakers::on_bar_return(core::TimeMs time, std::size_t coin,
@@ -310,7 +324,7 @@ std::vector<Transition> CircuitBreakers::resume(core::TimeMs time, double equity
   if (!s.latched) return {};
   s.latched.reset();
   s.equity = s.peak = s.day_start = equity;
-  s.day = time >= 0 ? time / core::kDayMs : (time + 1) / core::kDayMs - 1;
+  s.day = utc_day(time);
   s.streak = 0;
   s.drawdown_high = s.streak_high = false;
   return s.settle(time, Breaker::manual, {{"equity", equity}});

@@ -43,9 +43,9 @@ void check_legs(std::span<const Leg> legs, std::span<const std::size_t> coin_of_
           fmt::format("{}: re-arm events and funding must have one value per bar", leg.name));
     }
     if (!std::equal(times.begin(), times.end(), in.bars.time.begin(), in.bars.time.end())) {
-      throw core::UsageError(fmt::format(
-          "{}: bar times differ from {}'s; portfolio legs must share one time axis", leg.name,
-          legs[0].name));
+      throw core::UsageError(
+          fmt::format("{}: bar times differ from {}'s; portfolio legs must share one time axis",
+                      leg.name, legs[0].name));
     }
   }
 }

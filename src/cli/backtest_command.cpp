@@ -38,12 +38,23 @@ void run_single(const BacktestArgs& a, Context& ctx) {
   if (coin.bars.empty()) throw core::Error("no bars to backtest");
   const auto signal = genome ? strategy_signal(*genome, market, a.stream) : load_signal(a.signals, coin.bars.time(), a.side);
   const backtest::BacktestInput input{coin.bars.view(), signal.target, signal.rearm, coin.funding_per_bar};
-  const auto run = backtest::run_measured(input, config, metrics_options(a, market.interval, config));
+  const auto options = metrics_options(a, market.interval, config);
+  // --risk: the same loop under the limits, its one leg reported as the single-coin run.
+  std::optional<backtest::RiskBacktestResult> risk;
+  const auto limits = a.risk ? backtest::risk_limits_from(ctx.config) : backtest::RiskLimits{};
+  if (a.risk) {
+    const backtest::Leg leg{coin.label, input, 1.0};
+    risk = backtest::run_portfolio_with_risk({&leg, 1}, config, limits);
+  }
+  const auto run = risk ? single_run_measured(risk->portfolio, options, !input.funding.empty())
+                        : backtest::run_measured(input, config, options);
   if (!a.equity_out.empty()) write_equity(a.equity_out, coin.bars.time(), run.result.equity, run.result.exposure);
   if (!a.trades_out.empty()) write_trades(a.trades_out, {{"", &run.result.trades}});
   const std::string id = genome ? strategy::genome_id(*genome) : "";
   if (a.json) {
-    fmt::print("{}\n", backtest::run_document(run, coin.bars.time(), config, {coin.label, id, a.timing}).dump(2));
+    auto doc = backtest::run_document(run, coin.bars.time(), config, {coin.label, id, a.timing && !risk});
+    if (risk) doc["risk"] = risk_document(*risk, coin.bars.time(), limits);
+    fmt::print("{}\n", doc.dump(2));
     return;
   }
   fmt::print("backtest of {}: {} bars, {} .. {}\n", coin.label, coin.bars.size(), core::format_utc(coin.bars.time().front()),
@@ -54,7 +65,8 @@ void run_single(const BacktestArgs& a, Context& ctx) {
   fmt::print("  {:<22} {:.6g}\n  {:<22} {:.6g}\n  {:<22} {}\n", "fees_paid", run.result.fees, "funding_paid",
              run.result.funding, "fills", run.result.fills);
   if (run.result.liquidated) fmt::print("  LIQUIDATED: equity reached 0\n");
-  if (a.timing) fmt::print("  {:<22} {:.4g}\n", "bars_per_second", run.bars_per_second);
+  if (a.timing && !risk) fmt::print("  {:<22} {:.4g}\n", "bars_per_second", run.bars_per_second);
+  if (risk) print_risk(*risk, coin.bars.time());
 }
 
 void run_portfolio(const BacktestArgs& a, Context& ctx) {
@@ -84,12 +96,32 @@ void run_portfolio(const BacktestArgs& a, Context& ctx) {
     const auto& coin = markets[j].coins.front();
     legs.push_back({coin.label, {coin.bars.view(), signals[j].target, signals[j].rearm, coin.funding_per_bar}, weights[j]});
   }
-  const auto run = backtest::run_portfolio_measured(legs, config, metrics_options(a, markets[0].interval, config));
+  const auto options = metrics_options(a, markets[0].interval, config);
+  // --risk: legs of one coin (one series label) share the per-coin cap.
+  std::optional<backtest::RiskBacktestResult> risk;
+  const auto limits = a.risk ? backtest::risk_limits_from(ctx.config) : backtest::RiskLimits{};
+  if (a.risk) {
+    std::vector<std::size_t> coin_of_leg;
+    for (std::size_t j = 0; j < legs.size(); ++j) {
+      std::size_t c = j;
+      for (std::size_t i = 0; i < j; ++i) {
+        if (legs[i].name == legs[j].name) {
+          c = coin_of_leg[i];
+          break;
+        }
+      }
+      coin_of_leg.push_back(c);
+    }
+    risk = backtest::run_portfolio_with_risk(legs, config, limits, coin_of_leg);
+  }
+  const auto run = risk ? portfolio_run_measured(risk->portfolio, legs, options)
+                        : backtest::run_portfolio_measured(legs, config, options);
   std::vector<TradeGroup> groups;
   for (const auto& leg : run.result.legs) groups.push_back({leg.name, &leg.trades});
   if (!a.equity_out.empty()) write_equity(a.equity_out, markets[0].coins.front().bars.time(), run.result.equity, run.result.exposure);
   if (!a.trades_out.empty()) write_trades(a.trades_out, groups);
-  const auto out = backtest::portfolio_document(run, config);
+  auto out = backtest::portfolio_document(run, config);
+  if (risk) out["risk"] = risk_document(*risk, markets[0].coins.front().bars.time(), limits);
   if (a.json) {
     fmt::print("{}\n", out.dump(2));
     return;
@@ -100,6 +132,7 @@ void run_portfolio(const BacktestArgs& a, Context& ctx) {
     fmt::print("  leg {:<24} weight {:<6} pnl {:<14.6g} fees {:<12.6g} trades {}\n", l["series"].get<std::string>(),
                l["weight"].get<double>(), l["pnl"].get<double>(), l["fees_paid"].get<double>(), l["trades"].get<std::size_t>());
   }
+  if (risk) print_risk(*risk, markets[0].coins.front().bars.time());
 }
 
 }  // namespace
@@ -116,7 +149,14 @@ t+1's open (--fill next_open) or, for parity with vectorized tools, at t's close
 default to 1/legs); the legs share one cash account. --strategy FILE.json replaces --signals by a
 genome's exposures (docs/strategies.md); its risk block replaces --sl, --tp, --trail and
 --leverage; --sentiment feeds its Fear & Greed filter; --stream computes its exposures one bar at
-a time (the paper/live Runtime; identical results). Models and formulas: docs/backtest.md.)");
+a time (the paper/live Runtime; identical results). Models and formulas: docs/backtest.md.
+--risk applies the risk manager's limits bar by bar (the risk.* keys of the --config file or
+their ORGANISM_RISK_* variables; docs/risk.md): the circuit breakers see each bar's close
+(drawdown from the peak and the UTC day's loss halt, the drawdown band, a losing streak and a
+volatility spike reduce), HALTED flattens at the next open and stays flat to the end (exposure 0
+in --equity-out), REDUCING never grows a position, and each coin's |exposure| is capped at
+risk.asset_cap and the gross at risk.max_leverage. The report gains a "risk" block: every
+transition, the halt bar and its time, bars reducing and halted, targets capped.)");
   cmd->add_option("--data", a->data, "candle file (.csv/.gz; `time,close` accepted)");
   cmd->add_option("--coin", a->coin, "stored coin (instead of --data)");
   cmd->add_option("--interval", a->interval, "stored interval (or the --data file's, if its path does not say)");
@@ -144,6 +184,8 @@ a time (the paper/live Runtime; identical results). Models and formulas: docs/ba
   cmd->add_option("--equity-out", a->equity_out, "write time,equity,exposure");
   cmd->add_option("--trades-out", a->trades_out, "write the trades");
   cmd->add_flag("--timing", a->timing, "add the simulation's bars_per_second");
+  cmd->add_flag("--risk", a->risk,
+                "apply the risk.* limits and circuit breakers bar by bar (halt: flat from the next open)");
   registry.on(cmd, [a](Context& ctx) { a->legs.empty() ? run_single(*a, ctx) : run_portfolio(*a, ctx); });
 }
 

@@ -147,4 +147,91 @@ void write_trades(const std::string& path, const std::vector<TradeGroup>& groups
   out.commit();
 }
 
+backtest::MeasuredRun single_run_measured(const backtest::PortfolioResult& result,
+                                          const backtest::MetricsOptions& options, bool funding) {
+  backtest::MeasuredRun run;
+  run.options = options;
+  run.funding = funding;
+  const auto& leg = result.legs.at(0);
+  run.result.equity = result.equity;
+  run.result.exposure = result.exposure;
+  run.result.trades = leg.trades;
+  run.result.fees = leg.fees;
+  run.result.funding = leg.funding;
+  run.result.fills = leg.fills;
+  run.result.liquidated = result.liquidated;
+  run.metrics = backtest::compute_metrics(run.result.equity, run.result.exposure, run.result.trades, options);
+  return run;
+}
+
+backtest::MeasuredPortfolio portfolio_run_measured(backtest::PortfolioResult result, std::span<const backtest::Leg> legs,
+                                                   const backtest::MetricsOptions& options) {
+  backtest::MeasuredPortfolio run;
+  run.result = std::move(result);
+  std::vector<backtest::Trade> all_trades;
+  for (const auto& leg : run.result.legs) all_trades.insert(all_trades.end(), leg.trades.begin(), leg.trades.end());
+  run.metrics = backtest::compute_metrics(run.result.equity, run.result.exposure, all_trades, options);
+  for (const auto& leg : legs) {
+    run.weights.push_back(leg.weight);
+    run.funding = run.funding || !leg.input.funding.empty();
+  }
+  run.bars = legs.empty() ? 0 : legs.front().input.bars.size();
+  return run;
+}
+
+namespace {
+
+// The transition that began the halt (its time is the halt bar's close).
+const backtest::Transition* halt_transition(const backtest::RiskBacktestResult& run) {
+  for (const auto& t : run.transitions) {
+    if (t.to == backtest::TradingState::halted) return &t;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+nlohmann::ordered_json risk_document(const backtest::RiskBacktestResult& run, std::span<const core::TimeMs> times,
+                                     const backtest::RiskLimits& limits) {
+  nlohmann::ordered_json out;
+  out["limits"] = {{"max_drawdown", limits.max_drawdown}, {"reduce_at", limits.reduce_at},
+                   {"hysteresis", limits.hysteresis},     {"daily_loss", limits.daily_loss},
+                   {"losing_streak", limits.losing_streak}, {"vol_k", limits.vol_k},
+                   {"vol_window", limits.vol_window},     {"vol_median_window", limits.vol_median_window},
+                   {"asset_cap", limits.asset_cap},       {"max_leverage", limits.max_leverage}};
+  auto transitions = nlohmann::ordered_json::array();
+  for (const auto& t : run.transitions) {
+    nlohmann::ordered_json figures = nlohmann::ordered_json::object();
+    for (const auto& [name, value] : t.figures) figures[name] = value;
+    transitions.push_back({{"time", t.time},
+                           {"from", std::string(backtest::name_of(t.from))},
+                           {"to", std::string(backtest::name_of(t.to))},
+                           {"reason", std::string(backtest::name_of(t.reason))},
+                           {"figures", figures},
+                           {"text", t.describe()}});
+  }
+  out["transitions"] = transitions;
+  const auto* halt = halt_transition(run);
+  out["halt_bar"] = run.halt_bar ? nlohmann::ordered_json(*run.halt_bar) : nlohmann::ordered_json(nullptr);
+  out["halt_bar_time"] = run.halt_bar ? nlohmann::ordered_json(times[*run.halt_bar]) : nlohmann::ordered_json(nullptr);
+  out["halt_time"] = halt ? nlohmann::ordered_json(halt->time) : nlohmann::ordered_json(nullptr);
+  out["bars_reducing"] = run.bars_reducing;
+  out["bars_halted"] = run.bars_halted;
+  out["targets_capped"] = run.targets_capped;
+  return out;
+}
+
+void print_risk(const backtest::RiskBacktestResult& run, std::span<const core::TimeMs> times) {
+  fmt::print("risk:\n");
+  for (const auto& t : run.transitions) fmt::print("  {}  {}\n", core::format_utc(t.time), t.describe());
+  if (const auto* halt = halt_transition(run); halt && run.halt_bar) {
+    fmt::print("  halted at the close of bar {} (opened {}, closed {}); flat from the next open\n", *run.halt_bar,
+               core::format_utc(times[*run.halt_bar]), core::format_utc(halt->time));
+  } else {
+    fmt::print("  never halted\n");
+  }
+  fmt::print("  {:<22} {}\n  {:<22} {}\n  {:<22} {}\n", "bars_reducing", run.bars_reducing, "bars_halted",
+             run.bars_halted, "targets_capped", run.targets_capped);
+}
+
 }  // namespace organism::cli

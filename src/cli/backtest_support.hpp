@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "backtest/metrics.hpp"
+#include "backtest/risk_backtest.hpp"
+#include "backtest/run_report.hpp"
 #include "backtest/simulator.hpp"
 #include "backtest/trade.hpp"
 #include "cli/context.hpp"
@@ -23,6 +25,7 @@ struct BacktestArgs {
   double init_cash = 10'000, leverage = 1, min_trade = 0, bars_per_year = 0;
   int windows = 12;
   bool json = false, timing = false, stream = false;
+  bool risk = false;  // --risk: the risk.* limits and circuit breakers, bar by bar
   std::string equity_out, trades_out;
   std::vector<std::string> legs;  // portfolio: "COIN_OR_FILE,SIGNALS[,WEIGHT]"
 };
@@ -60,5 +63,20 @@ struct TradeGroup {
   const std::vector<backtest::Trade>* trades;
 };
 void write_trades(const std::string& path, const std::vector<TradeGroup>& groups);
+
+// --risk. A single coin's run under the limits in the form the single-coin report takes (one leg
+// of the risk portfolio is the single-coin run, bit for bit, when nothing trips).
+backtest::MeasuredRun single_run_measured(const backtest::PortfolioResult& result,
+                                          const backtest::MetricsOptions& options, bool funding);
+// A portfolio under the limits measured as run_portfolio_measured measures one without.
+backtest::MeasuredPortfolio portfolio_run_measured(backtest::PortfolioResult result,
+                                                   std::span<const backtest::Leg> legs,
+                                                   const backtest::MetricsOptions& options);
+// The "risk" object of --json: limits, transitions, halt bar and time, counts.
+nlohmann::ordered_json risk_document(const backtest::RiskBacktestResult& run,
+                                     std::span<const core::TimeMs> times,
+                                     const backtest::RiskLimits& limits);
+// The "risk:" block of the text report.
+void print_risk(const backtest::RiskBacktestResult& run, std::span<const core::TimeMs> times);
 
 }  // namespace organism::cli

@@ -45,7 +45,8 @@ TEST(CircuitBreakers, DrawdownReducesThenClearsWithHysteresisThenHalts) {
   EXPECT_EQ(t.to, TradingState::reducing);
   EXPECT_EQ(t.reason, Breaker::drawdown);
   EXPECT_EQ(t.time, kT0 + 2 * kH);
-  EXPECT_EQ(t.describe(), "REDUCING by drawdown: drawdown 0.05714 >= limit 0.05 (peak 10500, equity 9900)");
+  EXPECT_EQ(t.describe(),
+            "REDUCING by drawdown: drawdown 0.05714 >= limit 0.05 (peak 10500, equity 9900)");
   // 1 - 10000/10500 = 0.04762: below the trip line, above the clearing line 0.04: stays.
   EXPECT_TRUE(b.on_equity(kT0 + 3 * kH, 10000).empty());
   EXPECT_EQ(b.state(), TradingState::reducing);
@@ -53,12 +54,14 @@ TEST(CircuitBreakers, DrawdownReducesThenClearsWithHysteresisThenHalts) {
   t = only(b.on_equity(kT0 + 4 * kH, 10100));
   EXPECT_EQ(t.to, TradingState::active);
   EXPECT_EQ(t.reason, Breaker::drawdown);
-  EXPECT_EQ(t.describe(), "ACTIVE by drawdown: drawdown 0.0381 < limit 0.04 (peak 10500, equity 10100)");
+  EXPECT_EQ(t.describe(),
+            "ACTIVE by drawdown: drawdown 0.0381 < limit 0.04 (peak 10500, equity 10100)");
   // 1 - 9414.3/10500 = 0.1034 >= 0.10: halted straight from ACTIVE.
   t = only(b.on_equity(kT0 + 5 * kH, 9414.3));
   EXPECT_EQ(t.from, TradingState::active);
   EXPECT_EQ(t.to, TradingState::halted);
-  EXPECT_EQ(t.describe(), "HALTED by drawdown: drawdown 0.1034 >= limit 0.1 (peak 10500, equity 9414.3)");
+  EXPECT_EQ(t.describe(),
+            "HALTED by drawdown: drawdown 0.1034 >= limit 0.1 (peak 10500, equity 9414.3)");
   ASSERT_FALSE(b.in_force().empty());
   EXPECT_EQ(b.in_force().front(), Breaker::drawdown);
 }
@@ -68,7 +71,8 @@ TEST(CircuitBreakers, NoFlappingAtTheReducingLine) {
   b.on_equity(kT0, 10000);
   int transitions = 0;
   // Drawdowns 0.051, 0.049, 0.051, ...: one trip, never a clear (0.049 > 0.04).
-  for (int i = 0; i < 20; ++i) transitions += static_cast<int>(b.on_equity(kT0 + i * kH, i % 2 ? 9510 : 9490).size());
+  for (int i = 0; i < 20; ++i)
+    transitions += static_cast<int>(b.on_equity(kT0 + i * kH, i % 2 ? 9510 : 9490).size());
   EXPECT_EQ(transitions, 1);
   EXPECT_EQ(b.state(), TradingState::reducing);
 }
@@ -107,15 +111,16 @@ TEST(CircuitBreakers, DailyLossCountsFromTheFirstEquityOfTheUtcDay) {
   auto l = all_off();
   l.daily_loss = 0.05;
   CircuitBreakers b(l, 1);
-  EXPECT_TRUE(b.on_equity(kT0 + kH, 10000).empty());        // day start 10000
-  EXPECT_TRUE(b.on_equity(kT0 + 23 * kH, 9520).empty());    // 4.8%
+  EXPECT_TRUE(b.on_equity(kT0 + kH, 10000).empty());      // day start 10000
+  EXPECT_TRUE(b.on_equity(kT0 + 23 * kH, 9520).empty());  // 4.8%
   // Midnight belongs to the new day: its first equity is the new start, 9% below yesterday's.
   EXPECT_TRUE(b.on_equity(kT0 + 24 * kH, 9100).empty());
-  EXPECT_TRUE(b.on_equity(kT0 + 25 * kH, 8660).empty());    // 1 - 8660/9100 = 4.84%
-  const auto t = only(b.on_equity(kT0 + 26 * kH, 8640));    // 1 - 8640/9100 = 5.055%
+  EXPECT_TRUE(b.on_equity(kT0 + 25 * kH, 8660).empty());  // 1 - 8660/9100 = 4.84%
+  const auto t = only(b.on_equity(kT0 + 26 * kH, 8640));  // 1 - 8640/9100 = 5.055%
   EXPECT_EQ(t.to, TradingState::halted);
   EXPECT_EQ(t.reason, Breaker::daily_loss);
-  EXPECT_EQ(t.describe(), "HALTED by daily_loss: daily_loss 0.05055 >= limit 0.05 (day_start 9100, equity 8640)");
+  EXPECT_EQ(t.describe(),
+            "HALTED by daily_loss: daily_loss 0.05055 >= limit 0.05 (day_start 9100, equity 8640)");
   // Latched: the next day does not lift it.
   EXPECT_TRUE(b.on_equity(kT0 + 49 * kH, 9000).empty());
   EXPECT_EQ(b.state(), TradingState::halted);
@@ -186,9 +191,10 @@ TEST(CircuitBreakers, ErrorRateOverTheLastWindowOfRequests) {
   l.hysteresis = 0.2;  // cleared below 0.4
   CircuitBreakers b(l, 1);
   for (int i = 0; i < 3; ++i) EXPECT_TRUE(b.on_request(kT0, true).empty());  // 3 seen: not checked
-  auto t = only(b.on_request(kT0, false));  // 3 of 4
+  auto t = only(b.on_request(kT0, false));                                   // 3 of 4
   EXPECT_EQ(t.to, TradingState::reducing);
-  EXPECT_EQ(t.describe(), "REDUCING by error_rate: error_rate 0.75 >= limit 0.5 (failed 3, requests 4)");
+  EXPECT_EQ(t.describe(),
+            "REDUCING by error_rate: error_rate 0.75 >= limit 0.5 (failed 3, requests 4)");
   EXPECT_TRUE(b.on_request(kT0, false).empty());  // 2 of 4 = 0.5: stays
   t = only(b.on_request(kT0, false));             // 1 of 4 = 0.25 < 0.4
   EXPECT_EQ(t.to, TradingState::active);
@@ -258,8 +264,8 @@ TEST(CircuitBreakers, RestoreAfterMemoryContinuesIdentically) {
 TEST(CircuitBreakers, NamesRoundTrip) {
   for (auto s : {TradingState::active, TradingState::reducing, TradingState::halted})
     EXPECT_EQ(trading_state_from(name_of(s)), s);
-  for (auto r : {Breaker::drawdown, Breaker::daily_loss, Breaker::losing_streak, Breaker::volatility,
-                 Breaker::stale_data, Breaker::error_rate, Breaker::manual})
+  for (auto r : {Breaker::drawdown, Breaker::daily_loss, Breaker::losing_streak,
+                 Breaker::volatility, Breaker::stale_data, Breaker::error_rate, Breaker::manual})
     EXPECT_EQ(breaker_from(name_of(r)), r);
   EXPECT_EQ(name_of(TradingState::halted), "HALTED");
   EXPECT_EQ(name_of(Breaker::daily_loss), "daily_loss");

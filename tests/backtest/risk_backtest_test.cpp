@@ -161,8 +161,8 @@ TEST(RiskBacktest, ASyntheticCrashEqualsAHandComputedHaltBar) {
   EXPECT_NEAR(r.transitions[1].figures[0].second, 1 - std::pow(0.97, 4), 1e-12);
   EXPECT_EQ(r.transitions[1].describe(),
             "HALTED by drawdown: drawdown 0.1147 >= limit 0.1 (peak 10000, equity 8852.93)");
-  EXPECT_EQ(r.bars_reducing, 2);       // bars 6 and 7
-  EXPECT_EQ(r.bars_halted, 15 - 8);    // bars 8 .. 14
+  EXPECT_EQ(r.bars_reducing, 2);     // bars 6 and 7
+  EXPECT_EQ(r.bars_halted, 15 - 8);  // bars 8 .. 14
   const auto& p = r.portfolio;
   for (std::size_t t = 1; t <= 8; ++t) EXPECT_DOUBLE_EQ(p.exposure[t], 1) << t;  // REDUCING holds
   for (std::size_t t = 9; t < n; ++t) {
@@ -173,6 +173,27 @@ TEST(RiskBacktest, ASyntheticCrashEqualsAHandComputedHaltBar) {
   ASSERT_EQ(p.legs[0].trades.size(), 1u);
   EXPECT_EQ(p.legs[0].trades[0].exit_time, kT0 + 9 * kH);
   EXPECT_FALSE(p.legs[0].trades[0].open);
+}
+
+TEST(RiskBacktest, TradesClosedOnABarFeedTheLosingStreak) {
+  // Flat prices with fees: every round trip loses its fees. Entries fill at bars 1, 3 and exits
+  // at bars 2, 4; the second loss closes on bar 4, so from bar 4's close the book is REDUCING and
+  // the entries decided at bars 4 and 6 do not happen.
+  const auto bars = flat_bars({100, 100, 100, 100, 100, 100, 100, 100});
+  const std::vector<double> target{1, 0, 1, 0, 1, 0, 1, 0};
+  const Leg leg{"A", {bars.view(), target}, 1};
+  auto limits = all_off();
+  limits.losing_streak = 2;
+  const auto r = run_portfolio_with_risk({&leg, 1}, BacktestConfig{}, limits);
+  ASSERT_EQ(r.transitions.size(), 1u);
+  EXPECT_EQ(r.transitions[0].reason, Breaker::losing_streak);
+  EXPECT_EQ(r.transitions[0].to, TradingState::reducing);
+  EXPECT_EQ(r.transitions[0].time, kT0 + 5 * kH);  // bar 4's close
+  EXPECT_EQ(r.bars_reducing, 4);                   // bars 4 .. 7
+  ASSERT_EQ(r.portfolio.legs[0].trades.size(), 2u);
+  EXPECT_LT(r.portfolio.legs[0].trades[1].pnl, 0);
+  for (std::size_t t = 4; t < 8; ++t) EXPECT_EQ(r.portfolio.exposure[t], 0) << t;
+  EXPECT_EQ(r.portfolio.exposure[3], 1);
 }
 
 TEST(RiskBacktest, AssetCapSizesOneLegAtFifteenPercent) {
@@ -248,7 +269,9 @@ TEST(RiskBacktest, ReducingNeverIncreasesAbsoluteExposure) {
   std::size_t k = 0;
   TradingState now = TradingState::active;
   for (std::size_t t = 0; t < n; ++t) {
-    for (; k < r.transitions.size() && r.transitions[k].time == kT0 + static_cast<core::TimeMs>(t + 1) * kH; ++k)
+    for (; k < r.transitions.size() &&
+           r.transitions[k].time == kT0 + static_cast<core::TimeMs>(t + 1) * kH;
+         ++k)
       now = r.transitions[k].to;
     state[t] = now;
   }

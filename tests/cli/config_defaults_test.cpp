@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "backtest/models.hpp"
+#include "backtest/risk_limits.hpp"
 #include "cli/config_keys.hpp"
 #include "cli/cost_options.hpp"
 #include "cli/evolve_support.hpp"
@@ -53,6 +54,31 @@ TEST(ConfigDefaults, KeyDefaultsAreTheStructDefaults) {
   EXPECT_EQ(core::parse_time(cfg.get("synth.start")), s.start);
   EXPECT_EQ(cfg.get_double("quality.outlier_sigmas"), data::QualityOptions{}.outlier_sigmas);
   EXPECT_EQ(cfg.get_bool("import.skip_bad"), data::ImportOptions{}.skip_bad);
+
+  const auto r = backtest::risk_limits_from(cfg);
+  const backtest::RiskLimits rd;
+  EXPECT_EQ(r.max_drawdown, rd.max_drawdown);
+  EXPECT_EQ(r.reduce_at, rd.reduce_at);
+  EXPECT_EQ(r.hysteresis, rd.hysteresis);
+  EXPECT_EQ(r.daily_loss, rd.daily_loss);
+  EXPECT_EQ(r.losing_streak, rd.losing_streak);
+  EXPECT_EQ(r.vol_k, rd.vol_k);
+  EXPECT_EQ(r.vol_window, rd.vol_window);
+  EXPECT_EQ(r.vol_median_window, rd.vol_median_window);
+  EXPECT_EQ(r.stale_intervals, rd.stale_intervals);
+  EXPECT_EQ(r.stale_book_seconds, rd.stale_book_seconds);
+  EXPECT_EQ(r.error_rate, rd.error_rate);
+  EXPECT_EQ(r.error_window, rd.error_window);
+  EXPECT_EQ(r.asset_cap, rd.asset_cap);
+  EXPECT_EQ(r.max_leverage, rd.max_leverage);
+  EXPECT_EQ(r.max_order_notional, rd.max_order_notional);
+  EXPECT_EQ(r.max_position_notional, rd.max_position_notional);
+  EXPECT_EQ(r.max_open_orders, rd.max_open_orders);
+  EXPECT_EQ(r.price_collar, rd.price_collar);
+  EXPECT_EQ(r.min_order_value, rd.min_order_value);
+  EXPECT_EQ(r.strategy_dd_multiple, rd.strategy_dd_multiple);
+  EXPECT_EQ(r.dead_man_seconds, rd.dead_man_seconds);
+  for (const char* key : backtest::live_required_risk_keys()) EXPECT_NO_THROW(cfg.get(key)) << key;
 }
 
 // The rows of docs/configuration.md's key table: key -> (default, range).
