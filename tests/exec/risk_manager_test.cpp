@@ -130,7 +130,7 @@ TEST(RiskManager, AHaltCancelsAndFlattensWithStableCloidsAndARestartSendsNothing
     ASSERT_NE(btc, 0);
     // An order of ours resting on the book (another strategy's): the halt cancels it.
     broker.replies.push_back({test::ScriptedReply::Kind::rest});
-    const auto rest = p.orders.submit({{"other", "ETH", kStart, 7, Side::buy, units_of(0.1), units_of(50.0),
+    const auto rest = p.orders.submit({{"other", "ETH", kStart, 7, Side::buy, units_of(1.0), units_of(50.0),
                                         ExecStyle::post_only, 600'000, false}});
     ASSERT_EQ(rest.placed.size(), 1u);
     const std::string resting = rest.placed[0].cloid;
