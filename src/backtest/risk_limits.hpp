@@ -65,7 +65,7 @@ struct RiskLimits {
   double strategy_dd_multiple = 1.5;
 
   // --- dead man's switch (live only) ---
-  // scheduleCancel at now + this, refreshed every third of it (0: off; at least 15 when on).
+  // scheduleCancel at now + this, refreshed every third of it (0: off; at least 10 when on).
   double dead_man_seconds = 60;
 };
 

@@ -2,6 +2,7 @@
 #include "cli/config_keys.hpp"
 
 #include "backtest/config_keys.hpp"
+#include "backtest/risk_limits.hpp"
 #include "data/config_keys.hpp"
 #include "evolve/config_keys.hpp"
 #include "exchange/client/endpoints.hpp"
@@ -11,7 +12,7 @@ namespace organism::cli {
 
 std::vector<core::ConfigKey> all_config_keys() {
   std::vector<core::ConfigKey> keys;
-  for (auto layer : {core::core_config_keys, data::config_keys, backtest::config_keys,
+  for (auto layer : {core::core_config_keys, data::config_keys, backtest::config_keys, backtest::risk_config_keys,
                      evolve::config_keys, validate::config_keys,
                      exchange::client::config_keys}) {
     for (auto& key : layer()) keys.push_back(std::move(key));
