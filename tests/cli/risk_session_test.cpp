@@ -68,7 +68,8 @@ TEST_F(RiskSession, AFlashCrashHaltsWithinTheBarFlattensAndOnlyResumeLeavesHalte
   const std::int64_t market_time = sim_->advance_steps(11);
   ASSERT_TRUE(paper->wait_for_out("risk: HALTED by drawdown")) << paper->out() << paper->err();
   ASSERT_TRUE(paper->wait_for_out("risk: HALTED: flatten")) << paper->out();
-  const std::string closing = sim_->advance_bar();  // the last tick: the flash bar closes
+  // The last tick: the flash bar closes (its status line is stamped with its open time).
+  const std::string closing = core::format_utc(sim_->advance_steps(1) - kHourMs) + " equity";
   ASSERT_TRUE(paper->wait_for_out(closing)) << paper->out();
   const std::string out = paper->out();
   EXPECT_LT(out.find("risk: HALTED by drawdown"), out.find(closing)) << out;  // tripped within the bar
