@@ -1,8 +1,8 @@
 #include "exec/risk_journal.hpp"
 
-#include <filesystem>
-
 #include <fmt/format.h>
+
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
@@ -33,14 +33,16 @@ backtest::BreakerMemory memory_from_json(const std::string& text) {
     const auto state = backtest::trading_state_from(j.at("state").get<std::string>());
     if (!state) throw core::Error("unknown state");
     m.state = *state;
-    if (!j.at("latched").is_null()) m.latched = backtest::breaker_from(j.at("latched").get<std::string>());
+    if (!j.at("latched").is_null())
+      m.latched = backtest::breaker_from(j.at("latched").get<std::string>());
     m.peak = j.at("peak").get<double>();
     m.day = j.at("day").get<std::int64_t>();
     m.day_start = j.at("day_start").get<double>();
     m.losing_streak = j.at("losing_streak").get<int>();
     return m;
   } catch (const std::exception& e) {
-    throw core::Error(fmt::format("the journal's risk memory '{}' is malformed: {}", text, e.what()));
+    throw core::Error(
+        fmt::format("the journal's risk memory '{}' is malformed: {}", text, e.what()));
   }
 }
 
@@ -65,7 +67,8 @@ namespace {
 std::vector<RiskCommand> read_commands(Statement& st) {
   std::vector<RiskCommand> out;
   while (st.step()) {
-    RiskCommand c{st.column_int(0), st.column_int(1), st.column_text(2), st.column_text(3), std::nullopt};
+    RiskCommand c{st.column_int(0), st.column_int(1), st.column_text(2), st.column_text(3),
+                  std::nullopt};
     if (!st.column_is_null(4)) c.applied_at = st.column_int(4);
     out.push_back(std::move(c));
   }
@@ -79,8 +82,9 @@ std::optional<backtest::BreakerMemory> read_memory(Db& db) {
 }
 
 void write_memory(Db& db, const backtest::BreakerMemory& memory, core::TimeMs time) {
-  Statement st(db, "INSERT INTO risk_memory (id, memory, time) VALUES (1, ?, ?) "
-                   "ON CONFLICT (id) DO UPDATE SET memory = excluded.memory, time = excluded.time");
+  Statement st(db,
+               "INSERT INTO risk_memory (id, memory, time) VALUES (1, ?, ?) "
+               "ON CONFLICT (id) DO UPDATE SET memory = excluded.memory, time = excluded.time");
   st.bind(1, memory_json(memory)).bind(2, time).run();
 }
 
@@ -89,11 +93,15 @@ void write_memory(Db& db, const backtest::BreakerMemory& memory, core::TimeMs ti
 // ---- RiskJournal ----
 
 struct RiskJournal::Impl {
-  explicit Impl(const std::string& path) : db(path, Db::Mode::ReadWrite) { prepare_journal_schema(db); }
+  explicit Impl(const std::string& path) : db(path, Db::Mode::ReadWrite) {
+    prepare_journal_schema(db);
+  }
   Db db;
 };
 
-RiskJournal RiskJournal::open(const std::string& path) { return RiskJournal(std::make_unique<Impl>(path)); }
+RiskJournal RiskJournal::open(const std::string& path) {
+  return RiskJournal(std::make_unique<Impl>(path));
+}
 RiskJournal::RiskJournal(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 RiskJournal::RiskJournal(RiskJournal&&) noexcept = default;
 RiskJournal& RiskJournal::operator=(RiskJournal&&) noexcept = default;
@@ -103,8 +111,10 @@ void RiskJournal::record_transitions(const std::vector<backtest::Transition>& tr
                                      const backtest::BreakerMemory& memory, core::TimeMs time) {
   data::sqlite::Transaction tx(impl_->db);
   for (const auto& t : transitions) {
-    Statement st(impl_->db, "INSERT INTO risk_transitions (time, from_state, to_state, reason, figures, description) "
-                            "VALUES (?, ?, ?, ?, ?, ?)");
+    Statement st(
+        impl_->db,
+        "INSERT INTO risk_transitions (time, from_state, to_state, reason, figures, description) "
+        "VALUES (?, ?, ?, ?, ?, ?)");
     st.bind(1, t.time)
         .bind(2, backtest::name_of(t.from))
         .bind(3, backtest::name_of(t.to))
@@ -125,8 +135,10 @@ void RiskJournal::record_checks(const std::vector<RiskCheckRecord>& checks) {
   if (checks.empty()) return;
   data::sqlite::Transaction tx(impl_->db);
   for (const auto& c : checks) {
-    Statement st(impl_->db, "INSERT INTO risk_checks (time, strategy, coin, cloid, reason, rejected, size_before, "
-                            "size_after, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    Statement st(
+        impl_->db,
+        "INSERT INTO risk_checks (time, strategy, coin, cloid, reason, rejected, size_before, "
+        "size_after, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     st.bind(1, c.time)
         .bind(2, c.strategy)
         .bind(3, c.coin)
@@ -144,20 +156,27 @@ void RiskJournal::record_checks(const std::vector<RiskCheckRecord>& checks) {
 std::optional<backtest::BreakerMemory> RiskJournal::memory() { return read_memory(impl_->db); }
 
 std::optional<core::TimeMs> RiskJournal::last_halt_time() {
-  Statement st(impl_->db, "SELECT time FROM risk_transitions WHERE to_state = 'HALTED' ORDER BY seq DESC LIMIT 1");
+  Statement st(
+      impl_->db,
+      "SELECT time FROM risk_transitions WHERE to_state = 'HALTED' ORDER BY seq DESC LIMIT 1");
   if (!st.step()) return std::nullopt;
   return st.column_int(0);
 }
 
-std::int64_t RiskJournal::add_command(core::TimeMs time, const std::string& command, const std::string& by) {
-  if (command != "resume" && command != "halt") throw core::Error(fmt::format("risk command '{}': resume or halt", command));
-  Statement st(impl_->db, "INSERT INTO risk_commands (time, command, by, applied_at) VALUES (?, ?, ?, NULL)");
+std::int64_t RiskJournal::add_command(core::TimeMs time, const std::string& command,
+                                      const std::string& by) {
+  if (command != "resume" && command != "halt")
+    throw core::Error(fmt::format("risk command '{}': resume or halt", command));
+  Statement st(impl_->db,
+               "INSERT INTO risk_commands (time, command, by, applied_at) VALUES (?, ?, ?, NULL)");
   st.bind(1, time).bind(2, command).bind(3, by).run();
   return impl_->db.last_insert_rowid();
 }
 
 std::vector<RiskCommand> RiskJournal::pending_commands() {
-  Statement st(impl_->db, "SELECT id, time, command, by, applied_at FROM risk_commands WHERE applied_at IS NULL ORDER BY id");
+  Statement st(impl_->db,
+               "SELECT id, time, command, by, applied_at FROM risk_commands WHERE applied_at IS "
+               "NULL ORDER BY id");
   return read_commands(st);
 }
 
@@ -176,17 +195,20 @@ struct RiskJournalReader::Impl {
 
 RiskJournalReader RiskJournalReader::open(const std::string& path) {
   if (!std::filesystem::exists(path)) {
-    throw core::Error(fmt::format("journal {}: no such file (paper and trade write it beside the store; or give --journal)", path));
+    throw core::Error(fmt::format(
+        "journal {}: no such file (paper and trade write it beside the store; or give --journal)",
+        path));
   }
   auto impl = std::make_unique<Impl>(path);
   Statement id(impl->db, "PRAGMA application_id");
   id.step_row();
-  if (id.column_int(0) != kJournalApplicationId) throw core::Error(fmt::format("{}: not an organism trading journal", path));
+  if (id.column_int(0) != kJournalApplicationId)
+    throw core::Error(fmt::format("{}: not an organism trading journal", path));
   Statement version(impl->db, "PRAGMA user_version");
   version.step_row();
   if (version.column_int(0) > kJournalSchemaVersion) {
-    throw core::Error(fmt::format("journal {}: schema {} (this build reads {})", path, version.column_int(0),
-                                  kJournalSchemaVersion));
+    throw core::Error(fmt::format("journal {}: schema {} (this build reads {})", path,
+                                  version.column_int(0), kJournalSchemaVersion));
   }
   impl->has_risk_tables = version.column_int(0) >= 3;
   return RiskJournalReader(std::move(impl));
@@ -204,8 +226,10 @@ std::optional<backtest::BreakerMemory> RiskJournalReader::memory() {
 std::vector<RiskTransitionRecord> RiskJournalReader::transitions(std::size_t limit) {
   std::vector<RiskTransitionRecord> out;
   if (!impl_->has_risk_tables) return out;
-  Statement st(impl_->db, "SELECT time, from_state, to_state, reason, figures, description FROM risk_transitions "
-                          "ORDER BY seq DESC LIMIT ?");
+  Statement st(
+      impl_->db,
+      "SELECT time, from_state, to_state, reason, figures, description FROM risk_transitions "
+      "ORDER BY seq DESC LIMIT ?");
   st.bind(1, static_cast<std::int64_t>(limit));
   while (st.step()) {
     out.push_back({st.column_int(0), st.column_text(1), st.column_text(2), st.column_text(3),
@@ -217,14 +241,17 @@ std::vector<RiskTransitionRecord> RiskJournalReader::transitions(std::size_t lim
 std::map<std::string, RiskCheckCount> RiskJournalReader::check_counts() {
   std::map<std::string, RiskCheckCount> out;
   if (!impl_->has_risk_tables) return out;
-  Statement st(impl_->db, "SELECT reason, sum(rejected), sum(1 - rejected) FROM risk_checks GROUP BY reason");
+  Statement st(impl_->db,
+               "SELECT reason, sum(rejected), sum(1 - rejected) FROM risk_checks GROUP BY reason");
   while (st.step()) out[st.column_text(0)] = {st.column_int(1), st.column_int(2)};
   return out;
 }
 
 std::vector<RiskCommand> RiskJournalReader::commands(std::size_t limit) {
   if (!impl_->has_risk_tables) return {};
-  Statement st(impl_->db, "SELECT id, time, command, by, applied_at FROM risk_commands ORDER BY id DESC LIMIT ?");
+  Statement st(
+      impl_->db,
+      "SELECT id, time, command, by, applied_at FROM risk_commands ORDER BY id DESC LIMIT ?");
   st.bind(1, static_cast<std::int64_t>(limit));
   return read_commands(st);
 }

@@ -1,18 +1,19 @@
 #include "exec/risk_manager.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "exchange/hyperliquid/decimal.hpp"
 
 namespace organism::exec {
 
-RiskManager::RiskManager(const backtest::RiskLimits& limits, std::vector<std::string> coins, core::TimeMs interval_ms,
-                         RiskJournal& journal, OrderManager& orders, TradingLoop& loop, Note note)
+RiskManager::RiskManager(const backtest::RiskLimits& limits, std::vector<std::string> coins,
+                         core::TimeMs interval_ms, RiskJournal& journal, OrderManager& orders,
+                         TradingLoop& loop, Note note)
     : limits_(limits),
       coins_(std::move(coins)),
       interval_ms_(interval_ms),
@@ -27,7 +28,8 @@ core::TimeMs RiskManager::market_time(core::TimeMs wall_now) const {
   return bar_close_ + std::max<core::TimeMs>(0, wall_now - bar_seen_wall_);
 }
 
-void RiskManager::start(core::TimeMs wall_now, core::TimeMs last_bar_close, const std::map<std::string, double>& closes) {
+void RiskManager::start(core::TimeMs wall_now, core::TimeMs last_bar_close,
+                        const std::map<std::string, double>& closes) {
   bar_close_ = last_bar_close;
   bar_seen_wall_ = wall_now;
   last_close_ = closes;
@@ -36,15 +38,18 @@ void RiskManager::start(core::TimeMs wall_now, core::TimeMs last_bar_close, cons
   trades_seen_.clear();
   for (const auto& account : loop_.accounts()) {
     std::vector<std::size_t> legs;
-    for (std::size_t j = 0; j < account.legs(); ++j) legs.push_back(account.closed_trades(j).size());
+    for (std::size_t j = 0; j < account.legs(); ++j)
+      legs.push_back(account.closed_trades(j).size());
     trades_seen_.push_back(std::move(legs));
   }
   const core::TimeMs time = market_time(wall_now);
   if (const auto memory = journal_.memory()) {
     breakers_.restore(*memory);
     if (memory->state != backtest::TradingState::active) {
-      note_(fmt::format("risk: state {} restored from the journal{}", backtest::name_of(memory->state),
-                        memory->latched ? fmt::format(" (latched by {})", backtest::name_of(*memory->latched)) : ""));
+      note_(fmt::format(
+          "risk: state {} restored from the journal{}", backtest::name_of(memory->state),
+          memory->latched ? fmt::format(" (latched by {})", backtest::name_of(*memory->latched))
+                          : ""));
     }
   }
   apply_commands(time);
@@ -74,8 +79,8 @@ PreTradeVerdict RiskManager::check(std::vector<OrderIntent> intents) {
   const core::TimeMs now = orders_.broker().now();
   for (const auto& action : result.actions) {
     records.push_back({now, action.intent.strategy_id, action.intent.coin, cloid_of(action.intent),
-                       std::string(name_of(action.reason)), action.rejected, action.intent.size, action.size_after,
-                       action.detail});
+                       std::string(name_of(action.reason)), action.rejected, action.intent.size,
+                       action.size_after, action.detail});
     verdict.reasons.push_back(fmt::format("{} by {}: {}", action.rejected ? "rejected" : "shrunk",
                                           name_of(action.reason), action.detail));
   }
@@ -86,18 +91,22 @@ PreTradeVerdict RiskManager::check(std::vector<OrderIntent> intents) {
   return verdict;
 }
 
-void RiskManager::on_bar(const BarReport& report, const std::map<std::string, double>& closes, core::TimeMs wall_now) {
+void RiskManager::on_bar(const BarReport& report, const std::map<std::string, double>& closes,
+                         core::TimeMs wall_now) {
   const core::TimeMs time = report.time + interval_ms_;  // the bar's close
   bar_close_ = time;
   bar_seen_wall_ = wall_now;
   std::vector<backtest::Transition> made;
-  auto add = [&](std::vector<backtest::Transition> t) { made.insert(made.end(), t.begin(), t.end()); };
+  auto add = [&](std::vector<backtest::Transition> t) {
+    made.insert(made.end(), t.begin(), t.end());
+  };
   on_submit(report.submitted, time);
   auto& accounts = loop_.accounts();
   for (std::size_t i = 0; i < accounts.size() && i < trades_seen_.size(); ++i) {
     for (std::size_t j = 0; j < accounts[i].legs() && j < trades_seen_[i].size(); ++j) {
       const auto& trades = accounts[i].closed_trades(j);
-      for (std::size_t k = trades_seen_[i][j]; k < trades.size(); ++k) add(breakers_.on_trade(time, trades[k].pnl));
+      for (std::size_t k = trades_seen_[i][j]; k < trades.size(); ++k)
+        add(breakers_.on_trade(time, trades[k].pnl));
       trades_seen_[i][j] = trades.size();
     }
   }
@@ -185,8 +194,10 @@ void RiskManager::apply_commands(core::TimeMs time) {
     } else {
       made = breakers_.halt(time, fmt::format("risk halt by {}", command.by));
     }
-    note_(fmt::format("risk: command {} (#{} by {}) applied{}", command.command, command.id, command.by,
-                      made.empty() ? fmt::format(" (nothing to do: {})", backtest::name_of(breakers_.state())) : ""));
+    note_(fmt::format(
+        "risk: command {} (#{} by {}) applied{}", command.command, command.id, command.by,
+        made.empty() ? fmt::format(" (nothing to do: {})", backtest::name_of(breakers_.state()))
+                     : ""));
     if (!made.empty()) handle(made, time);
     journal_.mark_applied(command.id, time);
   }
@@ -198,7 +209,8 @@ void RiskManager::handle(const std::vector<backtest::Transition>& transitions, c
   bool halted = false;
   for (const auto& t : transitions) {
     note_("risk: " + t.describe());
-    halted = halted || (t.to == backtest::TradingState::halted && t.from != backtest::TradingState::halted);
+    halted = halted ||
+             (t.to == backtest::TradingState::halted && t.from != backtest::TradingState::halted);
   }
   if (halted) enforce_halt(time, true);
 }
@@ -213,8 +225,9 @@ void RiskManager::enforce_halt(core::TimeMs time, bool cancel) {
   if (intents.empty()) return;
   const auto report = orders_.submit(intents);
   for (const auto& o : report.placed) {
-    note_(fmt::format("risk: HALTED: flatten {} {} {} ({}) {}", o.intent.strategy_id.substr(0, 12), o.intent.coin,
-                      name_of(o.intent.side), exchange::hl::format_units(o.intent.size), name_of(o.state)));
+    note_(fmt::format("risk: HALTED: flatten {} {} {} ({}) {}", o.intent.strategy_id.substr(0, 12),
+                      o.intent.coin, name_of(o.intent.side),
+                      exchange::hl::format_units(o.intent.size), name_of(o.state)));
   }
   for (const auto& refused : report.refused) note_("risk: HALTED: flatten refused: " + refused);
   on_submit(report, time);
@@ -236,7 +249,8 @@ std::vector<OrderIntent> RiskManager::flatten_intents(core::TimeMs halt_time) {
         intent.strategy_id = slots[i].id;
         intent.coin = slots[i].coins[j];
         intent.bar_time = halt_time;
-        intent.sequence = kFlattenSequence + c + static_cast<std::uint32_t>(k) * kFlattenAttemptStep;
+        intent.sequence =
+            kFlattenSequence + c + static_cast<std::uint32_t>(k) * kFlattenAttemptStep;
         intent.side = held > 0 ? Side::sell : Side::buy;
         intent.size = held > 0 ? held : -held;
         intent.style = ExecStyle::market;
@@ -247,7 +261,8 @@ std::vector<OrderIntent> RiskManager::flatten_intents(core::TimeMs halt_time) {
           break;
         }
         if (!is_terminal(journaled->state)) break;  // still open or unknown: wait for it
-        // Filled in full: the books will show it (never a second order on a position not yet booked).
+        // Filled in full: the books will show it (never a second order on a position not yet
+        // booked).
         if (journaled->filled_size >= journaled->intent.size) break;
       }
     }

@@ -45,20 +45,23 @@ class RiskManager {
   // `coins`: the session's coins (their index is the breakers' and the flatten's coin index).
   // The references must outlive the manager. `note` gets one line per transition or command
   // ("risk: HALTED by drawdown: ...").
-  RiskManager(const backtest::RiskLimits& limits, std::vector<std::string> coins, core::TimeMs interval_ms,
-              RiskJournal& journal, OrderManager& orders, TradingLoop& loop, Note note);
+  RiskManager(const backtest::RiskLimits& limits, std::vector<std::string> coins,
+              core::TimeMs interval_ms, RiskJournal& journal, OrderManager& orders,
+              TradingLoop& loop, Note note);
 
   // At start, after the loop's books were restored: the breakers' memory from the journal (a
   // HALTED session stays HALTED), the newest stored bar's close (-1: none) and closes per coin,
   // pending commands applied, and a HALTED state enforced (cancel, flatten what is left).
-  void start(core::TimeMs wall_now, core::TimeMs last_bar_close, const std::map<std::string, double>& closes);
+  void start(core::TimeMs wall_now, core::TimeMs last_bar_close,
+             const std::map<std::string, double>& closes);
 
   // The pre-trade check the trading loop calls with one decision's intents.
   PreTradeVerdict check(std::vector<OrderIntent> intents);
 
   // After each decided bar time: the equity at its close, the strategies' newly closed trades,
   // each coin's bar return (`closes`: the bar's close per coin); the submit's outcomes.
-  void on_bar(const BarReport& report, const std::map<std::string, double>& closes, core::TimeMs wall_now);
+  void on_bar(const BarReport& report, const std::map<std::string, double>& closes,
+              core::TimeMs wall_now);
 
   // At each poll tick: pending commands, the equity marked at the broker's reference prices,
   // the data's age (book_age_ms < 0: no book to check), and a HALTED state's flatten retried.
@@ -94,10 +97,11 @@ class RiskManager {
   Note note_;
   backtest::CircuitBreakers breakers_;
   std::array<std::int64_t, kCheckReasonCount> counts_{};
-  core::TimeMs bar_close_ = -1;  // the newest bar's close (market time)
+  core::TimeMs bar_close_ = -1;      // the newest bar's close (market time)
   core::TimeMs bar_seen_wall_ = -1;  // wall time it arrived
   std::map<std::string, double> last_close_;
-  std::vector<std::vector<std::size_t>> trades_seen_;  // per strategy, per leg: closed trades counted
+  std::vector<std::vector<std::size_t>>
+      trades_seen_;  // per strategy, per leg: closed trades counted
 };
 
 }  // namespace organism::exec

@@ -2,10 +2,9 @@
 // flash move within one bar on a long book trips the drawdown breaker inside that bar; the session
 // cancels and flattens, stays HALTED over more bars and a restart, and only `organism risk resume`
 // returns it to ACTIVE. `risk status --json` reports the state, the reason and the figures.
-#include <signal.h>
-
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include "cli/background_organism.hpp"
 #include "cli/trade_session_fixture.hpp"
@@ -18,9 +17,9 @@ constexpr const char* kBusyGenome = R"({"family":"ema_cross","params":{"fast":2,
 // Leverage-1 long of the whole capital is allowed (asset cap 1); 5 % below the peak halts; the
 // daily loss limit, the REDUCING band and the volatility breaker are off (0) so the drawdown is
 // what trips.
-const std::vector<std::string> kRiskEnv{"ORGANISM_RISK_MAX_DRAWDOWN=0.05", "ORGANISM_RISK_ASSET_CAP=1",
-                                        "ORGANISM_RISK_MAX_LEVERAGE=3", "ORGANISM_RISK_DAILY_LOSS=0.5",
-                                        "ORGANISM_RISK_REDUCE_AT=0", "ORGANISM_RISK_VOL_K=0"};
+const std::vector<std::string> kRiskEnv{
+    "ORGANISM_RISK_MAX_DRAWDOWN=0.05", "ORGANISM_RISK_ASSET_CAP=1", "ORGANISM_RISK_MAX_LEVERAGE=3",
+    "ORGANISM_RISK_DAILY_LOSS=0.5",    "ORGANISM_RISK_REDUCE_AT=0", "ORGANISM_RISK_VOL_K=0"};
 
 class RiskSession : public ::testing::Test {
  protected:
@@ -31,8 +30,9 @@ class RiskSession : public ::testing::Test {
     write_file(genome_, kBusyGenome);
   }
   std::vector<std::string> paper_args() const {
-    return {"--db", sim_->store(), "paper", "--strategies", genome_, "--coins", "ETH", "--interval", "1h",
-            "--url", sim_->url(), "--fill", "book", "--poll-ms", "300"};
+    return {"--db",      sim_->store(), "paper",      "--strategies", genome_,
+            "--coins",   "ETH",         "--interval", "1h",           "--url",
+            sim_->url(), "--fill",      "book",       "--poll-ms",    "300"};
   }
   // The status line of the bar whose prefix is given.
   static std::string line_of(const std::string& out, const std::string& prefix) {
@@ -72,7 +72,8 @@ TEST_F(RiskSession, AFlashCrashHaltsWithinTheBarFlattensAndOnlyResumeLeavesHalte
   const std::string closing = core::format_utc(sim_->advance_steps(1) - kHourMs) + " equity";
   ASSERT_TRUE(paper->wait_for_out(closing)) << paper->out();
   const std::string out = paper->out();
-  EXPECT_LT(out.find("risk: HALTED by drawdown"), out.find(closing)) << out;  // tripped within the bar
+  EXPECT_LT(out.find("risk: HALTED by drawdown"), out.find(closing))
+      << out;  // tripped within the bar
 
   auto status = risk_status();
   EXPECT_EQ(status["state"], "HALTED");
@@ -88,10 +89,15 @@ TEST_F(RiskSession, AFlashCrashHaltsWithinTheBarFlattensAndOnlyResumeLeavesHalte
   EXPECT_LT(status["since"].get<std::int64_t>(), market_time + kHourMs / 12) << status.dump();
 
   // Flat, nothing open.
-  const auto positions = nlohmann::json::parse(run_organism({"--db", sim_->store(), "positions", "--json"}).out);
-  for (const auto& p : positions) EXPECT_EQ(std::stod(p["size"].get<std::string>()), 0.0) << p.dump();
-  EXPECT_TRUE(nlohmann::json::parse(run_organism({"--db", sim_->store(), "orders", "--json"}).out).empty());
-  const auto orders_after_halt = nlohmann::json::parse(run_organism({"--db", sim_->store(), "orders", "--all", "--json"}).out).size();
+  const auto positions =
+      nlohmann::json::parse(run_organism({"--db", sim_->store(), "positions", "--json"}).out);
+  for (const auto& p : positions)
+    EXPECT_EQ(std::stod(p["size"].get<std::string>()), 0.0) << p.dump();
+  EXPECT_TRUE(
+      nlohmann::json::parse(run_organism({"--db", sim_->store(), "orders", "--json"}).out).empty());
+  const auto orders_after_halt =
+      nlohmann::json::parse(run_organism({"--db", sim_->store(), "orders", "--all", "--json"}).out)
+          .size();
 
   // More bars: still HALTED, no new order.
   for (int i = 0; i < 2; ++i) ASSERT_TRUE(paper->wait_for_out(sim_->advance_bar())) << paper->out();
@@ -103,8 +109,10 @@ TEST_F(RiskSession, AFlashCrashHaltsWithinTheBarFlattensAndOnlyResumeLeavesHalte
   ASSERT_TRUE(paper->wait_for_out("risk: state HALTED restored")) << paper->out() << paper->err();
   ASSERT_TRUE(paper->wait_for_out(sim_->advance_bar())) << paper->out();
   EXPECT_EQ(risk_status()["state"], "HALTED");
-  EXPECT_EQ(nlohmann::json::parse(run_organism({"--db", sim_->store(), "orders", "--all", "--json"}).out).size(),
-            orders_after_halt);
+  EXPECT_EQ(
+      nlohmann::json::parse(run_organism({"--db", sim_->store(), "orders", "--all", "--json"}).out)
+          .size(),
+      orders_after_halt);
 
   // Only resume leaves it.
   const auto resume = run_organism({"--db", sim_->store(), "risk", "resume"});
@@ -124,11 +132,13 @@ TEST_F(RiskSession, AFlashCrashHaltsWithinTheBarFlattensAndOnlyResumeLeavesHalte
 TEST_F(RiskSession, AStaleFeedReducesAndClearsWhenBarsFlowAgain) {
   std::vector<std::string> env = kRiskEnv;
   env.push_back("ORGANISM_RISK_STALE_INTERVALS=0.002");
-  BackgroundOrganism trade({"--db", sim_->store(), "trade", "--strategies", genome_, "--coins", "ETH", "--interval",
-                            "1h", "--url", sim_->url(), "--key-file", sim_->key_file(), "--poll-ms", "300"},
-                           env);
+  BackgroundOrganism trade(
+      {"--db", sim_->store(), "trade", "--strategies", genome_, "--coins", "ETH", "--interval",
+       "1h", "--url", sim_->url(), "--key-file", sim_->key_file(), "--poll-ms", "300"},
+      env);
   ASSERT_TRUE(trade.wait_for_out("trading 1 strategies")) << trade.out() << trade.err();
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(trade.wait_for_out(sim_->advance_bar())) << trade.out() << trade.err();
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(trade.wait_for_out(sim_->advance_bar())) << trade.out() << trade.err();
   const std::size_t before = trade.out().size();
   const auto orders_before = count_order_log(sim_->order_log()).orders;
   sim_->control(R"({"type":"fault","fault":"staleBook","seconds":30})");  // and no advance: no bar

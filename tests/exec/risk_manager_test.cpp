@@ -24,7 +24,8 @@ constexpr core::TimeMs kStart = 1'700'000'000'000 - 1'700'000'000'000 % core::kH
 // Bar i of a price that falls for 40 bars and then rises: the EMA crossover of the tree family's
 // default genome goes short, then long (as in trading_loop_test.cpp).
 data::Bar bar_at(std::size_t i, double scale) {
-  const double x = i < 40 ? 100.0 - static_cast<double>(i) : 60.0 + 2.0 * (static_cast<double>(i) - 40.0);
+  const double x =
+      i < 40 ? 100.0 - static_cast<double>(i) : 60.0 + 2.0 * (static_cast<double>(i) - 40.0);
   data::Bar b;
   b.time = kStart + static_cast<core::TimeMs>(i) * core::kHourMs;
   b.open = b.high = b.low = b.close = x * scale;
@@ -55,13 +56,16 @@ struct Process {
       : journal(Journal::open(path)),
         risk_journal(RiskJournal::open(path)),
         orders(journal, broker),
-        loop(std::vector<StrategySlot>{{"s1", strategy::default_genome("tree"), {"ETH", "BTC"}, 0.5}}, options(),
-             orders),
+        loop(
+            std::vector<StrategySlot>{
+                {"s1", strategy::default_genome("tree"), {"ETH", "BTC"}, 0.5}},
+            options(), orders),
         risk(limits, {"BTC", "ETH"}, core::kHourMs, risk_journal, orders, loop,
              [this](const std::string& text) { notes.push_back(text); }) {
     orders.reconcile();
     loop.restore(journal.ledger());
-    loop.set_pre_trade_check([this](std::vector<OrderIntent> intents) { return risk.check(std::move(intents)); });
+    loop.set_pre_trade_check(
+        [this](std::vector<OrderIntent> intents) { return risk.check(std::move(intents)); });
     risk.start(broker.now(), -1, {});
   }
   static TradingLoopOptions options() {
@@ -78,7 +82,8 @@ struct Process {
       broker.prices["BTC"] = bar_at(i, 10).close;
       loop.on_bar({"ETH", bar_at(i, 1), std::nan(""), std::nan("")});
       for (const auto& report : loop.on_bar({"BTC", bar_at(i, 10), std::nan(""), std::nan("")})) {
-        risk.on_bar(report, {{"ETH", bar_at(i, 1).close}, {"BTC", bar_at(i, 10).close}}, broker.clock);
+        risk.on_bar(report, {{"ETH", bar_at(i, 1).close}, {"BTC", bar_at(i, 10).close}},
+                    broker.clock);
       }
     }
   }
@@ -87,7 +92,8 @@ struct Process {
 
 // Bars to feed until the crossover has made its first decision to hold a position.
 std::size_t bars_to_first_position() {
-  strategy::Runtime runtime(strategy::default_genome("tree"), core::Interval::parse_or_throw("1h"), {false, false});
+  strategy::Runtime runtime(strategy::default_genome("tree"), core::Interval::parse_or_throw("1h"),
+                            {false, false});
   for (std::size_t i = 0; i < 80; ++i) {
     if (runtime.on_bar(bar_at(i, 1)) != 0) return i + 1;
   }
@@ -130,8 +136,8 @@ TEST(RiskManager, AHaltCancelsAndFlattensWithStableCloidsAndARestartSendsNothing
     ASSERT_NE(btc, 0);
     // An order of ours resting on the book (another strategy's): the halt cancels it.
     broker.replies.push_back({test::ScriptedReply::Kind::rest});
-    const auto rest = p.orders.submit({{"other", "ETH", kStart, 7, Side::buy, units_of(1.0), units_of(50.0),
-                                        ExecStyle::post_only, 600'000, false}});
+    const auto rest = p.orders.submit({{"other", "ETH", kStart, 7, Side::buy, units_of(1.0),
+                                        units_of(50.0), ExecStyle::post_only, 600'000, false}});
     ASSERT_EQ(rest.placed.size(), 1u);
     const std::string resting = rest.placed[0].cloid;
 
@@ -147,13 +153,22 @@ TEST(RiskManager, AHaltCancelsAndFlattensWithStableCloidsAndARestartSendsNothing
     const auto& flatten = broker.place_calls.back();
     ASSERT_EQ(flatten.size(), 2u);
     halt_time = *p.risk_journal.last_halt_time();
-    EXPECT_EQ(halt_time, bar_at(bars_to_first_position() - 1, 1).time + core::kHourMs);  // the market clock
+    EXPECT_EQ(halt_time,
+              bar_at(bars_to_first_position() - 1, 1).time + core::kHourMs);  // the market clock
     // Coin index in the session's coins {BTC, ETH}: ETH 1, BTC 0; the strategy's legs are ETH, BTC.
     const std::pair<const char*, Units> legs[] = {{"ETH", eth}, {"BTC", btc}};
     for (std::size_t k = 0; k < 2; ++k) {
       const auto& [coin, units] = legs[k];
-      OrderIntent intent{"s1", coin, halt_time, kFlattenSequence + (k == 0 ? 1u : 0u), units > 0 ? Side::sell : Side::buy,
-                         units > 0 ? units : -units, 0, ExecStyle::market, 0, true};
+      OrderIntent intent{"s1",
+                         coin,
+                         halt_time,
+                         kFlattenSequence + (k == 0 ? 1u : 0u),
+                         units > 0 ? Side::sell : Side::buy,
+                         units > 0 ? units : -units,
+                         0,
+                         ExecStyle::market,
+                         0,
+                         true};
       EXPECT_EQ(flatten[k].spec.cloid.value_or(""), cloid_of(intent)) << coin;
       EXPECT_TRUE(flatten[k].spec.reduce_only);
       EXPECT_EQ(flatten[k].spec.sz, units > 0 ? units : -units);
@@ -168,7 +183,8 @@ TEST(RiskManager, AHaltCancelsAndFlattensWithStableCloidsAndARestartSendsNothing
     EXPECT_EQ(again.held(0), 0);
     EXPECT_EQ(again.held(1), 0);
     again.risk.on_poll(broker.clock + 5'000, -1);
-    again.feed(broker, bars_to_first_position(), bars_to_first_position() + 3);  // HALTED: nothing new
+    again.feed(broker, bars_to_first_position(),
+               bars_to_first_position() + 3);  // HALTED: nothing new
     EXPECT_EQ(broker.place_calls.size(), calls_before_restart);
     for (const auto& cloid : flatten_cloids) EXPECT_EQ(broker.place_count[cloid], 1) << cloid;
     EXPECT_EQ(again.risk.state(), backtest::TradingState::halted);
@@ -212,8 +228,10 @@ TEST(RiskJournal, AVersionTwoJournalIsMigratedInPlace) {
   {
     auto journal = Journal::open(path);
     data::sqlite::Db db(path, data::sqlite::Db::Mode::ReadWrite);
-    db.exec("DROP TABLE risk_transitions; DROP TABLE risk_memory; DROP TABLE risk_commands; DROP TABLE risk_checks; "
-            "PRAGMA user_version = 2;");
+    db.exec(
+        "DROP TABLE risk_transitions; DROP TABLE risk_memory; DROP TABLE risk_commands; DROP TABLE "
+        "risk_checks; "
+        "PRAGMA user_version = 2;");
   }
   auto reader_before = RiskJournalReader::open(path);
   EXPECT_FALSE(reader_before.memory().has_value());
