@@ -14,6 +14,7 @@
 #include "core/error.hpp"
 #include "core/stop_signals.hpp"
 #include "core/text.hpp"
+#include "backtest/risk_limits.hpp"
 #include "evolve/genome_config.hpp"
 #include "exchange/hyperliquid/decimal.hpp"
 #include "exec/trading_session.hpp"
@@ -83,6 +84,7 @@ void run_session(const TradeArgs& a, Context& ctx, exec::SessionMode mode) {
   o.loop.taker_fallback_ms = a.fallback_ms;
   if (!(a.capital > 0)) throw core::UsageError("--capital must be > 0");
   o.orders.collar = a.collar;
+  o.risk = backtest::risk_limits_from(ctx.config);  // always on: paper and trade have no --no-risk
   o.orders.expiry_ms = a.expiry_ms;
   o.orders.taker_fallback_ms = a.fallback_ms;
   o.fill = exec::replay_fill_from(a.fill);
@@ -162,6 +164,8 @@ held position becomes orders, journaled before they are sent (STORE.journal.db).
 them against the live order book (walking its levels, taker and maker fees, funding, --latency-ms);
 --fill bar fills them at the next bar's open exactly as `organism backtest` does. One status line
 per bar. Ctrl-C or SIGTERM stops cleanly; a restart (even after kill -9) reconciles and goes on.
+The risk manager is always on (the risk.* keys, docs/risk.md): pre-trade checks on every order,
+circuit breakers; "risk: ..." lines report its transitions; `organism risk status | resume`.
 Walkthrough: docs/trading.md.)");
   add_common(paper, *p, registry);
   paper->add_option("--fill", p->fill, "book (the live order book) or bar (the next bar's open)")->capture_default_str();

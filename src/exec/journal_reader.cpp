@@ -28,7 +28,8 @@ JournalReader JournalReader::open(const std::string& path) {
   Statement version(impl->db, "PRAGMA user_version");
   version.step_row();
   if (id.column_int(0) != kJournalApplicationId) throw core::Error(fmt::format("{}: not an organism trading journal", path));
-  if (version.column_int(0) != kJournalSchemaVersion) {
+  // Version 2 differs only by the risk tables (risk_journal.hpp), which this reader never reads.
+  if (version.column_int(0) < 2 || version.column_int(0) > kJournalSchemaVersion) {
     throw core::Error(fmt::format("journal {}: schema {} (this build reads {})", path, version.column_int(0),
                                   kJournalSchemaVersion));
   }

@@ -62,6 +62,28 @@ CREATE TABLE journal_counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT
 INSERT INTO journal_counters VALUES ('duplicate_fills', 0);
 )";
 
+// Version 3: the risk manager's record (risk_journal.hpp). Figures and memory are JSON text: they
+// are read back whole, never queried by part.
+constexpr const char* kRiskSchema = R"(
+CREATE TABLE risk_transitions (
+  seq INTEGER PRIMARY KEY,
+  time INTEGER NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL, reason TEXT NOT NULL,
+  figures TEXT NOT NULL, description TEXT NOT NULL
+);
+CREATE TABLE risk_memory (id INTEGER PRIMARY KEY CHECK (id = 1), memory TEXT NOT NULL, time INTEGER NOT NULL);
+CREATE TABLE risk_commands (
+  id INTEGER PRIMARY KEY,
+  time INTEGER NOT NULL, command TEXT NOT NULL CHECK (command IN ('resume', 'halt')), by TEXT NOT NULL,
+  applied_at INTEGER
+);
+CREATE TABLE risk_checks (
+  seq INTEGER PRIMARY KEY,
+  time INTEGER NOT NULL, strategy TEXT NOT NULL, coin TEXT NOT NULL, cloid TEXT NOT NULL,
+  reason TEXT NOT NULL, rejected INTEGER NOT NULL, size_before INTEGER NOT NULL,
+  size_after INTEGER NOT NULL, detail TEXT NOT NULL
+);
+)";
+
 }  // namespace
 
 void prepare_journal_schema(data::sqlite::Db& db) {
@@ -78,7 +100,7 @@ void prepare_journal_schema(data::sqlite::Db& db) {
     throw core::Error(fmt::format("journal {}: schema version {}, this organism writes {} (a newer organism made it)",
                                   db.path(), version, kJournalSchemaVersion));
   }
-  if (!fresh && version < kJournalSchemaVersion) {
+  if (!fresh && version < 2) {
     // The journal was unreleased before version 2: no migration, a clear refusal instead.
     throw core::Error(fmt::format("journal {}: schema version {} from a development build of organism; this organism "
                                   "writes version {} (move the file away to start a new journal)",
@@ -90,8 +112,15 @@ void prepare_journal_schema(data::sqlite::Db& db) {
   if (fresh) {
     data::sqlite::Transaction tx(db);
     db.exec(kSchema);
+    db.exec(kRiskSchema);
     db.exec(fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {};", kJournalApplicationId,
                         kJournalSchemaVersion));
+    tx.commit();
+  } else if (version == 2) {
+    // In place, in one transaction: a kill during it leaves version 2, migrated at the next open.
+    data::sqlite::Transaction tx(db);
+    db.exec(kRiskSchema);
+    db.exec(fmt::format("PRAGMA user_version = {};", kJournalSchemaVersion));
     tx.commit();
   }
 }

@@ -12,10 +12,11 @@ namespace organism::exec {
 
 // "orjn": marks a SQLite file as an organism trading journal.
 inline constexpr int kJournalApplicationId = 0x6f726a6e;
-inline constexpr int kJournalSchemaVersion = 2;  // 2: the ledger table
+inline constexpr int kJournalSchemaVersion = 3;  // 2: the ledger table; 3: the risk tables
 
 // Sets WAL and synchronous=FULL, refuses a file that is another database (or a newer journal),
-// and creates the tables of a new one.
+// creates the tables of a new one and migrates a version-2 journal to 3 in place (the risk
+// tables, one transaction).
 void prepare_journal_schema(data::sqlite::Db& db);
 
 // The orders table's columns in the order order_from_row reads them.

@@ -27,6 +27,8 @@
 #include "exec/journal.hpp"
 #include "exec/live_broker.hpp"
 #include "exec/book_feed.hpp"
+#include "exec/risk_journal.hpp"
+#include "exec/risk_manager.hpp"
 
 namespace organism::exec {
 namespace {
@@ -119,6 +121,24 @@ void mark_started(const std::string& journal_path, const std::vector<StrategySlo
   if (!out) throw core::Error(fmt::format("cannot write {}", started_path(journal_path)));
 }
 
+// The risk manager's start: the newest stored bar's close time and each coin's close then.
+void start_risk(RiskManager& risk, core::TimeMs wall_now, core::TimeMs interval_ms,
+                const std::map<core::TimeMs, std::vector<ClosedBar>>& history) {
+  core::TimeMs last_close = -1;
+  std::map<std::string, double> closes;
+  if (!history.empty()) {
+    last_close = history.rbegin()->first + interval_ms;
+    for (const auto& b : history.rbegin()->second) closes[b.coin] = b.bar.close;
+  }
+  risk.start(wall_now, last_close, closes);
+}
+
+std::map<std::string, double> closes_of(const std::vector<ClosedBar>& bars) {
+  std::map<std::string, double> closes;
+  for (const auto& b : bars) closes[b.coin] = b.bar.close;
+  return closes;
+}
+
 }  // namespace
 
 std::string format_status(const BarReport& report, std::size_t open_orders) {
@@ -151,7 +171,13 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
   auto info = std::make_shared<client::InfoClient>(rest);
   auto store = data::Store::open(o.store_path);
   const std::string journal_path = o.journal_path.empty() ? Journal::path_for_store(o.store_path) : o.journal_path;
+  if (o.risk.price_collar > 0 && o.orders.collar > o.risk.price_collar) {
+    throw core::UsageError(fmt::format("--collar {} is wider than risk.price_collar {}: every market order would be "
+                                       "refused by the pre-trade check",
+                                       o.orders.collar, o.risk.price_collar));
+  }
   auto journal = Journal::open(journal_path);
+  auto risk_journal = RiskJournal::open(journal_path);
 
   // The broker of the mode.
   static const core::WallClock wall;
@@ -196,6 +222,8 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
   const auto ledger = journal.ledger();
   const bool restart = traded_before(journal.load(), ledger, o.slots) || started_before(journal_path, o.slots);
   loop.restore(ledger);
+  RiskManager risk(o.risk, coins, o.loop.interval.nominal_ms(), risk_journal, orders, loop, note);
+  loop.set_pre_trade_check([&risk](std::vector<OrderIntent> intents) { return risk.check(std::move(intents)); });
 
   SessionSummary summary;
   auto decide = [&](core::TimeMs time, const std::vector<ClosedBar>& bars) {
@@ -211,6 +239,7 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
         ++summary.bars;
         summary.orders_placed += static_cast<std::int64_t>(report.submitted.placed.size());
         summary.equity = report.equity;
+        risk.on_bar(report, closes_of(bars), broker->now());
         if (cb.bar) cb.bar(report, orders.open_orders().size());
       }
     }
@@ -228,6 +257,7 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
   }
   note(fmt::format("warmed up on {} stored bars{}", history.size(),
                    redo ? fmt::format(", deciding {} again (restart)", core::format_utc(redo->first)) : ""));
+  start_risk(risk, broker->now(), o.loop.interval.nominal_ms(), history);
   if (redo) decide(redo->first, redo->second);
   mark_started(journal_path, o.slots);  // before the stream can store a bar
 
@@ -279,11 +309,14 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
       if (std::chrono::steady_clock::now() >= next_poll) {
         next_poll = std::chrono::steady_clock::now() + o.poll_every;
         try {
-          if (book_broker && !orders.open_orders().empty()) book_broker->advance(broker->now());
+          // The book every poll: the risk manager marks the equity at it (a crash within a bar).
+          if (book_broker) book_broker->advance(broker->now());
           orders.poll();
           loop.book_fills();
+          risk.on_poll(broker->now(), -1);
         } catch (const core::Error& e) {
           note(fmt::format("poll: {} (retried at the next poll)", e.what()));
+          risk.on_request_failed(broker->now());
         }
       }
       watch();

@@ -13,6 +13,9 @@
 //     strategies (a restart), the newest stored bar is decided again instead of only warming up:
 //     a decision cut by a kill is finished, and one already done maps to the same cloids, which
 //     the order manager looks up and never places again;
+//  3b. the risk manager (risk_manager.hpp) restores its breakers from the journal and is installed
+//     as the loop's pre-trade check; a HALTED journal stays HALTED (cancel, flatten) until
+//     `organism risk resume`;
 //  4. the bar stream backfills from the store's last bar, then every closed bar goes to the loop;
 //     every reconnect runs reconcile() again; a timer runs OrderManager::poll (fallbacks, unknown
 //     outcomes, fills) between bars.
@@ -27,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "backtest/risk_limits.hpp"
 #include "exec/order_manager.hpp"
 #include "exec/replay.hpp"
 #include "exec/trading_loop.hpp"
@@ -45,6 +49,8 @@ struct SessionOptions {
   std::vector<StrategySlot> slots{};
   TradingLoopOptions loop{};
   OrderManagerOptions orders{};
+  // The risk manager's limits (risk.* keys); always on. orders.collar must be <= risk.price_collar.
+  backtest::RiskLimits risk{};
   core::TimeMs latency_ms = 50;  // paper book: order sent -> order meets the book
   // Live: the agent key's file (mode 0600; empty: ORGANISM_AGENT_KEY, agent_key.hpp), never
   // logged, and the account it trades for (empty: the key's own address).
@@ -62,6 +68,7 @@ struct SessionCallbacks {
   // One per decided bar time, with the orders still open after it.
   std::function<void(const BarReport&, std::size_t open_orders)> bar{};
   std::function<void(const std::string&)> note{};            // anything else worth a line
+  // (the risk manager's transitions and commands come as notes starting "risk: ")
 };
 
 struct SessionSummary {

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -70,6 +71,12 @@ class TradeSim {
     EXPECT_EQ(r.status, 200) << r.body;
     const auto t = nlohmann::json::parse(r.body).at("marketTime").get<std::int64_t>();
     return core::format_utc(t - kHourMs) + " equity";
+  }
+  // `steps` ticks forward (12 per bar), not necessarily to a bar's close; the market time after.
+  std::int64_t advance_steps(int steps) {
+    const auto r = http_.post("/control", fmt::format(R"({{"type":"advance","steps":{}}})", steps));
+    EXPECT_EQ(r.status, 200) << r.body;
+    return nlohmann::json::parse(r.body).at("marketTime").get<std::int64_t>();
   }
   // A control request (faults: docs/exchange-sim.md), checked for success.
   void control(const std::string& body) {

@@ -1,0 +1,173 @@
+// The risk manager in `organism paper --fill book` against the simulator's live book: a -15 %
+// flash move within one bar on a long book trips the drawdown breaker inside that bar; the session
+// cancels and flattens, stays HALTED over more bars and a restart, and only `organism risk resume`
+// returns it to ACTIVE. `risk status --json` reports the state, the reason and the figures.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include "cli/background_organism.hpp"
+#include "cli/trade_session_fixture.hpp"
+
+namespace organism::test {
+namespace {
+
+constexpr const char* kBusyGenome = R"({"family":"ema_cross","params":{"fast":2,"slow":3}})";
+
+// Leverage-1 long of the whole capital is allowed (asset cap 1); 5 % below the peak halts; the
+// daily loss limit, the REDUCING band and the volatility breaker are off (0) so the drawdown is
+// what trips.
+const std::vector<std::string> kRiskEnv{
+    "ORGANISM_RISK_MAX_DRAWDOWN=0.05", "ORGANISM_RISK_ASSET_CAP=1", "ORGANISM_RISK_MAX_LEVERAGE=3",
+    "ORGANISM_RISK_DAILY_LOSS=0.5",    "ORGANISM_RISK_REDUCE_AT=0", "ORGANISM_RISK_VOL_K=0"};
+
+class RiskSession : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (eth_sim_store().empty() || vector_keys().empty()) GTEST_SKIP() << "needs ../shared";
+    sim_ = std::make_unique<TradeSim>(dir_.path());
+    genome_ = (dir_.path() / "g.json").string();
+    write_file(genome_, kBusyGenome);
+  }
+  std::vector<std::string> paper_args() const {
+    return {"--db",      sim_->store(), "paper",      "--strategies", genome_,
+            "--coins",   "ETH",         "--interval", "1h",           "--url",
+            sim_->url(), "--fill",      "book",       "--poll-ms",    "300"};
+  }
+  // The status line of the bar whose prefix is given.
+  static std::string line_of(const std::string& out, const std::string& prefix) {
+    const auto at = out.find(prefix);
+    if (at == std::string::npos) return {};
+    return out.substr(at, out.find('\n', at) - at);
+  }
+  nlohmann::json risk_status() {
+    const auto r = run_organism({"--db", sim_->store(), "risk", "status", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return nlohmann::json::parse(r.out);
+  }
+  TempDir dir_;
+  std::unique_ptr<TradeSim> sim_;
+  std::string genome_;
+};
+
+TEST_F(RiskSession, AFlashCrashHaltsWithinTheBarFlattensAndOnlyResumeLeavesHalted) {
+  auto paper = std::make_unique<BackgroundOrganism>(paper_args(), kRiskEnv);
+  ASSERT_TRUE(paper->wait_for_out("trading 1 strategies")) << paper->out() << paper->err();
+  // Bars until the strategy holds a long position at a bar's close.
+  bool long_book = false;
+  for (int i = 0; i < 40 && !long_book; ++i) {
+    const auto prefix = sim_->advance_bar();
+    ASSERT_TRUE(paper->wait_for_out(prefix)) << prefix << "\n" << paper->out() << paper->err();
+    long_book = line_of(paper->out(), prefix).find(" ETH +") != std::string::npos;
+  }
+  ASSERT_TRUE(long_book) << paper->out();
+  ASSERT_EQ(risk_status()["state"], "ACTIVE");
+
+  // -15 % over the rest of the bar; 11 of its 12 ticks pass, so the bar has not closed yet.
+  sim_->control(R"({"type":"fault","fault":"flashMove","coin":"ETH","percent":-15})");
+  const std::int64_t market_time = sim_->advance_steps(11);
+  ASSERT_TRUE(paper->wait_for_out("risk: HALTED by drawdown")) << paper->out() << paper->err();
+  ASSERT_TRUE(paper->wait_for_out("risk: HALTED: flatten")) << paper->out();
+  // The last tick: the flash bar closes (its status line is stamped with its open time).
+  const std::string closing = core::format_utc(sim_->advance_steps(1) - kHourMs) + " equity";
+  ASSERT_TRUE(paper->wait_for_out(closing)) << paper->out();
+  const std::string out = paper->out();
+  EXPECT_LT(out.find("risk: HALTED by drawdown"), out.find(closing))
+      << out;  // tripped within the bar
+
+  auto status = risk_status();
+  EXPECT_EQ(status["state"], "HALTED");
+  EXPECT_EQ(status["reason"], "drawdown");
+  const auto& f = status["figures"];
+  const double peak = f.at("peak").get<double>(), equity = f.at("equity").get<double>();
+  EXPECT_NEAR(f.at("drawdown").get<double>(), 1 - equity / peak, 1e-9) << f.dump();
+  EXPECT_DOUBLE_EQ(f.at("limit").get<double>(), 0.05);
+  // A leverage-1 long loses what the price lost: at least the limit, at most the 15 % move.
+  EXPECT_GE(f.at("drawdown").get<double>(), 0.05);
+  EXPECT_LE(f.at("drawdown").get<double>(), 0.16);
+  // The transition's time is inside the flash bar: before its close.
+  EXPECT_LT(status["since"].get<std::int64_t>(), market_time + kHourMs / 12) << status.dump();
+
+  // Flat, nothing open.
+  const auto positions =
+      nlohmann::json::parse(run_organism({"--db", sim_->store(), "positions", "--json"}).out);
+  for (const auto& p : positions)
+    EXPECT_EQ(std::stod(p["size"].get<std::string>()), 0.0) << p.dump();
+  EXPECT_TRUE(
+      nlohmann::json::parse(run_organism({"--db", sim_->store(), "orders", "--json"}).out).empty());
+  const auto orders_after_halt =
+      nlohmann::json::parse(run_organism({"--db", sim_->store(), "orders", "--all", "--json"}).out)
+          .size();
+
+  // More bars: still HALTED, no new order.
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(paper->wait_for_out(sim_->advance_bar())) << paper->out();
+  EXPECT_EQ(risk_status()["state"], "HALTED");
+  // A restart: still HALTED.
+  paper->signal(SIGTERM);
+  EXPECT_EQ(paper->collect().exit_code, 0);
+  paper = std::make_unique<BackgroundOrganism>(paper_args(), kRiskEnv);
+  ASSERT_TRUE(paper->wait_for_out("risk: state HALTED restored")) << paper->out() << paper->err();
+  ASSERT_TRUE(paper->wait_for_out(sim_->advance_bar())) << paper->out();
+  EXPECT_EQ(risk_status()["state"], "HALTED");
+  EXPECT_EQ(
+      nlohmann::json::parse(run_organism({"--db", sim_->store(), "orders", "--all", "--json"}).out)
+          .size(),
+      orders_after_halt);
+
+  // Only resume leaves it.
+  const auto resume = run_organism({"--db", sim_->store(), "risk", "resume"});
+  ASSERT_EQ(resume.exit_code, 0) << resume.err;
+  ASSERT_TRUE(paper->wait_for_out("risk: command resume")) << paper->out();
+  ASSERT_TRUE(paper->wait_for_out("risk: ACTIVE")) << paper->out();
+  status = risk_status();
+  EXPECT_EQ(status["state"], "ACTIVE");
+  EXPECT_EQ(status["transitions"][0]["from"], "HALTED");
+  EXPECT_EQ(status["transitions"][0]["reason"], "manual");
+  paper->signal(SIGTERM);
+  EXPECT_EQ(paper->collect().exit_code, 0);
+}
+
+// A feed that stops (no bar for 0.002 intervals = 7.2 s of a 1h bar): REDUCING by stale_data, shown
+// by `risk status`, no order sent meanwhile; the next bar clears it.
+TEST_F(RiskSession, AStaleFeedReducesAndClearsWhenBarsFlowAgain) {
+  std::vector<std::string> env = kRiskEnv;
+  env.push_back("ORGANISM_RISK_STALE_INTERVALS=0.002");
+  BackgroundOrganism trade(
+      {"--db", sim_->store(), "trade", "--strategies", genome_, "--coins", "ETH", "--interval",
+       "1h", "--url", sim_->url(), "--key-file", sim_->key_file(), "--poll-ms", "300"},
+      env);
+  ASSERT_TRUE(trade.wait_for_out("trading 1 strategies")) << trade.out() << trade.err();
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(trade.wait_for_out(sim_->advance_bar())) << trade.out() << trade.err();
+  const std::size_t before = trade.out().size();
+  const auto orders_before = count_order_log(sim_->order_log()).orders;
+  sim_->control(R"({"type":"fault","fault":"staleBook","seconds":30})");  // and no advance: no bar
+  auto stale_line = [&] { return trade.out().find("risk: REDUCING by stale_data", before); };
+  for (int i = 0; i < 300 && stale_line() == std::string::npos; ++i) usleep(100'000);
+  ASSERT_NE(stale_line(), std::string::npos) << trade.out();
+  const auto status = risk_status();
+  EXPECT_EQ(status["state"], "REDUCING");
+  EXPECT_EQ(status["reason"], "stale_data");
+  EXPECT_FALSE(status["figures"].empty()) << status.dump();
+  EXPECT_EQ(count_order_log(sim_->order_log()).orders, orders_before);
+  ASSERT_TRUE(trade.wait_for_out(sim_->advance_bar())) << trade.out();
+  auto cleared = [&] { return trade.out().find("risk: ACTIVE by stale_data", before); };
+  for (int i = 0; i < 100 && cleared() == std::string::npos; ++i) usleep(100'000);
+  EXPECT_NE(cleared(), std::string::npos) << trade.out();
+  trade.signal(SIGTERM);
+  EXPECT_EQ(trade.collect().exit_code, 0);
+}
+
+TEST(RiskCommand, AMissingJournalIsAClearErrorWithExitOne) {
+  TempDir dir;
+  const std::string db = (dir.path() / "none.db").string();
+  for (const char* command : {"status", "resume"}) {
+    const auto r = run_organism({"--db", db, "risk", command});
+    EXPECT_EQ(r.exit_code, 1) << command << r.out << r.err;
+    EXPECT_NE(r.err.find("none.journal.db: no such file"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir.path() / "none.journal.db"));
+  }
+}
+
+}  // namespace
+}  // namespace organism::test
