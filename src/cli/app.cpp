@@ -23,6 +23,7 @@ void add_data_stream(CLI::App& data, Registry& registry);            // data_str
 void add_replay_command(CLI::App& app, Registry& registry);          // replay_command.cpp
 void add_trade_commands(CLI::App& app, Registry& registry);          // paper, trade
 void add_journal_commands(CLI::App& app, Registry& registry);        // orders, positions, fills
+void add_flatten_command(CLI::App& app, Registry& registry);         // flatten_command.cpp
 
 void Registry::apply_bindings(core::Config& config) const {
   for (const auto& b : bindings_) {
@@ -97,6 +98,7 @@ int run(int argc, char** argv) {
   add_replay_command(app, registry);
   add_trade_commands(app, registry);
   add_journal_commands(app, registry);
+  add_flatten_command(app, registry);
 
   try {
     app.parse(argc, argv);

@@ -23,6 +23,7 @@
 #include "exchange/client/ws_client.hpp"
 #include "exec/agent_key.hpp"
 #include "exec/bar_broker.hpp"
+#include "exec/dead_man_switch.hpp"
 #include "exec/book_broker.hpp"
 #include "exec/journal.hpp"
 #include "exec/live_broker.hpp"
@@ -161,7 +162,9 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
   std::unique_ptr<L2BookPoller> book_source;
   if (o.mode == SessionMode::live) {
     LiveBrokerOptions live;
-    live.url = url;  // refused unless loopback (issue 20 enables the real networks)
+    live.url = url;  // refused unless loopback or a real network the CLI confirmed
+    live.real_network = o.real_network;
+    live.mainnet = o.mainnet;
     live.expiry_ms = o.orders.expiry_ms;
     live.session = rest_options;
     if (!o.account.empty()) {
@@ -193,11 +196,20 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
 
   const auto start_report = orders.reconcile();
   if (cb.reconciled) cb.reconciled(start_report);
+  // The dead man's switch, armed before anything is placed (live only; paper brokers ignore it).
+  SessionSummary summary;
+  DeadManSwitch dead_man(*broker, wall, o.mode == SessionMode::live ? o.dead_man_seconds : 0,
+                         [&](const std::string& what) {
+                           ++summary.dead_man_failures;
+                           note(what);
+                         });
+  dead_man.start();
+  if (dead_man.enabled()) note(fmt::format("dead man's switch armed: the exchange cancels every order {} s after "
+                                           "the last refresh", o.dead_man_seconds));
   const auto ledger = journal.ledger();
   const bool restart = traded_before(journal.load(), ledger, o.slots) || started_before(journal_path, o.slots);
   loop.restore(ledger);
 
-  SessionSummary summary;
   auto decide = [&](core::TimeMs time, const std::vector<ClosedBar>& bars) {
     // The paper book at the decision: the reference price the orders are sized and collared at.
     if (book_broker) book_broker->advance(broker->now());
@@ -280,6 +292,7 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
         next_poll = std::chrono::steady_clock::now() + o.poll_every;
         try {
           if (book_broker && !orders.open_orders().empty()) book_broker->advance(broker->now());
+          dead_man.refresh();  // first: it never throws, and nothing else must delay it
           orders.poll();
           loop.book_fills();
         } catch (const core::Error& e) {
@@ -302,6 +315,7 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
   }
   orders.poll();
   loop.book_fills();
+  dead_man.clear();
   return summary;
 }
 
