@@ -24,6 +24,7 @@ void add_replay_command(CLI::App& app, Registry& registry);          // replay_c
 void add_trade_commands(CLI::App& app, Registry& registry);          // paper, trade
 void add_journal_commands(CLI::App& app, Registry& registry);        // orders, positions, fills
 void add_risk_commands(CLI::App& app, Registry& registry);           // risk status | resume | halt
+void add_flatten_command(CLI::App& app, Registry& registry);         // flatten_command.cpp
 
 void Registry::apply_bindings(core::Config& config) const {
   for (const auto& b : bindings_) {
@@ -99,6 +100,7 @@ int run(int argc, char** argv) {
   add_trade_commands(app, registry);
   add_journal_commands(app, registry);
   add_risk_commands(app, registry);
+  add_flatten_command(app, registry);
 
   try {
     app.parse(argc, argv);

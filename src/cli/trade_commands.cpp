@@ -1,15 +1,17 @@
 // `organism paper` and `organism trade`: stored strategies traded on the exchange's live bars, paper
-// (fills against the live book, or the backtest's next-open fills) or live (the agent key, only
-// against the local simulator in this version). The work is exec::run_trading_session.
+// (fills against the live book, or the backtest's next-open fills) or live (the agent key, against
+// the local simulator or, with --network, Hyperliquid). The work is exec::run_trading_session.
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/context.hpp"
 #include "cli/cost_options.hpp"
+#include "cli/live_network.hpp"
 #include "cli/strategy_source.hpp"
 #include "core/error.hpp"
 #include "core/stop_signals.hpp"
@@ -17,6 +19,7 @@
 #include "backtest/risk_limits.hpp"
 #include "evolve/genome_config.hpp"
 #include "exchange/hyperliquid/decimal.hpp"
+#include "exec/agent_key.hpp"
 #include "exec/trading_session.hpp"
 
 namespace organism::cli {
@@ -24,7 +27,8 @@ namespace {
 
 struct TradeArgs {
   std::string strategies, coins, interval, shares, until, style = "market", on_exit = "cancel", journal;
-  std::string fill = "book", key_file, account;
+  std::string fill = "book", key_file, account, network;
+  bool yes_live = false;
   double capital = 10'000, collar = 0.01;
   std::int64_t bars = 0, latency_ms = 50, fallback_ms = 60'000, expiry_ms = 30'000, poll_ms = 1000;
 };
@@ -70,6 +74,31 @@ std::vector<exec::StrategySlot> slots_of(const TradeArgs& a, Context& ctx, std::
   return slots;
 }
 
+// Live: where the orders go (network_target: loopback, or --network after its checks), the
+// dead man's switch, and on a real network the explicit risk limits and the confirmation.
+void apply_live_network(const TradeArgs& a, Context& ctx, exec::SessionOptions& o) {
+  const NetworkTarget target = network_target(a.network, ctx.config);
+  o.url = target.url;
+  o.real_network = target.real();
+  o.mainnet = target.mainnet;
+  if (!target.real()) return;
+  const auto missing = missing_live_risk_keys(ctx.config);
+  if (!missing.empty()) {
+    throw core::UsageError(fmt::format("--network {}: set these risk limits explicitly (config file, ORGANISM_RISK_* "
+                                       "or flags) before trading on a real network: {}",
+                                       target.name, fmt::join(missing, ", ")));
+  }
+  const std::string account = a.account.empty() ? exec::load_agent_key(a.key_file).address().hex() : a.account;
+  std::string summary = fmt::format("LIVE TRADING on {} ({})\n  account    {}\n  strategies {}\n", target.name,
+                                    target.url, account, a.strategies);
+  for (const auto& key : ctx.config.keys()) {
+    if (std::string_view(key.name).starts_with("risk.")) {
+      summary += fmt::format("  {} = {} ({})\n", key.name, ctx.config.get(key.name), ctx.config.source(key.name));
+    }
+  }
+  confirm_network(target, summary, a.yes_live, "--yes-live");
+}
+
 void run_session(const TradeArgs& a, Context& ctx, exec::SessionMode mode) {
   exec::SessionOptions o;
   o.mode = mode;
@@ -104,6 +133,7 @@ void run_session(const TradeArgs& a, Context& ctx, exec::SessionMode mode) {
   if (a.on_exit != "cancel" && a.on_exit != "keep") throw core::UsageError("--on-exit: cancel or keep");
   o.cancel_on_exit = a.on_exit == "cancel";
   o.poll_every = std::chrono::milliseconds(a.poll_ms);
+  if (mode == exec::SessionMode::live) apply_live_network(a, ctx, o);
 
   exec::SessionCallbacks cb;
   cb.note = [](const std::string& text) {
@@ -173,14 +203,23 @@ Walkthrough: docs/trading.md.)");
   registry.on(paper, [p](Context& ctx) { run_session(*p, ctx, exec::SessionMode::paper); });
 
   auto t = std::make_shared<TradeArgs>();
-  CLI::App* trade = app.add_subcommand("trade", "trade strategies live with an agent key (local simulator only for now)");
+  CLI::App* trade = app.add_subcommand("trade", "trade strategies live with an agent key (the local simulator, or --network testnet|mainnet)");
   trade->footer(R"(
 The agent key is read from --key-file (mode 0600, refused otherwise) or ORGANISM_AGENT_KEY; it is
-never printed, logged or stored. In this version only a loopback --url (organism exchange-sim) is
-accepted: mainnet and testnet come with the risk manager. Walkthrough: docs/trading.md.)");
+never printed, logged or stored. Without --network only a loopback --url (organism exchange-sim) is
+accepted. --network testnet|mainnet trades on Hyperliquid itself: it refuses to start (exit 2)
+unless risk.max_drawdown, risk.daily_loss, risk.max_order_notional, risk.max_position_notional and
+risk.max_leverage are set explicitly (config file, ORGANISM_RISK_* or flags), prints the network,
+account, strategies and limits, and asks you to type the network's name; a run without a terminal
+needs --yes-live instead. A dead man's switch (risk.dead_man_seconds, default 60, 0 = off) has the
+exchange cancel every open order if this process stops refreshing it. Walkthrough: docs/trading.md,
+docs/risk.md.)");
   add_common(trade, *t, registry);
   trade->add_option("--key-file", t->key_file, "the agent wallet's private key (hex), mode 0600");
   trade->add_option("--account", t->account, "the account the agent trades for (default: the key's address)");
+  trade->add_option("--network", t->network,
+                    "testnet or mainnet: trade on Hyperliquid itself (explicit risk limits and a typed confirmation)");
+  trade->add_flag("--yes-live", t->yes_live, "with --network and no terminal: confirm live trading without the prompt");
   registry.on(trade, [t](Context& ctx) { run_session(*t, ctx, exec::SessionMode::live); });
 }
 

@@ -68,6 +68,11 @@ class Broker {
   // Lets time pass for the broker's own work (resting orders meeting the book, latency, funding);
   // a no-op for the live broker, whose exchange does that itself.
   virtual void advance(core::TimeMs /*now*/) {}
+
+  // The exchange's dead man's switch (scheduleCancel, PROTOCOL 5.7): every open order is
+  // canceled at `at` (wall-clock ms, at least 5 s ahead) unless this is called again first;
+  // nullopt clears it. A no-op for the paper brokers, whose orders die with the process.
+  virtual void schedule_cancel(std::optional<core::TimeMs> /*at*/) {}
 };
 
 }  // namespace organism::exec

@@ -20,14 +20,14 @@ void require_loopback_url(const std::string& url) {
   const exchange::client::BaseUrl base = exchange::client::parse_base_url(url);
   if (!exchange::client::is_loopback_host(base.host)) {
     throw core::UsageError(fmt::format(
-        "{}: live trading is allowed only against the local simulator (loopback) until the risk manager (issue 20) "
-        "enables mainnet and testnet",
+        "{}: live trading is allowed only against the local simulator (loopback) without --network "
+        "testnet|mainnet (explicit risk limits and a typed confirmation)",
         url));
   }
 }
 
 LiveBroker::LiveBroker(exchange::hl::PrivateKey key, LiveBrokerOptions options)
-    : session_((require_loopback_url(options.url),
+    : session_((options.real_network ? void() : require_loopback_url(options.url),
                 std::make_shared<exchange::client::RestSession>(options.url, nullptr, options.session))),
       info_(session_) {
   user_ = options.account ? options.account->hex() : key.address().hex();

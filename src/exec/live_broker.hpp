@@ -16,7 +16,7 @@
 namespace organism::exec {
 
 struct LiveBrokerOptions {
-  std::string url{};  // the API's base URL: a loopback host only, until the risk manager (issue 20)
+  std::string url{};  // the API's base URL: a loopback host unless real_network
   // Whose positions, orders and fills are read: the account the agent trades for. Default: the
   // key's own address (the key is the account's, or the simulator funds the agent itself).
   std::optional<exchange::hl::Address> account{};
@@ -26,11 +26,15 @@ struct LiveBrokerOptions {
   core::TimeMs expiry_ms = 30'000;
   exchange::client::SessionOptions session{};  // timeouts and retries
   bool mainnet = true;                         // the signing chain (the simulator's --testnet: false)
+  // The URL is a real network's (`trade --network`): no loopback check. The CLI decides it, after
+  // the explicit risk limits and the typed confirmation.
+  bool real_network = false;
 };
 
 class LiveBroker final : public Broker {
  public:
-  // Reads meta (the lot and tick rules). A URL whose host is not loopback is a core::UsageError.
+  // Reads meta (the lot and tick rules). A URL whose host is not loopback is a core::UsageError
+  // unless options.real_network.
   LiveBroker(exchange::hl::PrivateKey key, LiveBrokerOptions options);
 
   core::TimeMs now() override { return clock_.now(); }
@@ -44,6 +48,7 @@ class LiveBroker final : public Broker {
   ClearinghouseState account() override;
   std::vector<Fill> fills_since(core::TimeMs since) override;
   std::vector<FundingPayment> funding_since(core::TimeMs since) override;
+  void schedule_cancel(std::optional<core::TimeMs> at) override { exchange_->schedule_cancel(at); }
 
   const std::string& account_address() const { return user_; }  // lower-case hex
   exchange::client::RestSession& session() { return *session_; }

@@ -23,6 +23,7 @@
 #include "exchange/client/ws_client.hpp"
 #include "exec/agent_key.hpp"
 #include "exec/bar_broker.hpp"
+#include "exec/dead_man_switch.hpp"
 #include "exec/book_broker.hpp"
 #include "exec/journal.hpp"
 #include "exec/live_broker.hpp"
@@ -187,7 +188,9 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
   std::unique_ptr<L2BookPoller> book_source;
   if (o.mode == SessionMode::live) {
     LiveBrokerOptions live;
-    live.url = url;  // refused unless loopback (issue 20 enables the real networks)
+    live.url = url;  // refused unless loopback or a real network the CLI confirmed
+    live.real_network = o.real_network;
+    live.mainnet = o.mainnet;
     live.expiry_ms = o.orders.expiry_ms;
     live.session = rest_options;
     if (!o.account.empty()) {
@@ -219,13 +222,25 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
 
   const auto start_report = orders.reconcile();
   if (cb.reconciled) cb.reconciled(start_report);
+  // The dead man's switch, armed before anything is placed (live only; paper brokers ignore it).
+  SessionSummary summary;
+  RiskManager* risk_manager = nullptr;  // set below: a failed refresh counts as an exchange error
+  DeadManSwitch dead_man(*broker, wall, o.mode == SessionMode::live ? o.risk.dead_man_seconds : 0,
+                         [&](const std::string& what) {
+                           ++summary.dead_man_failures;
+                           note(what);
+                           if (risk_manager) risk_manager->on_request_failed(broker->now());
+                         });
+  dead_man.start();
+  if (dead_man.enabled()) note(fmt::format("dead man's switch armed: the exchange cancels every order {} s after "
+                                           "the last refresh", o.risk.dead_man_seconds));
   const auto ledger = journal.ledger();
   const bool restart = traded_before(journal.load(), ledger, o.slots) || started_before(journal_path, o.slots);
   loop.restore(ledger);
   RiskManager risk(o.risk, coins, o.loop.interval.nominal_ms(), risk_journal, orders, loop, note);
+  risk_manager = &risk;
   loop.set_pre_trade_check([&risk](std::vector<OrderIntent> intents) { return risk.check(std::move(intents)); });
 
-  SessionSummary summary;
   auto decide = [&](core::TimeMs time, const std::vector<ClosedBar>& bars) {
     // The paper book at the decision: the reference price the orders are sized and collared at.
     if (book_broker) book_broker->advance(broker->now());
@@ -309,6 +324,7 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
       if (std::chrono::steady_clock::now() >= next_poll) {
         next_poll = std::chrono::steady_clock::now() + o.poll_every;
         try {
+          dead_man.refresh();  // first: it never throws, and nothing else must delay it
           // The book every poll: the risk manager marks the equity at it (a crash within a bar).
           if (book_broker) book_broker->advance(broker->now());
           orders.poll();
@@ -335,6 +351,7 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
   }
   orders.poll();
   loop.book_fills();
+  dead_man.clear();
   return summary;
 }
 

@@ -19,7 +19,9 @@
 //  4. the bar stream backfills from the store's last bar, then every closed bar goes to the loop;
 //     every reconnect runs reconcile() again; a timer runs OrderManager::poll (fallbacks, unknown
 //     outcomes, fills) between bars.
-// At the end open orders are canceled or kept (SessionOptions::cancel_on_exit).
+// At the end open orders are canceled or kept (SessionOptions::cancel_on_exit). Live, a dead man's
+// switch (risk.dead_man_seconds) is armed after the reconciliation, refreshed by the poll timer and
+// cleared at a clean end, so the exchange cancels our orders if the process dies.
 #pragma once
 
 #include <atomic>
@@ -56,6 +58,10 @@ struct SessionOptions {
   // logged, and the account it trades for (empty: the key's own address).
   std::string key_file{};
   std::string account{};
+  // Live: `url` is a real network's (--network), so it need not be loopback; and its signing
+  // chain (mainnet or testnet, whatever the URL).
+  bool real_network = false;
+  bool mainnet = true;
   std::optional<core::TimeMs> until{};  // stop once a bar at or after this open time is decided
   std::int64_t max_bars = 0;            // stop after this many decided bar times (0: no limit)
   bool cancel_on_exit = true;
@@ -77,6 +83,7 @@ struct SessionSummary {
   std::int64_t fills = 0;
   std::int64_t canceled_at_exit = 0;
   std::int64_t reconnects = 0;
+  std::int64_t dead_man_failures = 0;  // refreshes of the switch that did not reach the exchange
   double equity = 0;
   std::string stop_reason{};  // "signal", "until", "bars"
 };

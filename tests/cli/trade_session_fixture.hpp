@@ -48,11 +48,10 @@ inline const std::string& eth_sim_store() {
 // One simulator and one trader's files in `dir`.
 class TradeSim {
  public:
-  explicit TradeSim(const fs::path& dir)
+  // `extra_sim_args`: more simulator flags (e.g. --testnet).
+  explicit TradeSim(const fs::path& dir, const std::vector<std::string>& extra_sim_args = {})
       : dir_(dir),
-        sim_({"--coins", "ETH", "--interval", "1h", "--speed", "0", "--order-log", (dir / "orders.log").string(),
-              "--rest-weight-per-minute", "10000000"},
-             eth_sim_store()),
+        sim_(sim_args(dir, extra_sim_args), eth_sim_store()),
         http_(sim_.port()) {
     const auto fetched = run_organism({"--db", store(), "data", "fetch", "--url", url(), "--coins", "ETH",
                                        "--interval", "1h", "--since", "2023-01-01"});
@@ -78,6 +77,16 @@ class TradeSim {
     EXPECT_EQ(r.status, 200) << r.body;
     return nlohmann::json::parse(r.body).at("marketTime").get<std::int64_t>();
   }
+  // A request to /info, its JSON reply.
+  nlohmann::json info(const std::string& body) {
+    const auto r = http_.post("/info", body);
+    EXPECT_EQ(r.status, 200) << body << " -> " << r.body;
+    return r.status == 200 ? nlohmann::json::parse(r.body) : nlohmann::json();
+  }
+  // The account's open orders as the exchange keeps them.
+  nlohmann::json open_orders(const std::string& address) {
+    return info(R"({"type":"openOrders","user":")" + address + "\"}");
+  }
   // A control request (faults: docs/exchange-sim.md), checked for success.
   void control(const std::string& body) {
     const auto r = http_.post("/control", body);
@@ -96,6 +105,12 @@ class TradeSim {
   }
 
  private:
+  static std::vector<std::string> sim_args(const fs::path& dir, const std::vector<std::string>& extra) {
+    std::vector<std::string> args{"--coins", "ETH", "--interval", "1h", "--speed", "0", "--order-log",
+                                  (dir / "orders.log").string(), "--rest-weight-per-minute", "10000000"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
   fs::path dir_;
   SimProcess sim_;
   HttpClient http_;

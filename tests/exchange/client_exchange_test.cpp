@@ -8,6 +8,7 @@
 #include <cmath>
 #include <thread>
 
+#include "core/clock.hpp"
 #include "exchange/client/exchange_client.hpp"
 #include "exchange/client/info_client.hpp"
 #include "sim_server_client.hpp"
@@ -270,14 +271,24 @@ TEST(ExchangeClient, TriggerBatchModifyScheduleCancelIsolatedMarginAndExpiry) {
   }
   EXPECT_EQ(t.info->order_status_by_cloid(t.user, kOtherCloid)->order.limit_px, lower);
 
-  // The dead man's switch: too soon is refused; at its time every open order is canceled.
-  const core::TimeMs now = market_time(t.http);
-  EXPECT_THROW(c.schedule_cancel(now + 1000), ActionRefused);
-  c.schedule_cancel(now + 60'000);
+  // The dead man's switch runs on the wall clock: too soon is refused; at its time the server
+  // cancels every open order by itself, with the market clock still (--speed 0) and no request
+  // coming in: the orderUpdates feed carries the cancels before anything is asked.
+  test::WsClient feed(t.sim.port());
+  ASSERT_TRUE(feed.ok());
+  feed.send(R"({"method":"subscribe","subscription":{"type":"orderUpdates","user":")" + t.user + "\"}}");
+  ASSERT_TRUE(feed.next_containing("subscriptionResponse"));
+  const core::TimeMs market_before = market_time(t.http);
+  const core::TimeMs wall = core::WallClock().now();
+  EXPECT_THROW(c.schedule_cancel(wall + 1000), ActionRefused);
+  c.schedule_cancel(wall + 5'500);
   ASSERT_EQ(t.info->open_orders(t.user).size(), 3u);
-  ASSERT_EQ(t.http.post("/control", R"({"type":"advance","steps":24})").status, 200);
+  const auto canceled = feed.next_containing("scheduledCancel", std::chrono::milliseconds(15'000));
+  ASSERT_TRUE(canceled);
+  EXPECT_GE(core::WallClock().now(), wall + 5'500);
   EXPECT_TRUE(t.info->open_orders(t.user).empty());
   EXPECT_EQ(t.info->order_status_by_cloid(t.user, kCloid)->status, "scheduledCancel");
+  EXPECT_EQ(market_time(t.http), market_before);
 
   // Isolated margin on ETH: +$1 exactly.
   c.update_leverage("ETH", /*cross=*/false, 5);

@@ -121,37 +121,55 @@ TEST(SimEngineTriggers, PositionTpslOfSizeZeroClosesTheWholePosition) {
   EXPECT_EQ(e.fills(user_a()).back().sz, u(1.5));
 }
 
-TEST(SimEngineTriggers, ScheduledCancelRunsAtItsTime) {
+TEST(SimEngineTriggers, ScheduledCancelRunsAtItsWallClockTime) {
   Engine e = make_engine();
-  EXPECT_EQ(e.schedule_cancel(user_a(), kT0 + 4999, kT0),
+  // The wall clock is far from the market's (kT0): the switch follows the wall clock alone.
+  const TimeMs wall = kT0 + 400 * core::kDayMs;
+  EXPECT_EQ(e.schedule_cancel(user_a(), wall + 4999, wall),
             "Scheduled cancel time must be at least 5 seconds in the future.");
-  EXPECT_EQ(e.schedule_cancel(user_a(), kT0 + 10'000, kT0), "");
+  EXPECT_EQ(e.schedule_cancel(user_a(), wall + 10'000, wall), "");
   const OrderStatus a = place1(e, user_a(), limit(true, 1990, 1));
   const OrderStatus t = place1(e, user_a(), trigger(false, 1900, 1800, 1, false));
   const OrderStatus other = place1(e, user_b(), limit(true, 1990, 1));
-  e.on_clock(kT0 + 9'999);
+  e.on_clock(wall + 20'000);  // market time passing the schedule does not fire it
+  EXPECT_EQ(e.fire_scheduled_cancels(wall + 9'999, kT0), 0);
   EXPECT_EQ(e.order(user_a(), a.oid)->state, OrderState::Open);
-  e.on_clock(kT0 + 10'000);
+  EXPECT_EQ(e.fire_scheduled_cancels(wall + 10'000, kT0), 1);
   EXPECT_EQ(e.order(user_a(), a.oid)->state, OrderState::ScheduledCancel);
   EXPECT_EQ(e.order(user_a(), t.oid)->state, OrderState::ScheduledCancel);
+  EXPECT_EQ(e.order(user_a(), a.oid)->status_time, kT0);  // stamped with the market time
   EXPECT_EQ(e.order(user_b(), other.oid)->state, OrderState::Open);
+  EXPECT_EQ(e.fire_scheduled_cancels(wall + 20'000, kT0), 0);  // fired once, then cleared
   // Cleared before its time, it does nothing.
-  EXPECT_EQ(e.schedule_cancel(user_b(), kT0 + 20'000, kT0), "");
-  EXPECT_EQ(e.schedule_cancel(user_b(), std::nullopt, kT0), "");
-  e.on_clock(kT0 + 30'000);
+  EXPECT_EQ(e.schedule_cancel(user_b(), wall + 20'000, wall), "");
+  EXPECT_EQ(e.schedule_cancel(user_b(), std::nullopt, wall), "");
+  EXPECT_EQ(e.fire_scheduled_cancels(wall + 30'000, kT0), 0);
   EXPECT_EQ(e.order(user_b(), other.oid)->state, OrderState::Open);
 }
 
-TEST(SimEngineTriggers, AtMostTenScheduledCancelsPerUtcDay) {
+TEST(SimEngineTriggers, TenFiredScheduledCancelsPerUtcDayNotTenSets) {
   Engine e = make_engine();
-  const TimeMs day_start = kT0 - kT0 % core::kDayMs;
-  for (int i = 1; i <= 10; ++i)
+  const TimeMs day_start = kT0 - kT0 % core::kDayMs + 400 * core::kDayMs;
+  // Refreshing the switch is free: 100 sets in a day, none fired.
+  for (int i = 1; i <= 100; ++i)
     ASSERT_EQ(e.schedule_cancel(user_a(), day_start + 100'000, day_start + i), "");
-  EXPECT_EQ(e.schedule_cancel(user_a(), day_start + 100'000, day_start + 11),
+  // Ten fire in the day (each at the time of its schedule)...
+  for (int i = 0; i < 10; ++i) {
+    const TimeMs at = day_start + 200'000 + i * 10'000;
+    ASSERT_EQ(e.schedule_cancel(user_a(), at, at - 5'000), "") << i;
+    ASSERT_EQ(e.fire_scheduled_cancels(at, kT0), 1) << i;
+  }
+  // ...then the eleventh schedule of that UTC day is refused, for that account only.
+  const TimeMs later = day_start + 400'000;
+  EXPECT_EQ(e.schedule_cancel(user_a(), later + 10'000, later),
             "Too many scheduled cancels today (at most 10 per UTC day).");
-  EXPECT_EQ(
-      e.schedule_cancel(user_a(), day_start + core::kDayMs + 100'000, day_start + core::kDayMs),
-      "");
+  EXPECT_EQ(e.schedule_cancel(user_b(), later + 10'000, later), "");
+  // The next UTC day starts again; the count survives a save and restore.
+  Engine restored = Engine::from_json(e.to_json(), e.assets(), e.config());
+  EXPECT_EQ(restored.schedule_cancel(user_a(), later + 20'000, later + 1),
+            "Too many scheduled cancels today (at most 10 per UTC day).");
+  const TimeMs next_day = day_start + core::kDayMs;
+  EXPECT_EQ(restored.schedule_cancel(user_a(), next_day + 100'000, next_day), "");
 }
 
 }  // namespace

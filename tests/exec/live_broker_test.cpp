@@ -158,7 +158,7 @@ TEST(LiveBroker, RefusesAnyHostThatIsNotLoopback) {
   } catch (const core::UsageError& e) {
     EXPECT_EQ(std::string(e.what()),
               "https://api.hyperliquid.xyz: live trading is allowed only against the local simulator (loopback) "
-              "until the risk manager (issue 20) enables mainnet and testnet");
+              "without --network testnet|mainnet (explicit risk limits and a typed confirmation)");
   }
   EXPECT_NO_THROW(require_loopback_url("http://127.3.4.5:9"));
   EXPECT_NO_THROW(require_loopback_url("http://localhost:9"));

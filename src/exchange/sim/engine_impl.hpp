@@ -69,9 +69,11 @@ struct Account {
   std::vector<FundingPayment> fundings;
   double order_margin = 0;  // sum of reserved_margin of the resting orders
   double volume = 0;        // USDC traded
+  // The dead man's switch, in wall-clock ms (Engine::schedule_cancel): when it fires, and how
+  // many fired on the UTC day cancels_fired_day (the exchange's limit counts triggers, not sets).
   std::optional<TimeMs> scheduled_cancel;
-  TimeMs schedule_day = 0;  // UTC day of the counted schedules
-  int schedules_today = 0;
+  TimeMs cancels_fired_day = 0;
+  int cancels_fired_today = 0;
 };
 
 struct Engine::Impl {
@@ -112,7 +114,7 @@ struct Engine::Impl {
   std::vector<std::pair<Address, int>> closed_positions;
   void settle_pending(TimeMs now);
   void fire_triggers(int asset, TimeMs now);
-  void run_scheduled_cancels(TimeMs now);
+  int run_scheduled_cancels(TimeMs wall_now, TimeMs stamp);
   void emit_order(const OrderInfo& info) { events.emplace_back(OrderUpdateEvent{info}); }
   void flush_book_events();
 

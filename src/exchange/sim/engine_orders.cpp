@@ -274,12 +274,21 @@ void Engine::Impl::fire_triggers(int asset, TimeMs now) {
   }
 }
 
-void Engine::Impl::run_scheduled_cancels(TimeMs now) {
+int Engine::Impl::run_scheduled_cancels(TimeMs wall_now, TimeMs stamp) {
+  int fired = 0;
+  const TimeMs day = wall_now / core::kDayMs;
   for (auto& [user, acc] : accounts) {
-    if (!acc.scheduled_cancel || *acc.scheduled_cancel > now) continue;
+    if (!acc.scheduled_cancel || *acc.scheduled_cancel > wall_now) continue;
     acc.scheduled_cancel.reset();
-    cancel_user_orders(acc, std::nullopt, OrderState::ScheduledCancel, now);
+    if (acc.cancels_fired_day != day) {
+      acc.cancels_fired_day = day;
+      acc.cancels_fired_today = 0;
+    }
+    ++acc.cancels_fired_today;
+    ++fired;
+    cancel_user_orders(acc, std::nullopt, OrderState::ScheduledCancel, stamp);
   }
+  return fired;
 }
 
 void Engine::Impl::flush_book_events() {

@@ -138,8 +138,8 @@ json account_json(const Account& a) {
           {"order_margin", a.order_margin},
           {"volume", a.volume},
           {"scheduled_cancel", optional_json(a.scheduled_cancel)},
-          {"schedule_day", a.schedule_day},
-          {"schedules_today", a.schedules_today}};
+          {"cancels_fired_day", a.cancels_fired_day},
+          {"cancels_fired_today", a.cancels_fired_today}};
 }
 Account account_from(const json& j, const Address& user) {
   Account a;
@@ -155,8 +155,12 @@ Account account_from(const json& j, const Address& user) {
   a.order_margin = j["order_margin"];
   a.volume = j["volume"];
   a.scheduled_cancel = optional_from<TimeMs>(j["scheduled_cancel"]);
-  a.schedule_day = j["schedule_day"];
-  a.schedules_today = j["schedules_today"];
+  // States saved before the switch ran on the wall clock hold "schedule_day"/"schedules_today"
+  // (schedules set, not fired) and a market-clock time, which would fire at once on the wall
+  // clock: such a schedule is dropped and the count starts from zero.
+  if (j.contains("schedules_today")) a.scheduled_cancel.reset();
+  a.cancels_fired_day = j.value("cancels_fired_day", TimeMs{0});
+  a.cancels_fired_today = j.value("cancels_fired_today", 0);
   return a;
 }
 

@@ -53,13 +53,15 @@ void Engine::on_market(int asset, const MarketTick& tick) {
   im.settle_pending(tick.time);
   im.check_liquidations(tick.time);
   im.settle_pending(tick.time);
-  im.run_scheduled_cancels(tick.time);
   im.flush_book_events();
 }
 
-void Engine::on_clock(TimeMs now) {
-  impl_->run_scheduled_cancels(now);
+void Engine::on_clock(TimeMs /*now*/) { impl_->flush_book_events(); }
+
+int Engine::fire_scheduled_cancels(TimeMs wall_now, TimeMs stamp) {
+  const int fired = impl_->run_scheduled_cancels(wall_now, stamp);
   impl_->flush_book_events();
+  return fired;
 }
 
 std::vector<OrderStatus> Engine::place(const Address& user, std::span<const OrderRequest> orders,
@@ -210,20 +212,19 @@ std::string Engine::update_isolated_margin(const Address& user, int asset, std::
   return {};
 }
 
-std::string Engine::schedule_cancel(const Address& user, std::optional<TimeMs> when, TimeMs now) {
+std::string Engine::schedule_cancel(const Address& user, std::optional<TimeMs> when,
+                                    TimeMs wall_now) {
   Account& acc = impl_->account(user);
   if (!when) {
     acc.scheduled_cancel.reset();
     return {};
   }
-  if (*when < now + 5000) return std::string(texts::kScheduleTooSoon);
-  const TimeMs day = now / core::kDayMs;
-  if (day != acc.schedule_day) {
-    acc.schedule_day = day;
-    acc.schedules_today = 0;
-  }
-  if (acc.schedules_today >= 10) return std::string(texts::kScheduleTooMany);
-  ++acc.schedules_today;
+  if (*when < wall_now + 5000) return std::string(texts::kScheduleTooSoon);
+  // "Max 10 triggers per UTC day" (PROTOCOL 5.7): refreshing the switch is free, a fired one
+  // counts, so a trader refreshing every few seconds never runs out.
+  if (acc.cancels_fired_day == wall_now / core::kDayMs &&
+      acc.cancels_fired_today >= kMaxScheduledCancelsPerDay)
+    return std::string(texts::kScheduleTooMany);
   acc.scheduled_cancel = *when;
   return {};
 }

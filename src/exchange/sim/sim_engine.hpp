@@ -19,6 +19,9 @@
 
 namespace organism::exchange::sim {
 
+// "Max 10 triggers per UTC day" of scheduleCancel (PROTOCOL 5.7).
+inline constexpr int kMaxScheduledCancelsPerDay = 10;
+
 struct EngineConfig {
   double taker_fee = 0.00045;          // Hyperliquid's base tier
   double maker_fee = 0.00015;
@@ -69,8 +72,13 @@ class Engine {
   void on_market(int asset, const MarketTick& tick);
   // Settles one hourly funding: every position pays or receives notional(mark) x rate.
   void settle_funding(int asset, double rate, TimeMs time);
-  // Runs due scheduled cancels (the dead man's switch) up to `now`.
+  // Market time moved to `now` without a tick: emits what is pending.
   void on_clock(TimeMs now);
+  // The dead man's switch runs on the wall clock, not the market's (PROTOCOL 5.7, like nonces and
+  // expiresAfter): every account whose scheduled cancel is due at `wall_now` has all its orders
+  // canceled (state scheduledCancel, stamped `stamp`, the market time) and the switch cleared.
+  // Returns how many fired; each counts toward its account's daily limit.
+  int fire_scheduled_cancels(TimeMs wall_now, TimeMs stamp);
 
   // --- Accounts ---
   bool has_account(const Address& user) const;
@@ -88,7 +96,9 @@ class Engine {
   // Empty on success, else the exchange's error text (whole-request failures).
   std::string update_leverage(const Address& user, int asset, bool cross, int leverage);
   std::string update_isolated_margin(const Address& user, int asset, std::int64_t ntli /* 1e-6 USDC */);
-  std::string schedule_cancel(const Address& user, std::optional<TimeMs> when, TimeMs now);
+  // Sets (or, with no time, clears) the account's dead man's switch; `wall_now` is the wall
+  // clock. Refused under 5 s ahead, and once kMaxScheduledCancelsPerDay fired this UTC day.
+  std::string schedule_cancel(const Address& user, std::optional<TimeMs> when, TimeMs wall_now);
 
   // --- Queries ---
   ClearinghouseState clearinghouse(const Address& user, TimeMs now) const;

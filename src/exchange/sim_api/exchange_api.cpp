@@ -208,7 +208,8 @@ struct ActionHandler {
       when = static_cast<TimeMs>(
           std::min<std::uint64_t>(*action.time, std::numeric_limits<TimeMs>::max()));
     }
-    const std::string error = api.engine.schedule_cancel(account, when, now);
+    // Checked against the wall clock, as the exchange does (and as nonces and expiresAfter are).
+    const std::string error = api.engine.schedule_cancel(account, when, api.wall.now());
     return error.empty() ? ok_default() : err(error);
   }
   Reply operator()(const hl::NoopAction&) const { return ok_default(); }

@@ -54,7 +54,12 @@ SimApi::~SimApi() = default;
 SimApi::SimApi(SimApi&&) noexcept = default;
 SimApi& SimApi::operator=(SimApi&&) noexcept = default;
 
+bool SimApi::run_wall_clock() {
+  return impl_->engine.fire_scheduled_cancels(impl_->wall.now(), impl_->market.now()) > 0;
+}
+
 Reply SimApi::info(std::string_view body) {
+  run_wall_clock();
   const auto parsed = parse_body(body);
   if (!parsed) return unprocessable();
   try {
@@ -67,6 +72,7 @@ Reply SimApi::info(std::string_view body) {
 }
 
 Reply SimApi::exchange(std::string_view body) {
+  run_wall_clock();
   const auto parsed = parse_body(body);
   if (!parsed) return unprocessable();
   try {
@@ -81,6 +87,7 @@ Reply SimApi::exchange(std::string_view body) {
 }
 
 Reply SimApi::control(std::string_view body) {
+  run_wall_clock();
   const auto parsed = parse_body(body);
   if (!parsed) return Reply{400, "control: the body must be a JSON object with a \"type\""};
   try {

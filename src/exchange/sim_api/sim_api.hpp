@@ -95,6 +95,11 @@ class SimApi {
   int info_weight(std::string_view body, std::size_t items_returned) const;
   int exchange_weight(std::string_view body) const;
 
+  // Fires the dead man's switches due on the wall clock (Engine::fire_scheduled_cancels); true
+  // when one fired. The server calls it every tick, so a switch fires at its time even at
+  // --speed 0 with no request coming in; every request calls it first too.
+  bool run_wall_clock();
+
   // Market time. The server moves it with wall time x speed (or only through control at speed 0).
   TimeMs market_time() const;
   void advance_to(TimeMs t);

@@ -30,6 +30,8 @@ class Handler {
   virtual int info_weight(std::string_view body, const Reply& reply) = 0;
   virtual int exchange_weight(std::string_view body) = 0;
 
+  // Work due on the wall clock (the dead man's switch); true when it changed the state.
+  virtual bool run_wall_clock() { return false; }
   virtual TimeMs market_time() const = 0;
   virtual void advance_to(TimeMs t) = 0;
 

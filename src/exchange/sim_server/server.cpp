@@ -70,6 +70,7 @@ void Server::Impl::on_tick() {
       dirty = true;
     }
   }
+  if (handler.run_wall_clock()) dirty = true;  // scheduled cancels fire with no request
   const auto& scheduled = faults.spec().scheduled;
   while (next_scheduled < scheduled.size() && scheduled[next_scheduled].at_ms <= now) {
     const Reply reply = handler.control(scheduled[next_scheduled].request.dump());

@@ -19,6 +19,7 @@ class SimApiHandler final : public Handler {
 
   TimeMs market_time() const override { return api_.market_time(); }
   void advance_to(TimeMs t) override { api_.advance_to(t); }
+  bool run_wall_clock() override { return api_.run_wall_clock(); }
 
   std::optional<Subscription> parse_subscription(const Json& subscription, std::string& error) override {
     return api_.parse_subscription(subscription, error);
