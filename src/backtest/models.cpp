@@ -29,6 +29,8 @@ void check_config(const BacktestConfig& c) {
   require(std::isfinite(c.stops.take_profit) && c.stops.take_profit >= 0, "take-profit must be >= 0");
   require(fraction_ok(c.stops.trailing), "trailing stop must be a fraction in [0, 1)");
   require(std::isfinite(c.min_trade) && c.min_trade >= 0, "minimum trade size must be >= 0");
+  require(fraction_ok(c.drawdown_stop.fraction), "drawdown stop must be a fraction in [0, 1)");
+  require(!c.drawdown_stop.on() || c.drawdown_stop.cooldown >= 1, "drawdown stop cooldown must be >= 1 bar");
 }
 
 std::string_view fill_model_name(FillModel model) {
@@ -84,7 +86,7 @@ std::vector<std::pair<std::string, std::string>> describe(const BacktestConfig& 
                         num(c.stops.stop_loss), num(c.stops.take_profit), num(c.stops.trailing),
                         c.stops.anchor == StopAnchor::EntryFill ? "entry_fill" : "entry_close");
   }
-  return {
+  std::vector<std::pair<std::string, std::string>> out{
       {"fill_model", std::string(fill_model_name(c.fill))},
       {"fee_model", fmt::format("maker_taker(taker={},maker={},market_fills_pay_taker)", num(c.fees.taker), num(c.fees.maker))},
       {"slippage_model", fmt::format("fraction({}{})", num(c.slippage.fraction), c.slippage.on_stop_exits ? "" : ",not_on_stop_exits")},
@@ -93,6 +95,12 @@ std::vector<std::pair<std::string, std::string>> describe(const BacktestConfig& 
                                    num(c.leverage), num(c.min_trade), c.rebalance == Rebalance::OnChange ? "on_change" : "every_bar")},
       {"stop_model", stops},
   };
+  // Only when on, so that the assumptions printed for every run without it are unchanged.
+  if (c.drawdown_stop.on()) {
+    out.emplace_back("drawdown_stop", fmt::format("flat_after_close(fraction={},cooldown_bars={},of_account_equity)",
+                                                  num(c.drawdown_stop.fraction), c.drawdown_stop.cooldown));
+  }
+  return out;
 }
 
 }  // namespace organism::backtest

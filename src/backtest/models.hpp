@@ -9,6 +9,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "backtest/drawdown_stop.hpp"
+
 namespace organism::backtest {
 
 // When a decision taken at bar t's close is filled.
@@ -63,6 +65,9 @@ struct BacktestConfig {
   bool funding = true;    // FundingModel::Hourly when funding rates are given, else Off
   double min_trade = 0;   // smallest resize worth a fill, in quote currency (closing always fills)
   Rebalance rebalance = Rebalance::OnChange;
+  // The genome's drawdown stop (dd_stop, dd_cooldown): flat for a cooldown once the equity is a
+  // fraction below its peak (drawdown_stop.hpp). Off by default.
+  DrawdownStopRule drawdown_stop{};
 };
 
 // Throws core::UsageError naming the bad field (negative fees, leverage <= 0, ...).

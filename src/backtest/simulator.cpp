@@ -34,6 +34,15 @@ struct FirstBar : ColumnBars<0> {
   bool rearmed(std::size_t) const { return false; }
 };
 
+// The bars with every target 0 while the drawdown stop holds the strategy flat (`flat` is the
+// stop's verdict at the last close: under next_open the decision of that close, filled at this
+// open; under close, one bar later than the close it fired at).
+template <std::size_t kLag>
+struct StoppableBars : ColumnBars<kLag> {
+  bool flat = false;
+  double target(std::size_t j) const { return flat ? 0.0 : ColumnBars<kLag>::target(j); }
+};
+
 // Where the loop writes each bar's values.
 struct Outputs {
   std::span<double> equity;
@@ -45,17 +54,22 @@ struct Outputs {
 
 // The simulation: a loop over an Account. A single coin is the common case (every fitness
 // evaluation): a leg count known at compile time lets the compiler drop the per-leg loops.
-template <Rules kRules, FillModel kFill, bool kRecord, bool kSingle>
-[[gnu::noinline]] void simulate(std::span<const Leg> legs, Account& account, Outputs o) {
+// With kDrawdownStop the account's equity at each close feeds a DrawdownStop whose verdict zeroes
+// the targets; without it that code is not compiled in.
+template <Rules kRules, FillModel kFill, bool kRecord, bool kSingle, bool kDrawdownStop>
+[[gnu::noinline]] void simulate(std::span<const Leg> legs, Account& account, Outputs o, DrawdownStopRule rule) {
   constexpr std::size_t kLegs = kSingle ? 1 : 0;
   const std::size_t n = o.equity.size(), count = kSingle ? 1 : legs.size();
   // Under next_open the target decided at bar t-1's close fills at bar t; under close, at bar t.
   constexpr std::size_t kLag = kFill == FillModel::NextOpen ? 1 : 0;
   // Advances bar t and writes its values; false once the account is liquidated (the only way
   // advance() returns an equity <= 0).
-  auto bar = [&account, &o, count](std::size_t t, auto source) {
+  DrawdownStop stop(rule);
+  bool flat = false;
+  auto bar = [&account, &o, count, &stop, &flat](std::size_t t, auto source) {
     const double eq = account.template advance<kRules, kFill, kLegs>(source);
     if (eq <= 0) return false;
+    if constexpr (kDrawdownStop) flat = stop.flat_after(eq);
     o.equity[t] = eq;
     double total = 0;
     for (std::size_t j = 0; j < count; ++j) {
@@ -77,7 +91,11 @@ template <Rules kRules, FillModel kFill, bool kRecord, bool kSingle>
   }
   if (alive) {
     for (; t < n; ++t) {
-      if (!bar(t, ColumnBars<kLag>{legs, t})) break;
+      if constexpr (kDrawdownStop) {
+        if (!bar(t, StoppableBars<kLag>{{legs, t}, flat})) break;
+      } else {
+        if (!bar(t, ColumnBars<kLag>{legs, t})) break;
+      }
     }
   }
   // After a liquidation the account is empty for the rest of the run.
@@ -96,15 +114,16 @@ template <Rules kRules, FillModel kFill, bool kRecord, bool kSingle>
 }
 
 // Picks the compiled variant for the run's rules once, then runs it.
-void run(std::span<const Leg> legs, Account& account, const Outputs& o, Rules r, bool record) {
+void run(std::span<const Leg> legs, Account& account, const Outputs& o, Rules r, bool record, DrawdownStopRule dd) {
   with_flags(
-      [&]<bool kStopLoss, bool kTakeProfit, bool kTrailing, bool kFunding, bool kNextOpen, bool kRecord, bool kSingle>() {
+      [&]<bool kStopLoss, bool kTakeProfit, bool kTrailing, bool kFunding, bool kNextOpen, bool kRecord, bool kSingle,
+          bool kDrawdownStop>() {
         constexpr Rules kRules{kStopLoss, kTakeProfit, kTrailing, kFunding};
         constexpr FillModel kFill = kNextOpen ? FillModel::NextOpen : FillModel::Close;
-        simulate<kRules, kFill, kRecord, kSingle>(legs, account, o);
+        simulate<kRules, kFill, kRecord, kSingle, kDrawdownStop>(legs, account, o, dd);
       },
       r.stop_loss, r.take_profit, r.trailing, r.funding, account.fill_model() == FillModel::NextOpen, record,
-      legs.size() == 1);
+      legs.size() == 1, dd.on());
 }
 
 // Checks one leg's input once, before the loop.
@@ -135,7 +154,7 @@ void run_backtest(const BacktestInput& in, const BacktestConfig& config, Backtes
   const Leg leg{std::string(), in, 1.0};
   const std::span<double> exposure(out.exposure), units(out.units);
   run({&leg, 1}, account, {out.equity, {}, out.cash, {&exposure, 1}, {&units, 1}},
-      rules_of(config, !in.funding.empty()), in.record_positions);
+      rules_of(config, !in.funding.empty()), in.record_positions, config.drawdown_stop);
   const auto& position = account.position(0);
   out.trades = account.take_trades(0);
   out.fees = position.fees();
@@ -189,7 +208,7 @@ PortfolioResult run_portfolio(std::span<const Leg> legs, const BacktestConfig& c
     out.legs[j].exposure.resize(n);
     exposure[j] = out.legs[j].exposure;
   }
-  run(effective, account, {out.equity, out.exposure, {}, exposure, {}}, rules_of(config, funding), false);
+  run(effective, account, {out.equity, out.exposure, {}, exposure, {}}, rules_of(config, funding), false, config.drawdown_stop);
   out.liquidated = account.liquidated();
   for (std::size_t j = 0; j < legs.size(); ++j) {
     auto& leg = out.legs[j];

@@ -1,6 +1,8 @@
 #include "cli/strategy_source.hpp"
 
+#include <cmath>
 #include <filesystem>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -9,8 +11,25 @@
 #include "core/error.hpp"
 #include "data/store.hpp"
 #include "runs/run_service.hpp"
+#include "runs/validation_record.hpp"
 
 namespace organism::cli {
+
+namespace {
+
+// The largest finite max_drawdown over the stages and coins of a stored validation; NaN when it
+// has none.
+double validated_max_drawdown(const runs::MemberValidation& v) {
+  double worst = std::numeric_limits<double>::quiet_NaN();
+  for (const auto& stage : v.per_coin) {
+    for (const auto& [label, coin] : stage) {
+      if (std::isfinite(coin.max_drawdown) && !(coin.max_drawdown <= worst)) worst = coin.max_drawdown;
+    }
+  }
+  return worst;
+}
+
+}  // namespace
 
 StrategySource strategy_source(const std::string& id_or_file, Context& ctx, const char* flag) {
   StrategySource source;
@@ -33,6 +52,7 @@ StrategySource strategy_source(const std::string& id_or_file, Context& ctx, cons
   }
   source.id = record->id;
   source.genome = strategy::from_json(record->genome);
+  if (record->validation) source.validated_max_drawdown = validated_max_drawdown(*record->validation);
   if (const auto run = service.load(record->run_id)) {
     source.coins = run->universe.market.coins;
     source.interval = run->universe.market.interval;

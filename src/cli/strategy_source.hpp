@@ -3,6 +3,7 @@
 // Used by `organism replay`, `organism paper` and `organism trade`.
 #pragma once
 
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,9 @@ struct StrategySource {
   std::vector<std::string> coins{};
   std::string interval{};
   std::optional<backtest::BacktestConfig> costs{};
+  // The largest max drawdown of its stored validation (every stage, every coin): what the
+  // per-strategy breaker multiplies. NaN for a genome file or a strategy never validated.
+  double validated_max_drawdown = std::numeric_limits<double>::quiet_NaN();
 };
 
 // core::UsageError naming `flag` when `id_or_file` is neither a readable genome file nor a

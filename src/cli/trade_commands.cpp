@@ -1,7 +1,10 @@
 // `organism paper` and `organism trade`: stored strategies traded on the exchange's live bars, paper
 // (fills against the live book, or the backtest's next-open fills) or live (the agent key, against
 // the local simulator or, with --network, Hyperliquid). The work is exec::run_trading_session.
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,7 +23,9 @@
 #include "evolve/genome_config.hpp"
 #include "exchange/hyperliquid/decimal.hpp"
 #include "exec/agent_key.hpp"
+#include "data/store.hpp"
 #include "exec/trading_session.hpp"
+#include "lifecycle/lifecycle.hpp"
 
 namespace organism::cli {
 namespace {
@@ -30,6 +35,7 @@ struct TradeArgs {
   std::string fill = "book", key_file, account, network;
   bool yes_live = false;
   double capital = 10'000, collar = 0.01;
+  double max_dd = 0;  // --max-dd: the validated maximum drawdown of genome files (0: unknown)
   std::int64_t bars = 0, latency_ms = 50, fallback_ms = 60'000, expiry_ms = 30'000, poll_ms = 1000;
 };
 
@@ -50,6 +56,7 @@ std::vector<exec::StrategySlot> slots_of(const TradeArgs& a, Context& ctx, std::
     }
   }
   interval = a.interval;
+  if (!(a.max_dd >= 0 && a.max_dd < 1)) throw core::UsageError("--max-dd must be a fraction in [0, 1)");
   std::vector<exec::StrategySlot> slots;
   for (std::size_t i = 0; i < ids.size(); ++i) {
     auto source = strategy_source(ids[i], ctx, "--strategies");
@@ -61,6 +68,8 @@ std::vector<exec::StrategySlot> slots_of(const TradeArgs& a, Context& ctx, std::
       throw core::UsageError(fmt::format("--coins: strategy '{}' is a genome file; say which coins it trades", ids[i]));
     }
     slot.capital_share = shares[i];
+    slot.validated_max_drawdown = source.validated_max_drawdown;
+    if (std::isnan(slot.validated_max_drawdown) && a.max_dd > 0) slot.validated_max_drawdown = a.max_dd;
     if (interval.empty()) {
       interval = source.interval;
     } else if (a.interval.empty() && !source.interval.empty() && source.interval != interval) {
@@ -99,6 +108,23 @@ void apply_live_network(const TradeArgs& a, Context& ctx, exec::SessionOptions& 
   confirm_network(target, summary, a.yes_live, "--yes-live");
 }
 
+// A stored strategy in production that the per-strategy breaker paused moves to decaying, with
+// the pause's note as the reason (lifecycle/state.hpp: the one legal move out of production
+// short of retirement). Other states, and genome files, keep theirs: the pause is only printed.
+void record_pauses(const exec::BarReport& report, Context& ctx) {
+  if (!std::filesystem::exists(ctx.db())) return;
+  auto store = data::Store::open_existing(ctx.db());
+  for (const auto& status : report.strategies) {
+    if (!status.paused || !store.load_strategy(status.id)) continue;
+    const auto note = std::find_if(report.paused.begin(), report.paused.end(),
+                                   [&](const std::string& n) { return n.starts_with("strategy " + status.id + " paused"); });
+    if (note == report.paused.end()) continue;  // paused at an earlier bar: recorded then
+    if (lifecycle::current_state(store, status.id) != lifecycle::State::Production) continue;
+    lifecycle::transition(store, status.id, lifecycle::State::Decaying, *note, "{}", report.time);
+    fmt::print("  lifecycle: {} production -> decaying\n", status.id);
+  }
+}
+
 void run_session(const TradeArgs& a, Context& ctx, exec::SessionMode mode) {
   exec::SessionOptions o;
   o.mode = mode;
@@ -114,6 +140,7 @@ void run_session(const TradeArgs& a, Context& ctx, exec::SessionMode mode) {
   if (!(a.capital > 0)) throw core::UsageError("--capital must be > 0");
   o.orders.collar = a.collar;
   o.risk = backtest::risk_limits_from(ctx.config);  // always on: paper and trade have no --no-risk
+  o.loop.strategy_dd_multiple = o.risk.strategy_dd_multiple;
   o.orders.expiry_ms = a.expiry_ms;
   o.orders.taker_fallback_ms = a.fallback_ms;
   o.fill = exec::replay_fill_from(a.fill);
@@ -150,8 +177,10 @@ void run_session(const TradeArgs& a, Context& ctx, exec::SessionMode mode) {
     }
     std::fflush(stdout);
   };
-  cb.bar = [](const exec::BarReport& report, std::size_t open_orders) {
+  cb.bar = [&ctx](const exec::BarReport& report, std::size_t open_orders) {
     fmt::print("{}\n", exec::format_status(report, open_orders));
+    for (const auto& note : report.paused) fmt::print("  paused: {}\n", note);
+    if (!report.paused.empty()) record_pauses(report, ctx);
     for (const auto& reason : report.check_reasons) fmt::print("  check: {}\n", reason);
     for (const auto& refused : report.submitted.refused) fmt::print("  refused: {}\n", refused);
     std::fflush(stdout);
@@ -180,6 +209,10 @@ void add_common(CLI::App* cmd, TradeArgs& a, Registry& registry) {
   cmd->add_option("--journal", a.journal, "journal file (default: STORE.journal.db beside the store)");
   cmd->add_option("--until", a.until, "stop after deciding the bar that opens at this time");
   cmd->add_option("--bars", a.bars, "stop after deciding this many bars");
+  cmd->add_option("--max-dd", a.max_dd,
+                  "validated maximum drawdown (fraction) of strategies given as genome files: the per-strategy "
+                  "breaker pauses one whose live drawdown exceeds it x risk.strategy_dd_multiple (stored "
+                  "strategies use their validation's)");
   cmd->add_option("--poll-ms", a.poll_ms)->group("");
 }
 

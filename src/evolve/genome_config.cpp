@@ -7,6 +7,7 @@ backtest::BacktestConfig backtest_config(const strategy::Genome& genome, backtes
   base.stops.take_profit = genome.risk.take_profit;
   base.stops.trailing = genome.risk.trailing;
   base.leverage = genome.risk.leverage;
+  base.drawdown_stop = {genome.risk.dd_stop, genome.risk.dd_cooldown};
   return base;
 }
 

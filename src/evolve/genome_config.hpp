@@ -1,4 +1,5 @@
-// Where a genome meets the backtest: the genome's stops and leverage cap as a backtest config.
+// Where a genome meets the backtest: the genome's stops, leverage cap and drawdown stop as a
+// backtest config.
 // strategy and backtest are sibling layers (neither includes the other), so the composition lives
 // here, above both. Used by evolution's fitness, the backtest command and the trading engine.
 #pragma once
@@ -8,7 +9,7 @@
 
 namespace organism::evolve {
 
-// base with the genome's stop-loss, take-profit, trailing stop and leverage cap.
+// base with the genome's stop-loss, take-profit, trailing stop, leverage cap and drawdown stop.
 backtest::BacktestConfig backtest_config(const strategy::Genome& genome, backtest::BacktestConfig base);
 
 }  // namespace organism::evolve

@@ -56,7 +56,7 @@ std::array<GeneBlock, 3> gene_blocks(const Genome& g) {
 
 void store(const std::array<GeneBlock, 3>& blocks, Genome& g) {
   g.params = blocks[0].values;
-  g.risk = strategy::risk_from_values(blocks[1].values);
+  g.risk = strategy::risk_from_values(blocks[1].values, g.risk);
   g.regime = strategy::regime_from_values(blocks[2].values);
 }
 
@@ -171,6 +171,44 @@ void switch_family(Genome& g, const std::vector<std::string>& families, const gp
   strategy::clamp(g);
 }
 
+// The drawdown stop's genes are varied only where it is on, and after every other draw, so that
+// genomes without it (every genome before the gene existed) see the draws they always saw.
+// dd_stop moves within [kMinDdStop, 0.5]: mutation does not switch it off.
+ParamSpec on_dd_stop_spec() {
+  ParamSpec spec = strategy::breaker_specs()[strategy::kDdStop];
+  spec.lo = strategy::kMinDdStop;
+  return spec;
+}
+
+void mutate_breakers(strategy::RiskBlock& risk, double rate, const VariationOptions& o, core::Rng& rng) {
+  if (!(risk.dd_stop > 0)) return;
+  auto values = strategy::breaker_values(risk);
+  const ParamSpec specs[] = {on_dd_stop_spec(), strategy::breaker_specs()[strategy::kDdCooldown]};
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (rng.bernoulli(rate)) mutate_gene(specs[i], values[i], o, rng);
+  }
+  strategy::set_breakers(risk, values);
+}
+
+// Both on: each gene crosses by SBX with probability 1/2. One on: the pair moves to the other
+// child with probability 1/2. Neither: no draw.
+void cross_breakers(strategy::RiskBlock& x, strategy::RiskBlock& y, const VariationOptions& o, core::Rng& rng) {
+  const bool on_x = x.dd_stop > 0, on_y = y.dd_stop > 0;
+  if (!on_x && !on_y) return;
+  if (on_x != on_y) {
+    if (rng.bernoulli(0.5)) {
+      std::swap(x.dd_stop, y.dd_stop);
+      std::swap(x.dd_cooldown, y.dd_cooldown);
+    }
+    return;
+  }
+  const ParamSpec specs[] = {on_dd_stop_spec(), strategy::breaker_specs()[strategy::kDdCooldown]};
+  GeneBlock bx{specs, strategy::breaker_values(x)}, by{specs, strategy::breaker_values(y)};
+  cross_genes(bx, by, o, rng);
+  strategy::set_breakers(x, bx.values);
+  strategy::set_breakers(y, by.values);
+}
+
 }  // namespace
 
 int gene_count(const Genome& genome) {
@@ -200,6 +238,7 @@ std::pair<Genome, Genome> crossover(const Genome& a, const Genome& b,
   store(blocks_x, x);
   store(blocks_y, y);
   if (is_tree(x)) cross_rules(x.rule, y.rule, options.tree_limits, rng);
+  cross_breakers(x.risk, y.risk, options, rng);
   strategy::clamp(x);
   strategy::clamp(y);
   return children;
@@ -227,6 +266,7 @@ void mutate(Genome& genome, const VariationOptions& options, core::Rng& rng) {
         mutate_tree(*tree, options.tree_limits, rng);
     }
   }
+  mutate_breakers(genome.risk, rate, options, rng);
   strategy::clamp(genome);
 }
 

@@ -9,6 +9,7 @@
 
 #include <tbb/parallel_for.h>
 
+#include "backtest/drawdown_stop.hpp"
 #include "core/error.hpp"
 #include "evolve/genome_config.hpp"
 
@@ -36,6 +37,10 @@ struct Strategy {
   std::vector<double> sized_target;
   core::TimeMs waiting_time = -1;
   std::vector<std::optional<ClosedBar>> waiting;
+  backtest::DrawdownStop drawdown_stop;  // the genome's dd_stop, fed as the backtest feeds it
+  bool dd_stopped = false;               // its verdict at the last close
+  double peak = 0;                       // equity peak since the loop began trading it
+  bool paused = false;                   // by the per-strategy breaker, for the session
 };
 
 struct TradingLoop::State {
@@ -61,7 +66,7 @@ struct TradingLoop::State {
   StrategyStatus status_of(std::size_t s) const {
     const auto& st = strategies[s];
     const auto& account = accounts[s];
-    StrategyStatus out{slots[s].id, 0, {}, {}, slots[s].coins};
+    StrategyStatus out{slots[s].id, 0, {}, {}, slots[s].coins, st.paused, st.dd_stopped};
     std::vector<double> prices(st.last_close);
     for (auto& p : prices)
       if (!std::isfinite(p)) p = 0;
@@ -91,6 +96,37 @@ struct TradingLoop::State {
       account.set_target(j, st.target[j]);
     }
     return funding;
+  }
+  // Strategy s's equity at this close (books current: its fills, and the funding booked) feeds its
+  // drawdown stop and its per-strategy breaker, either of which makes its targets 0. Returns the
+  // note of a pause that begins at this close.
+  std::optional<std::string> guard(std::size_t s) {
+    auto& st = strategies[s];
+    auto& account = accounts[s];
+    if (account.liquidated()) return std::nullopt;
+    const double eq = account.equity(st.last_close);
+    std::optional<std::string> note;
+    st.peak = std::max(st.peak, eq);
+    const double allowed = slots[s].validated_max_drawdown * options.strategy_dd_multiple;
+    if (!st.paused && std::isfinite(allowed) && allowed > 0 && st.peak > 0) {
+      const double drawdown = 1 - eq / st.peak;
+      if (drawdown > allowed) {
+        st.paused = true;
+        note = fmt::format(
+            "strategy {} paused for the session: live drawdown {:.2f}% > {:g} x validated maximum {:.2f}% = {:.2f}% "
+            "(equity {:.2f}, peak {:.2f}); its positions are closed",
+            slots[s].id, drawdown * 100, options.strategy_dd_multiple, slots[s].validated_max_drawdown * 100,
+            allowed * 100, eq, st.peak);
+      }
+    }
+    st.dd_stopped = st.drawdown_stop.flat_after(eq);
+    if (st.paused || st.dd_stopped) {
+      for (std::size_t j = 0; j < st.target.size(); ++j) {
+        st.target[j] = 0;
+        account.set_target(j, 0);
+      }
+    }
+    return note;
   }
   // Strategy s's intents at the prices the decision is sized at.
   std::vector<OrderIntent> decide(std::size_t s, const std::vector<std::optional<ClosedBar>>& bars,
@@ -159,6 +195,7 @@ TradingLoop::TradingLoop(std::vector<StrategySlot> slots, TradingLoopOptions opt
     st.sized_target.assign(n, 0.0);
     st.waiting.assign(n, std::nullopt);
     auto config = evolve::backtest_config(slot.genome, options.costs);
+    st.drawdown_stop = backtest::DrawdownStop(config.drawdown_stop);
     config.initial_cash = options.capital * slot.capital_share;
     const std::vector<double> weights(n, 1.0 / static_cast<double>(n));
     state_->accounts.emplace_back(config, weights);
@@ -234,6 +271,9 @@ std::vector<BarReport> TradingLoop::on_bar(const ClosedBar& bar) {
         if (funding[k][j] != 0) s.accounts[complete[k]].book_funding(j, funding[k][j]);
       }
     }
+  }
+  for (const std::size_t i : complete) {
+    if (auto note = s.guard(i)) report.paused.push_back(std::move(*note));
   }
   // One reference price per coin for the whole decision (a live broker asks the exchange).
   std::map<std::string, double> reference;

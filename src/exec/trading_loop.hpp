@@ -9,6 +9,10 @@
 //   3. the target position is what the Account's sizing gives at the broker's reference price
 //      (Account::desired_units, the backtest's sizing net of costs); its difference from the
 //      position held becomes one OrderIntent per coin (sequence = the coin's leg index);
+//   3b. the strategy's drawdown stop (its genome's dd_stop, backtest/drawdown_stop.hpp, fed its
+//      Account's equity at each close as the backtest feeds it) and its per-strategy breaker (paused
+//      for the session once its drawdown exceeds validated_max_drawdown x strategy_dd_multiple)
+//      make its targets 0;
 //   4. the pre-trade check (the risk manager, next) may drop or shrink intents;
 //   5. the order manager journals and sends them at once (the backtest's next-open fill).
 // Fills come back through the order manager and are booked on the strategy's Account
@@ -42,6 +46,9 @@ struct StrategySlot {
   strategy::Genome genome{};
   std::vector<std::string> coins{};  // one Account leg each, weight 1/coins
   double capital_share = 1;          // of TradingLoopOptions::capital (identity allocation)
+  // The largest drawdown its validation's backtests saw (a fraction; NaN: unknown, and the
+  // per-strategy breaker is off for it).
+  double validated_max_drawdown = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct TradingLoopOptions {
@@ -53,6 +60,9 @@ struct TradingLoopOptions {
   strategy::Runtime::Feeds feeds{};
   ExecStyle style = ExecStyle::market;
   core::TimeMs taker_fallback_ms = 60'000;  // post_only
+  // risk.strategy_dd_multiple (backtest::RiskLimits): a strategy whose drawdown since the loop
+  // began trading it exceeds validated_max_drawdown x this is paused for the session (0: off).
+  double strategy_dd_multiple = 1.5;
 };
 
 // One bar of one coin, final, with what Runtime::on_bar takes (exchange::client::LiveBar's
@@ -79,6 +89,8 @@ struct StrategyStatus {
   std::vector<double> exposure{};  // per coin, as held (signed units x price / equity)
   std::vector<double> units{};     // per coin
   std::vector<std::string> coins{};
+  bool paused = false;    // by the per-strategy breaker, for the rest of the session
+  bool dd_stopped = false;  // flat under its genome's drawdown stop (cooldown running)
 };
 
 // What one bar time did.
@@ -87,6 +99,8 @@ struct BarReport {
   std::vector<StrategyStatus> strategies{};
   SubmitReport submitted{};
   std::vector<std::string> check_reasons{};
+  // One line per strategy the per-strategy breaker paused at this bar, with its figures.
+  std::vector<std::string> paused{};
   double equity = 0;  // sum over strategies
 };
 

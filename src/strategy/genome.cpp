@@ -42,6 +42,26 @@ const std::vector<ParamSpec>& risk_specs() {
   return specs;
 }
 
+const std::vector<ParamSpec>& breaker_specs() {
+  static const std::vector<ParamSpec> specs = {
+      real_param("dd_stop", 0, 0.5, 0,
+                 "go flat when the strategy's equity is this fraction below its peak (0: off; on: >= 0.02)"),
+      int_param("dd_cooldown", 1, 720, 24, "bars to stay flat after the drawdown stop fires, then re-arm")};
+  return specs;
+}
+
+void clamp_breakers(RiskBlock& r) {
+  const auto& specs = breaker_specs();
+  if (!(r.dd_stop > 0)) {
+    // Off (NaN included): its cooldown has no effect and is not written, so it takes the default.
+    r.dd_stop = 0;
+    r.dd_cooldown = static_cast<int>(specs[kDdCooldown].def);
+    return;
+  }
+  r.dd_stop = std::clamp(r.dd_stop, kMinDdStop, specs[kDdStop].hi);
+  r.dd_cooldown = static_cast<int>(clamp_param(specs[kDdCooldown], r.dd_cooldown));
+}
+
 const std::vector<ParamSpec>& regime_specs() {
   static const std::vector<ParamSpec> specs = {
       bool_param("vol_filter_on", false,
@@ -122,7 +142,8 @@ void clamp(Genome& g) {
   } else {
     g.params = clamp_params(find_family(g.family).params(), std::move(g.params));
   }
-  g.risk = risk_from_values(clamp_params(risk_specs(), risk_values(g.risk)));
+  g.risk = risk_from_values(clamp_params(risk_specs(), risk_values(g.risk)), g.risk);
+  clamp_breakers(g.risk);
   g.regime = regime_from_values(clamp_params(regime_specs(), regime_values(g.regime)));
   if (g.regime.fg_low > g.regime.fg_high) std::swap(g.regime.fg_low, g.regime.fg_high);
   g.generation = std::max(g.generation, 0);
@@ -187,6 +208,10 @@ std::string describe(const Genome& g) {
   if (r.vol_target_on) {
     out += fmt::format(", exposure scaled to {:g}% annualized volatility ({}-bar realized)",
                        r.vol_target * 100, r.vol_window);
+  }
+  if (r.dd_stop > 0) {
+    out += fmt::format(", drawdown stop {:g}% of its own equity from the peak (then flat {} bars)", r.dd_stop * 100,
+                       r.dd_cooldown);
   }
   out += ".\n";
   const auto& f = g.regime;

@@ -18,7 +18,9 @@
 namespace organism::strategy {
 
 // Fractions of price (0: off) and a leverage cap, handed to the backtest; plus optional
-// volatility targeting applied to the exposures. Bounds: risk_specs().
+// volatility targeting applied to the exposures. Bounds: risk_specs(). The drawdown stop (the
+// breaker genes, bounds breaker_specs()): flat for dd_cooldown bars once the strategy's own equity
+// at a close is dd_stop below its peak (backtest/drawdown_stop.hpp), in backtests and live alike.
 struct RiskBlock {
   double stop_loss = 0;
   double take_profit = 0;
@@ -27,7 +29,12 @@ struct RiskBlock {
   bool vol_target_on = false;
   double vol_target = 0.5;  // annualized
   int vol_window = 24;      // bars of realized volatility
+  double dd_stop = 0;       // fraction of peak equity (0: off; on: at least kMinDdStop)
+  int dd_cooldown = 24;     // bars flat after it fires
 };
+
+// The smallest drawdown stop when on: tighter ones would fire on a bar's noise.
+inline constexpr double kMinDdStop = 0.02;
 
 // Trade only while realized volatility is below vol_k x its rolling median, and/or while the
 // Fear & Greed value is inside [fg_low, fg_high]. Bounds: regime_specs().
@@ -57,6 +64,13 @@ struct Genome {
 // Specs of the risk and regime fields (names as in JSON), used for clamping, random draws and docs.
 const std::vector<ParamSpec>& risk_specs();
 const std::vector<ParamSpec>& regime_specs();
+// dd_stop and dd_cooldown: written into the risk object of the JSON only when dd_stop is on (a
+// genome without them keeps the bytes and id it had before they existed), never drawn by
+// random_genome, and mutated only when on (evolve/variation.hpp), after every other draw.
+const std::vector<ParamSpec>& breaker_specs();
+// dd_stop within {0} or [kMinDdStop, 0.5], dd_cooldown within [1, 720] and at its default when
+// dd_stop is off.
+void clamp_breakers(RiskBlock& risk);
 
 // Every family a genome can have: the twelve families in number order (ten seeds, two
 // machine-learning families), then "tree".

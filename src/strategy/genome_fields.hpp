@@ -28,14 +28,28 @@ inline ParamValues risk_values(const RiskBlock& r) {
           static_cast<double>(r.vol_window)};
 }
 
-inline RiskBlock risk_from_values(const ParamValues& v) {
+// The breaker genes (dd_stop, dd_cooldown) are not among the values (breaker_specs(), kept apart
+// so that the draws and mutation rates of the other genes stay as they were): they come from
+// `breakers`, usually the block the values were taken from.
+inline RiskBlock risk_from_values(const ParamValues& v, const RiskBlock& breakers = {}) {
   return {v[kStopLoss],
           v[kTakeProfit],
           v[kTrailing],
           v[kLeverage],
           v[kVolTargetOn] != 0,
           v[kVolTarget],
-          static_cast<int>(v[kRiskVolWindow])};
+          static_cast<int>(v[kRiskVolWindow]),
+          breakers.dd_stop,
+          breakers.dd_cooldown};
+}
+
+enum BreakerField { kDdStop, kDdCooldown };
+
+inline ParamValues breaker_values(const RiskBlock& r) { return {r.dd_stop, static_cast<double>(r.dd_cooldown)}; }
+
+inline void set_breakers(RiskBlock& r, const ParamValues& v) {
+  r.dd_stop = v[kDdStop];
+  r.dd_cooldown = static_cast<int>(v[kDdCooldown]);
 }
 
 inline ParamValues regime_values(const RegimeFilter& r) {

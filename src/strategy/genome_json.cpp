@@ -51,6 +51,9 @@ Json to_object(const Genome& g) {
     out["params"] = section(family.params(), clamp_params(family.params(), g.params));
   }
   out["risk"] = section(risk_specs(), risk_values(g.risk));
+  // Only when on: a genome without the drawdown stop keeps the bytes, and so the id, it had
+  // before the gene existed.
+  if (g.risk.dd_stop > 0) out["risk"].update(section(breaker_specs(), breaker_values(g.risk)));
   out["regime"] = section(regime_specs(), regime_values(g.regime));
   return out;
 }
@@ -58,6 +61,9 @@ Json to_object(const Genome& g) {
 std::string names(std::span<const ParamSpec> specs) {
   std::vector<std::string> n;
   for (const auto& s : specs) n.push_back(s.name);
+  // The risk object holds the breaker genes too (to_object).
+  if (specs.data() == risk_specs().data())
+    for (const auto& s : breaker_specs()) n.push_back(s.name);
   return fmt::format("{}", fmt::join(n, ", "));
 }
 
@@ -151,8 +157,19 @@ Genome from_json(const std::string& text) {
     if (j.contains("params"))
       g.params = read_section(j["params"], "params", family->params(), g.params);
   }
-  if (j.contains("risk"))
-    g.risk = risk_from_values(read_section(j["risk"], "risk", risk_specs(), risk_values(g.risk)));
+  if (j.contains("risk")) {
+    // The breaker genes share the risk object: read apart, with their own specs.
+    Json risk = j["risk"], breakers = Json::object();
+    if (risk.is_object()) {
+      for (const auto& s : breaker_specs()) {
+        if (!risk.contains(s.name)) continue;
+        breakers[s.name] = risk[s.name];
+        risk.erase(s.name);
+      }
+    }
+    g.risk = risk_from_values(read_section(risk, "risk", risk_specs(), risk_values(g.risk)), g.risk);
+    set_breakers(g.risk, read_section(breakers, "risk", breaker_specs(), breaker_values(g.risk)));
+  }
   if (j.contains("regime")) {
     g.regime = regime_from_values(
         read_section(j["regime"], "regime", regime_specs(), regime_values(g.regime)));

@@ -51,7 +51,7 @@ Genome normalized(Genome g) {
     family.canonicalize(g.params);
     g.params = reset(family.params(), g.params, family.inactive(g.params));
   }
-  g.risk = risk_from_values(reset(risk_specs(), risk_values(g.risk), inactive_risk(g.risk)));
+  g.risk = risk_from_values(reset(risk_specs(), risk_values(g.risk), inactive_risk(g.risk)), g.risk);
   g.regime =
       regime_from_values(reset(regime_specs(), regime_values(g.regime), inactive_regime(g.regime)));
   return g;
@@ -60,6 +60,7 @@ Genome normalized(Genome g) {
 int active_genes(const Genome& genome) {
   const Genome g = normalized(genome);
   int n = active(inactive_risk(g.risk)) + active(inactive_regime(g.regime));
+  if (g.risk.dd_stop > 0) n += 2;  // dd_stop and dd_cooldown (clamp() resets the cooldown when off)
   if (g.family != kTreeFamily) n += active(find_family(g.family).inactive(g.params));
   return n;
 }

@@ -57,7 +57,7 @@ std::vector<Genome> perturbed_neighbours(const Genome& genome, double step) {
   risk_active[strategy::kLeverage] = true;
   risk_active[strategy::kVolTarget] = risk_active[strategy::kRiskVolWindow] = r.vol_target_on;
   neighbours_of_block(genome, strategy::risk_specs(), strategy::risk_values(r), risk_active, step,
-                      [](Genome& g, const ParamValues& v) { g.risk = strategy::risk_from_values(v); }, out);
+                      [](Genome& g, const ParamValues& v) { g.risk = strategy::risk_from_values(v, g.risk); }, out);
   const auto& f = genome.regime;
   std::vector<bool> regime_active(strategy::regime_specs().size(), false);
   regime_active[strategy::kVolK] = regime_active[strategy::kRegimeVolWindow] =

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <optional>
 
 #include "core/error.hpp"
 #include "exec/fake_broker.hpp"
@@ -183,6 +184,79 @@ TEST(TradingLoop, BooksFundingAndRestoresFromTheLedger) {
     EXPECT_NEAR(again.position(j).fees(), account.position(j).fees(), 1e-8) << j;
   }
   EXPECT_NEAR(again.cash(), account.cash(), 1e-7);
+}
+
+// The per-strategy breaker: validated maximum drawdown 4%, multiple 1.5. The crossover goes long in
+// the rise after bar 40; from bar 80 the price falls 3 a bar and draws it down; at the first close
+// more than 6% below its
+// peak (equity and peak followed here from the Account's cash and units at each close) it is
+// paused: the note names it, that decision's intent closes the position, and nothing follows.
+TEST(TradingLoop, PerStrategyBreakerPausesPastItsValidatedDrawdownAndFlattens) {
+  organism::test::TempDir dir;
+  auto journal = Journal::open((dir / "j.db").string());
+  test::FakeBroker broker;
+  OrderManager orders(journal, broker);
+  TradingLoopOptions o;
+  o.capital = 10'000;
+  o.costs = costs();
+  o.feeds = {false, false};
+  o.strategy_dd_multiple = 1.5;
+  StrategySlot slot{"s1", crossover(), {"ETH"}, 1.0};
+  slot.validated_max_drawdown = 0.04;
+  TradingLoop loop({slot}, o, orders);
+  std::vector<std::vector<OrderIntent>> sent;
+  loop.set_pre_trade_check([&](std::vector<OrderIntent> intents) {
+    sent.push_back(intents);
+    return PreTradeVerdict{std::move(intents), {}};
+  });
+  double peak = 0;
+  std::optional<std::size_t> paused_at;
+  std::size_t entries = 0;
+  // bar_at's path, then a fall of 3 a bar from bar 80.
+  const auto path = [](std::size_t i) {
+    data::Bar b = bar_at(i, 1);
+    if (i < 80) return b;
+    b.open = b.high = b.low = b.close = bar_at(79, 1).close - 3.0 * static_cast<double>(i - 79);
+    b.high += 0.5;
+    b.low -= 0.5;
+    return b;
+  };
+  for (std::size_t i = 0; i < 100; ++i) {
+    const auto& account = loop.accounts()[0];
+    const double units = account.position(0).units();
+    const double equity = account.cash() + units * path(i).close;
+    peak = std::max(peak, equity);
+    const double drawdown = 1 - equity / peak;
+    broker.clock = path(i).time + core::kHourMs;
+    broker.prices["ETH"] = path(i).close;
+    const std::size_t before = sent.size();
+    const auto reports = loop.on_bar({"ETH", path(i), std::nan(""), std::nan("")});
+    ASSERT_EQ(reports.size(), 1u);
+    const auto& r = reports[0];
+    if (!paused_at && drawdown > 0.06) {
+      paused_at = i;
+      ASSERT_EQ(r.paused.size(), 1u) << i;
+      EXPECT_EQ(r.paused[0].rfind("strategy s1 paused for the session: live drawdown", 0), 0u) << r.paused[0];
+      EXPECT_TRUE(r.strategies[0].paused);
+      ASSERT_NE(units, 0.0);
+      ASSERT_EQ(sent.size(), before + 1) << i;
+      ASSERT_EQ(sent.back().size(), 1u);
+      EXPECT_EQ(sent.back()[0].side, units > 0 ? Side::sell : Side::buy);
+      EXPECT_EQ(sent.back()[0].size, units_of(std::abs(units)));
+      EXPECT_EQ(loop.accounts()[0].position(0).units(), 0.0);
+    } else if (!paused_at) {
+      EXPECT_TRUE(r.paused.empty()) << i << " drawdown " << drawdown;
+      EXPECT_FALSE(r.strategies[0].paused);
+      entries += sent.size() - before;
+    } else {
+      EXPECT_TRUE(r.paused.empty()) << i;  // reported once
+      EXPECT_TRUE(r.strategies[0].paused) << i;
+      EXPECT_EQ(sent.size(), before) << i;  // paused for the session: no intent
+    }
+  }
+  ASSERT_TRUE(paused_at.has_value());
+  EXPECT_GT(*paused_at, 80u);
+  EXPECT_GE(entries, 1u);
 }
 
 }  // namespace
