@@ -88,10 +88,10 @@ TEST(LiveNetwork, WithLimitsAndYesLiveTradesOnTheTestnetSimulator) {
   const std::string address = TestSigner(0).address();
   BackgroundOrganism trader({"--db", sim.store(), "trade", "--strategies", (dir.path() / "g.json").string(), "--coins",
                              "ETH", "--interval", "1h", "--network", "testnet", "--url", sim.url(), "--key-file",
-                             sim.key_file(), "--capital", "10000", "--poll-ms", "300", "--yes-live", "--bars", "3"},
+                             sim.key_file(), "--capital", "10000", "--poll-ms", "300", "--yes-live", "--bars", "8"},
                             kLimitsEnv);
   ASSERT_TRUE(trader.wait_for_out("trading 1 strategies")) << trader.out() << trader.err();
-  for (int bar = 0; bar < 3; ++bar) {
+  for (int bar = 0; bar < 8; ++bar) {
     const std::string line = sim.advance_bar();
     ASSERT_TRUE(trader.wait_for_out(line)) << trader.out() << trader.err();
   }
@@ -99,7 +99,7 @@ TEST(LiveNetwork, WithLimitsAndYesLiveTradesOnTheTestnetSimulator) {
   EXPECT_EQ(done.exit_code, 0) << done.out << done.err;
   EXPECT_NE(done.out.find("LIVE TRADING on testnet"), std::string::npos) << done.out;
   EXPECT_NE(done.out.find("reconciled:"), std::string::npos) << done.out;
-  EXPECT_NE(done.out.find("stopped (bars): 3 bars"), std::string::npos) << done.out;
+  EXPECT_NE(done.out.find("stopped (bars): 8 bars"), std::string::npos) << done.out;
   // Signed on the testnet chain: the simulator (--testnet) credits the orders to the key's own
   // account; a mainnet signature would have acted for some other address.
   const auto log = count_order_log(sim.order_log());
