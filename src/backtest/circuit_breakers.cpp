@@ -362,7 +362,7 @@ std::vector<std::pair<std::string, double>> CircuitBreakers::figures() const {
 
 BreakerMemory CircuitBreakers::memory() const {
   const auto& s = *state_;
-  return {s.state, s.latched, s.peak, s.day, s.day_start, s.streak};
+  return {s.state, s.latched, s.peak, s.day, s.day_start, s.streak, s.equity};
 }
 
 void CircuitBreakers::restore(const BreakerMemory& memory) {
@@ -372,7 +372,7 @@ void CircuitBreakers::restore(const BreakerMemory& memory) {
   if (memory.state == TradingState::halted && !s.latched) s.latched = Breaker::manual;
   if (memory.state != TradingState::halted) s.latched.reset();
   s.peak = memory.peak;
-  s.equity = memory.peak;
+  s.equity = memory.equity > 0 ? memory.equity : memory.peak;
   s.day = memory.day;
   s.day_start = memory.day_start;
   s.streak = memory.losing_streak;

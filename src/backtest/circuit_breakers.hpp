@@ -67,6 +67,7 @@ struct BreakerMemory {
   std::int64_t day = -1;             // UTC day (time / kDayMs) of day_start
   double day_start = 0;              // equity at the first observation of that day
   int losing_streak = 0;
+  double equity = 0;  // the last equity observed (0: none); what `risk status` reports
 };
 
 class CircuitBreakers {

@@ -2,6 +2,7 @@
 // (exec/risk_journal.hpp). status reads only (safe while a session trades); resume and halt write a
 // command that the trading process applies at its next poll, or a stopped one at its next start.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -21,6 +22,7 @@
 #include "exec/journal.hpp"
 #include "exec/journal_reader.hpp"
 #include "exec/risk_journal.hpp"
+#include "exec/risk_status.hpp"
 
 namespace organism::cli {
 namespace {
@@ -31,34 +33,12 @@ struct RiskArgs {
   std::string journal;
   bool json = false;
   std::size_t transitions = 10;
+  std::string var_interval;
+  std::size_t var_bars = 720;
 };
 
 std::string journal_path(const RiskArgs& a, const Context& ctx) {
   return a.journal.empty() ? exec::Journal::path_for_store(ctx.db()) : a.journal;
-}
-
-// The newest close per coin the store holds (venue hyperliquid, the newest series of the coin):
-// the marks `risk status` can give offline.
-std::map<std::string, double> last_closes(const std::string& store_path,
-                                          const std::set<std::string>& coins) {
-  std::map<std::string, double> out;
-  if (coins.empty()) return out;
-  try {
-    auto store = data::Store::open_existing(store_path);
-    std::map<std::string, core::TimeMs> newest;
-    for (const auto& info : store.list_series()) {
-      if (info.key.venue != "hyperliquid" || !coins.contains(info.key.coin) || info.bars == 0)
-        continue;
-      if (newest.contains(info.key.coin) && newest[info.key.coin] >= info.last) continue;
-      const auto candles = store.load_candles(info.key, info.last);
-      if (!candles || candles->size() == 0) continue;
-      newest[info.key.coin] = info.last;
-      out[info.key.coin] = candles->close().back();
-    }
-  } catch (const core::Error&) {
-    // No store (a journal given alone): exposure is shown in units only.
-  }
-  return out;
 }
 
 Json figures_object(const std::vector<std::pair<std::string, double>>& figures) {
@@ -67,73 +47,77 @@ Json figures_object(const std::vector<std::pair<std::string, double>>& figures) 
   return j;
 }
 
-void run_status(const RiskArgs& a, Context& ctx) {
-  const std::string path = journal_path(a, ctx);
-  auto reader = exec::RiskJournalReader::open(path);
-  auto positions_reader = exec::JournalReader::open(path);
-  const auto memory = reader.memory().value_or(backtest::BreakerMemory{});
-  const auto transitions = reader.transitions(a.transitions);
-  const auto counts = reader.check_counts();
-  const auto commands = reader.commands(5);
-  const std::string state(backtest::name_of(memory.state));
-  // The condition in force: the newest transition that led into the current state.
-  const exec::RiskTransitionRecord* cause = nullptr;
-  if (memory.state != backtest::TradingState::active && !transitions.empty() &&
-      transitions.front().to == state) {
-    cause = &transitions.front();
+Json transition_json(const exec::RiskTransitionRecord& t) {
+  return {{"time", t.time},
+          {"from", t.from},
+          {"to", t.to},
+          {"reason", t.reason},
+          {"figures", figures_object(t.figures)},
+          {"description", t.description}};
+}
+
+Json var_json(const exec::RiskStatus& s) {
+  Json j{{"interval", s.var_interval.empty() ? Json(nullptr) : Json(s.var_interval)},
+         {"scenarios", s.var.scenarios},
+         {"enough_history", s.var.enough_history},
+         {"note", s.var.note}};
+  Json levels = Json::array();
+  for (const auto& l : s.var.levels) {
+    levels.push_back({{"level", l.level},
+                      {"tail", l.tail_count},
+                      {"var", l.var},
+                      {"cvar", l.cvar},
+                      {"var_of_equity", l.var_of_equity},
+                      {"cvar_of_equity", l.cvar_of_equity}});
   }
+  j["levels"] = levels;
+  return j;
+}
 
-  const auto positions = positions_reader.positions();
-  std::set<std::string> coins;
-  for (const auto& p : positions) coins.insert(p.coin);
-  const auto marks = last_closes(ctx.db(), coins);
-
+Json status_json(const exec::RiskStatus& s) {
+  const auto& m = s.memory;
   Json j;
-  j["journal"] = path;
-  j["state"] = state;
-  j["reason"] = cause ? Json(cause->reason) : Json(nullptr);
-  j["since"] = cause ? Json(cause->time) : Json(nullptr);
-  j["figures"] = cause ? figures_object(cause->figures) : Json::object();
-  j["description"] = cause ? Json(cause->description) : Json(nullptr);
-  j["memory"] = {{"peak", memory.peak},
-                 {"day_start", memory.day_start},
-                 {"losing_streak", memory.losing_streak},
-                 {"latched", memory.latched ? Json(std::string(backtest::name_of(*memory.latched)))
-                                            : Json(nullptr)}};
+  j["journal"] = s.journal;
+  j["state"] = std::string(backtest::name_of(m.state));
+  j["reason"] = s.cause ? Json(s.cause->reason) : Json(nullptr);
+  j["since"] = s.cause ? Json(s.cause->time) : Json(nullptr);
+  j["figures"] = s.cause ? figures_object(s.cause->figures) : Json::object();
+  j["description"] = s.cause ? Json(s.cause->description) : Json(nullptr);
+  j["memory"] = {{"equity", m.equity},
+                 {"peak", m.peak},
+                 {"day_start", m.day_start},
+                 {"losing_streak", m.losing_streak},
+                 {"latched", m.latched ? Json(std::string(backtest::name_of(*m.latched))) : Json(nullptr)}};
   Json tr = Json::array();
-  for (const auto& t : transitions) {
-    tr.push_back({{"time", t.time},
-                  {"from", t.from},
-                  {"to", t.to},
-                  {"reason", t.reason},
-                  {"figures", figures_object(t.figures)},
-                  {"description", t.description}});
-  }
+  for (const auto& t : s.transitions) tr.push_back(transition_json(t));
   j["transitions"] = tr;
   Json checks = Json::object();
-  for (const auto& [reason, c] : counts)
-    checks[reason] = {{"rejected", c.rejected}, {"shrunk", c.shrunk}};
+  for (const auto& [reason, c] : s.checks) checks[reason] = {{"rejected", c.rejected}, {"shrunk", c.shrunk}};
   j["checks"] = checks;
-  Json by_coin = Json::object(), by_strategy = Json::array();
-  for (const auto& p : positions) {
-    const double units = exchange::hl::units_to_double(p.size);
-    const auto mark = marks.find(p.coin);
-    Json row{{"coin", p.coin}, {"units", exchange::hl::format_units(p.size)}};
-    row["mark"] = mark == marks.end() ? Json(nullptr) : Json(mark->second);
-    row["notional"] = mark == marks.end() ? Json(nullptr) : Json(units * mark->second);
-    if (p.strategy_id.empty()) {
-      by_coin[p.coin] = row;
-    } else {
-      row["strategy"] = p.strategy_id;
-      by_strategy.push_back(row);
-    }
+  Json by_coin = Json::object(), by_strategy = Json::object();
+  for (const auto& c : s.exposure.by_coin) {
+    by_coin[c.coin] = {{"notional", c.net_notional}, {"of_equity", c.of_equity}, {"mark", s.marks.at(c.coin)}};
   }
-  j["exposure"] = {{"by_coin", by_coin}, {"by_strategy", by_strategy}};
-  // VaR / CVaR of the current positions: src/exec/risk_monitor.hpp (another part of issue 20)
-  // fills this in; null until it lands.
-  j["var"] = nullptr;
+  for (const auto& [strategy, by] : s.positions) {
+    Json rows = Json::object();
+    for (const auto& [coin, units] : by) {
+      const auto notional = s.exposure.by_strategy.find(strategy);
+      Json row{{"units", exchange::hl::format_units(units)}};
+      row["notional"] = nullptr;
+      if (notional != s.exposure.by_strategy.end() && notional->second.contains(coin))
+        row["notional"] = notional->second.at(coin);
+      rows[coin] = row;
+    }
+    by_strategy[strategy] = rows;
+  }
+  j["exposure"] = {{"by_coin", by_coin},
+                   {"by_strategy", by_strategy},
+                   {"gross", s.exposure.gross},
+                   {"gross_of_equity", s.exposure.gross_of_equity},
+                   {"unpriced", s.exposure.unpriced}};
+  j["var"] = var_json(s);
   Json cmds = Json::array();
-  for (const auto& c : commands) {
+  for (const auto& c : s.commands) {
     cmds.push_back({{"id", c.id},
                     {"time", c.time},
                     {"command", c.command},
@@ -141,40 +125,65 @@ void run_status(const RiskArgs& a, Context& ctx) {
                     {"applied_at", c.applied_at ? Json(*c.applied_at) : Json(nullptr)}});
   }
   j["commands"] = cmds;
-  if (a.json) {
-    fmt::print("{}\n", j.dump(2));
-    return;
-  }
-  fmt::print("state: {}{}\n", state,
-             cause
-                 ? fmt::format(" since {} ({})", core::format_utc(cause->time), cause->description)
-                 : "");
-  fmt::print("memory: peak {:.2f}, day start {:.2f}, losing streak {}\n", memory.peak,
-             memory.day_start, memory.losing_streak);
+  return j;
+}
+
+void print_status(const exec::RiskStatus& s) {
+  const auto& m = s.memory;
+  fmt::print("state: {}{}\n", backtest::name_of(m.state),
+             s.cause ? fmt::format(" since {} ({})", core::format_utc(s.cause->time), s.cause->description) : "");
+  fmt::print("memory: equity {:.2f}, peak {:.2f}, day start {:.2f}, losing streak {}\n", m.equity, m.peak,
+             m.day_start, m.losing_streak);
   fmt::print("transitions (newest first):\n");
-  if (transitions.empty()) fmt::print("  none\n");
-  for (const auto& t : transitions)
-    fmt::print("  {}  {}\n", core::format_utc(t.time), t.description);
+  if (s.transitions.empty()) fmt::print("  none\n");
+  for (const auto& t : s.transitions) fmt::print("  {}  {}\n", core::format_utc(t.time), t.description);
   fmt::print("pre-trade checks:\n");
-  if (counts.empty()) fmt::print("  none\n");
-  for (const auto& [reason, c] : counts)
-    fmt::print("  {:<22} {} rejected, {} shrunk\n", reason, c.rejected, c.shrunk);
-  fmt::print("exposure:\n");
-  if (positions.empty()) fmt::print("  no positions\n");
-  for (const auto& p : positions) {
-    const auto mark = marks.find(p.coin);
-    fmt::print(
-        "  {:<16} {:<6} {:>14}{}\n",
-        p.strategy_id.empty() ? "(account)" : p.strategy_id.substr(0, 16), p.coin,
-        exchange::hl::format_units(p.size),
-        mark == marks.end()
-            ? std::string()
-            : fmt::format("  ${:.2f} at {:.2f}",
-                          exchange::hl::units_to_double(p.size) * mark->second, mark->second));
+  if (s.checks.empty()) fmt::print("  none\n");
+  for (const auto& [reason, c] : s.checks) fmt::print("  {:<22} {} rejected, {} shrunk\n", reason, c.rejected, c.shrunk);
+  fmt::print("exposure (at the store's last closes):\n");
+  if (s.positions.empty()) fmt::print("  no positions\n");
+  for (const auto& [strategy, by] : s.positions) {
+    for (const auto& [coin, units] : by) {
+      const auto mark = s.marks.find(coin);
+      fmt::print("  {:<16} {:<6} {:>14}{}\n", strategy.substr(0, 16), coin, exchange::hl::format_units(units),
+                 mark == s.marks.end() ? std::string()
+                                       : fmt::format("  ${:.2f} at {:.2f}",
+                                                     exchange::hl::units_to_double(units) * mark->second,
+                                                     mark->second));
+    }
   }
-  fmt::print("VaR/CVaR: not available in this build\n");
-  for (const auto& c : commands) {
+  for (const auto& c : s.exposure.by_coin) {
+    fmt::print("  net {:<6} ${:.2f} ({:.1f}% of equity)\n", c.coin, c.net_notional, 100 * c.of_equity);
+  }
+  if (!s.exposure.by_coin.empty())
+    fmt::print("  gross ${:.2f} ({:.2f}x equity)\n", s.exposure.gross, s.exposure.gross_of_equity);
+  if (!s.exposure.unpriced.empty()) fmt::print("  unpriced: {}\n", fmt::join(s.exposure.unpriced, ", "));
+  if (!s.var.enough_history) {
+    fmt::print("VaR/CVaR: {}\n", s.var.note);
+  } else {
+    fmt::print("VaR/CVaR (historical, one {} bar, {} scenarios):\n", s.var_interval, s.var.scenarios);
+    for (const auto& l : s.var.levels) {
+      fmt::print("  {:.0f}%  VaR ${:.2f} ({:.2f}% of equity)  CVaR ${:.2f} ({:.2f}%)\n", 100 * l.level, l.var,
+                 100 * l.var_of_equity, l.cvar, 100 * l.cvar_of_equity);
+    }
+  }
+  for (const auto& c : s.commands) {
     if (!c.applied_at) fmt::print("pending command: {} (#{} by {})\n", c.command, c.id, c.by);
+  }
+}
+
+void run_status(const RiskArgs& a, Context& ctx) {
+  exec::RiskStatusOptions o;
+  o.journal_path = journal_path(a, ctx);
+  o.store_path = ctx.db();
+  o.transitions = a.transitions;
+  o.var_interval = a.var_interval;
+  o.var_bars = a.var_bars;
+  const auto status = exec::read_risk_status(o);
+  if (a.json) {
+    fmt::print("{}\n", status_json(status).dump(2));
+  } else {
+    print_status(status);
   }
 }
 
@@ -214,11 +223,17 @@ risk resume` leaves it). paper and trade journal every transition and check (doc
   status->add_option("--journal", s->journal,
                      "journal file (default: STORE.journal.db beside the store)");
   status->add_flag("--json", s->json, "print one JSON object");
+  status->add_option("--var-interval", s->var_interval,
+                     "bars the VaR scenarios are taken over (default: the stored interval with the most bars)");
+  status->add_option("--var-bars", s->var_bars, "how many of the newest bars make the VaR scenarios")
+      ->capture_default_str();
   status->add_option("--transitions", s->transitions, "how many of the newest transitions")
       ->capture_default_str();
   status->footer(R"(
 Reads the journal only (safe while a session trades). Exposure marks are the store's last close per
-coin. Exit 1 when the journal does not exist.)");
+coin. VaR and CVaR (95%, 99%) are historical: each of the newest --var-bars bars is a scenario in
+which every coin held moves as it did then; VaR is the k-th worst scenario's loss and CVaR the mean
+of the k worst, k = max(1, floor((1 - level) x scenarios)). Exit 1 when the journal does not exist.)");
   registry.on(status, [s](Context& ctx) { run_status(*s, ctx); });
 
   auto r = std::make_shared<RiskArgs>();

@@ -23,6 +23,7 @@ std::string memory_json(const backtest::BreakerMemory& m) {
   j["day"] = m.day;
   j["day_start"] = m.day_start;
   j["losing_streak"] = m.losing_streak;
+  j["equity"] = m.equity;
   return j.dump();
 }
 
@@ -39,6 +40,7 @@ backtest::BreakerMemory memory_from_json(const std::string& text) {
     m.day = j.at("day").get<std::int64_t>();
     m.day_start = j.at("day_start").get<double>();
     m.losing_streak = j.at("losing_streak").get<int>();
+    m.equity = j.value("equity", 0.0);  // absent in the first journals of schema 3
     return m;
   } catch (const std::exception& e) {
     throw core::Error(

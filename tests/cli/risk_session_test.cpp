@@ -6,8 +6,12 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "cli/background_organism.hpp"
 #include "cli/trade_session_fixture.hpp"
+#include "data/store.hpp"
 
 namespace organism::test {
 namespace {
@@ -45,6 +49,36 @@ class RiskSession : public ::testing::Test {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return nlohmann::json::parse(r.out);
   }
+  // `risk status`'s VaR/CVaR of the ETH position against an independent computation from the
+  // store's 1h closes, scenario pnl = notional x return, sorted, k-th worst.
+  void expect_var_of_the_long_book(const nlohmann::json& status) {
+    const auto& eth = status["exposure"]["by_coin"]["ETH"];
+    const double notional = eth["notional"].get<double>();
+    ASSERT_GT(notional, 0) << status.dump();
+    auto store = data::Store::open_existing(sim_->store());
+    const data::SeriesKey key{"hyperliquid", "ETH", core::Interval::parse_or_throw("1h")};
+    const auto all = store.load_candles(key);
+    ASSERT_TRUE(all && all->size() > 100);
+    const auto close = all->close();
+    // Scenarios: the returns between the newest 721 closes, or every stored close when fewer.
+    const std::size_t n = std::min<std::size_t>(720, close.size() - 1);
+    std::vector<double> pnl;
+    for (std::size_t t = close.size() - n; t < close.size(); ++t) pnl.push_back(notional * (close[t] / close[t - 1] - 1));
+    std::sort(pnl.begin(), pnl.end());
+    const auto& var = status["var"];
+    EXPECT_EQ(var["interval"], "1h");
+    ASSERT_EQ(var["scenarios"].get<std::size_t>(), n) << var.dump();
+    for (const auto& level : var["levels"]) {
+      const double a = level["level"].get<double>();
+      const std::size_t k = std::max<std::size_t>(1, static_cast<std::size_t>(std::floor((1 - a) * static_cast<double>(n))));
+      double tail = 0;
+      for (std::size_t i = 0; i < k; ++i) tail += pnl[i];
+      EXPECT_NEAR(level["var"].get<double>(), -pnl[k - 1], 1e-6) << a;
+      EXPECT_NEAR(level["cvar"].get<double>(), -tail / k, 1e-6) << a;
+      EXPECT_GT(level["var"].get<double>(), 0);
+    }
+    EXPECT_EQ(var["levels"].size(), 2u);
+  }
   TempDir dir_;
   std::unique_ptr<TradeSim> sim_;
   std::string genome_;
@@ -61,7 +95,9 @@ TEST_F(RiskSession, AFlashCrashHaltsWithinTheBarFlattensAndOnlyResumeLeavesHalte
     long_book = line_of(paper->out(), prefix).find(" ETH +") != std::string::npos;
   }
   ASSERT_TRUE(long_book) << paper->out();
-  ASSERT_EQ(risk_status()["state"], "ACTIVE");
+  const auto before = risk_status();
+  ASSERT_EQ(before["state"], "ACTIVE");
+  expect_var_of_the_long_book(before);
 
   // -15 % over the rest of the bar; 11 of its 12 ticks pass, so the bar has not closed yet.
   sim_->control(R"({"type":"fault","fault":"flashMove","coin":"ETH","percent":-15})");
