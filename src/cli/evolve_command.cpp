@@ -118,6 +118,7 @@ With an empty store the synthetic market is built first. See docs/evolution.md.)
   registry.bind(cmd->add_option("--families", "families to search, comma-separated, or all (default: seed families and trees)"), "evolve.families");
   registry.bind(cmd->add_option("--min-trades", "constraint: mean in-sample trades per coin (default 10)"), "evolve.min_trades");
   registry.bind(cmd->add_option("--max-drawdown", "constraint: worst in-sample drawdown at the target volatility (default 0.5)"), "evolve.max_drawdown");
+  registry.bind(cmd->add_flag("--breaker-genes")->description("random initial genomes carry the drawdown-stop genes (dd_stop, dd_cooldown) for evolution to tune"), "evolve.breaker_genes");
   registry.bind(cmd->add_option("--target-volatility", "annualized volatility every curve is rescaled to before its metrics are taken (default 0.20)"), "evolve.target_volatility");
   registry.bind(cmd->add_option("--cache-mb", "indicator cache size in MiB (default 2048)"), "evolve.cache_mb");
   registry.bind(cmd->add_option("--embargo", "bars between segments, or auto (default auto)"), "evolve.embargo");

@@ -109,6 +109,10 @@ std::vector<core::ConfigKey> config_keys() {
       {"evolve.max_drawdown", format_number(d.constraints.max_drawdown),
        "constraint: worst coin's in-sample max drawdown (at the target volatility; 1: off)",
        check::number(core::open_closed(0, 1))},
+      {"evolve.breaker_genes", d.breaker_genes ? "on" : "off",
+       "random genomes of the initial population carry the drawdown-stop genes dd_stop and "
+       "dd_cooldown (half of them on), so evolution tunes the breaker (on/off)",
+       check::boolean()},
       {"evolve.target_volatility", format_number(d.target_volatility),
        "annualized volatility every curve is rescaled to before its metrics are taken (scale-free "
        "objectives)",

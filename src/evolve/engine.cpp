@@ -9,12 +9,22 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "strategy/genome_fields.hpp"
 
 namespace organism::evolve {
 namespace {
 
 // Purposes of the random streams, so no two uses share one.
 constexpr std::uint64_t kInitStream = 1;
+constexpr std::uint64_t kBreakerStream = 0xb4ea;  // the initial breaker genes (evolve.breaker_genes)
+
+// dd_stop on in half the genomes, uniform in [kMinDdStop, 0.5], its cooldown uniform in [1, 720].
+void draw_breaker_genes(strategy::Genome& genome, core::Rng rng) {
+  if (rng.uniform() < 0.5) return;
+  const auto& specs = strategy::breaker_specs();
+  genome.risk.dd_stop = strategy::kMinDdStop + rng.uniform() * (specs[strategy::kDdStop].hi - strategy::kMinDdStop);
+  genome.risk.dd_cooldown = 1 + static_cast<int>(rng.below(static_cast<std::uint64_t>(specs[strategy::kDdCooldown].hi)));
+}
 constexpr std::uint64_t kBreedStream = 2;
 
 std::vector<Fitness> fitness_of(const std::vector<Individual>& people) {
@@ -131,6 +141,7 @@ void Engine::initialize() {
       } else {
         core::Rng rng(options_.seed, {kInitStream, k, i});
         ind.genome = strategy::random_genome(families_[f], rng);
+        if (options_.breaker_genes) draw_breaker_genes(ind.genome, core::Rng(options_.seed, {kBreakerStream, k, i}));
       }
       ind.genome.generation = 0;
       ind.id = strategy::genome_id(ind.genome);

@@ -43,6 +43,10 @@ struct EvolveOptions {
   // Every backtest's curve is rescaled to this annualized volatility before its metrics are
   // taken (docs/evolution.md, "Scale-free objectives"): evolution ranks rules, not sizes.
   double target_volatility = kDefaultTargetVolatility;
+  // The random genomes of the initial population carry the drawdown-stop genes (dd_stop on in
+  // half of them, drawn from a stream of their own), so evolution tunes the breaker; off by
+  // default (the genes are then only tuned where a seeded genome carries them).
+  bool breaker_genes = false;
 };
 
 // The ten seed families and rule trees. The machine-learning families (11, 12) are opt-in

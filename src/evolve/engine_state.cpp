@@ -58,7 +58,7 @@ json to_json(const EvolveOptions& o) {
   json objectives = json::array();
   for (const auto& obj : o.objectives) objectives.push_back(obj.metric);
   const auto& v = o.variation;
-  return json{{"seed", o.seed},
+  json j{{"seed", o.seed},
               {"population", o.population},
               {"generations", o.generations},
               {"islands", o.islands},
@@ -77,6 +77,8 @@ json to_json(const EvolveOptions& o) {
               {"family_switch_probability", v.family_switch_probability},
               {"tree_max_depth", v.tree_limits.max_depth},
               {"tree_max_nodes", v.tree_limits.max_nodes}};
+  if (o.breaker_genes) j["breaker_genes"] = true;  // absent when off: older records read the same
+  return j;
 }
 
 EvolveOptions options_from_json(const json& j) {
@@ -97,6 +99,7 @@ EvolveOptions options_from_json(const json& j) {
     o.constraints.max_drawdown = j.at("max_drawdown").get<double>();
     // Runs stored before scale-free objectives have none: they are re-measured at the default.
     o.target_volatility = j.value("target_volatility", kDefaultTargetVolatility);
+    o.breaker_genes = j.value("breaker_genes", false);
     auto& v = o.variation;
     v.crossover_probability = j.at("crossover_probability").get<double>();
     v.sbx_eta = j.at("sbx_eta").get<double>();

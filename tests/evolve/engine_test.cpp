@@ -258,3 +258,49 @@ TEST(Engine, BadOptionsAreUsageErrors) {
 
 }  // namespace
 }  // namespace organism::evolve
+
+namespace organism::evolve {
+namespace {
+
+// evolve.breaker_genes: about half the random genomes of generation 0 carry a drawdown stop in
+// its bounds; off, none does, and the other genes are the same draws either way (the breaker
+// genes come from a stream of their own). Same seed, same genes.
+TEST(Engine, BreakerGenesSeedTheDrawdownStopIntoTheInitialPopulation) {
+  const auto u = test::small_universe(1000);
+  indicators::IndicatorCache cache(64u << 20);
+  const BacktestProblem evaluator(u, backtest::BacktestConfig{}, cache, 2);
+  auto initial = [&](bool on) {
+    EvolveOptions o = small_options();
+    o.population = 60;
+    o.generations = 0;
+    o.breaker_genes = on;
+    Engine engine(o, evaluator);
+    engine.initialize();
+    return engine.islands().at(0);
+  };
+  const auto off = initial(false), on = initial(true), again = initial(true);
+  ASSERT_EQ(off.size(), on.size());
+  int with_stop = 0;
+  for (std::size_t i = 0; i < on.size(); ++i) {
+    EXPECT_EQ(off[i].genome.risk.dd_stop, 0.0);
+    EXPECT_EQ(on[i].genome.risk.dd_stop, again[i].genome.risk.dd_stop);
+    EXPECT_EQ(on[i].genome.risk.dd_cooldown, again[i].genome.risk.dd_cooldown);
+    auto same = on[i].genome;
+    same.risk.dd_stop = 0;
+    same.risk.dd_cooldown = off[i].genome.risk.dd_cooldown;
+    EXPECT_EQ(strategy::canonical_json(same), strategy::canonical_json(off[i].genome)) << i;
+    if (on[i].genome.risk.dd_stop > 0) {
+      ++with_stop;
+      EXPECT_GE(on[i].genome.risk.dd_stop, strategy::kMinDdStop);
+      EXPECT_LE(on[i].genome.risk.dd_stop, 0.5);
+      EXPECT_GE(on[i].genome.risk.dd_cooldown, 1);
+      EXPECT_LE(on[i].genome.risk.dd_cooldown, 720);
+    }
+  }
+  // 60 genomes, the first ones the families' defaults (never drawn): about half of the rest.
+  EXPECT_GT(with_stop, 10);
+  EXPECT_LT(with_stop, 45);
+}
+
+}  // namespace
+}  // namespace organism::evolve
