@@ -55,7 +55,8 @@ void run_flatten(const FlattenArgs& a, Context& ctx) {
   if (a.attempts < 1) throw core::UsageError("--attempts must be at least 1");
   if (!a.account.empty()) {
     o.account = exchange::hl::Address::parse(a.account);
-    if (!o.account) throw core::UsageError(fmt::format("--account '{}': not an address (0x + 40 hex digits)", a.account));
+    if (!o.account)
+      throw core::UsageError(fmt::format("--account '{}': not an address (0x + 40 hex digits)", a.account));
   }
   auto key = exec::load_agent_key(a.key_file);
   if (target.real()) {
@@ -111,10 +112,12 @@ running trader applies it at its next poll; one started later starts HALTED; onl
 resume` trades again), then closes every strategy's position in the journal's books with
 reduce-only market orders journaled against that strategy, so a restarted trader's books are flat.
 A journal locked by another process for over 10 s stops it with an error (nothing forced).
-Then, straight through the exchange, it cancels every open order (of --coins, or all), then closes every position with reduce-only IOC
-orders priced --collar beyond the mid, reads clearinghouseState again and repeats, up to
---attempts rounds, until flat. It prints what it canceled and closed and what is left. Exit 0 when
-flat with no open order, 1 otherwise. Without --network only a loopback --url (organism
+--coins limits the closes, not the HALT (which is the whole trader's). Then, straight through the
+exchange, it cancels every open order (of --coins, or all), then closes every position with
+reduce-only IOC orders priced --collar beyond the mid, reads clearinghouseState again and
+repeats, up to --attempts rounds, until flat. It prints what it canceled and closed and what is
+left. Exit 0 when flat with no open order (and, with a journal, every strategy's book flat), 1
+otherwise. Without --network only a loopback --url (organism
 exchange-sim) is accepted; with --network testnet|mainnet it asks you to type the network's name
 (or --yes). Stop a running trading session first when you can: the HALT stops it from trading
 again, but until its next poll it may still be placing orders.

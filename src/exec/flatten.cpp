@@ -68,6 +68,7 @@ FlattenReport flatten_account(exchange::hl::PrivateKey key, const FlattenOptions
     jo.journal_path = o.journal_path;
     jo.pause_ms = o.pause_ms;
     jo.max_attempts = o.max_attempts;
+    jo.coins = o.coins;
     jo.orders.collar = o.collar;
     report.journal = flatten_journal(jo, broker, progress);
   }

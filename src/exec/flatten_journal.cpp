@@ -17,8 +17,9 @@ namespace organism::exec {
 namespace {
 
 // The strategies' non-zero positions, each with its coin's place among every coin a strategy
-// ever held (sorted, like a session's coins).
-std::vector<HeldPosition> strategy_positions(Journal& journal, std::vector<PositionChange>* open) {
+// ever held (sorted, like a session's coins); of `only` when it is not empty.
+std::vector<HeldPosition> strategy_positions(Journal& journal, const std::vector<std::string>& only,
+                                             std::vector<PositionChange>* open) {
   const auto positions = journal.load().positions;
   std::set<std::string> coins;
   for (const auto& p : positions)
@@ -26,6 +27,7 @@ std::vector<HeldPosition> strategy_positions(Journal& journal, std::vector<Posit
   std::vector<HeldPosition> held;
   for (const auto& p : positions) {
     if (p.strategy_id.empty() || p.size == 0) continue;
+    if (!only.empty() && std::find(only.begin(), only.end(), p.coin) == only.end()) continue;
     const auto index = static_cast<std::uint32_t>(std::distance(coins.begin(), coins.find(p.coin)));
     held.push_back({p.strategy_id, p.coin, index, p.size});
     if (open) open->push_back(p);
@@ -82,7 +84,7 @@ JournalFlattenReport flatten_journal(const JournalFlattenOptions& o, Broker& bro
     if (report.canceled > 0) say(fmt::format("canceled {} open orders of the journal", report.canceled));
 
     for (int round = 0; round < o.max_attempts; ++round) {
-      const auto held = strategy_positions(journal, nullptr);
+      const auto held = strategy_positions(journal, o.coins, nullptr);
       if (held.empty()) break;
       report.rounds = round + 1;
       const auto intents = flatten_intents(held, report.halt_time, journal);
@@ -109,7 +111,7 @@ JournalFlattenReport flatten_journal(const JournalFlattenOptions& o, Broker& bro
         std::this_thread::sleep_for(std::chrono::milliseconds(o.pause_ms));
       }
     }
-    strategy_positions(journal, &report.left);
+    strategy_positions(journal, o.coins, &report.left);
   } catch (const core::Error& e) {
     if (!is_lock_error(e)) throw;
     throw core::Error(fmt::format(

@@ -29,6 +29,7 @@ namespace organism::exec {
 struct JournalFlattenOptions {
   std::string journal_path{};
   std::string by = "organism flatten";  // who halted: the command's author
+  std::vector<std::string> coins{};     // close only these coins' positions; empty: every coin
   int max_attempts = 5;                 // close rounds
   core::TimeMs pause_ms = 500;          // between polls of a close not final yet
   int polls_per_round = 20;             // polls of open closes before the next round

@@ -142,6 +142,25 @@ TEST(FlattenJournal, HaltsThenClosesEveryStrategysBookUnderTheRiskManagersIdenti
   EXPECT_EQ(RiskJournalReader::open(path).commands(5).size(), 2u);
 }
 
+TEST(FlattenJournal, CoinsLimitTheClosesButNotTheHalt) {
+  ::organism::test::TempDir dir;
+  const std::string path = (dir / "organism.journal.db").string();
+  test::FakeBroker broker;
+  trade_then_die(path, broker);
+  auto o = options(path);
+  o.coins = {"BTC"};
+  const auto report = flatten_journal(o, broker);
+  EXPECT_TRUE(report.halt_recorded);
+  ASSERT_EQ(report.closes.size(), 1u);
+  EXPECT_EQ(report.closes[0].intent.coin, "BTC");
+  EXPECT_EQ(report.closes[0].intent.sequence, kFlattenSequence + 0);  // BTC's index in {BTC, ETH}
+  EXPECT_TRUE(report.flat());  // of the coins asked
+  auto journal = Journal::open(path);
+  EXPECT_EQ(strategy_position(journal, "s2", "BTC"), 0);
+  EXPECT_EQ(strategy_position(journal, "s1", "ETH"), 50'000'000);
+  EXPECT_EQ(RiskJournalReader::open(path).memory()->state, backtest::TradingState::halted);
+}
+
 TEST(FlattenJournal, ARefusedCloseLeavesTheBookNotFlatAndSaysWhy) {
   ::organism::test::TempDir dir;
   const std::string path = (dir / "organism.journal.db").string();
