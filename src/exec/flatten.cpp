@@ -12,6 +12,7 @@
 #include "exchange/client/info_client.hpp"
 #include "exchange/client/rest_session.hpp"
 #include "exchange/hyperliquid/decimal.hpp"
+#include "exec/live_broker.hpp"
 #include "exec/order.hpp"
 
 namespace organism::exec {
@@ -55,13 +56,28 @@ FlattenReport flatten_account(exchange::hl::PrivateKey key, const FlattenOptions
   auto say = [&](const std::string& line) {
     if (progress) progress(line);
   };
+  FlattenReport report;
+  if (!o.journal_path.empty()) {
+    LiveBrokerOptions live;
+    live.url = o.url;
+    live.account = o.account;
+    live.mainnet = o.mainnet;
+    live.real_network = o.real_network;
+    LiveBroker broker(key, live);
+    JournalFlattenOptions jo;
+    jo.journal_path = o.journal_path;
+    jo.pause_ms = o.pause_ms;
+    jo.max_attempts = o.max_attempts;
+    jo.coins = o.coins;
+    jo.orders.collar = o.collar;
+    report.journal = flatten_journal(jo, broker, progress);
+  }
   auto session = std::make_shared<client::RestSession>(o.url, nullptr);
   client::InfoClient info(session);
   client::ExchangeClientOptions client_options;
   client_options.mainnet = o.mainnet;
   client::ExchangeClient exchange(session, std::move(key), info.meta(), client_options);
 
-  FlattenReport report;
   report.account = o.account ? o.account->hex() : exchange.address().hex();
   const std::string& user = report.account;
   const core::TimeMs started = clock.now();

@@ -235,39 +235,17 @@ void RiskManager::enforce_halt(core::TimeMs time, bool cancel) {
 }
 
 std::vector<OrderIntent> RiskManager::flatten_intents(core::TimeMs halt_time) {
-  std::vector<OrderIntent> intents;
+  std::vector<HeldPosition> held;
   const auto& slots = loop_.slots();
   const auto& accounts = loop_.accounts();
   for (std::size_t i = 0; i < slots.size(); ++i) {
     for (std::size_t j = 0; j < slots[i].coins.size(); ++j) {
-      const Units held = units_of(accounts[i].position(j).units());
-      if (held == 0) continue;
       const auto c = static_cast<std::uint32_t>(
           std::find(coins_.begin(), coins_.end(), slots[i].coins[j]) - coins_.begin());
-      for (int k = 0; k < kMaxFlattenAttempts; ++k) {
-        OrderIntent intent;
-        intent.strategy_id = slots[i].id;
-        intent.coin = slots[i].coins[j];
-        intent.bar_time = halt_time;
-        intent.sequence =
-            kFlattenSequence + c + static_cast<std::uint32_t>(k) * kFlattenAttemptStep;
-        intent.side = held > 0 ? Side::sell : Side::buy;
-        intent.size = held > 0 ? held : -held;
-        intent.style = ExecStyle::market;
-        intent.reduce_only = true;
-        const auto journaled = orders_.journal().find_order(cloid_of(intent));
-        if (!journaled) {
-          intents.push_back(std::move(intent));
-          break;
-        }
-        if (!is_terminal(journaled->state)) break;  // still open or unknown: wait for it
-        // Filled in full: the books will show it (never a second order on a position not yet
-        // booked).
-        if (journaled->filled_size >= journaled->intent.size) break;
-      }
+      held.push_back({slots[i].id, slots[i].coins[j], c, units_of(accounts[i].position(j).units())});
     }
   }
-  return intents;
+  return exec::flatten_intents(held, halt_time, orders_.journal());
 }
 
 }  // namespace organism::exec

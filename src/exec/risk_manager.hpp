@@ -10,11 +10,10 @@
 // arrived (the wall clock itself when trading live; the simulator's bar times when it replays an
 // old market), so a poll's transition falls inside the bar it happened in.
 //
-// The flatten orders' identity is deterministic: strategy, coin, bar_time = the time of the
-// transition into HALTED, sequence = kFlattenSequence + coin index + attempt x 0x10000. A retry
-// after a crash maps to the cloids already journaled (the order manager looks them up, never
-// places them twice); a further attempt is made only once the previous one is final and a position
-// is still left.
+// The flatten orders' identity is deterministic (flatten_intents.hpp, shared with `organism
+// flatten`): a retry after a crash maps to the cloids already journaled (the order manager looks
+// them up, never places them twice); a further attempt is made only once the previous one is final
+// and a position is still left.
 #pragma once
 
 #include <array>
@@ -27,16 +26,13 @@
 
 #include "backtest/circuit_breakers.hpp"
 #include "backtest/risk_limits.hpp"
+#include "exec/flatten_intents.hpp"
 #include "exec/order_manager.hpp"
 #include "exec/pre_trade.hpp"
 #include "exec/risk_journal.hpp"
 #include "exec/trading_loop.hpp"
 
 namespace organism::exec {
-
-inline constexpr std::uint32_t kFlattenSequence = 0x40000000;
-inline constexpr std::uint32_t kFlattenAttemptStep = 0x10000;
-inline constexpr int kMaxFlattenAttempts = 64;
 
 class RiskManager {
  public:
