@@ -176,13 +176,17 @@ pid_t rank_after_generation_2(int rank, const fs::path& db, const fs::path& log)
   return 0;
 }
 
+// The runs that the kill at generation 2 cuts: long enough (seconds; a generation checkpoints the
+// run to the store) that the kill lands well before the end, short enough that the straight run
+// and the resumed one do not dominate the suite.
+constexpr int kCutRunGenerations = 50;
+
 TEST_F(EvolveMpi, ALostRankEndsTheJobAndResumeFinishesTheRun) {
   std::string log;
-  // Long enough (seconds) that the kill lands well before the end.
-  ASSERT_EQ(run(plain(evolve(copy("a.db"), "straight.json", 150)), "straight.log", log), 0) << log;
+  ASSERT_EQ(run(plain(evolve(copy("a.db"), "straight.json", kCutRunGenerations)), "straight.log", log), 0) << log;
 
   const auto db = copy("b.db");
-  const pid_t job = spawn(mpirun(2, evolve(db, "cut.json", 150)), dir_ / "cut.log");
+  const pid_t job = spawn(mpirun(2, evolve(db, "cut.json", kCutRunGenerations)), dir_ / "cut.log");
   const pid_t victim = rank_after_generation_2(1, db, dir_ / "cut.log");
   ASSERT_NE(victim, 0) << read_file(dir_ / "cut.log");
   kill(victim, SIGKILL);  // as a lost machine would
@@ -201,7 +205,7 @@ TEST_F(EvolveMpi, ALostRankEndsTheJobAndResumeFinishesTheRun) {
       << log;
   EXPECT_EQ(result("straight.json").at("front"), result("resumed.json").at("front"));
   EXPECT_EQ(result("straight.json").at("evaluations"), result("resumed.json").at("evaluations"));
-  EXPECT_EQ(result("resumed.json").at("generations"), 150);
+  EXPECT_EQ(result("resumed.json").at("generations"), kCutRunGenerations);
 }
 
 TEST_F(EvolveMpi, AStuckRankEndsTheJobAfterTheTimeout) {
