@@ -130,6 +130,9 @@ struct CircuitBreakers::State {
   TradingState state = TradingState::active;
   std::optional<Breaker> latched;
   double peak = 0, equity = 0;
+  // The drawdown band's own peak: the running maximum since the band was last re-armed (at a new
+  // UTC day while it was in force); the halt always measures from `peak`.
+  double band_peak = 0;
   bool seen_equity = false;
   std::int64_t day = -1;
   double day_start = 0;
@@ -141,6 +144,7 @@ struct CircuitBreakers::State {
   int failed = 0;
 
   double drawdown() const { return peak > 0 ? 1 - equity / peak : 0; }
+  double band_drawdown() const { return band_peak > 0 ? 1 - equity / band_peak : 0; }
   double daily_loss() const { return day_start > 0 ? 1 - equity / day_start : 0; }
   double error_share() const {
     return requests.values.empty() ? 0 : failed / static_cast<double>(requests.values.size());
@@ -183,44 +187,66 @@ std::vector<Transition> CircuitBreakers::on_equity(core::TimeMs time, double equ
   const auto& l = s.limits;
   s.equity = equity;
   s.peak = std::max(s.peak, equity);
+  s.band_peak = std::max(s.band_peak, equity);
   s.seen_equity = true;
   const std::int64_t day = utc_day(time);
+  std::vector<Transition> out;
   if (day != s.day) {
+    // A reduce-only book cannot recover a drawdown nor close a winning trade, so the drawdown band
+    // and the losing streak would hold REDUCING for ever once flat: a new UTC day re-arms them
+    // (the band from the equity now, the streak from 0). The halt still measures from the peak.
+    const bool band = s.drawdown_high, streak = s.streak_high;
+    if (band) {
+      s.band_peak = equity;
+      s.drawdown_high = false;
+    }
+    if (streak) {
+      s.streak = 0;
+      s.streak_high = false;
+    }
+    if (s.day >= 0 && (band || streak)) {
+      out = s.settle(time, band ? Breaker::drawdown : Breaker::losing_streak,
+                     {{"new_day", static_cast<double>(day)}, {"equity", equity}});
+    }
     s.day = day;
     s.day_start = equity;
   }
-  const double dd = s.drawdown(), loss = s.daily_loss();
+  auto with = [&out](std::vector<Transition> more) {
+    out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+    return std::move(out);
+  };
+  const double dd = s.drawdown(), loss = s.daily_loss(), band_dd = s.band_drawdown();
   const Figures dd_figures{
       {"drawdown", dd}, {"limit", l.max_drawdown}, {"peak", s.peak}, {"equity", equity}};
   // The latched breakers first: a halt is the worst news and names its own cause.
   if (!s.latched) {
     if (l.max_drawdown > 0 && dd >= l.max_drawdown) {
       s.latched = Breaker::drawdown;
-      return s.settle(time, Breaker::drawdown, dd_figures);
+      return with(s.settle(time, Breaker::drawdown, dd_figures));
     }
     if (l.daily_loss > 0 && loss >= l.daily_loss) {
       s.latched = Breaker::daily_loss;
-      return s.settle(time, Breaker::daily_loss,
-                      {{"daily_loss", loss},
-                       {"limit", l.daily_loss},
-                       {"day_start", s.day_start},
-                       {"equity", equity}});
+      return with(s.settle(time, Breaker::daily_loss,
+                           {{"daily_loss", loss},
+                            {"limit", l.daily_loss},
+                            {"day_start", s.day_start},
+                            {"equity", equity}}));
     }
   }
   const double trip = l.reduce_at * l.max_drawdown;
-  if (trip <= 0) return {};
+  if (trip <= 0) return out;
   const double clear = trip * (1 - l.hysteresis);
-  if (!s.drawdown_high && dd >= trip) {
+  if (!s.drawdown_high && band_dd >= trip) {
     s.drawdown_high = true;
-    return s.settle(time, Breaker::drawdown,
-                    {{"drawdown", dd}, {"limit", trip}, {"peak", s.peak}, {"equity", equity}});
+    return with(s.settle(time, Breaker::drawdown,
+                         {{"drawdown", band_dd}, {"limit", trip}, {"peak", s.band_peak}, {"equity", equity}}));
   }
-  if (s.drawdown_high && dd < clear) {
+  if (s.drawdown_high && band_dd < clear) {
     s.drawdown_high = false;
-    return s.settle(time, Breaker::drawdown,
-                    {{"drawdown", dd}, {"limit", clear}, {"peak", s.peak}, {"equity", equity}});
+    return with(s.settle(time, Breaker::drawdown,
+                         {{"drawdown", band_dd}, {"limit", clear}, {"peak", s.band_peak}, {"equity", equity}}));
   }
-  return {};
+  return out;
 }
 
 std::vector<Transition> CircuitBreakers::on_trade(core::TimeMs time, double pnl) {
@@ -323,7 +349,7 @@ std::vector<Transition> CircuitBreakers::resume(core::TimeMs time, double equity
   auto& s = *state_;
   if (!s.latched) return {};
   s.latched.reset();
-  s.equity = s.peak = s.day_start = equity;
+  s.equity = s.peak = s.band_peak = s.day_start = equity;
   s.day = utc_day(time);
   s.streak = 0;
   s.drawdown_high = s.streak_high = false;
@@ -362,7 +388,7 @@ std::vector<std::pair<std::string, double>> CircuitBreakers::figures() const {
 
 BreakerMemory CircuitBreakers::memory() const {
   const auto& s = *state_;
-  return {s.state, s.latched, s.peak, s.day, s.day_start, s.streak, s.equity};
+  return {s.state, s.latched, s.peak, s.day, s.day_start, s.streak, s.equity, s.band_peak};
 }
 
 void CircuitBreakers::restore(const BreakerMemory& memory) {
@@ -372,6 +398,7 @@ void CircuitBreakers::restore(const BreakerMemory& memory) {
   if (memory.state == TradingState::halted && !s.latched) s.latched = Breaker::manual;
   if (memory.state != TradingState::halted) s.latched.reset();
   s.peak = memory.peak;
+  s.band_peak = memory.band_peak > 0 ? memory.band_peak : memory.peak;
   s.equity = memory.equity > 0 ? memory.equity : memory.peak;
   s.day = memory.day;
   s.day_start = memory.day_start;

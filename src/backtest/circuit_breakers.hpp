@@ -68,6 +68,7 @@ struct BreakerMemory {
   double day_start = 0;              // equity at the first observation of that day
   int losing_streak = 0;
   double equity = 0;  // the last equity observed (0: none); what `risk status` reports
+  double band_peak = 0;  // the drawdown band's peak since it was last re-armed (0: the peak)
 };
 
 class CircuitBreakers {

@@ -24,6 +24,7 @@ std::string memory_json(const backtest::BreakerMemory& m) {
   j["day_start"] = m.day_start;
   j["losing_streak"] = m.losing_streak;
   j["equity"] = m.equity;
+  j["band_peak"] = m.band_peak;
   return j.dump();
 }
 
@@ -41,6 +42,7 @@ backtest::BreakerMemory memory_from_json(const std::string& text) {
     m.day_start = j.at("day_start").get<double>();
     m.losing_streak = j.at("losing_streak").get<int>();
     m.equity = j.value("equity", 0.0);  // absent in the first journals of schema 3
+    m.band_peak = j.value("band_peak", 0.0);
     return m;
   } catch (const std::exception& e) {
     throw core::Error(

@@ -261,6 +261,35 @@ TEST(CircuitBreakers, RestoreAfterMemoryContinuesIdentically) {
   EXPECT_EQ(a.figures(), b.figures());
 }
 
+// A flat book in REDUCING can neither recover its drawdown nor close a winning trade: a new UTC
+// day re-arms the band (from the equity then) and the streak, while the halt keeps the true peak.
+TEST(CircuitBreakers, ANewUtcDayRearmsTheDrawdownBandAndTheLosingStreak) {
+  auto l = drawdown_limits();
+  l.losing_streak = 2;
+  CircuitBreakers b(l, 1);
+  b.on_equity(kT0, 10000);
+  EXPECT_EQ(only(b.on_equity(kT0 + kH, 9450)).to, TradingState::reducing);  // 5.5% >= 5%
+  EXPECT_TRUE(b.on_equity(kT0 + 23 * kH, 9450).empty());                    // same day: stays
+  const auto next_day = only(b.on_equity(kT0 + 24 * kH, 9500));             // 00:00 the next day
+  EXPECT_EQ(next_day.to, TradingState::active);
+  EXPECT_EQ(next_day.reason, Breaker::drawdown);
+  // The band now measures from 9500: 9030 (4.95% below) does not trip it, 9020 (5.05%) does.
+  EXPECT_TRUE(b.on_equity(kT0 + 25 * kH, 9030).empty());
+  EXPECT_EQ(only(b.on_equity(kT0 + 26 * kH, 9020)).to, TradingState::reducing);
+  // The halt still counts from the first peak, 10000: 8990 is 10.1% below it.
+  const auto halt = only(b.on_equity(kT0 + 27 * kH, 8990));
+  EXPECT_EQ(halt.to, TradingState::halted);
+  EXPECT_NEAR(halt.figures.at(0).second, 0.101, 1e-12);
+  // The streak: two losses reduce; the next day clears it and counts from 0 again.
+  CircuitBreakers s(l, 1);
+  s.on_equity(kT0, 10000);
+  EXPECT_TRUE(s.on_trade(kT0 + kH, -5).empty());
+  EXPECT_EQ(only(s.on_trade(kT0 + 2 * kH, -5)).to, TradingState::reducing);
+  EXPECT_EQ(only(s.on_equity(kT0 + 24 * kH, 9990)).reason, Breaker::losing_streak);
+  EXPECT_EQ(s.state(), TradingState::active);
+  EXPECT_TRUE(s.on_trade(kT0 + 25 * kH, -5).empty());  // 1 of 2
+}
+
 TEST(CircuitBreakers, NamesRoundTrip) {
   for (auto s : {TradingState::active, TradingState::reducing, TradingState::halted})
     EXPECT_EQ(trading_state_from(name_of(s)), s);
