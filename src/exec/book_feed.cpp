@@ -44,6 +44,7 @@ void L2BookPoller::feed_through(core::TimeMs time, BookBroker& broker) {
   if (clock_.now() < time) sleep_until_(time);
   for (const std::string& coin : coins_) {
     const exchange::client::L2BookReply book = fetch_(coin);
+    if (ages_) ages_->saw(coin, book.time, clock_.now());
     const auto last = last_time_.find(coin);
     if (last != last_time_.end() && book.time <= last->second) continue;
     last_time_[coin] = book.time;

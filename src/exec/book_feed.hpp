@@ -14,6 +14,7 @@
 #include "core/clock.hpp"
 #include "exchange/client/info_client.hpp"
 #include "exchange/sim/market_replay.hpp"
+#include "exec/book_age.hpp"
 #include "exec/book_broker.hpp"
 
 namespace organism::exec {
@@ -49,10 +50,13 @@ class L2BookPoller final : public BookSource {
   // Waits until the clock reads `time`, then hands the broker one fresh snapshot per coin; a
   // snapshot no newer than the last one of its coin is dropped (the exchange had nothing new).
   void feed_through(core::TimeMs time, BookBroker& broker) override;
+  // Every snapshot's time also goes to `ages` (not owned; null: none), at the clock's time.
+  void set_book_age(BookAge* ages) { ages_ = ages; }
 
  private:
   std::vector<std::string> coins_;
   Fetch fetch_;
+  BookAge* ages_ = nullptr;
   const core::Clock& clock_;
   SleepUntil sleep_until_;
   std::map<std::string, core::TimeMs> last_time_;

@@ -40,6 +40,7 @@ LiveBroker::LiveBroker(exchange::hl::PrivateKey key, LiveBrokerOptions options)
 
 double LiveBroker::reference_price(const std::string& coin) {
   const exchange::client::L2BookReply book = info_.l2_book(coin);
+  if (ages_) ages_->saw(coin, book.time, clock_.now());
   if (book.bids.empty() || book.asks.empty()) return std::nan("");
   return (book.bids.front().price + book.asks.front().price) / 2;
 }

@@ -11,6 +11,7 @@
 #include "exchange/client/exchange_client.hpp"
 #include "exchange/client/info_client.hpp"
 #include "exchange/client/rest_session.hpp"
+#include "exec/book_age.hpp"
 #include "exec/broker.hpp"
 
 namespace organism::exec {
@@ -39,8 +40,11 @@ class LiveBroker final : public Broker {
 
   core::TimeMs now() override { return clock_.now(); }
   const exchange::hl::AssetDirectory& assets() override { return exchange_->assets(); }
-  // The l2Book mid; NaN when a side is empty.
+  // The l2Book mid; NaN when a side is empty. The book's time also goes to the BookAge set.
   double reference_price(const std::string& coin) override;
+  // The books reference_price reads are the live session's book-age source (not owned; null:
+  // none): the risk manager reads every coin's price each poll, so no request is added.
+  void set_book_age(BookAge* ages) { ages_ = ages; }
   std::vector<OrderOutcome> place(const std::vector<BrokerOrder>& orders) override;
   std::vector<bool> cancel(const std::vector<exchange::client::CancelCloidRef>& orders) override;
   std::optional<OrderStatusInfo> order_status(const std::string& cloid) override;
@@ -59,6 +63,7 @@ class LiveBroker final : public Broker {
   exchange::client::InfoClient info_;
   std::unique_ptr<exchange::client::ExchangeClient> exchange_;
   std::string user_;
+  BookAge* ages_ = nullptr;
 };
 
 // Refuses (core::UsageError) a URL whose host is not loopback: 127.0.0.0/8, ::1 or localhost.

@@ -23,6 +23,7 @@
 #include "exchange/client/ws_client.hpp"
 #include "exec/agent_key.hpp"
 #include "exec/bar_broker.hpp"
+#include "exec/book_age.hpp"
 #include "exec/dead_man_switch.hpp"
 #include "exec/book_broker.hpp"
 #include "exec/journal.hpp"
@@ -186,6 +187,7 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
   BarBroker* bar_broker = nullptr;
   BookBroker* book_broker = nullptr;
   std::unique_ptr<L2BookPoller> book_source;
+  LiveBroker* live_broker = nullptr;
   if (o.mode == SessionMode::live) {
     LiveBrokerOptions live;
     live.url = url;  // refused unless loopback or a real network the CLI confirmed
@@ -197,7 +199,9 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
       live.account = exchange::hl::Address::parse(o.account);
       if (!live.account) throw core::UsageError(fmt::format("--account '{}': not an address (0x + 40 hex digits)", o.account));
     }
-    broker = std::make_unique<LiveBroker>(load_agent_key(o.key_file), live);
+    auto b = std::make_unique<LiveBroker>(load_agent_key(o.key_file), live);
+    live_broker = b.get();
+    broker = std::move(b);
   } else if (o.fill == ReplayFill::bar) {
     auto b = std::make_unique<BarBroker>(o.loop.costs.funding);
     bar_broker = b.get();
@@ -276,6 +280,14 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
   if (redo) decide(redo->first, redo->second);
   mark_started(journal_path, o.slots);  // before the stream can store a bar
 
+  // The book's age for the stale-book breaker (book_age.hpp: wall time since its time last
+  // changed), from the books the session reads anyway; from here, so the warm-up does not count.
+  // --fill bar has no book: -1.
+  BookAge book_age(coins, wall.now());
+  if (book_source) book_source->set_book_age(&book_age);
+  if (live_broker) live_broker->set_book_age(&book_age);
+  const bool has_book = book_source || live_broker;
+
   boost::asio::io_context ioc;
   client::WsClientOptions ws_options;
   ws_options.url = client::websocket_url(url);
@@ -329,7 +341,8 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
           if (book_broker) book_broker->advance(broker->now());
           orders.poll();
           loop.book_fills();
-          risk.on_poll(broker->now(), -1);
+          // Live: the books read by the previous poll's marking (one request per coin per poll).
+          risk.on_poll(broker->now(), has_book ? book_age.age_ms(wall.now()) : -1);
         } catch (const core::Error& e) {
           note(fmt::format("poll: {} (retried at the next poll)", e.what()));
           risk.on_request_failed(broker->now());

@@ -7,7 +7,9 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <sstream>
 
 #include "cli/background_organism.hpp"
 #include "cli/trade_session_fixture.hpp"
@@ -190,6 +192,82 @@ TEST_F(RiskSession, AStaleFeedReducesAndClearsWhenBarsFlowAgain) {
   auto cleared = [&] { return trade.out().find("risk: ACTIVE by stale_data", before); };
   for (int i = 0; i < 100 && cleared() == std::string::npos; ++i) usleep(100'000);
   EXPECT_NE(cleared(), std::string::npos) << trade.out();
+  trade.signal(SIGTERM);
+  EXPECT_EQ(trade.collect().exit_code, 0);
+}
+
+// A stuck book while bars still flow (live trade; risk.stale_book_seconds 2): the simulator's
+// staleBook answers REST l2Book frozen, the book's time stops moving, and within the limit plus a
+// poll or two the session goes REDUCING by stale_data with the book's age in the figures (the bars
+// are fresh: only the book tripped). Bars decided meanwhile send no order that grows the position
+// (the sim's order log: every order placed in the window is on the reducing side). When the fault
+// ends the book's time moves again and the state returns to ACTIVE.
+TEST_F(RiskSession, AStuckBookWithBarsFlowingReducesUntilTheBookMovesAgain) {
+  std::vector<std::string> env = kRiskEnv;
+  env.push_back("ORGANISM_RISK_STALE_BOOK_SECONDS=2");
+  BackgroundOrganism trade(
+      {"--db", sim_->store(), "trade", "--strategies", genome_, "--coins", "ETH", "--interval",
+       "1h", "--url", sim_->url(), "--key-file", sim_->key_file(), "--poll-ms", "700"},
+      env);
+  ASSERT_TRUE(trade.wait_for_out("trading 1 strategies")) << trade.out() << trade.err();
+  // Polls every 700 ms: a poll weighs about 20 of the trader's 1200 REST weight a minute, which
+  // the test must not exhaust (the trader would then wait for its budget, not poll).
+  // The book moves (one tick per 150 ms, a bar per 1.8 s): ACTIVE, whatever the warm-up did.
+  std::string last_bar;
+  auto step_for = [&](int steps, int pause_ms) {
+    for (int k = 0; k < steps; ++k) {
+      const std::int64_t t = sim_->advance_steps(1);
+      if (t % kHourMs == 0) last_bar = core::format_utc(t - kHourMs) + " equity";
+      usleep(pause_ms * 1000);
+    }
+  };
+  step_for(24, 150);
+  ASSERT_TRUE(trade.wait_for_out(last_bar)) << last_bar << "\n" << trade.out() << trade.err();
+  ASSERT_EQ(risk_status()["state"], "ACTIVE") << trade.out();
+
+  const std::string address = TestSigner(0).address();
+  const double position = sim_->eth_position(address);
+  const std::size_t before = trade.out().size();
+  const auto orders_before = count_order_log(sim_->order_log()).orders;
+  const auto fault_at = std::chrono::steady_clock::now();
+  sim_->control(R"({"type":"fault","fault":"staleBook","seconds":10})");
+  auto line_after = [&](const char* text) { return trade.out().find(text, before); };
+  for (int i = 0; i < 100 && line_after("risk: REDUCING by stale_data") == std::string::npos; ++i)
+    usleep(100'000);
+  ASSERT_NE(line_after("risk: REDUCING by stale_data"), std::string::npos) << trade.out();
+  // No bar since the fault: nothing was decided, nothing sent.
+  EXPECT_EQ(count_order_log(sim_->order_log()).orders, orders_before);
+  auto status = risk_status();
+  EXPECT_EQ(status["state"], "REDUCING");
+  EXPECT_EQ(status["reason"], "stale_data");
+  const auto& figures = status["figures"];
+  EXPECT_DOUBLE_EQ(figures.at("limit_ms").get<double>(), 2000) << status.dump();
+  EXPECT_GT(figures.at("book_age_ms").get<double>(), 2000) << status.dump();
+  EXPECT_FALSE(figures.contains("bar_age_ms")) << status.dump();  // the bars were fresh
+
+  // Two bars decided while the book is stuck (ending well before the fault's 10 s).
+  step_for(24, 100);
+  ASSERT_TRUE(trade.wait_for_out(last_bar)) << last_bar << "\n" << trade.out();
+  ASSERT_LT(std::chrono::steady_clock::now() - fault_at, std::chrono::seconds(9));
+  EXPECT_EQ(risk_status()["state"], "REDUCING");  // still stuck: not cleared by the bars
+  const std::string log = sim_->order_log();
+  std::istringstream lines(log);
+  std::int64_t n = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || ++n <= orders_before) continue;
+    const auto order = nlohmann::json::parse(line);
+    // Reduce-only: a sell against a long, a buy against a short; none at all when flat.
+    ASSERT_NE(position, 0.0) << "an order while flat and REDUCING: " << line;
+    EXPECT_EQ(order.at("side"), position > 0 ? "A" : "B") << line;
+  }
+  EXPECT_LE(std::fabs(sim_->eth_position(address)), std::fabs(position) + 1e-9);
+
+  // The fault ends: the book's time has moved on (the market did), the breaker clears.
+  for (int i = 0; i < 150 && line_after("risk: ACTIVE by stale_data") == std::string::npos; ++i)
+    usleep(100'000);
+  EXPECT_NE(line_after("risk: ACTIVE by stale_data"), std::string::npos) << trade.out();
+  EXPECT_GE(std::chrono::steady_clock::now() - fault_at, std::chrono::seconds(10));
+  EXPECT_EQ(risk_status()["state"], "ACTIVE") << trade.err();
   trade.signal(SIGTERM);
   EXPECT_EQ(trade.collect().exit_code, 0);
 }

@@ -149,6 +149,41 @@ TEST_F(SimApiFeeds, StaleBookHoldsBookMessagesBack) {
   EXPECT_TRUE(book);
 }
 
+// A stuck exchange: while staleBook runs, REST l2Book (every aggregation) and a new subscriber's
+// bbo answer the book of the fault's start, levels and time, though the market moved on; a second
+// fault extends it without refreezing; when it ends the book is the market's again.
+TEST_F(SimApiFeeds, StaleBookFreezesRestL2BookAtTheFaultsStart) {
+  const Json before = info(Json{{"type", "l2Book"}, {"coin", "BTC"}});
+  const Json before_sig = info(Json{{"type", "l2Book"}, {"coin", "BTC"}, {"nSigFigs", 2}});
+  ASSERT_FALSE(before["levels"][0].empty());
+  control(R"({"type":"fault","fault":"staleBook","seconds":10})");
+  control(R"({"type":"advance","steps":3})");
+  // The market did move: its clock is past the frozen book's time.
+  EXPECT_GT(control(R"({"type":"status"})")["marketTime"].get<std::int64_t>(),
+            before["time"].get<std::int64_t>());
+  wall.advance(6'000);
+  EXPECT_EQ(info(Json{{"type", "l2Book"}, {"coin", "BTC"}}).dump(), before.dump());
+  EXPECT_EQ(info(Json{{"type", "l2Book"}, {"coin", "BTC"}, {"nSigFigs", 2}}).dump(),
+            before_sig.dump());
+  Subscription bbo_sub;
+  std::string error;
+  bbo_sub = *api.parse_subscription(Json::parse(R"({"type":"bbo","coin":"BTC"})"), error);
+  const Json bbo = Json::parse(api.snapshot(bbo_sub).at(0))["data"];
+  EXPECT_EQ(bbo["time"], before["time"]);
+  EXPECT_EQ(bbo["bbo"][0], before["levels"][0][0]);
+  EXPECT_EQ(bbo["bbo"][1], before["levels"][1][0]);
+  // Extended at 6 s for 10 s more: still the first frozen book at 15 s.
+  control(R"({"type":"fault","fault":"staleBook","seconds":10})");
+  control(R"({"type":"advance","steps":2})");
+  wall.advance(9'000);
+  EXPECT_EQ(info(Json{{"type", "l2Book"}, {"coin", "BTC"}}).dump(), before.dump());
+  // Over (16 s): the current book, stamped with the market's time.
+  wall.advance(1'000);
+  const Json after = info(Json{{"type", "l2Book"}, {"coin", "BTC"}});
+  EXPECT_EQ(after["time"], control(R"({"type":"status"})")["marketTime"]);
+  EXPECT_GT(after["time"].get<std::int64_t>(), before["time"].get<std::int64_t>());
+}
+
 TEST(SimApiNonces, KeepsTheHundredHighestPerSigner) {
   NonceBook book;
   const auto a = *hl::Address::parse(kAddressA);

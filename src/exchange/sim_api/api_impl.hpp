@@ -51,6 +51,13 @@ struct SimApi::Impl {
   // Faults set through control, in wall-clock ms (they model operator-visible time).
   TimeMs reject_orders_until = 0;
   TimeMs stale_book_until = 0;
+  // The books as they were when staleBook began (per asset, kAggregationDepth levels, their
+  // time): REST l2Book, bbo and a new subscriber's snapshot answer them while the fault runs, as a
+  // stuck exchange would. Empty when no fault ever ran.
+  std::vector<sim::BookView> frozen_books;
+  bool book_stale() const { return wall.now() < stale_book_until; }
+  // The book of `asset` to `depth` levels: the engine's, or the frozen one while staleBook runs.
+  sim::BookView book_view(int asset, std::size_t depth) const;
 
   // Feed state: what changed since the last publish and what was last sent.
   std::vector<bool> book_dirty;

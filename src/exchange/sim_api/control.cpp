@@ -4,6 +4,7 @@
 
 #include "exchange/sim_api/request_fields.hpp"
 #include "exchange/sim_api/api_impl.hpp"
+#include "exchange/sim_api/book_aggregation.hpp"
 
 namespace organism::exchange::sim_api {
 
@@ -56,7 +57,14 @@ Reply SimApi::Impl::control(const Json& body) {
     if (fault == "rejectOrders") {
       reject_orders_until = wall.now() + seconds_field(body);
     } else if (fault == "staleBook") {
-      stale_book_until = wall.now() + seconds_field(body);
+      const TimeMs seconds = seconds_field(body);
+      // A fault that starts freezes the books; one that extends a running fault keeps them.
+      if (!book_stale()) {
+        frozen_books.clear();
+        for (std::size_t i = 0; i < engine.assets().size(); ++i)
+          frozen_books.push_back(engine.book(static_cast<int>(i), kAggregationDepth));
+      }
+      stale_book_until = wall.now() + seconds;
     } else if (fault == "flashMove") {
       const std::string coin_name = string_field(body, "coin");
       const auto asset = engine.asset_of(coin_name);

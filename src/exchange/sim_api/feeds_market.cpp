@@ -56,7 +56,7 @@ std::string l2_book_key(const std::string& coin, int sig_figs, int mantissa, boo
 void publish_market(SimApi::Impl& api, const std::function<bool(const std::string&)>& wanted,
                     std::vector<FeedMessage>& out) {
   const TimeMs now = api.market.now();
-  const bool stale = api.wall.now() < api.stale_book_until;
+  const bool stale = api.book_stale();
   bool any_book = false;
   for (std::size_t i = 0; i < api.book_dirty.size() && !stale; ++i) {
     if (!api.book_dirty[i] || now < api.last_book_push[i] + kBookPushSpacingMs) continue;

@@ -81,13 +81,22 @@ std::optional<std::string> SimApi::Impl::l2_book(const std::string& coin_name,
   const auto asset = engine.asset_of(coin_name);
   if (!asset) return std::nullopt;
   const auto spec = aggregation_of(n_sig_figs, mantissa);  // throws BadRequest
-  sim::BookView book = engine.book(*asset, spec.sig_figs ? kAggregationDepth : depth);
+  sim::BookView book = book_view(*asset, spec.sig_figs ? kAggregationDepth : depth);
   if (spec.sig_figs) book = aggregate_book(book, spec, depth);
   return render_book_text(coin_name, book);
 }
 
+sim::BookView SimApi::Impl::book_view(int asset, std::size_t depth) const {
+  if (!book_stale() || static_cast<std::size_t>(asset) >= frozen_books.size())
+    return engine.book(asset, depth);
+  sim::BookView book = frozen_books[static_cast<std::size_t>(asset)];
+  if (book.bids.size() > depth) book.bids.resize(depth);
+  if (book.asks.size() > depth) book.asks.resize(depth);
+  return book;
+}
+
 Json SimApi::Impl::bbo(int asset) const {
-  const auto book = engine.book(asset, 1);
+  const auto book = book_view(asset, 1);
   return Json{
       {"coin", coin(asset)},
       {"time", book.time},

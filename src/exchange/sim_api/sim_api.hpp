@@ -37,7 +37,9 @@ namespace organism::exchange::sim_api {
 //   claimRewards, noop: ok/default. The rejectOrders fault: "Order rejected: the simulator's
 //   rejectOrders fault is active." per order.
 // - Feeds: l2Book, bbo (only when the best levels changed) and allMids at most every 500 ms of
-//   market time per asset, held back while staleBook runs; candles when the bar in progress
+//   market time per asset, held back while staleBook runs (REST l2Book, bbo snapshots and new
+//   subscribers' l2Book snapshots then answer the book frozen when the fault began, its levels
+//   and its time, as a stuck exchange would); candles when the bar in progress
 //   changed; trades and orderUpdates one array per publish; userFills/userFundings without
 //   isSnapshot after the snapshot. Subscription errors: "Invalid subscription {json}".
 // - Info: userFills newest first, userFillsByTime oldest first from startTime (both <= 2000);

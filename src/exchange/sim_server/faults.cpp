@@ -16,7 +16,7 @@ const char* const kFaultGrammar = R"(FAULTS is a comma list of:
   http429=N@DUR        every DUR, answer the next N /info or /exchange requests 429
   http5xx=N@DUR        the same with 502 or 503 (seeded choice), plain-text body
   malformed_ws=P       send a fraction P (0..1) of outgoing WS frames truncated or corrupted
-  stale_book=S@AT      from AT after start, no l2Book/bbo updates for S seconds
+  stale_book=S@AT      from AT after start, the book stuck for S seconds (REST l2Book frozen)
   flash=COIN:PCT@AT    at AT after start, move COIN by PCT percent within the current bar
   reject_orders=S@AT   from AT after start, reject every order for S seconds
 DUR and AT are NUMBER with an optional unit ms, s or m (a bare number is seconds).
