@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "backtest/risk_limits.hpp"
 #include "cli/evolve_support.hpp"
 #include "core/error.hpp"
 
@@ -69,6 +70,7 @@ validate::ValidationOptions validation_options(const core::Config& cfg) {
   o.walk_forward.generations = static_cast<int>(cfg.get_int("validate.wf_generations"));
   o.perturbation_step = cfg.get_double("validate.perturbation_step");
   o.cost_multiplier = cfg.get_double("validate.cost_multiplier");
+  o.risk = backtest::risk_limits_from(cfg);  // the held-out segments' halts (reported, not gated)
   return o;
 }
 

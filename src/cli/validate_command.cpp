@@ -43,6 +43,10 @@ void add_validate_command(CLI::App& app, Registry& registry) {
 Re-runs the validation pipeline of docs/validation.md on a finished run (the latest by default)
 with its stored universe, options, costs and final population, and the gates of the current
 config (validate.*); the current backtest.* keys do not apply to a stored run. Survivors move to state 'validated'; every strategy keeps its evidence.
+Each member is also replayed on every coin's out-of-sample and walk-forward segment under the
+current risk.* limits (as `backtest --risk`, at the genome's own leverage): "halted in K of N
+segments", with the bar, time and breaker of each halt, is reported (not a gate) in the text and
+as risk_halts in the JSON.
 Ctrl-C, SIGTERM or SIGHUP stops it with nothing changed (code 130); a run that another live
 process executes is refused.)");
   cmd->add_option("run", args->run, "run id (default: the latest finished run)");

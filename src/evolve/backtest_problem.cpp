@@ -76,7 +76,7 @@ void BacktestProblem::run_segment(const strategy::Genome& genome, std::size_t co
                             backtest::BacktestResult& out) const {
   const CoinMarket& coin = universe_.coins.at(coin_index);
   const Segment& seg = segment_of(coin, stage);
-  const auto exposure = exposures_up_to(genome, coin, seg.end, universe_.interval, cache_);
+  const auto exposure = exposures(genome, coin_index, stage);
   backtest::BacktestInput input;
   input.bars = coin.bars.view(seg.begin, seg.end);
   input.target = std::span(exposure).subspan(seg.begin, seg.size());
@@ -100,6 +100,12 @@ std::vector<double> BacktestProblem::scaled_equity(const backtest::BacktestResul
                                        o.target_volatility, scaled) > 0
              ? std::move(scaled.equity)
              : result.equity;
+}
+
+std::vector<double> BacktestProblem::exposures(const strategy::Genome& genome, std::size_t coin_index,
+                                               Stage stage) const {
+  const CoinMarket& coin = universe_.coins.at(coin_index);
+  return exposures_up_to(genome, coin, segment_of(coin, stage).end, universe_.interval, cache_);
 }
 
 backtest::BacktestResult BacktestProblem::backtest(const strategy::Genome& genome, std::size_t coin_index,

@@ -70,6 +70,9 @@ class BacktestProblem : public BatchEvaluator {
 
   // One genome on one coin's segment, with its equity and trades (for reports).
   backtest::BacktestResult backtest(const strategy::Genome& genome, std::size_t coin, Stage stage) const;
+  // The genome's exposures on coin's bars [0, end of the stage's segment), as the backtests above
+  // compute them (validation replays the segment's part under the risk limits).
+  std::vector<double> exposures(const strategy::Genome& genome, std::size_t coin, Stage stage) const;
   // The equity curve as the metrics see it: rescaled to the target volatility (unchanged when it
   // is 0 or the curve is flat), for reports that show what the metrics measured.
   std::vector<double> scaled_equity(const backtest::BacktestResult& result) const;

@@ -22,6 +22,64 @@ StageSummary stage_summary(const evolve::MetricValues& mean) {
 Json time_json(std::int64_t ms) { return {{"ms", ms}, {"utc", core::format_utc(ms)}}; }
 std::int64_t time_from(const Json& j) { return get_or<std::int64_t>(j, "ms"); }
 
+RiskHaltsRecord risk_halts_record(const validate::RiskHalts& h) {
+  RiskHaltsRecord r;
+  r.halted = static_cast<std::int64_t>(h.halted);
+  r.segments = static_cast<std::int64_t>(h.segments.size());
+  for (const auto& s : h.segments) {
+    SegmentHaltRecord x;
+    x.stage = std::string(evolve::stage_name(s.stage));
+    x.coin = s.label;
+    x.bars = static_cast<std::int64_t>(s.bars);
+    x.halted = s.halted;
+    if (s.halt_bar) x.halt_bar = static_cast<std::int64_t>(*s.halt_bar);
+    x.halt_time = s.halt_time;
+    x.reason = s.reason;
+    x.bars_reducing = s.bars_reducing;
+    x.bars_halted = s.bars_halted;
+    r.per_segment.push_back(std::move(x));
+  }
+  return r;
+}
+
+Json risk_halts_json(const RiskHaltsRecord& r) {
+  Json segments = Json::array();
+  for (const auto& s : r.per_segment) {
+    segments.push_back({{"stage", s.stage},
+                        {"coin", s.coin},
+                        {"bars", s.bars},
+                        {"halted", s.halted},
+                        {"halt_bar", s.halt_bar ? Json(*s.halt_bar) : Json(nullptr)},
+                        {"halt_time", s.halted ? time_json(s.halt_time) : Json(nullptr)},
+                        {"reason", s.reason},
+                        {"bars_reducing", s.bars_reducing},
+                        {"bars_halted", s.bars_halted}});
+  }
+  return {{"gate", false}, {"halted", r.halted}, {"segments", r.segments}, {"per_segment", segments}};
+}
+
+RiskHaltsRecord risk_halts_from_json(const Json& j) {
+  RiskHaltsRecord r;
+  r.halted = get_or<std::int64_t>(j, "halted");
+  r.segments = get_or<std::int64_t>(j, "segments");
+  const auto it = j.find("per_segment");
+  if (it == j.end() || !it->is_array()) return r;
+  for (const auto& s : *it) {
+    SegmentHaltRecord x;
+    x.stage = get_or<std::string>(s, "stage");
+    x.coin = get_or<std::string>(s, "coin");
+    x.bars = get_or<std::int64_t>(s, "bars");
+    x.halted = get_or<bool>(s, "halted");
+    if (const auto b = s.find("halt_bar"); b != s.end() && b->is_number_integer()) x.halt_bar = b->get<std::int64_t>();
+    x.halt_time = time_from(object_at(s, "halt_time"));
+    x.reason = get_or<std::string>(s, "reason");
+    x.bars_reducing = get_or<std::int64_t>(s, "bars_reducing");
+    x.bars_halted = get_or<std::int64_t>(s, "bars_halted");
+    r.per_segment.push_back(std::move(x));
+  }
+  return r;
+}
+
 }  // namespace
 
 MemberValidation member_validation_of(const validate::MemberValidation& m, const evolve::Universe& u) {
@@ -64,6 +122,7 @@ MemberValidation member_validation_of(const validate::MemberValidation& m, const
       r.per_coin[s].emplace_back(u.coins[c].label, CoinSummary{x.sharpe, x.total_return, x.max_drawdown, x.trades});
     }
   }
+  r.risk_halts = risk_halts_record(m.risk_halts);
   for (const auto& g : m.gates) {
     r.gates.push_back({g.name, g.passed, g.value, g.threshold});
     if (!g.passed) r.failed.push_back(g.reason);
@@ -127,6 +186,7 @@ Json to_json(const MemberValidation& v) {
     per_coin[kStageKeys[s]] = coins;
   }
   j["per_coin"] = per_coin;
+  if (v.risk_halts) j["risk_halts"] = risk_halts_json(*v.risk_halts);
   Json gates = Json::object();
   for (const auto& g : v.gates) {
     gates[g.name] = {{"passed", g.passed}, {"value", g.value ? number(*g.value) : Json(nullptr)},
@@ -187,6 +247,8 @@ MemberValidation member_validation_from_json(const Json& j) {
                                                     number_at(c, "max_drawdown"), get_or<std::int64_t>(c, "trades")});
     }
   }
+  // Absent from records validated before the halts were measured: they still load, without it.
+  if (const auto it = j.find("risk_halts"); it != j.end() && it->is_object()) v.risk_halts = risk_halts_from_json(*it);
   for (const auto& [name, g] : object_at(j, "gates").items()) {
     const double value = number_at(g, "value");
     v.gates.push_back({name, get_or<bool>(g, "passed"),

@@ -36,6 +36,23 @@ struct GateRecord {
   double threshold = 0;
 };
 
+// One coin's held-out segment replayed under the risk limits (validate/risk_halts.hpp).
+struct SegmentHaltRecord {
+  std::string stage;  // out_of_sample | walk_forward
+  std::string coin;   // its label
+  std::int64_t bars = 0;
+  bool halted = false;
+  std::optional<std::int64_t> halt_bar;  // index in the segment of the bar whose close halted it
+  std::int64_t halt_time = 0;            // ms of that close (the JSON adds UTC text); 0: none
+  std::string reason;                    // the breaker, "" when not halted
+  std::int64_t bars_reducing = 0, bars_halted = 0;
+};
+// How often a member would have been halted: reported, not a gate.
+struct RiskHaltsRecord {
+  std::int64_t halted = 0, segments = 0;  // "halted in K of N segments"
+  std::vector<SegmentHaltRecord> per_segment;
+};
+
 // A front member's validation (docs/validation.md). Sharpes are annualized unless "per_bar".
 struct MemberValidation {
   double dsr = 0, psr = 0, expected_max_sharpe = 0, sharpe_per_bar = 0, held_out_sharpe = 0;
@@ -63,6 +80,8 @@ struct MemberValidation {
     ByLabel<double> coin_sharpes_out_of_sample;
   } robustness;
   std::array<ByLabel<CoinSummary>, 3> per_coin;
+  // nullopt: validated before halts were measured (a record stored without "risk_halts").
+  std::optional<RiskHaltsRecord> risk_halts;
   std::vector<GateRecord> gates;
   std::vector<std::string> failed;  // the failed gates' reasons
   bool passed = false;

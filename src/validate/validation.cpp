@@ -264,6 +264,9 @@ RunValidation validate_front(const evolve::BacktestProblem& evaluator, std::span
   if (progress) progress(fmt::format("validation: {} front members on 3 stages, costs x{}; perturbing parameters",
                                      front.size(), options.cost_multiplier));
   const auto robust = robustness_of(evaluator, front, own, options.perturbation_step);
+  std::vector<RiskHalts> halts(front.size());
+  for_each_genome(evaluator, front.size(),
+                  [&](std::size_t g) { halts[g] = risk_halts_of(evaluator, genomes[g], options.risk); });
   const auto trial_genomes = trials.sample ? *trials.sample : distinct_genomes(population);
   if (progress) {
     progress(fmt::format("validation: PBO and clusters of {} of {} trials by their in-sample returns",
@@ -297,6 +300,7 @@ RunValidation validate_front(const evolve::BacktestProblem& evaluator, std::span
     m.wf_efficiency = ratio_or_zero(m.walk_forward_annualized, m.in_sample_annualized);
     m.cost_stress = cost_stress_of(std::move(stress[i]), options.cost_multiplier);
     m.robustness = robust[i];
+    m.risk_halts = std::move(halts[i]);
     GateInputs in;
     in.sharpe_in_sample = stage_value(m.stages[0], "sharpe");
     in.sharpe_out_of_sample = stage_value(m.stages[1], "sharpe");

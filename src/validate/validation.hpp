@@ -17,6 +17,7 @@
 #include "validate/clustering.hpp"
 #include "validate/gates.hpp"
 #include "validate/pbo.hpp"
+#include "validate/risk_halts.hpp"
 #include "validate/sharpe_stats.hpp"
 #include "validate/walk_forward.hpp"
 
@@ -29,6 +30,9 @@ struct ValidationOptions {
   WalkForwardOptions walk_forward;
   double perturbation_step = 0.10;
   double cost_multiplier = 2;  // fees and slippage
+  // The risk manager's limits the held-out segments are replayed under (risk_halts.hpp): the
+  // risk.* keys. Reported, never gated.
+  backtest::RiskLimits risk{};
 };
 
 // The run's search as the engine counted it: distinct genomes and the variance of their
@@ -100,6 +104,8 @@ struct MemberValidation {
   double wf_efficiency = 0;            // ratio_or_zero(walk-forward, in-sample)
   CostStress cost_stress;
   Robustness robustness;
+  // Its out-of-sample and walk-forward segments under the risk limits: reported, not a gate.
+  RiskHalts risk_halts;
   std::vector<GateResult> gates;
   bool passed = false;
 };

@@ -106,6 +106,19 @@ void expect_validation_keys(const nlohmann::json& run) {
     EXPECT_TRUE(v.at("cost_stress").at("total_return").is_number());
     EXPECT_TRUE(v.at("robustness").at("perturbation_ratio").is_number());
     EXPECT_TRUE(v.at("robustness").at("coin_dispersion").is_number());
+    // The halts under the risk limits, reported (not a gate): one per coin and held-out stage.
+    const auto& h = v.at("risk_halts");
+    EXPECT_EQ(h.at("gate"), false);
+    EXPECT_EQ(h.at("segments"), 4);
+    ASSERT_EQ(h.at("per_segment").size(), 4u);
+    int halted = 0;
+    for (const auto& s : h.at("per_segment")) {
+      halted += s.at("halted").get<bool>();
+      EXPECT_EQ(s.at("halted").get<bool>(), s.at("bars_halted").get<int>() > 0);
+      EXPECT_EQ(s.at("halted").get<bool>(), s.at("halt_bar").is_number());
+      EXPECT_LE(s.at("bars_halted").get<int>() + s.at("bars_reducing").get<int>(), s.at("bars").get<int>());
+    }
+    EXPECT_EQ(h.at("halted"), halted);
     for (const char* gate : {"sharpe_in_sample", "sharpe_out_of_sample", "sharpe_walk_forward", "max_drawdown", "dsr",
                              "pbo", "cost_stress"}) {
       const auto& g = v.at("gates").at(gate);
@@ -121,6 +134,7 @@ TEST(ValidateCommand, NoiseMarketLeavesNoSurvivorsAtTheDefaultGates) {
   const auto r = run_organism(evolve_args(db, dir / "run.json", 60, 15));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("validation: 0 of"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("risk halts (reported, not a gate): "), std::string::npos) << r.out;
   const auto run = nlohmann::json::parse(read_file(dir / "run.json"));
   expect_validation_keys(run);
   EXPECT_EQ(run.at("survivors"), 0);

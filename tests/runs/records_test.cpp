@@ -57,6 +57,25 @@ TEST(RunRecords, FrontMemberAndValidationRoundTripByteForByte) {
   }
 }
 
+// A member validated before the risk halts were measured has no "risk_halts": it still loads,
+// without them, and writes back as it was stored.
+TEST(RunRecords, AValidationStoredWithoutRiskHaltsStillLoads) {
+  const auto& m = finished().result.front.front();
+  ASSERT_TRUE(m.validation->risk_halts.has_value());
+  // The fixture's universe: BTC and ETH, each with an out-of-sample and a walk-forward segment.
+  EXPECT_EQ(m.validation->risk_halts->segments, 4);
+  EXPECT_EQ(m.validation->risk_halts->per_segment.size(), 4u);
+  auto old = nlohmann::ordered_json::parse(to_json(*m.validation).dump());
+  ASSERT_TRUE(old.contains("risk_halts"));
+  EXPECT_EQ(old["risk_halts"]["gate"], false);
+  old.erase("risk_halts");
+  const auto back = member_validation_from_json(old);
+  EXPECT_FALSE(back.risk_halts.has_value());
+  EXPECT_EQ(back.dsr, m.validation->dsr);
+  EXPECT_EQ(back.gates.size(), m.validation->gates.size());
+  EXPECT_EQ(to_json(back).dump(), old.dump());
+}
+
 TEST(RunRecords, NonFiniteNumbersAreNullAndReadBackAsNaN) {
   FrontMember m = finished().result.front.front();
   m.metrics[0] = {{"sharpe", NAN}, {"trades", 3.0}};
