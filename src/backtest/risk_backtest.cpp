@@ -226,18 +226,7 @@ RiskBacktestResult run_portfolio_with_risk(std::span<const Leg> legs, const Back
     for (std::size_t j = 0; j < m; ++j)
       account.close_books(j, legs[j].input.bars.close[n - 1], times[n - 1]);
   }
-  for (std::size_t j = 0; j < m; ++j) {
-    auto& leg = r.legs[j];
-    const auto& position = account.position(j);
-    leg.trades = account.take_trades(j);
-    leg.fees = position.fees();
-    leg.funding = position.funding();
-    leg.fills = position.fills();
-    for (const auto& tr : leg.trades) leg.pnl += tr.pnl;
-    r.fees += leg.fees;
-    r.funding += leg.funding;
-    r.fills += leg.fills;
-  }
+  collect_legs(account, r);
   return out;
 }
 

@@ -210,7 +210,12 @@ PortfolioResult run_portfolio(std::span<const Leg> legs, const BacktestConfig& c
   }
   run(effective, account, {out.equity, out.exposure, {}, exposure, {}}, rules_of(config, funding), false, config.drawdown_stop);
   out.liquidated = account.liquidated();
-  for (std::size_t j = 0; j < legs.size(); ++j) {
+  collect_legs(account, out);
+  return out;
+}
+
+void collect_legs(Account& account, PortfolioResult& out) {
+  for (std::size_t j = 0; j < out.legs.size(); ++j) {
     auto& leg = out.legs[j];
     const auto& position = account.position(j);
     leg.trades = account.take_trades(j);
@@ -222,7 +227,6 @@ PortfolioResult run_portfolio(std::span<const Leg> legs, const BacktestConfig& c
     out.funding += leg.funding;
     out.fills += leg.fills;
   }
-  return out;
 }
 
 std::vector<double> signals_to_target(std::span<const std::uint8_t> entry, std::span<const std::uint8_t> exit,

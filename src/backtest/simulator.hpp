@@ -75,6 +75,11 @@ struct PortfolioResult {
 
 PortfolioResult run_portfolio(std::span<const Leg> legs, const BacktestConfig& config);
 
+class Account;
+// A portfolio run's last step: each leg's trades (taken from `account`), fees, funding, fills and
+// pnl into out.legs (already sized, one per leg), and their sums into out. Also the risk backtest's.
+void collect_legs(Account& account, PortfolioResult& out);
+
 // Entry/exit events to a target: +side from an entry until an exit (long-only: side +1,
 // short-only: -1). An entry and an exit on the same bar cancel out (no change).
 std::vector<double> signals_to_target(std::span<const std::uint8_t> entry,

@@ -112,6 +112,7 @@ SubmitReport OrderManager::submit(const std::vector<OrderIntent>& intents) {
 void OrderManager::place_orders(std::vector<std::pair<Order, BrokerOrder>> orders, SubmitReport& report) {
   if (orders.empty()) return;
   const core::TimeMs now = broker_.now();
+  fills_expected_until_ = std::max(fills_expected_until_, now + options_.fills_after_place_ms);
   std::vector<Order> sent;
   std::vector<BrokerOrder> wire;
   std::vector<Order> already;  // journaled between the check and now: looked up, never placed
@@ -232,7 +233,12 @@ Order OrderManager::remember(Order after) {
 }
 
 void OrderManager::poll() {
-  sync_fills();
+  const core::TimeMs now = broker_.now();
+  if (!open_.empty() || !unknown_outcome_.empty() || now < fills_expected_until_ || last_fill_sync_ < 0 ||
+      now - last_fill_sync_ >= options_.idle_fill_sync_ms) {
+    last_fill_sync_ = now;
+    sync_fills();
+  }
   const std::vector<std::string> unknown(unknown_outcome_.begin(), unknown_outcome_.end());
   for (const std::string& cloid : unknown) {
     if (const auto it = open_.find(cloid); it != open_.end()) look_up(it->second);

@@ -45,6 +45,12 @@ struct OrderManagerOptions {
   // Post-only intents rest at most this long (when the intent gives no taker_fallback_ms), then
   // are canceled and replaced by a market order for what is left (leg taker_fallback).
   core::TimeMs taker_fallback_ms = 60'000;
+  // poll() asks the exchange for new fills (userFillsByTime, 20 of the 1200 REST weight a minute)
+  // while an order of ours is open or unresolved and for fills_after_place_ms after a place; an
+  // idle account only every idle_fill_sync_ms (a fill by hand or a liquidation shows then). At
+  // every poll, a 1 s poll alone would spend the whole budget.
+  core::TimeMs fills_after_place_ms = 10'000;
+  core::TimeMs idle_fill_sync_ms = 30'000;
 };
 
 // A fill the journal took, with the strategy whose order it filled (empty: not an order of ours,
@@ -92,7 +98,8 @@ class OrderManager {
   // The work time brings, at Broker::now(): orders in "sent" with an unknown outcome are looked
   // up; post-only orders past their fallback time are canceled and replaced by a taker order;
   // resting orders are looked up for fills; new fills (Broker::fills_since the last journaled
-  // fill) are journaled and position changes recorded.
+  // fill) are journaled and position changes recorded (while orders are open or just placed; an
+  // idle account every OrderManagerOptions::idle_fill_sync_ms).
   void poll();
 
   // Fills journaled since the last call, oldest first, with their strategies.
@@ -148,6 +155,8 @@ class OrderManager {
   std::map<std::pair<std::string, std::string>, PositionChange> books_;
   std::vector<AttributedFill> new_fills_;
   core::TimeMs fills_since_ = 0;
+  core::TimeMs last_fill_sync_ = -1;      // Broker::now() of the last sync_fills (-1: never)
+  core::TimeMs fills_expected_until_ = 0;  // a place was made: sync at every poll until then
   std::set<std::uint64_t> tids_at_since_;  // fills at fills_since_ already journaled
 };
 

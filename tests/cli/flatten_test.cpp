@@ -24,9 +24,6 @@
 namespace organism::test {
 namespace {
 
-// Trades on most bars of this data (ema_cross 2/3), so positions and orders appear early.
-constexpr const char* kBusyGenome = R"({"family":"ema_cross","params":{"fast":2,"slow":3}})";
-
 std::vector<std::string> trade_args(const TradeSim& sim, const std::string& genome, const std::string& fallback_ms) {
   return {"--db", sim.store(), "trade", "--strategies", genome, "--coins", "ETH", "--interval", "1h",
           "--url", sim.url(), "--key-file", sim.key_file(), "--capital", "10000", "--poll-ms", "300",

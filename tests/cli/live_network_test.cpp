@@ -10,8 +10,6 @@
 namespace organism::test {
 namespace {
 
-constexpr const char* kBusyGenome = R"({"family":"ema_cross","params":{"fast":2,"slow":3}})";
-
 // The five limits a real network needs, set explicitly through the environment.
 const std::vector<std::string> kLimitsEnv{"ORGANISM_RISK_MAX_DRAWDOWN=0.1", "ORGANISM_RISK_DAILY_LOSS=0.05",
                                           "ORGANISM_RISK_MAX_ORDER_NOTIONAL=20000",

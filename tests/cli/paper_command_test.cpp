@@ -13,8 +13,6 @@
 namespace organism::test {
 namespace {
 
-constexpr const char* kBusyGenome = R"({"family":"ema_cross","params":{"fast":2,"slow":3}})";
-
 std::vector<std::string> paper_args(const TradeSim& sim, const std::string& genome, const std::string& fill) {
   return {"--db", sim.store(), "paper", "--strategies", genome, "--coins", "ETH", "--interval", "1h",
           "--url", sim.url(), "--fill", fill, "--poll-ms", "3000"};

@@ -18,8 +18,6 @@
 namespace organism::test {
 namespace {
 
-constexpr const char* kBusyGenome = R"({"family":"ema_cross","params":{"fast":2,"slow":3}})";
-
 // Leverage-1 long of the whole capital is allowed (asset cap 1); 5 % below the peak halts; the
 // daily loss limit, the REDUCING band and the volatility breaker are off (0) so the drawdown is
 // what trips.

@@ -27,6 +27,9 @@
 
 namespace organism::test {
 
+// A genome that changes its target every few hourly bars of the ETH series: orders to look at.
+inline constexpr const char* kBusyGenome = R"({"family":"ema_cross","params":{"fast":2,"slow":3}})";
+
 inline constexpr std::int64_t kHourMs = 3'600'000;
 
 // The simulator's store: the real ETH 1h file, imported once per test process; empty without

@@ -39,6 +39,7 @@ class FakeBroker : public Broker {
   std::map<std::string, double> prices{{"ETH", 1234.567}, {"BTC", 30'000.0}};
   std::deque<ScriptedReply> replies;  // popped one per placed order; empty: fill at the limit
   bool hide_fills = false;            // userFills lags: fills_since answers nothing
+  int fills_since_calls = 0;          // userFillsByTime requests (20 of the REST weight each)
   bool throw_on_cancel = false;
   // The exchange's side, for asserts.
   std::map<std::string, OrderStatusInfo> orders;  // by cloid
@@ -152,6 +153,7 @@ class FakeBroker : public Broker {
     return state;
   }
   std::vector<Fill> fills_since(core::TimeMs since) override {
+    ++fills_since_calls;
     std::vector<Fill> out;
     if (hide_fills) return out;
     for (const Fill& f : fills) {

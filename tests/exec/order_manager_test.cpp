@@ -424,5 +424,31 @@ TEST(OrderManager, EveryOrderIsDurablyJournaledSentBeforeThePlace) {
   EXPECT_EQ(states_seen, (std::vector<std::string>{"sent", "sent"}));
 }
 
+// userFillsByTime costs 20 of the 1200 REST weight a minute: poll() asks for fills while orders
+// are open or just placed, and an idle account only every idle_fill_sync_ms.
+TEST(OrderManager, AnIdleAccountAsksForFillsOnlyEveryIdleSyncInterval) {
+  Fixture f;
+  OrderManagerOptions options;  // fills_after_place_ms 10 s, idle_fill_sync_ms 30 s
+  OrderManager manager(f.journal, f.broker, options);
+  const auto polls_asking = [&](int polls) {
+    const int before = f.broker.fills_since_calls;
+    for (int i = 0; i < polls; ++i) {
+      f.broker.clock += 1000;
+      manager.poll();
+    }
+    return f.broker.fills_since_calls - before;
+  };
+  EXPECT_EQ(polls_asking(1), 1);   // the first poll always asks
+  EXPECT_EQ(polls_asking(29), 0);  // idle: nothing for 29 s
+  EXPECT_EQ(polls_asking(1), 1);   // 30 s after the last: asks again
+  // A market order: every poll asks for the next 10 s (its fills may lag the reply), then idle.
+  manager.submit({intent("ETH", Side::buy, 12'345'678, 0)});
+  const int after_submit = f.broker.fills_since_calls;
+  EXPECT_EQ(polls_asking(9), 9);    // 1 to 9 s after the place
+  EXPECT_EQ(polls_asking(29), 0);   // from 10 s: idle again
+  EXPECT_EQ(polls_asking(1), 1);    // 30 s after the last ask
+  EXPECT_EQ(after_submit, 3);       // the submit itself asked once (the fills of its replies)
+}
+
 }  // namespace
 }  // namespace organism::exec

@@ -11,6 +11,7 @@
 
 #include "data/sqlite.hpp"
 #include "exec/fake_broker.hpp"
+#include "exec/v_shaped_bars.hpp"
 #include "exec/journal.hpp"
 #include "exec/risk_journal.hpp"
 #include "strategy/genome.hpp"
@@ -19,21 +20,8 @@
 namespace organism::exec {
 namespace {
 
-constexpr core::TimeMs kStart = 1'700'000'000'000 - 1'700'000'000'000 % core::kHourMs;
-
-// Bar i of a price that falls for 40 bars and then rises: the EMA crossover of the tree family's
-// default genome goes short, then long (as in trading_loop_test.cpp).
-data::Bar bar_at(std::size_t i, double scale) {
-  const double x =
-      i < 40 ? 100.0 - static_cast<double>(i) : 60.0 + 2.0 * (static_cast<double>(i) - 40.0);
-  data::Bar b;
-  b.time = kStart + static_cast<core::TimeMs>(i) * core::kHourMs;
-  b.open = b.high = b.low = b.close = x * scale;
-  b.high += 0.5 * scale;
-  b.low -= 0.5 * scale;
-  b.volume = 1;
-  return b;
-}
+using testing::bar_at;
+using testing::kStart;
 
 backtest::RiskLimits roomy_limits() {
   backtest::RiskLimits limits;

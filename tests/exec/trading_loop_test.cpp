@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "exec/fake_broker.hpp"
+#include "exec/v_shaped_bars.hpp"
 #include "exec/journal.hpp"
 #include "strategy/genome.hpp"
 #include "support/test_support.hpp"
@@ -16,23 +17,12 @@
 namespace organism::exec {
 namespace {
 
-constexpr core::TimeMs kStart = 1'700'000'000'000 - 1'700'000'000'000 % core::kHourMs;
+using testing::bar_at;
+using testing::kStart;
 
 // The tree family's default: an EMA(12/26) crossover, long above, short below.
 strategy::Genome crossover() { return strategy::default_genome("tree"); }
 
-// Bar i of a price that falls for 40 bars and then rises: the crossover goes short, then long.
-data::Bar bar_at(std::size_t i, double scale) {
-  const double x =
-      i < 40 ? 100.0 - static_cast<double>(i) : 60.0 + 2.0 * (static_cast<double>(i) - 40.0);
-  data::Bar b;
-  b.time = kStart + static_cast<core::TimeMs>(i) * core::kHourMs;
-  b.open = b.high = b.low = b.close = x * scale;
-  b.high += 0.5 * scale;
-  b.low -= 0.5 * scale;
-  b.volume = 1;
-  return b;
-}
 
 backtest::BacktestConfig costs() {
   backtest::BacktestConfig c;
