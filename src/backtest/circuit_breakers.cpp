@@ -106,6 +106,11 @@ std::optional<Breaker> breaker_from(std::string_view name) {
 std::string Transition::describe() const {
   std::string out = fmt::format("{} by {}", name_of(to), name_of(reason));
   if (figures.empty()) return out;
+  // A new UTC day re-armed the drawdown band or the losing streak (on_equity).
+  if (figures[0].first == "new_day") {
+    return out + fmt::format(": re-armed by the new UTC day (equity {})",
+                             figures.size() > 1 ? figure_text(figures[1].second) : std::string("?"));
+  }
   // The first figure against the second (the limit): the comparison is read off the numbers, so
   // it is true whichever way the transition went.
   std::size_t rest = 0;

@@ -158,7 +158,9 @@ void print_status(const exec::RiskStatus& s) {
   if (!s.exposure.by_coin.empty())
     fmt::print("  gross ${:.2f} ({:.2f}x equity)\n", s.exposure.gross, s.exposure.gross_of_equity);
   if (!s.exposure.unpriced.empty()) fmt::print("  unpriced: {}\n", fmt::join(s.exposure.unpriced, ", "));
-  if (!s.var.enough_history) {
+  if (s.exposure.by_coin.empty() || s.exposure.gross == 0) {
+    fmt::print("VaR/CVaR: 0 (no positions)\n");
+  } else if (!s.var.enough_history) {
     fmt::print("VaR/CVaR: {}\n", s.var.note);
   } else {
     fmt::print("VaR/CVaR (historical, one {} bar, {} scenarios):\n", s.var_interval, s.var.scenarios);

@@ -273,6 +273,7 @@ TEST(CircuitBreakers, ANewUtcDayRearmsTheDrawdownBandAndTheLosingStreak) {
   const auto next_day = only(b.on_equity(kT0 + 24 * kH, 9500));             // 00:00 the next day
   EXPECT_EQ(next_day.to, TradingState::active);
   EXPECT_EQ(next_day.reason, Breaker::drawdown);
+  EXPECT_EQ(next_day.describe(), "ACTIVE by drawdown: re-armed by the new UTC day (equity 9500)");
   // The band now measures from 9500: 9030 (4.95% below) does not trip it, 9020 (5.05%) does.
   EXPECT_TRUE(b.on_equity(kT0 + 25 * kH, 9030).empty());
   EXPECT_EQ(only(b.on_equity(kT0 + 26 * kH, 9020)).to, TradingState::reducing);
