@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <utility>
 #include <cstdint>
 
 namespace organism::backtest {
@@ -50,8 +51,13 @@ nlohmann::ordered_json run_document(const MeasuredRun& run, std::span<const core
 
 MeasuredPortfolio run_portfolio_measured(std::span<const Leg> legs, const BacktestConfig& config,
                                          const MetricsOptions& options) {
+  return measure_portfolio(run_portfolio(legs, config), legs, options);
+}
+
+MeasuredPortfolio measure_portfolio(PortfolioResult result, std::span<const Leg> legs,
+                                    const MetricsOptions& options) {
   MeasuredPortfolio run;
-  run.result = run_portfolio(legs, config);
+  run.result = std::move(result);
   std::vector<Trade> all_trades;
   for (const auto& leg : run.result.legs)
     all_trades.insert(all_trades.end(), leg.trades.begin(), leg.trades.end());

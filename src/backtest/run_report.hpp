@@ -50,6 +50,9 @@ struct MeasuredPortfolio {
 
 MeasuredPortfolio run_portfolio_measured(std::span<const Leg> legs, const BacktestConfig& config,
                                          const MetricsOptions& options);
+// The measuring half of run_portfolio_measured, for a result already run (the risk backtest's).
+MeasuredPortfolio measure_portfolio(PortfolioResult result, std::span<const Leg> legs,
+                                    const MetricsOptions& options);
 
 // The portfolio document: bars, every metric, fees, funding, fills, liquidation, the legs
 // (series, weight, pnl, fees_paid, funding_paid, fills, trades), every model.

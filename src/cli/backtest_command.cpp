@@ -114,7 +114,7 @@ void run_portfolio(const BacktestArgs& a, Context& ctx) {
     }
     risk = backtest::run_portfolio_with_risk(legs, config, limits, coin_of_leg);
   }
-  const auto run = risk ? portfolio_run_measured(risk->portfolio, legs, options)
+  const auto run = risk ? backtest::measure_portfolio(risk->portfolio, legs, options)
                         : backtest::run_portfolio_measured(legs, config, options);
   std::vector<TradeGroup> groups;
   for (const auto& leg : run.result.legs) groups.push_back({leg.name, &leg.trades});

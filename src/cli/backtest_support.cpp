@@ -164,21 +164,6 @@ backtest::MeasuredRun single_run_measured(const backtest::PortfolioResult& resul
   return run;
 }
 
-backtest::MeasuredPortfolio portfolio_run_measured(backtest::PortfolioResult result, std::span<const backtest::Leg> legs,
-                                                   const backtest::MetricsOptions& options) {
-  backtest::MeasuredPortfolio run;
-  run.result = std::move(result);
-  std::vector<backtest::Trade> all_trades;
-  for (const auto& leg : run.result.legs) all_trades.insert(all_trades.end(), leg.trades.begin(), leg.trades.end());
-  run.metrics = backtest::compute_metrics(run.result.equity, run.result.exposure, all_trades, options);
-  for (const auto& leg : legs) {
-    run.weights.push_back(leg.weight);
-    run.funding = run.funding || !leg.input.funding.empty();
-  }
-  run.bars = legs.empty() ? 0 : legs.front().input.bars.size();
-  return run;
-}
-
 namespace {
 
 // The transition that began the halt (its time is the halt bar's close).

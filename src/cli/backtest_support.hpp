@@ -68,10 +68,6 @@ void write_trades(const std::string& path, const std::vector<TradeGroup>& groups
 // of the risk portfolio is the single-coin run, bit for bit, when nothing trips).
 backtest::MeasuredRun single_run_measured(const backtest::PortfolioResult& result,
                                           const backtest::MetricsOptions& options, bool funding);
-// A portfolio under the limits measured as run_portfolio_measured measures one without.
-backtest::MeasuredPortfolio portfolio_run_measured(backtest::PortfolioResult result,
-                                                   std::span<const backtest::Leg> legs,
-                                                   const backtest::MetricsOptions& options);
 // The "risk" object of --json: limits, transitions, halt bar and time, counts.
 nlohmann::ordered_json risk_document(const backtest::RiskBacktestResult& run,
                                      std::span<const core::TimeMs> times,

@@ -114,11 +114,10 @@ RiskJournal::~RiskJournal() = default;
 void RiskJournal::record_transitions(const std::vector<backtest::Transition>& transitions,
                                      const backtest::BreakerMemory& memory, core::TimeMs time) {
   data::sqlite::Transaction tx(impl_->db);
+  Statement st(impl_->db,
+               "INSERT INTO risk_transitions (time, from_state, to_state, reason, figures, description) "
+               "VALUES (?, ?, ?, ?, ?, ?)");
   for (const auto& t : transitions) {
-    Statement st(
-        impl_->db,
-        "INSERT INTO risk_transitions (time, from_state, to_state, reason, figures, description) "
-        "VALUES (?, ?, ?, ?, ?, ?)");
     st.bind(1, t.time)
         .bind(2, backtest::name_of(t.from))
         .bind(3, backtest::name_of(t.to))
@@ -138,11 +137,10 @@ void RiskJournal::record_memory(const backtest::BreakerMemory& memory, core::Tim
 void RiskJournal::record_checks(const std::vector<RiskCheckRecord>& checks) {
   if (checks.empty()) return;
   data::sqlite::Transaction tx(impl_->db);
-  for (const auto& c : checks) {
-    Statement st(
-        impl_->db,
-        "INSERT INTO risk_checks (time, strategy, coin, cloid, reason, rejected, size_before, "
-        "size_after, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  Statement st(impl_->db,
+               "INSERT INTO risk_checks (time, strategy, coin, cloid, reason, rejected, size_before, "
+               "size_after, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  for (const auto& c : checks) {  // one statement, run() resets it for the next row
     st.bind(1, c.time)
         .bind(2, c.strategy)
         .bind(3, c.coin)
