@@ -101,6 +101,9 @@ int run(int argc, char** argv) {
   add_journal_commands(app, registry);
   add_risk_commands(app, registry);
   add_flatten_command(app, registry);
+  CLI::App* portfolio = app.add_subcommand(
+      "portfolio", "capital across strategies: the allocator's walk-forward backtest, its evolved sizing, market regimes");
+  portfolio->require_subcommand(1);
 
   try {
     app.parse(argc, argv);
