@@ -83,8 +83,27 @@ struct PortfolioBacktestResult {
   std::vector<std::vector<std::uint8_t>> regimes;
 };
 
-// Throws core::UsageError for no strategies, coins out of range, targets of the wrong length, or a
-// period too short for min_history_bars.
+// What every backtest of one strategy set on one market shares, computed once (the evolution of
+// the sizing runs many backtests on it): the legs' returns, the coins' regimes and features.
+struct PreparedPortfolio {
+  const data::Market* market = nullptr;       // must outlive this
+  std::vector<StrategyStream> strategies;
+  std::vector<std::vector<std::vector<double>>> returns;  // [strategy][leg][bar], leg_returns
+  std::vector<std::vector<indicators::Regime>> regimes;   // [coin][bar], market_regimes
+  std::vector<std::vector<std::uint8_t>> regime_codes;    // [coin][bar]
+  // Per coin, known at each close: liquidity = mean close x volume over the last 168 bars,
+  // volatility = realized volatility of the last 24 log returns, momentum = log return over the
+  // last 168 bars (NaN while warming up).
+  std::vector<std::vector<double>> liquidity, volatility, momentum;
+};
+// Throws core::UsageError for no strategies, coins out of range, or targets of the wrong length.
+PreparedPortfolio prepare_portfolio(std::vector<StrategyStream> strategies, const data::Market& market,
+                                    const indicators::RegimeOptions& regimes = {});
+
+// Throws core::UsageError for a period too short for min_history_bars (or empty).
+PortfolioBacktestResult run_portfolio_backtest(const PreparedPortfolio& prepared, const std::vector<Policy>& policies,
+                                               const PortfolioBacktestOptions& options);
+// prepare_portfolio, then the above.
 PortfolioBacktestResult run_portfolio_backtest(const std::vector<StrategyStream>& strategies,
                                                const data::Market& market, const std::vector<Policy>& policies,
                                                const PortfolioBacktestOptions& options);
