@@ -31,7 +31,7 @@ std::vector<core::ConfigKey> config_keys() {
        "cap: share of capital one strategy may get (never above the hard cap 0.4)",
        check::number(core::open_closed(0, kHardStrategyCap))},
       {"portfolio.max_asset_exposure", format_number(d.caps.per_asset),
-       "cap: |net exposure| per coin across strategies, a fraction of equity",
+       "cap: absolute net exposure per coin across strategies, a fraction of equity",
        check::number(core::open_closed(0, 1))},
       {"portfolio.max_gross", format_number(d.caps.gross),
        "cap: gross exposure (and the sum of weights), a multiple of equity (the leverage cap)",
