@@ -87,7 +87,7 @@ void run_portfolio_evolve(const PortfolioEvolveArgs& a, Context& ctx) {
     throw core::UsageError(fmt::format("--population must be even and at least 4, got {}", a.population));
   }
   if (a.generations < 1) throw core::UsageError("--generations must be at least 1");
-  auto store = data::Store::open_existing(ctx.db());
+  auto store = data::Store::open_existing_for_update(ctx.db());
   const core::WallClock clock;
   // Signals are taken before the run exists, so none ends the process between its row and its loop.
   const core::StopSignals stop;
@@ -95,7 +95,7 @@ void run_portfolio_evolve(const PortfolioEvolveArgs& a, Context& ctx) {
   std::optional<portfolio::StoredSizingRun> resumed;
   portfolio::SizingRunSpec spec;
   if (!a.resume.empty()) {
-    resumed = portfolio::load_sizing_run(store, a.resume);
+    resumed = portfolio::load_sizing_run(store, a.resume, a.generations_given ? a.generations : 0);
     spec = resumed->spec;
   } else {
     spec = new_spec(a, ctx, store);

@@ -77,9 +77,9 @@ data::RunRecord create_sizing_run(data::Store& store, const SizingRunSpec& spec,
   std::string stamp;
   for (char c : core::format_utc(now).substr(0, 19)) {
     if (std::isdigit(static_cast<unsigned char>(c))) stamp += c;  // 20261205054800
-    if (stamp.size() == 8 && c == 'T') stamp += '-';
   }
-  const std::string base = fmt::format("sizing-{}-{}", stamp, fmt::format("{:016x}", strategy::fnv1a64(row.options)).substr(0, 8));
+  const std::string day = stamp.substr(0, 8), time = stamp.size() > 8 ? stamp.substr(8) : "";
+  const std::string base = fmt::format("sizing-{}-{}-{}", day, time, fmt::format("{:016x}", strategy::fnv1a64(row.options)).substr(0, 8));
   auto tx = store.transaction();
   row.id = base;
   for (int i = 2; !store.insert_run(row); ++i) row.id = fmt::format("{}_{}", base, i);
@@ -87,7 +87,7 @@ data::RunRecord create_sizing_run(data::Store& store, const SizingRunSpec& spec,
   return row;
 }
 
-StoredSizingRun load_sizing_run(data::Store& store, const std::string& id) {
+StoredSizingRun load_sizing_run(data::Store& store, const std::string& id, std::size_t generations) {
   auto row = store.load_run(id);
   if (!row) throw core::Error(fmt::format("no run '{}' in store {}", id, store.path()));
   const auto options = core::parse_json(row->options, fmt::format("run {}: options", id));
@@ -96,7 +96,11 @@ StoredSizingRun load_sizing_run(data::Store& store, const std::string& id) {
                                   "'organism evolve --resume {}'",
                                   id, id));
   }
-  if (row->status == "finished") throw core::Error(fmt::format("run '{}' has finished; nothing to resume", id));
+  if (row->status == "finished" && generations <= static_cast<std::size_t>(row->generation)) {
+    throw core::Error(fmt::format(
+        "run '{}' has finished at generation {}; give --generations N above {} to continue it", id, row->generation,
+        row->generation));
+  }
   StoredSizingRun out{*row, sizing_run_spec_from_json(options, id), std::nullopt};
   if (const auto state = store.load_checkpoint(id)) {
     try {

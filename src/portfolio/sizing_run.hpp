@@ -43,9 +43,11 @@ struct StoredSizingRun {
   SizingRunSpec spec;
   std::optional<evolve::RealNsga2State> state;  // none: stopped before its first checkpoint
 };
-// The unfinished sizing run `id`. core::Error when there is none, when it is an evolution's run
-// (with the command that continues it) or when it has finished.
-StoredSizingRun load_sizing_run(data::Store& store, const std::string& id);
+// The sizing run `id` to continue: unfinished, or finished with `generations` (a new
+// --generations; 0: none given) above the generation it ended at. core::Error when there is none,
+// when it is an evolution's run (with the command that continues it) or when it has finished and
+// no more generations are asked for.
+StoredSizingRun load_sizing_run(data::Store& store, const std::string& id, std::size_t generations = 0);
 
 // The state after a generation, with the run's progress, in one transaction.
 void checkpoint_sizing_run(data::Store& store, data::RunRecord& record, const evolve::RealNsga2State& state,
