@@ -40,12 +40,12 @@ portfolio::SizingRunSpec new_spec(const PortfolioEvolveArgs& a, Context& ctx, da
   if (a.strategies != "validated") ids = core::split_list(a.strategies);
   if (ids.empty() && a.strategies != "validated") throw core::UsageError("--strategies: give validated or ID,...");
   portfolio::SizingRunSpec spec;
-  for (const auto& c : portfolio::candidates(store, ids)) spec.strategies.push_back(c.id);
+  const auto chosen = portfolio::candidates(store, ids);
+  for (const auto& c : chosen) spec.strategies.push_back(c.id);
   spec.population = a.population;
   spec.generations = a.generations;
   spec.seed = a.seed;
   spec.costs = costs_from_config(ctx.config);
-  const auto chosen = portfolio::candidates(store, spec.strategies);
   const auto interval = core::Interval::parse_or_throw(portfolio::candidates_market_spec(chosen).interval);
   spec.allocator = portfolio::allocator_options_from(ctx.config, interval);
   return spec;
