@@ -1,11 +1,11 @@
 #include "evolve/real_nsga2.hpp"
 
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
 #include <stdexcept>
 #include <string>
 #include <tuple>
-
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include "evolve/real_operators.hpp"
 
@@ -68,15 +68,18 @@ void mutate(const RealProblem& problem, const RealNsga2Options& o, double rate, 
 }
 
 double mutation_rate(const RealProblem& problem, const RealNsga2Options& o) {
-  return o.mutation_probability < 0 ? 1.0 / static_cast<double>(problem.variables()) : o.mutation_probability;
+  return o.mutation_probability < 0 ? 1.0 / static_cast<double>(problem.variables())
+                                    : o.mutation_probability;
 }
 
 // Each individual into its own slot: the fitness of one never depends on which thread ran it.
-std::vector<Fitness> evaluate_all(const RealProblem& problem, const std::vector<Genes>& genes, int threads) {
+std::vector<Fitness> evaluate_all(const RealProblem& problem, const std::vector<Genes>& genes,
+                                  int threads) {
   std::vector<Fitness> out(genes.size());
   tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
   arena.execute([&] {
-    tbb::parallel_for(std::size_t{0}, genes.size(), [&](std::size_t i) { out[i] = problem.evaluate(genes[i]); });
+    tbb::parallel_for(std::size_t{0}, genes.size(),
+                      [&](std::size_t i) { out[i] = problem.evaluate(genes[i]); });
   });
   return out;
 }
@@ -97,12 +100,14 @@ RealNsga2State real_nsga2_start(const RealProblem& problem, const RealNsga2Optio
   return state;
 }
 
-void real_nsga2_step(const RealProblem& problem, const RealNsga2Options& options, RealNsga2State& state) {
+void real_nsga2_step(const RealProblem& problem, const RealNsga2Options& options,
+                     RealNsga2State& state) {
   check_inputs(problem, options);
   const std::size_t n = options.population;
   if (state.variables.size() != n || state.fitness.size() != n) {
     throw std::invalid_argument("nsga2: the state holds " + std::to_string(state.variables.size()) +
-                                " individuals, the options ask for a population of " + std::to_string(n));
+                                " individuals, the options ask for a population of " +
+                                std::to_string(n));
   }
   const double rate = mutation_rate(problem, options);
   const std::size_t generation = state.generation + 1;

@@ -7,9 +7,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
-
 #include <nlohmann/json_fwd.hpp>
+#include <vector>
 
 #include "evolve/nsga2.hpp"
 #include "evolve/test_problems.hpp"
@@ -46,7 +45,8 @@ RealNsga2Result run_real_nsga2(const RealProblem& problem, const RealNsga2Option
 // The same run one step at a time: the random start (generation 0, evaluated), then one offspring
 // generation per call. run_real_nsga2 = start, then step until options.generations.
 RealNsga2State real_nsga2_start(const RealProblem& problem, const RealNsga2Options& options);
-void real_nsga2_step(const RealProblem& problem, const RealNsga2Options& options, RealNsga2State& state);
+void real_nsga2_step(const RealProblem& problem, const RealNsga2Options& options,
+                     RealNsga2State& state);
 
 // The state as JSON and back, bit for bit (doubles round-trip; non-finite ones as strings).
 // Throws std::invalid_argument naming what is missing or malformed.

@@ -1,10 +1,9 @@
 // The real-vector NSGA-II's state as JSON: the checkpoint of `organism portfolio evolve`.
 #include <cmath>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "evolve/real_nsga2.hpp"
 
@@ -38,7 +37,8 @@ json numbers_json(const std::vector<double>& v) {
 }
 
 std::vector<double> numbers_from(const json& j) {
-  if (!j.is_array()) throw std::invalid_argument("nsga2 state: expected an array of numbers, got " + j.dump());
+  if (!j.is_array())
+    throw std::invalid_argument("nsga2 state: expected an array of numbers, got " + j.dump());
   std::vector<double> out;
   for (const auto& x : j) out.push_back(number_from(x));
   return out;
@@ -53,7 +53,9 @@ json real_nsga2_state_json(const RealNsga2State& state) {
                           {"objectives", numbers_json(state.fitness[i].objectives)},
                           {"violation", number_json(state.fitness[i].violation)}});
   }
-  return {{"generation", state.generation}, {"evaluations", state.evaluations}, {"population", population}};
+  return {{"generation", state.generation},
+          {"evaluations", state.evaluations},
+          {"population", population}};
 }
 
 RealNsga2State real_nsga2_state_from_json(const json& j) {
@@ -63,7 +65,8 @@ RealNsga2State real_nsga2_state_from_json(const json& j) {
     state.evaluations = j.at("evaluations").get<std::size_t>();
     for (const auto& member : j.at("population")) {
       state.variables.push_back(numbers_from(member.at("x")));
-      state.fitness.push_back({numbers_from(member.at("objectives")), number_from(member.at("violation"))});
+      state.fitness.push_back(
+          {numbers_from(member.at("objectives")), number_from(member.at("violation"))});
     }
     return state;
   } catch (const json::exception& e) {

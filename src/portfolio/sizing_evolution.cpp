@@ -18,10 +18,11 @@ SizingSplit sizing_split(std::size_t bars, const AllocatorOptions& allocator) {
   s.in_begin = allocator.min_history_bars;
   const std::size_t need = std::max<std::size_t>(allocator.rebalance_bars, 2);
   if (s.in_end < s.in_begin + need || bars - s.in_end < need) {
-    throw core::UsageError(fmt::format(
-        "portfolio evolve: {} bars are too few: in-sample trades bars [{}, {}) after portfolio.min_history_bars = {}, "
-        "held-out [{}, {}); each needs at least portfolio.rebalance_bars = {} bars",
-        bars, s.in_begin, s.in_end, allocator.min_history_bars, s.in_end, bars, need));
+    throw core::UsageError(
+        fmt::format("portfolio evolve: {} bars are too few: in-sample trades bars [{}, {}) after "
+                    "portfolio.min_history_bars = {}, "
+                    "held-out [{}, {}); each needs at least portfolio.rebalance_bars = {} bars",
+                    bars, s.in_begin, s.in_end, allocator.min_history_bars, s.in_end, bars, need));
   }
   return s;
 }
@@ -41,7 +42,8 @@ SizingEvolution::SizingEvolution(const PreparedPortfolio& prepared, SizingEvolut
   problem_.evaluate = [this](std::span<const double> x) { return evaluate(from_genome(x)); };
 }
 
-SizingScore SizingEvolution::score(const SizingParams& params, std::size_t begin, std::size_t end) const {
+SizingScore SizingEvolution::score(const SizingParams& params, std::size_t begin,
+                                   std::size_t end) const {
   PortfolioBacktestOptions o = options_.backtest;
   o.allocator.sizing = params;
   o.begin = begin;
@@ -61,7 +63,9 @@ evolve::Fitness SizingEvolution::evaluate(const SizingParams& params) const {
   return f;
 }
 
-evolve::RealNsga2State SizingEvolution::start() const { return evolve::real_nsga2_start(problem_, options_.nsga2); }
+evolve::RealNsga2State SizingEvolution::start() const {
+  return evolve::real_nsga2_start(problem_, options_.nsga2);
+}
 
 void SizingEvolution::step(evolve::RealNsga2State& state) const {
   evolve::real_nsga2_step(problem_, options_.nsga2, state);
@@ -74,8 +78,9 @@ SizingValidation SizingEvolution::validate(const evolve::RealNsga2State& state) 
   // Survivors may repeat a genome; one row per distinct genome (the first index).
   std::vector<std::size_t> distinct;
   for (std::size_t i : front) {
-    const bool seen = std::any_of(distinct.begin(), distinct.end(),
-                                  [&](std::size_t j) { return state.variables[j] == state.variables[i]; });
+    const bool seen = std::any_of(distinct.begin(), distinct.end(), [&](std::size_t j) {
+      return state.variables[j] == state.variables[i];
+    });
     if (!seen) distinct.push_back(i);
   }
   std::stable_sort(distinct.begin(), distinct.end(), [&](std::size_t a, std::size_t b) {
@@ -94,7 +99,8 @@ SizingValidation SizingEvolution::validate(const evolve::RealNsga2State& state) 
   v.members.push_back(yardstick);
   for (auto& m : v.members) m.held_out = score(m.params, split_.in_end, split_.bars);
   for (std::size_t k = 1; k < v.members.size(); ++k) {
-    if (v.members[k].held_out.sharpe > v.members[v.best_held_out].held_out.sharpe) v.best_held_out = k;
+    if (v.members[k].held_out.sharpe > v.members[v.best_held_out].held_out.sharpe)
+      v.best_held_out = k;
   }
   return v;
 }
@@ -126,7 +132,9 @@ nlohmann::json sizing_validation_json(const SizingValidation& v) {
                        {"in_sample", score_json(m.in_sample)},
                        {"held_out", score_json(m.held_out)}});
   }
-  return {{"split", {{"in_sample_bars", {v.split.in_begin, v.split.in_end}}, {"held_out_bars", {v.split.in_end, v.split.bars}}}},
+  return {{"split",
+           {{"in_sample_bars", {v.split.in_begin, v.split.in_end}},
+            {"held_out_bars", {v.split.in_end, v.split.bars}}}},
           {"target_volatility", kSizingTargetVolatility},
           {"members", members},
           {"best_held_out", v.best_held_out}};

@@ -5,17 +5,16 @@
 #pragma once
 
 #include <cstddef>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "evolve/real_nsga2.hpp"
 #include "portfolio/portfolio_backtest.hpp"
 
 namespace organism::portfolio {
 
-inline constexpr double kSizingInSampleShare = 0.6;       // DESIGN's in-sample share
+inline constexpr double kSizingInSampleShare = 0.6;      // DESIGN's in-sample share
 inline constexpr double kSizingTargetVolatility = 0.20;  // the common volatility of the objectives
 
 struct SizingEvolutionOptions {

@@ -12,14 +12,17 @@ namespace {
 
 // The members in genome order; the one place that maps names to fields.
 std::array<double*, kSizingGenes> fields(SizingParams& p) {
-  return {&p.score_sharpe,   &p.score_consistency, &p.score_drawdown,  &p.score_age,     &p.kelly_fraction,
-          &p.band,           &p.tilt_liquidity,    &p.tilt_volatility, &p.tilt_momentum, &p.regime_scale};
+  return {&p.score_sharpe,   &p.score_consistency, &p.score_drawdown,
+          &p.score_age,      &p.kelly_fraction,    &p.band,
+          &p.tilt_liquidity, &p.tilt_volatility,   &p.tilt_momentum,
+          &p.regime_scale};
 }
 
 void check_gene(std::size_t i, double v) {
   const auto& g = sizing_genes()[i];
   if (!(v >= g.lower && v <= g.upper)) {
-    throw core::UsageError(fmt::format("sizing gene {} = {} is outside [{}, {}]", g.name, v, g.lower, g.upper));
+    throw core::UsageError(
+        fmt::format("sizing gene {} = {} is outside [{}, {}]", g.name, v, g.lower, g.upper));
   }
 }
 
@@ -63,7 +66,8 @@ std::vector<double> to_genome(const SizingParams& params) {
 
 SizingParams from_genome(std::span<const double> genome) {
   if (genome.size() != kSizingGenes) {
-    throw core::UsageError(fmt::format("a sizing genome has {} genes, got {}", kSizingGenes, genome.size()));
+    throw core::UsageError(
+        fmt::format("a sizing genome has {} genes, got {}", kSizingGenes, genome.size()));
   }
   SizingParams p;
   const auto f = fields(p);
@@ -77,7 +81,8 @@ SizingParams from_genome(std::span<const double> genome) {
 nlohmann::json sizing_json(const SizingParams& params) {
   nlohmann::json out = nlohmann::json::object();
   const auto genome = to_genome(params);
-  for (std::size_t i = 0; i < kSizingGenes; ++i) out[std::string(sizing_genes()[i].name)] = genome[i];
+  for (std::size_t i = 0; i < kSizingGenes; ++i)
+    out[std::string(sizing_genes()[i].name)] = genome[i];
   return out;
 }
 

@@ -4,11 +4,10 @@
 
 #include <array>
 #include <cstddef>
+#include <nlohmann/json_fwd.hpp>
 #include <span>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "portfolio/allocator.hpp"
 
@@ -35,7 +34,8 @@ std::vector<double> to_genome(const SizingParams& params);
 // Throws core::UsageError for a vector of the wrong length or a gene outside its bounds.
 SizingParams from_genome(std::span<const double> genome);
 
-// {"band": 0.02, "kelly_fraction": 0.5, ...} (keys by name); sizing_from_json requires every gene, within its bounds.
+// {"band": 0.02, "kelly_fraction": 0.5, ...} (keys by name); sizing_from_json requires every gene,
+// within its bounds.
 nlohmann::json sizing_json(const SizingParams& params);
 SizingParams sizing_from_json(const nlohmann::json& j);
 

@@ -15,11 +15,16 @@ namespace {
 using nlohmann::json;
 
 json allocator_json(const AllocatorOptions& a) {
-  return {{"max_strategy_weight", a.caps.per_strategy}, {"max_asset_exposure", a.caps.per_asset},
-          {"max_gross", a.caps.gross},                  {"max_correlation", a.caps.correlation},
-          {"lookback_bars", a.lookback_bars},           {"rebalance_bars", a.rebalance_bars},
-          {"min_history_bars", a.min_history_bars},     {"min_regime_bars", a.min_regime_bars},
-          {"consistency_windows", a.consistency_windows}, {"age_full_days", a.age_full_days},
+  return {{"max_strategy_weight", a.caps.per_strategy},
+          {"max_asset_exposure", a.caps.per_asset},
+          {"max_gross", a.caps.gross},
+          {"max_correlation", a.caps.correlation},
+          {"lookback_bars", a.lookback_bars},
+          {"rebalance_bars", a.rebalance_bars},
+          {"min_history_bars", a.min_history_bars},
+          {"min_regime_bars", a.min_regime_bars},
+          {"consistency_windows", a.consistency_windows},
+          {"age_full_days", a.age_full_days},
           {"bars_per_year", a.bars_per_year}};
 }
 
@@ -46,13 +51,19 @@ bool is_sizing(const json& options) {
 }  // namespace
 
 json sizing_run_options_json(const SizingRunSpec& s) {
-  return {{"kind", kSizingRunKind},          {"strategies", s.strategies}, {"population", s.population},
-          {"generations", s.generations},    {"seed", s.seed},             {"allocator", allocator_json(s.allocator)},
-          {"costs", backtest::costs_to_json(s.costs)}, {"capital", s.capital}};
+  return {{"kind", kSizingRunKind},
+          {"strategies", s.strategies},
+          {"population", s.population},
+          {"generations", s.generations},
+          {"seed", s.seed},
+          {"allocator", allocator_json(s.allocator)},
+          {"costs", backtest::costs_to_json(s.costs)},
+          {"capital", s.capital}};
 }
 
 SizingRunSpec sizing_run_spec_from_json(const json& j, const std::string& run_id) {
-  if (!is_sizing(j)) throw core::Error(fmt::format("run '{}' is not a portfolio sizing run", run_id));
+  if (!is_sizing(j))
+    throw core::Error(fmt::format("run '{}' is not a portfolio sizing run", run_id));
   try {
     SizingRunSpec s;
     s.strategies = j.at("strategies").get<std::vector<std::string>>();
@@ -64,7 +75,8 @@ SizingRunSpec sizing_run_spec_from_json(const json& j, const std::string& run_id
     s.capital = j.at("capital").get<double>();
     return s;
   } catch (const json::exception& e) {
-    throw core::Error(fmt::format("run '{}': its sizing options are unreadable: {}", run_id, e.what()));
+    throw core::Error(
+        fmt::format("run '{}': its sizing options are unreadable: {}", run_id, e.what()));
   }
 }
 
@@ -79,7 +91,9 @@ data::RunRecord create_sizing_run(data::Store& store, const SizingRunSpec& spec,
     if (std::isdigit(static_cast<unsigned char>(c))) stamp += c;  // 20261205054800
   }
   const std::string day = stamp.substr(0, 8), time = stamp.size() > 8 ? stamp.substr(8) : "";
-  const std::string base = fmt::format("sizing-{}-{}-{}", day, time, fmt::format("{:016x}", strategy::fnv1a64(row.options)).substr(0, 8));
+  const std::string base =
+      fmt::format("sizing-{}-{}-{}", day, time,
+                  fmt::format("{:016x}", strategy::fnv1a64(row.options)).substr(0, 8));
   auto tx = store.transaction();
   row.id = base;
   for (int i = 2; !store.insert_run(row); ++i) row.id = fmt::format("{}_{}", base, i);
@@ -87,24 +101,27 @@ data::RunRecord create_sizing_run(data::Store& store, const SizingRunSpec& spec,
   return row;
 }
 
-StoredSizingRun load_sizing_run(data::Store& store, const std::string& id, std::size_t generations) {
+StoredSizingRun load_sizing_run(data::Store& store, const std::string& id,
+                                std::size_t generations) {
   auto row = store.load_run(id);
   if (!row) throw core::Error(fmt::format("no run '{}' in store {}", id, store.path()));
   const auto options = core::parse_json(row->options, fmt::format("run {}: options", id));
   if (!is_sizing(options)) {
-    throw core::Error(fmt::format("run '{}' is an evolution run, not a portfolio sizing run; continue it with "
-                                  "'organism evolve --resume {}'",
-                                  id, id));
+    throw core::Error(
+        fmt::format("run '{}' is an evolution run, not a portfolio sizing run; continue it with "
+                    "'organism evolve --resume {}'",
+                    id, id));
   }
   if (row->status == "finished" && generations <= static_cast<std::size_t>(row->generation)) {
     throw core::Error(fmt::format(
-        "run '{}' has finished at generation {}; give --generations N above {} to continue it", id, row->generation,
-        row->generation));
+        "run '{}' has finished at generation {}; give --generations N above {} to continue it", id,
+        row->generation, row->generation));
   }
   StoredSizingRun out{*row, sizing_run_spec_from_json(options, id), std::nullopt};
   if (const auto state = store.load_checkpoint(id)) {
     try {
-      out.state = evolve::real_nsga2_state_from_json(core::parse_json(*state, fmt::format("run {}: checkpoint", id)));
+      out.state = evolve::real_nsga2_state_from_json(
+          core::parse_json(*state, fmt::format("run {}: checkpoint", id)));
     } catch (const std::invalid_argument& e) {
       throw core::Error(fmt::format("run '{}': its checkpoint is unreadable: {}", id, e.what()));
     }
@@ -112,8 +129,8 @@ StoredSizingRun load_sizing_run(data::Store& store, const std::string& id, std::
   return out;
 }
 
-void checkpoint_sizing_run(data::Store& store, data::RunRecord& record, const evolve::RealNsga2State& state,
-                           double seconds) {
+void checkpoint_sizing_run(data::Store& store, data::RunRecord& record,
+                           const evolve::RealNsga2State& state, double seconds) {
   record.generation = static_cast<int>(state.generation);
   record.evaluations = static_cast<std::int64_t>(state.evaluations);
   record.seconds = seconds;
@@ -124,7 +141,8 @@ void checkpoint_sizing_run(data::Store& store, data::RunRecord& record, const ev
   tx.commit();
 }
 
-void mark_sizing_run(data::Store& store, data::RunRecord& record, const std::string& status, const std::string& result) {
+void mark_sizing_run(data::Store& store, data::RunRecord& record, const std::string& status,
+                     const std::string& result) {
   record.status = status;
   record.result = result;
   store.save_run(record);

@@ -4,11 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "backtest/models.hpp"
 #include "core/time.hpp"
@@ -47,11 +46,12 @@ struct StoredSizingRun {
 // --generations; 0: none given) above the generation it ended at. core::Error when there is none,
 // when it is an evolution's run (with the command that continues it) or when it has finished and
 // no more generations are asked for.
-StoredSizingRun load_sizing_run(data::Store& store, const std::string& id, std::size_t generations = 0);
+StoredSizingRun load_sizing_run(data::Store& store, const std::string& id,
+                                std::size_t generations = 0);
 
 // The state after a generation, with the run's progress, in one transaction.
-void checkpoint_sizing_run(data::Store& store, data::RunRecord& record, const evolve::RealNsga2State& state,
-                           double seconds);
+void checkpoint_sizing_run(data::Store& store, data::RunRecord& record,
+                           const evolve::RealNsga2State& state, double seconds);
 // status "interrupted" (resumable) or "finished" with its result JSON.
 void mark_sizing_run(data::Store& store, data::RunRecord& record, const std::string& status,
                      const std::string& result = "");

@@ -18,12 +18,13 @@ bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
 }
 
 bool same_state(const RealNsga2State& a, const RealNsga2State& b) {
-  if (a.generation != b.generation || a.evaluations != b.evaluations || a.variables.size() != b.variables.size() ||
-      a.fitness.size() != b.fitness.size()) {
+  if (a.generation != b.generation || a.evaluations != b.evaluations ||
+      a.variables.size() != b.variables.size() || a.fitness.size() != b.fitness.size()) {
     return false;
   }
   for (std::size_t i = 0; i < a.variables.size(); ++i) {
-    if (!same_bits(a.variables[i], b.variables[i]) || !same_bits(a.fitness[i].objectives, b.fitness[i].objectives) ||
+    if (!same_bits(a.variables[i], b.variables[i]) ||
+        !same_bits(a.fitness[i].objectives, b.fitness[i].objectives) ||
         std::memcmp(&a.fitness[i].violation, &b.fitness[i].violation, sizeof(double)) != 0) {
       return false;
     }
@@ -77,14 +78,16 @@ TEST(RealNsga2Stepper, NonFiniteObjectivesSurviveTheJsonRoundTrip) {
   s.variables = {{0.1, 1.0 / 3.0}, {2e-300, -0.0}};
   s.fitness = {{{std::numeric_limits<double>::infinity(), -1.5}, 0},
                {{-std::numeric_limits<double>::infinity(), 0.2}, 1e9}};
-  const auto back = real_nsga2_state_from_json(nlohmann::json::parse(real_nsga2_state_json(s).dump()));
+  const auto back =
+      real_nsga2_state_from_json(nlohmann::json::parse(real_nsga2_state_json(s).dump()));
   EXPECT_TRUE(same_state(s, back));
   nlohmann::json nan_member = real_nsga2_state_json(s);
   nan_member["population"][0]["objectives"][0] = "nan";
   EXPECT_TRUE(std::isnan(real_nsga2_state_from_json(nan_member).fitness[0].objectives[0]));
   nan_member["population"][0]["objectives"][0] = "lots";
   EXPECT_THROW(real_nsga2_state_from_json(nan_member), std::invalid_argument);
-  EXPECT_THROW(real_nsga2_state_from_json(nlohmann::json{{"generation", 1}}), std::invalid_argument);
+  EXPECT_THROW(real_nsga2_state_from_json(nlohmann::json{{"generation", 1}}),
+               std::invalid_argument);
 }
 
 TEST(RealNsga2Stepper, AStateOfAnotherPopulationSizeIsRefused) {

@@ -23,10 +23,11 @@ using test::stream;
 // Three coins: two strategies that know the next 6 bars' sign with p = 0.56, one loser (0.44).
 struct Planted {
   data::Market market = random_walk_market(3, 1500, 77);
-  PreparedPortfolio prepared = prepare_portfolio(
-      {stream("good0", 0, planted_targets(market, 0, 0.56, 6, 1)), stream("good1", 1, planted_targets(market, 1, 0.56, 6, 2)),
-       stream("loser", 2, planted_targets(market, 2, 0.44, 6, 3))},
-      market);
+  PreparedPortfolio prepared =
+      prepare_portfolio({stream("good0", 0, planted_targets(market, 0, 0.56, 6, 1)),
+                         stream("good1", 1, planted_targets(market, 1, 0.56, 6, 2)),
+                         stream("loser", 2, planted_targets(market, 2, 0.44, 6, 3))},
+                        market);
 };
 
 SizingEvolutionOptions small(std::uint64_t seed) {
@@ -46,8 +47,10 @@ bool same_bits(const evolve::RealNsga2State& a, const evolve::RealNsga2State& b)
   for (std::size_t i = 0; i < a.variables.size(); ++i) {
     const auto &x = a.variables[i], &y = b.variables[i];
     const auto &f = a.fitness[i].objectives, &g = b.fitness[i].objectives;
-    if (x.size() != y.size() || std::memcmp(x.data(), y.data(), x.size() * sizeof(double)) != 0) return false;
-    if (f.size() != g.size() || std::memcmp(f.data(), g.data(), f.size() * sizeof(double)) != 0) return false;
+    if (x.size() != y.size() || std::memcmp(x.data(), y.data(), x.size() * sizeof(double)) != 0)
+      return false;
+    if (f.size() != g.size() || std::memcmp(f.data(), g.data(), f.size() * sizeof(double)) != 0)
+      return false;
   }
   return true;
 }
@@ -146,10 +149,10 @@ TEST(SizingGenome, RoundTripsAndRefusesGenesOutsideTheirBounds) {
   p.band = 0.07;
   const auto g = to_genome(p);
   ASSERT_EQ(g.size(), 10u);
-  EXPECT_EQ(g[4], 0.5);     // kelly_fraction
-  EXPECT_EQ(g[5], 0.07);    // band
-  EXPECT_EQ(g[8], -1.25);   // tilt_momentum
-  EXPECT_EQ(g[9], 0.25);    // regime_scale
+  EXPECT_EQ(g[4], 0.5);    // kelly_fraction
+  EXPECT_EQ(g[5], 0.07);   // band
+  EXPECT_EQ(g[8], -1.25);  // tilt_momentum
+  EXPECT_EQ(g[9], 0.25);   // regime_scale
   EXPECT_EQ(to_genome(from_genome(g)), g);
   EXPECT_EQ(to_genome(sizing_from_json(nlohmann::json::parse(sizing_json(p).dump()))), g);
   auto bad = g;
