@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -20,7 +21,9 @@ struct RealProblem {
   std::size_t objectives = 0;
   std::vector<double> lower;
   std::vector<double> upper;
-  Fitness (*evaluate)(std::span<const double> x) = nullptr;
+  // Called from several threads at once (run_real_nsga2 evaluates a generation in parallel):
+  // it must not write shared state.
+  std::function<Fitness(std::span<const double> x)> evaluate;
 
   std::size_t variables() const { return lower.size(); }
 };

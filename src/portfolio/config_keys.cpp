@@ -54,6 +54,13 @@ std::vector<core::ConfigKey> config_keys() {
       {"portfolio.regime_scale", format_number(d.sizing.regime_scale),
        "multiplier on a leg in a regime where it has lost (1: no regime tilt)",
        check::number(core::closed(0, 1))},
+      // The leg tilts: `organism portfolio evolve` prints them among its paste-able lines.
+      {"portfolio.tilt_liquidity", format_number(d.sizing.tilt_liquidity),
+       "exponent of a leg's tilt towards its coin's standardized liquidity", check::number(core::closed(-10, 10))},
+      {"portfolio.tilt_volatility", format_number(d.sizing.tilt_volatility),
+       "exponent of a leg's tilt towards its coin's standardized volatility", check::number(core::closed(-10, 10))},
+      {"portfolio.tilt_momentum", format_number(d.sizing.tilt_momentum),
+       "exponent of a leg's tilt towards its coin's standardized momentum", check::number(core::closed(-10, 10))},
       {"portfolio.score_sharpe", format_number(d.sizing.score_sharpe), "score weight of the Sharpe ratio", weight()},
       {"portfolio.score_consistency", format_number(d.sizing.score_consistency),
        "score weight of consistency (share of positive windows)", weight()},
@@ -83,6 +90,9 @@ AllocatorOptions allocator_options_from(const core::Config& config, const core::
   o.sizing.score_consistency = number("portfolio.score_consistency");
   o.sizing.score_drawdown = number("portfolio.score_drawdown");
   o.sizing.score_age = number("portfolio.score_age");
+  o.sizing.tilt_liquidity = number("portfolio.tilt_liquidity");
+  o.sizing.tilt_volatility = number("portfolio.tilt_volatility");
+  o.sizing.tilt_momentum = number("portfolio.tilt_momentum");
   o.bars_per_year = interval.bars_per_year();
   check_options(o);
   return o;

@@ -57,7 +57,7 @@ struct PortfolioBacktestOptions {
 struct WeightRow {
   core::TimeMs time = 0;
   std::string strategy, coin;
-  double weight = 0;    // the strategy's capital share (the sum over its legs)
+  double weight = 0;    // the leg's capital share (the strategy's on this coin; its legs sum to its share)
   double exposure = 0;  // its signed position notional on the coin / portfolio equity
 };
 

@@ -197,7 +197,19 @@ data::RunRecord to_row(const RunRecord& run) {
   return row;
 }
 
+bool is_portfolio_sizing_run(const data::RunRecord& row) {
+  // A cheap look before parsing: evolution options never hold this kind.
+  if (row.options.find("portfolio_sizing") == std::string::npos) return false;
+  const auto options = core::parse_json(row.options, fmt::format("run {}: options", row.id));
+  return options.is_object() && options.value("kind", std::string{}) == "portfolio_sizing";
+}
+
 RunRecord from_row(const data::RunRecord& row) {
+  if (is_portfolio_sizing_run(row)) {
+    throw core::Error(fmt::format("run '{}' is a portfolio sizing run, not an evolution; continue it with "
+                                  "'organism portfolio evolve --resume {}'",
+                                  row.id, row.id));
+  }
   try {
     RunRecord r;
     r.id = row.id;

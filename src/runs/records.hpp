@@ -97,7 +97,12 @@ nlohmann::ordered_json to_json(const RunRecord& run);
 RunRecord run_record_from_json(const nlohmann::ordered_json& j);
 // The store's row and back (the row's JSON columns hold the records' JSON).
 data::RunRecord to_row(const RunRecord& run);
+// Throws core::Error naming the run when it is a portfolio sizing run (is_portfolio_sizing_run):
+// its options and state are not an evolution's; `organism portfolio evolve` owns it.
 RunRecord from_row(const data::RunRecord& row);
+// Whether a stored run is `organism portfolio evolve`'s (options {"kind": "portfolio_sizing"}):
+// the evolution's run listings skip it and its --resume refuses it.
+bool is_portfolio_sizing_run(const data::RunRecord& row);
 
 // A strategy a run saved (the first run in run_id), with its lifecycle state and the evidence of its last validation.
 struct StrategyRecord {

@@ -22,13 +22,16 @@ std::optional<RunRecord> RunService::load(const std::string& id) const {
 
 std::vector<RunRecord> RunService::list() const {
   std::vector<RunRecord> out;
-  for (const auto& row : store_.list_runs()) out.push_back(from_row(row));
+  for (const auto& row : store_.list_runs()) {
+    if (!is_portfolio_sizing_run(row)) out.push_back(from_row(row));
+  }
   return out;
 }
 
 RunRecord RunService::find_resumable(const std::string& id) const {
   if (id.empty() || id == "latest") {
     for (const auto& row : store_.list_runs()) {
+      if (is_portfolio_sizing_run(row)) continue;
       if (parse_status(row.status) != RunStatus::Finished) return from_row(row);
     }
     throw core::Error(fmt::format("no unfinished run in store {} to resume", store_.path()));
@@ -42,6 +45,7 @@ RunRecord RunService::find_resumable(const std::string& id) const {
 RunRecord RunService::find_finished(const std::string& id) const {
   if (id.empty() || id == "latest") {
     for (const auto& row : store_.list_runs()) {
+      if (is_portfolio_sizing_run(row)) continue;
       if (parse_status(row.status) == RunStatus::Finished) return from_row(row);
     }
     throw core::Error(fmt::format("no finished run in store {} to validate", store_.path()));
