@@ -2,9 +2,9 @@
 // CSV (per rebalance the weights sum to at most 1), the JSON's four policies; a store without
 // validated strategies and a bad --from are refused with their messages.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "data/store.hpp"
@@ -16,14 +16,15 @@ namespace {
 TEST(PortfolioBacktestCommand, ValidatedStrategiesOfAnEvolvedStore) {
   TempDir dir;
   const std::string db = (dir / "o.db").string();
-  const auto evolve = run_organism({"evolve", "--db", db, "--population", "16", "--generations", "2", "--islands", "1",
-                                    "--seed", "5", "--min-trades", "3", "--embargo", "100", "--coins", "BTC,ETH",
-                                    "--json-out", (dir / "run.json").string()},
-                                   // Gates this small run passes, so the store holds validated strategies.
-                                   {"ORGANISM_SYNTH_BARS=3000", "ORGANISM_SYNTH_COINS=BTC,ETH", "ORGANISM_BACKTEST_TAKER_FEE=0",
-                                    "ORGANISM_BACKTEST_SLIPPAGE=0",
-                                    "ORGANISM_VALIDATE_GATE_SHARPE=-100", "ORGANISM_VALIDATE_GATE_MAX_DRAWDOWN=1",
-                                    "ORGANISM_VALIDATE_GATE_DSR=-1", "ORGANISM_VALIDATE_GATE_PBO=2"});
+  const auto evolve =
+      run_organism({"evolve", "--db", db, "--population", "16", "--generations", "2", "--islands",
+                    "1", "--seed", "5", "--min-trades", "3", "--embargo", "100", "--coins",
+                    "BTC,ETH", "--json-out", (dir / "run.json").string()},
+                   // Gates this small run passes, so the store holds validated strategies.
+                   {"ORGANISM_SYNTH_BARS=3000", "ORGANISM_SYNTH_COINS=BTC,ETH",
+                    "ORGANISM_BACKTEST_TAKER_FEE=0", "ORGANISM_BACKTEST_SLIPPAGE=0",
+                    "ORGANISM_VALIDATE_GATE_SHARPE=-100", "ORGANISM_VALIDATE_GATE_MAX_DRAWDOWN=1",
+                    "ORGANISM_VALIDATE_GATE_DSR=-1", "ORGANISM_VALIDATE_GATE_PBO=2"});
   ASSERT_EQ(evolve.exit_code, 0) << evolve.err;
   std::size_t validated = 0;
   const auto run = nlohmann::json::parse(read_file(dir / "run.json"));
@@ -33,10 +34,11 @@ TEST(PortfolioBacktestCommand, ValidatedStrategiesOfAnEvolvedStore) {
   ASSERT_GE(validated, 1u);
 
   const auto csv_path = dir / "w.csv", json_path = dir / "r.json";
-  const auto r = run_organism({"--db", db, "portfolio", "backtest", "--weights-out", csv_path.string(), "--json-out",
-                               json_path.string()});
+  const auto r = run_organism({"--db", db, "portfolio", "backtest", "--weights-out",
+                               csv_path.string(), "--json-out", json_path.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* name : {"allocator", "equal_weight", "best_single", "hrp", "allocator's last weights"}) {
+  for (const char* name :
+       {"allocator", "equal_weight", "best_single", "hrp", "allocator's last weights"}) {
     EXPECT_NE(r.out.find(name), std::string::npos) << r.out;
   }
   EXPECT_NE(r.err.find("portfolio backtest:"), std::string::npos) << "progress on stderr";
@@ -53,8 +55,8 @@ TEST(PortfolioBacktestCommand, ValidatedStrategiesOfAnEvolvedStore) {
     per_time[time] += std::stod(line.substr(weight_at, line.find(',', weight_at) - weight_at));
     ++rows;
   }
-  // The default first rebalance is at bar 2160 of 3000 (a full 90-day lookback), then every 168 bars:
-  // 2160, 2328, ..., 2832 = 5 rebalances, one row per validated strategy and coin.
+  // The default first rebalance is at bar 2160 of 3000 (a full 90-day lookback), then every 168
+  // bars: 2160, 2328, ..., 2832 = 5 rebalances, one row per validated strategy and coin.
   EXPECT_EQ(per_time.size(), 5u);
   EXPECT_EQ(rows % per_time.size(), 0u);
   EXPECT_GE(rows, 5u * validated);
@@ -73,10 +75,12 @@ TEST(PortfolioBacktestCommand, ValidatedStrategiesOfAnEvolvedStore) {
   EXPECT_EQ(doc.at("strategies").size(), validated);
   EXPECT_EQ(doc.at("correlation").size(), validated);
 
-  const auto bad_from = run_organism({"--db", db, "portfolio", "backtest", "--from", "yesterday-ish"});
+  const auto bad_from =
+      run_organism({"--db", db, "portfolio", "backtest", "--from", "yesterday-ish"});
   EXPECT_EQ(bad_from.exit_code, 2);
   EXPECT_NE(bad_from.err.find("--from 'yesterday-ish'"), std::string::npos) << bad_from.err;
-  const auto unknown = run_organism({"--db", db, "portfolio", "backtest", "--strategies", "no_such_id"});
+  const auto unknown =
+      run_organism({"--db", db, "portfolio", "backtest", "--strategies", "no_such_id"});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("no strategy 'no_such_id'"), std::string::npos) << unknown.err;
 }
@@ -86,9 +90,11 @@ TEST(PortfolioBacktestCommand, NoValidatedStrategyIsRefusedWithTheWayOut) {
   const std::string db = (dir / "empty.db").string();
   { auto store = data::Store::open(db); }
   const auto csv_path = dir / "w.csv";
-  const auto r = run_organism({"--db", db, "portfolio", "backtest", "--weights-out", csv_path.string()});
+  const auto r =
+      run_organism({"--db", db, "portfolio", "backtest", "--weights-out", csv_path.string()});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("no strategy is validated, paper or production; give --strategies ID,..."), std::string::npos)
+  EXPECT_NE(r.err.find("no strategy is validated, paper or production; give --strategies ID,..."),
+            std::string::npos)
       << r.err;
   EXPECT_FALSE(std::filesystem::exists(csv_path));
 }
