@@ -1,11 +1,11 @@
 // `organism portfolio backtest`: the walk-forward backtest of the allocator against equal weights,
 // the best single strategy and HRP, on stored strategies and stored data (docs/portfolio.md).
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <memory>
 #include <string>
-
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
 
 #include "cli/context.hpp"
 #include "cli/cost_options.hpp"
@@ -33,7 +33,9 @@ struct PortfolioBacktestArgs {
 
 core::TimeMs time_flag(const std::string& text, const char* flag) {
   const auto t = core::parse_time(text);
-  if (!t) throw core::UsageError(fmt::format("{} '{}': expected a UTC date/time or epoch ms", flag, text));
+  if (!t)
+    throw core::UsageError(
+        fmt::format("{} '{}': expected a UTC date/time or epoch ms", flag, text));
   return *t;
 }
 
@@ -41,28 +43,34 @@ core::TimeMs time_flag(const std::string& text, const char* flag) {
 // leaves a full lookback before it when the data allow one more rebalance after it, else
 // min_history_bars.
 void traded_period(const PortfolioBacktestArgs& a, std::span<const core::TimeMs> times,
-                   const portfolio::AllocatorOptions& allocator, std::size_t& begin, std::size_t& end) {
+                   const portfolio::AllocatorOptions& allocator, std::size_t& begin,
+                   std::size_t& end) {
   const std::size_t n = times.size();
   end = n;
   if (!a.to.empty()) {
     const auto to = time_flag(a.to, "--to");
-    end = static_cast<std::size_t>(std::upper_bound(times.begin(), times.end(), to) - times.begin());
+    end =
+        static_cast<std::size_t>(std::upper_bound(times.begin(), times.end(), to) - times.begin());
   }
   if (!a.from.empty()) {
     const auto from = time_flag(a.from, "--from");
-    begin = static_cast<std::size_t>(std::lower_bound(times.begin(), times.end(), from) - times.begin());
+    begin = static_cast<std::size_t>(std::lower_bound(times.begin(), times.end(), from) -
+                                     times.begin());
     if (begin < allocator.min_history_bars) {
-      throw core::UsageError(fmt::format(
-          "--from {}: only {} bars before it, the allocator needs portfolio.min_history_bars = {} (the data start {})",
-          a.from, begin, allocator.min_history_bars, n ? core::format_utc(times.front()) : "nowhere"));
+      throw core::UsageError(
+          fmt::format("--from {}: only {} bars before it, the allocator needs "
+                      "portfolio.min_history_bars = {} (the data start {})",
+                      a.from, begin, allocator.min_history_bars,
+                      n ? core::format_utc(times.front()) : "nowhere"));
     }
   } else {
     begin = n > allocator.lookback_bars + allocator.rebalance_bars ? allocator.lookback_bars
-                                                                    : allocator.min_history_bars;
+                                                                   : allocator.min_history_bars;
   }
   if (begin >= end) {
-    throw core::UsageError(fmt::format("--from/--to: no bars to trade ({} bars stored, {} to {})", n,
-                                       n ? core::format_utc(times.front()) : "-", n ? core::format_utc(times.back()) : "-"));
+    throw core::UsageError(fmt::format("--from/--to: no bars to trade ({} bars stored, {} to {})",
+                                       n, n ? core::format_utc(times.front()) : "-",
+                                       n ? core::format_utc(times.back()) : "-"));
   }
 }
 
@@ -73,21 +81,23 @@ void write_text(const std::string& path, const std::string& text) {
 }
 
 void print_table(const portfolio::PortfolioBacktestResult& result) {
-  fmt::print("{:<13} {:>8} {:>9} {:>8} {:>10} {:>10} {:>13}\n", "policy", "sharpe", "cagr", "max_dd", "turnover",
-             "fees", "final_equity");
+  fmt::print("{:<13} {:>8} {:>9} {:>8} {:>10} {:>10} {:>13}\n", "policy", "sharpe", "cagr",
+             "max_dd", "turnover", "fees", "final_equity");
   for (const auto& p : result.policies) {
-    fmt::print("{:<13} {:>8.3f} {:>8.2f}% {:>7.2f}% {:>10.2f} {:>10.2f} {:>13.2f}\n", portfolio::policy_name(p.policy),
-               p.metrics.sharpe, 100 * p.metrics.cagr, 100 * p.metrics.max_drawdown, p.turnover, p.fees,
-               p.metrics.final_equity);
+    fmt::print("{:<13} {:>8.3f} {:>8.2f}% {:>7.2f}% {:>10.2f} {:>10.2f} {:>13.2f}\n",
+               portfolio::policy_name(p.policy), p.metrics.sharpe, 100 * p.metrics.cagr,
+               100 * p.metrics.max_drawdown, p.turnover, p.fees, p.metrics.final_equity);
   }
   for (const auto& p : result.policies) {
     if (p.policy != portfolio::Policy::Allocator || p.rebalances.empty()) continue;
     const auto& last = p.rebalances.back();
-    fmt::print("\nallocator's last weights ({}, total {:.4f}):\n", core::format_utc(p.times[last.bar - p.rebalances.front().bar]),
-               last.total_weight());
-    fmt::print("  {:<28} {:>8} {:>8} {:>8}  {}\n", "strategy", "weight", "score", "kelly", "dropped");
+    fmt::print("\nallocator's last weights ({}, total {:.4f}):\n",
+               core::format_utc(p.times[last.bar - p.rebalances.front().bar]), last.total_weight());
+    fmt::print("  {:<28} {:>8} {:>8} {:>8}  {}\n", "strategy", "weight", "score", "kelly",
+               "dropped");
     for (const auto& s : last.strategies) {
-      fmt::print("  {:<28} {:>8.4f} {:>8.3f} {:>8.3f}  {}\n", s.id, s.weight, s.score, s.kelly, s.dropped);
+      fmt::print("  {:<28} {:>8.4f} {:>8.3f} {:>8.3f}  {}\n", s.id, s.weight, s.score, s.kelly,
+                 s.dropped);
     }
   }
 }
@@ -96,7 +106,8 @@ void run_portfolio_backtest_command(const PortfolioBacktestArgs& a, Context& ctx
   if (!(a.capital > 0)) throw core::UsageError(fmt::format("--capital {}: must be > 0", a.capital));
   std::vector<std::string> ids;
   if (a.strategies != "validated") ids = core::split_list(a.strategies);
-  if (ids.empty() && a.strategies != "validated") throw core::UsageError("--strategies: give validated or ID,...");
+  if (ids.empty() && a.strategies != "validated")
+    throw core::UsageError("--strategies: give validated or ID,...");
   // Flags are checked before the store is opened: a bad --from touches nothing.
   if (!a.from.empty()) time_flag(a.from, "--from");
   if (!a.to.empty()) time_flag(a.to, "--to");
@@ -106,24 +117,25 @@ void run_portfolio_backtest_command(const PortfolioBacktestArgs& a, Context& ctx
   auto spec = portfolio::candidates_market_spec(chosen);
   spec.funding = costs.funding;
   const auto interval = core::Interval::parse_or_throw(spec.interval);
-  fmt::print(stderr, "portfolio backtest: {} strategies on {} ({})\n", chosen.size(), fmt::join(spec.coins, ","),
-             spec.interval);
+  fmt::print(stderr, "portfolio backtest: {} strateg{} on {} ({})\n", chosen.size(),
+             chosen.size() == 1 ? "y" : "ies", fmt::join(spec.coins, ","), spec.interval);
   const auto market = data::build_market(store, spec);
   portfolio::PortfolioBacktestOptions options;
   options.allocator = portfolio::allocator_options_from(ctx.config, interval);
   options.costs = costs;
   options.capital = a.capital;
-  traded_period(a, market.coins.front().bars.view().time, options.allocator, options.begin, options.end);
-  fmt::print(stderr, "portfolio backtest: targets and leg returns of {} strategies over {} bars\n", chosen.size(),
+  traded_period(a, market.coins.front().bars.view().time, options.allocator, options.begin,
+                options.end);
+  fmt::print(stderr, "portfolio backtest: targets and leg returns over {} bars\n",
              market.coins.front().bars.size());
   const core::WallClock clock;
-  const auto prepared =
-      portfolio::prepare_portfolio(portfolio::candidate_streams(chosen, market, costs, clock.now()), market);
+  const auto prepared = portfolio::prepare_portfolio(
+      portfolio::candidate_streams(chosen, market, costs, clock.now()), market);
   portfolio::PortfolioBacktestResult result;
   for (const auto policy : {portfolio::Policy::Allocator, portfolio::Policy::EqualWeight,
                             portfolio::Policy::BestSingle, portfolio::Policy::Hrp}) {
-    fmt::print(stderr, "portfolio backtest: {} over bars {}..{}\n", portfolio::policy_name(policy), options.begin,
-               options.end);
+    fmt::print(stderr, "portfolio backtest: {} over bars {}..{}\n", portfolio::policy_name(policy),
+               options.begin, options.end);
     auto one = portfolio::run_portfolio_backtest(prepared, {policy}, options);
     if (result.policies.empty()) {
       result = std::move(one);
@@ -137,9 +149,11 @@ void run_portfolio_backtest_command(const PortfolioBacktestArgs& a, Context& ctx
   if (!a.json_out.empty()) write_text(a.json_out, document);
   if (!a.weights_out.empty()) write_text(a.weights_out, csv);
   const auto& times = result.policies.front().times;
-  fmt::print("portfolio backtest of {} strategies on {} ({}), {} .. {} ({} bars), capital {}, {}\n",
-             result.strategies.size(), fmt::join(spec.coins, ","), spec.interval, core::format_utc(times.front()),
-             core::format_utc(times.back()), times.size(), a.capital, backtest::describe_costs(costs));
+  fmt::print("portfolio backtest of {} strateg{} on {} ({}), {} .. {} ({} bars), capital {}, {}\n",
+             result.strategies.size(), result.strategies.size() == 1 ? "y" : "ies",
+             fmt::join(spec.coins, ","), spec.interval, core::format_utc(times.front()),
+             core::format_utc(times.back()), times.size(), a.capital,
+             backtest::describe_costs(costs));
   print_table(result);
 }
 
@@ -147,8 +161,9 @@ void run_portfolio_backtest_command(const PortfolioBacktestArgs& a, Context& ctx
 
 void add_portfolio_backtest(CLI::App& portfolio, Registry& registry) {
   auto a = std::make_shared<PortfolioBacktestArgs>();
-  CLI::App* cmd = portfolio.add_subcommand(
-      "backtest", "walk-forward backtest of the allocator against equal weights, the best single strategy and HRP");
+  CLI::App* cmd = portfolio.add_subcommand("backtest",
+                                           "walk-forward backtest of the allocator against equal "
+                                           "weights, the best single strategy and HRP");
   cmd->footer(R"(
 The stored strategies (default: every one in state validated, paper or production) are run on
 their runs' coins at their common interval. At each rebalance (portfolio.rebalance_bars) every
@@ -163,13 +178,20 @@ lookback before it. --weights-out writes the allocator's weights at every rebala
 time,strategy,coin,weight,exposure (weight: the strategy's share of capital on that coin;
 exposure: its signed position on the coin / portfolio equity). --json-out writes every policy's
 metrics, equity and weights over time, the strategies' correlation and the coins' regimes.)");
-  cmd->add_option("--strategies", a->strategies, "validated (default: validated, paper and production) or ID,...");
-  cmd->add_option("--from", a->from, "first traded bar: UTC date/time or epoch ms (history before it is the lookback)");
-  cmd->add_option("--to", a->to, "last traded bar: UTC date/time or epoch ms (default: the last stored)");
+  cmd->add_option("--strategies", a->strategies,
+                  "validated (default: validated, paper and production) or ID,...");
+  cmd->add_option(
+      "--from", a->from,
+      "first traded bar: UTC date/time or epoch ms (history before it is the lookback)");
+  cmd->add_option("--to", a->to,
+                  "last traded bar: UTC date/time or epoch ms (default: the last stored)");
   cmd->add_option("--capital", a->capital, "initial capital (default 10000)");
-  add_cost_options(cmd, registry);  // --fees --maker-fee --slippage --fill --no-funding (backtest.*)
-  cmd->add_option("--json-out", a->json_out, "write every policy's metrics and weights over time as JSON");
-  cmd->add_option("--weights-out", a->weights_out, "write the allocator's weights: time,strategy,coin,weight,exposure");
+  add_cost_options(cmd,
+                   registry);  // --fees --maker-fee --slippage --fill --no-funding (backtest.*)
+  cmd->add_option("--json-out", a->json_out,
+                  "write every policy's metrics and weights over time as JSON");
+  cmd->add_option("--weights-out", a->weights_out,
+                  "write the allocator's weights: time,strategy,coin,weight,exposure");
   registry.on(cmd, [a](Context& ctx) { run_portfolio_backtest_command(*a, ctx); });
 }
 

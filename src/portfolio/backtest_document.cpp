@@ -40,7 +40,9 @@ nlohmann::ordered_json policy_json(const PolicyResult& p) {
       for (const auto& leg : s.legs) {
         const double exposure = row < p.weights.size() ? p.weights[row].exposure : 0.0;
         ++row;
-        legs.push_back({{"coin", leg.coin}, {"weight", leg.weight}, {"exposure", exposure},
+        legs.push_back({{"coin", leg.coin},
+                        {"weight", leg.weight},
+                        {"exposure", exposure},
                         {"regime_scale", leg.regime_scale}});
       }
       strategies.push_back(std::move(sj));
@@ -72,7 +74,8 @@ nlohmann::ordered_json backtest_document(const PortfolioBacktestResult& result, 
     const auto& codes = result.regimes[c];
     for (std::size_t i = 0; i < codes.size(); ++i) {
       if (i > 0 && codes[i] == codes[i - 1]) continue;
-      const std::string from = times != nullptr && i < times->size() ? core::format_utc((*times)[i]) : std::to_string(i);
+      const std::string from =
+          times != nullptr && i < times->size() ? core::format_utc((*times)[i]) : std::to_string(i);
       runs.push_back({{"from", from}, {"regime", indicators::Regime::from_code(codes[i]).label()}});
     }
   }

@@ -3,9 +3,8 @@
 // Used by `organism portfolio backtest` (--json-out, --weights-out) and its tests.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "portfolio/portfolio_backtest.hpp"
 

@@ -1,9 +1,9 @@
 #include "portfolio/candidates.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "evolve/genome_config.hpp"
@@ -21,7 +21,8 @@ double validated_max_drawdown(const runs::MemberValidation& v) {
   double worst = std::numeric_limits<double>::quiet_NaN();
   for (const auto& stage : v.per_coin) {
     for (const auto& [label, coin] : stage) {
-      if (std::isfinite(coin.max_drawdown) && !(coin.max_drawdown <= worst)) worst = coin.max_drawdown;
+      if (std::isfinite(coin.max_drawdown) && !(coin.max_drawdown <= worst))
+        worst = coin.max_drawdown;
     }
   }
   return worst;
@@ -59,17 +60,21 @@ std::vector<StoredStrategy> candidates(data::Store& store, const std::vector<std
   std::vector<StoredStrategy> out;
   if (ids.empty()) {
     for (const auto& row : rows) {
-      if (std::find(kPortfolioStates.begin(), kPortfolioStates.end(), row.state) != kPortfolioStates.end()) {
+      if (std::find(kPortfolioStates.begin(), kPortfolioStates.end(), row.state) !=
+          kPortfolioStates.end()) {
         out.push_back(from_row(store, row));
       }
     }
-    if (out.empty()) throw core::Error("no strategy is validated, paper or production; give --strategies ID,...");
+    if (out.empty())
+      throw core::Error("no strategy is validated, paper or production; give --strategies ID,...");
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
     return out;
   }
   for (const auto& id : ids) {
-    const auto it = std::find_if(rows.begin(), rows.end(), [&](const auto& r) { return r.id == id; });
-    if (it == rows.end()) throw core::UsageError(fmt::format("--strategies: no strategy '{}' in the store", id));
+    const auto it =
+        std::find_if(rows.begin(), rows.end(), [&](const auto& r) { return r.id == id; });
+    if (it == rows.end())
+      throw core::UsageError(fmt::format("--strategies: no strategy '{}' in the store", id));
     out.push_back(from_row(store, *it));
   }
   return out;
@@ -81,12 +86,14 @@ data::MarketSpec candidates_market_spec(const std::vector<StoredStrategy>& candi
   spec.venues.clear();
   for (const auto& c : candidates) {
     if (c.interval.empty() || c.coins.empty()) {
-      throw core::Error(fmt::format("strategy {}: its run is not in the store (no coins or interval)", c.id));
+      throw core::Error(
+          fmt::format("strategy {}: its run is not in the store (no coins or interval)", c.id));
     }
     if (&c == &candidates.front()) spec.interval = c.interval;
     if (c.interval != spec.interval) {
-      throw core::UsageError(fmt::format("strategy {} trades {} bars, strategy {} {}: a portfolio has one interval",
-                                         c.id, c.interval, candidates.front().id, spec.interval));
+      throw core::UsageError(
+          fmt::format("strategy {} trades {} bars, strategy {} {}: a portfolio has one interval",
+                      c.id, c.interval, candidates.front().id, spec.interval));
     }
     for (std::size_t i = 0; i < c.coins.size(); ++i) {
       if (std::find(spec.coins.begin(), spec.coins.end(), c.coins[i]) != spec.coins.end()) continue;
@@ -99,7 +106,8 @@ data::MarketSpec candidates_market_spec(const std::vector<StoredStrategy>& candi
 
 std::vector<StrategyStream> candidate_streams(const std::vector<StoredStrategy>& candidates,
                                               const data::Market& market,
-                                              const backtest::BacktestConfig& default_costs, core::TimeMs now) {
+                                              const backtest::BacktestConfig& default_costs,
+                                              core::TimeMs now) {
   std::vector<StrategyStream> out;
   for (const auto& c : candidates) {
     StrategyStream s;
@@ -110,7 +118,8 @@ std::vector<StrategyStream> candidate_streams(const std::vector<StoredStrategy>&
       // The market's coins are in the spec's order (candidates_market_spec): find this one's.
       std::size_t index = market.coins.size();
       for (std::size_t k = 0; k < market.coins.size(); ++k) {
-        if (market.coins[k].label.find(":" + coin + ":") != std::string::npos || market.coins[k].label == coin) {
+        if (market.coins[k].label.find(":" + coin + ":") != std::string::npos ||
+            market.coins[k].label == coin) {
           index = k;
           break;
         }

@@ -55,6 +55,7 @@ data::MarketSpec candidates_market_spec(const std::vector<StoredStrategy>& candi
 // taken as old as it is today).
 std::vector<StrategyStream> candidate_streams(const std::vector<StoredStrategy>& candidates,
                                               const data::Market& market,
-                                              const backtest::BacktestConfig& default_costs, core::TimeMs now);
+                                              const backtest::BacktestConfig& default_costs,
+                                              core::TimeMs now);
 
 }  // namespace organism::portfolio

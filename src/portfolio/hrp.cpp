@@ -23,12 +23,14 @@ void collect_leaves(std::size_t id, std::size_t n, const std::vector<HrpSteps::M
 
 // The variance of a cluster held with inverse-variance weights inside it: w' C w,
 // w_i = (1 / C_ii) / sum(1 / C_jj).
-double cluster_variance(const std::vector<std::vector<double>>& cov, const std::vector<std::size_t>& items) {
+double cluster_variance(const std::vector<std::vector<double>>& cov,
+                        const std::vector<std::size_t>& items) {
   double inv_sum = 0;
   for (const auto i : items) inv_sum += 1 / cov[i][i];
   double v = 0;
   for (const auto i : items) {
-    for (const auto j : items) v += (1 / cov[i][i] / inv_sum) * (1 / cov[j][j] / inv_sum) * cov[i][j];
+    for (const auto j : items)
+      v += (1 / cov[i][i] / inv_sum) * (1 / cov[j][j] / inv_sum) * cov[i][j];
   }
   return v;
 }
@@ -39,8 +41,10 @@ void bisect(const std::vector<std::vector<double>>& cov, const std::vector<std::
             std::vector<double>& weights) {
   if (items.size() < 2) return;
   const std::size_t half = items.size() / 2;
-  const std::vector<std::size_t> left(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(half));
-  const std::vector<std::size_t> right(items.begin() + static_cast<std::ptrdiff_t>(half), items.end());
+  const std::vector<std::size_t> left(items.begin(),
+                                      items.begin() + static_cast<std::ptrdiff_t>(half));
+  const std::vector<std::size_t> right(items.begin() + static_cast<std::ptrdiff_t>(half),
+                                       items.end());
   const double vl = cluster_variance(cov, left), vr = cluster_variance(cov, right);
   const double alpha = vl + vr > 0 ? 1 - vl / (vl + vr) : 0.5;
   for (const auto i : left) weights[i] *= alpha;
@@ -119,8 +123,8 @@ HrpSteps hrp(const std::vector<std::vector<double>>& full_cov) {
   return steps;
 }
 
-std::vector<std::vector<double>> sample_covariance(const std::vector<std::vector<double>>& series, std::size_t begin,
-                                                   std::size_t end) {
+std::vector<std::vector<double>> sample_covariance(const std::vector<std::vector<double>>& series,
+                                                   std::size_t begin, std::size_t end) {
   const std::size_t n = series.size();
   std::vector<std::vector<double>> cov(n, std::vector<double>(n, 0.0));
   if (end <= begin + 1) return cov;
@@ -133,7 +137,8 @@ std::vector<std::vector<double>> sample_covariance(const std::vector<std::vector
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = i; j < n; ++j) {
       double s = 0;
-      for (std::size_t t = begin; t < end; ++t) s += (series[i][t] - mean[i]) * (series[j][t] - mean[j]);
+      for (std::size_t t = begin; t < end; ++t)
+        s += (series[i][t] - mean[i]) * (series[j][t] - mean[j]);
       cov[i][j] = cov[j][i] = s / (count - 1);
     }
   }

@@ -28,7 +28,7 @@ struct HrpSteps {
 HrpSteps hrp(const std::vector<std::vector<double>>& cov);
 
 // Sample covariance (ddof = 1) of the series [asset][bar] over bars [begin, end).
-std::vector<std::vector<double>> sample_covariance(const std::vector<std::vector<double>>& series, std::size_t begin,
-                                                   std::size_t end);
+std::vector<std::vector<double>> sample_covariance(const std::vector<std::vector<double>>& series,
+                                                   std::size_t begin, std::size_t end);
 
 }  // namespace organism::portfolio

@@ -2,11 +2,11 @@
 // through target_exposures(), and one account per policy trading the net exposure of each coin.
 #include "portfolio/portfolio_backtest.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "backtest/simulator.hpp"
 #include "core/error.hpp"
@@ -17,10 +17,14 @@ namespace organism::portfolio {
 
 std::string_view policy_name(Policy policy) {
   switch (policy) {
-    case Policy::Allocator: return "allocator";
-    case Policy::EqualWeight: return "equal_weight";
-    case Policy::BestSingle: return "best_single";
-    case Policy::Hrp: return "hrp";
+    case Policy::Allocator:
+      return "allocator";
+    case Policy::EqualWeight:
+      return "equal_weight";
+    case Policy::BestSingle:
+      return "best_single";
+    case Policy::Hrp:
+      return "hrp";
   }
   return "unknown";
 }
@@ -42,7 +46,8 @@ struct RunShared {
 Allocation baseline_allocation(const RunShared& run, std::size_t t, std::vector<double> weights) {
   double sum = 0;
   for (const double w : weights) sum += w;
-  const double scale = sum > run.options.allocator.caps.gross ? run.options.allocator.caps.gross / sum : 1.0;
+  const double scale =
+      sum > run.options.allocator.caps.gross ? run.options.allocator.caps.gross / sum : 1.0;
   Allocation a;
   a.bar = t;
   for (std::size_t s = 0; s < weights.size(); ++s) {
@@ -63,9 +68,11 @@ Allocation decide(Policy policy, const RunShared& run, std::size_t t, const Allo
   const std::size_t lookback = run.options.allocator.lookback_bars;
   const std::size_t from = t > lookback ? t - lookback : 0;
   switch (policy) {
-    case Policy::Allocator: return allocate(run.input, t, run.options.allocator, previous);
+    case Policy::Allocator:
+      return allocate(run.input, t, run.options.allocator, previous);
     case Policy::EqualWeight:
-      return baseline_allocation(run, t, std::vector<double>(n_strategies, 1.0 / static_cast<double>(n_strategies)));
+      return baseline_allocation(
+          run, t, std::vector<double>(n_strategies, 1.0 / static_cast<double>(n_strategies)));
     case Policy::BestSingle: {
       std::size_t best = 0;
       double best_sharpe = -std::numeric_limits<double>::infinity();
@@ -80,7 +87,8 @@ Allocation decide(Policy policy, const RunShared& run, std::size_t t, const Allo
       w[best] = 1;
       return baseline_allocation(run, t, std::move(w));
     }
-    case Policy::Hrp: return baseline_allocation(run, t, hrp(sample_covariance(run.returns, from, t)).weights);
+    case Policy::Hrp:
+      return baseline_allocation(run, t, hrp(sample_covariance(run.returns, from, t)).weights);
   }
   return {};
 }
@@ -91,7 +99,8 @@ PolicyResult run_policy(Policy policy, const RunShared& run) {
   const auto& caps = run.options.allocator.caps;
   const std::size_t n_strategies = prepared.strategies.size(), traded = run.end - run.begin;
   std::map<std::string, std::size_t> coin_index;
-  for (std::size_t c = 0; c < market.coins.size(); ++c) coin_index.emplace(market.coins[c].label, c);
+  for (std::size_t c = 0; c < market.coins.size(); ++c)
+    coin_index.emplace(market.coins[c].label, c);
 
   PolicyResult out;
   out.policy = policy;
@@ -116,12 +125,14 @@ PolicyResult run_policy(Policy policy, const RunShared& run) {
       }
     }
     const auto te = target_exposures(current, x, caps);
-    for (std::size_t k = 0; k < te.coins.size(); ++k) net[coin_index.at(te.coins[k])][t - run.begin] = te.net[k];
+    for (std::size_t k = 0; k < te.coins.size(); ++k)
+      net[coin_index.at(te.coins[k])][t - run.begin] = te.net[k];
     if (rebalance) {
       for (std::size_t s = 0; s < n_strategies; ++s) {
         const auto& sw = current.strategies[s];
         for (std::size_t j = 0; j < sw.legs.size(); ++j) {
-          out.weights.push_back({times[t], sw.id, sw.legs[j].coin, sw.legs[j].weight, te.exposure[s][j]});
+          out.weights.push_back(
+              {times[t], sw.id, sw.legs[j].coin, sw.legs[j].weight, te.exposure[s][j]});
         }
       }
     }
@@ -152,7 +163,8 @@ PolicyResult run_policy(Policy policy, const RunShared& run) {
   const auto result = backtest::run_portfolio(legs, config);
 
   std::vector<backtest::Trade> trades;
-  for (const auto& leg : result.legs) trades.insert(trades.end(), leg.trades.begin(), leg.trades.end());
+  for (const auto& leg : result.legs)
+    trades.insert(trades.end(), leg.trades.begin(), leg.trades.end());
   backtest::MetricsOptions mo;
   mo.bars_per_year = run.bars_per_year;
   mo.consistency_windows = run.options.allocator.consistency_windows;
@@ -183,7 +195,8 @@ PolicyResult run_policy(Policy policy, const RunShared& run) {
 
 }  // namespace
 
-PortfolioBacktestResult run_portfolio_backtest(const PreparedPortfolio& prepared, const std::vector<Policy>& policies,
+PortfolioBacktestResult run_portfolio_backtest(const PreparedPortfolio& prepared,
+                                               const std::vector<Policy>& policies,
                                                const PortfolioBacktestOptions& options) {
   if (prepared.market == nullptr || prepared.strategies.empty()) {
     throw core::UsageError("portfolio backtest: no strategies prepared");
@@ -191,11 +204,17 @@ PortfolioBacktestResult run_portfolio_backtest(const PreparedPortfolio& prepared
   check_options(options.allocator);
   const auto& market = *prepared.market;
   const std::size_t n = market.coins.front().bars.size();
-  RunShared run{prepared, options, allocator_input(prepared), strategy_returns(prepared), options.begin,
-                options.end == 0 ? n : options.end, market.interval.bars_per_year()};
+  RunShared run{prepared,
+                options,
+                allocator_input(prepared),
+                strategy_returns(prepared),
+                options.begin,
+                options.end == 0 ? n : options.end,
+                market.interval.bars_per_year()};
   if (run.end > n || run.begin >= run.end) {
-    throw core::UsageError(fmt::format("portfolio backtest: bars [{}, {}) are not a period of the {} bars",
-                                       run.begin, run.end, n));
+    throw core::UsageError(
+        fmt::format("portfolio backtest: bars [{}, {}) are not a period of the {} bars", run.begin,
+                    run.end, n));
   }
   if (run.begin < options.allocator.min_history_bars) {
     throw core::UsageError(fmt::format(
@@ -211,7 +230,8 @@ PortfolioBacktestResult run_portfolio_backtest(const PreparedPortfolio& prepared
   result.correlation.assign(k, std::vector<double>(k, 1.0));
   for (std::size_t i = 0; i < k; ++i) {
     for (std::size_t j = i + 1; j < k; ++j) {
-      result.correlation[i][j] = result.correlation[j][i] = correlation(run.returns[i], run.returns[j], run.begin, run.end);
+      result.correlation[i][j] = result.correlation[j][i] =
+          correlation(run.returns[i], run.returns[j], run.begin, run.end);
     }
   }
   for (const auto& codes : prepared.regime_codes) {
@@ -222,7 +242,8 @@ PortfolioBacktestResult run_portfolio_backtest(const PreparedPortfolio& prepared
 }
 
 PortfolioBacktestResult run_portfolio_backtest(const std::vector<StrategyStream>& strategies,
-                                               const data::Market& market, const std::vector<Policy>& policies,
+                                               const data::Market& market,
+                                               const std::vector<Policy>& policies,
                                                const PortfolioBacktestOptions& options) {
   const auto prepared = prepare_portfolio(strategies, market);
   return run_portfolio_backtest(prepared, policies, options);

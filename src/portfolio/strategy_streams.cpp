@@ -1,9 +1,9 @@
 #include "portfolio/strategy_streams.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "backtest/simulator.hpp"
 #include "core/error.hpp"
@@ -14,7 +14,8 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 }  // namespace
 
-std::vector<std::vector<double>> leg_returns(const StrategyStream& stream, const data::Market& market) {
+std::vector<std::vector<double>> leg_returns(const StrategyStream& stream,
+                                             const data::Market& market) {
   std::vector<std::vector<double>> out;
   auto config = stream.config;
   config.initial_cash = 1;
@@ -37,8 +38,8 @@ std::vector<std::vector<double>> leg_returns(const StrategyStream& stream, const
   return out;
 }
 
-std::vector<std::vector<indicators::Regime>> market_regimes(const data::Market& market,
-                                                            const indicators::RegimeOptions& options) {
+std::vector<std::vector<indicators::Regime>> market_regimes(
+    const data::Market& market, const indicators::RegimeOptions& options) {
   std::vector<std::vector<indicators::Regime>> out;
   for (const auto& coin : market.coins) {
     out.push_back(indicators::classify_regimes(coin.bars.view(), coin.sentiment, options));
@@ -58,14 +59,17 @@ void coin_features(const data::Market& market, PreparedPortfolio& out) {
     double dollar_sum = 0;
     for (std::size_t t = 0; t < n; ++t) {
       dollar_sum += bars.close[t] * bars.volume[t];
-      if (t >= kFeatureSlowBars) dollar_sum -= bars.close[t - kFeatureSlowBars] * bars.volume[t - kFeatureSlowBars];
+      if (t >= kFeatureSlowBars)
+        dollar_sum -= bars.close[t - kFeatureSlowBars] * bars.volume[t - kFeatureSlowBars];
       if (t + 1 >= kFeatureSlowBars) liq[t] = dollar_sum / static_cast<double>(kFeatureSlowBars);
-      if (t >= kFeatureSlowBars) mom[t] = std::log(bars.close[t] / bars.close[t - kFeatureSlowBars]);
+      if (t >= kFeatureSlowBars)
+        mom[t] = std::log(bars.close[t] / bars.close[t - kFeatureSlowBars]);
       if (t >= kFeatureFastBars) {  // log returns t - 23 .. t, each needing the bar before it
         double mean = 0, m2 = 0;
         for (std::size_t k = t + 1 - kFeatureFastBars; k <= t; ++k) mean += logret[k];
         mean /= static_cast<double>(kFeatureFastBars);
-        for (std::size_t k = t + 1 - kFeatureFastBars; k <= t; ++k) m2 += (logret[k] - mean) * (logret[k] - mean);
+        for (std::size_t k = t + 1 - kFeatureFastBars; k <= t; ++k)
+          m2 += (logret[k] - mean) * (logret[k] - mean);
         vol[t] = std::sqrt(m2 / static_cast<double>(kFeatureFastBars));
       }
     }
@@ -75,30 +79,35 @@ void coin_features(const data::Market& market, PreparedPortfolio& out) {
   }
 }
 
-PreparedPortfolio prepare_portfolio(std::vector<StrategyStream> strategies, const data::Market& market,
+PreparedPortfolio prepare_portfolio(std::vector<StrategyStream> strategies,
+                                    const data::Market& market,
                                     const indicators::RegimeOptions& regimes) {
   if (strategies.empty()) throw core::UsageError("portfolio backtest: no strategies");
   if (market.coins.empty()) throw core::UsageError("portfolio backtest: the market has no coins");
   const std::size_t n = market.coins.front().bars.size();
   for (const auto& coin : market.coins) {
     if (coin.bars.size() != n) {
-      throw core::UsageError(fmt::format("portfolio backtest: coin {} has {} bars, {} has {} (not aligned)",
-                                         coin.label, coin.bars.size(), market.coins.front().label, n));
+      throw core::UsageError(
+          fmt::format("portfolio backtest: coin {} has {} bars, {} has {} (not aligned)",
+                      coin.label, coin.bars.size(), market.coins.front().label, n));
     }
   }
   for (const auto& s : strategies) {
     if (s.coins.empty() || s.coins.size() != s.targets.size()) {
-      throw core::UsageError(fmt::format("portfolio backtest: strategy {} has {} coins and {} target series", s.id,
-                                         s.coins.size(), s.targets.size()));
+      throw core::UsageError(
+          fmt::format("portfolio backtest: strategy {} has {} coins and {} target series", s.id,
+                      s.coins.size(), s.targets.size()));
     }
     for (std::size_t j = 0; j < s.coins.size(); ++j) {
       if (s.coins[j] >= market.coins.size()) {
-        throw core::UsageError(fmt::format("portfolio backtest: strategy {} leg {}: coin index {} out of range ({} coins)",
-                                           s.id, j, s.coins[j], market.coins.size()));
+        throw core::UsageError(fmt::format(
+            "portfolio backtest: strategy {} leg {}: coin index {} out of range ({} coins)", s.id,
+            j, s.coins[j], market.coins.size()));
       }
       if (s.targets[j].size() != n) {
-        throw core::UsageError(fmt::format("portfolio backtest: strategy {} leg {}: {} targets for {} bars", s.id, j,
-                                           s.targets[j].size(), n));
+        throw core::UsageError(
+            fmt::format("portfolio backtest: strategy {} leg {}: {} targets for {} bars", s.id, j,
+                        s.targets[j].size(), n));
       }
     }
   }
@@ -143,18 +152,21 @@ AllocatorInput allocator_input(const PreparedPortfolio& prepared) {
     for (std::size_t j = 0; j < stream.coins.size(); ++j) {
       const std::size_t c = stream.coins[j];
       used[c] = true;
-      history.legs.push_back({market.coins[c].label, prepared.returns[s][j], prepared.regime_codes[c]});
+      history.legs.push_back(
+          {market.coins[c].label, prepared.returns[s][j], prepared.regime_codes[c]});
     }
     input.strategies.push_back(std::move(history));
   }
   for (std::size_t c = 0; c < market.coins.size(); ++c) {
     if (!used[c]) continue;
-    input.coins.push_back({market.coins[c].label, prepared.liquidity[c], prepared.volatility[c], prepared.momentum[c]});
+    input.coins.push_back({market.coins[c].label, prepared.liquidity[c], prepared.volatility[c],
+                           prepared.momentum[c]});
   }
   return input;
 }
 
-double correlation(const std::vector<double>& a, const std::vector<double>& b, std::size_t begin, std::size_t end) {
+double correlation(const std::vector<double>& a, const std::vector<double>& b, std::size_t begin,
+                   std::size_t end) {
   if (end <= begin + 1) return 0;
   const double count = static_cast<double>(end - begin);
   double ma = 0, mb = 0;
@@ -173,7 +185,8 @@ double correlation(const std::vector<double>& a, const std::vector<double>& b, s
   return saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : 0;
 }
 
-double window_sharpe(const std::vector<double>& r, std::size_t begin, std::size_t end, double bars_per_year) {
+double window_sharpe(const std::vector<double>& r, std::size_t begin, std::size_t end,
+                     double bars_per_year) {
   if (end <= begin + 1) return 0;
   const double count = static_cast<double>(end - begin);
   double mean = 0;

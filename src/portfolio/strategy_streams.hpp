@@ -29,10 +29,12 @@ std::vector<std::vector<double>> strategy_returns(const PreparedPortfolio& prepa
 AllocatorInput allocator_input(const PreparedPortfolio& prepared);
 
 // Pearson correlation of a and b over [begin, end); 0 when either has no variance.
-double correlation(const std::vector<double>& a, const std::vector<double>& b, std::size_t begin, std::size_t end);
+double correlation(const std::vector<double>& a, const std::vector<double>& b, std::size_t begin,
+                   std::size_t end);
 
 // Annualized Sharpe ratio mean / std (ddof = 1) x sqrt(bars_per_year) over [begin, end); 0 with
 // fewer than 2 bars or no variance.
-double window_sharpe(const std::vector<double>& r, std::size_t begin, std::size_t end, double bars_per_year);
+double window_sharpe(const std::vector<double>& r, std::size_t begin, std::size_t end,
+                     double bars_per_year);
 
 }  // namespace organism::portfolio

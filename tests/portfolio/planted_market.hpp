@@ -20,7 +20,8 @@ inline constexpr core::TimeMs kHour = 3'600'000;
 
 // `coins` independent geometric random walks of `bars` 1h bars, bar log-returns N(0, sigma^2);
 // each bar opens at the previous close, so a NextOpen fill is at the decision close.
-inline data::Market random_walk_market(std::size_t coins, std::size_t bars, std::uint64_t seed, double sigma = 0.01) {
+inline data::Market random_walk_market(std::size_t coins, std::size_t bars, std::uint64_t seed,
+                                       double sigma = 0.01) {
   data::Market market;
   for (std::size_t c = 0; c < coins; ++c) {
     core::Rng rng(seed, {c});
@@ -31,7 +32,8 @@ inline data::Market random_walk_market(std::size_t coins, std::size_t bars, std:
       const double open = close;
       close = open * std::exp(sigma * rng.normal());
       const double high = std::max(open, close) * 1.001, low = std::min(open, close) * 0.999;
-      coin.bars.push_back({kStart + static_cast<core::TimeMs>(i) * kHour, open, high, low, close, 1000, 10});
+      coin.bars.push_back(
+          {kStart + static_cast<core::TimeMs>(i) * kHour, open, high, low, close, 1000, 10});
     }
     market.coins.push_back(std::move(coin));
   }
@@ -41,8 +43,8 @@ inline data::Market random_walk_market(std::size_t coins, std::size_t bars, std:
 // Targets held in blocks of `hold` bars: at a block's first close the sign of the coin's return
 // over the block's next `hold` bars with probability p, else the opposite sign (p < 0.5: a
 // loser). The last bars, whose future is unknown, are flat.
-inline std::vector<double> planted_targets(const data::Market& market, std::size_t coin, double p, std::size_t hold,
-                                           std::uint64_t seed) {
+inline std::vector<double> planted_targets(const data::Market& market, std::size_t coin, double p,
+                                           std::size_t hold, std::uint64_t seed) {
   const auto close = market.coins[coin].bars.view().close;
   const std::size_t n = close.size();
   std::vector<double> target(n, 0.0);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <thread>
 
 #include "core/error.hpp"
 #include "portfolio/planted_market.hpp"
@@ -53,9 +54,11 @@ TEST(PortfolioBacktest, PlantedSetAllocatorKeepsOneOfTheCopiesDropsTheLoserAndBe
       stream("loser", 3, planted_targets(market, 3, 1 - p, hold, 6)),
   };
   PortfolioBacktestOptions options;
-  options.begin = options.allocator.lookback_bars;  // 2160: a full lookback before the first rebalance
-  const auto result = run_portfolio_backtest(set, market, {Policy::Allocator, Policy::EqualWeight,
-                                                           Policy::BestSingle, Policy::Hrp}, options);
+  options.begin =
+      options.allocator.lookback_bars;  // 2160: a full lookback before the first rebalance
+  const auto result = run_portfolio_backtest(
+      set, market, {Policy::Allocator, Policy::EqualWeight, Policy::BestSingle, Policy::Hrp},
+      options);
   ASSERT_EQ(result.policies.size(), 4u);
   EXPECT_GT(result.correlation[0][3], 0.9);
   EXPECT_GT(result.correlation[0][4], 0.9);
@@ -72,12 +75,15 @@ TEST(PortfolioBacktest, PlantedSetAllocatorKeepsOneOfTheCopiesDropsTheLoserAndBe
       // A copy's flipped bars cost it fees, so its score can also fall to <= 0 before step 3.
       const auto& why = a.strategies[s].dropped;
       if (a.strategies[s].weight == 0) {
-        EXPECT_TRUE(why.find("correlated") != std::string::npos || why.find("score") != std::string::npos) << why;
+        EXPECT_TRUE(why.find("correlated") != std::string::npos ||
+                    why.find("score") != std::string::npos)
+            << why;
       }
     }
     EXPECT_EQ(a.strategies[5].weight, 0);
     const auto& why = a.strategies[5].dropped;
-    EXPECT_TRUE(why.find("score") != std::string::npos || why.find("kelly") != std::string::npos) << why;
+    EXPECT_TRUE(why.find("score") != std::string::npos || why.find("kelly") != std::string::npos)
+        << why;
   }
   const double sharpe = alloc.metrics.sharpe;
   for (const auto baseline : {Policy::EqualWeight, Policy::BestSingle, Policy::Hrp}) {
@@ -107,14 +113,16 @@ TEST(PortfolioBacktest, OppositeStrategiesNetToNothingInOneAccount) {
 }
 
 // One strategy always long at equal weight: its coin's net exposure is capped at per_asset = 0.15,
-// reached once at the first bar, so the turnover is 0.15 per year of 400 bars (8760 / 400 years^-1).
-// The decision at the first traded close fills at the next open: in the market 399 of 400 bars.
+// reached once at the first bar, so the turnover is 0.15 per year of 400 bars (8760 / 400
+// years^-1). The decision at the first traded close fills at the next open: in the market 399 of
+// 400 bars.
 TEST(PortfolioBacktest, TurnoverIsNetExposureChangePerYear) {
   const auto market = random_walk_market(1, 800, 8);
   std::vector<StrategyStream> set = {stream("long", 0, std::vector<double>(800, 1.0))};
   PortfolioBacktestOptions options;
   options.begin = 400;
-  const auto result = run_portfolio_backtest(set, market, {Policy::EqualWeight, Policy::BestSingle}, options);
+  const auto result =
+      run_portfolio_backtest(set, market, {Policy::EqualWeight, Policy::BestSingle}, options);
   for (const auto& r : result.policies) {
     EXPECT_NEAR(r.turnover, 0.15 * 8760.0 / 400.0, 1e-12);
     EXPECT_GT(r.fees, 0.0);
@@ -128,7 +136,8 @@ TEST(PortfolioBacktest, WeightsAtRebalanceIgnoreEverythingFromItOn) {
   const std::size_t n = 3000, begin = 1000, cut = begin + 2 * 168;
   const auto market = random_walk_market(3, n, 99);
   std::vector<StrategyStream> set;
-  for (std::size_t c = 0; c < 3; ++c) set.push_back(stream("s" + std::to_string(c), c, planted_targets(market, c, 0.55, 6, c)));
+  for (std::size_t c = 0; c < 3; ++c)
+    set.push_back(stream("s" + std::to_string(c), c, planted_targets(market, c, 0.55, 6, c)));
   set.push_back(stream("s3", 0, planted_targets(market, 0, 0.52, 4, 50)));
 
   auto garbage_market = random_walk_market(3, n, 99);
@@ -147,12 +156,13 @@ TEST(PortfolioBacktest, WeightsAtRebalanceIgnoreEverythingFromItOn) {
   PortfolioBacktestOptions options;
   options.begin = begin;
   options.allocator.lookback_bars = 720;
-  const std::vector<Policy> all = {Policy::Allocator, Policy::EqualWeight, Policy::BestSingle, Policy::Hrp};
+  const std::vector<Policy> all = {Policy::Allocator, Policy::EqualWeight, Policy::BestSingle,
+                                   Policy::Hrp};
   const auto clean = run_portfolio_backtest(set, market, all, options);
   const auto dirty = run_portfolio_backtest(garbage_set, garbage_market, all, options);
   for (std::size_t p = 0; p < all.size(); ++p) {
     SCOPED_TRACE(std::string(policy_name(all[p])));
-    const auto& a = clean.policies[p].rebalances, &b = dirty.policies[p].rebalances;
+    const auto &a = clean.policies[p].rebalances, &b = dirty.policies[p].rebalances;
     ASSERT_GE(a.size(), 3u);
     for (std::size_t k = 0; k <= 2; ++k) {
       ASSERT_LE(a[k].bar, cut);
@@ -171,12 +181,55 @@ TEST(PortfolioBacktest, PeriodTooShortForHistoryIsAUsageError) {
   std::vector<StrategyStream> set = {stream("long", 0, std::vector<double>(800, 1.0))};
   PortfolioBacktestOptions options;
   options.begin = 100;  // < min_history_bars 336
-  EXPECT_THROW(run_portfolio_backtest(set, market, {Policy::EqualWeight}, options), core::UsageError);
+  EXPECT_THROW(run_portfolio_backtest(set, market, {Policy::EqualWeight}, options),
+               core::UsageError);
   options.begin = 400;
   options.end = 900;  // past the last bar
-  EXPECT_THROW(run_portfolio_backtest(set, market, {Policy::EqualWeight}, options), core::UsageError);
+  EXPECT_THROW(run_portfolio_backtest(set, market, {Policy::EqualWeight}, options),
+               core::UsageError);
   set[0].targets[0].pop_back();
   EXPECT_THROW(prepare_portfolio(set, market), core::UsageError);
+}
+
+}  // namespace
+}  // namespace organism::portfolio
+
+namespace organism::portfolio {
+namespace {
+
+// The sizing evolution runs many backtests on one prepared set from several threads: each run
+// must equal, bit for bit, the same run made alone.
+TEST(PortfolioBacktest, RunsOnOnePreparedSetFromSeveralThreadsEqualTheSequentialRun) {
+  const auto market = random_walk_market(3, 2000, 31);
+  std::vector<StrategyStream> set;
+  for (std::size_t c = 0; c < 3; ++c)
+    set.push_back(stream("s" + std::to_string(c), c, planted_targets(market, c, 0.56, 6, c)));
+  const auto prepared = prepare_portfolio(set, market);
+  const std::vector<Policy> all = {Policy::Allocator, Policy::EqualWeight, Policy::BestSingle,
+                                   Policy::Hrp};
+  std::vector<PortfolioBacktestOptions> options(4);
+  for (std::size_t k = 0; k < options.size(); ++k) {
+    options[k].begin = 720;
+    options[k].allocator.lookback_bars = 720;
+    options[k].allocator.sizing.kelly_fraction = 0.25 * static_cast<double>(k + 1);
+    options[k].target_volatility = 0.2;
+  }
+  std::vector<PortfolioBacktestResult> alone, together(options.size());
+  for (const auto& o : options) alone.push_back(run_portfolio_backtest(prepared, all, o));
+  std::vector<std::thread> threads;
+  for (std::size_t k = 0; k < options.size(); ++k) {
+    threads.emplace_back(
+        [&, k] { together[k] = run_portfolio_backtest(prepared, all, options[k]); });
+  }
+  for (auto& t : threads) t.join();
+  for (std::size_t k = 0; k < options.size(); ++k) {
+    for (std::size_t p = 0; p < all.size(); ++p) {
+      EXPECT_EQ(alone[k].policies[p].equity, together[k].policies[p].equity);
+      EXPECT_EQ(alone[k].policies[p].scaled.sharpe, together[k].policies[p].scaled.sharpe);
+    }
+  }
+  // The options matter (else the comparison above proves little).
+  EXPECT_NE(alone[0].policies[0].equity.back(), alone[3].policies[0].equity.back());
 }
 
 }  // namespace
