@@ -52,6 +52,7 @@ StrategySource strategy_source(const std::string& id_or_file, Context& ctx, cons
   }
   source.id = record->id;
   source.genome = strategy::from_json(record->genome);
+  source.created = record->created;
   if (record->validation) source.validated_max_drawdown = validated_max_drawdown(*record->validation);
   if (const auto run = service.load(record->run_id)) {
     source.coins = run->universe.market.coins;

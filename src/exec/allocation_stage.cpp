@@ -7,6 +7,8 @@
 #include <utility>
 
 #include "core/error.hpp"
+#include "evolve/genome_config.hpp"
+#include "exec/trading_loop.hpp"
 #include "indicators/regime.hpp"
 
 namespace organism::exec {
@@ -93,6 +95,7 @@ const std::deque<double>& AllocationStage::leg_returns(std::size_t s, std::size_
 
 void AllocationStage::observe(std::size_t s, std::size_t j, const data::Bar& bar, double funding, double target) {
   auto& leg = legs_.at(s).at(j);
+  if (first_time_ < 0) first_time_ = bar.time;
   // The backtest's order: under next_open the target set at the last close fills at this open;
   // under close this bar's target fills at this close (simulator.cpp, Account::advance).
   const bool close_fill = leg.shadow.fill_model() == backtest::FillModel::Close;
@@ -142,8 +145,9 @@ portfolio::AllocatorInput AllocationStage::input(std::vector<std::vector<std::ve
     h.id = slots_[s].id;
     // Age at the input's bar 0: its age at the stage's first bar plus the bars seen since.
     const std::size_t seen = legs_[s][0].returns.size();
-    h.age_days_at_start = slots_[s].age_days_at_start +
-                          static_cast<double>(seen - n) * 365.0 / options_.bars_per_year;
+    const double at_first_bar =
+        slots_[s].born ? static_cast<double>(first_time_ - *slots_[s].born) / static_cast<double>(core::kDayMs) : 0;
+    h.age_days_at_start = at_first_bar + static_cast<double>(seen - n) * 365.0 / options_.bars_per_year;
     returns[s].resize(legs_[s].size());
     for (std::size_t j = 0; j < legs_[s].size(); ++j) {
       const auto& q = legs_[s][j].returns;
@@ -225,6 +229,20 @@ AllocationDecision AllocationStage::decide(core::TimeMs time, const std::vector<
     }
   }
   return out;
+}
+
+std::unique_ptr<AllocationStage> make_allocation_stage(const std::vector<StrategySlot>& slots,
+                                                       const backtest::BacktestConfig& costs,
+                                                       const std::vector<std::optional<core::TimeMs>>& born,
+                                                       const portfolio::AllocatorOptions& options) {
+  if (!born.empty() && born.size() != slots.size())
+    throw core::UsageError(fmt::format("{} birth times for {} strategies", born.size(), slots.size()));
+  std::vector<AllocationSlot> out;
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    out.push_back({slots[i].id, slots[i].coins, evolve::backtest_config(slots[i].genome, costs),
+                   born.empty() ? std::nullopt : born[i]});
+  }
+  return std::make_unique<AllocationStage>(std::move(out), options);
 }
 
 }  // namespace organism::exec

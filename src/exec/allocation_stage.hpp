@@ -24,6 +24,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,7 +43,9 @@ struct AllocationSlot {
   std::string id{};
   std::vector<std::string> coins{};
   backtest::BacktestConfig config{};  // evolve::backtest_config(genome, costs): leverage, stops
-  double age_days_at_start = 0;       // days since its birth at the first bar the stage sees
+  // When it was born (stored); its age counts from there (at the stage's first bar, as
+  // StrategyHistory::age_days_at_start). nullopt (a genome file): age 0 at the stage's first bar.
+  std::optional<core::TimeMs> born{};
 };
 
 // What one decision did.
@@ -102,9 +105,19 @@ class AllocationStage {
   std::vector<std::vector<double>> last_exposure_;  // e at the last decision, per leg
   std::vector<std::vector<double>> last_target_;    // the Account target set for it
   std::vector<bool> clamp_noted_;                   // a binding clamp is logged once per strategy
+  core::TimeMs first_time_ = -1;  // the first bar observed
   core::TimeMs last_time_ = -1;
   std::size_t live_bars_ = 0;  // distinct live bar times decided
   std::size_t live_bars_at_rebalance_ = 0;
 };
+
+struct StrategySlot;
+// The stage of a trading loop's slots: each genome's backtest config (evolve::backtest_config with
+// `costs`), `born` per slot (empty: all nullopt). Throws core::UsageError as the constructor, or
+// for births of another count.
+std::unique_ptr<AllocationStage> make_allocation_stage(const std::vector<StrategySlot>& slots,
+                                                       const backtest::BacktestConfig& costs,
+                                                       const std::vector<std::optional<core::TimeMs>>& born,
+                                                       const portfolio::AllocatorOptions& options);
 
 }  // namespace organism::exec

@@ -69,7 +69,7 @@ portfolio::AllocatorOptions options() {
 
 std::vector<AllocationSlot> stage_slots(const std::vector<StrategySlot>& loop_slots) {
   std::vector<AllocationSlot> out;
-  for (const auto& s : loop_slots) out.push_back({s.id, s.coins, evolve::backtest_config(s.genome, costs()), 0});
+  for (const auto& s : loop_slots) out.push_back({s.id, s.coins, evolve::backtest_config(s.genome, costs()), std::nullopt});
   return out;
 }
 
