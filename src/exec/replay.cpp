@@ -338,18 +338,18 @@ ReplayResult replay(const std::vector<ReplayStrategy>& strategies, const data::M
     out.stale_book_matches = brokers.book->stale_book_matches();
   }
   for (auto& account : loop.accounts()) {
-  for (std::size_t j = 0; j < account.legs(); ++j) {
-    if (!account.liquidated()) {
-      const auto& bars = market.coins[j].bars;
-      account.close_books(j, bars.close()[n - 1], bars.time()[n - 1]);
+    for (std::size_t j = 0; j < account.legs(); ++j) {
+      if (!account.liquidated()) {
+        const auto& bars = market.coins[j].bars;
+        account.close_books(j, bars.close()[n - 1], bars.time()[n - 1]);
+      }
+      const auto& position = account.position(j);
+      out.fees += position.fees();
+      out.funding += position.funding();
+      out.fills += position.fills();
+      auto trades = account.take_trades(j);
+      out.trades.insert(out.trades.end(), trades.begin(), trades.end());
     }
-    const auto& position = account.position(j);
-    out.fees += position.fees();
-    out.funding += position.funding();
-    out.fills += position.fills();
-    auto trades = account.take_trades(j);
-    out.trades.insert(out.trades.end(), trades.begin(), trades.end());
-  }
   }
   out.metrics = backtest::compute_metrics(out.equity, out.exposure, out.trades, metrics);
   return out;

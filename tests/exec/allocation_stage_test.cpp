@@ -10,6 +10,7 @@
 
 #include "backtest/simulator.hpp"
 #include "core/error.hpp"
+#include "data/sqlite.hpp"
 #include "evolve/genome_config.hpp"
 #include "exec/fake_broker.hpp"
 #include "exec/journal.hpp"
@@ -248,6 +249,26 @@ TEST(AllocationStage, RefusesAStageOfOtherStrategies) {
   auto other = stage_slots(slots());
   other.pop_back();
   EXPECT_THROW(loop.set_allocation_stage(std::make_unique<AllocationStage>(other, options())), core::UsageError);
+}
+
+TEST(AllocationStage, AVersionThreeJournalGetsTheAllocationsTableInPlace) {
+  organism::test::TempDir dir;
+  const std::string path = (dir / "j.db").string();
+  {
+    auto journal = Journal::open(path);
+    data::sqlite::Db db(path, data::sqlite::Db::Mode::ReadWrite);
+    db.exec("DROP TABLE allocations; PRAGMA user_version = 3;");
+  }
+  auto journal = Journal::open(path);  // migrates 3 -> 4
+  journal.record_allocations({{7, "a", "ETH", 0.25, -0.125}, {7, "b", "BTC", 0, 0}});
+  const auto rows = journal.allocations();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0], (AllocationRow{7, "a", "ETH", 0.25, -0.125}));
+  EXPECT_EQ(rows[1].strategy, "b");
+  data::sqlite::Db db(path, data::sqlite::Db::Mode::ReadWrite);
+  data::sqlite::Statement version(db, "PRAGMA user_version");
+  ASSERT_TRUE(version.step());
+  EXPECT_EQ(version.column_int(0), 4);
 }
 
 }  // namespace
