@@ -154,7 +154,7 @@ TEST(AllocationStage, AccountTargetsKeepEveryCoinAndTheGrossWithinTheCaps) {
   AllocationStage stage(stage_slots(loop_slots), options());
   const auto eth_target = targets_of("ETH"), btc_target = targets_of("BTC");
   const std::vector<double> equity{9000, 12000, 9000};  // E = 30000
-  int binding = 0, weighted = 0;
+  int weighted = 0;
   for (std::size_t i = 0; i < kBars; ++i) {
     stage.observe(0, 0, eth(i), std::nan(""), eth_target[i]);
     stage.observe(1, 0, eth(i), std::nan(""), eth_target[i]);
@@ -173,11 +173,11 @@ TEST(AllocationStage, AccountTargetsKeepEveryCoinAndTheGrossWithinTheCaps) {
         const double exposure = a * 1.0 * equity[s] / n / 30000;  // leverage 1
         net[loop_slots[s].coins[j]] += exposure;
         gross += std::abs(exposure);
-        // Unclamped, the Account's exposure is the allocator's.
+        // Unclamped, the Account's exposure is the allocator's (clamped, it is smaller).
         if (std::abs(a) < 1) {
           EXPECT_NEAR(exposure, d.exposures.exposure[s][j], 1e-12);
         } else {
-          ++binding;
+          EXPECT_LE(std::abs(exposure), std::abs(d.exposures.exposure[s][j]));
         }
       }
     }
@@ -186,7 +186,6 @@ TEST(AllocationStage, AccountTargetsKeepEveryCoinAndTheGrossWithinTheCaps) {
     weighted += gross > 0;
   }
   EXPECT_GT(weighted, 50);  // positions were held: the caps were tested, not trivially met
-  (void)binding;
 }
 
 TEST(AllocationStage, ADroppedStrategyGoesFlatAndTheRebalanceIsJournaledBeforeItsIntents) {
