@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "backtest/run_report.hpp"
+#include "cli/allocation_option.hpp"
 #include "cli/backtest_support.hpp"
 #include "cli/cost_options.hpp"
 #include "cli/series_args.hpp"
@@ -27,7 +28,7 @@ namespace {
 
 struct ReplayArgs {
   std::string strategy, coins, interval, venue, from, to, fill = "bar", json_out, equity_out,
-                                                          journal;
+                                                          journal, allocation = "identity";
   double speed = 0, capital = 10'000;
   std::int64_t latency_ms = 50;
   int windows = 12;
@@ -63,7 +64,16 @@ void run_replay(const ReplayArgs& a, Context& ctx) {
     throw core::UsageError("give --strategy ID_OR_FILE, --coins and --interval");
   }
   if (a.speed < 0) throw core::UsageError("--speed must be >= 0");
-  const auto genome = strategy_source(a.strategy, ctx, "--strategy").genome;
+  std::vector<exec::ReplayStrategy> strategies;
+  for (const auto& name : core::split_list(a.strategy)) {
+    auto source = strategy_source(name, ctx, "--strategy");
+    const std::string id = strategy::genome_id(source.genome);
+    for (const auto& other : strategies)
+      if (other.id == id) throw core::UsageError(fmt::format("--strategy: {} is given twice", id));
+    strategies.push_back({id, source.genome, source.created});
+  }
+  if (strategies.empty()) throw core::UsageError("--strategy: give a strategy id or genome file");
+  const auto& genome = strategies.front().genome;
   auto costs = costs_from_config(ctx.config);
   costs.fill = backtest::FillModel::NextOpen;  // a decision at a close is sent at once
   const auto interval = core::Interval::parse_or_throw(a.interval);
@@ -87,6 +97,7 @@ void run_replay(const ReplayArgs& a, Context& ctx) {
   options.fill = exec::replay_fill_from(a.fill);
   options.speed = a.speed;
   options.journal_path = a.journal;
+  options.allocation = allocation_from(a.allocation, ctx.config, interval);
   if (a.latency_ms < 0) throw core::UsageError("--latency must be >= 0 ms");
   options.latency_ms = a.latency_ms;
   options.progress = [](std::size_t done, std::size_t total) {
@@ -96,8 +107,9 @@ void run_replay(const ReplayArgs& a, Context& ctx) {
   mo.bars_per_year = interval.bars_per_year();
   mo.consistency_windows = a.windows;
   mo.initial_equity = a.capital;
-  const std::string id = strategy::genome_id(genome);
-  const auto result = exec::replay(genome, id, market, options, mo);
+  std::string id = strategies.front().id;
+  for (std::size_t i = 1; i < strategies.size(); ++i) id += "," + strategies[i].id;
+  const auto result = exec::replay(strategies, market, options, mo);
 
   if (!a.equity_out.empty())
     write_equity(a.equity_out, result.times, result.equity, result.exposure);
@@ -126,6 +138,15 @@ void run_replay(const ReplayArgs& a, Context& ctx) {
       doc["exchange_account_value"] = result.exchange_account_value;
       doc["exchange_funding"] = result.exchange_funding;
     }
+    if (options.allocation) {
+      doc["allocation"] = a.allocation;
+      doc["first_allocation"] = result.first_allocation;
+      auto& rows = doc["allocations"] = nlohmann::ordered_json::array();
+      for (const auto& r : result.allocations) {
+        rows.push_back({{"time", r.time}, {"strategy", r.strategy}, {"coin", r.coin}, {"weight", r.weight},
+                        {"exposure", r.exposure}});
+      }
+    }
     // "trades" is already the backtest's count of trades: the list goes beside it.
     auto& trades = doc["trade_list"] = nlohmann::ordered_json::array();
     for (const auto& t : result.trades) trades.push_back(trade_json(t));
@@ -135,6 +156,7 @@ void run_replay(const ReplayArgs& a, Context& ctx) {
   }
   fmt::print("replay of {} on {}: {} bars, {} .. {}, --fill {}\n", id, a.coins, result.times.size(),
              core::format_utc(result.times.front()), core::format_utc(result.times.back()), a.fill);
+  for (const auto& line : result.first_allocation) fmt::print("  {}\n", line);
   backtest::for_each_metric(result.metrics, [](std::string_view name, double v) {
     fmt::print("  {:<22} {:.6g}\n", name, v);
   });
@@ -172,8 +194,13 @@ close's orders are dropped (no next open). The journal is a temporary file
 unless --journal names one. --json-out has `backtest --json`'s names (its "trades" is the count)
 plus "trade_list" (every trade) and "orders_placed"; --equity-out the backtest's columns
 (time,equity,exposure). Several --coins share the strategy's capital (weight 1/coins); their
-bars must have the same times. Sentiment is not fed (as `backtest` without --sentiment).)");
-  cmd->add_option("--strategy", a->strategy, "stored strategy id, or a genome file")->required();
+bars must have the same times. Sentiment is not fed (as `backtest` without --sentiment).
+Several --strategy (comma separated) trade the same coins, each on capital / strategies; the
+metrics are of their summed equity. --allocation allocator puts the portfolio allocator between
+them and their orders (the portfolio.* keys, docs/portfolio.md): it prints the first allocation,
+journals every rebalance (the allocations table) and --json-out lists them under "allocations".)");
+  cmd->add_option("--strategy", a->strategy, "stored strategy ids or genome files, comma separated")->required();
+  add_allocation_option(cmd, a->allocation);
   cmd->add_option("--coins", a->coins, "stored coins, comma separated")->required();
   cmd->add_option("--interval", a->interval, "stored interval")->required();
   cmd->add_option("--venue", a->venue, "stored venue (needed when a coin is on several)");

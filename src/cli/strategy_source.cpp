@@ -30,6 +30,7 @@ StrategySource strategy_source(const std::string& id_or_file, Context& ctx, cons
   }
   source.id = stored->id;
   source.genome = stored->genome;
+  source.created = stored->created;
   source.validated_max_drawdown = stored->validated_max_drawdown;
   source.coins = stored->coins;
   source.interval = stored->interval;

@@ -10,6 +10,7 @@
 
 #include "backtest/models.hpp"
 #include "cli/context.hpp"
+#include "core/time.hpp"
 #include "strategy/genome.hpp"
 
 namespace organism::cli {
@@ -24,6 +25,8 @@ struct StrategySource {
   // The largest max drawdown of its stored validation (every stage, every coin): what the
   // per-strategy breaker multiplies. NaN for a genome file or a strategy never validated.
   double validated_max_drawdown = std::numeric_limits<double>::quiet_NaN();
+  // When it was stored (ms); nullopt for a genome file. The allocator's age counts from it.
+  std::optional<core::TimeMs> created{};
 };
 
 // core::UsageError naming `flag` when `id_or_file` is neither a readable genome file nor a

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "cli/allocation_option.hpp"
 #include "cli/context.hpp"
 #include "cli/cost_options.hpp"
 #include "cli/live_network.hpp"
@@ -32,7 +33,7 @@ namespace {
 
 struct TradeArgs {
   std::string strategies, coins, interval, shares, until, style = "market", on_exit = "cancel", journal;
-  std::string fill = "book", key_file, account, network;
+  std::string fill = "book", key_file, account, network, allocation = "identity";
   bool yes_live = false;
   double capital = 10'000, collar = 0.01;
   double max_dd = 0;  // --max-dd: the validated maximum drawdown of genome files (0: unknown)
@@ -40,7 +41,8 @@ struct TradeArgs {
 };
 
 std::vector<exec::StrategySlot> slots_of(const TradeArgs& a, Context& ctx, std::string& interval,
-                                         backtest::BacktestConfig& costs) {
+                                         backtest::BacktestConfig& costs,
+                                         std::vector<std::optional<core::TimeMs>>& born) {
   const auto ids = core::split_list(a.strategies);
   if (ids.empty()) throw core::UsageError("--strategies: give at least one strategy id or genome file");
   std::vector<double> shares(ids.size(), 1.0 / static_cast<double>(ids.size()));
@@ -77,6 +79,7 @@ std::vector<exec::StrategySlot> slots_of(const TradeArgs& a, Context& ctx, std::
                                          source.interval));
     }
     if (i == 0 && source.costs) costs = *source.costs;
+    born.push_back(source.created);
     slots.push_back(std::move(slot));
   }
   if (interval.empty()) throw core::UsageError("--interval: no stored run says it for these strategies; give it");
@@ -130,9 +133,10 @@ void run_session(const TradeArgs& a, Context& ctx, exec::SessionMode mode) {
   o.mode = mode;
   backtest::BacktestConfig costs = costs_from_config(ctx.config);
   std::string interval;
-  o.slots = slots_of(a, ctx, interval, costs);
+  o.slots = slots_of(a, ctx, interval, costs, o.born);
   costs.fill = backtest::FillModel::NextOpen;  // a decision at a close is sent at once
   o.loop.interval = core::Interval::parse_or_throw(interval);
+  o.allocation = allocation_from(a.allocation, ctx.config, o.loop.interval);
   o.loop.capital = a.capital;
   o.loop.costs = costs;
   o.loop.style = exec::exec_style_from(a.style);
@@ -198,6 +202,7 @@ void add_common(CLI::App* cmd, TradeArgs& a, Registry& registry) {
   cmd->add_option("--interval", a.interval, "bar interval (default: the strategies' run interval)");
   cmd->add_option("--capital", a.capital, "USD traded, split by --shares")->capture_default_str();
   cmd->add_option("--shares", a.shares, "capital share per strategy, comma separated (default: equal)");
+  add_allocation_option(cmd, a.allocation);
   registry.bind(cmd->add_option("--url", "REST base URL (config exchange.url); the simulator's for tests"), "exchange.url");
   registry.bind(cmd->add_option("--proxy", "HTTP CONNECT or SOCKS5 proxy (config exchange.proxy)"), "exchange.proxy");
   cmd->add_option("--style", a.style, "market (IOC at a collar) or post_only (ALO, taker after --fallback-ms)")

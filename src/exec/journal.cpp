@@ -204,6 +204,25 @@ void Journal::record_funding(const std::string& strategy_id, const std::string& 
   impl_->atomically([&] { run_cached(st); });
 }
 
+void Journal::record_allocations(const std::vector<AllocationRow>& rows) {
+  impl_->atomically([&] {
+    Statement st(impl_->db, "INSERT INTO allocations (time, strategy, coin, weight, exposure) VALUES (?, ?, ?, ?, ?)");
+    for (const auto& r : rows) {
+      st.bind(1, r.time).bind(2, r.strategy).bind(3, r.coin).bind(4, r.weight).bind(5, r.exposure);
+      st.run();
+    }
+  });
+}
+
+std::vector<AllocationRow> Journal::allocations() {
+  Statement st(impl_->db, "SELECT time, strategy, coin, weight, exposure FROM allocations ORDER BY seq");
+  std::vector<AllocationRow> rows;
+  while (st.step()) {
+    rows.push_back({st.column_int(0), st.column_text(1), st.column_text(2), st.column_double(3), st.column_double(4)});
+  }
+  return rows;
+}
+
 std::vector<LedgerEntry> Journal::ledger() {
   Statement st(impl_->db, "SELECT strategy, coin, time, size, price, fee, funding FROM ledger ORDER BY seq");
   std::vector<LedgerEntry> entries;

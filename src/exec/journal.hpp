@@ -50,6 +50,16 @@ struct LedgerEntry {
   bool operator==(const LedgerEntry&) const = default;
 };
 
+// One leg of a rebalance of the allocation stage (allocation_stage.hpp): the leg's share of
+// capital and its target exposure (a fraction of portfolio equity).
+struct AllocationRow {
+  core::TimeMs time = 0;
+  std::string strategy{}, coin{};
+  double weight = 0;
+  double exposure = 0;
+  bool operator==(const AllocationRow&) const = default;
+};
+
 // What a restart starts from.
 struct JournalState {
   std::vector<Order> open_orders{};        // not in a final state, oldest first
@@ -90,6 +100,10 @@ class Journal {
   // booked it at a bar's close; restored by ledger().
   void record_funding(const std::string& strategy_id, const std::string& coin, Units paid,
                       core::TimeMs time);
+  // A rebalance's rows (allocations table), before the intents it causes are sent.
+  void record_allocations(const std::vector<AllocationRow>& rows);
+  // Every allocation row, in journal order.
+  std::vector<AllocationRow> allocations();
   // Every fill of an order of ours (joined to its strategy through the cloid) and every funding
   // payment, in journal order: the trading loop rebuilds its books from it after a restart.
   std::vector<LedgerEntry> ledger();

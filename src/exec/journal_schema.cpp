@@ -84,6 +84,17 @@ CREATE TABLE risk_checks (
 );
 )";
 
+// Version 4: the allocation stage's record (allocation_stage.hpp), a row per (strategy, coin) at
+// every rebalance, written before the intents it causes. Weight and exposure are fractions of
+// capital, not money: REAL. IF NOT EXISTS: a migration from 2 or 3 runs it whatever came before.
+constexpr const char* kAllocationSchema = R"(
+CREATE TABLE IF NOT EXISTS allocations (
+  seq INTEGER PRIMARY KEY,
+  time INTEGER NOT NULL, strategy TEXT NOT NULL, coin TEXT NOT NULL, weight REAL NOT NULL,
+  exposure REAL NOT NULL
+);
+)";
+
 }  // namespace
 
 void prepare_journal_schema(data::sqlite::Db& db) {
@@ -113,13 +124,16 @@ void prepare_journal_schema(data::sqlite::Db& db) {
     data::sqlite::Transaction tx(db);
     db.exec(kSchema);
     db.exec(kRiskSchema);
+    db.exec(kAllocationSchema);
     db.exec(fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {};", kJournalApplicationId,
                         kJournalSchemaVersion));
     tx.commit();
-  } else if (version == 2) {
-    // In place, in one transaction: a kill during it leaves version 2, migrated at the next open.
+  } else if (version < kJournalSchemaVersion) {
+    // In place, in one transaction: a kill during it leaves the old version, migrated at the next
+    // open.
     data::sqlite::Transaction tx(db);
-    db.exec(kRiskSchema);
+    if (version == 2) db.exec(kRiskSchema);
+    db.exec(kAllocationSchema);
     db.exec(fmt::format("PRAGMA user_version = {};", kJournalSchemaVersion));
     tx.commit();
   }

@@ -12,11 +12,11 @@ namespace organism::exec {
 
 // "orjn": marks a SQLite file as an organism trading journal.
 inline constexpr int kJournalApplicationId = 0x6f726a6e;
-inline constexpr int kJournalSchemaVersion = 3;  // 2: the ledger table; 3: the risk tables
+inline constexpr int kJournalSchemaVersion = 4;  // 2: the ledger table; 3: the risk tables; 4: allocations
 
 // Sets WAL and synchronous=FULL, refuses a file that is another database (or a newer journal),
-// creates the tables of a new one and migrates a version-2 journal to 3 in place (the risk
-// tables, one transaction).
+// creates the tables of a new one and migrates a version-2 or 3 journal to 4 in place (the risk
+// tables, the allocations table; one transaction).
 void prepare_journal_schema(data::sqlite::Db& db);
 
 // The orders table's columns in the order order_from_row reads them.

@@ -17,6 +17,7 @@
 #include "exchange/hyperliquid/decimal.hpp"
 #include "exchange/sim/market_loader.hpp"
 #include "exchange/sim/market_replay.hpp"
+#include "exec/allocation_stage.hpp"
 #include "exec/bar_broker.hpp"
 #include "exec/book_broker.hpp"
 #include "exec/book_feed.hpp"
@@ -175,11 +176,28 @@ CloseMark mark_at_close(const backtest::Account& account, const std::vector<doub
   return {account.equity(closes), exposure};
 }
 
+// The strategies' marks summed, the first one as it is (one strategy: exactly its own mark).
+CloseMark mark_all(const std::vector<backtest::Account>& accounts, const std::vector<double>& closes) {
+  CloseMark sum = mark_at_close(accounts.front(), closes);
+  for (std::size_t i = 1; i < accounts.size(); ++i) {
+    const CloseMark m = mark_at_close(accounts[i], closes);
+    sum.equity += m.equity;
+    sum.exposure += m.exposure;
+  }
+  return sum;
+}
+
 }  // namespace
 
 ReplayResult replay(const strategy::Genome& genome, const std::string& id,
                     const data::Market& market, const ReplayOptions& options,
                     const backtest::MetricsOptions& metrics) {
+  return replay(std::vector<ReplayStrategy>{{id, genome, std::nullopt}}, market, options, metrics);
+}
+
+ReplayResult replay(const std::vector<ReplayStrategy>& strategies, const data::Market& market,
+                    const ReplayOptions& options, const backtest::MetricsOptions& metrics) {
+  if (strategies.empty()) throw core::UsageError("replay: no strategy");
   if (market.coins.empty()) throw core::UsageError("replay: no coin");
   // The bar broker steps the Accounts before the loop decides: the decision fills at the next open.
   if (options.costs.fill != backtest::FillModel::NextOpen)
@@ -219,7 +237,14 @@ ReplayResult replay(const strategy::Genome& genome, const std::string& id,
   ReplayBroker brokers = make_broker(market, coins, options, funding);
   Broker& broker = *brokers.broker;
   OrderManager orders(journal, broker);
-  TradingLoop loop({StrategySlot{id, genome, coins, 1.0}}, loop_options, orders);
+  std::vector<StrategySlot> slots;
+  std::vector<std::optional<core::TimeMs>> born;
+  for (const auto& s : strategies) {
+    slots.push_back(StrategySlot{s.id, s.genome, coins, 1.0 / static_cast<double>(strategies.size())});
+    born.push_back(s.born);
+  }
+  TradingLoop loop(slots, loop_options, orders);
+  if (options.allocation) loop.set_allocation_stage(make_allocation_stage(slots, options.costs, born, *options.allocation));
   if (brokers.bar) brokers.bar->attach(loop);
   orders.reconcile();
 
@@ -230,7 +255,7 @@ ReplayResult replay(const strategy::Genome& genome, const std::string& id,
   const auto wall_start = std::chrono::steady_clock::now();
   const auto nan = std::numeric_limits<double>::quiet_NaN();
   std::map<std::string, BarBrokerBar> step;
-  auto& account = loop.accounts().front();
+  const auto& accounts = loop.accounts();
   std::vector<double> closes(market.coins.size());
   std::size_t t = 0;
   // Under book the fills of a decision come back inside on_bar, a moment after the close; the
@@ -239,7 +264,7 @@ ReplayResult replay(const strategy::Genome& genome, const std::string& id,
   std::optional<CloseMark> before_orders;
   if (book)
     loop.set_pre_trade_check([&](std::vector<OrderIntent> intents) {
-      before_orders = mark_at_close(account, closes);
+      before_orders = mark_all(accounts, closes);
       PreTradeVerdict verdict;
       if (t + 1 == n) {
         out.orders_dropped_at_end += static_cast<std::int64_t>(intents.size());
@@ -272,7 +297,9 @@ ReplayResult replay(const strategy::Genome& genome, const std::string& id,
     }
     double equity = 0;
     if (brokers.bar) {
-      equity = brokers.bar->on_bars(time, step).front();
+      const auto each = brokers.bar->on_bars(time, step);
+      equity = each.front();  // one strategy: its own value, as the backtest writes it
+      for (std::size_t i = 1; i < each.size(); ++i) equity += each[i];
       broker.advance(time);
     } else {
       // The market through this bar's close, which is the next bar's open: the decision meets
@@ -286,6 +313,7 @@ ReplayResult replay(const strategy::Genome& genome, const std::string& id,
     before_orders.reset();
     for (const auto& b : closed) {
       for (const auto& report : loop.on_bar(b)) {
+        if (out.first_allocation.empty()) out.first_allocation = report.allocation;
         const auto& submitted = report.submitted;
         out.orders_placed += static_cast<std::int64_t>(submitted.placed.size());
         out.orders_too_small += static_cast<std::int64_t>(submitted.too_small.size());
@@ -294,13 +322,14 @@ ReplayResult replay(const strategy::Genome& genome, const std::string& id,
           out.orders_rejected += order.state == OrderState::rejected ? 1 : 0;
       }
     }
-    const CloseMark mark = before_orders ? *before_orders : mark_at_close(account, closes);
-    out.equity[t] = brokers.bar ? (account.liquidated() ? 0 : equity) : mark.equity;
+    const CloseMark mark = before_orders ? *before_orders : mark_all(accounts, closes);
+    out.equity[t] = brokers.bar ? equity : mark.equity;
     out.exposure[t] = mark.exposure;
     if (options.progress && (t + 1) % options.progress_every == 0) options.progress(t + 1, n);
   }
   out.orders_open = static_cast<std::int64_t>(orders.open_orders().size());
-  out.liquidated = account.liquidated();
+  out.liquidated = std::all_of(accounts.begin(), accounts.end(), [](const auto& a) { return a.liquidated(); });
+  out.allocations = journal.allocations();
   if (brokers.book) {
     out.exchange_account_value =
         exchange::hl::units_to_double(broker.account().margin_summary.account_value);
@@ -308,17 +337,19 @@ ReplayResult replay(const strategy::Genome& genome, const std::string& id,
       out.exchange_funding -= exchange::hl::units_to_double(payment.usdc);  // usdc < 0: paid
     out.stale_book_matches = brokers.book->stale_book_matches();
   }
-  for (std::size_t j = 0; j < account.legs(); ++j) {
-    if (!out.liquidated) {
-      const auto& bars = market.coins[j].bars;
-      account.close_books(j, bars.close()[n - 1], bars.time()[n - 1]);
+  for (auto& account : loop.accounts()) {
+    for (std::size_t j = 0; j < account.legs(); ++j) {
+      if (!account.liquidated()) {
+        const auto& bars = market.coins[j].bars;
+        account.close_books(j, bars.close()[n - 1], bars.time()[n - 1]);
+      }
+      const auto& position = account.position(j);
+      out.fees += position.fees();
+      out.funding += position.funding();
+      out.fills += position.fills();
+      auto trades = account.take_trades(j);
+      out.trades.insert(out.trades.end(), trades.begin(), trades.end());
     }
-    const auto& position = account.position(j);
-    out.fees += position.fees();
-    out.funding += position.funding();
-    out.fills += position.fills();
-    auto trades = account.take_trades(j);
-    out.trades.insert(out.trades.end(), trades.begin(), trades.end());
   }
   out.metrics = backtest::compute_metrics(out.equity, out.exposure, out.trades, metrics);
   return out;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,8 @@
 #include "backtest/trade.hpp"
 #include "core/time.hpp"
 #include "data/market.hpp"
+#include "exec/journal.hpp"
+#include "portfolio/allocator.hpp"
 #include "strategy/genome.hpp"
 
 namespace organism::exec {
@@ -41,6 +44,16 @@ struct ReplayOptions {
   // the synthetic book (MarketConfig::seed).
   core::TimeMs latency_ms = 50;
   std::uint64_t book_seed = 1;
+  // The portfolio allocator between the strategies and their orders (allocation_stage.hpp);
+  // nullopt: identity (each strategy trades its capital share at its own target).
+  std::optional<portfolio::AllocatorOptions> allocation{};
+};
+
+// One strategy of a replay: its id, genome and birth (stored creation time; nullopt: age 0).
+struct ReplayStrategy {
+  std::string id{};
+  strategy::Genome genome{};
+  std::optional<core::TimeMs> born{};
 };
 
 struct ReplayResult {
@@ -66,6 +79,10 @@ struct ReplayResult {
   double exchange_account_value = std::numeric_limits<double>::quiet_NaN();
   double exchange_funding = 0;           // book: what its hourly settlements made the account pay
   std::uint64_t stale_book_matches = 0;  // book: orders matched on an older book (0 in replay)
+  // With an allocation stage: the lines of its first allocation (one per strategy), and every
+  // row it journaled (the journal's allocations table).
+  std::vector<std::string> first_allocation{};
+  std::vector<AllocationRow> allocations{};
 };
 
 // The bars of `market` with open times in [from, to] (funding and sentiment cut alike).
@@ -80,5 +97,9 @@ data::Market market_window(const data::Market& market, core::TimeMs from, core::
 ReplayResult replay(const strategy::Genome& genome, const std::string& id,
                     const data::Market& market, const ReplayOptions& options,
                     const backtest::MetricsOptions& metrics);
+// Several strategies on the same coins, each an Account of capital / strategies: equity and
+// exposure are their sums, trades strategy by strategy. One strategy is the replay above.
+ReplayResult replay(const std::vector<ReplayStrategy>& strategies, const data::Market& market,
+                    const ReplayOptions& options, const backtest::MetricsOptions& metrics);
 
 }  // namespace organism::exec

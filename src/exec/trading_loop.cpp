@@ -12,6 +12,7 @@
 #include "backtest/drawdown_stop.hpp"
 #include "core/error.hpp"
 #include "evolve/genome_config.hpp"
+#include "exec/allocation_stage.hpp"
 
 namespace organism::exec {
 namespace {
@@ -31,7 +32,8 @@ struct Strategy {
   StrategySlot slot;
   std::vector<strategy::Runtime> runtimes;
   std::vector<double> last_close;
-  std::vector<double> target;  // decided at the last close, per leg
+  std::vector<double> target;  // decided at the last close, per leg (allocated, with a stage)
+  std::vector<double> signal;  // the runtimes' targets after the guards, before allocation
   // The clamped target each leg was last sized to: a new intent only when the target changes
   // (the backtest's on_change rebalancing), or every bar under every_bar.
   std::vector<double> sized_target;
@@ -50,6 +52,7 @@ struct TradingLoop::State {
   std::vector<StrategySlot> slots;
   std::vector<backtest::Account> accounts;
   PreTradeCheck check;
+  std::unique_ptr<AllocationStage> allocation;
   bool books_kept_by_broker = false;
   core::TimeMs last_time = -1;
 
@@ -128,6 +131,29 @@ struct TradingLoop::State {
     }
     return note;
   }
+  // The allocation stage's targets on every strategy's Account (a rebalance journaled first):
+  // strategies that did not decide at this bar get theirs too, sized at their next decision (and
+  // stepped with them under --fill bar, as the allocation of this time intends).
+  void allocate(BarReport& report) {
+    std::vector<std::vector<double>> signals;
+    std::vector<double> equity;
+    for (std::size_t i = 0; i < strategies.size(); ++i) {
+      signals.push_back(strategies[i].signal);
+      std::vector<double> prices(strategies[i].last_close);
+      for (auto& p : prices)
+        if (!std::isfinite(p)) p = 0;
+      equity.push_back(accounts[i].liquidated() ? 0 : accounts[i].equity(prices));
+    }
+    auto decision = allocation->decide(report.time, signals, equity);
+    if (!decision.rows.empty()) orders.journal().record_allocations(decision.rows);
+    for (std::size_t i = 0; i < strategies.size(); ++i) {
+      for (std::size_t j = 0; j < strategies[i].target.size(); ++j) {
+        strategies[i].target[j] = decision.account_target[i][j];
+        accounts[i].set_target(j, decision.account_target[i][j]);
+      }
+    }
+    report.allocation = std::move(decision.lines);
+  }
   // Strategy s's intents at the prices the decision is sized at.
   std::vector<OrderIntent> decide(std::size_t s, const std::vector<std::optional<ClosedBar>>& bars,
                                   const std::map<std::string, double>& reference) {
@@ -167,7 +193,7 @@ struct TradingLoop::State {
 
 TradingLoop::TradingLoop(std::vector<StrategySlot> slots, TradingLoopOptions options,
                          OrderManager& orders)
-    : state_(std::make_unique<State>(State{options, orders, {}, {}, {}, {}, false, -1})) {
+    : state_(std::make_unique<State>(State{options, orders, {}, {}, {}, {}, nullptr, false, -1})) {
   if (slots.empty()) throw core::UsageError("the trading loop needs at least one strategy");
   double shares = 0;
   for (const auto& slot : slots) {
@@ -192,6 +218,7 @@ TradingLoop::TradingLoop(std::vector<StrategySlot> slots, TradingLoopOptions opt
     }
     st.last_close.assign(n, std::numeric_limits<double>::quiet_NaN());
     st.target.assign(n, 0.0);
+    st.signal.assign(n, 0.0);
     st.sized_target.assign(n, 0.0);
     st.waiting.assign(n, std::nullopt);
     auto config = evolve::backtest_config(slot.genome, options.costs);
@@ -208,6 +235,17 @@ TradingLoop::~TradingLoop() = default;
 
 void TradingLoop::set_pre_trade_check(PreTradeCheck check) { state_->check = std::move(check); }
 
+void TradingLoop::set_allocation_stage(std::unique_ptr<AllocationStage> stage) {
+  const auto& slots = state_->slots;
+  bool same = stage && stage->slots().size() == slots.size();
+  for (std::size_t i = 0; same && i < slots.size(); ++i)
+    same = stage->slots()[i].id == slots[i].id && stage->slots()[i].coins == slots[i].coins;
+  if (stage && !same) throw core::UsageError("the allocation stage's strategies are not the trading loop's");
+  state_->allocation = std::move(stage);
+}
+
+const AllocationStage* TradingLoop::allocation_stage() const { return state_->allocation.get(); }
+
 void TradingLoop::warm_up(const ClosedBar& bar) {
   auto& s = *state_;
   for (std::size_t i = 0; i < s.slots.size(); ++i) {
@@ -219,6 +257,7 @@ void TradingLoop::warm_up(const ClosedBar& bar) {
     st.target[j] = st.runtimes[j].on_bar(bar.bar, bar.funding, bar.sentiment);
     st.sized_target[j] = std::clamp(st.target[j], -1.0, 1.0);
     st.last_close[j] = bar.bar.close;
+    if (s.allocation) s.allocation->observe(i, j, bar.bar, bar.funding, st.target[j]);
   }
 }
 
@@ -272,9 +311,21 @@ std::vector<BarReport> TradingLoop::on_bar(const ClosedBar& bar) {
       }
     }
   }
+  // The shadow legs of the allocation stage step with the runtimes' own targets (a leg's
+  // backtest alone knows no breaker of the loop's).
+  if (s.allocation) {
+    for (std::size_t k = 0; k < complete.size(); ++k) {
+      for (std::size_t j = 0; j < bars_of[k].size(); ++j) {
+        const auto& b = *bars_of[k][j];
+        s.allocation->observe(complete[k], j, b.bar, b.funding, s.strategies[complete[k]].target[j]);
+      }
+    }
+  }
   for (const std::size_t i : complete) {
     if (auto note = s.guard(i)) report.paused.push_back(std::move(*note));
+    s.strategies[i].signal = s.strategies[i].target;
   }
+  if (s.allocation) s.allocate(report);
   // One reference price per coin for the whole decision (a live broker asks the exchange).
   std::map<std::string, double> reference;
   for (const std::size_t i : complete) {

@@ -4,8 +4,10 @@
 // At each bar's close, per strategy (a genome trading one or more coins):
 //   1. its Runtime (strategy/runtime.hpp) takes the bar, funding and sentiment and returns the
 //      target exposure in [-1, 1], bit for bit the backtest's;
-//   2. allocation (identity for now): the strategy trades its own capital share, held in a
-//      backtest::Account (the strategy's book: cash, positions per coin, trades, fees, funding);
+//   2. allocation: the strategy trades its own capital share, held in a backtest::Account (the
+//      strategy's book: cash, positions per coin, trades, fees, funding), at its own target
+//      (identity, the default), or, with an AllocationStage (allocation_stage.hpp), at the target
+//      that gives the allocator's exposure for it (the portfolio allocator's weights and caps);
 //   3. the target position is what the Account's sizing gives at the broker's reference price
 //      (Account::desired_units, the backtest's sizing net of costs); its difference from the
 //      position held becomes one OrderIntent per coin (sequence = the coin's leg index);
@@ -101,8 +103,12 @@ struct BarReport {
   std::vector<std::string> check_reasons{};
   // One line per strategy the per-strategy breaker paused at this bar, with its figures.
   std::vector<std::string> paused{};
+  // The allocation stage's lines at this bar (a rebalance: one per strategy; a clamp that binds).
+  std::vector<std::string> allocation{};
   double equity = 0;  // sum over strategies
 };
+
+class AllocationStage;
 
 class TradingLoop {
  public:
@@ -112,6 +118,10 @@ class TradingLoop {
   ~TradingLoop();
 
   void set_pre_trade_check(PreTradeCheck check);
+  // The allocator between the signals and the orders (allocation_stage.hpp), before any bar; its
+  // slots must be this loop's, in order. Without one the allocation is the identity.
+  void set_allocation_stage(std::unique_ptr<AllocationStage> stage);
+  const AllocationStage* allocation_stage() const;
 
   // Feeds stored history without trading (the runtimes' indicators warm up). Bars must be older
   // than any bar given to on_bar. Each leg counts as sized to the target of the last warm-up bar:

@@ -2,6 +2,8 @@
 
 #include "exec/trading_session.hpp"
 
+#include "exec/allocation_stage.hpp"
+
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -16,6 +18,7 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "data/market.hpp"
+#include "exec/allocation_stage.hpp"
 #include "data/store.hpp"
 #include "exchange/client/endpoints.hpp"
 #include "exchange/client/info_client.hpp"
@@ -222,6 +225,7 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
 
   OrderManager orders(journal, *broker, o.orders);
   TradingLoop loop(o.slots, o.loop, orders);
+  if (o.allocation) loop.set_allocation_stage(make_allocation_stage(o.slots, o.loop.costs, o.born, *o.allocation));
   if (bar_broker) bar_broker->attach(loop);
 
   const auto start_report = orders.reconcile();
@@ -258,6 +262,7 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
         ++summary.bars;
         summary.orders_placed += static_cast<std::int64_t>(report.submitted.placed.size());
         summary.equity = report.equity;
+        for (const auto& line : report.allocation) note(line);  // the allocation, before its status line
         risk.on_bar(report, closes_of(bars), broker->now());
         if (cb.bar) cb.bar(report, orders.open_orders().size());
       }

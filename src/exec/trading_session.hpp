@@ -36,6 +36,7 @@
 #include "exec/order_manager.hpp"
 #include "exec/replay.hpp"
 #include "exec/trading_loop.hpp"
+#include "portfolio/allocator.hpp"
 
 namespace organism::exec {
 
@@ -50,6 +51,10 @@ struct SessionOptions {
   std::string journal_path{};  // empty: Journal::path_for_store(store_path)
   std::vector<StrategySlot> slots{};
   TradingLoopOptions loop{};
+  // --allocation allocator: the portfolio allocator's options (nullopt: identity), and each
+  // strategy's birth (its stored creation time; nullopt for a genome file: age 0).
+  std::optional<portfolio::AllocatorOptions> allocation{};
+  std::vector<std::optional<core::TimeMs>> born{};
   OrderManagerOptions orders{};
   // The risk manager's limits (risk.* keys); always on. orders.collar must be <= risk.price_collar.
   backtest::RiskLimits risk{};

@@ -132,5 +132,24 @@ TEST(TradeCommand, RefusesANonLoopbackUrlAndAReadableKeyAndNeverShowsTheKey) {
   EXPECT_EQ(everything.find(bare), std::string::npos);
 }
 
+// --allocation allocator: the first live bar's allocation is printed (one line per strategy; over
+// the 500 warm-up bars this genome lost, so its score is <= 0 and its weight 0, with the reason),
+// and the strategy stays flat: no order (under identity the same genome places orders, above).
+TEST_F(PaperCommand, AllocatorPrintsTheFirstAllocationAndKeepsADroppedStrategyFlat) {
+  auto args = paper_args(*sim_, genome_, "bar");
+  args.insert(args.end(), {"--allocation", "allocator"});
+  BackgroundOrganism paper(args);
+  ASSERT_TRUE(paper.wait_for_out("trading 1 strategies")) << paper.out() << paper.err();
+  drive(paper, 3);
+  paper.signal(SIGTERM);
+  const auto end = paper.collect();
+  EXPECT_EQ(end.exit_code, 0) << end.err;
+  EXPECT_NE(end.out.find("allocation "), std::string::npos) << end.out;
+  EXPECT_NE(end.out.find(": weight 0 (score "), std::string::npos) << end.out;
+  const auto orders = run_organism({"--db", sim_->store(), "orders", "--all", "--json"});
+  ASSERT_EQ(orders.exit_code, 0) << orders.err;
+  EXPECT_EQ(nlohmann::json::parse(orders.out).size(), 0u) << orders.out;
+}
+
 }  // namespace
 }  // namespace organism::test
