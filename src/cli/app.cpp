@@ -25,6 +25,7 @@ void add_trade_commands(CLI::App& app, Registry& registry);          // paper, t
 void add_journal_commands(CLI::App& app, Registry& registry);        // orders, positions, fills
 void add_risk_commands(CLI::App& app, Registry& registry);           // risk status | resume | halt
 void add_flatten_command(CLI::App& app, Registry& registry);         // flatten_command.cpp
+void add_portfolio_regimes(CLI::App& portfolio, Registry& registry);  // portfolio_regimes_command.cpp
 
 void Registry::apply_bindings(core::Config& config) const {
   for (const auto& b : bindings_) {
@@ -104,6 +105,7 @@ int run(int argc, char** argv) {
   CLI::App* portfolio = app.add_subcommand(
       "portfolio", "capital across strategies: the allocator's walk-forward backtest, its evolved sizing, market regimes");
   portfolio->require_subcommand(1);
+  add_portfolio_regimes(*portfolio, registry);
 
   try {
     app.parse(argc, argv);
