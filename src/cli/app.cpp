@@ -25,6 +25,7 @@ void add_trade_commands(CLI::App& app, Registry& registry);          // paper, t
 void add_journal_commands(CLI::App& app, Registry& registry);        // orders, positions, fills
 void add_risk_commands(CLI::App& app, Registry& registry);           // risk status | resume | halt
 void add_flatten_command(CLI::App& app, Registry& registry);         // flatten_command.cpp
+void add_portfolio_regimes(CLI::App& portfolio, Registry& registry);  // portfolio_regimes_command.cpp
 void add_portfolio_evolve(CLI::App& portfolio, Registry& registry);  // portfolio_evolve_command.cpp
 void add_portfolio_backtest(CLI::App& portfolio, Registry& registry);  // portfolio_backtest_command.cpp
 
@@ -108,6 +109,7 @@ int run(int argc, char** argv) {
   portfolio->require_subcommand(1);
   add_portfolio_evolve(*portfolio, registry);
   add_portfolio_backtest(*portfolio, registry);
+  add_portfolio_regimes(*portfolio, registry);
 
   try {
     app.parse(argc, argv);

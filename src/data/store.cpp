@@ -227,6 +227,8 @@ UpsertCounts Store::upsert_sentiment(const SentimentSeries& sentiment) {
 }
 
 void Store::delete_candles(const SeriesKey& key) {
+  Statement labels(*db_, "DELETE FROM regimes WHERE series_id = (SELECT id FROM series WHERE venue = ? AND coin = ? AND interval = ?)");
+  labels.bind(1, key.venue).bind(2, key.coin).bind(3, key.interval.name()).run();
   Statement rows(*db_, "DELETE FROM candles WHERE series_id = (SELECT id FROM series WHERE venue = ? AND coin = ? AND interval = ?)");
   rows.bind(1, key.venue).bind(2, key.coin).bind(3, key.interval.name()).run();
   Statement series(*db_, "DELETE FROM series WHERE venue = ? AND coin = ? AND interval = ?");

@@ -71,6 +71,14 @@ struct VerifyReport {
   bool ok() const;
 };
 
+// Regime labels of one candles series (store_regimes.cpp): one byte per bar, the code of
+// indicators::Regime (the data layer stores it without reading it).
+struct RegimeLabels {
+  std::vector<TimeMs> time;
+  std::vector<std::uint8_t> code;
+  std::size_t size() const { return time.size(); }
+};
+
 // An evolution run: its options and universe (JSON), where it stands, and its result (JSON).
 struct RunRecord {
   std::string id;
@@ -125,7 +133,7 @@ class Store {
  public:
   // The newest schema this build knows; a store with a newer one is refused (written by a newer
   // organism), an older one is migrated forward on open for writing.
-  static constexpr int kSchemaVersion = 6;
+  static constexpr int kSchemaVersion = 7;
 
   // Opens for reading and writing, creating the file and schema as needed.
   static Store open(const std::string& path);
@@ -148,7 +156,15 @@ class Store {
   UpsertCounts upsert_funding(const FundingSeries& funding);
   UpsertCounts upsert_sentiment(const SentimentSeries& sentiment);
 
-  // Removes a series and its rows (used to replace a regenerated synthetic market whole).
+  // Regime labels per bar of a stored candles series (store_regimes.cpp), upserted by time in one
+  // write; returns the rows written. core::Error if the series is not stored (labels describe its
+  // bars), core::UsageError if the spans differ in length. Derived data: no checksum, a lost label
+  // is recomputed by `portfolio regimes`.
+  std::size_t upsert_regimes(const SeriesKey& key, std::span<const TimeMs> times, std::span<const std::uint8_t> codes);
+  // The labels in time order, or those with from <= time < to; empty for an unknown series.
+  RegimeLabels load_regimes(const SeriesKey& key, std::optional<TimeMs> from = {}, std::optional<TimeMs> to = {});
+
+  // Removes a series and its rows, its regime labels included (used to replace a regenerated synthetic market whole).
   void delete_candles(const SeriesKey& key);
   void delete_funding(const std::string& venue, const std::string& coin);
 

@@ -148,6 +148,16 @@ constexpr std::array<std::string_view, Store::kSchemaVersion> kMigrations{
       started INTEGER NOT NULL
     );
     )sql",
+    // 6 -> 7: the market regime label of each bar of a candles series (indicators/regime.hpp's
+    // code, 0..95), written by `organism portfolio regimes`.
+    R"sql(
+    CREATE TABLE regimes (
+      series_id INTEGER NOT NULL REFERENCES series(id),
+      time INTEGER NOT NULL,
+      code INTEGER NOT NULL,
+      PRIMARY KEY (series_id, time)
+    ) WITHOUT ROWID;
+    )sql",
 };
 
 }  // namespace

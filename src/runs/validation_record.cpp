@@ -19,6 +19,29 @@ StageSummary stage_summary(const evolve::MetricValues& mean) {
           evolve::value_of(mean, "max_drawdown"), evolve::value_of(mean, "trades")};
 }
 
+Json regimes_json(const std::vector<indicators::RegimeStats>& rows) {
+  Json out = Json::array();
+  for (const auto& r : rows) {
+    out.push_back({{"regime", r.regime},
+                   {"bars", r.bars},
+                   {"mean_return", number(r.mean_return)},
+                   {"total_return", number(r.total_return)},
+                   {"sharpe", number(r.sharpe)}});
+  }
+  return out;
+}
+
+std::vector<indicators::RegimeStats> regimes_from_json(const Json& j) {
+  std::vector<indicators::RegimeStats> out;
+  const auto it = j.find("regimes");
+  if (it == j.end() || !it->is_array()) return out;
+  for (const auto& r : *it) {
+    out.push_back({get_or<std::string>(r, "regime"), get_or<std::int64_t>(r, "bars"), number_at(r, "mean_return"),
+                   number_at(r, "total_return"), number_at(r, "sharpe")});
+  }
+  return out;
+}
+
 Json time_json(std::int64_t ms) { return {{"ms", ms}, {"utc", core::format_utc(ms)}}; }
 std::int64_t time_from(const Json& j) { return get_or<std::int64_t>(j, "ms"); }
 
@@ -123,6 +146,7 @@ MemberValidation member_validation_of(const validate::MemberValidation& m, const
     }
   }
   r.risk_halts = risk_halts_record(m.risk_halts);
+  r.regimes = m.regimes;
   for (const auto& g : m.gates) {
     r.gates.push_back({g.name, g.passed, g.value, g.threshold});
     if (!g.passed) r.failed.push_back(g.reason);
@@ -187,6 +211,8 @@ Json to_json(const MemberValidation& v) {
   }
   j["per_coin"] = per_coin;
   if (v.risk_halts) j["risk_halts"] = risk_halts_json(*v.risk_halts);
+  // Absent, like "risk_halts", from a record stored before regimes were measured: it writes back so.
+  if (!v.regimes.empty()) j["regimes"] = regimes_json(v.regimes);
   Json gates = Json::object();
   for (const auto& g : v.gates) {
     gates[g.name] = {{"passed", g.passed}, {"value", g.value ? number(*g.value) : Json(nullptr)},
@@ -249,6 +275,7 @@ MemberValidation member_validation_from_json(const Json& j) {
   }
   // Absent from records validated before the halts were measured: they still load, without it.
   if (const auto it = j.find("risk_halts"); it != j.end() && it->is_object()) v.risk_halts = risk_halts_from_json(*it);
+  v.regimes = regimes_from_json(j);  // empty in records stored before regimes were measured
   for (const auto& [name, g] : object_at(j, "gates").items()) {
     const double value = number_at(g, "value");
     v.gates.push_back({name, get_or<bool>(g, "passed"),

@@ -82,6 +82,9 @@ struct MemberValidation {
   std::array<ByLabel<CoinSummary>, 3> per_coin;
   // nullopt: validated before halts were measured (a record stored without "risk_halts").
   std::optional<RiskHaltsRecord> risk_halts;
+  // Held-out performance per regime part value (validate::MemberValidation::regimes); empty for a
+  // record stored before regimes were measured (no "regimes" key).
+  std::vector<indicators::RegimeStats> regimes;
   std::vector<GateRecord> gates;
   std::vector<std::string> failed;  // the failed gates' reasons
   bool passed = false;

@@ -29,13 +29,17 @@ std::size_t stage_bars(const evolve::Universe& u, evolve::Stage stage) {
 
 // One genome's per-bar returns on `stage`, the mean over coins (summed in universe order) of
 // its first `bars` bars. One genome at a time, so a batch holds its results and no more.
+// `each_coin` (optional) also sees every coin's whole segment of returns, before the truncation.
+using CoinReturns = std::function<void(std::size_t coin, evolve::Stage stage, std::span<const double> returns)>;
+
 std::vector<double> mean_stage_returns(const evolve::BacktestProblem& evaluator, const strategy::Genome& genome,
-                                       evolve::Stage stage, std::size_t bars) {
+                                       evolve::Stage stage, std::size_t bars, const CoinReturns& each_coin = {}) {
   const auto& u = evaluator.universe();
   const double initial = evaluator.base_config().initial_cash;
   std::vector<double> sum(bars, 0.0);
   for (std::size_t c = 0; c < u.coins.size(); ++c) {
     const auto coin = bar_returns(evaluator.backtest(genome, c, stage).equity, initial);
+    if (each_coin) each_coin(c, stage, coin);
     for (std::size_t t = 0; t < bars; ++t) sum[t] += coin[t];
   }
   for (double& x : sum) x /= static_cast<double>(u.coins.size());
@@ -43,12 +47,13 @@ std::vector<double> mean_stage_returns(const evolve::BacktestProblem& evaluator,
 }
 
 // Out-of-sample then walk-forward, each as mean_stage_returns.
-std::vector<double> held_out_of(const evolve::BacktestProblem& evaluator, const strategy::Genome& genome) {
+std::vector<double> held_out_of(const evolve::BacktestProblem& evaluator, const strategy::Genome& genome,
+                                const CoinReturns& each_coin = {}) {
   const auto& u = evaluator.universe();
   auto out = mean_stage_returns(evaluator, genome, evolve::Stage::OutOfSample,
-                                stage_bars(u, evolve::Stage::OutOfSample));
-  const auto later =
-      mean_stage_returns(evaluator, genome, evolve::Stage::WalkForward, stage_bars(u, evolve::Stage::WalkForward));
+                                stage_bars(u, evolve::Stage::OutOfSample), each_coin);
+  const auto later = mean_stage_returns(evaluator, genome, evolve::Stage::WalkForward,
+                                        stage_bars(u, evolve::Stage::WalkForward), each_coin);
   out.insert(out.end(), later.begin(), later.end());
   return out;
 }
@@ -71,6 +76,35 @@ struct MemberReturns {
   SharpeSample in_sample;
   SharpeSample held_out;
   std::vector<double> held_out_blocks;
+  std::vector<indicators::RegimeStats> regimes;
+};
+
+// Every coin's regime per bar, over its whole series (each label uses bars up to its own only).
+std::vector<std::vector<indicators::Regime>> coin_regimes(const evolve::Universe& u) {
+  std::vector<std::vector<indicators::Regime>> out;
+  for (const auto& coin : u.coins) out.push_back(indicators::classify_regimes(coin.bars.view(), coin.sentiment));
+  return out;
+}
+
+// Held-out returns of several coins and segments pooled for performance_by_regime, which pairs
+// returns[i] with regimes[i - 1] and skips i = 0: each segment contributes its bars 1.. with the
+// regime of the bar before, so no pair straddles two segments or two coins.
+class RegimePool {
+ public:
+  void add(std::span<const double> returns, std::span<const indicators::Regime> regimes) {
+    for (std::size_t i = 1; i < returns.size() && i < regimes.size(); ++i) {
+      returns_.push_back(returns[i]);
+      decided_.push_back(regimes[i - 1]);
+    }
+  }
+  std::vector<indicators::RegimeStats> stats(double bars_per_year) {
+    decided_.push_back({});  // the last return's successor, never read
+    return indicators::performance_by_regime(returns_, decided_, bars_per_year);
+  }
+
+ private:
+  std::vector<double> returns_{0.0};  // index 0: skipped by performance_by_regime
+  std::vector<indicators::Regime> decided_;
 };
 
 std::vector<MemberReturns> member_returns(const evolve::BacktestProblem& evaluator,
@@ -80,13 +114,19 @@ std::vector<MemberReturns> member_returns(const evolve::BacktestProblem& evaluat
   const std::size_t held_out_bars =
       stage_bars(u, evolve::Stage::OutOfSample) + stage_bars(u, evolve::Stage::WalkForward);
   const std::size_t block_bars = correlation_block_bars(held_out_bars, options.max_blocks);
+  const auto regimes = coin_regimes(u);
   std::vector<MemberReturns> out(genomes.size());
   for_each_genome(evaluator, genomes.size(), [&](std::size_t g) {
     out[g].in_sample =
         sharpe_sample(mean_stage_returns(evaluator, genomes[g], evolve::Stage::InSample, in_sample_bars));
-    const auto held = held_out_of(evaluator, genomes[g]);
+    RegimePool pool;
+    const auto held = held_out_of(evaluator, genomes[g], [&](std::size_t c, evolve::Stage stage, std::span<const double> r) {
+      const auto segment = evolve::segment_of(u.coins[c], stage);
+      pool.add(r, std::span<const indicators::Regime>(regimes[c]).subspan(segment.begin, segment.size()));
+    });
     out[g].held_out = sharpe_sample(held);
     out[g].held_out_blocks = correlation_block_sums(held, block_bars);
+    out[g].regimes = pool.stats(u.interval.bars_per_year());
   });
   return out;
 }
@@ -301,6 +341,7 @@ RunValidation validate_front(const evolve::BacktestProblem& evaluator, std::span
     m.cost_stress = cost_stress_of(std::move(stress[i]), options.cost_multiplier);
     m.robustness = robust[i];
     m.risk_halts = std::move(halts[i]);
+    m.regimes = std::move(returns[i].regimes);
     GateInputs in;
     in.sharpe_in_sample = stage_value(m.stages[0], "sharpe");
     in.sharpe_out_of_sample = stage_value(m.stages[1], "sharpe");

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "evolve/engine.hpp"
+#include "indicators/regime.hpp"
 #include "validate/clustering.hpp"
 #include "validate/gates.hpp"
 #include "validate/pbo.hpp"
@@ -106,6 +107,9 @@ struct MemberValidation {
   Robustness robustness;
   // Its out-of-sample and walk-forward segments under the risk limits: reported, not a gate.
   RiskHalts risk_halts;
+  // Its held-out returns (out-of-sample then walk-forward) per regime part value, each coin's bars
+  // classified by its own regimes (default RegimeOptions) and all coins' bars pooled.
+  std::vector<indicators::RegimeStats> regimes;
   std::vector<GateResult> gates;
   bool passed = false;
 };

@@ -30,6 +30,16 @@ TEST(RunRecords, TheFixtureRunIsValidatedWithEveryPart) {
     EXPECT_EQ(m.validation->gates.size(), std::size(validate::kGateNames));
     EXPECT_EQ(m.validation->per_coin[1].size(), 2u);  // BTC and ETH, out of sample
     EXPECT_EQ(m.validation->aliases, m.aliases);
+    // Its held-out bars per regime: volatility rows, then trend rows, whose bars add up to the
+    // same held-out pairs (both parts are known past the warm-up).
+    ASSERT_FALSE(m.validation->regimes.empty()) << m.id;
+    std::int64_t vol = 0, trend = 0;
+    for (const auto& row : m.validation->regimes) {
+      if (row.regime.ends_with("_vol")) vol += row.bars;
+      if (row.regime == "down" || row.regime == "range" || row.regime == "up") trend += row.bars;
+    }
+    EXPECT_GT(vol, 0);
+    EXPECT_EQ(vol, trend);
   }
 }
 
@@ -69,8 +79,11 @@ TEST(RunRecords, AValidationStoredWithoutRiskHaltsStillLoads) {
   ASSERT_TRUE(old.contains("risk_halts"));
   EXPECT_EQ(old["risk_halts"]["gate"], false);
   old.erase("risk_halts");
+  ASSERT_TRUE(old.contains("regimes"));  // and before regimes were measured: no "regimes" either
+  old.erase("regimes");
   const auto back = member_validation_from_json(old);
   EXPECT_FALSE(back.risk_halts.has_value());
+  EXPECT_TRUE(back.regimes.empty());
   EXPECT_EQ(back.dsr, m.validation->dsr);
   EXPECT_EQ(back.gates.size(), m.validation->gates.size());
   EXPECT_EQ(to_json(back).dump(), old.dump());

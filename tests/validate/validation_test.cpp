@@ -14,6 +14,33 @@
 namespace organism::validate {
 namespace {
 
+// Per regime part (vol, trend, sentiment), the held-out bars a member's regime rows must cover:
+// each coin's out-of-sample and walk-forward bars after the first, whose previous bar's part is known.
+std::array<std::int64_t, 3> held_out_bars_with_known_regime(const evolve::Universe& u) {
+  std::array<std::int64_t, 3> out{};
+  for (const auto& coin : u.coins) {
+    const auto regimes = indicators::classify_regimes(coin.bars.view(), coin.sentiment);
+    for (const auto& segment : {coin.splits.out_of_sample, coin.splits.walk_forward}) {
+      for (std::size_t t = segment.begin + 1; t < segment.end; ++t) {
+        out[0] += regimes[t - 1].vol != indicators::VolRegime::Unknown;
+        out[1] += regimes[t - 1].trend != indicators::TrendRegime::Unknown;
+        out[2] += regimes[t - 1].sentiment != indicators::SentimentBand::Unknown;
+      }
+    }
+  }
+  return out;
+}
+
+std::array<std::int64_t, 3> regime_bars_per_part(const std::vector<indicators::RegimeStats>& rows) {
+  std::array<std::int64_t, 3> out{};
+  for (const auto& r : rows) {
+    const bool vol = r.regime.ends_with("_vol");
+    const bool trend = r.regime == "down" || r.regime == "range" || r.regime == "up";
+    out[vol ? 0 : trend ? 1 : 2] += r.bars;
+  }
+  return out;
+}
+
 TEST(ValidateFront, EveryMemberGetsItsEvidenceAndGates) {
   const test::SmallMarket market(5);
   const auto& u = market.universe;
@@ -74,6 +101,14 @@ TEST(ValidateFront, EveryMemberGetsItsEvidenceAndGates) {
     EXPECT_DOUBLE_EQ(m.gates[5].value.value(), v.pbo->pbo);
     EXPECT_LE(m.cost_stress.total_return, evolve::value_of(m.cost_stress.stages[1].mean, "total_return"));
     EXPECT_EQ(m.robustness.coin_sharpes.size(), 2u);
+    // Held out from bar 1,440 on: past the regimes' warm-up, so every held-out pair has its
+    // volatility and trend regimes (2 coins x (OOS - 1 + WF - 1) bars), and the rows cover them.
+    const auto known = held_out_bars_with_known_regime(u);
+    const auto pairs = static_cast<std::int64_t>(2 * (held_bars - 2));
+    EXPECT_EQ(known[0], pairs);
+    EXPECT_EQ(known[1], pairs);
+    EXPECT_FALSE(m.regimes.empty());
+    EXPECT_EQ(regime_bars_per_part(m.regimes), known) << m.id;
     bool all = true;
     for (const auto& g : m.gates) all = all && g.passed;
     EXPECT_EQ(m.passed, all);
