@@ -15,6 +15,7 @@
 #include "core/time.hpp"
 #include "data/file_writer.hpp"
 #include "data/store.hpp"
+#include "monitor/portfolio_report.hpp"
 #include "portfolio/backtest_document.hpp"
 #include "portfolio/candidates.hpp"
 #include "portfolio/config_keys.hpp"
@@ -28,7 +29,7 @@ struct PortfolioBacktestArgs {
   std::string strategies = "validated";
   std::string from, to;
   double capital = 10'000;
-  std::string json_out, weights_out;
+  std::string json_out, weights_out, report;
 };
 
 core::TimeMs time_flag(const std::string& text, const char* flag) {
@@ -146,8 +147,20 @@ void run_portfolio_backtest_command(const PortfolioBacktestArgs& a, Context& ctx
   // Everything is computed before any file is written: an error leaves no partial output.
   const auto document = portfolio::backtest_document(result, a.capital).dump(2) + "\n";
   const auto csv = portfolio::weights_csv(result.policies.front());
+  std::string html;
+  if (!a.report.empty()) {
+    monitor::PortfolioReportInfo info;
+    info.title = fmt::format("{} strategies on {} ({})", result.strategies.size(), fmt::join(spec.coins, ","),
+                             spec.interval);
+    info.interval = spec.interval;
+    info.capital = a.capital;
+    info.costs = backtest::describe_costs(costs);
+    info.generated_at = core::format_utc(clock.now());
+    html = monitor::build_portfolio_report_html(result, info);
+  }
   if (!a.json_out.empty()) write_text(a.json_out, document);
   if (!a.weights_out.empty()) write_text(a.weights_out, csv);
+  if (!a.report.empty()) write_text(a.report, html);
   const auto& times = result.policies.front().times;
   fmt::print("portfolio backtest of {} strateg{} on {} ({}), {} .. {} ({} bars), capital {}, {}\n",
              result.strategies.size(), result.strategies.size() == 1 ? "y" : "ies",
@@ -177,7 +190,8 @@ docs/portfolio.md), equal_weight (1/N), best_single (the best Sharpe over the lo
 lookback before it. --weights-out writes the allocator's weights at every rebalance:
 time,strategy,coin,weight,exposure (weight: the strategy's share of capital on that coin;
 exposure: its signed position on the coin / portfolio equity). --json-out writes every policy's
-metrics, equity and weights over time, the strategies' correlation and the coins' regimes.)");
+metrics, equity and weights over time, the strategies' correlation and the coins' regimes.
+--report writes the same as a self-contained HTML page.)");
   cmd->add_option("--strategies", a->strategies,
                   "validated (default: validated, paper and production) or ID,...");
   cmd->add_option(
@@ -192,6 +206,9 @@ metrics, equity and weights over time, the strategies' correlation and the coins
                   "write every policy's metrics and weights over time as JSON");
   cmd->add_option("--weights-out", a->weights_out,
                   "write the allocator's weights: time,strategy,coin,weight,exposure");
+  cmd->add_option("--report", a->report,
+                  "write an HTML page: the policies side by side, equity over the coins' regime band, the "
+                  "allocator's weights stacked over time, the correlation matrix");
   registry.on(cmd, [a](Context& ctx) { run_portfolio_backtest_command(*a, ctx); });
 }
 
