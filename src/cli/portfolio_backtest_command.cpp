@@ -120,7 +120,7 @@ void run_portfolio_backtest_command(const PortfolioBacktestArgs& a, Context& ctx
   const auto interval = core::Interval::parse_or_throw(spec.interval);
   fmt::print(stderr, "portfolio backtest: {} strateg{} on {} ({})\n", chosen.size(),
              chosen.size() == 1 ? "y" : "ies", fmt::join(spec.coins, ","), spec.interval);
-  const auto market = data::build_market(store, spec);
+  const auto market = data::common_bars(data::build_market(store, spec));
   portfolio::PortfolioBacktestOptions options;
   options.allocator = portfolio::allocator_options_from(ctx.config, interval);
   options.costs = costs;

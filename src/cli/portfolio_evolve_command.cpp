@@ -113,7 +113,7 @@ void run_portfolio_evolve(const PortfolioEvolveArgs& a, Context& ctx) {
   const auto chosen = portfolio::candidates(store, spec.strategies);
   auto market_spec = portfolio::candidates_market_spec(chosen);
   market_spec.funding = spec.costs.funding;
-  const auto market = data::build_market(store, market_spec);
+  const auto market = data::common_bars(data::build_market(store, market_spec));
   const auto& times = market.coins.front().bars.view().time;
   if (times.empty()) throw core::Error("portfolio evolve: the strategies' market has no bars");
   // Ages as of the data's last bar, not the wall clock: the same data give the same run.

@@ -6,6 +6,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <iterator>
+#include <ranges>
 #include <set>
 
 #include "core/error.hpp"
@@ -109,6 +111,44 @@ Market market_from_files(const CoinFiles& files, bool with_funding,
   m.coins.push_back(align_coin(parsed.candles->key.label(), std::move(parsed.candles->bars),
                                m.interval, with_funding ? funding : std::nullopt, sentiment));
   return m;
+}
+
+Market common_bars(Market market) {
+  if (market.coins.size() < 2) return market;
+  // Times every coin has: each coin's times are increasing, so a count per time finds them.
+  std::vector<TimeMs> common(market.coins.front().bars.view().time.begin(), market.coins.front().bars.view().time.end());
+  for (std::size_t c = 1; c < market.coins.size(); ++c) {
+    const auto times = market.coins[c].bars.view().time;
+    std::vector<TimeMs> kept;
+    std::set_intersection(common.begin(), common.end(), times.begin(), times.end(), std::back_inserter(kept));
+    common = std::move(kept);
+  }
+  if (common.empty()) {
+    throw core::Error(fmt::format("the coins {} have no bar time in common",
+                                  fmt::join(market.coins | std::views::transform(&CoinSeries::label), ",")));
+  }
+  for (auto& coin : market.coins) {
+    const auto view = coin.bars.view();
+    if (view.size() == common.size()) continue;
+    const std::size_t before = view.size();
+    Candles bars;
+    bars.reserve(common.size());
+    std::vector<double> funding, sentiment;
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < view.size() && k < common.size(); ++i) {
+      if (view.time[i] != common[k]) continue;
+      ++k;
+      bars.push_back(view.bar(i));
+      if (!coin.funding_per_bar.empty()) funding.push_back(coin.funding_per_bar[i]);
+      if (!coin.sentiment.empty()) sentiment.push_back(coin.sentiment[i]);
+    }
+    coin.bars = std::move(bars);
+    coin.funding_per_bar = std::move(funding);
+    coin.sentiment = std::move(sentiment);
+    spdlog::info("{}: {} of its {} bars are at times every coin of the market has ({} .. {})", coin.label,
+                 common.size(), before, core::format_utc(common.front()), core::format_utc(common.back()));
+  }
+  return market;
 }
 
 }  // namespace organism::data

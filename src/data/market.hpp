@@ -47,6 +47,12 @@ struct Market {
 // exactly one. core::Error names a missing coin and lists what the store has.
 Market build_market(Store& store, MarketSpec& spec, const std::string& preferred_venue = "");
 
+// The market with, in every coin, only the bars whose open time every coin has: what a portfolio
+// trading its coins together in one account needs (coins listed at different dates, or with
+// gaps on different bars). Funding and sentiment per bar follow their bars. core::Error when no
+// time is common to all coins.
+Market common_bars(Market market);
+
 // One coin's series from bars and raw funding/sentiment (either may be absent), aligned.
 CoinSeries align_coin(std::string label, Candles bars, const core::Interval& interval,
                       const std::optional<FundingSeries>& funding, const std::optional<SentimentSeries>& sentiment);

@@ -92,5 +92,42 @@ TEST(MarketBuilder, AMissingCoinIsNamedWithWhatTheStoreHas) {
   }
 }
 
+// A portfolio trades its coins in one account: only the times every coin has are kept, with
+// their funding and sentiment (ETH starts 2 bars later, BTC misses bar 5).
+TEST(MarketCommonBars, KeepsOnlyTheTimesEveryCoinHasWithTheirFundingAndSentiment) {
+  Market m;
+  m.interval = kHour;
+  CoinSeries btc{"x:BTC:1h", {}, {}, {}};
+  const Candles all = hourly(10, 100);
+  for (std::size_t i = 0; i < 10; ++i) {
+    if (i == 5) continue;
+    btc.bars.push_back(all.bar(i));
+    btc.funding_per_bar.push_back(static_cast<double>(i));
+    btc.sentiment.push_back(static_cast<double>(10 * i));
+  }
+  CoinSeries eth{"x:ETH:1h", {}, {}, {}};
+  for (std::size_t i = 2; i < 10; ++i) eth.bars.push_back(all.bar(i));
+  m.coins = {btc, eth};
+  const Market c = common_bars(m);
+  const std::vector<TimeMs> want{kStart + 2 * core::kHourMs, kStart + 3 * core::kHourMs, kStart + 4 * core::kHourMs,
+                                 kStart + 6 * core::kHourMs, kStart + 7 * core::kHourMs, kStart + 8 * core::kHourMs,
+                                 kStart + 9 * core::kHourMs};
+  for (const auto& coin : c.coins) {
+    const auto t = coin.bars.view().time;
+    EXPECT_EQ(std::vector<TimeMs>(t.begin(), t.end()), want) << coin.label;
+  }
+  EXPECT_EQ(c.coins[0].funding_per_bar, (std::vector<double>{2, 3, 4, 6, 7, 8, 9}));
+  EXPECT_EQ(c.coins[0].sentiment, (std::vector<double>{20, 30, 40, 60, 70, 80, 90}));
+  EXPECT_TRUE(c.coins[1].funding_per_bar.empty());
+  EXPECT_DOUBLE_EQ(c.coins[0].bars.bar(3).close, 106.5);  // bar 6 of the hourly series
+
+  Market apart;
+  apart.interval = kHour;
+  CoinSeries late{"x:SOL:1h", {}, {}, {}};
+  late.bars.push_back({kStart + 100 * core::kHourMs, 1, 2, 0.5, 1.5, 1});
+  apart.coins = {btc, late};
+  EXPECT_THROW(common_bars(apart), core::Error);
+}
+
 }  // namespace
 }  // namespace organism::data
