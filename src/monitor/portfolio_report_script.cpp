@@ -68,9 +68,13 @@ std::string_view portfolio_chart_script() {
       } },
       grid: { left: margins.left, right: margins.right, top: 5, bottom: 25 },
       xAxis: { type: 'time', min: first, max: last },
-      yAxis: { type: 'category', data: coins, inverse: true },
+      // The coin alone ("binance:BTC:1h" -> "BTC"): the full label would not fit the margin.
+      yAxis: { type: 'category', data: coins, inverse: true,
+               axisLabel: { formatter: function (v) { var p = v.split(':'); return p.length === 3 ? p[1] : v; } } },
       dataZoom: [{ type: 'inside' }],
-      series: [{ name: 'regime', type: 'custom', encode: { x: [0, 1], y: 2 }, data: strips,
+      // progressive 0: drawn in one frame (thousands of strips would otherwise be drawn over many
+      // frames, and a page printed or captured at load shows the band cut short).
+      series: [{ name: 'regime', type: 'custom', progressive: 0, encode: { x: [0, 1], y: 2 }, data: strips,
         renderItem: function (params, api) {
           var y = api.value(2);
           var from = api.coord([api.value(0), y]), to = api.coord([api.value(1), y]);
