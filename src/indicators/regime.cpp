@@ -18,6 +18,7 @@ namespace {
 constexpr int kVolCount = 4;
 constexpr int kTrendCount = 4;
 constexpr int kSentimentCount = 6;
+static_assert(kVolCount * kTrendCount * kSentimentCount == kRegimeCodes);
 
 constexpr std::array<std::string_view, kVolCount> kVolNames{"unknown", "low_vol", "normal_vol", "high_vol"};
 constexpr std::array<std::string_view, kTrendCount> kTrendNames{"unknown", "down", "range", "up"};

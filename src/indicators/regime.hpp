@@ -32,6 +32,9 @@ std::string_view name(VolRegime v);
 std::string_view name(TrendRegime t);
 std::string_view name(SentimentBand s);
 
+// The number of regime codes (4 x 4 x 6): a code is below this.
+inline constexpr std::uint8_t kRegimeCodes = 96;
+
 // One bar's regime. Its code packs the three parts in one byte (vol * 24 + trend * 6 + sentiment,
 // 0..95), so a series of labels is a byte column; label() is "high_vol/up/extreme_fear".
 struct Regime {

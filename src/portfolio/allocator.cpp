@@ -10,6 +10,7 @@
 #include <numeric>
 
 #include "core/error.hpp"
+#include "indicators/regime.hpp"
 #include "portfolio/kelly.hpp"
 #include "portfolio/score.hpp"
 #include "portfolio/shrinkage.hpp"
@@ -22,13 +23,10 @@ namespace {
 // A number in a `dropped` reason: short, but never rounded into a contradiction (0.7001 > 0.7).
 std::string num(double v) { return fmt::format("{:.4g}", v); }
 
-// Regime::code() packs vol * 24 + trend * 6 + sentiment (indicators/regime.hpp); each part 0 is
-// Unknown. Decoded here by that documented arithmetic, so the allocator stays a pure function of
-// bytes.
-constexpr std::uint8_t kRegimeCodes = 96;
+// A regime code's parts {vol, trend, sentiment}; each part 0 is Unknown.
 std::array<std::uint8_t, 3> regime_parts(std::uint8_t code) {
-  return {static_cast<std::uint8_t>(code / 24), static_cast<std::uint8_t>(code / 6 % 4),
-          static_cast<std::uint8_t>(code % 6)};
+  const auto r = indicators::Regime::from_code(code);
+  return {static_cast<std::uint8_t>(r.vol), static_cast<std::uint8_t>(r.trend), static_cast<std::uint8_t>(r.sentiment)};
 }
 
 void check_series(std::size_t size, std::size_t bars, const std::string& what) {
@@ -59,7 +57,7 @@ void check_input(const AllocatorInput& input, std::size_t t, std::size_t begin,
         }
       }
       for (std::size_t i = begin == 0 ? 0 : begin - 1; i < t && !leg.regimes.empty(); ++i) {
-        if (leg.regimes[i] >= kRegimeCodes) {
+        if (leg.regimes[i] >= indicators::kRegimeCodes) {
           throw core::UsageError(fmt::format(
               "allocate: {} regime code {} at bar {} is not a regime", where, leg.regimes[i], i));
         }
