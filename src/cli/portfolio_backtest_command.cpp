@@ -130,8 +130,11 @@ void run_portfolio_backtest_command(const PortfolioBacktestArgs& a, Context& ctx
   fmt::print(stderr, "portfolio backtest: targets and leg returns over {} bars\n",
              market.coins.front().bars.size());
   const core::WallClock clock;
+  // Ages as of the data's last bar, not the wall clock (as portfolio evolve): the same store gives
+  // the same result on any day.
+  const auto last_bar = market.coins.front().bars.view().time.back();
   const auto prepared = portfolio::prepare_portfolio(
-      portfolio::candidate_streams(chosen, market, costs, clock.now()), market);
+      portfolio::candidate_streams(chosen, market, costs, last_bar), market);
   portfolio::PortfolioBacktestResult result;
   for (const auto policy : {portfolio::Policy::Allocator, portfolio::Policy::EqualWeight,
                             portfolio::Policy::BestSingle, portfolio::Policy::Hrp}) {
