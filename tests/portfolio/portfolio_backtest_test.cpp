@@ -87,7 +87,8 @@ TEST(PortfolioBacktest, PlantedSetAllocatorKeepsOneOfTheCopiesDropsTheLoserAndBe
   }
   const double sharpe = alloc.metrics.sharpe;
   // The figures, for the log (the closing note quotes them).
-  for (const auto& p : result.policies) RecordProperty(std::string(policy_name(p.policy)) + "_sharpe", std::to_string(p.metrics.sharpe));
+  for (const auto& pr : result.policies)
+    RecordProperty(std::string(policy_name(pr.policy)) + "_sharpe", std::to_string(pr.metrics.sharpe));
   for (const auto baseline : {Policy::EqualWeight, Policy::BestSingle, Policy::Hrp}) {
     EXPECT_GT(sharpe, policy(result, baseline).metrics.sharpe) << policy_name(baseline);
   }
