@@ -107,8 +107,8 @@ int run(int argc, char** argv) {
   CLI::App* portfolio = app.add_subcommand(
       "portfolio", "capital across strategies: the allocator's walk-forward backtest, its evolved sizing, market regimes");
   portfolio->require_subcommand(1);
-  add_portfolio_evolve(*portfolio, registry);
   add_portfolio_backtest(*portfolio, registry);
+  add_portfolio_evolve(*portfolio, registry);
   add_portfolio_regimes(*portfolio, registry);
 
   try {
