@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/context.hpp"
+#include "cli/series_args.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -39,12 +40,6 @@ struct FetchArgs {
 
 // PROTOCOL §3.5: the exchange keeps the latest 5000 candles of a coin and interval.
 constexpr TimeMs kCandlesKept = 5000;
-
-TimeMs time_arg(const std::string& text, const char* flag) {
-  const auto t = core::parse_time(text);
-  if (!t) throw core::UsageError(fmt::format("{} '{}': expected a date (2024-01-31), date and time, or epoch ms", flag, text));
-  return *t;
-}
 
 void run_fear_greed_fetch(const FetchArgs& args, Context& ctx) {
   if (!args.coins.empty()) throw core::UsageError("--coins: not used with --source fear-greed");
@@ -76,8 +71,8 @@ void run_fetch(const FetchArgs& args, Context& ctx) {
   options.coins = core::split_list(args.coins);
   if (options.coins.empty()) throw core::UsageError("--coins: give at least one coin (BTC,ETH)");
   options.interval = core::Interval::parse_or_throw(args.interval);
-  if (!args.since.empty()) options.since = time_arg(args.since, "--since");
-  if (!args.until.empty()) options.until = time_arg(args.until, "--until");
+  if (!args.since.empty()) options.since = time_flag(args.since, "--since");
+  if (!args.until.empty()) options.until = time_flag(args.until, "--until");
   options.funding = args.funding;
 
   const std::string url = exchange::client::rest_url(ctx.config.get("exchange.url"));

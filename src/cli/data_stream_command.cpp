@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/context.hpp"
+#include "cli/series_args.hpp"
 #include "core/error.hpp"
 #include "core/stop_signals.hpp"
 #include "core/text.hpp"
@@ -42,12 +43,6 @@ struct StreamArgs {
   std::int64_t ws_backoff_ms = 500;
 };
 
-TimeMs time_arg(const std::string& text, const char* flag) {
-  const auto t = core::parse_time(text);
-  if (!t) throw core::UsageError(fmt::format("{} '{}': expected a date (2024-01-31), date and time, or epoch ms", flag, text));
-  return *t;
-}
-
 void print_bar(const client::LiveBar& live) {
   const auto& b = live.bar;
   fmt::print("{} {} {} {} {} {} {} {}  ({})\n", live.coin, live.interval.name(), core::format_utc(b.time),
@@ -61,9 +56,9 @@ void run_stream(const StreamArgs& args, Context& ctx) {
   options.coins = core::split_list(args.coins);
   if (options.coins.empty()) throw core::UsageError("--coins: give at least one coin (BTC,ETH)");
   options.interval = core::Interval::parse_or_throw(args.interval);
-  if (!args.since.empty()) options.since = time_arg(args.since, "--since");
+  if (!args.since.empty()) options.since = time_flag(args.since, "--since");
   std::optional<TimeMs> until;
-  if (!args.until.empty()) until = time_arg(args.until, "--until");
+  if (!args.until.empty()) until = time_flag(args.until, "--until");
   options.funding = args.funding;
   options.trust_ws_final = args.ws_final;
   options.check_trades = args.check_trades;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli/context.hpp"
+#include "cli/series_args.hpp"
 #include "cli/cost_options.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -31,14 +32,6 @@ struct PortfolioBacktestArgs {
   double capital = 10'000;
   std::string json_out, weights_out, report;
 };
-
-core::TimeMs time_flag(const std::string& text, const char* flag) {
-  const auto t = core::parse_time(text);
-  if (!t)
-    throw core::UsageError(
-        fmt::format("{} '{}': expected a UTC date/time or epoch ms", flag, text));
-  return *t;
-}
 
 // The traded bars [begin, end) of `times` for --from/--to. Without --from, the first rebalance
 // leaves a full lookback before it when the data allow one more rebalance after it, else

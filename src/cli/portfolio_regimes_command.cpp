@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/context.hpp"
+#include "cli/series_args.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "data/store.hpp"
@@ -21,13 +22,6 @@ struct RegimesArgs {
   bool json = false;
   indicators::RegimeOptions options;
 };
-
-TimeMs time_or(const std::string& text, const char* flag, TimeMs none) {
-  if (text.empty()) return none;
-  const auto t = core::parse_time(text);
-  if (!t) throw core::UsageError(fmt::format("{} '{}': expected a UTC date/time or epoch ms", flag, text));
-  return *t;
-}
 
 // Every coin stored at the interval, sorted and once, when --coins is not given.
 std::vector<std::string> stored_coins(data::Store& store, const std::string& interval) {
@@ -52,8 +46,8 @@ std::string shares_text(const std::vector<portfolio::RegimeShare>& shares) {
 }
 
 void run_regimes(const RegimesArgs& a, Context& ctx) {
-  const TimeMs from = time_or(a.from, "--from", std::numeric_limits<TimeMs>::min());
-  const TimeMs to = time_or(a.to, "--to", std::numeric_limits<TimeMs>::max());
+  const TimeMs from = time_flag(a.from, "--from", std::numeric_limits<TimeMs>::min());
+  const TimeMs to = time_flag(a.to, "--to", std::numeric_limits<TimeMs>::max());
   if (from >= to) throw core::UsageError("--from must be before --to");
   const auto interval = core::Interval::parse_or_throw(a.interval);
   indicators::check_regime_options(a.options);  // nothing is opened or written with bad options

@@ -34,15 +34,6 @@ struct ReplayArgs {
   int windows = 12;
 };
 
-core::TimeMs time_arg(const std::string& text, const char* flag, core::TimeMs none) {
-  if (text.empty()) return none;
-  const auto t = core::parse_time(text);
-  if (!t)
-    throw core::UsageError(
-        fmt::format("{} '{}': expected a UTC date/time or epoch ms", flag, text));
-  return *t;
-}
-
 nlohmann::ordered_json trade_json(const backtest::Trade& t) {
   nlohmann::ordered_json j;
   j["entry_time"] = t.entry_time;
@@ -86,8 +77,8 @@ void run_replay(const ReplayArgs& a, Context& ctx) {
   spec.funding = costs.funding;
   spec.store_sentiment = false;  // as `backtest --strategy` without --sentiment
   const auto market =
-      exec::market_window(data::build_market(store, spec), time_arg(a.from, "--from", 0),
-                          time_arg(a.to, "--to", std::numeric_limits<core::TimeMs>::max()));
+      exec::market_window(data::build_market(store, spec), time_flag(a.from, "--from", 0),
+                          time_flag(a.to, "--to", std::numeric_limits<core::TimeMs>::max()));
   const auto& first = market.coins.front();
   if (first.bars.empty()) throw core::Error("no bars to replay in the --from/--to window");
 

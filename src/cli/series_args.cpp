@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 namespace organism::cli {
 
@@ -22,6 +23,19 @@ std::string resolve_venue(data::Store& store, const Context& ctx, const std::str
   if (std::find(venues.begin(), venues.end(), preferred) != venues.end()) return preferred;
   throw core::UsageError(fmt::format("{} exists on several venues ({}): pass --venue or set data.venue",
                                      what, fmt::join(venues, ", ")));
+}
+
+core::TimeMs time_flag(const std::string& text, const char* flag) {
+  const auto t = core::parse_time(text);
+  if (!t) {
+    throw core::UsageError(
+        fmt::format("{} '{}': expected a UTC date (2024-01-31), date and time, or epoch ms", flag, text));
+  }
+  return *t;
+}
+
+core::TimeMs time_flag(const std::string& text, const char* flag, core::TimeMs none) {
+  return text.empty() ? none : time_flag(text, flag);
 }
 
 }  // namespace organism::cli

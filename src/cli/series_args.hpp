@@ -1,10 +1,12 @@
-// Picking a stored series from --venue/--coin/--interval, shared by the data subcommands.
+// Picking a stored series from --venue/--coin/--interval, and reading a time flag (--from,
+// --to, --since, ...), shared by the commands that take them.
 #pragma once
 
 #include <optional>
 #include <string>
 
 #include "cli/context.hpp"
+#include "core/time.hpp"
 #include "data/store.hpp"
 
 namespace organism::cli {
@@ -14,5 +16,11 @@ namespace organism::cli {
 // core::Error when no venue holds it.
 std::string resolve_venue(data::Store& store, const Context& ctx, const std::string& venue,
                           const std::string& coin, const std::string& interval);
+
+// A time flag's value: a UTC date ("2024-01-31"), date and time, or epoch milliseconds;
+// core::UsageError naming the flag otherwise. The second form gives `none` for an empty value
+// (the flag not given).
+core::TimeMs time_flag(const std::string& text, const char* flag);
+core::TimeMs time_flag(const std::string& text, const char* flag, core::TimeMs none);
 
 }  // namespace organism::cli

@@ -10,12 +10,10 @@
 #include "evolve/genome_config.hpp"
 #include "exec/trading_loop.hpp"
 #include "indicators/regime.hpp"
+#include "portfolio/strategy_streams.hpp"
 
 namespace organism::exec {
 namespace {
-
-constexpr std::size_t kFeatureBars = 168;  // liquidity and momentum: a week of 1h bars
-constexpr std::size_t kVolBars = 24;       // realized volatility: a day of 1h log returns
 
 template <class T>
 void push_bounded(std::deque<T>& q, T value, std::size_t keep) {
@@ -23,42 +21,10 @@ void push_bounded(std::deque<T>& q, T value, std::size_t keep) {
   while (q.size() > keep) q.pop_front();
 }
 
-// The coin features of the leg tilts at each of `bars` (known at each bar's close). Windows that
-// reach before the first kept bar use the bars there are, so every value is finite:
-// liquidity = mean close x volume of the last 168 bars, volatility = population std of the last 24
-// log returns (0 with fewer than 2), momentum = log(close_t / close_{t-168}).
-void coin_features(const std::vector<data::Bar>& bars, std::vector<double>& liquidity,
-                   std::vector<double>& volatility, std::vector<double>& momentum) {
-  const std::size_t n = bars.size();
-  liquidity.assign(n, 0.0);
-  volatility.assign(n, 0.0);
-  momentum.assign(n, 0.0);
-  for (std::size_t t = 0; t < n; ++t) {
-    const std::size_t from = t + 1 >= kFeatureBars ? t + 1 - kFeatureBars : 0;
-    double dollar = 0;
-    for (std::size_t i = from; i <= t; ++i) dollar += bars[i].close * bars[i].volume;
-    liquidity[t] = dollar / static_cast<double>(t + 1 - from);
-    momentum[t] = std::log(bars[t].close / bars[from].close);
-    const std::size_t rfrom = t >= kVolBars ? t - kVolBars + 1 : 1;
-    std::vector<double> r;
-    for (std::size_t i = rfrom; i <= t; ++i) r.push_back(std::log(bars[i].close / bars[i - 1].close));
-    if (r.size() >= 2) {
-      double mean = 0;
-      for (double v : r) mean += v;
-      mean /= static_cast<double>(r.size());
-      double var = 0;
-      for (double v : r) var += (v - mean) * (v - mean);
-      volatility[t] = std::sqrt(var / static_cast<double>(r.size()));
-    }
-  }
-}
-
 // Every bar's regime code (indicators::Regime::code()), no sentiment: the stage has no history of
 // the index, only the current value per bar (a later change can keep one).
-std::vector<std::uint8_t> regime_codes(const std::vector<data::Bar>& bars) {
-  data::Candles candles;
-  for (const auto& b : bars) candles.push_back(b);
-  const auto regimes = indicators::classify_regimes(candles.view(), {});
+std::vector<std::uint8_t> regime_codes(const data::CandleView& bars) {
+  const auto regimes = indicators::classify_regimes(bars, {});
   std::vector<std::uint8_t> codes;
   codes.reserve(regimes.size());
   for (const auto& r : regimes) codes.push_back(r.code());
@@ -130,11 +96,14 @@ portfolio::AllocatorInput AllocationStage::input(std::vector<std::vector<std::ve
   features.assign(coins_.size() * 3, {});
   coins.clear();
   for (std::size_t c = 0; c < coins_.size(); ++c) {
-    const auto& kept = coins_[c].second.bars;
-    const std::vector<data::Bar> bars(kept.begin(), kept.end());
-    auto codes = regime_codes(bars);
+    data::Candles bars;
+    for (const auto& b : coins_[c].second.bars) bars.push_back(b);
+    auto codes = regime_codes(bars.view());
     regimes[c].assign(codes.end() - static_cast<std::ptrdiff_t>(n), codes.end());
-    coin_features(bars, features[3 * c], features[3 * c + 1], features[3 * c + 2]);
+    auto coin_f = portfolio::coin_features(bars.view());
+    features[3 * c] = std::move(coin_f.liquidity);
+    features[3 * c + 1] = std::move(coin_f.volatility);
+    features[3 * c + 2] = std::move(coin_f.momentum);
     for (std::size_t f = 0; f < 3; ++f)
       features[3 * c + f].erase(features[3 * c + f].begin(), features[3 * c + f].end() - static_cast<std::ptrdiff_t>(n));
     coins.push_back(coins_[c].first);

@@ -11,6 +11,7 @@
 #include "backtest/simulator.hpp"
 #include "core/error.hpp"
 #include "portfolio/hrp.hpp"
+#include "portfolio/score.hpp"
 #include "portfolio/strategy_streams.hpp"
 
 namespace organism::portfolio {
@@ -77,7 +78,8 @@ Allocation decide(Policy policy, const RunShared& run, std::size_t t, const Allo
       std::size_t best = 0;
       double best_sharpe = -std::numeric_limits<double>::infinity();
       for (std::size_t s = 0; s < n_strategies; ++s) {
-        const double sharpe = window_sharpe(run.returns[s], from, t, run.bars_per_year);
+        const double sharpe = annualized_sharpe(
+            std::span<const double>(run.returns[s]).subspan(from, t - from), run.bars_per_year);
         if (sharpe > best_sharpe) {
           best_sharpe = sharpe;
           best = s;
@@ -231,7 +233,8 @@ PortfolioBacktestResult run_portfolio_backtest(const PreparedPortfolio& prepared
   for (std::size_t i = 0; i < k; ++i) {
     for (std::size_t j = i + 1; j < k; ++j) {
       result.correlation[i][j] = result.correlation[j][i] =
-          correlation(run.returns[i], run.returns[j], run.begin, run.end);
+          pearson(std::span<const double>(run.returns[i]).subspan(run.begin, run.end - run.begin),
+                  std::span<const double>(run.returns[j]).subspan(run.begin, run.end - run.begin));
     }
   }
   for (const auto& codes : prepared.regime_codes) {

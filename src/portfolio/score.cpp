@@ -11,11 +11,15 @@
 
 namespace organism::portfolio {
 
+double annualized_sharpe(std::span<const double> returns, double bars_per_year) {
+  return validate::sharpe_sample(returns).sharpe_per_bar * std::sqrt(bars_per_year);
+}
+
 StreamScore score_stream(std::span<const double> returns, double age_days,
                          const AllocatorOptions& options) {
   StreamScore out;
   // The Sharpe ratio on the stream itself (a rounding-level variance counts as none).
-  out.sharpe = validate::sharpe_sample(returns).sharpe_per_bar * std::sqrt(options.bars_per_year);
+  out.sharpe = annualized_sharpe(returns, options.bars_per_year);
   // Consistency and drawdown of the compounded curve, exactly as a backtest's metrics.
   std::vector<double> equity(returns.size());
   double e = 1.0;

@@ -47,35 +47,39 @@ std::vector<std::vector<indicators::Regime>> market_regimes(
   return out;
 }
 
+CoinFeatureSeries coin_features(const data::CandleView& bars) {
+  const std::size_t n = bars.size();
+  CoinFeatureSeries out{std::vector<double>(n, kNaN), std::vector<double>(n, kNaN), std::vector<double>(n, kNaN)};
+  std::vector<double> logret(n, 0.0);
+  for (std::size_t t = 1; t < n; ++t) logret[t] = std::log(bars.close[t] / bars.close[t - 1]);
+  double dollar_sum = 0;
+  for (std::size_t t = 0; t < n; ++t) {
+    dollar_sum += bars.close[t] * bars.volume[t];
+    if (t >= kFeatureSlowBars)
+      dollar_sum -= bars.close[t - kFeatureSlowBars] * bars.volume[t - kFeatureSlowBars];
+    if (t + 1 >= kFeatureSlowBars) out.liquidity[t] = dollar_sum / static_cast<double>(kFeatureSlowBars);
+    if (t >= kFeatureSlowBars) out.momentum[t] = std::log(bars.close[t] / bars.close[t - kFeatureSlowBars]);
+    if (t >= kFeatureFastBars) {  // log returns t - 23 .. t, each needing the bar before it
+      double mean = 0, m2 = 0;
+      for (std::size_t k = t + 1 - kFeatureFastBars; k <= t; ++k) mean += logret[k];
+      mean /= static_cast<double>(kFeatureFastBars);
+      for (std::size_t k = t + 1 - kFeatureFastBars; k <= t; ++k)
+        m2 += (logret[k] - mean) * (logret[k] - mean);
+      out.volatility[t] = std::sqrt(m2 / static_cast<double>(kFeatureFastBars));
+    }
+  }
+  return out;
+}
+
 void coin_features(const data::Market& market, PreparedPortfolio& out) {
   out.liquidity.clear();
   out.volatility.clear();
   out.momentum.clear();
   for (const auto& coin : market.coins) {
-    const auto bars = coin.bars.view();
-    const std::size_t n = bars.size();
-    std::vector<double> liq(n, kNaN), vol(n, kNaN), mom(n, kNaN), logret(n, 0.0);
-    for (std::size_t t = 1; t < n; ++t) logret[t] = std::log(bars.close[t] / bars.close[t - 1]);
-    double dollar_sum = 0;
-    for (std::size_t t = 0; t < n; ++t) {
-      dollar_sum += bars.close[t] * bars.volume[t];
-      if (t >= kFeatureSlowBars)
-        dollar_sum -= bars.close[t - kFeatureSlowBars] * bars.volume[t - kFeatureSlowBars];
-      if (t + 1 >= kFeatureSlowBars) liq[t] = dollar_sum / static_cast<double>(kFeatureSlowBars);
-      if (t >= kFeatureSlowBars)
-        mom[t] = std::log(bars.close[t] / bars.close[t - kFeatureSlowBars]);
-      if (t >= kFeatureFastBars) {  // log returns t - 23 .. t, each needing the bar before it
-        double mean = 0, m2 = 0;
-        for (std::size_t k = t + 1 - kFeatureFastBars; k <= t; ++k) mean += logret[k];
-        mean /= static_cast<double>(kFeatureFastBars);
-        for (std::size_t k = t + 1 - kFeatureFastBars; k <= t; ++k)
-          m2 += (logret[k] - mean) * (logret[k] - mean);
-        vol[t] = std::sqrt(m2 / static_cast<double>(kFeatureFastBars));
-      }
-    }
-    out.liquidity.push_back(std::move(liq));
-    out.volatility.push_back(std::move(vol));
-    out.momentum.push_back(std::move(mom));
+    auto f = coin_features(coin.bars.view());
+    out.liquidity.push_back(std::move(f.liquidity));
+    out.volatility.push_back(std::move(f.volatility));
+    out.momentum.push_back(std::move(f.momentum));
   }
 }
 
@@ -163,39 +167,6 @@ AllocatorInput allocator_input(const PreparedPortfolio& prepared) {
                            prepared.momentum[c]});
   }
   return input;
-}
-
-double correlation(const std::vector<double>& a, const std::vector<double>& b, std::size_t begin,
-                   std::size_t end) {
-  if (end <= begin + 1) return 0;
-  const double count = static_cast<double>(end - begin);
-  double ma = 0, mb = 0;
-  for (std::size_t t = begin; t < end; ++t) {
-    ma += a[t];
-    mb += b[t];
-  }
-  ma /= count;
-  mb /= count;
-  double sab = 0, saa = 0, sbb = 0;
-  for (std::size_t t = begin; t < end; ++t) {
-    sab += (a[t] - ma) * (b[t] - mb);
-    saa += (a[t] - ma) * (a[t] - ma);
-    sbb += (b[t] - mb) * (b[t] - mb);
-  }
-  return saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : 0;
-}
-
-double window_sharpe(const std::vector<double>& r, std::size_t begin, std::size_t end,
-                     double bars_per_year) {
-  if (end <= begin + 1) return 0;
-  const double count = static_cast<double>(end - begin);
-  double mean = 0;
-  for (std::size_t t = begin; t < end; ++t) mean += r[t];
-  mean /= count;
-  double m2 = 0;
-  for (std::size_t t = begin; t < end; ++t) m2 += (r[t] - mean) * (r[t] - mean);
-  const double sd = std::sqrt(m2 / (count - 1));
-  return sd > 0 ? mean / sd * std::sqrt(bars_per_year) : 0;
 }
 
 }  // namespace organism::portfolio
