@@ -67,6 +67,17 @@ int niceness(pid_t pid) {
   return std::stoi(field);
 }
 
+// Whether the process runs `organism evolve` (it has exec'd) within 10 s: its niceness is read
+// after that, not in the moment between fork and setpriority.
+bool execd_evolve(pid_t pid) {
+  for (int ms = 0; ms < 10'000; ms += 5) {
+    const auto cmdline = test::read_file("/proc/" + std::to_string(pid) + "/cmdline");
+    if (cmdline.find(std::string("evolve") + '\0' + "--db") != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
 std::optional<EvolutionCycle> wait_cycle(EvolutionWorker& worker, int seconds) {
   for (int ms = 0; ms < seconds * 1000; ms += 50) {
     if (auto cycle = worker.poll()) return cycle;
@@ -123,7 +134,9 @@ TEST(EvolutionWorker, ACycleStartsAfterEveryBarsAtNice19AndFinishesWithARun) {
   worker.on_bar(kT0 + 3 * kHour);
   ASSERT_TRUE(worker.running());
   const pid_t child = worker.child_pid();
+  ASSERT_TRUE(execd_evolve(child));
   EXPECT_EQ(niceness(child), 19);
+  EXPECT_EQ(::getpgid(child), child);  // its own process group: a terminal's Ctrl-C is the daemon's
   EXPECT_EQ(worker.clock().last_cycle, kT0 + 3 * kHour);
   EXPECT_EQ(worker.clock().bars_since_cycle, 0);
 
