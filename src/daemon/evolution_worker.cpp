@@ -171,7 +171,7 @@ void EvolutionWorker::on_bar(core::TimeMs time) {
     save_clock();
   }
 
-  if (clock_.bars_since_cycle >= options_.every_bars) {
+  if (options_.every_bars > 0 && clock_.bars_since_cycle >= options_.every_bars) {
     clock_.last_cycle = time;
     clock_.bars_since_cycle = 0;
     clock_.run_id.clear();

@@ -19,7 +19,7 @@ struct EvolutionWorkerOptions {
   std::string store_path;       // --db of the child; STORE.daemon.json beside it holds the cycle clock
   std::string config_path;      // --config of the child when not empty
   std::string log_path;         // the child's stdout and stderr are appended here
-  std::int64_t every_bars = 24;  // closed bars between two cycle starts
+  std::int64_t every_bars = 24;  // closed bars between two cycle starts; <= 0: no new cycles
   double budget_seconds = 120;   // --time-budget (0: not passed, the run goes to its generations)
   int population = 0, generations = 0;  // --population, --generations when > 0 (else evolve.*)
   int nice = 19;                        // the child's niceness
