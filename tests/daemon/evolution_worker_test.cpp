@@ -176,6 +176,28 @@ TEST(EvolutionWorker, ACycleStartsAfterEveryBarsAtNice19AndFinishesWithARun) {
   EXPECT_FALSE(worker.running());
 }
 
+TEST(EvolutionWorker, AChildThatFailsBeforeItsRunIsReportedAndNotRestartedAtTheNextBar) {
+  TempDir dir;
+  EvolutionWorkerOptions o;
+  o.organism_binary = ORGANISM_BINARY;
+  o.store_path = (dir / "organism.db").string();
+  o.config_path = (dir / "missing.toml").string();  // evolve refuses it at once
+  o.every_bars = 1;
+  EvolutionWorker worker(o);
+  worker.on_bar(kT0);
+  worker.on_bar(kT0 + kHour);
+  ASSERT_TRUE(worker.running());
+  const auto cycle = wait_cycle(worker, 60);
+  ASSERT_TRUE(cycle);
+  EXPECT_NE(cycle->exit_code, 0);
+  EXPECT_EQ(cycle->run_id, "");
+  EXPECT_EQ(worker.clock().cycle_started_wall, 0);
+  // The failure is in the log, and the same bar decided again starts nothing.
+  EXPECT_NE(test::read_file(dir / "organism.db.evolve.log").find("missing.toml"), std::string::npos);
+  worker.on_bar(kT0 + kHour);
+  EXPECT_FALSE(worker.running());
+}
+
 TEST(EvolutionWorker, AKilledDaemonsRunIsResumedByTheNextWorkerAndTheClockSurvives) {
   SmallStore s;
   const int generations = 12;
