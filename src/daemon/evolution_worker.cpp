@@ -195,13 +195,16 @@ void EvolutionWorker::discover_run() {
   if (!std::filesystem::exists(options_.store_path)) return;  // no store, no run (the child failed early)
   auto store = data::Store::open_existing(options_.store_path);
   // The newest runs first: the child's is the one whose lock names it, or, once the child is gone
-  // (a restart), the newest created after the cycle started. Runs are few; a wall-clock slack of
-  // two seconds covers a clock step between the daemon's and the child's readings.
+  // (a restart, or a child stopped before it looked), the newest unfinished one created after the
+  // cycle started (a finished one would be in the child's --json-out). Runs are few; a wall-clock
+  // slack of two seconds covers a clock step between the daemon's and the child's readings.
   for (const auto& run : store.list_runs()) {
     if (run.created + 2000 < clock_.cycle_started_wall) break;
     if (running()) {
       const auto lock = store.load_run_lock(run.id);
       if (!lock || lock->pid != child_) continue;
+    } else if (run.status == "finished") {
+      continue;
     }
     clock_.run_id = run.id;
     save_clock();
@@ -293,7 +296,10 @@ std::optional<EvolutionCycle> EvolutionWorker::poll() {
   bool holder_alive = false;
   const bool unfinished = !clock_.run_id.empty() && resumable(clock_.run_id, holder_alive);
   if (cycle.exit_code == 0 || !unfinished) {
-    if (cycle.exit_code != 0) {
+    if (cycle.exit_code != 0 && stopping_) {
+      spdlog::info("evolution: the cycle of {} was stopped before its run was stored",
+                   core::format_utc(cycle.market_time));
+    } else if (cycle.exit_code != 0) {
       spdlog::error("evolution: the cycle of {} failed (exit {}) before its run was stored; see {}",
                     core::format_utc(cycle.market_time), cycle.exit_code, options_.log_path);
     }

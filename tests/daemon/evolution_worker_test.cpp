@@ -35,11 +35,11 @@ struct SmallStore {
   std::string store = (dir / "organism.db").string();
   std::string config = (dir / "organism.toml").string();
   SmallStore() {
-    const auto r = test::run_organism({"data", "synth", "--db", store, "--bars", "2000"},
+    const auto r = test::run_organism({"data", "synth", "--db", store, "--bars", "3000"},
                                       {"ORGANISM_SYNTH_COINS=BTC"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     test::write_file(config,
-                     "[evolve]\ncoins = \"BTC\"\nislands = 1\nseed = 3\nmin_trades = 3\nembargo = \"50\"\n");
+                     "[evolve]\ncoins = \"BTC\"\nislands = 1\nseed = 3\nmin_trades = 3\nembargo = \"100\"\n");
   }
   EvolutionWorkerOptions options(int generations) const {
     EvolutionWorkerOptions o;
@@ -219,6 +219,13 @@ TEST(EvolutionWorker, AKilledDaemonsRunIsResumedByTheNextWorkerAndTheClockSurviv
     }
     ::_exit(1);  // never back into the test runner
   }
+  // Killed on every way out of the test, a failed assertion included.
+  struct KillOnExit {
+    pid_t pid;
+    ~KillOnExit() {
+      if (::kill(pid, SIGKILL) == 0) ::waitpid(pid, nullptr, 0);
+    }
+  } guard{daemon};
   // Wait until the worker knows its run and the run has a checkpoint past generation 0.
   std::string run_id;
   pid_t child = 0;
