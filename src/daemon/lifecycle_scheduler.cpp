@@ -116,7 +116,7 @@ lifecycle::ValidatedFigures LifecycleScheduler::validated_figures(const Living& 
   const auto moments = validate::return_moments(reference);
   if (reference.size() >= 2) {
     f.mean = moments.mean;
-    f.std = std::sqrt(moments.variance);
+    f.stdev = std::sqrt(moments.variance);
   }
   f.sharpe = std::isfinite(s.held_out_sharpe) ? s.held_out_sharpe
                                               : lifecycle::annualized_sharpe(reference, options_.bars_per_year);

@@ -94,7 +94,7 @@ nlohmann::json to_json(const Postmortem& p) {
           {"live", live},
           {"validated",
            {{"sharpe", number(p.validated.sharpe)}, {"max_drawdown", number(p.validated.max_drawdown)},
-            {"mean", number(p.validated.mean)}, {"std", number(p.validated.std)}}},
+            {"mean", number(p.validated.mean)}, {"std", number(p.validated.stdev)}}},
           {"genome", p.genome}};
 }
 
@@ -155,7 +155,7 @@ std::string to_text(const Postmortem& p) {
   }
   out += fmt::format("  validated  Sharpe {}, max drawdown {}, per-bar mean {} std {}\n",
                      figure(p.validated.sharpe, "{:.3f}"), figure(p.validated.max_drawdown),
-                     figure(p.validated.mean, "{:.6f}"), figure(p.validated.std, "{:.6f}"));
+                     figure(p.validated.mean, "{:.6f}"), figure(p.validated.stdev, "{:.6f}"));
   if (p.live.empty()) out += "  live       no marks\n";
   for (const auto& m : p.live) {
     out += fmt::format("  live {:<10} {} bars, return {}, Sharpe {}, max drawdown {}\n", m.session, m.bars,

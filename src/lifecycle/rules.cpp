@@ -127,7 +127,7 @@ DecayTests decay_tests(std::span<const double> returns, const ValidatedFigures& 
   const bool dd_failed = std::isfinite(dd_limit) && dd > dd_limit;
   if (dd_failed) out.causes.push_back("drawdown");
   // The lower CUSUM (no reference without a validated std).
-  const auto c = lower_cusum(returns, validated.mean, validated.std, o.cusum_k, o.cusum_h);
+  const auto c = lower_cusum(returns, validated.mean, validated.stdev, o.cusum_k, o.cusum_h);
   if (c.first_alarm) out.causes.push_back("cusum");
   if (paused) out.causes.push_back("breaker");
   out.failed = !out.causes.empty();
@@ -139,7 +139,7 @@ DecayTests decay_tests(std::span<const double> returns, const ValidatedFigures& 
         {"limit", number(dd_limit)}, {"failed", dd_failed}}},
       {"cusum",
        {{"statistic", c.statistic}, {"peak", c.peak}, {"k", o.cusum_k}, {"h", o.cusum_h},
-        {"mu0", number(validated.mean)}, {"sigma0", number(validated.std)},
+        {"mu0", number(validated.mean)}, {"sigma0", number(validated.stdev)},
         {"alarm_bar", c.first_alarm ? nlohmann::json(*c.first_alarm) : nlohmann::json(nullptr)},
         {"arl0", cusum_arl0(o.cusum_k, o.cusum_h)}, {"failed", c.first_alarm.has_value()}}},
       {"breaker_paused", paused},

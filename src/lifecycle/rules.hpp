@@ -45,7 +45,7 @@ struct ValidatedFigures {
   double sharpe = std::numeric_limits<double>::quiet_NaN();        // annualized
   double max_drawdown = std::numeric_limits<double>::quiet_NaN();  // fraction
   double mean = std::numeric_limits<double>::quiet_NaN();          // per-bar return (the CUSUM's mu0)
-  double std = std::numeric_limits<double>::quiet_NaN();           // per-bar (sigma0)
+  double stdev = std::numeric_limits<double>::quiet_NaN();           // per-bar (sigma0)
 };
 
 // A rule's outcome: `to` empty when the strategy stays where it is.

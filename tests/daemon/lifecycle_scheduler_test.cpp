@@ -60,14 +60,12 @@ struct Fixture {
   std::string add(std::uint64_t seed, const std::vector<std::pair<State, std::size_t>>& path) {
     core::Rng rng(seed, {1});
     auto g = seed == 0 ? strategy::default_genome("ema_cross") : strategy::random_genome(strategy::find_family("ema_cross"), rng);
-    data::StrategyRecord r;
+    runs::StrategyRecord r;
     r.id = strategy::genome_id(g);
     r.run_id = "run-1";
     r.family = "ema_cross";
     r.genome = strategy::canonical_json(g);
-    r.parents = "[]";
-    r.metrics = "{}";
-    lifecycle::birth(store, r, times.front(), "test");
+    lifecycle::birth(store, runs::to_row(r), times.front(), "test");
     for (const auto& [to, bar] : path) lifecycle::transition(store, r.id, to, "test move", "{}", times[bar]);
     return r.id;
   }
@@ -293,7 +291,7 @@ TEST(LifecycleScheduler, DecayingRecoversOrRetiresWithAPostmortem) {
   double e = 1;
   for (std::size_t i = 901; i <= 1022; ++i) e *= 1 + (i % 2 ? -0.005 : -0.015);
   EXPECT_NEAR(p.live[0].total_return, e - 1, 1e-12);
-  EXPECT_TRUE(std::isfinite(p.validated.std));
+  EXPECT_TRUE(std::isfinite(p.validated.stdev));
   EXPECT_EQ(p.genome.at("family"), "ema_cross");
   // The event and the post-mortem were written together; again at the same time: nothing.
   EXPECT_EQ(lifecycle::current_state(f.store, dying), State::Retired);

@@ -152,7 +152,7 @@ LiveInputs live(std::vector<double> returns, double days = 1) {
   in.validated.sharpe = 2;
   in.validated.max_drawdown = 0.1;
   in.validated.mean = 0.005;
-  in.validated.std = 0.01;
+  in.validated.stdev = 0.01;
   return in;
 }
 
