@@ -16,6 +16,7 @@
 #include "lifecycle/postmortem.hpp"
 #include "portfolio/candidates.hpp"
 #include "portfolio/portfolio_backtest.hpp"
+#include "portfolio/score.hpp"
 #include "runs/records.hpp"
 #include "strategy/family.hpp"
 #include "strategy/genome.hpp"
