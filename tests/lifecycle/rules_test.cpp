@@ -179,14 +179,15 @@ TEST(LifecycleRules, ProductionDecaysOnTheRollingSharpe) {
 TEST(LifecycleRules, ProductionDecaysOnTheDrawdown) {
   auto o = small_options();
   o.dd_multiple = 1;
-  auto in = live({0.01, -0.02, 0.005});  // 3 bars: no rolling Sharpe yet; dd 1 - .994749 / 1.01 = .015100
+  auto in = live({0.01, -0.02, 0.005});  // 3 bars: no rolling Sharpe yet; equity 1.01, .9898: dd .02
   in.validated.max_drawdown = 0.01;
   const auto v = production_verdict(in, o);
   ASSERT_TRUE(v.to);
   EXPECT_EQ(v.evidence["failed"], nlohmann::json({"drawdown"}));
-  EXPECT_NEAR(v.evidence["drawdown"]["value"].get<double>(), 1 - 1.01 * 0.98 * 1.005 / 1.01, 1e-12);
+  EXPECT_NEAR(v.evidence["drawdown"]["value"].get<double>(), 1 - 1.01 * 0.98 / 1.01, 1e-12);
+  EXPECT_DOUBLE_EQ(v.evidence["drawdown"]["limit"].get<double>(), 0.01);
   EXPECT_TRUE(v.evidence["rolling_sharpe"]["sharpe"].is_null());
-  in.validated.max_drawdown = 0.02;  // limit .02 > .0151: stays
+  in.validated.max_drawdown = 0.025;  // limit .025 > .02: stays
   EXPECT_FALSE(production_verdict(in, o).to);
 }
 
