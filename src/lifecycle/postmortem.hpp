@@ -59,7 +59,8 @@ Postmortem postmortem_from_json(const nlohmann::json& j);
 std::string to_text(const Postmortem& p);
 
 // Moves the strategy to retired and stores its post-mortem in one transaction (the event and the
-// record exist together or not at all). core::Error as transition() for an illegal move.
+// record exist together or not at all). Its own transaction (BEGIN IMMEDIATE): not to be called
+// inside another. core::Error as transition() for an illegal move; nothing is then written.
 void retire(data::Store& store, const std::string& id, const std::string& reason, const std::string& evidence,
             const std::string& postmortem_json, TimeMs now);
 
