@@ -1,6 +1,7 @@
 #include "daemon/lifecycle_scheduler.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cmath>
@@ -149,11 +150,16 @@ std::string LifecycleScheduler::postmortem_json(const Living& s, core::TimeMs ti
   const std::size_t from = production.value_or(paper.value_or(0));
   p.path.assign(events.begin() + static_cast<std::ptrdiff_t>(from), events.end());
   p.path.push_back({s.state, State::Retired, time, reason, evidence});
-  auto spec = portfolio::candidates_market_spec({s.stored});
-  const auto market = data::build_market(store_, spec);
-  for (std::size_t i = 0; i < market.coins.size(); ++i) {
-    const auto view = market.coins[i].bars.view();
-    p.regimes.push_back({s.stored.coins[i], lifecycle::regime_at(view, p.born), lifecycle::regime_at(view, time)});
+  try {
+    auto spec = portfolio::candidates_market_spec({s.stored});
+    const auto market = data::build_market(store_, spec);
+    for (std::size_t i = 0; i < market.coins.size(); ++i) {
+      const auto view = market.coins[i].bars.view();
+      p.regimes.push_back({s.stored.coins[i], lifecycle::regime_at(view, p.born), lifecycle::regime_at(view, time)});
+    }
+  } catch (const core::Error& e) {
+    // The retirement is decided; a market the store no longer holds only leaves the regimes out.
+    spdlog::warn("lifecycle: post-mortem of {}: no regimes: {}", s.row.id, e.what());
   }
   p.live = lifecycle::live_metrics(store_.load_marks(s.row.id, {}, time + 1), options_.bars_per_year);
   p.validated = validated_figures(s);
@@ -179,6 +185,16 @@ std::vector<LifecycleChange> LifecycleScheduler::evaluate(core::TimeMs time, std
     s.state = to;
     s.moved = true;
   };
+  // A strategy whose inputs cannot be computed (its coins gone from the store, a damaged series)
+  // stays where it is, with a warning: one strategy must not stop the organism.
+  const auto judged = [&](const Living& s, const auto& rule) -> std::optional<lifecycle::Verdict> {
+    try {
+      return rule();
+    } catch (const core::Error& e) {
+      spdlog::warn("lifecycle: strategy {} stays {}: {}", s.row.id, lifecycle::to_string(s.state), e.what());
+      return std::nullopt;
+    }
+  };
   const auto count = [&](std::initializer_list<State> states) {
     return static_cast<std::int64_t>(std::count_if(all.begin(), all.end(), [&](const Living& s) {
       return std::find(states.begin(), states.end(), s.state) != states.end();
@@ -187,37 +203,45 @@ std::vector<LifecycleChange> LifecycleScheduler::evaluate(core::TimeMs time, std
 
   for (auto& s : all) {  // decaying: recover or retire
     if (s.state != State::Decaying || !settled(s)) continue;
-    lifecycle::LiveInputs in{time, s.entered, returns_of(session_marks(store_, s.row.id, "production", s.entered)),
-                             validated_figures(s), is_paused(s.row.id)};
-    const auto v = lifecycle::decaying_verdict(in, options_);
-    if (v.to) move(s, *v.to, v.reason, v.evidence.dump());
+    const auto v = judged(s, [&] {
+      const lifecycle::LiveInputs in{time, s.entered,
+                                     returns_of(session_marks(store_, s.row.id, "production", s.entered)),
+                                     validated_figures(s), is_paused(s.row.id)};
+      return lifecycle::decaying_verdict(in, options_);
+    });
+    if (v && v->to) move(s, *v->to, v->reason, v->evidence.dump());
   }
   for (auto& s : all) {  // production: decay
     if (s.state != State::Production || !settled(s)) continue;
-    lifecycle::LiveInputs in{time, s.entered, returns_of(session_marks(store_, s.row.id, "production", s.entered)),
-                             validated_figures(s), is_paused(s.row.id)};
-    const auto v = lifecycle::production_verdict(in, options_);
-    if (v.to) move(s, *v.to, v.reason, v.evidence.dump());
+    const auto v = judged(s, [&] {
+      const lifecycle::LiveInputs in{time, s.entered,
+                                     returns_of(session_marks(store_, s.row.id, "production", s.entered)),
+                                     validated_figures(s), is_paused(s.row.id)};
+      return lifecycle::production_verdict(in, options_);
+    });
+    if (v && v->to) move(s, *v->to, v->reason, v->evidence.dump());
   }
   for (auto& s : all) {  // paper: promote or demote
     if (s.state != State::Paper || !settled(s)) continue;
-    const auto live = session_marks(store_, s.row.id, "paper", s.entered);
-    lifecycle::PaperInputs in;
-    in.now = time;
-    in.entered = s.entered;
-    in.validated = validated_figures(s);
-    in.production_slot_free = count({State::Production, State::Decaying}) < options_.max_production;
-    if (days(s.entered, time) >= options_.paper_days && !live.empty()) {
-      const auto backtest = backtest_returns(s, time);
-      for (const auto& m : live) {
-        const auto it = backtest.find(m.time);
-        if (it == backtest.end()) continue;  // a bar the store does not hold (yet)
-        in.paper.push_back(m.ret);
-        in.backtest.push_back(it->second);
+    const auto v = judged(s, [&] {
+      const auto live = session_marks(store_, s.row.id, "paper", s.entered);
+      lifecycle::PaperInputs in;
+      in.now = time;
+      in.entered = s.entered;
+      in.validated = validated_figures(s);
+      in.production_slot_free = count({State::Production, State::Decaying}) < options_.max_production;
+      if (days(s.entered, time) >= options_.paper_days && !live.empty()) {
+        const auto backtest = backtest_returns(s, time);
+        for (const auto& m : live) {
+          const auto it = backtest.find(m.time);
+          if (it == backtest.end()) continue;  // a bar the store does not hold (yet)
+          in.paper.push_back(m.ret);
+          in.backtest.push_back(it->second);
+        }
       }
-    }
-    const auto v = lifecycle::paper_verdict(in, options_);
-    if (v.to) move(s, *v.to, v.reason, v.evidence.dump());
+      return lifecycle::paper_verdict(in, options_);
+    });
+    if (v && v->to) move(s, *v->to, v->reason, v->evidence.dump());
   }
   // validated -> paper, best allocator score first, while paper slots are free.
   const std::int64_t free = options_.max_paper - count({State::Paper});
@@ -231,7 +255,12 @@ std::vector<LifecycleChange> LifecycleScheduler::evaluate(core::TimeMs time, std
     for (auto& s : all) {
       if (s.state != State::Validated || !settled(s)) continue;
       std::vector<double> r;
-      for (const auto& [t, x] : backtest_returns(s, time)) r.push_back(x);
+      if (!judged(s, [&] {
+            for (const auto& [t, x] : backtest_returns(s, time)) r.push_back(x);
+            return lifecycle::Verdict{};
+          })) {
+        continue;
+      }
       if (r.size() > allocator_.lookback_bars) r.erase(r.begin(), r.end() - static_cast<std::ptrdiff_t>(allocator_.lookback_bars));
       if (r.empty()) continue;
       const double age = std::max(0.0, days(s.row.created, time));

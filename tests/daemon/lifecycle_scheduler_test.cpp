@@ -58,12 +58,13 @@ struct Fixture {
   }
 
   // A strategy born at the first bar and moved along `path` at the given bar indices.
-  std::string add(std::uint64_t seed, const std::vector<std::pair<State, std::size_t>>& path) {
+  std::string add(std::uint64_t seed, const std::vector<std::pair<State, std::size_t>>& path,
+                  const std::string& run_id = "run-1") {
     core::Rng rng(seed, {1});
     auto g = seed == 0 ? strategy::default_genome("ema_cross") : strategy::random_genome(strategy::find_family("ema_cross"), rng);
     runs::StrategyRecord r;
     r.id = strategy::genome_id(g);
-    r.run_id = "run-1";
+    r.run_id = run_id;
     r.family = "ema_cross";
     r.genome = strategy::canonical_json(g);
     lifecycle::birth(store, runs::to_row(r), times.front(), "test");
@@ -301,6 +302,24 @@ TEST(LifecycleScheduler, DecayingRecoversOrRetiresWithAPostmortem) {
   EXPECT_TRUE(s.evaluate(f.times[950 + 72], marks, {}).empty());
   EXPECT_EQ(f.store.list_postmortems().size(), 1u);
   EXPECT_FALSE(lifecycle::to_text(p).empty());
+}
+
+TEST(LifecycleScheduler, AStrategyWhoseMarketIsGoneStaysAndTheOthersMove) {
+  Fixture f;
+  runs::RunRecord run;
+  run.id = "run-doge";
+  run.universe.market.interval = "1h";
+  run.universe.market.coins = {"DOGE"};  // never stored
+  run.universe.market.venues = {"synth"};
+  run.status = runs::RunStatus::Finished;
+  f.store.save_run(runs::to_row(run));
+  const auto lost = f.add(0, {{State::Validated, 100}}, "run-doge");
+  const auto fine = f.add(4, {{State::Validated, 100}});
+  auto s = scheduler(f);
+  const auto changes = s.evaluate(f.times[700], {}, {});
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].id, fine);
+  EXPECT_EQ(lifecycle::current_state(f.store, lost), State::Validated);
 }
 
 }  // namespace
