@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <string_view>
+
 #include "cli/context.hpp"
 #include "core/error.hpp"
 #include "core/time.hpp"
@@ -33,11 +36,21 @@ void run_list(const std::string& state, bool json, Context& ctx) {
     fmt::print("{}\n", out.dump(2));
     return;
   }
-  fmt::print("{:<18}  {:<10}  {:<16}  {:<22}  {:<19}  {}\n", "id", "state", "family", "run", "created (UTC)",
-             "updated (UTC)");
+  // Columns as wide as their longest entry: ids and run ids are long and must stay whole.
+  std::size_t id_w = 2, family_w = 6, run_w = 3;
   for (const auto& r : rows) {
-    fmt::print("{:<18}  {:<10}  {:<16}  {:<22}  {:<19}  {}\n", r.id, r.state, r.family, r.run_id,
-               core::format_utc(r.created), core::format_utc(r.updated));
+    id_w = std::max(id_w, r.id.size());
+    family_w = std::max(family_w, r.family.size());
+    run_w = std::max(run_w, r.run_id.size());
+  }
+  const auto line = [&](std::string_view id, std::string_view st, std::string_view family, std::string_view run,
+                        std::string_view created, std::string_view updated) {
+    fmt::print("{:<{}}  {:<10}  {:<{}}  {:<{}}  {:<19}  {}\n", id, id_w, st, family, family_w, run, run_w, created,
+               updated);
+  };
+  line("id", "state", "family", "run", "created (UTC)", "updated (UTC)");
+  for (const auto& r : rows) {
+    line(r.id, r.state, r.family, r.run_id, core::format_utc(r.created), core::format_utc(r.updated));
   }
   fmt::print("{} strateg{}\n", rows.size(), rows.size() == 1 ? "y" : "ies");
 }
