@@ -1,9 +1,9 @@
 // `organism strategy list|postmortem`: the stored strategies with their lifecycle state, and the
 // post-mortem of a retired one (docs/lifecycle.md).
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <string_view>
 
 #include "cli/context.hpp"
@@ -18,9 +18,10 @@ namespace {
 
 void run_list(const std::string& state, bool json, Context& ctx) {
   if (!state.empty() && !lifecycle::parse_state(state)) {
-    throw core::UsageError(fmt::format("--state: unknown state '{}' (testing, validated, paper, production, "
-                                       "decaying or retired)",
-                                       state));
+    throw core::UsageError(
+        fmt::format("--state: unknown state '{}' (testing, validated, paper, production, "
+                    "decaying or retired)",
+                    state));
   }
   auto store = data::Store::open_existing_for_update(ctx.db());
   std::vector<data::StrategyRecord> rows;
@@ -30,8 +31,12 @@ void run_list(const std::string& state, bool json, Context& ctx) {
   if (json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const auto& r : rows) {
-      out.push_back({{"id", r.id}, {"state", r.state}, {"family", r.family}, {"run", r.run_id},
-                     {"created", r.created}, {"updated", r.updated}});
+      out.push_back({{"id", r.id},
+                     {"state", r.state},
+                     {"family", r.family},
+                     {"run", r.run_id},
+                     {"created", r.created},
+                     {"updated", r.updated}});
     }
     fmt::print("{}\n", out.dump(2));
     return;
@@ -43,14 +48,15 @@ void run_list(const std::string& state, bool json, Context& ctx) {
     family_w = std::max(family_w, r.family.size());
     run_w = std::max(run_w, r.run_id.size());
   }
-  const auto line = [&](std::string_view id, std::string_view st, std::string_view family, std::string_view run,
-                        std::string_view created, std::string_view updated) {
-    fmt::print("{:<{}}  {:<10}  {:<{}}  {:<{}}  {:<19}  {}\n", id, id_w, st, family, family_w, run, run_w, created,
-               updated);
+  const auto line = [&](std::string_view id, std::string_view st, std::string_view family,
+                        std::string_view run, std::string_view created, std::string_view updated) {
+    fmt::print("{:<{}}  {:<10}  {:<{}}  {:<{}}  {:<19}  {}\n", id, id_w, st, family, family_w, run,
+               run_w, created, updated);
   };
   line("id", "state", "family", "run", "created (UTC)", "updated (UTC)");
   for (const auto& r : rows) {
-    line(r.id, r.state, r.family, r.run_id, core::format_utc(r.created), core::format_utc(r.updated));
+    line(r.id, r.state, r.family, r.run_id, core::format_utc(r.created),
+         core::format_utc(r.updated));
   }
   fmt::print("{} strateg{}\n", rows.size(), rows.size() == 1 ? "y" : "ies");
 }
@@ -60,9 +66,12 @@ void run_postmortem(const std::string& id, bool json, Context& ctx) {
   const auto record = store.load_strategy(id);
   if (!record) throw core::Error(fmt::format("no strategy '{}' in store {}", id, store.path()));
   const auto pm = store.load_postmortem(id);
-  if (!pm) throw core::Error(fmt::format("strategy {} is not retired (state {}): it has no post-mortem", id, record->state));
+  if (!pm)
+    throw core::Error(fmt::format("strategy {} is not retired (state {}): it has no post-mortem",
+                                  id, record->state));
   const auto parsed = nlohmann::json::parse(pm->json, nullptr, false);
-  if (parsed.is_discarded()) throw core::Error(fmt::format("strategy {}: its stored post-mortem is not JSON", id));
+  if (parsed.is_discarded())
+    throw core::Error(fmt::format("strategy {}: its stored post-mortem is not JSON", id));
   if (json) {
     fmt::print("{}\n", parsed.dump(2));
     return;
@@ -75,15 +84,19 @@ void run_postmortem(const std::string& id, bool json, Context& ctx) {
 void add_strategy_lifecycle_commands(CLI::App& strategy, Registry& registry) {
   auto state = std::make_shared<std::string>();
   auto list_json = std::make_shared<bool>(false);
-  CLI::App* list = strategy.add_subcommand("list", "list the stored strategies: id, state, family, run, created, updated");
-  list->add_option("--state", *state, "only those in this state (testing, validated, paper, production, decaying, retired)");
+  CLI::App* list = strategy.add_subcommand(
+      "list", "list the stored strategies: id, state, family, run, created, updated");
+  list->add_option(
+      "--state", *state,
+      "only those in this state (testing, validated, paper, production, decaying, retired)");
   list->add_flag("--json", *list_json, "print a JSON array");
   registry.on(list, [state, list_json](Context& ctx) { run_list(*state, *list_json, ctx); });
 
   auto id = std::make_shared<std::string>();
   auto pm_json = std::make_shared<bool>(false);
   CLI::App* pm = strategy.add_subcommand(
-      "postmortem", "print a retired strategy's post-mortem: why, when, age, regimes, live against validated");
+      "postmortem",
+      "print a retired strategy's post-mortem: why, when, age, regimes, live against validated");
   pm->add_option("id", *id, "strategy id")->required();
   pm->add_flag("--json", *pm_json, "print the stored record as JSON");
   registry.on(pm, [id, pm_json](Context& ctx) { run_postmortem(*id, *pm_json, ctx); });

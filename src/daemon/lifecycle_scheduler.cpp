@@ -25,11 +25,11 @@ struct LifecycleScheduler::Living {
   data::StrategyRecord row;
   portfolio::StoredStrategy stored;
   State state = State::Testing;
-  core::TimeMs entered = 0;                     // its state's last event (market time)
-  std::optional<core::TimeMs> paper_entry;      // its last entry into paper
-  std::optional<core::TimeMs> production_entry; // its last entry into production
+  core::TimeMs entered = 0;                      // its state's last event (market time)
+  std::optional<core::TimeMs> paper_entry;       // its last entry into paper
+  std::optional<core::TimeMs> production_entry;  // its last entry into production
   double held_out_sharpe = std::numeric_limits<double>::quiet_NaN();
-  bool moved = false;                           // moved by this evaluation
+  bool moved = false;  // moved by this evaluation
 };
 
 namespace {
@@ -39,8 +39,8 @@ double days(core::TimeMs from, core::TimeMs to) {
 }
 
 // The finite returns of one session's marks after `after`, with their times.
-std::vector<data::StrategyMark> session_marks(data::Store& store, const std::string& id, const std::string& session,
-                                              core::TimeMs after) {
+std::vector<data::StrategyMark> session_marks(data::Store& store, const std::string& id,
+                                              const std::string& session, core::TimeMs after) {
   std::vector<data::StrategyMark> out;
   for (auto& m : store.load_marks(id, after + 1)) {
     if (m.session == session && std::isfinite(m.ret)) out.push_back(std::move(m));
@@ -58,7 +58,8 @@ std::vector<double> returns_of(const std::vector<data::StrategyMark>& marks) {
 }  // namespace
 
 LifecycleScheduler::LifecycleScheduler(data::Store& store, core::Interval interval,
-                                       lifecycle::LifecycleOptions options, backtest::BacktestConfig costs,
+                                       lifecycle::LifecycleOptions options,
+                                       backtest::BacktestConfig costs,
                                        portfolio::AllocatorOptions allocator)
     : store_(store), interval_(interval), options_(options), costs_(costs), allocator_(allocator) {}
 
@@ -89,7 +90,8 @@ std::vector<LifecycleScheduler::Living> LifecycleScheduler::living() const {
   return out;
 }
 
-std::map<core::TimeMs, double> LifecycleScheduler::backtest_returns(const Living& s, core::TimeMs to) {
+std::map<core::TimeMs, double> LifecycleScheduler::backtest_returns(const Living& s,
+                                                                    core::TimeMs to) {
   const std::vector<portfolio::StoredStrategy> one{s.stored};
   auto spec = portfolio::candidates_market_spec(one);
   const auto market = data::common_bars(data::build_market(store_, spec));
@@ -109,25 +111,31 @@ lifecycle::ValidatedFigures LifecycleScheduler::validated_figures(const Living& 
   // The reference is the backtest of the stored bars before it entered paper trading (the last
   // portfolio.lookback_bars of them): what it did on the data it was chosen on.
   const core::TimeMs cut = s.paper_entry.value_or(0);
-  if (const auto it = figures_.find(s.row.id); it != figures_.end() && it->second.first == cut) return it->second.second;
+  if (const auto it = figures_.find(s.row.id); it != figures_.end() && it->second.first == cut)
+    return it->second.second;
   std::vector<double> reference;
   for (const auto& [t, r] : backtest_returns(s, cut - 1)) reference.push_back(r);
-  if (reference.size() > allocator_.lookback_bars) reference.erase(reference.begin(), reference.end() - static_cast<std::ptrdiff_t>(allocator_.lookback_bars));
+  if (reference.size() > allocator_.lookback_bars)
+    reference.erase(reference.begin(),
+                    reference.end() - static_cast<std::ptrdiff_t>(allocator_.lookback_bars));
   lifecycle::ValidatedFigures f;
   const auto moments = validate::return_moments(reference);
   if (reference.size() >= 2) {
     f.mean = moments.mean;
     f.stdev = std::sqrt(moments.variance);
   }
-  f.sharpe = std::isfinite(s.held_out_sharpe) ? s.held_out_sharpe
-                                              : lifecycle::annualized_sharpe(reference, options_.bars_per_year);
-  f.max_drawdown = std::isfinite(s.stored.validated_max_drawdown) ? s.stored.validated_max_drawdown
-                                                                  : lifecycle::compounded_drawdown(reference);
+  f.sharpe = std::isfinite(s.held_out_sharpe)
+                 ? s.held_out_sharpe
+                 : lifecycle::annualized_sharpe(reference, options_.bars_per_year);
+  f.max_drawdown = std::isfinite(s.stored.validated_max_drawdown)
+                       ? s.stored.validated_max_drawdown
+                       : lifecycle::compounded_drawdown(reference);
   figures_[s.row.id] = {cut, f};
   return f;
 }
 
-std::string LifecycleScheduler::postmortem_json(const Living& s, core::TimeMs time, const std::string& reason,
+std::string LifecycleScheduler::postmortem_json(const Living& s, core::TimeMs time,
+                                                const std::string& reason,
                                                 const std::string& evidence) {
   lifecycle::Postmortem p;
   p.strategy_id = s.row.id;
@@ -155,29 +163,36 @@ std::string LifecycleScheduler::postmortem_json(const Living& s, core::TimeMs ti
     const auto market = data::build_market(store_, spec);
     for (std::size_t i = 0; i < market.coins.size(); ++i) {
       const auto view = market.coins[i].bars.view();
-      p.regimes.push_back({s.stored.coins[i], lifecycle::regime_at(view, p.born), lifecycle::regime_at(view, time)});
+      p.regimes.push_back({s.stored.coins[i], lifecycle::regime_at(view, p.born),
+                           lifecycle::regime_at(view, time)});
     }
   } catch (const core::Error& e) {
     // The retirement is decided; a market the store no longer holds only leaves the regimes out.
     spdlog::warn("lifecycle: post-mortem of {}: no regimes: {}", s.row.id, e.what());
   }
-  p.live = lifecycle::live_metrics(store_.load_marks(s.row.id, {}, time + 1), options_.bars_per_year);
+  p.live =
+      lifecycle::live_metrics(store_.load_marks(s.row.id, {}, time + 1), options_.bars_per_year);
   p.validated = validated_figures(s);
   p.genome = nlohmann::json::parse(s.row.genome, nullptr, false);
   return lifecycle::to_json(p).dump();
 }
 
-std::vector<LifecycleChange> LifecycleScheduler::evaluate(core::TimeMs time, std::span<const data::StrategyMark> marks,
+std::vector<LifecycleChange> LifecycleScheduler::evaluate(core::TimeMs time,
+                                                          std::span<const data::StrategyMark> marks,
                                                           std::span<const std::string> paused) {
   if (!marks.empty()) store_.upsert_marks(marks);
   auto all = living();
   std::vector<LifecycleChange> changes;
-  const auto is_paused = [&](const std::string& id) { return std::find(paused.begin(), paused.end(), id) != paused.end(); };
+  const auto is_paused = [&](const std::string& id) {
+    return std::find(paused.begin(), paused.end(), id) != paused.end();
+  };
   // A strategy moved at or after `time` (by this evaluation or by one before a restart) waits.
   const auto settled = [&](const Living& s) { return !s.moved && s.entered < time; };
-  const auto move = [&](Living& s, State to, const std::string& reason, const std::string& evidence) {
+  const auto move = [&](Living& s, State to, const std::string& reason,
+                        const std::string& evidence) {
     if (to == State::Retired) {
-      lifecycle::retire(store_, s.row.id, reason, evidence, postmortem_json(s, time, reason, evidence), time);
+      lifecycle::retire(store_, s.row.id, reason, evidence,
+                        postmortem_json(s, time, reason, evidence), time);
     } else {
       lifecycle::transition(store_, s.row.id, to, reason, evidence, time);
     }
@@ -191,7 +206,8 @@ std::vector<LifecycleChange> LifecycleScheduler::evaluate(core::TimeMs time, std
     try {
       return rule();
     } catch (const core::Error& e) {
-      spdlog::warn("lifecycle: strategy {} stays {}: {}", s.row.id, lifecycle::to_string(s.state), e.what());
+      spdlog::warn("lifecycle: strategy {} stays {}: {}", s.row.id, lifecycle::to_string(s.state),
+                   e.what());
       return std::nullopt;
     }
   };
@@ -204,9 +220,9 @@ std::vector<LifecycleChange> LifecycleScheduler::evaluate(core::TimeMs time, std
   for (auto& s : all) {  // decaying: recover or retire
     if (s.state != State::Decaying || !settled(s)) continue;
     const auto v = judged(s, [&] {
-      const lifecycle::LiveInputs in{time, s.entered,
-                                     returns_of(session_marks(store_, s.row.id, "production", s.entered)),
-                                     validated_figures(s), is_paused(s.row.id)};
+      const lifecycle::LiveInputs in{
+          time, s.entered, returns_of(session_marks(store_, s.row.id, "production", s.entered)),
+          validated_figures(s), is_paused(s.row.id)};
       return lifecycle::decaying_verdict(in, options_);
     });
     if (v && v->to) move(s, *v->to, v->reason, v->evidence.dump());
@@ -214,9 +230,9 @@ std::vector<LifecycleChange> LifecycleScheduler::evaluate(core::TimeMs time, std
   for (auto& s : all) {  // production: decay
     if (s.state != State::Production || !settled(s)) continue;
     const auto v = judged(s, [&] {
-      const lifecycle::LiveInputs in{time, s.entered,
-                                     returns_of(session_marks(store_, s.row.id, "production", s.entered)),
-                                     validated_figures(s), is_paused(s.row.id)};
+      const lifecycle::LiveInputs in{
+          time, s.entered, returns_of(session_marks(store_, s.row.id, "production", s.entered)),
+          validated_figures(s), is_paused(s.row.id)};
       return lifecycle::production_verdict(in, options_);
     });
     if (v && v->to) move(s, *v->to, v->reason, v->evidence.dump());
@@ -229,7 +245,8 @@ std::vector<LifecycleChange> LifecycleScheduler::evaluate(core::TimeMs time, std
       in.now = time;
       in.entered = s.entered;
       in.validated = validated_figures(s);
-      in.production_slot_free = count({State::Production, State::Decaying}) < options_.max_production;
+      in.production_slot_free =
+          count({State::Production, State::Decaying}) < options_.max_production;
       if (days(s.entered, time) >= options_.paper_days && !live.empty()) {
         const auto backtest = backtest_returns(s, time);
         for (const auto& m : live) {
@@ -261,23 +278,30 @@ std::vector<LifecycleChange> LifecycleScheduler::evaluate(core::TimeMs time, std
           })) {
         continue;
       }
-      if (r.size() > allocator_.lookback_bars) r.erase(r.begin(), r.end() - static_cast<std::ptrdiff_t>(allocator_.lookback_bars));
+      if (r.size() > allocator_.lookback_bars)
+        r.erase(r.begin(), r.end() - static_cast<std::ptrdiff_t>(allocator_.lookback_bars));
       if (r.empty()) continue;
       const double age = std::max(0.0, days(s.row.created, time));
       ranked.push_back({&s, portfolio::score_stream(r, age, allocator_), r.size()});
     }
     std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
-      return a.score.score != b.score.score ? a.score.score > b.score.score : a.s->row.id < b.s->row.id;
+      return a.score.score != b.score.score ? a.score.score > b.score.score
+                                            : a.s->row.id < b.s->row.id;
     });
     for (std::size_t i = 0; i < ranked.size() && static_cast<std::int64_t>(i) < free; ++i) {
       const auto& r = ranked[i];
-      const nlohmann::json evidence = {{"score", r.score.score},       {"sharpe", r.score.sharpe},
-                                       {"consistency", r.score.consistency}, {"max_drawdown", r.score.max_drawdown},
-                                       {"age_days", r.score.age_days}, {"bars", r.bars},
-                                       {"rank", i + 1},                {"candidates", ranked.size()},
+      const nlohmann::json evidence = {{"score", r.score.score},
+                                       {"sharpe", r.score.sharpe},
+                                       {"consistency", r.score.consistency},
+                                       {"max_drawdown", r.score.max_drawdown},
+                                       {"age_days", r.score.age_days},
+                                       {"bars", r.bars},
+                                       {"rank", i + 1},
+                                       {"candidates", ranked.size()},
                                        {"free_paper_slots", free}};
       move(*r.s, State::Paper,
-           fmt::format("paper trading: allocator score {:.4f}, rank {} of {}", r.score.score, i + 1, ranked.size()),
+           fmt::format("paper trading: allocator score {:.4f}, rank {} of {}", r.score.score, i + 1,
+                       ranked.size()),
            evidence.dump());
     }
   }
@@ -292,7 +316,8 @@ TradingSets LifecycleScheduler::trading_sets() const {
   TradingSets out;
   for (const auto& s : all) {
     if (s.state == State::Paper) out.paper.push_back(s.row.id);
-    if (s.state == State::Production || s.state == State::Decaying) out.production.push_back(s.row.id);
+    if (s.state == State::Production || s.state == State::Decaying)
+      out.production.push_back(s.row.id);
   }
   return out;
 }

@@ -32,17 +32,19 @@ struct LifecycleChange {
 class LifecycleScheduler {
  public:
   // Strategies considered: those whose run's interval is `interval` (others are left alone).
-  LifecycleScheduler(data::Store& store, core::Interval interval, lifecycle::LifecycleOptions options,
-                     backtest::BacktestConfig costs, portfolio::AllocatorOptions allocator);
+  LifecycleScheduler(data::Store& store, core::Interval interval,
+                     lifecycle::LifecycleOptions options, backtest::BacktestConfig costs,
+                     portfolio::AllocatorOptions allocator);
   void set_options(lifecycle::LifecycleOptions options);  // SIGHUP
 
   // Stores `marks`, then applies the rules at `time` in this order: decaying (recover / retire with
   // post-mortem), production (decay), paper (promote / demote), validated (-> paper, best allocator
-  // score first, while paper slots are free). Every move is lifecycle::transition with its evidence.
-  // `paused`: production strategies the per-strategy breaker paused. Evaluating the same time again
-  // (a restart) moves nothing twice: rules read the store, and a strategy whose last move is at or
-  // after `time` is not moved again at `time`.
-  std::vector<LifecycleChange> evaluate(core::TimeMs time, std::span<const data::StrategyMark> marks,
+  // score first, while paper slots are free). Every move is lifecycle::transition with its
+  // evidence. `paused`: production strategies the per-strategy breaker paused. Evaluating the same
+  // time again (a restart) moves nothing twice: rules read the store, and a strategy whose last
+  // move is at or after `time` is not moved again at `time`.
+  std::vector<LifecycleChange> evaluate(core::TimeMs time,
+                                        std::span<const data::StrategyMark> marks,
                                         std::span<const std::string> paused);
 
   TradingSets trading_sets() const;

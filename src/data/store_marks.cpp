@@ -1,9 +1,9 @@
 // The store's strategy marks (each traded strategy's book per bar and session) and post-mortems.
 // Each write is a savepoint, so it joins a caller's transaction or stands alone.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "data/store.hpp"
@@ -22,7 +22,8 @@ std::size_t Store::upsert_marks(std::span<const StrategyMark> marks) {
     const bool exists = known->step();
     known->reset();
     if (!exists) {
-      throw core::Error(fmt::format("store {}: mark of unknown strategy '{}' at {}", db_->path(), m.strategy_id, m.time));
+      throw core::Error(fmt::format("store {}: mark of unknown strategy '{}' at {}", db_->path(),
+                                    m.strategy_id, m.time));
     }
     st->bind(1, m.strategy_id).bind(2, m.session).bind(3, m.time).bind(4, m.equity);
     if (std::isnan(m.ret)) {
@@ -36,12 +37,13 @@ std::size_t Store::upsert_marks(std::span<const StrategyMark> marks) {
   return marks.size();
 }
 
-std::vector<StrategyMark> Store::load_marks(const std::string& strategy_id, std::optional<TimeMs> from,
-                                            std::optional<TimeMs> to) {
+std::vector<StrategyMark> Store::load_marks(const std::string& strategy_id,
+                                            std::optional<TimeMs> from, std::optional<TimeMs> to) {
   auto st = db_->cached(R"sql(
     SELECT session, time, equity, ret, gross_exposure FROM strategy_marks
     WHERE strategy_id = ? AND time >= ? AND time < ? ORDER BY time, session)sql");
-  st->bind(1, strategy_id).bind(2, from.value_or(std::numeric_limits<TimeMs>::min()))
+  st->bind(1, strategy_id)
+      .bind(2, from.value_or(std::numeric_limits<TimeMs>::min()))
       .bind(3, to.value_or(std::numeric_limits<TimeMs>::max()));
   std::vector<StrategyMark> out;
   while (st->step()) {
@@ -75,7 +77,8 @@ std::optional<PostmortemRecord> Store::load_postmortem(const std::string& strate
 }
 
 std::vector<PostmortemRecord> Store::list_postmortems() {
-  sqlite::Statement st(*db_, "SELECT strategy_id, time, json FROM postmortems ORDER BY time, strategy_id");
+  sqlite::Statement st(
+      *db_, "SELECT strategy_id, time, json FROM postmortems ORDER BY time, strategy_id");
   std::vector<PostmortemRecord> out;
   while (st.step()) out.push_back({st.column_text(0), st.column_int(1), st.column_text(2)});
   return out;

@@ -11,10 +11,13 @@
 namespace organism::lifecycle {
 namespace {
 
-nlohmann::json number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
+nlohmann::json number(double x) {
+  return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
+}
 double number_or_nan(const nlohmann::json& j, const char* key) {
   const auto it = j.find(key);
-  return it == j.end() || it->is_null() ? std::numeric_limits<double>::quiet_NaN() : it->get<double>();
+  return it == j.end() || it->is_null() ? std::numeric_limits<double>::quiet_NaN()
+                                        : it->get<double>();
 }
 
 const nlohmann::json& field(const nlohmann::json& j, const char* key) {
@@ -29,7 +32,8 @@ std::string figure(double x, const char* spec = "{:.4f}") {
 
 }  // namespace
 
-std::vector<LiveMetrics> live_metrics(std::span<const data::StrategyMark> marks, double bars_per_year) {
+std::vector<LiveMetrics> live_metrics(std::span<const data::StrategyMark> marks,
+                                      double bars_per_year) {
   std::vector<LiveMetrics> out;
   for (const char* session : {"paper", "production"}) {
     std::vector<double> r;
@@ -66,17 +70,24 @@ nlohmann::json to_json(const Postmortem& p) {
   for (const auto& e : p.path) {
     path.push_back({{"time", e.time},
                     {"time_utc", core::format_utc(e.time)},
-                    {"from", e.from ? nlohmann::json(std::string(to_string(*e.from))) : nlohmann::json(nullptr)},
+                    {"from", e.from ? nlohmann::json(std::string(to_string(*e.from)))
+                                    : nlohmann::json(nullptr)},
                     {"to", std::string(to_string(e.to))},
                     {"reason", e.reason},
-                    {"evidence", nlohmann::json::parse(e.evidence.empty() ? "{}" : e.evidence, nullptr, false)}});
+                    {"evidence", nlohmann::json::parse(e.evidence.empty() ? "{}" : e.evidence,
+                                                       nullptr, false)}});
   }
   nlohmann::json regimes = nlohmann::json::array();
-  for (const auto& r : p.regimes) regimes.push_back({{"coin", r.coin}, {"at_birth", r.at_birth}, {"at_death", r.at_death}});
+  for (const auto& r : p.regimes)
+    regimes.push_back({{"coin", r.coin}, {"at_birth", r.at_birth}, {"at_death", r.at_death}});
   nlohmann::json live = nlohmann::json::array();
   for (const auto& m : p.live) {
-    live.push_back({{"session", m.session}, {"bars", m.bars}, {"first", m.first}, {"last", m.last},
-                    {"total_return", number(m.total_return)}, {"sharpe", number(m.sharpe)},
+    live.push_back({{"session", m.session},
+                    {"bars", m.bars},
+                    {"first", m.first},
+                    {"last", m.last},
+                    {"total_return", number(m.total_return)},
+                    {"sharpe", number(m.sharpe)},
                     {"max_drawdown", number(m.max_drawdown)}});
   }
   return {{"id", p.strategy_id},
@@ -93,8 +104,10 @@ nlohmann::json to_json(const Postmortem& p) {
           {"regimes", regimes},
           {"live", live},
           {"validated",
-           {{"sharpe", number(p.validated.sharpe)}, {"max_drawdown", number(p.validated.max_drawdown)},
-            {"mean", number(p.validated.mean)}, {"std", number(p.validated.stdev)}}},
+           {{"sharpe", number(p.validated.sharpe)},
+            {"max_drawdown", number(p.validated.max_drawdown)},
+            {"mean", number(p.validated.mean)},
+            {"std", number(p.validated.stdev)}}},
           {"genome", p.genome}};
 }
 
@@ -135,20 +148,21 @@ Postmortem postmortem_from_json(const nlohmann::json& j) {
     p.live.push_back(l);
   }
   const auto& v = field(j, "validated");
-  p.validated = {number_or_nan(v, "sharpe"), number_or_nan(v, "max_drawdown"), number_or_nan(v, "mean"),
-                 number_or_nan(v, "std")};
+  p.validated = {number_or_nan(v, "sharpe"), number_or_nan(v, "max_drawdown"),
+                 number_or_nan(v, "mean"), number_or_nan(v, "std")};
   p.genome = field(j, "genome");
   return p;
 }
 
 std::string to_text(const Postmortem& p) {
-  std::string out = fmt::format("post-mortem of strategy {} ({}, run {})\n", p.strategy_id, p.family, p.run_id);
-  out += fmt::format("  born     {}\n  retired  {} (market time), age {:.1f} days\n", core::format_utc(p.born),
-                     core::format_utc(p.died), p.age_days);
+  std::string out =
+      fmt::format("post-mortem of strategy {} ({}, run {})\n", p.strategy_id, p.family, p.run_id);
+  out += fmt::format("  born     {}\n  retired  {} (market time), age {:.1f} days\n",
+                     core::format_utc(p.born), core::format_utc(p.died), p.age_days);
   out += fmt::format("  why      {}\n", p.reason);
   for (const auto& e : p.path) {
-    out += fmt::format("    {}  {} -> {}: {}\n", core::format_utc(e.time), e.from ? to_string(*e.from) : "born",
-                       to_string(e.to), e.reason);
+    out += fmt::format("    {}  {} -> {}: {}\n", core::format_utc(e.time),
+                       e.from ? to_string(*e.from) : "born", to_string(e.to), e.reason);
   }
   for (const auto& r : p.regimes) {
     out += fmt::format("  regime   {}: at birth {}, at death {}\n", r.coin, r.at_birth, r.at_death);
@@ -158,14 +172,15 @@ std::string to_text(const Postmortem& p) {
                      figure(p.validated.mean, "{:.6f}"), figure(p.validated.stdev, "{:.6f}"));
   if (p.live.empty()) out += "  live       no marks\n";
   for (const auto& m : p.live) {
-    out += fmt::format("  live {:<10} {} bars, return {}, Sharpe {}, max drawdown {}\n", m.session, m.bars,
-                       figure(m.total_return), figure(m.sharpe, "{:.3f}"), figure(m.max_drawdown));
+    out += fmt::format("  live {:<10} {} bars, return {}, Sharpe {}, max drawdown {}\n", m.session,
+                       m.bars, figure(m.total_return), figure(m.sharpe, "{:.3f}"),
+                       figure(m.max_drawdown));
   }
   return out;
 }
 
-void retire(data::Store& store, const std::string& id, const std::string& reason, const std::string& evidence,
-            const std::string& postmortem_json, TimeMs now) {
+void retire(data::Store& store, const std::string& id, const std::string& reason,
+            const std::string& evidence, const std::string& postmortem_json, TimeMs now) {
   auto tx = store.transaction();
   transition(store, id, State::Retired, reason, evidence, now);
   store.save_postmortem({id, now, postmortem_json});

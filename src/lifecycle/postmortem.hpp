@@ -4,12 +4,11 @@
 // Used by the daemon's lifecycle scheduler, `organism strategy postmortem` and the HTML report.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/time.hpp"
 #include "data/series.hpp"
@@ -21,15 +20,16 @@ namespace organism::lifecycle {
 
 // A strategy's live record in one session, from its marks.
 struct LiveMetrics {
-  std::string session;     // "paper" | "production"
-  std::int64_t bars = 0;   // marks with a return
+  std::string session;    // "paper" | "production"
+  std::int64_t bars = 0;  // marks with a return
   TimeMs first = 0, last = 0;
   double total_return = 0;  // compounded
   double sharpe = 0;        // annualized
   double max_drawdown = 0;  // of the compounded curve
 };
 // Per session (paper first, then production), the marks' finite returns compounded.
-std::vector<LiveMetrics> live_metrics(std::span<const data::StrategyMark> marks, double bars_per_year);
+std::vector<LiveMetrics> live_metrics(std::span<const data::StrategyMark> marks,
+                                      double bars_per_year);
 
 struct CoinRegimes {
   std::string coin;
@@ -45,7 +45,8 @@ struct Postmortem {
   double age_days = 0;
   std::string reason;  // of the retirement
   nlohmann::json evidence = nlohmann::json::object();
-  std::vector<Event> path;  // the moves that led there: from its last entry into production (or paper) on
+  std::vector<Event>
+      path;  // the moves that led there: from its last entry into production (or paper) on
   std::vector<CoinRegimes> regimes;
   std::vector<LiveMetrics> live;
   ValidatedFigures validated;
@@ -61,7 +62,7 @@ std::string to_text(const Postmortem& p);
 // Moves the strategy to retired and stores its post-mortem in one transaction (the event and the
 // record exist together or not at all). Its own transaction (BEGIN IMMEDIATE): not to be called
 // inside another. core::Error as transition() for an illegal move; nothing is then written.
-void retire(data::Store& store, const std::string& id, const std::string& reason, const std::string& evidence,
-            const std::string& postmortem_json, TimeMs now);
+void retire(data::Store& store, const std::string& id, const std::string& reason,
+            const std::string& evidence, const std::string& postmortem_json, TimeMs now);
 
 }  // namespace organism::lifecycle

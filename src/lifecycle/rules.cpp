@@ -17,7 +17,9 @@ double days_between(TimeMs from, TimeMs to) {
 }
 
 // JSON has no NaN: an unmeasurable figure is null.
-nlohmann::json number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
+nlohmann::json number(double x) {
+  return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
+}
 
 }  // namespace
 
@@ -35,10 +37,11 @@ double compounded_drawdown(std::span<const double> returns) {
   return worst;
 }
 
-double tracking_error(std::span<const double> paper, std::span<const double> backtest, double bars_per_year) {
+double tracking_error(std::span<const double> paper, std::span<const double> backtest,
+                      double bars_per_year) {
   if (paper.size() != backtest.size()) {
-    throw core::UsageError(fmt::format("tracking error: {} paper returns for {} backtest returns", paper.size(),
-                                       backtest.size()));
+    throw core::UsageError(fmt::format("tracking error: {} paper returns for {} backtest returns",
+                                       paper.size(), backtest.size()));
   }
   if (paper.size() < 2) return std::numeric_limits<double>::quiet_NaN();
   std::vector<double> diff(paper.size());
@@ -48,7 +51,8 @@ double tracking_error(std::span<const double> paper, std::span<const double> bac
 
 Cusum lower_cusum(std::span<const double> returns, double mu0, double sigma0, double k, double h) {
   Cusum out;
-  if (!(sigma0 > 0) || !std::isfinite(mu0)) return out;  // no reference: no alarm (the caller says so)
+  if (!(sigma0 > 0) || !std::isfinite(mu0))
+    return out;  // no reference: no alarm (the caller says so)
   double s = 0;
   for (std::size_t t = 0; t < returns.size(); ++t) {
     s = std::max(0.0, s + (mu0 - returns[t]) / sigma0 - k);
@@ -93,8 +97,9 @@ Verdict paper_verdict(const PaperInputs& in, const LifecycleOptions& o) {
     v.evidence["production_slot_free"] = in.production_slot_free;
     if (!in.production_slot_free) return v;  // passed, waits for a slot
     v.to = State::Production;
-    v.reason = fmt::format("paper {:.1f} days: tracking error {:.4f} <= {}, Sharpe {:.3f} >= {:.3f}", days, te,
-                           o.max_tracking_error, sharpe, needed);
+    v.reason =
+        fmt::format("paper {:.1f} days: tracking error {:.4f} <= {}, Sharpe {:.3f} >= {:.3f}", days,
+                    te, o.max_tracking_error, sharpe, needed);
     return v;
   }
   v.to = State::Validated;
@@ -105,15 +110,17 @@ Verdict paper_verdict(const PaperInputs& in, const LifecycleOptions& o) {
   return v;
 }
 
-DecayTests decay_tests(std::span<const double> returns, const ValidatedFigures& validated, bool paused,
-                       const LifecycleOptions& o) {
+DecayTests decay_tests(std::span<const double> returns, const ValidatedFigures& validated,
+                       bool paused, const LifecycleOptions& o) {
   DecayTests out;
   const auto rolling_n = static_cast<std::size_t>(std::max<std::int64_t>(o.rolling_bars, 2));
   // Rolling Sharpe: only on a full window (a few bars' Sharpe is noise).
-  nlohmann::json rolling = {{"bars", std::min(returns.size(), rolling_n)}, {"window", rolling_n},
+  nlohmann::json rolling = {{"bars", std::min(returns.size(), rolling_n)},
+                            {"window", rolling_n},
                             {"threshold", o.min_rolling_sharpe}};
   if (returns.size() >= rolling_n) {
-    const double s = annualized_sharpe(returns.subspan(returns.size() - rolling_n), o.bars_per_year);
+    const double s =
+        annualized_sharpe(returns.subspan(returns.size() - rolling_n), o.bars_per_year);
     rolling["sharpe"] = s;
     rolling["failed"] = s < o.min_rolling_sharpe;
     if (s < o.min_rolling_sharpe) out.causes.push_back("rolling_sharpe");
@@ -135,13 +142,21 @@ DecayTests decay_tests(std::span<const double> returns, const ValidatedFigures& 
       {"bars", returns.size()},
       {"rolling_sharpe", rolling},
       {"drawdown",
-       {{"value", dd}, {"validated_max_drawdown", number(validated.max_drawdown)}, {"dd_multiple", o.dd_multiple},
-        {"limit", number(dd_limit)}, {"failed", dd_failed}}},
+       {{"value", dd},
+        {"validated_max_drawdown", number(validated.max_drawdown)},
+        {"dd_multiple", o.dd_multiple},
+        {"limit", number(dd_limit)},
+        {"failed", dd_failed}}},
       {"cusum",
-       {{"statistic", c.statistic}, {"peak", c.peak}, {"k", o.cusum_k}, {"h", o.cusum_h},
-        {"mu0", number(validated.mean)}, {"sigma0", number(validated.stdev)},
+       {{"statistic", c.statistic},
+        {"peak", c.peak},
+        {"k", o.cusum_k},
+        {"h", o.cusum_h},
+        {"mu0", number(validated.mean)},
+        {"sigma0", number(validated.stdev)},
         {"alarm_bar", c.first_alarm ? nlohmann::json(*c.first_alarm) : nlohmann::json(nullptr)},
-        {"arl0", cusum_arl0(o.cusum_k, o.cusum_h)}, {"failed", c.first_alarm.has_value()}}},
+        {"arl0", cusum_arl0(o.cusum_k, o.cusum_h)},
+        {"failed", c.first_alarm.has_value()}}},
       {"breaker_paused", paused},
       {"failed", out.causes}};
   return out;
@@ -153,7 +168,8 @@ Verdict production_verdict(const LiveInputs& in, const LifecycleOptions& o) {
   v.evidence = tests.evidence;
   if (!tests.failed) return v;
   v.to = State::Decaying;
-  v.reason = fmt::format("decay: {} after {} live bars", fmt::join(tests.causes, ", "), in.returns.size());
+  v.reason =
+      fmt::format("decay: {} after {} live bars", fmt::join(tests.causes, ", "), in.returns.size());
   return v;
 }
 
@@ -164,18 +180,22 @@ Verdict decaying_verdict(const LiveInputs& in, const LifecycleOptions& o) {
   v.evidence = tests.evidence;
   v.evidence["decaying_days"] = days;
   v.evidence["decay_grace_days"] = o.decay_grace_days;
-  const bool enough = in.returns.size() >= static_cast<std::size_t>(std::max<std::int64_t>(o.rolling_bars, 2));
+  const bool enough =
+      in.returns.size() >= static_cast<std::size_t>(std::max<std::int64_t>(o.rolling_bars, 2));
   v.evidence["recovery_bars_needed"] = std::max<std::int64_t>(o.rolling_bars, 2);
   if (enough && !tests.failed) {
     v.to = State::Production;
-    v.reason = fmt::format("recovered: every decay test passes on {} bars since the decay", in.returns.size());
+    v.reason = fmt::format("recovered: every decay test passes on {} bars since the decay",
+                           in.returns.size());
     return v;
   }
   if (days >= o.decay_grace_days) {
     v.to = State::Retired;
-    v.reason = enough ? fmt::format("no recovery within {} days: {}", o.decay_grace_days, fmt::join(tests.causes, ", "))
-                      : fmt::format("no recovery within {} days: {} of {} bars since the decay", o.decay_grace_days,
-                                    in.returns.size(), std::max<std::int64_t>(o.rolling_bars, 2));
+    v.reason = enough ? fmt::format("no recovery within {} days: {}", o.decay_grace_days,
+                                    fmt::join(tests.causes, ", "))
+                      : fmt::format("no recovery within {} days: {} of {} bars since the decay",
+                                    o.decay_grace_days, in.returns.size(),
+                                    std::max<std::int64_t>(o.rolling_bars, 2));
   }
   return v;
 }

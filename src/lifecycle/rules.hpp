@@ -1,17 +1,17 @@
 // The lifecycle rules: pure verdicts over return series (paper -> production or back to validated,
 // production -> decaying, decaying -> production or retired), each with the evidence (figures,
-// thresholds, bar counts) that decided. Used by the daemon's lifecycle scheduler; docs/lifecycle.md.
+// thresholds, bar counts) that decided. Used by the daemon's lifecycle scheduler;
+// docs/lifecycle.md.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/time.hpp"
 #include "lifecycle/state.hpp"
@@ -26,9 +26,9 @@ struct LifecycleOptions {
   double max_tracking_error = 0.25;  // annualized std of (paper - backtest) per-bar returns
   double paper_sharpe_ratio = 0.5;   // k: paper Sharpe >= k x validated Sharpe
   std::int64_t max_paper = 4, max_production = 4;
-  double paper_capital = 1000;       // USD per paper strategy
+  double paper_capital = 1000;  // USD per paper strategy
   std::int64_t rolling_bars = 168;
-  double min_rolling_sharpe = -1;    // annualized
+  double min_rolling_sharpe = -1;  // annualized
   double dd_multiple = 1.5;
   double cusum_k = 0.5, cusum_h = 5;
   double decay_grace_days = 14;
@@ -44,8 +44,8 @@ struct LifecycleOptions {
 struct ValidatedFigures {
   double sharpe = std::numeric_limits<double>::quiet_NaN();        // annualized
   double max_drawdown = std::numeric_limits<double>::quiet_NaN();  // fraction
-  double mean = std::numeric_limits<double>::quiet_NaN();          // per-bar return (the CUSUM's mu0)
-  double stdev = std::numeric_limits<double>::quiet_NaN();           // per-bar (sigma0)
+  double mean = std::numeric_limits<double>::quiet_NaN();   // per-bar return (the CUSUM's mu0)
+  double stdev = std::numeric_limits<double>::quiet_NaN();  // per-bar (sigma0)
 };
 
 // A rule's outcome: `to` empty when the strategy stays where it is.
@@ -61,7 +61,8 @@ double annualized_sharpe(std::span<const double> returns, double bars_per_year);
 double compounded_drawdown(std::span<const double> returns);
 // std (ddof 1) of paper[i] - backtest[i] x sqrt(bars_per_year); NaN with fewer than 2 pairs.
 // core::UsageError when the lengths differ.
-double tracking_error(std::span<const double> paper, std::span<const double> backtest, double bars_per_year);
+double tracking_error(std::span<const double> paper, std::span<const double> backtest,
+                      double bars_per_year);
 
 // The lower (one-sided) CUSUM of standardized returns against the in-control mean mu0 and std
 // sigma0: S_0 = 0, S_t = max(0, S_{t-1} + (mu0 - r_t) / sigma0 - k), alarm at S_t > h. It grows
@@ -98,8 +99,8 @@ struct DecayTests {
   std::vector<std::string> causes;  // the failed tests' names, in the order above
   nlohmann::json evidence = nlohmann::json::object();
 };
-DecayTests decay_tests(std::span<const double> returns, const ValidatedFigures& validated, bool paused,
-                       const LifecycleOptions& options);
+DecayTests decay_tests(std::span<const double> returns, const ValidatedFigures& validated,
+                       bool paused, const LifecycleOptions& options);
 
 // `returns`: the live returns since the strategy entered its state at `entered`.
 struct LiveInputs {

@@ -2,6 +2,7 @@
 // strategies in several states (one retired with a post-mortem written by lifecycle::retire), as
 // tables and JSON, the state filter, and the errors naming the id.
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "data/store.hpp"
@@ -18,8 +19,18 @@ constexpr core::TimeMs kT0 = 1704067200000;  // 2024-01-01 00:00 UTC
 constexpr core::TimeMs kDay = 86'400'000;
 
 void add(data::Store& store, const std::string& id, const std::vector<State>& path) {
-  data::StrategyRecord r{id, std::string("run-1"), std::string("ema_cross"), std::string(R"({"family":"ema_cross"})"),
-                         std::string("[]"), std::string("{}"), std::string(), std::string(), 0, 0, 0, {}};
+  data::StrategyRecord r{id,
+                         std::string("run-1"),
+                         std::string("ema_cross"),
+                         std::string(R"({"family":"ema_cross"})"),
+                         std::string("[]"),
+                         std::string("{}"),
+                         std::string(),
+                         std::string(),
+                         0,
+                         0,
+                         0,
+                         {}};
   lifecycle::birth(store, r, kT0, "test");
   core::TimeMs t = kT0;
   for (State s : path) lifecycle::transition(store, id, s, "test", "{}", t += kDay);
@@ -51,7 +62,8 @@ std::string make_store(const TempDir& dir) {
   p.live = {{"production", 120, kT0 + 5 * kDay, p.died, -0.12, -2.5, 0.15}};
   p.validated = {1.8, 0.08, 0.0002, 0.006};
   p.genome = {{"family", "ema_cross"}};
-  lifecycle::retire(store, "s-dead", p.reason, p.evidence.dump(), lifecycle::to_json(p).dump(), p.died);
+  lifecycle::retire(store, "s-dead", p.reason, p.evidence.dump(), lifecycle::to_json(p).dump(),
+                    p.died);
   return db;
 }
 
@@ -103,11 +115,15 @@ TEST(StrategyLifecycleCommands, PostmortemOfARetiredStrategyAndErrors) {
   EXPECT_DOUBLE_EQ(pm.at("validated").at("sharpe").get<double>(), 1.8);
   r = run_organism({"strategy", "postmortem", "s-dead", "--db", db});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("post-mortem of strategy s-dead (ema_cross, run run-1)"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("no recovery within 3 days: cusum"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("BTC: at birth normal_vol/up/unknown, at death high_vol/down/unknown"), std::string::npos)
+  EXPECT_NE(r.out.find("post-mortem of strategy s-dead (ema_cross, run run-1)"), std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("120 bars, return -0.1200, Sharpe -2.500, max drawdown 0.1500"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("no recovery within 3 days: cusum"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("BTC: at birth normal_vol/up/unknown, at death high_vol/down/unknown"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("120 bars, return -0.1200, Sharpe -2.500, max drawdown 0.1500"),
+            std::string::npos)
+      << r.out;
   r = run_organism({"strategy", "postmortem", "s-paper", "--db", db});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("strategy s-paper is not retired"), std::string::npos) << r.err;

@@ -2,14 +2,14 @@
 // lifecycle::birth and moved to the state under test, marks built so that each rule fires and
 // does not fire; every move with its reason and evidence, the post-mortem at retirement, and the
 // same time evaluated twice moving nothing twice.
+#include "daemon/lifecycle_scheduler.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
-
 #include <nlohmann/json.hpp>
 
 #include "core/random.hpp"
-#include "daemon/lifecycle_scheduler.hpp"
 #include "data/market.hpp"
 #include "data/synth.hpp"
 #include "lifecycle/lifecycle.hpp"
@@ -61,14 +61,16 @@ struct Fixture {
   std::string add(std::uint64_t seed, const std::vector<std::pair<State, std::size_t>>& path,
                   const std::string& run_id = "run-1") {
     core::Rng rng(seed, {1});
-    auto g = seed == 0 ? strategy::default_genome("ema_cross") : strategy::random_genome(strategy::find_family("ema_cross"), rng);
+    auto g = seed == 0 ? strategy::default_genome("ema_cross")
+                       : strategy::random_genome(strategy::find_family("ema_cross"), rng);
     runs::StrategyRecord r;
     r.id = strategy::genome_id(g);
     r.run_id = run_id;
     r.family = "ema_cross";
     r.genome = strategy::canonical_json(g);
     lifecycle::birth(store, runs::to_row(r), times.front(), "test");
-    for (const auto& [to, bar] : path) lifecycle::transition(store, r.id, to, "test move", "{}", times[bar]);
+    for (const auto& [to, bar] : path)
+      lifecycle::transition(store, r.id, to, "test move", "{}", times[bar]);
     return r.id;
   }
 
@@ -84,7 +86,8 @@ struct Fixture {
     return out;
   }
 
-  data::StrategyMark mark(const std::string& id, const std::string& session, std::size_t bar, double ret) {
+  data::StrategyMark mark(const std::string& id, const std::string& session, std::size_t bar,
+                          double ret) {
     data::StrategyMark m;
     m.strategy_id = id;
     m.session = session;
@@ -183,7 +186,8 @@ TEST(LifecycleScheduler, PaperPromotedWhenItTracksItsBacktestAndDemotedWhenNot) 
   int n = 0;
   for (std::size_t i = 801; i <= end; ++i, ++n) {
     marks.push_back(f.mark(good, "paper", i, bt_good.at(f.times[i]) + 0.002));
-    marks.push_back(f.mark(noisy, "paper", i, bt_noisy.at(f.times[i]) + (n % 2 == 0 ? 0.02 : -0.02)));
+    marks.push_back(
+        f.mark(noisy, "paper", i, bt_noisy.at(f.times[i]) + (n % 2 == 0 ? 0.02 : -0.02)));
   }
   auto s = scheduler(f);
   // A day short: nothing moves.
@@ -200,8 +204,10 @@ TEST(LifecycleScheduler, PaperPromotedWhenItTracksItsBacktestAndDemotedWhenNot) 
   EXPECT_EQ(eg.at("bars").get<int>(), 168);
   EXPECT_NEAR(eg.at("paper_days").get<double>(), 7.0, 1e-12);
   const auto en = json::parse(by_id.at(noisy).evidence);
-  EXPECT_NEAR(en.at("tracking_error").get<double>(), 0.02 * std::sqrt(168.0 / 167.0) * std::sqrt(8760.0), 1e-6);
-  EXPECT_NE(by_id.at(noisy).reason.find("tracking error"), std::string::npos) << by_id.at(noisy).reason;
+  EXPECT_NEAR(en.at("tracking_error").get<double>(),
+              0.02 * std::sqrt(168.0 / 167.0) * std::sqrt(8760.0), 1e-6);
+  EXPECT_NE(by_id.at(noisy).reason.find("tracking error"), std::string::npos)
+      << by_id.at(noisy).reason;
   // Stored with the same evidence.
   EXPECT_EQ(last_evidence(f, good), eg);
   EXPECT_EQ(f.store.load_marks(good).size(), 168u);
@@ -212,9 +218,12 @@ TEST(LifecycleScheduler, PaperPromotedWhenItTracksItsBacktestAndDemotedWhenNot) 
 
 TEST(LifecycleScheduler, ProductionDecaysOnLossesOrTheBreakerAndStaysOtherwise) {
   Fixture f;
-  const auto losing = f.add(0, {{State::Validated, 100}, {State::Paper, 700}, {State::Production, 900}});
-  const auto steady = f.add(4, {{State::Validated, 100}, {State::Paper, 700}, {State::Production, 900}});
-  const auto paused = f.add(7, {{State::Validated, 100}, {State::Paper, 700}, {State::Production, 900}});
+  const auto losing =
+      f.add(0, {{State::Validated, 100}, {State::Paper, 700}, {State::Production, 900}});
+  const auto steady =
+      f.add(4, {{State::Validated, 100}, {State::Paper, 700}, {State::Production, 900}});
+  const auto paused =
+      f.add(7, {{State::Validated, 100}, {State::Paper, 700}, {State::Production, 900}});
   std::vector<data::StrategyMark> marks;
   for (std::size_t i = 901; i <= 930; ++i) {
     marks.push_back(f.mark(losing, "production", i, i % 2 ? -0.005 : -0.015));  // mean -0.01 a bar
@@ -248,8 +257,10 @@ TEST(LifecycleScheduler, ProductionDecaysOnLossesOrTheBreakerAndStaysOtherwise) 
 
 TEST(LifecycleScheduler, DecayingRecoversOrRetiresWithAPostmortem) {
   Fixture f;
-  const auto path = std::vector<std::pair<State, std::size_t>>{
-      {State::Validated, 100}, {State::Paper, 700}, {State::Production, 900}, {State::Decaying, 950}};
+  const auto path = std::vector<std::pair<State, std::size_t>>{{State::Validated, 100},
+                                                               {State::Paper, 700},
+                                                               {State::Production, 900},
+                                                               {State::Decaying, 950}};
   const auto dying = f.add(0, path);
   const auto healing = f.add(4, path);
   std::vector<data::StrategyMark> marks;
@@ -273,7 +284,8 @@ TEST(LifecycleScheduler, DecayingRecoversOrRetiresWithAPostmortem) {
   ASSERT_EQ(changes.size(), 1u);
   EXPECT_EQ(changes[0].id, dying);
   EXPECT_EQ(changes[0].to, State::Retired);
-  EXPECT_NE(changes[0].reason.find("no recovery within 3 days"), std::string::npos) << changes[0].reason;
+  EXPECT_NE(changes[0].reason.find("no recovery within 3 days"), std::string::npos)
+      << changes[0].reason;
   const auto pm = f.store.load_postmortem(dying);
   ASSERT_TRUE(pm);
   EXPECT_EQ(pm->time, f.times[950 + 72]);

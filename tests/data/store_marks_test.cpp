@@ -1,10 +1,9 @@
 // Schema 8: strategy marks (upserted by strategy, session and time; range loads; NaN returns) and
 // post-mortems (one per strategy), on a real SQLite file, and the migration from schema 7.
+#include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include <cmath>
-
-#include <gtest/gtest.h>
 
 #include "core/error.hpp"
 #include "data/store.hpp"
@@ -17,8 +16,18 @@ constexpr TimeMs kT0 = 1704067200000;  // 2024-01-01 00:00 UTC
 constexpr TimeMs kHour = 3'600'000;
 
 StrategyRecord strategy(const std::string& id) {
-  return StrategyRecord{id, std::string("r"), std::string("ema_cross"), std::string("{}"), std::string("[]"),
-                        std::string("{}"), std::string("paper"), std::string(), 0, 0, 0, {}};
+  return StrategyRecord{id,
+                        std::string("r"),
+                        std::string("ema_cross"),
+                        std::string("{}"),
+                        std::string("[]"),
+                        std::string("{}"),
+                        std::string("paper"),
+                        std::string(),
+                        0,
+                        0,
+                        0,
+                        {}};
 }
 
 void seed(Store& store) {
@@ -32,7 +41,8 @@ void seed(Store& store) {
   store.save_strategy(strategy("b"));
 }
 
-StrategyMark mark(const std::string& id, const std::string& session, int bar, double equity, double ret) {
+StrategyMark mark(const std::string& id, const std::string& session, int bar, double equity,
+                  double ret) {
   StrategyMark m;
   m.strategy_id = id;
   m.session = session;
@@ -49,7 +59,8 @@ std::int64_t count_rows(const std::string& path, const char* table) {
   sqlite3_stmt* st = nullptr;
   const std::string sql = std::string("SELECT count(*) FROM ") + table;
   std::int64_t n = -1;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW)
     n = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
   sqlite3_close(db);
@@ -62,8 +73,9 @@ TEST(StoreMarks, UpsertTwiceIsOneRowAndRangesLoad) {
   {
     auto store = Store::open(path);
     seed(store);
-    const std::vector<StrategyMark> first{mark("a", "paper", 0, 1000, std::nan("")), mark("a", "paper", 1, 1010, 0.01),
-                                          mark("a", "paper", 2, 999.9, -0.01), mark("b", "paper", 1, 500, 0.0)};
+    const std::vector<StrategyMark> first{
+        mark("a", "paper", 0, 1000, std::nan("")), mark("a", "paper", 1, 1010, 0.01),
+        mark("a", "paper", 2, 999.9, -0.01), mark("b", "paper", 1, 500, 0.0)};
     EXPECT_EQ(store.upsert_marks(first), 4u);
     // The same bar decided again after a restart, with another equity: rewritten, not doubled.
     const std::vector<StrategyMark> again{mark("a", "paper", 2, 1000.5, -0.0094059)};
@@ -97,7 +109,8 @@ TEST(StoreMarks, MarkOfAnUnknownStrategyIsAnErrorAndWritesNothing) {
   test::TempDir dir;
   auto store = Store::open((dir / "s.db").string());
   seed(store);
-  const std::vector<StrategyMark> marks{mark("a", "paper", 0, 1000, 0.0), mark("ghost", "paper", 0, 1, 0.0)};
+  const std::vector<StrategyMark> marks{mark("a", "paper", 0, 1000, 0.0),
+                                        mark("ghost", "paper", 0, 1, 0.0)};
   try {
     store.upsert_marks(marks);
     FAIL() << "no error";
@@ -141,8 +154,9 @@ TEST(StoreMarks, MigrationFromVersion7AddsTheTablesAndKeepsStrategies) {
     // Version 7 is version 8 without the two tables.
     sqlite3* db = nullptr;
     sqlite3_open(path.c_str(), &db);
-    ASSERT_EQ(sqlite3_exec(db, "DROP TABLE strategy_marks; DROP TABLE postmortems; PRAGMA user_version = 7;", nullptr,
-                           nullptr, nullptr),
+    ASSERT_EQ(sqlite3_exec(
+                  db, "DROP TABLE strategy_marks; DROP TABLE postmortems; PRAGMA user_version = 7;",
+                  nullptr, nullptr, nullptr),
               SQLITE_OK);
     sqlite3_close(db);
   }

@@ -1,12 +1,13 @@
 // Post-mortems: live metrics from marks by hand, the regime at a time, the JSON round trip and the
 // text, and lifecycle::retire writing the move and the record together (or neither).
+#include "lifecycle/postmortem.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "core/error.hpp"
 #include "indicators/regime.hpp"
-#include "lifecycle/postmortem.hpp"
 #include "support/test_support.hpp"
 
 namespace organism::lifecycle {
@@ -26,9 +27,9 @@ data::StrategyMark mark(const std::string& session, int bar, double ret) {
 
 TEST(Postmortem, LiveMetricsPerSessionByHand) {
   const double nan = std::nan("");
-  const std::vector<data::StrategyMark> marks{mark("paper", 0, nan),        mark("paper", 1, 0.1),
-                                              mark("production", 1, nan),   mark("paper", 2, -0.2),
-                                              mark("production", 2, -0.1),  mark("production", 3, 0.3)};
+  const std::vector<data::StrategyMark> marks{
+      mark("paper", 0, nan),  mark("paper", 1, 0.1),       mark("production", 1, nan),
+      mark("paper", 2, -0.2), mark("production", 2, -0.1), mark("production", 3, 0.3)};
   const auto live = live_metrics(marks, 100);
   ASSERT_EQ(live.size(), 2u);
   EXPECT_EQ(live[0].session, "paper");
@@ -68,7 +69,8 @@ Postmortem sample() {
   p.age_days = 1.5;
   p.reason = "no recovery within 3 days: cusum";
   p.evidence = {{"failed", {"cusum"}}};
-  p.path = {{State::Production, State::Decaying, kT0 + 12 * kHour, "decay: cusum after 9 live bars", R"({"bars":9})"},
+  p.path = {{State::Production, State::Decaying, kT0 + 12 * kHour, "decay: cusum after 9 live bars",
+             R"({"bars":9})"},
             {State::Decaying, State::Retired, p.died, p.reason, R"({"failed":["cusum"]})"}};
   p.regimes = {{"BTC", "low_vol/up/unknown", "high_vol/down/unknown"}};
   p.live = {{"production", 30, kT0 + kHour, p.died, -0.0625, -4.25, 0.08}};
@@ -88,9 +90,14 @@ TEST(Postmortem, JsonRoundTripAndText) {
   EXPECT_EQ(*back.path[0].from, State::Production);
   EXPECT_TRUE(std::isnan(back.validated.stdev));
   const auto text = to_text(p);
-  EXPECT_NE(text.find("retired  2024-01-02 12:00:00 (market time), age 1.5 days"), std::string::npos) << text;
-  EXPECT_NE(text.find("production -> decaying: decay: cusum after 9 live bars"), std::string::npos) << text;
-  EXPECT_NE(text.find("live production 30 bars, return -0.0625, Sharpe -4.250, max drawdown 0.0800"), std::string::npos)
+  EXPECT_NE(text.find("retired  2024-01-02 12:00:00 (market time), age 1.5 days"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("production -> decaying: decay: cusum after 9 live bars"), std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find("live production 30 bars, return -0.0625, Sharpe -4.250, max drawdown 0.0800"),
+      std::string::npos)
       << text;
   EXPECT_NE(text.find("std n/a"), std::string::npos) << text;
   auto broken = j;
@@ -113,8 +120,18 @@ TEST(Postmortem, RetireWritesTheMoveAndTheRecordTogether) {
   run.status = "finished";
   store.save_run(run);
   for (const char* id : {"s", "young"}) {
-    data::StrategyRecord r{id, std::string("r"), std::string("ema_cross"), std::string("{}"), std::string("[]"),
-                           std::string("{}"), std::string(), std::string(), 0, 0, 0, {}};
+    data::StrategyRecord r{id,
+                           std::string("r"),
+                           std::string("ema_cross"),
+                           std::string("{}"),
+                           std::string("[]"),
+                           std::string("{}"),
+                           std::string(),
+                           std::string(),
+                           0,
+                           0,
+                           0,
+                           {}};
     birth(store, r, kT0, "test");
   }
   transition(store, "s", State::Validated, "t", "{}", kT0 + 1);

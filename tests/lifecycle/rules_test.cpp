@@ -1,12 +1,12 @@
 // The lifecycle rules on tiny series whose Sharpe, drawdown, tracking error and CUSUM are worked
 // out here by hand (and by a plain loop), every verdict firing and not firing; the CUSUM's ARL0
 // against Siegmund's formula by Monte Carlo.
+#include "lifecycle/rules.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
-
-#include "lifecycle/rules.hpp"
 
 namespace organism::lifecycle {
 namespace {
@@ -49,8 +49,9 @@ TEST(LifecycleRules, FiguresByHand) {
   // A loss from the start counts against the initial 1.
   EXPECT_NEAR(compounded_drawdown(std::vector<double>{-0.1}), 0.1, 1e-12);
   // Differences 0, .01, -.01: var 1e-4, std .01, x 10.
-  EXPECT_NEAR(tracking_error(std::vector<double>{0.01, 0.02, 0.0}, std::vector<double>{0.01, 0.01, 0.01}, 100), 0.1,
-              1e-12);
+  EXPECT_NEAR(tracking_error(std::vector<double>{0.01, 0.02, 0.0},
+                             std::vector<double>{0.01, 0.01, 0.01}, 100),
+              0.1, 1e-12);
   EXPECT_TRUE(std::isnan(tracking_error(std::vector<double>{0.01}, std::vector<double>{0.0}, 100)));
 }
 
@@ -93,7 +94,8 @@ TEST(LifecycleRules, Arl0MatchesMonteCarloOnNormalReturns) {
     total += static_cast<double>(*c.first_alarm + 1);
   }
   const double mean = total / runs;
-  EXPECT_NEAR(mean, formula, 0.15 * formula) << "empirical ARL0 " << mean << ", Siegmund " << formula;
+  EXPECT_NEAR(mean, formula, 0.15 * formula)
+      << "empirical ARL0 " << mean << ", Siegmund " << formula;
 }
 
 PaperInputs paper_inputs(double days) {
@@ -156,8 +158,10 @@ LiveInputs live(std::vector<double> returns, double days = 1) {
   return in;
 }
 
-const std::vector<double> kGood{0.01, 0.01, 0.02, 0.0};   // z - k: -1, -1, -2, 0: S stays 0; no drawdown
-const std::vector<double> kBad{0.01, -0.02, 0.005, -0.01}; // mean -0.00375; S = 0, 2, 1.5, 2.5; dd 0.02495
+const std::vector<double> kGood{0.01, 0.01, 0.02,
+                                0.0};  // z - k: -1, -1, -2, 0: S stays 0; no drawdown
+const std::vector<double> kBad{0.01, -0.02, 0.005,
+                               -0.01};  // mean -0.00375; S = 0, 2, 1.5, 2.5; dd 0.02495
 
 TEST(LifecycleRules, ProductionStaysWhenEveryTestPasses) {
   const auto v = production_verdict(live(kGood), small_options());
@@ -172,14 +176,16 @@ TEST(LifecycleRules, ProductionDecaysOnTheRollingSharpe) {
   EXPECT_EQ(*v.to, State::Decaying);
   EXPECT_EQ(v.evidence["failed"], nlohmann::json({"rolling_sharpe"}));
   EXPECT_NEAR(v.evidence["rolling_sharpe"]["sharpe"].get<double>(), plain_sharpe(kBad, 100), 1e-9);
-  EXPECT_NEAR(v.evidence["drawdown"]["value"].get<double>(), 1 - 1.01 * 0.98 * 1.005 * 0.99 / 1.01, 1e-12);
+  EXPECT_NEAR(v.evidence["drawdown"]["value"].get<double>(), 1 - 1.01 * 0.98 * 1.005 * 0.99 / 1.01,
+              1e-12);
   EXPECT_DOUBLE_EQ(v.evidence["cusum"]["statistic"].get<double>(), 2.5);
 }
 
 TEST(LifecycleRules, ProductionDecaysOnTheDrawdown) {
   auto o = small_options();
   o.dd_multiple = 1;
-  auto in = live({0.01, -0.02, 0.005});  // 3 bars: no rolling Sharpe yet; equity 1.01, .9898: dd .02
+  auto in =
+      live({0.01, -0.02, 0.005});  // 3 bars: no rolling Sharpe yet; equity 1.01, .9898: dd .02
   in.validated.max_drawdown = 0.01;
   const auto v = production_verdict(in, o);
   ASSERT_TRUE(v.to);

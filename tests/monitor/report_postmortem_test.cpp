@@ -19,10 +19,12 @@ lifecycle::Postmortem dead(const std::string& id, core::TimeMs died, double age)
   p.born = died - static_cast<core::TimeMs>(age * 86'400'000);
   p.age_days = age;
   p.reason = "no recovery within 3 days: cusum & drawdown";
-  p.path = {{State::Production, State::Decaying, died - 3 * 86'400'000, "decay: cusum after 40 live bars", "{}"},
+  p.path = {{State::Production, State::Decaying, died - 3 * 86'400'000,
+             "decay: cusum after 40 live bars", "{}"},
             {State::Decaying, State::Retired, died, p.reason, "{}"}};
   p.regimes = {{"BTC", "normal_vol/up/unknown", "high_vol/down/unknown"}};
-  p.live = {{"paper", 168, 0, 0, 0.031, 1.92, 0.021}, {"production", 112, 0, 0, -0.0812, -3.417, 0.1044}};
+  p.live = {{"paper", 168, 0, 0, 0.031, 1.92, 0.021},
+            {"production", 112, 0, 0, -0.0812, -3.417, 0.1044}};
   p.validated = {2.15, 0.066, 0.0001, 0.004};
   return p;
 }
@@ -33,19 +35,28 @@ TEST(ReportPostmortem, RetiredStrategyShowsItsPostmortemAndTheRunItsList) {
   d.run_postmortems = {*d.postmortem, dead("m9", 1735776000000, 3.3)};
   const std::string html = build_report_html(d);
   EXPECT_NE(html.find(R"(<section id="postmortem"><h2>Post-mortem</h2>)"), std::string::npos);
-  EXPECT_NE(html.find("Retired 2025-01-01 00:00:00 (market time) after 12.5 days: no recovery within 3 days: cusum "
+  EXPECT_NE(html.find("Retired 2025-01-01 00:00:00 (market time) after 12.5 days: no recovery "
+                      "within 3 days: cusum "
                       "&amp; drawdown"),
             std::string::npos);
-  EXPECT_NE(html.find("<td>2024-12-29 00:00:00</td><td>production → decaying</td><td>decay: cusum after 40 live "
+  EXPECT_NE(html.find("<td>2024-12-29 00:00:00</td><td>production → decaying</td><td>decay: cusum "
+                      "after 40 live "
                       "bars</td>"),
             std::string::npos);
-  EXPECT_NE(html.find("<tr><td>BTC</td><td>normal_vol/up/unknown</td><td>high_vol/down/unknown</td></tr>"),
+  EXPECT_NE(
+      html.find(
+          "<tr><td>BTC</td><td>normal_vol/up/unknown</td><td>high_vol/down/unknown</td></tr>"),
+      std::string::npos);
+  EXPECT_NE(html.find("<tr><td>validated</td><td></td><td></td><td>2.150</td><td>0.0660</td></tr>"),
             std::string::npos);
-  EXPECT_NE(html.find("<tr><td>validated</td><td></td><td></td><td>2.150</td><td>0.0660</td></tr>"), std::string::npos);
-  EXPECT_NE(html.find("<tr><td>live production</td><td>112</td><td>-0.0812</td><td>-3.417</td><td>0.1044</td></tr>"),
+  EXPECT_NE(
+      html.find("<tr><td>live "
+                "production</td><td>112</td><td>-0.0812</td><td>-3.417</td><td>0.1044</td></tr>"),
+      std::string::npos);
+  EXPECT_NE(html.find(R"(<section id="postmortems"><h2>Retired strategies of this run</h2>)"),
             std::string::npos);
-  EXPECT_NE(html.find(R"(<section id="postmortems"><h2>Retired strategies of this run</h2>)"), std::string::npos);
-  EXPECT_NE(html.find("<tr><td>m9</td><td>ema_cross</td><td>2025-01-02 00:00:00</td><td>3.3</td>"), std::string::npos);
+  EXPECT_NE(html.find("<tr><td>m9</td><td>ema_cross</td><td>2025-01-02 00:00:00</td><td>3.3</td>"),
+            std::string::npos);
 }
 
 TEST(ReportPostmortem, NoSectionWithoutRetiredStrategies) {
