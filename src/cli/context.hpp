@@ -60,6 +60,8 @@ void add_config_commands(CLI::App& app, Registry& registry);
 void add_indicators_command(CLI::App& app, Registry& registry);
 void add_backtest_command(CLI::App& app, Registry& registry);
 void add_strategy_commands(CLI::App& app, Registry& registry);  // families, new, show
+// strategy list, strategy postmortem (strategy_lifecycle_commands.cpp), under `strategy`.
+void add_strategy_lifecycle_commands(CLI::App& strategy, Registry& registry);
 void add_evolve_command(CLI::App& app, Registry& registry);
 void add_validate_command(CLI::App& app, Registry& registry);
 void add_selftest_command(CLI::App& app, Registry& registry);   // nsga2

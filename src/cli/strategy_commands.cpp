@@ -106,7 +106,7 @@ void run_history(const std::string& id, bool json, Context& ctx) {
 
 void add_strategy_commands(CLI::App& app, Registry& registry) {
   CLI::App* cmd = app.add_subcommand(
-      "strategy", "strategy genomes: the seed families, new genomes, rules in words, lifecycle history");
+      "strategy", "strategy genomes: the seed families, new genomes, rules in words; stored strategies, lifecycle history, post-mortems");
   cmd->require_subcommand(1);
   cmd->footer("\nFamilies, parameters and bounds: docs/strategies.md.");
 
@@ -148,6 +148,7 @@ void add_strategy_commands(CLI::App& app, Registry& registry) {
   history->add_option("id", *history_id, "strategy id (as stored by organism evolve)")->required();
   history->add_flag("--json", *history_json, "print the events as a JSON array, evidence whole");
   registry.on(history, [history_id, history_json](Context& ctx) { run_history(*history_id, *history_json, ctx); });
+  add_strategy_lifecycle_commands(*cmd, registry);
 }
 
 }  // namespace organism::cli

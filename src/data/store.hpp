@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -129,11 +130,30 @@ struct StrategyEvent {
   std::string evidence;  // JSON
 };
 
+// One bar of a strategy's book as a trading session saw it (store_marks.cpp), written by the
+// daemon at each closed bar and read by the lifecycle rules.
+struct StrategyMark {
+  std::string strategy_id;
+  TimeMs time = 0;            // the bar's open time
+  std::string session;        // "paper" or "production"
+  double equity = 0;          // its book's equity at that bar's close (USD)
+  // Return since its previous mark of the same session epoch; NaN at an epoch's first bar.
+  double ret = std::numeric_limits<double>::quiet_NaN();
+  double gross_exposure = 0;  // sum over coins of |exposure| as held
+};
+
+// The post-mortem of a retired strategy (its JSON is lifecycle/postmortem.hpp's record).
+struct PostmortemRecord {
+  std::string strategy_id;
+  TimeMs time = 0;  // market time of the retirement
+  std::string json;
+};
+
 class Store {
  public:
   // The newest schema this build knows; a store with a newer one is refused (written by a newer
   // organism), an older one is migrated forward on open for writing.
-  static constexpr int kSchemaVersion = 7;
+  static constexpr int kSchemaVersion = 8;
 
   // Opens for reading and writing, creating the file and schema as needed.
   static Store open(const std::string& path);
@@ -222,6 +242,18 @@ class Store {
   void record_strategy_event(const StrategyEvent& event, const std::optional<std::string>& validation = {});
   // A strategy's events, oldest first; empty for an unknown id.
   std::vector<StrategyEvent> list_strategy_events(const std::string& strategy_id);
+
+  // Strategy marks and post-mortems (store_marks.cpp). Marks are upserted by (strategy_id,
+  // session, time): a bar decided again after a restart rewrites its row, never doubles it.
+  // Returns the rows written; core::Error naming the strategy when it is not stored.
+  std::size_t upsert_marks(std::span<const StrategyMark> marks);
+  // A strategy's marks of every session, by time then session, or those with from <= time < to.
+  std::vector<StrategyMark> load_marks(const std::string& strategy_id, std::optional<TimeMs> from = {},
+                                       std::optional<TimeMs> to = {});
+  // Replaces the strategy's post-mortem; a savepoint, so it joins the retirement's transaction.
+  void save_postmortem(const PostmortemRecord& record);
+  std::optional<PostmortemRecord> load_postmortem(const std::string& strategy_id);
+  std::vector<PostmortemRecord> list_postmortems();  // by time, then id
 
   // Venues that hold coin at interval (any interval if empty), sorted.
   std::vector<std::string> venues_for(const std::string& coin, const std::string& interval = "");

@@ -158,6 +158,24 @@ constexpr std::array<std::string_view, Store::kSchemaVersion> kMigrations{
       PRIMARY KEY (series_id, time)
     ) WITHOUT ROWID;
     )sql",
+    // 7 -> 8: each traded strategy's book per bar as a trading session saw it (the lifecycle
+    // rules' live returns), and the post-mortem of each retired strategy (docs/lifecycle.md).
+    R"sql(
+    CREATE TABLE strategy_marks (
+      strategy_id TEXT NOT NULL REFERENCES strategies(id),
+      session TEXT NOT NULL,
+      time INTEGER NOT NULL,
+      equity REAL NOT NULL,
+      ret REAL,
+      gross_exposure REAL NOT NULL,
+      PRIMARY KEY (strategy_id, session, time)
+    ) WITHOUT ROWID;
+    CREATE TABLE postmortems (
+      strategy_id TEXT PRIMARY KEY REFERENCES strategies(id),
+      time INTEGER NOT NULL,
+      json TEXT NOT NULL
+    );
+    )sql",
 };
 
 }  // namespace

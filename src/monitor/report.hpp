@@ -11,6 +11,7 @@
 
 #include "backtest/trade.hpp"
 #include "core/time.hpp"
+#include "lifecycle/postmortem.hpp"
 #include "runs/records.hpp"
 
 namespace organism::monitor {
@@ -41,7 +42,15 @@ struct ReportData {
   std::string x_metric, y_metric;  // scatter axes, as accepted by resolve_axis
   std::string generated_at;        // shown in the footer (passed in: the builder reads no clock)
   std::size_t max_points = 5000;   // per chart series, after downsampling
+  // The post-mortem of strategy_id when it is retired, and those of every retired strategy the
+  // run found (docs/lifecycle.md), by retirement time.
+  std::optional<lifecycle::Postmortem> postmortem;
+  std::vector<lifecycle::Postmortem> run_postmortems;
 };
+
+// The post-mortem sections (report_postmortem.cpp): the strategy's, then the run's list; "" when
+// there is neither.
+std::string postmortem_html(const ReportData& data);
 
 // An axis of the front scatter: "sharpe" (the in-sample metric, what evolution optimized) or
 // "out_of_sample.sharpe" / "walk_forward.max_drawdown" ("stage.metric"). Returns "stage.metric";

@@ -3,6 +3,9 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 
 #include "core/error.hpp"
 
@@ -47,7 +50,16 @@ ReportData report_data(const runs::RunService& service, const ReportRequest& req
   d.state = "unknown";
   for (const auto& s : service.strategies(run.id)) {
     if (s.id == d.strategy_id) d.state = s.state;
+    if (s.state != "retired") continue;
+    const auto pm = service.store().load_postmortem(s.id);
+    if (!pm) continue;
+    const auto parsed = nlohmann::json::parse(pm->json, nullptr, false);
+    if (parsed.is_discarded()) throw core::Error(fmt::format("strategy {}: its stored post-mortem is not JSON", s.id));
+    d.run_postmortems.push_back(lifecycle::postmortem_from_json(parsed));
+    if (s.id == d.strategy_id) d.postmortem = d.run_postmortems.back();
   }
+  std::sort(d.run_postmortems.begin(), d.run_postmortems.end(),
+            [](const auto& a, const auto& b) { return a.died != b.died ? a.died < b.died : a.strategy_id < b.strategy_id; });
   d.chosen_by = chosen_by(request, asked, member);
   std::tie(d.x_metric, d.y_metric) = default_axes(d.run);
   if (!request.x.empty()) d.x_metric = resolve_axis(d.run, request.x);

@@ -379,6 +379,7 @@ std::string build_report_html(const ReportData& d) {
           d.x_metric, d.y_metric));
   html += "</div>\n";
   html += validation_html(d.run, *member);
+  html += postmortem_html(d);
   html += fmt::format(R"(<footer>organism {} · generated {} · charts: ECharts {} (embedded)</footer>
 </main>
 <script type="application/json" id="report-data">{}</script>

@@ -97,16 +97,16 @@ TEST(StoreRegimes, MigrationFromVersion6KeepsTheDataAndAddsTheTable) {
     store.upsert_candles(kKey, make_bars(6).view());
   }
   {
-    // Version 6 is version 7 without the regimes table.
+    // Version 6 is the current schema without the regimes table and what later versions added.
     sqlite3* db = nullptr;
     sqlite3_open(path.c_str(), &db);
-    ASSERT_EQ(sqlite3_exec(db, "DROP TABLE regimes; PRAGMA user_version = 6;", nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "DROP TABLE regimes; DROP TABLE strategy_marks; DROP TABLE postmortems; PRAGMA user_version = 6;", nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
   }
   EXPECT_EQ(count_regime_rows(path), -1);                   // no table
   EXPECT_THROW(Store::open_existing(path), core::Error);  // read-only: asks for the migration
   auto store = Store::open_existing_for_update(path);
-  EXPECT_EQ(store.schema_version(), 7);
+  EXPECT_EQ(store.schema_version(), Store::kSchemaVersion);
   const auto loaded = store.load_candles(kKey);  // checked against its recorded count and checksum
   ASSERT_TRUE(loaded);
   ASSERT_EQ(loaded->size(), 6u);
