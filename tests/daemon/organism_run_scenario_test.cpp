@@ -102,10 +102,10 @@ TEST(OrganismRunScenario, SixtyDaysLiveDecayAndDieAfterARegimeBreak) {
       if (from == "paper" && to == "production") reached_production = true;
       if (from == "production" && to == "decaying") {
         if (t >= sc.break_time) decayed_after_break = true;
-        // The evidence recomputed from the marks: the live returns since it entered production.
+        // The evidence recomputed from the marks: the live returns after it entered production.
         const auto since = entered(events, i, "production");
         ASSERT_TRUE(since) << id;
-        const auto returns = session_returns(store, id, "production", *since, t);
+        const auto returns = session_returns(store, id, "production", *since + 1, t);
         const auto& ev = e["evidence"];
         EXPECT_EQ(ev["bars"].get<std::size_t>(), returns.size()) << id << " " << ev.dump();
         EXPECT_NEAR(ev["drawdown"]["value"].get<double>(), drawdown(returns), 1e-9) << id;
@@ -120,7 +120,7 @@ TEST(OrganismRunScenario, SixtyDaysLiveDecayAndDieAfterARegimeBreak) {
       if (from == "decaying" && to == "retired" && decayed_after_break) {
         ++retired_after_break;
         const auto pm = sc.postmortem(id);
-        EXPECT_EQ(pm["strategy_id"], id);
+        EXPECT_EQ(pm["id"], id);
         EXPECT_EQ(pm["died"].get<std::int64_t>(), t);
         // Its production record is the marks' (bars with a return, compounded return).
         for (const auto& live : pm["live"]) {
