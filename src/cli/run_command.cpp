@@ -32,12 +32,14 @@ struct RunArgs {
   double capital = 10'000;
 };
 
-// A lifecycle.* key (declared by src/lifecycle/config_keys.cpp); its default while this build's
-// configuration does not declare it.
+// A lifecycle.* key (declared by src/lifecycle/config_keys.cpp). STAND-IN while this branch's
+// configuration does not declare them yet: the environment variable, else the default. Becomes
+// config.get(key) once helper `lifecycle`'s keys are merged.
 std::string lifecycle_key(const core::Config& config, std::string_view key, const char* fallback) {
   for (const auto& k : config.keys()) {
     if (k.name == key) return config.get(key);
   }
+  if (const char* env = std::getenv(core::env_name(key).c_str())) return env;
   return fallback;
 }
 

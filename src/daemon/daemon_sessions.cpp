@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -10,7 +11,13 @@
 
 namespace organism::daemon {
 
-std::string paper_journal_path(const std::string& store_path) { return store_path + ".paper-journal.db"; }
+std::string paper_journal_path(const std::string& store_path) {
+  // Beside the store like exec::Journal::path_for_store's "organism.journal.db": "organism.paper-journal.db".
+  std::filesystem::path p(store_path);
+  const std::string extension = p.has_extension() ? p.extension().string() : std::string(".db");
+  p.replace_filename(p.stem().string() + ".paper-journal" + extension);
+  return p.string();
+}
 
 std::vector<PlannedSlot> plan_slots(const std::vector<std::string>& wanted, const std::vector<PlannedSlot>& current,
                                     const std::map<std::string, bool>& held) {

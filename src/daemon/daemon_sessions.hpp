@@ -18,7 +18,8 @@ namespace organism::daemon {
 inline constexpr const char* kPaperSession = "paper";
 inline constexpr const char* kProductionSession = "production";
 
-// The paper session's journal: "STORE.paper-journal.db" (the production session has the default,
+// The paper session's journal: "organism.paper-journal.db" beside "organism.db" (the production
+// session has the default "organism.journal.db",
 // exec::Journal::path_for_store, which `organism positions`, `orders`, `flatten` read).
 std::string paper_journal_path(const std::string& store_path);
 

@@ -88,6 +88,9 @@ class Daemon {
   // (Re)starts a session on `slots` (stopping the running one first): the journal reconcile, the
   // ledger restore and the warm-up of exec's one start path.
   void start_session(Session& s, std::vector<PlannedSlot> slots, const std::string& why) {
+    // A session this process ran decided every bar up to now: its successor starts at the next
+    // one (exec::SessionOptions::decide_newest_again). The first start redoes a killed one's bar.
+    const bool ran_here = s.runner && s.runner->snapshot().started;
     stop_session(s, false);
     s.slots = std::move(slots);
     marks_.new_epoch(s.name);
@@ -96,6 +99,7 @@ class Daemon {
       return;
     }
     auto o = session_options(s.name, options_, store_, s.slots, say_);
+    o.decide_newest_again = !ran_here;
     if (o.slots.empty()) {
       s.slots.clear();
       return;

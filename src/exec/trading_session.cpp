@@ -313,7 +313,7 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
   // Warm-up: every stored bar but, on a restart, the newest, which is decided again.
   auto history = stored_history(store, coins, o.loop.interval);
   std::optional<std::pair<core::TimeMs, std::vector<ClosedBar>>> redo;
-  if (restart && !history.empty()) {
+  if (restart && o.decide_newest_again && !history.empty()) {
     redo.emplace(history.rbegin()->first, std::move(history.rbegin()->second));
     history.erase(std::prev(history.end()));
   }

@@ -70,6 +70,12 @@ struct SessionOptions {
   std::optional<core::TimeMs> until{};  // stop once a bar at or after this open time is decided
   std::int64_t max_bars = 0;            // stop after this many decided bar times (0: no limit)
   bool cancel_on_exit = true;
+  // On a restart, decide the newest stored bar again (step 3 above). Off only for a restart whose
+  // previous session, in the same process, decided that bar to the end (`organism run` changing a
+  // session's strategies): deciding it again with other slots would map a different decision to
+  // the cloids of that bar's orders, which are looked up and not placed, and the books would
+  // count as sized to a target never traded. The next bar is then the first one decided.
+  bool decide_newest_again = true;
   // After canceling at exit, close every strategy's position with reduce-only market orders
   // (the risk manager's flatten identities, keyed by the stop's time), polled until final, so the
   // books end flat (`organism run` under lifecycle.flatten_on_stop). Needs cancel_on_exit.
