@@ -25,6 +25,7 @@ void add_trade_commands(CLI::App& app, Registry& registry);          // paper, t
 void add_journal_commands(CLI::App& app, Registry& registry);        // orders, positions, fills
 void add_risk_commands(CLI::App& app, Registry& registry);           // risk status | resume | halt
 void add_flatten_command(CLI::App& app, Registry& registry);         // flatten_command.cpp
+void add_run_command(CLI::App& app, Registry& registry);             // run_command.cpp
 void add_portfolio_regimes(CLI::App& portfolio, Registry& registry);  // portfolio_regimes_command.cpp
 void add_portfolio_evolve(CLI::App& portfolio, Registry& registry);  // portfolio_evolve_command.cpp
 void add_portfolio_backtest(CLI::App& portfolio, Registry& registry);  // portfolio_backtest_command.cpp
@@ -104,6 +105,7 @@ int run(int argc, char** argv) {
   add_journal_commands(app, registry);
   add_risk_commands(app, registry);
   add_flatten_command(app, registry);
+  add_run_command(app, registry);
   CLI::App* portfolio = app.add_subcommand(
       "portfolio", "capital across strategies: the allocator's walk-forward backtest, its evolved sizing, market regimes");
   portfolio->require_subcommand(1);
@@ -118,16 +120,23 @@ int run(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
 
-  try {
-    Context ctx;
-    if (!config_file.empty()) ctx.config.load_file(config_file);
-    ctx.config.load_env(getenv_adapter);
-    registry.apply_bindings(ctx.config);
-    if (quiet) ctx.config.set("log.level", "warn", "flag --quiet");
-    if (verbose > 0) ctx.config.set("log.level", verbose > 1 ? "trace" : "debug", "flag --verbose");
+  // Defaults < file < environment < flags, every key checked; again on `organism run`'s SIGHUP.
+  auto load_config = [&]() {
+    core::Config config{all_config_keys()};
+    if (!config_file.empty()) config.load_file(config_file);
+    config.load_env(getenv_adapter);
+    registry.apply_bindings(config);
+    if (quiet) config.set("log.level", "warn", "flag --quiet");
+    if (verbose > 0) config.set("log.level", verbose > 1 ? "trace" : "debug", "flag --verbose");
     // Every key in its range before any command runs: a bad value is refused whichever command
     // reads it, naming the key and its source, and nothing (not even the store) is touched.
-    ctx.config.check_all();
+    config.check_all();
+    return config;
+  };
+  try {
+    Context ctx;
+    ctx.config = load_config();
+    ctx.reload_config = load_config;
     core::init_logging(ctx.config.get("log.level"));
     ctx.progress = core::parse_progress_mode(ctx.config.get("progress"));
     if (quiet) ctx.progress = core::ProgressMode::Off;

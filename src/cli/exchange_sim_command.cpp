@@ -26,7 +26,12 @@ Control requests (POST /control, JSON):
   {"type":"fault","fault":F,...}    F = dropWs (everySeconds), delay (ms), http429 / http5xx
                                     (count, everySeconds), malformedWs (fraction), none (clears
                                     those), staleBook (seconds), flashMove (coin, percent),
-                                    rejectOrders (seconds)
+                                    rejectOrders (seconds), regimeBreak (coin, exponent)
+
+Regime breaks (--regime-break COIN@TIME:EXP[,...], or the regimeBreak fault from the current
+market time): from the first bar opening at or after TIME, every price x of COIN becomes
+P x (x/P)^EXP, P its price at that bar's open. EXP = -1 reverses the trend, |EXP| > 1 is a
+volatility burst; high and low swap when EXP < 0. Example: BTC@2024-01-01T12:00:-1.
 
 )";
 
@@ -48,6 +53,8 @@ void add_exchange_sim_command(CLI::App& app, Registry& registry) {
   cmd->add_option("--balance", options->balance, "USDC of every address the first time it signs (default 100000)");
   cmd->add_option("--seed", options->seed, "seed of the order book, tape and faults (default 1)");
   cmd->add_option("--faults", options->faults, "faults to inject, e.g. drop_ws=30s,delay=200 (grammar below)");
+  cmd->add_option("--regime-break", options->regime_breaks,
+                  "COIN@TIME:EXP,...: from TIME, COIN's prices x become P x (x/P)^EXP (below)");
   cmd->add_option("--state-dir", options->state_dir, "keep positions, orders and balances here across restarts");
   cmd->add_option("--order-log", options->order_log,
                   "append every accepted order to this file as a JSON line (time, user, oid, cloid, coin, side, px, sz, status)");

@@ -14,6 +14,7 @@
 #include "core/text.hpp"
 #include "exchange/client/endpoints.hpp"
 #include "exchange/client/http_transport.hpp"
+#include "exec/agent_key.hpp"
 #include "exec/live_broker.hpp"
 
 namespace organism::cli {
@@ -66,6 +67,33 @@ void confirm_network(const NetworkTarget& target, const std::string& summary, bo
     throw core::UsageError(fmt::format("confirmation '{}' is not '{}': nothing was done", core::trim(typed),
                                        target.name));
   }
+}
+
+}  // namespace organism::cli
+
+namespace organism::cli {
+
+void apply_live_network(const LiveRequest& r, const core::Config& config, exec::SessionOptions& o) {
+  const NetworkTarget target = network_target(r.network, config);
+  o.url = target.url;
+  o.real_network = target.real();
+  o.mainnet = target.mainnet;
+  if (!target.real()) return;
+  const auto missing = missing_live_risk_keys(config);
+  if (!missing.empty()) {
+    throw core::UsageError(fmt::format("--network {}: set these risk limits explicitly (config file, ORGANISM_RISK_* "
+                                       "or flags) before trading on a real network: {}",
+                                       target.name, fmt::join(missing, ", ")));
+  }
+  const std::string account = r.account.empty() ? exec::load_agent_key(r.key_file).address().hex() : r.account;
+  std::string summary = fmt::format("LIVE TRADING on {} ({})\n  account    {}\n  trading    {}\n", target.name,
+                                    target.url, account, r.what);
+  for (const auto& key : config.keys()) {
+    if (std::string_view(key.name).starts_with("risk.")) {
+      summary += fmt::format("  {} = {} ({})\n", key.name, config.get(key.name), config.source(key.name));
+    }
+  }
+  confirm_network(target, summary, r.yes_live, "--yes-live");
 }
 
 }  // namespace organism::cli

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "exec/trading_session.hpp"
 
 namespace organism::cli {
 
@@ -32,5 +33,15 @@ std::vector<std::string> missing_live_risk_keys(const core::Config& config);
 // `yes`: a core::UsageError naming `yes_flag`.
 void confirm_network(const NetworkTarget& target, const std::string& summary, bool yes,
                      const std::string& yes_flag);
+
+// A live session's target (`organism trade`, `organism run --live`): the URL and chain of
+// network_target, and on a real network the explicit risk limits, then the summary (account,
+// `what` is traded, the risk.* keys) and the confirmation. Sets o.url, o.real_network, o.mainnet.
+struct LiveRequest {
+  std::string network, key_file, account;
+  std::string what;  // "strategies ID,..." or "the organism's production strategies"
+  bool yes_live = false;
+};
+void apply_live_network(const LiveRequest& request, const core::Config& config, exec::SessionOptions& o);
 
 }  // namespace organism::cli

@@ -86,31 +86,6 @@ std::vector<exec::StrategySlot> slots_of(const TradeArgs& a, Context& ctx, std::
   return slots;
 }
 
-// Live: where the orders go (network_target: loopback, or --network after its checks), the
-// dead man's switch, and on a real network the explicit risk limits and the confirmation.
-void apply_live_network(const TradeArgs& a, Context& ctx, exec::SessionOptions& o) {
-  const NetworkTarget target = network_target(a.network, ctx.config);
-  o.url = target.url;
-  o.real_network = target.real();
-  o.mainnet = target.mainnet;
-  if (!target.real()) return;
-  const auto missing = missing_live_risk_keys(ctx.config);
-  if (!missing.empty()) {
-    throw core::UsageError(fmt::format("--network {}: set these risk limits explicitly (config file, ORGANISM_RISK_* "
-                                       "or flags) before trading on a real network: {}",
-                                       target.name, fmt::join(missing, ", ")));
-  }
-  const std::string account = a.account.empty() ? exec::load_agent_key(a.key_file).address().hex() : a.account;
-  std::string summary = fmt::format("LIVE TRADING on {} ({})\n  account    {}\n  strategies {}\n", target.name,
-                                    target.url, account, a.strategies);
-  for (const auto& key : ctx.config.keys()) {
-    if (std::string_view(key.name).starts_with("risk.")) {
-      summary += fmt::format("  {} = {} ({})\n", key.name, ctx.config.get(key.name), ctx.config.source(key.name));
-    }
-  }
-  confirm_network(target, summary, a.yes_live, "--yes-live");
-}
-
 // A stored strategy in production that the per-strategy breaker paused moves to decaying, with
 // the pause's note as the reason (lifecycle/state.hpp: the one legal move out of production
 // short of retirement). Other states, and genome files, keep theirs: the pause is only printed.
@@ -164,7 +139,9 @@ void run_session(const TradeArgs& a, Context& ctx, exec::SessionMode mode) {
   if (a.on_exit != "cancel" && a.on_exit != "keep") throw core::UsageError("--on-exit: cancel or keep");
   o.cancel_on_exit = a.on_exit == "cancel";
   o.poll_every = std::chrono::milliseconds(a.poll_ms);
-  if (mode == exec::SessionMode::live) apply_live_network(a, ctx, o);
+  if (mode == exec::SessionMode::live) {
+    apply_live_network({a.network, a.key_file, a.account, "strategies " + a.strategies, a.yes_live}, ctx.config, o);
+  }
 
   exec::SessionCallbacks cb;
   cb.note = [](const std::string& text) {

@@ -8,6 +8,8 @@ namespace {
 std::atomic<bool> g_stop{false};
 std::atomic<int> g_signal{0};
 std::atomic<bool> g_installed{false};
+std::atomic<bool> g_reload{false};
+std::atomic<bool> g_reload_installed{false};
 static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free);
 
 extern "C" void on_stop_signal(int signal) {
@@ -15,6 +17,8 @@ extern "C" void on_stop_signal(int signal) {
   g_signal.compare_exchange_strong(none, signal);  // the first one names the stop
   g_stop.store(true);
 }
+
+extern "C" void on_reload_signal(int) { g_reload.store(true); }
 
 }  // namespace
 
@@ -49,5 +53,22 @@ std::string_view StopSignals::received() const {
     default: return "a signal";
   }
 }
+
+ReloadSignal::ReloadSignal() {
+  if (g_reload_installed.exchange(true)) throw std::logic_error("ReloadSignal: one at a time");
+  g_reload.store(false);
+  struct sigaction action{};
+  action.sa_handler = on_reload_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGHUP, &action, &previous_);
+}
+
+ReloadSignal::~ReloadSignal() {
+  sigaction(SIGHUP, &previous_, nullptr);
+  g_reload_installed.store(false);
+}
+
+bool ReloadSignal::take() { return g_reload.exchange(false); }
 
 }  // namespace organism::core

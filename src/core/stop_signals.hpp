@@ -33,4 +33,19 @@ class StopSignals {
   std::vector<Previous> previous_;
 };
 
+// SIGHUP as a reload request rather than a stop (`organism run`: reload the configuration).
+// Construct the StopSignals without SIGHUP alongside it. One at a time, like StopSignals.
+class ReloadSignal {
+ public:
+  ReloadSignal();
+  ~ReloadSignal();
+  ReloadSignal(const ReloadSignal&) = delete;
+  ReloadSignal& operator=(const ReloadSignal&) = delete;
+  // True once per SIGHUP (or several SIGHUPs between two calls): the flag is cleared.
+  bool take();
+
+ private:
+  struct sigaction previous_{};
+};
+
 }  // namespace organism::core

@@ -68,6 +68,9 @@ class RiskManager {
 
   backtest::TradingState state() const { return breakers_.state(); }
   const backtest::CircuitBreakers& breakers() const { return breakers_; }
+  // Reduce-only closes of every strategy's position still needed, under the flatten identities
+  // keyed by `halt_time` (flatten_intents.hpp): a HALT's, or a session's stop (flatten_on_exit).
+  std::vector<OrderIntent> flatten_intents(core::TimeMs halt_time);
   // Pre-trade actions this process made, per reason.
   const std::array<std::int64_t, kCheckReasonCount>& check_counts() const { return counts_; }
 
@@ -82,7 +85,6 @@ class RiskManager {
   void handle(const std::vector<backtest::Transition>& transitions, core::TimeMs time);
   // Cancels every open order (when `cancel`), then sends the flatten orders still needed.
   void enforce_halt(core::TimeMs time, bool cancel);
-  std::vector<OrderIntent> flatten_intents(core::TimeMs halt_time);
 
   backtest::RiskLimits limits_;
   std::vector<std::string> coins_;

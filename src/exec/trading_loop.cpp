@@ -69,7 +69,7 @@ struct TradingLoop::State {
   StrategyStatus status_of(std::size_t s) const {
     const auto& st = strategies[s];
     const auto& account = accounts[s];
-    StrategyStatus out{slots[s].id, 0, {}, {}, slots[s].coins, st.paused, st.dd_stopped};
+    StrategyStatus out{slots[s].id, 0, {}, {}, slots[s].coins, st.paused, st.dd_stopped, slots[s].closing};
     std::vector<double> prices(st.last_close);
     for (auto& p : prices)
       if (!std::isfinite(p)) p = 0;
@@ -123,7 +123,7 @@ struct TradingLoop::State {
       }
     }
     st.dd_stopped = st.drawdown_stop.flat_after(eq);
-    if (st.paused || st.dd_stopped) {
+    if (st.paused || st.dd_stopped || slots[s].closing) {
       for (std::size_t j = 0; j < st.target.size(); ++j) {
         st.target[j] = 0;
         account.set_target(j, 0);

@@ -51,6 +51,10 @@ struct StrategySlot {
   // The largest drawdown its validation's backtests saw (a fraction; NaN: unknown, and the
   // per-strategy breaker is off for it).
   double validated_max_drawdown = std::numeric_limits<double>::quiet_NaN();
+  // A strategy leaving the session (retired, demoted, promoted to another session) that still
+  // holds a position: its targets are 0, like a paused one, until its book is flat; the daemon
+  // (src/daemon/) drops it at the session's next restart after that.
+  bool closing = false;
 };
 
 struct TradingLoopOptions {
@@ -93,6 +97,7 @@ struct StrategyStatus {
   std::vector<std::string> coins{};
   bool paused = false;    // by the per-strategy breaker, for the rest of the session
   bool dd_stopped = false;  // flat under its genome's drawdown stop (cooldown running)
+  bool closing = false;     // StrategySlot::closing: leaving the session, targets 0
 };
 
 // What one bar time did.

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <thread>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -24,6 +25,7 @@
 #include "exchange/client/info_client.hpp"
 #include "exchange/client/market_data_source.hpp"
 #include "exchange/client/ws_client.hpp"
+#include "exchange/hyperliquid/decimal.hpp"
 #include "exec/agent_key.hpp"
 #include "exec/bar_broker.hpp"
 #include "exec/book_age.hpp"
@@ -144,12 +146,51 @@ std::map<std::string, double> closes_of(const std::vector<ClosedBar>& bars) {
   return closes;
 }
 
+bool books_flat(const TradingLoop& loop) {
+  for (const auto& status : loop.status()) {
+    for (const double units : status.units) {
+      if (units != 0) return false;
+    }
+  }
+  return true;
+}
+
+// SessionOptions::flatten_on_exit: rounds of reduce-only closes (the risk manager's identities,
+// keyed by the stop's time, so a round sent again is the same order), polled until final.
+void flatten_books(const SessionOptions& o, OrderManager& orders, TradingLoop& loop, RiskManager& risk,
+                   Broker& broker, BookBroker* book_broker, SessionSummary& summary,
+                   const std::function<void(const std::string&)>& note) {
+  const core::TimeMs stop_time = broker.now();
+  for (int round = 0; round < 5 && !books_flat(loop); ++round) {
+    if (book_broker) book_broker->advance(broker.now());
+    const auto intents = risk.flatten_intents(stop_time);
+    if (intents.empty()) break;
+    const auto report = orders.submit(intents);
+    summary.flatten_orders += static_cast<std::int64_t>(report.placed.size());
+    for (const auto& order : report.placed) {
+      note(fmt::format("flatten at stop: {} {} {} for strategy {}: {}", order.intent.coin, name_of(order.intent.side),
+                       exchange::hl::format_units(order.intent.size), order.intent.strategy_id.substr(0, 12), name_of(order.state)));
+    }
+    for (const auto& why : report.refused) note("flatten at stop refused: " + why);
+    for (int p = 0; p < 20; ++p) {
+      if (book_broker) book_broker->advance(broker.now());
+      orders.poll();
+      loop.book_fills();
+      if (orders.open_orders().empty()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(o.poll_every.count() > 0 ? 100 : 0));
+    }
+  }
+  summary.flat = books_flat(loop);
+  if (!summary.flat) note("flatten at stop: positions left (see `organism positions`)");
+}
+
 }  // namespace
 
 std::string format_status(const BarReport& report, std::size_t open_orders) {
   std::string line = fmt::format("{} equity {:.2f}", core::format_utc(report.time), report.equity);
   for (const auto& s : report.strategies) {
     line += fmt::format(" | {} {:.2f}", s.id.substr(0, 12), s.equity);
+    if (s.closing) line += " closing";
     for (std::size_t j = 0; j < s.units.size(); ++j) {
       if (s.units[j] != 0) line += fmt::format(" {} {:+.6g}", s.coins[j], s.units[j]);
     }
@@ -272,7 +313,7 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
   // Warm-up: every stored bar but, on a restart, the newest, which is decided again.
   auto history = stored_history(store, coins, o.loop.interval);
   std::optional<std::pair<core::TimeMs, std::vector<ClosedBar>>> redo;
-  if (restart && !history.empty()) {
+  if (restart && o.decide_newest_again && !history.empty()) {
     redo.emplace(history.rbegin()->first, std::move(history.rbegin()->second));
     history.erase(std::prev(history.end()));
   }
@@ -356,6 +397,7 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
       watch();
     });
   };
+  if (cb.started) cb.started();
   source.start();
   ws.start();
   watch();
@@ -369,6 +411,7 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
   }
   orders.poll();
   loop.book_fills();
+  if (o.cancel_on_exit && o.flatten_on_exit) flatten_books(o, orders, loop, risk, *broker, book_broker, summary, note);
   dead_man.clear();
   return summary;
 }

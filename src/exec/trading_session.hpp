@@ -70,6 +70,16 @@ struct SessionOptions {
   std::optional<core::TimeMs> until{};  // stop once a bar at or after this open time is decided
   std::int64_t max_bars = 0;            // stop after this many decided bar times (0: no limit)
   bool cancel_on_exit = true;
+  // On a restart, decide the newest stored bar again (step 3 above). Off only for a restart whose
+  // previous session, in the same process, decided that bar to the end (`organism run` changing a
+  // session's strategies): deciding it again with other slots would map a different decision to
+  // the cloids of that bar's orders, which are looked up and not placed, and the books would
+  // count as sized to a target never traded. The next bar is then the first one decided.
+  bool decide_newest_again = true;
+  // After canceling at exit, close every strategy's position with reduce-only market orders
+  // (the risk manager's flatten identities, keyed by the stop's time), polled until final, so the
+  // books end flat (`organism run` under lifecycle.flatten_on_stop). Needs cancel_on_exit.
+  bool flatten_on_exit = false;
   std::chrono::milliseconds poll_every{1000};
   std::int64_t weight_per_minute = 1200;  // REST weight budget (PROTOCOL §10)
 };
@@ -79,6 +89,8 @@ struct SessionCallbacks {
   // One per decided bar time, with the orders still open after it.
   std::function<void(const BarReport&, std::size_t open_orders)> bar{};
   std::function<void(const std::string&)> note{};            // anything else worth a line
+  // Once, after the warm-up (and a restart's re-decided bar), just before the bar stream starts.
+  std::function<void()> started{};
   // (the risk manager's transitions and commands come as notes starting "risk: ")
 };
 
@@ -87,6 +99,8 @@ struct SessionSummary {
   std::int64_t orders_placed = 0;
   std::int64_t fills = 0;
   std::int64_t canceled_at_exit = 0;
+  std::int64_t flatten_orders = 0;  // flatten_on_exit: closing orders placed
+  bool flat = true;                 // flatten_on_exit: every book flat at the end
   std::int64_t reconnects = 0;
   std::int64_t dead_man_failures = 0;  // refreshes of the switch that did not reach the exchange
   double equity = 0;

@@ -86,7 +86,7 @@ std::optional<std::size_t> MarketReplay::bar_containing(int asset, TimeMs t) con
 
 std::vector<double> MarketReplay::path_of(int asset, std::size_t bar) const {
   const auto& c = coins_[static_cast<std::size_t>(asset)];
-  auto path = bar_path(c.bars.bar(bar), config_.steps_per_bar, c.spec.sz_decimals);
+  auto path = bar_path(served_bar(asset, bar), config_.steps_per_bar, c.spec.sz_decimals);
   const TimeMs open = c.bars.time()[bar];
   for (const auto& f : flashes_) {
     if (f.asset == asset && f.bar == open)
@@ -104,7 +104,7 @@ double MarketReplay::price_at(int asset, TimeMs t) const {
   }
   const auto times = bars.time();
   const auto it = std::upper_bound(times.begin(), times.end(), t);
-  if (it == times.begin()) return bars.open().front();  // before the data: its first open
+  if (it == times.begin()) return served_bar(asset, 0).open;  // before the data: its first open
   return path_of(asset, static_cast<std::size_t>(it - times.begin()) - 1)
       .back();  // gap or end: last close
 }
@@ -163,7 +163,7 @@ void MarketReplay::feed_tick(int asset, TimeMs t, const MarketListener& listener
   in.asset = asset;
   in.time = t;
   in.price = px;
-  in.bar = c.bars.bar(*bar);
+  in.bar = served_bar(asset, *bar);
   in.steps_per_bar = config_.steps_per_bar;
   in.levels = config_.book_levels;
   in.sz_decimals = c.spec.sz_decimals;
@@ -244,13 +244,90 @@ void MarketReplay::inject_flash_move(int asset, double fraction) {
   cache_[static_cast<std::size_t>(asset)].bar.reset();
 }
 
+RegimeBreak MarketReplay::add_regime_break(int asset, TimeMs time, double exponent) {
+  if (asset < 0 || asset >= static_cast<int>(coins_.size())) {
+    throw std::invalid_argument(fmt::format("regime break: no asset {}", asset));
+  }
+  const auto& c = coins_[static_cast<std::size_t>(asset)];
+  try {
+    check_regime_exponent(exponent);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(fmt::format("regime break of {}: {}", c.spec.coin, e.what()));
+  }
+  const auto& iv = config_.interval;
+  const TimeMs open = iv.is_aligned(time) ? time : iv.next(iv.bucket_start(time));
+  const auto times = c.bars.time();
+  if (open > times.back()) {
+    throw std::invalid_argument(fmt::format("regime break of {}: no {} bar at or after {} (the data ends at {})",
+                                            c.spec.coin, iv.name(), core::format_utc(time),
+                                            core::format_utc(times.back())));
+  }
+  const RegimeBreak spec{asset, open, exponent};
+  if (std::any_of(breaks_.begin(), breaks_.end(), [&](const Break& b) { return b.spec == spec; }))
+    return spec;
+  breaks_.push_back({spec, 0});
+  std::stable_sort(breaks_.begin(), breaks_.end(), [](const Break& a, const Break& b) {
+    return std::pair(a.spec.asset, a.spec.time) < std::pair(b.spec.asset, b.spec.time);
+  });
+  compute_pivots();
+  cache_[static_cast<std::size_t>(asset)].bar.reset();
+  return spec;
+}
+
+std::vector<RegimeBreak> MarketReplay::regime_breaks() const {
+  std::vector<RegimeBreak> out;
+  for (const auto& b : breaks_) out.push_back(b.spec);
+  return out;
+}
+
+void MarketReplay::compute_pivots() {
+  // In (asset, time) order, so each pivot sees the earlier breaks of its asset applied.
+  for (std::size_t k = 0; k < breaks_.size(); ++k) {
+    auto& b = breaks_[k];
+    const auto& c = coins_[static_cast<std::size_t>(b.spec.asset)];
+    const auto times = c.bars.time();
+    const auto i = static_cast<std::size_t>(
+        std::lower_bound(times.begin(), times.end(), b.spec.time) - times.begin());
+    double open = c.bars.open()[i];
+    for (std::size_t j = 0; j < k; ++j) {
+      const auto& e = breaks_[j];
+      if (e.spec.asset == b.spec.asset) open = regime_price(open, e.pivot, e.spec.exponent);
+    }
+    b.pivot = open;
+  }
+}
+
+data::Bar MarketReplay::served_bar(int asset, std::size_t bar) const {
+  const auto& c = coins_[static_cast<std::size_t>(asset)];
+  data::Bar out = c.bars.bar(bar);
+  bool moved = false;
+  for (const auto& b : breaks_) {
+    if (b.spec.asset != asset || b.spec.time > out.time) continue;
+    out = regime_bar(out, b.pivot, b.spec.exponent);
+    moved = true;
+  }
+  if (!moved) return out;
+  // Served prices are valid exchange prices; snapping is monotone, so high >= open, close >= low.
+  const auto snap = [&](double px) {
+    return static_cast<double>(nearest_tick(to_units(px), c.spec.sz_decimals)) / 1e8;
+  };
+  out.open = snap(out.open), out.high = snap(out.high), out.low = snap(out.low),
+  out.close = snap(out.close);
+  return out;
+}
+
 nlohmann::json MarketReplay::to_json() const {
   nlohmann::json flashes = nlohmann::json::array();
   for (const auto& f : flashes_) {
     flashes.push_back(
         {{"asset", f.asset}, {"fraction", f.fraction}, {"bar", f.bar}, {"from_tick", f.from_tick}});
   }
-  return {{"now", now_}, {"started", started_}, {"flashes", flashes}};
+  nlohmann::json breaks = nlohmann::json::array();
+  for (const auto& b : breaks_) {
+    breaks.push_back(
+        {{"asset", b.spec.asset}, {"time", b.spec.time}, {"exponent", b.spec.exponent}});
+  }
+  return {{"now", now_}, {"started", started_}, {"flashes", flashes}, {"regime_breaks", breaks}};
 }
 
 void MarketReplay::restore(const nlohmann::json& state) {
@@ -270,6 +347,13 @@ void MarketReplay::restore(const nlohmann::json& state) {
         throw std::invalid_argument("market state: a flash move does not fit this market");
       }
       flashes.push_back(x);
+    }
+    // The saved breaks join the configured ones (a state saved before breaks existed has none).
+    if (state.contains("regime_breaks")) {
+      for (const auto& b : state.at("regime_breaks")) {
+        add_regime_break(b.at("asset").get<int>(), b.at("time").get<TimeMs>(),
+                         b.at("exponent").get<double>());
+      }
     }
     now_ = now;
     started_ = state.at("started").get<bool>();

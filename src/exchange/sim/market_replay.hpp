@@ -19,6 +19,7 @@
 
 #include "core/time.hpp"
 #include "data/series.hpp"
+#include "exchange/sim/regime_break.hpp"
 #include "exchange/sim/sim_engine.hpp"
 
 namespace organism::exchange::sim {
@@ -106,8 +107,19 @@ class MarketReplay {
   // next bar opens on its stored path again. The candles show the moved path.
   void inject_flash_move(int asset, double fraction);
 
-  // Where the replay stands, for --state-dir (now and the flash moves; the book is a pure
-  // function of its inputs, so nothing else).
+  // Regime break (regime_break.hpp): the bars of `asset` opening at or after `time` (a time inside
+  // a bar: from the next bar; so nothing already shown changes) map by P (x / P)^exponent, P the
+  // asset's price at that bar's open (earlier breaks applied), and are snapped to valid prices.
+  // Ticks, book, prints, marks and candles (history included) all follow. Returns the break as
+  // kept (its time the bar open). std::invalid_argument for a bad asset or exponent, or when the
+  // asset has no bar at or after `time`. Adding a break already kept changes nothing.
+  RegimeBreak add_regime_break(int asset, TimeMs time, double exponent);
+  std::vector<RegimeBreak> regime_breaks() const;
+  // The bar of `asset` at index `bar` as the replay serves it (regime breaks applied, snapped).
+  data::Bar served_bar(int asset, std::size_t bar) const;
+
+  // Where the replay stands, for --state-dir (now, the flash moves and the regime breaks; the
+  // book is a pure function of its inputs, so nothing else).
   nlohmann::json to_json() const;
   // std::invalid_argument for a state that does not fit these coins.
   void restore(const nlohmann::json& state);
@@ -119,7 +131,12 @@ class MarketReplay {
     TimeMs bar = 0;     // open of the bar it moves
     int from_tick = 0;  // the last tick left as it was
   };
+  struct Break {
+    RegimeBreak spec;
+    double pivot = 0;  // the asset's price at spec.time, earlier breaks applied (not snapped)
+  };
   void check_asset(int asset) const;
+  void compute_pivots();
   TimeMs bar_length(TimeMs open) const;
   std::optional<std::size_t> bar_containing(int asset, TimeMs t) const;
   std::vector<double> path_of(int asset, std::size_t bar) const;  // flash moves applied
@@ -134,6 +151,7 @@ class MarketReplay {
   TimeMs now_ = 0;
   bool started_ = false;  // the tick at now_ has been fed
   std::vector<Flash> flashes_;
+  std::vector<Break> breaks_;  // ordered by asset, then time
   struct PathCache {
     std::optional<std::size_t> bar;
     std::vector<double> path;

@@ -74,7 +74,7 @@ CandleOut MarketReplay::bar_candle(int asset, std::size_t bar) const {
   const TimeMs open = c.bars.time()[bar];
   const TimeMs length = bar_length(open);
   const int steps = config_.steps_per_bar;
-  const auto b = c.bars.bar(bar);
+  const auto b = served_bar(asset, bar);
   const std::int64_t trades = b.trades == data::kUnknownTrades ? steps : b.trades;
   CandleOut out;
   out.t = open;

@@ -1,5 +1,5 @@
 // The control request (docs/exchange-sim.md): stepping the market clock when --speed is 0, the
-// replay's status, and the API-level faults (rejectOrders, flashMove, staleBook).
+// replay's status, and the API-level faults (rejectOrders, flashMove, staleBook, regimeBreak).
 #include <cmath>
 
 #include "exchange/sim_api/request_fields.hpp"
@@ -74,9 +74,22 @@ Reply SimApi::Impl::control(const Json& body) {
         throw BadRequest("\"percent\" must be a number between -100 and 100 (exclusive)");
       }
       market.inject_flash_move(*asset, percent.get<double>() / 100);
+    } else if (fault == "regimeBreak") {
+      const std::string coin_name = string_field(body, "coin");
+      const auto asset = engine.asset_of(coin_name);
+      if (!asset) throw BadRequest("unknown coin \"" + coin_name + "\"");
+      const Json& exponent = field(body, "exponent");
+      if (!exponent.is_number()) throw BadRequest("\"exponent\" must be a number");
+      try {
+        // From the current market time: the next bar open, or now when the market stands on one.
+        const auto kept = market.add_regime_break(*asset, market.now(), exponent.get<double>());
+        return json_reply(Json{{"status", "ok"}, {"time", kept.time}});
+      } catch (const std::invalid_argument& e) {
+        throw BadRequest(e.what());
+      }
     } else {
       throw BadRequest("unknown fault \"" + fault +
-                       "\" (known: rejectOrders, staleBook, flashMove)");
+                       "\" (known: rejectOrders, staleBook, flashMove, regimeBreak)");
     }
     return json_reply(Json{{"status", "ok"}});
   }

@@ -8,8 +8,10 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "data/store.hpp"
 #include "exchange/sim/market_loader.hpp"
+#include "exchange/sim/regime_break.hpp"
 #include "exchange/sim_api/sim_api.hpp"
 #include "exchange/sim_server/server.hpp"
 #include "exchange/sim_server/sim_api_handler.hpp"
@@ -52,6 +54,10 @@ std::string run_exchange_sim(const ExchangeSimOptions& options,
   server_options.rest_weight_per_minute = options.rest_weight_per_minute;
   server_options.handle_signals = true;
 
+  const auto breaks = options.regime_breaks.empty()
+                          ? std::vector<sim::RegimeBreakSpec>{}
+                          : sim::parse_regime_breaks(options.regime_breaks);
+
   auto store = data::Store::open_existing(options.db);
   sim::LoadedMarket market = sim::load_market(store, options.coins, options.interval);
   sim::MarketConfig market_config;
@@ -71,6 +77,19 @@ std::string run_exchange_sim(const ExchangeSimOptions& options,
     replay.emplace(std::move(market.coins), market_config);
   } catch (const std::invalid_argument& e) {
     throw core::Error(fmt::format("exchange-sim: {}", e.what()));
+  }
+  for (std::size_t k = 0; k < breaks.size(); ++k) {
+    const auto& b = breaks[k];
+    const auto item = core::split_list(options.regime_breaks)[k];
+    const auto it = std::find(options.coins.begin(), options.coins.end(), b.coin);
+    if (it == options.coins.end()) {
+      throw core::UsageError(fmt::format("--regime-break: bad item '{}': {} is not one of --coins", item, b.coin));
+    }
+    try {
+      replay->add_regime_break(static_cast<int>(it - options.coins.begin()), b.time, b.exponent);
+    } catch (const std::invalid_argument& e) {
+      throw core::UsageError(fmt::format("--regime-break: bad item '{}': {}", item, e.what()));
+    }
   }
   sim::Engine engine(std::move(assets), engine_config);
   // Nonces are checked against the wall clock: clients take them from it (PROTOCOL §8).

@@ -23,6 +23,7 @@ struct ExchangeSimOptions {
   double balance = 100000;                       // USDC of every new account
   std::uint64_t seed = 1;
   std::string faults;                            // the --faults SPEC (faults.hpp grammar)
+  std::string regime_breaks;                     // the --regime-break SPEC (sim/regime_break.hpp)
   std::string state_dir;                         // empty: no state kept across restarts
   bool testnet = false;                          // accept testnet-signed actions instead of mainnet
   std::string order_log;                         // set: every accepted order as a JSON line here
@@ -33,7 +34,7 @@ struct ExchangeSimOptions {
 
 // Builds everything, calls on_listening(port) once the port is bound (the command prints the
 // first stdout line there), serves until SIGINT/SIGTERM, saves the state and returns the signal's
-// name. core::UsageError for a bad fault spec or speed, core::Error for missing data, an
+// name. core::UsageError for a bad fault or regime-break spec or speed, core::Error for missing data, an
 // unusable or mismatched state file, or a port that cannot be bound.
 std::string run_exchange_sim(const ExchangeSimOptions& options,
                              const std::function<void(std::uint16_t port)>& on_listening);

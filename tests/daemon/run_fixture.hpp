@@ -1,0 +1,109 @@
+// `organism run` under test: the simulator on the real ETH 1h bars at --speed 0 (the test moves
+// the market a bar at a time, so every bar the daemon sees is one the test chose), the daemon's
+// store with 500 fetched bars and strategies put in it in the states a test needs
+// (lifecycle::birth + transition), and the daemon as a background process.
+// Used by run_command_test.cpp.
+#pragma once
+
+#include <signal.h>
+
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/background_organism.hpp"
+#include "cli/trade_session_fixture.hpp"
+#include "data/store.hpp"
+#include "lifecycle/lifecycle.hpp"
+#include "runs/records.hpp"
+
+namespace organism::test {
+
+// Genomes that change their ETH target every few hourly bars (orders to look at).
+inline constexpr const char* kGenomeA = R"({"family":"ema_cross","params":{"fast":2,"slow":3}})";
+inline constexpr const char* kGenomeB = R"({"family":"ema_cross","params":{"fast":2,"slow":5}})";
+inline constexpr const char* kGenomeC = R"({"family":"ema_cross","params":{"fast":3,"slow":4}})";
+
+// Stores a strategy of a 1h ETH run and moves it to `state` (testing -> validated -> ...).
+inline void put_strategy(const std::string& db, const std::string& id, const std::string& genome,
+                         lifecycle::State state) {
+  auto store = data::Store::open(db);
+  if (!store.load_run("r-daemon-test")) {
+    runs::UniverseSpec universe;
+    universe.market.interval = "1h";
+    universe.market.coins = {"ETH"};
+    universe.market.venues = {"hyperliquid"};
+    data::RunRecord run;
+    run.id = "r-daemon-test";
+    run.options = runs::to_json(runs::RunOptions{}).dump();
+    run.universe = runs::to_json(universe).dump();
+    run.status = "finished";
+    store.save_run(run);
+  }
+  data::StrategyRecord record{id, std::string("r-daemon-test"), std::string("ema_cross"), genome, std::string("[]"),
+                              std::string(R"({"in_sample":{}})"), std::string("testing"), std::string(), 0, 0, 0, {}};
+  lifecycle::birth(store, record, 1'000, "test");
+  lifecycle::transition(store, id, lifecycle::State::Validated, "test", "{}", 2'000);
+  if (state == lifecycle::State::Validated) return;
+  lifecycle::transition(store, id, lifecycle::State::Paper, "test", "{}", 3'000);
+  if (state == lifecycle::State::Paper) return;
+  lifecycle::transition(store, id, lifecycle::State::Production, "test", "{}", 4'000);
+}
+
+// The daemon's lines of one kind ("mark ", "bar ", ...), in order.
+inline std::vector<std::string> lines_starting(const std::string& out, const std::string& prefix) {
+  std::vector<std::string> lines;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(prefix, 0) == 0) lines.push_back(line);
+  }
+  return lines;
+}
+
+class RunFixture : public ::testing::Test {
+ public:  // also used by the tests' helper functions
+  void SetUp() override {
+    if (eth_sim_store().empty()) GTEST_SKIP() << "needs ../shared";
+    sim_ = std::make_unique<TradeSim>(dir_.path());
+  }
+  std::string db() const { return sim_->store(); }
+  std::string paper_journal() const { return (dir_.path() / "t.paper-journal.db").string(); }
+  std::vector<std::string> run_args(const std::vector<std::string>& extra = {}) const {
+    std::vector<std::string> args{"--db", db(), "run", "--url", sim_->url(), "--capital", "10000"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+  static std::vector<std::string> env(const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> e{"ORGANISM_EVOLVE_COINS=ETH", "ORGANISM_EVOLVE_INTERVAL=1h",
+                               "ORGANISM_LIFECYCLE_PAPER_CAPITAL=5000", "ORGANISM_LIFECYCLE_BAR_WAIT_MS=20000"};
+    e.insert(e.end(), extra.begin(), extra.end());
+    return e;
+  }
+  // One bar forward; waits for the daemon's "bar TIME" line of the bar that closed; its time.
+  core::TimeMs drive_bar(BackgroundOrganism& daemon) {
+    const auto market = sim_->advance_steps(12);
+    const core::TimeMs closed = market - kHourMs;
+    EXPECT_TRUE(daemon.wait_for_out("bar " + core::format_utc(closed) + " |"))
+        << core::format_utc(closed) << "\n" << daemon.out() << daemon.err();
+    return closed;
+  }
+  // The journal's orders (every one) or positions as JSON.
+  nlohmann::json journal_json(const std::string& what, const std::string& journal = "") {
+    std::vector<std::string> args{"--db", db(), what, "--json"};
+    if (!journal.empty()) args.insert(args.end(), {"--journal", journal});  // empty: the production one
+    if (what == "orders") args.push_back("--all");
+    const auto r = run_organism(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.exit_code == 0 ? nlohmann::json::parse(r.out) : nlohmann::json::array();
+  }
+
+  TempDir dir_;
+  std::unique_ptr<TradeSim> sim_;
+};
+
+}  // namespace organism::test
