@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "backtest/risk_limits.hpp"
+#include "cli/config_reload.hpp"
 #include "cli/context.hpp"
 #include "cli/cost_options.hpp"
 #include "cli/live_network.hpp"
@@ -122,8 +123,7 @@ void run_daemon(const RunArgs& a, Context& ctx, const std::string& config_path) 
     if (file_log) file_log->info(line);
   };
   const daemon::LoadOptions reload = [&]() {
-    if (!ctx.reload_config) throw core::Error("no configuration loader");
-    const auto config = ctx.reload_config();
+    const auto config = reload_config();
     if (config.get("db") != ctx.db()) {
       throw core::UsageError(fmt::format("db changed ({} -> {}): the store cannot change under a running daemon; "
                                          "restart it", ctx.db(), config.get("db")));
