@@ -161,7 +161,7 @@ canceled; positions closed too when lifecycle.flatten_on_stop), stops the evolut
 checkpoints) and exits 0. SIGHUP reloads the configuration (--config file and ORGANISM_*), says
 which keys changed, and restarts the sessions with the new limits. After kill -9 a new `organism
 run` resumes: the sessions reconcile from their journals, the states are in the store.
---log-file rotates at log.max_bytes, keeping log.files old files (FILE.1 ...). Exit 0 on a clean
+--log-file rotates at log.max_bytes, keeping log.files old files (run.log: run.1.log ...). Exit 0 on a clean
 stop, 1 on errors, 2 on usage errors. Walkthrough: docs/trading.md, docs/operations.md.)");
   registry.bind(cmd->add_option("--url", "REST base URL (config exchange.url); the simulator's for rehearsals"),
                 "exchange.url");
