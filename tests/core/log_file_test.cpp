@@ -13,6 +13,8 @@
 namespace organism::core {
 namespace {
 
+namespace fs = std::filesystem;
+
 TEST(LogFile, RotatesBySizeKeepingTheOldFilesAsked) {
   test::TempDir dir;
   if (!spdlog::get("organism")) init_logging("info");
