@@ -100,10 +100,9 @@ class Daemon {
     }
     auto o = session_options(s.name, options_, store_, s.slots, say_);
     o.decide_newest_again = !ran_here;
-    if (o.slots.empty()) {
-      s.slots.clear();
-      return;
-    }
+    // Every strategy left out (said by session_options): no session. The plan stays, so the same
+    // sets do not start it again at every bar.
+    if (o.slots.empty()) return;
     std::vector<std::string> names;
     std::size_t closing = 0;
     for (const auto& slot : o.slots) {
