@@ -20,7 +20,8 @@ TEST(PlanSlots, ALeavingStrategyClosesWhileHeldAndIsDroppedWhenFlat) {
   const auto unknown = plan_slots({}, {{"x", false}}, {});
   EXPECT_EQ(unknown, (std::vector<PlannedSlot>{{"x", true}}));
   // Wanted again while closing: an ordinary slot.
-  EXPECT_EQ(plan_slots({"c"}, current, {{"c", true}}), (std::vector<PlannedSlot>{{"c", false}}));
+  EXPECT_EQ(plan_slots({"c"}, current, {{"a", false}, {"b", false}, {"c", true}}),
+            (std::vector<PlannedSlot>{{"c", false}}));
   // Nothing changes: the same plan (no restart).
   EXPECT_EQ(plan_slots({"a", "b"}, {{"a", false}, {"b", false}}, {{"a", true}}),
             (std::vector<PlannedSlot>{{"a", false}, {"b", false}}));
@@ -49,7 +50,7 @@ TEST(MarkBook, ReturnsChainWithinASessionRunAndStartAgainAtARestart) {
   book.new_epoch("paper");
   EXPECT_TRUE(std::isnan(book.marks_at("paper", 3000, {status("a", 5200, {})})[0].ret));
   EXPECT_DOUBLE_EQ(book.marks_at("paper", 4000, {status("a", 5148, {})})[0].ret, 5148.0 / 5200.0 - 1);
-  EXPECT_EQ(format_mark(second[0]), "mark a paper 1970-01-01 00:00:02 equity 5100.00 ret 0.02000000 gross 0.0000");
+  EXPECT_EQ(format_mark(second[0]), "mark a paper 1970-01-01 00:00:02 equity 5100.0000 ret 0.02000000 gross 0.0000");
 }
 
 TEST(PaperJournal, SitsBesideTheStoreLikeTheDefaultJournal) {

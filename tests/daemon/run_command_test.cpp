@@ -25,6 +25,7 @@ class RunCommand : public RunFixture {
     if (IsSkipped()) return;
     put_strategy(db(), "paper-a", kGenomeA, State::Paper);
     put_strategy(db(), "paper-b", kGenomeB, State::Paper);
+    // The allocator gives this one a weight on the warm-up bars (ema 2/3 and 5/20 get none there).
     put_strategy(db(), "prod-c", kGenomeC, State::Production);
     put_strategy(db(), "valid-d", kGenomeA, State::Validated);  // traded by no session
   }
