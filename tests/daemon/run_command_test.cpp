@@ -171,6 +171,8 @@ TEST_F(RunCommand, SighupReloadsTheConfigAndTheNewLimitHolds) {
   daemon.signal(SIGTERM);
   const auto end = daemon.collect();
   EXPECT_EQ(end.exit_code, 0) << end.err;
+  // Every bar decided by both sessions, the restart included (no bar lost to the warm-up).
+  EXPECT_EQ(end.out.find("not decided"), std::string::npos) << end.out;
   // The pre-trade check cut orders to the new limit after the reload, never before it.
   const auto reload_line = end.out.find("SIGHUP: configuration reloaded");
   ASSERT_NE(reload_line, std::string::npos);
