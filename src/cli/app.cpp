@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "cli/config_reload.hpp"
 #include "cli/context.hpp"
 #include "cli/report_support.hpp"
 #include "core/error.hpp"
@@ -136,7 +137,7 @@ int run(int argc, char** argv) {
   try {
     Context ctx;
     ctx.config = load_config();
-    ctx.reload_config = load_config;
+    set_config_loader(load_config);
     core::init_logging(ctx.config.get("log.level"));
     ctx.progress = core::parse_progress_mode(ctx.config.get("progress"));
     if (quiet) ctx.progress = core::ProgressMode::Off;

@@ -21,9 +21,6 @@ struct Context {
   core::Config config{all_config_keys()};
   core::ProgressMode progress = core::ProgressMode::Auto;
   const std::string& db() const { return config.get("db"); }
-  // The configuration loaded again as at start (file, environment, flags, checks): `organism run`
-  // reloads it on SIGHUP. Set by app.cpp.
-  std::function<core::Config()> reload_config{};
 };
 
 class Registry {

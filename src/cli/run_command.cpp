@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "backtest/risk_limits.hpp"
+#include "cli/config_reload.hpp"
 #include "cli/context.hpp"
 #include "cli/cost_options.hpp"
 #include "cli/live_network.hpp"
@@ -122,8 +123,7 @@ void run_daemon(const RunArgs& a, Context& ctx, const std::string& config_path) 
     if (file_log) file_log->info(line);
   };
   const daemon::LoadOptions reload = [&]() {
-    if (!ctx.reload_config) throw core::Error("no configuration loader");
-    const auto config = ctx.reload_config();
+    const auto config = reload_config();
     if (config.get("db") != ctx.db()) {
       throw core::UsageError(fmt::format("db changed ({} -> {}): the store cannot change under a running daemon; "
                                          "restart it", ctx.db(), config.get("db")));
@@ -161,7 +161,7 @@ canceled; positions closed too when lifecycle.flatten_on_stop), stops the evolut
 checkpoints) and exits 0. SIGHUP reloads the configuration (--config file and ORGANISM_*), says
 which keys changed, and restarts the sessions with the new limits. After kill -9 a new `organism
 run` resumes: the sessions reconcile from their journals, the states are in the store.
---log-file rotates at log.max_bytes, keeping log.files old files (FILE.1 ...). Exit 0 on a clean
+--log-file rotates at log.max_bytes, keeping log.files old files (run.log: run.1.log ...). Exit 0 on a clean
 stop, 1 on errors, 2 on usage errors. Walkthrough: docs/trading.md, docs/operations.md.)");
   registry.bind(cmd->add_option("--url", "REST base URL (config exchange.url); the simulator's for rehearsals"),
                 "exchange.url");

@@ -25,7 +25,7 @@ std::vector<ConfigKey> core_config_keys() {
        check::one_of({"auto", "bar", "lines", "off"})},
       {"log.max_bytes", "10485760", "--log-file: rotate the log file when it reaches this size (bytes)",
        check::whole(at_least(1024))},
-      {"log.files", "5", "--log-file: rotated files kept beside the current one (FILE.1 ... FILE.N)",
+      {"log.files", "5", "--log-file: rotated files kept beside the current one (run.log: run.1.log ... run.N.log)",
        check::whole(closed(1, 1000))},
   };
 }

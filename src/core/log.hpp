@@ -18,7 +18,8 @@ namespace organism::core {
 void init_logging(std::string_view level);
 
 // Also writes every log line to `path`, rotated by size (spdlog's rotating file sink: at
-// `max_bytes` the file becomes path.1, path.1 becomes path.2, ..., keeping `files` old ones),
+// `max_bytes` run.log becomes run.1.log, run.1.log becomes run.2.log, ..., keeping `files` old
+// ones),
 // keys log.max_bytes and log.files. Lines still go to stderr too. Returns a logger that writes
 // to the file alone, for lines already printed on stdout. core::Error naming the file when it
 // cannot be opened.

@@ -104,7 +104,7 @@ std::vector<data::StrategyMark> MarkBook::marks_at(const std::string& session, c
 }
 
 std::string format_mark(const data::StrategyMark& mark) {
-  return fmt::format("mark {} {} {} equity {:.2f} ret {} gross {:.4f}", mark.strategy_id, mark.session,
+  return fmt::format("mark {} {} {} equity {:.4f} ret {} gross {:.4f}", mark.strategy_id, mark.session,
                      core::format_utc(mark.time), mark.equity,
                      std::isfinite(mark.ret) ? fmt::format("{:.8f}", mark.ret) : std::string("nan"),
                      mark.gross_exposure);

@@ -100,10 +100,10 @@ class Daemon {
     }
     auto o = session_options(s.name, options_, store_, s.slots, say_);
     o.decide_newest_again = !ran_here;
-    if (o.slots.empty()) {
-      s.slots.clear();
-      return;
-    }
+    if (ran_here && last_closed_ >= 0) o.decide_after = last_closed_;
+    // Every strategy left out (said by session_options): no session. The plan stays, so the same
+    // sets do not start it again at every bar.
+    if (o.slots.empty()) return;
     std::vector<std::string> names;
     std::size_t closing = 0;
     for (const auto& slot : o.slots) {
@@ -133,6 +133,7 @@ class Daemon {
 
   // Bar time T is closed: wait for the sessions' decisions, marks, the scheduler, restarts, the worker.
   void on_closed(core::TimeMs time) {
+    last_closed_ = time;
     std::vector<data::StrategyMark> marks;
     std::vector<std::string> paused;
     std::vector<std::string> equity;
@@ -209,6 +210,7 @@ class Daemon {
   EvolutionWorker worker_;
   Session paper_, production_;
   MarkBook marks_;
+  core::TimeMs last_closed_ = -1;  // the newest closed bar handled
 };
 
 RunResult Daemon::run(const std::atomic<bool>& stop, core::StopSignals& signals, core::ReloadSignal& reload) {

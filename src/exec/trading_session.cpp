@@ -317,6 +317,15 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
     redo.emplace(history.rbegin()->first, std::move(history.rbegin()->second));
     history.erase(std::prev(history.end()));
   }
+  // Stored bars after decide_after were stored by another stream while this session started: they
+  // are decided, not only warmed up on.
+  std::vector<std::pair<core::TimeMs, std::vector<ClosedBar>>> catch_up;
+  if (o.decide_after) {
+    for (auto it = history.upper_bound(*o.decide_after); it != history.end();) {
+      catch_up.emplace_back(it->first, std::move(it->second));
+      it = history.erase(it);
+    }
+  }
   for (const auto& [time, bars] : history) {
     for (const auto& b : bars) loop.warm_up(b);
   }
@@ -324,6 +333,10 @@ SessionSummary run_trading_session(const SessionOptions& o, const SessionCallbac
                    redo ? fmt::format(", deciding {} again (restart)", core::format_utc(redo->first)) : ""));
   start_risk(risk, broker->now(), o.loop.interval.nominal_ms(), history);
   if (redo) decide(redo->first, redo->second);
+  for (const auto& [time, bars] : catch_up) {
+    note(fmt::format("deciding {} (stored while the session started)", core::format_utc(time)));
+    decide(time, bars);
+  }
   mark_started(journal_path, o.slots);  // before the stream can store a bar
 
   // The book's age for the stale-book breaker (book_age.hpp: wall time since its time last

@@ -76,6 +76,10 @@ struct SessionOptions {
   // the cloids of that bar's orders, which are looked up and not placed, and the books would
   // count as sized to a target never traded. The next bar is then the first one decided.
   bool decide_newest_again = true;
+  // Stored bars after this time are decided at start rather than warmed up on: the bars another
+  // writer of the store (`organism run`'s clock or other session) stored while this session was
+  // starting, after its predecessor decided up to here.
+  std::optional<core::TimeMs> decide_after{};
   // After canceling at exit, close every strategy's position with reduce-only market orders
   // (the risk manager's flatten identities, keyed by the stop's time), polled until final, so the
   // books end flat (`organism run` under lifecycle.flatten_on_stop). Needs cancel_on_exit.

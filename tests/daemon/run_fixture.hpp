@@ -27,7 +27,7 @@ namespace organism::test {
 // Genomes that change their ETH target every few hourly bars (orders to look at).
 inline constexpr const char* kGenomeA = R"({"family":"ema_cross","params":{"fast":2,"slow":3}})";
 inline constexpr const char* kGenomeB = R"({"family":"ema_cross","params":{"fast":2,"slow":5}})";
-inline constexpr const char* kGenomeC = R"({"family":"ema_cross","params":{"fast":3,"slow":4}})";
+inline constexpr const char* kGenomeC = R"({"family":"ema_cross","params":{"fast":10,"slow":40}})";
 
 // Stores a strategy of a 1h ETH run and moves it to `state` (testing -> validated -> ...).
 inline void put_strategy(const std::string& db, const std::string& id, const std::string& genome,
