@@ -22,6 +22,7 @@
 #include "core/log.hpp"
 #include "core/text.hpp"
 #include "daemon/organism_run.hpp"
+#include "lifecycle/config_keys.hpp"
 #include "portfolio/config_keys.hpp"
 
 namespace organism::cli {
@@ -32,23 +33,6 @@ struct RunArgs {
   bool paper = false, live = false, yes_live = false;
   double capital = 10'000;
 };
-
-// A lifecycle.* key (declared by src/lifecycle/config_keys.cpp). STAND-IN while this branch's
-// configuration does not declare them yet: the environment variable, else the default. Becomes
-// config.get(key) once helper `lifecycle`'s keys are merged.
-std::string lifecycle_key(const core::Config& config, std::string_view key, const char* fallback) {
-  for (const auto& k : config.keys()) {
-    if (k.name == key) return config.get(key);
-  }
-  if (const char* env = std::getenv(core::env_name(key).c_str())) return env;
-  return fallback;
-}
-
-double number_of(const std::string& text, std::string_view key) {
-  const auto v = core::parse_double(text);
-  if (!v) throw core::UsageError(fmt::format("{} '{}': not a number", key, text));
-  return *v;
-}
 
 daemon::RunOptions options_from(const RunArgs& a, const core::Config& config, const std::string& config_path) {
   daemon::RunOptions o;
@@ -84,25 +68,20 @@ daemon::RunOptions options_from(const RunArgs& a, const core::Config& config, co
     throw core::UsageError("--network: only with --live");
   }
 
-  o.paper_capital = number_of(lifecycle_key(config, "lifecycle.paper_capital", "1000"), "lifecycle.paper_capital");
-  const auto flatten = core::to_lower(lifecycle_key(config, "lifecycle.flatten_on_stop", "false"));
-  o.flatten_on_stop = flatten == "true" || flatten == "1" || flatten == "yes" || flatten == "on";
-  o.bar_wait_ms =
-      static_cast<std::int64_t>(number_of(lifecycle_key(config, "lifecycle.bar_wait_ms", "10000"), "lifecycle.bar_wait_ms"));
+  o.lifecycle = lifecycle::lifecycle_options_from(config, o.interval);
+  o.paper_capital = o.lifecycle.paper_capital;
+  o.flatten_on_stop = o.lifecycle.flatten_on_stop;
+  o.bar_wait_ms = o.lifecycle.bar_wait_ms;
 
   auto& w = o.worker;
   w.organism_binary = std::filesystem::read_symlink("/proc/self/exe").string();
   w.store_path = o.store_path;
   w.config_path = config_path;
   w.log_path = o.store_path + ".evolve.log";
-  w.every_bars = static_cast<std::int64_t>(
-      number_of(lifecycle_key(config, "lifecycle.evolve_every_bars", "24"), "lifecycle.evolve_every_bars"));
-  w.budget_seconds = number_of(lifecycle_key(config, "lifecycle.evolve_budget_seconds", "120"),
-                               "lifecycle.evolve_budget_seconds");
-  w.population = static_cast<int>(
-      number_of(lifecycle_key(config, "lifecycle.evolve_population", "0"), "lifecycle.evolve_population"));
-  w.generations = static_cast<int>(
-      number_of(lifecycle_key(config, "lifecycle.evolve_generations", "0"), "lifecycle.evolve_generations"));
+  w.every_bars = o.lifecycle.evolve_every_bars;
+  w.budget_seconds = o.lifecycle.evolve_budget_seconds;
+  w.population = static_cast<int>(o.lifecycle.evolve_population);
+  w.generations = static_cast<int>(o.lifecycle.evolve_generations);
 
   for (const auto& key : config.keys()) o.config_lines.push_back(fmt::format("{} = {}", key.name, config.get(key.name)));
   return o;
