@@ -21,15 +21,28 @@ struct Seeded {
   std::string production, validated, retired;  // strategy ids
 };
 
-// A store with a finished tiny run whose strategies were moved on: one to production, one
-// validated, one retired, the rest left in testing.
+// A store with a finished tiny run and three strategies of that run with genomes of our own:
+// one moved to production, one validated, one retired (the tiny run's own stay in testing).
 Seeded seeded_store(const std::string& path) {
-  test::finished_tiny_run(path, false);
+  const auto run_id = test::finished_tiny_run(path, false).result.run;
   auto store = data::Store::open(path);
-  auto rows = store.list_strategies();
-  EXPECT_GE(rows.size(), 3u);
-  Seeded s{rows[0].id, rows[1].id, rows[2].id};
   const auto t = test::kFixtureNow;
+  std::vector<std::string> ids;
+  for (const double fast : {7.0, 19.0, 41.0}) {
+    auto g = strategy::default_genome("ema_cross");
+    g.params[0] = fast;
+    g.params[1] = 3 * fast + 50;
+    data::StrategyRecord r;
+    r.id = strategy::genome_id(g);
+    r.run_id = run_id;
+    r.family = g.family;
+    r.genome = strategy::canonical_json(strategy::normalized(g));
+    r.parents = "[]";
+    r.metrics = "{}";
+    lifecycle::birth(store, r, t, "test");
+    ids.push_back(r.id);
+  }
+  Seeded s{ids[0], ids[1], ids[2]};
   for (auto to : {State::Validated, State::Paper, State::Production}) lifecycle::transition(store, s.production, to, "test", "{}", t);
   lifecycle::transition(store, s.validated, State::Validated, "test", "{}", t);
   for (auto to : {State::Validated, State::Retired}) lifecycle::transition(store, s.retired, to, "test", "{}", t);
