@@ -207,7 +207,10 @@ TEST(Graveyard, PenaltySteersThePopulationAwayFromARetiredRule) {
               strategy::genome_id(retired).c_str(), retired_sharpe, free_mean, steered_mean,
               static_cast<long>(within(free_front)), free_front.size(), static_cast<long>(within(steered)),
               steered.size());
+  // Measured: 0.5084 free, 0.4144 with the graveyard; 1 of 32 members within 0.9 free, 0 of 53.
   EXPECT_LT(steered_mean, free_mean - 0.05);
+  EXPECT_GE(within(free_front), 1);
+  EXPECT_EQ(within(steered), 0);
   // The retired rule itself does not survive on the penalized front.
   for (const auto& i : steered) EXPECT_NE(genome_key(i.genome), genome_key(retired));
 }
