@@ -77,8 +77,8 @@ TEST(EvolveBudget, WarmStartFromAStoredStrategyAndAnUnknownIdIsAUsageError) {
   const auto id = member.at("id").get<std::string>();
 
   auto args = run_args(dir, "second.json", "0");
-  ASSERT_EQ(args[5], "--seed");
-  args[6] = "7";  // another seed, so the run's own genomes differ
+  ASSERT_EQ(args[7], "--seed");
+  args[8] = "7";  // another seed, so the run's own genomes differ
   args.insert(args.end(), {"--warm-start", id});
   const auto second = run_organism(args, kEnv);
   ASSERT_EQ(second.exit_code, 0) << second.err;
