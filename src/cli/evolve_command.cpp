@@ -43,9 +43,11 @@ runs::ClaimedRun run_to_step(const EvolveArgs& a, Context& ctx, const runs::RunS
                  run.progress.generation, backtest::describe_costs(run.options.costs));
     return claimed;
   }
-  const runs::RunOptions options{evolve_options(cfg), costs_from_config(cfg)};
+  runs::RunOptions options{evolve_options(cfg), costs_from_config(cfg)};
   runs::options_for_run(validation, options.evolve);
   runs::UniverseSpec universe{{cfg.get("evolve.interval"), cfg.get_list("evolve.coins"), {}}, embargo(cfg)};
+  // Read before anything is built, so an unknown warm-start id fails first.
+  service.read_history(options, cfg.get_list("evolve.warm_start"), universe.market.interval);
   if (universe.market.coins.empty()) throw core::UsageError("--coins needs at least one coin");
   if (!cfg.get("data.venue").empty()) universe.market.venues.assign(universe.market.coins.size(), "");
   if (service.store().list_series().empty()) {
@@ -76,7 +78,9 @@ void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
                            std::move(claimed.universe));
   if (session.served()) return;  // a worker rank: done when rank 0 is
   session.start();
-  while (!session.done()) session.step();
+  // The budget is this process's (not the run's): a resumed run gets the budget of its resume.
+  const double budget = ctx.config.get_double("evolve.time_budget_seconds");
+  while (!session.done() && !session.out_of_time(budget)) session.step();
   const auto finished =
       session.finish(ctx.config.get_bool("validate.on_evolve") ? std::optional(validation) : std::nullopt);
   if (!finished) return;  // not the leader
@@ -120,6 +124,12 @@ With an empty store the synthetic market is built first. See docs/evolution.md.)
   registry.bind(cmd->add_option("--max-drawdown", "constraint: worst in-sample drawdown at the target volatility (default 0.5)"), "evolve.max_drawdown");
   registry.bind(cmd->add_flag("--breaker-genes")->description("random initial genomes carry the drawdown-stop genes (dd_stop, dd_cooldown) for evolution to tune"), "evolve.breaker_genes");
   registry.bind(cmd->add_option("--target-volatility", "annualized volatility every curve is rescaled to before its metrics are taken (default 0.20)"), "evolve.target_volatility");
+  registry.bind(cmd->add_option("--warm-start", "living, or strategy ids: stored genomes that open the initial population (at most half)"),
+                "evolve.warm_start");
+  registry.bind(cmd->add_option("--time-budget", "seconds of evolving after which the run finishes with the generations reached (default 0: none)"),
+                "evolve.time_budget_seconds");
+  registry.bind(cmd->add_option("--graveyard-weight", "penalty on genomes close to retired strategies (default 0: off)"),
+                "evolve.graveyard_weight");
   registry.bind(cmd->add_option("--cache-mb", "indicator cache size in MiB (default 2048)"), "evolve.cache_mb");
   registry.bind(cmd->add_option("--embargo", "bars between segments, or auto (default auto)"), "evolve.embargo");
   add_cost_options(cmd, registry);  // --fees --maker-fee --slippage --fill --no-funding, as on backtest

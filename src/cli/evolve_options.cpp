@@ -27,6 +27,7 @@ evolve::EvolveOptions evolve_options(const core::Config& cfg) {
   o.constraints.max_drawdown = cfg.get_double("evolve.max_drawdown");
   o.target_volatility = cfg.get_double("evolve.target_volatility");
   o.breaker_genes = cfg.get_bool("evolve.breaker_genes");
+  o.graveyard_weight = cfg.get_double("evolve.graveyard_weight");  // the graveyard itself: RunService::read_history
   o.variation.crossover_probability = cfg.get_double("evolve.crossover_probability");
   o.variation.sbx_eta = cfg.get_double("evolve.sbx_eta");
   o.variation.mutation_eta = cfg.get_double("evolve.mutation_eta");

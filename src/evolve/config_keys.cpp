@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "evolve/engine.hpp"
+#include "evolve/graveyard.hpp"
 #include "strategy/genome.hpp"
 
 namespace organism::evolve {
@@ -49,6 +50,17 @@ core::ConfigCheck families() {
                          }
                          return std::nullopt;
                        });
+}
+
+// Empty, living, or strategy ids (whether each id exists is for the store to say at run creation).
+core::ConfigCheck warm_start() {
+  return check::custom("empty, living, or strategy ids", [](const std::string& value) -> std::optional<std::string> {
+    const auto ids = core::split_list(value);
+    if (ids.size() > 1 && std::find(ids.begin(), ids.end(), "living") != ids.end()) {
+      return "living stands alone: it already holds every living strategy";
+    }
+    return std::nullopt;
+  });
 }
 
 core::ConfigCheck embargo() {
@@ -127,6 +139,18 @@ std::vector<core::ConfigKey> config_keys() {
        check::number(core::at_most(1), "negative: 1 / genes")},
       {"evolve.family_switch", format_number(v.family_switch_probability),
        "chance a mutated child becomes a random genome of another family", probability()},
+      {"evolve.warm_start", std::string(defaults::kWarmStart),
+       "genomes that open the initial population (at most half of it): living (the validated, paper, "
+       "production and decaying strategies of the run's interval) or strategy ids; empty: none",
+       warm_start()},
+      {"evolve.time_budget_seconds", format_number(defaults::kTimeBudgetSeconds),
+       "after a generation, when this process has stepped the run for longer, it stops evolving and "
+       "finishes the run (validated, saved) with the generations reached (0: no limit)",
+       check::number(core::at_least(0))},
+      {"evolve.graveyard_weight", format_number(d.graveyard_weight),
+       "penalty on genomes close to retired strategies: each objective moves toward worse by weight x "
+       "similarity of its magnitude (0: off)",
+       check::number(core::closed(0, kMaxGraveyardWeight))},
       {"evolve.cache_mb", std::to_string(defaults::kCacheMb), "indicator cache size in MiB",
        check::whole(core::closed(1, kMaxCacheMb))},
       {"evolve.embargo", std::string(defaults::kEmbargo),

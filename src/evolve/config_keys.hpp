@@ -21,6 +21,8 @@ inline constexpr int kCacheMb = 2048;
 inline constexpr std::string_view kEmbargo = "auto";  // the longest indicator lookback
 inline constexpr double kMpiTimeout = 0;              // no limit
 inline constexpr std::string_view kDistributed = "islands";
+inline constexpr std::string_view kWarmStart = "";  // a cold start
+inline constexpr double kTimeBudgetSeconds = 0;     // no limit
 }  // namespace defaults
 
 // The largest count (population, generations, threads, ...) a key accepts: it fits an int.

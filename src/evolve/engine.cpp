@@ -95,6 +95,14 @@ void check_options(const EvolveOptions& o) {
         fmt::format("evolve.target_volatility must be in (0, 5] (an annualized volatility, 0.20 = 20%), got {}",
                     o.target_volatility));
   }
+  if (o.warm_start.size() > static_cast<std::size_t>(o.population / 2)) {
+    throw core::UsageError(fmt::format("{} warm-start genomes are more than half the population of {}",
+                                       o.warm_start.size(), o.population));
+  }
+  if (!(o.graveyard_weight >= 0 && o.graveyard_weight <= kMaxGraveyardWeight)) {
+    throw core::UsageError(
+        fmt::format("evolve.graveyard_weight must be in [0, {}], got {}", kMaxGraveyardWeight, o.graveyard_weight));
+  }
   const auto all = strategy::genome_families();
   for (const auto& f : o.families) {
     if (f == "all" && o.families.size() == 1) continue;
@@ -109,6 +117,14 @@ Engine::Engine(EvolveOptions options, const BatchEvaluator& evaluator)
   check_options(options_);
   families_ = searched_families(options_.families);
   options_.variation.families = families_;
+  for (std::size_t i = 0; i < options_.warm_start.size(); ++i) {
+    try {
+      warm_start_.push_back(strategy::from_json(options_.warm_start[i]));
+    } catch (const core::Error& e) {
+      throw core::Error(fmt::format("warm-start genome {}: {}", i + 1, e.what()));
+    }
+  }
+  if (options_.graveyard_weight > 0) graveyard_ = Graveyard::from_json(options_.graveyard);
 }
 
 Engine::Engine(EvolveOptions options, const BatchEvaluator& evaluator, IslandPlacement placement,
@@ -131,12 +147,21 @@ void Engine::initialize() {
   for (std::size_t k = 0; k < static_cast<std::size_t>(options_.islands); ++k) {
     if (!placement_.owns(k)) continue;
     auto& pop = initial[k];
+    // Warm-start genome j opens island j mod K (at most half the population in all, so at most
+    // half of each island): they take the first places, the rest keep the places and random
+    // streams a cold start gives them.
+    std::vector<const strategy::Genome*> warm;
+    for (std::size_t j = k; j < warm_start_.size(); j += static_cast<std::size_t>(options_.islands)) {
+      warm.push_back(&warm_start_[j]);
+    }
     for (std::size_t i = 0; i < per_island; ++i) {
       Individual ind;
       // Each island starts from the families' defaults (rotated so islands differ), then random
       // genomes cycling through the families.
       const std::size_t f = (i + k) % families_.size();
-      if (i < families_.size()) {
+      if (i < warm.size()) {
+        ind.genome = *warm[i];
+      } else if (i < families_.size()) {
         ind.genome = strategy::default_genome(families_[f]);
       } else {
         core::Rng rng(options_.seed, {kInitStream, k, i});
@@ -176,8 +201,10 @@ std::map<std::uint64_t, double> Engine::evaluate(std::vector<Individual>& batch)
   std::map<std::uint64_t, Fitness> fresh;
   std::map<std::uint64_t, double> sharpe;
   for (std::size_t j = 0; j < todo.size(); ++j) {
-    fresh[todo_keys[j]] =
-        evolve::fitness_of(metrics[j], options_.objectives, options_.aggregate, options_.constraints);
+    auto fitness = evolve::fitness_of(metrics[j], options_.objectives, options_.aggregate, options_.constraints);
+    // A function of the genome and the run's fixed graveyard, so the memo stays exact.
+    if (!graveyard_.empty()) fitness = penalized(std::move(fitness), options_.graveyard_weight, graveyard_.similarity(todo[j]));
+    fresh[todo_keys[j]] = std::move(fitness);
     sharpe[todo_keys[j]] = value_of(mean_metrics(metrics[j]), "sharpe");
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {

@@ -18,6 +18,7 @@
 
 #include "core/error.hpp"
 #include "evolve/backtest_problem.hpp"
+#include "evolve/graveyard.hpp"
 #include "evolve/individual.hpp"
 #include "evolve/island_channel.hpp"
 #include "evolve/nsga2.hpp"
@@ -47,6 +48,14 @@ struct EvolveOptions {
   // half of them, drawn from a stream of their own), so evolution tunes the breaker; off by
   // default (the genes are then only tuned where a seeded genome carries them).
   bool breaker_genes = false;
+  // Warm start (evolve.warm_start): canonical JSON of stored genomes that open the initial
+  // population, at most half of it, dealt over the islands in turn; the rest is drawn as usual.
+  // Recorded with the run, so a resume rebuilds the same generation 0.
+  std::vector<std::string> warm_start;
+  // The graveyard (evolve/graveyard.hpp): retired genomes (canonical JSON), read when the run was
+  // created, and the weight of the penalty on genomes close to them (0: off).
+  std::vector<std::string> graveyard;
+  double graveyard_weight = 0;
 };
 
 // The ten seed families and rule trees. The machine-learning families (11, 12) are opt-in
@@ -117,7 +126,8 @@ class Engine {
   // the leader's archive, trial statistics, evaluations and checkpoint are the run's.
   Engine(EvolveOptions options, const BatchEvaluator& evaluator, IslandPlacement placement, IslandChannel& channel);
 
-  // Generation 0: every chosen family's defaults, then random genomes, per island; evaluated.
+  // Generation 0 per island: its share of the warm-start genomes, then every chosen family's
+  // defaults, then random genomes; evaluated.
   void initialize();
   // One generation on every island, then migration when due. Throws core::Interrupted (state
   // unchanged: the last checkpoint stays valid) when `cancel` is raised during evaluation.
@@ -164,6 +174,8 @@ class Engine {
   IslandPlacement placement_;
   IslandChannel* channel_ = nullptr;
   std::vector<std::string> families_;
+  std::vector<strategy::Genome> warm_start_;
+  Graveyard graveyard_;
   std::vector<std::vector<Individual>> islands_;
   std::vector<Individual> archive_;
   std::map<std::uint64_t, Fitness> memo_;

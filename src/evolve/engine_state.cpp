@@ -78,6 +78,10 @@ json to_json(const EvolveOptions& o) {
               {"tree_max_depth", v.tree_limits.max_depth},
               {"tree_max_nodes", v.tree_limits.max_nodes}};
   if (o.breaker_genes) j["breaker_genes"] = true;  // absent when off: older records read the same
+  // Absent when unused, for the same reason.
+  if (!o.warm_start.empty()) j["warm_start"] = o.warm_start;
+  if (!o.graveyard.empty()) j["graveyard"] = o.graveyard;
+  if (o.graveyard_weight != 0) j["graveyard_weight"] = o.graveyard_weight;
   return j;
 }
 
@@ -100,6 +104,9 @@ EvolveOptions options_from_json(const json& j) {
     // Runs stored before scale-free objectives have none: they are re-measured at the default.
     o.target_volatility = j.value("target_volatility", kDefaultTargetVolatility);
     o.breaker_genes = j.value("breaker_genes", false);
+    o.warm_start = j.value("warm_start", std::vector<std::string>{});
+    o.graveyard = j.value("graveyard", std::vector<std::string>{});
+    o.graveyard_weight = j.value("graveyard_weight", 0.0);
     auto& v = o.variation;
     v.crossover_probability = j.at("crossover_probability").get<double>();
     v.sbx_eta = j.at("sbx_eta").get<double>();

@@ -111,6 +111,18 @@ class RunService {
   // find_resumable(id) with its checkpoint, locked in one transaction; core::Error naming the
   // process when another live one executes it.
   ClaimedRun claim_resumable(const std::string& id) const;
+  // What a new run takes from earlier ones (run_seeds.cpp), as canonical genome JSON.
+  // The genomes of `spec`: {"living"} = the validated, paper, production and decaying strategies
+  // whose run evolved on `interval`, production first, then decaying, paper, validated, each by
+  // id; otherwise strategy ids in the order given (core::UsageError naming an unknown one).
+  std::vector<std::string> warm_start_genomes(const std::vector<std::string>& spec, const std::string& interval) const;
+  // The retired strategies of runs on `interval`, by id: the graveyard.
+  std::vector<std::string> graveyard_genomes(const std::string& interval) const;
+  // Fills a new run's warm start (from `warm_start`, cut to half the population, the best
+  // first) and, when its graveyard_weight is above 0, its graveyard, each said in a log line.
+  // Recorded in the run's options, so a resume starts from the same genomes.
+  void read_history(RunOptions& options, const std::vector<std::string>& warm_start, const std::string& interval) const;
+
   // The universe a run evolves on: its market built from the store, split with its embargo. The
   // venues chosen are written back into `spec`.
   evolve::Universe load_universe(UniverseSpec& spec, const std::string& preferred_venue) const;
@@ -175,6 +187,10 @@ class RunSession {
   std::optional<FinishedRun> finish(const std::optional<validate::ValidationOptions>& validation);
 
   double seconds() const;  // spent on the run over all its sessions
+  // Whether this session has run longer than `budget_seconds` (0: never), as the leader's clock
+  // says (the decision is shared, so every process stops after the same generation); said in a
+  // log line when it has. Checked after a generation: the run then finishes with what it has.
+  bool out_of_time(double budget_seconds);
 
  private:
   [[noreturn]] void interrupted();

@@ -59,6 +59,18 @@ double RunSession::seconds() const {
   return seconds_before_ + static_cast<double>(service_.clock().now() - started_) / 1000.0;
 }
 
+bool RunSession::out_of_time(double budget_seconds) {
+  if (!(budget_seconds > 0)) return false;
+  const double spent = seconds() - seconds_before_;
+  const bool over = processes_.share(nlohmann::json(spent > budget_seconds)).get<bool>();
+  if (over && processes_.leader()) {
+    spdlog::info("run {}: time budget of {}s spent ({:.1f}s in this process) after generation {} of {}: "
+                 "evolution stops here and the run finishes with the generations reached",
+                 run_.id, budget_seconds, spent, engine_->generation(), run_.options.evolve.generations);
+  }
+  return over;
+}
+
 void RunSession::interrupted() {
   run_.status = RunStatus::Interrupted;
   run_.progress.seconds = seconds();

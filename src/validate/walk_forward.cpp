@@ -90,6 +90,9 @@ WalkForwardResult walk_forward_reoptimize(const evolve::BacktestProblem& evaluat
   o.population = options.population;
   o.generations = options.generations;
   o.islands = 1;
+  // Each fold is a fresh search on its own past: genomes the run found on the whole in-sample
+  // span (or that lived after it) would carry the fold's future into it.
+  o.warm_start.clear();
   evolve::check_options(o);
   const auto& universe = evaluator.universe();
   const double initial = evaluator.base_config().initial_cash;
