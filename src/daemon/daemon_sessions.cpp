@@ -73,6 +73,17 @@ exec::SessionOptions session_options(const std::string& session, const RunOption
     o.loop.capital = options.paper_capital * n;
     o.allocation.reset();
     o.real_network = false;
+    // The portfolio's caps and breakers (per-coin net cap, drawdown, daily loss, losing streak,
+    // volatility) are the production portfolio's: on the paper session they would let one paper
+    // strategy's position or loss throttle the others' tests. Each paper book is held to its own
+    // limits instead: its genome's leverage and stops, the per-strategy breaker, and the lifecycle's
+    // promotion tests; the order checks (collar, size, open orders, stale data, errors) stay.
+    // (0 turns a breaker off: backtest/circuit_breakers.cpp.)
+    o.risk.asset_cap = o.risk.max_leverage;
+    o.risk.max_drawdown = 0;
+    o.risk.daily_loss = 0;
+    o.risk.losing_streak = 0;
+    o.risk.vol_k = 0;
   } else {
     o.mode = options.live ? exec::SessionMode::live : exec::SessionMode::paper;
     o.journal_path.clear();  // exec::Journal::path_for_store

@@ -1,6 +1,8 @@
 // Deployment test helpers (deploy_support.hpp).
 #include "daemon/deploy_support.hpp"
 
+#include <fmt/format.h>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -113,7 +115,7 @@ pid_t flock_holder(const std::string& path) {
   // Lines: "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF" (device in hex, inode in decimal).
   std::ifstream locks("/proc/locks");
   std::string line;
-  const std::string inode = ":" + std::to_string(st.st_ino);
+  const std::string inode = fmt::format(":{}", st.st_ino);
   while (std::getline(locks, line)) {
     std::istringstream in(line);
     std::string id, kind, mode, access, pid, file;
@@ -162,7 +164,10 @@ std::vector<std::string> dockerfile_problems(const std::string& text) {
     static const std::regex quoted("\"([^\"]*)\"");
     std::string out;
     for (std::sregex_iterator it(value.begin(), value.end(), quoted), end; it != end; ++it)
-      out += (out.empty() ? "" : " ") + (*it)[1].str();
+      {
+      if (!out.empty()) out += ' ';
+      out += (*it)[1].str();
+    }
     return out;
   };
   for (const auto& line : lines) {

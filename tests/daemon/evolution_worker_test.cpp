@@ -200,7 +200,8 @@ TEST(EvolutionWorker, AChildThatFailsBeforeItsRunIsReportedAndNotRestartedAtTheN
 
 TEST(EvolutionWorker, AKilledDaemonsRunIsResumedByTheNextWorkerAndTheClockSurvives) {
   SmallStore s;
-  const int generations = 12;
+  // Enough generations that the child is still stepping when its daemon is killed.
+  const int generations = 60;
   // The "daemon": a forked process whose worker starts a cycle, then waits to be killed.
   const pid_t daemon = ::fork();
   ASSERT_GE(daemon, 0);

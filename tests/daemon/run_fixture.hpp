@@ -47,12 +47,15 @@ inline void put_strategy(const std::string& db, const std::string& id, const std
   }
   data::StrategyRecord record{id, std::string("r-daemon-test"), std::string("ema_cross"), genome, std::string("[]"),
                               std::string(R"({"in_sample":{}})"), std::string("testing"), std::string(), 0, 0, 0, {}};
-  lifecycle::birth(store, record, 1'000, "test");
-  lifecycle::transition(store, id, lifecycle::State::Validated, "test", "{}", 2'000);
+  // Market times a few days before the simulator's first bar (the ETH 1h file from 2024-09-05,
+  // replayed after 500 bars of history): the lifecycle's clocks are market time.
+  constexpr core::TimeMs t0 = 1'727'000'000'000;  // 2024-09-22 10:13 UTC
+  lifecycle::birth(store, record, t0, "test");
+  lifecycle::transition(store, id, lifecycle::State::Validated, "test", "{}", t0 + 1'000);
   if (state == lifecycle::State::Validated) return;
-  lifecycle::transition(store, id, lifecycle::State::Paper, "test", "{}", 3'000);
+  lifecycle::transition(store, id, lifecycle::State::Paper, "test", "{}", t0 + 2'000);
   if (state == lifecycle::State::Paper) return;
-  lifecycle::transition(store, id, lifecycle::State::Production, "test", "{}", 4'000);
+  lifecycle::transition(store, id, lifecycle::State::Production, "test", "{}", t0 + 3'000);
 }
 
 // The daemon's lines of one kind ("mark ", "bar ", ...), in order.
@@ -79,8 +82,13 @@ class RunFixture : public ::testing::Test {
     return args;
   }
   static std::vector<std::string> env(const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> e{"ORGANISM_EVOLVE_COINS=ETH", "ORGANISM_EVOLVE_INTERVAL=1h",
-                               "ORGANISM_LIFECYCLE_PAPER_CAPITAL=5000", "ORGANISM_LIFECYCLE_BAR_WAIT_MS=20000"};
+    // The lifecycle's rules stay out of these tests' way (the strategies' states are the test's:
+    // no promotion within 10 years of paper, no free paper slot for a validated one, no decay test that can fire on a few bars); the rules
+    // are tested in lifecycle_scheduler_test.cpp and the scenario.
+    std::vector<std::string> e{"ORGANISM_EVOLVE_COINS=ETH",          "ORGANISM_EVOLVE_INTERVAL=1h",
+                               "ORGANISM_LIFECYCLE_PAPER_CAPITAL=5000", "ORGANISM_LIFECYCLE_BAR_WAIT_MS=20000",
+                               "ORGANISM_LIFECYCLE_PAPER_DAYS=3650",    "ORGANISM_LIFECYCLE_DD_MULTIPLE=1000",
+                               "ORGANISM_LIFECYCLE_CUSUM_H=100",        "ORGANISM_LIFECYCLE_MAX_PAPER=2",       "ORGANISM_LIFECYCLE_MIN_ROLLING_SHARPE=-100"};
     e.insert(e.end(), extra.begin(), extra.end());
     return e;
   }
