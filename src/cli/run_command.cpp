@@ -22,6 +22,7 @@
 #include "core/log.hpp"
 #include "core/text.hpp"
 #include "daemon/organism_run.hpp"
+#include "exec/replay.hpp"
 #include "lifecycle/config_keys.hpp"
 #include "portfolio/config_keys.hpp"
 
@@ -29,7 +30,7 @@ namespace organism::cli {
 namespace {
 
 struct RunArgs {
-  std::string until, log_file, key_file, account, network;
+  std::string until, log_file, key_file, account, network, fill = "book";
   bool paper = false, live = false, yes_live = false;
   double capital = 10'000;
 };
@@ -51,6 +52,7 @@ daemon::RunOptions options_from(const RunArgs& a, const core::Config& config, co
   s.loop.interval = o.interval;
   s.risk = backtest::risk_limits_from(config);
   s.loop.strategy_dd_multiple = s.risk.strategy_dd_multiple;
+  s.fill = exec::replay_fill_from(a.fill);
   s.key_file = a.key_file;
   s.account = a.account;
   o.live = a.live;
@@ -147,6 +149,10 @@ stop, 1 on errors, 2 on usage errors. Walkthrough: docs/trading.md, docs/operati
   registry.bind(cmd->add_option("--proxy", "HTTP CONNECT or SOCKS5 proxy (config exchange.proxy)"), "exchange.proxy");
   cmd->add_flag("--paper", a->paper, "the production session on the paper broker (the default)");
   cmd->add_flag("--live", a->live, "the production session with the agent key (loopback, or --network)");
+  cmd->add_option("--fill", a->fill,
+                  "paper broker's fills: book (the exchange's live book: latency, depth; REST-weight bound) or bar "
+                  "(the backtest's next-open fills; what a rehearsal at high speed needs)")
+      ->capture_default_str();
   cmd->add_option("--capital", a->capital, "USD of the production session")->capture_default_str();
   cmd->add_option("--until", a->until, "stop cleanly once the market clock's bar reaches this time (rehearsals)");
   cmd->add_option("--log-file", a->log_file, "also write every line to this file, rotated (log.max_bytes, log.files)");

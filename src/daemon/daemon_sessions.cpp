@@ -68,7 +68,6 @@ exec::SessionOptions session_options(const std::string& session, const RunOption
     // Paper trading tests a strategy: its own book, never sized by the allocator, so its returns
     // compare one to one with its backtest.
     o.mode = exec::SessionMode::paper;
-    o.fill = exec::ReplayFill::book;
     o.journal_path = paper_journal_path(options.store_path);
     o.loop.capital = options.paper_capital * n;
     o.allocation.reset();

@@ -187,7 +187,10 @@ std::vector<LifecycleChange> LifecycleScheduler::evaluate(core::TimeMs time,
     return std::find(paused.begin(), paused.end(), id) != paused.end();
   };
   // A strategy moved at or after `time` (by this evaluation or by one before a restart) waits.
-  const auto settled = [&](const Living& s) { return !s.moved && s.entered < time; };
+  // Moved at this very bar (by this call, or by the killed process whose bar is decided again):
+  // not moved twice. Compared for equality, not order: evolve stamps births and validations with
+  // the wall clock, which in a rehearsal replaying the past is later than every market time.
+  const auto settled = [&](const Living& s) { return !s.moved && s.entered != time; };
   const auto move = [&](Living& s, State to, const std::string& reason,
                         const std::string& evidence) {
     if (to == State::Retired) {

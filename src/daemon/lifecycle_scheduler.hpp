@@ -42,7 +42,7 @@ class LifecycleScheduler {
   // score first, while paper slots are free). Every move is lifecycle::transition with its
   // evidence. `paused`: production strategies the per-strategy breaker paused. Evaluating the same
   // time again (a restart) moves nothing twice: rules read the store, and a strategy whose last
-  // move is at or after `time` is not moved again at `time`.
+  // move is at `time` is not moved again at `time`.
   std::vector<LifecycleChange> evaluate(core::TimeMs time,
                                         std::span<const data::StrategyMark> marks,
                                         std::span<const std::string> paused);

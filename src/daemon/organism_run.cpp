@@ -249,14 +249,16 @@ RunResult Daemon::run(const std::atomic<bool>& stop, core::StopSignals& signals,
     timer.expires_after(std::chrono::milliseconds(50));
     timer.async_wait([&](const boost::system::error_code& ec) {
       if (ec) return;
-      // One closed bar per tick, whole: a stop request is honored between bars, never inside one.
-      if (!stop.load() && !closed.empty()) {
+      // Every closed bar waiting, each whole: a stop request is honored between bars, never inside
+      // one (a rehearsal at high speed queues several between two ticks).
+      while (!stop.load() && !closed.empty() && result.stop_reason.empty()) {
         const auto time = closed.front();
         closed.pop_front();
         on_closed(time);
         ++result.bars;
         result.last_bar = time;
         if (options_.until && time >= *options_.until) result.stop_reason = "until";
+        if (reload.take()) on_reload();
       }
       if (stop.load() && result.stop_reason.empty()) result.stop_reason = std::string(signals.received());
       if (!result.stop_reason.empty()) {

@@ -173,19 +173,33 @@ void Transaction::commit() {
   done_ = true;
 }
 
-Savepoint::Savepoint(Db& db) : db_(db) { db_.cached("SAVEPOINT organism_write")->run(); }
+ReadSnapshot::ReadSnapshot(Db& db) : db_(db), began_(sqlite3_get_autocommit(db.handle()) != 0) {
+  if (began_) db_.cached("BEGIN")->run();
+}
+
+ReadSnapshot::~ReadSnapshot() {
+  if (!began_) return;
+  try {
+    db_.exec("COMMIT");  // nothing written: ends the read transaction
+  } catch (...) {  // the connection's close ends it too
+  }
+}
+
+Savepoint::Savepoint(Db& db) : db_(db), outermost_(sqlite3_get_autocommit(db.handle()) != 0) {
+  db_.cached(outermost_ ? "BEGIN IMMEDIATE" : "SAVEPOINT organism_write")->run();
+}
 
 Savepoint::~Savepoint() {
   if (!done_) {
     try {
-      db_.exec("ROLLBACK TO organism_write; RELEASE organism_write");
+      db_.exec(outermost_ ? "ROLLBACK" : "ROLLBACK TO organism_write; RELEASE organism_write");
     } catch (...) {  // the enclosing transaction's rollback or the connection's close cleans up
     }
   }
 }
 
 void Savepoint::release() {
-  db_.cached("RELEASE organism_write")->run();
+  db_.cached(outermost_ ? "COMMIT" : "RELEASE organism_write")->run();
   done_ = true;
 }
 

@@ -118,8 +118,27 @@ class Transaction {
   bool done_ = false;
 };
 
+// One read snapshot for several statements: outside a transaction, BEGIN (deferred) ... COMMIT, so
+// that a series' rows and its recorded count and checksum are read from the same state of the
+// file while other processes append (WAL gives each transaction one snapshot). Inside a
+// transaction it does nothing: that one is already a snapshot.
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(Db& db);
+  ~ReadSnapshot();
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+ private:
+  Db& db_;
+  bool began_ = false;
+};
+
 // A nestable unit of work (SAVEPOINT): inside a Transaction it joins it; alone it is its own
-// transaction, so a bulk upsert never degrades into one transaction per row.
+// transaction, so a bulk upsert never degrades into one transaction per row. Alone, it begins
+// IMMEDIATE: a deferred one that reads first and writes later cannot wait for another process's
+// write lock (SQLite answers such an upgrade "database is locked" at once, without the busy
+// timeout), which `organism run`'s writers meet every bar.
 class Savepoint {
  public:
   explicit Savepoint(Db& db);
@@ -130,6 +149,7 @@ class Savepoint {
 
  private:
   Db& db_;
+  bool outermost_ = false;  // began the transaction itself (BEGIN IMMEDIATE ... COMMIT)
   bool done_ = false;
 };
 

@@ -273,6 +273,7 @@ void fill_span(Info& info, const std::vector<TimeMs>& times, const std::vector<G
 }  // namespace
 
 std::vector<SeriesInfo> Store::list_series() {
+  const sqlite::ReadSnapshot snapshot(*db_);  // rows and recorded summaries of one state
   std::vector<SeriesInfo> out;
   Statement st(*db_, "SELECT id, venue, coin, interval FROM series");
   while (st.step()) {
@@ -296,6 +297,7 @@ std::vector<SeriesInfo> Store::list_series() {
 }
 
 std::vector<FundingInfo> Store::list_funding() {
+  const sqlite::ReadSnapshot snapshot(*db_);  // rows and recorded summaries of one state
   std::vector<FundingInfo> out;
   Statement st(*db_, "SELECT id, venue, coin, interval_ms FROM funding_series ORDER BY venue, coin");
   while (st.step()) {
@@ -312,6 +314,7 @@ std::vector<FundingInfo> Store::list_funding() {
 }
 
 std::vector<SentimentInfo> Store::list_sentiment() {
+  const sqlite::ReadSnapshot snapshot(*db_);  // rows and recorded summaries of one state
   std::vector<SentimentInfo> out;
   Statement st(*db_, "SELECT DISTINCT source FROM sentiment ORDER BY source");
   while (st.step()) {
@@ -327,6 +330,7 @@ std::vector<SentimentInfo> Store::list_sentiment() {
 
 std::optional<Candles> Store::load_candles(const SeriesKey& key, std::optional<TimeMs> from,
                                            std::optional<TimeMs> to) {
+  const sqlite::ReadSnapshot snapshot(*db_);  // rows and recorded summaries of one state
   const auto id = series_id(key);
   if (!id) return std::nullopt;
   const TimeMs lo = from.value_or(INT64_MIN), hi = to.value_or(INT64_MAX);
@@ -368,6 +372,7 @@ std::optional<Candles> Store::load_candles(const SeriesKey& key, std::optional<T
 }
 
 std::optional<FundingSeries> Store::load_funding(const std::string& venue, const std::string& coin) {
+  const sqlite::ReadSnapshot snapshot(*db_);  // rows and recorded summaries of one state
   Statement find(*db_, "SELECT id, interval_ms FROM funding_series WHERE venue = ? AND coin = ?");
   find.bind(1, venue).bind(2, coin);
   if (!find.step()) return std::nullopt;
@@ -384,6 +389,7 @@ std::optional<FundingSeries> Store::load_funding(const std::string& venue, const
 }
 
 std::optional<SentimentSeries> Store::load_sentiment(const std::string& source) {
+  const sqlite::ReadSnapshot snapshot(*db_);  // rows and recorded summaries of one state
   Statement st(*db_, "SELECT time, value, classification FROM sentiment WHERE source = ? ORDER BY time");
   st.bind(1, source);
   SentimentSeries out{source, {}, {}, {}};
