@@ -70,7 +70,9 @@ std::vector<LifecycleScheduler::Living> LifecycleScheduler::living() const {
   for (auto& row : store_.list_strategies()) {
     const auto state = lifecycle::parse_state(row.state);
     if (!state || *state == State::Testing || *state == State::Retired) continue;
-    auto stored = portfolio::stored_strategy(store_, row.id);
+    auto& cached = stored_[row.id];
+    if (!cached.second || cached.first != row.updated) cached = {row.updated, portfolio::stored_strategy(store_, row.id)};
+    auto stored = cached.second;
     if (!stored || stored->interval != interval_.name()) continue;
     Living s;
     s.state = *state;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "data/store.hpp"
 #include "lifecycle/rules.hpp"
 #include "lifecycle/state.hpp"
+#include "portfolio/candidates.hpp"
 #include "portfolio/allocator.hpp"
 
 namespace organism::daemon {
@@ -65,6 +67,9 @@ class LifecycleScheduler {
   backtest::BacktestConfig costs_;
   portfolio::AllocatorOptions allocator_;
   std::map<std::string, std::pair<core::TimeMs, lifecycle::ValidatedFigures>> figures_;
+  // Each strategy's genome, coins and run figures by id and its row's update time: read once, not
+  // at every bar (parsing every run's options per bar made the daemon fall behind a fast replay).
+  mutable std::map<std::string, std::pair<core::TimeMs, std::optional<portfolio::StoredStrategy>>> stored_;
 };
 
 }  // namespace organism::daemon

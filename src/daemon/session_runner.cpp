@@ -9,7 +9,9 @@
 namespace organism::daemon {
 
 namespace {
-constexpr std::size_t kBarsKept = 8;  // the daemon reads the bar it waits for and the one before
+// The daemon reads each bar once it has closed on its own clock, which a fast replay can leave
+// behind a session's decisions by many bars: 85 days of hourly bars.
+constexpr std::size_t kBarsKept = 2048;
 }
 
 SessionRunner::SessionRunner(std::string name, exec::SessionOptions options, Say say)

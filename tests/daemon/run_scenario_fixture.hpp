@@ -168,8 +168,9 @@ inline std::string chain_fault(const std::string& id, const nlohmann::json& even
     if (from != state) return fmt::format("{}: event {} -> {} follows state '{}'", id, from, to, state);
     if (!legal_move(from, to)) return fmt::format("{}: illegal move {} -> {}", id, from, to);
     state = to;
-    // Birth and validation are stamped by evolve in wall time; the daemon's moves in market time.
-    if (from.empty() || from == "testing") continue;
+    // Birth and validation (testing <-> validated) are stamped by evolve in wall time; the daemon's
+    // moves in market time.
+    if (from.empty() || from == "testing" || to == "testing") continue;
     if (t < time) return fmt::format("{}: event {} -> {} at {} before the previous at {}", id, from, to, t, time);
     time = t;
   }
