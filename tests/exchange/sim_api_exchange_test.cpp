@@ -298,7 +298,7 @@ TEST_F(SimApiExchange, RejectOrdersFaultAnswersEachOrderWithAnError) {
   EXPECT_TRUE(act(order_action(0, true, "29000", "0.01", "Gtc"))["response"]["data"]["statuses"][0]
                   .contains("resting"));
   EXPECT_EQ(api.control(R"({"type":"fault","fault":"meteor"})").body,
-            "control: unknown fault \"meteor\" (known: rejectOrders, staleBook, flashMove)");
+            "control: unknown fault \"meteor\" (known: rejectOrders, staleBook, flashMove, regimeBreak)");
   EXPECT_EQ(api.control("nope").status, 400);
 }
 
