@@ -23,10 +23,6 @@ nlohmann::json number(double x) {
 
 }  // namespace
 
-double annualized_sharpe(std::span<const double> returns, double bars_per_year) {
-  return validate::sharpe_sample(returns).sharpe_per_bar * std::sqrt(bars_per_year);
-}
-
 double compounded_drawdown(std::span<const double> returns) {
   double equity = 1.0, peak = 1.0, worst = 0.0;
   for (double r : returns) {

@@ -15,6 +15,7 @@
 
 #include "core/time.hpp"
 #include "lifecycle/state.hpp"
+#include "validate/sharpe_stats.hpp"
 
 namespace organism::lifecycle {
 
@@ -55,8 +56,8 @@ struct Verdict {
   nlohmann::json evidence = nlohmann::json::object();
 };
 
-// mean / std (ddof 1) x sqrt(bars_per_year) (validate::sharpe_sample); 0 with fewer than 2 bars.
-double annualized_sharpe(std::span<const double> returns, double bars_per_year);
+// mean / std (ddof 1) x sqrt(bars_per_year); 0 with fewer than 2 bars (validate/sharpe_stats.hpp).
+using validate::annualized_sharpe;
 // The max drawdown of the curve compounded from 1 (peak starts at 1), a fraction in [0, 1].
 double compounded_drawdown(std::span<const double> returns);
 // std (ddof 1) of paper[i] - backtest[i] x sqrt(bars_per_year); NaN with fewer than 2 pairs.

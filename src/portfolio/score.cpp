@@ -11,10 +11,6 @@
 
 namespace organism::portfolio {
 
-double annualized_sharpe(std::span<const double> returns, double bars_per_year) {
-  return validate::sharpe_sample(returns).sharpe_per_bar * std::sqrt(bars_per_year);
-}
-
 StreamScore score_stream(std::span<const double> returns, double age_days,
                          const AllocatorOptions& options) {
   StreamScore out;

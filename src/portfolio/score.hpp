@@ -5,6 +5,7 @@
 #include <span>
 
 #include "portfolio/allocator.hpp"
+#include "validate/sharpe_stats.hpp"
 
 namespace organism::portfolio {
 
@@ -20,9 +21,9 @@ struct StreamScore {
   double score = 0;
 };
 
-// mean / std (ddof 1) x sqrt(bars_per_year) of a return stream (validate::sharpe_sample): 0 with
-// fewer than 2 bars or a rounding-level variance. The score's, and the best-single baseline's.
-double annualized_sharpe(std::span<const double> returns, double bars_per_year);
+// mean / std (ddof 1) x sqrt(bars_per_year) of a return stream: the score's, and the best-single
+// baseline's (one implementation, in validate/sharpe_stats.hpp).
+using validate::annualized_sharpe;
 
 // returns: the strategy's per-bar returns over the lookback (at least one bar).
 StreamScore score_stream(std::span<const double> returns, double age_days,

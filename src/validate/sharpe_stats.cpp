@@ -121,6 +121,10 @@ SharpeSample sharpe_sample(std::span<const double> returns) {
   return s;
 }
 
+double annualized_sharpe(std::span<const double> returns, double bars_per_year) {
+  return sharpe_sample(returns).sharpe_per_bar * std::sqrt(bars_per_year);
+}
+
 TrialSet null_trial_set(std::int64_t trials, std::int64_t bars) {
   return {trials, bars > 1 ? 1.0 / static_cast<double>(bars - 1) : 0.0};
 }

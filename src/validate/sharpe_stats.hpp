@@ -48,6 +48,9 @@ ReturnMoments return_moments(std::span<const double> returns);
 // The sample of a return series itself: SR = mean / std (ddof 1) per bar (0 without variance),
 // with its moments and length.
 SharpeSample sharpe_sample(std::span<const double> returns);
+// The sample's Sharpe annualized: mean / std (ddof 1) x sqrt(bars_per_year); 0 with fewer than 2
+// bars or no variance. The allocator's score, the lifecycle rules and the post-mortems use it.
+double annualized_sharpe(std::span<const double> returns, double bars_per_year);
 
 // PSR(SR*) = Phi(z), z = (SR - SR*) sqrt(n - 1) / sqrt(1 - g3 SR + (g4 - 1) / 4 SR^2), with SR
 // the per-bar Sharpe, g3 the skew and g4 = excess_kurtosis + 3: the probability that the true
