@@ -196,10 +196,12 @@ HttpTransport::~HttpTransport() { impl_->close(); }
 
 namespace {
 
-http::request<http::string_body> make_request(http::verb verb, const BaseUrl& url, std::string_view target) {
+http::request<http::string_body> make_request(http::verb verb, const BaseUrl& url, std::string_view target,
+                                             const TransportOptions& options) {
   http::request<http::string_body> request{verb, url.path_prefix + std::string(target), 11};
   request.set(http::field::host, url.host);
   request.set(http::field::user_agent, "organism");
+  for (const auto& [name, value] : options.headers) request.set(name, value);
   request.keep_alive(true);
   return request;
 }
@@ -207,7 +209,7 @@ http::request<http::string_body> make_request(http::verb verb, const BaseUrl& ur
 }  // namespace
 
 HttpReply HttpTransport::post_json(std::string_view path, const std::string& body) {
-  auto request = make_request(http::verb::post, impl_->url, path);
+  auto request = make_request(http::verb::post, impl_->url, path, impl_->options);
   request.set(http::field::content_type, "application/json");
   request.body() = body;
   request.prepare_payload();
@@ -215,7 +217,7 @@ HttpReply HttpTransport::post_json(std::string_view path, const std::string& bod
 }
 
 HttpReply HttpTransport::get(std::string_view target) {
-  auto request = make_request(http::verb::get, impl_->url, target);
+  auto request = make_request(http::verb::get, impl_->url, target, impl_->options);
   request.set(http::field::accept, "application/json");
   return impl_->send(request);
 }

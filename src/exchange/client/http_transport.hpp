@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/error.hpp"
 
@@ -34,6 +36,9 @@ struct TransportOptions {
   // PEM file of the CAs to trust instead of the system store ("" = system store): a private
   // deployment's CA, or the tests' own (the only way to test a verified handshake offline).
   std::string ca_file{};
+  // Sent with every request, e.g. {"Authorization", "Bearer ..."} for organism's own API (the
+  // dashboard). Never logged: a header may hold a secret.
+  std::vector<std::pair<std::string, std::string>> headers{};
 };
 
 // A failure below HTTP: resolve, connect, TLS, timeout, or the connection dropped. `reply_started`
