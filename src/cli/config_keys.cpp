@@ -7,6 +7,7 @@
 #include "evolve/config_keys.hpp"
 #include "exchange/client/endpoints.hpp"
 #include "lifecycle/config_keys.hpp"
+#include "monitor/api_config_keys.hpp"
 #include "portfolio/config_keys.hpp"
 #include "validate/config_keys.hpp"
 
@@ -16,7 +17,8 @@ std::vector<core::ConfigKey> all_config_keys() {
   std::vector<core::ConfigKey> keys;
   for (auto layer : {core::core_config_keys, data::config_keys, backtest::config_keys, backtest::risk_config_keys,
                      evolve::config_keys, validate::config_keys,
-                     exchange::client::config_keys, portfolio::config_keys, lifecycle::config_keys}) {
+                     exchange::client::config_keys, portfolio::config_keys, lifecycle::config_keys,
+                     monitor::api_config_keys}) {
     for (auto& key : layer()) keys.push_back(std::move(key));
   }
   return keys;

@@ -12,7 +12,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <thread>
 #include <utility>
 
@@ -22,7 +21,7 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
-#include "data/file_writer.hpp"
+#include "daemon/state_file.hpp"
 #include "data/store.hpp"
 #include "runs/run_lock.hpp"
 
@@ -33,21 +32,6 @@ namespace {
 
 double steady_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-nlohmann::json read_state_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return nlohmann::json::object();
-  std::stringstream text;
-  text << in.rdbuf();
-  if (text.str().empty()) return nlohmann::json::object();
-  try {
-    auto j = nlohmann::json::parse(text.str());
-    if (!j.is_object()) throw core::Error(fmt::format("{}: not a JSON object", path));
-    return j;
-  } catch (const nlohmann::json::exception& e) {
-    throw core::Error(fmt::format("{}: not JSON ({}); remove it to start the evolution clock afresh", path, e.what()));
-  }
 }
 
 int exit_code_of(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
@@ -127,18 +111,13 @@ std::vector<std::string> EvolutionWorker::child_arguments(const std::string& res
 }
 
 void EvolutionWorker::save_clock() const {
-  auto state = read_state_file(state_path_);
-  state["evolution"] = {{"last_bar", clock_.last_bar},
+  write_state_key(state_path_, "evolution", {{"last_bar", clock_.last_bar},
                         {"last_cycle", clock_.last_cycle},
                         {"bars_since_cycle", clock_.bars_since_cycle},
                         {"run_id", clock_.run_id},
                         {"cycle_started_wall", clock_.cycle_started_wall},
                         {"child_pid", clock_.child_pid},
-                        {"resume_attempts", clock_.resume_attempts}};
-  data::AtomicFileWriter file(state_path_);
-  file.write(state.dump(2));
-  file.write("\n");
-  file.commit();
+                        {"resume_attempts", clock_.resume_attempts}});
 }
 
 void EvolutionWorker::on_bar(core::TimeMs time) {

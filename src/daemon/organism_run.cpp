@@ -2,6 +2,8 @@
 
 #include "daemon/organism_run.hpp"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <csignal>
 #include <deque>
@@ -19,6 +21,7 @@
 #include "daemon/daemon_sessions.hpp"
 #include "daemon/instance_lock.hpp"
 #include "daemon/session_runner.hpp"
+#include "daemon/status_publisher.hpp"
 #include "data/store.hpp"
 #include "exchange/client/endpoints.hpp"
 #include "exchange/client/info_client.hpp"
@@ -41,6 +44,17 @@ struct Session {
   std::vector<PlannedSlot> slots;
 };
 
+monitor::DaemonStatus initial_status(const RunOptions& o) {
+  monitor::DaemonStatus s;
+  s.pid = ::getpid();
+  s.started_ms = StatusPublisher::wall_ms();
+  s.mode = o.live ? "live" : "paper";
+  s.url = o.session.url;
+  s.interval = std::string(o.interval.name());
+  s.coins = o.coins;
+  return s;
+}
+
 class Daemon {
  public:
   Daemon(RunOptions options, const LoadOptions& reload, const Say& say)
@@ -50,7 +64,8 @@ class Daemon {
         store_(data::Store::open(options_.store_path)),
         scheduler_(store_, options_.interval, options_.lifecycle, options_.session.loop.costs,
                    options_.scheduler_allocator),
-        worker_(options_.worker) {
+        worker_(options_.worker),
+        status_(EvolutionWorker::state_path_for_store(options_.store_path), initial_status(options_)) {
     paper_.name = kPaperSession;
     production_.name = kProductionSession;
   }
@@ -127,8 +142,12 @@ class Daemon {
       const auto& wanted = s == &paper_ ? sets.paper : sets.production;
       auto plan = plan_slots(wanted, s->slots, held(*s));
       const bool failed = s->runner && s->runner->snapshot().finished;
+      if (failed) status_.error(fmt::format("session {} failed; restarting it", s->name));
       if (force || failed || plan != s->slots) start_session(*s, std::move(plan), failed ? "after a failure" : why);
+      status_.status().sessions[s->name] =
+          monitor::DaemonSessionStatus{s->runner != nullptr, static_cast<int>(s->slots.size())};
     }
+    status_.publish(true);
   }
 
   // Bar time T is closed: wait for the sessions' decisions, marks, the scheduler, restarts, the worker.
@@ -145,6 +164,8 @@ class Daemon {
       if (!decided || it == snap.bars.end()) {
         say_(fmt::format("session {}: bar {} not decided within {} ms: no marks", s->name, core::format_utc(time),
                          options_.bar_wait_ms));
+        status_.error(fmt::format("session {}: bar {} not decided within {} ms", s->name, core::format_utc(time),
+                                  options_.bar_wait_ms));
         continue;
       }
       double total = 0;
@@ -160,6 +181,9 @@ class Daemon {
       say_(fmt::format("lifecycle: {} {} -> {} at {}: {}", change.id, lifecycle::to_string(change.from),
                        lifecycle::to_string(change.to), core::format_utc(change.time), change.reason));
     }
+    status_.status().last_bar = time;
+    status_.status().scheduler_last_bar = time;
+    status_.status().scheduler_last_wall_ms = StatusPublisher::wall_ms();
     apply_sets(false, fmt::format("sets changed at {}", core::format_utc(time)));
     worker_.on_bar(time);
     poll_worker();
@@ -177,6 +201,8 @@ class Daemon {
     if (const auto cycle = worker_.poll()) {
       say_(fmt::format("evolution: cycle {} ended (exit {}) after {:.1f} s, started at market time {}", cycle->run_id,
                        cycle->exit_code, cycle->seconds, core::format_utc(cycle->market_time)));
+      if (cycle->exit_code != 0)
+        status_.error(fmt::format("evolution cycle {} exited with {}", cycle->run_id, cycle->exit_code));
     }
   }
 
@@ -186,6 +212,7 @@ class Daemon {
       fresh = reload_();
     } catch (const std::exception& e) {
       say_(fmt::format("SIGHUP: reload refused, the running configuration stays: {}", e.what()));
+      status_.error(fmt::format("SIGHUP: reload refused: {}", e.what()));
       return;
     }
     std::set<std::string> before(options_.config_lines.begin(), options_.config_lines.end());
@@ -210,6 +237,7 @@ class Daemon {
   EvolutionWorker worker_;
   Session paper_, production_;
   MarkBook marks_;
+  StatusPublisher status_;
   core::TimeMs last_closed_ = -1;  // the newest closed bar handled
 };
 
@@ -242,6 +270,8 @@ RunResult Daemon::run(const std::atomic<bool>& stop, core::StopSignals& signals,
   });
   source.on_reconnect([&](std::uint64_t n, const std::string& why) {
     say_(fmt::format("clock: reconnect {}: {}", n, why));
+    status_.status().ws_reconnects = static_cast<std::int64_t>(n);
+    status_.publish(true);
   });
 
   boost::asio::steady_timer timer(ioc);
@@ -269,6 +299,8 @@ RunResult Daemon::run(const std::atomic<bool>& stop, core::StopSignals& signals,
       }
       if (reload.take()) on_reload();
       poll_worker();
+      status_.set_connected(ws.connected());
+      status_.publish();
       watch();
     });
   };
@@ -284,6 +316,9 @@ RunResult Daemon::run(const std::atomic<bool>& stop, core::StopSignals& signals,
   stop_session(production_, flatten);
   stop_session(paper_, flatten);
   worker_.stop();
+  for (auto* s : {&paper_, &production_}) status_.status().sessions[s->name].running = false;
+  status_.set_connected(false);
+  status_.publish(true);
   return result;
 }
 
