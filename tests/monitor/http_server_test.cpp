@@ -58,6 +58,11 @@ TEST(HttpRouter, MatchesParamsQueryAndRefusesWhatIsNotThere) {
   EXPECT_EQ(router.match("GET", "/things/%zz", other).status, 400);
   EXPECT_EQ(router.match("GET", "/things/x?a=%4", other).status, 400);
   EXPECT_EQ(router.match("GET", "/things/%00", other).status, 400);
+  EXPECT_EQ(router.match("GET", "/things/%-1", other).status, 400);
+  EXPECT_EQ(router.match("GET", "/things/%4g", other).status, 400);
+  EXPECT_EQ(router.match("GET", "/things/%", other).status, 400);
+  ASSERT_NE(router.match("GET", "/things/%c3%A9", other).route, nullptr);
+  EXPECT_EQ(other.path_params.at("id"), "\xc3\xa9");
   EXPECT_EQ(router.match("GET", "http://example.com/things/x", other).status, 400);
 }
 

@@ -1,6 +1,7 @@
 #include "monitor/http/router.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <set>
 
 #include <fmt/format.h>
@@ -10,13 +11,6 @@
 
 namespace organism::monitor::http {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // "/a/b" → {"a", "b"}; "/" → {}; "/a/" → {"a", ""}: a trailing slash is a different path.
 std::vector<std::string_view> split_path(std::string_view path) {
@@ -49,11 +43,11 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_as_sp
     const char c = text[i];
     if (c == '%') {
       if (i + 2 >= text.size()) return std::nullopt;
-      const int hi = hex_value(text[i + 1]), lo = hex_value(text[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      const char decoded = static_cast<char>(hi * 16 + lo);
-      if (decoded == '\0') return std::nullopt;
-      out += decoded;
+      unsigned value = 0;
+      const char* digits = text.data() + i + 1;
+      const auto [end, error] = std::from_chars(digits, digits + 2, value, 16);
+      if (error != std::errc{} || end != digits + 2 || value == 0) return std::nullopt;  // "%4z", "%+1", "%00"
+      out += static_cast<char>(value);
       i += 2;
     } else if (c == '+' && plus_as_space) {
       out += ' ';
