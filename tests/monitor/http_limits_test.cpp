@@ -84,6 +84,37 @@ TEST(HttpLimits, SlowlorisIsDroppedWhileOthersAreServed) {
   EXPECT_EQ(other.get("/health").status, 200);
 }
 
+TEST(HttpLimits, ASilentTlsClientIsDroppedAfterTheRequestTimeout) {
+  const auto& pki = self_signed_cert();
+  if (pki.cert.empty()) GTEST_SKIP() << "the openssl binary could not make a certificate";
+  auto options = test_options();
+  options.request_timeout_ms = 500;
+  options.tls_cert_file = pki.cert;
+  options.tls_key_file = pki.key;
+  HttpServer server(test_routes(), options);
+  const auto started = std::chrono::steady_clock::now();
+  RawClient silent(server.port());  // connects and never starts the handshake
+  EXPECT_TRUE(silent.closed_within(3000ms));
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 450ms);
+  for (int i = 0; i < 50 && server.stats().dropped_timeout == 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(server.stats().dropped_timeout, 1);
+}
+
+TEST(HttpLimits, ExpectContinueGetsTheInterimAnswer) {
+  HttpServer server(test_routes(), test_options());
+  RawClient raw(server.port());
+  raw.send("POST /things HTTP/1.1\r\nHost: x\r\nAuthorization: " + bearer() +
+           "\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+  const auto interim = raw.read_response();
+  ASSERT_TRUE(interim);
+  EXPECT_EQ(interim->status, 100);
+  raw.send("hello");
+  const auto final_answer = raw.read_response();
+  ASSERT_TRUE(final_answer);
+  EXPECT_EQ(final_answer->status, 201);
+  EXPECT_EQ(nlohmann::json::parse(final_answer->body)["body"], "hello");
+}
+
 TEST(HttpLimits, IdleKeepAliveConnectionsAreClosed) {
   auto options = test_options();
   options.idle_timeout_ms = 300;

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <iostream>
 #include <thread>
 
 #include "core/error.hpp"
@@ -246,6 +247,26 @@ TEST(HttpListen, NonLoopbackNeedsTls) {
   options.listen = "localhost:0";
   HttpServer by_name(test_routes(), options);
   EXPECT_EQ(by_name.url(), fmt::format("http://localhost:{}", by_name.port()));
+
+  options = test_options();
+  options.request_timeout_ms = 0;
+  EXPECT_THROW(HttpServer(test_routes(), options), core::UsageError);
+  options = test_options();
+  options.max_connections = 0;
+  EXPECT_THROW(HttpServer(test_routes(), options), core::UsageError);
+
+  options = test_options();
+  options.listen = "[::1]:0";
+  try {
+    HttpServer v6(test_routes(), options);
+    EXPECT_EQ(v6.url(), fmt::format("http://[::1]:{}", v6.port()));
+    HttpTransport client(v6.url());
+    EXPECT_EQ(client.get("/health").status, 200);
+  } catch (const core::UsageError&) {
+    ADD_FAILURE() << "[::1] is loopback";
+  } catch (const core::Error& e) {
+    std::cerr << "no IPv6 loopback here: " << e.what() << "\n";
+  }
 
   HttpServer first(test_routes(), test_options());
   options.listen = fmt::format("127.0.0.1:{}", first.port());

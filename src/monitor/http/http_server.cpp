@@ -100,6 +100,11 @@ HttpServer::Impl::Impl(std::vector<Route> routes, ServerOptions o)
       rate(options.rate_per_minute, kMinute),
       ioc(std::max(1, options.threads)),
       acceptor(net::make_strand(ioc)) {
+  if (options.request_timeout_ms <= 0 || options.idle_timeout_ms <= 0 || options.max_connections < 1 ||
+      options.threads < 1 || options.max_body_bytes == 0 || options.max_header_bytes == 0)
+    throw core::UsageError(
+        "API server: timeouts, max_connections, threads and the size limits must be positive (rate_per_minute 0 = "
+        "no limit)");
   if (options.tls_cert_file.empty() != options.tls_key_file.empty())
     throw core::UsageError("TLS needs both a certificate file and a key file (PEM), or neither");
   if (!options.tls_cert_file.empty()) tls.emplace(make_tls_context(options));
