@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "core/error.hpp"
 #include "exchange/loopback_http_server.hpp"
 #include "monitor/alerts/alert_monitor.hpp"
 #include "monitor/monitor_sandbox.hpp"
@@ -174,7 +175,6 @@ TEST(AlertsWebhook, ADeadReceiverNeverBlocksThePollNorTheOtherReceivers) {
   options.webhook_timeout_ms = 300;
   options.webhook_retries = 1;
   options.webhook_backoff_ms = 20;
-  options.webhook_queue = 4;
   options.repeat_seconds = 0;
   AlertMonitor monitor(box.files(), options);
   monitor.poll_once();
@@ -188,11 +188,34 @@ TEST(AlertsWebhook, ADeadReceiverNeverBlocksThePollNorTheOtherReceivers) {
   }
   std::cout << "slowest poll with a dead receiver: " << slowest_ms << " ms\n";
   EXPECT_LT(slowest_ms, 150);  // one POST attempt alone would take the 300 ms timeout
-  ASSERT_TRUE(wait_for([&] { return live.requests().size() == 6; }, milliseconds(2'000)));
+  ASSERT_TRUE(wait_for([&] { return live.requests().size() == 6; }, milliseconds(2'000)))
+      << live.requests().size() << " POSTs; delivered " << monitor.webhook_stats()[1].delivered << ", attempts "
+      << monitor.webhook_stats()[1].attempts << ", dropped " << monitor.webhook_stats()[1].dropped;
   const auto stats = monitor.webhook_stats();
   EXPECT_EQ(stats[1].delivered, 6);
   EXPECT_EQ(stats[0].delivered, 0);
-  EXPECT_GT(stats[0].dropped, 0);  // its queue of 4 overflowed while it hung: counted, not waited for
+}
+
+TEST(AlertsWebhook, AFullQueueDropsAndCountsInsteadOfWaiting) {
+  SilentPort dead;
+  AlertOptions options;
+  options.webhook_timeout_ms = 500;
+  options.webhook_retries = 0;
+  options.webhook_queue = 2;
+  WebhookSender sender(dead.url(), options);
+  const auto start = steady_clock::now();
+  int accepted = 0;
+  for (std::uint64_t id = 1; id <= 6; ++id) accepted += sender.enqueue(Alert{id, 0, "k", "info", "error", "t", "x", {}});
+  const double took_ms = std::chrono::duration<double, std::milli>(steady_clock::now() - start).count();
+  EXPECT_LT(took_ms, 50);
+  EXPECT_LE(accepted, 3);  // one in flight at most, two waiting
+  EXPECT_EQ(sender.stats().dropped, 6 - accepted);
+}
+
+TEST(AlertsWebhook, RefusesAPlainHttpWebhookBeyondLoopback) {
+  AlertOptions options;
+  options.webhooks = {"http://hooks.example.com/x"};
+  EXPECT_THROW(AlertMonitor(test::MonitorSandbox().files(), options), core::UsageError);
 }
 
 }  // namespace

@@ -51,23 +51,30 @@ struct WebhookSender::Impl {
   // The host for the log: never the path, which may be the webhook's secret.
   std::string host() const { return split_url(url).first; }
 
-  bool post(exchange::client::HttpTransport& transport, const std::string& target, const std::string& body,
-            std::string& why) {
+  // One keep-alive connection per webhook, made at the first alert and again after a failure
+  // (a transport also sets up a TLS context: too slow to repeat for every alert of a burst).
+  std::unique_ptr<exchange::client::HttpTransport> transport;
+
+  bool post(const std::string& body, std::string& why) {
+    const auto [base, target] = split_url(url);
     try {
-      const auto reply = transport.post_json(target, body);
+      if (!transport) {
+        exchange::client::TransportOptions t;
+        t.connect_timeout_ms = options.webhook_timeout_ms;
+        t.request_timeout_ms = options.webhook_timeout_ms;
+        transport = std::make_unique<exchange::client::HttpTransport>(base, t);
+      }
+      const auto reply = transport->post_json(target, body);
       if (reply.status >= 200 && reply.status < 300) return true;
       why = "HTTP " + std::to_string(reply.status);
     } catch (const std::exception& e) {
       why = e.what();
+      transport.reset();
     }
     return false;
   }
 
   void deliver(const Alert& alert) {
-    const auto [base, target] = split_url(url);
-    exchange::client::TransportOptions t;
-    t.connect_timeout_ms = options.webhook_timeout_ms;
-    t.request_timeout_ms = options.webhook_timeout_ms;
     const std::string body = webhook_payload(alert);
     std::string why;
     int wait_ms = options.webhook_backoff_ms;
@@ -77,13 +84,7 @@ struct WebhookSender::Impl {
         if (wake.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return stopping; })) return;
         wait_ms *= 2;
       }
-      bool ok = false;
-      try {
-        exchange::client::HttpTransport transport(base, t);  // a fresh connection: alerts are rare
-        ok = post(transport, target, body, why);
-      } catch (const std::exception& e) {
-        why = e.what();
-      }
+      const bool ok = post(body, why);
       {
         const std::lock_guard lock(mutex);
         ++stats.attempts;

@@ -280,6 +280,7 @@ struct MetricsCollector::Impl {
     } else {
       source_up.Add({{"source", "daemon"}}).Set(0);
       ws_reconnects.Add({});  // present at 0, so rate() has a series from the first scrape
+      set_or_remove(exchange_connected, {}, std::nullopt);
     }
     set_or_remove(heartbeat_age, {}, daemon ? std::optional(seconds(now - daemon->heartbeat_ms)) : std::nullopt);
 
