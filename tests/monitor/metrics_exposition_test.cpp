@@ -1,7 +1,9 @@
 // GET /metrics: the exposition passes a strict format-0.0.4 parser (and `promtool check metrics`
 // when promtool is installed), and its counters rise by exactly what the journals gained between
 // two scrapes while its gauges follow the files.
+#include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -84,6 +86,7 @@ TEST(MetricsExposition, EveryMetricIsPresentAndTheFormatIsStrict) {
                      9'400, 10'000, kBar + kHour);
   MetricsCollector collector(box.files(), &clock);
   const std::string text = collector.scrape();
+  if (std::getenv("ORGANISM_TEST_PRINT_METRICS")) std::cout << text;  // to read the exposition by eye
   const auto m = parse_exposition(text);
   promtool_check(text);
 
@@ -199,7 +202,13 @@ TEST(MetricsExposition, ConcurrentScrapesCountEachDeltaOnce) {
       for (int i = 0; i < 5; ++i) EXPECT_NO_THROW(parse_exposition(collector.scrape()));
     });
   for (auto& t : threads) t.join();
-  const auto m = parse_exposition(collector.scrape());
+  const auto start = std::chrono::steady_clock::now();
+  const std::clock_t cpu = std::clock();
+  const std::string text = collector.scrape();
+  std::cout << "one scrape: " << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()
+            << " ms wall, " << 1000.0 * static_cast<double>(std::clock() - cpu) / CLOCKS_PER_SEC << " ms CPU, "
+            << text.size() << " bytes\n";
+  const auto m = parse_exposition(text);
   EXPECT_EQ(m.value("organism_orders_total", kProduction), 20);
 }
 
