@@ -41,7 +41,10 @@ std::vector<core::ConfigKey> config_keys() {
   namespace check = core::check;
   const AlertOptions d;
   std::string thresholds;
-  for (const double t : d.drawdown_thresholds) thresholds += (thresholds.empty() ? "" : ",") + format_number(t);
+  for (const double t : d.drawdown_thresholds) {
+    if (!thresholds.empty()) thresholds += ',';
+    core::append_number(thresholds, t);
+  }
   const auto whole = [](std::int64_t v) { return std::to_string(v); };
   return {
       {"alerts.drawdown_thresholds", thresholds,

@@ -84,12 +84,9 @@ void MonitorSandbox::write_daemon(const monitor::DaemonStatus& status) {
 void MonitorSandbox::add_strategy(const std::string& id, const std::string& state, core::TimeMs time) {
   auto store = data::Store::open(files_.store_path);
   if (!store.load_run("r1")) {
-    data::RunRecord run;
-    run.id = "r1";
-    run.options = "{}";
-    run.universe = "{}";
-    run.status = "finished";
-    store.save_run(run);
+    // Aggregate-initialized: GCC 12 reports a false -Wmaybe-uninitialized on assigning short literals.
+    store.save_run(data::RunRecord{std::string("r1"), 0, std::string("{}"), std::string("{}"), std::string("finished"),
+                                   0, 0, 0, std::string()});
   }
   lifecycle::birth(store,
                    data::StrategyRecord{id, std::string("r1"), std::string("ema_cross"),
