@@ -1,0 +1,76 @@
+// The store's figures for the monitor (store_figures.hpp).
+#include "monitor/metrics/store_figures.hpp"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "data/sqlite.hpp"
+
+namespace organism::monitor {
+
+using data::sqlite::Db;
+using data::sqlite::Statement;
+
+struct StoreScan::Impl {
+  explicit Impl(const std::string& path) : db(path, Db::Mode::ReadOnly) {}
+  Db db;
+};
+
+StoreScan::StoreScan(const std::string& path) {
+  if (!std::filesystem::exists(path)) throw core::Error(fmt::format("store {}: no such file", path));
+  impl_ = std::make_unique<Impl>(path);
+}
+
+StoreScan::~StoreScan() = default;
+
+std::map<std::string, std::int64_t> StoreScan::strategies_by_state() {
+  std::map<std::string, std::int64_t> out;
+  Statement st(impl_->db, "SELECT state, count(*) FROM strategies GROUP BY state");
+  while (st.step()) out[st.column_text(0)] = st.column_int(1);
+  return out;
+}
+
+std::vector<SeriesHead> StoreScan::hyperliquid_heads() {
+  // max(time) per series walks the (series_id, time) primary key: one seek per series.
+  Statement st(impl_->db,
+               "SELECT s.coin, s.interval, (SELECT max(time) FROM candles c WHERE c.series_id = s.id) "
+               "FROM series s WHERE s.venue = 'hyperliquid'");
+  std::vector<SeriesHead> out;
+  while (st.step()) {
+    const auto interval = core::Interval::parse(st.column_text(1));
+    if (!interval || st.column_is_null(2)) continue;
+    out.push_back({st.column_text(0), interval->nominal_ms(), st.column_int(2)});
+  }
+  return out;
+}
+
+std::optional<RunProgress> StoreScan::run(const std::string& run_id) {
+  Statement st(impl_->db, "SELECT status, evaluations, seconds FROM runs WHERE id = ?");
+  st.bind(1, run_id);
+  if (!st.step()) return std::nullopt;
+  return RunProgress{st.column_text(0), st.column_int(1), st.column_double(2)};
+}
+
+std::vector<LifecycleEventRow> StoreScan::events_after(std::int64_t after, std::size_t limit) {
+  Statement st(impl_->db,
+               "SELECT seq, strategy_id, time, coalesce(from_state, ''), to_state, reason FROM strategy_events "
+               "WHERE seq > ? ORDER BY seq LIMIT ?");
+  st.bind(1, after);
+  st.bind(2, static_cast<std::int64_t>(limit));
+  std::vector<LifecycleEventRow> out;
+  while (st.step()) {
+    out.push_back({st.column_int(0), st.column_text(1), st.column_int(2), st.column_text(3), st.column_text(4),
+                   st.column_text(5)});
+  }
+  return out;
+}
+
+std::int64_t StoreScan::last_event_seq() {
+  Statement st(impl_->db, "SELECT coalesce(max(seq), 0) FROM strategy_events");
+  st.step_row();
+  return st.column_int(0);
+}
+
+}  // namespace organism::monitor
