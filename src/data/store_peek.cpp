@@ -1,6 +1,8 @@
 #include "data/store_peek.hpp"
 
 #include <filesystem>
+#include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -18,6 +20,20 @@ SeriesKey key_of(const sqlite::Statement& st, const std::string& path) {
   return SeriesKey{st.column_text(0), st.column_text(1), *interval};
 }
 
+// Each series' row of `table` at its newest time: max(time) per series is one step down the
+// (series_id, time) primary key. Columns: venue, coin, interval, time, `value`.
+template <class Row, class Make>
+std::vector<Row> newest_rows(sqlite::Db& db, std::string_view table, std::string_view value, Make make) {
+  sqlite::Statement st(db, fmt::format(R"sql(
+    SELECT s.venue, s.coin, s.interval, t.time, t.{1} FROM series s
+    JOIN {0} t ON t.series_id = s.id AND t.time = (SELECT max(time) FROM {0} WHERE series_id = s.id)
+    ORDER BY s.venue, s.coin, s.interval)sql",
+                                       table, value));
+  std::vector<Row> out;
+  while (st.step()) out.push_back(make(key_of(st, db.path()), st));
+  return out;
+}
+
 }  // namespace
 
 StorePeek StorePeek::open(const std::string& store_path) {
@@ -30,26 +46,15 @@ StorePeek::StorePeek(StorePeek&&) noexcept = default;
 StorePeek::~StorePeek() = default;
 
 std::vector<LatestBar> StorePeek::latest_bars() {
-  // max(time) per series is one step down the (series_id, time) primary key.
-  sqlite::Statement st(*db_, R"sql(
-    SELECT s.venue, s.coin, s.interval, c.time, c.close FROM series s
-    JOIN candles c ON c.series_id = s.id AND c.time = (SELECT max(time) FROM candles WHERE series_id = s.id)
-    ORDER BY s.venue, s.coin, s.interval)sql");
-  std::vector<LatestBar> out;
-  while (st.step()) out.push_back({key_of(st, db_->path()), st.column_int(3), st.column_double(4)});
-  return out;
+  return newest_rows<LatestBar>(*db_, "candles", "close", [](SeriesKey key, const sqlite::Statement& st) {
+    return LatestBar{std::move(key), st.column_int(3), st.column_double(4)};
+  });
 }
 
 std::vector<LatestRegime> StorePeek::latest_regimes() {
-  sqlite::Statement st(*db_, R"sql(
-    SELECT s.venue, s.coin, s.interval, r.time, r.code FROM series s
-    JOIN regimes r ON r.series_id = s.id AND r.time = (SELECT max(time) FROM regimes WHERE series_id = s.id)
-    ORDER BY s.venue, s.coin, s.interval)sql");
-  std::vector<LatestRegime> out;
-  while (st.step()) {
-    out.push_back({key_of(st, db_->path()), st.column_int(3), static_cast<std::uint8_t>(st.column_int(4))});
-  }
-  return out;
+  return newest_rows<LatestRegime>(*db_, "regimes", "code", [](SeriesKey key, const sqlite::Statement& st) {
+    return LatestRegime{std::move(key), st.column_int(3), static_cast<std::uint8_t>(st.column_int(4))};
+  });
 }
 
 }  // namespace organism::data
