@@ -13,6 +13,7 @@
 #include "exchange/hyperliquid/decimal.hpp"
 #include "exec/journal.hpp"
 #include "exec/journal_reader.hpp"
+#include "monitor/api/records_json.hpp"
 
 namespace organism::cli {
 namespace {
@@ -29,33 +30,12 @@ exec::JournalReader open_reader(const JournalArgs& a, const Context& ctx) {
   return exec::JournalReader::open(a.journal.empty() ? exec::Journal::path_for_store(ctx.db()) : a.journal);
 }
 
-nlohmann::ordered_json order_json(const exec::Order& o) {
-  nlohmann::ordered_json j;
-  j["cloid"] = o.cloid;
-  j["oid"] = o.oid ? nlohmann::ordered_json(*o.oid) : nlohmann::ordered_json(nullptr);
-  j["strategy"] = o.intent.strategy_id;
-  j["coin"] = o.intent.coin;
-  j["bar_time"] = o.intent.bar_time;
-  j["side"] = exec::name_of(o.intent.side);
-  j["size"] = units(o.intent.size);
-  j["price"] = units(o.intent.price);
-  j["style"] = exec::name_of(o.intent.style);
-  j["leg"] = exec::name_of(o.leg);
-  j["state"] = exec::name_of(o.state);
-  j["filled_size"] = units(o.filled_size);
-  j["average_price"] = units(o.average_price);
-  j["fees"] = units(o.fees);
-  j["created"] = o.created_ms;
-  j["updated"] = o.updated_ms;
-  return j;
-}
-
 void run_orders(const JournalArgs& a, Context& ctx) {
   auto reader = open_reader(a, ctx);
   const auto orders = reader.orders(a.all, a.limit);
   if (a.json) {
     auto out = nlohmann::ordered_json::array();
-    for (const auto& o : orders) out.push_back(order_json(o));
+    for (const auto& o : orders) out.push_back(monitor::api::order_json(o));
     fmt::print("{}\n", out.dump(2));
     return;
   }
@@ -78,11 +58,7 @@ void run_positions(const JournalArgs& a, Context& ctx) {
   const auto positions = reader.positions();
   if (a.json) {
     auto out = nlohmann::ordered_json::array();
-    for (const auto& p : positions) {
-      out.push_back({{"strategy", p.strategy_id}, {"coin", p.coin}, {"size", units(p.size)},
-                     {"entry_price", units(p.entry_price)}, {"realized_pnl", units(p.realized_pnl)},
-                     {"fees", units(p.fees)}, {"funding", units(p.funding)}, {"time", p.time}, {"cause", p.cause}});
-    }
+    for (const auto& p : positions) out.push_back(monitor::api::position_json(p));
     fmt::print("{}\n", out.dump(2));
     return;
   }
@@ -111,13 +87,7 @@ void run_fills(const JournalArgs& a, Context& ctx) {
   const auto fills = reader.fills(since, a.limit);
   if (a.json) {
     auto out = nlohmann::ordered_json::array();
-    for (const auto& f : fills) {
-      out.push_back({{"tid", f.fill.tid}, {"time", f.fill.time}, {"strategy", f.strategy_id}, {"coin", f.fill.coin},
-                     {"side", f.fill.buy ? "buy" : "sell"}, {"size", units(f.fill.sz)}, {"price", units(f.fill.px)},
-                     {"fee", units(f.fill.fee)}, {"closed_pnl", units(f.fill.closed_pnl)}, {"crossed", f.fill.crossed},
-                     {"oid", f.fill.oid},
-                     {"cloid", f.fill.cloid ? nlohmann::ordered_json(*f.fill.cloid) : nlohmann::ordered_json(nullptr)}});
-    }
+    for (const auto& f : fills) out.push_back(monitor::api::fill_json(f));
     fmt::print("{}\n", out.dump(2));
     return;
   }

@@ -23,11 +23,10 @@
 #include "exec/journal_reader.hpp"
 #include "exec/risk_journal.hpp"
 #include "exec/risk_status.hpp"
+#include "monitor/api/records_json.hpp"
 
 namespace organism::cli {
 namespace {
-
-using Json = nlohmann::ordered_json;
 
 struct RiskArgs {
   std::string journal;
@@ -39,93 +38,6 @@ struct RiskArgs {
 
 std::string journal_path(const RiskArgs& a, const Context& ctx) {
   return a.journal.empty() ? exec::Journal::path_for_store(ctx.db()) : a.journal;
-}
-
-Json figures_object(const std::vector<std::pair<std::string, double>>& figures) {
-  Json j = Json::object();
-  for (const auto& [name, value] : figures) j[name] = value;
-  return j;
-}
-
-Json transition_json(const exec::RiskTransitionRecord& t) {
-  return {{"time", t.time},
-          {"from", t.from},
-          {"to", t.to},
-          {"reason", t.reason},
-          {"figures", figures_object(t.figures)},
-          {"description", t.description}};
-}
-
-Json var_json(const exec::RiskStatus& s) {
-  Json j{{"interval", s.var_interval.empty() ? Json(nullptr) : Json(s.var_interval)},
-         {"scenarios", s.var.scenarios},
-         {"enough_history", s.var.enough_history},
-         {"note", s.var.note}};
-  Json levels = Json::array();
-  for (const auto& l : s.var.levels) {
-    levels.push_back({{"level", l.level},
-                      {"tail", l.tail_count},
-                      {"var", l.var},
-                      {"cvar", l.cvar},
-                      {"var_of_equity", l.var_of_equity},
-                      {"cvar_of_equity", l.cvar_of_equity}});
-  }
-  j["levels"] = levels;
-  return j;
-}
-
-Json status_json(const exec::RiskStatus& s) {
-  const auto& m = s.memory;
-  Json j;
-  j["journal"] = s.journal;
-  j["state"] = std::string(backtest::name_of(m.state));
-  j["reason"] = s.cause ? Json(s.cause->reason) : Json(nullptr);
-  j["since"] = s.cause ? Json(s.cause->time) : Json(nullptr);
-  j["figures"] = s.cause ? figures_object(s.cause->figures) : Json::object();
-  j["description"] = s.cause ? Json(s.cause->description) : Json(nullptr);
-  j["memory"] = {{"equity", m.equity},
-                 {"peak", m.peak},
-                 {"day_start", m.day_start},
-                 {"losing_streak", m.losing_streak},
-                 {"latched", m.latched ? Json(std::string(backtest::name_of(*m.latched))) : Json(nullptr)}};
-  Json tr = Json::array();
-  for (const auto& t : s.transitions) tr.push_back(transition_json(t));
-  j["transitions"] = tr;
-  Json checks = Json::object();
-  for (const auto& [reason, c] : s.checks) checks[reason] = {{"rejected", c.rejected}, {"shrunk", c.shrunk}};
-  j["checks"] = checks;
-  Json by_coin = Json::object(), by_strategy = Json::object();
-  for (const auto& c : s.exposure.by_coin) {
-    by_coin[c.coin] = {{"notional", c.net_notional}, {"of_equity", c.of_equity}, {"mark", s.marks.at(c.coin)}};
-  }
-  for (const auto& [strategy, by] : s.positions) {
-    Json rows = Json::object();
-    for (const auto& [coin, units] : by) {
-      const auto notional = s.exposure.by_strategy.find(strategy);
-      Json row{{"units", exchange::hl::format_units(units)}};
-      row["notional"] = nullptr;
-      if (notional != s.exposure.by_strategy.end() && notional->second.contains(coin))
-        row["notional"] = notional->second.at(coin);
-      rows[coin] = row;
-    }
-    by_strategy[strategy] = rows;
-  }
-  j["exposure"] = {{"by_coin", by_coin},
-                   {"by_strategy", by_strategy},
-                   {"gross", s.exposure.gross},
-                   {"gross_of_equity", s.exposure.gross_of_equity},
-                   {"unpriced", s.exposure.unpriced}};
-  j["var"] = var_json(s);
-  Json cmds = Json::array();
-  for (const auto& c : s.commands) {
-    cmds.push_back({{"id", c.id},
-                    {"time", c.time},
-                    {"command", c.command},
-                    {"by", c.by},
-                    {"applied_at", c.applied_at ? Json(*c.applied_at) : Json(nullptr)}});
-  }
-  j["commands"] = cmds;
-  return j;
 }
 
 void print_status(const exec::RiskStatus& s) {
@@ -183,7 +95,7 @@ void run_status(const RiskArgs& a, Context& ctx) {
   o.var_bars = a.var_bars;
   const auto status = exec::read_risk_status(o);
   if (a.json) {
-    fmt::print("{}\n", status_json(status).dump(2));
+    fmt::print("{}\n", monitor::api::risk_status_json(status).dump(2));
   } else {
     print_status(status);
   }

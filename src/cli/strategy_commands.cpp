@@ -14,6 +14,7 @@
 #include "core/time.hpp"
 #include "data/store.hpp"
 #include "lifecycle/lifecycle.hpp"
+#include "monitor/api/records_json.hpp"
 #include "strategy/family.hpp"
 #include "strategy/genome.hpp"
 
@@ -77,13 +78,7 @@ void run_history(const std::string& id, bool json, Context& ctx) {
   const auto events = lifecycle::history(store, id);
   if (json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
-    for (const auto& e : events) {
-      out.push_back({{"time", e.time},
-                     {"from", e.from ? nlohmann::ordered_json(lifecycle::to_string(*e.from)) : nlohmann::ordered_json()},
-                     {"to", lifecycle::to_string(e.to)},
-                     {"reason", e.reason},
-                     {"evidence", nlohmann::ordered_json::parse(e.evidence, nullptr, false)}});
-    }
+    for (const auto& e : events) out.push_back(monitor::api::lifecycle_event_json(e));
     fmt::print("{}\n", out.dump(2));
     return;
   }

@@ -12,6 +12,7 @@
 #include "data/store.hpp"
 #include "lifecycle/postmortem.hpp"
 #include "lifecycle/state.hpp"
+#include "monitor/api/records_json.hpp"
 
 namespace organism::cli {
 namespace {
@@ -30,14 +31,7 @@ void run_list(const std::string& state, bool json, Context& ctx) {
   }
   if (json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
-    for (const auto& r : rows) {
-      out.push_back({{"id", r.id},
-                     {"state", r.state},
-                     {"family", r.family},
-                     {"run", r.run_id},
-                     {"created", r.created},
-                     {"updated", r.updated}});
-    }
+    for (const auto& r : rows) out.push_back(monitor::api::strategy_row_json(r));
     fmt::print("{}\n", out.dump(2));
     return;
   }

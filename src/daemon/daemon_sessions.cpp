@@ -2,22 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "monitor/store_files.hpp"
 #include "portfolio/candidates.hpp"
 
 namespace organism::daemon {
-
-std::string paper_journal_path(const std::string& store_path) {
-  // Beside the store like exec::Journal::path_for_store's "organism.journal.db": "organism.paper-journal.db".
-  std::filesystem::path p(store_path);
-  const std::string extension = p.has_extension() ? p.extension().string() : std::string(".db");
-  p.replace_filename(p.stem().string() + ".paper-journal" + extension);
-  return p.string();
-}
 
 std::vector<PlannedSlot> plan_slots(const std::vector<std::string>& wanted, const std::vector<PlannedSlot>& current,
                                     const std::map<std::string, bool>& held) {
@@ -68,7 +60,7 @@ exec::SessionOptions session_options(const std::string& session, const RunOption
     // Paper trading tests a strategy: its own book, never sized by the allocator, so its returns
     // compare one to one with its backtest.
     o.mode = exec::SessionMode::paper;
-    o.journal_path = paper_journal_path(options.store_path);
+    o.journal_path = monitor::paper_journal_path(options.store_path);
     o.loop.capital = options.paper_capital * n;
     o.allocation.reset();
     o.real_network = false;

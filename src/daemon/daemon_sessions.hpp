@@ -18,11 +18,6 @@ namespace organism::daemon {
 inline constexpr const char* kPaperSession = "paper";
 inline constexpr const char* kProductionSession = "production";
 
-// The paper session's journal: "organism.paper-journal.db" beside "organism.db" (the production
-// session has the default "organism.journal.db",
-// exec::Journal::path_for_store, which `organism positions`, `orders`, `flatten` read).
-std::string paper_journal_path(const std::string& store_path);
-
 // One slot of a session: the strategy, and whether it only closes its position.
 struct PlannedSlot {
   std::string id;

@@ -23,6 +23,7 @@
 #include "core/error.hpp"
 #include "daemon/state_file.hpp"
 #include "data/store.hpp"
+#include "monitor/store_files.hpp"
 #include "runs/run_lock.hpp"
 
 extern char** environ;
@@ -50,7 +51,9 @@ std::string run_in_json_out(const std::string& path) {
 
 }  // namespace
 
-std::string EvolutionWorker::state_path_for_store(const std::string& store_path) { return store_path + ".daemon.json"; }
+std::string EvolutionWorker::state_path_for_store(const std::string& store_path) {
+  return monitor::daemon_state_path(store_path);
+}
 
 EvolutionClock EvolutionWorker::load_clock(const std::string& state_path) {
   const auto state = read_state_file(state_path);

@@ -16,6 +16,7 @@ using data::sqlite::Statement;
 struct JournalReader::Impl {
   explicit Impl(const std::string& path) : db(path, Db::Mode::ReadOnly) {}
   Db db;
+  int version = 0;
 };
 
 JournalReader JournalReader::open(const std::string& path) {
@@ -33,6 +34,7 @@ JournalReader JournalReader::open(const std::string& path) {
     throw core::Error(fmt::format("journal {}: schema {} (this build reads {})", path, version.column_int(0),
                                   kJournalSchemaVersion));
   }
+  impl->version = static_cast<int>(version.column_int(0));
   return JournalReader(std::move(impl));
 }
 
@@ -97,6 +99,18 @@ std::vector<AttributedFill> JournalReader::fills(core::TimeMs since, std::size_t
     a.strategy_id = st.column_text(16);
     if (f.cloid) a.cloid = *f.cloid;
     out.push_back(std::move(a));
+  }
+  return out;
+}
+
+std::vector<AllocationRow> JournalReader::latest_allocations() {
+  std::vector<AllocationRow> out;
+  if (impl_->version < 4) return out;  // the allocations table came with schema 4
+  Statement st(impl_->db, R"(
+    SELECT time, strategy, coin, weight, exposure FROM allocations
+    WHERE time = (SELECT max(time) FROM allocations) ORDER BY seq)");
+  while (st.step()) {
+    out.push_back({st.column_int(0), st.column_text(1), st.column_text(2), st.column_double(3), st.column_double(4)});
   }
   return out;
 }

@@ -27,6 +27,9 @@ class JournalReader {
   // Fills at or after `since`, newest first, at most `limit`, with the strategy of the order each
   // filled (empty: not an order of ours).
   std::vector<AttributedFill> fills(core::TimeMs since, std::size_t limit);
+  // The rows of the newest rebalance of the allocation stage (the allocations table's newest
+  // time), in journal order; empty when there was none or the journal predates the table.
+  std::vector<AllocationRow> latest_allocations();
 
  private:
   struct Impl;

@@ -10,23 +10,6 @@
 namespace organism::runs {
 namespace {
 
-// The rule and its risk and regime lines in one line, without describe()'s header (the id and
-// family have their own columns and fields).
-std::string rule_in_words(const strategy::Genome& genome) {
-  const std::string text = strategy::describe(genome);
-  const auto first = text.find('\n');
-  std::string out;
-  for (char c : first == std::string::npos ? text : text.substr(first + 1)) {
-    if (c != '\n') {
-      out += c;
-    } else if (!out.empty() && out.back() != ' ') {
-      out += ' ';
-    }
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
-}
-
 FrontMember member_of(const evolve::Individual& ind, std::vector<std::string> aliases) {
   FrontMember m;
   m.id = ind.id;
@@ -42,6 +25,21 @@ FrontMember member_of(const evolve::Individual& ind, std::vector<std::string> al
 }
 
 }  // namespace
+
+std::string rule_in_words(const strategy::Genome& genome) {
+  const std::string text = strategy::describe(genome);
+  const auto first = text.find('\n');
+  std::string out;
+  for (char c : first == std::string::npos ? text : text.substr(first + 1)) {
+    if (c != '\n') {
+      out += c;
+    } else if (!out.empty() && out.back() != ' ') {
+      out += ' ';
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
 
 MeasuredFront measure_front(const evolve::Engine& engine, const evolve::BacktestProblem& evaluator) {
   MeasuredFront out;

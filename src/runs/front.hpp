@@ -16,6 +16,10 @@
 
 namespace organism::runs {
 
+// The rule and its risk and regime lines in one line, without strategy::describe()'s header (the
+// id and family have their own columns and fields): a front member's "rule", the API's "rule".
+std::string rule_in_words(const strategy::Genome& genome);
+
 struct MeasuredFront {
   std::vector<evolve::Individual> individuals;  // the representatives: what validation validates
   std::vector<FrontMember> members;             // in the same order

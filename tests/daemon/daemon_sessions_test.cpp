@@ -2,6 +2,7 @@
 // its book holds a position and is dropped once flat; marks chain returns within a session run
 // and start again (NaN) at a restart; the paper journal sits beside the store.
 #include "daemon/daemon_sessions.hpp"
+#include "monitor/store_files.hpp"
 
 #include <cmath>
 
@@ -54,8 +55,8 @@ TEST(MarkBook, ReturnsChainWithinASessionRunAndStartAgainAtARestart) {
 }
 
 TEST(PaperJournal, SitsBesideTheStoreLikeTheDefaultJournal) {
-  EXPECT_EQ(paper_journal_path("/x/organism.db"), "/x/organism.paper-journal.db");
-  EXPECT_EQ(paper_journal_path("/x/store"), "/x/store.paper-journal.db");
+  EXPECT_EQ(monitor::paper_journal_path("/x/organism.db"), "/x/organism.paper-journal.db");
+  EXPECT_EQ(monitor::paper_journal_path("/x/store"), "/x/store.paper-journal.db");
 }
 
 }  // namespace

@@ -1,0 +1,17 @@
+#include "monitor/store_files.hpp"
+
+#include <filesystem>
+
+namespace organism::monitor {
+
+std::string paper_journal_path(const std::string& store_path) {
+  // Beside the store like exec::Journal::path_for_store's "organism.journal.db".
+  std::filesystem::path p(store_path);
+  const std::string extension = p.has_extension() ? p.extension().string() : std::string(".db");
+  p.replace_filename(p.stem().string() + ".paper-journal" + extension);
+  return p.string();
+}
+
+std::string daemon_state_path(const std::string& store_path) { return store_path + ".daemon.json"; }
+
+}  // namespace organism::monitor
