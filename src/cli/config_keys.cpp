@@ -8,6 +8,7 @@
 #include "exchange/client/endpoints.hpp"
 #include "lifecycle/config_keys.hpp"
 #include "monitor/api_config_keys.hpp"
+#include "monitor/config_keys.hpp"
 #include "portfolio/config_keys.hpp"
 #include "validate/config_keys.hpp"
 
@@ -18,7 +19,7 @@ std::vector<core::ConfigKey> all_config_keys() {
   for (auto layer : {core::core_config_keys, data::config_keys, backtest::config_keys, backtest::risk_config_keys,
                      evolve::config_keys, validate::config_keys,
                      exchange::client::config_keys, portfolio::config_keys, lifecycle::config_keys,
-                     monitor::api_config_keys}) {
+                     monitor::api_config_keys, monitor::config_keys}) {
     for (auto& key : layer()) keys.push_back(std::move(key));
   }
   return keys;

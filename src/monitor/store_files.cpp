@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "exec/journal.hpp"
+
 namespace organism::monitor {
 
 std::string paper_journal_path(const std::string& store_path) {
@@ -13,5 +15,10 @@ std::string paper_journal_path(const std::string& store_path) {
 }
 
 std::string daemon_state_path(const std::string& store_path) { return store_path + ".daemon.json"; }
+
+MonitorFiles MonitorFiles::for_store(const std::string& store_path) {
+  return MonitorFiles{store_path, exec::Journal::path_for_store(store_path), paper_journal_path(store_path),
+                      daemon_state_path(store_path)};
+}
 
 }  // namespace organism::monitor

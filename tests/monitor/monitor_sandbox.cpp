@@ -10,10 +10,7 @@
 namespace organism::test {
 
 MonitorSandbox::MonitorSandbox() {
-  files_.store_path = (dir_ / "organism.db").string();
-  files_.production_journal = exec::Journal::path_for_store(files_.store_path);
-  files_.paper_journal = (dir_ / "organism.paper-journal.db").string();
-  files_.daemon_status_path = (dir_ / "organism.db.daemon.json").string();
+  files_ = monitor::MonitorFiles::for_store((dir_ / "organism.db").string());
   data::Store::open(files_.store_path);
   exec::Journal::open(files_.production_journal);
   exec::Journal::open(files_.paper_journal);

@@ -9,7 +9,7 @@
 #include "backtest/circuit_breakers.hpp"
 #include "exec/journal.hpp"
 #include "monitor/daemon_status.hpp"
-#include "monitor/metrics/monitor_files.hpp"
+#include "monitor/store_files.hpp"
 #include "support/test_support.hpp"
 
 namespace organism::test {

@@ -21,7 +21,7 @@
 #include "monitor/alerts/alert.hpp"
 #include "monitor/alerts/webhook_sender.hpp"
 #include "monitor/http/route.hpp"
-#include "monitor/metrics/monitor_files.hpp"
+#include "monitor/store_files.hpp"
 
 namespace organism::monitor {
 

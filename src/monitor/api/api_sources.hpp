@@ -7,16 +7,13 @@
 #include <string>
 
 #include "core/time.hpp"
+#include "monitor/store_files.hpp"
 
 namespace organism::monitor::api {
 
-struct ApiSources {
-  std::string store_path{};          // --db
-  std::string production_journal{};  // exec::Journal::path_for_store(store) unless given
-  std::string paper_journal{};       // monitor::paper_journal_path(store): `organism run`'s paper session
-  std::string daemon_status_path{};  // monitor::daemon_state_path(store) = STORE.daemon.json
+struct ApiSources : MonitorFiles {
   std::function<core::TimeMs()> wall_now{};  // a clock (tests fix it)
-  // The defaults above, with the system's wall clock.
+  // The files beside the store (MonitorFiles::for_store), with the system's wall clock.
   static ApiSources for_store(const std::string& store_path);
 };
 

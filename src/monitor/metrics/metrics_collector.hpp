@@ -11,7 +11,7 @@
 
 #include "core/clock.hpp"
 #include "monitor/http/route.hpp"
-#include "monitor/metrics/monitor_files.hpp"
+#include "monitor/store_files.hpp"
 
 namespace organism::monitor {
 
