@@ -27,6 +27,7 @@ void add_journal_commands(CLI::App& app, Registry& registry);        // orders, 
 void add_risk_commands(CLI::App& app, Registry& registry);           // risk status | resume | halt
 void add_flatten_command(CLI::App& app, Registry& registry);         // flatten_command.cpp
 void add_run_command(CLI::App& app, Registry& registry);             // run_command.cpp
+void add_dashboard_command(CLI::App& app, Registry& registry);       // dashboard_command.cpp
 void add_portfolio_regimes(CLI::App& portfolio, Registry& registry);  // portfolio_regimes_command.cpp
 void add_portfolio_evolve(CLI::App& portfolio, Registry& registry);  // portfolio_evolve_command.cpp
 void add_portfolio_backtest(CLI::App& portfolio, Registry& registry);  // portfolio_backtest_command.cpp
@@ -107,6 +108,7 @@ int run(int argc, char** argv) {
   add_risk_commands(app, registry);
   add_flatten_command(app, registry);
   add_run_command(app, registry);
+  add_dashboard_command(app, registry);
   CLI::App* portfolio = app.add_subcommand(
       "portfolio", "capital across strategies: the allocator's walk-forward backtest, its evolved sizing, market regimes");
   portfolio->require_subcommand(1);
