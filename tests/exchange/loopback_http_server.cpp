@@ -2,6 +2,7 @@
 
 #include <utility>  // before Asio (DEPENDENCIES.md)
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -20,7 +21,11 @@ namespace http = beast::http;
 using tcp = net::ip::tcp;
 
 struct LoopbackHttpServer::Impl {
-  explicit Impl(std::uint16_t port) : acceptor(ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), port)) {}
+  explicit Impl(std::uint16_t port) : acceptor(ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), port)) {
+    // Not inherited by the processes a test starts (a tmux server outlives them and would keep
+    // the port bound after this server is gone).
+    ::fcntl(acceptor.native_handle(), F_SETFD, FD_CLOEXEC);
+  }
   Script script;
   net::io_context ioc;
   tcp::acceptor acceptor;
@@ -63,6 +68,7 @@ struct LoopbackHttpServer::Impl {
       beast::error_code ec;
       acceptor.accept(socket, ec);
       if (ec || stopping) return;
+      ::fcntl(socket.native_handle(), F_SETFD, FD_CLOEXEC);
       open_socket = socket.native_handle();
       serve(socket);
       open_socket = -1;

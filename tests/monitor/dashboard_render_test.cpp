@@ -57,7 +57,7 @@ TEST(DashboardRender, OverviewAt120x40ShowsEveryNumber) {
     const std::string screen = screen_text(lines);
     expect_fixture_numbers(screen);
     for (const char* needle : {"last bar 42s ago", "12:34:56 UTC", "mode live", "s-7f3a9c21", "45.0%", "high_vol",
-                               "breaker tripped", "lifecycle_scheduler down", "max_position 0 rejected 3 shrunk"})
+                               "breaker tripped", "lifecycle_scheduler down", "breakers: max_position 0 rejected 3 shrunk"})
       EXPECT_NE(screen.find(needle), std::string::npos) << needle << "\n" << screen;
     EXPECT_NE(screen.find("▁▂▃▂▄▆█▆▅▃"), std::string::npos) << screen;
   }

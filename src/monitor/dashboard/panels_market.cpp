@@ -120,9 +120,9 @@ std::vector<ScreenLine> positions_panel(const DashboardState& s, const PanelArea
   if (auto m = missing_line(s, Route::positions)) return {*m};
   const json& rows = array_of(s.json(Route::positions), "positions");
   if (rows.empty()) return {ScreenLine{}.add("no open positions", Style::dim)};
-  const bool wide = a.width >= 78;
+  const bool wide = a.width >= 80;
   std::vector<ScreenLine> out;
-  out.push_back(ScreenLine{}.add(wide ? fmt::format("{:<6} {:>12} {:>11} {:>11} {:>10} {:>9} {:<8} {}", "COIN", "SIZE",
+  out.push_back(ScreenLine{}.add(wide ? fmt::format("{:<6} {:>12} {:>11} {:>11} {:>10} {:>9} {:<10} {}", "COIN", "SIZE",
                                                     "ENTRY", "MARK", "NOTIONAL", "PNL", "JOURNAL", "STRATEGY")
                                       : fmt::format("{:<6} {:>10} {:>10} {:>8}", "COIN", "SIZE", "ENTRY", "PNL"),
                                  Style::dim));
@@ -136,7 +136,7 @@ std::vector<ScreenLine> positions_panel(const DashboardState& s, const PanelArea
       line.add(fmt::format("{:<6} {:>12} {:>11} {:>11} {:>10} ", text_of(p, "coin"), text_of(p, "size"),
                            text_of(p, "entry_price"), mark ? fixed2(*mark) : "-", notional ? fixed2(*notional) : "-"));
       line.add(fmt::format("{:>9}", pnl ? fixed2(*pnl) : "-"), pnl_style);
-      line.add(fmt::format(" {:<8} {}", text_of(p, "journal"), text_of(p, "strategy")));
+      line.add(fmt::format(" {:<10} {}", text_of(p, "journal"), text_of(p, "strategy")));
     } else {
       line.add(fmt::format("{:<6} {:>10} {:>10} ", text_of(p, "coin"), text_of(p, "size"), text_of(p, "entry_price")));
       line.add(fmt::format("{:>8}", pnl ? fixed2(*pnl) : "-"), pnl_style);

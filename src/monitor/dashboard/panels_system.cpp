@@ -130,7 +130,7 @@ std::vector<ScreenLine> risk_panel(const DashboardState& s, const PanelArea& a) 
       }
     }
     if (breakers.empty()) breakers.push_back(ScreenLine{}.add("none tripped", Style::good));
-    breakers.insert(breakers.begin(), ScreenLine{}.add("breakers:"));
+    breakers.front() = ScreenLine{}.add("breakers: ").append(breakers.front());
     auto wrapped = wrap_words(breakers, a.full ? a.width - 2 : 1 << 20);
     for (auto& l : wrapped) out.push_back(ScreenLine{}.add("  ").append(l));
     if (a.full) {
