@@ -179,8 +179,8 @@ void run_lines(Poller& poller, const core::Clock& clock, bool utf8, const core::
     if (round != printed_round || dirty) {
       poller.snapshot(state, 0);
       state.now_ms = clock.now();
-      for (const auto& line : render(state, focus, width, height - 1, false, utf8)) std::printf("%s\n", line.text.c_str());
-      std::printf("\n");
+      for (const auto& line : render(state, focus, width, height - 2, false, utf8)) std::printf("%s\n", line.text.c_str());
+      std::printf("\n");  // a blank line between screens; with the cursor's line a screen fits the window
       std::fflush(stdout);
       printed_round = round;
       dirty = false;
