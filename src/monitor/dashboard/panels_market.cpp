@@ -99,7 +99,7 @@ std::vector<ScreenLine> equity_panel(const DashboardState& s, const PanelArea& a
   words.push_back(ScreenLine{}.add("equity ").add(fixed2(equity.back()), Style::title));
   words.push_back(ScreenLine{}.add("drawdown ").add(pct(dd), drawdown_style(dd)));
   words.push_back(ScreenLine{}.add("max " + pct(max_dd)));
-  words.push_back(ScreenLine{}.add("(" + text_of(*s.json(Route::equity), "journal") + ")", Style::dim));
+  words.push_back(ScreenLine{}.add(fmt::format("({})", text_of(*s.json(Route::equity), "journal")), Style::dim));
   auto out = wrap_words(words, a.width);
   out.push_back(ScreenLine{}.add(sparkline(equity, a.width, a.utf8), Style::good));
   if (a.full) {
