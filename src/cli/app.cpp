@@ -28,6 +28,7 @@ void add_risk_commands(CLI::App& app, Registry& registry);           // risk sta
 void add_flatten_command(CLI::App& app, Registry& registry);         // flatten_command.cpp
 void add_run_command(CLI::App& app, Registry& registry);             // run_command.cpp
 void add_serve_command(CLI::App& app, Registry& registry);           // serve_command.cpp
+void add_dashboard_command(CLI::App& app, Registry& registry);       // dashboard_command.cpp
 void add_portfolio_regimes(CLI::App& portfolio, Registry& registry);  // portfolio_regimes_command.cpp
 void add_portfolio_evolve(CLI::App& portfolio, Registry& registry);  // portfolio_evolve_command.cpp
 void add_portfolio_backtest(CLI::App& portfolio, Registry& registry);  // portfolio_backtest_command.cpp
@@ -109,6 +110,7 @@ int run(int argc, char** argv) {
   add_flatten_command(app, registry);
   add_run_command(app, registry);
   add_serve_command(app, registry);
+  add_dashboard_command(app, registry);
   CLI::App* portfolio = app.add_subcommand(
       "portfolio", "capital across strategies: the allocator's walk-forward backtest, its evolved sizing, market regimes");
   portfolio->require_subcommand(1);

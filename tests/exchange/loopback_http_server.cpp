@@ -2,6 +2,7 @@
 
 #include <utility>  // before Asio (DEPENDENCIES.md)
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -20,10 +21,16 @@ namespace http = beast::http;
 using tcp = net::ip::tcp;
 
 struct LoopbackHttpServer::Impl {
+  explicit Impl(std::uint16_t port) : acceptor(ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), port)) {
+    // Not inherited by the processes a test starts (a tmux server outlives them and would keep
+    // the port bound after this server is gone).
+    ::fcntl(acceptor.native_handle(), F_SETFD, FD_CLOEXEC);
+  }
   Script script;
   net::io_context ioc;
-  tcp::acceptor acceptor{ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0)};
+  tcp::acceptor acceptor;
   std::atomic<bool> stopping{false};
+  std::atomic<int> open_socket{-1};  // the connection being served, shut down by the destructor
   mutable std::mutex mutex;
   std::vector<HttpExchange> requests;
   std::thread thread;
@@ -37,8 +44,9 @@ struct LoopbackHttpServer::Impl {
       http::request<http::string_body> request;
       beast::error_code ec;
       http::read(socket, buffer, request, ec);
-      if (ec) return;
-      HttpExchange exchange{std::string(request.method_string()), std::string(request.target()), request.body()};
+      if (ec || stopping) return;
+      HttpExchange exchange{std::string(request.method_string()), std::string(request.target()), request.body(),
+                            std::string(request[http::field::authorization])};
       {
         std::lock_guard lock(mutex);
         requests.push_back(exchange);
@@ -60,18 +68,23 @@ struct LoopbackHttpServer::Impl {
       beast::error_code ec;
       acceptor.accept(socket, ec);
       if (ec || stopping) return;
+      ::fcntl(socket.native_handle(), F_SETFD, FD_CLOEXEC);
+      open_socket = socket.native_handle();
       serve(socket);
+      open_socket = -1;
     }
   }
 };
 
-LoopbackHttpServer::LoopbackHttpServer(Script script) : impl_(std::make_unique<Impl>()) {
+LoopbackHttpServer::LoopbackHttpServer(Script script, std::uint16_t port) : impl_(std::make_unique<Impl>(port)) {
   impl_->script = std::move(script);
   impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });
 }
 
 LoopbackHttpServer::~LoopbackHttpServer() {
   impl_->stopping = true;
+  // A client keeping its connection alive would hold the serving thread: cut it.
+  if (const int fd = impl_->open_socket.load(); fd >= 0) ::shutdown(fd, SHUT_RDWR);
   // Wake the blocking accept with a connection of our own.
   net::io_context ioc;
   tcp::socket wake(ioc);

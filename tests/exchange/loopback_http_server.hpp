@@ -1,6 +1,7 @@
 // A scripted HTTP/1.1 server on 127.0.0.1 (kernel-chosen port) for tests whose replies the test
 // writes itself: the Fear & Greed API, or /info replies no real exchange would send. Used by
-// client_fear_greed_test and client_bad_input_test.
+// client_fear_greed_test and client_bad_input_test, and as a stub of organism's own API by
+// monitor/dashboard_tmux_test (a given port, so a stopped stub can come back where it was).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@ namespace organism::test {
 
 struct HttpExchange {
   std::string method, target, body;  // the request
+  std::string authorization{};       // its Authorization header ("" when absent)
 };
 
 struct ScriptedReply {
@@ -23,8 +25,9 @@ struct ScriptedReply {
 class LoopbackHttpServer {
  public:
   using Script = std::function<ScriptedReply(const HttpExchange& request)>;
-  // Starts listening at once and serves connections one at a time on its own thread.
-  explicit LoopbackHttpServer(Script script);
+  // Starts listening at once (on `port`, 0 for one the kernel picks) and serves connections one
+  // at a time on its own thread. Destruction closes the open connection and the port.
+  explicit LoopbackHttpServer(Script script, std::uint16_t port = 0);
   ~LoopbackHttpServer();
   LoopbackHttpServer(const LoopbackHttpServer&) = delete;
   LoopbackHttpServer& operator=(const LoopbackHttpServer&) = delete;
