@@ -12,7 +12,6 @@
 #include "core/error.hpp"
 #include "dashboard_fixtures.hpp"
 #include "monitor/dashboard/dashboard_render.hpp"
-#include "monitor/dashboard/token_file.hpp"
 
 namespace organism::monitor::dashboard {
 namespace {
@@ -206,28 +205,6 @@ TEST(DashboardKeys, TabCyclesThroughEveryPanel) {
   EXPECT_EQ(panel_by_number(3), Panel::positions);
   EXPECT_EQ(panel_by_number(9), Panel::alerts);
   EXPECT_EQ(panel_by_number(10), Panel::overview);
-}
-
-TEST(DashboardToken, FileRulesMatchTheServer) {
-  const auto dir = std::filesystem::temp_directory_path() / ("dash-token-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const auto path = (dir / "token").string();
-  std::ofstream(path) << "0123456789abcdef0123456789abcdef\n";
-  ::chmod(path.c_str(), 0600);
-  EXPECT_EQ(read_token_file(path), "0123456789abcdef0123456789abcdef");
-  ::chmod(path.c_str(), 0644);
-  try {
-    read_token_file(path);
-    ADD_FAILURE() << "a 0644 token file was accepted";
-  } catch (const core::Error& e) {
-    EXPECT_NE(std::string(e.what()).find(path), std::string::npos);
-    EXPECT_NE(std::string(e.what()).find("0644"), std::string::npos);
-  }
-  std::ofstream(path, std::ios::trunc) << "  \n";
-  ::chmod(path.c_str(), 0600);
-  EXPECT_THROW(read_token_file(path), core::Error);
-  EXPECT_THROW(read_token_file((dir / "missing").string()), core::Error);
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -19,7 +19,7 @@
 #include "monitor/dashboard/dashboard_poller.hpp"
 #include "monitor/dashboard/dashboard_render.hpp"
 #include "monitor/dashboard/terminal_caps.hpp"
-#include "monitor/dashboard/token_file.hpp"
+#include "monitor/http/token.hpp"
 
 namespace organism::monitor::dashboard {
 
@@ -213,7 +213,7 @@ void run_dashboard(const DashboardOptions& options) {
   PollerOptions po;
   po.url = options.url;
   po.interval_ms = options.interval_ms;
-  if (!options.token_file.empty()) po.token = read_token_file(options.token_file);
+  if (!options.token_file.empty()) po.token = http::load_token_file(options.token_file, false);
   const core::WallClock clock;
   Poller poller(po, clock);  // refuses a bad URL before the screen is taken
 
