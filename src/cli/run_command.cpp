@@ -24,6 +24,7 @@
 #include "daemon/organism_run.hpp"
 #include "exec/replay.hpp"
 #include "lifecycle/config_keys.hpp"
+#include "monitor/monitor_service.hpp"
 #include "portfolio/config_keys.hpp"
 
 namespace organism::cli {
@@ -85,6 +86,8 @@ daemon::RunOptions options_from(const RunArgs& a, const core::Config& config, co
   w.population = static_cast<int>(o.lifecycle.evolve_population);
   w.generations = static_cast<int>(o.lifecycle.evolve_generations);
 
+  if (config.get("api.listen") != "off") o.monitor = monitor::monitor_options_from(config, o.store_path);
+
   for (const auto& key : config.keys()) o.config_lines.push_back(fmt::format("{} = {}", key.name, config.get(key.name)));
   return o;
 }
@@ -142,6 +145,10 @@ canceled; positions closed too when lifecycle.flatten_on_stop), stops the evolut
 checkpoints) and exits 0. SIGHUP reloads the configuration (--config file and ORGANISM_*), says
 which keys changed, and restarts the sessions with the new limits. After kill -9 a new `organism
 run` resumes: the sessions reconcile from their journals, the states are in the store.
+Monitoring: the HTTP API, Prometheus /metrics and the alerts (alerts.*) at api.listen (default
+127.0.0.1:8080; --listen off: none), bearer token in STORE.api-token (created when missing);
+`organism dashboard` watches it (docs/monitoring.md). If the address cannot be served the daemon
+says so and trades on.
 --log-file rotates at log.max_bytes, keeping log.files old files (run.log: run.1.log ...). Exit 0 on a clean
 stop, 1 on errors, 2 on usage errors. Walkthrough: docs/trading.md, docs/operations.md.)");
   registry.bind(cmd->add_option("--url", "REST base URL (config exchange.url); the simulator's for rehearsals"),
@@ -160,6 +167,10 @@ stop, 1 on errors, 2 on usage errors. Walkthrough: docs/trading.md, docs/operati
   cmd->add_option("--account", a->account, "--live: the account the agent trades for (default: the key's address)");
   cmd->add_option("--network", a->network, "--live: testnet or mainnet (explicit risk limits and a typed confirmation)");
   cmd->add_flag("--yes-live", a->yes_live, "--network without a terminal: confirm without the prompt");
+  registry.bind(cmd->add_option("--listen", "HTTP API, /metrics and alerts at HOST:PORT, or off (config api.listen)"),
+                "api.listen");
+  registry.bind(cmd->add_option("--token-file", "the API's bearer token file, mode 0600 (config api.token_file)"),
+                "api.token_file");
   registry.on(cmd, [a, cmd](Context& ctx) {
     const auto* config = cmd->get_parent()->get_option_no_throw("--config");
     std::string config_path = config && config->count() > 0 ? config->results().back() : std::string();

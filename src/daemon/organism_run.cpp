@@ -330,8 +330,22 @@ RunResult run_organism(RunOptions options, const LoadOptions& reload, const Say&
   // Signals before anything starts: SIGHUP reloads, SIGTERM/SIGINT stop between bars.
   core::StopSignals signals({SIGINT, SIGTERM});
   core::ReloadSignal reload_signal;
+  // After the lock (a second daemon on the store fails on the lock, not on the port); before the
+  // sessions, so the API sees them start. Its options are the start's: a SIGHUP keeps them.
+  std::unique_ptr<monitor::MonitorService> monitor;
+  if (options.monitor) {
+    try {
+      monitor = std::make_unique<monitor::MonitorService>(*options.monitor);
+      say(fmt::format("api: serving {} (bearer token in {}{}; GET /health needs none)", monitor->url(),
+                      monitor->token_file(), monitor->token_created() ? ", created now" : ""));
+    } catch (const std::exception& e) {
+      say(fmt::format("api: not serving: {}; trading goes on without it", e.what()));
+    }
+  }
   Daemon daemon(std::move(options), reload, say);
-  return daemon.run(signals.token(), signals, reload_signal);
+  auto result = daemon.run(signals.token(), signals, reload_signal);
+  if (monitor) monitor->stop();
+  return result;
 }
 
 }  // namespace organism::daemon

@@ -30,6 +30,7 @@
 #include "daemon/evolution_worker.hpp"
 #include "daemon/lifecycle_scheduler.hpp"
 #include "exec/trading_session.hpp"
+#include "monitor/monitor_service.hpp"
 #include "portfolio/allocator.hpp"
 
 namespace organism::daemon {
@@ -51,6 +52,9 @@ struct RunOptions {
   lifecycle::LifecycleOptions lifecycle{};
   portfolio::AllocatorOptions scheduler_allocator{};  // the scheduler's score
   EvolutionWorkerOptions worker{};
+  // The HTTP API, /metrics and alerts in this process (api.listen; nullopt: off). A failure to
+  // start it is said and the daemon trades on: monitoring never stops trading.
+  std::optional<monitor::MonitorServiceOptions> monitor{};
   // "key = value (source)" per configuration key: a reload says which changed.
   std::vector<std::string> config_lines{};
 };

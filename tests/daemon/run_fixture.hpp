@@ -88,7 +88,9 @@ class RunFixture : public ::testing::Test {
     std::vector<std::string> e{"ORGANISM_EVOLVE_COINS=ETH",          "ORGANISM_EVOLVE_INTERVAL=1h",
                                "ORGANISM_LIFECYCLE_PAPER_CAPITAL=5000", "ORGANISM_LIFECYCLE_BAR_WAIT_MS=20000",
                                "ORGANISM_LIFECYCLE_PAPER_DAYS=3650",    "ORGANISM_LIFECYCLE_DD_MULTIPLE=1000",
-                               "ORGANISM_LIFECYCLE_CUSUM_H=100",        "ORGANISM_LIFECYCLE_MAX_PAPER=2",       "ORGANISM_LIFECYCLE_MIN_ROLLING_SHARPE=-100"};
+                               "ORGANISM_LIFECYCLE_CUSUM_H=100",        "ORGANISM_LIFECYCLE_MAX_PAPER=2",       "ORGANISM_LIFECYCLE_MIN_ROLLING_SHARPE=-100",
+                               // Each daemon's API on a port of its own (tests run side by side).
+                               "ORGANISM_API_LISTEN=127.0.0.1:0"};
     e.insert(e.end(), extra.begin(), extra.end());
     return e;
   }

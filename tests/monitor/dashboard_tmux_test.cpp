@@ -19,22 +19,13 @@
 
 #include "dashboard_fixtures.hpp"
 #include "exchange/loopback_http_server.hpp"
+#include "support/tmux.hpp"
 
 namespace organism::test {
 namespace {
 
 constexpr const char* kToken = "0123456789abcdef0123456789abcdef";
 
-std::string shell(const std::string& command) {
-  std::string out;
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen((command + " 2>&1").c_str(), "r"), ::pclose);
-  if (!pipe) return out;
-  char buffer[4096];
-  while (const std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe.get())) out.append(buffer, n);
-  return out;
-}
-
-bool have_tmux() { return std::system("tmux -V >/dev/null 2>&1") == 0; }
 
 // The stub API: the fixtures by path, 401 without the token on every route but /health.
 ScriptedReply answer(const HttpExchange& request) {
@@ -47,38 +38,6 @@ ScriptedReply answer(const HttpExchange& request) {
   return {200, it->second};
 }
 
-// One tmux server on its own socket, killed at the end whatever happens.
-class Tmux {
- public:
-  Tmux() : socket_("test-dash-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++)) {}
-  ~Tmux() { shell(base() + " kill-server"); }
-  std::string base() const { return "LC_ALL=C.UTF-8 tmux -u -f /dev/null -L " + socket_; }
-  void start(const std::string& command, int width, int height) {
-    shell(base() + " new-session -d -s dash -x " + std::to_string(width) + " -y " + std::to_string(height) + " '" +
-          command + "'");
-  }
-  std::string capture(bool escapes = false) const {
-    return shell(base() + " capture-pane -p" + (escapes ? " -e" : "") + " -t dash");
-  }
-  void keys(const std::string& keys) const { shell(base() + " send-keys -t dash " + keys); }
-  void resize(int width, int height) const {
-    shell(base() + " resize-window -t dash -x " + std::to_string(width) + " -y " + std::to_string(height));
-  }
-  // Polls the screen until `ok` holds (true) or 15 s pass (false); `last` keeps the final capture.
-  bool wait_for(const std::function<bool(const std::string&)>& ok, std::string& last) const {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-    while (std::chrono::steady_clock::now() < until) {
-      last = capture();
-      if (ok(last)) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return false;
-  }
-
- private:
-  static inline int counter_ = 0;
-  std::string socket_;
-};
 
 bool has(const std::string& screen, const char* needle) { return screen.find(needle) != std::string::npos; }
 
