@@ -6,13 +6,19 @@
 // of single requests as the clients see them, and the requests per second of all clients.
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+
+#include <unistd.h>
 #include <thread>
 #include <vector>
 
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
+#include "data/store.hpp"
 #include "exchange/client/http_transport.hpp"
+#include "exec/journal.hpp"
+#include "monitor/api/api_routes.hpp"
 #include "monitor/http/http_server.hpp"
 
 namespace organism::bench {
@@ -31,6 +37,40 @@ mhttp::Handler fixed_json_handler() {
   }
   body += "]}";
   return [body](const mhttp::Request&) { return mhttp::Response::json(body); };
+}
+
+// The real GET /positions over a store and a production journal in a temporary folder: 10
+// strategies holding BTC, ETH and SOL (30 open positions, each with 20 older rows behind it), a
+// paper journal with 4 more, and the store's last closes for the marks.
+mhttp::Handler real_positions_handler() {
+  static const auto dir = std::filesystem::temp_directory_path() / fmt::format("organism-api-bench-{}", ::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto sources = monitor::api::ApiSources::for_store((dir / "bench.db").string());
+  {
+    auto store = data::Store::open(sources.store_path);
+    const std::vector<std::string> coins{"BTC", "ETH", "SOL"};
+    for (const auto& coin : coins) {
+      data::Candles candles;
+      for (int i = 0; i < 500; ++i)
+        candles.push_back({1'704'067'200'000 + i * 3'600'000LL, 100.0 + i, 101.0 + i, 99.0 + i, 100.5 + i, 10});
+      store.upsert_candles({"hyperliquid", coin, core::Interval::parse_or_throw("1h")}, candles.view());
+    }
+    auto journal = exec::Journal::open(sources.production_journal);
+    for (int s = 0; s < 10; ++s) {
+      for (const auto& coin : coins) {
+        for (int k = 0; k < 21; ++k) {
+          journal.record_position({fmt::format("strategy-{:02d}", s), coin, (k + 1) * 1'000'000, 100'000'000'000, k * 1'000,
+                                   500, 0, 1'704'067'200'000 + k * 3'600'000LL, "fill"});
+        }
+      }
+    }
+    auto paper = exec::Journal::open(sources.paper_journal);
+    for (int s = 0; s < 4; ++s) paper.record_position({fmt::format("paper-{}", s), "ETH", -2'000'000, 150'000'000'000, 0, 100, 0, 1'704'067'200'000, "fill"});
+  }
+  for (const auto& route : monitor::api::api_routes(sources))
+    if (route.method == "GET" && route.pattern == "/positions") return route.handler;
+  return {};
 }
 
 // range(0) clients (20: the figure; 1: the server's own cost without queueing), each
@@ -84,6 +124,12 @@ void api_server_latency(benchmark::State& state, mhttp::Handler handler, std::st
 }
 
 BENCHMARK_CAPTURE(api_server_latency, fixed_2kb_json, fixed_json_handler(), std::string("/positions"))
+    ->Args({20, 100})
+    ->Args({1, 500})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+// The figure: the real route, reading the journals and the store per request.
+BENCHMARK_CAPTURE(api_server_latency, real_positions, real_positions_handler(), std::string("/positions"))
     ->Args({20, 100})
     ->Args({1, 500})
     ->Unit(benchmark::kMillisecond)

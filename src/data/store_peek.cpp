@@ -21,11 +21,12 @@ SeriesKey key_of(const sqlite::Statement& st, const std::string& path) {
 }
 
 // Each series' row of `table` at its newest time: max(time) per series is one step down the
-// (series_id, time) primary key. Columns: venue, coin, interval, time, `value`.
+// (series_id, time) primary key. Columns: venue, coin, interval, time, `value`, the series'
+// recorded row count.
 template <class Row, class Make>
 std::vector<Row> newest_rows(sqlite::Db& db, std::string_view table, std::string_view value, Make make) {
   sqlite::Statement st(db, fmt::format(R"sql(
-    SELECT s.venue, s.coin, s.interval, t.time, t.{1} FROM series s
+    SELECT s.venue, s.coin, s.interval, t.time, t.{1}, s.row_count FROM series s
     JOIN {0} t ON t.series_id = s.id AND t.time = (SELECT max(time) FROM {0} WHERE series_id = s.id)
     ORDER BY s.venue, s.coin, s.interval)sql",
                                        table, value));
@@ -47,7 +48,7 @@ StorePeek::~StorePeek() = default;
 
 std::vector<LatestBar> StorePeek::latest_bars() {
   return newest_rows<LatestBar>(*db_, "candles", "close", [](SeriesKey key, const sqlite::Statement& st) {
-    return LatestBar{std::move(key), st.column_int(3), st.column_double(4)};
+    return LatestBar{std::move(key), st.column_int(3), st.column_double(4), st.column_is_null(5) ? 0 : st.column_int(5)};
   });
 }
 

@@ -21,6 +21,7 @@ struct LatestBar {
   SeriesKey key;
   TimeMs time = 0;  // the bar's open time
   double close = 0;
+  std::int64_t bars = 0;  // the series' recorded row count (its integrity summary), not a count pass
 };
 
 struct LatestRegime {

@@ -6,20 +6,23 @@
 
 #include "core/error.hpp"
 #include "data/store.hpp"
+#include "data/store_peek.hpp"
 #include "exec/journal_reader.hpp"
 
 namespace organism::exec {
 
 namespace {
 
-// The store's hyperliquid series of `coins`, per interval name: how many bars and the key.
-using SeriesByInterval = std::map<std::string, std::map<std::string, data::SeriesInfo>>;
+// The store's hyperliquid series of `coins`, per interval name: how many bars, the newest bar and
+// its close, from the store's index (data::StorePeek) without reading any series whole.
+using SeriesByInterval = std::map<std::string, std::map<std::string, data::LatestBar>>;
 
-SeriesByInterval hyperliquid_series(data::Store& store, const std::set<std::string>& coins) {
-  SeriesByInterval out;  // interval -> coin -> info
-  for (const auto& info : store.list_series()) {
-    if (info.key.venue != "hyperliquid" || !coins.contains(info.key.coin) || info.bars == 0) continue;
-    out[info.key.interval.name()].insert_or_assign(info.key.coin, info);
+SeriesByInterval hyperliquid_series(data::StorePeek& peek, const std::set<std::string>& coins) {
+  SeriesByInterval out;  // interval -> coin -> newest bar
+  for (auto& bar : peek.latest_bars()) {
+    if (bar.key.venue != "hyperliquid" || !coins.contains(bar.key.coin) || bar.bars == 0) continue;
+    const std::string interval(bar.key.interval.name());
+    out[interval].insert_or_assign(bar.key.coin, std::move(bar));
   }
   return out;
 }
@@ -47,16 +50,14 @@ std::string pick_interval(const SeriesByInterval& series, const std::set<std::st
 }
 
 // The last close of each coin, from its series with the newest bar.
-std::map<std::string, double> last_closes(data::Store& store, const SeriesByInterval& series) {
+std::map<std::string, double> last_closes(const SeriesByInterval& series) {
   std::map<std::string, double> out;
   std::map<std::string, core::TimeMs> newest;
   for (const auto& [interval, by_coin] : series) {
-    for (const auto& [coin, info] : by_coin) {
-      if (newest.contains(coin) && newest[coin] >= info.last) continue;
-      const auto candles = store.load_candles(info.key, info.last);
-      if (!candles || candles->size() == 0) continue;
-      newest[coin] = info.last;
-      out[coin] = candles->close().back();
+    for (const auto& [coin, bar] : by_coin) {
+      if (newest.contains(coin) && newest[coin] >= bar.time) continue;
+      newest[coin] = bar.time;
+      out[coin] = bar.close;
     }
   }
   return out;
@@ -105,17 +106,18 @@ RiskStatus read_risk_status(const RiskStatusOptions& o) {
   std::vector<std::pair<std::string, data::Candles>> history;  // owns what the views below point into
   std::map<std::string, data::CandleView> closes;
   try {
-    auto store = data::Store::open_existing(o.store_path);
-    const auto series = hyperliquid_series(store, coins);
-    status.marks = last_closes(store, series);
+    auto peek = data::StorePeek::open(o.store_path);
+    const auto series = hyperliquid_series(peek, coins);
+    status.marks = last_closes(series);
     status.var_interval = o.var_interval.empty() ? pick_interval(series, held) : o.var_interval;
     const auto chosen = series.find(status.var_interval);
-    if (chosen != series.end()) {
+    if (chosen != series.end() && o.var_bars > 0) {
+      auto store = data::Store::open_existing(o.store_path);
       history.reserve(chosen->second.size());
       for (const auto& [coin, info] : chosen->second) {
         if (!held.contains(coin)) continue;
         const core::TimeMs from =
-            info.last - static_cast<core::TimeMs>(o.var_bars) * info.key.interval.nominal_ms();
+            info.time - static_cast<core::TimeMs>(o.var_bars) * info.key.interval.nominal_ms();
         auto candles = store.load_candles(info.key, from);
         if (candles) history.emplace_back(coin, std::move(*candles));
       }

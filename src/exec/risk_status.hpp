@@ -23,7 +23,8 @@ struct RiskStatusOptions {
   std::size_t transitions = 10;     // the newest ones
   std::string var_interval{};       // the bars VaR scenarios are taken over; empty: each coin's
                                     // stored interval with the most bars, the same for all coins
-  std::size_t var_bars = 720;       // scenarios: the returns of the newest this many bars (30 days of 1h)
+  std::size_t var_bars = 720;       // scenarios: the returns of the newest this many bars (30 days of 1h);
+                                    // 0: no VaR (its history is the one part that reads series whole)
 };
 
 struct RiskStatus {

@@ -185,7 +185,7 @@ struct MetricsCollector::Impl {
       options.journal_path = path;
       options.store_path = files.store_path;
       options.transitions = 1;
-      options.var_bars = 2;  // VaR is not exported; the fewest bars keep the scrape cheap
+      options.var_bars = 0;  // VaR is not exported: no series is read whole at a scrape
       status = exec::read_risk_status(options);
       positions = exec::JournalReader::open(path).positions();
       for (const auto& order : scan.orders_after(memory.last_order_seq, kOrdersPerScrape)) {
