@@ -11,8 +11,9 @@ void add_dashboard_command(CLI::App& app, Registry& registry) {
   auto o = std::make_shared<monitor::dashboard::DashboardOptions>();
   CLI::App* cmd = app.add_subcommand("dashboard", "terminal dashboard of a running organism, through its HTTP API");
   cmd->footer(R"(
-Polls GET /health, /equity, /positions, /strategies, /risk, /allocations, /regimes, /alerts and
-/runs once per --interval-ms and shows them as panels: equity with a sparkline and drawdown,
+Polls GET /health, /positions, /risk and /alerts once per --interval-ms, and /equity,
+/strategies, /allocations, /regimes and /runs every 5th time (they change once a bar), and shows
+them as panels: equity with a sparkline and drawdown,
 positions, strategies by state with their live Sharpe, risk state and breakers, allocation,
 regimes, evolution progress, recent alerts. Keys: 1-9 or Tab/Shift-Tab focus one panel full-screen
 (1 health, 2 equity, 3 positions, 4 strategies, 5 risk, 6 allocation, 7 regimes, 8 evolution,

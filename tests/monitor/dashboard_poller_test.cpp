@@ -44,6 +44,26 @@ TEST(DashboardPoller, OneRoundIsOneGetPerRouteWithTheToken) {
   EXPECT_EQ(poller.rounds(), 1u);
 }
 
+TEST(DashboardPoller, BetweenFullRoundsOnlyTheFastRoutesArePolled) {
+  test::LoopbackHttpServer api(fixture_reply);
+  core::FixedClock clock(test::kFixtureNowMs);
+  PollerOptions o;
+  o.url = api.url();
+  Poller poller(o, clock);
+  std::size_t fast = 0;
+  for (const Route r : kAllRoutes) fast += is_fast_route(r);
+  ASSERT_EQ(fast, 4u);
+  std::size_t expected = 0;
+  for (std::uint64_t round = 0; round < 2 * kFullRoundEvery + 1; ++round) {
+    poller.poll_once();
+    expected += round % kFullRoundEvery == 0 ? kRouteCount : fast;
+    ASSERT_EQ(api.requests().size(), expected) << "round " << round;
+  }
+  poller.refresh_now();  // `r`: the next round is a full one
+  poller.poll_once();
+  EXPECT_EQ(api.requests().size(), expected + kRouteCount);
+}
+
 TEST(DashboardPoller, NoTokenNoHeader) {
   test::LoopbackHttpServer api(fixture_reply);
   core::FixedClock clock(0);

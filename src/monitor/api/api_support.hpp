@@ -3,8 +3,11 @@
 // read-only (503 naming the file when it cannot be), a journal that may be missing.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -37,5 +40,35 @@ bool flag_param(const http::Request& request, const std::string& name);  // "1" 
 
 // Whether a journal file exists: a missing journal is no error, that journal's part is empty.
 bool journal_exists(const std::string& path);
+
+// The read-only handle (JournalReader, StorePeek, ...) of `path` for the calling server thread,
+// opened by `open` on first use and again when the file at `path` is another one (its device or
+// inode changed: replaced or recreated). Opening SQLite costs far more than a route's queries (the
+// mmap and its unmapping across threads dominate a per-request open), and a kept connection still
+// sees every commit: these handles run each query as its own statement, finalized before it
+// returns, so none holds a read transaction between requests. `open`'s error propagates (nothing
+// is cached then); a missing file throws what `open` throws.
+template <class Handle, class Open>
+Handle& thread_handle(const std::string& path, Open open) {
+  struct Entry {
+    dev_t dev = 0;
+    ino_t ino = 0;
+    std::optional<Handle> handle{};
+  };
+  thread_local std::map<std::string, Entry> cache;
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    cache.erase(path);
+    return cache[path].handle.emplace(open());  // `open` says what is wrong (and throws)
+  }
+  auto& entry = cache[path];
+  if (!entry.handle || entry.dev != info.st_dev || entry.ino != info.st_ino) {
+    entry.handle.reset();
+    entry.handle.emplace(open());
+    entry.dev = info.st_dev;
+    entry.ino = info.st_ino;
+  }
+  return *entry.handle;
+}
 
 }  // namespace organism::monitor::api

@@ -35,9 +35,9 @@ std::vector<NamedJournal> existing_journals(const ApiSources& s) {
   return out;
 }
 
-exec::JournalReader open_journal(const NamedJournal& j) {
+exec::JournalReader& open_journal(const NamedJournal& j) {
   try {
-    return exec::JournalReader::open(j.path);
+    return thread_handle<exec::JournalReader>(j.path, [&] { return exec::JournalReader::open(j.path); });
   } catch (const std::exception& e) {
     throw ApiError(503, e.what());  // exists but is not a readable journal: the message names it
   }
@@ -56,7 +56,8 @@ std::map<std::string, double> marks_of(const std::string& store_path) {
   std::map<std::string, double> marks;
   std::map<std::string, core::TimeMs> newest;
   try {
-    for (const auto& bar : data::StorePeek::open(store_path).latest_bars()) {
+    auto& peek = thread_handle<data::StorePeek>(store_path, [&] { return data::StorePeek::open(store_path); });
+    for (const auto& bar : peek.latest_bars()) {
       if (bar.key.venue != "hyperliquid") continue;
       const auto it = newest.find(bar.key.coin);
       if (it != newest.end() && it->second >= bar.time) continue;

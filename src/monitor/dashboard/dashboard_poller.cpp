@@ -48,12 +48,24 @@ void Poller::refresh_now() {
   {
     std::lock_guard lock(mutex_);
     refresh_ = true;
+    full_next_ = true;
   }
   wake_.notify_all();
 }
 
+bool is_fast_route(Route route) {
+  return route == Route::health || route == Route::positions || route == Route::risk || route == Route::alerts;
+}
+
 void Poller::poll_once() {
+  bool full = false;
+  {
+    std::lock_guard lock(mutex_);
+    full = full_next_ || rounds_ % kFullRoundEvery == 0;
+    full_next_ = false;
+  }
   for (const Route route : kAllRoutes) {
+    if (!full && !is_fast_route(route)) continue;
     {
       std::lock_guard lock(mutex_);
       if (stop_) return;
@@ -71,6 +83,7 @@ void Poller::poll_once() {
       apply_failure(state_, route, e.what(), clock_.now());
       ++version_;
       ++rounds_;
+      full_next_ = true;  // everything again once the API is back
       return;
     }
   }

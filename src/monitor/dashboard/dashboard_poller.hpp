@@ -28,6 +28,13 @@ struct PollerOptions {
   int timeout_ms = 2000;     // connect and request each: keeps quitting prompt when the API hangs
 };
 
+// What changes between bars is polled every round: /health, /positions, /risk, /alerts. What
+// changes once a bar or less (equity marks, strategies, allocation, regimes, runs) is polled every
+// kFullRoundEvery-th round, on `r`, and after a failed round: 4 requests a round instead of 9 keeps
+// the dashboard's cost to the daemon low (scripts/bench-dashboard-cost).
+inline constexpr std::uint64_t kFullRoundEvery = 5;
+bool is_fast_route(Route route);
+
 class Poller {
  public:
   // Checks the URL (core::UsageError when refused: plain http only to loopback); polls nothing
@@ -59,6 +66,7 @@ class Poller {
   DashboardState state_;
   std::uint64_t version_ = 1;
   std::uint64_t rounds_ = 0;
+  bool full_next_ = false;  // the next round fetches every route (after `r` or a failure)
   bool refresh_ = false;
   bool stop_ = false;
   std::thread thread_;
