@@ -190,6 +190,12 @@ TEST(MetricsExposition, CountersRiseByWhatTheJournalsGainedAndGaugesFollow) {
   EXPECT_FALSE(m.has("organism_daemon_heartbeat_age_seconds"));
   EXPECT_EQ(m.value("organism_source_up", {{"source", "daemon"}}), 0);
   EXPECT_EQ(m.value("organism_ws_reconnects_total"), 6);
+  // No paper journal (a store traded only by `organism trade`): down, but no read error.
+  std::filesystem::remove(box.files().paper_journal);
+  m = parse_exposition(collector.scrape());
+  m = parse_exposition(collector.scrape());
+  EXPECT_EQ(m.value("organism_source_up", {{"source", "paper"}}), 0);
+  EXPECT_FALSE(m.has("organism_scrape_errors_total", {{"source", "paper"}}));
 }
 
 TEST(MetricsExposition, ConcurrentScrapesCountEachDeltaOnce) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <set>
@@ -173,6 +174,10 @@ struct MetricsCollector::Impl {
   void refresh_journal(const std::string& name, const std::string& path, const std::optional<core::TimeMs>& interval,
                        const std::map<std::string, core::TimeMs>& coin_intervals) {
     if (path.empty()) return;
+    if (!std::filesystem::exists(path)) {
+      source_up.Add({{"source", name}}).Set(0);  // a journal not written yet is no read error
+      return;
+    }
     const Labels labels{{"journal", name}};
     auto& memory = journals[name];
     JournalTotals t;
