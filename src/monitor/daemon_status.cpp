@@ -57,16 +57,23 @@ DaemonStatus daemon_status_from_json(const nlohmann::json& j) {
   return s;
 }
 
-std::optional<DaemonStatus> read_daemon_status(const std::string& state_path) {
+DaemonFile read_daemon_file(const std::string& state_path) {
+  DaemonFile out;
   std::ifstream in(state_path);
-  if (!in) return std::nullopt;
-  try {
-    const auto j = nlohmann::json::parse(in);
-    if (!j.is_object() || !j.contains("daemon")) return std::nullopt;
-    return daemon_status_from_json(j["daemon"]);
-  } catch (const nlohmann::json::exception&) {
-    return std::nullopt;
+  if (!in) return out;
+  const auto j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return out;
+  if (j.contains("daemon")) out.daemon = daemon_status_from_json(j["daemon"]);
+  if (j.contains("evolution") && j["evolution"].is_object()) {
+    const auto& e = j["evolution"];
+    out.evolution = EvolutionStatus{e.value("cycle_started_wall", core::TimeMs{0}), e.value("child_pid", std::int64_t{0}),
+                                    e.value("resume_attempts", 0), e.value("run_id", std::string())};
   }
+  return out;
+}
+
+std::optional<DaemonStatus> read_daemon_status(const std::string& state_path) {
+  return read_daemon_file(state_path).daemon;
 }
 
 }  // namespace organism::monitor

@@ -46,11 +46,28 @@ struct DaemonStatus {
   static constexpr std::size_t kMaxErrors = 20;
 };
 
+// The evolution worker's "evolution" object (daemon::EvolutionWorker writes it; the keys the
+// monitor reads).
+struct EvolutionStatus {
+  core::TimeMs cycle_started_wall = 0;  // 0: no cycle in progress
+  std::int64_t child_pid = 0;
+  int resume_attempts = 0;
+  std::string run_id{};
+};
+
+// Both objects of STORE.daemon.json, each nullopt when absent.
+struct DaemonFile {
+  std::optional<DaemonStatus> daemon{};
+  std::optional<EvolutionStatus> evolution{};
+};
+
 nlohmann::json to_json(const DaemonStatus& status);
 DaemonStatus daemon_status_from_json(const nlohmann::json& j);  // missing keys keep their defaults
 
-// The "daemon" object of `state_path` (STORE.daemon.json); nullopt when the file or the object is
-// absent or the file is unreadable JSON (a reader never fails on a file being replaced).
+// STORE.daemon.json read once; both parts nullopt when the file is absent or unreadable JSON (a
+// reader never fails on a file being replaced).
+DaemonFile read_daemon_file(const std::string& state_path);
+// Its "daemon" object alone.
 std::optional<DaemonStatus> read_daemon_status(const std::string& state_path);
 
 }  // namespace organism::monitor

@@ -42,13 +42,7 @@ struct HealthWeights {
                           kLifecycleScheduler = 1;
 };
 
-// The evolution worker's "evolution" object of STORE.daemon.json (the keys the health reads).
-struct EvolutionHealthInputs {
-  core::TimeMs cycle_started_wall = 0;  // 0: no cycle in progress
-  std::int64_t child_pid = 0;
-  int resume_attempts = 0;
-  std::string run_id{};
-};
+using EvolutionHealthInputs = EvolutionStatus;  // monitor/daemon_status.hpp
 
 struct HealthInputs {
   core::TimeMs now = 0;  // wall clock

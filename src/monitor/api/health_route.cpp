@@ -1,11 +1,9 @@
 // GET /health (api_routes.hpp): the inputs of compute_health gathered from the files, then the rules.
 // Public (no token): a load balancer or a watchdog asks it.
-#include <fstream>
 #include <map>
 #include <set>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "backtest/circuit_breakers.hpp"
 #include "data/store.hpp"
@@ -17,24 +15,6 @@
 
 namespace organism::monitor::api {
 namespace {
-
-// The "evolution" object's keys the health reads (daemon::EvolutionWorker writes them; read here
-// by name because the daemon is a layer above).
-std::optional<EvolutionHealthInputs> read_evolution(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  const auto state = nlohmann::json::parse(in, nullptr, false);
-  if (state.is_discarded() || !state.is_object() || !state.contains("evolution") || !state["evolution"].is_object()) {
-    return std::nullopt;
-  }
-  const auto& e = state["evolution"];
-  EvolutionHealthInputs out;
-  out.cycle_started_wall = e.value("cycle_started_wall", core::TimeMs{0});
-  out.child_pid = e.value("child_pid", std::int64_t{0});
-  out.resume_attempts = e.value("resume_attempts", 0);
-  out.run_id = e.value("run_id", std::string());
-  return out;
-}
 
 // The stalest of the daemon's coins' newest bars at its interval (a coin whose feed stopped is
 // what the health must see).
@@ -70,7 +50,8 @@ HealthInputs gather_health_inputs(const ApiSources& s) {
   } catch (const std::exception& e) {
     in.store_error = e.what();
   }
-  in.daemon = read_daemon_status(s.daemon_status_path);
+  const auto daemon_file = read_daemon_file(s.daemon_status_path);
+  in.daemon = daemon_file.daemon;
   if (in.daemon) {
     try {
       read_feed(s, in);
@@ -92,7 +73,7 @@ HealthInputs gather_health_inputs(const ApiSources& s) {
       in.risk_reason = e.what();
     }
   }
-  in.evolution = read_evolution(s.daemon_status_path);
+  in.evolution = daemon_file.evolution;
   return in;
 }
 

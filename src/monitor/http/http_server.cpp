@@ -3,7 +3,6 @@
 #include <openssl/ssl.h>
 
 #include <cctype>
-#include <charconv>
 #include <exception>
 #include <fstream>
 
@@ -12,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
+#include "monitor/api_config_keys.hpp"
 
 namespace organism::monitor::http {
 namespace {
@@ -65,30 +65,21 @@ Response safe_error(int status, const std::string& message) {
   return r;
 }
 
-ListenAddress parse_listen(const std::string& listen) {
-  const auto colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size())
-    throw core::UsageError(fmt::format("listen address '{}': expected HOST:PORT (e.g. 127.0.0.1:8080)", listen));
-  ListenAddress out;
-  out.host = listen.substr(0, colon);
-  const std::string port_text = listen.substr(colon + 1);
-  unsigned port = 0;
-  const auto [end, error] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (error != std::errc{} || end != port_text.data() + port_text.size() || port > 65535)
-    throw core::UsageError(fmt::format("listen address '{}': the port must be a number 0-65535", listen));
-  std::string host = out.host;
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+BoundAddress resolve_listen(const std::string& listen) {
+  const auto split = monitor::parse_listen(listen, "listen address");  // HOST:PORT, brackets removed
+  BoundAddress out;
+  out.host = split.host.find(':') != std::string::npos ? "[" + split.host + "]" : split.host;
   beast::error_code ec;
-  auto address = net::ip::make_address(host, ec);
+  auto address = net::ip::make_address(split.host, ec);
   if (ec) {
     net::io_context ioc;
     tcp::resolver resolver(ioc);
-    const auto results = resolver.resolve(host, port_text, ec);
+    const auto results = resolver.resolve(split.host, std::to_string(split.port), ec);
     if (ec || results.empty())
-      throw core::Error(fmt::format("listen address '{}': cannot resolve {}: {}", listen, host, ec.message()));
+      throw core::Error(fmt::format("listen address '{}': cannot resolve {}: {}", listen, split.host, ec.message()));
     address = results.begin()->endpoint().address();
   }
-  out.endpoint = tcp::endpoint(address, static_cast<std::uint16_t>(port));
+  out.endpoint = tcp::endpoint(address, split.port);
   out.loopback = address.is_loopback();
   return out;
 }
@@ -96,7 +87,7 @@ ListenAddress parse_listen(const std::string& listen) {
 HttpServer::Impl::Impl(std::vector<Route> routes, ServerOptions o)
     : options(std::move(o)),
       router(std::move(routes)),
-      address(parse_listen(options.listen)),
+      address(resolve_listen(options.listen)),
       rate(options.rate_per_minute, kMinute),
       ioc(std::max(1, options.threads)),
       acceptor(net::make_strand(ioc)) {

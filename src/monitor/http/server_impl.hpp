@@ -34,13 +34,14 @@ namespace bhttp = beast::http;
 using tcp = net::ip::tcp;
 
 // ServerOptions::listen resolved: what url() prints, where to bind, whether it is loopback.
-struct ListenAddress {
+struct BoundAddress {
   std::string host;  // as given ("[::1]" keeps its brackets)
   tcp::endpoint endpoint;
   bool loopback = true;
 };
-// core::UsageError for a malformed HOST:PORT, core::Error when the host does not resolve.
-ListenAddress parse_listen(const std::string& listen);
+// monitor::parse_listen's HOST:PORT, resolved: core::UsageError when malformed, core::Error when
+// the host does not resolve.
+BoundAddress resolve_listen(const std::string& listen);
 
 // {"error": message} as Response::error, but never throwing on bytes that are not UTF-8 (they
 // become U+FFFD): the server's own refusals may quote what a client or a handler said.
@@ -70,7 +71,7 @@ struct HttpServer::Impl {
   // way out (the router's handlers, the TLS context of their streams, the registry).
   ServerOptions options;
   Router router;
-  ListenAddress address;
+  BoundAddress address;
   std::uint16_t port = 0;  // as bound (the kernel's pick for port 0)
   std::optional<ssl::context> tls;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

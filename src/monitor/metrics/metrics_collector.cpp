@@ -2,13 +2,11 @@
 #include "monitor/metrics/metrics_collector.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <filesystem>
 #include <map>
 #include <mutex>
 #include <set>
 
-#include <nlohmann/json.hpp>
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
@@ -16,6 +14,7 @@
 #include <prometheus/text_serializer.h>
 #include <spdlog/spdlog.h>
 
+#include "data/store_peek.hpp"
 #include "exchange/hyperliquid/decimal.hpp"
 #include "exec/journal_reader.hpp"
 #include "exec/risk_status.hpp"
@@ -62,30 +61,6 @@ void set_or_remove(Family<Gauge>& family, const Labels& labels, std::optional<do
 }
 
 double seconds(core::TimeMs ms) { return static_cast<double>(ms) / 1000.0; }
-
-// What STORE.daemon.json says: the daemon's status and the evolution worker's run in progress.
-struct DaemonFile {
-  std::optional<DaemonStatus> daemon{};
-  std::string evolution_run{};
-};
-
-DaemonFile read_daemon_file(const std::string& path) {
-  DaemonFile out;
-  std::ifstream in(path);
-  if (!in) return out;
-  try {
-    const auto j = nlohmann::json::parse(in);
-    if (!j.is_object()) return out;
-    if (j.contains("daemon")) out.daemon = daemon_status_from_json(j["daemon"]);
-    if (j.contains("evolution") && j["evolution"].is_object() &&
-        j["evolution"].value("cycle_started_wall", core::TimeMs{0}) != 0) {
-      out.evolution_run = j["evolution"].value("run_id", std::string());
-    }
-  } catch (const nlohmann::json::exception&) {
-    // Being replaced (atomically, but a reader may still meet a partial copy elsewhere): next scrape.
-  }
-  return out;
-}
 
 // The previous totals of one journal, for the counters' deltas.
 struct JournalMemory {
@@ -159,13 +134,13 @@ struct MetricsCollector::Impl {
 
   // The bar interval (ms) of each coin for the latency: the daemon's, else the coin's hyperliquid
   // series with the newest bar (the one a session is appending to).
-  static std::map<std::string, core::TimeMs> intervals_of(const std::vector<SeriesHead>& heads) {
+  static std::map<std::string, core::TimeMs> intervals_of(const std::vector<data::LatestBar>& heads) {
     std::map<std::string, core::TimeMs> out, newest;
     for (const auto& h : heads) {
-      const core::TimeMs close = h.last_open + h.interval_ms;
-      if (!newest.contains(h.coin) || close > newest[h.coin]) {
-        newest[h.coin] = close;
-        out[h.coin] = h.interval_ms;
+      const core::TimeMs close = h.time + h.key.interval.nominal_ms();
+      if (!newest.contains(h.key.coin) || close > newest[h.key.coin]) {
+        newest[h.key.coin] = close;
+        out[h.key.coin] = h.key.interval.nominal_ms();
       }
     }
     return out;
@@ -253,15 +228,18 @@ struct MetricsCollector::Impl {
     const core::TimeMs now = clock->now();
     up.Add({}).Set(1);
 
-    std::vector<SeriesHead> heads;
+    std::vector<data::LatestBar> heads;  // each hyperliquid series' newest bar
     std::map<std::string, std::int64_t> by_state;
     std::optional<RunProgress> run;
     const DaemonFile daemon_file = read_daemon_file(files.daemon_status_path);
     try {
       StoreScan store(files.store_path);
-      heads = store.hyperliquid_heads();
+      for (auto& bar : data::StorePeek::open(files.store_path).latest_bars())
+        if (bar.key.venue == "hyperliquid") heads.push_back(std::move(bar));
       by_state = store.strategies_by_state();
-      if (!daemon_file.evolution_run.empty()) run = store.run(daemon_file.evolution_run);
+      // The run of the cycle in progress (none between cycles).
+      const auto& evolution = daemon_file.evolution;
+      if (evolution && evolution->cycle_started_wall != 0 && !evolution->run_id.empty()) run = store.run(evolution->run_id);
       source_up.Add({{"source", "store"}}).Set(1);
     } catch (const std::exception& e) {
       failed("store", e.what());
@@ -293,7 +271,8 @@ struct MetricsCollector::Impl {
     std::optional<core::TimeMs> last_close;
     if (daemon && daemon->last_bar > 0 && interval) last_close = daemon->last_bar + *interval;
     for (const auto& h : heads)
-      if (!daemon || daemon->last_bar == 0) last_close = std::max(last_close.value_or(0), h.last_open + h.interval_ms);
+      if (!daemon || daemon->last_bar == 0)
+        last_close = std::max(last_close.value_or(0), h.time + h.key.interval.nominal_ms());
     set_or_remove(bar_age, {}, last_close ? std::optional(seconds(now - *last_close)) : std::nullopt);
 
     const auto coin_intervals = intervals_of(heads);

@@ -32,20 +32,6 @@ std::map<std::string, std::int64_t> StoreScan::strategies_by_state() {
   return out;
 }
 
-std::vector<SeriesHead> StoreScan::hyperliquid_heads() {
-  // max(time) per series walks the (series_id, time) primary key: one seek per series.
-  Statement st(impl_->db,
-               "SELECT s.coin, s.interval, (SELECT max(time) FROM candles c WHERE c.series_id = s.id) "
-               "FROM series s WHERE s.venue = 'hyperliquid'");
-  std::vector<SeriesHead> out;
-  while (st.step()) {
-    const auto interval = core::Interval::parse(st.column_text(1));
-    if (!interval || st.column_is_null(2)) continue;
-    out.push_back({st.column_text(0), interval->nominal_ms(), st.column_int(2)});
-  }
-  return out;
-}
-
 std::optional<RunProgress> StoreScan::run(const std::string& run_id) {
   Statement st(impl_->db, "SELECT status, evaluations, seconds FROM runs WHERE id = ?");
   st.bind(1, run_id);

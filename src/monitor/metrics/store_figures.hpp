@@ -1,7 +1,7 @@
 // What the metrics and the alerts read of the store, with a few SQL statements on a read-only
 // connection (the store's own readers load and verify whole series, far too much per scrape):
-// strategies per lifecycle state, each hyperliquid series' newest bar, a run's progress and the
-// lifecycle events after a seq.
+// strategies per lifecycle state, a run's progress and the lifecycle events after a seq (each
+// series' newest bar is data::StorePeek's).
 #pragma once
 
 #include <cstdint>
@@ -14,12 +14,6 @@
 #include "core/time.hpp"
 
 namespace organism::monitor {
-
-struct SeriesHead {
-  std::string coin{};
-  core::TimeMs interval_ms = 0;  // nominal length of a bar
-  core::TimeMs last_open = 0;  // open time of the newest bar
-};
 
 struct RunProgress {
   std::string status{};  // running | interrupted | finished
@@ -43,7 +37,6 @@ class StoreScan {
   StoreScan& operator=(const StoreScan&) = delete;
 
   std::map<std::string, std::int64_t> strategies_by_state();
-  std::vector<SeriesHead> hyperliquid_heads();
   std::optional<RunProgress> run(const std::string& run_id);
   std::vector<LifecycleEventRow> events_after(std::int64_t after, std::size_t limit);
   std::int64_t last_event_seq();
