@@ -79,7 +79,7 @@ int run(int argc, char** argv) {
   Registry registry;
   std::string config_file;
   app.add_option("--config", config_file, "TOML configuration file")->envname("ORGANISM_CONFIG");
-  registry.bind(app.add_option("--db", "SQLite store (default ./organism.db)"), "db");
+  registry.bind(app.add_option("--db", "the store: a SQLite file (default ./organism.db) or a PostgreSQL URL, postgresql://USER@HOST:PORT/DB (password from PGPASSWORD or ~/.pgpass; docs/data.md)"), "db");
   int verbose = 0;
   bool quiet = false;
   app.add_flag("-v,--verbose", verbose, "more log detail (-vv for trace)");

@@ -22,6 +22,7 @@
 #include "core/log.hpp"
 #include "core/text.hpp"
 #include "daemon/organism_run.hpp"
+#include "data/sql.hpp"
 #include "exec/replay.hpp"
 #include "lifecycle/config_keys.hpp"
 #include "monitor/monitor_service.hpp"
@@ -110,7 +111,8 @@ void run_daemon(const RunArgs& a, Context& ctx, const std::string& config_path) 
     const auto config = reload_config();
     if (config.get("db") != ctx.db()) {
       throw core::UsageError(fmt::format("db changed ({} -> {}): the store cannot change under a running daemon; "
-                                         "restart it", ctx.db(), config.get("db")));
+                                         "restart it", data::sql::display_location(ctx.db()),
+                                         data::sql::display_location(config.get("db"))));
     }
     return options_from(a, config, config_path);
   };

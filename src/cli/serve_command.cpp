@@ -13,6 +13,7 @@
 #include "cli/context.hpp"
 #include "core/error.hpp"
 #include "core/stop_signals.hpp"
+#include "data/sql.hpp"
 #include "monitor/monitor_service.hpp"
 
 namespace organism::cli {
@@ -28,7 +29,7 @@ void run_serve(const ServeArgs& a, Context& ctx) {
   if (a.no_alerts) options.alerts.reset();
   core::StopSignals signals({SIGINT, SIGTERM});
   monitor::MonitorService service(options);
-  fmt::print("serving {} for store {} (bearer token in {}{}; GET /health needs none)\n", service.url(), ctx.db(),
+  fmt::print("serving {} for store {} (bearer token in {}{}; GET /health needs none)\n", service.url(), data::sql::display_location(ctx.db()),
              service.token_file(), service.token_created() ? ", created now" : "");
   std::fflush(stdout);
   while (!signals.token().load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));

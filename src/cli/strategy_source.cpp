@@ -18,15 +18,15 @@ StrategySource strategy_source(const std::string& id_or_file, Context& ctx, cons
     source.id = strategy::genome_id(source.genome);
     return source;
   }
-  if (!std::filesystem::exists(ctx.db())) {
+  if (!data::Store::may_exist(ctx.db())) {
     throw core::UsageError(fmt::format("{} '{}': no such genome file, and no store at {} to look the id up in", flag,
-                                       id_or_file, ctx.db()));
+                                       id_or_file, data::sql::display_location(ctx.db())));
   }
   auto store = data::Store::open_existing(ctx.db());
   const auto stored = portfolio::stored_strategy(store, id_or_file);
   if (!stored) {
     throw core::UsageError(fmt::format("{} '{}': neither a genome file nor a strategy stored in {}", flag, id_or_file,
-                                       ctx.db()));
+                                       store.path()));
   }
   source.id = stored->id;
   source.genome = stored->genome;

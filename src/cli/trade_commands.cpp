@@ -90,7 +90,7 @@ std::vector<exec::StrategySlot> slots_of(const TradeArgs& a, Context& ctx, std::
 // the pause's note as the reason (lifecycle/state.hpp: the one legal move out of production
 // short of retirement). Other states, and genome files, keep theirs: the pause is only printed.
 void record_pauses(const exec::BarReport& report, Context& ctx) {
-  if (!std::filesystem::exists(ctx.db())) return;
+  if (!data::Store::may_exist(ctx.db())) return;
   auto store = data::Store::open_existing(ctx.db());
   for (const auto& status : report.strategies) {
     if (!status.paused || !store.load_strategy(status.id)) continue;

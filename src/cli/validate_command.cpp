@@ -19,7 +19,7 @@ struct ValidateArgs {
 };
 
 void run_validate(const ValidateArgs& a, Context& ctx) {
-  if (!std::filesystem::exists(ctx.db())) throw core::Error(fmt::format("no store at {}", ctx.db()));
+  if (!data::Store::may_exist(ctx.db())) throw core::Error(fmt::format("no store at {}", ctx.db()));  // a file path: no password
   auto store = data::Store::open(ctx.db());
   const core::WallClock clock;
   const runs::RunService service(store, clock);

@@ -164,7 +164,7 @@ void EvolutionWorker::on_bar(core::TimeMs time) {
 }
 
 bool EvolutionWorker::resumable(const std::string& run_id, bool& holder_alive) const {
-  if (!std::filesystem::exists(options_.store_path)) return false;
+  if (!data::Store::may_exist(options_.store_path)) return false;
   auto store = data::Store::open_existing(options_.store_path);
   const auto run = store.load_run(run_id);
   if (!run || run->status == "finished") return false;
@@ -174,7 +174,7 @@ bool EvolutionWorker::resumable(const std::string& run_id, bool& holder_alive) c
 }
 
 void EvolutionWorker::discover_run() {
-  if (!std::filesystem::exists(options_.store_path)) return;  // no store, no run (the child failed early)
+  if (!data::Store::may_exist(options_.store_path)) return;  // no store, no run (the child failed early)
   auto store = data::Store::open_existing(options_.store_path);
   // The newest runs first: the child's is the one whose lock names it, or, once the child is gone
   // (a restart, or a child stopped before it looked), the newest unfinished one created after the

@@ -12,10 +12,13 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "data/sql.hpp"
 
 namespace organism::daemon {
 
-std::string InstanceLock::path_for_store(const std::string& store_path) { return store_path + ".run.lock"; }
+std::string InstanceLock::path_for_store(const std::string& store_path) {
+  return data::sql::local_files_base(store_path) + ".run.lock";
+}
 
 InstanceLock InstanceLock::acquire(const std::string& store_path) {
   const std::string path = path_for_store(store_path);

@@ -9,16 +9,20 @@
 
 namespace organism::data {
 
-using sqlite::Statement;
+using sql::Statement;
 
-Store::Store(std::unique_ptr<sqlite::Db> db) : db_(std::move(db)) {}
+Store::Store(std::unique_ptr<sql::Connection> db) : db_(std::move(db)) {}
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
 
 Store Store::open(const std::string& path) {
-  Store store(std::make_unique<sqlite::Db>(path, sqlite::Db::Mode::ReadWrite));
+  Store store(sql::open_connection(path, sql::Connection::Mode::ReadWrite));
   store.refuse_foreign_database();  // before the journal-mode switch writes to the file
+  if (store.on_server()) {
+    store.migrate_server();
+    return store;
+  }
   // WAL lets readers (a dashboard, a second command) run while an import writes.
   store.db_->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
   store.tune_reads();
@@ -29,38 +33,59 @@ Store Store::open(const std::string& path) {
 namespace {
 
 void require_exists(const std::string& path) {
-  if (!std::filesystem::exists(path)) {
+  if (!Store::may_exist(path)) {
     throw core::Error(fmt::format("store {} does not exist (create it with 'organism data import' or 'organism data synth', or pass --db)", path));
   }
 }
 
 }  // namespace
 
+bool Store::may_exist(const std::string& path) {
+  return sql::is_server_location(path) || std::filesystem::exists(path);
+}
+
 Store Store::open_existing_for_update(const std::string& path) {
   require_exists(path);
-  return open(path);
+  Store store = open(path);
+  return store;
 }
 
 Store Store::open_existing(const std::string& path) {
   require_exists(path);
-  Store store(std::make_unique<sqlite::Db>(path, sqlite::Db::Mode::ReadOnly));
+  Store store(sql::open_connection(path, sql::Connection::Mode::ReadOnly));
   store.tune_reads();
   store.refuse_foreign_database();
   const int version = store.schema_version();
+  if (version == 0 && store.on_server()) {
+    throw core::Error(fmt::format("store {} holds no organism store yet (create it with 'organism data import', "
+                                  "'organism data synth' or 'organism data migrate --to')", store.path()));
+  }
   if (version != kSchemaVersion) {
-    throw core::Error(fmt::format("store {}: schema version {}, this organism reads {}{}", path, version,
+    throw core::Error(fmt::format("store {}: schema version {}, this organism reads {}{}", store.path(), version,
                                   kSchemaVersion, version < kSchemaVersion ? " (open it once for writing, e.g. with an import, to migrate)" : ""));
   }
   return store;
 }
 
 void Store::tune_reads() {
+  if (on_server()) return;  // the server's own caches
   // Memory-mapped reads skip a copy per page, and a 64 MiB page cache keeps a re-read series
   // warm: together they cut loading 1M candles by about a third.
   db_->exec("PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -65536;");
 }
 
+bool Store::on_server() const { return db_->dialect() == sql::Dialect::Postgres; }
+
 int Store::schema_version() {
+  if (on_server()) {
+    // organism_schema holds one row, the version (PRAGMA user_version's counterpart).
+    Statement has(*db_, "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() "
+                        "AND table_name = 'organism_schema'");
+    has.step_row();
+    if (has.column_int(0) == 0) return 0;
+    Statement st(*db_, "SELECT version FROM organism_schema");
+    return st.step() ? static_cast<int>(st.column_int(0)) : 0;
+  }
   Statement st(*db_, "PRAGMA user_version");
   st.step_row();
   return static_cast<int>(st.column_int(0));
@@ -68,19 +93,22 @@ int Store::schema_version() {
 
 void Store::refuse_foreign_database() {
   const int version = schema_version();
-  Statement st(*db_, "SELECT count(*), coalesce(sum(name = 'series'), 0) FROM sqlite_master WHERE type = 'table'");
+  Statement st(*db_, on_server() ? "SELECT count(*), count(*) FILTER (WHERE table_name = 'series') "
+                                   "FROM information_schema.tables WHERE table_schema = current_schema()"
+                                 : "SELECT count(*), coalesce(sum(name = 'series'), 0) FROM sqlite_master WHERE type = 'table'");
   st.step_row();
   const std::int64_t tables = st.column_int(0);
   if (st.column_int(1) > 0 || (tables == 0 && version == 0)) return;  // an organism store, or a new file
   throw core::Error(fmt::format(
-      "{} is a SQLite database that organism did not create ({} table{}, schema version {}, none of organism's); "
-      "organism will not add its tables to it: pass --db with a new file or an organism store",
-      path(), tables, tables == 1 ? "" : "s", version));
+      "{} is a {} that organism did not create ({} table{}, schema version {}, none of organism's); "
+      "organism will not add its tables to it: pass --db with a new {} or an organism store",
+      path(), on_server() ? "PostgreSQL database" : "SQLite database", tables, tables == 1 ? "" : "s", version,
+      on_server() ? "database" : "file"));
 }
 
 const std::string& Store::path() const { return db_->path(); }
 
-sqlite::Transaction Store::transaction() { return sqlite::Transaction(*db_); }
+sql::Transaction Store::transaction() { return sql::Transaction(*db_); }
 
 std::optional<std::int64_t> Store::series_id(const SeriesKey& key) {
   auto st = db_->cached("SELECT id FROM series WHERE venue = ? AND coin = ? AND interval = ?");
@@ -91,7 +119,7 @@ std::optional<std::int64_t> Store::series_id(const SeriesKey& key) {
 
 namespace {
 
-std::int64_t count_rows(sqlite::Db& db, std::string_view table, std::int64_t id) {
+std::int64_t count_rows(sql::Connection& db, std::string_view table, std::int64_t id) {
   auto st = db.cached(fmt::format("SELECT count(*) FROM {} WHERE series_id = ?", table));
   st->bind(1, id);
   st->step_row();
@@ -99,7 +127,7 @@ std::int64_t count_rows(sqlite::Db& db, std::string_view table, std::int64_t id)
 }
 
 // Turns per-row change flags into the three counts. `changed` counts inserts plus real updates
-// (a no-op upsert leaves sqlite3_changes at 0).
+// (a no-op upsert changes no row).
 UpsertCounts counts(std::int64_t rows, std::int64_t changed, std::int64_t before, std::int64_t after) {
   UpsertCounts c;
   c.inserted = after - before;
@@ -111,7 +139,7 @@ UpsertCounts counts(std::int64_t rows, std::int64_t changed, std::int64_t before
 }  // namespace
 
 UpsertCounts Store::upsert_candles(const SeriesKey& key, const CandleView& bars) {
-  sqlite::Savepoint sp(*db_);
+  sql::Savepoint sp(*db_);
   // Look up first: the series exists for every bar after the first, and a read takes no write
   // of the series table.
   auto known = series_id(key);
@@ -132,12 +160,17 @@ UpsertCounts Store::upsert_candles(const SeriesKey& key, const CandleView& bars)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (series_id, time) DO UPDATE SET
       open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
-      volume = excluded.volume, trades = coalesce(excluded.trades, trades)
-    WHERE open IS NOT excluded.open OR high IS NOT excluded.high OR low IS NOT excluded.low
-       OR close IS NOT excluded.close OR volume IS NOT excluded.volume
-       OR (excluded.trades IS NOT NULL AND trades IS NOT excluded.trades))sql");
+      volume = excluded.volume, trades = coalesce(excluded.trades, candles.trades)
+    WHERE candles.open IS DISTINCT FROM excluded.open OR candles.high IS DISTINCT FROM excluded.high
+       OR candles.low IS DISTINCT FROM excluded.low OR candles.close IS DISTINCT FROM excluded.close
+       OR candles.volume IS DISTINCT FROM excluded.volume
+       OR (excluded.trades IS NOT NULL AND candles.trades IS DISTINCT FROM excluded.trades))sql");
   std::int64_t changed = 0;
-  for (std::size_t i = 0; i < bars.size(); ++i) {
+  // A server takes many rows fastest by COPY (one round trip instead of one per row).
+  constexpr std::size_t kCopyRows = 64;
+  const std::size_t rows_one_by_one = on_server() && bars.size() >= kCopyRows ? 0 : bars.size();
+  if (rows_one_by_one == 0) changed = copy_candles(id, bars).changed;
+  for (std::size_t i = 0; i < rows_one_by_one; ++i) {
     st->bind(1, id).bind(2, bars.time[i]).bind(3, bars.open[i]).bind(4, bars.high[i]).bind(5, bars.low[i])
         .bind(6, bars.close[i]).bind(7, bars.volume[i]);
     if (bars.trades[i] == kUnknownTrades) {
@@ -161,7 +194,7 @@ UpsertCounts Store::upsert_candles(const SeriesKey& key, const CandleView& bars)
 }
 
 UpsertCounts Store::upsert_funding(const FundingSeries& funding) {
-  sqlite::Savepoint sp(*db_);
+  sql::Savepoint sp(*db_);
   std::int64_t id = 0;
   {
     auto find = db_->cached("SELECT id, interval_ms FROM funding_series WHERE venue = ? AND coin = ?");
@@ -173,9 +206,9 @@ UpsertCounts Store::upsert_funding(const FundingSeries& funding) {
                                       funding.venue, funding.coin, find->column_int(1), funding.interval_ms));
       }
     } else {
-      db_->cached("INSERT INTO funding_series (venue, coin, interval_ms) VALUES (?, ?, ?)")
-          ->bind(1, funding.venue).bind(2, funding.coin).bind(3, funding.interval_ms).run();
-      id = db_->last_insert_rowid();
+      auto insert = db_->cached("INSERT INTO funding_series (venue, coin, interval_ms) VALUES (?, ?, ?) RETURNING id");
+      insert->bind(1, funding.venue).bind(2, funding.coin).bind(3, funding.interval_ms).step_row();
+      id = insert->column_int(0);
     }
   }
   const auto recorded = funding_summary(id);
@@ -183,7 +216,7 @@ UpsertCounts Store::upsert_funding(const FundingSeries& funding) {
   const std::int64_t before = append ? recorded.rows : count_rows(*db_, "funding", id);
   auto st = db_->cached(R"sql(
     INSERT INTO funding (series_id, time, rate) VALUES (?, ?, ?)
-    ON CONFLICT (series_id, time) DO UPDATE SET rate = excluded.rate WHERE rate IS NOT excluded.rate)sql");
+    ON CONFLICT (series_id, time) DO UPDATE SET rate = excluded.rate WHERE funding.rate IS DISTINCT FROM excluded.rate)sql");
   std::int64_t changed = 0;
   for (std::size_t i = 0; i < funding.size(); ++i) {
     st->bind(1, id).bind(2, funding.time[i]).bind(3, funding.rate[i]).run();
@@ -202,7 +235,7 @@ UpsertCounts Store::upsert_funding(const FundingSeries& funding) {
 }
 
 UpsertCounts Store::upsert_sentiment(const SentimentSeries& sentiment) {
-  sqlite::Savepoint sp(*db_);
+  sql::Savepoint sp(*db_);
   auto count = [&] {
     auto st = db_->cached("SELECT count(*) FROM sentiment WHERE source = ?");
     st->bind(1, sentiment.source);
@@ -213,7 +246,8 @@ UpsertCounts Store::upsert_sentiment(const SentimentSeries& sentiment) {
   auto st = db_->cached(R"sql(
     INSERT INTO sentiment (source, time, value, classification) VALUES (?, ?, ?, ?)
     ON CONFLICT (source, time) DO UPDATE SET value = excluded.value, classification = excluded.classification
-    WHERE value IS NOT excluded.value OR classification IS NOT excluded.classification)sql");
+    WHERE sentiment.value IS DISTINCT FROM excluded.value
+       OR sentiment.classification IS DISTINCT FROM excluded.classification)sql");
   std::int64_t changed = 0;
   for (std::size_t i = 0; i < sentiment.size(); ++i) {
     st->bind(1, sentiment.source).bind(2, sentiment.time[i]).bind(3, static_cast<std::int64_t>(sentiment.value[i]))
@@ -250,7 +284,7 @@ struct TimesValues {
   std::vector<double> values;
 };
 
-TimesValues load_times(sqlite::Db& db, std::string_view sql, auto&&... binds) {
+TimesValues load_times(sql::Connection& db, std::string_view sql, auto&&... binds) {
   Statement st(db, sql);
   int i = 1;
   (st.bind(i++, binds), ...);
@@ -273,7 +307,7 @@ void fill_span(Info& info, const std::vector<TimeMs>& times, const std::vector<G
 }  // namespace
 
 std::vector<SeriesInfo> Store::list_series() {
-  const sqlite::ReadSnapshot snapshot(*db_);  // rows and recorded summaries of one state
+  const sql::ReadSnapshot snapshot(*db_);  // rows and recorded summaries of one state
   std::vector<SeriesInfo> out;
   Statement st(*db_, "SELECT id, venue, coin, interval FROM series");
   while (st.step()) {
@@ -297,7 +331,7 @@ std::vector<SeriesInfo> Store::list_series() {
 }
 
 std::vector<FundingInfo> Store::list_funding() {
-  const sqlite::ReadSnapshot snapshot(*db_);  // rows and recorded summaries of one state
+  const sql::ReadSnapshot snapshot(*db_);  // rows and recorded summaries of one state
   std::vector<FundingInfo> out;
   Statement st(*db_, "SELECT id, venue, coin, interval_ms FROM funding_series ORDER BY venue, coin");
   while (st.step()) {
@@ -314,7 +348,7 @@ std::vector<FundingInfo> Store::list_funding() {
 }
 
 std::vector<SentimentInfo> Store::list_sentiment() {
-  const sqlite::ReadSnapshot snapshot(*db_);  // rows and recorded summaries of one state
+  const sql::ReadSnapshot snapshot(*db_);  // rows and recorded summaries of one state
   std::vector<SentimentInfo> out;
   Statement st(*db_, "SELECT DISTINCT source FROM sentiment ORDER BY source");
   while (st.step()) {
@@ -330,7 +364,7 @@ std::vector<SentimentInfo> Store::list_sentiment() {
 
 std::optional<Candles> Store::load_candles(const SeriesKey& key, std::optional<TimeMs> from,
                                            std::optional<TimeMs> to) {
-  const sqlite::ReadSnapshot snapshot(*db_);  // rows and recorded summaries of one state
+  const sql::ReadSnapshot snapshot(*db_);  // rows and recorded summaries of one state
   const auto id = series_id(key);
   if (!id) return std::nullopt;
   const TimeMs lo = from.value_or(INT64_MIN), hi = to.value_or(INT64_MAX);
@@ -372,7 +406,7 @@ std::optional<Candles> Store::load_candles(const SeriesKey& key, std::optional<T
 }
 
 std::optional<FundingSeries> Store::load_funding(const std::string& venue, const std::string& coin) {
-  const sqlite::ReadSnapshot snapshot(*db_);  // rows and recorded summaries of one state
+  const sql::ReadSnapshot snapshot(*db_);  // rows and recorded summaries of one state
   Statement find(*db_, "SELECT id, interval_ms FROM funding_series WHERE venue = ? AND coin = ?");
   find.bind(1, venue).bind(2, coin);
   if (!find.step()) return std::nullopt;
@@ -389,7 +423,7 @@ std::optional<FundingSeries> Store::load_funding(const std::string& venue, const
 }
 
 std::optional<SentimentSeries> Store::load_sentiment(const std::string& source) {
-  const sqlite::ReadSnapshot snapshot(*db_);  // rows and recorded summaries of one state
+  const sql::ReadSnapshot snapshot(*db_);  // rows and recorded summaries of one state
   Statement st(*db_, "SELECT time, value, classification FROM sentiment WHERE source = ? ORDER BY time");
   st.bind(1, source);
   SentimentSeries out{source, {}, {}, {}};

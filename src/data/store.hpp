@@ -1,4 +1,5 @@
-// The market-data store: SQLite in WAL mode with a versioned schema. Candles keyed by
+// The market-data store: a SQLite file in WAL mode (the default) or a PostgreSQL database (a
+// postgresql:// URL), one versioned schema and the same behaviour on both (sql.hpp). Candles keyed by
 // (venue, coin, interval, time), funding by (venue, coin, time), sentiment by (source, time).
 // Used by the data commands now, and by evolution and trading to load series.
 #pragma once
@@ -12,7 +13,7 @@
 #include <vector>
 
 #include "data/series.hpp"
-#include "data/sqlite.hpp"
+#include "data/sql.hpp"
 
 namespace organism::data {
 
@@ -155,8 +156,12 @@ class Store {
   // organism), an older one is migrated forward on open for writing.
   static constexpr int kSchemaVersion = 8;
 
-  // Opens for reading and writing, creating the file and schema as needed.
+  // `path` is a file (or sqlite:FILE) or a postgresql:// URL (sql::open_connection).
+  // Opens for reading and writing, creating the file (a SQLite store) and schema as needed.
   static Store open(const std::string& path);
+  // Whether a store may be at `path`: the file exists, or it names a server (whose answer comes
+  // when it is opened).
+  static bool may_exist(const std::string& path);
   // Opens an existing store for reading; core::Error if it does not exist.
   static Store open_existing(const std::string& path);
   // Opens an existing store for reading and writing, migrating it; core::Error if it does not exist.
@@ -167,10 +172,15 @@ class Store {
   ~Store();
 
   int schema_version();
+  // The file's path or the server's URL without its password.
   const std::string& path() const;
+  // Whether the store lives on a PostgreSQL server (shared by processes on several hosts).
+  bool on_server() const;
+  // The store's own connection, for readers of the whole store (organism data migrate).
+  sql::Connection& connection() { return *db_; }
 
   // Everything written through one Transaction commits together or not at all.
-  sqlite::Transaction transaction();
+  sql::Transaction transaction();
 
   UpsertCounts upsert_candles(const SeriesKey& key, const CandleView& bars);
   UpsertCounts upsert_funding(const FundingSeries& funding);
@@ -201,7 +211,7 @@ class Store {
   // Runs PRAGMA integrity_check and reads every series whole against its recorded count and
   // checksum (store_integrity.cpp). Never throws for damage it finds: it reports it.
   VerifyReport verify();
-  // Copies the store into `out` with SQLite's online backup API (a consistent snapshot, safe
+  // Copies the store into `out` (a new SQLite file) with SQLite's online backup API (a consistent snapshot, safe
   // while other processes write), through a temporary file beside it renamed on success.
   // core::UsageError if `out` exists and !overwrite; core::Error if it is not a regular file.
   void backup_to(const std::string& out, bool overwrite);
@@ -213,6 +223,12 @@ class Store {
   bool insert_run(const RunRecord& run);
   // Records that a run found a strategy (once per run; a second call for the pair changes nothing).
   void link_strategy_run(const std::string& strategy_id, const StrategyFinding& finding);
+  // Run ownership on a server store: a session advisory lock on the run's id, held by this
+  // connection until release_run or the process's end (a killed process's lock goes with its
+  // connection, on whichever host it ran). true when this process now owns the run. A SQLite store
+  // has no such lock (true): its run_locks row and the holder's pid decide.
+  bool try_own_run(const std::string& run_id);
+  void release_run(const std::string& run_id);
   // Run locks: at most one row per run, naming the process that executes it.
   std::optional<RunLockRecord> load_run_lock(const std::string& run_id);
   void save_run_lock(const RunLockRecord& lock);  // replaces the run's lock
@@ -259,8 +275,9 @@ class Store {
   std::vector<std::string> venues_for(const std::string& coin, const std::string& interval = "");
 
  private:
-  explicit Store(std::unique_ptr<sqlite::Db> db);
+  explicit Store(std::unique_ptr<sql::Connection> db);
   void migrate();
+  void migrate_server();  // store_schema_server.cpp
   void tune_reads();
   // core::Error unless the file is empty or an organism store: organism never adds its tables
   // to someone else's database.
@@ -278,6 +295,12 @@ class Store {
   void record_funding_summary(std::int64_t series_id);
   void record_sentiment_summary(const std::string& source);
   void record_missing_summaries();  // fills series that predate the migration adding the columns
+  // Bulk upsert through COPY and a staging table (store_copy.cpp; server stores, many rows): the
+  // rows inserted, and those inserted or changed.
+  struct CopyCounts {
+    std::int64_t inserted = 0, changed = 0;
+  };
+  CopyCounts copy_candles(std::int64_t series_id, const CandleView& bars);
   // An append: `recorded` extended by rows that all lie after the series' last row (`table` is
   // series or funding_series).
   void record_appended_summary(std::string_view table, std::int64_t series_id, const Summary& recorded,
@@ -293,7 +316,7 @@ class Store {
                     std::span<const TimeMs> times, std::span<const double> values);
   // For loads of part of a series: reads its times and closes whole and checks them.
   void check_candles_whole(std::int64_t series_id, const SeriesKey& key);
-  std::unique_ptr<sqlite::Db> db_;
+  std::unique_ptr<sql::Connection> db_;
 };
 
 }  // namespace organism::data

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "data/sqlite.hpp"
 #include "data/store.hpp"
 
 namespace organism::data {
@@ -31,6 +32,12 @@ void copy_into(sqlite::Db& source, const std::string& tmp, const std::string& ou
 }  // namespace
 
 void Store::backup_to(const std::string& out, bool overwrite) {
+  auto* file = dynamic_cast<sqlite::Db*>(db_.get());
+  if (!file) {
+    throw core::UsageError(fmt::format("{} is a PostgreSQL store: copy it into a file with 'organism data migrate "
+                                       "--from {} --to sqlite:FILE', or back up the server with pg_dump",
+                                       path(), path()));
+  }
   std::error_code ec;
   const auto status = fs::status(out, ec);
   if (fs::exists(status)) {
@@ -49,7 +56,7 @@ void Store::backup_to(const std::string& out, bool overwrite) {
   };
   remove_temp();
   try {
-    copy_into(*db_, tmp, out);
+    copy_into(*file, tmp, out);
   } catch (...) {
     remove_temp();
     throw;

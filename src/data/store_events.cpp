@@ -8,9 +8,9 @@
 namespace organism::data {
 namespace {
 
-using sqlite::Statement;
+using sql::Statement;
 
-void insert_event(sqlite::Db& db, const StrategyEvent& e) {
+void insert_event(sql::Connection& db, const StrategyEvent& e) {
   Statement st(db, R"sql(
     INSERT INTO strategy_events (strategy_id, time, from_state, to_state, reason, evidence)
     VALUES (?, ?, ?, ?, ?, ?))sql");
@@ -38,7 +38,7 @@ std::optional<StrategyRecord> Store::load_strategy(const std::string& id) {
 }
 
 void Store::insert_strategy_born(const StrategyRecord& strategy, const StrategyEvent& birth) {
-  sqlite::Savepoint sp(*db_);
+  sql::Savepoint sp(*db_);
   {
     Statement exists(*db_, "SELECT 1 FROM strategies WHERE id = ?");
     exists.bind(1, strategy.id);
@@ -50,7 +50,7 @@ void Store::insert_strategy_born(const StrategyRecord& strategy, const StrategyE
 }
 
 void Store::record_strategy_event(const StrategyEvent& event, const std::optional<std::string>& validation) {
-  sqlite::Savepoint sp(*db_);
+  sql::Savepoint sp(*db_);
   // The state column only moves if it still holds from_state: a concurrent writer that moved the
   // strategy first makes this an error instead of a history that skips a step.
   Statement st(*db_, validation ? "UPDATE strategies SET state = ?, updated = ?, validation = ? WHERE id = ? AND state = ?"

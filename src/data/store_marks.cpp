@@ -11,7 +11,7 @@
 namespace organism::data {
 
 std::size_t Store::upsert_marks(std::span<const StrategyMark> marks) {
-  sqlite::Savepoint sp(*db_);
+  sql::Savepoint sp(*db_);
   auto known = db_->cached("SELECT 1 FROM strategies WHERE id = ?");
   auto st = db_->cached(R"sql(
     INSERT INTO strategy_marks (strategy_id, session, time, equity, ret, gross_exposure) VALUES (?, ?, ?, ?, ?, ?)
@@ -60,8 +60,8 @@ std::vector<StrategyMark> Store::load_marks(const std::string& strategy_id,
 }
 
 void Store::save_postmortem(const PostmortemRecord& record) {
-  sqlite::Savepoint sp(*db_);
-  sqlite::Statement st(*db_, R"sql(
+  sql::Savepoint sp(*db_);
+  sql::Statement st(*db_, R"sql(
     INSERT INTO postmortems (strategy_id, time, json) VALUES (?, ?, ?)
     ON CONFLICT (strategy_id) DO UPDATE SET time = excluded.time, json = excluded.json)sql");
   st.bind(1, record.strategy_id).bind(2, record.time).bind(3, record.json);
@@ -70,14 +70,14 @@ void Store::save_postmortem(const PostmortemRecord& record) {
 }
 
 std::optional<PostmortemRecord> Store::load_postmortem(const std::string& strategy_id) {
-  sqlite::Statement st(*db_, "SELECT time, json FROM postmortems WHERE strategy_id = ?");
+  sql::Statement st(*db_, "SELECT time, json FROM postmortems WHERE strategy_id = ?");
   st.bind(1, strategy_id);
   if (!st.step()) return std::nullopt;
   return PostmortemRecord{strategy_id, st.column_int(0), st.column_text(1)};
 }
 
 std::vector<PostmortemRecord> Store::list_postmortems() {
-  sqlite::Statement st(
+  sql::Statement st(
       *db_, "SELECT strategy_id, time, json FROM postmortems ORDER BY time, strategy_id");
   std::vector<PostmortemRecord> out;
   while (st.step()) out.push_back({st.column_text(0), st.column_int(1), st.column_text(2)});

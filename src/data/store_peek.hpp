@@ -13,8 +13,8 @@
 
 namespace organism::data {
 
-namespace sqlite {
-class Db;
+namespace sql {
+class Connection;
 }
 
 struct LatestBar {
@@ -32,7 +32,7 @@ struct LatestRegime {
 
 class StorePeek {
  public:
-  // core::Error naming the file when it does not exist or cannot be opened; nothing is created.
+  // core::Error naming the file (or server) when it does not exist or cannot be opened; nothing is created.
   static StorePeek open(const std::string& store_path);
   StorePeek(StorePeek&&) noexcept;
   ~StorePeek();
@@ -42,8 +42,8 @@ class StorePeek {
   std::vector<LatestRegime> latest_regimes();
 
  private:
-  explicit StorePeek(std::unique_ptr<sqlite::Db> db);
-  std::unique_ptr<sqlite::Db> db_;
+  explicit StorePeek(std::unique_ptr<sql::Connection> db);
+  std::unique_ptr<sql::Connection> db_;
 };
 
 }  // namespace organism::data

@@ -15,7 +15,7 @@ std::size_t Store::upsert_regimes(const SeriesKey& key, std::span<const TimeMs> 
     throw core::UsageError(fmt::format("regimes of {}:{}:{}: {} times for {} codes", key.venue, key.coin,
                                        key.interval.name(), times.size(), codes.size()));
   }
-  sqlite::Savepoint sp(*db_);
+  sql::Savepoint sp(*db_);
   const auto id = series_id(key);
   if (!id) {
     throw core::Error(fmt::format("regimes of {}:{}:{}: no such candles series in store {}", key.venue, key.coin,
@@ -23,7 +23,7 @@ std::size_t Store::upsert_regimes(const SeriesKey& key, std::span<const TimeMs> 
   }
   auto st = db_->cached(R"sql(
     INSERT INTO regimes (series_id, time, code) VALUES (?, ?, ?)
-    ON CONFLICT (series_id, time) DO UPDATE SET code = excluded.code WHERE code IS NOT excluded.code)sql");
+    ON CONFLICT (series_id, time) DO UPDATE SET code = excluded.code WHERE regimes.code IS DISTINCT FROM excluded.code)sql");
   for (std::size_t i = 0; i < times.size(); ++i) {
     st->bind(1, *id).bind(2, times[i]).bind(3, static_cast<std::int64_t>(codes[i])).run();
   }

@@ -6,11 +6,12 @@
 #include <map>
 
 #include "core/error.hpp"
+#include "data/postgres.hpp"
 
 namespace organism::data {
 namespace {
 
-using sqlite::Statement;
+using sql::Statement;
 
 RunRecord run_from(const Statement& st) {
   RunRecord r;
@@ -37,8 +38,10 @@ void bind_run(Statement& st, const RunRecord& run) {
 }
 
 // A store opened read-only at an older schema lacks the newer tables; it reads as if they were empty.
-bool has_table(sqlite::Db& db, const char* name) {
-  Statement st(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+bool has_table(sql::Connection& db, const char* name) {
+  Statement st(db, db.dialect() == sql::Dialect::Postgres
+                       ? "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?"
+                       : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
   st.bind(1, std::string_view(name));
   return st.step();
 }
@@ -75,6 +78,21 @@ void Store::link_strategy_run(const std::string& strategy_id, const StrategyFind
   st.bind(1, strategy_id).bind(2, finding.run_id).bind(3, static_cast<std::int64_t>(finding.generation));
   st.bind(4, finding.found);
   st.run();
+}
+
+namespace {
+
+std::string run_lock_key(const std::string& run_id) { return "organism run " + run_id; }
+
+}  // namespace
+
+bool Store::try_own_run(const std::string& run_id) {
+  auto* server = dynamic_cast<postgres::Connection*>(db_.get());
+  return !server || server->try_lock(run_lock_key(run_id));
+}
+
+void Store::release_run(const std::string& run_id) {
+  if (auto* server = dynamic_cast<postgres::Connection*>(db_.get())) server->unlock(run_lock_key(run_id));
 }
 
 std::optional<RunLockRecord> Store::load_run_lock(const std::string& run_id) {

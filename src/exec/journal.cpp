@@ -106,7 +106,7 @@ Journal Journal::open(const std::string& path, Durability durability) {
 }
 
 std::string Journal::path_for_store(const std::string& store_path) {
-  std::filesystem::path p(store_path);
+  std::filesystem::path p(data::sql::local_files_base(store_path));
   const std::string extension = p.has_extension() ? p.extension().string() : std::string(".db");
   p.replace_filename(p.stem().string() + ".journal" + extension);
   return p.string();

@@ -6,6 +6,7 @@
 
 #include "core/config.hpp"
 #include "core/error.hpp"
+#include "data/sql.hpp"
 #include "monitor/alerts/alert_monitor.hpp"
 #include "monitor/api/api_routes.hpp"
 #include "monitor/config_keys.hpp"
@@ -34,7 +35,7 @@ struct MonitorService::Impl {
   explicit Impl(MonitorServiceOptions o)
       : options(std::move(o)),
         sources(api::ApiSources::for_store(options.store_path)),
-        token_path(options.token_file.empty() ? options.store_path + ".api-token" : options.token_file) {
+        token_path(options.token_file.empty() ? data::sql::local_files_base(options.store_path) + ".api-token" : options.token_file) {
     // Created only when it is the default file: a file the user named must exist (a typo would
     // otherwise silently serve under a token nobody knows).
     created = options.token_file.empty() && !std::filesystem::exists(token_path);

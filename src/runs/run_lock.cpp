@@ -44,17 +44,33 @@ bool holder_alive(const data::RunLockRecord& lock) {
 
 RunLock RunLock::acquire(data::Store& store, const std::string& run_id, core::TimeMs now) {
   const auto self = this_process(run_id, now);
-  if (const auto holder = store.load_run_lock(run_id)) {
-    if (holder_alive(*holder)) {
-      throw core::Error(fmt::format("run '{}' is being executed by process {} on {} (since {}); wait for it to end or "
-                                    "stop it (kill -TERM {}) and try again",
-                                    run_id, holder->pid, holder->host, core::format_utc(holder->started), holder->pid));
-    }
-    spdlog::warn("run {}: process {} on {} that executed it is gone (killed?); taking the run over from its last "
-                 "checkpoint",
-                 run_id, holder->pid, holder->host);
+  // A server store: whoever holds the run's advisory lock executes it, on any host, and a killed
+  // process's lock ended with its connection. The row only says who.
+  if (!store.try_own_run(run_id)) {
+    const auto holder = store.load_run_lock(run_id);
+    throw core::Error(holder ? fmt::format("run '{}' is being executed by process {} on {} (since {}); wait for it to "
+                                           "end or stop it (kill -TERM {} on {}) and try again",
+                                           run_id, holder->pid, holder->host, core::format_utc(holder->started),
+                                           holder->pid, holder->host)
+                             : fmt::format("run '{}' is being executed by another process; wait for it to end and try again",
+                                           run_id));
   }
-  store.save_run_lock(self);
+  try {
+    if (const auto holder = store.load_run_lock(run_id)) {
+      if (!store.on_server() && holder_alive(*holder)) {
+        throw core::Error(fmt::format("run '{}' is being executed by process {} on {} (since {}); wait for it to end or "
+                                      "stop it (kill -TERM {}) and try again",
+                                      run_id, holder->pid, holder->host, core::format_utc(holder->started), holder->pid));
+      }
+      spdlog::warn("run {}: process {} on {} that executed it is gone (killed?); taking the run over from its last "
+                   "checkpoint",
+                   run_id, holder->pid, holder->host);
+    }
+    store.save_run_lock(self);
+  } catch (...) {
+    store.release_run(run_id);
+    throw;
+  }
   RunLock lock;
   lock.store_ = &store;
   lock.lock_ = self;
@@ -79,6 +95,7 @@ void RunLock::release() noexcept {
   if (!store_) return;
   try {
     store_->delete_run_lock(lock_);
+    store_->release_run(lock_.run_id);
   } catch (const std::exception& e) {
     // The next process will find the lock stale (this one is gone) and take it over.
     spdlog::warn("run {}: could not release its lock: {}", lock_.run_id, e.what());

@@ -1,5 +1,6 @@
 // Which process executes a run: a row in the store (run_locks) taken when a session starts — a new
-// run, a resume, a validation — and dropped when it ends. Used by the run service; a second process
+// run, a resume, a validation — and dropped when it ends. On a PostgreSQL store the run's advisory
+// lock decides (Store::try_own_run), so processes on several hosts exclude each other too. Used by the run service; a second process
 // that wants the run meets the first one's pid and host instead of mixing two sessions in one run.
 #pragma once
 

@@ -5,12 +5,15 @@
 #include "data/export.hpp"
 #include "data/import.hpp"
 #include "data/store.hpp"
+#include "support/test_stores.hpp"
 #include "support/test_support.hpp"
 
 namespace organism::data {
 namespace {
 
-TEST(SharedData, EveryFileRoundTripsThroughTheStore) {
+class SharedDataOnBoth : public testing::TestWithParam<test::Backend> {};
+
+TEST_P(SharedDataOnBoth, EveryFileRoundTripsThroughTheStore) {
   const auto shared = test::shared_dir();
   if (!shared) GTEST_SKIP() << "../shared is absent: shared-data round trip not run";
   std::vector<test::fs::path> files;
@@ -20,13 +23,13 @@ TEST(SharedData, EveryFileRoundTripsThroughTheStore) {
   std::sort(files.begin(), files.end());
   ASSERT_GE(files.size(), 70u);
 
-  test::TempDir dir;
-  auto store = Store::open((dir / "s.db").string());
+  ORGANISM_TEST_STORE(loc, GetParam());
+  auto store = Store::open(loc.location());
   std::size_t rows = 0;
   for (const auto& path : files) {
     SCOPED_TRACE(path.string());
     const auto parsed = parse_file(path.string(), {});
-    const auto out = (dir / "out.csv").string();
+    const auto out = (loc.dir() / "out.csv").string();
     if (parsed.candles) {
       const auto c = store.upsert_candles(parsed.candles->key, parsed.candles->bars.view());
       EXPECT_EQ(c.inserted, static_cast<std::int64_t>(parsed.rows));
@@ -46,6 +49,8 @@ TEST(SharedData, EveryFileRoundTripsThroughTheStore) {
   }
   EXPECT_GT(rows, 1'000'000u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, SharedDataOnBoth, test::kBothBackends, test::BackendName{});
 
 }  // namespace
 }  // namespace organism::data

@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "data/store.hpp"
+#include "support/test_stores.hpp"
 #include "support/test_support.hpp"
 
 namespace organism::data {
@@ -53,23 +54,15 @@ StrategyMark mark(const std::string& id, const std::string& session, int bar, do
   return m;
 }
 
-std::int64_t count_rows(const std::string& path, const char* table) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  sqlite3_stmt* st = nullptr;
-  const std::string sql = std::string("SELECT count(*) FROM ") + table;
-  std::int64_t n = -1;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW)
-    n = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return n;
+std::int64_t count_rows(const std::string& location, const char* table) {
+  return test::query_int(location, std::string("SELECT count(*) FROM ") + table);
 }
 
-TEST(StoreMarks, UpsertTwiceIsOneRowAndRangesLoad) {
-  test::TempDir dir;
-  const auto path = (dir / "s.db").string();
+class StoreMarksOnBoth : public testing::TestWithParam<test::Backend> {};
+
+TEST_P(StoreMarksOnBoth, UpsertTwiceIsOneRowAndRangesLoad) {
+  ORGANISM_TEST_STORE(loc, GetParam());
+  const auto path = loc.location();
   {
     auto store = Store::open(path);
     seed(store);
@@ -105,9 +98,9 @@ TEST(StoreMarks, UpsertTwiceIsOneRowAndRangesLoad) {
   EXPECT_TRUE(store.load_marks("nobody").empty());
 }
 
-TEST(StoreMarks, MarkOfAnUnknownStrategyIsAnErrorAndWritesNothing) {
-  test::TempDir dir;
-  auto store = Store::open((dir / "s.db").string());
+TEST_P(StoreMarksOnBoth, MarkOfAnUnknownStrategyIsAnErrorAndWritesNothing) {
+  ORGANISM_TEST_STORE(loc, GetParam());
+  auto store = Store::open(loc.location());
   seed(store);
   const std::vector<StrategyMark> marks{mark("a", "paper", 0, 1000, 0.0),
                                         mark("ghost", "paper", 0, 1, 0.0)};
@@ -120,9 +113,9 @@ TEST(StoreMarks, MarkOfAnUnknownStrategyIsAnErrorAndWritesNothing) {
   EXPECT_TRUE(store.load_marks("a").empty());  // the savepoint rolled the first row back
 }
 
-TEST(StoreMarks, PostmortemSavedReplacedAndListed) {
-  test::TempDir dir;
-  const auto path = (dir / "s.db").string();
+TEST_P(StoreMarksOnBoth, PostmortemSavedReplacedAndListed) {
+  ORGANISM_TEST_STORE(loc, GetParam());
+  const auto path = loc.location();
   {
     auto store = Store::open(path);
     seed(store);
@@ -160,7 +153,7 @@ TEST(StoreMarks, MigrationFromVersion7AddsTheTablesAndKeepsStrategies) {
               SQLITE_OK);
     sqlite3_close(db);
   }
-  EXPECT_EQ(count_rows(path, "strategy_marks"), -1);
+  EXPECT_THROW(count_rows(path, "strategy_marks"), core::Error);  // no such table yet
   EXPECT_THROW(Store::open_existing(path), core::Error);  // read-only: asks for the migration
   auto store = Store::open_existing_for_update(path);
   EXPECT_EQ(store.schema_version(), 8);
@@ -170,6 +163,8 @@ TEST(StoreMarks, MigrationFromVersion7AddsTheTablesAndKeepsStrategies) {
   EXPECT_EQ(count_rows(path, "strategy_marks"), 1);
   EXPECT_EQ(count_rows(path, "postmortems"), 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreMarksOnBoth, test::kBothBackends, test::BackendName{});
 
 }  // namespace
 }  // namespace organism::data

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "data/store.hpp"
+#include "support/test_stores.hpp"
 #include "support/test_support.hpp"
 
 namespace organism::data {
@@ -26,20 +27,15 @@ Candles make_bars(int n) {
   return c;
 }
 
-std::int64_t count_regime_rows(const std::string& path) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(db, "SELECT count(*) FROM regimes", -1, &st, nullptr);
-  const std::int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return n;
+std::int64_t count_regime_rows(const std::string& location) {
+  return test::query_int(location, "SELECT count(*) FROM regimes");
 }
 
-TEST(StoreRegimes, RoundTripRangeAndUpsert) {
-  TempDir dir;
-  auto store = Store::open((dir / "s.db").string());
+class StoreRegimesOnBoth : public testing::TestWithParam<test::Backend> {};
+
+TEST_P(StoreRegimesOnBoth, RoundTripRangeAndUpsert) {
+  ORGANISM_TEST_STORE(loc, GetParam());
+  auto store = Store::open(loc.location());
   const auto bars = make_bars(5);
   store.upsert_candles(kKey, bars.view());
   const std::vector<std::uint8_t> codes{0, 95, 17, 3, 42};
@@ -62,9 +58,9 @@ TEST(StoreRegimes, RoundTripRangeAndUpsert) {
   EXPECT_EQ(store.load_regimes({"synth", "ETH", k1h}).size(), 0u);
 }
 
-TEST(StoreRegimes, AFailedWriteLeavesNoLabels) {
-  TempDir dir;
-  auto store = Store::open((dir / "s.db").string());
+TEST_P(StoreRegimesOnBoth, AFailedWriteLeavesNoLabels) {
+  ORGANISM_TEST_STORE(loc, GetParam());
+  auto store = Store::open(loc.location());
   const auto bars = make_bars(3);
   store.upsert_candles(kKey, bars.view());
   {
@@ -75,9 +71,9 @@ TEST(StoreRegimes, AFailedWriteLeavesNoLabels) {
   EXPECT_EQ(store.load_regimes(kKey).size(), 0u);
 }
 
-TEST(StoreRegimes, DeletingTheCandlesSeriesRemovesItsLabels) {
-  TempDir dir;
-  const auto path = (dir / "s.db").string();
+TEST_P(StoreRegimesOnBoth, DeletingTheCandlesSeriesRemovesItsLabels) {
+  ORGANISM_TEST_STORE(loc, GetParam());
+  const auto path = loc.location();
   auto store = Store::open(path);
   const auto bars = make_bars(4);
   store.upsert_candles(kKey, bars.view());
@@ -103,7 +99,7 @@ TEST(StoreRegimes, MigrationFromVersion6KeepsTheDataAndAddsTheTable) {
     ASSERT_EQ(sqlite3_exec(db, "DROP TABLE regimes; DROP TABLE strategy_marks; DROP TABLE postmortems; PRAGMA user_version = 6;", nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
   }
-  EXPECT_EQ(count_regime_rows(path), -1);                   // no table
+  EXPECT_THROW(count_regime_rows(path), core::Error);       // no table
   EXPECT_THROW(Store::open_existing(path), core::Error);  // read-only: asks for the migration
   auto store = Store::open_existing_for_update(path);
   EXPECT_EQ(store.schema_version(), Store::kSchemaVersion);
@@ -114,6 +110,8 @@ TEST(StoreRegimes, MigrationFromVersion6KeepsTheDataAndAddsTheTable) {
   EXPECT_EQ(store.upsert_regimes(kKey, loaded->time(), std::vector<std::uint8_t>{9, 9, 9, 9, 9, 9}), 6u);
   EXPECT_EQ(count_regime_rows(path), 6);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreRegimesOnBoth, test::kBothBackends, test::BackendName{});
 
 }  // namespace
 }  // namespace organism::data

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
+#include "data/postgres.hpp"
+#include "support/test_stores.hpp"
 #include "support/test_support.hpp"
 
 namespace organism::data {
@@ -52,9 +54,11 @@ TEST(Store, RefusesNewerSchemaAndMissingFile) {
   EXPECT_FALSE(test::fs::exists(dir / "missing.db"));
 }
 
-TEST(Store, ReimportChangesNothingAndOverlapUpserts) {
-  TempDir dir;
-  auto store = Store::open((dir / "s.db").string());
+class StoreOnBoth : public testing::TestWithParam<test::Backend> {};
+
+TEST_P(StoreOnBoth, ReimportChangesNothingAndOverlapUpserts) {
+  ORGANISM_TEST_STORE(loc, GetParam());
+  auto store = Store::open(loc.location());
   const SeriesKey key{"hyperliquid", "BTC", k1h};
   const auto first = make_bars(kT0, 10, 100);
   auto c = store.upsert_candles(key, first.view());
@@ -82,9 +86,9 @@ TEST(Store, ReimportChangesNothingAndOverlapUpserts) {
   EXPECT_EQ(loaded->time()[14], kT0 + 14 * core::kHourMs);
 }
 
-TEST(Store, SameCoinOnTwoVenuesStaysTwoSeries) {
-  TempDir dir;
-  auto store = Store::open((dir / "s.db").string());
+TEST_P(StoreOnBoth, SameCoinOnTwoVenuesStaysTwoSeries) {
+  ORGANISM_TEST_STORE(loc, GetParam());
+  auto store = Store::open(loc.location());
   store.upsert_candles({"binance", "BTC", k1h}, make_bars(kT0, 3, 100).view());
   store.upsert_candles({"hyperliquid", "BTC", k1h}, make_bars(kT0, 4, 101).view());
   const auto list = store.list_series();
@@ -96,9 +100,9 @@ TEST(Store, SameCoinOnTwoVenuesStaysTwoSeries) {
   EXPECT_EQ(store.load_candles({"binance", "BTC", k1h})->open()[0], 100.0);
 }
 
-TEST(Store, ListReportsSpanAndGaps) {
-  TempDir dir;
-  auto store = Store::open((dir / "s.db").string());
+TEST_P(StoreOnBoth, ListReportsSpanAndGaps) {
+  ORGANISM_TEST_STORE(loc, GetParam());
+  auto store = Store::open(loc.location());
   Candles c = make_bars(kT0, 3, 100);
   auto later = make_bars(kT0 + 6 * core::kHourMs, 2, 100);  // hours 3,4,5 missing
   for (std::size_t i = 0; i < later.size(); ++i) c.push_back(later.bar(i));
@@ -111,9 +115,9 @@ TEST(Store, ListReportsSpanAndGaps) {
   EXPECT_EQ(info.missing, 3);
 }
 
-TEST(Store, UnknownTradeCountNeverErasesKnownOne) {
-  TempDir dir;
-  auto store = Store::open((dir / "s.db").string());
+TEST_P(StoreOnBoth, UnknownTradeCountNeverErasesKnownOne) {
+  ORGANISM_TEST_STORE(loc, GetParam());
+  auto store = Store::open(loc.location());
   const SeriesKey key{"binance", "BTC", k1h};
   store.upsert_candles(key, make_bars(kT0, 2, 100, 42).view());
   const auto c = store.upsert_candles(key, make_bars(kT0, 2, 100).view());
@@ -121,9 +125,9 @@ TEST(Store, UnknownTradeCountNeverErasesKnownOne) {
   EXPECT_EQ(store.load_candles(key)->trades()[1], 42);
 }
 
-TEST(Store, RangeLoadAndRollbackOnException) {
-  TempDir dir;
-  auto store = Store::open((dir / "s.db").string());
+TEST_P(StoreOnBoth, RangeLoadAndRollbackOnException) {
+  ORGANISM_TEST_STORE(loc, GetParam());
+  auto store = Store::open(loc.location());
   const SeriesKey key{"x", "ETH", k1h};
   store.upsert_candles(key, make_bars(kT0, 10, 100).view());
   const auto part = store.load_candles(key, kT0 + 2 * core::kHourMs, kT0 + 5 * core::kHourMs);
@@ -140,9 +144,9 @@ TEST(Store, RangeLoadAndRollbackOnException) {
   EXPECT_EQ(after->open()[0], 100.0);
 }
 
-TEST(Store, FundingAndSentimentUpserts) {
-  TempDir dir;
-  auto store = Store::open((dir / "s.db").string());
+TEST_P(StoreOnBoth, FundingAndSentimentUpserts) {
+  ORGANISM_TEST_STORE(loc, GetParam());
+  auto store = Store::open(loc.location());
   FundingSeries f{"hyperliquid", "BTC", core::kHourMs, {kT0, kT0 + core::kHourMs}, {1e-5, -2e-5}};
   EXPECT_EQ(store.upsert_funding(f).inserted, 2);
   EXPECT_EQ(store.upsert_funding(f).unchanged, 2);
@@ -166,9 +170,9 @@ TEST(Store, FundingAndSentimentUpserts) {
 // One bar at a time, as the live stream writes: the summary is extended instead of recomputed, and
 // must end equal to the recomputed one (verify reads every row), through appends, an overwrite of
 // an old bar (the full path) and appends again; funding likewise.
-TEST(Store, AppendsExtendTheSummaryToWhatARecomputeGives) {
-  TempDir dir;
-  auto store = Store::open((dir / "s.db").string());
+TEST_P(StoreOnBoth, AppendsExtendTheSummaryToWhatARecomputeGives) {
+  ORGANISM_TEST_STORE(loc, GetParam());
+  auto store = Store::open(loc.location());
   const SeriesKey key{"hyperliquid", "BTC", k1h};
   const auto bars = make_bars(kT0, 50, 100.0, 7);
   for (std::size_t i = 0; i < 40; ++i) {
@@ -196,15 +200,91 @@ TEST(Store, AppendsExtendTheSummaryToWhatARecomputeGives) {
   EXPECT_EQ(store.load_funding("hyperliquid", "BTC")->time.size(), 30u);
 }
 
-TEST(Store, DeleteRemovesSeries) {
-  TempDir dir;
-  auto store = Store::open((dir / "s.db").string());
+TEST_P(StoreOnBoth, DeleteRemovesSeries) {
+  ORGANISM_TEST_STORE(loc, GetParam());
+  auto store = Store::open(loc.location());
   const SeriesKey key{"synth", "BTC", k1h};
   store.upsert_candles(key, make_bars(kT0, 3, 100).view());
   store.delete_candles(key);
   EXPECT_FALSE(store.load_candles(key));
   EXPECT_TRUE(store.list_series().empty());
 }
+
+// The schema version in each backend's own bookkeeping: a newer one is refused, for reading and
+// for writing, and the store is left as it was.
+TEST_P(StoreOnBoth, RefusesANewerSchemaAndAForeignDatabase) {
+  ORGANISM_TEST_STORE(loc, GetParam());
+  { Store::open(loc.location()); }
+  {
+    auto conn = sql::open_connection(loc.location(), sql::Connection::Mode::ReadWrite);
+    conn->exec(conn->dialect() == sql::Dialect::Sqlite ? "PRAGMA user_version = 99" : "UPDATE organism_schema SET version = 99");
+  }
+  try {
+    Store::open(loc.location());
+    ADD_FAILURE() << "a newer schema was opened";
+  } catch (const core::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("schema version 99 is newer"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(Store::open_existing(loc.location()), core::Error);
+  EXPECT_EQ(test::query_int(loc.location(), "SELECT count(*) FROM series"), 0);
+
+  ORGANISM_TEST_STORE(other, GetParam());
+  {
+    auto conn = sql::open_connection(other.location(), sql::Connection::Mode::ReadWrite);
+    conn->exec("CREATE TABLE accounts (id INTEGER PRIMARY KEY)");
+  }
+  try {
+    Store::open(other.location());
+    ADD_FAILURE() << "organism added its tables to a foreign database";
+  } catch (const core::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("organism did not create"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(test::query_int(other.location(), "SELECT count(*) FROM series"), core::Error);
+}
+
+// Reading a server database that holds no store says so, and creates nothing.
+TEST(StoreOnServer, ReadingAnEmptyDatabaseSaysSoAndCreatesNothing) {
+  ORGANISM_TEST_STORE(loc, test::Backend::Postgres);
+  try {
+    Store::open_existing(loc.location());
+    ADD_FAILURE() << "an empty database opened as a store";
+  } catch (const core::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("holds no organism store"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(test::query_int(loc.location(), "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"), 0);
+}
+
+// A password written in the URL never reaches a message: the store names the URL without it.
+TEST(StoreOnServer, APasswordInTheUrlIsNeverShown) {
+  ORGANISM_TEST_STORE(loc, test::Backend::Postgres);
+  // The test server trusts every connection: the password is accepted and ignored.
+  std::string with_password = loc.location();
+  with_password.replace(with_password.find("postgres@"), 9, "postgres:s3cret-pw@");
+  auto store = Store::open(with_password + "?connect_timeout=5&password=s3cret-pw");
+  EXPECT_EQ(store.path().find("s3cret"), std::string::npos) << store.path();
+  EXPECT_NE(store.path().find("postgres@127.0.0.1"), std::string::npos) << store.path();
+  EXPECT_NE(store.path().find("connect_timeout=5"), std::string::npos) << store.path();
+  // A server that is not there: the message names it, without the password.
+  try {
+    Store::open("postgresql://someone:s3cret-pw@127.0.0.1:1/organism?connect_timeout=2");
+    ADD_FAILURE() << "connected to port 1";
+  } catch (const core::Error& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(what.find("s3cret"), std::string::npos) << what;
+    EXPECT_NE(what.find("postgresql://someone@127.0.0.1:1/organism"), std::string::npos) << what;
+    EXPECT_NE(what.find("cannot connect"), std::string::npos) << what;
+  }
+}
+
+// ? and ?N become $N; a ? inside quotes is text.
+TEST(StoreOnServer, ParametersAreNumberedOutsideQuotes) {
+  EXPECT_EQ(postgres::numbered_parameters("SELECT ? , '?', \"a?\" WHERE x = ?2 AND y = ?"),
+            "SELECT $1 , '?', \"a?\" WHERE x = $2 AND y = $3");
+  EXPECT_EQ(postgres::redact_url("postgresql://u:p@h:5/d?password=x&sslmode=require"), "postgresql://u@h:5/d?sslmode=require");
+  EXPECT_EQ(postgres::redact_url("postgres://h/d"), "postgres://h/d");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreOnBoth, test::kBothBackends, test::BackendName{});
 
 }  // namespace
 }  // namespace organism::data

@@ -3,6 +3,7 @@
 
 #include "core/error.hpp"
 #include "data/store.hpp"
+#include "support/test_stores.hpp"
 #include "support/test_support.hpp"
 
 namespace organism::data {
@@ -14,9 +15,11 @@ StrategyRecord strategy(const std::string& id, const std::string& state) {
                         std::string("{}"), state, std::string(), 0, 0, 0, {}};
 }
 
-TEST(StoreValidation, StateMovesBetweenTestingAndValidatedAndEvidenceIsKept) {
-  test::TempDir dir;
-  auto store = Store::open((dir / "s.db").string());
+class StoreValidationOnBoth : public testing::TestWithParam<test::Backend> {};
+
+TEST_P(StoreValidationOnBoth, StateMovesBetweenTestingAndValidatedAndEvidenceIsKept) {
+  ORGANISM_TEST_STORE(loc, GetParam());
+  auto store = Store::open(loc.location());
   EXPECT_GE(store.schema_version(), 3);  // schema 3 added the evidence; later ones keep it
   RunRecord run;
   run.id = "r";
@@ -41,6 +44,8 @@ TEST(StoreValidation, StateMovesBetweenTestingAndValidatedAndEvidenceIsKept) {
   EXPECT_EQ(store.list_strategies()[0].state, "testing");
   EXPECT_THROW(store.set_strategy_validation("zz", "validated", "{}", 8), core::Error);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreValidationOnBoth, test::kBothBackends, test::BackendName{});
 
 }  // namespace
 }  // namespace organism::data

@@ -56,6 +56,11 @@ Handle& thread_handle(const std::string& path, Open open) {
     std::optional<Handle> handle{};
   };
   thread_local std::map<std::string, Entry> cache;
+  if (data::sql::is_server_location(path)) {  // a server store: one connection per thread, kept
+    auto& entry = cache[path];
+    if (!entry.handle) entry.handle.emplace(open());
+    return *entry.handle;
+  }
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) {
     cache.erase(path);

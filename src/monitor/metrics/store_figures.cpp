@@ -6,20 +6,22 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "data/sqlite.hpp"
+#include "data/sql.hpp"
 
 namespace organism::monitor {
 
-using data::sqlite::Db;
-using data::sqlite::Statement;
+using data::sql::Statement;
 
 struct StoreScan::Impl {
-  explicit Impl(const std::string& path) : db(path, Db::Mode::ReadOnly) {}
-  Db db;
+  explicit Impl(const std::string& path) : conn(data::sql::open_connection(path, data::sql::Connection::Mode::ReadOnly)), db(*conn) {}
+  std::unique_ptr<data::sql::Connection> conn;
+  data::sql::Connection& db;
 };
 
 StoreScan::StoreScan(const std::string& path) {
-  if (!std::filesystem::exists(path)) throw core::Error(fmt::format("store {}: no such file", path));
+  if (!data::sql::is_server_location(path) && !std::filesystem::exists(path)) {
+    throw core::Error(fmt::format("store {}: no such file", path));
+  }
   impl_ = std::make_unique<Impl>(path);
 }
 
