@@ -1,9 +1,14 @@
 // One `organism run` per store: an exclusive flock(2) on STORE.run.lock beside the store, held for
 // the daemon's life. The kernel drops it when the process dies (kill -9 included), so a restart
 // never meets a stale lock; the file keeps the holder's pid for the message a second daemon gets.
+// A PostgreSQL store is shared by hosts, so the daemon also holds the store's "organism run"
+// advisory lock on a connection of its own: the server drops it when that connection ends.
 #pragma once
 
+#include <memory>
 #include <string>
+
+#include "data/sql.hpp"
 
 namespace organism::daemon {
 
@@ -25,6 +30,7 @@ class InstanceLock {
   InstanceLock(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
   int fd_ = -1;
   std::string path_;
+  std::unique_ptr<data::sql::Connection> server_;  // holds the advisory lock of a server store
 };
 
 }  // namespace organism::daemon

@@ -12,7 +12,7 @@ std::vector<core::ConfigKey> config_keys() {
   namespace check = core::check;
   using core::format_number;
   return {
-      {"db", std::string(defaults::kDb), "path of the SQLite store", check::nonempty()},
+      {"db", std::string(defaults::kDb), "the store: a SQLite file path, or a postgresql:// URL (docs/data.md)", check::nonempty()},
       {"data.venue", "", "venue used when a coin exists on several venues and --venue is not given",
        check::text()},
       {"import.skip_bad", defaults::kSkipBad ? "true" : "false",

@@ -312,7 +312,9 @@ Connection::~Connection() {
 }
 
 void Connection::fail(std::string_view what) const {
-  throw core::Error(fmt::format("store {}: {}: {}", path(), what, trimmed(PQerrorMessage(conn_))));
+  const std::string server = trimmed(PQerrorMessage(conn_));
+  throw core::Error(server.empty() ? fmt::format("store {}: {}", path(), what)
+                                   : fmt::format("store {}: {}: {}", path(), what, server));
 }
 
 void Connection::exec(std::string_view sql) {
@@ -331,6 +333,9 @@ std::string Connection::next_statement_name() { return fmt::format("organism_{}"
 bool Connection::in_transaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
 
 void Connection::begin_write() {
+  // PostgreSQL only warns about a BEGIN inside a transaction, and the inner COMMIT would end the
+  // outer one: refuse it, as SQLite does (nested work is a Savepoint).
+  if (in_transaction()) fail("cannot start a transaction within a transaction");
   try {
     exec(fmt::format("BEGIN; SELECT pg_advisory_xact_lock({})", kWriterLock));
   } catch (...) {
@@ -345,7 +350,10 @@ void Connection::begin_write() {
 }
 
 // One snapshot for every statement of the transaction (READ COMMITTED takes one per statement).
-void Connection::begin_read() { exec("BEGIN ISOLATION LEVEL REPEATABLE READ"); }
+void Connection::begin_read() {
+  if (in_transaction()) fail("cannot start a transaction within a transaction");
+  exec("BEGIN ISOLATION LEVEL REPEATABLE READ");
+}
 
 void Connection::copy_in(std::string_view copy_sql, std::string_view data) {
   {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "data/store_copy.hpp"
 
 namespace organism::data {
 
@@ -167,9 +168,10 @@ UpsertCounts Store::upsert_candles(const SeriesKey& key, const CandleView& bars)
        OR (excluded.trades IS NOT NULL AND candles.trades IS DISTINCT FROM excluded.trades))sql");
   std::int64_t changed = 0;
   // A server takes many rows fastest by COPY (one round trip instead of one per row).
-  constexpr std::size_t kCopyRows = 64;
-  const std::size_t rows_one_by_one = on_server() && bars.size() >= kCopyRows ? 0 : bars.size();
-  if (rows_one_by_one == 0) changed = copy_candles(id, bars).changed;
+  const std::size_t rows_one_by_one = on_server() && bars.size() >= copy::kMinRows ? 0 : bars.size();
+  if (rows_one_by_one == 0) {
+    changed = copy::candles(*db_, id, bars, append || (before == 0 && copy::strictly_increasing(bars.time))).changed;
+  }
   for (std::size_t i = 0; i < rows_one_by_one; ++i) {
     st->bind(1, id).bind(2, bars.time[i]).bind(3, bars.open[i]).bind(4, bars.high[i]).bind(5, bars.low[i])
         .bind(6, bars.close[i]).bind(7, bars.volume[i]);
@@ -218,7 +220,11 @@ UpsertCounts Store::upsert_funding(const FundingSeries& funding) {
     INSERT INTO funding (series_id, time, rate) VALUES (?, ?, ?)
     ON CONFLICT (series_id, time) DO UPDATE SET rate = excluded.rate WHERE funding.rate IS DISTINCT FROM excluded.rate)sql");
   std::int64_t changed = 0;
-  for (std::size_t i = 0; i < funding.size(); ++i) {
+  const std::size_t rows_one_by_one = on_server() && funding.size() >= copy::kMinRows ? 0 : funding.size();
+  if (rows_one_by_one == 0) {
+    changed = copy::funding(*db_, id, funding, append || (before == 0 && copy::strictly_increasing(funding.time))).changed;
+  }
+  for (std::size_t i = 0; i < rows_one_by_one; ++i) {
     st->bind(1, id).bind(2, funding.time[i]).bind(3, funding.rate[i]).run();
     changed += db_->changes();
   }

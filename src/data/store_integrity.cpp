@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "data/store.hpp"
+#include "data/store_copy.hpp"
 
 namespace organism::data {
 
@@ -108,10 +109,7 @@ void Store::record_sentiment_summary(const std::string& source) {
 
 bool Store::appends_after_last(std::string_view rows_table, std::int64_t id, const Summary& recorded,
                                std::span<const TimeMs> times) {
-  if (!recorded.known || times.empty()) return false;
-  for (std::size_t i = 1; i < times.size(); ++i) {
-    if (times[i] <= times[i - 1]) return false;
-  }
+  if (!recorded.known || times.empty() || !copy::strictly_increasing(times)) return false;
   if (recorded.rows == 0) return true;
   // The primary key (series_id, time) makes this one index probe.
   auto st = db_->cached(fmt::format("SELECT max(time) FROM {} WHERE series_id = ?", rows_table));

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "data/store.hpp"
+#include "data/store_copy.hpp"
 
 namespace organism::data {
 
@@ -24,7 +25,14 @@ std::size_t Store::upsert_regimes(const SeriesKey& key, std::span<const TimeMs> 
   auto st = db_->cached(R"sql(
     INSERT INTO regimes (series_id, time, code) VALUES (?, ?, ?)
     ON CONFLICT (series_id, time) DO UPDATE SET code = excluded.code WHERE regimes.code IS DISTINCT FROM excluded.code)sql");
-  for (std::size_t i = 0; i < times.size(); ++i) {
+  const std::size_t rows_one_by_one = on_server() && times.size() >= copy::kMinRows ? 0 : times.size();
+  if (rows_one_by_one == 0) {
+    auto any = db_->cached("SELECT count(*) FROM (SELECT 1 FROM regimes WHERE series_id = ? LIMIT 1) one");
+    any->bind(1, *id);
+    any->step_row();
+    copy::regimes(*db_, *id, times, codes, any->column_int(0) == 0 && copy::strictly_increasing(times));
+  }
+  for (std::size_t i = 0; i < rows_one_by_one; ++i) {
     st->bind(1, *id).bind(2, times[i]).bind(3, static_cast<std::int64_t>(codes[i])).run();
   }
   sp.release();
