@@ -8,57 +8,21 @@
 // measured by their own benchmarks.
 #include <benchmark/benchmark.h>
 
-#include <fmt/format.h>
-
-#include <fstream>
-#include <map>
-#include <string>
-
-#include "data/align.hpp"
 #include "backtest/simulator.hpp"
-#include "data/synth.hpp"
+#include "bench_support.hpp"
 #include "evolve/engine.hpp"
 
 namespace {
 
 using namespace organism;
-
-const evolve::Universe& universe(std::size_t coins, std::size_t bars) {
-  static std::map<std::pair<std::size_t, std::size_t>, evolve::Universe> made;
-  auto& u = made[{coins, bars}];
-  if (!u.coins.empty()) return u;
-  data::SynthOptions o;
-  o.coins.clear();
-  for (std::size_t i = 0; i < coins; ++i) o.coins.push_back(fmt::format("C{}", i));
-  o.bars = bars;
-  const auto market = data::generate_market(o);
-  u.interval = o.interval;
-  for (std::size_t i = 0; i < coins; ++i) {
-    evolve::CoinMarket c;
-    c.label = market.candles[i].key.label();
-    c.bars = market.candles[i].bars;
-    c.funding_per_bar = data::funding_per_bar(c.bars.time(), o.interval.nominal_ms(), market.funding[i]);
-    u.coins.push_back(std::move(c));
-  }
-  evolve::split_universe(u, evolve::default_embargo());
-  return u;
-}
-
-double peak_rss_mb() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-  }
-  return 0;
-}
+using bench::peak_rss_mb;
 
 void BM_evolve_generation(benchmark::State& state) {
   const auto population = static_cast<int>(state.range(0));
   const auto coins = static_cast<std::size_t>(state.range(1));
   const auto bars = static_cast<std::size_t>(state.range(2));
   const auto threads = static_cast<int>(state.range(3));
-  const auto& u = universe(coins, bars);
+  const auto& u = bench::synthetic_universe(coins, bars);
   indicators::IndicatorCache cache(std::size_t{4} << 30);
   const evolve::BacktestProblem evaluator(u, backtest::BacktestConfig{}, cache, threads);
   evolve::EvolveOptions o;
