@@ -18,6 +18,7 @@ namespace organism::cli {
 // data verify, data backup (data_store_commands.cpp); declared here rather than in context.hpp,
 // which every command file includes, to keep this change from rebuilding them all.
 void add_data_store(CLI::App& data, Registry& registry);
+void add_data_migrate(CLI::App& data, Registry& registry);           // data_migrate_command.cpp
 void add_exchange_sim_command(CLI::App& app, Registry& registry);  // exchange_sim_command.cpp
 void add_data_fetch(CLI::App& data, Registry& registry);             // data_fetch_command.cpp
 void add_data_stream(CLI::App& data, Registry& registry);            // data_stream_command.cpp
@@ -86,12 +87,13 @@ int run(int argc, char** argv) {
   app.add_flag("-q,--quiet", quiet, "only warnings and errors");
   registry.bind(app.add_option("--progress", "progress display: auto, bar, lines or off"), "progress");
 
-  CLI::App* data = app.add_subcommand("data", "market data: import, list, export, resample, quality, synth, verify, backup");
+  CLI::App* data = app.add_subcommand("data", "market data: import, list, export, resample, quality, synth, verify, backup, migrate");
   data->require_subcommand(1);
   add_data_import(*data, registry);
   add_data_inspect(*data, registry);
   add_data_derive(*data, registry);
   add_data_store(*data, registry);
+  add_data_migrate(*data, registry);
   add_data_fetch(*data, registry);
   add_data_stream(*data, registry);
   add_indicators_command(app, registry);

@@ -42,7 +42,9 @@ void require_exists(const std::string& path) {
 }  // namespace
 
 bool Store::may_exist(const std::string& path) {
-  return sql::is_server_location(path) || std::filesystem::exists(path);
+  if (sql::is_server_location(path)) return true;
+  // sqlite:FILE names FILE (sql::open_connection), as `data migrate --from sqlite:F` writes it.
+  return std::filesystem::exists(path.starts_with("sqlite:") ? path.substr(7) : path);
 }
 
 Store Store::open_existing_for_update(const std::string& path) {

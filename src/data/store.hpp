@@ -211,8 +211,9 @@ class Store {
   // Runs PRAGMA integrity_check and reads every series whole against its recorded count and
   // checksum (store_integrity.cpp). Never throws for damage it finds: it reports it.
   VerifyReport verify();
-  // Copies the store into `out` (a new SQLite file) with SQLite's online backup API (a consistent snapshot, safe
-  // while other processes write), through a temporary file beside it renamed on success.
+  // Copies the store into `out` (a new SQLite file), a consistent snapshot safe while other processes write:
+  // SQLite's online backup API from a file store; from a server store, organism data migrate's verified copy
+  // (store_migrate.hpp). Written through a temporary file beside `out`, renamed on success.
   // core::UsageError if `out` exists and !overwrite; core::Error if it is not a regular file.
   void backup_to(const std::string& out, bool overwrite);
 

@@ -1,6 +1,6 @@
-// `Store::backup_to` (organism data backup): SQLite's online backup into a temporary file beside
-// the target, checked, then renamed over it, so a crash or a full disk leaves no half-written
-// backup under the target's name.
+// `Store::backup_to` (organism data backup): SQLite's online backup (a file store) or a migration
+// (a server store) into a temporary file beside the target, checked, then renamed over it, so a
+// crash or a full disk leaves no half-written backup under the target's name.
 #include <unistd.h>
 
 #include <filesystem>
@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "data/sqlite.hpp"
 #include "data/store.hpp"
+#include "data/store_migrate.hpp"
 
 namespace organism::data {
 
@@ -17,9 +18,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void copy_into(sqlite::Db& source, const std::string& tmp, const std::string& out) {
+// The store into the new file `tmp`: SQLite's online backup from a file store, or the whole
+// verified copy of `organism data migrate` from a server store.
+void copy_into(Store& source, const std::string& tmp, const std::string& out) {
+  if (auto* file = dynamic_cast<sqlite::Db*>(&source.connection())) {
+    sqlite::Db copy(tmp, sqlite::Db::Mode::ReadWrite);
+    file->backup_into(copy);
+  } else {
+    migrate_store(source, "sqlite:" + tmp);
+  }
   sqlite::Db copy(tmp, sqlite::Db::Mode::ReadWrite);
-  source.backup_into(copy);
   // The copy is a single self-contained file: no WAL beside it once it is moved.
   copy.exec("PRAGMA journal_mode = DELETE");
   sqlite::Statement check(copy, "PRAGMA quick_check");
@@ -32,12 +40,6 @@ void copy_into(sqlite::Db& source, const std::string& tmp, const std::string& ou
 }  // namespace
 
 void Store::backup_to(const std::string& out, bool overwrite) {
-  auto* file = dynamic_cast<sqlite::Db*>(db_.get());
-  if (!file) {
-    throw core::UsageError(fmt::format("{} is a PostgreSQL store: copy it into a file with 'organism data migrate "
-                                       "--from {} --to sqlite:FILE', or back up the server with pg_dump",
-                                       path(), path()));
-  }
   std::error_code ec;
   const auto status = fs::status(out, ec);
   if (fs::exists(status)) {
@@ -56,7 +58,7 @@ void Store::backup_to(const std::string& out, bool overwrite) {
   };
   remove_temp();
   try {
-    copy_into(*file, tmp, out);
+    copy_into(*this, tmp, out);
   } catch (...) {
     remove_temp();
     throw;

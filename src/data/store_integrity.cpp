@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "data/fnv.hpp"
 #include "data/store.hpp"
 #include "data/store_copy.hpp"
 
@@ -16,25 +17,17 @@ namespace organism::data {
 using sql::Statement;
 
 std::uint64_t series_checksum(std::span<const TimeMs> times, std::span<const double> values) {
-  constexpr std::uint64_t kOffset = 14695981039346656037ULL;  // FNV-1a's offset basis
-  return extend_series_checksum(kOffset, times, values);
+  return extend_series_checksum(Fnv1a64::kOffsetBasis, times, values);
 }
 
 std::uint64_t extend_series_checksum(std::uint64_t checksum, std::span<const TimeMs> times,
                                      std::span<const double> values) {
-  constexpr std::uint64_t kPrime = 1099511628211ULL;
-  std::uint64_t hash = checksum;
-  auto mix = [&hash](std::uint64_t word) {
-    for (int byte = 0; byte < 8; ++byte) {
-      hash ^= (word >> (8 * byte)) & 0xffU;
-      hash *= kPrime;
-    }
-  };
+  Fnv1a64 hash(checksum);
   for (std::size_t i = 0; i < times.size(); ++i) {
-    mix(static_cast<std::uint64_t>(times[i]));
-    mix(std::bit_cast<std::uint64_t>(values[i]));
+    hash.word(static_cast<std::uint64_t>(times[i]));
+    hash.word(std::bit_cast<std::uint64_t>(values[i]));
   }
-  return hash;
+  return hash.value();
 }
 
 bool VerifyReport::ok() const {
