@@ -1,6 +1,7 @@
 #include "data/store.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -139,6 +140,9 @@ UpsertCounts counts(std::int64_t rows, std::int64_t changed, std::int64_t before
   return c;
 }
 
+// The recorded checksum of a series without rows, as stored.
+std::int64_t empty_summary_checksum() { return std::bit_cast<std::int64_t>(series_checksum({}, {})); }
+
 }  // namespace
 
 UpsertCounts Store::upsert_candles(const SeriesKey& key, const CandleView& bars) {
@@ -147,8 +151,10 @@ UpsertCounts Store::upsert_candles(const SeriesKey& key, const CandleView& bars)
   // of the series table.
   auto known = series_id(key);
   if (!known) {
-    db_->cached("INSERT INTO series (venue, coin, interval) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
-        ->bind(1, key.venue).bind(2, key.coin).bind(3, key.interval.name()).run();
+    // Born with the summary of no rows, so that its first rows are an append: no count and no
+    // read-back of what was just written.
+    db_->cached("INSERT INTO series (venue, coin, interval, row_count, checksum) VALUES (?, ?, ?, 0, ?) ON CONFLICT DO NOTHING")
+        ->bind(1, key.venue).bind(2, key.coin).bind(3, key.interval.name()).bind(4, empty_summary_checksum()).run();
     known = series_id(key);
   }
   const std::int64_t id = *known;
@@ -210,8 +216,10 @@ UpsertCounts Store::upsert_funding(const FundingSeries& funding) {
                                       funding.venue, funding.coin, find->column_int(1), funding.interval_ms));
       }
     } else {
-      auto insert = db_->cached("INSERT INTO funding_series (venue, coin, interval_ms) VALUES (?, ?, ?) RETURNING id");
-      insert->bind(1, funding.venue).bind(2, funding.coin).bind(3, funding.interval_ms).step_row();
+      auto insert = db_->cached(
+          "INSERT INTO funding_series (venue, coin, interval_ms, row_count, checksum) VALUES (?, ?, ?, 0, ?) RETURNING id");
+      insert->bind(1, funding.venue).bind(2, funding.coin).bind(3, funding.interval_ms).bind(4, empty_summary_checksum());
+      insert->step_row();
       id = insert->column_int(0);
     }
   }
