@@ -5,6 +5,7 @@
 // second connection and is free again once the first closes. Skipped without the test server.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -44,14 +45,16 @@ std::unique_ptr<sql::Connection> connect(const std::string& url) {
 TEST(StoreServer, TheWriterLockSerializesTwoWritersWithNoLostUpdate) {
   ORGANISM_TEST_STORE(loc, test::Backend::Postgres);
   { Store::open(loc.location()); }  // the schema, once
-  // Each writer appends one bar per write, the two interleaved in time (even and odd hours): each
-  // write reads the series' recorded count and checksum and writes them back extended. Without the
-  // writer lock between the read and the write, one writer's update would overwrite the other's.
-  constexpr int kBars = 150;
-  auto writer = [&](int parity) {
+  // Each writer appends blocks of bars to the one series, the next block in time taken from a shared
+  // counter: a write that is an append extends the series' recorded count and checksum from the
+  // values it read. Without the writer lock between that read and the write, two appends would
+  // both extend the same old values and one would be lost for good (the next appends extend it).
+  constexpr int kBlocks = 60, kBlockBars = 80;
+  std::atomic<int> next_block{0};
+  auto writer = [&](int) {
     auto store = Store::open(loc.location());
-    for (int i = 0; i < kBars; ++i) {
-      store.upsert_candles(kKey, bars_at(kT0 + (2 * i + parity) * core::kHourMs, 1, 100.0 + i).view());
+    for (int block = next_block++; block < kBlocks; block = next_block++) {
+      store.upsert_candles(kKey, bars_at(kT0 + block * kBlockBars * core::kHourMs, kBlockBars, 100.0 + block).view());
     }
   };
   std::thread even(writer, 0), odd(writer, 1);
@@ -59,13 +62,13 @@ TEST(StoreServer, TheWriterLockSerializesTwoWritersWithNoLostUpdate) {
   odd.join();
 
   auto store = Store::open(loc.location());
-  EXPECT_EQ(store.load_candles(kKey)->size(), 2u * kBars);
-  EXPECT_EQ(test::query_int(loc.location(), "SELECT row_count FROM series"), 2 * kBars);
+  EXPECT_EQ(store.load_candles(kKey)->size(), static_cast<std::size_t>(kBlocks * kBlockBars));
+  EXPECT_EQ(test::query_int(loc.location(), "SELECT row_count FROM series"), kBlocks * kBlockBars);
   const auto report = store.verify();  // the recorded count and checksum against a recompute
   EXPECT_TRUE(report.ok());
   ASSERT_EQ(report.series.size(), 1u);
   EXPECT_EQ(report.series[0].problem, "");
-  EXPECT_EQ(report.series[0].rows_recorded, 2 * kBars);
+  EXPECT_EQ(report.series[0].rows_recorded, kBlocks * kBlockBars);
 }
 
 TEST(StoreServer, AReadSnapshotSeesOneStateWhileAnotherConnectionCommits) {
@@ -159,6 +162,19 @@ TEST(StoreServer, RunOwnershipExcludesASecondConnectionUntilTheFirstReleasesOrCl
   EXPECT_FALSE(reader.try_own_run("run_a"));
   EXPECT_FALSE(reader.try_own_run("run_b"));
   EXPECT_TRUE(reader.try_own_run("run_c"));
+}
+
+TEST(StoreServer, TheServerProbesAStoreConnectionSoAVanishedHostsLocksEndWithinAMinute) {
+  ORGANISM_TEST_STORE(loc, test::Backend::Postgres);  // the test server is reached over TCP
+  auto store = Store::open(loc.location());
+  auto show = [&](const std::string& name) {
+    sql::Statement st(store.connection(), "SHOW " + name);
+    st.step_row();
+    return st.column_text(0);
+  };
+  EXPECT_EQ(show("tcp_keepalives_idle"), "30");
+  EXPECT_EQ(show("tcp_keepalives_interval"), "10");
+  EXPECT_EQ(show("tcp_keepalives_count"), "3");
 }
 
 }  // namespace
