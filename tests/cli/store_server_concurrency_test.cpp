@@ -11,8 +11,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <iostream>
 #include <csignal>
+#include <iostream>
 #include <random>
 #include <set>
 #include <thread>
@@ -341,17 +341,7 @@ TEST_F(StoreServerConcurrency, TwoMpiRanksCheckpointThroughRankZeroWhileAnotherP
   std::vector<std::string> argv{kMpiexec, "--allow-run-as-root", "--oversubscribe", "-np", "2", ORGANISM_BINARY};
   for (const auto& a : evolve_args(url_, 16, 12, 7)) argv.push_back(a);
   *(std::find(argv.begin(), argv.end(), "--islands") + 1) = "2";  // one island per rank
-  const pid_t pid = fork();
-  if (pid == 0) {
-    std::FILE* f = std::fopen(log.c_str(), "w");
-    dup2(fileno(f), 1);
-    dup2(fileno(f), 2);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
+  const pid_t pid = spawn_logged(argv, log);
   // This process reads the run while the ranks evolve it: the checkpoint's generation moves on.
   // Each rank connects (a rank reads the store wherever it runs), but only rank 0's connection
   // ever holds the writer lock: the backends seen holding it are one.
