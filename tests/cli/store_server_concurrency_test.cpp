@@ -268,6 +268,7 @@ TEST_F(StoreServerConcurrency, KillDuringAnImportLeavesAConsistentStoreAndTheImp
   BackgroundOrganism import(args);
   ASSERT_TRUE(wait_for_write(import, 60s)) << import.err();
   std::this_thread::sleep_for(std::chrono::milliseconds(random() % 100));
+  EXPECT_TRUE(writer_lock_held()) << "the import's write ended before the kill: give it more rows";
   import.signal(SIGKILL);
   ASSERT_EQ(import.collect().exit_code, 128 + SIGKILL);
   expect_verified();
