@@ -78,7 +78,13 @@ RunLock RunLock::acquire(data::Store& store, const std::string& run_id, core::Ti
     }
     store.save_run_lock(self);
   } catch (...) {
-    store.release_run(run_id);
+    // The error going up is the one to report. On a server store it may have aborted the caller's
+    // transaction, where the unlock cannot run either: the lock then ends with the connection.
+    try {
+      store.release_run(run_id);
+    } catch (const std::exception& e) {
+      spdlog::debug("run {}: lock not released after the failure: {}", run_id, e.what());
+    }
     throw;
   }
   RunLock lock;

@@ -254,6 +254,23 @@ TEST_F(StoreServerConcurrency, TwoProcessesCannotStepOneRunAndAKilledHoldersLock
   EXPECT_EQ(count("SELECT count(*) FROM run_locks"), 0);
 }
 
+TEST_F(StoreServerConcurrency, AFailedWriteOfTheRunLockReportsItsOwnErrorAndLeavesNothingBehind) {
+  synth();
+  // The lock's row cannot be written (as a full disk or a revoked grant would fail it): that error
+  // is what the user reads, not the failed unlock inside the aborted transaction after it.
+  const auto admin = data::sql::open_connection(url_, data::sql::Connection::Mode::ReadWrite);
+  admin->exec("CREATE FUNCTION no_lock() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk says no'; END $$ "
+              "LANGUAGE plpgsql; CREATE TRIGGER no_lock BEFORE INSERT ON run_locks FOR EACH ROW EXECUTE FUNCTION no_lock()");
+  const auto failed = run_organism(evolve_args(url_, 16, 1, 5));
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_NE(failed.err.find("disk says no"), std::string::npos) << failed.err;
+  EXPECT_EQ(failed.err.find("current transaction is aborted"), std::string::npos) << failed.err;
+  EXPECT_EQ(count("SELECT count(*) FROM runs"), 0);  // the run's creation rolled back with it
+  admin->exec("DROP TRIGGER no_lock ON run_locks");
+  const auto again = run_organism(evolve_args(url_, 16, 1, 5));
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+}
+
 TEST_F(StoreServerConcurrency, KillDuringAnImportLeavesAConsistentStoreAndTheImportCompletesAgain) {
   // The schema first, so that the only write transaction the watch can see is the import's.
   const auto tiny = loc_->dir() / "tiny.csv";
