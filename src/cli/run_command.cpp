@@ -81,7 +81,7 @@ daemon::RunOptions options_from(const RunArgs& a, const core::Config& config, co
   w.organism_binary = std::filesystem::read_symlink("/proc/self/exe").string();
   w.store_path = o.store_path;
   w.config_path = config_path;
-  w.log_path = o.store_path + ".evolve.log";
+  w.log_path = data::sql::local_files_base(o.store_path) + ".evolve.log";
   w.every_bars = o.lifecycle.evolve_every_bars;
   w.budget_seconds = o.lifecycle.evolve_budget_seconds;
   w.population = static_cast<int>(o.lifecycle.evolve_population);

@@ -22,6 +22,7 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "daemon/state_file.hpp"
+#include "data/sql.hpp"
 #include "data/store.hpp"
 #include "monitor/store_files.hpp"
 #include "runs/run_lock.hpp"
@@ -73,9 +74,11 @@ EvolutionClock EvolutionWorker::load_clock(const std::string& state_path) {
 EvolutionWorker::EvolutionWorker(EvolutionWorkerOptions options)
     : options_(std::move(options)),
       state_path_(state_path_for_store(options_.store_path)),
-      json_out_path_(options_.store_path + ".evolve-cycle.json"),
+      // Local files beside a file store; for a server store, named after its host, port and database
+      // in the current directory (never the URL itself: not a path, and it may hold a password).
+      json_out_path_(data::sql::local_files_base(options_.store_path) + ".evolve-cycle.json"),
       clock_(load_clock(state_path_)) {
-  if (options_.log_path.empty()) options_.log_path = options_.store_path + ".evolve.log";
+  if (options_.log_path.empty()) options_.log_path = data::sql::local_files_base(options_.store_path) + ".evolve.log";
   if (clock_.cycle_started_wall > 0) {
     spdlog::info("evolution: the cycle started at {} did not end before the last stop{}; resuming it first",
                  core::format_utc(clock_.last_cycle), clock_.run_id.empty() ? "" : fmt::format(" (run {})", clock_.run_id));
@@ -168,8 +171,7 @@ bool EvolutionWorker::resumable(const std::string& run_id, bool& holder_alive) c
   auto store = data::Store::open_existing(options_.store_path);
   const auto run = store.load_run(run_id);
   if (!run || run->status == "finished") return false;
-  const auto lock = store.load_run_lock(run_id);
-  holder_alive = lock && runs::holder_alive(*lock);
+  holder_alive = runs::run_in_progress(store, run_id);
   return true;
 }
 

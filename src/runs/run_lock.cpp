@@ -42,6 +42,16 @@ bool holder_alive(const data::RunLockRecord& lock) {
   return state != 'Z' && state != 'X';
 }
 
+bool run_in_progress(data::Store& store, const std::string& run_id) {
+  if (store.on_server()) {
+    if (!store.try_own_run(run_id)) return true;
+    store.release_run(run_id);
+    return false;
+  }
+  const auto lock = store.load_run_lock(run_id);
+  return lock && holder_alive(*lock);
+}
+
 RunLock RunLock::acquire(data::Store& store, const std::string& run_id, core::TimeMs now) {
   const auto self = this_process(run_id, now);
   // A server store: whoever holds the run's advisory lock executes it, on any host, and a killed
@@ -68,7 +78,13 @@ RunLock RunLock::acquire(data::Store& store, const std::string& run_id, core::Ti
     }
     store.save_run_lock(self);
   } catch (...) {
-    store.release_run(run_id);
+    // The error going up is the one to report. On a server store it may have aborted the caller's
+    // transaction, where the unlock cannot run either: the lock then ends with the connection.
+    try {
+      store.release_run(run_id);
+    } catch (const std::exception& e) {
+      spdlog::debug("run {}: lock not released after the failure: {}", run_id, e.what());
+    }
     throw;
   }
   RunLock lock;

@@ -18,6 +18,11 @@ data::RunLockRecord this_process(const std::string& run_id, core::TimeMs now);
 // lives; a process on another host cannot be checked and counts as alive.
 bool holder_alive(const data::RunLockRecord& lock);
 
+// Whether a live process executes the run now. On a server store the run's advisory lock says so
+// exactly, for a process on any host (a killed one's lock went with its connection; its run_locks
+// row may stay); on a file store the run_locks row's process, if holder_alive.
+bool run_in_progress(data::Store& store, const std::string& run_id);
+
 // A held lock; releases it on destruction. Movable, empty by default (a process that holds none).
 class RunLock {
  public:

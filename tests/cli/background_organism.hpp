@@ -37,6 +37,14 @@ class BackgroundOrganism {
   // The same on its stdout (the trading sessions' status lines).
   bool wait_for_out(const std::string& text) { return wait_in(text, true); }
   void signal(int sig) { kill(pid_, sig); }
+  // False once it has ended (reaped here; collect() then gives its result).
+  bool running() {
+    if (done_) return false;
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) != pid_) return true;
+    finish(status);
+    return false;
+  }
   RunResult collect() {
     if (!done_) {
       int status = 0;

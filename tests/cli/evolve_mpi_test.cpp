@@ -27,19 +27,7 @@ constexpr const char* kMpiexec = "";
 // A child process writing stdout and stderr to `log`; migration every 2 generations, so the
 // short runs below migrate.
 pid_t spawn(const std::vector<std::string>& argv, const fs::path& log) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    setenv("ORGANISM_EVOLVE_MIGRATION_INTERVAL", "2", 1);
-    std::FILE* f = std::fopen(log.c_str(), "w");
-    dup2(fileno(f), 1);
-    dup2(fileno(f), 2);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  return pid;
+  return spawn_logged(argv, log, {"ORGANISM_EVOLVE_MIGRATION_INTERVAL=2"});
 }
 
 // The exit code (128 + signal when killed), or -1 when still running after `limit` (then killed).

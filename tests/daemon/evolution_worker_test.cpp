@@ -118,6 +118,21 @@ TEST(EvolutionWorker, ArgumentsOfANewCycleAndOfAResume) {
   EXPECT_EQ(EvolutionWorker::state_path_for_store("/tmp/none/o.db"), "/tmp/none/o.db.daemon.json");
 }
 
+// A PostgreSQL store: the child gets the URL, but the cycle's local files are named after the
+// server's host, port and database (data::sql::local_files_base), never after the URL, which is
+// no path and may hold a password.
+TEST(EvolutionWorker, AServerStoresCycleFilesAreLocalAndNamedAfterItsDatabase) {
+  EvolutionWorkerOptions o;
+  o.organism_binary = "/bin/organism";
+  o.store_path = "postgresql://organism:secret@db.example:5433/research";
+  const EvolutionWorker worker(o);
+  const auto args = worker.child_arguments("run_x");
+  ASSERT_GE(args.size(), 3u);
+  EXPECT_EQ(args[2], o.store_path);
+  EXPECT_EQ(args.back(), "db.example-5433-research.db.evolve-cycle.json");
+  for (std::size_t i = 3; i < args.size(); ++i) EXPECT_EQ(args[i].find("secret"), std::string::npos) << args[i];
+}
+
 TEST(EvolutionWorker, ACycleStartsAfterEveryBarsAtNice19AndFinishesWithARun) {
   SmallStore s;
   EvolutionWorker worker(s.options(2));

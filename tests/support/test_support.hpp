@@ -57,6 +57,11 @@ struct RunResult {
 // `tmp`/stderr (files, not pipes, so large outputs cannot deadlock); returns its pid.
 pid_t spawn_organism(const std::vector<std::string>& args, const std::vector<std::string>& env, const TempDir& tmp);
 
+// Starts argv[0] (a path) with the arguments, no shell, its stdout and stderr both appended to
+// `log` and `env` ("NAME=value") added to this process's environment; returns its pid. For
+// commands other than organism itself (mpirun).
+pid_t spawn_logged(const std::vector<std::string>& argv, const fs::path& log, const std::vector<std::string>& env = {});
+
 RunResult run_organism(const std::vector<std::string>& args,
                        const std::vector<std::string>& env = {});
 // As run_organism, but sends SIGINT once `wait_for` appears on its stderr (as Ctrl-C would).
