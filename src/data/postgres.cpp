@@ -113,18 +113,20 @@ class PgStatement final : public sql::StatementImpl {
 
   bool step() override {
     if (!result_.res) execute();
-    return ++row_ < PQntuples(result_.res);
+    return ++row_ < rows_;
   }
   void reset() override {
     result_ = Result();
     row_ = -1;
+    rows_ = 0;
+    types_.clear();
     params_.clear();
   }
 
   std::int64_t column_int(int c) const override {
     if (null(c)) return 0;
     const char* p = value(c);
-    switch (PQftype(result_.res, c)) {
+    switch (types_[static_cast<std::size_t>(c)]) {
       case kInt8: return static_cast<std::int64_t>(get64(p));
       case kInt4: return static_cast<std::int32_t>(get32(p));
       case kInt2: return static_cast<std::int16_t>(get16(p));
@@ -137,7 +139,7 @@ class PgStatement final : public sql::StatementImpl {
   double column_double(int c) const override {
     if (null(c)) return 0;
     const char* p = value(c);
-    switch (PQftype(result_.res, c)) {
+    switch (types_[static_cast<std::size_t>(c)]) {
       case kFloat8: return std::bit_cast<double>(get64(p));
       case kFloat4: return std::bit_cast<float>(get32(p));
       case kNumeric: return static_cast<double>(numeric_value(p, PQgetlength(result_.res, row_, c)));
@@ -147,7 +149,7 @@ class PgStatement final : public sql::StatementImpl {
   }
   std::string column_text(int c) const override {
     if (null(c)) return {};
-    switch (PQftype(result_.res, c)) {
+    switch (types_[static_cast<std::size_t>(c)]) {
       case kInt8: case kInt4: case kInt2: case kBool: return std::to_string(column_int(c));
       case kFloat8: case kFloat4: case kNumeric: return fmt::format("{}", column_double(c));
       default: return std::string(value(c), static_cast<std::size_t>(PQgetlength(result_.res, row_, c)));
@@ -162,7 +164,7 @@ class PgStatement final : public sql::StatementImpl {
     return params_[static_cast<std::size_t>(index - 1)];
   }
   bool null(int c) const {
-    if (!result_.res || row_ < 0 || row_ >= PQntuples(result_.res) || c < 0 || c >= PQnfields(result_.res)) {
+    if (row_ < 0 || row_ >= rows_ || c < 0 || static_cast<std::size_t>(c) >= types_.size()) {
       db_.fail(fmt::format("column {} of '{}' read without a row", c, label_));
     }
     return PQgetisnull(result_.res, row_, c) != 0;
@@ -178,7 +180,11 @@ class PgStatement final : public sql::StatementImpl {
         check(db_, result_, fmt::format("query failed ('{}')", label_));
         db_.set_changes(std::strtoll(PQcmdTuples(result_.res), nullptr, 10));
         if (own_transaction) db_.commit();
+        // The result's shape, read once: columns are read millions of times on a large load.
         row_ = -1;
+        rows_ = PQntuples(result_.res);
+        types_.resize(static_cast<std::size_t>(PQnfields(result_.res)));
+        for (std::size_t i = 0; i < types_.size(); ++i) types_[i] = PQftype(result_.res, static_cast<int>(i));
         return;
       } catch (const RetryableError&) {
         if (own_transaction && db_.in_transaction()) db_.rollback();
@@ -223,7 +229,8 @@ class PgStatement final : public sql::StatementImpl {
   bool writes_ = false, prepared_ = false;
   std::vector<std::optional<std::string>> params_;
   Result result_;
-  int row_ = -1;
+  int row_ = -1, rows_ = 0;
+  std::vector<Oid> types_;  // of the result's columns
 };
 
 }  // namespace
@@ -406,6 +413,10 @@ CopyBuffer::CopyBuffer() {
 void CopyBuffer::put16(std::uint16_t v) { v = __builtin_bswap16(v); data_.append(reinterpret_cast<const char*>(&v), 2); }
 void CopyBuffer::put32(std::uint32_t v) { v = __builtin_bswap32(v); data_.append(reinterpret_cast<const char*>(&v), 4); }
 void CopyBuffer::put64(std::uint64_t v) { v = __builtin_bswap64(v); data_.append(reinterpret_cast<const char*>(&v), 8); }
+
+void CopyBuffer::reserve(std::size_t rows, int fields) {
+  data_.reserve(data_.size() + rows * (2 + static_cast<std::size_t>(fields) * 12) + 2);  // 8-byte values
+}
 
 void CopyBuffer::row(int fields) { put16(static_cast<std::uint16_t>(fields)); }
 void CopyBuffer::add(std::int64_t value) { put32(8); put64(static_cast<std::uint64_t>(value)); }

@@ -64,6 +64,9 @@ class Connection final : public sql::Connection {
 class CopyBuffer {
  public:
   CopyBuffer();
+  // Room for `rows` rows of `fields` 8-byte values, so that a million rows are not copied as the
+  // buffer grows.
+  void reserve(std::size_t rows, int fields);
   void row(int fields);
   void add(std::int64_t value);
   void add(double value);

@@ -50,6 +50,7 @@ bool strictly_increasing(std::span<const TimeMs> times) {
 
 Counts candles(sql::Connection& db, std::int64_t series_id, const CandleView& bars, bool fresh) {
   postgres::CopyBuffer rows;
+  rows.reserve(bars.size(), 8);
   for (std::size_t i = 0; i < bars.size(); ++i) {
     rows.row(8);
     // Straight into candles the first column is the series; staged, the row's place in the input.
@@ -86,6 +87,7 @@ Counts candles(sql::Connection& db, std::int64_t series_id, const CandleView& ba
 
 Counts funding(sql::Connection& db, std::int64_t series_id, const FundingSeries& funding, bool fresh) {
   postgres::CopyBuffer rows;
+  rows.reserve(funding.size(), 3);
   for (std::size_t i = 0; i < funding.size(); ++i) {
     rows.row(3);
     rows.add(fresh ? series_id : static_cast<std::int64_t>(i));
@@ -103,6 +105,7 @@ Counts funding(sql::Connection& db, std::int64_t series_id, const FundingSeries&
 Counts regimes(sql::Connection& db, std::int64_t series_id, std::span<const TimeMs> times,
                std::span<const std::uint8_t> codes, bool fresh) {
   postgres::CopyBuffer rows;
+  rows.reserve(times.size(), 3);
   for (std::size_t i = 0; i < times.size(); ++i) {
     rows.row(3);
     rows.add(fresh ? series_id : static_cast<std::int64_t>(i));
