@@ -163,17 +163,10 @@ UpsertCounts Store::upsert_candles(const SeriesKey& key, const CandleView& bars)
   const auto recorded = candles_summary(id);
   const bool append = appends_after_last("candles", id, recorded, bars.time);
   const std::int64_t before = append ? recorded.rows : count_rows(*db_, "candles", id);
-  // An unknown trade count (NULL) never erases a known one; every other field takes the new value.
-  auto st = db_->cached(R"sql(
+  static const std::string upsert = std::string(R"sql(
     INSERT INTO candles (series_id, time, open, high, low, close, volume, trades)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (series_id, time) DO UPDATE SET
-      open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
-      volume = excluded.volume, trades = coalesce(excluded.trades, candles.trades)
-    WHERE candles.open IS DISTINCT FROM excluded.open OR candles.high IS DISTINCT FROM excluded.high
-       OR candles.low IS DISTINCT FROM excluded.low OR candles.close IS DISTINCT FROM excluded.close
-       OR candles.volume IS DISTINCT FROM excluded.volume
-       OR (excluded.trades IS NOT NULL AND candles.trades IS DISTINCT FROM excluded.trades))sql");
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?))sql") + copy::kCandleOnConflict;
+  auto st = db_->cached(upsert);
   std::int64_t changed = 0;
   // A server takes many rows fastest by COPY (one round trip instead of one per row).
   const std::size_t rows_one_by_one = on_server() && bars.size() >= copy::kMinRows ? 0 : bars.size();

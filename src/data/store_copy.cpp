@@ -74,15 +74,8 @@ Counts candles(sql::Connection& db, std::int64_t series_id, const CandleView& ba
         rows);
   return run_counted(db, fmt::format(R"sql(
     INSERT INTO candles (series_id, time, open, high, low, close, volume, trades)
-    SELECT ?, time, open, high, low, close, volume, trades FROM {}
-    ON CONFLICT (series_id, time) DO UPDATE SET
-      open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
-      volume = excluded.volume, trades = coalesce(excluded.trades, candles.trades)
-    WHERE candles.open IS DISTINCT FROM excluded.open OR candles.high IS DISTINCT FROM excluded.high
-       OR candles.low IS DISTINCT FROM excluded.low OR candles.close IS DISTINCT FROM excluded.close
-       OR candles.volume IS DISTINCT FROM excluded.volume
-       OR (excluded.trades IS NOT NULL AND candles.trades IS DISTINCT FROM excluded.trades)
-    RETURNING (xmax = 0) AS inserted)sql", fmt::format(kLatest, "candles_in")), series_id);
+    SELECT ?, time, open, high, low, close, volume, trades FROM {} {}
+    RETURNING (xmax = 0) AS inserted)sql", fmt::format(kLatest, "candles_in"), kCandleOnConflict), series_id);
 }
 
 Counts funding(sql::Connection& db, std::int64_t series_id, const FundingSeries& funding, bool fresh) {

@@ -18,6 +18,18 @@ struct Counts {
   std::int64_t inserted = 0, changed = 0;
 };
 
+// A candle's upsert rule, shared by the row-by-row path (store.cpp) and the staged one: an unknown
+// trade count (NULL) never erases a known one, every other field takes the new value, and an
+// identical row is left alone (not counted as changed).
+inline constexpr const char* kCandleOnConflict = R"sql(
+    ON CONFLICT (series_id, time) DO UPDATE SET
+      open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
+      volume = excluded.volume, trades = coalesce(excluded.trades, candles.trades)
+    WHERE candles.open IS DISTINCT FROM excluded.open OR candles.high IS DISTINCT FROM excluded.high
+       OR candles.low IS DISTINCT FROM excluded.low OR candles.close IS DISTINCT FROM excluded.close
+       OR candles.volume IS DISTINCT FROM excluded.volume
+       OR (excluded.trades IS NOT NULL AND candles.trades IS DISTINCT FROM excluded.trades))sql";
+
 // From how many rows a server store takes the COPY path (below, a prepared insert per row is as quick).
 inline constexpr std::size_t kMinRows = 64;
 

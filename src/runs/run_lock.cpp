@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <fstream>
+#include <thread>
 #include <utility>
 
 #include "core/error.hpp"
@@ -52,11 +54,30 @@ bool run_in_progress(data::Store& store, const std::string& run_id) {
   return lock && holder_alive(*lock);
 }
 
+namespace {
+
+// Takes the run's advisory lock. When the holder named by the run's row is a process of this host
+// that is gone (killed), its lock is about to go too: the server releases a closed connection's
+// locks when its backend exits, moments after the socket closes. Asked again for up to 10 s then,
+// so that `evolve --resume` right after a kill -9 takes the run instead of meeting a dead holder.
+bool owned_soon(data::Store& store, const std::string& run_id) {
+  if (store.try_own_run(run_id)) return true;
+  const auto holder = store.load_run_lock(run_id);
+  if (!holder || holder_alive(*holder)) return false;
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (store.try_own_run(run_id)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 RunLock RunLock::acquire(data::Store& store, const std::string& run_id, core::TimeMs now) {
   const auto self = this_process(run_id, now);
   // A server store: whoever holds the run's advisory lock executes it, on any host, and a killed
   // process's lock ended with its connection. The row only says who.
-  if (!store.try_own_run(run_id)) {
+  if (!owned_soon(store, run_id)) {
     const auto holder = store.load_run_lock(run_id);
     throw core::Error(holder ? fmt::format("run '{}' is being executed by process {} on {} (since {}); wait for it to "
                                            "end or stop it (kill -TERM {} on {}) and try again",
