@@ -1,6 +1,5 @@
 #include "data/store_peek.hpp"
 
-#include <filesystem>
 #include <string_view>
 #include <utility>
 
@@ -8,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "data/sql.hpp"
+#include "data/store.hpp"
 
 namespace organism::data {
 
@@ -38,7 +38,7 @@ std::vector<Row> newest_rows(sql::Connection& db, std::string_view table, std::s
 }  // namespace
 
 StorePeek StorePeek::open(const std::string& store_path) {
-  if (!sql::is_server_location(store_path) && !std::filesystem::exists(store_path)) {
+  if (!Store::may_exist(store_path)) {
     throw core::Error(fmt::format("store {} does not exist", store_path));
   }
   return StorePeek(sql::open_connection(store_path, sql::Connection::Mode::ReadOnly));

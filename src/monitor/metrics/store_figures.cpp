@@ -1,12 +1,11 @@
 // The store's figures for the monitor (store_figures.hpp).
 #include "monitor/metrics/store_figures.hpp"
 
-#include <filesystem>
-
 #include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "data/sql.hpp"
+#include "data/store.hpp"
 
 namespace organism::monitor {
 
@@ -19,7 +18,7 @@ struct StoreScan::Impl {
 };
 
 StoreScan::StoreScan(const std::string& path) {
-  if (!data::sql::is_server_location(path) && !std::filesystem::exists(path)) {
+  if (!data::Store::may_exist(path)) {
     throw core::Error(fmt::format("store {}: no such file", path));
   }
   impl_ = std::make_unique<Impl>(path);
