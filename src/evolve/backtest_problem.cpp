@@ -133,13 +133,16 @@ std::vector<std::vector<backtest::Metrics>> BacktestProblem::evaluate(std::span<
   tbb::enumerable_thread_specific<backtest::BacktestResult> scratch;
   tbb::task_arena arena(threads_ > 0 ? threads_ : tbb::task_arena::automatic);
   arena.execute([&] {
-    // One task per (genome, coin): backtests are long enough that grain 1 costs nothing.
+    // One task per (genome, coin): backtests are long enough that grain 1 costs nothing. Tasks
+    // run coin by coin (task = c * genomes + g), so the indicator columns of one coin are reused
+    // by every genome while they are in the cache, instead of every coin's columns competing for
+    // it at once; each result still lands in its own slot, so the order changes no number.
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, genomes.size() * coins, 1),
                       [&](const tbb::blocked_range<std::size_t>& r) {
                         auto& result = scratch.local();
                         for (std::size_t task = r.begin(); task != r.end(); ++task) {
                           if (cancel && cancel->load(std::memory_order_relaxed)) return;
-                          const std::size_t g = task / coins, c = task % coins;
+                          const std::size_t c = task / genomes.size(), g = task % genomes.size();
                           if (segment_of(universe_.coins[c], stage).size() == 0) continue;
                           // One genome's failure is that genome's, never the batch's: an exception
                           // leaving a task would cancel every other evaluation of the run.
@@ -151,7 +154,7 @@ std::vector<std::vector<backtest::Metrics>> BacktestProblem::evaluate(std::span<
                           } catch (const std::exception& e) {
                             out[g][c] = backtest::Metrics{};
                             out[g][c].evaluation_failed = true;
-                            errors[task] = e.what();
+                            errors[g * coins + c] = e.what();
                           }
                         }
                       });
