@@ -19,12 +19,20 @@ struct MeasuredRun {
   Metrics metrics;
   MetricsOptions options;
   bool funding = false;        // the input had funding per bar (printed with the models)
-  double bars_per_second = 0;  // the simulation alone, metrics excluded; 0 if too fast to time
+  // With timing: bars / the fastest of kTimedRuns repeats of run_backtest into this result's own
+  // buffers (input checks, the loop, writing equity, exposure and trades); 0 without timing.
+  double bars_per_second = 0;
 };
 
-// Runs input under config and measures it with options (bars_per_year, windows, initial equity).
+// Repeats of a timed simulation: the first, untimed run allocates the result's buffers, so the
+// clock sees no allocation and no first touch of fresh pages (which on a VM can cost more than
+// the simulation itself); the fastest repeat is the least disturbed by other processes.
+inline constexpr int kTimedRuns = 3;
+
+// Runs input under config and measures it with options (bars_per_year, windows, initial equity);
+// `timing` also sets bars_per_second (the result is the last timed run's: each run is the same).
 MeasuredRun run_measured(const BacktestInput& input, const BacktestConfig& config,
-                         const MetricsOptions& options);
+                         const MetricsOptions& options, bool timing = false);
 
 // What names a single run in its document: the series label and the genome id ("" for a
 // signal file); timing adds bars_per_second.
