@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <memory>
+#include <vector>
 #include <string>
 
 #include "backtest/compensated_sum.hpp"
@@ -33,6 +33,7 @@ struct BarPass {
   std::int64_t max_underwater = 0;
   std::int64_t bars_in_market = 0;
   double sum_abs_exposure_change = 0;
+  double sum_abs_exposure = 0;  // of the exposure as given (unscaled); with kGross only
   bool finite = true;  // every equity and exposure value was finite
 };
 
@@ -85,14 +86,18 @@ void check_inputs(std::span<const double> equity, std::span<const double> exposu
 }
 
 // The sequential pass: bust-aware bar returns into `returns` and their sum, drawdown depth and
-// duration, time in market and turnover.
+// duration, time in market and turnover of the exposure x_t = scale * exposure[t] (the scaled
+// exposure is read as it goes, never stored; scale 1 is the curve as traded, 1 * x being x), and
+// with kGross the sum of |exposure[t]| for the relative turnover (one more independent addition
+// chain beside the returns' sum, instead of a pass of its own).
 //
 // Max drawdown needs no division per bar: between two peaks the deepest point is the lowest
 // equity, so each peak-to-peak segment is closed once, when a new peak (or the end) arrives.
-BarPass scan_bars(std::span<const double> equity, std::span<const double> exposure,
+template <bool kGross>
+BarPass scan_bars(std::span<const double> equity, std::span<const double> exposure, double scale,
                   double initial_equity, std::span<double> returns) {
   const std::size_t n = equity.size();
-  CompensatedSum sum_r, turnover;
+  CompensatedSum sum_r, turnover, gross;
   double prev = initial_equity;  // effective (bust-aware) equity of the previous bar
   double peak = prev, trough = prev, max_drawdown = 0;
   double prev_x = 0;
@@ -104,7 +109,8 @@ BarPass scan_bars(std::span<const double> equity, std::span<const double> exposu
     double block_turnover = 0;
     for (std::size_t t = start; t < end; ++t) {
       const double raw = equity[t];
-      const double x = exposure[t];
+      const double x = scale * exposure[t];
+      if constexpr (kGross) gross.add(std::abs(exposure[t]));
       poison += (raw - raw) + (x - x);
       // Bust: once the equity reaches 0 it stays 0, so later bars return 0, never NaN.
       const double e = (prev > 0 && raw > 0) ? raw : 0.0;
@@ -135,6 +141,7 @@ BarPass scan_bars(std::span<const double> equity, std::span<const double> exposu
   out.sum_r = sum_r.value();
   out.bars_in_market = in_market;
   out.sum_abs_exposure_change = turnover.value();
+  out.sum_abs_exposure = gross.value();
   out.finite = poison == 0;
   return out;
 }
@@ -239,14 +246,21 @@ double cagr(double final_equity, double initial, double years) {
   return growth >= std::log1p(kMaxCagr) ? kMaxCagr : std::expm1(growth);
 }
 
-Metrics curve_metrics(std::span<const double> equity, std::span<const double> exposure,
-                      std::span<const Trade> trades, const MetricsOptions& options) {
+// Every metric of the curve `equity` with the exposure scale x `exposure`. With kGross,
+// mean_gross gets the mean of |exposure| (unscaled), for the relative turnover.
+template <bool kGross>
+Metrics curve_metrics(std::span<const double> equity, std::span<const double> exposure, double scale,
+                      std::span<const Trade> trades, const MetricsOptions& options, double& mean_gross) {
   // The one scratch buffer: bar returns, read by the moments pass, then reordered by the tail.
+  // Kept per thread and only ever grown: evolution computes metrics once per genome x coin on
+  // curves of a few lengths, so after the first call there is no allocation and no fresh page.
   const std::size_t n = equity.size();
-  const auto scratch = std::make_unique_for_overwrite<double[]>(n);
-  const std::span<double> returns(scratch.get(), n);
-  const BarPass bars = scan_bars(equity, exposure, options.initial_equity, returns);
+  thread_local std::vector<double> scratch;
+  if (scratch.size() < n) scratch.resize(n);
+  const std::span<double> returns(scratch.data(), n);
+  const BarPass bars = scan_bars<kGross>(equity, exposure, scale, options.initial_equity, returns);
   if (!bars.finite) throw_non_finite(equity, exposure);
+  mean_gross = n > 0 ? bars.sum_abs_exposure / static_cast<double>(n) : 0.0;
 
   Metrics m;
   const double nd = static_cast<double>(n);
@@ -297,31 +311,22 @@ Metrics curve_metrics(std::span<const double> equity, std::span<const double> ex
   return m;
 }
 
-// Turnover per unit of mean gross exposure: sum |dx| / years / mean |x|, the same for any k x.
-double relative_turnover(std::span<const double> exposure, double turnover) {
-  CompensatedSum gross;
-  for (double x : exposure) gross.add(std::abs(x));
-  const double mean_gross = exposure.empty() ? 0.0 : gross.value() / static_cast<double>(exposure.size());
-  return ratio_or_zero(turnover, mean_gross);
-}
-
 }  // namespace
 
 Metrics compute_metrics(std::span<const double> equity, std::span<const double> exposure,
                         std::span<const Trade> trades, const MetricsOptions& options) {
   check_inputs(equity, exposure, trades, options);
-  if (!(options.target_volatility > 0)) return curve_metrics(equity, exposure, trades, options);
+  double mean_gross = 0;
+  if (!(options.target_volatility > 0)) return curve_metrics<false>(equity, exposure, 1.0, trades, options, mean_gross);
   // Reused across calls: evolution computes metrics millions of times on curves of one length.
-  thread_local ScaledCurve scaled;
-  const double k = scale_to_volatility(equity, exposure, options.initial_equity, options.bars_per_year,
-                                       options.target_volatility, scaled);
-  Metrics m;
-  if (k > 0) {
-    m = curve_metrics(scaled.equity, scaled.exposure, trades, options);
-  } else {  // no volatility to scale: the curve as traded (flat: every risk metric is 0)
-    m = curve_metrics(equity, exposure, trades, options);
-  }
-  m.turnover = finite_or_zero(relative_turnover(exposure, m.turnover / (k > 0 ? k : 1.0)));
+  thread_local std::vector<double> scaled;
+  const double k = scale_equity_to_volatility(equity, options.initial_equity, options.bars_per_year,
+                                              options.target_volatility, scaled);
+  // No volatility to scale (k = 0): the curve as traded (flat: every risk metric is 0).
+  Metrics m = k > 0 ? curve_metrics<true>(std::span(scaled.data(), equity.size()), exposure, k, trades, options, mean_gross)
+                    : curve_metrics<true>(equity, exposure, 1.0, trades, options, mean_gross);
+  // Turnover per unit of mean gross exposure: sum |dx| / years / mean |x|, the same for any k x.
+  m.turnover = finite_or_zero(ratio_or_zero(m.turnover / (k > 0 ? k : 1.0), mean_gross));
   return m;
 }
 

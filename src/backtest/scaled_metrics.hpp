@@ -27,6 +27,13 @@ struct ScaledCurve {
 ScaledCurve scale_curve(std::span<const double> equity, std::span<const double> exposure, double initial_equity,
                         double scale);
 
+// The equity half of scale_to_volatility, for compute_metrics, which reads k x exposure_t as it
+// goes instead of storing it: k, and the scaled equity into `equity_out` (grown, never shrunk: the
+// first equity.size() values are the curve). Returns 0 for a flat curve (equity_out then holds
+// the bar returns).
+double scale_equity_to_volatility(std::span<const double> equity, double initial_equity, double bars_per_year,
+                                  double target_volatility, std::vector<double>& equity_out);
+
 // Both at once into `out`, whose buffers are reused (no allocation once they are large enough:
 // compute_metrics keeps one per thread): k = volatility_scale, then the curve scaled by k.
 // Returns k; 0 for a flat curve, `out` then holding no scaled curve.
