@@ -52,6 +52,14 @@ class Position {
     return want != held_ || (every_bar_ && want != 0);
   }
 
+  // The clamped target at which pending() is false, without side effects, when that is the only
+  // target with no fill due: nothing blocked by a stop and no rebalancing of a held position every
+  // bar. Lets the simulation loop run through bars whose target is unchanged without asking.
+  std::optional<double> steady_target() const {
+    if (blocked_side_ != 0 || (every_bar_ && held_ != 0)) return std::nullopt;
+    return held_;
+  }
+
   // Resizes to the clamped target `want` at raw price p, `equity` being the account's equity at
   // that moment. Rare (a target change), so kept out of the per-bar loop's code.
   [[gnu::noinline]] void resize(double want, double p, double equity, core::TimeMs time,

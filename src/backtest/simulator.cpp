@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -82,6 +83,35 @@ template <Rules kRules, FillModel kFill, bool kRecord, bool kSingle, bool kDrawd
     if constexpr (kRecord) o.cash[t] = account.cash();
     return true;
   };
+  // Bars on which a single leg without stops, funding or a drawdown stop holds its position: the
+  // equity is cash + units x close (as Account::mark takes it) and the exposure is unchanged, so
+  // they are written from registers until a bar whose target asks for a fill or whose equity is
+  // not above 0, which advance() then takes as usual. Returns the first bar not written.
+  constexpr bool kHolding = kSingle && !kRules.stops() && !kRules.funding && !kDrawdownStop;
+  const auto hold = [&account, &o, &legs](std::size_t from, std::size_t to) {
+    const auto& position = account.position(0);
+    const std::optional<double> steady = position.steady_target();
+    if (!steady) return from;
+    const double cash = account.cash(), units = position.units(), x = position.exposure();
+    const double total = 0.0 + x;  // the legs' sum as bar() takes it (0 + -0 is +0)
+    const bool write_total = !o.exposure.empty();
+    const double* close = legs[0].input.bars.close.data();
+    const double* target = legs[0].input.target.data();
+    std::size_t t = from;
+    for (; t < to; ++t) {
+      if (std::clamp(target[t - kLag], -1.0, 1.0) != *steady) break;
+      const double eq = cash + units * close[t];
+      if (!(eq > 0)) break;
+      o.equity[t] = eq;
+      o.leg_exposure[0][t] = x;
+      if (write_total) o.exposure[t] = total;
+      if constexpr (kRecord) {
+        o.leg_units[0][t] = units;
+        o.cash[t] = cash;
+      }
+    }
+    return t;
+  };
   std::size_t t = 0;
   bool alive = true;
   // Under next_open nothing has been decided before the first bar: target 0 fills nothing.
@@ -91,6 +121,10 @@ template <Rules kRules, FillModel kFill, bool kRecord, bool kSingle, bool kDrawd
   }
   if (alive) {
     for (; t < n; ++t) {
+      if constexpr (kHolding) {
+        t = hold(t, n);
+        if (t == n) break;
+      }
       if constexpr (kDrawdownStop) {
         if (!bar(t, StoppableBars<kLag>{{legs, t}, flat})) break;
       } else {
