@@ -52,13 +52,18 @@ class Position {
     return want != held_ || (every_bar_ && want != 0);
   }
 
-  // The clamped target at which pending() is false, without side effects, when that is the only
-  // target with no fill due: nothing blocked by a stop and no rebalancing of a held position every
-  // bar. Lets the simulation loop run through bars whose target is unchanged without asking.
-  std::optional<double> steady_target() const {
-    if (blocked_side_ != 0 || (every_bar_ && held_ != 0)) return std::nullopt;
-    return held_;
-  }
+  // When pending() is false, as a value the simulation loop keeps in registers while it runs
+  // through bars that need no fill: a stop's block the target keeps pointing into (not re-armed),
+  // or else the target the position holds, unless a held position is rebalanced every bar.
+  struct Idle {
+    double held, blocked_side;
+    bool every_bar;
+    bool at(double want, bool rearmed) const {
+      if (blocked_side != 0) return want * blocked_side > 0 && !rearmed;
+      return want == held && !(every_bar && want != 0);
+    }
+  };
+  Idle idle() const { return {held_, blocked_side_, every_bar_}; }
 
   // Resizes to the clamped target `want` at raw price p, `equity` being the account's equity at
   // that moment. Rare (a target change), so kept out of the per-bar loop's code.

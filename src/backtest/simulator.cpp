@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <optional>
 
 #include <fmt/format.h>
 
@@ -83,23 +82,30 @@ template <Rules kRules, FillModel kFill, bool kRecord, bool kSingle, bool kDrawd
     if constexpr (kRecord) o.cash[t] = account.cash();
     return true;
   };
-  // Bars on which a single leg without stops, funding or a drawdown stop holds its position: the
-  // equity is cash + units x close (as Account::mark takes it) and the exposure is unchanged, so
-  // they are written from registers until a bar whose target asks for a fill or whose equity is
-  // not above 0, which advance() then takes as usual. Returns the first bar not written.
-  constexpr bool kHolding = kSingle && !kRules.stops() && !kRules.funding && !kDrawdownStop;
+  // Bars on which a single leg holds its position (no fill due, and no stop or funding to apply:
+  // the rules have none, or the leg is flat): the equity is cash + units x close (as
+  // Account::mark takes it) and the exposure is unchanged, so they are written from registers
+  // until a bar that asks for a fill or whose equity is not above 0, which advance() then takes
+  // as usual. Returns the first bar not written. A drawdown stop sees every bar: not held.
+  constexpr bool kHolding = kSingle && !kDrawdownStop;
   const auto hold = [&account, &o, &legs](std::size_t from, std::size_t to) {
     const auto& position = account.position(0);
-    const std::optional<double> steady = position.steady_target();
-    if (!steady) return from;
-    const double cash = account.cash(), units = position.units(), x = position.exposure();
+    const double units = position.units();
+    if (kRules.stops() || kRules.funding) {
+      if (units != 0) return from;
+    }
+    const Position::Idle idle = position.idle();
+    const double cash = account.cash(), x = position.exposure();
     const double total = 0.0 + x;  // the legs' sum as bar() takes it (0 + -0 is +0)
     const bool write_total = !o.exposure.empty();
-    const double* close = legs[0].input.bars.close.data();
-    const double* target = legs[0].input.target.data();
+    const auto& in = legs[0].input;
+    const double* close = in.bars.close.data();
+    const double* target = in.target.data();
+    const std::uint8_t* rearm = in.rearm.empty() ? nullptr : in.rearm.data();
     std::size_t t = from;
     for (; t < to; ++t) {
-      if (std::clamp(target[t - kLag], -1.0, 1.0) != *steady) break;
+      const bool rearmed = rearm != nullptr && rearm[t - kLag] != 0;
+      if (!idle.at(std::clamp(target[t - kLag], -1.0, 1.0), rearmed)) break;
       const double eq = cash + units * close[t];
       if (!(eq > 0)) break;
       o.equity[t] = eq;
