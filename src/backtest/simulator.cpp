@@ -97,20 +97,25 @@ template <Rules kRules, FillModel kFill, bool kRecord, bool kSingle, bool kDrawd
     const Position::Idle idle = position.idle();
     const double cash = account.cash(), x = position.exposure();
     const double total = 0.0 + x;  // the legs' sum as bar() takes it (0 + -0 is +0)
-    const bool write_total = !o.exposure.empty();
     const auto& in = legs[0].input;
-    const double* close = in.bars.close.data();
-    const double* target = in.target.data();
-    const std::uint8_t* rearm = in.rearm.empty() ? nullptr : in.rearm.data();
+    const double* const close = in.bars.close.data();
+    const double* const target = in.target.data();
+    const std::uint8_t* const rearm = in.rearm.empty() ? nullptr : in.rearm.data();
+    // Local pointers: a store through o's spans could otherwise alias them, reloaded every bar.
+    double* const equity = o.equity.data();
+    double* const exposure = o.leg_exposure[0].data();
+    double* const total_exposure = o.exposure.empty() ? nullptr : o.exposure.data();
     std::size_t t = from;
     for (; t < to; ++t) {
       const bool rearmed = rearm != nullptr && rearm[t - kLag] != 0;
-      if (!idle.at(std::clamp(target[t - kLag], -1.0, 1.0), rearmed)) break;
+      // std::clamp's value for a finite target, without its branches (only compared here).
+      const double want = std::min(std::max(target[t - kLag], -1.0), 1.0);
+      if (!idle.at(want, rearmed)) break;
       const double eq = cash + units * close[t];
       if (!(eq > 0)) break;
-      o.equity[t] = eq;
-      o.leg_exposure[0][t] = x;
-      if (write_total) o.exposure[t] = total;
+      equity[t] = eq;
+      exposure[t] = x;
+      if (total_exposure != nullptr) total_exposure[t] = total;
       if constexpr (kRecord) {
         o.leg_units[0][t] = units;
         o.cash[t] = cash;
