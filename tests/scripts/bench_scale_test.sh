@@ -14,7 +14,7 @@ import json, sys
 j = json.loads(sys.stdin.read())
 keys = {"coins", "bars", "interval", "population", "threads", "generations", "in_sample_bars",
         "seconds_per_generation", "bar_backtests_per_second", "peak_rss_bytes", "generation0_seconds",
-        "synth_seconds"}
+        "synth_seconds", "cache_high_water_bytes"}
 assert set(j) == keys, sorted(set(j) ^ keys)
 assert (j["coins"], j["bars"], j["interval"], j["population"], j["threads"], j["generations"]) == (2, 6000, "1h", 20, 1, 1), j
 assert 3000 < j["in_sample_bars"] <= 3600, j  # 60% of 6000 bars, less the embargo if any
@@ -23,6 +23,7 @@ assert 0 < j["seconds_per_generation"] < 60, j
 most = 20 * 2 * j["in_sample_bars"] / j["seconds_per_generation"]
 assert most / 1000 < j["bar_backtests_per_second"] <= most * 1.0001, (j, most)
 assert 10 << 20 < j["peak_rss_bytes"] < 4 << 30, j
+assert 0 < j["cache_high_water_bytes"] <= 16 << 20, j  # --cache-mb 16
 assert 0 < j["generation0_seconds"] < 60 and 0 < j["synth_seconds"] < 60, j
 '
 
