@@ -32,12 +32,20 @@ struct CacheStats {
   std::size_t misses = 0;     // computed
   std::size_t evictions = 0;  // entries dropped to stay within capacity
   std::size_t entries = 0;
-  std::size_t bytes = 0;
+  std::size_t bytes = 0;       // held entries plus the reservations of computations under way
+  std::size_t pending = 0;     // of which reserved for computations under way
+  std::size_t high_water = 0;  // the most `bytes` has been since construction (clear() keeps it)
   std::size_t capacity = 0;
 };
 
-// Least-recently-used eviction by bytes (values plus a per-entry overhead). A column larger than
-// the whole capacity is computed and returned but not kept.
+// Least-recently-used eviction by bytes: each entry counts its values by capacity plus its real
+// bookkeeping (list and map nodes, key copies and their heap parts, the shared_ptr block). A
+// computation under way reserves its column's bytes before it starts, evicting to make room, so
+// held plus computing stays within capacity; the column's length is read from the "#N" suffix
+// that indicator_set's series_id() ends a series with (no suffix: nothing reserved, and the
+// column is counted when it lands). A column larger than the whole capacity is computed and
+// returned but not kept. Columns a reader still holds after eviction are the reader's memory,
+// not the cache's (docs: the memory formula counts them per thread).
 class IndicatorCache {
  public:
   explicit IndicatorCache(std::size_t capacity_bytes);
@@ -60,14 +68,22 @@ class IndicatorCache {
     SharedColumn value;
     std::size_t bytes;
   };
+  struct Pending {
+    std::shared_future<SharedColumn> result;
+    std::size_t reserved;  // bytes counted in bytes_ until the column lands
+  };
   void insert_locked(const CacheKey& key, SharedColumn value);
+  // Evicts least recently used entries until bytes_ <= capacity_ (or none is left), then records
+  // the high-water mark.
+  void evict_locked();
 
   mutable std::mutex mutex_;
   std::size_t capacity_;
   std::size_t bytes_ = 0;
   std::list<Entry> lru_;  // most recently used first
   std::map<CacheKey, std::list<Entry>::iterator> index_;
-  std::map<CacheKey, std::shared_future<SharedColumn>> pending_;
+  std::map<CacheKey, Pending> pending_;
+  std::size_t pending_bytes_ = 0;
   CacheStats counts_;
 };
 

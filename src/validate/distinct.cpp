@@ -25,9 +25,9 @@ int tree_nodes(const strategy::Genome& g) {
   return n;
 }
 
-// FNV-1a over the doubles' bit patterns; -0 and 0 compare equal, so they must hash alike.
-std::uint64_t hash_of(std::span<const double> values) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
+// FNV-1a over the doubles' bit patterns, continued from h; -0 and 0 compare equal, so they must
+// hash alike.
+std::uint64_t hash_of(std::span<const double> values, std::uint64_t h = 0xcbf29ce484222325ULL) {
   for (const double v : values) {
     auto bits = std::bit_cast<std::uint64_t>(v + 0.0);
     for (int b = 0; b < 8; ++b, bits >>= 8) {
@@ -36,6 +36,43 @@ std::uint64_t hash_of(std::span<const double> values) {
     }
   }
   return h;
+}
+
+// f(result) for the genome's backtest on each coin's non-empty segments, in exposure_signature's
+// order. One segment's result at a time: a whole signature is coins x bars x 16 bytes (400 MB on
+// 50 coins of a year of minutes), so distinct_front never builds one.
+template <class F>
+void for_each_segment(const evolve::BacktestProblem& evaluator, const strategy::Genome& genome, F f) {
+  for (std::size_t c = 0; c < evaluator.universe().coins.size(); ++c) {
+    for (const auto stage : kAllStages) {
+      if (evolve::segment_of(evaluator.universe().coins[c], stage).size() == 0) continue;
+      f(evaluator.backtest(genome, c, stage));
+    }
+  }
+}
+
+// hash_of(exposure_signature(...)), streamed.
+std::uint64_t signature_hash(const evolve::BacktestProblem& evaluator, const strategy::Genome& genome) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for_each_segment(evaluator, genome, [&](const backtest::BacktestResult& r) {
+    h = hash_of(r.equity, hash_of(r.exposure, h));
+  });
+  return h;
+}
+
+// exposure_signature(a) == exposure_signature(b), a segment at a time (every genome's segments have
+// the same lengths, so equal concatenations are equal segments).
+bool same_signature(const evolve::BacktestProblem& evaluator, const strategy::Genome& a,
+                    const strategy::Genome& b) {
+  for (std::size_t c = 0; c < evaluator.universe().coins.size(); ++c) {
+    for (const auto stage : kAllStages) {
+      if (evolve::segment_of(evaluator.universe().coins[c], stage).size() == 0) continue;
+      const auto ra = evaluator.backtest(a, c, stage);
+      const auto rb = evaluator.backtest(b, c, stage);
+      if (ra.exposure != rb.exposure || ra.equity != rb.equity) return false;
+    }
+  }
+  return true;
 }
 
 // f(i) for i in [0, n) on the evaluator's threads; each result in its own slot.
@@ -61,16 +98,12 @@ bool simpler(const evolve::Individual& a, const evolve::Individual& b) {
 std::vector<double> exposure_signature(const evolve::BacktestProblem& evaluator,
                                        const strategy::Genome& genome) {
   std::vector<double> out;
-  for (std::size_t c = 0; c < evaluator.universe().coins.size(); ++c) {
-    for (const auto stage : kAllStages) {
-      if (evolve::segment_of(evaluator.universe().coins[c], stage).size() == 0) continue;
-      const auto result = evaluator.backtest(genome, c, stage);
-      out.insert(out.end(), result.exposure.begin(), result.exposure.end());
-      // Exposure is sampled at closes: a position opened and stopped out within one bar leaves it
-      // at 0 but pays fees and moves equity, so equity is part of the signature too.
-      out.insert(out.end(), result.equity.begin(), result.equity.end());
-    }
-  }
+  for_each_segment(evaluator, genome, [&](const backtest::BacktestResult& result) {
+    out.insert(out.end(), result.exposure.begin(), result.exposure.end());
+    // Exposure is sampled at closes: a position opened and stopped out within one bar leaves it
+    // at 0 but pays fees and moves equity, so equity is part of the signature too.
+    out.insert(out.end(), result.equity.begin(), result.equity.end());
+  });
   return out;
 }
 
@@ -85,7 +118,7 @@ std::vector<DistinctMember> distinct_front(const evolve::BacktestProblem& evalua
   // Only hashes are kept for the whole front: a front of hundreds of members on years of bars
   // would not fit its signatures in memory; the few groups are confirmed below.
   const auto hashes = parallel_map<std::uint64_t>(evaluator, members.size(), [&](std::size_t i) {
-    return hash_of(exposure_signature(evaluator, members[i]->genome));
+    return signature_hash(evaluator, members[i]->genome);
   });
   std::map<std::uint64_t, std::vector<std::size_t>> by_hash;
   for (std::size_t i = 0; i < members.size(); ++i) by_hash[hashes[i]].push_back(i);
@@ -96,15 +129,19 @@ std::vector<DistinctMember> distinct_front(const evolve::BacktestProblem& evalua
       groups.push_back(same);
       continue;
     }
-    const auto signatures = parallel_map<std::vector<double>>(
-        evaluator, same.size(),
-        [&](std::size_t k) { return exposure_signature(evaluator, members[same[k]]->genome); });
+    // Compared a segment at a time against each group's first member, in parallel over the others:
+    // two segments' results in memory per thread, never a whole signature.
     std::vector<bool> placed(same.size(), false);
     for (std::size_t k = 0; k < same.size(); ++k) {
       if (placed[k]) continue;
-      std::vector<std::size_t> group;
-      for (std::size_t j = k; j < same.size(); ++j) {
-        if (!placed[j] && signatures[j] == signatures[k]) {
+      const auto equal = parallel_map<char>(evaluator, same.size(), [&](std::size_t j) -> char {
+        return j > k && !placed[j] &&
+               same_signature(evaluator, members[same[k]]->genome, members[same[j]]->genome);
+      });
+      std::vector<std::size_t> group{same[k]};
+      placed[k] = true;
+      for (std::size_t j = k + 1; j < same.size(); ++j) {
+        if (equal[j]) {
           placed[j] = true;
           group.push_back(same[j]);
         }

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <stdexcept>
 #include <thread>
 
@@ -107,6 +108,46 @@ TEST(IndicatorCache, ManyThreadsManyKeysStayWithinBudget) {
   const auto st = cache.stats();
   EXPECT_LE(st.bytes, st.capacity);
   EXPECT_GT(st.evictions, 0u);
+}
+
+TEST(IndicatorCache, ComputingColumnReservesItsBytesFirst) {
+  // "#1000" names the column's length (indicator_set's series_id): room for three held columns.
+  const auto k = [](double p) { return CacheKey{"s#1000", {"ema", {p}}}; };
+  IndicatorCache cache(3 * 8000 + 3 * 1000);
+  for (int p = 1; p <= 3; ++p) cache.get_or_compute(k(p), make(1000, p));
+  EXPECT_EQ(cache.stats().entries, 3u);
+  std::promise<void> started, go;
+  std::thread computing([&] {
+    cache.get_or_compute(k(4), [&] {
+      started.set_value();
+      go.get_future().wait();
+      return std::vector<double>(1000, 4.0);
+    });
+  });
+  started.get_future().wait();
+  const auto during = cache.stats();
+  EXPECT_GT(during.pending, 8000u);
+  EXPECT_EQ(during.entries, 2u);  // the least recent made room before the column existed
+  EXPECT_LE(during.bytes, during.capacity);
+  go.set_value();
+  computing.join();
+  const auto after = cache.stats();
+  EXPECT_EQ(after.pending, 0u);
+  EXPECT_EQ(after.entries, 3u);
+  EXPECT_LE(after.high_water, after.capacity);
+  EXPECT_GE(after.high_water, during.bytes);
+}
+
+TEST(IndicatorCache, CountsAllocatedValuesNotOnlyUsedOnes) {
+  IndicatorCache cache(1 << 20);
+  const auto col = cache.get_or_compute(key("s", 1), [] {
+    std::vector<double> v;
+    v.reserve(100'000);  // a computation that over-allocated
+    v.assign(10, 1.0);
+    return v;
+  });
+  EXPECT_EQ(col->capacity(), 10u);  // the slack was given back before the column was kept
+  EXPECT_LT(cache.stats().bytes, 1000u);
 }
 
 }  // namespace
