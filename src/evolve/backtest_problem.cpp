@@ -22,14 +22,22 @@ namespace organism::evolve {
 namespace {
 
 // Exposures of the genome on the coin's bars [0, end): everything a decision up to bar end-1 may
-// read, and nothing after.
-std::vector<double> exposures_up_to(const strategy::Genome& genome, const CoinMarket& coin, std::size_t end,
-                                    core::Interval interval, indicators::IndicatorCache& cache) {
+// read, and nothing after. Written into `out` (resized to end), a buffer the caller keeps.
+void exposures_up_to(const strategy::Genome& genome, const CoinMarket& coin, std::size_t end, core::Interval interval,
+                     indicators::IndicatorCache& cache, std::vector<double>& out) {
   auto view = strategy::view_of(coin, interval, end);
   view.cache = &cache;
   view.series_id = indicators::series_id(coin.label, view.bars);
-  return strategy::exposures(genome, view);
+  out.resize(view.bars.size());
+  strategy::exposures(genome, view, out);
 }
+
+// What one evaluating thread reuses from one backtest to the next, so that a batch allocates
+// per thread, not per (genome, coin).
+struct Scratch {
+  std::vector<double> exposure;
+  backtest::BacktestResult result;
+};
 
 }  // namespace
 
@@ -74,9 +82,15 @@ backtest::MetricsOptions BacktestProblem::metrics_options() const {
 
 void BacktestProblem::run_segment(const strategy::Genome& genome, std::size_t coin_index, Stage stage,
                             backtest::BacktestResult& out) const {
+  std::vector<double> exposure;
+  run_segment(genome, coin_index, stage, exposure, out);
+}
+
+void BacktestProblem::run_segment(const strategy::Genome& genome, std::size_t coin_index, Stage stage,
+                                  std::vector<double>& exposure, backtest::BacktestResult& out) const {
   const CoinMarket& coin = universe_.coins.at(coin_index);
   const Segment& seg = segment_of(coin, stage);
-  const auto exposure = exposures(genome, coin_index, stage);
+  exposures_up_to(genome, coin, seg.end, universe_.interval, cache_, exposure);
   backtest::BacktestInput input;
   input.bars = coin.bars.view(seg.begin, seg.end);
   input.target = std::span(exposure).subspan(seg.begin, seg.size());
@@ -105,7 +119,9 @@ std::vector<double> BacktestProblem::scaled_equity(const backtest::BacktestResul
 std::vector<double> BacktestProblem::exposures(const strategy::Genome& genome, std::size_t coin_index,
                                                Stage stage) const {
   const CoinMarket& coin = universe_.coins.at(coin_index);
-  return exposures_up_to(genome, coin, segment_of(coin, stage).end, universe_.interval, cache_);
+  std::vector<double> out;
+  exposures_up_to(genome, coin, segment_of(coin, stage).end, universe_.interval, cache_, out);
+  return out;
 }
 
 backtest::BacktestResult BacktestProblem::backtest(const strategy::Genome& genome, std::size_t coin_index,
@@ -130,7 +146,7 @@ std::vector<std::vector<backtest::Metrics>> BacktestProblem::evaluate(std::span<
   // One slot per (genome, coin), written by the task that owns it, read after the loop in order.
   std::vector<std::string> errors(genomes.size() * coins);
   const auto options = metrics_options();
-  tbb::enumerable_thread_specific<backtest::BacktestResult> scratch;
+  tbb::enumerable_thread_specific<Scratch> scratch;
   tbb::task_arena arena(threads_ > 0 ? threads_ : tbb::task_arena::automatic);
   arena.execute([&] {
     // One task per (genome, coin): backtests are long enough that grain 1 costs nothing. Tasks
@@ -139,7 +155,7 @@ std::vector<std::vector<backtest::Metrics>> BacktestProblem::evaluate(std::span<
     // it at once; each result still lands in its own slot, so the order changes no number.
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, genomes.size() * coins, 1),
                       [&](const tbb::blocked_range<std::size_t>& r) {
-                        auto& result = scratch.local();
+                        auto& [exposure, result] = scratch.local();
                         for (std::size_t task = r.begin(); task != r.end(); ++task) {
                           if (cancel && cancel->load(std::memory_order_relaxed)) return;
                           const std::size_t c = task / genomes.size(), g = task % genomes.size();
@@ -147,7 +163,7 @@ std::vector<std::vector<backtest::Metrics>> BacktestProblem::evaluate(std::span<
                           // One genome's failure is that genome's, never the batch's: an exception
                           // leaving a task would cancel every other evaluation of the run.
                           try {
-                            run_segment(genomes[g], c, stage, result);
+                            run_segment(genomes[g], c, stage, exposure, result);
                             out[g][c] = backtest::compute_metrics(result.equity, result.exposure, result.trades, options);
                           } catch (const std::bad_alloc&) {
                             throw;

@@ -86,6 +86,9 @@ class BacktestProblem : public BatchEvaluator {
 
  private:
   void run_segment(const strategy::Genome& genome, std::size_t coin, Stage stage, backtest::BacktestResult& out) const;
+  // The same with the exposures written into `exposure`, a buffer the caller reuses.
+  void run_segment(const strategy::Genome& genome, std::size_t coin, Stage stage, std::vector<double>& exposure,
+                   backtest::BacktestResult& out) const;
 
   // Logs each kind of failure (its message with numbers masked) once per evaluator.
   void log_failures(std::span<const strategy::Genome> genomes, Stage stage,

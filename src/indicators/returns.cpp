@@ -44,14 +44,19 @@ std::vector<double> log_returns(std::span<const double> close) {
   return out;
 }
 
-[[gnu::flatten]] void realized_vol(std::span<const double> close, int period,
-                                   double periods_per_year, std::span<double> out) {
-  check_same_size(close.size(), out.size(), "rvol");
+[[gnu::flatten]] void realized_vol_of_returns(std::span<const double> returns, int period,
+                                              double periods_per_year, std::span<double> out) {
+  check_same_size(returns.size(), out.size(), "rvol");
   RealizedVol f(period, periods_per_year);
+  for (std::size_t i = 0; i < returns.size(); ++i) out[i] = f.from_return(returns[i]);
+}
+
+void realized_vol(std::span<const double> close, int period, double periods_per_year, std::span<double> out) {
+  check_same_size(close.size(), out.size(), "rvol");
   // Two passes, each one half of update(): a loop that calls log() keeps little state live across
   // the call (every vector register is caller-saved), so the logs run first, on their own.
   log_returns(close, out);
-  for (std::size_t i = 0; i < close.size(); ++i) out[i] = f.from_return(out[i]);
+  realized_vol_of_returns(out, period, periods_per_year, out);
 }
 
 std::vector<double> realized_vol(std::span<const double> close, int period,

@@ -43,5 +43,9 @@ void realized_vol(std::span<const double> close, int period, double periods_per_
                   std::span<double> out);
 std::vector<double> realized_vol(std::span<const double> close, int period,
                                  double periods_per_year = 1.0);
+// realized_vol given log_returns(close) instead of the closes (out may be returns itself): the
+// same values, so that many windows over one series share one pass of logarithms.
+void realized_vol_of_returns(std::span<const double> returns, int period, double periods_per_year,
+                             std::span<double> out);
 
 }  // namespace organism::indicators

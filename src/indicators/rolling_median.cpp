@@ -1,9 +1,11 @@
 #include "indicators/rolling_median.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
@@ -63,16 +65,63 @@ class RankSet {
 
 }  // namespace
 
+namespace {
+
+// A finite double as an unsigned key in the same order (-0 as +0, so the two tie), sorted with
+// the position it came from.
+struct Keyed {
+  std::uint64_t key;
+  std::uint32_t index;
+};
+
+std::uint64_t order_key(double v) {
+  const auto bits = std::bit_cast<std::uint64_t>(v == 0 ? 0.0 : v);
+  constexpr std::uint64_t kSign = std::uint64_t{1} << 63;
+  return bits & kSign ? ~bits : bits | kSign;
+}
+
+}  // namespace
+
 std::vector<double> series_ranks(std::span<const double> x) {
-  // Sorting (value, position) pairs in place beats sorting positions through the values.
-  std::vector<std::pair<double, std::size_t>> order;
-  order.reserve(x.size());
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    if (std::isfinite(x[i])) order.emplace_back(x[i], i);
+  // A least-significant-digit radix sort of (key, position) in position order: stable, so equal
+  // values keep their positions' order, the same ranks as a comparison sort of (value, position)
+  // pairs in a fraction of its time (this sort was a sixth of a generation's profile). Digits of
+  // 11 bits (a histogram fits the L1 cache); a digit every key shares (the exponent's high bits
+  // of a volatility series) costs no pass.
+  if (x.size() > std::numeric_limits<std::uint32_t>::max()) {
+    throw std::invalid_argument("series_ranks: more than 2^32 values");
   }
-  std::sort(order.begin(), order.end());
+  // The two sort buffers are kept per thread (they only grow, never written before use): fresh
+  // megabytes per call cost more in page faults than the sort itself.
+  thread_local std::vector<Keyed> buffer_a, buffer_b;
+  if (buffer_a.size() < x.size()) {
+    buffer_a.resize(x.size());
+    buffer_b.resize(x.size());
+  }
+  std::span<Keyed> a(buffer_a), b(buffer_b);
+  std::size_t finite = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (std::isfinite(x[i])) a[finite++] = {order_key(x[i]), static_cast<std::uint32_t>(i)};
+  }
+  a = a.first(finite);
+  b = b.first(finite);
+  constexpr int kBits = 11, kPasses = (64 + kBits - 1) / kBits;
+  constexpr std::size_t kBuckets = std::size_t{1} << kBits;
+  std::vector<std::array<std::uint32_t, kBuckets>> counts(kPasses);
+  for (auto& c : counts) c.fill(0);
+  for (const auto& k : a) {
+    for (int p = 0; p < kPasses; ++p) ++counts[p][(k.key >> (p * kBits)) & (kBuckets - 1)];
+  }
+  for (int p = 0; p < kPasses; ++p) {
+    auto& c = counts[p];
+    if (a.empty() || c[(a.front().key >> (p * kBits)) & (kBuckets - 1)] == a.size()) continue;
+    std::uint32_t start = 0;
+    for (auto& v : c) start += std::exchange(v, start);
+    for (const auto& k : a) b[c[(k.key >> (p * kBits)) & (kBuckets - 1)]++] = k;
+    std::swap(a, b);
+  }
   std::vector<double> rank(x.size(), std::nan(""));
-  for (std::size_t r = 0; r < order.size(); ++r) rank[order[r].second] = static_cast<double>(r);
+  for (std::size_t r = 0; r < a.size(); ++r) rank[a[r].index] = static_cast<double>(r);
   return rank;
 }
 
@@ -81,7 +130,11 @@ std::vector<double> rolling_median(std::span<const double> x, std::span<const do
   if (ranks.size() != n) throw std::invalid_argument("rolling_median: ranks must have the series' length");
   std::vector<double> out(n, std::nan(""));
   if (window == 0 || n == 0) return out;
-  std::vector<double> by_rank(n);  // value of each rank
+  // Value of each rank, in a buffer kept per thread (only grown; every rank read is written
+  // first): a fresh column per call costs more in page faults than the median itself.
+  thread_local std::vector<double> by_rank_buffer;
+  if (by_rank_buffer.size() < n) by_rank_buffer.resize(n);
+  const std::span<double> by_rank(by_rank_buffer.data(), n);
   for (std::size_t i = 0; i < n; ++i) {
     if (std::isfinite(x[i])) by_rank[static_cast<std::size_t>(ranks[i])] = x[i];
   }

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <stdexcept>
 
 #include "core/error.hpp"
 #include "indicators/rolling_median.hpp"
@@ -149,32 +150,55 @@ void clamp(Genome& g) {
   g.generation = std::max(g.generation, 0);
 }
 
+namespace {
+
+// The regime filter's columns over the market: the volatility and its rolling median (null when
+// the volatility filter is off), through the cache.
+struct RegimeColumns {
+  indicators::SharedColumn vol, median;
+};
+
+RegimeColumns regime_columns(const RegimeFilter& r, const MarketView& m) {
+  RegimeColumns c;
+  if (!r.vol_filter_on) return c;
+  c.vol = annual_vol(m, r.vol_window);
+  const auto& vol = *c.vol;
+  const double per_year = m.interval.bars_per_year();
+  // The volatility column's ranks are shared by every median window over it.
+  const auto ranks = derived_column(m, {"genome_rvol_ranks", {static_cast<double>(r.vol_window), per_year}},
+                                    [&] { return indicators::series_ranks(vol); });
+  c.median = derived_column(
+      m, {"genome_rvol_median", {static_cast<double>(r.vol_window), per_year, static_cast<double>(r.median_window)}},
+      [&] { return indicators::rolling_median(vol, *ranks, static_cast<std::size_t>(r.median_window)); });
+  return c;
+}
+
+}  // namespace
+
 std::vector<double> regime_mask(const RegimeFilter& r, const MarketView& m) {
   const std::size_t n = m.bars.size();
   std::vector<double> mask(n, 1.0);
   if (!r.vol_filter_on && !r.fg_on) return mask;
-  indicators::SharedColumn vol_column, med_column;
-  if (r.vol_filter_on) {
-    vol_column = annual_vol(m, r.vol_window);
-    const auto& vol = *vol_column;
-    const double per_year = m.interval.bars_per_year();
-    // The volatility column's ranks are shared by every median window over it.
-    const auto ranks = derived_column(m, {"genome_rvol_ranks", {static_cast<double>(r.vol_window), per_year}},
-                                      [&] { return indicators::series_ranks(vol); });
-    med_column = derived_column(
-        m, {"genome_rvol_median", {static_cast<double>(r.vol_window), per_year, static_cast<double>(r.median_window)}},
-        [&] { return indicators::rolling_median(vol, *ranks, static_cast<std::size_t>(r.median_window)); });
-  }
+  const auto c = regime_columns(r, m);
   const bool fg_known = m.sentiment.size() == n;  // unknown sentiment: no trade
   for (std::size_t i = 0; i < n; ++i) {
-    mask[i] = regime_gate(r, vol_column ? (*vol_column)[i] : std::nan(""), med_column ? (*med_column)[i] : std::nan(""),
+    mask[i] = regime_gate(r, c.vol ? (*c.vol)[i] : std::nan(""), c.median ? (*c.median)[i] : std::nan(""),
                           fg_known ? m.sentiment[i] : std::nan(""));
   }
   return mask;
 }
 
 std::vector<double> exposures(const Genome& genome, const MarketView& market) {
-  std::vector<double> out(market.bars.size(), 0.0);
+  std::vector<double> out(market.bars.size());
+  exposures(genome, market, out);
+  return out;
+}
+
+void exposures(const Genome& genome, const MarketView& market, std::span<double> out) {
+  const std::size_t n = market.bars.size();
+  if (out.size() != n) throw std::invalid_argument("exposures: the output must hold one value per bar");
+  // A family may leave bars unwritten (its warm-up): they are 0, as in a fresh column.
+  std::fill(out.begin(), out.end(), 0.0);
   if (is_tree(genome.family)) {
     gp::Interpreter evaluator;
     evaluator.exposure(genome.rule, market, out);
@@ -182,13 +206,23 @@ std::vector<double> exposures(const Genome& genome, const MarketView& market) {
     const Family& family = find_family(genome.family);
     family.signal(market, clamp_params(family.params(), genome.params), out);
   }
-  const bool gated = genome.regime.vol_filter_on || genome.regime.fg_on;
-  const auto mask = gated ? regime_mask(genome.regime, market) : std::vector<double>();
+  // The filters are applied in place, bar by bar, with regime_mask's gate computed inline: the
+  // same arithmetic on the same values, without a mask column per genome.
+  const RegimeFilter& r = genome.regime;
+  const bool gated = r.vol_filter_on || r.fg_on;
+  const auto regime = gated ? regime_columns(r, market) : RegimeColumns{};
+  const double* vol = regime.vol ? regime.vol->data() : nullptr;
+  const double* median = regime.median ? regime.median->data() : nullptr;
+  const bool fg_known = market.sentiment.size() == n;  // unknown sentiment: no trade
   const auto target_vol = genome.risk.vol_target_on ? annual_vol(market, genome.risk.vol_window) : nullptr;
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    out[i] = filtered_exposure(genome, out[i], gated ? mask[i] : 1.0, target_vol ? (*target_vol)[i] : std::nan(""));
+  const double* tv = target_vol ? target_vol->data() : nullptr;
+  const double nan = std::nan("");
+  for (std::size_t i = 0; i < n; ++i) {
+    const double gate = gated ? regime_gate(r, vol ? vol[i] : nan, median ? median[i] : nan,
+                                            fg_known ? market.sentiment[i] : nan)
+                              : 1.0;
+    out[i] = filtered_exposure(genome, out[i], gate, tv ? tv[i] : nan);
   }
-  return out;
 }
 
 std::string describe(const Genome& g) {

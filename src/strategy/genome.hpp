@@ -92,6 +92,9 @@ void clamp(Genome& genome);
 // then (vol targeting on) scaled by vol_target / realized annualized volatility, clamped to
 // [-1, 1]. Bars whose filter or volatility is still undefined are 0. Pure; no look-ahead.
 std::vector<double> exposures(const Genome& genome, const MarketView& market);
+// The same written into `out` (one value per bar of the market, else std::invalid_argument), so
+// that evaluation reuses one buffer per thread instead of allocating a column per genome.
+void exposures(const Genome& genome, const MarketView& market, std::span<double> out);
 // The regime mask alone: 1 where trading is allowed.
 std::vector<double> regime_mask(const RegimeFilter& regime, const MarketView& market);
 

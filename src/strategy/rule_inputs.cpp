@@ -38,8 +38,14 @@ indicators::SharedColumn derived_column(const MarketView& m, indicators::ColumnS
 
 indicators::SharedColumn annual_vol(const MarketView& m, int window) {
   const double per_year = m.interval.bars_per_year();
-  return derived_column(m, {"genome_rvol", {static_cast<double>(window), per_year}},
-                        [&] { return indicators::realized_vol(m.bars.close, window, per_year); });
+  return derived_column(m, {"genome_rvol", {static_cast<double>(window), per_year}}, [&] {
+    // realized_vol's values from the series' cached log returns: the windows a population tries
+    // share one pass of logarithms.
+    const auto returns = column(m, "log_return");
+    std::vector<double> out(returns->size());
+    indicators::realized_vol_of_returns(*returns, window, per_year, out);
+    return out;
+  });
 }
 
 indicators::SharedColumn batch_input(const MarketView& m, const RuleInput& input) {

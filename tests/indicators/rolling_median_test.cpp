@@ -59,5 +59,39 @@ TEST(RollingMedian, EqualsSortingEveryWindowWithTiesAndGaps) {
   }
 }
 
+// The radix sort behind series_ranks against a comparison sort of (value, position) pairs: signs,
+// -0 against +0, ties, infinities and NaN (no rank), tiny and huge magnitudes.
+TEST(RollingMedian, RanksEqualAComparisonSort) {
+  core::Rng rng(11);
+  const std::vector<double> special = {0.0, -0.0, 1e-310, -1e-310, 1e300, -1e300, std::nan(""),
+                                       INFINITY, -INFINITY, 1.0, -1.0};
+  for (int trial = 0; trial < 200; ++trial) {
+    const std::size_t n = rng.below(3000);
+    std::vector<double> x(n);
+    for (auto& v : x) {
+      const auto kind = rng.below(4);
+      v = kind == 0   ? special[rng.below(special.size())]
+          : kind == 1 ? std::floor(rng.uniform(-5, 5))
+                      : rng.uniform(-1, 1) * std::pow(10.0, rng.uniform(-20, 20));
+    }
+    std::vector<std::pair<double, std::size_t>> order;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (std::isfinite(x[i])) order.emplace_back(x[i], i);
+    }
+    std::sort(order.begin(), order.end());
+    std::vector<double> want(n, std::nan(""));
+    for (std::size_t r = 0; r < order.size(); ++r) want[order[r].second] = static_cast<double>(r);
+    const auto got = series_ranks(x);
+    ASSERT_EQ(got.size(), n);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (std::isnan(want[i])) {
+        EXPECT_TRUE(std::isnan(got[i])) << "trial " << trial << " i " << i;
+      } else {
+        EXPECT_EQ(got[i], want[i]) << "trial " << trial << " i " << i << " x " << x[i];
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace organism::indicators
