@@ -115,8 +115,10 @@ evolve::Engine& EvolveProcesses::engine(const evolve::EvolveOptions& options,
     impl_->engine = std::make_unique<evolve::Engine>(options, evaluator);
   } else if (impl_->workers) {
     impl_->engine = std::make_unique<evolve::Engine>(options, *impl_->pool);
-    spdlog::info("master/worker evaluation: rank 0 evolves, each batch spread over {} ranks",
-                 s->size());
+    spdlog::info(
+        "master/worker evaluation: rank 0 evolves, each batch's (coin, genome) tasks spread "
+        "over {} ranks by coin",
+        s->size());
   } else {
     impl_->channel = std::make_unique<dist::MpiIslandChannel>(*s, options.islands);
     impl_->engine = std::make_unique<evolve::Engine>(
@@ -142,20 +144,23 @@ void EvolveProcesses::finish() {
   if (leader() && impl_->pool) impl_->pool->stop();
   dist::Traffic t;
   if (impl_->channel) t = impl_->channel->traffic();
-  const auto total =
-      impl_->session->sum({t.migrations, t.migration_bytes, t.gathers, t.gather_bytes,
-                           impl_->pool ? impl_->pool->bytes_sent() : 0,
-                           impl_->engine && !impl_->workers ? impl_->engine->backtested() : 0,
-                           impl_->session->waited_us()});
+  dist::WorkerTraffic w;
+  if (impl_->pool) w = impl_->pool->traffic();
+  const auto total = impl_->session->sum(
+      {t.migrations, t.migration_bytes, t.gathers, t.gather_bytes,
+       impl_->engine && !impl_->workers ? impl_->engine->backtested() : 0,
+       impl_->session->waited_us(), w.batches, w.batch_genomes, w.genomes_sent, w.genome_bytes,
+       w.tasks_returned, w.metrics_bytes});
   if (!leader()) return;
+  const auto per = [](std::int64_t bytes, std::int64_t n) { return n > 0 ? bytes / n : 0; };
   if (impl_->workers) {
     spdlog::info(
-        "MPI traffic: {} bytes of genomes and metrics between rank 0 and the workers; {:.3f}s in "
-        "MPI "
-        "(transfers and waits) on all ranks",
-        total[4], static_cast<double>(total[6]) * 1e-6);
+        "MPI traffic: {} batches of {} genomes in all; out {} bytes for {} genomes sent to the "
+        "workers ({} bytes per genome sent); back {} bytes for {} tasks ({} bytes per task); "
+        "{:.3f}s in MPI (transfers and waits) on all ranks",
+        total[6], total[7], total[9], total[8], per(total[9], total[8]), total[11], total[10],
+        per(total[11], total[10]), static_cast<double>(total[5]) * 1e-6);
   } else {
-    const auto per = [](std::int64_t bytes, std::int64_t n) { return n > 0 ? bytes / n : 0; };
     const auto ranks = static_cast<std::int64_t>(size());
     spdlog::info(
         "MPI traffic: {} migrations of {} bytes each (all ranks); {} bytes per generation gathered "
@@ -164,8 +169,8 @@ void EvolveProcesses::finish() {
         "(transfers "
         "and waits)",
         total[0] / ranks, per(total[1], total[0] / ranks), per(total[3], total[2] / ranks),
-        total[5], impl_->engine->evaluations(),
-        static_cast<double>(total[6]) * 1e-6 / static_cast<double>(total[2]));
+        total[4], impl_->engine->evaluations(),
+        static_cast<double>(total[5]) * 1e-6 / static_cast<double>(total[2]));
   }
 }
 

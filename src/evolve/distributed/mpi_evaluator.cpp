@@ -16,74 +16,67 @@ using nlohmann::json;
 // Metrics travel as their bytes: every rank runs the same binary on the same architecture.
 static_assert(std::is_trivially_copyable_v<backtest::Metrics>);
 
-// A share: {"stop": bool, "stage": int, "genomes": [canonical JSON text, ...]}, MessagePack.
-std::string share_message(std::span<const strategy::Genome> genomes, Stage stage, bool stop) {
+// A rank's share, MessagePack: {"stop": bool, "stage": int, "batch": G, "tasks": [begin, end],
+// "first": index of the first genome sent, "genomes": [canonical JSON text, ...]}.
+std::string share_message(std::span<const strategy::Genome> genomes, std::size_t first,
+                          std::size_t batch, TaskRange tasks, Stage stage, bool stop) {
   json list = json::array();
   for (const auto& g : genomes) list.push_back(strategy::canonical_json(g));
-  const auto bytes =
-      json::to_msgpack(json{{"stop", stop}, {"stage", static_cast<int>(stage)}, {"genomes", list}});
+  const auto bytes = json::to_msgpack(json{{"stop", stop},
+                                           {"stage", static_cast<int>(stage)},
+                                           {"batch", batch},
+                                           {"tasks", {tasks.begin, tasks.end}},
+                                           {"first", first},
+                                           {"genomes", list}});
   return {bytes.begin(), bytes.end()};
 }
 
-std::string metrics_message(const std::vector<std::vector<backtest::Metrics>>& metrics) {
-  std::string out;
-  for (const auto& per_coin : metrics) {
-    out.append(reinterpret_cast<const char*>(per_coin.data()),
-               per_coin.size() * sizeof(backtest::Metrics));
+std::vector<backtest::Metrics> metrics_from(const std::string& bytes) {
+  if (bytes.size() % sizeof(backtest::Metrics) != 0) {
+    throw core::Error(fmt::format("a worker's metrics message of {} bytes is not whole metrics",
+                                  bytes.size()));
   }
-  return out;
-}
-
-std::vector<std::vector<backtest::Metrics>> metrics_from(const std::string& bytes,
-                                                         std::size_t coins) {
-  const std::size_t row = coins * sizeof(backtest::Metrics);
-  if (row == 0 || bytes.size() % row != 0) {
-    throw core::Error(
-        fmt::format("a worker's metrics message of {} bytes is not whole rows of {} coins",
-                    bytes.size(), coins));
-  }
-  std::vector<std::vector<backtest::Metrics>> out(bytes.size() / row,
-                                                  std::vector<backtest::Metrics>(coins));
-  for (std::size_t g = 0; g < out.size(); ++g)
-    std::memcpy(out[g].data(), bytes.data() + g * row, row);
+  std::vector<backtest::Metrics> out(bytes.size() / sizeof(backtest::Metrics));
+  if (!out.empty()) std::memcpy(out.data(), bytes.data(), bytes.size());
   return out;
 }
 
 }  // namespace
 
 MpiWorkerEvaluator::MpiWorkerEvaluator(const MpiSession& session, const BacktestProblem& local)
-    : session_(session), local_(local) {}
+    : session_(session), local_(local), shards_(local) {}
 
 std::vector<std::vector<backtest::Metrics>> MpiWorkerEvaluator::evaluate(
     std::span<const strategy::Genome> genomes, Stage stage, const std::atomic<bool>* cancel) const {
   const auto ranks = static_cast<std::size_t>(session_.size());
-  // Rank r backtests genomes [r n / ranks, (r + 1) n / ranks).
-  const auto bound = [&](std::size_t r) { return r * genomes.size() / ranks; };
-  std::vector<std::string> parts;
-  for (std::size_t r = 0; r < ranks; ++r) {
-    parts.push_back(
-        r == 0 ? std::string()
-               : share_message(genomes.subspan(bound(r), bound(r + 1) - bound(r)), stage, false));
-    bytes_sent_ += static_cast<std::int64_t>(parts.back().size());
+  const std::size_t coins = local_.universe().coins.size(), tasks = genomes.size() * coins;
+  std::vector<std::string> parts(ranks);
+  for (std::size_t r = 1; r < ranks; ++r) {
+    const auto range = task_range(tasks, ranks, r);
+    const auto read = genomes_of(range, genomes.size());
+    parts[r] = share_message(genomes.subspan(read.begin, read.size()), read.begin, genomes.size(),
+                             range, stage, false);
+    traffic_.genomes_sent += static_cast<std::int64_t>(read.size());
+    traffic_.genome_bytes += static_cast<std::int64_t>(parts[r].size());
   }
+  ++traffic_.batches;
+  traffic_.batch_genomes += static_cast<std::int64_t>(genomes.size());
   session_.scatter(parts);
-  auto out = local_.evaluate(genomes.first(bound(1)), stage, cancel);
+  std::vector<std::vector<backtest::Metrics>> by_rank;
+  const auto mine = task_range(tasks, ranks, 0);
+  const auto read = genomes_of(mine, genomes.size());
+  by_rank.push_back(shards_.evaluate(genomes.subspan(read.begin, read.size()), read.begin,
+                                     genomes.size(), mine, stage, cancel));
   const auto all = session_.gather(std::string());
-  const std::size_t coins = local_.universe().coins.size();
-  for (std::size_t r = 1; r < all.size(); ++r) {
-    auto part = metrics_from(all[r], coins);
-    if (part.size() != bound(r + 1) - bound(r)) {
-      throw core::Error(fmt::format("rank {} returned {} results for {} genomes", r, part.size(),
-                                    bound(r + 1) - bound(r)));
-    }
-    std::move(part.begin(), part.end(), std::back_inserter(out));
-  }
+  for (std::size_t r = 1; r < all.size(); ++r) by_rank.push_back(metrics_from(all[r]));
+  auto out = CoinShards::assemble(by_rank, genomes.size(), coins);
+  shards_.log_failures(genomes, out, stage);
   return out;
 }
 
 void MpiWorkerEvaluator::stop() const {
   std::vector<std::string> parts(static_cast<std::size_t>(session_.size()),
-                                 share_message({}, Stage::InSample, true));
+                                 share_message({}, 0, 0, {}, Stage::InSample, true));
   parts[0].clear();
   session_.scatter(parts);
 }
@@ -95,9 +88,16 @@ void MpiWorkerEvaluator::serve() const {
     std::vector<strategy::Genome> genomes;
     for (const auto& text : j.at("genomes"))
       genomes.push_back(strategy::from_json(text.get<std::string>()));
-    const auto metrics = local_.evaluate(genomes, static_cast<Stage>(j.at("stage").get<int>()));
-    const auto bytes = metrics_message(metrics);
-    bytes_sent_ += static_cast<std::int64_t>(bytes.size());
+    const TaskRange range{j.at("tasks").at(0).get<std::size_t>(),
+                          j.at("tasks").at(1).get<std::size_t>()};
+    const auto metrics =
+        shards_.evaluate(genomes, j.at("first").get<std::size_t>(),
+                         j.at("batch").get<std::size_t>(), range,
+                         static_cast<Stage>(j.at("stage").get<int>()));
+    const std::string bytes(reinterpret_cast<const char*>(metrics.data()),
+                            metrics.size() * sizeof(backtest::Metrics));
+    traffic_.tasks_returned += static_cast<std::int64_t>(metrics.size());
+    traffic_.metrics_bytes += static_cast<std::int64_t>(bytes.size());
     session_.gather(bytes);
   }
 }
