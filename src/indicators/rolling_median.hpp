@@ -1,4 +1,4 @@
-// Rolling median of the last `window` values, in O(n log n) for one sort of the series plus
+// Rolling median of the last `window` values, in O(n) for one radix sort of the series plus
 // about O(1) per bar: values are replaced by their ranks in the whole series, the window is a
 // bitset over ranks, and the median rank moves by a few set bits per bar (found a 64-bit word at a
 // time); and its streaming form, RollingMedian, with the same values one bar at a time. Used by
