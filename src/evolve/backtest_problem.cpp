@@ -5,6 +5,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <cmath>
@@ -141,47 +142,73 @@ std::vector<std::vector<backtest::Metrics>> BacktestProblem::evaluate(std::span<
 std::vector<std::vector<backtest::Metrics>> BacktestProblem::evaluate(std::span<const strategy::Genome> genomes,
                                                                       Stage stage, const std::atomic<bool>* cancel,
                                                                       std::vector<std::string>& failures) const {
+  const std::size_t n = genomes.size(), coins = universe_.coins.size();
+  std::vector<std::string> errors;
+  const auto metrics = evaluate_tasks(genomes, 0, n, 0, n * coins, stage, cancel, errors);
+  std::vector<std::vector<backtest::Metrics>> out(n, std::vector<backtest::Metrics>(coins));
+  failures.assign(n, std::string());
+  for (std::size_t g = 0; g < n; ++g) {
+    for (std::size_t c = 0; c < coins; ++c) {
+      const std::size_t task = c * n + g;
+      out[g][c] = metrics[task];
+      if (failures[g].empty() && metrics[task].evaluation_failed) {
+        failures[g] = universe_.coins[c].label + ": " + errors[task];
+      }
+    }
+  }
+  log_failures(genomes, stage, failures);
+  return out;
+}
+
+std::vector<backtest::Metrics> BacktestProblem::evaluate_tasks(std::span<const strategy::Genome> genomes,
+                                                               std::size_t first, std::size_t batch, std::size_t begin,
+                                                               std::size_t end, Stage stage,
+                                                               const std::atomic<bool>* cancel,
+                                                               std::vector<std::string>& errors) const {
   const std::size_t coins = universe_.coins.size();
-  std::vector<std::vector<backtest::Metrics>> out(genomes.size(), std::vector<backtest::Metrics>(coins));
-  // One slot per (genome, coin), written by the task that owns it, read after the loop in order.
-  std::vector<std::string> errors(genomes.size() * coins);
+  if (begin > end || end > batch * coins) {
+    throw core::Error(fmt::format("tasks [{}, {}) are not tasks of a batch of {} genomes on {} coins", begin, end,
+                                  batch, coins));
+  }
+  for (std::size_t task = begin; task < end; ++task) {
+    const std::size_t g = task % batch;
+    if (g < first || g >= first + genomes.size()) {
+      throw core::Error(fmt::format("tasks [{}, {}) read genome {}, not among the genomes [{}, {}) given", begin, end,
+                                    g, first, first + genomes.size()));
+    }
+  }
+  // One slot per task, written by the thread that runs it, read after the loop in order.
+  std::vector<backtest::Metrics> out(end - begin);
+  errors.assign(end - begin, std::string());
   const auto options = metrics_options();
   tbb::enumerable_thread_specific<Scratch> scratch;
   tbb::task_arena arena(threads_ > 0 ? threads_ : tbb::task_arena::automatic);
   arena.execute([&] {
     // One task per (genome, coin): backtests are long enough that grain 1 costs nothing. Tasks
-    // run coin by coin (task = c * genomes + g), so the indicator columns of one coin are reused
-    // by every genome while they are in the cache, instead of every coin's columns competing for
-    // it at once; each result still lands in its own slot, so the order changes no number.
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, genomes.size() * coins, 1),
-                      [&](const tbb::blocked_range<std::size_t>& r) {
-                        auto& [exposure, result] = scratch.local();
-                        for (std::size_t task = r.begin(); task != r.end(); ++task) {
-                          if (cancel && cancel->load(std::memory_order_relaxed)) return;
-                          const std::size_t c = task / genomes.size(), g = task % genomes.size();
-                          if (segment_of(universe_.coins[c], stage).size() == 0) continue;
-                          // One genome's failure is that genome's, never the batch's: an exception
-                          // leaving a task would cancel every other evaluation of the run.
-                          try {
-                            run_segment(genomes[g], c, stage, exposure, result);
-                            out[g][c] = backtest::compute_metrics(result.equity, result.exposure, result.trades, options);
-                          } catch (const std::bad_alloc&) {
-                            throw;
-                          } catch (const std::exception& e) {
-                            out[g][c] = backtest::Metrics{};
-                            out[g][c].evaluation_failed = true;
-                            errors[g * coins + c] = e.what();
-                          }
-                        }
-                      });
+    // run coin by coin, so the indicator columns of one coin are reused by every genome while
+    // they are in the cache, instead of every coin's columns competing for it at once; each
+    // result lands in its own slot, so the order changes no number.
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(begin, end, 1), [&](const tbb::blocked_range<std::size_t>& r) {
+      auto& [exposure, result] = scratch.local();
+      for (std::size_t task = r.begin(); task != r.end(); ++task) {
+        if (cancel && cancel->load(std::memory_order_relaxed)) return;
+        const std::size_t c = task / batch, g = task % batch - first, k = task - begin;
+        if (segment_of(universe_.coins[c], stage).size() == 0) continue;
+        // One genome's failure is that genome's, never the batch's: an exception leaving a task
+        // would cancel every other evaluation of the run.
+        try {
+          run_segment(genomes[g], c, stage, exposure, result);
+          out[k] = backtest::compute_metrics(result.equity, result.exposure, result.trades, options);
+        } catch (const std::bad_alloc&) {
+          throw;
+        } catch (const std::exception& e) {
+          out[k] = backtest::Metrics{};
+          out[k].evaluation_failed = true;
+          errors[k] = e.what();
+        }
+      }
+    });
   });
-  failures.assign(genomes.size(), std::string());
-  for (std::size_t g = 0; g < genomes.size(); ++g) {
-    for (std::size_t c = 0; c < coins && failures[g].empty(); ++c) {
-      if (out[g][c].evaluation_failed) failures[g] = universe_.coins[c].label + ": " + errors[g * coins + c];
-    }
-  }
-  log_failures(genomes, stage, failures);
   return out;
 }
 

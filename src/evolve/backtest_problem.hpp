@@ -67,6 +67,15 @@ class BacktestProblem : public BatchEvaluator {
   std::vector<std::vector<backtest::Metrics>> evaluate(std::span<const strategy::Genome> genomes, Stage stage,
                                                        const std::atomic<bool>* cancel,
                                                        std::vector<std::string>& failures) const;
+  // Part of a batch, for the MPI coin shards: the tasks [begin, end) of a batch of `batch` genomes
+  // in the order evaluate runs them (task = c * batch + g: coin by coin), `genomes` being the
+  // batch's genomes [first, first + genomes.size()), which must hold every genome the tasks read.
+  // Returns their metrics in task order, errors[k] the message of task begin + k's failure ("" if
+  // it did not fail). Logs nothing: the caller decides who reports failures.
+  std::vector<backtest::Metrics> evaluate_tasks(std::span<const strategy::Genome> genomes, std::size_t first,
+                                                std::size_t batch, std::size_t begin, std::size_t end, Stage stage,
+                                                const std::atomic<bool>* cancel,
+                                                std::vector<std::string>& errors) const;
 
   // One genome on one coin's segment, with its equity and trades (for reports).
   backtest::BacktestResult backtest(const strategy::Genome& genome, std::size_t coin, Stage stage) const;

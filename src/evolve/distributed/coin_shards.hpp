@@ -8,7 +8,6 @@
 
 #include <atomic>
 #include <cstddef>
-#include <memory>
 #include <span>
 #include <vector>
 
@@ -37,16 +36,11 @@ class CoinShards {
   // `full` is this rank's evaluator of the whole universe: its base config, cache, threads and
   // target volatility are those of every coin's evaluator. It must outlive this object.
   explicit CoinShards(const BacktestProblem& full);
-  ~CoinShards();
-  CoinShards(const CoinShards&) = delete;
-  CoinShards& operator=(const CoinShards&) = delete;
 
   // Metrics of the tasks of `range` in a batch of `batch` genomes, in task order. `genomes` are
-  // the batch's genomes genomes_of(range, batch), of which the first is genome `first`. Each
-  // coin's part is evaluated by BacktestProblem::evaluate on a universe of that coin alone: a
-  // genome's result on a coin reads only that coin (its bars, funding and sentiment up to the
-  // segment's end, cached under its label), so it is the same number as in the whole batch.
-  // Failures are marked in the metrics but not logged here (see log_failures).
+  // the batch's genomes genomes_of(range, batch), of which the first is genome `first`
+  // (BacktestProblem::evaluate_tasks: the same tasks, so the same numbers, as in the whole
+  // batch). Failures are marked in the metrics but not logged here (see log_failures).
   std::vector<backtest::Metrics> evaluate(std::span<const strategy::Genome> genomes,
                                           std::size_t first, std::size_t batch, TaskRange range,
                                           Stage stage,
@@ -65,11 +59,7 @@ class CoinShards {
                     const std::vector<std::vector<backtest::Metrics>>& metrics, Stage stage) const;
 
  private:
-  struct Coin;  // a universe of one coin and its evaluator
-  const BacktestProblem& coin_problem(std::size_t coin) const;
-
   const BacktestProblem& full_;
-  mutable std::vector<std::unique_ptr<Coin>> coins_;  // built on first use: a rank's coins only
 };
 
 }  // namespace organism::evolve::distributed
