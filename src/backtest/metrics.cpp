@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "backtest/compensated_sum.hpp"
 #include "backtest/scaled_metrics.hpp"
 #include "backtest/tail.hpp"
 #include "core/error.hpp"
+#include "core/scratch.hpp"
 
 namespace organism::backtest {
 namespace {
@@ -256,8 +257,7 @@ Metrics curve_metrics(std::span<const double> equity, std::span<const double> ex
   // curves of a few lengths, so after the first call there is no allocation and no fresh page.
   const std::size_t n = equity.size();
   thread_local std::vector<double> scratch;
-  if (scratch.size() < n) scratch.resize(n);
-  const std::span<double> returns(scratch.data(), n);
+  const std::span<double> returns = core::reused(scratch, n);
   const BarPass bars = scan_bars<kGross>(equity, exposure, scale, options.initial_equity, returns);
   if (!bars.finite) throw_non_finite(equity, exposure);
   mean_gross = n > 0 ? bars.sum_abs_exposure / static_cast<double>(n) : 0.0;

@@ -4,6 +4,7 @@
 
 #include "backtest/compensated_sum.hpp"
 #include "core/error.hpp"
+#include "core/scratch.hpp"
 
 namespace organism::backtest {
 namespace {
@@ -79,8 +80,7 @@ ScaledCurve scale_curve(std::span<const double> equity, std::span<const double> 
 double scale_equity_to_volatility(std::span<const double> equity, double initial_equity, double bars_per_year,
                                   double target_volatility, std::vector<double>& equity_out) {
   check_target(target_volatility);
-  if (equity_out.size() < equity.size()) equity_out.resize(equity.size());
-  const std::span<double> curve(equity_out.data(), equity.size());
+  const std::span<double> curve = core::reused(equity_out, equity.size());
   const double sum = bar_returns(equity, initial_equity, curve);
   const double scale = scale_of(curve, sum, bars_per_year, target_volatility);
   if (scale <= 0) return 0.0;

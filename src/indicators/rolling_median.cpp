@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "core/scratch.hpp"
+
 namespace organism::indicators {
 namespace {
 
@@ -63,10 +65,6 @@ class RankSet {
   std::vector<std::uint64_t> words_;
 };
 
-}  // namespace
-
-namespace {
-
 // A finite double as an unsigned key in the same order (-0 as +0, so the two tie), sorted with
 // the position it came from.
 struct Keyed {
@@ -94,11 +92,7 @@ std::vector<double> series_ranks(std::span<const double> x) {
   // The two sort buffers are kept per thread (they only grow, never written before use): fresh
   // megabytes per call cost more in page faults than the sort itself.
   thread_local std::vector<Keyed> buffer_a, buffer_b;
-  if (buffer_a.size() < x.size()) {
-    buffer_a.resize(x.size());
-    buffer_b.resize(x.size());
-  }
-  std::span<Keyed> a(buffer_a), b(buffer_b);
+  std::span<Keyed> a = core::reused(buffer_a, x.size()), b = core::reused(buffer_b, x.size());
   std::size_t finite = 0;
   for (std::size_t i = 0; i < x.size(); ++i) {
     if (std::isfinite(x[i])) a[finite++] = {order_key(x[i]), static_cast<std::uint32_t>(i)};
@@ -133,8 +127,7 @@ std::vector<double> rolling_median(std::span<const double> x, std::span<const do
   // Value of each rank, in a buffer kept per thread (only grown; every rank read is written
   // first): a fresh column per call costs more in page faults than the median itself.
   thread_local std::vector<double> by_rank_buffer;
-  if (by_rank_buffer.size() < n) by_rank_buffer.resize(n);
-  const std::span<double> by_rank(by_rank_buffer.data(), n);
+  const std::span<double> by_rank = core::reused(by_rank_buffer, n);
   for (std::size_t i = 0; i < n; ++i) {
     if (std::isfinite(x[i])) by_rank[static_cast<std::size_t>(ranks[i])] = x[i];
   }

@@ -134,7 +134,7 @@ std::optional<FinishedRun> RunSession::finish(const std::optional<validate::Vali
                  "{:.3f}s CPU per generation in this process",
                  steps_, step_seconds_, step_seconds_ / steps_, save_seconds_ / steps_, step_cpu_ / steps_);
   }
-  // What --cache-mb bounds, for scripts/bench-scale and the memory formula of docs/benchmarks.md.
+  // What --cache-mb bounds, for scripts/bench-scale and the memory formula of docs/evolution.md.
   const auto cache = cache_.stats();
   spdlog::info("indicator cache: high-water {} of {} bytes; {} entries, {} hits, {} misses, {} evictions",
                cache.high_water, cache.capacity, cache.entries, cache.hits, cache.misses, cache.evictions);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 
+#include "data/fnv.hpp"
 #include "strategy/gp/node.hpp"
 
 namespace organism::validate {
@@ -25,54 +26,46 @@ int tree_nodes(const strategy::Genome& g) {
   return n;
 }
 
-// FNV-1a over the doubles' bit patterns, continued from h; -0 and 0 compare equal, so they must
-// hash alike.
-std::uint64_t hash_of(std::span<const double> values, std::uint64_t h = 0xcbf29ce484222325ULL) {
-  for (const double v : values) {
-    auto bits = std::bit_cast<std::uint64_t>(v + 0.0);
-    for (int b = 0; b < 8; ++b, bits >>= 8) {
-      h ^= bits & 0xff;
-      h *= 0x100000001b3ULL;
-    }
-  }
-  return h;
+// The doubles' bit patterns into h; -0 and 0 compare equal, so they must hash alike.
+void hash_into(data::Fnv1a64& h, std::span<const double> values) {
+  for (const double v : values) h.word(std::bit_cast<std::uint64_t>(v + 0.0));
 }
 
-// f(result) for the genome's backtest on each coin's non-empty segments, in exposure_signature's
-// order. One segment's result at a time: a whole signature is coins x bars x 16 bytes (400 MB on
-// 50 coins of a year of minutes), so distinct_front never builds one.
+// f(coin, stage) for each coin's non-empty segments, in exposure_signature's order. The callers
+// backtest one segment at a time: a whole signature is coins x bars x 16 bytes (400 MB on 50
+// coins of a year of minutes), so distinct_front never builds one.
 template <class F>
-void for_each_segment(const evolve::BacktestProblem& evaluator, const strategy::Genome& genome, F f) {
+void for_each_segment(const evolve::BacktestProblem& evaluator, F f) {
   for (std::size_t c = 0; c < evaluator.universe().coins.size(); ++c) {
     for (const auto stage : kAllStages) {
-      if (evolve::segment_of(evaluator.universe().coins[c], stage).size() == 0) continue;
-      f(evaluator.backtest(genome, c, stage));
+      if (evolve::segment_of(evaluator.universe().coins[c], stage).size() != 0) f(c, stage);
     }
   }
 }
 
-// hash_of(exposure_signature(...)), streamed.
+// The hash of exposure_signature(...), streamed.
 std::uint64_t signature_hash(const evolve::BacktestProblem& evaluator, const strategy::Genome& genome) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for_each_segment(evaluator, genome, [&](const backtest::BacktestResult& r) {
-    h = hash_of(r.equity, hash_of(r.exposure, h));
+  data::Fnv1a64 h;
+  for_each_segment(evaluator, [&](std::size_t c, evolve::Stage stage) {
+    const auto r = evaluator.backtest(genome, c, stage);
+    hash_into(h, r.exposure);
+    hash_into(h, r.equity);
   });
-  return h;
+  return h.value();
 }
 
 // exposure_signature(a) == exposure_signature(b), a segment at a time (every genome's segments have
 // the same lengths, so equal concatenations are equal segments).
 bool same_signature(const evolve::BacktestProblem& evaluator, const strategy::Genome& a,
                     const strategy::Genome& b) {
-  for (std::size_t c = 0; c < evaluator.universe().coins.size(); ++c) {
-    for (const auto stage : kAllStages) {
-      if (evolve::segment_of(evaluator.universe().coins[c], stage).size() == 0) continue;
-      const auto ra = evaluator.backtest(a, c, stage);
-      const auto rb = evaluator.backtest(b, c, stage);
-      if (ra.exposure != rb.exposure || ra.equity != rb.equity) return false;
-    }
-  }
-  return true;
+  bool same = true;
+  for_each_segment(evaluator, [&](std::size_t c, evolve::Stage stage) {
+    if (!same) return;
+    const auto ra = evaluator.backtest(a, c, stage);
+    const auto rb = evaluator.backtest(b, c, stage);
+    same = ra.exposure == rb.exposure && ra.equity == rb.equity;
+  });
+  return same;
 }
 
 // f(i) for i in [0, n) on the evaluator's threads; each result in its own slot.
@@ -98,7 +91,8 @@ bool simpler(const evolve::Individual& a, const evolve::Individual& b) {
 std::vector<double> exposure_signature(const evolve::BacktestProblem& evaluator,
                                        const strategy::Genome& genome) {
   std::vector<double> out;
-  for_each_segment(evaluator, genome, [&](const backtest::BacktestResult& result) {
+  for_each_segment(evaluator, [&](std::size_t c, evolve::Stage stage) {
+    const auto result = evaluator.backtest(genome, c, stage);
     out.insert(out.end(), result.exposure.begin(), result.exposure.end());
     // Exposure is sampled at closes: a position opened and stopped out within one bar leaves it
     // at 0 but pays fees and moves equity, so equity is part of the signature too.
