@@ -60,24 +60,7 @@ std::optional<data::SentimentSeries> load_sentiment(const BacktestArgs& a, Conte
 }
 
 backtest::BacktestConfig make_config(const BacktestArgs& a, const core::Config& cfg) {
-  auto c = costs_from_config(cfg);
-  c.initial_cash = a.init_cash;
-  c.leverage = a.leverage;
-  c.stops.stop_loss = a.sl;
-  c.stops.take_profit = a.tp;
-  c.stops.trailing = a.trail;
-  c.min_trade = a.min_trade;
-  if (a.rebalance == "every_bar") {
-    c.rebalance = backtest::Rebalance::EveryBar;
-  } else if (a.rebalance != "on_change") {
-    throw core::UsageError("--rebalance is on_change or every_bar");
-  }
-  if (!a.parity.empty()) {
-    if (a.parity != "vectorbt") throw core::UsageError(fmt::format("unknown --parity '{}' (vectorbt)", a.parity));
-    backtest::apply_vectorbt_parity(c);
-  }
-  backtest::check_config(c);
-  return c;
+  return backtest::make_config(a.run, backtest::costs_from_config(cfg));
 }
 
 Signal load_signal(const std::string& path, std::span<const core::TimeMs> times, const std::string& side) {
@@ -107,11 +90,7 @@ Signal strategy_signal(const strategy::Genome& genome, const data::Market& marke
 
 backtest::MetricsOptions metrics_options(const BacktestArgs& a, const core::Interval& interval,
                                          const backtest::BacktestConfig& c) {
-  backtest::MetricsOptions mo;
-  mo.bars_per_year = a.bars_per_year > 0 ? a.bars_per_year : interval.bars_per_year();
-  mo.consistency_windows = a.windows;
-  mo.initial_equity = c.initial_cash;
-  return mo;
+  return backtest::metrics_options(a.run, interval, c);
 }
 
 void write_equity(const std::string& path, std::span<const core::TimeMs> times, std::span<const double> equity,

@@ -10,6 +10,7 @@
 #include "backtest/metrics.hpp"
 #include "backtest/risk_backtest.hpp"
 #include "backtest/run_report.hpp"
+#include "backtest/run_settings.hpp"
 #include "backtest/simulator.hpp"
 #include "backtest/trade.hpp"
 #include "cli/context.hpp"
@@ -20,10 +21,8 @@ namespace organism::cli {
 
 struct BacktestArgs {
   std::string data, signals, strategy, sentiment, funding_file, funding_interval, coin, interval, venue;
-  std::string parity, side = "long", rebalance = "on_change";
-  double sl = 0, tp = 0, trail = 0;  // fees, slippage, fill and funding: backtest.* (cost_options.hpp)
-  double init_cash = 10'000, leverage = 1, min_trade = 0, bars_per_year = 0;
-  int windows = 12;
+  std::string side = "long";
+  backtest::RunSettings run;  // fees, slippage, fill and funding: backtest.* (cost_options.hpp)
   bool json = false, timing = false, stream = false;
   bool risk = false;  // --risk: the risk.* limits and circuit breakers, bar by bar
   std::string equity_out, trades_out;

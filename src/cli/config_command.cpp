@@ -17,9 +17,9 @@ void add_config_commands(CLI::App& app, Registry& registry) {
   registry.on(show, [](Context& ctx) {
     const auto& cfg = ctx.config;
     cfg.check_all();
-    runs::options_for_run(validation_options(cfg), evolve_options(cfg));
-    costs_from_config(cfg);
-    embargo(cfg);
+    runs::options_for_run(runs::validation_options(cfg), runs::evolve_options(cfg));
+    backtest::costs_from_config(cfg);
+    runs::embargo(cfg);
     for (const auto& key : cfg.keys()) {
       const std::string rule = key.check.rule.empty() ? "" : "; " + key.check.rule;
       fmt::print("{} = \"{}\"    # {}{} [{}; env {}]\n", key.name, cfg.get(key.name), key.help, rule,

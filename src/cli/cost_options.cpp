@@ -33,20 +33,9 @@ void add_cost_options(CLI::App* cmd, Registry& registry, bool fill_model) {
       "backtest.funding", "off");
 }
 
-backtest::BacktestConfig costs_from_config(const core::Config& cfg, backtest::BacktestConfig base) {
-  // Each read checks its key's range (backtest/config_keys.cpp): fractions in [0, 1), a known
-  // fill model, on or off.
-  base.fees.taker = cfg.get_double("backtest.taker_fee");
-  base.fees.maker = cfg.get_double("backtest.maker_fee");
-  base.slippage.fraction = cfg.get_double("backtest.slippage");
-  base.fill = backtest::parse_fill_model(cfg.get("backtest.fill"));
-  base.funding = cfg.get_bool("backtest.funding");
-  return base;
-}
-
 void check_resume_costs(const core::Config& cfg, const backtest::BacktestConfig& stored,
                         const std::string& run_id) {
-  const auto current = costs_from_config(cfg);
+  const auto current = backtest::costs_from_config(cfg);
   const auto num = [](double v) { return core::format_number(v); };
   const CostKey keys[] = {
       {"backtest.taker_fee", num(stored.fees.taker), num(current.fees.taker)},

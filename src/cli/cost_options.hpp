@@ -7,6 +7,7 @@
 #include <string>
 
 #include "backtest/models.hpp"
+#include "backtest/run_settings.hpp"  // backtest::costs_from_config, for the commands that bind these flags
 #include "cli/context.hpp"
 #include "evolve/engine.hpp"
 
@@ -15,11 +16,6 @@ namespace organism::cli {
 // --fees (taker), --maker-fee, --slippage, --fill and --no-funding, bound to backtest.*.
 // Without `fill_model` no --fill (`organism replay`'s --fill is its broker, bar or book).
 void add_cost_options(CLI::App* cmd, Registry& registry, bool fill_model = true);
-
-// `base` with the fees, slippage, fill model and funding switch of backtest.*. A bad value is a
-// core::UsageError naming the key and where it came from (e.g. "flag --fees").
-backtest::BacktestConfig costs_from_config(const core::Config& cfg,
-                                           backtest::BacktestConfig base = {});
 
 // On --resume the run keeps its costs. A cost flag whose value differs from the run's is a
 // core::UsageError naming both; a differing value from the file or environment is only a warning.

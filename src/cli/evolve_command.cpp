@@ -43,9 +43,9 @@ runs::ClaimedRun run_to_step(const EvolveArgs& a, Context& ctx, const runs::RunS
                  run.progress.generation, backtest::describe_costs(run.options.costs));
     return claimed;
   }
-  runs::RunOptions options{evolve_options(cfg), costs_from_config(cfg)};
+  runs::RunOptions options{runs::evolve_options(cfg), backtest::costs_from_config(cfg)};
   runs::options_for_run(validation, options.evolve);
-  runs::UniverseSpec universe{{cfg.get("evolve.interval"), cfg.get_list("evolve.coins"), {}}, embargo(cfg)};
+  runs::UniverseSpec universe{{cfg.get("evolve.interval"), cfg.get_list("evolve.coins"), {}}, runs::embargo(cfg)};
   // Read before anything is built, so an unknown warm-start id fails first.
   service.read_history(options, cfg.get_list("evolve.warm_start"), universe.market.interval);
   if (universe.market.coins.empty()) throw core::UsageError("--coins needs at least one coin");
@@ -66,7 +66,7 @@ void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
   auto store = data::Store::open(ctx.db());
   const core::WallClock clock;
   const runs::RunService service(store, clock);
-  const auto validation = validation_options(ctx.config);
+  const auto validation = runs::validation_options(ctx.config);
   // Stop requests are taken from before the run is chosen, so that none ends the process between
   // its lock and its session. Under mpirun SIGTERM stays evolve_distributed's: mpirun sends it when
   // a rank is lost, and rank 0 must then end at once, not wait for the lost rank at a safe point.
@@ -74,7 +74,7 @@ void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
                                      : std::make_unique<core::StopSignals>();
   auto claimed = run_to_step(a, ctx, service, procs.leader(), validation);
   runs::RunSession session(service, std::move(claimed.record), std::move(claimed.checkpoint),
-                           evaluation_settings(ctx.config), procs, stop->token(), progress_callbacks(ctx),
+                           runs::evaluation_settings(ctx.config), procs, stop->token(), progress_callbacks(ctx),
                            std::move(claimed.universe));
   if (session.served()) return;  // a worker rank: done when rank 0 is
   session.start();

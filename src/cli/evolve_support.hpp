@@ -10,20 +10,13 @@
 
 #include "cli/context.hpp"
 #include "monitor/front_table.hpp"
+#include "runs/config_options.hpp"
 #include "runs/run_service.hpp"
 #include "validate/validation.hpp"
 
 namespace organism::cli {
 
-// evolve.* (evolve_options.cpp). core::UsageError names a bad key.
-evolve::EvolveOptions evolve_options(const core::Config& cfg);
-std::size_t embargo(const core::Config& cfg);  // evolve.embargo: "auto" or bars
-// evolve.cache_mb, evolve.threads and data.venue. Threads above the machine's cores are capped
-// to them, with one warning saying so.
-runs::EvaluationSettings evaluation_settings(const core::Config& cfg);
-// validate.*, before they are fitted to a run (runs::options_for_run); a bad value is a
-// core::UsageError naming the key.
-validate::ValidationOptions validation_options(const core::Config& cfg);
+// The options themselves (evolve.*, validate.*, evaluation) are read by runs/config_options.hpp.
 
 // The progress callbacks of a run: generation lines and validation lines on stderr, unless
 // progress is off.

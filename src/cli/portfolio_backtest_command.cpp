@@ -105,7 +105,7 @@ void run_portfolio_backtest_command(const PortfolioBacktestArgs& a, Context& ctx
   // Flags are checked before the store is opened: a bad --from touches nothing.
   if (!a.from.empty()) time_flag(a.from, "--from");
   if (!a.to.empty()) time_flag(a.to, "--to");
-  const auto costs = costs_from_config(ctx.config);
+  const auto costs = backtest::costs_from_config(ctx.config);
   auto store = data::Store::open_existing(ctx.db());
   const auto chosen = portfolio::candidates(store, ids);
   auto spec = portfolio::candidates_market_spec(chosen);

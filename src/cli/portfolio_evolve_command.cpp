@@ -46,7 +46,7 @@ portfolio::SizingRunSpec new_spec(const PortfolioEvolveArgs& a, Context& ctx, da
   spec.population = a.population;
   spec.generations = a.generations;
   spec.seed = a.seed;
-  spec.costs = costs_from_config(ctx.config);
+  spec.costs = backtest::costs_from_config(ctx.config);
   const auto interval =
       core::Interval::parse_or_throw(portfolio::candidates_market_spec(chosen).interval);
   spec.allocator = portfolio::allocator_options_from(ctx.config, interval);

@@ -65,7 +65,7 @@ void run_replay(const ReplayArgs& a, Context& ctx) {
   }
   if (strategies.empty()) throw core::UsageError("--strategy: give a strategy id or genome file");
   const auto& genome = strategies.front().genome;
-  auto costs = costs_from_config(ctx.config);
+  auto costs = backtest::costs_from_config(ctx.config);
   costs.fill = backtest::FillModel::NextOpen;  // a decision at a close is sent at once
   const auto interval = core::Interval::parse_or_throw(a.interval);
   auto store = data::Store::open_existing(ctx.db());

@@ -48,7 +48,7 @@ daemon::RunOptions options_from(const RunArgs& a, const core::Config& config, co
   auto& s = o.session;
   s.url = config.get("exchange.url");
   s.proxy = config.get("exchange.proxy");
-  auto costs = costs_from_config(config);
+  auto costs = backtest::costs_from_config(config);
   costs.fill = backtest::FillModel::NextOpen;  // a decision at a close is sent at once
   s.loop.costs = costs;
   s.loop.interval = o.interval;

@@ -1,7 +1,6 @@
 // `organism strategy families|new|show|history`: list the seed families, print a genome (defaults
 // or random within bounds) as JSON, print a genome file's rule in words, and a stored strategy's
 // lifecycle events.
-#include <algorithm>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -10,13 +9,13 @@
 #include "cli/backtest_support.hpp"
 #include "cli/context.hpp"
 #include "core/error.hpp"
-#include "core/random.hpp"
 #include "core/time.hpp"
 #include "data/store.hpp"
 #include "lifecycle/lifecycle.hpp"
 #include "monitor/api/records_json.hpp"
 #include "strategy/family.hpp"
 #include "strategy/genome.hpp"
+#include "strategy/new_genome.hpp"
 
 namespace organism::cli {
 namespace {
@@ -29,19 +28,7 @@ struct NewArgs {
 };
 
 void run_new(const NewArgs& a) {
-  const auto families = strategy::genome_families();
-  const auto it = std::find(families.begin(), families.end(), a.family);
-  if (it == families.end()) {
-    throw core::UsageError(fmt::format("unknown family '{}'; families: {}", a.family, fmt::join(families, ", ")));
-  }
-  strategy::Genome g;
-  if (a.random) {
-    // One stream per family, so one seed gives unrelated genomes across families.
-    core::Rng rng(a.seed, {static_cast<std::uint64_t>(it - families.begin() + 1)});
-    g = strategy::random_genome(a.family, rng);
-  } else {
-    g = strategy::default_genome(a.family);
-  }
+  auto g = strategy::new_genome(a.family, a.random ? std::optional(a.seed) : std::nullopt);
   g.generation = a.generation;
   fmt::print("{}\n", strategy::to_json(g));
 }

@@ -106,7 +106,7 @@ void record_pauses(const exec::BarReport& report, Context& ctx) {
 void run_session(const TradeArgs& a, Context& ctx, exec::SessionMode mode) {
   exec::SessionOptions o;
   o.mode = mode;
-  backtest::BacktestConfig costs = costs_from_config(ctx.config);
+  backtest::BacktestConfig costs = backtest::costs_from_config(ctx.config);
   std::string interval;
   o.slots = slots_of(a, ctx, interval, costs, o.born);
   costs.fill = backtest::FillModel::NextOpen;  // a decision at a close is sent at once

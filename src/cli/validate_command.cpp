@@ -24,7 +24,7 @@ void run_validate(const ValidateArgs& a, Context& ctx) {
   const core::WallClock clock;
   const runs::RunService service(store, clock);
   const core::StopSignals stop;  // Ctrl-C, SIGTERM, SIGHUP: stop with the store as it was
-  const auto done = service.revalidate(a.run, evaluation_settings(ctx.config), validation_options(ctx.config),
+  const auto done = service.revalidate(a.run, runs::evaluation_settings(ctx.config), runs::validation_options(ctx.config),
                                        stop.token(), progress_callbacks(ctx));
   // revalidate returned: the states and the result are saved, so the summary may say "now validated".
   const auto json = runs::to_json(done.result);

@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "data/bar_arrays.hpp"
 #include "data/csv_fields.hpp"
 #include "data/line_reader.hpp"
 
@@ -182,16 +183,6 @@ void check_name(const std::string& path, std::string_view what, const std::strin
   if (!ok) {
     throw core::UsageError(fmt::format("{}: {} '{}' must be 1-32 letters, digits or '_'", path, what, name));
   }
-}
-
-// Smallest positive spacing of a time column (0 with fewer than two distinct times).
-TimeMs smallest_step(std::span<const TimeMs> times) {
-  TimeMs step = 0;
-  for (std::size_t i = 1; i < times.size(); ++i) {
-    const TimeMs d = times[i] - times[i - 1];
-    if (d > 0 && (step == 0 || d < step)) step = d;
-  }
-  return step;
 }
 
 // With an interval learnt from the rows, the grid check runs after reading them all.

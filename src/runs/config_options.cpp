@@ -1,16 +1,30 @@
-// The options of `organism evolve` and `organism validate` from the config (evolve_support.hpp).
-// Each key's range is checked where the key is declared (<layer>/config_keys.cpp) when it is
+// The options of a run from the config (config_options.hpp). Each key's range is checked where the key is declared (<layer>/config_keys.cpp) when it is
 // read; what is left here are the checks that join several keys (evolve::check_options).
 #include <algorithm>
 #include <thread>
 
 #include <spdlog/spdlog.h>
 
+#include "backtest/config_keys.hpp"
 #include "backtest/risk_limits.hpp"
-#include "cli/evolve_support.hpp"
+#include "core/config.hpp"
 #include "core/error.hpp"
+#include "data/config_keys.hpp"
+#include "evolve/config_keys.hpp"
+#include "runs/config_options.hpp"
+#include "validate/config_keys.hpp"
 
-namespace organism::cli {
+namespace organism::runs {
+
+std::vector<core::ConfigKey> research_config_keys() {
+  std::vector<core::ConfigKey> keys;
+  for (auto layer : {core::core_config_keys, data::config_keys, backtest::config_keys, backtest::risk_config_keys,
+                     evolve::config_keys, validate::config_keys}) {
+    for (auto& key : layer()) keys.push_back(std::move(key));
+  }
+  return keys;
+}
+
 
 evolve::EvolveOptions evolve_options(const core::Config& cfg) {
   evolve::EvolveOptions o;
@@ -43,6 +57,8 @@ std::size_t embargo(const core::Config& cfg) {
   return static_cast<std::size_t>(cfg.get_int("evolve.embargo"));
 }
 
+namespace {
+
 int capped_threads(const core::Config& cfg) {
   const auto threads = static_cast<int>(cfg.get_int("evolve.threads"));
   // More threads than cores only adds switching (and TBB ignores the extra workers with a
@@ -54,7 +70,9 @@ int capped_threads(const core::Config& cfg) {
   return cores;
 }
 
-runs::EvaluationSettings evaluation_settings(const core::Config& cfg) {
+}  // namespace
+
+EvaluationSettings evaluation_settings(const core::Config& cfg) {
   const auto cache_mb = cfg.get_int("evolve.cache_mb");  // in [1, evolve::kMaxCacheMb]
   return {static_cast<std::size_t>(cache_mb) << 20, capped_threads(cfg), cfg.get("data.venue")};
 }
@@ -75,4 +93,4 @@ validate::ValidationOptions validation_options(const core::Config& cfg) {
   return o;
 }
 
-}  // namespace organism::cli
+}  // namespace organism::runs
