@@ -54,24 +54,24 @@ TimeColumn::TimeColumn(py::handle values, const std::string& name) {
   span_ = {static_cast<const core::TimeMs*>(array_.data()), static_cast<std::size_t>(array_.size())};
 }
 
-std::vector<std::uint8_t> flags(py::handle values, const std::string& name) {
+FlagColumn::FlagColumn(py::handle values, const std::string& name) {
   py::array array = one_dimensional(values, name);
-  const char kind = array.dtype().kind();
-  if (kind == 'b') {
-    auto as_bool = py::array_t<bool, py::array::c_style | py::array::forcecast>::ensure(array);
-    const auto* p = as_bool.data();
-    return std::vector<std::uint8_t>(p, p + as_bool.size());
+  if (array.dtype().kind() == 'b') {
+    if (!contiguous(array)) array = py::array_t<bool, py::array::c_style | py::array::forcecast>::ensure(array);
+    array_ = array;
+    span_ = {static_cast<const std::uint8_t*>(array_.data()), static_cast<std::size_t>(array_.size())};
+    return;
   }
   const DoubleColumn numbers(array, name);
-  std::vector<std::uint8_t> out(numbers.span().size());
-  for (std::size_t i = 0; i < out.size(); ++i) {
+  converted_.resize(numbers.span().size());
+  for (std::size_t i = 0; i < converted_.size(); ++i) {
     const double v = numbers.span()[i];
     if (v != 0 && v != 1) {
       throw core::UsageError(fmt::format("{}[{}] = {} is not a flag: expected bool, 0 or 1", name, i, v));
     }
-    out[i] = v == 1;
+    converted_[i] = v == 1;
   }
-  return out;
+  span_ = converted_;
 }
 
 void require_length(std::size_t size, std::size_t bars, const std::string& name) {

@@ -45,8 +45,19 @@ class TimeColumn {
   std::span<const core::TimeMs> span_;
 };
 
-// Entry/exit flags: bool arrays (as vectorbt takes them), or numbers that are 0 or 1.
-std::vector<std::uint8_t> flags(py::handle values, const std::string& name);
+// Entry/exit flags: bool arrays (as vectorbt takes them; read in place, NumPy's bool is one byte
+// of 0 or 1), or numbers that are 0 or 1 (converted).
+class FlagColumn {
+ public:
+  FlagColumn() = default;
+  FlagColumn(py::handle values, const std::string& name);
+  std::span<const std::uint8_t> span() const { return span_; }
+
+ private:
+  py::array array_;
+  std::vector<std::uint8_t> converted_;
+  std::span<const std::uint8_t> span_;
+};
 
 // Bars from a dict of arrays: `close` required; `open`, `high`, `low` default to close and
 // `volume` to 0 (a close-only file's meaning); `time` in ms, or bars spaced by `interval` from 0.

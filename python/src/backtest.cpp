@@ -38,8 +38,8 @@ backtest::RunSettings run_settings(const py::dict& run) {
 // or "strategy" (a genome's exposures, as --strategy).
 struct Signal {
   DoubleColumn given;
+  FlagColumn entries;  // the re-arm events of entry/exit signals
   std::vector<double> target;
-  std::vector<std::uint8_t> rearm;
   std::span<const double> span() const { return target.empty() ? given.span() : std::span<const double>(target); }
 };
 
@@ -80,6 +80,8 @@ py::dict run(const py::dict& bars, const std::optional<std::string>& interval, c
              const py::dict& run, const ConfigItems& config_items, const std::optional<py::dict>& funding,
              const std::optional<std::string>& funding_interval, const std::optional<py::dict>& sentiment,
              const std::string& label, bool timing) {
+  // engine_seconds: all of the C++ work of the call, from here (conversions and checks included).
+  const auto start = std::chrono::steady_clock::now();
   const auto cfg = research_config(config_items);
   const auto settings = run_settings(run);
   std::optional<strategy::Genome> genome;
@@ -104,22 +106,19 @@ py::dict run(const py::dict& bars, const std::optional<std::string>& interval, c
   } else if (signal.contains("entries")) {
     const auto side = signal["side"].cast<std::string>();
     if (side != "long" && side != "short") throw core::UsageError("--side is long or short");
-    auto entry = flags(signal["entries"], "entries");
-    const auto exit = flags(signal["exits"], "exits");
-    require_length(entry.size(), input.size(), "entries");
-    require_length(exit.size(), input.size(), "exits");
-    s.target = backtest::signals_to_target(entry, exit, side == "long" ? 1 : -1);
-    s.rearm = std::move(entry);
+    s.entries = FlagColumn(signal["entries"], "entries");
+    const FlagColumn exits(signal["exits"], "exits");
+    require_length(s.entries.span().size(), input.size(), "entries");
+    require_length(exits.span().size(), input.size(), "exits");
+    s.target = backtest::signals_to_target(s.entries.span(), exits.span(), side == "long" ? 1 : -1);
   } else if (!genome) {
     throw core::UsageError("give one of targets=, entries= and exits=, or strategy=");
   }
   const auto options = backtest::metrics_options(settings, input.interval(), config);
   backtest::MeasuredRun measured;
-  double seconds = 0;
   std::string document;
   {
     py::gil_scoped_release unlocked;
-    const auto start = std::chrono::steady_clock::now();
     if (genome) {
       strategy::MarketView view;
       view.bars = input.view();
@@ -128,18 +127,17 @@ py::dict run(const py::dict& bars, const std::optional<std::string>& interval, c
       view.sentiment = sentiment_per_bar;
       s.target = strategy::exposures(*genome, view);
     }
-    const backtest::BacktestInput in{input.view(), s.span(), s.rearm, funding_per_bar};
+    const backtest::BacktestInput in{input.view(), s.span(), s.entries.span(), funding_per_bar};
     measured = backtest::run_measured(in, config, options, timing);
     const std::string id = genome ? strategy::genome_id(*genome) : "";
     document = backtest::run_document(measured, times, config, {label, id, timing}).dump();
-    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
   py::dict out;
   out["document"] = document;
   out["equity"] = to_numpy(std::move(measured.result.equity));
   out["exposure"] = to_numpy(std::move(measured.result.exposure));
   out["trades"] = trades_of(measured.result.trades);
-  out["engine_seconds"] = seconds;
+  out["engine_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }
 

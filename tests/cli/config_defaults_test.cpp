@@ -22,9 +22,9 @@ namespace {
 
 TEST(ConfigDefaults, KeyDefaultsAreTheStructDefaults) {
   const core::Config cfg(all_config_keys());
-  EXPECT_EQ(evolve::to_json(evolve_options(cfg)), evolve::to_json(evolve::EvolveOptions{}));
+  EXPECT_EQ(evolve::to_json(runs::evolve_options(cfg)), evolve::to_json(evolve::EvolveOptions{}));
 
-  const auto v = validation_options(cfg);
+  const auto v = runs::validation_options(cfg);
   const validate::ValidationOptions vd;
   EXPECT_EQ(v.gates.sharpe, vd.gates.sharpe);
   EXPECT_EQ(v.gates.max_drawdown, vd.gates.max_drawdown);
@@ -37,10 +37,10 @@ TEST(ConfigDefaults, KeyDefaultsAreTheStructDefaults) {
   EXPECT_EQ(v.perturbation_step, vd.perturbation_step);
   EXPECT_EQ(v.cost_multiplier, vd.cost_multiplier);
 
-  EXPECT_EQ(backtest::costs_to_json(costs_from_config(cfg)),
+  EXPECT_EQ(backtest::costs_to_json(backtest::costs_from_config(cfg)),
             backtest::costs_to_json(backtest::BacktestConfig{}));
 
-  const auto e = evaluation_settings(cfg);
+  const auto e = runs::evaluation_settings(cfg);
   EXPECT_EQ(e.cache_bytes, runs::EvaluationSettings{}.cache_bytes);
   EXPECT_EQ(e.threads, runs::EvaluationSettings{}.threads);
 

@@ -40,3 +40,10 @@ echo "ok unknown-folder"
 rm -rf "$tmp/src" && cp -r "$root/src" "$tmp/src" && echo '#include "indicators/cache.hpp"' >> "$tmp/src/evolve/engine.cpp"
 "$check" "$tmp/src" >/dev/null || { echo "FAIL a downward include was refused"; exit 1; }
 echo "ok downward"
+# The Python module (python/src, beside src/) may include the layers up to runs, nothing above.
+rm -rf "$tmp/src" "$tmp/python" && cp -r "$root/src" "$tmp/src" && mkdir -p "$tmp/python" && cp -r "$root/python/src" "$tmp/python/src"
+"$check" "$tmp/src" >/dev/null || { echo "FAIL the Python module's own includes were refused"; exit 1; }
+echo '#include "exec/order.hpp"' >> "$tmp/python/src/module.cpp"
+out="$("$check" "$tmp/src" 2>&1)" && { echo "FAIL python including exec accepted"; exit 1; }
+grep -qF "the Python module may not include 'exec/order.hpp' (layer 'exec')" <<<"$out" || { echo "FAIL python message: $out"; exit 1; }
+echo "ok python-module"
