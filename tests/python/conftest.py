@@ -106,3 +106,7 @@ def head_bars(shared, coin, bars):
     """The first `bars` rows of a shared Binance 1h file."""
     with gzip.open(shared / "data" / "ohlcv" / "binance" / f"{coin}-1h.csv.gz", "rt") as f:
         return read_csv(f, nrows=bars)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: seconds of work (3M-bar GIL runs, the Ctrl-C child); -m 'not slow' skips")

@@ -2,6 +2,7 @@
 main thread keeps running Python. The main thread stamps the clock every 1024 increments; a
 call that held the GIL would leave no stamp inside its own span (the main thread cannot run a
 bytecode until the call returns), so stamps in the middle 80% of the call prove the release."""
+import re
 import threading
 import time
 
@@ -55,3 +56,10 @@ def test_main_thread_runs_during_the_call(market, what):
     assert seconds > 0.05, f"the {what} call took only {seconds:.3f} s: too short to tell"
     # At least 5 stamps = 5,120 increments of the main thread while the C++ work ran.
     assert len(inside) >= 5, f"{len(inside)} stamps of the main thread in the middle of a {seconds:.2f} s call"
+
+
+def test_the_method_sees_a_held_gil():
+    """Control: a C call that keeps the GIL (the re engine backtracking) leaves no stamp inside."""
+    inside, seconds = stamps_during(lambda: re.fullmatch(r"(a+)+b", "a" * 23))
+    assert seconds > 0.05
+    assert len(inside) == 0, f"{len(inside)} stamps inside a call that holds the GIL"

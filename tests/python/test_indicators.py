@@ -70,3 +70,18 @@ def test_unknown_column_has_the_cli_message(cli, tmp_path, btc):
         organism.indicators.compute(btc.iloc[:200], ["ema_21", "bogus_3"])
     assert message.split(";")[0] in str(info.value)
     assert str(info.value).startswith("unknown indicator column 'bogus_3'")
+
+
+@pytest.mark.parametrize("form", ["frame", "series"])
+def test_funding_columns_match_cli(cli, tmp_path, shared, form):
+    candles = shared / "data" / "ohlcv" / "hyperliquid" / "BTC-1h.csv.gz"
+    rates = shared / "data" / "funding" / "hyperliquid" / "BTC.csv.gz"
+    out = tmp_path / "funding.csv"
+    cli.run("indicators", "--input", candles, "--funding", rates, "--output", out, "--only", "funding:24,ema_21")
+    expected = read_csv(out)
+    funding = read_csv(rates)
+    if form == "series":
+        funding = pd.Series(funding["rate"].to_numpy(), index=utc_index(funding["time"]), name="rate")
+    frame = organism.indicators.compute(read_csv(candles), "funding:24,ema_21", funding=funding)
+    assert frame["funding_rate"].notna().sum() > 1000
+    assert_same(frame, expected)
