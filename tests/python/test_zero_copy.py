@@ -66,7 +66,7 @@ def test_float64_inputs_are_read_in_place(bars, kind):
 
 
 def test_float32_results_equal_float64_of_the_same_values(bars):
-    f32 = as_float32(bars)
+    f32 = {k: v[:200_000] for k, v in as_float32(bars).items()}
     widened = {k: v.astype(np.float64) if k != "time" else v for k, v in f32.items()}
     a = organism.indicators.compute(f32, ["tr", "ema_20"], interval="1m")
     b = organism.indicators.compute(widened, ["tr", "ema_20"], interval="1m")
