@@ -75,6 +75,9 @@ def test_front_equals_cli(front, cli_run):
         genome = json.loads(row["genome"])
         genome.pop("id", None)
         assert genome == member["genome"]
+        # api.md: the genome column is canonical JSON text, as Strategy.json and `strategy new` print it.
+        canonical = organism.Strategy.from_json(member["genome"] | {"id": member["id"]}).json
+        assert row["genome"] == canonical, (row["genome"][:80], canonical[:80])
         for stage in STAGES:
             for metric, value in member["metrics"][stage].items():
                 assert row[f"{stage}.{metric}"] == value, (member["id"], stage, metric)
