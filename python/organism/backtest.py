@@ -40,6 +40,9 @@ class BacktestResult:
         t = dict(self._raw["trades"])
         for column in ("entry_time", "exit_time"):
             t[column] = pd.to_datetime(t[column], unit="ms", utc=True)
+        for column in ("side", "exit_reason"):
+            t[column] = pd.Series(t[column], dtype=object)
+        t["open"] = pd.Series(t["open"], dtype=bool)
         return pd.DataFrame(t)
 
     def __repr__(self):
@@ -52,7 +55,7 @@ def backtest(data=None, *, close=None, time=None, interval=None, targets=None, e
              side="long", strategy=None, funding=None, funding_interval=None, sentiment=None, fees=None,
              maker_fee=None, slippage=None, fill=None, pay_funding=None, sl=0.0, tp=0.0, trail=0.0,
              init_cash=10_000.0, leverage=1.0, min_trade=0.0, rebalance="on_change", parity=None,
-             bars_per_year=None, consistency_windows=12, timing=False, config=None, name="input"):
+             bars_per_year=None, consistency_windows=12, timing=False, config=None, name=None):
     """Backtests one coin as `organism backtest` does and returns a BacktestResult.
 
     Bars: `data` (a DataFrame with close and optionally open, high, low, volume, and a `time`
@@ -64,7 +67,8 @@ def backtest(data=None, *, close=None, time=None, interval=None, targets=None, e
     Costs: fees (taker), maker_fee, slippage, fill ("next_open" or "close"), pay_funding; None
     takes the backtest.* config default. `config` sets any config key, e.g.
     {"backtest.fill": "close"}. parity="vectorbt" selects vectorbt's from_signals semantics.
-    timing=True adds bars_per_second to the metrics, measured as the CLI's --timing."""
+    timing=True adds bars_per_second to the metrics, measured as the CLI's --timing. `name` labels
+    the series in the metrics (default "file:input:<interval>", as the CLI names a --data file)."""
     given = [targets is not None, entries is not None or exits is not None, strategy is not None]
     if sum(given) != 1:
         raise ValueError("give one of targets=, entries= and exits=, or strategy=")

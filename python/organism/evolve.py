@@ -50,7 +50,7 @@ def front_frame(run):
         row = {
             "id": member["id"], "family": member["family"], "generation": member["generation"],
             "rule": member["rule"],
-            "genome": json.dumps(member["genome"], sort_keys=True, separators=(",", ":")),
+            "genome": _organism.strategy_parse(json.dumps(member["genome"]))["json"],
             "objectives": member["fitness"]["objectives"], "violation": member["fitness"]["violation"],
         }
         for stage, metrics in member["metrics"].items():

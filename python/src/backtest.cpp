@@ -79,7 +79,7 @@ py::dict trades_of(const std::vector<backtest::Trade>& trades) {
 py::dict run(const py::dict& bars, const std::optional<std::string>& interval, const py::dict& signal,
              const py::dict& run, const ConfigItems& config_items, const std::optional<py::dict>& funding,
              const std::optional<std::string>& funding_interval, const std::optional<py::dict>& sentiment,
-             const std::string& label, bool timing) {
+             const std::optional<std::string>& name, bool timing) {
   // engine_seconds: all of the C++ work of the call, from here (conversions and checks included).
   const auto start = std::chrono::steady_clock::now();
   const auto cfg = research_config(config_items);
@@ -102,7 +102,7 @@ py::dict run(const py::dict& bars, const std::optional<std::string>& interval, c
   if (signal.contains("targets")) {
     s.given = DoubleColumn(signal["targets"], "targets");
     require_length(s.given.span().size(), input.size(), "targets");
-    data::check_finite(s.given.span(), "targets");
+    data::check_targets(s.given.span(), "targets");
   } else if (signal.contains("entries")) {
     const auto side = signal["side"].cast<std::string>();
     if (side != "long" && side != "short") throw core::UsageError("--side is long or short");
@@ -115,6 +115,8 @@ py::dict run(const py::dict& bars, const std::optional<std::string>& interval, c
     throw core::UsageError("give one of targets=, entries= and exits=, or strategy=");
   }
   const auto options = backtest::metrics_options(settings, input.interval(), config);
+  // The series as the CLI names an unnamed --data file's ("file:input:1h"), or the caller's name.
+  const std::string label = name ? *name : data::SeriesKey{"file", "input", input.interval()}.label();
   backtest::MeasuredRun measured;
   std::string document;
   {
@@ -145,7 +147,7 @@ py::dict run(const py::dict& bars, const std::optional<std::string>& interval, c
 
 void bind_backtest(py::module_& m) {
   m.def("backtest", &run, py::arg("bars"), py::arg("interval"), py::arg("signal"), py::arg("run"), py::arg("config"),
-        py::arg("funding"), py::arg("funding_interval"), py::arg("sentiment"), py::arg("label"), py::arg("timing"));
+        py::arg("funding"), py::arg("funding_interval"), py::arg("sentiment"), py::arg("name"), py::arg("timing"));
 }
 
 }  // namespace organism::python

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/log.hpp"
 #include "module.hpp"
 #include "runs/config_options.hpp"
 
@@ -43,8 +44,8 @@ PYBIND11_MODULE(_organism, m) {
       PyErr_SetString(error.ptr(), e.what());
     }
   });
-  // The engine logs through spdlog to stderr; a notebook wants only warnings unless asked.
-  spdlog::set_level(spdlog::level::warn);
+  // The engine logs as the CLI does (stderr, its format); a notebook wants only warnings unless asked.
+  core::init_logging("warn");
   m.def("set_log_level", [](const std::string& level) {
     const auto parsed = spdlog::level::from_str(level);
     if (parsed == spdlog::level::off && level != "off") {

@@ -50,10 +50,12 @@ void check_bars(const CandleView& bars) {
                                          i, bars.time[i], i - 1, bars.time[i - 1]));
     }
   }
+  // close first: a close-only input's open, high and low are its close, and the message should
+  // name the column the caller gave.
+  check_prices(bars.close, "close");
   check_prices(bars.open, "open");
   check_prices(bars.high, "high");
   check_prices(bars.low, "low");
-  check_prices(bars.close, "close");
   for (std::size_t i = 0; i < n; ++i) {
     const double v = bars.volume[i];
     if (!std::isfinite(v)) bad("volume", i, v, "is not finite");
@@ -79,6 +81,13 @@ core::Interval interval_of(std::span<const TimeMs> times) {
 void check_finite(std::span<const double> values, std::string_view what) {
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (!std::isfinite(values[i])) bad(what, i, values[i], "is not finite");
+  }
+}
+
+void check_targets(std::span<const double> values, std::string_view what) {
+  check_finite(values, what);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (values[i] < -1 || values[i] > 1) bad(what, i, values[i], "is outside [-1, 1]");
   }
 }
 

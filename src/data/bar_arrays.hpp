@@ -23,7 +23,9 @@ void check_bars(const CandleView& bars);
 // bars or the step is no interval organism knows.
 core::Interval interval_of(std::span<const TimeMs> times);
 
-// Every value finite, as a target exposure or a rate must be; core::UsageError naming `what`[i].
+// Every value finite, as a rate must be; core::UsageError naming `what`[i].
 void check_finite(std::span<const double> values, std::string_view what);
+// Target exposures: finite and within [-1, 1], as a signal file's targets must be.
+void check_targets(std::span<const double> values, std::string_view what);
 
 }  // namespace organism::data
