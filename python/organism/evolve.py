@@ -10,8 +10,8 @@ from . import _frames
 from . import _organism
 
 
-def evolve(data_by_coin, *, interval=None, population=200, generations=50, seed=1, islands=1, threads=0,
-           objectives=None, families=None, fees=None, slippage=None, fill=None, validate=True, store=None,
+def evolve(data_by_coin, *, interval=None, funding=None, population=200, generations=50, seed=1, islands=1,
+           threads=0, objectives=None, families=None, fees=None, slippage=None, fill=None, validate=True, store=None,
            callback=None, progress=None, config=None):
     """Evolves strategies on `data_by_coin` ({coin: DataFrame or dict of arrays}, one interval)
     exactly as `organism evolve` does on a store holding those bars: in-sample 60% of each coin,
@@ -26,11 +26,15 @@ def evolve(data_by_coin, *, interval=None, population=200, generations=50, seed=
     ...}) and for validation lines ({"stage": "validation", "message"}); an exception it raises
     ends the run. Without a callback, progress=True (the default then) prints the CLI's
     generation lines on stderr. Ctrl-C stops the run at its next backtest and raises
-    KeyboardInterrupt. `store`: a SQLite path to keep the run in (default: a temporary store).
+    KeyboardInterrupt. `store`: a SQLite path to keep the run in (default: a temporary store; a
+    given store gains the bars and funding as venue "python"). `funding`: {coin: rates} (a
+    DataFrame with time and rate, or a Series indexed by time) that the run pays, as the CLI pays
+    stored funding; without it, a warning says the coin pays none.
     `config`: any config key, e.g. {"evolve.min_trades": 5}."""
     if not isinstance(data_by_coin, dict):
         raise ValueError(f"data_by_coin must be a dict {{coin: DataFrame}}, not {type(data_by_coin).__name__}")
     bars = {str(coin): _frames.bars(data) for coin, data in data_by_coin.items()}
+    rates = {str(coin): _frames.series_columns(r, ("rate",)) for coin, r in (funding or {}).items()}
     items = _frames.config_items(config, {
         "evolve.population": ("population", population), "evolve.generations": ("generations", generations),
         "evolve.seed": ("seed", seed), "evolve.islands": ("islands", islands), "evolve.threads": ("threads", threads),
@@ -39,7 +43,7 @@ def evolve(data_by_coin, *, interval=None, population=200, generations=50, seed=
         "backtest.fill": ("fill", fill), "validate.on_evolve": ("validate", validate)})
     if callback is None and (progress is None or progress):
         callback = _print_progress
-    run = json.loads(_organism.evolve(bars, interval, items, str(store) if store else "", callback))
+    run = json.loads(_organism.evolve(bars, interval, rates, items, str(store) if store else "", callback))
     return front_frame(run)
 
 

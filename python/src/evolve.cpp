@@ -5,6 +5,7 @@
 // with the GIL held only briefly: it delivers progress to the callback and polls for Ctrl-C,
 // which raises the run's cancellation token (the run stops at its next backtest, saved as
 // interrupted) and then re-raises KeyboardInterrupt.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -175,8 +176,8 @@ std::string evolve_run(data::Store& store, const core::Config& cfg, const std::a
   return runs::to_json(finished->result).dump();
 }
 
-std::string evolve(const py::dict& data_by_coin, const std::optional<std::string>& interval, ConfigItems items,
-                   const std::string& store_path, const py::object& callback) {
+std::string evolve(const py::dict& data_by_coin, const std::optional<std::string>& interval, const py::dict& funding_by_coin,
+                   ConfigItems items, const std::string& store_path, const py::object& callback) {
   if (data_by_coin.empty()) throw core::UsageError("no coins: data_by_coin is empty");
   std::vector<std::string> coins;
   std::vector<std::unique_ptr<BarArrays>> bars;
@@ -193,6 +194,21 @@ std::string evolve(const py::dict& data_by_coin, const std::optional<std::string
     }
   }
   const auto bar_interval = bars.front()->interval();
+  // Funding rates per coin, stored beside the bars so that the run pays them as the CLI's would.
+  std::vector<data::FundingSeries> funding;
+  for (const auto& [coin, columns] : funding_by_coin) {
+    const auto name = coin.cast<std::string>();
+    if (std::find(coins.begin(), coins.end(), name) == coins.end()) {
+      throw core::UsageError(fmt::format("funding for {}, which is not in data_by_coin", name));
+    }
+    try {
+      funding.push_back(funding_from(columns.cast<py::dict>(), std::nullopt));
+    } catch (const core::UsageError& e) {
+      throw core::UsageError(fmt::format("{} funding: {}", name, e.what()));
+    }
+    funding.back().venue = kVenue;
+    funding.back().coin = name;
+  }
   // The caller's keys first, then what the package derives: the coins, the interval and the venue.
   items.emplace_back("evolve.coins", fmt::format("{}", fmt::join(coins, ",")), "data_by_coin");
   items.emplace_back("evolve.interval", bar_interval.name(), "interval");
@@ -203,6 +219,7 @@ std::string evolve(const py::dict& data_by_coin, const std::optional<std::string
   for (std::size_t c = 0; c < coins.size(); ++c) {
     run_store.store().upsert_candles({kVenue, coins[c], bar_interval}, bars[c]->view());
   }
+  for (const auto& f : funding) run_store.store().upsert_funding(f);
 
   std::atomic<bool> cancel{false};
   RunChannel channel;
@@ -249,8 +266,8 @@ std::string evolve(const py::dict& data_by_coin, const std::optional<std::string
 }  // namespace
 
 void bind_evolve(py::module_& m) {
-  m.def("evolve", &evolve, py::arg("data_by_coin"), py::arg("interval"), py::arg("config"), py::arg("store"),
-        py::arg("callback"));
+  m.def("evolve", &evolve, py::arg("data_by_coin"), py::arg("interval"), py::arg("funding_by_coin"), py::arg("config"),
+        py::arg("store"), py::arg("callback"));
 }
 
 }  // namespace organism::python

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import organism
-from conftest import REPO, head_bars, write_csv
+from conftest import REPO, head_bars, read_csv, write_csv
 
 COINS = ["BTC", "ETH"]
 BARS = 8000
@@ -82,6 +82,43 @@ def test_front_equals_cli(front, cli_run):
             for metric, value in member["metrics"][stage].items():
                 assert row[f"{stage}.{metric}"] == value, (member["id"], stage, metric)
         assert row["validation.dsr"] == member["validation"]["dsr"]
+
+
+def test_funding_is_paid_as_the_cli_pays_stored_funding(cli, shared, tmp_path):
+    """funding={coin: rates}: the same run as `organism evolve` on a store holding the bars and
+    the same funding files, and a different one from the run without funding. The last 8,000
+    bars: Binance's funding file starts in 2022."""
+    bars = {coin: read_csv(shared / "data" / "ohlcv" / "binance" / f"{coin}-1h.csv.gz").tail(BARS).reset_index(drop=True)
+            for coin in COINS}
+    rates = {coin: read_csv(shared / "data" / "funding" / "binance" / f"{coin}.csv.gz") for coin in COINS}
+    (tmp_path / "ohlcv" / "binance").mkdir(parents=True)
+    (tmp_path / "funding" / "binance").mkdir(parents=True)
+    files = [write_csv(tmp_path / "ohlcv" / "binance" / f"{coin}-1h.csv", frame) for coin, frame in bars.items()]
+    files += [write_csv(tmp_path / "funding" / "binance" / f"{coin}.csv", frame) for coin, frame in rates.items()]
+    db = tmp_path / "market.db"
+    cli.run("data", "import", *files, db=db)
+    out = tmp_path / "run.json"
+    cli.run("evolve", "--coins", ",".join(COINS), "--interval", "1h", "--population", RUN["population"],
+            "--generations", RUN["generations"], "--seed", RUN["seed"], "--threads", RUN["threads"],
+            "--json-out", out, db=db, config=None)
+    expected = json.loads(out.read_text())
+    paid = organism.evolve(bars, funding=rates, **RUN, validate=False, progress=False)
+    unpaid = organism.evolve(bars, **RUN, validate=False, progress=False)
+    assert paid["id"].tolist() == [m["id"] for m in expected["front"]]
+    for row, member in zip(paid.to_dict("records"), expected["front"]):
+        for metric, value in member["metrics"]["in_sample"].items():
+            assert row[f"in_sample.{metric}"] == value, (member["id"], metric)
+    # Funding moves the in-sample equity of at least one member that the two fronts share.
+    shared_ids = set(paid["id"]) & set(unpaid["id"])
+    assert shared_ids
+    moved = [i for i in shared_ids
+             if paid.set_index("id").loc[i, "in_sample.final_equity"] != unpaid.set_index("id").loc[i, "in_sample.final_equity"]]
+    assert moved
+
+
+def test_funding_for_an_unknown_coin_is_refused(bars):
+    with pytest.raises(ValueError, match="funding for SOL, which is not in data_by_coin"):
+        organism.evolve(bars, funding={"SOL": pd.Series([0.0001], index=pd.to_datetime([0], utc=True))}, **RUN)
 
 
 def test_callback_once_per_generation(bars):
