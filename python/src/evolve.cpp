@@ -22,7 +22,6 @@
 #include <fmt/ranges.h>
 
 #include "arrays.hpp"
-#include "backtest/run_settings.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "data/store.hpp"
@@ -158,21 +157,17 @@ std::string evolve_run(data::Store& store, const core::Config& cfg, const std::a
   const core::WallClock clock;
   const runs::RunService service(store, clock);
   const auto validation = runs::validation_options(cfg);
-  runs::RunOptions options{runs::evolve_options(cfg), backtest::costs_from_config(cfg)};
-  runs::options_for_run(validation, options.evolve);
-  runs::UniverseSpec universe{{cfg.get("evolve.interval"), cfg.get_list("evolve.coins"), {}}, runs::embargo(cfg)};
+  auto options = runs::new_run_options(cfg, validation);
+  auto universe = runs::new_run_universe(cfg);
   service.read_history(options, cfg.get_list("evolve.warm_start"), universe.market.interval);
-  universe.market.venues.assign(universe.market.coins.size(), "");
   auto claimed = service.create(options, universe, cfg.get("data.venue"));
   runs::Callbacks callbacks{[&](const runs::GenerationReport& g) { channel.push(generation_event(g)); },
                             [&](const std::string& line) { channel.push(line); }};
   runs::Processes processes;
   runs::RunSession session(service, std::move(claimed.record), std::move(claimed.checkpoint),
                            runs::evaluation_settings(cfg), processes, cancel, callbacks, std::move(claimed.universe));
-  session.start();
-  const double budget = cfg.get_double("evolve.time_budget_seconds");
-  while (!session.done() && !session.out_of_time(budget)) session.step();
-  const auto finished = session.finish(cfg.get_bool("validate.on_evolve") ? std::optional(validation) : std::nullopt);
+  const auto finished = session.run_to_end(cfg.get_double("evolve.time_budget_seconds"),
+                                           cfg.get_bool("validate.on_evolve") ? std::optional(validation) : std::nullopt);
   return runs::to_json(finished->result).dump();
 }
 

@@ -43,13 +43,10 @@ runs::ClaimedRun run_to_step(const EvolveArgs& a, Context& ctx, const runs::RunS
                  run.progress.generation, backtest::describe_costs(run.options.costs));
     return claimed;
   }
-  runs::RunOptions options{runs::evolve_options(cfg), backtest::costs_from_config(cfg)};
-  runs::options_for_run(validation, options.evolve);
-  runs::UniverseSpec universe{{cfg.get("evolve.interval"), cfg.get_list("evolve.coins"), {}}, runs::embargo(cfg)};
-  // Read before anything is built, so an unknown warm-start id fails first.
+  auto options = runs::new_run_options(cfg, validation);
+  // The coins are checked, and the warm start read, before anything is built, so a bad one fails first.
+  auto universe = runs::new_run_universe(cfg);
   service.read_history(options, cfg.get_list("evolve.warm_start"), universe.market.interval);
-  if (universe.market.coins.empty()) throw core::UsageError("--coins needs at least one coin");
-  if (!cfg.get("data.venue").empty()) universe.market.venues.assign(universe.market.coins.size(), "");
   if (service.store().list_series().empty()) {
     spdlog::warn("store {} has no market data: building the synthetic market first (organism data synth)",
                  service.store().path());
@@ -77,12 +74,10 @@ void run_evolve(const EvolveArgs& a, Context& ctx, EvolveProcesses& procs) {
                            runs::evaluation_settings(ctx.config), procs, stop->token(), progress_callbacks(ctx),
                            std::move(claimed.universe));
   if (session.served()) return;  // a worker rank: done when rank 0 is
-  session.start();
   // The budget is this process's (not the run's): a resumed run gets the budget of its resume.
-  const double budget = ctx.config.get_double("evolve.time_budget_seconds");
-  while (!session.done() && !session.out_of_time(budget)) session.step();
   const auto finished =
-      session.finish(ctx.config.get_bool("validate.on_evolve") ? std::optional(validation) : std::nullopt);
+      session.run_to_end(ctx.config.get_double("evolve.time_budget_seconds"),
+                         ctx.config.get_bool("validate.on_evolve") ? std::optional(validation) : std::nullopt);
   if (!finished) return;  // not the leader
 
   const auto& result = finished->result;

@@ -1,5 +1,8 @@
-// The options of a run from the config (config_options.hpp). Each key's range is checked where the key is declared (<layer>/config_keys.cpp) when it is
-// read; what is left here are the checks that join several keys (evolve::check_options).
+// The options of a run from the config (config_options.hpp). Each key's range is checked where
+// the key is declared (<layer>/config_keys.cpp) when it is read; what is left here are the checks
+// that join several keys (evolve::check_options).
+#include "runs/config_options.hpp"
+
 #include <algorithm>
 #include <thread>
 
@@ -7,11 +10,11 @@
 
 #include "backtest/config_keys.hpp"
 #include "backtest/risk_limits.hpp"
+#include "backtest/run_settings.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "data/config_keys.hpp"
 #include "evolve/config_keys.hpp"
-#include "runs/config_options.hpp"
 #include "validate/config_keys.hpp"
 
 namespace organism::runs {
@@ -24,7 +27,6 @@ std::vector<core::ConfigKey> research_config_keys() {
   }
   return keys;
 }
-
 
 evolve::EvolveOptions evolve_options(const core::Config& cfg) {
   evolve::EvolveOptions o;
@@ -91,6 +93,19 @@ validate::ValidationOptions validation_options(const core::Config& cfg) {
   o.cost_multiplier = cfg.get_double("validate.cost_multiplier");
   o.risk = backtest::risk_limits_from(cfg);  // the held-out segments' halts (reported, not gated)
   return o;
+}
+
+RunOptions new_run_options(const core::Config& cfg, const validate::ValidationOptions& validation) {
+  RunOptions options{evolve_options(cfg), backtest::costs_from_config(cfg)};
+  options_for_run(validation, options.evolve);
+  return options;
+}
+
+UniverseSpec new_run_universe(const core::Config& cfg) {
+  UniverseSpec universe{{cfg.get("evolve.interval"), cfg.get_list("evolve.coins"), {}}, embargo(cfg)};
+  if (universe.market.coins.empty()) throw core::UsageError("--coins needs at least one coin");
+  if (!cfg.get("data.venue").empty()) universe.market.venues.assign(universe.market.coins.size(), "");
+  return universe;
 }
 
 }  // namespace organism::runs

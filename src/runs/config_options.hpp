@@ -27,4 +27,10 @@ EvaluationSettings evaluation_settings(const core::Config& cfg);
 // core::UsageError naming the key.
 validate::ValidationOptions validation_options(const core::Config& cfg);
 
+// A new run's options (evolve.*, backtest.*) fitted to `validation` (options_for_run), and its
+// universe: evolve.coins at evolve.interval with the embargo, venues left to data.venue. What
+// `organism evolve` without --resume and the Python module's evolve() create.
+RunOptions new_run_options(const core::Config& cfg, const validate::ValidationOptions& validation);
+UniverseSpec new_run_universe(const core::Config& cfg);
+
 }  // namespace organism::runs

@@ -191,6 +191,10 @@ class RunSession {
   // says (the decision is shared, so every process stops after the same generation); said in a
   // log line when it has. Checked after a generation: the run then finishes with what it has.
   bool out_of_time(double budget_seconds);
+  // The whole session: start(), step() until the last generation or until `budget_seconds` (0:
+  // none) have passed, then finish(validation). What `organism evolve` and the Python module's
+  // evolve() run.
+  std::optional<FinishedRun> run_to_end(double budget_seconds, const std::optional<validate::ValidationOptions>& validation);
 
  private:
   [[noreturn]] void interrupted();

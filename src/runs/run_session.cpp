@@ -71,6 +71,13 @@ bool RunSession::out_of_time(double budget_seconds) {
   return over;
 }
 
+std::optional<FinishedRun> RunSession::run_to_end(double budget_seconds,
+                                                  const std::optional<validate::ValidationOptions>& validation) {
+  start();
+  while (!done() && !out_of_time(budget_seconds)) step();
+  return finish(validation);
+}
+
 void RunSession::interrupted() {
   run_.status = RunStatus::Interrupted;
   run_.progress.seconds = seconds();
