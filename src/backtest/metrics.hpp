@@ -65,8 +65,9 @@ struct Metrics {
 // as a fraction of equity held through bar t (the same length as equity). Throws
 // core::UsageError for bad options and core::Error for a length mismatch, a non-finite equity or
 // exposure value, or a closed trade without a positive size and entry price; never throws after
-// that. O(n) time (two passes and a selection), one scratch buffer of n doubles (three with a
-// target volatility).
+// that. O(n) time (two passes and a selection). Its scratch (the returns for the tail selection,
+// and with a target volatility the rescaled curve) is kept per thread and reused, so a call
+// allocates only for a curve longer than any before it on its thread.
 Metrics compute_metrics(std::span<const double> equity, std::span<const double> exposure,
                         std::span<const Trade> trades, const MetricsOptions& options);
 

@@ -296,12 +296,6 @@ class Store {
   void record_funding_summary(std::int64_t series_id);
   void record_sentiment_summary(const std::string& source);
   void record_missing_summaries();  // fills series that predate the migration adding the columns
-  // Bulk upsert through COPY and a staging table (store_copy.cpp; server stores, many rows): the
-  // rows inserted, and those inserted or changed.
-  struct CopyCounts {
-    std::int64_t inserted = 0, changed = 0;
-  };
-  CopyCounts copy_candles(std::int64_t series_id, const CandleView& bars);
   // An append: `recorded` extended by rows that all lie after the series' last row (`table` is
   // series or funding_series).
   void record_appended_summary(std::string_view table, std::int64_t series_id, const Summary& recorded,

@@ -115,10 +115,4 @@ Counts regimes(sql::Connection& db, std::int64_t series_id, std::span<const Time
 
 }  // namespace copy
 
-// Until the next change of store.hpp drops the member: the candles path above.
-Store::CopyCounts Store::copy_candles(std::int64_t series_id, const CandleView& bars) {
-  const auto c = copy::candles(*db_, series_id, bars, false);
-  return CopyCounts{c.inserted, c.changed};
-}
-
 }  // namespace organism::data
