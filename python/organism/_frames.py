@@ -7,7 +7,7 @@ import pandas as pd
 _BAR_COLUMNS = ("open", "high", "low", "close", "volume")
 
 
-def _ms(values, name):
+def _ms(values):
     """Times as int64 ms since the epoch: ints pass as they are (the engine checks them), datetimes
     (naive = UTC) are converted."""
     if isinstance(values, pd.DatetimeIndex):
@@ -41,15 +41,15 @@ def bars(data=None, *, close=None, time=None, open=None, high=None, low=None, vo
                 if c in data.columns:
                     out[c] = data[c].to_numpy()
             if "time" in data.columns:
-                out["time"] = _ms(data["time"], "time")
+                out["time"] = _ms(data["time"])
             elif isinstance(data.index, pd.DatetimeIndex):
-                out["time"] = _ms(data.index, "time")
+                out["time"] = _ms(data.index)
         elif isinstance(data, dict):
             for c in _BAR_COLUMNS:
                 if c in data and data[c] is not None:
                     out[c] = _array(data[c])
             if data.get("time") is not None:
-                out["time"] = _ms(data["time"], "time")
+                out["time"] = _ms(data["time"])
         else:
             raise ValueError(f"data must be a pandas DataFrame or a dict of arrays, not {type(data).__name__}")
     else:
@@ -60,9 +60,9 @@ def bars(data=None, *, close=None, time=None, open=None, high=None, low=None, vo
             if values is not None:
                 out[name] = _array(values)
         if time is not None:
-            out["time"] = _ms(time, "time")
+            out["time"] = _ms(time)
         elif isinstance(close, pd.Series) and isinstance(close.index, pd.DatetimeIndex):
-            out["time"] = _ms(close.index, "time")
+            out["time"] = _ms(close.index)
     if "close" not in out:
         raise ValueError("no close prices: the data has no 'close' column")
     return out
@@ -74,15 +74,15 @@ def series_columns(data, value_names):
     if data is None:
         return None
     if isinstance(data, pd.Series):
-        return {"time": _ms(data.index, "time"), value_names[0]: data.to_numpy()}
+        return {"time": _ms(data.index), value_names[0]: data.to_numpy()}
     if isinstance(data, pd.DataFrame):
-        out = {"time": _ms(data["time"] if "time" in data.columns else data.index, "time")}
+        out = {"time": _ms(data["time"] if "time" in data.columns else data.index)}
         for name in value_names:
             if name in data.columns:
                 out[name] = data[name].to_numpy()
         return out
     if isinstance(data, dict):
-        return {k: (_ms(v, k) if k == "time" else _array(v)) for k, v in data.items()}
+        return {k: (_ms(v) if k == "time" else _array(v)) for k, v in data.items()}
     raise ValueError(f"expected a DataFrame, Series or dict, not {type(data).__name__}")
 
 

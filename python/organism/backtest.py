@@ -91,16 +91,7 @@ def backtest(data=None, *, close=None, time=None, interval=None, targets=None, e
         "backtest.funding": ("pay_funding", pay_funding)})
     raw = _organism.backtest(bars, interval, signal, run, items, _frames.series_columns(funding, ("rate",)),
                              funding_interval, _frames.series_columns(sentiment, ("value",)), name, bool(timing))
-    times = bars.get("time")
-    if times is None:  # bars spaced by interval from 0, as the engine spaced them
-        times = pd.RangeIndex(len(raw["equity"])).to_numpy() * _interval_ms(raw)
-    return BacktestResult(raw, times)
-
-
-def _interval_ms(raw):
-    metrics = json.loads(raw["document"])
-    bars = metrics["bars"]
-    return (metrics["last"] - metrics["first"]) // max(bars - 1, 1)
+    return BacktestResult(raw, raw["time"])
 
 
 def _genome_text(strategy):

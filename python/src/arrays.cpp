@@ -1,5 +1,7 @@
 #include "arrays.hpp"
 
+#include <type_traits>
+
 #include <fmt/format.h>
 
 #include "core/error.hpp"
@@ -26,33 +28,25 @@ std::string dtype_name(const py::array& array) { return py::str(array.dtype()).c
 
 }  // namespace
 
-DoubleColumn::DoubleColumn(py::handle values, const std::string& name) {
+template <typename T>
+Column<T>::Column(py::handle values, const std::string& name) {
   py::array array = one_dimensional(values, name);
   const char kind = array.dtype().kind();
-  if (kind != 'f' && kind != 'i' && kind != 'u') {
-    throw core::UsageError(fmt::format("{} has dtype {}: expected numbers (float64)", name, dtype_name(array)));
+  constexpr bool numbers = std::is_floating_point_v<T>;
+  if (kind != 'i' && kind != 'u' && !(numbers && kind == 'f')) {
+    throw core::UsageError(fmt::format("{} has dtype {}: expected {}", name, dtype_name(array),
+                                       numbers ? "numbers (float64)" : "whole milliseconds since the epoch (int64)"));
   }
-  // float64 in one block is read where it is; anything else is converted once, here.
-  if (kind != 'f' || array.itemsize() != 8 || !contiguous(array)) {
-    array = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(array);
+  // An array already of T in one block is read where it is; anything else is converted once, here.
+  if (!py::isinstance<py::array_t<T, py::array::c_style>>(array)) {
+    array = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(array);
   }
   array_ = array;
-  span_ = {static_cast<const double*>(array_.data()), static_cast<std::size_t>(array_.size())};
+  span_ = {static_cast<const T*>(array_.data()), static_cast<std::size_t>(array_.size())};
 }
 
-TimeColumn::TimeColumn(py::handle values, const std::string& name) {
-  py::array array = one_dimensional(values, name);
-  const char kind = array.dtype().kind();
-  if (kind != 'i' && kind != 'u') {
-    throw core::UsageError(fmt::format("{} has dtype {}: expected whole milliseconds since the epoch (int64)", name,
-                                       dtype_name(array)));
-  }
-  if (kind != 'i' || array.itemsize() != 8 || !contiguous(array)) {
-    array = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(array);
-  }
-  array_ = array;
-  span_ = {static_cast<const core::TimeMs*>(array_.data()), static_cast<std::size_t>(array_.size())};
-}
+template class Column<double>;
+template class Column<core::TimeMs>;
 
 FlagColumn::FlagColumn(py::handle values, const std::string& name) {
   py::array array = one_dimensional(values, name);
@@ -117,6 +111,11 @@ BarArrays::BarArrays(const py::dict& columns, const std::optional<std::string>& 
   view_ = {time, open_.span(), high_.span(), low_.span(), close_.span(), volume, trades_};
   data::check_bars(view_);
   interval_ = interval ? core::Interval::parse_or_throw(*interval) : data::interval_of(time);
+}
+
+py::array BarArrays::times() const {
+  if (spaced_time_.empty()) return time_.array();
+  return to_numpy(std::vector<core::TimeMs>(spaced_time_));
 }
 
 data::FundingSeries funding_from(const py::dict& columns, const std::optional<std::string>& funding_interval) {

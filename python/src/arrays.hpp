@@ -19,31 +19,23 @@ namespace organism::python {
 
 namespace py = pybind11;
 
-// A 1-D column of numbers as float64. Holds the array it reads (the caller's, or a converted
-// copy), so the span lives as long as this object; create and destroy it with the GIL held.
-class DoubleColumn {
+// A 1-D column read as T: double (numbers) or int64 (whole milliseconds since the epoch). Holds
+// the array it reads (the caller's, or a converted copy), so the span lives as long as this
+// object; create and destroy it with the GIL held. Defined for those two types (arrays.cpp).
+template <typename T>
+class Column {
  public:
-  DoubleColumn() = default;
-  DoubleColumn(py::handle values, const std::string& name);
-  std::span<const double> span() const { return span_; }
-  bool empty() const { return span_.empty(); }
+  Column() = default;
+  Column(py::handle values, const std::string& name);
+  std::span<const T> span() const { return span_; }
+  const py::array& array() const { return array_; }
 
  private:
   py::array array_;
-  std::span<const double> span_;
+  std::span<const T> span_;
 };
-
-// A 1-D column of whole numbers as int64 (times in ms since the epoch).
-class TimeColumn {
- public:
-  TimeColumn() = default;
-  TimeColumn(py::handle values, const std::string& name);
-  std::span<const core::TimeMs> span() const { return span_; }
-
- private:
-  py::array array_;
-  std::span<const core::TimeMs> span_;
-};
+using DoubleColumn = Column<double>;
+using TimeColumn = Column<core::TimeMs>;
 
 // Entry/exit flags: bool arrays (as vectorbt takes them; read in place, NumPy's bool is one byte
 // of 0 or 1), or numbers that are 0 or 1 (converted).
@@ -68,6 +60,8 @@ class BarArrays {
   const data::CandleView& view() const { return view_; }
   const core::Interval& interval() const { return interval_; }
   std::size_t size() const { return view_.size(); }
+  // The bar times as an array: the caller's own, or a copy of the spaced ones.
+  py::array times() const;
 
  private:
   TimeColumn time_;

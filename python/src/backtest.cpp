@@ -139,6 +139,7 @@ py::dict run(const py::dict& bars, const std::optional<std::string>& interval, c
   out["equity"] = to_numpy(std::move(measured.result.equity));
   out["exposure"] = to_numpy(std::move(measured.result.exposure));
   out["trades"] = trades_of(measured.result.trades);
+  out["time"] = input.times();
   out["engine_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }

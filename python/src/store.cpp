@@ -2,7 +2,6 @@
 #include <pybind11/stl.h>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "arrays.hpp"
 #include "core/error.hpp"
@@ -46,22 +45,8 @@ py::dict candles(data::Store& store, const std::string& coin, const std::string&
   return out;
 }
 
-// `venue`, else the one venue the coin's funding is stored under (which may differ from its candles').
-std::string funding_venue(data::Store& store, const std::string& coin, const std::string& venue) {
-  if (!venue.empty()) return venue;
-  std::vector<std::string> venues;
-  for (const auto& f : store.list_funding()) {
-    if (f.coin == coin) venues.push_back(f.venue);
-  }
-  if (venues.empty()) throw core::Error(fmt::format("no {} funding in store {} (see 'organism data list')", coin, store.path()));
-  if (venues.size() > 1) {
-    throw core::UsageError(fmt::format("{} funding exists on several venues ({}): pass venue=", coin, fmt::join(venues, ", ")));
-  }
-  return venues.front();
-}
-
 py::dict funding(data::Store& store, const std::string& coin, const std::string& venue_given) {
-  const auto venue = funding_venue(store, coin, venue_given);
+  const auto venue = data::resolve_funding_venue(store, venue_given, coin, "");
   auto series = store.load_funding(venue, coin);
   if (!series) throw core::Error(fmt::format("no {}:{} funding in store {}", venue, coin, store.path()));
   py::dict out;

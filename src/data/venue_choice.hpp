@@ -12,5 +12,9 @@ namespace organism::data {
 // core::UsageError naming the venues when it is on several and none is chosen.
 std::string resolve_venue(Store& store, const std::string& venue, const std::string& coin, const std::string& interval,
                           const std::string& preferred);
+// The same choice among the venues `coin`'s funding is stored under (which may differ from its
+// candles').
+std::string resolve_funding_venue(Store& store, const std::string& venue, const std::string& coin,
+                                  const std::string& preferred);
 
 }  // namespace organism::data
